@@ -1,0 +1,10 @@
+//! TODO: the containerd_config generator.
+
+use crate::diagnostic::Diagnostic;
+use crate::output::OutputFile;
+use crate::validate::Checked;
+
+/// Renders this format's files.
+pub fn render(_checked: &Checked, _diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    Vec::new()
+}

@@ -1,0 +1,248 @@
+//! Registry host names as image references spell them, and what containerd makes of them.
+
+use std::fmt;
+
+/// Docker Hub as image references name it.
+pub const DOCKER_HUB: &str = "docker.io";
+/// Where containerd actually pulls Docker Hub images from.
+pub const DOCKER_HUB_SERVER: &str = "https://registry-1.docker.io";
+/// The catch-all hosts.toml namespace (1.6.17+, 1.7+).
+pub const DEFAULT_NAMESPACE: &str = "_default";
+
+/// What kind of name a registry host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    /// A DNS name (`harbor.example.net`, `localhost`).
+    Name,
+    /// An IPv4 literal.
+    Ipv4,
+    /// An IPv6 literal in brackets (`[fd00::1]:5000`); reported broken in containerd.
+    Ipv6,
+    /// `docker.io` (its server is `registry-1.docker.io`).
+    DockerHub,
+    /// `_default`, the catch-all namespace; it has no server of its own.
+    Default,
+}
+
+/// A parsed `host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    /// The name or address, without port (IPv6 keeps its brackets).
+    pub name: String,
+    /// The port when the reference names one.
+    pub port: Option<u16>,
+    /// What kind of name it is.
+    pub kind: HostKind,
+}
+
+/// Why a host was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostError {
+    /// Nothing given.
+    Empty,
+    /// Has a scheme (`https://`): the host is the bare name as images spell it.
+    HasScheme,
+    /// Has a path (`/project`): images name the registry without it.
+    HasPath,
+    /// The port is not a number from 1 to 65535.
+    BadPort,
+    /// A character no registry host can have.
+    BadCharacter,
+    /// A label is empty, too long, or starts or ends with `-`.
+    BadLabel,
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HostError::Empty => "the registry host is empty",
+            HostError::HasScheme => "the host must not include a scheme like https://",
+            HostError::HasPath => "the host must not include a path",
+            HostError::BadPort => "the port must be a number from 1 to 65535",
+            HostError::BadCharacter => "the host contains a character no host name can have",
+            HostError::BadLabel => {
+                "a part of the host name is empty, longer than 63 characters, or starts or ends with '-'"
+            }
+        })
+    }
+}
+
+impl Host {
+    /// Parses `harbor.example.net`, `10.50.1.104:5000`, `[fd00::1]:5000`, `docker.io`, `_default`.
+    pub fn parse(s: &str) -> Result<Host, HostError> {
+        if s.is_empty() {
+            return Err(HostError::Empty);
+        }
+        if s.contains("://") {
+            return Err(HostError::HasScheme);
+        }
+        if s.contains('/') {
+            return Err(HostError::HasPath);
+        }
+        if s == DEFAULT_NAMESPACE {
+            return Ok(Host { name: s.to_owned(), port: None, kind: HostKind::Default });
+        }
+        let (name, port) = if let Some(rest) = s.strip_prefix('[') {
+            let end = rest.find(']').ok_or(HostError::BadCharacter)?;
+            let addr = &rest[..end];
+            if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+                return Err(HostError::BadCharacter);
+            }
+            let after = &rest[end + 1..];
+            let port = match after {
+                "" => None,
+                p => Some(parse_port(p.strip_prefix(':').ok_or(HostError::BadCharacter)?)?),
+            };
+            return Ok(Host { name: format!("[{addr}]"), port, kind: HostKind::Ipv6 });
+        } else {
+            match s.rsplit_once(':') {
+                Some((n, p)) => (n, Some(parse_port(p)?)),
+                None => (s, None),
+            }
+        };
+        if name.contains(':') {
+            // An unbracketed IPv6 literal.
+            return Err(HostError::BadCharacter);
+        }
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_') {
+            return Err(HostError::BadCharacter);
+        }
+        let labels: Vec<&str> = name.split('.').collect();
+        if labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-')) {
+            return Err(HostError::BadLabel);
+        }
+        let kind = if labels.len() == 4 && labels.iter().all(|l| l.parse::<u8>().is_ok()) {
+            HostKind::Ipv4
+        } else if name == DOCKER_HUB && port.is_none() {
+            HostKind::DockerHub
+        } else {
+            HostKind::Name
+        };
+        Ok(Host { name: name.to_owned(), port, kind })
+    }
+
+    /// `name[:port]`, exactly as images name the registry; also the hosts.toml
+    /// namespace directory under `config_path`.
+    pub fn reference(&self) -> String {
+        match self.port {
+            Some(p) => format!("{}:{p}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The server URL containerd contacts for this registry with the given scheme
+    /// (`https://registry-1.docker.io` for Docker Hub); `None` for `_default`.
+    pub fn server_url(&self, scheme: &str) -> Option<String> {
+        match self.kind {
+            HostKind::Default => None,
+            HostKind::DockerHub => Some(DOCKER_HUB_SERVER.to_owned()),
+            _ => Some(format!("{scheme}://{}", self.reference())),
+        }
+    }
+}
+
+fn parse_port(p: &str) -> Result<u16, HostError> {
+    if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(HostError::BadPort);
+    }
+    match p.parse::<u16>() {
+        Ok(0) | Err(_) => Err(HostError::BadPort),
+        Ok(n) => Ok(n),
+    }
+}
+
+/// A parsed mirror or endpoint URL: `scheme://host[:port][/path]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// The host part.
+    pub host: Host,
+    /// The path, without trailing slash; empty when none.
+    pub path: String,
+}
+
+/// Why an endpoint URL was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointError {
+    /// No `http://` or `https://`.
+    NoScheme,
+    /// A scheme other than http or https.
+    BadScheme,
+    /// The host part is wrong.
+    Host(HostError),
+    /// A query or fragment, or a character no URL path can have.
+    BadPath,
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EndpointError::NoScheme => f.write_str("the URL needs its scheme, https:// or http://"),
+            EndpointError::BadScheme => f.write_str("only https:// and http:// URLs are possible"),
+            EndpointError::Host(e) => write!(f, "in the URL's host: {e}"),
+            EndpointError::BadPath => {
+                f.write_str("the URL's path has a query, a fragment, or characters a path cannot have")
+            }
+        }
+    }
+}
+
+impl Endpoint {
+    /// Parses `https://harbor.example.net/v2/dockerhub-proxy`.
+    pub fn parse(s: &str) -> Result<Endpoint, EndpointError> {
+        let (scheme, rest) = s.split_once("://").ok_or(EndpointError::NoScheme)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(EndpointError::BadScheme);
+        }
+        let (hostport, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let host = Host::parse(hostport).map_err(EndpointError::Host)?;
+        if host.kind == HostKind::Default {
+            return Err(EndpointError::Host(HostError::BadCharacter));
+        }
+        if path.bytes().any(|b| matches!(b, b'?' | b'#' | b' ' | b'"' | b'\\' | b'<' | b'>') || b.is_ascii_control()) {
+            return Err(EndpointError::BadPath);
+        }
+        let path = path.trim_end_matches('/').to_owned();
+        Ok(Endpoint { scheme, host, path })
+    }
+
+    /// `scheme://host[:port][/path]`, normalised (lowercase scheme, no trailing slash).
+    pub fn url(&self) -> String {
+        format!("{}://{}{}", self.scheme, self.host.reference(), self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        let h = Host::parse("10.50.1.104:5000").unwrap();
+        assert_eq!((h.kind, h.port, h.reference()), (HostKind::Ipv4, Some(5000), "10.50.1.104:5000".into()));
+        assert_eq!(Host::parse("docker.io").unwrap().server_url("https").unwrap(), DOCKER_HUB_SERVER);
+        assert_eq!(Host::parse("[fd00::1]:5000").unwrap().kind, HostKind::Ipv6);
+        assert_eq!(Host::parse("_default").unwrap().server_url("https"), None);
+        assert_eq!(Host::parse("https://x"), Err(HostError::HasScheme));
+        assert_eq!(Host::parse("x/y"), Err(HostError::HasPath));
+        assert_eq!(Host::parse("x:0"), Err(HostError::BadPort));
+        assert_eq!(Host::parse("x:70000"), Err(HostError::BadPort));
+        assert_eq!(Host::parse("a b"), Err(HostError::BadCharacter));
+        assert_eq!(Host::parse("a..b"), Err(HostError::BadLabel));
+        assert_eq!(Host::parse("fd00::1"), Err(HostError::BadCharacter));
+    }
+
+    #[test]
+    fn endpoints() {
+        let e = Endpoint::parse("HTTPS://harbor.example.net/v2/dockerhub-proxy/").unwrap();
+        assert_eq!(e.url(), "https://harbor.example.net/v2/dockerhub-proxy");
+        assert_eq!(Endpoint::parse("harbor.example.net"), Err(EndpointError::NoScheme));
+        assert_eq!(Endpoint::parse("ftp://x"), Err(EndpointError::BadScheme));
+        assert_eq!(Endpoint::parse("https://x/a?b"), Err(EndpointError::BadPath));
+    }
+}

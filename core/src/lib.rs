@@ -1,0 +1,35 @@
+//! pullfix's engine: one [`Form`] in, the containerd and Kubernetes files that fix
+//! `ImagePullBackOff` against a private registry out, with field-level diagnostics.
+//!
+//! Pure logic: no I/O, no clock, no randomness, no panics on any input. It builds for
+//! the host (the CLI) and for `wasm32-unknown-unknown` (the web page).
+//!
+//! ```
+//! let form: pullfix_core::Form = pullfix_core::parse_form(
+//!     r#"containerd = "1.7"
+//!        [[registry]]
+//!        host = "harbor.example.net""#,
+//!     pullfix_core::FormFormat::Toml,
+//! ).unwrap();
+//! let out = pullfix_core::render(&form);
+//! assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/harbor.example.net/hosts.toml"));
+//! ```
+
+pub mod containerd_config;
+pub mod diagnostic;
+pub mod form;
+pub mod form_io;
+pub mod host;
+pub mod hosts_toml;
+pub mod output;
+pub mod render;
+pub mod shell;
+pub mod validate;
+pub mod version;
+
+pub use diagnostic::{Diagnostic, Field, Severity};
+pub use form::{Form, Kubernetes, Mirror, PatchTarget, Registry, Scheme};
+pub use form_io::{parse_form, FormFormat};
+pub use output::{AfterApply, FileKind, OutputFile, Rendered};
+pub use render::render;
+pub use version::Target;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of pullfix: installs what is missing, then the gates and suites.
+# This is the README's test command and exactly what .ci/run calls.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+unset NO_COLOR
+scripts/setup.sh all
+. scripts/env.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "format";  cargo fmt --all -- --check
+step "clippy (host)"; cargo clippy --workspace --exclude pullfix-web --all-targets -- -D warnings
+step "clippy (web, wasm32)"; cargo clippy -p pullfix-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "docs"; RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --exclude pullfix-web -q
+step "web build (trunk, release)"; scripts/build-web.sh
+step "core on wasm32 (Node)"; cargo test -p pullfix-core --target wasm32-unknown-unknown
+step "tests (native, integration, browser, acceptance)"; cargo test --workspace --exclude pullfix-web

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod apply;
+pub mod diagnose;
+pub mod doctor;
+pub mod generate;
+pub mod secret;

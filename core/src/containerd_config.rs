@@ -146,9 +146,13 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
 fn instructions(checked: &Checked, sensitive: bool) -> String {
     let t = checked.target;
     let v = t.config_version();
+    let why = match v {
+        1 => "containerd 1.2 does not read it, newer releases do: it marks the plugins.cri layout".to_owned(),
+        2 => format!("without it containerd {t} reads the file as version 1 and silently ignores every plugins.\"io.containerd.grpc.v1.cri\" table"),
+        _ => format!("containerd {t} migrates an older file at every start, and the io.containerd.cri.v1.images section exists only in version 3; 2.3+ also reads its own version 4"),
+    };
     let mut s = format!(
-        "Merge into {NODE_PATH} on every node. The file needs exactly one `version = {v}` line at the top \
-         (without it containerd {t} reads the file as version 1 and silently ignores these tables). \
+        "Merge into {NODE_PATH} on every node. The file needs exactly one `version = {v}` line at the top ({why}). \
          Where a table already exists in the file, set these keys inside it instead of adding a second copy \
          (TOML rejects repeated tables). Then run `sudo systemctl restart containerd`: config.toml is read only at start."
     );
@@ -191,7 +195,7 @@ fn node_auth(
     keys: &mut HostKeys,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if !r.node_auth || !r.has_credentials() {
+    if !r.node_auth || !plan::usable_credentials(r) {
         return;
     }
     let auth =

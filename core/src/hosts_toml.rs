@@ -30,6 +30,7 @@ pub fn node_path(checked: &Checked, host: &Host) -> String {
 
 fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
     let ns = host.reference();
+    let is_default = host.kind == crate::host::HostKind::Default;
     let mut contacts = plan::contacts(checked, i);
     let upstream_last = contacts.last().is_some_and(|c| c.source == Source::Upstream);
     // The root (top-level) host: the upstream, or under mirror_only the last mirror.
@@ -73,7 +74,11 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         "Save as {path} on every node ({}). containerd reads it on the next pull: no restart needed. \
          It tries, in order: {}.",
         shell::command(["mkdir", "-p", parent(&path)]),
-        if order.is_empty() { format!("{ns} itself") } else { order.join(", then ") },
+        match (order.is_empty(), is_default && !mirror_as_server) {
+            (true, _) => format!("{ns} itself"),
+            (false, true) => format!("{}, then the image's own registry", order.join(", then ")),
+            (false, false) => order.join(", then "),
+        },
     );
     if mirror_as_server {
         if let Some(up) = plan::upstream(checked, r, host) {
@@ -83,8 +88,9 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
             ));
         }
     }
+    let example = if is_default { "<registry>".to_owned() } else { ns.clone() };
     instructions.push_str(&format!(
-        " Test with `crictl pull {ns}/<image>:<tag>` (the kubelet's path) or `ctr images pull --hosts-dir {} {ns}/<image>:<tag>`.",
+        " Test with `crictl pull {example}/<image>:<tag>` (the kubelet's path) or `ctr images pull --hosts-dir {} {example}/<image>:<tag>`.",
         shell::quote(&checked.config_path)
     ));
     OutputFile {

@@ -83,8 +83,9 @@ pub fn registry_ca_path(checked: &Checked, r: &Registry, host: &Host) -> String 
 
 /// The registry's own TLS settings (for its upstream server).
 pub fn registry_tls(checked: &Checked, r: &Registry, host: &Host) -> Tls {
+    // Half a pair is an error (rules.rs) and is not written.
     let client = match (r.client_cert.trim(), r.client_key.trim()) {
-        ("", "") => None,
+        ("", _) | (_, "") => None,
         (c, k) => Some((c.to_owned(), k.to_owned())),
     };
     Tls { ca: registry_ca_path(checked, r, host), client, skip_verify: r.skip_verify }
@@ -107,6 +108,13 @@ pub fn upstream(checked: &Checked, r: &Registry, host: &Host) -> Option<Contact>
         capabilities: Vec::new(),
         tls,
     })
+}
+
+/// Whether the registry's credentials are complete enough to log in with: a user
+/// name with its password, or an identity token. Anything less is an error in the
+/// rules and is never written.
+pub fn usable_credentials(r: &Registry) -> bool {
+    (!r.username.is_empty() && !r.password.is_empty()) || !r.identity_token.is_empty()
 }
 
 /// One mirror as a contact. A mirror on the registry's own host (a Harbor

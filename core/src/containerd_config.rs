@@ -47,7 +47,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             if let Some(mut k) = reg.key_mut("config_path") {
                 k.leaf_decor_mut().set_prefix("# hosts.toml files under this directory are re-read on every pull.\n");
             }
-            for (i, r, _) in checked.registries() {
+            for (i, r, _) in checked.registries().filter(|(_, r, _)| r.node_auth) {
                 node_auth(r, i, &plan::contacts(checked, i), |c| c.host.clone(), &mut keys, diags);
             }
         }

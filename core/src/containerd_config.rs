@@ -122,7 +122,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             path.push("auth");
         }
         let t = table(doc.as_table_mut(), &path);
-        if !auth.username.is_empty() {
+        // containerd prefers a user name over a token: write the pair only when complete.
+        if !auth.username.is_empty() && !auth.password.is_empty() {
             t["username"] = value(auth.username.as_str());
             t["password"] = value(auth.password.as_str());
         }

@@ -166,7 +166,7 @@ fn client_and_credentials(f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
             "Enter the password or robot token, or use identity_token instead.",
         ));
     }
-    if token && (user || pass) {
+    if token && user && pass {
         d.push(Diagnostic::warning(
             f.key("identity_token"),
             "credentials.token-and-password",

@@ -319,6 +319,23 @@ mod tests {
     }
 
     #[test]
+    fn default_is_the_wildcard_mirror_in_inline_config() {
+        let form = Form {
+            containerd: "1.4".into(),
+            registries: vec![Registry {
+                host: "_default".into(),
+                mirrors: vec![Mirror { url: "https://cache.example".into(), ..Mirror::default() }],
+                ..Registry::default()
+            }],
+            ..Form::default()
+        };
+        let (doc, _, d) = render_form(&form);
+        let endpoint = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"]["*"]["endpoint"];
+        assert_eq!(endpoint.as_array().and_then(|a| a.get(0)).and_then(|v| v.as_str()), Some("https://cache.example"));
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
     fn conflicting_node_credentials_keep_the_first() {
         let r = |host: &str, user: &str| Registry {
             host: host.into(),

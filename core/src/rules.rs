@@ -398,6 +398,14 @@ fn node_auth_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
         ));
         return;
     }
+    if c.target.major >= 2 {
+        d.push(Diagnostic::info(
+            f.key("node_auth"),
+            "node_auth.deprecated-2x",
+            format!("containerd {} still reads registry.configs.*.auth, but it is deprecated (removal planned for 2.4) and makes 2.1+ fall back from the transfer service to the older pull path.", c.target),
+            "Keep node_auth only where the kubelet cannot send credentials (the sandbox image); give workloads a pull Secret (imagePullSecrets).",
+        ));
+    }
     let contacts = plan::contacts(c, i);
     let mut names: Vec<String> = Vec::new();
     for k in &contacts {

@@ -164,7 +164,12 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "node_auth.conflict",
             "registry[1].node_auth",
         ),
-        (pem("ca_file = \"/etc/containerd/config.toml\""), "files.same-path", "files"),
+        (pem("ca_file = \"/etc/containerd/config.toml\""), "ca_file.collides", "registry[0].ca_file"),
+        (
+            pem("ca_file = \"/etc/containerd/certs.d/a.example/hosts.toml\""),
+            "ca_file.collides",
+            "registry[0].ca_file",
+        ),
     ]
 }
 

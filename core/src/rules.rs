@@ -182,6 +182,15 @@ fn client_and_credentials(f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
 }
 
 fn mirror_rules(c: &Checked, i: usize, f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
+    let is_default = c.hosts[i].as_ref().is_some_and(|h| h.kind == HostKind::Default);
+    if is_default && !style::has_mirror(c, i) && plan::default_has_nothing(c, r) {
+        d.push(Diagnostic::warning(
+            f.key("host"),
+            "default.empty",
+            "_default has no mirror and no TLS setting, so there is nothing to write for it.",
+            "Add a [[registry.mirror]] (a pull-through cache for every registry), or remove the _default entry.",
+        ));
+    }
     if r.mirror_only && !style::has_mirror(c, i) {
         d.push(Diagnostic::error(
             f.key("mirror_only"),

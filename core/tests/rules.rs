@@ -88,6 +88,7 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "registry[0].mirror[0].capabilities",
         ),
         ("containerd = \"1.6\"\n".to_owned() + &r("host = \"_default\""), "default.needs-patch", "registry[0].host"),
+        (r("host = \"_default\""), "default.empty", "registry[0].host"),
         ("containerd = \"1.6.16\"\n".to_owned() + &r("host = \"_default\""), "default.unsupported", "registry[0].host"),
         (
             "containerd = \"1.5\"\n".to_owned()

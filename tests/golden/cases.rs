@@ -25,6 +25,7 @@ const CASES: &[&str] = &[
     "harbor-ca-auth-2.3",
     "hostile-escaped",
     "hostile-rejected",
+    "inline-1.4-mixed",
     "ip-port-skip-verify",
     "k8s-pause-mirror",
     "legacy-config-1.6",
@@ -332,4 +333,39 @@ fn containerd_1_5_lacks_override_path_and_default() {
         ("default.unsupported", "registry[0].host"),
         ("mirror.override-path-unsupported", "registry[1].mirror[0].override_path"),
     ]);
+}
+
+#[test]
+fn inline_1_4_paths_mtls_and_http() {
+    let reg = ["plugins", V2, "registry"];
+    let at = |rest: &[&'static str]| -> Vec<&'static str> { reg.iter().chain(rest).copied().collect() };
+    check("inline-1.4-mixed")
+        .errors(false)
+        .files(&[CONFIG])
+        // override_path: the path is the API root; without it /v2 is added, as hosts.toml would.
+        .strs(
+            CONFIG,
+            &at(&["mirrors", "docker.io", "endpoint"]),
+            &["https://harbor.example.net/v2/dockerhub-proxy", "https://mirror.example.net/prefix/v2"],
+        )
+        .strs(
+            CONFIG,
+            &at(&["mirrors", "secure.example.net:5443", "endpoint"]),
+            &["https://secure-mirror.example.net", "https://secure.example.net:5443"],
+        )
+        .str(
+            CONFIG,
+            &at(&["configs", "secure.example.net:5443", "tls", "cert_file"]),
+            "/etc/containerd/certs.d/secure.example.net:5443/client.cert",
+        )
+        .str(
+            CONFIG,
+            &at(&["configs", "secure.example.net:5443", "tls", "key_file"]),
+            "/etc/containerd/certs.d/secure.example.net:5443/client.key",
+        )
+        .bool(CONFIG, &at(&["configs", "secure-mirror.example.net", "tls", "insecure_skip_verify"]), true)
+        .strs(CONFIG, &at(&["mirrors", "10.50.1.104:5000", "endpoint"]), &["http://10.50.1.104:5000"])
+        .absent(CONFIG, &at(&["configs", "10.50.1.104:5000"]))
+        .absent(CONFIG, &at(&["config_path"]))
+        .diags(&[("registry.http", "registry[2].scheme"), ("mirror.skip-verify", "registry[1].mirror[0].skip_verify")]);
 }

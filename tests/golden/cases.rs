@@ -367,5 +367,5 @@ fn inline_1_4_paths_mtls_and_http() {
         .strs(CONFIG, &at(&["mirrors", "10.50.1.104:5000", "endpoint"]), &["http://10.50.1.104:5000"])
         .absent(CONFIG, &at(&["configs", "10.50.1.104:5000"]))
         .absent(CONFIG, &at(&["config_path"]))
-        .diags(&[("registry.http", "registry[2].scheme"), ("mirror.skip-verify", "registry[1].mirror[0].skip_verify")]);
+        .diags(&[("mirror.skip-verify", "registry[1].mirror[0].skip_verify"), ("registry.http", "registry[2].scheme")]);
 }

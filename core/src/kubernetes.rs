@@ -5,7 +5,7 @@
 //! section. Names are checked against the API server's rules here, so a typo shows on
 //! the form and not in `kubectl apply`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Registry, DEFAULT_SECRET_NAME};
@@ -441,3 +441,7 @@ fn commands_file(
         sensitive: !auths.is_empty(),
     }
 }
+
+#[cfg(test)]
+#[path = "kubernetes_tests.rs"]
+mod tests;

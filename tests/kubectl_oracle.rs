@@ -239,7 +239,7 @@ fn take_names(tree: &mut Value, path: &[&str]) -> Vec<String> {
 /// patch file and the `-p` JSON must give the same result.
 fn apply(
     k: &Kubectl,
-    fixture_path: &PathBuf,
+    fixture_path: &std::path::Path,
     patch_type: PatchType,
     file_contents: &str,
     json: &str,

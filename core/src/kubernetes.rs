@@ -39,12 +39,12 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         return Vec::new();
     }
     let kf = Field::root("kubernetes");
-    if k.is_empty() {
+    if k.is_empty() && form.registries.iter().any(|r| r.has_credentials() && !r.node_auth) {
         diags.push(Diagnostic::info(
             kf.clone(),
             "kubernetes.defaults",
-            format!("A registry has credentials, so a pull Secret {DEFAULT_SECRET_NAME:?} for namespace {DEFAULT_NAMESPACE:?} is generated (k8s/)."),
-            "Add a [kubernetes] section to choose the Secret's name, its namespaces and the workloads that reference it; ignore the k8s/ files if node-level credentials (node_auth) are all you want.",
+            format!("Pods get these credentials only through a pull Secret, so one named {DEFAULT_SECRET_NAME:?} for namespace {DEFAULT_NAMESPACE:?} is generated (k8s/); pods must list it in imagePullSecrets."),
+            "Add a [kubernetes] section with the namespaces and the workloads ([[kubernetes.patch]]) that pull from this registry, or set node_auth to give every pod on the node these credentials.",
         ));
     }
     let name = secret_name(checked, diags);

@@ -56,6 +56,11 @@ fn credentials_alone_give_default_secret_and_a_note() {
     assert!(f.sensitive && f.kind == FileKind::Kubernetes);
     assert_eq!(auths(f)["harbor.example.net"]["username"], "admin");
     assert!(codes(&out).contains(&("kubernetes".into(), "kubernetes.defaults")));
+    let mut node = reg("harbor.example.net", "admin", "Harbor12345");
+    node.node_auth = true;
+    let out2 = render(&form(vec![node], Kubernetes::default()));
+    assert!(!codes(&out2).iter().any(|(_, c)| *c == "kubernetes.defaults"), "node_auth needs no Secret note");
+    file(&out2, "k8s/secret-regcred-default.yaml");
     let sh = file(&out, "k8s/commands.sh");
     assert!(sh.sensitive && sh.kind == FileKind::Script);
     assert!(sh.contents.contains("kubectl create secret docker-registry regcred --docker-server=harbor.example.net --docker-username=admin --docker-password=Harbor12345 -n default"), "{}", sh.contents);
@@ -145,8 +150,8 @@ fn half_credentials_and_default_namespace_host_are_reported() {
         Kubernetes::default(),
     ));
     let c = codes(&out);
-    assert!(c.contains(&("registry[0].password".into(), "secret.password-missing")), "{c:?}");
-    assert!(c.contains(&("registry[1].username".into(), "secret.username-missing")), "{c:?}");
+    assert!(c.contains(&("registry[0].password".into(), "credentials.password-missing")), "{c:?}");
+    assert!(c.contains(&("registry[1].username".into(), "credentials.username-missing")), "{c:?}");
     assert!(c.contains(&("registry[2].host".into(), "secret.default-namespace")), "{c:?}");
     let a = auths(file(&out, "k8s/secret-regcred-default.yaml"));
     assert_eq!(a.as_object().unwrap().keys().collect::<Vec<_>>(), ["c.example.net"]);

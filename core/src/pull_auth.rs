@@ -106,48 +106,23 @@ pub fn pull_auths(checked: &Checked, email: &str, diags: &mut Vec<Diagnostic>) -
     out
 }
 
-/// The registry's own username and password, when both are set; diagnostics otherwise.
+/// The registry's own username and password, when both are set. A username or
+/// password alone is already an error from [`crate::rules`]; an identity token without a
+/// password is reported here, since it cannot go into a Secret.
 fn own_credentials(r: &Registry, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<AuthEntry> {
-    let (user, pass, token) = (&r.username, &r.password, &r.identity_token);
-    if !token.is_empty() {
-        if user.is_empty() && pass.is_empty() {
-            diags.push(Diagnostic::warning(
-                field.key("identity_token"),
-                "secret.identity-token",
-                "An identity token cannot go into a pull Secret: the kubelet reads only username, password and auth from it and ignores identitytoken, so this registry gets no Secret entry.",
-                "For pods, use a username and password (a Harbor robot account); keep the token for node-level credentials (node_auth).",
-            ));
-        } else {
-            diags.push(Diagnostic::info(
-                field.key("identity_token"),
-                "secret.identity-token-ignored",
-                "The pull Secret carries the username and password; the identity token is not put into it (the kubelet ignores identitytoken).",
-                "Nothing to do, unless the registry accepts only the token: then rely on node-level credentials (node_auth).",
-            ));
-        }
+    if !r.identity_token.is_empty() && r.password.is_empty() {
+        diags.push(Diagnostic::warning(
+            field.key("identity_token"),
+            "secret.identity-token",
+            "An identity token cannot go into a pull Secret: the kubelet reads only username, password and auth from it and ignores identitytoken, so this registry gets no Secret entry.",
+            "For pods, use a username and password (a Harbor robot account); the token works for node-level credentials (node_auth).",
+        ));
     }
-    match (user.is_empty(), pass.is_empty()) {
-        (false, false) => Some(AuthEntry { username: user.clone(), password: pass.clone(), email: String::new() }),
-        (true, true) => None,
-        (false, true) => {
-            diags.push(Diagnostic::error(
-                field.key("password"),
-                "secret.password-missing",
-                "A username without a password: the pull Secret needs both (kubectl refuses one without the other), so this registry gets no Secret entry.",
-                "Enter the password or robot token for this user.",
-            ));
-            None
-        }
-        (true, false) => {
-            diags.push(Diagnostic::error(
-                field.key("username"),
-                "secret.username-missing",
-                "A password without a username: the pull Secret needs both, so this registry gets no Secret entry.",
-                "Enter the user name (Harbor robot accounts look like robot$project+name).",
-            ));
-            None
-        }
-    }
+    (!r.username.is_empty() && !r.password.is_empty()).then(|| AuthEntry {
+        username: r.username.clone(),
+        password: r.password.clone(),
+        email: String::new(),
+    })
 }
 
 /// The note for a registry with its own credentials; warns when a mirror has other ones.

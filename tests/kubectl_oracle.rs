@@ -358,6 +358,9 @@ fn every_emitted_secret_passes_kubernetes_validate_strict() {
         ),
     ];
     let mut files = Vec::new();
+    let goldens = golden_forms();
+    assert!(goldens.len() >= 10, "the engine's golden forms are there");
+    let forms: Vec<Form> = forms.into_iter().chain(goldens).collect();
     for (i, f) in forms.iter().enumerate() {
         for file in pullfix_core::render(f).files.iter().filter(|f| f.path.starts_with("k8s/secret-")) {
             files.push(k.write(&format!("{i}-{}", file.path.trim_start_matches("k8s/")), &file.contents));
@@ -368,6 +371,48 @@ fn every_emitted_secret_passes_kubernetes_validate_strict() {
         .output()
         .unwrap();
     files.push(k.write("cli.yaml", &String::from_utf8(cli.stdout).unwrap()));
-    assert_eq!(files.len(), 1 + 3 + 1);
+    assert!(files.len() >= 1 + 3 + 1 + 5, "{files:?}");
     validate_strict(&files);
+}
+
+/// The forms of the golden cases (`tests/golden/*/form.toml`).
+fn golden_forms() -> Vec<Form> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut forms = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path().join("form.toml");
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            forms.push(pullfix_core::parse_form(&text, pullfix_core::FormFormat::Toml).unwrap());
+        }
+    }
+    forms
+}
+
+#[test]
+fn commands_sh_passes_shellcheck() {
+    let k = Kubectl::new();
+    let targets = TARGETS
+        .iter()
+        .map(|(_, kind, name, ns)| PatchTarget { kind: (*kind).into(), name: (*name).into(), namespace: (*ns).into() })
+        .collect();
+    let mut forms = golden_forms();
+    forms.push(form(
+        vec![reg("harbor.example.net", "robot$ci", "it's \"x\" $(id)"), reg("docker.io", "u", "p")],
+        targets,
+        &["default", "batch"],
+    ));
+    let mut scripts = Vec::new();
+    for (i, f) in forms.iter().enumerate() {
+        if let Some(file) = pullfix_core::render(f).files.iter().find(|f| f.path == "k8s/commands.sh") {
+            scripts.push(k.write(&format!("commands-{i}.sh"), &file.contents));
+        }
+    }
+    assert!(scripts.len() >= 5);
+    let out = Command::new("shellcheck")
+        // SC2016 ("expressions don't expand in single quotes") is the point of the quoting.
+        .args(["-s", "sh", "-e", "SC2016"])
+        .args(&scripts)
+        .output()
+        .unwrap_or_else(|e| panic!("\n\n*** shellcheck is not installed ({e}): run `bash scripts/setup.sh all`.\n\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }

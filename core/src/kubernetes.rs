@@ -50,15 +50,23 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     let name = secret_name(checked, diags);
     let namespaces = namespaces(checked, diags);
     let auths = pull_auths(checked, &k.email, diags);
-    if auths.is_empty() {
+    if auths.is_empty() && !k.is_empty() {
+        let also = if k.patches.is_empty() {
+            String::new()
+        } else {
+            format!("; the patches reference a Secret {name:?} that must already exist")
+        };
         diags.push(Diagnostic::warning(
             kf.clone(),
             "kubernetes.no-credentials",
-            format!("No registry has both a username and a password, so no pull Secret is generated; the patches reference a Secret {name:?} that must already exist."),
+            format!("No registry has both a username and a password, so no pull Secret is generated{also}."),
             "Enter a username and password on the registry that needs them.",
         ));
     }
     let targets = targets(checked, &namespaces, diags);
+    if auths.is_empty() && targets.is_empty() {
+        return Vec::new();
+    }
 
     let mut files = Vec::new();
     if !auths.is_empty() {
@@ -70,9 +78,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     for (t, path) in targets.iter().zip(&paths) {
         files.extend(patch_files(t, &name, path));
     }
-    if !auths.is_empty() || !targets.is_empty() {
-        files.push(commands_file(&name, &namespaces, &auths, &targets, &paths));
-    }
+    files.push(commands_file(&name, &namespaces, &auths, &targets, &paths));
     files
 }
 

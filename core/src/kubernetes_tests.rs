@@ -132,9 +132,13 @@ fn registry_credentials_through_a_mirror_with_other_credentials_warn() {
 fn identity_token_is_not_put_into_the_secret() {
     let mut r = reg("harbor.example.net", "", "");
     r.identity_token = "tok".into();
-    let out = render(&form(vec![r], Kubernetes::default()));
+    let out = render(&form(vec![r.clone()], Kubernetes::default()));
     assert!(codes(&out).contains(&("registry[0].identity_token".into(), "secret.identity-token")));
+    assert!(k8s_files(&out).is_empty());
+    let k = Kubernetes { patches: vec![target("Deployment", "web", "")], ..Kubernetes::default() };
+    let out = render(&form(vec![r], k));
     assert!(codes(&out).contains(&("kubernetes".into(), "kubernetes.no-credentials")));
+    file(&out, "k8s/patch-deployment-web.yaml");
     assert!(!out.files.iter().any(|f| f.path.starts_with("k8s/secret-")));
 }
 

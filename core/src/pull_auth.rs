@@ -143,7 +143,9 @@ fn own_note(checked: &Checked, i: usize, host: &Host, field: &Field, diags: &mut
         r.mirrors.iter().filter_map(|m| Endpoint::parse(m.url.trim()).ok()).map(|e| e.url()).collect();
     if !mirrors.is_empty() {
         note.push_str(&format!(
-            " containerd presents these credentials to whichever host it contacts for these images: {}{}.",
+            " containerd presents these credentials to whichever host it contacts for these images: {}{}. \
+             So they must be valid there (for a Harbor proxy cache: the Harbor robot account), even though the \
+             key names {reg}: the kubelet picks the entry by the image's registry, not by the mirror.",
             mirrors.join(", then "),
             if r.mirror_only { String::new() } else { format!(", then {reg} itself") }
         ));

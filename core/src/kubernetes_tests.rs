@@ -239,3 +239,33 @@ fn shell_values_are_single_quoted() {
     let sh = &file(&out, "k8s/commands.sh").contents;
     assert!(sh.contains("'--docker-username=robot$ci' '--docker-password=it'\\''s $(rm -rf /)'"), "{sh}");
 }
+
+#[test]
+fn credentials_round_trip_for_many_awkward_values() {
+    const ALPHABET: [char; 20] = [
+        'a', 'Z', '0', '$', '\'', '"', '\\', '<', '>', '&', '\u{2028}', '\u{2029}', 'ü', '🔑', ' ', ':', '`', '=', '/',
+        '#',
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for round in 0..300 {
+        let mut word = |min: usize| (0..min + next(16)).map(|_| ALPHABET[next(ALPHABET.len())]).collect::<String>();
+        let (user, pass, email) = (word(1), word(1), if round % 3 == 0 { word(0) } else { String::new() });
+        let k = Kubernetes { email: email.clone(), ..Kubernetes::default() };
+        let out = render(&form(vec![reg("harbor.example.net:8443", &user, &pass)], k));
+        let f = file(&out, "k8s/secret-regcred-default.yaml");
+        let v: serde_yaml::Value = serde_yaml::from_str(&f.contents).unwrap();
+        let raw = STANDARD.decode(v["data"][".dockerconfigjson"].as_str().unwrap()).unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(!text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "Go escapes these: {text}");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let e = &json["auths"]["harbor.example.net:8443"];
+        assert_eq!((e["username"].as_str(), e["password"].as_str()), (Some(user.as_str()), Some(pass.as_str())));
+        assert_eq!(e.get("email").and_then(|x| x.as_str()).unwrap_or(""), email);
+        let auth = STANDARD.decode(e["auth"].as_str().unwrap()).unwrap();
+        assert_eq!(auth, format!("{user}:{pass}").into_bytes());
+    }
+}

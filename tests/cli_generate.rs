@@ -131,6 +131,8 @@ fn print_writes_headers_and_files_to_stdout() {
             "==> etc/containerd/config.toml <==",
             "==> etc/containerd/certs.d/harbor.example.net:8443/hosts.toml <==",
             "==> etc/containerd/certs.d/harbor.example.net:8443/ca.crt <==",
+            "==> k8s/secret-regcred-default.yaml <==",
+            "==> k8s/commands.sh <==",
         ]
     );
     let config = out.split("==> ").nth(1).and_then(|s| s.split_once("<==\n")).map(|(_, body)| body).expect("body");

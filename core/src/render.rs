@@ -14,5 +14,6 @@ pub fn render(form: &Form) -> Rendered {
     files.extend(containerd_config::render(&checked, &mut diagnostics));
     files.extend(hosts_toml::render(&checked, &mut diagnostics));
     files.extend(ca_file::render(&checked, &mut diagnostics));
+    files.extend(crate::kubernetes::render(&checked, &mut diagnostics));
     Rendered { files, diagnostics }
 }

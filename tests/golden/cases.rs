@@ -173,7 +173,7 @@ fn ip_with_port_and_skip_verify() {
         .str(hosts, &["server"], "https://10.50.1.104:8443")
         .bool(hosts, &["skip_verify"], true)
         .mode(CONFIG, 0o644)
-        .diags(&[("registry.skip-verify", "registry[0].skip_verify")]);
+        .diags(&[("registry.skip-verify", "registry[0].skip_verify"), ("kubernetes.defaults", "kubernetes")]);
 }
 
 #[test]
@@ -311,6 +311,7 @@ fn many_mistakes_each_on_its_field() {
             ("credentials.username-missing", "registry[6].username"),
             ("node_auth.no-credentials", "registry[7].node_auth"),
             ("sandbox_image.needs-node-auth", "sandbox_image"),
+            ("kubernetes.defaults", "kubernetes"),
         ])
         .str(CONFIG, &["plugins", V2, "registry", "config_path"], "/etc/containerd/certs.d")
         .absent(HARBOR_HOSTS, &["client"])

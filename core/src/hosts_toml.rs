@@ -75,6 +75,14 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
             hosts.insert(&c.url(), Item::Table(t));
         }
         doc["host"] = Item::Table(hosts);
+    } else {
+        // containerd 1.6 (and some 2.x builds) log "invalid `host` tree" and ignore a hosts.toml
+        // that has no [host] table at all, CA included; an empty one keeps the file in use.
+        let mut hosts = Table::new();
+        hosts
+            .decor_mut()
+            .set_prefix("\n# Keep this empty table: containerd 1.6 ignores a hosts.toml without a [host] table.\n");
+        doc["host"] = Item::Table(hosts);
     }
 
     let order: Vec<String> = contacts.iter().chain(root.iter()).map(Contact::url).collect();
@@ -156,10 +164,12 @@ mod tests {
     }
 
     #[test]
-    fn plain_registry_has_only_a_server() {
+    fn plain_registry_has_a_server_and_an_empty_host_table() {
         let (path, text) = render_one(Registry { host: "10.50.1.104:5000".into(), ..Registry::default() }, "1.7");
         assert_eq!(path, "etc/containerd/certs.d/10.50.1.104:5000/hosts.toml");
-        assert_eq!(text, "server = \"https://10.50.1.104:5000\"\n");
+        let doc: toml_edit::DocumentMut = text.parse().expect("valid TOML");
+        assert_eq!(doc["server"].as_str(), Some("https://10.50.1.104:5000"));
+        assert!(doc["host"].as_table().is_some_and(|t| t.is_empty()), "{text}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod form;
 pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
+pub mod merge;
 pub mod output;
 pub mod render;
 pub mod shell;

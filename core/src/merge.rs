@@ -129,14 +129,17 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let checked = validate::check(form, &mut scratch);
     let target = checked.target;
     let file = detect::detect(&doc);
-    let mut m = Merger { doc: &mut doc, layout: Layout::default_for_empty(), changes: Vec::new(), diags: Vec::new() };
-    m.layout = Layout::detect(m.doc);
+    let layout = Layout::detect(&doc);
+    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
     let hosts_mode = settings::uses_hosts_toml(&checked.form, &target);
     let config_path = if hosts_mode { Some(m.choose_config_path(&checked.form, dialect)) } else { None };
     let plan = settings::plan(&checked, dialect, config_path.as_deref().unwrap_or(DEFAULT_CONFIG_PATH));
 
+    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+        m.rename_v1_plugins(&target);
+    }
     m.set_version(&file, version, &target);
     m.report_ignored_tables(&target, dialect, version);
     match &plan.style {
@@ -353,12 +356,87 @@ impl Merger<'_> {
                 };
                 self.set(&path, &Value::from(v), &why);
                 if !present {
-                    // Put the new line first, where every containerd config has it.
-                    self.doc
-                        .as_table_mut()
-                        .sort_values_by(|a, _, b, _| (b.get() == "version").cmp(&(a.get() == "version")));
+                    self.move_version_first();
                 }
             }
+        }
+    }
+
+    /// Puts a new `version` line first, where every containerd config has it, below the
+    /// file's opening comment block (the part of the first key's comments before a blank line).
+    fn move_version_first(&mut self) {
+        let root = self.doc.as_table_mut();
+        root.sort_values_by(|a, _, b, _| (b.get() == "version").cmp(&(a.get() == "version")));
+        let Some(second) = root.iter().nth(1).map(|(k, _)| k.to_owned()) else { return };
+        let Some(prefix) =
+            root.key(&second).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).map(str::to_owned)
+        else {
+            return;
+        };
+        if !prefix.contains('#') {
+            return;
+        }
+        let (head, rest) = match prefix.rfind("\n\n") {
+            Some(i) => (prefix[..i + 1].to_owned(), prefix[i + 1..].to_owned()),
+            None => (prefix.clone(), String::new()),
+        };
+        if let Some(mut k) = root.key_mut("version") {
+            k.leaf_decor_mut().set_prefix(head);
+        }
+        if let Some(mut k) = root.key_mut(&second) {
+            k.leaf_decor_mut().set_prefix(rest);
+        }
+    }
+
+    /// Version 2+ files name plugins by their full id: containerd refuses a short `plugins.cri`
+    /// (`invalid plugin key URI "cri" expect io.containerd.x.vx`, seen on 1.6.20). Renames them
+    /// as containerd's own version 1 migration does.
+    fn rename_v1_plugins(&mut self, target: &Target) {
+        let Some(plugins) = self.doc.get_mut("plugins").and_then(Item::as_table_like_mut) else { return };
+        let short: Vec<String> = plugins.iter().map(|(k, _)| k.to_owned()).filter(|k| !k.contains('.')).collect();
+        let mut unknown = Vec::new();
+        let mut renamed = Vec::new();
+        for k in short {
+            let Some(full) = V1_PLUGIN_IDS.iter().find(|(s, _)| *s == k).map(|(_, f)| *f) else {
+                unknown.push(k);
+                continue;
+            };
+            if plugins.contains_key(full) {
+                unknown.push(k);
+                continue;
+            }
+            if let Some(item) = plugins.remove(&k) {
+                plugins.insert(full, item);
+                renamed.push((k, full));
+            }
+        }
+        for (k, full) in renamed {
+            let why = format!(
+                "Config version 2 and later name plugins by their full id; containerd {target} refuses the version 1 name `{k}` and does not start."
+            );
+            self.changes.push(Change {
+                key_path: display_path(&["plugins", k.as_str()]),
+                old: Some(format!("[{}]", display_path(&["plugins", k.as_str()]))),
+                new: None,
+                why: why.clone(),
+            });
+            self.changes.push(Change {
+                key_path: display_path(&["plugins", full]),
+                old: None,
+                new: Some(format!("the former [{}] with its contents", display_path(&["plugins", k.as_str()]))),
+                why,
+            });
+        }
+        if !unknown.is_empty() {
+            self.diags.push(Diagnostic::error(
+                existing_config_field(),
+                "merge.v1-plugin-names",
+                format!(
+                    "The file names plugins by their version 1 short name ({}), which containerd refuses in a version 2+ file, and pullfix does not know their full id (or it is there too).",
+                    unknown.iter().map(|k| display_path(&["plugins", k.as_str()])).collect::<Vec<_>>().join(", ")
+                ),
+                "Rename each to its full id (`containerd config default` lists them, e.g. io.containerd.grpc.v1.cri), or keep the file's version 1.",
+            ));
         }
     }
 
@@ -524,11 +602,29 @@ impl Merger<'_> {
     }
 }
 
-impl Layout {
-    fn default_for_empty() -> Layout {
-        Layout { step: 0 }
-    }
-}
+/// containerd 1.x's version 1 plugin names and their full ids (from `containerd config default`
+/// of 1.6 and the plugin registrations).
+const V1_PLUGIN_IDS: &[(&str, &str)] = &[
+    ("cri", "io.containerd.grpc.v1.cri"),
+    ("linux", "io.containerd.runtime.v1.linux"),
+    ("task", "io.containerd.runtime.v2.task"),
+    ("opt", "io.containerd.internal.v1.opt"),
+    ("restart", "io.containerd.internal.v1.restart"),
+    ("tracing", "io.containerd.internal.v1.tracing"),
+    ("scheduler", "io.containerd.gc.v1.scheduler"),
+    ("bolt", "io.containerd.metadata.v1.bolt"),
+    ("cgroups", "io.containerd.monitor.v1.cgroups"),
+    ("diff-service", "io.containerd.service.v1.diff-service"),
+    ("tasks-service", "io.containerd.service.v1.tasks-service"),
+    ("walking", "io.containerd.differ.v1.walking"),
+    ("aufs", "io.containerd.snapshotter.v1.aufs"),
+    ("btrfs", "io.containerd.snapshotter.v1.btrfs"),
+    ("devmapper", "io.containerd.snapshotter.v1.devmapper"),
+    ("native", "io.containerd.snapshotter.v1.native"),
+    ("overlayfs", "io.containerd.snapshotter.v1.overlayfs"),
+    ("zfs", "io.containerd.snapshotter.v1.zfs"),
+    ("otlp", "io.containerd.tracing.processor.v1.otlp"),
+];
 
 fn version_line(v: i64) -> Option<i64> {
     if v <= 1 {

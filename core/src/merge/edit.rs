@@ -5,43 +5,61 @@
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
-/// The indentation habit of a file: how many spaces each table level adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The indentation habits of a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Layout {
-    /// Spaces per nesting level (2 in `containerd config default` output, 0 in hand-written files).
-    pub step: usize,
+    /// Spaces a nested table's header adds to its parent's (2 in `containerd config default`
+    /// output, 0 in files with flat headers).
+    pub nest: usize,
+    /// Spaces a table's keys add to its header (2 in both styles above, 0 in unindented files).
+    pub keys: usize,
 }
 
 impl Layout {
-    /// Looks for a table whose keys are indented deeper than its header.
+    /// Learns the habits from the file's first indented tables.
     pub fn detect(doc: &DocumentMut) -> Layout {
-        fn walk(t: &Table, found: &mut Option<usize>) {
-            if found.is_some() {
-                return;
-            }
-            if !t.is_dotted() && !t.is_implicit() {
-                let header = last_line(t.decor().prefix().and_then(|r| r.as_str()).unwrap_or(""));
-                if let Some(kv) = first_value_indent(t) {
-                    if kv.len() > header.len() && is_blank(kv) && is_blank(header) {
-                        *found = Some(kv.len() - header.len());
-                        return;
+        // `anc`: depth and header indentation of the nearest ancestor with a header.
+        fn walk(
+            t: &Table,
+            depth: usize,
+            anc: Option<(usize, usize)>,
+            nest: &mut Option<usize>,
+            keys: &mut Option<usize>,
+        ) {
+            let mut anc = anc;
+            if !t.is_dotted() && !t.is_implicit() && depth > 0 {
+                let header = header_indent(t);
+                if is_blank(header) {
+                    if let (None, Some((d, i))) = (*nest, anc) {
+                        if header.len() >= i && depth > d {
+                            *nest = Some((header.len() - i) / (depth - d));
+                        }
                     }
+                    if keys.is_none() {
+                        if let Some(kv) = first_value_indent(t).filter(|kv| is_blank(kv)) {
+                            *keys = Some(kv.len().saturating_sub(header.len()));
+                        }
+                    }
+                    anc = Some((depth, header.len()));
                 }
+            }
+            if nest.is_some() && keys.is_some() {
+                return;
             }
             for (_, item) in t.iter() {
                 if let Item::Table(sub) = item {
-                    walk(sub, found);
+                    walk(sub, depth + 1, anc, nest, keys);
                 }
             }
         }
-        let mut found = None;
-        for (_, item) in doc.as_table().iter() {
-            if let Item::Table(t) = item {
-                walk(t, &mut found);
-            }
-        }
-        Layout { step: found.unwrap_or(0).min(8) }
+        let (mut nest, mut keys) = (None, None);
+        walk(doc.as_table(), 0, None, &mut nest, &mut keys);
+        Layout { nest: nest.unwrap_or(0).min(8), keys: keys.unwrap_or(0).min(8) }
     }
+}
+
+fn header_indent(t: &Table) -> &str {
+    last_line(t.decor().prefix().and_then(|r| r.as_str()).unwrap_or(""))
 }
 
 fn is_blank(s: &str) -> bool {
@@ -97,7 +115,13 @@ pub fn set(doc: &mut DocumentMut, path: &[String], value: &Value, layout: Layout
     if path.is_empty() {
         return SetOutcome::Blocked { at: 0, found: "the document root" };
     }
-    set_in_table(doc.as_table_mut(), 0, path, value, layout, "")
+    set_in_table(doc.as_table_mut(), 0, path, value, layout, &Indent { header: String::new(), keys: String::new() })
+}
+
+/// Where a table's header and key lines start.
+struct Indent {
+    header: String,
+    keys: String,
 }
 
 fn set_in_table(
@@ -106,13 +130,18 @@ fn set_in_table(
     path: &[String],
     value: &Value,
     layout: Layout,
-    kv_indent: &str,
+    indent: &Indent,
 ) -> SetOutcome {
+    let kv_indent = indent.keys.as_str();
     let key = path[0].as_str();
     if path.len() == 1 {
         return match t.get_mut(key) {
             Some(Item::Value(old)) => replace(old, value),
             Some(Item::None) | None => {
+                if depth > 0 && !t.is_dotted() && t.decor().prefix().is_none() {
+                    // A table that was only implied by its subtables gets a header now.
+                    t.decor_mut().set_prefix(format!("\n{}", indent.header));
+                }
                 t.insert(key, Item::Value(value.clone()));
                 if let Some(mut k) = t.key_mut(key) {
                     k.leaf_decor_mut().set_prefix(kv_indent.to_owned());
@@ -128,19 +157,30 @@ fn set_in_table(
             sub.set_dotted(true);
         } else {
             sub.set_implicit(true);
-            sub.decor_mut().set_prefix(format!("\n{}", " ".repeat(layout.step * depth)));
         }
         t.insert(key, Item::Table(sub));
     }
     match t.get_mut(key) {
         Some(Item::Table(sub)) => {
             // A dotted key's line indentation sits on its last key, like a plain key's.
-            let indent = if sub.is_dotted() {
-                kv_indent.to_owned()
+            let child = if sub.is_dotted() {
+                Indent { header: indent.header.clone(), keys: kv_indent.to_owned() }
             } else {
-                first_value_indent(sub).map(str::to_owned).unwrap_or_else(|| " ".repeat(layout.step * (depth + 1)))
+                let header = match sub.decor().prefix().and_then(|r| r.as_str()) {
+                    Some(p) => last_line(p).to_owned(),
+                    None if depth == 0 => String::new(),
+                    None => format!("{}{}", indent.header, " ".repeat(layout.nest)),
+                };
+                if sub.is_implicit() && sub.decor().prefix().is_none() && sub.get_values().is_empty() {
+                    // Decorate now, so the header is right if a key lands in it.
+                    sub.decor_mut().set_prefix(format!("\n{header}"));
+                }
+                let keys = first_value_indent(sub)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("{header}{}", " ".repeat(layout.keys)));
+                Indent { header, keys }
             };
-            set_in_table(sub, depth + 1, &path[1..], value, layout, &indent)
+            set_in_table(sub, depth + 1, &path[1..], value, layout, &child)
         }
         Some(Item::Value(Value::InlineTable(it))) => set_in_inline(it, depth + 1, &path[1..], value),
         Some(other) => SetOutcome::Blocked { at: depth + 1, found: kind(other) },

@@ -87,6 +87,12 @@ pub fn plan(checked: &Checked, dialect: Dialect, config_path: &str) -> Plan {
             if !r.mirror_only || endpoints.is_empty() {
                 endpoints.extend(server);
             }
+            let mut seen = Vec::new();
+            endpoints.retain(|e| {
+                let new = !seen.contains(e);
+                seen.push(e.clone());
+                new
+            });
             if !mirrors.is_empty() || (r.scheme.as_str() == "http" && host.kind != HostKind::Default) {
                 let arr: Array = endpoints.iter().map(String::as_str).collect();
                 settings.push(Setting {
@@ -176,6 +182,8 @@ fn legacy_tls(out: &mut Vec<Setting>, tls: &[String], ca: &str, cert: &str, key:
             Value::from(true),
             "Do not verify the registry's certificate (unsafe; prefer its CA).",
         );
+    } else if !ca.trim().is_empty() {
+        put("insecure_skip_verify", Value::from(false), "Verify the registry's certificate with the CA above.");
     }
 }
 

@@ -92,7 +92,18 @@ fn key_paths_of_a_merge_are_set() {
     // The change list never shows the password.
     assert!(r.changes.iter().all(|c| c.new.as_deref() != Some("\"p\"")), "{:?}", r.changes);
     let before = key_paths(&fixture("containerd-1.7.34-default.toml"));
-    assert_eq!(key_paths(&doc.to_string()).len(), before.len() + 3);
+    let after = key_paths(&doc.to_string());
+    let new: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
+    assert_eq!(
+        new,
+        [
+            r#"plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth.username"#,
+            r#"plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth.password"#
+        ]
+    );
+    // The only path gone is the empty `configs` table, which now holds the auth.
+    let gone: Vec<&String> = before.iter().filter(|p| !after.contains(p)).collect();
+    assert_eq!(gone, [r#"plugins."io.containerd.grpc.v1.cri".registry.configs"#]);
 }
 
 #[test]

@@ -150,6 +150,13 @@ pub fn plan(checked: &Checked, dialect: Dialect, config_path: &str) -> Plan {
             why: "The pause image every pod sandbox starts from; the kubelet never sends pull Secrets for it, so it must be reachable with node-level settings.".into(),
         });
     }
+    // One value per key: the first registry that sets it wins (the form names a host twice).
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    settings.retain(|s| {
+        let new = !seen.contains(&s.path);
+        seen.push(s.path.clone());
+        new
+    });
     Plan { settings, style, hosts }
 }
 

@@ -30,11 +30,10 @@ use toml_edit::{DocumentMut, Item, Key, Value};
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONFIG_PATH};
-use crate::validate;
+use crate::validate::{self, Style};
 use crate::version::Target;
 use detect::{Dialect, FileVersion};
 use edit::{Layout, SetOutcome};
-use settings::RegistryStyle;
 
 /// Choices about how to merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -126,31 +125,44 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         Err(e) => return parse_failure(existing, &e),
     };
     let mut scratch = Vec::new();
-    let checked = validate::check(form, &mut scratch);
-    let target = checked.target;
+    let first = validate::check(form, &mut scratch);
+    let target = first.target;
     let file = detect::detect(&doc);
     let layout = Layout::detect(&doc);
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
-    let hosts_mode = settings::uses_hosts_toml(&checked.form, &target);
-    let config_path = if hosts_mode { Some(m.choose_config_path(&checked.form, dialect)) } else { None };
-    let plan = settings::plan(&checked, dialect, config_path.as_deref().unwrap_or(DEFAULT_CONFIG_PATH));
+    let hosts_mode = first.style == Style::HostsToml;
+    // The engine renders the settings; with hosts.toml, for the directory the file already uses
+    // when the form names none.
+    let checked = if hosts_mode {
+        let cp = m.choose_config_path(form, dialect);
+        if cp == first.config_path {
+            first
+        } else {
+            let mut f = form.clone();
+            f.config_path = cp;
+            validate::check(&f, &mut scratch)
+        }
+    } else {
+        first
+    };
+    let plan = settings::plan(&checked, dialect);
 
     if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
         m.rename_v1_plugins(&target);
     }
     m.set_version(&file, version, &target);
     m.report_ignored_tables(&target, dialect, version);
-    match &plan.style {
-        RegistryStyle::HostsToml(_) => m.remove_conflicting_legacy(&target, dialect, &plan.hosts),
-        RegistryStyle::Legacy => m.check_legacy_beside_config_path(&target, dialect, &plan),
+    if hosts_mode {
+        m.remove_conflicting_legacy(&target, dialect, &plan.hosts);
     }
-    let mut sensitive = false;
     for s in &plan.settings {
-        sensitive |= is_secret_key(s.path.last().map(String::as_str).unwrap_or(""));
         m.set(&s.path, &s.value, &s.why);
     }
+    m.reset_stale_skip_verify(&plan.settings);
+    let sensitive = plan.sensitive;
+    let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
     let Merger { changes, diags, .. } = m;
     let text = doc.to_string();
@@ -571,22 +583,31 @@ impl Merger<'_> {
         }
     }
 
-    fn check_legacy_beside_config_path(&mut self, target: &Target, dialect: Dialect, plan: &settings::Plan) {
-        if !target.has_hosts_toml()
-            || plan.settings.iter().all(|s| !s.path.iter().any(|p| p == "mirrors" || p == "tls"))
-        {
-            return;
+    /// The engine writes `insecure_skip_verify` only when the form asks for it: a `true` left
+    /// in a `configs."<host>".tls` table the form now sets would still switch verification off.
+    fn reset_stale_skip_verify(&mut self, settings: &[settings::Setting]) {
+        let mut tables: Vec<&[String]> = Vec::new();
+        for s in settings {
+            if let Some(i) = s.path.iter().position(|p| p == "tls") {
+                let t = &s.path[..=i];
+                if !tables.contains(&t) {
+                    tables.push(t);
+                }
+            }
         }
-        let mut path = dialect.registry_path();
-        path.push("config_path".into());
-        let cp = edit::get(self.doc, &path).and_then(Item::as_str).unwrap_or("");
-        if !cp.trim().is_empty() {
-            self.diags.push(Diagnostic::error(
-                Field::root("legacy_config"),
-                "merge.legacy-beside-config-path",
-                format!("The file sets config_path = {cp:?}; containerd refuses legacy mirrors or configs.tls beside it and does not load its CRI plugin."),
-                "Use hosts.toml (turn legacy_config off), or clear config_path in the file first.",
-            ));
+        for t in tables {
+            let mut key = t.to_vec();
+            key.push("insecure_skip_verify".into());
+            if settings.iter().any(|s| s.path == key) {
+                continue;
+            }
+            if edit::get(self.doc, &key).and_then(Item::as_bool) == Some(true) {
+                self.set(
+                    &key,
+                    &Value::from(false),
+                    "The form verifies this host's certificate (its CA); the file's skip-verify would switch that off.",
+                );
+            }
         }
     }
 

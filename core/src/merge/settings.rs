@@ -1,16 +1,18 @@
 //! The settings a form asks of containerd's `config.toml`, as a flat list of
 //! `(key path, value, why)`: what merge writes into an existing file.
 //!
-//! The list is made for one dialect (plugin paths) and one target (which features exist),
-//! so that merge can keep a file's dialect when asked to.
+//! The list comes from the engine itself: [`crate::containerd_config::render`] renders the
+//! block for the form's target, and this module flattens it into one [`Setting`] per key,
+//! moved to another dialect's plugin paths when merge keeps a file's older version. So the
+//! pasted-into file and the standalone block can never disagree.
 
-use toml_edit::{Array, Value};
+use toml_edit::{DocumentMut, Item, Value};
 
 use super::detect::Dialect;
-use crate::form::Form;
-use crate::host::{Endpoint, HostKind};
-use crate::validate::Checked;
-use crate::version::Target;
+use crate::containerd_config;
+use crate::output::FileKind;
+use crate::plan;
+use crate::validate::{Checked, Style};
 
 /// One key to set.
 #[derive(Debug, Clone)]
@@ -23,141 +25,116 @@ pub struct Setting {
     pub why: String,
 }
 
-/// How the registry settings are expressed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RegistryStyle {
-    /// `config_path` = this directory, one hosts.toml per registry under it (1.5+).
-    HostsToml(String),
-    /// The inline `registry.mirrors` / `registry.configs` keys (1.2 - 1.4, or asked for on 1.5 - 1.7).
-    Legacy,
-}
-
 /// Everything merge needs to know about the form, for one dialect.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The keys to set, in order.
+    /// The keys to set, in the engine's order.
     pub settings: Vec<Setting>,
-    /// hosts.toml or legacy keys.
-    pub style: RegistryStyle,
-    /// The registry hosts the form configures and the mirror hosts it contacts
-    /// (`host[:port]`): their legacy `mirrors` / `configs.tls` entries conflict with hosts.toml.
+    /// The keys hold credentials.
+    pub sensitive: bool,
+    /// The registry hosts the form configures and every host containerd contacts for them
+    /// (`host[:port]`): with hosts.toml, their legacy `mirrors` / `configs.tls` must go.
     pub hosts: Vec<String>,
 }
 
-/// Whether the form uses hosts.toml on this target.
-pub fn uses_hosts_toml(form: &Form, target: &Target) -> bool {
-    target.has_hosts_toml() && !(form.legacy_config && target.major == 1)
+/// Builds the plan for `dialect` from the engine's config.toml block.
+pub fn plan(checked: &Checked, dialect: Dialect) -> Plan {
+    let mut scratch = Vec::new();
+    let block =
+        containerd_config::render(checked, &mut scratch).into_iter().find(|f| f.kind == FileKind::ContainerdConfig);
+    let (doc, sensitive) = match block {
+        Some(f) => (f.contents.parse::<DocumentMut>().unwrap_or_default(), f.sensitive),
+        None => (DocumentMut::new(), false),
+    };
+    let from = Dialect::of_version(i64::from(checked.target.config_version()));
+    let mut settings = Vec::new();
+    flatten(&mut Vec::new(), doc.as_item(), &mut |path, value| {
+        if path.len() == 1 && path[0] == "version" {
+            return; // merge decides the version line itself
+        }
+        let path = translate(path, from, dialect);
+        let why = why(&path, value, checked.style);
+        settings.push(Setting { path, value: value.clone(), why });
+    });
+    let mut hosts = Vec::new();
+    for (i, _, host) in checked.registries() {
+        push_unique(&mut hosts, host.reference());
+        for c in plan::contacts(checked, i) {
+            push_unique(&mut hosts, c.host);
+        }
+    }
+    Plan { settings, sensitive, hosts }
 }
 
-/// Builds the plan for `dialect`, with `config_path` as the hosts.toml directory.
-pub fn plan(checked: &Checked, dialect: Dialect, config_path: &str) -> Plan {
-    let form = &checked.form;
-    let target = &checked.target;
-    let registry = dialect.registry_path();
-    let at = |tail: &[&str]| -> Vec<String> {
-        let mut p = registry.clone();
-        p.extend(tail.iter().map(|s| (*s).to_owned()));
-        p
-    };
-    let mut settings = Vec::new();
-    let mut hosts = Vec::new();
-    let hosts_mode = uses_hosts_toml(form, target);
-    let style = if hosts_mode { RegistryStyle::HostsToml(config_path.to_owned()) } else { RegistryStyle::Legacy };
-    if hosts_mode {
-        settings.push(Setting {
-            path: at(&["config_path"]),
-            value: Value::from(config_path),
-            why: format!(
-                "containerd reads each registry's hosts.toml under this one directory ({config_path}/<registry>/hosts.toml); \
-                 a change here needs `systemctl restart containerd`, the hosts.toml files do not."
-            ),
-        });
-    }
-    for (i, r) in form.registries.iter().enumerate() {
-        let Some(host) = checked.hosts.get(i).and_then(Option::as_ref) else { continue };
-        let reference = host.reference();
-        push_unique(&mut hosts, reference.clone());
-        let mirrors: Vec<Endpoint> = r.mirrors.iter().filter_map(|m| Endpoint::parse(m.url.trim()).ok()).collect();
-        for m in &mirrors {
-            push_unique(&mut hosts, m.host.reference());
-        }
-        if !hosts_mode {
-            let mut endpoints: Vec<String> = mirrors.iter().map(Endpoint::url).collect();
-            let server = host.server_url(r.scheme.as_str());
-            if !r.mirror_only || endpoints.is_empty() {
-                endpoints.extend(server);
-            }
-            let mut seen = Vec::new();
-            endpoints.retain(|e| {
-                let new = !seen.contains(e);
-                seen.push(e.clone());
-                new
-            });
-            if !mirrors.is_empty() || (r.scheme.as_str() == "http" && host.kind != HostKind::Default) {
-                let arr: Array = endpoints.iter().map(String::as_str).collect();
-                settings.push(Setting {
-                    path: at(&["mirrors", &reference, "endpoint"]),
-                    value: Value::Array(arr),
-                    why: format!(
-                        "Where containerd pulls {reference} images from, tried in order (each URL with its scheme)."
-                    ),
-                });
-            }
-            if target.has_legacy_tls() {
-                legacy_tls(
-                    &mut settings,
-                    &at(&["configs", &reference, "tls"]),
-                    &r.ca_file,
-                    &r.client_cert,
-                    &r.client_key,
-                    r.skip_verify,
-                );
-                for (m, em) in r.mirrors.iter().zip(mirrors.iter()) {
-                    let mh = em.host.reference();
-                    legacy_tls(&mut settings, &at(&["configs", &mh, "tls"]), &m.ca_file, "", "", m.skip_verify);
-                }
+fn flatten(path: &mut Vec<String>, item: &Item, f: &mut dyn FnMut(&[String], &Value)) {
+    match item {
+        Item::Value(Value::InlineTable(t)) => {
+            for (k, v) in t.iter() {
+                path.push(k.to_owned());
+                flatten(path, &Item::Value(v.clone()), f);
+                path.pop();
             }
         }
-        if r.node_auth && r.has_credentials() {
-            let mut contacted: Vec<String> = mirrors.iter().map(|m| m.host.reference()).collect();
-            if !r.mirror_only || contacted.is_empty() {
-                if let Some(s) = host.server_url(r.scheme.as_str()) {
-                    if let Ok(e) = Endpoint::parse(&s) {
-                        contacted.push(e.host.reference());
-                    }
-                }
-            }
-            contacted.dedup();
-            for c in contacted {
-                auth(
-                    &mut settings,
-                    target,
-                    &registry,
-                    &c,
-                    r.scheme.as_str(),
-                    &r.username,
-                    &r.password,
-                    &r.identity_token,
-                );
+        Item::Value(v) => f(path, v),
+        Item::Table(t) => {
+            for (k, v) in t.iter() {
+                path.push(k.to_owned());
+                flatten(path, v, f);
+                path.pop();
             }
         }
+        Item::ArrayOfTables(_) | Item::None => {}
     }
-    let sandbox = form.sandbox_image.trim();
-    if !sandbox.is_empty() {
-        settings.push(Setting {
-            path: dialect.sandbox_path(),
-            value: Value::from(sandbox),
-            why: "The pause image every pod sandbox starts from; the kubelet never sends pull Secrets for it, so it must be reachable with node-level settings.".into(),
-        });
+}
+
+/// Moves a key path from one dialect's plugin table to another's (the sandbox image is
+/// `sandbox_image` in versions 1 and 2, `pinned_images.sandbox` in 3 and 4).
+pub fn translate(path: &[String], from: Dialect, to: Dialect) -> Vec<String> {
+    let prefix = from.cri_table();
+    if from == to || path.len() < 2 || path[0] != prefix[0] || path[1] != prefix[1] {
+        return path.to_vec();
     }
-    // One value per key: the first registry that sets it wins (the form names a host twice).
-    let mut seen: Vec<Vec<String>> = Vec::new();
-    settings.retain(|s| {
-        let new = !seen.contains(&s.path);
-        seen.push(s.path.clone());
-        new
-    });
-    Plan { settings, style, hosts }
+    let rest = &path[2..];
+    let mut out: Vec<String> = to.cri_table().iter().map(|s| (*s).to_owned()).collect();
+    let is_v3 = |d: Dialect| d == Dialect::V3;
+    if is_v3(from) && !is_v3(to) && rest == ["pinned_images", "sandbox"] {
+        out.push("sandbox_image".into());
+    } else if !is_v3(from) && is_v3(to) && rest == ["sandbox_image"] {
+        out.extend(["pinned_images".to_owned(), "sandbox".to_owned()]);
+    } else {
+        out.extend(rest.iter().cloned());
+    }
+    out
+}
+
+fn why(path: &[String], value: &Value, style: Style) -> String {
+    let has = |k: &str| path.iter().any(|p| p == k);
+    let last = path.last().map(String::as_str).unwrap_or("");
+    if last == "config_path" {
+        return if value.as_str().is_some_and(|s| s.is_empty()) || style != Style::HostsToml {
+            "Must stay empty with the inline registry keys: beside config_path, mirrors or configs.tls stop containerd's CRI plugin.".to_owned()
+        } else {
+            let dir = value.as_str().unwrap_or("");
+            format!(
+                "containerd reads each registry's hosts.toml under this one directory ({dir}/<registry>/hosts.toml); \
+                 the hosts.toml files are re-read on every pull, this key only at start."
+            )
+        };
+    }
+    if last == "sandbox_image" || (has("pinned_images") && last == "sandbox") {
+        return "The pause image every pod sandbox starts from; the kubelet never sends pull Secrets for it, so it must be reachable with node-level settings.".to_owned();
+    }
+    if has("mirrors") && last == "endpoint" {
+        return "Where containerd pulls this registry's images from, tried in order, each URL with its scheme."
+            .to_owned();
+    }
+    if has("tls") {
+        return "TLS for this host in the inline keys (containerd 1.3 - 1.7; 2.x ignores them).".to_owned();
+    }
+    if has("auth") || has("auths") {
+        return "Node-level credentials for a host containerd contacts: they serve the sandbox image and pods without imagePullSecrets.".to_owned();
+    }
+    "Set by the form.".to_owned()
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
@@ -166,61 +143,25 @@ fn push_unique(v: &mut Vec<String>, s: String) {
     }
 }
 
-fn legacy_tls(out: &mut Vec<Setting>, tls: &[String], ca: &str, cert: &str, key: &str, skip: bool) {
-    let mut put = |k: &str, v: Value, why: &str| {
-        let mut p = tls.to_vec();
-        p.push(k.to_owned());
-        out.push(Setting { path: p, value: v, why: why.to_owned() });
-    };
-    if !ca.trim().is_empty() {
-        put(
-            "ca_file",
-            Value::from(ca.trim()),
-            "The CA that signed the registry's certificate (legacy keys; containerd 2.x ignores them).",
-        );
-    }
-    if !cert.trim().is_empty() && !key.trim().is_empty() {
-        put("cert_file", Value::from(cert.trim()), "Client certificate for mutual TLS.");
-        put("key_file", Value::from(key.trim()), "Client key for mutual TLS.");
-    }
-    if skip {
-        put(
-            "insecure_skip_verify",
-            Value::from(true),
-            "Do not verify the registry's certificate (unsafe; prefer its CA).",
-        );
-    } else if !ca.trim().is_empty() {
-        put("insecure_skip_verify", Value::from(false), "Verify the registry's certificate with the CA above.");
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[allow(clippy::too_many_arguments)]
-fn auth(
-    out: &mut Vec<Setting>,
-    target: &Target,
-    registry: &[String],
-    contacted: &str,
-    scheme: &str,
-    user: &str,
-    pass: &str,
-    token: &str,
-) {
-    let mut base = registry.to_vec();
-    if target.has_registry_configs() {
-        base.extend(["configs".to_owned(), contacted.to_owned(), "auth".to_owned()]);
-    } else {
-        base.extend(["auths".to_owned(), format!("{scheme}://{contacted}")]);
+    fn p(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_owned()).collect()
     }
-    let why = format!("Node-level credentials for {contacted}, the host containerd contacts; they serve the sandbox image and pods without imagePullSecrets.");
-    let mut put = |k: &str, v: &str| {
-        let mut p = base.clone();
-        p.push(k.to_owned());
-        out.push(Setting { path: p, value: Value::from(v), why: why.clone() });
-    };
-    if !token.is_empty() {
-        put("identitytoken", token);
-    } else {
-        put("username", user);
-        put("password", pass);
+
+    #[test]
+    fn translates_between_dialects() {
+        let sandbox3 = p(&["plugins", "io.containerd.cri.v1.images", "pinned_images", "sandbox"]);
+        assert_eq!(
+            translate(&sandbox3, Dialect::V3, Dialect::V2),
+            p(&["plugins", "io.containerd.grpc.v1.cri", "sandbox_image"])
+        );
+        let sandbox1 = p(&["plugins", "cri", "sandbox_image"]);
+        assert_eq!(translate(&sandbox1, Dialect::V1, Dialect::V3), sandbox3);
+        let cp = p(&["plugins", "io.containerd.cri.v1.images", "registry", "config_path"]);
+        assert_eq!(translate(&cp, Dialect::V3, Dialect::V1), p(&["plugins", "cri", "registry", "config_path"]));
+        assert_eq!(translate(&p(&["version"]), Dialect::V3, Dialect::V1), p(&["version"]));
     }
 }

@@ -13,6 +13,9 @@ pub struct Layout {
     pub nest: usize,
     /// Spaces a table's keys add to its header (2 in both styles above, 0 in unindented files).
     pub keys: usize,
+    /// Most strings are literal (`'...'`, as `containerd config default` of 2.x writes them):
+    /// new strings are written that way too when they can be.
+    pub literal_strings: bool,
 }
 
 impl Layout {
@@ -54,8 +57,48 @@ impl Layout {
         }
         let (mut nest, mut keys) = (None, None);
         walk(doc.as_table(), 0, None, &mut nest, &mut keys);
-        Layout { nest: nest.unwrap_or(0).min(8), keys: keys.unwrap_or(0).min(8) }
+        let (mut literal, mut basic) = (0usize, 0usize);
+        count_strings(doc.as_table(), &mut literal, &mut basic);
+        Layout { nest: nest.unwrap_or(0).min(8), keys: keys.unwrap_or(0).min(8), literal_strings: literal > basic }
     }
+}
+
+fn count_strings(t: &dyn toml_edit::TableLike, literal: &mut usize, basic: &mut usize) {
+    for (_, item) in t.iter() {
+        match item {
+            Item::Value(Value::String(f)) => match f.as_repr().and_then(|r| r.as_raw().as_str()) {
+                Some(r) if r.starts_with('\'') => *literal += 1,
+                Some(_) => *basic += 1,
+                None => {}
+            },
+            Item::Value(Value::InlineTable(it)) => count_strings(it, literal, basic),
+            Item::Table(sub) => count_strings(sub, literal, basic),
+            _ => {}
+        }
+    }
+}
+
+/// `value`, as a literal string (`'...'`) when `literal` and the text allows it.
+fn in_style(value: &Value, literal: bool) -> Value {
+    use toml_writer::TomlWrite as _;
+    if let (true, Value::String(s)) = (literal, value) {
+        if let Some(lit) = toml_writer::TomlStringBuilder::new(s.value()).as_literal() {
+            let mut out = String::new();
+            if out.value(lit).is_ok() {
+                if let Ok(mut v) = out.parse::<Value>() {
+                    v.decor_mut().clear();
+                    if same(&v, value) {
+                        return v;
+                    }
+                }
+            }
+        }
+    }
+    value.clone()
+}
+
+fn is_literal(v: &Value) -> bool {
+    matches!(v, Value::String(f) if f.as_repr().and_then(|r| r.as_raw().as_str()).is_some_and(|r| r.starts_with('\'')))
 }
 
 fn header_indent(t: &Table) -> &str {
@@ -136,13 +179,13 @@ fn set_in_table(
     let key = path[0].as_str();
     if path.len() == 1 {
         return match t.get_mut(key) {
-            Some(Item::Value(old)) => replace(old, value),
+            Some(Item::Value(old)) => replace(old, value, layout),
             Some(Item::None) | None => {
                 if depth > 0 && !t.is_dotted() && t.decor().prefix().is_none() {
                     // A table that was only implied by its subtables gets a header now.
                     t.decor_mut().set_prefix(format!("\n{}", indent.header));
                 }
-                t.insert(key, Item::Value(value.clone()));
+                t.insert(key, Item::Value(in_style(value, layout.literal_strings)));
                 if let Some(mut k) = t.key_mut(key) {
                     k.leaf_decor_mut().set_prefix(kv_indent.to_owned());
                 }
@@ -182,20 +225,20 @@ fn set_in_table(
             };
             set_in_table(sub, depth + 1, &path[1..], value, layout, &child)
         }
-        Some(Item::Value(Value::InlineTable(it))) => set_in_inline(it, depth + 1, &path[1..], value),
+        Some(Item::Value(Value::InlineTable(it))) => set_in_inline(it, depth + 1, &path[1..], value, layout),
         Some(other) => SetOutcome::Blocked { at: depth + 1, found: kind(other) },
         None => SetOutcome::Blocked { at: depth + 1, found: "nothing" },
     }
 }
 
-fn set_in_inline(t: &mut InlineTable, depth: usize, path: &[String], value: &Value) -> SetOutcome {
+fn set_in_inline(t: &mut InlineTable, depth: usize, path: &[String], value: &Value, layout: Layout) -> SetOutcome {
     let key = path[0].as_str();
     if path.len() == 1 {
         return match t.get_mut(key) {
-            Some(old) if !old.is_inline_table() => replace(old, value),
+            Some(old) if !old.is_inline_table() => replace(old, value, layout),
             Some(_) => SetOutcome::Blocked { at: depth + 1, found: "an inline table" },
             None => {
-                insert_inline(t, key, value.clone());
+                insert_inline(t, key, in_style(value, layout.literal_strings));
                 SetOutcome::Changed { old: None }
             }
         };
@@ -204,7 +247,7 @@ fn set_in_inline(t: &mut InlineTable, depth: usize, path: &[String], value: &Val
         insert_inline(t, key, Value::InlineTable(InlineTable::new()));
     }
     match t.get_mut(key) {
-        Some(Value::InlineTable(sub)) => set_in_inline(sub, depth + 1, &path[1..], value),
+        Some(Value::InlineTable(sub)) => set_in_inline(sub, depth + 1, &path[1..], value, layout),
         Some(other) => SetOutcome::Blocked { at: depth + 1, found: value_kind(other) },
         None => SetOutcome::Blocked { at: depth + 1, found: "nothing" },
     }
@@ -225,12 +268,12 @@ fn insert_inline(t: &mut InlineTable, key: &str, mut value: Value) {
     t.insert(key, value);
 }
 
-fn replace(old: &mut Value, value: &Value) -> SetOutcome {
+fn replace(old: &mut Value, value: &Value, layout: Layout) -> SetOutcome {
     if same(old, value) {
         return SetOutcome::Unchanged;
     }
     let before = show_value(old);
-    let mut new = value.clone();
+    let mut new = in_style(value, is_literal(old) || (layout.literal_strings && !old.is_str()));
     *new.decor_mut() = old.decor().clone();
     *old = new;
     SetOutcome::Changed { old: Some(before) }
@@ -379,6 +422,16 @@ mod tests {
     fn equal_values_keep_their_spelling() {
         let (t, o) = set_text("a = 'x'   # keep\n", &["a"], Value::from("x"));
         assert_eq!((t.as_str(), o), ("a = 'x'   # keep\n", SetOutcome::Unchanged));
+    }
+
+    #[test]
+    fn strings_follow_the_quote_style() {
+        let (t, _) = set_text("[a]\n  x = 'old'\n  y = 'z'\n", &["a", "x"], Value::from("/new"));
+        assert_eq!(t, "[a]\n  x = '/new'\n  y = 'z'\n");
+        let (t, _) = set_text("[a]\n  x = 'old'\n  y = 'z'\n", &["a", "n"], Value::from("it's"));
+        assert_eq!(t, "[a]\n  x = 'old'\n  y = 'z'\n  n = \"it's\"\n");
+        let (t, _) = set_text("[a]\n  x = \"old\"\n", &["a", "n"], Value::from("v"));
+        assert_eq!(t, "[a]\n  x = \"old\"\n  n = \"v\"\n");
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //!   never removed but reported, since containerd refuses `mirrors` beside `config_path`;
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
-//! The form's own problems are [`crate::render`]'s diagnostics; these are about the file.
+//! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
 pub mod detect;
 pub mod diff;

@@ -23,6 +23,7 @@
 pub mod detect;
 pub mod diff;
 pub mod edit;
+pub mod page;
 pub mod settings;
 
 use serde::Serialize;

@@ -47,7 +47,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             if let Some(mut k) = reg.key_mut("config_path") {
                 k.leaf_decor_mut().set_prefix("# hosts.toml files under this directory are re-read on every pull.\n");
             }
-            for (i, r, _) in checked.registries() {
+            for (i, r, _) in checked.registries().filter(|(_, r, _)| r.node_auth) {
                 node_auth(r, i, &plan::contacts(checked, i), |c| c.host.clone(), &mut keys, diags);
             }
         }
@@ -122,7 +122,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             path.push("auth");
         }
         let t = table(doc.as_table_mut(), &path);
-        if !auth.username.is_empty() {
+        // containerd prefers a user name over a token: write the pair only when complete.
+        if !auth.username.is_empty() && !auth.password.is_empty() {
             t["username"] = value(auth.username.as_str());
             t["password"] = value(auth.password.as_str());
         }
@@ -315,6 +316,23 @@ mod tests {
         assert_eq!(configs["m.example"]["auth"]["username"].as_str(), Some("u"));
         assert_eq!(configs["registry-1.docker.io"]["auth"]["password"].as_str(), Some("p"));
         assert!(f.sensitive);
+    }
+
+    #[test]
+    fn default_is_the_wildcard_mirror_in_inline_config() {
+        let form = Form {
+            containerd: "1.4".into(),
+            registries: vec![Registry {
+                host: "_default".into(),
+                mirrors: vec![Mirror { url: "https://cache.example".into(), ..Mirror::default() }],
+                ..Registry::default()
+            }],
+            ..Form::default()
+        };
+        let (doc, _, d) = render_form(&form);
+        let endpoint = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"]["*"]["endpoint"];
+        assert_eq!(endpoint.as_array().and_then(|a| a.get(0)).and_then(|v| v.as_str()), Some("https://cache.example"));
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

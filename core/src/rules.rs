@@ -166,7 +166,7 @@ fn client_and_credentials(f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
             "Enter the password or robot token, or use identity_token instead.",
         ));
     }
-    if token && (user || pass) {
+    if token && user && pass {
         d.push(Diagnostic::warning(
             f.key("identity_token"),
             "credentials.token-and-password",
@@ -397,6 +397,14 @@ fn node_auth_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
             "Enter username and password (or identity_token), or turn node_auth off.",
         ));
         return;
+    }
+    if c.target.major >= 2 {
+        d.push(Diagnostic::info(
+            f.key("node_auth"),
+            "node_auth.deprecated-2x",
+            format!("containerd {} still reads registry.configs.*.auth, but it is deprecated (removal planned for 2.4) and makes 2.1+ fall back from the transfer service to the older pull path.", c.target),
+            "Keep node_auth only where the kubelet cannot send credentials (the sandbox image); give workloads a pull Secret (imagePullSecrets).",
+        ));
     }
     let contacts = plan::contacts(c, i);
     let mut names: Vec<String> = Vec::new();

@@ -73,7 +73,7 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
 fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
     let fallback = Target::parse(DEFAULT_CONTAINERD).unwrap_or(Target::new(1, 7));
     let field = Field::root("containerd");
-    let supported = SUPPORTED.iter().map(|(a, b)| format!("{a}.{b}")).collect::<Vec<_>>().join(", ");
+    let supported = || SUPPORTED.iter().map(|(a, b)| format!("{a}.{b}")).collect::<Vec<_>>().join(", ");
     match Target::parse(&form.containerd) {
         Ok(t) => t,
         Err(VersionError::Malformed) => {
@@ -81,7 +81,10 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
                 field,
                 "containerd.malformed",
                 format!("{:?} is not a containerd version; showing output for {DEFAULT_CONTAINERD}.", form.containerd),
-                format!("Write the version `containerd --version` prints on the node, e.g. 1.6.20 or 2.1 (one of {supported})."),
+                format!(
+                    "Write the version `containerd --version` prints on the node, e.g. 1.6.20 or 2.1 (one of {}).",
+                    supported()
+                ),
             ));
             fallback
         }
@@ -93,7 +96,7 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
                     "containerd {} is not a version pullfix knows; showing output for {DEFAULT_CONTAINERD}.",
                     form.containerd.trim()
                 ),
-                format!("Pick one of {supported}."),
+                format!("Pick one of {}.", supported()),
             ));
             fallback
         }

@@ -128,6 +128,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "node_auth.hosts",
             "registry[0].node_auth",
         ),
+        (
+            "containerd = \"2.1\"\n".to_owned() + &r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true"),
+            "node_auth.deprecated-2x",
+            "registry[0].node_auth",
+        ),
         ("sandbox_image = \"a b\"".into(), "sandbox_image.malformed", "sandbox_image"),
         (
             "sandbox_image = \"a.example/pause:3.10\"\n".to_owned() + &r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\""),

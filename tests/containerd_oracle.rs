@@ -1,0 +1,116 @@
+//! The real containerd as an oracle: `containerd -c <generated config.toml> config dump`
+//! decodes the file into containerd's own typed CRI config and prints it back. Asserting
+//! on that dump shows containerd reads our tables where we mean them (version line,
+//! section names, key names) and that escaped values arrive byte for byte.
+//!
+//! Needs the `containerd` binary of the node class we target (Debian's 1.6.20, installed
+//! by `scripts/setup.sh`).
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use pullfix_core::{parse_form, render, FormFormat};
+use toml_edit::{DocumentMut, Item};
+
+/// Renders `form` (TOML), runs `containerd config dump` on its config.toml, returns the dump.
+#[track_caller]
+fn dump(form: &str) -> DocumentMut {
+    let form = parse_form(form, FormFormat::Toml).expect("form");
+    let out = render(&form);
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    let config = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("config.toml");
+    fs::write(&path, &config.contents).expect("write");
+    let o = Command::new("containerd")
+        .arg("-c")
+        .arg(&path)
+        .args(["config", "dump"])
+        .output()
+        .expect("containerd is installed (scripts/setup.sh)");
+    assert!(o.status.success(), "containerd config dump: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML")
+}
+
+fn cri(doc: &DocumentMut) -> &Item {
+    &doc["plugins"]["io.containerd.grpc.v1.cri"]
+}
+
+fn golden_form(case: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(case).join("form.toml");
+    fs::read_to_string(path).expect("golden form").replace("containerd = \"1.6\"", "containerd = \"1.6.20\"")
+}
+
+#[test]
+fn the_installed_containerd_is_1_6() {
+    let o = Command::new("containerd").arg("--version").output().expect("containerd is installed");
+    let v = String::from_utf8_lossy(&o.stdout);
+    assert!(v.contains(" 1.6."), "these oracle tests target containerd 1.6, found {v}");
+}
+
+#[test]
+fn hosts_toml_mode_is_read_by_containerd_1_6() {
+    let d = dump(&golden_form("harbor-ca-auth-1.6"));
+    let reg = &cri(&d)["registry"];
+    assert_eq!(d["version"].as_integer(), Some(2));
+    assert_eq!(cri(&d)["sandbox_image"].as_str(), Some("registry.aliyuncs.com/google_containers/pause:3.10"));
+    assert_eq!(reg["config_path"].as_str(), Some("/etc/containerd/certs.d"));
+    assert_eq!(reg["configs"]["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$ci"));
+    assert_eq!(reg["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("S3cret"));
+    assert!(reg["mirrors"].as_table_like().is_none_or(|t| t.is_empty()), "no inline mirrors beside config_path");
+}
+
+#[test]
+fn legacy_inline_keys_are_read_by_containerd_1_6() {
+    let d = dump(&golden_form("legacy-config-1.6"));
+    let reg = &cri(&d)["registry"];
+    assert_eq!(reg["config_path"].as_str(), Some(""));
+    let endpoints: Vec<&str> = reg["mirrors"]["docker.io"]["endpoint"]
+        .as_array()
+        .expect("endpoint")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(endpoints, ["https://harbor.example.net/v2/dockerhub-proxy"]);
+    let harbor = &reg["configs"]["harbor.example.net"];
+    assert_eq!(harbor["tls"]["ca_file"].as_str(), Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"));
+    assert_eq!(harbor["tls"]["insecure_skip_verify"].as_bool(), Some(false));
+    assert_eq!(harbor["auth"]["username"].as_str(), Some("robot$ci"));
+}
+
+#[test]
+fn hostile_values_arrive_byte_for_byte() {
+    let password = "p\"a\\ss$w'ord 🔑 ]]\" = true";
+    let form = format!(
+        "containerd = \"1.6.20\"\nlegacy_config = true\n[[registry]]\nhost = \"h.example.net:5000\"\nskip_verify = true\nclient_cert = \"/c \\\"x\\\".pem\"\nclient_key = \"/k $HOME.pem\"\nusername = \"robot$ci\"\npassword = {password:?}\nnode_auth = true\n"
+    );
+    let d = dump(&form);
+    let h = &cri(&d)["registry"]["configs"]["h.example.net:5000"];
+    assert_eq!(h["auth"]["password"].as_str(), Some(password));
+    assert_eq!(h["auth"]["username"].as_str(), Some("robot$ci"));
+    assert_eq!(h["tls"]["cert_file"].as_str(), Some("/c \"x\".pem"));
+    assert_eq!(h["tls"]["key_file"].as_str(), Some("/k $HOME.pem"));
+    assert_eq!(h["tls"]["insecure_skip_verify"].as_bool(), Some(true));
+}
+
+#[test]
+fn without_our_version_line_containerd_would_ignore_the_section() {
+    // The fact the `version` line exists for: the same tables without it are dropped.
+    let form =
+        parse_form("containerd = \"1.6.20\"\nsandbox_image = \"example.net/pause:1\"", FormFormat::Toml).expect("form");
+    let config = render(&form).files.into_iter().find(|f| f.path == "etc/containerd/config.toml").expect("config");
+    let without = config.contents.replacen("version = 2\n", "", 1);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("config.toml");
+    fs::write(&path, without).expect("write");
+    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
+    let d: DocumentMut = String::from_utf8(o.stdout).expect("utf8").parse().expect("dump");
+    assert_ne!(cri(&d)["sandbox_image"].as_str(), Some("example.net/pause:1"));
+    assert_eq!(
+        dump("containerd = \"1.6.20\"\nsandbox_image = \"example.net/pause:1\"")["plugins"]
+            ["io.containerd.grpc.v1.cri"]["sandbox_image"]
+            .as_str(),
+        Some("example.net/pause:1")
+    );
+}

@@ -87,7 +87,7 @@ pub struct MergeResult {
     /// The hosts.toml directory the result's `config_path` names, when it uses hosts.toml:
     /// render the hosts.toml files for this directory (see [`MergeResult::form_for_files`]).
     pub config_path: Option<String>,
-    /// The result holds credentials (node-level auth): write it with mode 0600.
+    /// The result holds credentials (the form's node-level auth, or the file's own): mode 0600.
     pub sensitive: bool,
 }
 
@@ -162,7 +162,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         m.set(&s.path, &s.value, &s.why);
     }
     m.reset_stale_skip_verify(&plan.settings);
-    let sensitive = plan.sensitive;
+    let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
     let Merger { changes, diags, .. } = m;
@@ -206,6 +206,17 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
 /// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
 pub fn display_path<S: AsRef<str>>(path: &[S]) -> String {
     path.iter().map(|p| Key::new(p.as_ref()).display_repr().into_owned()).collect::<Vec<_>>().join(".")
+}
+
+/// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.
+fn holds_credentials(doc: &DocumentMut) -> bool {
+    fn walk(t: &dyn toml_edit::TableLike) -> bool {
+        t.iter().any(|(k, item)| match item {
+            Item::Value(v) if is_secret_key(k) => v.as_str().is_some_and(|s| !s.is_empty()),
+            other => other.as_table_like().is_some_and(walk),
+        })
+    }
+    walk(doc.as_table())
 }
 
 fn is_secret_key(k: &str) -> bool {
@@ -489,19 +500,20 @@ impl Merger<'_> {
 
     fn choose_config_path(&mut self, form: &Form, dialect: Dialect) -> String {
         let from_form = form.config_path.trim();
-        if !from_form.is_empty() {
-            return from_form.to_owned();
-        }
         let mut path = dialect.registry_path();
         path.push("config_path".into());
         let existing = edit::get(self.doc, &path).and_then(Item::as_str).map(str::trim).unwrap_or("");
         if existing.is_empty() {
-            return DEFAULT_CONFIG_PATH.to_owned();
+            return if from_form.is_empty() { DEFAULT_CONFIG_PATH.to_owned() } else { from_form.to_owned() };
         }
         if existing.contains(':') {
             let dirs: Vec<&str> = existing.split(':').filter(|d| !d.trim().is_empty()).collect();
-            let chosen = dirs.first().map(|d| d.trim()).unwrap_or(DEFAULT_CONFIG_PATH).to_owned();
-            let dropped: Vec<&str> = dirs.iter().skip(1).copied().collect();
+            let chosen = if from_form.is_empty() {
+                dirs.first().map(|d| d.trim()).unwrap_or(DEFAULT_CONFIG_PATH).to_owned()
+            } else {
+                from_form.to_owned()
+            };
+            let dropped: Vec<&str> = dirs.iter().copied().filter(|d| d.trim() != chosen).collect();
             self.diags.push(Diagnostic::warning(
                 existing_config_field(),
                 "merge.config-path-list",
@@ -512,6 +524,9 @@ impl Merger<'_> {
                 "Move every registry's directory into the one config_path directory.",
             ));
             return chosen;
+        }
+        if !from_form.is_empty() {
+            return from_form.to_owned();
         }
         if existing != DEFAULT_CONFIG_PATH {
             self.diags.push(Diagnostic::info(

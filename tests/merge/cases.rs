@@ -234,4 +234,14 @@ node_auth = true
         form: form!("2.1", harbor_ca!()),
         keep_file_version: false,
     },
+    Case {
+        name: "dotted-legacy-mirrors-1.7",
+        fixture: "dotted-legacy-mirrors.toml",
+        form: form!(
+            "1.7",
+            harbor_ca!(),
+            "\n[[registry]]\nhost = \"quay.io\"\n[[registry.mirror]]\nurl = \"https://quay-mirror.example.net\"\n"
+        ),
+        keep_file_version: false,
+    },
 ];

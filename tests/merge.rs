@@ -129,3 +129,28 @@ mod props;
 
 #[path = "merge/containerd.rs"]
 mod containerd;
+
+#[test]
+fn keys_in_the_way_are_errors_not_panics_and_nothing_else_changes() {
+    let f = form(
+        "containerd = \"1.7\"\nsandbox_image = \"x.example/pause:1\"\n[[registry]]\nhost = \"harbor.example.net\"\n",
+    );
+    for text in [
+        "version = 2\nplugins = 5\n",
+        "version = 2\n[[plugins]]\nx = 1\n",
+        "version = 2\n[plugins]\n\"io.containerd.grpc.v1.cri\" = \"oops\"\n",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nregistry = [1, 2]\nsandbox_image = { a = 1 }\n",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.config_path]\na = 1\n",
+    ] {
+        let r = merge(text, &f);
+        let out = r.text.clone().expect("valid TOML gives text");
+        assert!(
+            r.diagnostics.iter().any(|d| d.code == "merge.blocked" && d.severity == pullfix_core::Severity::Error),
+            "{text:?}: {:?}",
+            r.diagnostics
+        );
+        for p in key_paths(text) {
+            assert!(key_paths(&out).iter().any(|a| support::is_under(a, &p)), "{text:?}: lost {p}");
+        }
+    }
+}

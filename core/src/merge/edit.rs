@@ -179,7 +179,7 @@ fn set_in_table(
     let key = path[0].as_str();
     if path.len() == 1 {
         return match t.get_mut(key) {
-            Some(Item::Value(old)) => replace(old, value, layout),
+            Some(Item::Value(old)) if !old.is_inline_table() => replace(old, value, layout),
             Some(Item::None) | None => {
                 if depth > 0 && !t.is_dotted() && t.decor().prefix().is_none() {
                     // A table that was only implied by its subtables gets a header now.

@@ -54,6 +54,9 @@ struct Planned {
     old: Option<String>,
     mode: u32,
     title: String,
+    /// What else to do once it is written (a CA in the system trust store needs
+    /// `update-ca-certificates`); `None` when the summary says it all.
+    note: Option<String>,
 }
 
 impl Planned {
@@ -106,6 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         old: existing.clone(),
         mode: if merged.sensitive { config_mode & 0o600 } else { config_mode },
         title: "containerd config".to_owned(),
+        note: None,
     };
     let mut node_files = Vec::new();
     for f in rendered.files.iter().filter(|f| matches!(f.kind, FileKind::HostsToml | FileKind::Certificate)) {
@@ -151,6 +155,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             write_atomic(&p.path, p.contents.as_bytes(), p.mode)
                 .with_context(|| format!("writing {}", p.path.display()))?;
             eprintln!("wrote {} ({})", p.path.display(), p.title);
+            if let Some(note) = &p.note {
+                eprintln!("    {note}");
+            }
         }
     }
     let would = if args.dry_run { "would change (dry run, nothing written)" } else { "changed" };
@@ -189,7 +196,8 @@ fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
-    Ok(Planned { path, contents: f.contents.clone(), old, mode: f.mode(), title: f.title.clone() })
+    let note = (f.kind == FileKind::Certificate).then(|| f.instructions.clone());
+    Ok(Planned { path, contents: f.contents.clone(), old, mode: f.mode(), title: f.title.clone(), note })
 }
 
 /// `<config>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.

@@ -85,6 +85,7 @@ fn apply_merges_backs_up_and_says_restart() {
     let backups = node.backups();
     assert_eq!(backups.len(), 1, "{:?}", node.files());
     assert_eq!(fs::read_to_string(&backups[0]).unwrap(), original);
+    assert_eq!(fs::metadata(&backups[0]).unwrap().permissions().mode() & 0o777, 0o600, "backups are owner-only");
     let mode = fs::metadata(node.config()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640, "config.toml keeps its mode");
     assert!(!node.files().iter().any(|n| n.ends_with(".tmp")), "temporary file left: {:?}", node.files());

@@ -3,8 +3,8 @@
 //! Only translation: read the form and the node's config.toml, call
 //! `pullfix_core::merge::merge_with` and `pullfix_core::render`, then write. Nothing is
 //! written when any diagnostic is an error. config.toml is replaced atomically (a temporary
-//! file in the same directory, fsync, rename) after a timestamped backup, keeping its mode
-//! and owner (0600 when it now holds credentials).
+//! file in the same directory, fsync, rename) after a timestamped owner-only backup, keeping
+//! its mode and owner (0600 when it now holds credentials).
 
 use std::fs;
 use std::io::{Read, Write};
@@ -140,7 +140,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if config_changed {
             if existing.is_some() {
                 let backup = backup_path(&args.config);
-                fs::copy(&args.config, &backup)
+                // Owner-only: the backup may hold credentials.
+                write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
                     .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
                 eprintln!("backup: {}", backup.display());
             }

@@ -259,6 +259,7 @@ fn usage_errors_exit_2() {
         &["--no-such-flag"],
         &["--form", "/nonexistent/form.toml", "--print"],
         &["--registry", "h.example", "--print", "--out", "x"],
+        &["--registry", "h.example", "--format", "json", "--out", "x"],
     ];
     for args in cases {
         let o = run(args, "");

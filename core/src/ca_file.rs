@@ -8,7 +8,12 @@ use crate::validate::{Checked, Style};
 
 /// Renders one CA file per registry with a usable `ca_pem`.
 pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
-    let mut files = Vec::new();
+    let mut files: Vec<OutputFile> = Vec::new();
+    // The other node files: a CA must not land on one of them.
+    let mut taken: Vec<String> = vec![crate::containerd_config::NODE_PATH.to_owned()];
+    if checked.style == Style::HostsToml {
+        taken.extend(checked.registries().map(|(_, _, h)| crate::hosts_toml::node_path(checked, h)));
+    }
     for (i, r, host) in checked.registries() {
         if r.ca_pem.trim().is_empty() {
             continue;
@@ -29,6 +34,26 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         // A relative ca_file is relative to the hosts.toml directory.
         let node_path =
             if node_path.starts_with('/') { node_path } else { format!("{}/{ns}/{node_path}", checked.config_path) };
+        if taken.contains(&node_path) {
+            diags.push(Diagnostic::error(
+                Field::registry(i).key("ca_file"),
+                "ca_file.collides",
+                format!("ca_file {node_path:?} is where another generated file goes; the CA file is not written."),
+                "Point ca_file at its own file, e.g. <config_path>/<registry>/ca.crt, or leave it empty for that default.",
+            ));
+            continue;
+        }
+        if let Some(same) = files.iter().find(|f| f.path == node_path.trim_start_matches('/')) {
+            if same.contents != pem {
+                diags.push(Diagnostic::error(
+                    Field::registry(i).key("ca_file"),
+                    "ca_file.collides",
+                    format!("Another registry writes a different CA to {node_path:?}; only the first is written."),
+                    "Give each CA its own ca_file path (or leave ca_file empty for <config_path>/<registry>/ca.crt).",
+                ));
+            }
+            continue;
+        }
         let (instructions, after) = if checked.style == Style::V1Mirrors {
             (
                 format!(

@@ -73,10 +73,9 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                     let m = table(doc.as_table_mut(), &[&registry_path[..], &["mirrors", &ns]].concat());
                     m["endpoint"] = value(endpoints);
                 }
-                if host.kind != HostKind::Default {
-                    for c in contacts.iter().filter(|c| !c.tls.is_empty()) {
-                        keys.tls(&c.host, &c.tls, i, diags);
-                    }
+                // `_default` has no upstream here, and its mirrors' TLS is keyed by their hosts.
+                for c in contacts.iter().filter(|c| !c.tls.is_empty()) {
+                    keys.tls(&c.host, &c.tls, i, diags);
                 }
                 node_auth(r, i, &contacts, |c| c.host.clone(), &mut keys, diags);
             }
@@ -324,14 +323,20 @@ mod tests {
             containerd: "1.4".into(),
             registries: vec![Registry {
                 host: "_default".into(),
-                mirrors: vec![Mirror { url: "https://cache.example".into(), ..Mirror::default() }],
+                mirrors: vec![Mirror {
+                    url: "https://cache.example".into(),
+                    ca_file: "/cache-ca.crt".into(),
+                    ..Mirror::default()
+                }],
                 ..Registry::default()
             }],
             ..Form::default()
         };
         let (doc, _, d) = render_form(&form);
-        let endpoint = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"]["*"]["endpoint"];
+        let registry = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"];
+        let endpoint = &registry["mirrors"]["*"]["endpoint"];
         assert_eq!(endpoint.as_array().and_then(|a| a.get(0)).and_then(|v| v.as_str()), Some("https://cache.example"));
+        assert_eq!(registry["configs"]["cache.example"]["tls"]["ca_file"].as_str(), Some("/cache-ca.crt"));
         assert!(d.is_empty(), "{d:?}");
     }
 

@@ -20,7 +20,16 @@ pub fn render(checked: &Checked, _diags: &mut Vec<Diagnostic>) -> Vec<OutputFile
     if checked.style != Style::HostsToml {
         return Vec::new();
     }
-    checked.registries().map(|(i, r, host)| file(checked, i, r, host)).collect()
+    checked
+        .registries()
+        .filter(|(i, r, host)| {
+            // `_default` with neither mirrors nor TLS has nothing to say (rules: default.empty).
+            !(host.kind == crate::host::HostKind::Default
+                && checked.mirrors[*i].iter().all(Option::is_none)
+                && plan::default_has_nothing(checked, r))
+        })
+        .map(|(i, r, host)| file(checked, i, r, host))
+        .collect()
 }
 
 /// The node path of a registry's hosts.toml.

@@ -91,6 +91,13 @@ pub fn registry_tls(checked: &Checked, r: &Registry, host: &Host) -> Tls {
     Tls { ca: registry_ca_path(checked, r, host), client, skip_verify: r.skip_verify }
 }
 
+/// True when a `_default` registry without mirrors has nothing to write: no TLS, or a
+/// style that cannot key TLS for it (inline, 1.2).
+pub fn default_has_nothing(checked: &Checked, r: &Registry) -> bool {
+    r.ca_file.trim().is_empty() && r.ca_pem.trim().is_empty() && r.client_cert.trim().is_empty() && !r.skip_verify
+        || checked.style != Style::HostsToml
+}
+
 /// The upstream server containerd contacts for a registry; `None` for `_default`.
 pub fn upstream(checked: &Checked, r: &Registry, host: &Host) -> Option<Contact> {
     let (scheme, dial) = match host.kind {

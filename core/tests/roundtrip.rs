@@ -123,6 +123,9 @@ fn any_form_renders_parseable_files_and_exact_credentials() {
     for n in 0..3000 {
         let form = form(&mut rng);
         let out = render(&form);
+        let mut paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+        paths.sort_unstable();
+        assert!(paths.windows(2).all(|w| w[0] != w[1]), "#{n}: two files at one path: {paths:?}");
         for f in &out.files {
             assert!(!f.path.starts_with('/') && !f.path.split('/').any(|c| c == ".."), "#{n}: path {:?}", f.path);
             assert!(!f.contents.contains('\u{0}'), "#{n}: NUL in {}", f.path);

@@ -88,6 +88,7 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "registry[0].mirror[0].capabilities",
         ),
         ("containerd = \"1.6\"\n".to_owned() + &r("host = \"_default\""), "default.needs-patch", "registry[0].host"),
+        (r("host = \"_default\""), "default.empty", "registry[0].host"),
         ("containerd = \"1.6.16\"\n".to_owned() + &r("host = \"_default\""), "default.unsupported", "registry[0].host"),
         (
             "containerd = \"1.5\"\n".to_owned()
@@ -164,7 +165,12 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "node_auth.conflict",
             "registry[1].node_auth",
         ),
-        (pem("ca_file = \"/etc/containerd/config.toml\""), "files.same-path", "files"),
+        (pem("ca_file = \"/etc/containerd/config.toml\""), "ca_file.collides", "registry[0].ca_file"),
+        (
+            pem("ca_file = \"/etc/containerd/certs.d/a.example/hosts.toml\""),
+            "ca_file.collides",
+            "registry[0].ca_file",
+        ),
     ]
 }
 

@@ -29,7 +29,7 @@ pub struct Args {
     /// Write the files to stdout, each after a `==> path <==` header.
     #[arg(long)]
     print: bool,
-    /// With --print: `text` (files) or `json` (everything `render` returns, for scripts).
+    /// `text` (files) or `json`: everything `render` returns on stdout, for scripts (no --out).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
 
@@ -105,6 +105,9 @@ enum SchemeArg {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.out.is_none() && !args.print && args.format == OutputFormat::Text {
         bail!("say where the files go: --out DIR, or --print for stdout (see `pullfix generate --help`)");
+    }
+    if args.format == OutputFormat::Json && args.out.is_some() {
+        bail!("--format json prints everything to stdout; drop --out (or drop --format json to write files)");
     }
     if args.form.is_none() && args.registry.is_none() && args.sandbox_image.is_none() {
         bail!("give a form (--form FILE, or - for stdin) or describe one registry with --registry HOST");

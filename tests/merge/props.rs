@@ -85,6 +85,20 @@ proptest! {
         prop_assert!(text.parse::<toml_edit::DocumentMut>().is_ok(), "{name}: result does not parse:\n{text}");
 
         let removed: Vec<&str> = r.changes.iter().filter(|c| c.new.is_none()).map(|c| c.key_path.as_str()).collect();
+        // Only these are ever removed: the version line (for a version 1 target), version 1
+        // plugin names (renamed), and the legacy mirrors / configs.tls of hosts the form names.
+        let named: Vec<String> = form.registries.iter().map(|r| r.host.clone())
+            .chain(form.registries.iter().flat_map(|r| r.mirrors.iter().map(|m| m.url.split('/').nth(2).unwrap_or("").to_owned())))
+            .chain(["registry-1.docker.io".to_owned()])
+            .collect();
+        for p in &removed {
+            let legacy = named.iter().any(|h| {
+                let q = pullfix_core::merge::display_path(&[h.as_str()]);
+                p.ends_with(&format!(".registry.mirrors.{q}")) || p.ends_with(&format!(".registry.configs.{q}.tls"))
+            });
+            let rename = p.starts_with("plugins.") && !p[8..].contains('.');
+            prop_assert!(legacy || rename || *p == "version", "{name}: removed an unrelated key {p}");
+        }
         let after = key_paths(&text);
         for p in key_paths(original) {
             let gone = removed.iter().any(|r| is_under(&p, r));

@@ -134,6 +134,9 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
+    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+        m.rename_v1_plugins(&target);
+    }
     let hosts_mode = first.style == Style::HostsToml;
     // The engine renders the settings; with hosts.toml, for the directory the file already uses
     // when the form names none.
@@ -151,9 +154,6 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     };
     let plan = settings::plan(&checked, dialect);
 
-    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
-        m.rename_v1_plugins(&target);
-    }
     m.set_version(&file, version, &target);
     m.report_ignored_tables(&target, dialect, version);
     if hosts_mode {

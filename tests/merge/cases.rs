@@ -244,4 +244,10 @@ node_auth = true
         ),
         keep_file_version: false,
     },
+    Case {
+        name: "v1-file-custom-config-path-target-1.6",
+        fixture: "v1-with-config-path.toml",
+        form: form!("1.6.20", harbor_ca!()),
+        keep_file_version: false,
+    },
 ];

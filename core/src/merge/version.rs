@@ -84,7 +84,7 @@ impl Merger<'_> {
                 dialect_name(target_dialect),
             ),
             format!(
-                "Check that containerd {target} is what the node runs (`containerd --version`); if the file came from another version, move its CRI settings to the new paths (listed in another message).{keep_hint}"
+                "Check that containerd {target} is what the node runs (`containerd --version`); settings the new version ignores, if any, are listed in another message.{keep_hint}"
             ),
         ));
         (version_line(wanted), target_dialect)

@@ -68,7 +68,7 @@ impl Merger<'_> {
         }
         let keep_hint = if readable {
             format!(
-                " Or keep the file's version {} (containerd {target} reads it): the option to keep the file's version.",
+                " Or keep the file's version {} (containerd {target} reads it): `pullfix apply --keep-file-version`, or the page's keep-version choice.",
                 file.version
             )
         } else {

@@ -1,12 +1,291 @@
-//! `pullfix apply` (not built yet).
+//! `pullfix apply`: merge the form into a node's config.toml and write its certs.d files.
+//!
+//! Only translation: read the form and the node's config.toml, call
+//! `pullfix_core::merge::merge_with` and `pullfix_core::render`, then write. Nothing is
+//! written when any diagnostic is an error. config.toml is replaced atomically (a temporary
+//! file in the same directory, fsync, rename) after a timestamped owner-only backup, keeping
+//! its mode and owner (0600 when it now holds credentials).
 
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use pullfix_core::diagnostic::has_errors;
+use pullfix_core::merge::{self, diff::unified_diff, MergeOptions};
+use pullfix_core::{parse_form, FileKind, Form, FormFormat, OutputFile};
 
 /// Arguments of `pullfix apply`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Exit status: 0 applied (or nothing to do), 1 errors (nothing written), 2 usage or I/O problem.\n\n\
+Examples:\n  sudo pullfix apply --form form.toml --diff --dry-run\n  sudo pullfix apply --form form.toml\n\n\
+--diff shows the file as it will be, credentials included: mind who watches the terminal."
+)]
+pub struct Args {
+    /// The form: .toml, .yaml, .yml or .json (by extension); `-` reads TOML from stdin.
+    #[arg(long, short = 'f', value_name = "FORM")]
+    form: String,
+    /// The node's containerd config (created when missing).
+    #[arg(long, value_name = "PATH", default_value = "/etc/containerd/config.toml")]
+    config: PathBuf,
+    /// The hosts.toml directory: config_path is set to it and the hosts.toml and CA files
+    /// are written under it (overrides the form's config_path).
+    #[arg(long, value_name = "DIR")]
+    certs_dir: Option<PathBuf>,
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print a unified diff of every file that changes.
+    #[arg(long)]
+    diff: bool,
+    /// When the file's config version differs from the target's but the target reads it
+    /// (a version 2 file on containerd 2.x), keep the file's version and plugin paths.
+    #[arg(long)]
+    keep_file_version: bool,
+}
+
+/// One file to put on the node.
+struct Planned {
+    path: PathBuf,
+    contents: String,
+    old: Option<String>,
+    mode: u32,
+    title: String,
+    /// What else to do once it is written (a CA in the system trust store needs
+    /// `update-ca-certificates`); `None` when the summary says it all.
+    note: Option<String>,
+}
+
+impl Planned {
+    fn changed(&self) -> bool {
+        self.old.as_deref() != Some(self.contents.as_str())
+    }
+}
 
 /// Runs `pullfix apply`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`pullfix apply` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut form = match read_form(&args.form)? {
+        Ok(f) => f,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(dir) = &args.certs_dir {
+        let abs = if dir.is_absolute() { dir.clone() } else { std::env::current_dir()?.join(dir) };
+        form.config_path = abs.to_str().context("--certs-dir must be valid UTF-8")?.trim_end_matches('/').to_owned();
+    }
+    let existing = match fs::read_to_string(&args.config) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", args.config.display())),
+    };
+    let config_name = args.config.display().to_string();
+    let merged = merge::merge_with(
+        existing.as_deref().unwrap_or(""),
+        &form,
+        MergeOptions { keep_file_version: args.keep_file_version },
+    );
+    let rendered = pullfix_core::render(&merged.form_for_files(&form));
+    for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
+        eprintln!("{d}");
+    }
+    let Some(text) = merged.text.clone() else {
+        eprintln!("pullfix: {config_name} is not valid TOML; nothing was written.");
+        return Ok(ExitCode::from(1));
+    };
+    if has_errors(&rendered.diagnostics) || has_errors(&merged.diagnostics) {
+        eprintln!("pullfix: there are errors (above); nothing was written.");
+        return Ok(ExitCode::from(1));
+    }
+
+    let config_mode = existing_mode(&args.config).unwrap_or(0o644);
+    let config = Planned {
+        path: args.config.clone(),
+        contents: text,
+        old: existing.clone(),
+        mode: if merged.sensitive { config_mode & 0o600 } else { config_mode },
+        title: "containerd config".to_owned(),
+        note: None,
+    };
+    let mut node_files = Vec::new();
+    for f in rendered.files.iter().filter(|f| matches!(f.kind, FileKind::HostsToml | FileKind::Certificate)) {
+        node_files.push(planned_node_file(f)?);
+    }
+
+    for c in &merged.changes {
+        eprintln!(
+            "{config_name}: {}: {} -> {}\n    {}",
+            c.key_path,
+            c.old.as_deref().unwrap_or("(absent)"),
+            c.new.as_deref().unwrap_or("(removed)"),
+            c.why
+        );
+    }
+    if args.diff {
+        let mut out = std::io::stdout().lock();
+        for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
+            let name = p.path.display().to_string();
+            let (a, b) = (format!("{name} (now)"), format!("{name} (after apply)"));
+            out.write_all(unified_diff(p.old.as_deref().unwrap_or(""), &p.contents, &a, &b).as_bytes())?;
+        }
+    }
+
+    let config_changed = config.changed();
+    let certs_changed = node_files.iter().any(Planned::changed);
+    if !args.dry_run {
+        if config_changed {
+            if existing.is_some() {
+                let backup = backup_path(&args.config);
+                // Owner-only: the backup may hold credentials.
+                write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
+                    .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
+                eprintln!("backup: {}", backup.display());
+            }
+            write_atomic(&config.path, config.contents.as_bytes(), config.mode)
+                .with_context(|| format!("writing {config_name}"))?;
+            eprintln!("wrote {config_name}");
+        }
+        for p in node_files.iter().filter(|p| p.changed()) {
+            if let Some(parent) = p.path.parent() {
+                fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            write_atomic(&p.path, p.contents.as_bytes(), p.mode)
+                .with_context(|| format!("writing {}", p.path.display()))?;
+            eprintln!("wrote {} ({})", p.path.display(), p.title);
+            if let Some(note) = &p.note {
+                eprintln!("    {note}");
+            }
+        }
+    }
+    let would = if args.dry_run { "would change (dry run, nothing written)" } else { "changed" };
+    let summary = match (config_changed, certs_changed) {
+        (true, _) => format!(
+            "{config_name} {would}: containerd reads it only at start, run `sudo systemctl restart containerd`{}.",
+            if certs_changed { " (the certs.d files are read on every pull)" } else { "" }
+        ),
+        (false, true) => format!(
+            "only the certs.d files {would}: no restart needed, containerd reads hosts.toml and CA files on every pull."
+        ),
+        (false, false) => "nothing to change: the node already has these settings.".to_owned(),
+    };
+    println!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_form(path: &str) -> anyhow::Result<Result<Form, String>> {
+    let (text, format) = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("reading the form from stdin")?;
+        (s, FormFormat::Toml)
+    } else {
+        (fs::read_to_string(path).with_context(|| format!("reading the form {path}"))?, FormFormat::from_path(path))
+    };
+    Ok(parse_form(&text, format).map_err(|e| format!("{path}: {e}")))
+}
+
+fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {
+    let path = PathBuf::from(format!("/{}", f.path));
+    if path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        bail!("refusing to write {:?}: the path leaves its directory", f.path);
+    }
+    let old = match fs::read_to_string(&path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let note = (f.kind == FileKind::Certificate).then(|| f.instructions.clone());
+    Ok(Planned { path, contents: f.contents.clone(), old, mode: f.mode(), title: f.title.clone(), note })
+}
+
+/// `<config>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.
+fn backup_path(config: &Path) -> PathBuf {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let stamp = utc_stamp(secs);
+    let base = format!("{}.pullfix-backup-{stamp}", config.display());
+    let mut p = PathBuf::from(&base);
+    let mut n = 1;
+    while p.exists() {
+        p = PathBuf::from(format!("{base}.{n}"));
+        n += 1;
+    }
+    p
+}
+
+/// `YYYYMMDDTHHMMSSZ` for seconds since the epoch (civil-from-days, proleptic Gregorian).
+fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+#[cfg(unix)]
+fn existing_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn existing_mode(_path: &Path) -> Option<u32> {
+    None
+}
+
+/// Writes a temporary file beside `path`, fsyncs it, gives it `mode` and the old file's
+/// owner, and renames it over `path` (then fsyncs the directory).
+#[cfg(unix)]
+fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.pullfix-{}.tmp", std::process::id()));
+    let owner = fs::metadata(path).ok().map(|m| (m.uid(), m.gid()));
+    let result = (|| {
+        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::chown(&tmp, Some(uid), Some(gid))?;
+        }
+        fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))?;
+        fs::rename(&tmp, path)?;
+        fs::File::open(&dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(not(unix))]
+fn write_atomic(path: &Path, contents: &[u8], _mode: u32) -> std::io::Result<()> {
+    let tmp = path.with_extension("pullfix.tmp");
+    fs::write(&tmp, contents)?;
+    fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_stamp;
+
+    #[test]
+    fn stamps() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
+        assert_eq!(utc_stamp(1_795_730_706), "20261126T220506Z");
+    }
 }

@@ -1,0 +1,310 @@
+//! Merging the form's settings into an existing containerd `config.toml`, losing nothing.
+//!
+//! [`merge`] parses the operator's file with `toml_edit`, works out which config version and
+//! plugin paths (dialect) it uses, and sets only the keys the form needs: untouched parts keep
+//! their comments, order and formatting byte for byte. It returns the new text, the list of
+//! [`Change`]s (key path, old value, new value, why) and [`Diagnostic`]s, never panics, and is
+//! idempotent: merging its output again changes nothing.
+//!
+//! What it does, in order:
+//! - detects the version (no `version` line = 1; 2; 3; 4) and the dialect (`plugins.cri`,
+//!   `plugins."io.containerd.grpc.v1.cri"`, `plugins."io.containerd.cri.v1.images"`);
+//! - where the form's target needs another version, says so and writes the target's version
+//!   and plugin paths (or, with [`MergeOptions::keep_file_version`], keeps the file's when the
+//!   target reads it);
+//! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
+//!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
+//!   hosts the form configures (listed in the changes); legacy entries of other hosts are
+//!   never removed but reported, since containerd refuses `mirrors` beside `config_path`;
+//! - sets the sandbox image and node-level credentials the form asks for.
+//!
+//! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
+
+pub mod detect;
+pub mod diff;
+pub mod edit;
+pub mod page;
+mod registry;
+pub mod settings;
+mod version;
+
+use serde::Serialize;
+use toml_edit::{DocumentMut, Item, Key, Value};
+
+use crate::diagnostic::{Diagnostic, Field};
+use crate::form::Form;
+use crate::validate::{self, Style};
+use detect::Dialect;
+use edit::{Layout, SetOutcome};
+
+/// Choices about how to merge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeOptions {
+    /// When the file's version differs from the target's but the target still reads it
+    /// (a `version = 2` file on containerd 2.x), keep the file's version and plugin paths
+    /// instead of switching to the target's.
+    pub keep_file_version: bool,
+}
+
+/// One key that merge set or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The TOML key path: `plugins."io.containerd.grpc.v1.cri".registry.config_path`.
+    pub key_path: String,
+    /// The value before, as TOML text; `None` when the key is new. Credentials are masked.
+    pub old: Option<String>,
+    /// The value after, as TOML text; `None` when the key was removed. Credentials are masked.
+    pub new: Option<String>,
+    /// Why, in an operator's words.
+    pub why: String,
+}
+
+/// Where the existing file fails to parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The parser's message.
+    pub message: String,
+}
+
+/// What [`merge`] produces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergeResult {
+    /// The merged file; `None` only when the existing text is not valid TOML.
+    pub text: Option<String>,
+    /// Every key set or removed, in the order applied.
+    pub changes: Vec<Change>,
+    /// Problems with the file or with merging into it; errors mean "do not install".
+    pub diagnostics: Vec<Diagnostic>,
+    /// The parse error, when the existing text is not TOML.
+    pub parse_error: Option<ParseError>,
+    /// The version the existing file is read as (1 when it has no line).
+    pub file_version: Option<i64>,
+    /// The `version` line of the result (`None`: no line, read as 1).
+    pub version: Option<i64>,
+    /// The hosts.toml directory the result's `config_path` names, when it uses hosts.toml:
+    /// render the hosts.toml files for this directory (see [`MergeResult::form_for_files`]).
+    pub config_path: Option<String>,
+    /// The result holds credentials (the form's node-level auth, or the file's own): mode 0600.
+    pub sensitive: bool,
+}
+
+impl MergeResult {
+    /// True when the text differs from the input: containerd must be restarted to read it.
+    pub fn changed(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// The form to render the hosts.toml and CA files from, so that they land in the
+    /// directory the merged `config_path` names (the file's own directory when the form
+    /// names none).
+    pub fn form_for_files(&self, form: &Form) -> Form {
+        let mut f = form.clone();
+        if let Some(cp) = &self.config_path {
+            f.config_path = cp.clone();
+        }
+        f
+    }
+}
+
+/// The field diagnostics about the pasted file are attached to.
+pub fn existing_config_field() -> Field {
+    Field::root("existing_config")
+}
+
+/// Merges with the default options: the form's target decides the version.
+pub fn merge(existing: &str, form: &Form) -> MergeResult {
+    merge_with(existing, form, MergeOptions::default())
+}
+
+/// Merges the form's settings into `existing`, the text of a containerd `config.toml`.
+pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeResult {
+    let mut doc: DocumentMut = match existing.parse() {
+        Ok(d) => d,
+        Err(e) => return parse_failure(existing, &e),
+    };
+    let mut scratch = Vec::new();
+    let first = validate::check(form, &mut scratch);
+    let target = first.target;
+    let file = detect::detect(&doc);
+    let layout = Layout::detect(&doc);
+    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
+
+    let (version, dialect) = m.choose_version(&target, &file, options);
+    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+        m.rename_v1_plugins(&target);
+    }
+    let hosts_mode = first.style == Style::HostsToml;
+    // The engine renders the settings; with hosts.toml, for the directory the file already uses
+    // when the form names none.
+    let checked = if hosts_mode {
+        let cp = m.choose_config_path(form, dialect);
+        if cp == first.config_path {
+            first
+        } else {
+            let mut f = form.clone();
+            f.config_path = cp;
+            validate::check(&f, &mut scratch)
+        }
+    } else {
+        first
+    };
+    let plan = settings::plan(&checked, dialect);
+
+    m.set_version(&file, version, &target);
+    m.report_ignored_tables(&target, dialect, version);
+    if hosts_mode {
+        m.remove_conflicting_legacy(&target, dialect, &plan.hosts);
+    }
+    for s in &plan.settings {
+        m.set(&s.path, &s.value, &s.why);
+    }
+    m.reset_stale_skip_verify(&plan.settings);
+    let sensitive = plan.sensitive || holds_credentials(m.doc);
+    let config_path = hosts_mode.then(|| checked.config_path.clone());
+    m.report_k3s(existing);
+    let Merger { changes, diags, .. } = m;
+    let text = doc.to_string();
+    MergeResult {
+        text: Some(text),
+        changes,
+        diagnostics: diags,
+        parse_error: None,
+        file_version: Some(file.version),
+        version,
+        config_path,
+        sensitive,
+    }
+}
+
+fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
+    let offset = e.span().map(|s| s.start).unwrap_or(0).min(existing.len());
+    let before = existing.get(..offset).unwrap_or(existing);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let message = e.message().trim().to_owned();
+    let diag = Diagnostic::error(
+        existing_config_field(),
+        "merge.invalid-toml",
+        format!("The existing config.toml is not valid TOML at line {line}, column {column}: {message}"),
+        "Fix that line (containerd would not start with it either), or paste the whole file exactly as it is on the node.",
+    );
+    MergeResult {
+        text: None,
+        changes: Vec::new(),
+        diagnostics: vec![diag],
+        parse_error: Some(ParseError { line, column, message }),
+        file_version: None,
+        version: None,
+        config_path: None,
+        sensitive: false,
+    }
+}
+
+/// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
+pub fn display_path<S: AsRef<str>>(path: &[S]) -> String {
+    path.iter().map(|p| Key::new(p.as_ref()).display_repr().into_owned()).collect::<Vec<_>>().join(".")
+}
+
+/// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.
+fn holds_credentials(doc: &DocumentMut) -> bool {
+    fn walk(t: &dyn toml_edit::TableLike) -> bool {
+        t.iter().any(|(k, item)| match item {
+            Item::Value(v) if is_secret_key(k) => v.as_str().is_some_and(|s| !s.is_empty()),
+            other => other.as_table_like().is_some_and(walk),
+        })
+    }
+    walk(doc.as_table())
+}
+
+fn is_secret_key(k: &str) -> bool {
+    matches!(k, "password" | "auth" | "identitytoken")
+}
+
+const MASK: &str = "\"********\"";
+
+struct Merger<'d> {
+    doc: &'d mut DocumentMut,
+    layout: Layout,
+    changes: Vec<Change>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Merger<'_> {
+    fn set(&mut self, path: &[String], value: &Value, why: &str) {
+        match edit::set(self.doc, path, value, self.layout) {
+            SetOutcome::Unchanged => {}
+            SetOutcome::Changed { old } => {
+                let secret = is_secret_key(path.last().map(String::as_str).unwrap_or(""));
+                self.changes.push(Change {
+                    key_path: display_path(path),
+                    old: old.map(|o| if secret { MASK.to_owned() } else { o }),
+                    new: Some(if secret { MASK.to_owned() } else { edit::show_value(value) }),
+                    why: why.to_owned(),
+                });
+            }
+            SetOutcome::Blocked { at, found } => {
+                let obstacle = display_path(&path[..at.min(path.len())]);
+                self.diags.push(Diagnostic::error(
+                    existing_config_field(),
+                    "merge.blocked",
+                    format!(
+                        "Cannot set {}: the file has {found} at {obstacle} where containerd expects {}.",
+                        display_path(path),
+                        if at >= path.len() { "a value" } else { "a table" }
+                    ),
+                    format!(
+                        "Delete or fix {obstacle} in the file (containerd cannot read it as it is), then merge again."
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn remove(&mut self, path: &[String], why: &str) -> bool {
+        match edit::remove(self.doc, path) {
+            Some(old) => {
+                self.changes.push(Change {
+                    key_path: display_path(path),
+                    old: Some(mask_item(&old)),
+                    new: None,
+                    why: why.to_owned(),
+                });
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn report_k3s(&mut self, existing: &str) {
+        if existing.contains("/var/lib/rancher/") {
+            self.diags.push(Diagnostic::warning(
+                existing_config_field(),
+                "merge.k3s",
+                "This looks like a k3s or RKE2 generated config.toml: k3s rewrites it at every start, so edits to it are lost.",
+                "Put the merged text into config.toml.tmpl next to it (k3s uses it as the template), or configure registries in /etc/rancher/k3s/registries.yaml.",
+            ));
+        }
+    }
+}
+
+fn mask_item(item: &Item) -> String {
+    let shown = edit::show_item(item);
+    let has_secret = match item {
+        Item::Value(_) => false,
+        other => other.as_table_like().is_some_and(|t| {
+            fn any(t: &dyn toml_edit::TableLike) -> bool {
+                t.iter().any(|(k, v)| is_secret_key(k) || v.as_table_like().is_some_and(any))
+            }
+            any(t)
+        }),
+    };
+    if has_secret {
+        "{ ... credentials hidden ... }".to_owned()
+    } else {
+        shown
+    }
+}

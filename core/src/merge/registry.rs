@@ -1,0 +1,141 @@
+//! The registry part of a merge: the hosts.toml directory, legacy keys that conflict with it,
+//! and a stale skip-verify.
+
+use toml_edit::{DocumentMut, Item, Value};
+
+use super::detect::Dialect;
+use super::{edit, existing_config_field, settings, Merger};
+use crate::diagnostic::{Diagnostic, Field};
+use crate::form::{Form, DEFAULT_CONFIG_PATH};
+use crate::version::Target;
+
+impl Merger<'_> {
+    pub(super) fn choose_config_path(&mut self, form: &Form, dialect: Dialect) -> String {
+        let from_form = form.config_path.trim();
+        let mut path = dialect.registry_path();
+        path.push("config_path".into());
+        let existing = edit::get(self.doc, &path).and_then(Item::as_str).map(str::trim).unwrap_or("");
+        if existing.is_empty() {
+            return if from_form.is_empty() { DEFAULT_CONFIG_PATH.to_owned() } else { from_form.to_owned() };
+        }
+        if existing.contains(':') {
+            let dirs: Vec<&str> = existing.split(':').filter(|d| !d.trim().is_empty()).collect();
+            let chosen = if from_form.is_empty() {
+                dirs.first().map(|d| d.trim()).unwrap_or(DEFAULT_CONFIG_PATH).to_owned()
+            } else {
+                from_form.to_owned()
+            };
+            let dropped: Vec<&str> = dirs.iter().copied().filter(|d| d.trim() != chosen).collect();
+            self.diags.push(Diagnostic::warning(
+                existing_config_field(),
+                "merge.config-path-list",
+                format!(
+                    "config_path is a colon-separated list ({existing:?}); containerd 2.1+ pulls read it as one directory name, so none of them is found. pullfix sets it to {chosen:?}.{}",
+                    if dropped.is_empty() { String::new() } else { format!(" hosts.toml files under {} are no longer read.", dropped.join(", ")) }
+                ),
+                "Move every registry's directory into the one config_path directory.",
+            ));
+            return chosen;
+        }
+        if !from_form.is_empty() {
+            return from_form.to_owned();
+        }
+        if existing != DEFAULT_CONFIG_PATH {
+            self.diags.push(Diagnostic::info(
+                Field::root("config_path"),
+                "merge.config-path-kept",
+                format!(
+                    "The file already uses {existing:?} as its hosts.toml directory; the hosts.toml files go there."
+                ),
+                "Set config_path in the form to use another directory.",
+            ));
+        }
+        existing.to_owned()
+    }
+
+    /// With hosts.toml, legacy `mirrors` and `configs.*.tls` stop containerd's CRI plugin from loading.
+    pub(super) fn remove_conflicting_legacy(&mut self, target: &Target, dialect: Dialect, hosts: &[String]) {
+        let registry = dialect.registry_path();
+        let sub = |tail: &[&str]| -> Vec<String> {
+            let mut p = registry.clone();
+            p.extend(tail.iter().map(|s| (*s).to_owned()));
+            p
+        };
+        for h in hosts {
+            self.remove(
+                &sub(&["mirrors", h]),
+                &format!("hosts.toml replaces the legacy mirror of {h}: containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
+            );
+            self.remove(
+                &sub(&["configs", h, "tls"]),
+                &format!("The TLS settings of {h} move to its hosts.toml: containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
+            );
+        }
+        let others = |doc: &DocumentMut, tail: &[&str], want_tls: bool| -> Vec<String> {
+            let Some(t) = edit::get(doc, &sub(tail)).and_then(Item::as_table_like) else { return Vec::new() };
+            t.iter()
+                .filter(|(k, v)| {
+                    !hosts.iter().any(|h| h == k)
+                        && (!want_tls || v.as_table_like().is_some_and(|c| c.contains_key("tls")))
+                })
+                .map(|(k, _)| k.to_owned())
+                .collect()
+        };
+        let mirrors = others(self.doc, &["mirrors"], false);
+        if !mirrors.is_empty() {
+            self.diags.push(Diagnostic::error(
+                existing_config_field(),
+                "merge.legacy-mirrors-left",
+                format!(
+                    "The file still has legacy registry.mirrors for {}: beside config_path containerd does not load its CRI plugin, so every pull on the node fails.",
+                    mirrors.join(", ")
+                ),
+                "Add these registries (with their mirror URLs) to the form so pullfix writes their hosts.toml and removes the old lines, or delete the lines.",
+            ));
+        }
+        let tls = others(self.doc, &["configs"], true);
+        if !tls.is_empty() {
+            let (sev_error, consequence) = if target.major >= 2 {
+                (false, "containerd 2.x silently ignores them, so their CA or skip-verify no longer applies")
+            } else {
+                (true, "beside config_path containerd 1.5-1.7 does not load its CRI plugin, so every pull fails")
+            };
+            let message =
+                format!("The file still has legacy registry.configs.*.tls for {}: {consequence}.", tls.join(", "));
+            let fix = "Add these registries (with their CA) to the form so their TLS settings move to hosts.toml, or delete the tls tables.";
+            self.diags.push(if sev_error {
+                Diagnostic::error(existing_config_field(), "merge.legacy-tls-left", message, fix)
+            } else {
+                Diagnostic::warning(existing_config_field(), "merge.legacy-tls-left", message, fix)
+            });
+        }
+    }
+
+    /// The engine writes `insecure_skip_verify` only when the form asks for it: a `true` left
+    /// in a `configs."<host>".tls` table the form now sets would still switch verification off.
+    pub(super) fn reset_stale_skip_verify(&mut self, settings: &[settings::Setting]) {
+        let mut tables: Vec<&[String]> = Vec::new();
+        for s in settings {
+            if let Some(i) = s.path.iter().position(|p| p == "tls") {
+                let t = &s.path[..=i];
+                if !tables.contains(&t) {
+                    tables.push(t);
+                }
+            }
+        }
+        for t in tables {
+            let mut key = t.to_vec();
+            key.push("insecure_skip_verify".into());
+            if settings.iter().any(|s| s.path == key) {
+                continue;
+            }
+            if edit::get(self.doc, &key).and_then(Item::as_bool) == Some(true) {
+                self.set(
+                    &key,
+                    &Value::from(false),
+                    "The form verifies this host's certificate (its CA); the file's skip-verify would switch that off.",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The `version` line: which one the result gets, moving a new line to the top, renaming
+//! version 1 plugin names, and reporting tables the chosen version ignores.
+
+use toml_edit::{Item, Value};
+
+use super::detect::{self, Dialect, FileVersion};
+use super::{display_path, existing_config_field, Change, MergeOptions, Merger};
+use crate::diagnostic::{Diagnostic, Field};
+use crate::version::Target;
+
+impl Merger<'_> {
+    /// Decides the version line and the plugin paths of the result.
+    pub(super) fn choose_version(
+        &mut self,
+        target: &Target,
+        file: &FileVersion,
+        options: MergeOptions,
+    ) -> (Option<i64>, Dialect) {
+        let field = Field::root("containerd");
+        let wanted = i64::from(target.config_version());
+        let max = detect::max_readable_version(target);
+        let target_dialect = Dialect::of_version(wanted);
+        if file.unusable_line {
+            self.diags.push(Diagnostic::warning(
+                existing_config_field(),
+                "merge.version-unusable",
+                format!("The file's `version` line is not a config version containerd {target} reads (1 to {max})."),
+                format!("pullfix writes `version = {wanted}`, the version for containerd {target}."),
+            ));
+            return (version_line(wanted), target_dialect);
+        }
+        if file.v2_tables_without_line && target_dialect == Dialect::V2 {
+            self.diags.push(Diagnostic::warning(
+                existing_config_field(),
+                "merge.version-missing",
+                "The file has no `version` line, so containerd reads it as version 1 and ignores every plugins.\"io.containerd.grpc.v1.cri\" table in it: none of those settings were in effect.",
+                "pullfix adds `version = 2`; check the CRI settings of the file before restarting containerd, they take effect now.",
+            ));
+            return (Some(2), Dialect::V2);
+        }
+        if file.dialect == target_dialect {
+            if file.version <= max {
+                return (file.line, file.dialect);
+            }
+            self.diags.push(Diagnostic::info(
+                field,
+                "merge.version-too-new",
+                format!(
+                    "The file says version {}, which containerd {target} cannot read (it reads up to {max}).",
+                    file.version
+                ),
+                format!("pullfix writes `version = {wanted}`; the registry keys are the same."),
+            ));
+            return (version_line(wanted), target_dialect);
+        }
+        let readable = file.version <= max;
+        if options.keep_file_version && readable {
+            self.diags.push(Diagnostic::info(
+                field,
+                "merge.version-kept",
+                format!(
+                    "The file is a version {} config; containerd {target} would get version {wanted} from a new file, but it reads version {}, so the file's version and plugin paths are kept as asked.",
+                    file.version, file.version
+                ),
+                String::new(),
+            ));
+            return (file.line, file.dialect);
+        }
+        let keep_hint = if readable {
+            format!(
+                " Or keep the file's version {} (containerd {target} reads it): `pullfix apply --keep-file-version`, or the page's keep-version choice.",
+                file.version
+            )
+        } else {
+            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version)
+        };
+        self.diags.push(Diagnostic::warning(
+            field,
+            "merge.version-mismatch",
+            format!(
+                "The file is a version {} config ({}), but the form targets containerd {target}, which uses version {wanted} ({}): pullfix writes version {wanted} and the target's plugin paths.",
+                file.version,
+                dialect_name(file.dialect),
+                dialect_name(target_dialect),
+            ),
+            format!(
+                "Check that containerd {target} is what the node runs (`containerd --version`); settings the new version ignores, if any, are listed in another message.{keep_hint}"
+            ),
+        ));
+        (version_line(wanted), target_dialect)
+    }
+
+    pub(super) fn set_version(&mut self, file: &FileVersion, version: Option<i64>, target: &Target) {
+        let path = vec!["version".to_owned()];
+        let present = self.doc.as_table().contains_key("version");
+        match version {
+            None => {
+                if present {
+                    self.remove(
+                        &path,
+                        &format!("containerd {target} reads config version 1: a file without a `version` line."),
+                    );
+                }
+            }
+            Some(v) => {
+                if file.line == Some(v) {
+                    return;
+                }
+                let why = if present {
+                    format!("containerd {target} needs config version {v}.")
+                } else {
+                    format!(
+                        "Without a `version` line containerd reads the file as version 1 and ignores the {} tables; containerd {target} needs version {v}.",
+                        dialect_name(Dialect::of_version(v))
+                    )
+                };
+                self.set(&path, &Value::from(v), &why);
+                if !present {
+                    self.move_version_first();
+                }
+            }
+        }
+    }
+
+    /// Puts a new `version` line first, where every containerd config has it, below the
+    /// file's opening comment block (the part of the first key's comments before a blank line).
+    fn move_version_first(&mut self) {
+        let root = self.doc.as_table_mut();
+        root.sort_values_by(|a, _, b, _| (b.get() == "version").cmp(&(a.get() == "version")));
+        let Some(second) = root.iter().nth(1).map(|(k, _)| k.to_owned()) else { return };
+        let Some(prefix) =
+            root.key(&second).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).map(str::to_owned)
+        else {
+            return;
+        };
+        if !prefix.contains('#') {
+            return;
+        }
+        let (head, rest) = match prefix.rfind("\n\n") {
+            Some(i) => (prefix[..i + 1].to_owned(), prefix[i + 1..].to_owned()),
+            None => (prefix.clone(), String::new()),
+        };
+        if let Some(mut k) = root.key_mut("version") {
+            k.leaf_decor_mut().set_prefix(head);
+        }
+        if let Some(mut k) = root.key_mut(&second) {
+            k.leaf_decor_mut().set_prefix(rest);
+        }
+    }
+
+    /// Version 2+ files name plugins by their full id: containerd refuses a short `plugins.cri`
+    /// (`invalid plugin key URI "cri" expect io.containerd.x.vx`, seen on 1.6.20). Renames them
+    /// as containerd's own version 1 migration does.
+    pub(super) fn rename_v1_plugins(&mut self, target: &Target) {
+        let Some(plugins) = self.doc.get_mut("plugins").and_then(Item::as_table_like_mut) else { return };
+        let short: Vec<String> = plugins.iter().map(|(k, _)| k.to_owned()).filter(|k| !k.contains('.')).collect();
+        let mut unknown = Vec::new();
+        let mut renamed = Vec::new();
+        for k in short {
+            let Some(full) = V1_PLUGIN_IDS.iter().find(|(s, _)| *s == k).map(|(_, f)| *f) else {
+                unknown.push(k);
+                continue;
+            };
+            if plugins.contains_key(full) {
+                unknown.push(k);
+                continue;
+            }
+            if let Some(item) = plugins.remove(&k) {
+                plugins.insert(full, item);
+                renamed.push((k, full));
+            }
+        }
+        for (k, full) in renamed {
+            let why = format!(
+                "Config version 2 and later name plugins by their full id; containerd {target} refuses the version 1 name `{k}` and does not start."
+            );
+            self.changes.push(Change {
+                key_path: display_path(&["plugins", k.as_str()]),
+                old: Some(format!("[{}]", display_path(&["plugins", k.as_str()]))),
+                new: None,
+                why: why.clone(),
+            });
+            self.changes.push(Change {
+                key_path: display_path(&["plugins", full]),
+                old: None,
+                new: Some(format!("the former [{}] with its contents", display_path(&["plugins", k.as_str()]))),
+                why,
+            });
+        }
+        if !unknown.is_empty() {
+            self.diags.push(Diagnostic::error(
+                existing_config_field(),
+                "merge.v1-plugin-names",
+                format!(
+                    "The file names plugins by their version 1 short name ({}), which containerd refuses in a version 2+ file, and pullfix does not know their full id (or it is there too).",
+                    unknown.iter().map(|k| display_path(&["plugins", k.as_str()])).collect::<Vec<_>>().join(", ")
+                ),
+                "Rename each to its full id (`containerd config default` lists them, e.g. io.containerd.grpc.v1.cri), or keep the file's version 1.",
+            ));
+        }
+    }
+
+    /// Tables in another dialect than the result's are ignored by containerd: say which.
+    pub(super) fn report_ignored_tables(&mut self, target: &Target, dialect: Dialect, version: Option<i64>) {
+        let mut ignored = Vec::new();
+        for other in [Dialect::V1, Dialect::V2, Dialect::V3] {
+            if other != dialect {
+                ignored.extend(detect::keys_ignored_when_leaving(self.doc, other));
+            }
+        }
+        // In a version 1 file the whole grpc.v1.cri table is unknown, streaming keys too;
+        // in a version 2 file grpc.v1.cri is the CRI table itself.
+        if dialect == Dialect::V2 {
+            ignored.retain(|k| !k.starts_with("plugins.\"io.containerd.grpc.v1.cri\""));
+        }
+        if ignored.is_empty() {
+            return;
+        }
+        let v = version.unwrap_or(1);
+        let fix = if dialect == Dialect::V3 {
+            "Move these settings to their version 3 paths (`containerd config migrate` prints the migrated file on containerd 2.x), or delete them."
+        } else {
+            "Move these settings to the tables this version reads, or delete them."
+        };
+        self.diags.push(Diagnostic::warning(
+            existing_config_field(),
+            "merge.ignored-tables",
+            format!(
+                "In a version {v} file containerd {target} ignores these settings ({} paths): {}.",
+                dialect_name(Dialect::of_version(v)),
+                ignored.join(", ")
+            ),
+            fix,
+        ));
+    }
+}
+
+/// containerd 1.x's version 1 plugin names and their full ids (from `containerd config default`
+/// of 1.6 and the plugin registrations).
+const V1_PLUGIN_IDS: &[(&str, &str)] = &[
+    ("cri", "io.containerd.grpc.v1.cri"),
+    ("linux", "io.containerd.runtime.v1.linux"),
+    ("task", "io.containerd.runtime.v2.task"),
+    ("opt", "io.containerd.internal.v1.opt"),
+    ("restart", "io.containerd.internal.v1.restart"),
+    ("tracing", "io.containerd.internal.v1.tracing"),
+    ("scheduler", "io.containerd.gc.v1.scheduler"),
+    ("bolt", "io.containerd.metadata.v1.bolt"),
+    ("cgroups", "io.containerd.monitor.v1.cgroups"),
+    ("diff-service", "io.containerd.service.v1.diff-service"),
+    ("tasks-service", "io.containerd.service.v1.tasks-service"),
+    ("walking", "io.containerd.differ.v1.walking"),
+    ("aufs", "io.containerd.snapshotter.v1.aufs"),
+    ("btrfs", "io.containerd.snapshotter.v1.btrfs"),
+    ("devmapper", "io.containerd.snapshotter.v1.devmapper"),
+    ("native", "io.containerd.snapshotter.v1.native"),
+    ("overlayfs", "io.containerd.snapshotter.v1.overlayfs"),
+    ("zfs", "io.containerd.snapshotter.v1.zfs"),
+    ("otlp", "io.containerd.tracing.processor.v1.otlp"),
+];
+
+fn version_line(v: i64) -> Option<i64> {
+    if v <= 1 {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+fn dialect_name(d: Dialect) -> &'static str {
+    match d {
+        Dialect::V1 => "plugins.cri",
+        Dialect::V2 => "plugins.\"io.containerd.grpc.v1.cri\"",
+        Dialect::V3 => "plugins.\"io.containerd.cri.v1.images\"",
+    }
+}

@@ -1,0 +1,196 @@
+//! `pullfix apply` end to end in a temporary directory: backup, atomic replace with the
+//! same mode, certs.d files, refusal on errors, dry run, diff, and whether a restart is needed.
+//! The applied config is read back by the real containerd 1.6 (`config dump`).
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/configs");
+
+struct Node {
+    dir: tempfile::TempDir,
+}
+
+impl Node {
+    /// A node whose config.toml is a corpus file, with mode 0640.
+    fn with(fixture: &str) -> Node {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        fs::copy(Path::new(FIXTURES).join(fixture), &config).expect("copy fixture");
+        fs::set_permissions(&config, fs::Permissions::from_mode(0o640)).expect("chmod");
+        Node { dir }
+    }
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+    fn certs(&self) -> PathBuf {
+        self.dir.path().join("certs.d")
+    }
+    fn form(&self, text: &str) -> PathBuf {
+        let p = self.dir.path().join("form.toml");
+        fs::write(&p, text).expect("write form");
+        p
+    }
+    fn apply(&self, form: &str, extra: &[&str]) -> Output {
+        let form = self.form(form);
+        Command::new(env!("CARGO_BIN_EXE_pullfix"))
+            .arg("apply")
+            .arg("--form")
+            .arg(&form)
+            .arg("--config")
+            .arg(self.config())
+            .arg("--certs-dir")
+            .arg(self.certs())
+            .args(extra)
+            .output()
+            .expect("run pullfix")
+    }
+    fn backups(&self) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(self.dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("config.toml.pullfix-backup-")))
+            .collect();
+        v.sort();
+        v
+    }
+    fn files(&self) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(self.dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const HARBOR: &str = "containerd = \"1.6.20\"\nsandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n\
+[[registry]]\nhost = \"harbor.example.net\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ2\\n-----END CERTIFICATE-----\\n\"\n";
+
+#[test]
+fn apply_merges_backs_up_and_says_restart() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let original = fs::read_to_string(node.config()).unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("systemctl restart containerd"), "{stdout}");
+
+    let backups = node.backups();
+    assert_eq!(backups.len(), 1, "{:?}", node.files());
+    assert_eq!(fs::read_to_string(&backups[0]).unwrap(), original);
+    assert_eq!(fs::metadata(&backups[0]).unwrap().permissions().mode() & 0o777, 0o600, "backups are owner-only");
+    let mode = fs::metadata(node.config()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "config.toml keeps its mode");
+    assert!(!node.files().iter().any(|n| n.ends_with(".tmp")), "temporary file left: {:?}", node.files());
+
+    let merged: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    let cri = &merged["plugins"]["io.containerd.grpc.v1.cri"];
+    let certs = node.certs().to_str().unwrap().to_owned();
+    assert_eq!(cri["registry"]["config_path"].as_str(), Some(certs.as_str()));
+    assert_eq!(cri["sandbox_image"].as_str(), Some("registry.aliyuncs.com/google_containers/pause:3.6"));
+
+    let hosts = node.certs().join("harbor.example.net/hosts.toml");
+    let hosts_doc: toml_edit::DocumentMut = fs::read_to_string(&hosts).expect("hosts.toml written").parse().unwrap();
+    assert_eq!(hosts_doc["server"].as_str(), Some("https://harbor.example.net"));
+    let ca = node.certs().join("harbor.example.net/ca.crt");
+    assert!(fs::read_to_string(&ca).expect("CA written").contains("BEGIN CERTIFICATE"));
+
+    // containerd 1.6 reads the applied file and sees the settings.
+    let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let eff: toml_edit::DocumentMut = text(&dump.stdout).parse().unwrap();
+    assert_eq!(eff["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(certs.as_str()));
+
+    // Again: nothing to do, no second backup.
+    let again = node.apply(HARBOR, &[]);
+    assert!(again.status.success());
+    assert!(text(&again.stdout).contains("nothing to change"), "{}", text(&again.stdout));
+    assert_eq!(node.backups().len(), 1);
+}
+
+#[test]
+fn only_certs_d_changes_need_no_restart() {
+    let node = Node::with("containerd-1.7.34-default.toml");
+    assert!(node.apply(HARBOR, &[]).status.success());
+    let with_mirror = format!("{HARBOR}[[registry.mirror]]\nurl = \"https://mirror.example.net\"\n");
+    let out = node.apply(&with_mirror, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("no restart needed"), "{stdout}");
+    assert!(!stdout.contains("systemctl restart"), "{stdout}");
+    assert_eq!(node.backups().len(), 1, "config.toml was not rewritten");
+    let hosts = fs::read_to_string(node.certs().join("harbor.example.net/hosts.toml")).unwrap();
+    assert!(hosts.contains("https://mirror.example.net"), "{hosts}");
+}
+
+#[test]
+fn errors_write_nothing() {
+    let node = Node::with("kubespray-legacy-mirrors.toml");
+    let before = fs::read_to_string(node.config()).unwrap();
+    // docker.io's legacy mirror would stay beside config_path: an error.
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("legacy registry.mirrors for docker.io"), "{}", text(&out.stderr));
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), before);
+    assert!(node.backups().is_empty());
+    assert!(!node.certs().exists());
+}
+
+#[test]
+fn invalid_toml_is_located_and_nothing_is_written() {
+    let node = Node::with("comments-everywhere.toml");
+    fs::write(node.config(), "version = 2\n[plugins\n").unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("line 2, column"), "{}", text(&out.stderr));
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), "version = 2\n[plugins\n");
+    assert!(!node.certs().exists());
+}
+
+#[test]
+fn dry_run_with_diff_writes_nothing() {
+    let node = Node::with("story-legacy-harbor.toml");
+    let before = fs::read_to_string(node.config()).unwrap();
+    let out = node.apply(HARBOR, &["--dry-run", "--diff"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("(after apply)"), "{stdout}");
+    assert!(
+        stdout.contains("-[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+  config_path = "), "{stdout}");
+    assert!(stdout.contains("would change (dry run"), "{stdout}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), before);
+    assert!(node.backups().is_empty());
+    assert!(!node.certs().exists());
+}
+
+#[test]
+fn credentials_make_config_toml_owner_only() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let form = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"robot$ci\"\npassword = \"s3cret\"\nnode_auth = true\n";
+    let out = node.apply(form, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("s3cret"), "the change list must not print the password");
+    let mode = fs::metadata(node.config()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn a_missing_config_is_created() {
+    let node = Node::with("comments-everywhere.toml");
+    fs::remove_file(node.config()).unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    assert_eq!(doc["version"].as_integer(), Some(2));
+    assert!(node.backups().is_empty());
+}

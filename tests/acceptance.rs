@@ -1,0 +1,265 @@
+//! Acceptance: pullfix's generated files make a real containerd 1.6 pull from a
+//! TLS + basic-auth registry, replaying `STORY.md` end to end.
+//!
+//! Each test starts its own world (CA, `docker-registry` with TLS and htpasswd,
+//! a tiny OCI image pushed over the registry API) and its own private containerd
+//! (everything under a temp dir, in a private mount namespace whose `/etc/hosts`
+//! maps `registry.pullfix.test`), pulls through the CRI ImageService as the
+//! kubelet does, and with `ctr images pull --hosts-dir`. Everything is stopped
+//! and deleted when the test ends, pass or fail.
+//!
+//! Needs root, containerd 1.6, docker-registry, openssl, htpasswd (`scripts/setup.sh all`).
+//! Without them the tests fail; `PULLFIX_SKIP_ACCEPTANCE=1` skips them explicitly.
+//! `PULLFIX_BLESS=1` rewrites the error fixtures in `tests/fixtures/errors/`.
+
+mod acceptance {
+    pub mod containerd;
+    pub mod cri;
+    pub mod daemon;
+    pub mod fixture;
+    pub mod generated;
+    pub mod image;
+    pub mod pki;
+    pub mod registry;
+    pub mod world;
+}
+
+use acceptance::containerd::{Containerd, CRI};
+use acceptance::cri::{crictl_text, Cri};
+use acceptance::registry::{PASSWORD, USER};
+use acceptance::world::World;
+use pullfix_core::Severity;
+use toml_edit::value;
+
+/// Asserts `image` is in containerd's CRI image store with the pushed digest.
+fn assert_pulled(world: &World, cri: &Cri, image: &str, pulled: Result<String, tonic::Status>) {
+    let image_ref = pulled.unwrap_or_else(|e| panic!("pull of {image} failed: {}", crictl_text(&e)));
+    assert!(image_ref.starts_with("sha256:"), "image ref {image_ref}");
+    let status = cri.image_status(image).unwrap_or_else(|| panic!("{image} not in the image store"));
+    let repo = image.rsplit_once(':').expect("tagged ref").0;
+    let digest = format!("{repo}@{}", world.image.manifest_digest());
+    assert!(status.repo_digests.contains(&digest), "{:?} lacks {digest}", status.repo_digests);
+    assert!(status.repo_tags.iter().any(|t| t == image), "{:?} lacks {image}", status.repo_tags);
+}
+
+/// The `ctr: ...` error line of a failed `ctr` run.
+fn ctr_error(out: &str) -> String {
+    out.lines()
+        .filter(|l| l.starts_with("ctr: "))
+        .next_back()
+        .unwrap_or_else(|| panic!("no `ctr:` error line in:\n{out}"))
+        .to_owned()
+}
+
+fn failed_pull(cri: &Cri, image: &str, creds: Option<&acceptance::cri::Creds>, ctd: &Containerd) -> String {
+    match cri.pull(image, creds) {
+        Ok(r) => panic!("pull of {image} succeeded ({r}) but must fail; config:\n{}", ctd.config),
+        Err(e) => crictl_text(&e),
+    }
+}
+
+/// STORY step 2: a node with no registry configuration does not trust the CA.
+#[test]
+fn case01_no_configuration_fails_with_x509_unknown_authority() {
+    let Some(w) = World::start("case01_no_configuration", false) else { return };
+    let ctd = w.containerd("ctd", &w.base_config("ctd"));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert!(text.contains("x509: certificate signed by unknown authority"), "{text}");
+    w.fixture("x509-unknown-authority.crictl.txt", &text);
+
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), None, Some(&format!("{USER}:{PASSWORD}")));
+    assert!(!ok, "ctr pull succeeded without the CA:\n{out}");
+    assert!(out.contains("x509: certificate signed by unknown authority"), "{out}");
+    w.fixture("x509-unknown-authority.ctr.txt", &ctr_error(&out));
+}
+
+/// STORY step 3: with the CA trusted (generated hosts.toml) but no credentials, 401.
+#[test]
+fn case02_hosts_toml_with_ca_without_credentials_gives_401() {
+    let Some(w) = World::start("case02_hosts_toml_no_credentials", false) else { return };
+    let mut form = w.form();
+    form.registries[0].username.clear();
+    form.registries[0].password.clear();
+    let generated = w.generate(&form);
+    assert!(!generated.hosts_files().is_empty(), "no hosts.toml generated");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert!(text.contains("401 Unauthorized"), "{text}");
+    assert!(!text.contains("x509"), "the CA should be trusted now: {text}");
+    w.fixture("unauthorized-no-credentials.crictl.txt", &text);
+
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), None);
+    assert!(!ok && out.contains("401 Unauthorized"), "{out}");
+    w.fixture("unauthorized-no-credentials.ctr.txt", &ctr_error(&out));
+}
+
+/// STORY step 5: hosts.toml + CA + the generated Secret's credentials, as the kubelet sends them.
+#[test]
+fn case03_hosts_toml_with_ca_and_secret_credentials_pulls() {
+    let Some(w) = World::start("case03_hosts_toml_and_secret", false) else { return };
+    let generated = w.generate(&w.form());
+    let creds = generated.secret_creds(&w.host());
+    assert_eq!((creds.username.as_str(), creds.password.as_str()), (USER, PASSWORD));
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    // Without the Secret the same node still gets 401: the credentials are what fixed it.
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert!(text.contains("401 Unauthorized"), "{text}");
+    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+
+    let user = format!("{}:{}", creds.username, creds.password);
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&user));
+    assert!(ok, "ctr pull --hosts-dir with the Secret's credentials failed:\n{out}");
+}
+
+/// Node-level credentials (`node_auth = true`): no Secret needed.
+#[test]
+fn case04_node_auth_without_secret_pulls() {
+    let Some(w) = World::start("case04_node_auth", false) else { return };
+    let mut form = w.form();
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+}
+
+/// `skip_verify = true` instead of the CA (STORY step 4's quick fix), Secret credentials.
+#[test]
+fn case05_skip_verify_instead_of_ca_pulls() {
+    let Some(w) = World::start("case05_skip_verify", false) else { return };
+    let mut form = w.form();
+    form.registries[0].ca_file.clear();
+    form.registries[0].ca_pem.clear();
+    form.registries[0].skip_verify = true;
+    let generated = w.generate(&form);
+    let creds = generated.secret_creds(&w.host());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+}
+
+/// STORY step 4 as the operator did it: legacy inline `registry.configs.<host>.tls.ca_file`
+/// and `.auth` in config.toml, on 1.6.
+#[test]
+fn case06_legacy_inline_config_pulls() {
+    let Some(w) = World::start("case06_legacy_inline", false) else { return };
+    let mut form = w.form();
+    form.legacy_config = true;
+    form.config_path.clear();
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let block = generated.config_block();
+    let configs = &block["plugins"][CRI]["registry"]["configs"][&w.host()];
+    assert!(configs["tls"]["ca_file"].is_str(), "no legacy tls.ca_file in:\n{block}");
+    assert!(configs["auth"].is_table_like(), "no legacy auth in:\n{block}");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+}
+
+/// A plain-HTTP registry: fails without config, pulls with the generated `http://` hosts.toml.
+#[test]
+fn case07_plain_http_registry_needs_generated_http_config() {
+    let Some(w) = World::start("case07_plain_http", true) else { return };
+    let image = format!("{}/kubernetes/cronjob:v1", w.plain_host());
+    {
+        let ctd = w.containerd("ctd-none", &w.base_config("ctd-none"));
+        let cri = Cri::connect(&ctd.socket);
+        let text = failed_pull(&cri, &image, None, &ctd);
+        assert!(text.contains("server gave HTTP response to HTTPS client"), "{text}");
+        w.fixture("http-response-to-https-client.crictl.txt", &text);
+    }
+    let generated = w.generate(&w.plain_form());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &cri, &image, cri.pull(&image, None));
+    let (ok, out) = ctd.ctr_pull(&image, Some(&w.certs_d()), None);
+    assert!(ok, "ctr pull --hosts-dir from the plain registry failed:\n{out}");
+}
+
+/// STORY step 6: the generated sandbox image is what CRI reports, and containerd
+/// pulls a pause image on the private registry for a new pod sandbox only with
+/// node-level credentials (the kubelet never sends a Secret for it).
+#[test]
+fn case08_sandbox_image_on_private_registry_needs_node_auth() {
+    let Some(w) = World::start("case08_sandbox_image", false) else { return };
+    let mut form = w.form();
+    form.sandbox_image = w.pause_ref();
+    {
+        // The Secret alone is not enough for the sandbox image.
+        let generated = w.generate(&form);
+        let ctd = w.containerd("ctd-secret-only", &w.merged_config("ctd-secret-only", &generated));
+        let cri = Cri::connect(&ctd.socket);
+        let text = crictl_text(&cri.run_sandbox_until_image());
+        assert!(text.contains("failed to get sandbox image") && text.contains("401 Unauthorized"), "{text}");
+        w.fixture("sandbox-image-unauthorized.crictl.txt", &text);
+    }
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let config = cri.status_config().expect("CRI Status");
+    assert_eq!(config["sandboxImage"], w.pause_ref(), "CRI status config: {config}");
+    let text = crictl_text(&cri.run_sandbox_until_image());
+    assert!(!text.contains("failed to get sandbox image"), "{text}");
+    assert!(text.contains("no runtime for"), "expected to stop at the runtime lookup: {text}");
+    let status = cri.image_status(&w.pause_ref()).expect("the pause image was pulled");
+    assert!(status.repo_tags.contains(&w.pause_ref()), "{:?}", status.repo_tags);
+}
+
+/// `config_path` plus legacy `configs.tls`: containerd 1.6 keeps running but the
+/// CRI plugin does not load, and pullfix says so for that form.
+#[test]
+fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
+    let Some(w) = World::start("case09_mixed_styles", false) else { return };
+    let mut form = w.form();
+    form.legacy_config = true;
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let diagnostics = &generated.rendered.diagnostics;
+    assert!(
+        diagnostics.iter().any(|d| d.severity != Severity::Info
+            && d.message.contains("config_path")
+            && (d.message.contains("tls") || d.message.contains("legacy"))),
+        "pullfix gives no diagnostic for legacy configs.tls with config_path: {diagnostics:#?}"
+    );
+    // A node that already has config_path (the 1.6 default config of many distributions).
+    let mut config = w.base_config("ctd");
+    config["plugins"][CRI]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
+    acceptance::containerd::merge(config.as_item_mut(), generated.config_block().as_item());
+    let ctd = w.containerd("ctd", &config);
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert!(text.contains("unknown service runtime.v1.ImageService"), "{text}");
+    w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text);
+    let log = ctd.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("configs.tls cannot be set when config_path is provided"))
+        .unwrap_or_else(|| panic!("containerd's log lacks the config_path error:\n{log}"));
+    // The level and message, without the timestamp.
+    let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+    w.fixture("configs-tls-with-config-path.containerd-log.txt", &excerpt);
+}
+
+/// A wrong password in the Secret gives 401: the registry really checks.
+#[test]
+fn case10_wrong_password_gives_401() {
+    let Some(w) = World::start("case10_wrong_password", false) else { return };
+    let mut form = w.form();
+    form.registries[0].password = "not-Harbor12345".to_owned();
+    let generated = w.generate(&form);
+    let creds = generated.secret_creds(&w.host());
+    assert_eq!(creds.password, "not-Harbor12345");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+    assert!(text.contains("401 Unauthorized"), "{text}");
+    w.fixture("unauthorized-wrong-password.crictl.txt", &text);
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&format!("{USER}:not-Harbor12345")));
+    assert!(!ok && out.contains("401 Unauthorized"), "{out}");
+    w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out));
+}

@@ -1,12 +1,106 @@
-//! `pullfix secret` (not built yet).
+//! `pullfix secret`: prints a kubernetes.io/dockerconfigjson Secret exactly as
+//! `kubectl create secret docker-registry NAME ... --dry-run=client -o yaml` does.
+//!
+//! Differences from kubectl, on purpose:
+//! - `--password-stdin` reads the password from standard input, so it stays out of
+//!   `ps` and shell history. Like `docker login --password-stdin`, one trailing `\n`
+//!   (and then one `\r`) is removed, nothing else: a password may end in spaces.
+//! - The Secret name and namespace are checked against Kubernetes' naming rules
+//!   (kubectl's client-side dry run does not check them; the API server would refuse).
+//! - Input that is not UTF-8 is refused; Go's encoder would silently turn it into U+FFFD.
 
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
-/// Arguments of `pullfix secret`.
+use anyhow::{bail, Context};
+use pullfix_core::k8s_name::NameRule;
+use pullfix_core::secret::{docker_config_json, secret_yaml, AuthEntry, DOCKER_HUB_KEY};
+
+/// Arguments of `pullfix secret` (kubectl's flag names).
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The Secret's name.
+    pub name: String,
+    /// The registry as images name it (`harbor.example.net`, `10.50.1.104:5000`); the
+    /// key in `auths`, exactly as given. Docker Hub: the default.
+    #[arg(long, default_value = DOCKER_HUB_KEY)]
+    pub docker_server: String,
+    /// User name (Harbor robot accounts look like `robot$ci`).
+    #[arg(long)]
+    pub docker_username: String,
+    /// Password on the command line (visible in `ps`); prefer --password-stdin.
+    #[arg(long, conflicts_with = "password_stdin", required_unless_present = "password_stdin")]
+    pub docker_password: Option<String>,
+    /// Read the password from standard input (one trailing newline is removed).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// As kubectl's --docker-email; left out of the Secret when empty.
+    #[arg(long, default_value = "")]
+    pub docker_email: String,
+    /// Namespace; printed in metadata only when given, as kubectl does.
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+}
+
+/// Removes one trailing `\n`, then one trailing `\r` (what `docker login
+/// --password-stdin` does).
+pub fn strip_one_newline(s: &str) -> &str {
+    let s = s.strip_suffix('\n').unwrap_or(s);
+    s.strip_suffix('\r').unwrap_or(s)
+}
 
 /// Runs `pullfix secret`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`pullfix secret` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let password = match (&args.docker_password, args.password_stdin) {
+        (Some(p), false) => p.clone(),
+        (None, true) => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).context("reading the password from standard input")?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("the password on standard input is not UTF-8 text"))?;
+            strip_one_newline(&text).to_owned()
+        }
+        _ => bail!("give the password with --password-stdin or --docker-password"),
+    };
+    let mut problems = Vec::new();
+    if let Err(e) = NameRule::Subdomain.check(&args.name) {
+        problems.push(format!("the Secret name {:?} is not valid: {e}", args.name));
+    }
+    if let Some(ns) = &args.namespace {
+        if let Err(e) = NameRule::Label.check(ns) {
+            problems.push(format!("the namespace {ns:?} is not valid: {e}"));
+        }
+    }
+    if args.docker_username.is_empty() || password.is_empty() {
+        problems.push("a pull Secret needs both a username and a password".to_owned());
+    }
+    if args.docker_server.is_empty() {
+        problems.push("--docker-server is empty".to_owned());
+    }
+    if !problems.is_empty() {
+        for p in problems {
+            eprintln!("pullfix secret: {p}");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    let entry = AuthEntry { username: args.docker_username, password, email: args.docker_email };
+    let auths = std::collections::BTreeMap::from([(args.docker_server, entry)]);
+    let yaml = secret_yaml(&args.name, args.namespace.as_deref(), &docker_config_json(&auths));
+    let mut out = std::io::stdout().lock();
+    out.write_all(yaml.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_one_newline;
+
+    #[test]
+    fn strips_one_newline_only() {
+        assert_eq!(strip_one_newline("pw\n"), "pw");
+        assert_eq!(strip_one_newline("pw\r\n"), "pw");
+        assert_eq!(strip_one_newline("pw\n\n"), "pw\n");
+        assert_eq!(strip_one_newline("pw "), "pw ");
+    }
 }

@@ -1,0 +1,447 @@
+//! The Kubernetes side of a form: one pull Secret per namespace, the
+//! `imagePullSecrets` patches, and `k8s/commands.sh` with the same as kubectl commands.
+//!
+//! Files appear when any registry has credentials or the form has a `[kubernetes]`
+//! section. Names are checked against the API server's rules here, so a typo shows on
+//! the form and not in `kubectl apply`.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Field};
+use crate::form::{Registry, DEFAULT_SECRET_NAME};
+use crate::k8s_name::NameRule;
+use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::patch::{patches_for, Patch, PatchType, TargetKind, ALL_KINDS};
+use crate::pull_auth::{pull_auths, PullAuth};
+use crate::secret::{docker_config_json, kubectl_create_words, secret_yaml, AuthEntry};
+use crate::shell;
+use crate::validate::Checked;
+
+/// The namespace a patch target without one lives in.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// A checked `[[kubernetes.patch]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Its kind.
+    pub kind: TargetKind,
+    /// Its name.
+    pub name: String,
+    /// Its namespace.
+    pub namespace: String,
+}
+
+/// Renders the Kubernetes files.
+pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let form = &checked.form;
+    let k = &form.kubernetes;
+    if k.is_empty() && !form.registries.iter().any(Registry::has_credentials) {
+        return Vec::new();
+    }
+    let kf = Field::root("kubernetes");
+    if k.is_empty() {
+        diags.push(Diagnostic::info(
+            kf.clone(),
+            "kubernetes.defaults",
+            format!("A registry has credentials, so a pull Secret {DEFAULT_SECRET_NAME:?} for namespace {DEFAULT_NAMESPACE:?} is generated (k8s/)."),
+            "Add a [kubernetes] section to choose the Secret's name, its namespaces and the workloads that reference it; ignore the k8s/ files if node-level credentials (node_auth) are all you want.",
+        ));
+    }
+    let name = secret_name(checked, diags);
+    let namespaces = namespaces(checked, diags);
+    let auths = pull_auths(checked, &k.email, diags);
+    if auths.is_empty() {
+        diags.push(Diagnostic::warning(
+            kf.clone(),
+            "kubernetes.no-credentials",
+            format!("No registry has both a username and a password, so no pull Secret is generated; the patches reference a Secret {name:?} that must already exist."),
+            "Enter a username and password on the registry that needs them.",
+        ));
+    }
+    let targets = targets(checked, &namespaces, diags);
+
+    let mut files = Vec::new();
+    if !auths.is_empty() {
+        for ns in &namespaces {
+            files.push(secret_file(&name, ns, &auths));
+        }
+    }
+    let paths = patch_paths(&targets);
+    for (t, path) in targets.iter().zip(&paths) {
+        files.extend(patch_files(t, &name, path));
+    }
+    if !auths.is_empty() || !targets.is_empty() {
+        files.push(commands_file(&name, &namespaces, &auths, &targets, &paths));
+    }
+    files
+}
+
+fn secret_name(checked: &Checked, diags: &mut Vec<Diagnostic>) -> String {
+    let name = checked.form.kubernetes.secret_name();
+    match NameRule::Subdomain.check(name) {
+        Ok(()) => name.to_owned(),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Field::root("kubernetes").key("secret_name"),
+                "kubernetes.secret-name",
+                format!(
+                    "{name:?} cannot be a Secret's name: {e}. The files below use {DEFAULT_SECRET_NAME:?} instead."
+                ),
+                format!("Use a name of {}, e.g. regcred or harbor-pull.", NameRule::Subdomain.describe()),
+            ));
+            DEFAULT_SECRET_NAME.to_owned()
+        }
+    }
+}
+
+/// The valid, distinct namespaces in form order (`default` when none is given).
+fn namespaces(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    let given = &checked.form.kubernetes.namespaces;
+    if given.is_empty() {
+        return vec![DEFAULT_NAMESPACE.to_owned()];
+    }
+    let kf = Field::root("kubernetes");
+    let mut out: Vec<String> = Vec::new();
+    for (i, ns) in given.iter().enumerate() {
+        let ns = ns.trim();
+        if let Err(e) = NameRule::Label.check(ns) {
+            diags.push(Diagnostic::error(
+                kf.index("namespaces", i),
+                "kubernetes.namespace",
+                format!("{ns:?} cannot be a namespace: {e}. No Secret is generated for it."),
+                format!("Write the namespace as `kubectl get namespaces` lists it: {}.", NameRule::Label.describe()),
+            ));
+        } else if out.iter().any(|o| o == ns) {
+            diags.push(Diagnostic::warning(
+                kf.index("namespaces", i),
+                "kubernetes.namespace-duplicate",
+                format!("{ns:?} is listed twice; it gets one Secret."),
+                "Remove the second entry.",
+            ));
+        } else {
+            out.push(ns.to_owned());
+        }
+    }
+    out
+}
+
+fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Target> {
+    let kf = Field::root("kubernetes");
+    let kinds = ALL_KINDS.map(TargetKind::as_str).join(", ");
+    let mut out: Vec<Target> = Vec::new();
+    for (i, p) in checked.form.kubernetes.patches.iter().enumerate() {
+        let pf = kf.index("patch", i);
+        let kind = match TargetKind::parse(&p.kind) {
+            Some(kind) => Some(kind),
+            None => {
+                let (message, code) = if p.kind.trim().is_empty() {
+                    ("The patch names no kind, so it cannot be generated.".to_owned(), "patch.kind-missing")
+                } else {
+                    (
+                        format!(
+                            "{:?} is not a kind that references pull Secrets; this patch is not generated.",
+                            p.kind.trim()
+                        ),
+                        "patch.kind-unknown",
+                    )
+                };
+                diags.push(Diagnostic::error(pf.key("kind"), code, message, format!("Use one of {kinds}.")));
+                None
+            }
+        };
+        let name = p.name.trim();
+        let name_ok = match NameRule::Subdomain.check(name) {
+            Ok(()) => true,
+            Err(e) => {
+                let message = if name.is_empty() {
+                    "The patch names no object, so it cannot be generated.".to_owned()
+                } else {
+                    format!("{name:?} cannot be an object's name: {e}; this patch is not generated.")
+                };
+                diags.push(Diagnostic::error(
+                    pf.key("name"),
+                    if name.is_empty() { "patch.name-missing" } else { "patch.name" },
+                    message,
+                    "Write the name as `kubectl get <kind> -n <namespace>` lists it.",
+                ));
+                false
+            }
+        };
+        let ns = p.namespace.trim();
+        let ns = if ns.is_empty() { DEFAULT_NAMESPACE } else { ns };
+        let ns_ok = match NameRule::Label.check(ns) {
+            Ok(()) => true,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    pf.key("namespace"),
+                    "patch.namespace",
+                    format!("{ns:?} cannot be a namespace: {e}; this patch is not generated."),
+                    format!(
+                        "Write the namespace as `kubectl get namespaces` lists it: {}.",
+                        NameRule::Label.describe()
+                    ),
+                ));
+                false
+            }
+        };
+        let (Some(kind), true, true) = (kind, name_ok, ns_ok) else { continue };
+        if !namespaces.iter().any(|n| n == ns) {
+            diags.push(Diagnostic::error(
+                pf.key("namespace"),
+                "patch.namespace-without-secret",
+                format!("{kind} {name} is in namespace {ns:?}, which gets no Secret: a Secret only serves pods in its own namespace, so its pods would fail with FailedToRetrieveImagePullSecret."),
+                format!("Add {ns:?} to kubernetes.namespaces."),
+            ));
+        }
+        let t = Target { kind, name: name.to_owned(), namespace: ns.to_owned() };
+        if out.contains(&t) {
+            diags.push(Diagnostic::warning(
+                pf.clone(),
+                "patch.duplicate",
+                format!("{kind} {name} in {ns} is listed twice; it gets one patch."),
+                "Remove the second entry.",
+            ));
+            continue;
+        }
+        out.push(t);
+    }
+    out
+}
+
+fn secret_file(name: &str, ns: &str, auths: &BTreeMap<String, PullAuth>) -> OutputFile {
+    let entries: BTreeMap<String, AuthEntry> = auths.iter().map(|(k, a)| (k.clone(), a.entry.clone())).collect();
+    let json = docker_config_json(&entries);
+    let path = format!("k8s/secret-{name}-{ns}.yaml");
+    let mut instructions = format!(
+        "Create or update it with: {}\n\nA Secret only serves pods in its own namespace ({ns}). Pods use it when their spec lists it under imagePullSecrets (see the patch files) or their ServiceAccount does; only pods created afterwards get it.\n",
+        shell::command(["kubectl", "apply", "-f", &path])
+    );
+    for a in auths.values() {
+        instructions.push_str(&format!("\n{}: {}", a.key, a.note));
+    }
+    instructions.push('\n');
+    match single(auths) {
+        Some(a) => instructions.push_str(&format!(
+            "\nThe same Secret, made by kubectl: {}\n",
+            shell::command(kubectl_create_words(name, Some(ns), &a.key, &a.entry))
+        )),
+        None => instructions.push_str(
+            "\nkubectl create secret docker-registry takes one --docker-server, so a Secret for several registries is applied from this file.\n",
+        ),
+    }
+    OutputFile {
+        path,
+        contents: secret_yaml(name, Some(ns), &json),
+        kind: FileKind::Kubernetes,
+        title: format!("Pull Secret {name} for namespace {ns} (kubernetes.io/dockerconfigjson)"),
+        instructions,
+        after: AfterApply::KubectlApply,
+        sensitive: true,
+    }
+}
+
+fn single(auths: &BTreeMap<String, PullAuth>) -> Option<&PullAuth> {
+    match auths.len() {
+        1 => auths.values().next(),
+        _ => None,
+    }
+}
+
+/// `k8s/patch-<kind>-<name>.yaml`; with `-<namespace>` when the same kind and name
+/// appear in several namespaces.
+fn patch_paths(targets: &[Target]) -> Vec<String> {
+    let mut count: BTreeMap<(TargetKind, &str), usize> = BTreeMap::new();
+    for t in targets {
+        *count.entry((t.kind, t.name.as_str())).or_default() += 1;
+    }
+    targets
+        .iter()
+        .map(|t| {
+            if count.get(&(t.kind, t.name.as_str())).copied().unwrap_or(0) > 1 {
+                format!("k8s/patch-{}-{}-{}", t.kind.resource(), t.name, t.namespace)
+            } else {
+                format!("k8s/patch-{}-{}", t.kind.resource(), t.name)
+            }
+        })
+        .collect()
+}
+
+fn patch_command_with_file(p: &Patch, path: &str) -> String {
+    shell::command([
+        "kubectl",
+        "patch",
+        p.kind.resource(),
+        &p.name,
+        "-n",
+        &p.namespace,
+        &format!("--type={}", p.patch_type.as_str()),
+        "--patch-file",
+        path,
+    ])
+}
+
+fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
+    let patches = patches_for(t.kind, &t.name, &t.namespace, secret);
+    let what = format!("{} {} in namespace {}", t.kind, t.name, t.namespace);
+    let file = |path: String, p: &Patch, title: String, instructions: String, after| OutputFile {
+        path,
+        contents: p.yaml(),
+        kind: FileKind::Kubernetes,
+        title,
+        instructions,
+        after,
+        sensitive: false,
+    };
+    let afterwards = "Only pods created afterwards get the Secret; running pods keep pulling as before.";
+    match (t.kind, patches.as_slice()) {
+        (TargetKind::ServiceAccount, [append, replace]) => {
+            let p1 = format!("{stem}.yaml");
+            let p2 = format!("{stem}-replace.yaml");
+            vec![
+                file(
+                    p1.clone(),
+                    append,
+                    format!("imagePullSecrets append for {what} (JSON patch)"),
+                    format!(
+                        "Appends {secret} to the ServiceAccount's imagePullSecrets, keeping the Secrets already listed:\n{}\nor: {}\n\nIt fails (\"doc is missing path\") when the ServiceAccount has no imagePullSecrets yet: then use {p2}. Running it twice lists the Secret twice (harmless). Pods that use this ServiceAccount (spec.serviceAccountName, or none given for `default`) get the Secret when they are created. {afterwards}",
+                        append.command(),
+                        patch_command_with_file(append, &p1),
+                    ),
+                    AfterApply::KubectlApply,
+                ),
+                file(
+                    p2.clone(),
+                    replace,
+                    format!("imagePullSecrets for {what}, replacing the list (strategic merge)"),
+                    format!(
+                        "Sets the ServiceAccount's imagePullSecrets to exactly [{secret}]: a ServiceAccount's list has no merge key, so this REPLACES any Secrets already listed. Use it when the list is empty or absent (where the append in {p1} fails):\n{}\nor: {}\n\n{afterwards}",
+                        replace.command(),
+                        patch_command_with_file(replace, &p2),
+                    ),
+                    AfterApply::KubectlApply,
+                ),
+            ]
+        }
+        (kind, [p]) if kind.must_recreate() => {
+            let path = format!("{stem}.yaml");
+            let why = if kind == TargetKind::Pod {
+                format!(
+                    "A Pod's imagePullSecrets cannot be changed once it exists. Add this snippet to the Pod's manifest and recreate it, for example:\n{} | {} | {}\n(If a controller owns the Pod, patch the controller instead.)",
+                    shell::command(["kubectl", "get", "pod", &t.name, "-n", &t.namespace, "-o", "yaml"]),
+                    shell::command(["kubectl", "patch", "--local", "-f", "-", "--type=strategic", "-p", &p.json(), "-o", "yaml"]),
+                    shell::command(["kubectl", "replace", "--force", "-f", "-"]),
+                )
+            } else {
+                format!(
+                    "A Job's pod template cannot be changed once the Job exists. Add this snippet to the Job's manifest (at spec.template.spec), then recreate it: {} and apply the edited manifest. A Job created by a CronJob: patch the CronJob instead.",
+                    shell::command(["kubectl", "delete", "job", &t.name, "-n", &t.namespace]),
+                )
+            };
+            vec![file(
+                path,
+                p,
+                format!("imagePullSecrets snippet for {what} (must be recreated)"),
+                format!("{why}\n\n{afterwards}"),
+                AfterApply::SeeNotes,
+            )]
+        }
+        (kind, [p]) => {
+            let path = format!("{stem}.yaml");
+            let rollout = match kind {
+                TargetKind::CronJob => "The next Job the CronJob starts gets it.",
+                TargetKind::ReplicaSet => {
+                    "A ReplicaSet does not replace running pods: delete them to have them recreated with the Secret."
+                }
+                _ => "The change rolls out new pods.",
+            };
+            vec![file(
+                path.clone(),
+                p,
+                format!("imagePullSecrets patch for {what} (strategic merge)"),
+                format!(
+                    "Adds {secret} to the pod template's imagePullSecrets ({}); the list merges by name, so Secrets already listed stay:\n{}\nor: {}\n\n{rollout} {afterwards}",
+                    kind.list_path().join("."),
+                    p.command(),
+                    patch_command_with_file(p, &path),
+                ),
+                AfterApply::KubectlApply,
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn commands_file(
+    name: &str,
+    namespaces: &[String],
+    auths: &BTreeMap<String, PullAuth>,
+    targets: &[Target],
+    stems: &[String],
+) -> OutputFile {
+    let mut s =
+        String::from("#!/bin/sh\n# pullfix: kubectl commands for the pull Secret and the imagePullSecrets patches.\n");
+    if !auths.is_empty() {
+        s.push_str(
+            "# It holds passwords, which also show up in `ps` and shell history while it runs: keep it private.\n",
+        );
+    }
+    s.push_str("# Run it from the directory that holds k8s/, with kubectl pointed at the cluster.\nset -eu\n");
+    if !auths.is_empty() {
+        for ns in namespaces {
+            s.push_str(&format!("\n# Secret {name} in namespace {ns}\n"));
+            match single(auths) {
+                Some(a) => {
+                    let create =
+                        shell::command(kubectl_create_words(name, Some(ns), &a.key, &a.entry).into_iter().chain([
+                            "--dry-run=client".to_owned(),
+                            "-o".to_owned(),
+                            "yaml".to_owned(),
+                        ]));
+                    s.push_str("# (create --dry-run | apply: also updates an existing Secret)\n");
+                    s.push_str(&format!("{create} | kubectl apply -f -\n"));
+                }
+                None => {
+                    s.push_str(&format!(
+                        "# kubectl create secret docker-registry takes one --docker-server; this Secret holds {} registries.\n",
+                        auths.len()
+                    ));
+                    s.push_str(&shell::command(["kubectl", "apply", "-f", &format!("k8s/secret-{name}-{ns}.yaml")]));
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    for (t, stem) in targets.iter().zip(stems) {
+        let patches = patches_for(t.kind, &t.name, &t.namespace, name);
+        s.push_str(&format!("\n# {} {} in namespace {}\n", t.kind, t.name, t.namespace));
+        match (t.kind, patches.as_slice()) {
+            (TargetKind::ServiceAccount, [append, replace]) => {
+                s.push_str("# Append; when the ServiceAccount has no imagePullSecrets yet the append fails and the list is set instead.\n");
+                s.push_str(&format!("{} ||\n  {}\n", append.command(), replace.command()));
+            }
+            (kind, [_]) if kind.must_recreate() => {
+                s.push_str(&format!(
+                    "# A {kind} must be recreated with the Secret in its manifest: see {stem}.yaml.\n"
+                ));
+            }
+            (_, [p]) if p.patch_type == PatchType::Strategic => {
+                s.push_str(&p.command());
+                s.push('\n');
+            }
+            _ => {}
+        }
+    }
+    OutputFile {
+        path: "k8s/commands.sh".to_owned(),
+        contents: s,
+        kind: FileKind::Script,
+        title: "The same with kubectl commands".to_owned(),
+        instructions: "Run with sh k8s/commands.sh from the directory that holds k8s/. It creates (or updates) the Secret in each namespace and patches each workload; Jobs and Pods are only listed, they must be recreated.".to_owned(),
+        after: AfterApply::Run,
+        sensitive: !auths.is_empty(),
+    }
+}
+
+#[cfg(test)]
+#[path = "kubernetes_tests.rs"]
+mod tests;

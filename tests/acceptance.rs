@@ -45,8 +45,7 @@ fn assert_pulled(world: &World, cri: &Cri, image: &str, pulled: Result<String, t
 /// The `ctr: ...` error line of a failed `ctr` run.
 fn ctr_error(out: &str) -> String {
     out.lines()
-        .filter(|l| l.starts_with("ctr: "))
-        .next_back()
+        .rfind(|l| l.starts_with("ctr: "))
         .unwrap_or_else(|| panic!("no `ctr:` error line in:\n{out}"))
         .to_owned()
 }
@@ -211,7 +210,8 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth() {
 }
 
 /// `config_path` plus legacy `configs.tls`: containerd 1.6 keeps running but the
-/// CRI plugin does not load, and pullfix says so for that form.
+/// CRI plugin does not load. pullfix warns about that form, and its own block
+/// avoids the trap by setting `config_path = ""` beside the inline keys.
 #[test]
 fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
     let Some(w) = World::start("case09_mixed_styles", false) else { return };
@@ -220,29 +220,55 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
     let diagnostics = &generated.rendered.diagnostics;
-    assert!(
-        diagnostics.iter().any(|d| d.severity != Severity::Info
-            && d.message.contains("config_path")
-            && (d.message.contains("tls") || d.message.contains("legacy"))),
-        "pullfix gives no diagnostic for legacy configs.tls with config_path: {diagnostics:#?}"
-    );
-    // A node that already has config_path (the 1.6 default config of many distributions).
-    let mut config = w.base_config("ctd");
-    config["plugins"][CRI]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
-    acceptance::containerd::merge(config.as_item_mut(), generated.config_block().as_item());
-    let ctd = w.containerd("ctd", &config);
+    let warning = diagnostics
+        .iter()
+        .find(|d| d.field.as_str() == "config_path" && d.severity >= Severity::Warning)
+        .unwrap_or_else(|| panic!("no warning on config_path for legacy_config + config_path: {diagnostics:#?}"));
+    assert!(warning.message.contains("legacy_config"), "{warning:#?}");
+
+    // The node already has config_path (as kubeadm-style 1.6 nodes do); the
+    // operator pastes only the inline registry keys of the legacy block.
+    let node = |name: &str| {
+        let mut config = w.base_config(name);
+        config["plugins"][CRI]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
+        config
+    };
+    // Each style mix alone: `configs` (tls + auth), then `mirrors`.
+    for (keep, drop, needle, fixture) in [
+        ("configs", "mirrors", "configs.tls", "configs-tls-with-config-path"),
+        ("mirrors", "configs", "mirrors", "mirrors-with-config-path"),
+    ] {
+        let mut block = generated.config_block();
+        let registry = block["plugins"][CRI]["registry"]
+            .as_table_like_mut()
+            .unwrap_or_else(|| panic!("no registry table in the legacy block:\n{}", generated.config_block()));
+        assert!(registry.contains_key(keep), "the legacy block has no `{keep}`");
+        registry.remove("config_path");
+        registry.remove(drop);
+        let name = format!("ctd-{keep}");
+        let mut mixed = node(&name);
+        acceptance::containerd::merge(mixed.as_item_mut(), block.as_item());
+        let ctd = w.containerd(&name, &mixed);
+        let cri = Cri::connect(&ctd.socket);
+        let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+        assert!(text.contains("unknown service runtime.v1.ImageService"), "{text}");
+        w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text);
+        let log = ctd.log();
+        let line = log
+            .lines()
+            .find(|l| l.contains("cannot be set when") && l.contains(needle))
+            .unwrap_or_else(|| panic!("containerd's log lacks the `{needle}` with config_path error:\n{log}"));
+        // From the level on, without the timestamp.
+        let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+        w.fixture(&format!("{fixture}.containerd-log.txt"), &excerpt);
+    }
+
+    // pullfix's whole block over the same node clears config_path: the CRI loads and pulls.
+    let mut whole = node("ctd");
+    acceptance::containerd::merge(whole.as_item_mut(), generated.config_block().as_item());
+    let ctd = w.containerd("ctd", &whole);
     let cri = Cri::connect(&ctd.socket);
-    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
-    assert!(text.contains("unknown service runtime.v1.ImageService"), "{text}");
-    w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text);
-    let log = ctd.log();
-    let line = log
-        .lines()
-        .find(|l| l.contains("configs.tls cannot be set when config_path is provided"))
-        .unwrap_or_else(|| panic!("containerd's log lacks the config_path error:\n{log}"));
-    // The level and message, without the timestamp.
-    let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
-    w.fixture("configs-tls-with-config-path.containerd-log.txt", &excerpt);
+    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
 }
 
 /// A wrong password in the Secret gives 401: the registry really checks.

@@ -24,9 +24,10 @@ fn k8s_files(out: &Rendered) -> Vec<&OutputFile> {
 }
 
 fn file<'a>(out: &'a Rendered, path: &str) -> &'a OutputFile {
-    out.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
-        panic!("no {path}; files: {:?}", out.files.iter().map(|f| &f.path).collect::<Vec<_>>())
-    })
+    out.files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}; files: {:?}", out.files.iter().map(|f| &f.path).collect::<Vec<_>>()))
 }
 
 /// The decoded `.dockerconfigjson` of a Secret file, parsed.
@@ -62,9 +63,17 @@ fn credentials_alone_give_default_secret_and_a_note() {
 
 #[test]
 fn one_secret_per_namespace_with_every_registry_sorted() {
-    let k = Kubernetes { namespaces: vec!["default".into(), "batch".into()], email: "ops@example.net".into(), ..Kubernetes::default() };
+    let k = Kubernetes {
+        namespaces: vec!["default".into(), "batch".into()],
+        email: "ops@example.net".into(),
+        ..Kubernetes::default()
+    };
     let out = render(&form(
-        vec![reg("harbor.example.net", "robot$ci", "p'w"), reg("10.50.1.104:5000", "u", "p"), reg("docker.io", "hubuser", "hubpass")],
+        vec![
+            reg("harbor.example.net", "robot$ci", "p'w"),
+            reg("10.50.1.104:5000", "u", "p"),
+            reg("docker.io", "hubuser", "hubpass"),
+        ],
         k,
     ));
     for ns in ["default", "batch"] {
@@ -85,7 +94,11 @@ fn one_secret_per_namespace_with_every_registry_sorted() {
 #[test]
 fn authenticating_mirror_keys_the_image_registry_with_the_mirrors_credentials() {
     let mut hub = reg("docker.io", "", "");
-    hub.mirrors.push(Mirror { url: "https://harbor.example.net/v2/dockerhub-proxy".into(), override_path: true, ..Mirror::default() });
+    hub.mirrors.push(Mirror {
+        url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+        override_path: true,
+        ..Mirror::default()
+    });
     let out = render(&form(vec![hub, reg("harbor.example.net", "robot$proxy", "s3cret")], Kubernetes::default()));
     let f = file(&out, "k8s/secret-regcred-default.yaml");
     let a = auths(f);
@@ -101,7 +114,11 @@ fn registry_credentials_through_a_mirror_with_other_credentials_warn() {
     let mut hub = reg("docker.io", "hubuser", "hubpass");
     hub.mirrors.push(Mirror { url: "https://harbor.example.net".into(), ..Mirror::default() });
     let out = render(&form(vec![hub, reg("harbor.example.net", "robot$proxy", "s3cret")], Kubernetes::default()));
-    assert!(codes(&out).contains(&("registry[0].mirror[0].url".into(), "secret.mirror-credentials")), "{:?}", codes(&out));
+    assert!(
+        codes(&out).contains(&("registry[0].mirror[0].url".into(), "secret.mirror-credentials")),
+        "{:?}",
+        codes(&out)
+    );
     let a = auths(file(&out, "k8s/secret-regcred-default.yaml"));
     assert_eq!(a["https://index.docker.io/v1/"]["username"], "hubuser");
 }
@@ -119,7 +136,12 @@ fn identity_token_is_not_put_into_the_secret() {
 #[test]
 fn half_credentials_and_default_namespace_host_are_reported() {
     let out = render(&form(
-        vec![reg("a.example.net", "u", ""), reg("b.example.net", "", "p"), reg("_default", "u", "p"), reg("c.example.net", "u", "p")],
+        vec![
+            reg("a.example.net", "u", ""),
+            reg("b.example.net", "", "p"),
+            reg("_default", "u", "p"),
+            reg("c.example.net", "u", "p"),
+        ],
         Kubernetes::default(),
     ));
     let c = codes(&out);

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use toml_edit::{value, Array, DocumentMut, Item};
+use toml_edit::{value, Array, DocumentMut, Item, Table};
 
 use super::daemon::Daemon;
 use super::pki::REGISTRY_NAME;
@@ -41,19 +41,33 @@ pub fn base_config(dir: &Path) -> DocumentMut {
     doc["root"] = value(p("root"));
     doc["state"] = value(p("state"));
     doc["disabled_plugins"] = value(DISABLED.iter().copied().collect::<Array>());
-    doc["grpc"]["address"] = value(p("containerd.sock"));
-    doc["ttrpc"]["address"] = value(p("containerd.sock.ttrpc"));
-    let plugins = &mut doc["plugins"];
-    plugins["io.containerd.internal.v1.opt"]["path"] = value(p("opt"));
-    let cri = &mut plugins[CRI];
+    table(&mut doc, &["grpc"])["address"] = value(p("containerd.sock"));
+    table(&mut doc, &["ttrpc"])["address"] = value(p("containerd.sock.ttrpc"));
+    table(&mut doc, &["plugins", "io.containerd.internal.v1.opt"])["path"] = value(p("opt"));
+    let cri = table(&mut doc, &["plugins", CRI]);
     cri["disable_tcp_service"] = value(true);
     cri["stream_server_address"] = value("127.0.0.1");
     cri["stream_server_port"] = value("0");
     cri["netns_mounts_under_state_dir"] = value(true);
-    cri["containerd"]["snapshotter"] = value("native");
-    cri["cni"]["bin_dir"] = value(p("cni/bin"));
-    cri["cni"]["conf_dir"] = value(p("cni/net.d"));
+    table(&mut doc, &["plugins", CRI, "containerd"])["snapshotter"] = value("native");
+    let cni = table(&mut doc, &["plugins", CRI, "cni"]);
+    cni["bin_dir"] = value(p("cni/bin"));
+    cni["conf_dir"] = value(p("cni/net.d"));
     doc
+}
+
+/// The standard (not inline) table at `path`, created (implicit parents) if missing.
+pub fn table<'a>(doc: &'a mut DocumentMut, path: &[&str]) -> &'a mut Table {
+    let mut t = doc.as_table_mut();
+    for (n, key) in path.iter().enumerate() {
+        let item = t.entry(key).or_insert_with(|| {
+            let mut new = Table::new();
+            new.set_implicit(n + 1 < path.len());
+            Item::Table(new)
+        });
+        t = item.as_table_mut().unwrap_or_else(|| panic!("{key} is not a table"));
+    }
+    t
 }
 
 /// Merges `over` into `base`, key by key; values in `over` win. This is what the
@@ -63,9 +77,7 @@ pub fn merge(base: &mut Item, over: &Item) {
         (Some(base_table), Some(over_table)) => {
             for (key, item) in over_table.iter() {
                 match base_table.get_mut(key) {
-                    Some(existing) if existing.is_table_like() && item.is_table_like() => {
-                        merge(existing, item)
-                    }
+                    Some(existing) if existing.is_table_like() && item.is_table_like() => merge(existing, item),
                     _ => {
                         base_table.insert(key, item.clone());
                     }
@@ -97,8 +109,7 @@ impl Containerd {
         let file = dir.join("config.toml");
         std::fs::write(&file, &config_text).expect("write config.toml");
         let hosts = dir.join("hosts");
-        std::fs::write(&hosts, format!("127.0.0.1\tlocalhost\n127.0.0.1\t{REGISTRY_NAME}\n"))
-            .expect("write hosts");
+        std::fs::write(&hosts, format!("127.0.0.1\tlocalhost\n127.0.0.1\t{REGISTRY_NAME}\n")).expect("write hosts");
         let socket = dir.join("containerd.sock");
         let (hosts_s, file_s) = (hosts.to_string_lossy(), file.to_string_lossy());
         let mut daemon = Daemon::start(
@@ -117,9 +128,7 @@ impl Containerd {
             ],
             &dir.join("containerd.log"),
         );
-        daemon.wait_until("booted", Duration::from_secs(30), |d| {
-            d.log().contains("containerd successfully booted")
-        });
+        daemon.wait_until("booted", Duration::from_secs(30), |d| d.log().contains("containerd successfully booted"));
         Containerd { socket, config: config_text, daemon }
     }
 

@@ -7,9 +7,8 @@ use hyper_util::rt::TokioIo;
 use k8s_cri::v1::image_service_client::ImageServiceClient;
 use k8s_cri::v1::runtime_service_client::RuntimeServiceClient;
 use k8s_cri::v1::{
-    AuthConfig, ImageSpec, ImageStatusRequest, NamespaceOption, NamespaceMode, PodSandboxConfig,
-    PodSandboxMetadata, PullImageRequest, RunPodSandboxRequest, StatusRequest,
-    LinuxPodSandboxConfig, LinuxSandboxSecurityContext,
+    AuthConfig, ImageSpec, ImageStatusRequest, LinuxPodSandboxConfig, LinuxSandboxSecurityContext, NamespaceMode,
+    NamespaceOption, PodSandboxConfig, PodSandboxMetadata, PullImageRequest, RunPodSandboxRequest, StatusRequest,
 };
 use tokio::net::UnixStream;
 use tonic::transport::{Channel, Endpoint, Uri};
@@ -40,10 +39,7 @@ pub struct Cri {
 impl Cri {
     /// Connects to the CRI over `socket`.
     pub fn connect(socket: &Path) -> Cri {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
         let path: PathBuf = socket.to_owned();
         let channel = rt
             .block_on(async move {
@@ -73,9 +69,7 @@ impl Cri {
             }),
             sandbox_config: None,
         };
-        self.rt
-            .block_on(client.pull_image(request))
-            .map(|r| r.into_inner().image_ref)
+        self.rt.block_on(client.pull_image(request)).map(|r| r.into_inner().image_ref)
     }
 
     /// `ImageStatus`: the image's repo tags and digests, if present.

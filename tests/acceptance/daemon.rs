@@ -102,10 +102,7 @@ pub fn free_port() -> u16 {
 
 /// Runs a program to completion, failing the test with its output when it fails.
 pub fn run(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("run {program}: {e}"));
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("run {program}: {e}"));
     assert!(
         out.status.success(),
         "{program} {args:?} failed ({}):\n{}{}",

@@ -25,11 +25,11 @@ pub fn check(name: &str, text: &str) {
         std::fs::write(&file, text).expect("write fixture");
         return;
     }
-    let saved = std::fs::read_to_string(&file).unwrap_or_else(|_| {
-        panic!("missing fixture {}; run with PULLFIX_BLESS=1 to record:\n{text}", file.display())
-    });
+    let saved = std::fs::read_to_string(&file)
+        .unwrap_or_else(|_| panic!("missing fixture {}; run with PULLFIX_BLESS=1 to record:\n{text}", file.display()));
     assert_eq!(
-        saved, text,
+        saved,
+        text,
         "containerd's error text changed from {}; if that is real, rerun with PULLFIX_BLESS=1",
         file.display()
     );

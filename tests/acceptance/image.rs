@@ -85,10 +85,7 @@ impl Image {
             None => format!("http://127.0.0.1:{port}"),
         };
         let agent: ureq::Agent = config.build().into();
-        let basic = format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
-        );
+        let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}")));
         for blob in [&self.layer, &self.config] {
             let resp = agent
                 .post(format!("{base}/v2/{repo}/blobs/uploads/"))

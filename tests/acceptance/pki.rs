@@ -51,8 +51,21 @@ impl Pki {
         run(
             "openssl",
             &[
-                "x509", "-req", "-in", &req, "-CA", &ca_crt, "-CAkey", &ca_key, "-CAcreateserial",
-                "-out", &crt, "-days", "2", "-extfile", &extf,
+                "x509",
+                "-req",
+                "-in",
+                &req,
+                "-CA",
+                &ca_crt,
+                "-CAkey",
+                &ca_key,
+                "-CAcreateserial",
+                "-out",
+                &crt,
+                "-days",
+                "2",
+                "-extfile",
+                &extf,
             ],
         );
         Pki { ca_crt: p("ca.crt"), server_crt: p("server.crt"), server_key: p("server.key") }

@@ -49,9 +49,7 @@ impl Registry {
             &["serve", &file.to_string_lossy()],
             &dir.join("registry.log"),
         );
-        daemon.wait_until("listening", Duration::from_secs(20), |_| {
-            TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
+        daemon.wait_until("listening", Duration::from_secs(20), |_| TcpStream::connect(("127.0.0.1", port)).is_ok());
         Registry { port, _daemon: daemon }
     }
 }

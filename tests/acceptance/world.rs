@@ -143,11 +143,7 @@ impl World {
         Form {
             containerd: "1.6.20".to_owned(),
             config_path: self.certs_d().to_string_lossy().into_owned(),
-            registries: vec![FormRegistry {
-                host: self.plain_host(),
-                scheme: Scheme::Http,
-                ..FormRegistry::default()
-            }],
+            registries: vec![FormRegistry { host: self.plain_host(), scheme: Scheme::Http, ..FormRegistry::default() }],
             ..Form::default()
         }
     }
@@ -186,5 +182,10 @@ impl Drop for World {
     fn drop(&mut self) {
         let outcome = if std::thread::panicking() { "FAILED" } else { "ok" };
         eprintln!("{}: {outcome} in {:.1}s", self.name, self.started.elapsed().as_secs_f64());
+        if std::env::var_os("PULLFIX_KEEP_TMP").is_some_and(|v| v == "1") {
+            // Daemons are stopped by their own guards; only the files stay, for debugging.
+            self.dir.disable_cleanup(true);
+            eprintln!("{}: kept {}", self.name, self.dir.path().display());
+        }
     }
 }

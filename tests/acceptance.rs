@@ -32,8 +32,15 @@ use pullfix_core::Severity;
 use toml_edit::value;
 
 /// Asserts `image` is in containerd's CRI image store with the pushed digest.
-fn assert_pulled(world: &World, cri: &Cri, image: &str, pulled: Result<String, tonic::Status>) {
-    let image_ref = pulled.unwrap_or_else(|e| panic!("pull of {image} failed: {}", crictl_text(&e)));
+fn assert_pulled(world: &World, ctd: &Containerd, cri: &Cri, image: &str, pulled: Result<String, tonic::Status>) {
+    let image_ref = pulled.unwrap_or_else(|e| {
+        panic!(
+            "pull of {image} failed: {}\ncontainerd's errors and warnings:\n{}\nits config:\n{}",
+            crictl_text(&e),
+            ctd.problems(),
+            ctd.config
+        )
+    });
     assert!(image_ref.starts_with("sha256:"), "image ref {image_ref}");
     let status = cri.image_status(image).unwrap_or_else(|| panic!("{image} not in the image store"));
     let repo = image.rsplit_once(':').expect("tagged ref").0;
@@ -106,7 +113,7 @@ fn case03_hosts_toml_with_ca_and_secret_credentials_pulls() {
     // Without the Secret the same node still gets 401: the credentials are what fixed it.
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
     assert!(text.contains("401 Unauthorized"), "{text}");
-    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
 
     let user = format!("{}:{}", creds.username, creds.password);
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&user));
@@ -122,7 +129,7 @@ fn case04_node_auth_without_secret_pulls() {
     let generated = w.generate(&form);
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
-    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
 }
 
 /// `skip_verify = true` instead of the CA (STORY step 4's quick fix), Secret credentials.
@@ -137,7 +144,7 @@ fn case05_skip_verify_instead_of_ca_pulls() {
     let creds = generated.secret_creds(&w.host());
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
-    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
 }
 
 /// STORY step 4 as the operator did it: legacy inline `registry.configs.<host>.tls.ca_file`
@@ -156,7 +163,7 @@ fn case06_legacy_inline_config_pulls() {
     assert!(configs["auth"].is_table_like(), "no legacy auth in:\n{block}");
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
-    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
 }
 
 /// A plain-HTTP registry: fails without config, pulls with the generated `http://` hosts.toml.
@@ -174,7 +181,7 @@ fn case07_plain_http_registry_needs_generated_http_config() {
     let generated = w.generate(&w.plain_form());
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
-    assert_pulled(&w, &cri, &image, cri.pull(&image, None));
+    assert_pulled(&w, &ctd, &cri, &image, cri.pull(&image, None));
     let (ok, out) = ctd.ctr_pull(&image, Some(&w.certs_d()), None);
     assert!(ok, "ctr pull --hosts-dir from the plain registry failed:\n{out}");
 }
@@ -268,7 +275,7 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
     acceptance::containerd::merge(whole.as_item_mut(), generated.config_block().as_item());
     let ctd = w.containerd("ctd", &whole);
     let cri = Cri::connect(&ctd.socket);
-    assert_pulled(&w, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
 }
 
 /// A wrong password in the Secret gives 401: the registry really checks.
@@ -288,4 +295,45 @@ fn case10_wrong_password_gives_401() {
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&format!("{USER}:not-Harbor12345")));
     assert!(!ok && out.contains("401 Unauthorized"), "{out}");
     w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out));
+}
+
+/// containerd 1.6 drops a hosts.toml that has no `[host]` table at all ("invalid
+/// `host` tree", containerd/containerd#10027, fixed for 1.7 only): pullfix's files
+/// must always carry one, and a root-fields-only file is really ignored.
+#[test]
+fn case11_hosts_toml_without_host_table_is_ignored_by_1_6() {
+    let Some(w) = World::start("case11_hosts_toml_host_table", false) else { return };
+    let generated = w.generate(&w.form());
+    let creds = generated.secret_creds(&w.host());
+    let files = generated.hosts_files();
+    assert!(!files.is_empty(), "no hosts.toml generated");
+    let mut stripped = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("read generated hosts.toml");
+        let mut doc: toml_edit::DocumentMut = text.parse().expect("generated hosts.toml is TOML");
+        assert!(
+            doc.contains_key("host"),
+            "pullfix's {} has no [host] table; containerd 1.6 rejects such a file \
+             (\"invalid `host` tree\") and never uses its CA:\n{text}",
+            path.display()
+        );
+        // The same file as written by hand from the docs: root fields only.
+        doc.remove("host");
+        stripped.push((path, doc.to_string()));
+    }
+    for (path, text) in &stripped {
+        std::fs::write(path, text).expect("write root-only hosts.toml");
+    }
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+    assert!(text.contains("x509: certificate signed by unknown authority"), "{text}");
+    let log = ctd.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("failed to decode hosts.toml"))
+        .unwrap_or_else(|| panic!("containerd did not reject the root-only hosts.toml:\n{log}"));
+    let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+    assert!(excerpt.contains("invalid `host` tree"), "{excerpt}");
+    w.fixture("hosts-toml-invalid-host-tree.containerd-log.txt", &excerpt);
 }

@@ -137,6 +137,15 @@ impl Containerd {
         self.daemon.log()
     }
 
+    /// The log's error and warning lines, for failure messages.
+    pub fn problems(&self) -> String {
+        self.log()
+            .lines()
+            .filter(|l| l.contains("level=error") || l.contains("level=warning"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Runs `ctr` against this containerd, in its mount namespace (so that it
     /// resolves the registry name the same way). Returns (success, stdout+stderr).
     pub fn ctr(&self, args: &[&str]) -> (bool, String) {

@@ -51,17 +51,30 @@ impl Daemon {
 
     /// Waits until `ready` holds, failing with the daemon's log if it exits or
     /// takes longer than `limit`.
-    pub fn wait_until(&mut self, what: &str, limit: Duration, mut ready: impl FnMut(&Daemon) -> bool) {
+    pub fn wait_until(&mut self, what: &str, limit: Duration, ready: impl FnMut(&Daemon) -> bool) {
+        if let Err(log) = self.wait_for(what, limit, ready) {
+            panic!("{log}");
+        }
+    }
+
+    /// Waits until `ready` holds; `Err` with what happened and the daemon's log if
+    /// it exits first or takes longer than `limit`.
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        mut ready: impl FnMut(&Daemon) -> bool,
+    ) -> Result<(), String> {
         let start = Instant::now();
         loop {
             if ready(self) {
-                return;
+                return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited ({status}) before {what}; its log:\n{}", self.name, self.log());
+                return Err(format!("{} exited ({status}) before {what}; its log:\n{}", self.name, self.log()));
             }
             if start.elapsed() > limit {
-                panic!("{} not {what} after {limit:?}; its log:\n{}", self.name, self.log());
+                return Err(format!("{} not {what} after {limit:?}; its log:\n{}", self.name, self.log()));
             }
             sleep(Duration::from_millis(25));
         }

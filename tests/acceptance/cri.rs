@@ -2,6 +2,7 @@
 //! own path to image pulls.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
 use k8s_cri::v1::image_service_client::ImageServiceClient;
@@ -43,8 +44,11 @@ impl Cri {
         let path: PathBuf = socket.to_owned();
         let channel = rt
             .block_on(async move {
+                // A hung containerd fails the test instead of hanging CI.
                 Endpoint::try_from("http://[::]:50051")
                     .expect("endpoint")
+                    .connect_timeout(Duration::from_secs(10))
+                    .timeout(Duration::from_secs(120))
                     .connect_with_connector(tower::service_fn(move |_: Uri| {
                         let path = path.clone();
                         async move { Ok::<_, std::io::Error>(TokioIo::new(UnixStream::connect(path).await?)) }

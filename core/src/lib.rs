@@ -15,6 +15,7 @@
 //! assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/harbor.example.net/hosts.toml"));
 //! ```
 
+pub mod ca_file;
 pub mod containerd_config;
 pub mod diagnostic;
 pub mod form;
@@ -25,8 +26,10 @@ pub mod k8s_name;
 pub mod kubernetes;
 pub mod output;
 pub mod patch;
+pub mod plan;
 pub mod pull_auth;
 pub mod render;
+pub mod rules;
 pub mod secret;
 pub mod shell;
 pub mod validate;

@@ -24,6 +24,7 @@ pub mod host;
 pub mod hosts_toml;
 pub mod k8s_name;
 pub mod kubernetes;
+pub mod merge;
 pub mod output;
 pub mod patch;
 pub mod plan;

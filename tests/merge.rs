@@ -1,0 +1,131 @@
+//! Merging into existing config.toml files: golden files (read by eye), properties over the
+//! corpus in `tests/fixtures/configs/`, and the real containerd 1.6 as an oracle.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test merge` rewrites `tests/golden-merge/` (then read the diff).
+
+#[path = "merge/cases.rs"]
+mod cases;
+#[path = "merge/support.rs"]
+mod support;
+
+use std::path::Path;
+
+use pullfix_core::merge::{merge, merge_with, MergeOptions};
+use pullfix_core::{parse_form, Form, FormFormat};
+use support::{corpus, fixture, golden_check, key_paths, report};
+
+fn form(text: &str) -> Form {
+    parse_form(text, FormFormat::Toml).unwrap_or_else(|e| panic!("bad test form: {e}\n{text}"))
+}
+
+#[test]
+fn golden_merges() {
+    let mut failures = Vec::new();
+    for case in cases::CASES {
+        let input = fixture(case.fixture);
+        let r = merge_with(&input, &form(case.form), MergeOptions { keep_file_version: case.keep_file_version });
+        let text = r.text.clone().unwrap_or_else(|| panic!("{}: no text: {:?}", case.name, r.diagnostics));
+        failures.extend(golden_check(&format!("{}.toml", case.name), &text));
+        failures.extend(golden_check(&format!("{}.report.txt", case.name), &report(&r)));
+    }
+    assert!(failures.is_empty(), "golden files differ (UPDATE_GOLDEN=1 rewrites them):\n{}", failures.join("\n"));
+}
+
+#[test]
+fn golden_merges_are_idempotent_and_parse() {
+    for case in cases::CASES {
+        let f = form(case.form);
+        let opts = MergeOptions { keep_file_version: case.keep_file_version };
+        let once = merge_with(&fixture(case.fixture), &f, opts).text.unwrap();
+        once.parse::<toml_edit::DocumentMut>().unwrap_or_else(|e| panic!("{}: result does not parse: {e}", case.name));
+        let twice = merge_with(&once, &f, opts);
+        assert_eq!(twice.text.as_deref(), Some(once.as_str()), "{}: second merge changed the text", case.name);
+        assert!(twice.changes.is_empty(), "{}: second merge lists changes {:?}", case.name, twice.changes);
+    }
+}
+
+#[test]
+fn an_empty_form_changes_nothing_byte_for_byte() {
+    for (name, text) in corpus() {
+        let f = form("containerd = \"2.3\"");
+        let r = merge_with(&text, &f, MergeOptions { keep_file_version: true });
+        // Only hosts.toml's config_path (and, for files 2.3 cannot read, the version line) may change.
+        for c in &r.changes {
+            assert!(
+                c.key_path.ends_with("registry.config_path") || c.key_path == "version",
+                "{name}: unexpected change {c:?}"
+            );
+        }
+        if r.changes.is_empty() {
+            assert_eq!(r.text.as_deref(), Some(text.as_str()), "{name}: text changed without a change");
+        }
+    }
+}
+
+#[test]
+fn invalid_toml_gives_line_and_column_and_no_text() {
+    let r = merge("version = 2\n[plugins]\n  a = = 1\n", &Form::default());
+    assert_eq!(r.text, None);
+    let e = r.parse_error.expect("a parse error");
+    assert_eq!((e.line, e.column), (3, 7), "{e:?}");
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(r.diagnostics[0].message.contains("line 3, column 7"), "{}", r.diagnostics[0].message);
+    let dup = merge("[a]\nx = 1\n[a]\ny = 2\n", &Form::default());
+    assert_eq!(dup.text, None);
+    assert_eq!(dup.parse_error.map(|e| e.line), Some(3));
+}
+
+#[test]
+fn key_paths_of_a_merge_are_set() {
+    let f = form(concat!(
+        "containerd = \"1.7\"\nsandbox_image = \"harbor.example.net/pause:3.9\"\n",
+        "[[registry]]\nhost = \"harbor.example.net\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true\n"
+    ));
+    let r = merge(&fixture("containerd-1.7.34-default.toml"), &f);
+    let doc: toml_edit::DocumentMut = r.text.unwrap().parse().unwrap();
+    let cri = &doc["plugins"]["io.containerd.grpc.v1.cri"];
+    assert_eq!(cri["sandbox_image"].as_str(), Some("harbor.example.net/pause:3.9"));
+    assert_eq!(cri["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"));
+    assert_eq!(cri["registry"]["configs"]["harbor.example.net"]["auth"]["username"].as_str(), Some("u"));
+    assert_eq!(cri["registry"]["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("p"));
+    assert!(r.sensitive);
+    // The change list never shows the password.
+    assert!(r.changes.iter().all(|c| c.new.as_deref() != Some("\"p\"")), "{:?}", r.changes);
+    let before = key_paths(&fixture("containerd-1.7.34-default.toml"));
+    let after = key_paths(&doc.to_string());
+    let new: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
+    assert_eq!(
+        new,
+        [
+            r#"plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth.username"#,
+            r#"plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth.password"#
+        ]
+    );
+    // The only path gone is the empty `configs` table, which now holds the auth.
+    let gone: Vec<&String> = before.iter().filter(|p| !after.contains(p)).collect();
+    assert_eq!(gone, [r#"plugins."io.containerd.grpc.v1.cri".registry.configs"#]);
+}
+
+#[test]
+fn corpus_has_what_the_issue_lists() {
+    let names: Vec<String> = corpus().into_iter().map(|(n, _)| n).collect();
+    for want in [
+        "containerd-1.6.20-debian-default.toml",
+        "debian-local-config-default.toml",
+        "kubeadm-1.4-node.toml",
+        "kubeadm-1.7-node.toml",
+        "containerd-2.1-version3-hand.toml",
+        "k3s-generated.toml",
+        "kubespray-legacy-mirrors.toml",
+        "comments-everywhere.toml",
+    ] {
+        assert!(names.iter().any(|n| n == want), "missing fixture {want}");
+    }
+    assert!(Path::new(support::FIXTURES).is_dir());
+}
+
+#[path = "merge/props.rs"]
+mod props;
+
+#[path = "merge/containerd.rs"]
+mod containerd;

@@ -280,10 +280,10 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
         w.fixture(&format!("{fixture}.containerd-log.txt"), &excerpt);
     }
 
-    // pullfix's whole block over the same node clears config_path: the CRI loads and pulls.
-    let mut whole = node("ctd");
-    acceptance::containerd::merge(whole.as_item_mut(), generated.config_block().as_item());
-    let ctd = w.containerd("ctd", &whole);
+    // pullfix on that same node (its merge, equal to pasting its whole block) clears
+    // config_path beside the inline keys: the CRI loads and pulls.
+    let fixed = acceptance::world::merge_over(node("ctd"), &generated);
+    let ctd = w.containerd("ctd", &fixed);
     let cri = Cri::connect(&ctd.socket);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
 }

@@ -13,6 +13,8 @@ use super::cri::Creds;
 /// What pullfix generated for one form.
 #[derive(Debug)]
 pub struct Generated {
+    /// The form it was rendered from.
+    pub form: Form,
     /// The full render (files and diagnostics).
     pub rendered: Rendered,
 }
@@ -39,7 +41,7 @@ impl Generated {
             std::fs::create_dir_all(target.parent().expect("file has a parent")).expect("mkdir");
             std::fs::write(&target, &file.contents).expect("write generated file");
         }
-        Generated { rendered }
+        Generated { form: form.clone(), rendered }
     }
 
     /// The containerd config.toml block, parsed (panics when there is none).

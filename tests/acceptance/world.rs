@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use pullfix_core::{Form, Kubernetes, Registry as FormRegistry, Scheme};
+use pullfix_core::{Form, Kubernetes, Registry as FormRegistry, Scheme, Severity};
 use tempfile::TempDir;
 use toml_edit::DocumentMut;
 
@@ -153,11 +153,12 @@ impl World {
         Generated::render(form, self.dir())
     }
 
-    /// The base config with `generated`'s config.toml block merged over it.
+    /// The node's config: the base config merged with pullfix's own merge
+    /// (`pullfix_core::merge::merge`, what `pullfix merge` does to a node's file).
+    /// It must say the same as pasting the generated config.toml block over the
+    /// base by hand ([`Generated::config_block`]), which is checked here too.
     pub fn merged_config(&self, name: &str, generated: &Generated) -> DocumentMut {
-        let mut config = base_config(&self.dir().join(name));
-        merge(config.as_item_mut(), generated.config_block().as_item());
-        config
+        merge_over(base_config(&self.dir().join(name)), generated)
     }
 
     /// A fresh containerd (its own dirs under `name`) with `config`.
@@ -176,6 +177,29 @@ impl World {
         ports.extend(self.plain.as_ref().map(|r| r.port));
         fixture::check(file, &fixture::normalize(text, &ports, self.dir()));
     }
+}
+
+/// `base` merged by pullfix's merge for `generated`'s form, checked to say the same
+/// as `base` with the generated config.toml block pasted over it by hand.
+pub fn merge_over(base: DocumentMut, generated: &Generated) -> DocumentMut {
+    let result = pullfix_core::merge::merge(&base.to_string(), &generated.form);
+    let errors: Vec<_> = result.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    assert!(errors.is_empty(), "pullfix's merge reports errors: {errors:#?}");
+    let text = result.text.expect("pullfix's merge returns a file for a valid base");
+    let merged: DocumentMut = text.parse().unwrap_or_else(|e| panic!("merge output is not TOML: {e}\n{text}"));
+    let mut pasted = base;
+    merge(pasted.as_item_mut(), generated.config_block().as_item());
+    assert_eq!(
+        as_data(&merged),
+        as_data(&pasted),
+        "pullfix's merge and the pasted block disagree.\nmerge:\n{merged}\npasted:\n{pasted}"
+    );
+    merged
+}
+
+/// A TOML document as plain data (comments, order and layout ignored).
+fn as_data(doc: &DocumentMut) -> serde_json::Value {
+    toml_edit::de::from_document(doc.clone()).expect("TOML as data")
 }
 
 impl Drop for World {

@@ -32,6 +32,10 @@ const DISABLED: [&str; 7] = [
     "io.containerd.internal.v1.tracing",
 ];
 
+/// The host's containerd and CNI directories, which the suite must never use.
+const HOST_PATHS: [&str; 6] =
+    ["/etc/containerd", "/opt/containerd", "/etc/cni", "/opt/cni", "/var/lib/containerd", "/run/containerd"];
+
 /// A minimal containerd 1.6 config with every path under `dir`: what a node's
 /// config.toml is before the operator merges pullfix's block into it.
 pub fn base_config(dir: &Path) -> DocumentMut {
@@ -129,6 +133,11 @@ impl Containerd {
             &dir.join("containerd.log"),
         );
         daemon.wait_until("booted", Duration::from_secs(30), |d| d.log().contains("containerd successfully booted"));
+        // It logs every directory it uses (the CRI config dump among them): none of the host's.
+        let log = daemon.log();
+        for host_path in HOST_PATHS {
+            assert!(!log.contains(host_path), "the private containerd uses {host_path}:\n{log}");
+        }
         Containerd { socket, config: config_text, daemon }
     }
 

@@ -347,3 +347,17 @@ fn case11_hosts_toml_without_host_table_is_ignored_by_1_6() {
     assert!(excerpt.contains("invalid `host` tree"), "{excerpt}");
     w.fixture("hosts-toml-invalid-host-tree.containerd-log.txt", &excerpt);
 }
+
+/// STORY step 1: the node cannot resolve the registry's name. No configuration
+/// fixes DNS; the error names the lookup.
+#[test]
+fn case12_unresolvable_name_fails_with_dns_lookup() {
+    let Some(w) = World::start("case12_dns", false) else { return };
+    let generated = w.generate(&w.form());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let image = format!("unknown.pullfix.test:{}/kubernetes/cronjob:v1", w.secure.port);
+    let text = failed_pull(&cri, &image, None, &ctd);
+    assert_error(&text, "dial tcp: lookup unknown.pullfix.test", &ctd);
+    w.fixture("dns-lookup-failed.crictl.txt", &text);
+}

@@ -1,6 +1,7 @@
 //! A private containerd 1.6 per test: root, state, sockets, plugin dirs and CNI
 //! dirs under the test's temp dir, in a private mount namespace whose `/etc/hosts`
-//! maps `registry.pullfix.test` to 127.0.0.1.
+//! maps `registry.pullfix.test` to 127.0.0.1 and whose `/etc/resolv.conf` names
+//! only a loopback resolver (no DNS query leaves the machine).
 //!
 //! Why a name and not `127.0.0.1:<port>`: containerd treats loopback hosts as
 //! plain-HTTP registries when nothing is configured (the CRI plugin's default scheme
@@ -114,8 +115,12 @@ impl Containerd {
         std::fs::write(&file, &config_text).expect("write config.toml");
         let hosts = dir.join("hosts");
         std::fs::write(&hosts, format!("127.0.0.1\tlocalhost\n127.0.0.1\t{REGISTRY_NAME}\n")).expect("write hosts");
+        // DNS goes to loopback only: no query ever leaves the machine, and names not in
+        // `hosts` fail fast, like the incident's unreachable resolver.
+        let resolv = dir.join("resolv.conf");
+        std::fs::write(&resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n").expect("write resolv.conf");
         let socket = dir.join("containerd.sock");
-        let (hosts_s, file_s) = (hosts.to_string_lossy(), file.to_string_lossy());
+        let (hosts_s, resolv_s, file_s) = (hosts.to_string_lossy(), resolv.to_string_lossy(), file.to_string_lossy());
         let mut daemon = Daemon::start(
             "containerd",
             "unshare",
@@ -126,8 +131,10 @@ impl Containerd {
                 "--",
                 "sh",
                 "-c",
-                "mount --bind \"$0\" /etc/hosts && exec containerd --log-level debug --config \"$1\"",
+                "mount --bind \"$0\" /etc/hosts && mount --bind \"$1\" /etc/resolv.conf \
+                 && exec containerd --log-level debug --config \"$2\"",
                 &hosts_s,
+                &resolv_s,
                 &file_s,
             ],
             &dir.join("containerd.log"),

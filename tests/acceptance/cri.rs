@@ -10,6 +10,7 @@ use k8s_cri::v1::runtime_service_client::RuntimeServiceClient;
 use k8s_cri::v1::{
     AuthConfig, ImageSpec, ImageStatusRequest, LinuxPodSandboxConfig, LinuxSandboxSecurityContext, NamespaceMode,
     NamespaceOption, PodSandboxConfig, PodSandboxMetadata, PullImageRequest, RunPodSandboxRequest, StatusRequest,
+    VersionRequest,
 };
 use tokio::net::UnixStream;
 use tonic::transport::{Channel, Endpoint, Uri};
@@ -56,7 +57,26 @@ impl Cri {
                     .await
             })
             .unwrap_or_else(|e| panic!("connect to CRI at {}: {e}", socket.display()));
-        Cri { rt, channel }
+        let cri = Cri { rt, channel };
+        cri.wait_initialized();
+        cri
+    }
+
+    /// containerd logs "successfully booted" before the CRI service has finished
+    /// initializing, and until then every CRI call fails with `server is not
+    /// initialized yet` (the kubelet retries too). Waits for that to pass; a CRI
+    /// plugin that did not load at all answers `Unimplemented` at once.
+    fn wait_initialized(&self) {
+        let start = std::time::Instant::now();
+        loop {
+            let mut client = RuntimeServiceClient::new(self.channel.clone());
+            match self.rt.block_on(client.version(VersionRequest { version: "v1".to_owned() })) {
+                Err(e) if e.message().contains("not initialized") && start.elapsed() < Duration::from_secs(30) => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                _ => return,
+            }
+        }
     }
 
     /// `PullImage`, with the credentials the kubelet would send (none for the

@@ -14,7 +14,23 @@ pub fn normalize(text: &str, ports: &[u16], tmp: &Path) -> String {
     for port in ports {
         out = out.replace(&format!(":{port}"), ":<port>");
     }
-    out + "\n"
+    // The resolver's ephemeral source port: `read udp 127.0.0.1:55959->127.0.0.1:53`.
+    let mut rest = out.as_str();
+    let mut stable = String::new();
+    while let Some(at) = rest.find("udp ") {
+        let (head, tail) = rest.split_at(at + 4);
+        stable.push_str(head);
+        match tail.find("->").and_then(|arrow| tail[..arrow].rfind(':').map(|colon| (colon, arrow))) {
+            Some((colon, arrow)) if tail[colon + 1..arrow].bytes().all(|b| b.is_ascii_digit()) => {
+                stable.push_str(&tail[..=colon]);
+                stable.push_str("<port>");
+                rest = &tail[arrow..];
+            }
+            _ => rest = tail,
+        }
+    }
+    stable.push_str(rest);
+    stable + "\n"
 }
 
 /// Compares `text` with the fixture `name`, or rewrites it under `PULLFIX_BLESS=1`.

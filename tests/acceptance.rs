@@ -1,0 +1,363 @@
+//! Acceptance: pullfix's generated files make a real containerd 1.6 pull from a
+//! TLS + basic-auth registry, replaying `STORY.md` end to end.
+//!
+//! Each test starts its own world (CA, `docker-registry` with TLS and htpasswd,
+//! a tiny OCI image pushed over the registry API) and its own private containerd
+//! (everything under a temp dir, in a private mount namespace whose `/etc/hosts`
+//! maps `registry.pullfix.test`), pulls through the CRI ImageService as the
+//! kubelet does, and with `ctr images pull --hosts-dir`. Everything is stopped
+//! and deleted when the test ends, pass or fail.
+//!
+//! Needs root, containerd 1.6, docker-registry, openssl, htpasswd (`scripts/setup.sh all`).
+//! Without them the tests fail; `PULLFIX_SKIP_ACCEPTANCE=1` skips them explicitly.
+//! `PULLFIX_BLESS=1` rewrites the error fixtures in `tests/fixtures/errors/`.
+
+mod acceptance {
+    pub mod containerd;
+    pub mod cri;
+    pub mod daemon;
+    pub mod fixture;
+    pub mod generated;
+    pub mod image;
+    pub mod pki;
+    pub mod registry;
+    pub mod world;
+}
+
+use acceptance::containerd::{Containerd, CRI};
+use acceptance::cri::{crictl_text, Cri};
+use acceptance::registry::{PASSWORD, USER};
+use acceptance::world::World;
+use pullfix_core::Severity;
+use toml_edit::value;
+
+/// Asserts `image` is in containerd's CRI image store with the pushed digest.
+fn assert_pulled(world: &World, ctd: &Containerd, cri: &Cri, image: &str, pulled: Result<String, tonic::Status>) {
+    let image_ref = pulled.unwrap_or_else(|e| {
+        panic!(
+            "pull of {image} failed: {}\ncontainerd's errors and warnings:\n{}\nits config:\n{}",
+            crictl_text(&e),
+            ctd.problems(),
+            ctd.config
+        )
+    });
+    assert!(image_ref.starts_with("sha256:"), "image ref {image_ref}");
+    let status = cri.image_status(image).unwrap_or_else(|| panic!("{image} not in the image store"));
+    let repo = image.rsplit_once(':').expect("tagged ref").0;
+    let digest = format!("{repo}@{}", world.image.manifest_digest());
+    assert!(status.repo_digests.contains(&digest), "{:?} lacks {digest}", status.repo_digests);
+    assert!(status.repo_tags.iter().any(|t| t == image), "{:?} lacks {image}", status.repo_tags);
+}
+
+/// Asserts the CRI error `text` contains `needle`, showing containerd's errors if not.
+fn assert_error(text: &str, needle: &str, ctd: &Containerd) {
+    assert!(
+        text.contains(needle),
+        "expected `{needle}` in:\n{text}\ncontainerd's errors and warnings:\n{}",
+        ctd.problems()
+    );
+}
+
+/// The `ctr: ...` error line of a failed `ctr` run.
+fn ctr_error(out: &str) -> String {
+    out.lines()
+        .rfind(|l| l.starts_with("ctr: "))
+        .unwrap_or_else(|| panic!("no `ctr:` error line in:\n{out}"))
+        .to_owned()
+}
+
+fn failed_pull(cri: &Cri, image: &str, creds: Option<&acceptance::cri::Creds>, ctd: &Containerd) -> String {
+    match cri.pull(image, creds) {
+        Ok(r) => panic!("pull of {image} succeeded ({r}) but must fail; config:\n{}", ctd.config),
+        Err(e) => crictl_text(&e),
+    }
+}
+
+/// STORY step 2: a node with no registry configuration does not trust the CA.
+#[test]
+fn case01_no_configuration_fails_with_x509_unknown_authority() {
+    let Some(w) = World::start("case01_no_configuration", false) else { return };
+    let ctd = w.containerd("ctd", &w.base_config("ctd"));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
+    w.fixture("x509-unknown-authority.crictl.txt", &text);
+
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), None, Some(&format!("{USER}:{PASSWORD}")));
+    assert!(!ok, "ctr pull succeeded without the CA:\n{out}");
+    assert!(out.contains("x509: certificate signed by unknown authority"), "{out}");
+    w.fixture("x509-unknown-authority.ctr.txt", &ctr_error(&out));
+}
+
+/// STORY step 3: with the CA trusted (generated hosts.toml) but no credentials, 401.
+#[test]
+fn case02_hosts_toml_with_ca_without_credentials_gives_401() {
+    let Some(w) = World::start("case02_hosts_toml_no_credentials", false) else { return };
+    let mut form = w.form();
+    form.registries[0].username.clear();
+    form.registries[0].password.clear();
+    let generated = w.generate(&form);
+    assert!(!generated.hosts_files().is_empty(), "no hosts.toml generated");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert_error(&text, "401 Unauthorized", &ctd);
+    assert!(!text.contains("x509"), "the CA should be trusted now: {text}");
+    w.fixture("unauthorized-no-credentials.crictl.txt", &text);
+
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), None);
+    assert!(!ok && out.contains("401 Unauthorized"), "{out}");
+    w.fixture("unauthorized-no-credentials.ctr.txt", &ctr_error(&out));
+}
+
+/// STORY step 5: hosts.toml + CA + the generated Secret's credentials, as the kubelet sends them.
+#[test]
+fn case03_hosts_toml_with_ca_and_secret_credentials_pulls() {
+    let Some(w) = World::start("case03_hosts_toml_and_secret", false) else { return };
+    let generated = w.generate(&w.form());
+    let creds = generated.secret_creds(&w.host());
+    assert_eq!((creds.username.as_str(), creds.password.as_str()), (USER, PASSWORD));
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    // Without the Secret the same node still gets 401: the credentials are what fixed it.
+    let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+    assert_error(&text, "401 Unauthorized", &ctd);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+
+    let user = format!("{}:{}", creds.username, creds.password);
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&user));
+    assert!(ok, "ctr pull --hosts-dir with the Secret's credentials failed:\n{out}");
+}
+
+/// Node-level credentials (`node_auth = true`): no Secret needed.
+#[test]
+fn case04_node_auth_without_secret_pulls() {
+    let Some(w) = World::start("case04_node_auth", false) else { return };
+    let mut form = w.form();
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+}
+
+/// `skip_verify = true` instead of the CA (STORY step 4's quick fix), Secret credentials.
+#[test]
+fn case05_skip_verify_instead_of_ca_pulls() {
+    let Some(w) = World::start("case05_skip_verify", false) else { return };
+    let mut form = w.form();
+    form.registries[0].ca_file.clear();
+    form.registries[0].ca_pem.clear();
+    form.registries[0].skip_verify = true;
+    let generated = w.generate(&form);
+    let creds = generated.secret_creds(&w.host());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+}
+
+/// STORY step 4 as the operator did it: legacy inline `registry.configs.<host>.tls.ca_file`
+/// and `.auth` in config.toml, on 1.6.
+#[test]
+fn case06_legacy_inline_config_pulls() {
+    let Some(w) = World::start("case06_legacy_inline", false) else { return };
+    let mut form = w.form();
+    form.legacy_config = true;
+    form.config_path.clear();
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let block = generated.config_block();
+    let configs = &block["plugins"][CRI]["registry"]["configs"][&w.host()];
+    assert!(configs["tls"]["ca_file"].is_str(), "no legacy tls.ca_file in:\n{block}");
+    assert!(configs["auth"].is_table_like(), "no legacy auth in:\n{block}");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+}
+
+/// A plain-HTTP registry: fails without config, pulls with the generated `http://` hosts.toml.
+#[test]
+fn case07_plain_http_registry_needs_generated_http_config() {
+    let Some(w) = World::start("case07_plain_http", true) else { return };
+    let image = format!("{}/kubernetes/cronjob:v1", w.plain_host());
+    {
+        let ctd = w.containerd("ctd-none", &w.base_config("ctd-none"));
+        let cri = Cri::connect(&ctd.socket);
+        let text = failed_pull(&cri, &image, None, &ctd);
+        assert_error(&text, "server gave HTTP response to HTTPS client", &ctd);
+        w.fixture("http-response-to-https-client.crictl.txt", &text);
+    }
+    let generated = w.generate(&w.plain_form());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &image, cri.pull(&image, None));
+    let (ok, out) = ctd.ctr_pull(&image, Some(&w.certs_d()), None);
+    assert!(ok, "ctr pull --hosts-dir from the plain registry failed:\n{out}");
+}
+
+/// STORY step 6: the generated sandbox image is what CRI reports, and containerd
+/// pulls a pause image on the private registry for a new pod sandbox only with
+/// node-level credentials (the kubelet never sends a Secret for it).
+#[test]
+fn case08_sandbox_image_on_private_registry_needs_node_auth() {
+    let Some(w) = World::start("case08_sandbox_image", false) else { return };
+    let mut form = w.form();
+    form.sandbox_image = w.pause_ref();
+    {
+        // The Secret alone is not enough for the sandbox image.
+        let generated = w.generate(&form);
+        let ctd = w.containerd("ctd-secret-only", &w.merged_config("ctd-secret-only", &generated));
+        let cri = Cri::connect(&ctd.socket);
+        let text = crictl_text(&cri.run_sandbox_until_image());
+        assert_error(&text, "failed to get sandbox image", &ctd);
+        assert_error(&text, "401 Unauthorized", &ctd);
+        w.fixture("sandbox-image-unauthorized.crictl.txt", &text);
+    }
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let config = cri.status_config().expect("CRI Status");
+    assert_eq!(config["sandboxImage"], w.pause_ref(), "CRI status config: {config}");
+    let text = crictl_text(&cri.run_sandbox_until_image());
+    // It got past the image and stopped at the runtime lookup.
+    assert_error(&text, "no runtime for", &ctd);
+    let status = cri.image_status(&w.pause_ref()).expect("the pause image was pulled");
+    assert!(status.repo_tags.contains(&w.pause_ref()), "{:?}", status.repo_tags);
+}
+
+/// `config_path` plus legacy `configs.tls`: containerd 1.6 keeps running but the
+/// CRI plugin does not load. pullfix warns about that form, and its own block
+/// avoids the trap by setting `config_path = ""` beside the inline keys.
+#[test]
+fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
+    let Some(w) = World::start("case09_mixed_styles", false) else { return };
+    let mut form = w.form();
+    form.legacy_config = true;
+    form.registries[0].node_auth = true;
+    let generated = w.generate(&form);
+    let diagnostics = &generated.rendered.diagnostics;
+    let warning = diagnostics
+        .iter()
+        .find(|d| d.field.as_str() == "config_path" && d.severity >= Severity::Warning)
+        .unwrap_or_else(|| panic!("no warning on config_path for legacy_config + config_path: {diagnostics:#?}"));
+    assert!(warning.message.contains("legacy_config"), "{warning:#?}");
+
+    // The node already has config_path (as kubeadm-style 1.6 nodes do); the
+    // operator pastes only the inline registry keys of the legacy block.
+    let node = |name: &str| {
+        let mut config = w.base_config(name);
+        config["plugins"][CRI]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
+        config
+    };
+    // Each style mix alone: `configs` (tls + auth), then `mirrors`.
+    for (keep, drop, needle, fixture) in [
+        ("configs", "mirrors", "configs.tls", "configs-tls-with-config-path"),
+        ("mirrors", "configs", "mirrors", "mirrors-with-config-path"),
+    ] {
+        let mut block = generated.config_block();
+        let registry = block["plugins"][CRI]["registry"]
+            .as_table_like_mut()
+            .unwrap_or_else(|| panic!("no registry table in the legacy block:\n{}", generated.config_block()));
+        assert!(registry.contains_key(keep), "the legacy block has no `{keep}`");
+        registry.remove("config_path");
+        registry.remove(drop);
+        let name = format!("ctd-{keep}");
+        let mut mixed = node(&name);
+        acceptance::containerd::merge(mixed.as_item_mut(), block.as_item());
+        let ctd = w.containerd(&name, &mixed);
+        let cri = Cri::connect(&ctd.socket);
+        let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
+        assert_error(&text, "unknown service runtime.v1.ImageService", &ctd);
+        w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text);
+        let log = ctd.log();
+        let line = log
+            .lines()
+            .find(|l| l.contains("cannot be set when") && l.contains(needle))
+            .unwrap_or_else(|| panic!("containerd's log lacks the `{needle}` with config_path error:\n{log}"));
+        // From the level on, without the timestamp.
+        let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+        w.fixture(&format!("{fixture}.containerd-log.txt"), &excerpt);
+    }
+
+    // pullfix on that same node (its merge, equal to pasting its whole block) clears
+    // config_path beside the inline keys: the CRI loads and pulls.
+    let fixed = acceptance::world::merge_over(node("ctd"), &generated);
+    let ctd = w.containerd("ctd", &fixed);
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+}
+
+/// A wrong password in the Secret gives 401: the registry really checks.
+#[test]
+fn case10_wrong_password_gives_401() {
+    let Some(w) = World::start("case10_wrong_password", false) else { return };
+    let mut form = w.form();
+    form.registries[0].password = "not-Harbor12345".to_owned();
+    let generated = w.generate(&form);
+    let creds = generated.secret_creds(&w.host());
+    assert_eq!(creds.password, "not-Harbor12345");
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+    assert_error(&text, "401 Unauthorized", &ctd);
+    w.fixture("unauthorized-wrong-password.crictl.txt", &text);
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&format!("{USER}:not-Harbor12345")));
+    assert!(!ok && out.contains("401 Unauthorized"), "{out}");
+    w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out));
+}
+
+/// containerd 1.6 drops a hosts.toml that has no `[host]` table at all ("invalid
+/// `host` tree", containerd/containerd#10027, fixed for 1.7 only): pullfix's files
+/// must always carry one, and a root-fields-only file is really ignored.
+#[test]
+fn case11_hosts_toml_without_host_table_is_ignored_by_1_6() {
+    let Some(w) = World::start("case11_hosts_toml_host_table", false) else { return };
+    let generated = w.generate(&w.form());
+    let creds = generated.secret_creds(&w.host());
+    let files = generated.hosts_files();
+    assert!(!files.is_empty(), "no hosts.toml generated");
+    let mut stripped = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("read generated hosts.toml");
+        let mut doc: toml_edit::DocumentMut = text.parse().expect("generated hosts.toml is TOML");
+        assert!(
+            doc.contains_key("host"),
+            "pullfix's {} has no [host] table; containerd 1.6 rejects such a file \
+             (\"invalid `host` tree\") and never uses its CA:\n{text}",
+            path.display()
+        );
+        // The same file as written by hand from the docs: root fields only.
+        doc.remove("host");
+        stripped.push((path, doc.to_string()));
+    }
+    for (path, text) in &stripped {
+        std::fs::write(path, text).expect("write root-only hosts.toml");
+    }
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+    assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
+    let log = ctd.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains("failed to decode hosts.toml"))
+        .unwrap_or_else(|| panic!("containerd did not reject the root-only hosts.toml:\n{log}"));
+    let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+    assert!(excerpt.contains("invalid `host` tree"), "{excerpt}");
+    w.fixture("hosts-toml-invalid-host-tree.containerd-log.txt", &excerpt);
+}
+
+/// STORY step 1: the node cannot resolve the registry's name. No configuration
+/// fixes DNS; the error names the lookup.
+#[test]
+fn case12_unresolvable_name_fails_with_dns_lookup() {
+    let Some(w) = World::start("case12_dns", false) else { return };
+    let generated = w.generate(&w.form());
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let image = format!("unknown.pullfix.test:{}/kubernetes/cronjob:v1", w.secure.port);
+    let text = failed_pull(&cri, &image, None, &ctd);
+    assert_error(&text, "dial tcp: lookup unknown.pullfix.test", &ctd);
+    w.fixture("dns-lookup-failed.crictl.txt", &text);
+}

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod containerd_config;
+pub mod diagnose;
 pub mod diagnostic;
 pub mod form;
 pub mod form_io;

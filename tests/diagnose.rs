@@ -1,0 +1,340 @@
+//! `pullfix_core::diagnose` over the fixture texts in `tests/fixtures/diagnose/` (see its
+//! README for where each text comes from): the families found, in order, the registry
+//! host and port each finding names, and the prefill it applies.
+
+use pullfix_core::diagnose::{apply_prefill, diagnose, Diagnosis, Family, Family::*, Prefill};
+use pullfix_core::{Form, Scheme};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/diagnose/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Diagnoses a fixture and checks the families (in order) and the registry
+/// (`host[:port]`) of each finding; every finding must quote its own line and say
+/// what it means and what to do.
+#[track_caller]
+fn check(name: &str, expected: &[(Family, Option<&str>)]) -> Diagnosis {
+    let text = fixture(name);
+    let d = diagnose(&text);
+    let got: Vec<(Family, Option<String>)> = d.findings.iter().map(|f| (f.family, f.prefill.registry())).collect();
+    let want: Vec<(Family, Option<String>)> = expected.iter().map(|(f, r)| (*f, r.map(str::to_owned))).collect();
+    assert_eq!(got, want, "{name}: {:#?}", d.findings);
+    for f in &d.findings {
+        let line = text.lines().nth(f.line - 1).expect("line number inside the text").trim();
+        assert_eq!(f.excerpt, line, "{name}: the excerpt is the line");
+        assert_eq!(f.code, f.family.code());
+        assert!(!f.title.is_empty() && !f.explanation.is_empty() && !f.fix.is_empty(), "{name}: {f:#?}");
+    }
+    d
+}
+
+fn prefill(d: &Diagnosis, family: Family) -> &Prefill {
+    &d.findings.iter().find(|f| f.family == family).expect("the family is found").prefill
+}
+
+// ---- the incident (STORY.md) -------------------------------------------------------------
+
+#[test]
+fn story_1_dns_timeout_in_describe_pod() {
+    let d = check("story-1-dns-describe-pod.txt", &[(DnsLookup, Some("hub.mooc.com"))]);
+    let f = &d.findings[0];
+    assert!(f.explanation.contains("8.8.8.8:53") && f.explanation.contains("no containerd setting"));
+    assert!(f.fix.contains("/etc/hosts") && f.fix.contains("SAN"), "{}", f.fix);
+    assert_eq!((f.prefill.host.as_deref(), f.prefill.port), (Some("hub.mooc.com"), None));
+    assert_eq!(d.facts.image.as_deref(), Some("hub.mooc.com/kubernetes/cronjob:v1"));
+    assert_eq!(d.facts.namespace.as_deref(), Some("jobs"));
+    assert_eq!(d.facts.containerd_major, Some(1));
+}
+
+#[test]
+fn story_2_x509_from_crictl_prefills_a_ca_path() {
+    let d = check("story-2-x509-crictl-1.x.txt", &[(X509UnknownAuthority, Some("hub.mooc.com"))]);
+    let p = &d.findings[0].prefill;
+    assert!(p.ca_needed && p.skip_verify.is_none());
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries.len(), 1);
+    assert_eq!(form.registries[0].host, "hub.mooc.com");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
+    assert!(!form.registries[0].skip_verify);
+}
+
+#[test]
+fn story_3_401_with_ctr_skip_verify() {
+    let d = check("story-3-401-ctr-skip-verify.txt", &[(Unauthorized, Some("10.50.1.104"))]);
+    assert!(d.findings[0].prefill.credentials_needed);
+    assert!(d.findings[0].fix.contains("`10.50.1.104`"));
+}
+
+#[test]
+fn story_6_pause_from_k8s_gcr_io_times_out() {
+    let d = check(
+        "story-6-sandbox-k8s-gcr-describe.txt",
+        &[(PublicRegistryUnreachable, Some("k8s.gcr.io")), (SandboxImage, None)],
+    );
+    let want = Some("registry.aliyuncs.com/google_containers/pause:3.2");
+    assert_eq!(prefill(&d, SandboxImage).sandbox_image.as_deref(), want);
+    assert_eq!(prefill(&d, PublicRegistryUnreachable).sandbox_image.as_deref(), want);
+    assert_eq!(d.facts.pause_image.as_deref(), Some("k8s.gcr.io/pause:3.2"));
+    assert_eq!(d.facts.image, None, "the pause image is not the workload's image");
+    assert_eq!(d.apply_all(&Form::default()).sandbox_image, want.unwrap());
+}
+
+#[test]
+fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
+    let d = check(
+        "the-whole-story.txt",
+        &[
+            (DnsLookup, Some("hub.mooc.com")),
+            (X509NameMismatch, Some("10.50.1.104")),
+            (Unauthorized, Some("10.50.1.104")),
+        ],
+    );
+    assert_eq!(prefill(&d, X509NameMismatch).skip_verify, Some(true));
+    let form = d.apply_all(&Form::default());
+    let hosts: Vec<(&str, bool)> = form.registries.iter().map(|r| (r.host.as_str(), r.skip_verify)).collect();
+    assert_eq!(hosts, [("hub.mooc.com", false), ("10.50.1.104", true)]);
+}
+
+// ---- real captures from containerd 1.6.20 ------------------------------------------------
+
+#[test]
+fn captured_x509_unknown_authority() {
+    let d = check("ctr-1.6.20-x509-unknown-authority.txt", &[(X509UnknownAuthority, Some("localhost:15443"))]);
+    let p = &d.findings[0].prefill;
+    assert_eq!((p.host.as_deref(), p.port, p.ca_needed), (Some("localhost"), Some(15443), true));
+}
+
+#[test]
+fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
+    let d = check("ctr-1.6.20-x509-no-ip-sans.txt", &[(X509NameMismatch, Some("127.0.0.1:15443"))]);
+    let f = &d.findings[0];
+    assert_eq!(f.prefill.skip_verify, Some(true));
+    assert!(f.fix.contains("subjectAltName") && f.explanation.contains("IP SAN"), "{f:#?}");
+}
+
+#[test]
+fn captured_name_mismatch_with_only_ip_names() {
+    let d = check("ctr-1.6.20-x509-name-mismatch.txt", &[(X509NameMismatch, Some("127.0.0.1:15444"))]);
+    assert!(d.findings[0].explanation.contains("valid for 127.0.0.2, but containerd connected to 127.0.0.1"));
+    assert_eq!(d.findings[0].prefill.skip_verify, Some(true));
+}
+
+#[test]
+fn captured_http_response_sets_scheme_http() {
+    let d = check("ctr-1.6.20-http-response-to-https.txt", &[(HttpResponseToHttps, Some("127.0.0.1:15000"))]);
+    assert_eq!(d.findings[0].prefill.scheme, Some(Scheme::Http));
+    let form = d.apply_all(&Form::default());
+    assert_eq!((form.registries[0].host.as_str(), form.registries[0].scheme), ("127.0.0.1:15000", Scheme::Http));
+}
+
+#[test]
+fn captured_401_and_not_found() {
+    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443"))]);
+    check("ctr-1.6.20-not-found.txt", &[(ManifestNotFound, Some("localhost:15443"))]);
+}
+
+#[test]
+fn captured_connection_refused_and_no_such_host() {
+    let d = check("ctr-1.6.20-connection-refused.txt", &[(ConnectionRefused, Some("127.0.0.1:15999"))]);
+    assert_eq!(d.findings[0].prefill.port, Some(15999));
+    let d = check("ctr-1.6.20-no-such-host.txt", &[(DnsLookup, Some("registry.pullfix.invalid"))]);
+    assert!(d.findings[0].explanation.contains("does not exist"));
+}
+
+#[test]
+fn captured_hosts_toml_decode_errors() {
+    let d = check(
+        "ctr-1.6.20-hosts-toml-duplicate-tables.txt",
+        &[(HostsTomlInvalid, None), (ManifestNotFound, Some("127.0.0.1:15000"))],
+    );
+    assert!(d.findings[0].explanation.contains("duplicated tables") && d.findings[0].explanation.contains("twice"));
+    let d = check("ctr-1.6.20-hosts-toml-no-host-table.txt", &[(HostsTomlInvalid, None)]);
+    assert!(d.findings[0].explanation.contains("without any [host."));
+    check("synthetic-hosts-toml-decode-with-path.log", &[(HostsTomlInvalid, Some("10.50.1.104:5000"))]);
+}
+
+#[test]
+fn captured_mixed_styles_stop_the_cri_plugin() {
+    for (file, key) in [
+        ("containerd-1.6.20-configs-tls-with-config-path.log", "configs"),
+        ("containerd-1.6.20-mirrors-with-config-path.log", "mirrors"),
+    ] {
+        let d = check(file, &[(MixedConfigStyles, None)]);
+        assert!(d.findings[0].title.contains(key));
+        assert_eq!(d.facts.containerd.as_deref(), Some("1.6.20"));
+        assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("1.6.20"));
+    }
+}
+
+// ---- containerd 2.x and kubeadm ----------------------------------------------------------
+
+#[test]
+fn unknown_key_on_2_x() {
+    let d = check("containerd-2.x-unknown-key-journal.log", &[(UnknownConfigKey, None)]);
+    assert!(d.findings[0].title.contains("`registry`") && d.findings[0].title.contains("io.containerd.grpc.v1.cri"));
+    assert_eq!(d.facts.containerd.as_deref(), Some("2.1.3"));
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.1.3"));
+}
+
+#[test]
+fn config_version_too_new_in_both_spellings() {
+    for file in ["containerd-2.2-version-too-new.log", "containerd-2.0-version-too-new-plain.log"] {
+        let d = check(file, &[(ConfigVersionTooNew, None)]);
+        assert!(d.findings[0].title.contains("version = 4") && d.findings[0].title.contains("at most version 3"));
+        assert!(d.findings[0].fix.contains("`version = 3`") && d.findings[0].fix.contains("cri.v1.images"));
+    }
+}
+
+#[test]
+fn kubeadm_sandbox_mismatch_prefills_the_recommended_pause() {
+    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None)]);
+    assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.10"));
+    assert_eq!(d.facts.pause_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
+    let d = check("kubeadm-sandbox-mismatch-old-wording.txt", &[(SandboxImageMismatch, None)]);
+    assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
+}
+
+#[test]
+fn x509_in_go_1_20_wording_with_ip_and_port_on_2_x() {
+    let d = check("x509-newer-go-2.x-ip-port.txt", &[(X509UnknownAuthority, Some("10.50.1.104:5000"))]);
+    assert_eq!(d.facts.containerd_major, Some(2));
+    assert_eq!((d.facts.host.as_deref(), d.facts.port), (Some("10.50.1.104"), Some(5000)));
+    assert!(d.findings[0].explanation.contains("2.x"), "2.x ignores legacy configs.tls");
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/10.50.1.104:5000/ca.crt");
+}
+
+#[test]
+fn registry_k8s_io_timeout_on_2_x() {
+    let d = check(
+        "registry-k8s-io-timeout-2.x.txt",
+        &[(PublicRegistryUnreachable, Some("registry.k8s.io")), (SandboxImage, None)],
+    );
+    assert_eq!(
+        prefill(&d, SandboxImage).sandbox_image.as_deref(),
+        Some("registry.aliyuncs.com/google_containers/pause:3.10")
+    );
+}
+
+#[test]
+fn pause_on_a_private_registry_needs_node_credentials() {
+    let d = check(
+        "private-sandbox-401.txt",
+        &[(Unauthorized, Some("harbor.example.net")), (SandboxImage, Some("harbor.example.net"))],
+    );
+    let p = prefill(&d, SandboxImage);
+    assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
+    let form = d.apply_all(&Form::default());
+    assert!(form.registries[0].node_auth);
+}
+
+// ---- other families ---------------------------------------------------------------------
+
+#[test]
+fn docker_hub_families() {
+    let d = check("dockerhub-manifest-unknown-2.x.txt", &[(ManifestNotFound, Some("docker.io"))]);
+    assert_eq!(d.facts.image.as_deref(), Some("docker.io/library/nginx:1.255"));
+    assert_eq!(d.facts.containerd_major, Some(2));
+    let d = check("dockerhub-toomanyrequests.txt", &[(TooManyRequests, Some("docker.io"))]);
+    assert!(d.findings[0].prefill.credentials_needed);
+    let d = check("dockerhub-pull-access-denied.txt", &[(Unauthorized, Some("docker.io"))]);
+    assert!(d.findings[0].explanation.contains("does not exist"));
+}
+
+#[test]
+fn missing_pull_secret_comes_before_its_401() {
+    let d = check(
+        "failed-to-retrieve-pull-secret.txt",
+        &[(PullSecretMissing, Some("harbor.example.net:8443")), (Unauthorized, Some("harbor.example.net:8443"))],
+    );
+    let p = prefill(&d, PullSecretMissing);
+    assert_eq!((p.secret_name.as_deref(), p.namespace.as_deref()), (Some("regcred"), Some("shop")));
+    assert!(d.findings[0].fix.contains("-n shop"));
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.kubernetes.namespaces, ["shop"]);
+    assert_eq!(form.kubernetes.secret_name, "regcred");
+    assert_eq!(form.registries.len(), 1, "both findings name the same registry");
+}
+
+#[test]
+fn timeouts_and_expired_certificates() {
+    check("tls-handshake-timeout.txt", &[(TlsHandshakeTimeout, Some("quay.io"))]);
+    check("network-timeout-private.txt", &[(NetworkTimeout, Some("10.50.1.104:5000"))]);
+    check("x509-expired.txt", &[(X509Expired, Some("harbor.example.net"))]);
+}
+
+// ---- no false alarms ---------------------------------------------------------------------
+
+#[test]
+fn healthy_texts_give_no_finding() {
+    for file in ["healthy-describe-pod.txt", "healthy-crictl-pull.txt", "containerd-1.6.20-healthy-start.log"] {
+        check(file, &[]);
+    }
+    let d = diagnose(&fixture("healthy-describe-pod.txt"));
+    assert_eq!(d.facts.image.as_deref(), Some("harbor.example.net/library/nginx:1.25"));
+    assert_eq!(d.facts.registry.as_deref(), Some("harbor.example.net"));
+}
+
+// ---- prefill and robustness --------------------------------------------------------------
+
+#[test]
+fn prefill_updates_the_matching_registry_and_keeps_what_is_set() {
+    let mut form = Form::default();
+    form.registries.push(pullfix_core::Registry {
+        host: "hub.mooc.com".into(),
+        ca_pem: "-----BEGIN CERTIFICATE-----".into(),
+        ..Default::default()
+    });
+    let p = Prefill { host: Some("hub.mooc.com".into()), ca_needed: true, ..Prefill::default() };
+    let out = apply_prefill(&form, &p);
+    assert_eq!(out.registries.len(), 1);
+    assert_eq!(out.registries[0].ca_file, "", "a pasted CA is kept, no path invented");
+    let p = Prefill { host: Some("10.50.1.104".into()), port: Some(5000), ..Prefill::default() };
+    assert_eq!(apply_prefill(&form, &p).registries[1].host, "10.50.1.104:5000");
+    assert_eq!(apply_prefill(&form, &Prefill::default()), form);
+}
+
+#[test]
+fn findings_serialize_for_the_web_page() {
+    let d = diagnose(&fixture("story-2-x509-crictl-1.x.txt"));
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["findings"][0]["family"], "x509_unknown_authority");
+    assert_eq!(v["findings"][0]["code"], "x509.unknown_authority");
+    assert_eq!(v["findings"][0]["prefill"]["host"], "hub.mooc.com");
+    assert_eq!(v["findings"][0]["prefill"]["ca_needed"], true);
+    assert_eq!(v["facts"]["image"], "hub.mooc.com/kubernetes/cronjob:v1");
+}
+
+#[test]
+fn never_panics_on_cut_or_odd_text() {
+    let markers = [
+        "lookup ",
+        "certificate is valid for ",
+        "certificate is valid for a, not ",
+        "cannot validate certificate for ",
+        "expected containerd config version equal to or less than",
+        "expected containerd config version equal to or less than `",
+        "failed to get sandbox image \"",
+        "image pull secrets (",
+        "Head \"https://",
+        "https://",
+        "failed to decode hosts.toml",
+        "detected that the sandbox image \"x\" is inconsistent",
+        "Ignoring unknown key in TOML for plugin key=",
+        "containerd://",
+        "containerd/",
+        "pull access denied for ",
+        "connection refused dial tcp ",
+    ];
+    for m in markers {
+        for text in [m.to_owned(), format!("{m}é"), format!("{m}\"\""), format!("ü{m}€ x509: ü"), m.repeat(3)] {
+            let _ = diagnose(&text);
+            let d = diagnose(&text.to_uppercase());
+            let _ = d.apply_all(&Form::default());
+        }
+    }
+    let all: String = (0u8..=255).map(char::from).collect();
+    let _ = diagnose(&all);
+    let _ = diagnose(&"x".repeat(100_000));
+}

@@ -173,7 +173,10 @@ fn containerd_version(l: &Line<'_>) -> Option<String> {
 }
 
 fn major_hint(l: &Line<'_>) -> Option<u32> {
-    if l.lower.contains("failed to resolve image:") || l.lower.contains("io.containerd.cri.v1.") {
+    if l.lower.contains("failed to resolve image:")
+        || l.lower.contains("io.containerd.cri.v1.")
+        || l.lower.contains("ignoring unknown key in toml for plugin")
+    {
         Some(2)
     } else if l.lower.contains("failed to resolve reference") {
         Some(1)

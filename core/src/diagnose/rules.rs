@@ -54,6 +54,10 @@ fn finding(
     if prefill.containerd.is_none() {
         prefill.containerd = facts.containerd.clone().filter(|v| Target::parse(v).is_ok());
     }
+    if prefill.containerd.is_none() && facts.containerd_major == Some(2) {
+        // Only the message format says 2.x: every 2.x reads the same config version.
+        prefill.containerd = Some("2.0".to_owned());
+    }
     Some(Finding {
         family,
         code: family.code(),
@@ -170,11 +174,6 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let key = scan::quoted_after(&l.text, "key=").or_else(|| scan::word_after(&l.text, "key=")).unwrap_or("?");
     let plugin = scan::quoted_after(&l.text, "plugin=").or_else(|| scan::word_after(&l.text, "plugin=")).unwrap_or("?");
-    let mut prefill = Prefill::default();
-    if facts.containerd.is_none() {
-        // Only containerd 2.x decodes plugin configs strictly and prints this warning.
-        prefill.containerd = Some("2.0".to_owned());
-    }
     finding(
         Family::UnknownConfigKey,
         l,
@@ -191,7 +190,7 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          pause image (pullfix does this for the form's containerd version; set the exact version in the form). \
          Restart containerd."
             .to_owned(),
-        prefill,
+        Prefill::default(),
     )
 }
 
@@ -347,8 +346,9 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let pause = line_image(l).filter(|i| i.contains("/pause:") || facts.pause_image.as_deref() == Some(i.as_str()));
     let mut prefill = Prefill::for_registry(reg.as_deref());
     if public {
-        if let Some(p) = pause.as_deref() {
-            prefill.sandbox_image = pause_mirror(p);
+        if let Some(m) = pause.as_deref().and_then(pause_mirror) {
+            // The fix is the sandbox image, not a registry entry for k8s.gcr.io.
+            prefill = Prefill { sandbox_image: Some(m), ..Prefill::default() };
         }
         return finding(
             Family::PublicRegistryUnreachable,

@@ -18,10 +18,12 @@
 pub mod containerd_config;
 pub mod diagnose;
 pub mod diagnostic;
+pub mod doctor;
 pub mod form;
 pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
+pub mod node_config;
 pub mod output;
 pub mod render;
 pub mod shell;

@@ -335,3 +335,44 @@ fn never_panics_on_cut_or_odd_text() {
     let _ = diagnose(&all);
     let _ = diagnose(&"x".repeat(100_000));
 }
+
+// ---- the CLI -----------------------------------------------------------------------------
+
+#[test]
+fn cli_prints_findings_and_writes_the_prefilled_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/the-whole-story.txt", env!("CARGO_MANIFEST_DIR"));
+    let form_out = dir.path().join("form.yaml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form-out"])
+        .arg(&form_out)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in ["1. [net.dns]", "2. [x509.name_mismatch]", "3. [auth.unauthorized]", "line 2: ctr: failed", "Fix:"] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    let yaml = std::fs::read_to_string(&form_out).unwrap();
+    let form = pullfix_core::parse_form(&yaml, pullfix_core::FormFormat::Yaml).unwrap();
+    assert_eq!(form.registries.iter().map(|r| r.host.as_str()).collect::<Vec<_>>(), ["hub.mooc.com", "10.50.1.104"]);
+    assert!(form.registries[1].skip_verify);
+}
+
+#[test]
+fn cli_reads_stdin_and_prints_json() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(fixture("ctr-1.6.20-http-response-to-https.txt").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "tls.http_response");
+    assert_eq!(v["findings"][0]["prefill"]["scheme"], "http");
+    assert_eq!(v["findings"][0]["prefill"]["port"], 15000);
+}

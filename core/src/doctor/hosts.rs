@@ -122,7 +122,7 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
         }
     }
     for (key, path) in hosts_file_refs(h) {
-        if !files.existing.iter().any(|e| *e == path) {
+        if !files.existing.contains(&path) {
             push(
                 Severity::Error,
                 "hosts.file_missing",

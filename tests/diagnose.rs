@@ -377,3 +377,56 @@ fn cli_reads_stdin_and_prints_json() {
     assert_eq!(v["findings"][0]["prefill"]["scheme"], "http");
     assert_eq!(v["findings"][0]["prefill"]["port"], 15000);
 }
+
+// ---- the acceptance suite's captures (tests/fixtures/errors/, real containerd 1.6.20) ----
+
+/// Every capture and what it must give. The captures write the registry's random port
+/// as `<port>`; it is replaced by 5000 here. A new capture must be added to this table.
+#[test]
+fn acceptance_captures() {
+    let table: &[(&str, &[(Family, Option<&str>)])] = &[
+        ("configs-tls-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
+        ("mirrors-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
+        ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),
+        ("hosts-toml-invalid-host-tree.containerd-log.txt", &[(HostsTomlInvalid, None)]),
+        ("http-response-to-https-client.crictl.txt", &[(HttpResponseToHttps, Some("registry.pullfix.test:5000"))]),
+        (
+            "sandbox-image-unauthorized.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (SandboxImage, Some("registry.pullfix.test:5000"))],
+        ),
+        ("unauthorized-no-credentials.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-no-credentials.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-wrong-password.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-wrong-password.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("x509-unknown-authority.crictl.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+        ("x509-unknown-authority.ctr.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+    ];
+    let dir = format!("{}/tests/fixtures/errors", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut listed: Vec<String> = table.iter().map(|(n, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(names, listed, "every capture in {dir} has an expectation");
+    for (name, expected) in table {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap().replace("<port>", "5000");
+        let d = diagnose(&text);
+        let got: Vec<(Family, Option<String>)> = d.findings.iter().map(|f| (f.family, f.prefill.registry())).collect();
+        let want: Vec<(Family, Option<String>)> = expected.iter().map(|(f, r)| (*f, r.map(str::to_owned))).collect();
+        assert_eq!(got, want, "{name}");
+        if let Some(f) = d.findings.iter().find(|f| f.family == Unauthorized) {
+            assert!(f.prefill.credentials_needed && f.prefill.port == Some(5000), "{name}");
+        }
+    }
+    let d = diagnose(&fixture_errors("sandbox-image-unauthorized.crictl.txt"));
+    assert_eq!(prefill(&d, SandboxImage).node_auth, Some(true), "a private pause image needs node credentials");
+}
+
+fn fixture_errors(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/errors/{name}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .replace("<port>", "5000")
+}

@@ -38,6 +38,8 @@ pub enum Family {
     ConfigVersionTooNew,
     /// `` `mirrors` / `configs.tls` cannot be set when `config_path` is provided ``.
     MixedConfigStyles,
+    /// `unknown service runtime.v1.ImageService`: containerd runs without its CRI plugin.
+    CriNotLoaded,
     /// `Ignoring unknown key in TOML for plugin`.
     UnknownConfigKey,
     /// `failed to decode hosts.toml` (or 1.6's `invalid `host` tree`).
@@ -80,6 +82,7 @@ impl Family {
         match self {
             Family::ConfigVersionTooNew => "config.version_too_new",
             Family::MixedConfigStyles => "config.mixed_styles",
+            Family::CriNotLoaded => "config.cri_not_loaded",
             Family::UnknownConfigKey => "config.unknown_key",
             Family::HostsTomlInvalid => "hosts_toml.invalid",
             Family::DnsLookup => "net.dns",

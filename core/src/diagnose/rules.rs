@@ -14,9 +14,10 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 18] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 19] = [
         config_version,
         mixed_styles,
+        cri_not_loaded,
         unknown_key,
         hosts_toml,
         dns,
@@ -163,6 +164,27 @@ fn mixed_styles(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         "Keep `config_path` and move every mirror and TLS setting into `<config_path>/<host>/hosts.toml` (pullfix \
          generates them); delete the `registry.mirrors` and `registry.configs.\"…\".tls` tables (`configs.\"…\".auth` \
          may stay). Then `systemctl restart containerd`. `pullfix doctor` names the offending tables."
+            .to_owned(),
+        Prefill::default(),
+    )
+}
+
+fn cri_not_loaded(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !(l.lower.contains("unknown service runtime.v1") || l.lower.contains("unknown service runtime.v1alpha2")) {
+        return None;
+    }
+    finding(
+        Family::CriNotLoaded,
+        l,
+        facts,
+        "containerd runs without its CRI plugin".to_owned(),
+        "crictl and the kubelet talk to containerd's CRI service, and containerd answered that it has none: the CRI \
+         plugin did not load. containerd itself runs (so `ctr` works). Usual causes: `config_path` together with \
+         `mirrors` or `configs.tls`, another invalid CRI setting, or `disabled_plugins = [\"cri\"]` (the default of \
+         Docker's containerd.io package)."
+            .to_owned(),
+        "Find the reason with `journalctl -u containerd | grep 'failed to load plugin io.containerd.grpc.v1.cri'` and \
+         check the files with `pullfix doctor`; remove \"cri\" from disabled_plugins; restart containerd."
             .to_owned(),
         Prefill::default(),
     )

@@ -380,11 +380,14 @@ fn cli_reads_stdin_and_prints_json() {
 
 // ---- the acceptance suite's captures (tests/fixtures/errors/, real containerd 1.6.20) ----
 
+/// The families (in order) and registries a text must give.
+type Expected = &'static [(Family, Option<&'static str>)];
+
 /// Every capture and what it must give. The captures write the registry's random port
 /// as `<port>`; it is replaced by 5000 here. A new capture must be added to this table.
 #[test]
 fn acceptance_captures() {
-    let table: &[(&str, &[(Family, Option<&str>)])] = &[
+    let table: &[(&str, Expected)] = &[
         ("configs-tls-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
         ("mirrors-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
         ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),

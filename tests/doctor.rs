@@ -221,3 +221,80 @@ fn default_pause_image_is_named() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text.contains("sandbox.default") && text.contains("k8s.gcr.io/pause:3.2"), "{text}");
 }
+
+// ---- containerd 1.6.20 as the oracle -------------------------------------------------------
+
+/// Starts the installed containerd on `config` with a private root, state and sockets in a
+/// temp dir, waits until it has booted (or exited), stops it, and returns the CRI plugin's
+/// config as containerd logs it (`Start cri plugin with config {...}`), or `None` when the
+/// CRI plugin failed to load.
+fn containerd_cri_config(config: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_string_lossy().into_owned();
+    let (version, rest) = match config.strip_prefix("version = ") {
+        Some(r) => r.split_once('\n').map(|(v, r)| (format!("version = {v}\n"), r.to_owned())).unwrap(),
+        None => (String::new(), config.to_owned()),
+    };
+    let full = format!(
+        "{version}root = \"{d}/root\"\nstate = \"{d}/state\"\n[grpc]\n  address = \"{d}/c.sock\"\n[ttrpc]\n  \
+         address = \"{d}/t.sock\"\n[debug]\n  address = \"\"\n[metrics]\n  address = \"\"\n{rest}"
+    );
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, full).unwrap();
+    let log = std::fs::File::create(dir.path().join("log")).unwrap();
+    let mut child = Command::new("containerd")
+        .arg("--config")
+        .arg(&path)
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("containerd is installed (scripts/setup.sh)");
+    let read = || std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+    for _ in 0..600 {
+        if read().contains("containerd successfully booted") || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = read();
+    assert!(text.contains("containerd successfully booted"), "containerd did not boot:\n{text}");
+    if text.contains("failed to load plugin io.containerd.grpc.v1.cri") {
+        return None;
+    }
+    Some(text.lines().find(|l| l.contains("Start cri plugin with config")).expect("the CRI config line").to_owned())
+}
+
+#[test]
+fn doctor_agrees_with_containerd_1_6_20() {
+    // Healthy: the CRI plugin loads with our config_path and pause image; doctor is silent.
+    let n = Node::new(Some(V2_HEALTHY));
+    let certs = n.certs().to_string_lossy().into_owned();
+    let cri = containerd_cri_config(&V2_HEALTHY.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains(&format!("ConfigPath:{certs} ")), "{cri}");
+    assert!(cri.contains("SandboxImage:registry.aliyuncs.com/google_containers/pause:3.6 "), "{cri}");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+
+    // Mixed styles: the CRI plugin does not load; doctor says so.
+    let mixed = format!(
+        "{V2_HEALTHY}[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]\n  endpoint = \
+         [\"https://harbor.example.net\"]\n"
+    );
+    assert_eq!(containerd_cri_config(&mixed.replace("{CERTS}", &certs)), None);
+    let n = Node::new(Some(&mixed));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.mixed_styles")])));
+
+    // No version line: it loads, but with the defaults: our tables were ignored.
+    let no_version = V2_HEALTHY.replace("version = 2\n", "");
+    let cri = containerd_cri_config(&no_version.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains("ConfigPath: ") && cri.contains("SandboxImage:registry.k8s.io/pause:3.6 "), "{cri}");
+    let n = Node::new(Some(&no_version));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.no_version")])));
+
+    // A 2.x (version 3) file on 1.6.20: it starts, with the defaults.
+    let cri = containerd_cri_config(&V3_HEALTHY.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains("ConfigPath: ") && cri.contains("SandboxImage:registry.k8s.io/pause:3.6 "), "{cri}");
+    let n = Node::new(Some(V3_HEALTHY));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.version_too_new")])));
+}

@@ -266,7 +266,13 @@ fn timeouts_and_expired_certificates() {
 
 #[test]
 fn healthy_texts_give_no_finding() {
-    for file in ["healthy-describe-pod.txt", "healthy-crictl-pull.txt", "containerd-1.6.20-healthy-start.log"] {
+    for file in [
+        "healthy-describe-pod.txt",
+        "healthy-crictl-pull.txt",
+        "healthy-containerd-pull-journal.log",
+        "healthy-get-events.txt",
+        "containerd-1.6.20-healthy-start.log",
+    ] {
         check(file, &[]);
     }
     let d = diagnose(&fixture("healthy-describe-pod.txt"));

@@ -51,17 +51,16 @@ pub fn all_quoted_after<'a>(s: &'a str, marker: &str) -> Vec<&'a str> {
     out
 }
 
-/// Byte offset of `needle` in `hay`, ignoring ASCII case.
+/// Byte offset of `needle` in `hay`, ignoring ASCII case. (ASCII lower-casing keeps
+/// every byte offset, so the offset found in the lowered copy is valid in `hay`.)
 pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() {
-        return Some(0);
+    if needle.bytes().any(|b| b.is_ascii_uppercase()) {
+        hay.to_ascii_lowercase().find(&needle.to_ascii_lowercase())
+    } else if hay.bytes().any(|b| b.is_ascii_uppercase()) {
+        hay.to_ascii_lowercase().find(needle)
+    } else {
+        hay.find(needle)
     }
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    if n.len() > h.len() {
-        return None;
-    }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n) && hay.is_char_boundary(i))
 }
 
 /// The word (up to whitespace or a quote) that follows `marker`, trimmed of trailing

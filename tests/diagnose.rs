@@ -439,3 +439,38 @@ fn fixture_errors(name: &str) -> String {
         .unwrap()
         .replace("<port>", "5000")
 }
+
+// ---- end to end: the prefilled form renders the fix ----------------------------------------
+
+/// Diagnoses a fixture, applies every prefill to an empty form, renders it and returns
+/// the rendered file at `path`, parsed back as TOML.
+#[track_caller]
+fn rendered_toml(fixture_name: &str, path: &str) -> toml_edit::DocumentMut {
+    let form = diagnose(&fixture(fixture_name)).apply_all(&Form::default());
+    let out = pullfix_core::render(&form);
+    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == pullfix_core::Severity::Error).collect();
+    assert!(errors.is_empty(), "{fixture_name}: {errors:#?}");
+    let file = out.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!("{fixture_name}: no {path} in {:?}", out.files.iter().map(|f| &f.path).collect::<Vec<_>>())
+    });
+    file.contents.parse().unwrap()
+}
+
+#[test]
+fn prefilled_forms_render_the_fix() {
+    let h = rendered_toml("story-2-x509-crictl-1.x.txt", "etc/containerd/certs.d/hub.mooc.com/hosts.toml");
+    assert_eq!(h["ca"].as_str(), Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt"));
+    let h = rendered_toml("ctr-1.6.20-http-response-to-https.txt", "etc/containerd/certs.d/127.0.0.1:15000/hosts.toml");
+    assert_eq!(h["server"].as_str(), Some("http://127.0.0.1:15000"));
+    let h = rendered_toml("the-whole-story.txt", "etc/containerd/certs.d/10.50.1.104/hosts.toml");
+    assert_eq!(h["skip_verify"].as_bool(), Some(true));
+    let c = rendered_toml("story-6-sandbox-k8s-gcr-describe.txt", "etc/containerd/config.toml");
+    assert_eq!(
+        c["plugins"]["io.containerd.grpc.v1.cri"]["sandbox_image"].as_str(),
+        Some("registry.aliyuncs.com/google_containers/pause:3.2")
+    );
+    // The 2.x message format makes the form target 2.x: version 3, the 2.x plugin names.
+    let c = rendered_toml("x509-newer-go-2.x-ip-port.txt", "etc/containerd/config.toml");
+    assert_eq!(c["version"].as_integer(), Some(3));
+    assert!(c["plugins"]["io.containerd.cri.v1.images"]["registry"]["config_path"].is_str());
+}

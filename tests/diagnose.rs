@@ -474,3 +474,12 @@ fn prefilled_forms_render_the_fix() {
     assert_eq!(c["version"].as_integer(), Some(3));
     assert!(c["plugins"]["io.containerd.cri.v1.images"]["registry"]["config_path"].is_str());
 }
+
+#[test]
+fn name_mismatch_switches_back_to_a_name_the_certificate_carries() {
+    let d = check("x509-valid-for-name-not-ip.txt", &[(X509NameMismatch, Some("hub.mooc.com:8443"))]);
+    let f = &d.findings[0];
+    assert_eq!(f.prefill.skip_verify, None, "no skip_verify when a name works");
+    assert!(f.fix.contains("`10.50.1.104 hub.mooc.com`") && f.fix.contains("/etc/hosts"), "{}", f.fix);
+    assert!(f.explanation.contains("valid for hub.mooc.com, harbor.mooc.com, but containerd connected to 10.50.1.104"));
+}

@@ -103,6 +103,7 @@ fn captured_x509_unknown_authority() {
     let d = check("ctr-1.6.20-x509-unknown-authority.txt", &[(X509UnknownAuthority, Some("localhost:15443"))]);
     let p = &d.findings[0].prefill;
     assert_eq!((p.host.as_deref(), p.port, p.ca_needed), (Some("localhost"), Some(15443), true));
+    assert!(d.findings[0].excerpt.starts_with("ctr: failed to resolve reference"), "the final line, not a retry");
 }
 
 #[test]
@@ -482,4 +483,10 @@ fn name_mismatch_switches_back_to_a_name_the_certificate_carries() {
     assert_eq!(f.prefill.skip_verify, None, "no skip_verify when a name works");
     assert!(f.fix.contains("`10.50.1.104 hub.mooc.com`") && f.fix.contains("/etc/hosts"), "{}", f.fix);
     assert!(f.explanation.contains("valid for hub.mooc.com, harbor.mooc.com, but containerd connected to 10.50.1.104"));
+}
+
+#[test]
+fn platform_mismatch_is_not_a_missing_image() {
+    let d = check("platform-mismatch-arm64.txt", &[(PlatformMismatch, Some("harbor.example.net"))]);
+    assert!(d.findings[0].fix.contains("kubernetes.io/arch"));
 }

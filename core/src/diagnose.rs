@@ -70,6 +70,8 @@ pub enum Family {
     TooManyRequests,
     /// `manifest unknown`, `...: not found`.
     ManifestNotFound,
+    /// `no match for platform in manifest`: the image has no variant for the node's CPU.
+    PlatformMismatch,
     /// `failed to get sandbox image "..."`.
     SandboxImage,
     /// kubeadm: `detected that the sandbox image "..." of the container runtime is inconsistent`.
@@ -98,6 +100,7 @@ impl Family {
             Family::PullSecretMissing => "auth.pull_secret_missing",
             Family::TooManyRequests => "registry.too_many_requests",
             Family::ManifestNotFound => "registry.not_found",
+            Family::PlatformMismatch => "registry.platform_mismatch",
             Family::SandboxImage => "sandbox.unreachable",
             Family::SandboxImageMismatch => "sandbox.kubeadm_mismatch",
         }
@@ -115,7 +118,8 @@ pub struct Finding {
     pub title: String,
     /// The line of the text that shows it (trimmed, at most a few hundred characters).
     pub excerpt: String,
-    /// Its 1-based line number in the text.
+    /// Its 1-based line number in the text (the last attempt's line when ctr logged
+    /// `trying next host` lines before it).
     pub line: usize,
     /// What it means, in an operator's words.
     pub explanation: String,
@@ -141,6 +145,10 @@ impl Diagnosis {
     }
 }
 
+fn is_retry_line(excerpt: &str) -> bool {
+    excerpt.contains("trying next host")
+}
+
 /// Reads an error text and reports its problems and facts. Never fails: a text with no
 /// known problem gives no finding.
 pub fn diagnose(text: &str) -> Diagnosis {
@@ -150,8 +158,12 @@ pub fn diagnose(text: &str) -> Diagnosis {
     for line in &lines {
         for f in rules::match_line(line, &facts) {
             let key = (f.family, f.prefill.registry());
-            if !findings.iter().any(|g| (g.family, g.prefill.registry()) == key) {
-                findings.push(f);
+            match findings.iter_mut().find(|g| (g.family, g.prefill.registry()) == key) {
+                None => findings.push(f),
+                // ctr logs each failed attempt as `trying next host` before its final
+                // error line: quote the final line.
+                Some(g) if is_retry_line(&g.excerpt) && !is_retry_line(&f.excerpt) => *g = f,
+                Some(_) => {}
             }
         }
     }

@@ -14,7 +14,7 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 19] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 20] = [
         config_version,
         mixed_styles,
         cri_not_loaded,
@@ -32,6 +32,7 @@ pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
         pull_secret_missing,
         too_many_requests,
         not_found,
+        platform_mismatch,
         sandbox_image,
         sandbox_mismatch,
     ];
@@ -714,7 +715,7 @@ fn not_found(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         || (l.lower.contains("failed to resolve") && l.lower.contains(": not found"))
         || l.lower.contains("notfound desc = failed to pull and unpack image")
         || l.lower.contains("repository name not known to registry");
-    if !hit || l.lower.contains("pull access denied") {
+    if !hit || l.lower.contains("pull access denied") || l.lower.contains("no match for platform") {
         return None;
     }
     let reg = line_image_registry(l).or_else(|| line_registry(l, facts));
@@ -733,6 +734,27 @@ fn not_found(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              docker://REPOSITORY`). For a proxy-cache mirror, set the mirror URL to `https://HARBOR/v2/PROJECT` with \
              override_path."
         ),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+fn platform_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("no match for platform in manifest") {
+        return None;
+    }
+    let reg = line_image_registry(l).or_else(|| line_registry(l, facts));
+    let image = line_image(l).or_else(|| facts.image.clone()).unwrap_or_else(|| "the image".to_owned());
+    finding(
+        Family::PlatformMismatch,
+        l,
+        facts,
+        format!("{image} has no variant for this node's CPU architecture"),
+        "The registry has the image, but not for the node's platform (an arm64 node and an amd64-only image, or the \
+         reverse). No registry setting changes this."
+            .to_owned(),
+        "Push a multi-architecture image (`docker buildx build --platform linux/amd64,linux/arm64 --push`), or \
+         schedule the pod onto matching nodes (nodeSelector `kubernetes.io/arch`)."
+            .to_owned(),
         Prefill::for_registry(reg.as_deref()),
     )
 }

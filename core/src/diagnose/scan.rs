@@ -166,7 +166,7 @@ pub fn image_tag(reference: &str) -> Option<&str> {
 
 /// Cuts an excerpt to a readable length (on a character boundary), trimming indentation.
 pub fn excerpt(raw: &str) -> String {
-    const MAX: usize = 600;
+    const MAX: usize = 2000;
     let t = raw.trim();
     if t.len() <= MAX {
         return t.to_owned();

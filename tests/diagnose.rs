@@ -490,3 +490,17 @@ fn platform_mismatch_is_not_a_missing_image() {
     let d = check("platform-mismatch-arm64.txt", &[(PlatformMismatch, Some("harbor.example.net"))]);
     assert!(d.findings[0].fix.contains("kubernetes.io/arch"));
 }
+
+#[test]
+fn every_cut_of_every_fixture_is_diagnosed_without_panic() {
+    let dir = format!("{}/tests/fixtures/diagnose", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for cut in (0..text.len()).step_by(17).filter(|&i| text.is_char_boundary(i)) {
+            let d = diagnose(&text[..cut]);
+            let _ = d.apply_all(&Form::default());
+            let d = diagnose(&text[cut..]);
+            assert!(d.findings.iter().all(|f| f.line >= 1));
+        }
+    }
+}

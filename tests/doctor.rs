@@ -298,3 +298,14 @@ fn doctor_agrees_with_containerd_1_6_20() {
     let n = Node::new(Some(V3_HEALTHY));
     assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.version_too_new")])));
 }
+
+#[test]
+fn two_directories_for_one_registry() {
+    let n = Node::new(Some(V2_HEALTHY));
+    let http = "server = \"http://10.50.1.104:5000\"\n[host.\"http://10.50.1.104:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n";
+    n.hosts("10.50.1.104:5000", http).hosts("10.50.1.104_5000_", http).hosts("not a host", http);
+    assert_eq!(
+        n.doctor(Some("1.7")),
+        (0, pairs(&[("warning", "hosts.bad_namespace"), ("warning", "hosts.duplicate_namespace")]))
+    );
+}

@@ -42,6 +42,32 @@ pub(super) fn check_hosts(cfg: Option<&NodeConfig>, files: &NodeFiles, target: O
     for h in &files.hosts {
         check_file(h, files, target, out);
     }
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for h in &files.hosts {
+        let reg = registry_of(namespace(&h.path));
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == reg) {
+            out.push(Check {
+                severity: Severity::Warning,
+                code: "hosts.duplicate_namespace",
+                file: h.path.clone(),
+                message: format!(
+                    "This file and {first} both configure {reg}; containerd reads only one of the two directories, \
+                     so the other's settings are silently unused."
+                ),
+                fix: format!("Keep one directory for {reg} (the `host:port` spelling) and merge the settings into it."),
+            });
+        } else {
+            seen.push((reg, h.path.as_str()));
+        }
+    }
+}
+
+/// The registry a namespace directory stands for: `10.50.1.104_5000_` is `10.50.1.104:5000`.
+fn registry_of(ns: &str) -> String {
+    match ns.strip_suffix('_').and_then(|s| s.rsplit_once('_')) {
+        Some((n, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => format!("{n}:{p}"),
+        _ => ns.to_owned(),
+    }
 }
 
 fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
@@ -49,9 +75,7 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
         out.push(Check { severity, code, file: h.path.clone(), message, fix });
     };
     let ns = namespace(&h.path);
-    let port_safe = ns.strip_suffix('_').and_then(|s| s.rsplit_once('_')).map(|(n, p)| format!("{n}:{p}"));
-    let ns_ok =
-        ns == DEFAULT_NAMESPACE || Host::parse(ns).is_ok() || port_safe.is_some_and(|p| Host::parse(&p).is_ok());
+    let ns_ok = ns == DEFAULT_NAMESPACE || Host::parse(&registry_of(ns)).is_ok();
     if !ns_ok {
         push(
             Severity::Warning,

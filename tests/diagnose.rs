@@ -398,6 +398,7 @@ fn acceptance_captures() {
         ("configs-tls-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
         ("mirrors-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
         ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),
+        ("dns-lookup-failed.crictl.txt", &[(DnsLookup, Some("unknown.pullfix.test:5000"))]),
         ("hosts-toml-invalid-host-tree.containerd-log.txt", &[(HostsTomlInvalid, None)]),
         ("http-response-to-https-client.crictl.txt", &[(HttpResponseToHttps, Some("registry.pullfix.test:5000"))]),
         (

@@ -269,7 +269,15 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let host = lookup(l)?;
     if !has_any(
         l,
-        &["no such host", "i/o timeout", "server misbehaving", "temporary failure in name resolution", "no answer"],
+        &[
+            "no such host",
+            "i/o timeout",
+            "server misbehaving",
+            "temporary failure in name resolution",
+            "no answer",
+            "connection refused",
+            "read udp",
+        ],
     ) {
         return None;
     }
@@ -277,6 +285,8 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         scan::word_after(&l.text, &format!("lookup {host} on ")).map(|r| format!(" ({r})")).unwrap_or_default();
     let why = if l.lower.contains("no such host") {
         "answered that the name does not exist"
+    } else if l.lower.contains("connection refused") {
+        "refused the query (no DNS server listens there)"
     } else {
         "did not answer in time"
     };
@@ -307,7 +317,8 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 }
 
 fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
-    if !l.lower.contains("connection refused") {
+    if !l.lower.contains("connection refused") || lookup(l).is_some() {
+        // `lookup ... read: connection refused` is the DNS server refusing: a DNS finding.
         return None;
     }
     let reg = line_registry(l, facts);

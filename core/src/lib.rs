@@ -17,7 +17,9 @@
 
 pub mod ca_file;
 pub mod containerd_config;
+pub mod diagnose;
 pub mod diagnostic;
+pub mod doctor;
 pub mod form;
 pub mod form_io;
 pub mod host;
@@ -25,6 +27,7 @@ pub mod hosts_toml;
 pub mod k8s_name;
 pub mod kubernetes;
 pub mod merge;
+pub mod node_config;
 pub mod output;
 pub mod patch;
 pub mod plan;

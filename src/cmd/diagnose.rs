@@ -1,12 +1,158 @@
-//! `pullfix diagnose` (not built yet).
+//! `pullfix diagnose [FILE|-]`: explain an error text and prefill a form.
 
+use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+use pullfix_core::diagnose::{diagnose, Diagnosis, Finding, Prefill};
+use pullfix_core::form_io::{parse_form, write_form, FormFormat};
+use pullfix_core::Form;
 
 /// Arguments of `pullfix diagnose`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The error text: `kubectl describe pod`, kubelet events, `crictl pull` or `ctr`
+    /// output, containerd's journal. `-` or nothing reads standard input.
+    pub input: Option<PathBuf>,
+    /// Write the form with every finding's fix applied (TOML, YAML or JSON by extension).
+    #[arg(long, value_name = "FILE")]
+    pub form_out: Option<PathBuf>,
+    /// Start from this form instead of an empty one (TOML, YAML or JSON by extension).
+    #[arg(long, value_name = "FILE")]
+    pub form: Option<PathBuf>,
+    /// Print the findings and facts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
-/// Runs `pullfix diagnose`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`pullfix diagnose` is not built yet")
+/// Runs `pullfix diagnose`. Exit code 0 whether or not something was found.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let text = match args.input.as_deref() {
+        None => read_stdin()?,
+        Some(p) if p.as_os_str() == "-" => read_stdin()?,
+        Some(p) => std::fs::read(p)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .with_context(|| format!("cannot read {}", p.display()))?,
+    };
+    let d = diagnose(&text);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+    } else {
+        print!("{}", report(&d));
+    }
+    if let Some(out) = &args.form_out {
+        let base = match &args.form {
+            Some(p) => {
+                let t = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+                parse_form(&t, FormFormat::from_path(&p.to_string_lossy()))?
+            }
+            None => Form::default(),
+        };
+        let form = d.apply_all(&base);
+        let text = write_form(&form, FormFormat::from_path(&out.to_string_lossy()));
+        std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+        if !args.json {
+            println!("Wrote the prefilled form to {}. Next: pullfix generate --form {}", out.display(), out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_stdin() -> anyhow::Result<String> {
+    let mut b = Vec::new();
+    std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
+    Ok(String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The human-readable report.
+fn report(d: &Diagnosis) -> String {
+    let mut s = String::new();
+    if d.findings.is_empty() {
+        s.push_str("No known image-pull problem in this text.\n");
+        s.push_str(
+            "Paste the Events of `kubectl describe pod`, the output of `crictl pull`, or `journalctl -u containerd`.\n",
+        );
+    }
+    for (i, f) in d.findings.iter().enumerate() {
+        s.push_str(&finding(i + 1, f));
+    }
+    let facts = facts(d);
+    if !facts.is_empty() {
+        s.push_str("The text shows:\n");
+        for (k, v) in facts {
+            s.push_str(&format!("  {k:<11} {v}\n"));
+        }
+    }
+    s
+}
+
+fn finding(n: usize, f: &Finding) -> String {
+    let mut s = format!("{n}. [{}] {}\n", f.code, f.title);
+    s.push_str(&format!("   line {}: {}\n", f.line, f.excerpt));
+    s.push_str(&format!("   Cause: {}\n", f.explanation));
+    s.push_str(&format!("   Fix:   {}\n", f.fix));
+    let p = prefill(&f.prefill);
+    if !p.is_empty() {
+        s.push_str(&format!("   Form:  {p}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+fn prefill(p: &Prefill) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = p.registry() {
+        parts.push(format!("registry {r}"));
+    }
+    if let Some(sc) = p.scheme {
+        parts.push(format!("scheme {}", sc.as_str()));
+    }
+    if p.ca_needed {
+        parts.push("CA certificate needed".to_owned());
+    }
+    if let Some(v) = p.skip_verify {
+        parts.push(format!("skip_verify = {v}"));
+    }
+    if p.credentials_needed {
+        parts.push("credentials needed".to_owned());
+    }
+    if p.node_auth == Some(true) {
+        parts.push("node-level credentials".to_owned());
+    }
+    if let Some(i) = &p.sandbox_image {
+        parts.push(format!("sandbox image {i}"));
+    }
+    if let Some(v) = &p.containerd {
+        parts.push(format!("containerd {v}"));
+    }
+    if let Some(n) = &p.namespace {
+        parts.push(format!("namespace {n}"));
+    }
+    if let Some(n) = &p.secret_name {
+        parts.push(format!("Secret {n}"));
+    }
+    parts.join(", ")
+}
+
+fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
+    let f = &d.facts;
+    let mut v = Vec::new();
+    let mut push = |k: &'static str, x: &Option<String>| {
+        if let Some(x) = x {
+            v.push((k, x.clone()));
+        }
+    };
+    push("image", &f.image);
+    push("registry", &f.registry);
+    push("endpoint", &f.endpoint);
+    push("pause", &f.pause_image);
+    push("containerd", &f.containerd);
+    push("namespace", &f.namespace);
+    if f.containerd.is_none() {
+        if let Some(m) = f.containerd_major {
+            v.push(("containerd", format!("{m}.x (from the message format)")));
+        }
+    }
+    v
 }

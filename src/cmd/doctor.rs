@@ -1,12 +1,95 @@
-//! `pullfix doctor` (not built yet).
+//! `pullfix doctor`: check a node's containerd config.toml and certs.d for what breaks pulls.
+//! Reads the files and hands their texts to `pullfix_core::doctor`, which holds every rule.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::Context;
+use pullfix_core::doctor::{self, HostsFile, NodeFiles};
+use pullfix_core::Severity;
 
 /// Arguments of `pullfix doctor`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// containerd's config file.
+    #[arg(long, value_name = "FILE", default_value = "/etc/containerd/config.toml")]
+    pub config: PathBuf,
+    /// The hosts.toml directory; default: config.toml's config_path, else /etc/containerd/certs.d.
+    #[arg(long, value_name = "DIR")]
+    pub certs_dir: Option<PathBuf>,
+    /// The containerd version the node runs (`containerd --version`), e.g. 1.6.20 or 2.1.
+    /// Without it, version-specific checks are skipped or softened.
+    #[arg(long, value_name = "VERSION")]
+    pub containerd: Option<String>,
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
-/// Runs `pullfix doctor`.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`pullfix doctor` is not built yet")
+/// Runs `pullfix doctor`. Exit code 1 when something will break pulls, else 0.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(v) = &args.containerd {
+        if pullfix_core::Target::parse(v).is_err() {
+            anyhow::bail!("--containerd {v:?}: not a containerd version pullfix knows (e.g. 1.6.20, 1.7, 2.1)");
+        }
+    }
+    let config = match std::fs::read(&args.config) {
+        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.config.display())),
+    };
+    let certs_dir = match &args.certs_dir {
+        Some(d) => d.to_string_lossy().into_owned(),
+        None => config.as_deref().and_then(doctor::certs_dir).unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
+    };
+    let mut files = NodeFiles {
+        containerd: args.containerd.clone(),
+        config_file: args.config.to_string_lossy().into_owned(),
+        config,
+        hosts: read_hosts(Path::new(&certs_dir))?,
+        certs_dir,
+        existing: Vec::new(),
+    };
+    files.existing = doctor::referenced_files(&files).into_iter().filter(|p| Path::new(p).exists()).collect();
+    let checks = doctor::check(&files);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&checks)?);
+    } else {
+        for c in &checks {
+            println!("{:<7} {}  {}", c.severity.to_string(), c.code, c.file);
+            println!("        {}", c.message);
+            println!("        Fix: {}", c.fix);
+        }
+        let errors = checks.iter().filter(|c| c.severity == Severity::Error).count();
+        println!(
+            "{} hosts.toml file(s) under {} checked: {} error(s), {} other note(s).",
+            files.hosts.len(),
+            files.certs_dir,
+            errors,
+            checks.len() - errors
+        );
+    }
+    Ok(if doctor::breaks_pulls(&checks) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Every `<dir>/<namespace>/hosts.toml`, sorted; none when the directory does not exist.
+fn read_hosts(dir: &Path) -> anyhow::Result<Vec<HostsFile>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry?.path().join("hosts.toml");
+        if path.is_file() {
+            let b = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            out.push(HostsFile {
+                path: path.to_string_lossy().into_owned(),
+                text: String::from_utf8_lossy(&b).into_owned(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }

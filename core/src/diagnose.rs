@@ -1,0 +1,172 @@
+//! Diagnose: paste an error (`kubectl describe pod`, kubelet events, `crictl pull`, `ctr`,
+//! containerd's journal, kubeadm), get the cause, the fix and a prefilled form.
+//!
+//! [`diagnose`] reads the text line by line with plain string matching (no regular
+//! expressions: the web page's size budget), extracts the [`Facts`] the text reveals
+//! (image, registry host and port, pause image, containerd version) and reports one
+//! [`Finding`] per problem, most fundamental first: the config that stops containerd or
+//! its CRI plugin, then DNS, then the network, then TLS, then credentials, then the image
+//! itself. Each finding carries a [`Prefill`], the form changes that apply its fix.
+//!
+//! ```
+//! use pullfix_core::diagnose::{diagnose, Family};
+//! let d = diagnose(r#"Failed to pull image "hub.mooc.com/kubernetes/cronjob:v1": rpc error: code = Unknown desc = failed to pull and unpack image "hub.mooc.com/kubernetes/cronjob:v1": failed to resolve reference "hub.mooc.com/kubernetes/cronjob:v1": failed to do request: Head "https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1": x509: certificate signed by unknown authority"#);
+//! assert_eq!(d.findings[0].family, Family::X509UnknownAuthority);
+//! assert_eq!(d.findings[0].prefill.registry().as_deref(), Some("hub.mooc.com"));
+//! let form = d.apply_all(&pullfix_core::Form::default());
+//! assert_eq!(form.registries[0].host, "hub.mooc.com");
+//! ```
+
+pub mod facts;
+pub mod prefill;
+mod rules;
+pub mod scan;
+
+use serde::Serialize;
+
+use crate::form::Form;
+pub use facts::Facts;
+pub use prefill::{apply_prefill, Prefill};
+
+/// What kind of problem a finding is. The order of the variants is the order findings
+/// are reported in: the most fundamental first.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    /// `expected containerd config version equal to or less than N, got M`.
+    ConfigVersionTooNew,
+    /// `` `mirrors` / `configs.tls` cannot be set when `config_path` is provided ``.
+    MixedConfigStyles,
+    /// `unknown service runtime.v1.ImageService`: containerd runs without its CRI plugin.
+    CriNotLoaded,
+    /// `Ignoring unknown key in TOML for plugin`.
+    UnknownConfigKey,
+    /// `failed to decode hosts.toml` (or 1.6's `invalid `host` tree`).
+    HostsTomlInvalid,
+    /// `dial tcp: lookup <host> ...: no such host` / `i/o timeout`.
+    DnsLookup,
+    /// `connect: connection refused`.
+    ConnectionRefused,
+    /// `i/o timeout` to k8s.gcr.io, registry.k8s.io, Docker Hub and other public registries.
+    PublicRegistryUnreachable,
+    /// `dial tcp <addr>: i/o timeout` to any other registry.
+    NetworkTimeout,
+    /// `net/http: TLS handshake timeout`.
+    TlsHandshakeTimeout,
+    /// `http: server gave HTTP response to HTTPS client`.
+    HttpResponseToHttps,
+    /// `x509: certificate signed by unknown authority`.
+    X509UnknownAuthority,
+    /// `x509: certificate is valid for X, not Y` / `doesn't contain any IP SANs`.
+    X509NameMismatch,
+    /// `x509: certificate has expired or is not yet valid`.
+    X509Expired,
+    /// `FailedToRetrieveImagePullSecret` (before the 401 it causes).
+    PullSecretMissing,
+    /// `401 Unauthorized`, `no basic auth credentials`, `insufficient_scope`, `pull access denied`.
+    Unauthorized,
+    /// Docker Hub's `toomanyrequests`.
+    TooManyRequests,
+    /// `manifest unknown`, `...: not found`.
+    ManifestNotFound,
+    /// `no match for platform in manifest`: the image has no variant for the node's CPU.
+    PlatformMismatch,
+    /// `failed to get sandbox image "..."`.
+    SandboxImage,
+    /// kubeadm: `detected that the sandbox image "..." of the container runtime is inconsistent`.
+    SandboxImageMismatch,
+}
+
+impl Family {
+    /// A stable identifier (`x509.unknown_authority`) for tests, scripts and translations.
+    pub fn code(self) -> &'static str {
+        match self {
+            Family::ConfigVersionTooNew => "config.version_too_new",
+            Family::MixedConfigStyles => "config.mixed_styles",
+            Family::CriNotLoaded => "config.cri_not_loaded",
+            Family::UnknownConfigKey => "config.unknown_key",
+            Family::HostsTomlInvalid => "hosts_toml.invalid",
+            Family::DnsLookup => "net.dns",
+            Family::ConnectionRefused => "net.connection_refused",
+            Family::PublicRegistryUnreachable => "net.public_registry_unreachable",
+            Family::NetworkTimeout => "net.timeout",
+            Family::TlsHandshakeTimeout => "tls.handshake_timeout",
+            Family::HttpResponseToHttps => "tls.http_response",
+            Family::X509UnknownAuthority => "x509.unknown_authority",
+            Family::X509NameMismatch => "x509.name_mismatch",
+            Family::X509Expired => "x509.expired",
+            Family::Unauthorized => "auth.unauthorized",
+            Family::PullSecretMissing => "auth.pull_secret_missing",
+            Family::TooManyRequests => "registry.too_many_requests",
+            Family::ManifestNotFound => "registry.not_found",
+            Family::PlatformMismatch => "registry.platform_mismatch",
+            Family::SandboxImage => "sandbox.unreachable",
+            Family::SandboxImageMismatch => "sandbox.kubeadm_mismatch",
+        }
+    }
+}
+
+/// One problem the text shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// What kind of problem.
+    pub family: Family,
+    /// [`Family::code`], repeated for JSON consumers.
+    pub code: &'static str,
+    /// One line naming the problem.
+    pub title: String,
+    /// The line of the text that shows it (trimmed, at most a few hundred characters).
+    pub excerpt: String,
+    /// Its 1-based line number in the text (the last attempt's line when ctr logged
+    /// `trying next host` lines before it).
+    pub line: usize,
+    /// What it means, in an operator's words.
+    pub explanation: String,
+    /// What to do.
+    pub fix: String,
+    /// The form changes that apply the fix.
+    pub prefill: Prefill,
+}
+
+/// Everything [`diagnose`] found in a text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    /// The problems, most fundamental first.
+    pub findings: Vec<Finding>,
+    /// What the text reveals about the setup.
+    pub facts: Facts,
+}
+
+impl Diagnosis {
+    /// Applies every finding's prefill in order onto `form` (see [`apply_prefill`]).
+    pub fn apply_all(&self, form: &Form) -> Form {
+        self.findings.iter().fold(form.clone(), |f, finding| apply_prefill(&f, &finding.prefill))
+    }
+}
+
+fn is_retry_line(excerpt: &str) -> bool {
+    excerpt.contains("trying next host")
+}
+
+/// Reads an error text and reports its problems and facts. Never fails: a text with no
+/// known problem gives no finding.
+pub fn diagnose(text: &str) -> Diagnosis {
+    let lines = scan::lines(text);
+    let facts = facts::extract(&lines);
+    let mut findings: Vec<Finding> = Vec::new();
+    for line in &lines {
+        for f in rules::match_line(line, &facts) {
+            let key = (f.family, f.prefill.registry());
+            match findings.iter_mut().find(|g| (g.family, g.prefill.registry()) == key) {
+                None => findings.push(f),
+                // ctr logs each failed attempt as `trying next host` before its final
+                // error line: quote the final line.
+                Some(g) if is_retry_line(&g.excerpt) && !is_retry_line(&f.excerpt) => *g = f,
+                Some(_) => {}
+            }
+        }
+    }
+    findings.sort_by_key(|f| (f.family, f.line));
+    Diagnosis { findings, facts }
+}

@@ -1,0 +1,198 @@
+//! Facts a pasted text reveals: the image, its registry host and port, the endpoint
+//! containerd contacted, the pause image, the containerd version, the namespace.
+
+use serde::Serialize;
+
+use super::scan::{self, Line};
+use crate::host::Host;
+
+/// What the text says about the setup. `None` / empty when it does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    /// The image that failed (`hub.mooc.com/kubernetes/cronjob:v1`), not the pause image.
+    pub image: Option<String>,
+    /// The registry as images name it, `host[:port]` (`10.50.1.104:5000`, `docker.io`).
+    pub registry: Option<String>,
+    /// The registry's host without port.
+    pub host: Option<String>,
+    /// The registry's port when the reference names one.
+    pub port: Option<u16>,
+    /// The first URL containerd contacted (`https://hub.mooc.com`), scheme and host.
+    pub endpoint: Option<String>,
+    /// The sandbox (pause) image the runtime uses (`k8s.gcr.io/pause:3.2`).
+    pub pause_image: Option<String>,
+    /// The containerd version (`1.6.20`), when the text prints it.
+    pub containerd: Option<String>,
+    /// The containerd major version the message formats reveal when no version is
+    /// printed (2.x says `failed to resolve image:`, 1.x `failed to resolve reference`).
+    pub containerd_major: Option<u32>,
+    /// The pod's namespace (`kubectl describe pod`'s `Namespace:` line).
+    pub namespace: Option<String>,
+    /// The pull Secrets the kubelet could not find.
+    pub missing_secrets: Vec<String>,
+}
+
+/// Markers after which an image reference is quoted, in order of trust.
+const IMAGE_MARKERS: &[&str] = &[
+    "failed to pull and unpack image",
+    "failed to pull image",
+    "failed to resolve reference",
+    "failed to resolve image",
+    "back-off pulling image",
+    "pulling image",
+    "error: image",
+    "image=",
+];
+
+/// Extracts the facts from prepared lines.
+pub fn extract(lines: &[Line<'_>]) -> Facts {
+    let mut f = Facts { pause_image: pause_image(lines), ..Facts::default() };
+    f.image = image(lines, f.pause_image.as_deref());
+    f.endpoint = lines.iter().find_map(|l| {
+        scan::url_hosts(&l.text)
+            .into_iter()
+            .find(|u| !is_documentation(&u.hostport))
+            .map(|u| format!("{}://{}", u.scheme, u.hostport))
+    });
+    let registry =
+        f.image.as_deref().and_then(scan::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
+            || {
+                lines.iter().find_map(|l| {
+                    scan::url_hosts(&l.text)
+                        .into_iter()
+                        .find(|u| !is_documentation(&u.hostport))
+                        .map(|u| scan::canonical_registry(&u.hostport))
+                })
+            },
+        );
+    if let Some(h) = registry.as_deref().and_then(|r| Host::parse(r).ok()) {
+        f.host = Some(h.name.clone());
+        f.port = h.port;
+    }
+    f.registry = registry;
+    f.containerd = lines.iter().find_map(containerd_version);
+    f.containerd_major = f
+        .containerd
+        .as_deref()
+        .and_then(|v| v.split('.').next()?.parse().ok())
+        .or_else(|| lines.iter().find_map(major_hint));
+    f.namespace = lines.iter().find_map(|l| {
+        let t = l.text.trim_start();
+        t.strip_prefix("Namespace:").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')).map(str::to_owned)
+    });
+    for l in lines {
+        for s in missing_secrets(l) {
+            if !f.missing_secrets.contains(&s) {
+                f.missing_secrets.push(s);
+            }
+        }
+    }
+    f
+}
+
+/// Links in error messages that are not registries (docs, help pages).
+fn is_documentation(hostport: &str) -> bool {
+    matches!(hostport, "www.docker.com" | "docs.docker.com" | "github.com" | "kubernetes.io" | "containerd.io")
+}
+
+fn pause_image(lines: &[Line<'_>]) -> Option<String> {
+    const MARKERS: &[&str] = &["failed to get sandbox image", "detected that the sandbox image", "sandboximage:"];
+    lines.iter().find_map(|l| {
+        MARKERS.iter().find_map(|m| {
+            scan::quoted_after(&l.text, m)
+                .or_else(|| if *m == "sandboximage:" { scan::word_after(&l.text, m) } else { None })
+                .filter(|s| scan::is_image_reference(s))
+                .map(str::to_owned)
+        })
+    })
+}
+
+fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
+    let ok = |s: &str| scan::is_image_reference(s) && Some(s) != pause;
+    for marker in IMAGE_MARKERS {
+        for l in lines {
+            if l.lower.contains("sandbox image") {
+                continue;
+            }
+            for q in scan::all_quoted_after(&l.text, marker) {
+                if ok(q) {
+                    return Some(q.to_owned());
+                }
+            }
+        }
+    }
+    // Unquoted forms: 2.x `failed to resolve image: REF: not found`, Docker's
+    // `pull access denied for REF,`, and `kubectl describe pod`'s `Image:` line.
+    for l in lines {
+        let candidates = [
+            scan::word_after(&l.text, "failed to resolve image:"),
+            scan::word_after(&l.text, "pull access denied for "),
+            l.text.trim_start().strip_prefix("Image:").map(str::trim),
+        ];
+        if let Some(c) = candidates.into_iter().flatten().find(|c| ok(c)) {
+            return Some(c.to_owned());
+        }
+    }
+    None
+}
+
+fn lookup_host(l: &Line<'_>) -> Option<String> {
+    if !l.lower.contains("lookup ") {
+        return None;
+    }
+    scan::word_after(&l.text, "lookup ").filter(|h| Host::parse(h).is_ok()).map(|h| h.to_ascii_lowercase())
+}
+
+/// The containerd version printed by `containerd --version`, `kubectl describe node`,
+/// the journal's `starting containerd` line, or a user agent.
+fn containerd_version(l: &Line<'_>) -> Option<String> {
+    let t = &l.text;
+    if let Some(w) = scan::word_after(t, "containerd://") {
+        return scan::leading_version(w);
+    }
+    if let Some(w) = scan::word_after(t, "github.com/containerd/containerd ") {
+        if let Some(v) = scan::leading_version(w) {
+            return Some(v);
+        }
+    }
+    if l.lower.contains("starting containerd") {
+        let v = scan::quoted_after(t, "version=").or_else(|| scan::word_after(t, "version="));
+        if let Some(v) = v.and_then(scan::leading_version) {
+            return Some(v);
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = l.lower.get(from..).and_then(|s| s.find("containerd/")) {
+        let at = from + i + "containerd/".len();
+        if let Some(v) = t.get(at..).and_then(scan::leading_version) {
+            return Some(v);
+        }
+        from = at;
+    }
+    None
+}
+
+fn major_hint(l: &Line<'_>) -> Option<u32> {
+    if l.lower.contains("failed to resolve image:")
+        || l.lower.contains("io.containerd.cri.v1.")
+        || l.lower.contains("ignoring unknown key in toml for plugin")
+    {
+        Some(2)
+    } else if l.lower.contains("failed to resolve reference") {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// `Unable to retrieve some image pull secrets (regcred, other); attempting ...`.
+fn missing_secrets(l: &Line<'_>) -> Vec<String> {
+    let Some(i) = l.lower.find("image pull secrets (") else {
+        return Vec::new();
+    };
+    let rest = &l.text[i + "image pull secrets (".len()..];
+    let Some(end) = rest.find(')') else {
+        return Vec::new();
+    };
+    rest[..end].split(',').map(str::trim).filter(|s| !s.is_empty() && !s.contains(' ')).map(str::to_owned).collect()
+}

@@ -1,0 +1,130 @@
+//! The form changes a finding suggests, and applying them onto a [`Form`].
+
+use serde::Serialize;
+
+use crate::form::{Form, Registry, Scheme};
+use crate::host::Host;
+
+/// What a finding's fix changes in the form. Everything is optional: `None` / `false`
+/// leaves the form as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Prefill {
+    /// The registry's host as images name it, without port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The registry's port, when images name one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// How containerd must talk to the registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<Scheme>,
+    /// The registry's CA certificate must be given (its PEM or its path on the node).
+    pub ca_needed: bool,
+    /// Set `skip_verify` (only offered where no safer form change exists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_verify: Option<bool>,
+    /// The registry needs credentials (username and password, or a token).
+    pub credentials_needed: bool,
+    /// Put the registry's credentials into containerd's config too (node level): the
+    /// sandbox image is pulled without any imagePullSecret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_auth: Option<bool>,
+    /// The sandbox (pause) image the nodes should use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox_image: Option<String>,
+    /// The containerd version the node runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containerd: Option<String>,
+    /// A namespace that needs the pull Secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The pull Secret's name the pods reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
+}
+
+impl Prefill {
+    /// A prefill naming a registry given as `host[:port]` (ignored when not a valid host).
+    pub fn for_registry(hostport: Option<&str>) -> Prefill {
+        let mut p = Prefill::default();
+        if let Some(h) = hostport.and_then(|h| Host::parse(h).ok()) {
+            p.host = Some(h.name);
+            p.port = h.port;
+        }
+        p
+    }
+
+    /// `host[:port]`, the registry as images name it (and the form's `registry[].host`).
+    pub fn registry(&self) -> Option<String> {
+        let h = self.host.as_deref()?;
+        Some(match self.port {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_owned(),
+        })
+    }
+
+    /// True when applying it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Prefill::default()
+    }
+}
+
+/// Returns `form` with the prefill applied:
+/// - `containerd` and `sandbox_image` are set when the prefill names them;
+/// - the registry is found by its `host` (or the first registry with an empty host is
+///   used, or a new one is added), then its `scheme` and `skip_verify` are set; when a CA
+///   is needed and the registry has none, `ca_file` is set to
+///   `<config_path>/<host>/ca.crt`, where the CA must be put (or its PEM pasted);
+/// - the namespace is added to `kubernetes.namespaces` and the Secret name is set when
+///   the form names none.
+///
+/// Credentials are never invented: `credentials_needed` only tells the page to ask.
+pub fn apply_prefill(form: &Form, prefill: &Prefill) -> Form {
+    let mut form = form.clone();
+    if let Some(v) = prefill.containerd.as_deref().filter(|v| !v.is_empty()) {
+        form.containerd = v.to_owned();
+    }
+    if let Some(s) = prefill.sandbox_image.as_deref().filter(|s| !s.is_empty()) {
+        form.sandbox_image = s.to_owned();
+    }
+    if let Some(reference) = prefill.registry() {
+        let config_path = form.config_path().to_owned();
+        let idx = match form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&reference)) {
+            Some(i) => i,
+            None => match form.registries.iter().position(|r| r.host.trim().is_empty()) {
+                Some(i) => {
+                    form.registries[i].host = reference.clone();
+                    i
+                }
+                None => {
+                    form.registries.push(Registry { host: reference.clone(), ..Registry::default() });
+                    form.registries.len() - 1
+                }
+            },
+        };
+        let r = &mut form.registries[idx];
+        if let Some(s) = prefill.scheme {
+            r.scheme = s;
+        }
+        if let Some(v) = prefill.skip_verify {
+            r.skip_verify = v;
+        }
+        if let Some(v) = prefill.node_auth {
+            r.node_auth = v;
+        }
+        if prefill.ca_needed && r.ca_file.trim().is_empty() && r.ca_pem.trim().is_empty() && !r.skip_verify {
+            r.ca_file = format!("{}/{}/ca.crt", config_path.trim_end_matches('/'), reference);
+        }
+    }
+    if let Some(ns) = prefill.namespace.as_deref().filter(|n| !n.is_empty()) {
+        if !form.kubernetes.namespaces.iter().any(|n| n == ns) {
+            form.kubernetes.namespaces.push(ns.to_owned());
+        }
+    }
+    if let Some(name) = prefill.secret_name.as_deref().filter(|n| !n.is_empty()) {
+        if form.kubernetes.secret_name.trim().is_empty() {
+            form.kubernetes.secret_name = name.to_owned();
+        }
+    }
+    form
+}

@@ -1,0 +1,836 @@
+//! The rules: which lines show which [`Family`], and what to say and prefill for each.
+
+use super::facts::Facts;
+use super::prefill::Prefill;
+use super::scan::{self, Line};
+use super::{Family, Finding};
+use crate::form::Scheme;
+use crate::host::{Host, HostKind};
+use crate::version::Target;
+
+/// A mirror of the Kubernetes pause images reachable where k8s.gcr.io and registry.k8s.io
+/// are not (the one the incident in STORY.md used).
+pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
+
+/// Every finding one line shows.
+pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 20] = [
+        config_version,
+        mixed_styles,
+        cri_not_loaded,
+        unknown_key,
+        hosts_toml,
+        dns,
+        connection_refused,
+        timeout,
+        tls_handshake_timeout,
+        http_response,
+        x509_unknown_authority,
+        x509_name_mismatch,
+        x509_expired,
+        unauthorized,
+        pull_secret_missing,
+        too_many_requests,
+        not_found,
+        platform_mismatch,
+        sandbox_image,
+        sandbox_mismatch,
+    ];
+    rules.iter().filter_map(|r| r(l, facts)).collect()
+}
+
+fn has_any(l: &Line<'_>, needles: &[&str]) -> bool {
+    needles.iter().any(|n| l.lower.contains(n))
+}
+
+/// Builds a finding; the containerd version the text prints is prefilled on every one.
+fn finding(
+    family: Family,
+    l: &Line<'_>,
+    facts: &Facts,
+    title: String,
+    explanation: String,
+    fix: String,
+    mut prefill: Prefill,
+) -> Option<Finding> {
+    if prefill.containerd.is_none() {
+        prefill.containerd = facts.containerd.clone().filter(|v| Target::parse(v).is_ok());
+    }
+    if prefill.containerd.is_none() && facts.containerd_major == Some(2) {
+        // Only the message format says 2.x: every 2.x reads the same config version.
+        prefill.containerd = Some("2.0".to_owned());
+    }
+    Some(Finding {
+        family,
+        code: family.code(),
+        title,
+        excerpt: scan::excerpt(l.raw),
+        line: l.number,
+        explanation,
+        fix,
+        prefill,
+    })
+}
+
+/// The registry a line is about: the URL containerd contacted, else the image the line
+/// names, else the host it looked up, else the text's registry.
+fn line_registry(l: &Line<'_>, facts: &Facts) -> Option<String> {
+    url_registry(l).or_else(|| line_image_registry(l)).or_else(|| lookup(l)).or_else(|| facts.registry.clone())
+}
+
+fn url_registry(l: &Line<'_>) -> Option<String> {
+    scan::url_hosts(&l.text)
+        .into_iter()
+        .map(|u| scan::canonical_registry(&u.hostport))
+        .find(|h| Host::parse(h).is_ok() && !matches!(h.as_str(), "github.com" | "docs.docker.com" | "www.docker.com"))
+}
+
+fn line_image(l: &Line<'_>) -> Option<String> {
+    ["failed to pull and unpack image", "failed to pull image", "failed to resolve reference", "pulling image"]
+        .iter()
+        .find_map(|m| scan::quoted_after(&l.text, m).filter(|s| scan::is_image_reference(s)))
+        .map(str::to_owned)
+}
+
+fn line_image_registry(l: &Line<'_>) -> Option<String> {
+    line_image(l).as_deref().and_then(scan::image_registry)
+}
+
+fn lookup(l: &Line<'_>) -> Option<String> {
+    if !l.lower.contains("lookup ") {
+        return None;
+    }
+    scan::word_after(&l.text, "lookup ").filter(|h| Host::parse(h).is_ok()).map(|h| h.to_ascii_lowercase())
+}
+
+fn show(r: &Option<String>) -> &str {
+    r.as_deref().unwrap_or("the registry")
+}
+
+// ---- containerd's own config -------------------------------------------------------
+
+fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    const M: &str = "expected containerd config version equal to or less than";
+    let i = l.lower.find(M)?;
+    let rest = &l.text[i + M.len()..];
+    let num = |s: &str| -> Option<u32> {
+        let s = s.trim_start_matches([' ', '`', '\'', '"']);
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        s[..end].parse().ok()
+    };
+    let max = num(rest);
+    let got = scan::find_ci(rest, "got ").and_then(|j| num(&rest[j + 4..]));
+    let (max_s, got_s) = (max.map_or("?".to_owned(), |n| n.to_string()), got.map_or("?".to_owned(), |n| n.to_string()));
+    let sections = match max {
+        Some(2) => " with the 1.x section names (plugins.\"io.containerd.grpc.v1.cri\")",
+        Some(3) => " with the 2.x section names (plugins.\"io.containerd.cri.v1.images\")",
+        _ => "",
+    };
+    finding(
+        Family::ConfigVersionTooNew,
+        l,
+        facts,
+        format!("config.toml says version = {got_s}, this containerd reads at most version {max_s}"),
+        format!(
+            "containerd refuses to start: /etc/containerd/config.toml declares config version {got_s}, but the \
+             installed containerd understands versions up to {max_s}. This happens when a config written by a newer \
+             release (containerd 2.3's `config default` prints version = 4) reaches an older node, or after a \
+             downgrade. Nothing on the node runs until it is fixed."
+        ),
+        format!(
+            "Write `version = {max_s}`{sections}, or regenerate the file for this node's containerd \
+             (`containerd --version`) with pullfix, then `systemctl restart containerd`."
+        ),
+        Prefill::default(),
+    )
+}
+
+fn mixed_styles(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !(l.lower.contains("cannot be set when `config_path` is provided")
+        || l.lower.contains("cannot be set when config_path is provided"))
+    {
+        return None;
+    }
+    let key = if l.lower.contains("configs.tls") { "registry.configs.\"…\".tls" } else { "registry.mirrors" };
+    finding(
+        Family::MixedConfigStyles,
+        l,
+        facts,
+        format!("`{key}` and `config_path` are both set: the CRI plugin did not load"),
+        format!(
+            "containerd accepts either hosts.toml files (`config_path`) or the deprecated inline `{key}` keys, never \
+             both. With both, the CRI plugin refuses its config and does not load; containerd itself keeps running, so \
+             `ctr` works while the kubelet sees the runtime as down and every pod on the node fails."
+        ),
+        "Keep `config_path` and move every mirror and TLS setting into `<config_path>/<host>/hosts.toml` (pullfix \
+         generates them); delete the `registry.mirrors` and `registry.configs.\"…\".tls` tables (`configs.\"…\".auth` \
+         may stay). Then `systemctl restart containerd`. `pullfix doctor` names the offending tables."
+            .to_owned(),
+        Prefill::default(),
+    )
+}
+
+fn cri_not_loaded(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !(l.lower.contains("unknown service runtime.v1") || l.lower.contains("unknown service runtime.v1alpha2")) {
+        return None;
+    }
+    finding(
+        Family::CriNotLoaded,
+        l,
+        facts,
+        "containerd runs without its CRI plugin".to_owned(),
+        "crictl and the kubelet talk to containerd's CRI service, and containerd answered that it has none: the CRI \
+         plugin did not load. containerd itself runs (so `ctr` works). Usual causes: `config_path` together with \
+         `mirrors` or `configs.tls`, another invalid CRI setting, or `disabled_plugins = [\"cri\"]` (the default of \
+         Docker's containerd.io package)."
+            .to_owned(),
+        "Find the reason with `journalctl -u containerd | grep 'failed to load plugin io.containerd.grpc.v1.cri'` and \
+         check the files with `pullfix doctor`; remove \"cri\" from disabled_plugins; restart containerd."
+            .to_owned(),
+        Prefill::default(),
+    )
+}
+
+fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("ignoring unknown key in toml for plugin") {
+        return None;
+    }
+    let key = scan::quoted_after(&l.text, "key=").or_else(|| scan::word_after(&l.text, "key=")).unwrap_or("?");
+    let plugin = scan::quoted_after(&l.text, "plugin=").or_else(|| scan::word_after(&l.text, "plugin=")).unwrap_or("?");
+    finding(
+        Family::UnknownConfigKey,
+        l,
+        facts,
+        format!("containerd ignored the key `{key}` of plugin {plugin}"),
+        format!(
+            "containerd 2.x read a key that plugin {plugin} does not have and ignored it: the setting has no effect. \
+             This is what happens to 1.x keys in a version 3 config: `registry` (mirrors, configs, config_path) or \
+             `sandbox_image` under plugins.\"io.containerd.grpc.v1.cri\" are not migrated, only warned about, so TLS, \
+             mirrors and the pause image silently fall back to the defaults."
+        ),
+        "Write the settings where 2.x reads them: `[plugins.\"io.containerd.cri.v1.images\".registry] config_path` with \
+         TLS and mirrors in hosts.toml, and `[plugins.\"io.containerd.cri.v1.images\".pinned_images] sandbox` for the \
+         pause image (pullfix does this for the form's containerd version; set the exact version in the form). \
+         Restart containerd."
+            .to_owned(),
+        Prefill::default(),
+    )
+}
+
+fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let tree = l.lower.contains("invalid `host` tree");
+    if !(tree || (l.lower.contains("failed to decode") && l.lower.contains("hosts"))) {
+        return None;
+    }
+    // `/etc/containerd/certs.d/<host>/hosts.toml` names the registry.
+    let path = l
+        .text
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
+        .find(|w| w.ends_with("/hosts.toml"))
+        .map(|w| w.trim_end_matches(':'));
+    let dir_host = path.and_then(|p| p.trim_end_matches("/hosts.toml").rsplit('/').next()).map(|h| {
+        // `10.50.1.104_5000_` is the port-safe spelling of `10.50.1.104:5000`.
+        match h.strip_suffix('_').and_then(|s| s.rsplit_once('_')) {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => format!("{name}:{port}"),
+            _ => h.to_owned(),
+        }
+    });
+    let detail = scan::quoted_after(&l.text, "error=").unwrap_or("");
+    let why = if tree {
+        " containerd 1.5 and 1.6 (verified on 1.6.20) reject a hosts.toml without any [host.\"…\"] table (for example one \
+         with only `server = …`) with `invalid `host` tree`."
+    } else if detail.to_ascii_lowercase().contains("duplicate") {
+        " The same [host.\"…\"] table appears twice."
+    } else {
+        ""
+    };
+    finding(
+        Family::HostsTomlInvalid,
+        l,
+        facts,
+        format!("containerd ignored the hosts.toml {}", path.unwrap_or("of a registry")),
+        format!(
+            "containerd could not read a hosts.toml ({}), logged it once and ignored the whole file: its mirrors, \
+             `ca`, `skip_verify` and `server` are silently gone, so pulls go to the upstream with default TLS and \
+             fail there (x509, timeouts).{why}",
+            if detail.is_empty() { "see the line" } else { detail }
+        ),
+        "Make the file valid TOML with each [host.\"URL\"] table written once and at least one [host.\"URL\"] table \
+         (pullfix generates such files); `pullfix doctor --certs-dir /etc/containerd/certs.d` checks them. hosts.toml \
+         is re-read on every pull: no restart needed."
+            .to_owned(),
+        Prefill::for_registry(dir_host.as_deref()),
+    )
+}
+
+// ---- the network --------------------------------------------------------------------
+
+fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let host = lookup(l)?;
+    if !has_any(
+        l,
+        &[
+            "no such host",
+            "i/o timeout",
+            "server misbehaving",
+            "temporary failure in name resolution",
+            "no answer",
+            "connection refused",
+            "read udp",
+        ],
+    ) {
+        return None;
+    }
+    let resolver =
+        scan::word_after(&l.text, &format!("lookup {host} on ")).map(|r| format!(" ({r})")).unwrap_or_default();
+    let why = if l.lower.contains("no such host") {
+        "answered that the name does not exist"
+    } else if l.lower.contains("connection refused") {
+        "refused the query (no DNS server listens there)"
+    } else {
+        "did not answer in time"
+    };
+    // The registry the form should configure keeps its port when the image names one.
+    let registry = line_image_registry(l)
+        .or_else(|| facts.registry.clone())
+        .filter(|r| r.split(':').next() == Some(host.as_str()))
+        .unwrap_or_else(|| host.clone());
+    finding(
+        Family::DnsLookup,
+        l,
+        facts,
+        format!("The node cannot resolve {host}"),
+        format!(
+            "DNS: the node's resolver{resolver} {why} for {host}. containerd resolves registry names itself with the \
+             node's /etc/resolv.conf and /etc/hosts; no containerd setting, hosts.toml or Secret can fix name \
+             resolution."
+        ),
+        format!(
+            "Make the name resolvable on every node: fix the DNS server in /etc/resolv.conf, or add the registry to \
+             /etc/hosts, e.g. `REGISTRY-IP {host}` with the registry's real address. Keep the name in image \
+             references: switching them to the IP makes the IP the registry (its own hosts.toml directory and Secret \
+             key), and TLS then fails unless the registry's certificate carries that IP as a SAN (`x509: cannot \
+             validate certificate for <ip> because it doesn't contain any IP SANs`)."
+        ),
+        Prefill::for_registry(Some(&registry)),
+    )
+}
+
+fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("connection refused") || lookup(l).is_some() {
+        // `lookup ... read: connection refused` is the DNS server refusing: a DNS finding.
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let addr = scan::word_after(&l.text, "dial tcp ").filter(|a| !a.ends_with("lookup")).unwrap_or("");
+    finding(
+        Family::ConnectionRefused,
+        l,
+        facts,
+        format!("Connection refused by {}", if addr.is_empty() { show(&reg) } else { addr }),
+        "The address answered, but nothing listens on that port: the registry is down, listens on another port, or \
+         the image names the wrong port (https means 443 and http 80 unless the image says `host:5000`)."
+            .to_owned(),
+        format!(
+            "Check from the node that the registry is up (`curl -v https://{0}/v2/`). Name the port exactly as the \
+             registry listens in the image references, the form's host, and so in hosts.toml and the Secret.",
+            show(&reg)
+        ),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+/// Registries on the public internet that air-gapped or firewalled nodes cannot reach.
+fn is_public(registry: &str) -> bool {
+    let h = registry.split(':').next().unwrap_or(registry);
+    matches!(
+        h,
+        "k8s.gcr.io"
+            | "registry.k8s.io"
+            | "gcr.io"
+            | "docker.io"
+            | "quay.io"
+            | "ghcr.io"
+            | "mcr.microsoft.com"
+            | "public.ecr.aws"
+    ) || [".gcr.io", ".pkg.dev", ".docker.io", ".docker.com", ".amazonaws.com", ".googleapis.com"]
+        .iter()
+        .any(|s| h.ends_with(s))
+}
+
+fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if lookup(l).is_some() || l.lower.contains("tls handshake timeout") {
+        return None;
+    }
+    if !has_any(
+        l,
+        &[
+            "i/o timeout",
+            "request canceled while waiting for connection",
+            "client.timeout exceeded",
+            "connect: no route to host",
+            "network is unreachable",
+        ],
+    ) {
+        return None;
+    }
+    let image_reg = line_image_registry(l);
+    let reg = if image_reg.as_deref().is_some_and(is_public) { image_reg } else { line_registry(l, facts) };
+    let public = reg.as_deref().is_some_and(is_public);
+    let pause = line_image(l).filter(|i| i.contains("/pause:") || facts.pause_image.as_deref() == Some(i.as_str()));
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    if public {
+        if let Some(m) = pause.as_deref().and_then(pause_mirror) {
+            // The fix is the sandbox image, not a registry entry for k8s.gcr.io.
+            prefill = Prefill { sandbox_image: Some(m), ..Prefill::default() };
+        }
+        return finding(
+            Family::PublicRegistryUnreachable,
+            l,
+            facts,
+            format!("The node cannot reach {}", show(&reg)),
+            format!(
+                "Connections to {} time out: the node has no route to the internet, a firewall drops the traffic, or \
+                 the registry is blocked where the node runs (k8s.gcr.io and registry.k8s.io from mainland China).",
+                show(&reg)
+            ),
+            format!(
+                "Pull through something the node can reach: add a mirror for {} in the form (a Harbor proxy-cache \
+                 project or a public mirror), or copy the images into your own registry. For the pause image, set the \
+                 form's sandbox image to a reachable copy (e.g. {PAUSE_MIRROR}:TAG) or pre-pull it on every node.",
+                show(&reg)
+            ),
+            prefill,
+        );
+    }
+    finding(
+        Family::NetworkTimeout,
+        l,
+        facts,
+        format!("Connections to {} time out", show(&reg)),
+        "The node sends but gets no answer: a firewall drops the traffic, the address is not routed from the node, or \
+         a proxy is needed. containerd does not use a proxy unless its service environment sets HTTPS_PROXY."
+            .to_owned(),
+        format!(
+            "From the node, `curl -v https://{}/v2/` must answer. Open the firewall or route, or set HTTPS_PROXY / \
+             NO_PROXY in containerd's systemd unit (`systemctl edit containerd`) and restart it.",
+            show(&reg)
+        ),
+        prefill,
+    )
+}
+
+fn pause_mirror(pause: &str) -> Option<String> {
+    let reg = scan::image_registry(pause)?;
+    if !matches!(reg.as_str(), "k8s.gcr.io" | "registry.k8s.io" | "gcr.io") {
+        return None;
+    }
+    scan::image_tag(pause).map(|t| format!("{PAUSE_MIRROR}:{t}"))
+}
+
+fn tls_handshake_timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("tls handshake timeout") {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    finding(
+        Family::TlsHandshakeTimeout,
+        l,
+        facts,
+        format!("TLS handshake with {} timed out", show(&reg)),
+        "The TCP connection opened but the TLS handshake did not finish in time: a slow or filtering link (Docker Hub \
+         and gcr.io from restricted networks), a proxy or firewall inspecting TLS, an MTU problem, or a plain-HTTP \
+         service on that port that never answers the handshake."
+            .to_owned(),
+        format!(
+            "Retry from the node (`curl -v https://{}/v2/`). For public registries, pull through a reachable mirror \
+             (add one in the form); behind a proxy, set HTTPS_PROXY in containerd's systemd unit. If the port serves \
+             plain HTTP, set the registry's scheme to http.",
+            show(&reg)
+        ),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+fn http_response(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("server gave http response to https client") {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.scheme = Some(Scheme::Http);
+    finding(
+        Family::HttpResponseToHttps,
+        l,
+        facts,
+        format!("{} serves plain HTTP, containerd spoke HTTPS", show(&reg)),
+        "containerd uses HTTPS unless told otherwise, and this registry answers plain HTTP. Docker's \
+         `insecure-registries` setting does not apply to containerd."
+            .to_owned(),
+        format!(
+            "Declare the registry as plain HTTP: hosts.toml `server = \"http://{0}\"` and `[host.\"http://{0}\"]` \
+             (or a 1.x legacy mirror endpoint `http://{0}`). The prefill sets the form's scheme to http. Better: serve \
+             the registry over TLS.",
+            show(&reg)
+        ),
+        prefill,
+    )
+}
+
+// ---- TLS certificates ------------------------------------------------------------------
+
+fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("certificate signed by unknown authority") {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.ca_needed = true;
+    let upgrade = if facts.containerd_major == Some(2) {
+        " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or `insecure_skip_verify` is ignored \
+         without any error, which is why a setup that worked on 1.x fails like this after an upgrade."
+    } else {
+        ""
+    };
+    finding(
+        Family::X509UnknownAuthority,
+        l,
+        facts,
+        format!("containerd does not trust the CA that signed {}'s certificate", show(&reg)),
+        format!(
+            "The registry's certificate was issued by a private CA (Harbor's own, a company CA) that containerd does \
+             not trust. `ctr --skip-verify` or `docker` settings do not change what the kubelet's pulls trust.{upgrade}"
+        ),
+        format!(
+            "Give containerd the CA: hosts.toml `ca = \"/etc/containerd/certs.d/{0}/ca.crt\"` for {0} (1.5+), or on \
+             1.3-1.4 `registry.configs.\"{0}\".tls.ca_file`, or on 1.2 the system trust store \
+             (update-ca-certificates, restart containerd). Paste the CA's PEM into the form. `skip_verify = true` \
+             works too, but turns off the check.",
+            show(&reg)
+        ),
+        prefill,
+    )
+}
+
+fn is_ip(s: &str) -> bool {
+    Host::parse(s).map(|h| matches!(h.kind, HostKind::Ipv4 | HostKind::Ipv6)).unwrap_or(false) || s.contains(':')
+}
+
+fn x509_name_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let no_ip_sans = l.lower.contains("doesn't contain any ip sans");
+    let valid_for = l.lower.contains("certificate is valid for") && l.lower.contains(", not ");
+    let legacy_cn = l.lower.contains("legacy common name field") || l.lower.contains("not valid for any names");
+    if !(no_ip_sans || valid_for || legacy_cn) {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let port = reg.as_deref().and_then(|r| Host::parse(r).ok()).and_then(|h| h.port);
+    let names: Vec<String> = if valid_for {
+        let i = scan::find_ci(&l.text, "certificate is valid for ")? + "certificate is valid for ".len();
+        let rest = &l.text[i..];
+        let end = scan::find_ci(rest, ", not ").unwrap_or(rest.len());
+        rest[..end].split(", ").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    } else {
+        Vec::new()
+    };
+    let wanted = if no_ip_sans {
+        scan::word_after(&l.text, "cannot validate certificate for ").map(str::to_owned)
+    } else if valid_for {
+        scan::word_after(&l.text, ", not ").map(|s| s.trim_end_matches('"').to_owned())
+    } else {
+        None
+    }
+    .or_else(|| reg.clone())
+    .unwrap_or_else(|| "the registry".to_owned());
+    let name = names.iter().find(|n| !is_ip(n) && !n.starts_with('*') && Host::parse(n).is_ok()).cloned();
+    let (prefill, fix) = match &name {
+        Some(n) => {
+            let new = match port {
+                Some(p) => format!("{n}:{p}"),
+                None => n.clone(),
+            };
+            (
+                Prefill::for_registry(Some(&new)),
+                format!(
+                    "Use a name the certificate carries: pull `{new}/…` instead of `{wanted}`, and if the node \
+                     cannot resolve {n}, add `{wanted} {n}` to /etc/hosts on every node. The prefill switches the \
+                     form's registry to {new}. Or reissue the certificate with {wanted} as a SAN."
+                ),
+            )
+        }
+        None => {
+            let mut p = Prefill::for_registry(reg.as_deref());
+            p.skip_verify = Some(true);
+            (
+                p,
+                format!(
+                    "Safe fix: reissue the registry's certificate with {wanted} as a subjectAltName (IP:{wanted} for \
+                     an address; the Common Name alone is not used) and give containerd its CA; or pull by a DNS name \
+                     the certificate carries. Stopgap, applied by the prefill: skip_verify for {} (no certificate \
+                     check at all).",
+                    show(&reg)
+                ),
+            )
+        }
+    };
+    let explanation = if no_ip_sans {
+        format!(
+            "Images name the registry by its IP address {wanted}, and the certificate has no IP SAN for it: a \
+             certificate only covers the names and addresses listed in its subjectAltName. This typically follows a \
+             switch from the registry's name to its IP after a DNS problem."
+        )
+    } else if valid_for {
+        format!("The certificate is valid for {}, but containerd connected to {wanted}.", names.join(", "))
+    } else {
+        "The certificate names its host only in the legacy Common Name field, which Go (and so containerd) ignores \
+         since Go 1.15: it needs a subjectAltName."
+            .to_owned()
+    };
+    finding(
+        Family::X509NameMismatch,
+        l,
+        facts,
+        format!("The registry's certificate does not cover {wanted}"),
+        explanation,
+        fix,
+        prefill,
+    )
+}
+
+fn x509_expired(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("certificate has expired or is not yet valid") {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    finding(
+        Family::X509Expired,
+        l,
+        facts,
+        format!("{}'s certificate has expired (or the node's clock is wrong)", show(&reg)),
+        "The certificate is outside its validity period as seen by the node's clock.".to_owned(),
+        "Renew the registry's certificate, or fix the node's clock (`timedatectl`, NTP). No containerd setting fixes \
+         an expired certificate short of skip_verify."
+            .to_owned(),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+// ---- credentials ------------------------------------------------------------------------
+
+fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    const NEEDLES: &[&str] = &[
+        "401 unauthorized",
+        "no basic auth credentials",
+        "insufficient_scope",
+        "pull access denied",
+        "authorization failed",
+        "unauthorized: authentication required",
+        "unauthorized: unauthorized",
+        "403 forbidden",
+        "requested access to the resource is denied",
+    ];
+    if !has_any(l, NEEDLES) {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.credentials_needed = true;
+    prefill.namespace = facts.namespace.clone();
+    let maybe_name = if l.lower.contains("pull access denied") || l.lower.contains("insufficient_scope") {
+        " The registry gives the same answer for a repository that does not exist, so check the image name too."
+    } else {
+        ""
+    };
+    let r = show(&reg);
+    finding(
+        Family::Unauthorized,
+        l,
+        facts,
+        format!("{r} refused the pull: missing or wrong credentials"),
+        format!(
+            "The registry wants credentials and got none it accepts: no pull Secret, a Secret keyed for another \
+             server (`10.50.1.104` and `10.50.1.104:443` are different), a wrong password, or a user without pull \
+             permission on the project. `ctr --user` works by hand, but the kubelet has no such flag.{maybe_name}"
+        ),
+        format!(
+            "Give the kubelet credentials for exactly `{r}`: a kubernetes.io/dockerconfigjson Secret with server \
+             `{r}` in the pod's namespace, listed in the pod's (or its ServiceAccount's) imagePullSecrets; or \
+             node-level `configs.\"{r}\".auth` in config.toml (needed for the pause image and pods without Secrets). \
+             Enter the username and password in the form: pullfix generates both."
+        ),
+        prefill,
+    )
+}
+
+fn pull_secret_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !(l.lower.contains("failedtoretrieveimagepullsecret")
+        || l.lower.contains("unable to retrieve some image pull secrets"))
+    {
+        return None;
+    }
+    let names = if facts.missing_secrets.is_empty() { "?".to_owned() } else { facts.missing_secrets.join(", ") };
+    let ns = facts.namespace.clone();
+    let mut prefill = Prefill::for_registry(facts.registry.as_deref());
+    prefill.credentials_needed = true;
+    prefill.namespace = ns.clone();
+    prefill.secret_name = facts.missing_secrets.first().cloned();
+    let ns_s = ns.as_deref().unwrap_or("NAMESPACE");
+    let first = facts.missing_secrets.first().map_or("regcred", String::as_str);
+    finding(
+        Family::PullSecretMissing,
+        l,
+        facts,
+        format!("The pull Secret {names} does not exist in namespace {ns_s}"),
+        format!(
+            "The pod lists imagePullSecrets ({names}) that the kubelet cannot find in the pod's namespace ({ns_s}). A \
+             Secret only serves pods in its own namespace. The kubelet pulls without it, so a private registry then \
+             answers 401."
+        ),
+        format!(
+            "Create it in the pod's namespace: `kubectl create secret docker-registry {first} --docker-server={} \
+             --docker-username=… --docker-password=… -n {ns_s}` (pullfix generates it from the form), or fix the name \
+             in imagePullSecrets.",
+            facts.registry.as_deref().unwrap_or("REGISTRY")
+        ),
+        prefill,
+    )
+}
+
+fn too_many_requests(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !has_any(l, &["toomanyrequests", "429 too many requests", "pull rate limit"]) {
+        return None;
+    }
+    let reg = line_registry(l, facts).unwrap_or_else(|| "docker.io".to_owned());
+    let mut prefill = Prefill::for_registry(Some(&reg));
+    prefill.credentials_needed = true;
+    finding(
+        Family::TooManyRequests,
+        l,
+        facts,
+        format!("{reg} rate-limited the pull (toomanyrequests)"),
+        "Docker Hub limits anonymous pulls per IP address (a whole NAT'ed cluster counts as one) and, less so, \
+         authenticated ones."
+            .to_owned(),
+        "Pull with a Docker Hub account (a Secret for docker.io, keyed `https://index.docker.io/v1/`, or node-level \
+         auth), or through a pull-through cache: add a mirror for docker.io in the form (e.g. a Harbor proxy-cache \
+         project with override_path)."
+            .to_owned(),
+        prefill,
+    )
+}
+
+// ---- the image ---------------------------------------------------------------------------
+
+fn not_found(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let hit = l.lower.contains("manifest unknown")
+        || (l.lower.contains("failed to resolve") && l.lower.contains(": not found"))
+        || l.lower.contains("notfound desc = failed to pull and unpack image")
+        || l.lower.contains("repository name not known to registry");
+    if !hit || l.lower.contains("pull access denied") || l.lower.contains("no match for platform") {
+        return None;
+    }
+    let reg = line_image_registry(l).or_else(|| line_registry(l, facts));
+    let image = line_image(l).or_else(|| facts.image.clone()).unwrap_or_else(|| "the image".to_owned());
+    finding(
+        Family::ManifestNotFound,
+        l,
+        facts,
+        format!("{image} does not exist on {}", show(&reg)),
+        "The registry answered and has no such repository or tag: a typo, an image never pushed, a missing Harbor \
+         project in the path, or a mirror that serves another path (a Harbor proxy-cache project needs its project \
+         in the mirror URL with override_path)."
+            .to_owned(),
+        format!(
+            "Check the exact name on the node (`crictl pull {image}`) and the tags the registry has (`skopeo list-tags \
+             docker://REPOSITORY`). For a proxy-cache mirror, set the mirror URL to `https://HARBOR/v2/PROJECT` with \
+             override_path."
+        ),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+fn platform_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("no match for platform in manifest") {
+        return None;
+    }
+    let reg = line_image_registry(l).or_else(|| line_registry(l, facts));
+    let image = line_image(l).or_else(|| facts.image.clone()).unwrap_or_else(|| "the image".to_owned());
+    finding(
+        Family::PlatformMismatch,
+        l,
+        facts,
+        format!("{image} has no variant for this node's CPU architecture"),
+        "The registry has the image, but not for the node's platform (an arm64 node and an amd64-only image, or the \
+         reverse). No registry setting changes this."
+            .to_owned(),
+        "Push a multi-architecture image (`docker buildx build --platform linux/amd64,linux/arm64 --push`), or \
+         schedule the pod onto matching nodes (nodeSelector `kubernetes.io/arch`)."
+            .to_owned(),
+        Prefill::for_registry(reg.as_deref()),
+    )
+}
+
+fn sandbox_image(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("failed to get sandbox image") {
+        return None;
+    }
+    let pause =
+        scan::quoted_after(&l.text, "failed to get sandbox image").map(str::to_owned).or(facts.pause_image.clone());
+    let pause_s = pause.as_deref().unwrap_or("the pause image");
+    let mirror = pause.as_deref().and_then(pause_mirror);
+    let (prefill, how) = match &mirror {
+        Some(m) => {
+            let p = Prefill { sandbox_image: Some(m.clone()), ..Prefill::default() };
+            (p, format!("e.g. `{m}`, or a copy in your own registry"))
+        }
+        None => {
+            // The pause image is on a private registry: the kubelet never sends a pull Secret for it.
+            let mut p = Prefill::for_registry(pause.as_deref().and_then(scan::image_registry).as_deref());
+            p.credentials_needed = true;
+            p.node_auth = Some(true);
+            (p, "and, for a private registry, node-level credentials (the form's node auth)".to_owned())
+        }
+    };
+    finding(
+        Family::SandboxImage,
+        l,
+        facts,
+        format!("containerd cannot pull the sandbox (pause) image {pause_s}"),
+        format!(
+            "Every pod starts with a sandbox from the pause image {pause_s}, which containerd pulls itself, from its \
+             own config (`sandbox_image`, or `pinned_images.sandbox` on 2.x) and never with the pod's \
+             imagePullSecrets. Until it can be pulled no pod starts on the node (FailedCreatePodSandBox); the line's \
+             own cause (timeout, x509, 401) is reported separately."
+        ),
+        format!(
+            "Point containerd's sandbox image at a reachable copy ({how}) in the form, apply it and `systemctl restart \
+             containerd`; or pre-pull the pause image on every node (`ctr -n k8s.io images pull` / `import`)."
+        ),
+        prefill,
+    )
+}
+
+fn sandbox_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !(l.lower.contains("detected that the sandbox image") && l.lower.contains("inconsistent")) {
+        return None;
+    }
+    let current = scan::quoted_after(&l.text, "detected that the sandbox image").unwrap_or("?");
+    let wanted = scan::quoted_after(&l.text, "recommended to use")
+        .or_else(|| scan::quoted_after(&l.text, "recommended that using"))
+        .filter(|s| scan::is_image_reference(s));
+    let prefill = Prefill { sandbox_image: wanted.map(str::to_owned), ..Prefill::default() };
+    let w = wanted.unwrap_or("kubeadm's pause image");
+    finding(
+        Family::SandboxImageMismatch,
+        l,
+        facts,
+        format!("containerd's pause image {current} differs from kubeadm's {w}"),
+        format!(
+            "kubeadm pre-pulls {w}, but containerd starts sandboxes with {current}. Usually harmless (since \
+             Kubernetes 1.29 the runtime alone decides), but nodes then need both images, and if {current} is \
+             unreachable no pod starts."
+        ),
+        format!("Set containerd's sandbox image to {w} (or a reachable copy of it) and restart containerd."),
+        prefill,
+    )
+}

@@ -1,0 +1,210 @@
+//! Small text scanners shared by the fact extractor and the rules: quoted strings,
+//! URLs, image references, `lookup` hosts and version numbers. Plain string matching,
+//! no regular expressions (the web page's size budget), never a panic.
+
+/// One line of the pasted text, ready for matching.
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    /// 1-based line number in the pasted text.
+    pub number: usize,
+    /// The line as pasted (used for the excerpt).
+    pub raw: &'a str,
+    /// The line with JSON/logfmt escapes undone (`\"` becomes `"`): what extractors read.
+    pub text: String,
+    /// `text` in ASCII lower case: what needles are matched against.
+    pub lower: String,
+}
+
+/// Splits a text into lines and prepares them for matching.
+pub fn lines(text: &str) -> Vec<Line<'_>> {
+    text.lines()
+        .enumerate()
+        .map(|(i, raw)| {
+            let text = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+            let lower = text.to_ascii_lowercase();
+            Line { number: i + 1, raw, text, lower }
+        })
+        .collect()
+}
+
+/// The quoted string that follows `marker` in `s` (`marker "value"`), without quotes.
+/// Matching of the marker is case-insensitive (ASCII).
+pub fn quoted_after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
+    let start = find_ci(s, marker)? + marker.len();
+    let rest = s.get(start..)?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    Some(&rest[..end])
+}
+
+/// Every quoted string after `marker` in `s`, in order.
+pub fn all_quoted_after<'a>(s: &'a str, marker: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = s.get(from..).and_then(|t| find_ci(t, marker)) {
+        let at = from + i;
+        if let Some(q) = s.get(at..).and_then(|t| quoted_after(t, marker)) {
+            out.push(q);
+        }
+        from = at + marker.len();
+    }
+    out
+}
+
+/// Byte offset of `needle` in `hay`, ignoring ASCII case. (ASCII lower-casing keeps
+/// every byte offset, so the offset found in the lowered copy is valid in `hay`.)
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    if needle.bytes().any(|b| b.is_ascii_uppercase()) {
+        hay.to_ascii_lowercase().find(&needle.to_ascii_lowercase())
+    } else if hay.bytes().any(|b| b.is_ascii_uppercase()) {
+        hay.to_ascii_lowercase().find(needle)
+    } else {
+        hay.find(needle)
+    }
+}
+
+/// The word (up to whitespace or a quote) that follows `marker`, trimmed of trailing
+/// punctuation (`:`, `,`, `;`, `.`).
+pub fn word_after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
+    let start = find_ci(s, marker)? + marker.len();
+    let rest = s.get(start..)?.trim_start();
+    let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(rest.len());
+    let w = rest[..end].trim_end_matches([':', ',', ';', '.', ')']);
+    (!w.is_empty()).then_some(w)
+}
+
+/// A URL seen in a line: scheme and `host[:port]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlHost {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// `host[:port]` as written in the URL.
+    pub hostport: String,
+}
+
+/// Every `http://` / `https://` URL's scheme and host in a line, in order.
+pub fn url_hosts(s: &str) -> Vec<UrlHost> {
+    let lower = s.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower.get(from..).and_then(|t| t.find("://")) {
+        let at = from + i;
+        let scheme = if lower[..at].ends_with("https") {
+            "https"
+        } else if lower[..at].ends_with("http") {
+            "http"
+        } else {
+            from = at + 3;
+            continue;
+        };
+        let rest = &s[at + 3..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '[' | ']')))
+            .unwrap_or(rest.len());
+        let hostport = rest[..end].trim_end_matches([':', '.']);
+        if !hostport.is_empty() {
+            out.push(UrlHost { scheme: scheme.to_owned(), hostport: hostport.to_owned() });
+        }
+        from = at + 3;
+    }
+    out
+}
+
+/// The registry part of an image reference, as containerd and Docker read it: the first
+/// path component when it has a `.` or `:` or is `localhost`, else `docker.io`.
+/// `None` when `reference` does not look like an image reference.
+pub fn image_registry(reference: &str) -> Option<String> {
+    if !is_image_reference(reference) {
+        return None;
+    }
+    let reg = match reference.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first,
+        _ => crate::host::DOCKER_HUB,
+    };
+    Some(canonical_registry(reg))
+}
+
+/// `index.docker.io` and `registry-1.docker.io` are Docker Hub, which images call `docker.io`.
+pub fn canonical_registry(hostport: &str) -> String {
+    let h = hostport.to_ascii_lowercase();
+    match h.as_str() {
+        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => crate::host::DOCKER_HUB.to_owned(),
+        _ => h,
+    }
+}
+
+/// Whether `s` can be an image reference (`name[:tag][@digest]`, with optional registry).
+pub fn is_image_reference(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 512
+        && !s.contains("://")
+        && !s.starts_with(['/', '.', ':', '@', '-'])
+        && !s.ends_with(['/', ':'])
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/' | b':' | b'@'))
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// The first `MAJOR.MINOR[.PATCH]` in `s` (after an optional `v`), e.g. `1.6.20` from
+/// `1.6.20~ds1` or `v2.0.0-rc.1`.
+pub fn leading_version(s: &str) -> Option<String> {
+    let s = s.trim_start_matches(['v', 'V']);
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let v = s[..end].trim_end_matches('.');
+    let parts: Vec<&str> = v.split('.').collect();
+    if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
+        return None;
+    }
+    Some(v.to_owned())
+}
+
+/// The tag of an image reference (`pause:3.2` gives `3.2`), if any.
+pub fn image_tag(reference: &str) -> Option<&str> {
+    let no_digest = reference.split('@').next().unwrap_or(reference);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split_once(':').map(|(_, t)| t).filter(|t| !t.is_empty())
+}
+
+/// Cuts an excerpt to a readable length (on a character boundary), trimming indentation.
+pub fn excerpt(raw: &str) -> String {
+    const MAX: usize = 2000;
+    let t = raw.trim();
+    if t.len() <= MAX {
+        return t.to_owned();
+    }
+    let mut end = MAX;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &t[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_and_words() {
+        let l = r#"failed to pull and unpack image "hub.mooc.com/a/b:v1": x"#;
+        assert_eq!(quoted_after(l, "unpack image"), Some("hub.mooc.com/a/b:v1"));
+        assert_eq!(word_after("dial tcp: lookup hub.mooc.com on 8.8.8.8:53", "lookup "), Some("hub.mooc.com"));
+        assert_eq!(word_after("lookup x.y: no such host", "lookup "), Some("x.y"));
+        assert_eq!(all_quoted_after(r#"a "x" b a "y""#, "a "), vec!["x", "y"]);
+        assert_eq!(find_ci("ÄÖ x509", "X509"), Some(5));
+    }
+
+    #[test]
+    fn urls_and_images() {
+        let u = url_hosts(r#"Head "https://10.50.1.104:5000/v2/x/manifests/v1": x509"#);
+        assert_eq!(u, vec![UrlHost { scheme: "https".into(), hostport: "10.50.1.104:5000".into() }]);
+        assert_eq!(image_registry("nginx:1.25").as_deref(), Some("docker.io"));
+        assert_eq!(image_registry("localhost/x").as_deref(), Some("localhost"));
+        assert_eq!(image_registry("10.50.1.104:5000/k/c:v1").as_deref(), Some("10.50.1.104:5000"));
+        assert_eq!(image_registry("library/nginx").as_deref(), Some("docker.io"));
+        assert_eq!(image_registry("a b"), None);
+        assert_eq!(leading_version("1.6.20~ds1").as_deref(), Some("1.6.20"));
+        assert_eq!(leading_version("v2.0.0-rc.1").as_deref(), Some("2.0.0"));
+        assert_eq!(leading_version("3"), None);
+        assert_eq!(image_tag("k8s.gcr.io/pause:3.2"), Some("3.2"));
+        assert_eq!(image_tag("10.0.0.1:5000/pause"), None);
+    }
+}

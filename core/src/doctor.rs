@@ -1,0 +1,171 @@
+//! Doctor: checks a node's existing containerd files for what breaks image pulls.
+//!
+//! Pure: the caller (the CLI) reads config.toml and every `<certs.d>/<host>/hosts.toml`
+//! and passes their texts in a [`NodeFiles`]; [`referenced_files`] then names the CA and
+//! client files those texts point at, the caller says which of them exist, and [`check`]
+//! reports. Nothing here touches the disk.
+
+mod config;
+mod hosts;
+
+use serde::Serialize;
+use toml_edit::{DocumentMut, Item};
+
+use crate::diagnostic::Severity;
+use crate::node_config::NodeConfig;
+use crate::version::Target;
+
+/// The default hosts.toml directory.
+pub const DEFAULT_CERTS_DIR: &str = crate::form::DEFAULT_CONFIG_PATH;
+
+/// A node's files, as read by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct NodeFiles {
+    /// The containerd version the node runs (`1.6.20`, `2.1`), when known.
+    pub containerd: Option<String>,
+    /// Where config.toml is (for messages).
+    pub config_file: String,
+    /// Its text; `None` when the file does not exist.
+    pub config: Option<String>,
+    /// The hosts.toml directory that was read.
+    pub certs_dir: String,
+    /// Every `<certs_dir>/<namespace>/hosts.toml`.
+    pub hosts: Vec<HostsFile>,
+    /// The files named by [`referenced_files`] that exist on the node.
+    pub existing: Vec<String>,
+}
+
+/// One hosts.toml.
+#[derive(Debug, Clone, Default)]
+pub struct HostsFile {
+    /// Its full path.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// One problem in a node's files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Error: pulls break. Warning: they may. Info: worth knowing.
+    pub severity: Severity,
+    /// A stable identifier (`config.mixed_styles`).
+    pub code: &'static str,
+    /// The file it is about.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// True when a check says pulls will break (the CLI then exits non-zero).
+pub fn breaks_pulls(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.severity == Severity::Error)
+}
+
+/// The hosts.toml directory config.toml enables (its `config_path`, the first when it is
+/// a colon-separated list); `None` when it sets none or cannot be read.
+pub fn certs_dir(config: &str) -> Option<String> {
+    let c = NodeConfig::parse(config).ok()?;
+    c.config_path().and_then(|p| p.split(':').find(|s| !s.is_empty())).map(str::to_owned)
+}
+
+/// Every CA, client certificate and key file the config and hosts.toml files name,
+/// as absolute paths (hosts.toml paths are relative to the file's directory).
+pub fn referenced_files(files: &NodeFiles) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(c) = files.config.as_deref().and_then(|t| NodeConfig::parse(t).ok()) {
+        for r in &c.registries {
+            for t in &r.tls {
+                out.extend(t.files.iter().map(|(_, p)| p.clone()));
+            }
+        }
+    }
+    for h in &files.hosts {
+        out.extend(hosts_file_refs(h).into_iter().map(|(_, p)| p));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `(key, absolute path)` of every `ca` / `client` file in a hosts.toml.
+fn hosts_file_refs(h: &HostsFile) -> Vec<(String, String)> {
+    let Ok(doc) = h.text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let dir = h.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let abs = |p: &str| if p.starts_with('/') { p.to_owned() } else { format!("{dir}/{p}") };
+    let mut out = Vec::new();
+    let mut collect = |prefix: String, t: &dyn toml_edit::TableLike| {
+        for key in ["ca", "client"] {
+            let Some(item) = t.get(key) else { continue };
+            let mut paths = Vec::new();
+            strings(item, &mut paths);
+            out.extend(paths.into_iter().map(|p| (format!("{prefix}{key}"), abs(&p))));
+        }
+    };
+    collect(String::new(), doc.as_table());
+    if let Some(hosts) = doc.get("host").and_then(Item::as_table_like) {
+        for (url, v) in hosts.iter() {
+            if let Some(t) = v.as_table_like() {
+                collect(format!("host.\"{url}\"."), t);
+            }
+        }
+    }
+    out
+}
+
+/// Every string in a value, arrays flattened (`client = [["c.pem", "k.pem"]]`).
+fn strings(item: &Item, out: &mut Vec<String>) {
+    fn walk(v: &toml_edit::Value, out: &mut Vec<String>) {
+        match v {
+            toml_edit::Value::String(s) => out.push(s.value().clone()),
+            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    if let Some(v) = item.as_value() {
+        walk(v, out);
+    }
+}
+
+/// Runs every check.
+pub fn check(files: &NodeFiles) -> Vec<Check> {
+    let mut out = Vec::new();
+    let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
+    let cfg = match files.config.as_deref() {
+        None => {
+            out.push(Check {
+                severity: Severity::Warning,
+                code: "config.missing",
+                file: files.config_file.clone(),
+                message: "There is no config.toml: containerd runs on its defaults (no config_path, so hosts.toml \
+                          files are not used by the kubelet's pulls, and the default pause image)."
+                    .into(),
+                fix: "Generate one for this containerd version with pullfix and restart containerd.".into(),
+            });
+            None
+        }
+        Some(text) => match NodeConfig::parse(text) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                out.push(Check {
+                    severity: Severity::Error,
+                    code: "config.unparsable",
+                    file: files.config_file.clone(),
+                    message: format!("config.toml is not valid TOML, containerd will not start: {e}"),
+                    fix: "Fix the line the parser names (a duplicated table, a missing quote).".into(),
+                });
+                None
+            }
+        },
+    };
+    if let Some(c) = &cfg {
+        config::check_config(c, files, target, &mut out);
+    }
+    hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
+    out.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    out
+}

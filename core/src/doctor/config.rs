@@ -1,0 +1,212 @@
+//! Doctor rules for config.toml.
+
+use super::{Check, NodeFiles};
+use crate::diagnostic::Severity;
+use crate::node_config::NodeConfig;
+use crate::version::Target;
+
+const GRPC_CRI: &str = "io.containerd.grpc.v1.cri";
+const IMAGES_CRI: &str = "io.containerd.cri.v1.images";
+
+/// The highest config version a containerd reads.
+fn max_version(t: Target) -> i64 {
+    match (t.major, t.minor) {
+        (2, m) if m >= 3 => 4,
+        (2.., _) => 3,
+        _ => i64::from(t.config_version()),
+    }
+}
+
+pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+    let file = files.config_file.clone();
+    let mut push = |severity, code, message: String, fix: String| {
+        out.push(Check { severity, code, file: file.clone(), message, fix });
+    };
+    let has_cri = !c.cri_plugins.is_empty();
+    let version_1_node = target.is_some_and(|t| t.config_version() == 1);
+    match c.version {
+        None if has_cri && !version_1_node => push(
+            Severity::Error,
+            "config.no_version",
+            "config.toml has no `version` line, so containerd reads it as version 1 and silently ignores every \
+             plugins.\"io.containerd.grpc.v1.cri\" table (registry, sandbox image)."
+                .into(),
+            format!(
+                "Add `version = {}` as the first line and restart containerd.",
+                target.map_or(2, |t| t.config_version())
+            ),
+        ),
+        None if !version_1_node => push(
+            Severity::Warning,
+            "config.no_version",
+            "config.toml has no `version` line (containerd reads it as version 1).".into(),
+            "Add the version line for this containerd (2 for 1.3 - 1.7, 3 for 2.x).".into(),
+        ),
+        _ => {}
+    }
+    if let (Some(v), Some(t)) = (c.version, target) {
+        let max = max_version(t);
+        if v > max && t.major >= 2 {
+            push(
+                Severity::Error,
+                "config.version_too_new",
+                format!(
+                    "config.toml says version = {v}, containerd {t} reads at most {max}: it refuses to start \
+                     (`expected containerd config version equal to or less than {max}, got {v}`)."
+                ),
+                format!("Write `version = {max}` with that version's sections (or regenerate with pullfix)."),
+            );
+        } else if v > max {
+            push(
+                Severity::Error,
+                "config.version_too_new",
+                format!(
+                    "config.toml says version = {v}, containerd {t} knows at most {max}. It starts anyway (verified \
+                     on 1.6.20 with version = 99), but a 2.x file's plugins.\"{IMAGES_CRI}\" tables mean nothing to \
+                     it: registry and sandbox settings are ignored."
+                ),
+                format!("Write `version = {max}` with plugins.\"{GRPC_CRI}\" sections (or regenerate with pullfix)."),
+            );
+        }
+    }
+    let legacy_in_v3 = c.registries.iter().any(|r| r.plugin == GRPC_CRI)
+        || c.sandbox_image.as_ref().is_some_and(|(k, _)| k.contains(GRPC_CRI));
+    if c.version.is_some_and(|v| v >= 3) && legacy_in_v3 {
+        push(
+            Severity::Error,
+            "config.legacy_keys_in_v3",
+            format!(
+                "A version {} config with registry or sandbox_image settings under plugins.\"{GRPC_CRI}\": \
+                 containerd 2.x ignores them (`Ignoring unknown key in TOML for plugin`), so TLS, mirrors and the \
+                 pause image fall back to the defaults.",
+                c.version.unwrap_or(3)
+            ),
+            format!(
+                "Move them to plugins.\"{IMAGES_CRI}\".registry (config_path, TLS in hosts.toml) and \
+                 plugins.\"{IMAGES_CRI}\".pinned_images.sandbox, or set `version = 2` so containerd migrates them."
+            ),
+        );
+    }
+    if c.version == Some(2) && c.cri_plugins.iter().any(|p| p == IMAGES_CRI || p == "cri") {
+        push(
+            Severity::Error,
+            "config.wrong_dialect",
+            format!(
+                "A version 2 config names the CRI plugin `{}`; version 2 files use plugins.\"{GRPC_CRI}\", so \
+                 those settings are ignored.",
+                c.cri_plugins.iter().find(|p| *p != GRPC_CRI).map_or("", String::as_str)
+            ),
+            format!("Use plugins.\"{GRPC_CRI}\" (1.x) or write `version = 3` with plugins.\"{IMAGES_CRI}\" (2.x)."),
+        );
+    }
+    for r in &c.registries {
+        let key = r.key_path();
+        let has_tls = !r.tls.is_empty();
+        if let Some(cp) = &r.config_path {
+            if !r.mirrors.is_empty() || has_tls {
+                let what = match (r.mirrors.is_empty(), has_tls) {
+                    (false, true) => "`mirrors` and `configs.\"…\".tls`",
+                    (false, false) => "`mirrors`",
+                    _ => "`configs.\"…\".tls`",
+                };
+                push(
+                    Severity::Error,
+                    "config.mixed_styles",
+                    format!(
+                        "{key} sets both config_path and {what}: the CRI plugin refuses to load (verified on 1.6.20: \
+                         `configs.tls cannot be set when config_path is provided`); the kubelet sees the runtime as down."
+                    ),
+                    "Keep config_path, move mirrors and TLS into hosts.toml files, delete the `mirrors` and \
+                     `configs.\"…\".tls` tables (`configs.\"…\".auth` may stay), restart containerd."
+                        .into(),
+                );
+            }
+            if cp.contains(':') {
+                let breaks = target.is_some_and(|t| (t.major, t.minor) >= (2, 1));
+                push(
+                    if breaks { Severity::Error } else { Severity::Warning },
+                    "config.colon_config_path",
+                    format!(
+                        "{key}.config_path is a colon-separated list ({cp:?}); containerd 2.1+ transfer-service \
+                         pulls treat it as one directory, so no hosts.toml is found."
+                    ),
+                    "Use one directory (e.g. /etc/containerd/certs.d) and put every hosts.toml under it.".into(),
+                );
+            }
+        }
+        if has_tls && target.is_some_and(|t| t.major >= 2) {
+            push(
+                Severity::Error,
+                "config.legacy_tls_ignored",
+                format!(
+                    "{key}.configs.\"…\".tls is set for {}: containerd 2.x ignores it without any error (verified), so \
+                     the CA or skip-verify no longer applies and pulls fail with x509.",
+                    r.tls.iter().map(|t| t.host.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                "Put the CA (`ca = ...`) or `skip_verify = true` into <config_path>/<host>/hosts.toml.".into(),
+            );
+        }
+        for t in &r.tls {
+            for (k, p) in &t.files {
+                if !files.existing.iter().any(|e| e == p) {
+                    push(
+                        Severity::Error,
+                        "config.file_missing",
+                        format!("{key}.configs.\"{}\".tls.{k} names {p}, which does not exist on this node.", t.host),
+                        format!("Copy the file to {p} (or fix the path) and restart containerd."),
+                    );
+                }
+            }
+        }
+        for (host, eps) in &r.mirrors {
+            for ep in eps.iter().filter(|e| !e.contains("://")) {
+                push(
+                    Severity::Error,
+                    "config.endpoint_without_scheme",
+                    format!("{key}.mirrors.\"{host}\".endpoint has {ep:?} without a scheme: containerd cannot use it."),
+                    format!("Write \"https://{ep}\" (or \"http://{ep}\" for a plain-HTTP registry)."),
+                );
+            }
+        }
+        if !r.mirrors.is_empty() && target.is_some_and(|t| t.major >= 2) {
+            push(
+                Severity::Info,
+                "config.deprecated_mirrors",
+                format!("{key}.mirrors is deprecated on 2.x (removal planned for 2.4) and makes 2.1+ use the older pull path."),
+                "Move mirrors into hosts.toml files.".into(),
+            );
+        }
+    }
+    check_sandbox(c, target, &mut push);
+}
+
+fn check_sandbox(
+    c: &NodeConfig,
+    target: Option<Target>,
+    push: &mut impl FnMut(Severity, &'static str, String, String),
+) {
+    match &c.sandbox_image {
+        None => {
+            let default = target.map(|t| t.default_pause_image());
+            push(
+                Severity::Warning,
+                "sandbox.default",
+                format!(
+                    "No sandbox (pause) image is set, so containerd uses its default{}. Nodes that cannot reach \
+                     k8s.gcr.io / registry.k8s.io cannot start any pod (`failed to get sandbox image`).",
+                    default.map(|d| format!(" {d}")).unwrap_or_default()
+                ),
+                "If the nodes have no internet access, set the sandbox image to a reachable copy (pullfix's form \
+                 field `sandbox_image`) or pre-pull it on every node."
+                    .into(),
+            );
+        }
+        Some((key, img)) if img.starts_with("k8s.gcr.io/") => push(
+            Severity::Warning,
+            "sandbox.k8s_gcr_io",
+            format!("{key} = {img:?}: k8s.gcr.io is frozen and redirects to registry.k8s.io; unreachable from many networks."),
+            "Use registry.k8s.io/pause or a reachable mirror.".into(),
+        ),
+        Some(_) => {}
+    }
+}

@@ -1,0 +1,160 @@
+//! Doctor rules for hosts.toml files.
+
+use toml_edit::{DocumentMut, Item};
+
+use super::{hosts_file_refs, Check, HostsFile, NodeFiles};
+use crate::diagnostic::Severity;
+use crate::host::{Host, DEFAULT_NAMESPACE};
+use crate::node_config::NodeConfig;
+use crate::version::Target;
+
+fn same_dir(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
+}
+
+/// The namespace directory of a hosts.toml (`harbor.example.net`, `10.50.1.104:5000`).
+fn namespace(path: &str) -> &str {
+    path.trim_end_matches("/hosts.toml").rsplit('/').next().unwrap_or("")
+}
+
+pub(super) fn check_hosts(cfg: Option<&NodeConfig>, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+    if files.hosts.is_empty() {
+        return;
+    }
+    let enabled =
+        cfg.and_then(NodeConfig::config_path).is_some_and(|cp| cp.split(':').any(|d| same_dir(d, &files.certs_dir)));
+    if !enabled {
+        out.push(Check {
+            severity: Severity::Warning,
+            code: "hosts.not_enabled",
+            file: files.config_file.clone(),
+            message: format!(
+                "{} holds hosts.toml files, but config.toml's config_path does not point there: the kubelet's pulls \
+                 (CRI) do not read them (only `ctr --hosts-dir` does).",
+                files.certs_dir
+            ),
+            fix: format!(
+                "Set config_path = {:?} in the CRI registry table for this containerd version and restart containerd.",
+                files.certs_dir
+            ),
+        });
+    }
+    for h in &files.hosts {
+        check_file(h, files, target, out);
+    }
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for h in &files.hosts {
+        let reg = registry_of(namespace(&h.path));
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == reg) {
+            out.push(Check {
+                severity: Severity::Warning,
+                code: "hosts.duplicate_namespace",
+                file: h.path.clone(),
+                message: format!(
+                    "This file and {first} both configure {reg}; containerd reads only one of the two directories, \
+                     so the other's settings are silently unused."
+                ),
+                fix: format!("Keep one directory for {reg} (the `host:port` spelling) and merge the settings into it."),
+            });
+        } else {
+            seen.push((reg, h.path.as_str()));
+        }
+    }
+}
+
+/// The registry a namespace directory stands for: `10.50.1.104_5000_` is `10.50.1.104:5000`.
+fn registry_of(ns: &str) -> String {
+    match ns.strip_suffix('_').and_then(|s| s.rsplit_once('_')) {
+        Some((n, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => format!("{n}:{p}"),
+        _ => ns.to_owned(),
+    }
+}
+
+fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+    let mut push = |severity, code, message: String, fix: String| {
+        out.push(Check { severity, code, file: h.path.clone(), message, fix });
+    };
+    let ns = namespace(&h.path);
+    let ns_ok = ns == DEFAULT_NAMESPACE || Host::parse(&registry_of(ns)).is_ok();
+    if !ns_ok {
+        push(
+            Severity::Warning,
+            "hosts.bad_namespace",
+            format!("The directory name {ns:?} is not a registry as images name it, so no pull uses this file."),
+            "Name the directory exactly like the registry in image references (harbor.example.net, 10.50.1.104:5000)."
+                .into(),
+        );
+    }
+    if ns == DEFAULT_NAMESPACE && target.and_then(|t| t.has_default_namespace()) == Some(false) {
+        push(
+            Severity::Warning,
+            "hosts.default_unsupported",
+            "The `_default` namespace needs containerd 1.6.17+ or 1.7+; this containerd ignores it.".into(),
+            "Write one directory per registry.".into(),
+        );
+    }
+    let doc = match h.text.parse::<DocumentMut>() {
+        Ok(d) => d,
+        Err(e) => {
+            push(
+                Severity::Error,
+                "hosts.unparsable",
+                format!(
+                    "Not valid TOML: {}. containerd logs `failed to decode hosts.toml` once and ignores the whole \
+                     file: its mirrors, CA and skip_verify silently disappear.",
+                    crate::node_config::toml_error(&h.text, &e)
+                ),
+                "Fix the TOML: each [host.\"URL\"] table once, strings quoted (pullfix generates valid files).".into(),
+            );
+            return;
+        }
+    };
+    let hosts = doc.get("host").and_then(Item::as_table_like);
+    if hosts.is_none_or(|t| t.is_empty()) {
+        let old = target.map(|t| t.major == 1 && (5..=6).contains(&t.minor));
+        if old != Some(false) || target.is_some_and(|t| t.major == 1 && t.minor == 7) {
+            push(
+                if old == Some(true) { Severity::Error } else { Severity::Warning },
+                "hosts.no_host_table",
+                "The file has no [host.\"URL\"] table. containerd 1.5 and 1.6 (verified on 1.6.20) reject such a file \
+                 with ``invalid `host` tree`` and ignore it."
+                    .into(),
+                "Add `[host.\"https://REGISTRY\"]` with `capabilities = [\"pull\", \"resolve\"]` (and the `ca` inside \
+                 it) as pullfix generates."
+                    .into(),
+            );
+        }
+    }
+    if let Some(server) = doc.get("server").and_then(Item::as_str) {
+        if !server.contains("://") {
+            push(
+                Severity::Warning,
+                "hosts.server_without_scheme",
+                format!("server = {server:?} has no scheme: containerd assumes https, so a plain-HTTP registry fails with `server gave HTTP response to HTTPS client`."),
+                format!("Write \"https://{server}\", or \"http://{server}\" for a plain-HTTP registry."),
+            );
+        }
+    }
+    if let Some(t) = hosts {
+        for (url, _) in t.iter().filter(|(u, _)| !u.contains("://")) {
+            push(
+                Severity::Warning,
+                "hosts.host_without_scheme",
+                format!("[host.{url:?}] has no scheme: containerd assumes https."),
+                format!("Write [host.\"https://{url}\"] or [host.\"http://{url}\"]."),
+            );
+        }
+    }
+    for (key, path) in hosts_file_refs(h) {
+        if !files.existing.contains(&path) {
+            push(
+                Severity::Error,
+                "hosts.file_missing",
+                format!(
+                    "{key} names {path}, which does not exist: the TLS setup fails for every pull through this file."
+                ),
+                format!("Copy the file to {path} (or fix the path; relative paths are relative to this hosts.toml)."),
+            );
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! What a node's existing `/etc/containerd/config.toml` says about registries: its
+//! `version`, which CRI plugin tables it uses (the dialect), `config_path`, the legacy
+//! inline `mirrors` / `configs` / `auths`, and the sandbox image. Read-only, from text;
+//! shared by `doctor` (and usable by `merge`).
+
+use toml_edit::{DocumentMut, Item, TableLike};
+
+/// The CRI plugins that carry registry settings, by config dialect.
+pub const CRI_PLUGINS: &[&str] = &["cri", "io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images"];
+
+/// A parsed config.toml, as far as image pulls are concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeConfig {
+    /// `version = N`; `None` when the line is missing (containerd then reads version 1).
+    pub version: Option<i64>,
+    /// The CRI plugins that have a table in the file (`io.containerd.grpc.v1.cri`, ...).
+    pub cri_plugins: Vec<String>,
+    /// Each `plugins.<cri>.registry` table.
+    pub registries: Vec<RegistryTable>,
+    /// The sandbox image and the key that sets it (`plugins."io.containerd.grpc.v1.cri".sandbox_image`).
+    pub sandbox_image: Option<(String, String)>,
+}
+
+/// One `[plugins.<cri>.registry]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryTable {
+    /// The CRI plugin it belongs to.
+    pub plugin: String,
+    /// `config_path`, when set and not empty.
+    pub config_path: Option<String>,
+    /// `mirrors."<host>".endpoint`.
+    pub mirrors: Vec<(String, Vec<String>)>,
+    /// `configs."<host>".tls`.
+    pub tls: Vec<LegacyTls>,
+    /// Hosts with `configs."<host>".auth`.
+    pub auth_hosts: Vec<String>,
+    /// Keys of the 1.2-era `auths` table.
+    pub auths: Vec<String>,
+}
+
+/// A legacy `configs."<host>".tls` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LegacyTls {
+    /// The registry host it configures.
+    pub host: String,
+    /// `ca_file`, `cert_file`, `key_file` that are set, with their key names.
+    pub files: Vec<(&'static str, String)>,
+    /// `insecure_skip_verify = true`.
+    pub insecure_skip_verify: bool,
+}
+
+impl RegistryTable {
+    /// `plugins."<plugin>".registry`, as written in TOML.
+    pub fn key_path(&self) -> String {
+        if self.plugin.contains('.') {
+            format!("plugins.\"{}\".registry", self.plugin)
+        } else {
+            format!("plugins.{}.registry", self.plugin)
+        }
+    }
+}
+
+impl NodeConfig {
+    /// Reads a config.toml. `Err` carries the TOML parser's message.
+    pub fn parse(text: &str) -> Result<NodeConfig, String> {
+        let doc: DocumentMut = text.parse().map_err(|e| toml_error(text, &e))?;
+        let mut c = NodeConfig { version: doc.get("version").and_then(Item::as_integer), ..NodeConfig::default() };
+        let Some(plugins) = doc.get("plugins").and_then(Item::as_table_like) else {
+            return Ok(c);
+        };
+        for &id in CRI_PLUGINS {
+            let Some(cri) = plugins.get(id).and_then(Item::as_table_like) else {
+                continue;
+            };
+            c.cri_plugins.push(id.to_owned());
+            if let Some(s) = cri.get("sandbox_image").and_then(Item::as_str) {
+                c.sandbox_image = Some((format!("{}.sandbox_image", plugin_key(id)), s.to_owned()));
+            }
+            if let Some(s) = cri.get("pinned_images").and_then(Item::as_table_like).and_then(|p| p.get("sandbox")) {
+                if let Some(s) = s.as_str() {
+                    c.sandbox_image = Some((format!("{}.pinned_images.sandbox", plugin_key(id)), s.to_owned()));
+                }
+            }
+            if let Some(reg) = cri.get("registry").and_then(Item::as_table_like) {
+                c.registries.push(registry_table(id, reg));
+            }
+        }
+        Ok(c)
+    }
+
+    /// The `config_path` in effect (the first registry table that sets one).
+    pub fn config_path(&self) -> Option<&str> {
+        self.registries.iter().find_map(|r| r.config_path.as_deref())
+    }
+}
+
+/// A TOML parser error on one line: `line 4: duplicate key`.
+pub fn toml_error(text: &str, e: &toml_edit::TomlError) -> String {
+    match e.span() {
+        Some(span) => {
+            let line = text.get(..span.start).map_or(0, |t| t.matches('\n').count()) + 1;
+            format!("line {line}: {}", e.message().trim())
+        }
+        None => e.message().trim().to_owned(),
+    }
+}
+
+fn plugin_key(id: &str) -> String {
+    if id.contains('.') {
+        format!("plugins.\"{id}\"")
+    } else {
+        format!("plugins.{id}")
+    }
+}
+
+fn entries(t: &dyn TableLike) -> Vec<(String, &Item)> {
+    t.iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn registry_table(plugin: &str, reg: &dyn TableLike) -> RegistryTable {
+    let mut r = RegistryTable {
+        plugin: plugin.to_owned(),
+        config_path: reg.get("config_path").and_then(Item::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned),
+        ..RegistryTable::default()
+    };
+    if let Some(m) = reg.get("mirrors").and_then(Item::as_table_like) {
+        for (host, v) in entries(m) {
+            let eps = v
+                .as_table_like()
+                .and_then(|t| t.get("endpoint"))
+                .and_then(Item::as_array)
+                .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            r.mirrors.push((host, eps));
+        }
+    }
+    if let Some(cfgs) = reg.get("configs").and_then(Item::as_table_like) {
+        for (host, v) in entries(cfgs) {
+            let Some(t) = v.as_table_like() else { continue };
+            if t.get("auth").is_some() {
+                r.auth_hosts.push(host.clone());
+            }
+            if let Some(tls) = t.get("tls").and_then(Item::as_table_like) {
+                let files = ["ca_file", "cert_file", "key_file"]
+                    .into_iter()
+                    .filter_map(|k| {
+                        tls.get(k).and_then(Item::as_str).filter(|s| !s.is_empty()).map(|s| (k, s.to_owned()))
+                    })
+                    .collect();
+                let insecure_skip_verify = tls.get("insecure_skip_verify").and_then(Item::as_bool).unwrap_or(false);
+                r.tls.push(LegacyTls { host, files, insecure_skip_verify });
+            }
+        }
+    }
+    if let Some(a) = reg.get("auths").and_then(Item::as_table_like) {
+        r.auths = a.iter().map(|(k, _)| k.to_owned()).collect();
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_legacy_dialect() {
+        let c = NodeConfig::parse(
+            r#"version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "k8s.gcr.io/pause:3.2"
+[plugins."io.containerd.grpc.v1.cri".registry]
+  config_path = "/etc/containerd/certs.d"
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."harbor.example.net"]
+  endpoint = ["harbor.example.net"]
+[plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".tls]
+  ca_file = "/etc/ssl/certs/ca.pem"
+  insecure_skip_verify = true
+[plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth]
+  username = "admin"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.version, Some(2));
+        assert_eq!(c.cri_plugins, ["io.containerd.grpc.v1.cri"]);
+        assert_eq!(c.sandbox_image.as_ref().map(|s| s.1.as_str()), Some("k8s.gcr.io/pause:3.2"));
+        let r = &c.registries[0];
+        assert_eq!(r.key_path(), "plugins.\"io.containerd.grpc.v1.cri\".registry");
+        assert_eq!(c.config_path(), Some("/etc/containerd/certs.d"));
+        assert_eq!(r.mirrors, [("harbor.example.net".to_owned(), vec!["harbor.example.net".to_owned()])]);
+        assert_eq!(r.tls[0].files, [("ca_file", "/etc/ssl/certs/ca.pem".to_owned())]);
+        assert!(r.tls[0].insecure_skip_verify);
+        assert_eq!(r.auth_hosts, ["harbor.example.net"]);
+    }
+
+    #[test]
+    fn reads_the_2x_dialect_and_reports_bad_toml() {
+        let c = NodeConfig::parse(
+            "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\nsandbox = 'registry.k8s.io/pause:3.10'\n",
+        )
+        .unwrap();
+        assert_eq!(c.sandbox_image.unwrap().0, "plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox");
+        assert!(NodeConfig::parse("[a]\n[a]\n").is_err());
+        assert_eq!(NodeConfig::parse("").unwrap().version, None);
+    }
+}

@@ -1,0 +1,507 @@
+//! `pullfix_core::diagnose` over the fixture texts in `tests/fixtures/diagnose/` (see its
+//! README for where each text comes from): the families found, in order, the registry
+//! host and port each finding names, and the prefill it applies.
+
+use pullfix_core::diagnose::{apply_prefill, diagnose, Diagnosis, Family, Family::*, Prefill};
+use pullfix_core::{Form, Scheme};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/diagnose/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Diagnoses a fixture and checks the families (in order) and the registry
+/// (`host[:port]`) of each finding; every finding must quote its own line and say
+/// what it means and what to do.
+#[track_caller]
+fn check(name: &str, expected: &[(Family, Option<&str>)]) -> Diagnosis {
+    let text = fixture(name);
+    let d = diagnose(&text);
+    let got: Vec<(Family, Option<String>)> = d.findings.iter().map(|f| (f.family, f.prefill.registry())).collect();
+    let want: Vec<(Family, Option<String>)> = expected.iter().map(|(f, r)| (*f, r.map(str::to_owned))).collect();
+    assert_eq!(got, want, "{name}: {:#?}", d.findings);
+    for f in &d.findings {
+        let line = text.lines().nth(f.line - 1).expect("line number inside the text").trim();
+        assert_eq!(f.excerpt, line, "{name}: the excerpt is the line");
+        assert_eq!(f.code, f.family.code());
+        assert!(!f.title.is_empty() && !f.explanation.is_empty() && !f.fix.is_empty(), "{name}: {f:#?}");
+    }
+    d
+}
+
+fn prefill(d: &Diagnosis, family: Family) -> &Prefill {
+    &d.findings.iter().find(|f| f.family == family).expect("the family is found").prefill
+}
+
+// ---- the incident (STORY.md) -------------------------------------------------------------
+
+#[test]
+fn story_1_dns_timeout_in_describe_pod() {
+    let d = check("story-1-dns-describe-pod.txt", &[(DnsLookup, Some("hub.mooc.com"))]);
+    let f = &d.findings[0];
+    assert!(f.explanation.contains("8.8.8.8:53") && f.explanation.contains("no containerd setting"));
+    assert!(f.fix.contains("/etc/hosts") && f.fix.contains("SAN"), "{}", f.fix);
+    assert_eq!((f.prefill.host.as_deref(), f.prefill.port), (Some("hub.mooc.com"), None));
+    assert_eq!(d.facts.image.as_deref(), Some("hub.mooc.com/kubernetes/cronjob:v1"));
+    assert_eq!(d.facts.namespace.as_deref(), Some("jobs"));
+    assert_eq!(d.facts.containerd_major, Some(1));
+}
+
+#[test]
+fn story_2_x509_from_crictl_prefills_a_ca_path() {
+    let d = check("story-2-x509-crictl-1.x.txt", &[(X509UnknownAuthority, Some("hub.mooc.com"))]);
+    let p = &d.findings[0].prefill;
+    assert!(p.ca_needed && p.skip_verify.is_none());
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries.len(), 1);
+    assert_eq!(form.registries[0].host, "hub.mooc.com");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
+    assert!(!form.registries[0].skip_verify);
+}
+
+#[test]
+fn story_3_401_with_ctr_skip_verify() {
+    let d = check("story-3-401-ctr-skip-verify.txt", &[(Unauthorized, Some("10.50.1.104"))]);
+    assert!(d.findings[0].prefill.credentials_needed);
+    assert!(d.findings[0].fix.contains("`10.50.1.104`"));
+}
+
+#[test]
+fn story_6_pause_from_k8s_gcr_io_times_out() {
+    let d = check("story-6-sandbox-k8s-gcr-describe.txt", &[(PublicRegistryUnreachable, None), (SandboxImage, None)]);
+    let mirror = "registry.aliyuncs.com/google_containers/pause:3.2";
+    let want = Some(mirror);
+    assert_eq!(prefill(&d, SandboxImage).sandbox_image.as_deref(), want);
+    assert_eq!(prefill(&d, PublicRegistryUnreachable).sandbox_image.as_deref(), want);
+    assert_eq!(d.facts.pause_image.as_deref(), Some("k8s.gcr.io/pause:3.2"));
+    assert_eq!(d.facts.image, None, "the pause image is not the workload's image");
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.sandbox_image, mirror);
+    assert!(form.registries.is_empty(), "no registry entry for k8s.gcr.io: the fix is the sandbox image");
+}
+
+#[test]
+fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
+    let d = check(
+        "the-whole-story.txt",
+        &[
+            (DnsLookup, Some("hub.mooc.com")),
+            (X509NameMismatch, Some("10.50.1.104")),
+            (Unauthorized, Some("10.50.1.104")),
+        ],
+    );
+    assert_eq!(prefill(&d, X509NameMismatch).skip_verify, Some(true));
+    let form = d.apply_all(&Form::default());
+    let hosts: Vec<(&str, bool)> = form.registries.iter().map(|r| (r.host.as_str(), r.skip_verify)).collect();
+    assert_eq!(hosts, [("hub.mooc.com", false), ("10.50.1.104", true)]);
+}
+
+// ---- real captures from containerd 1.6.20 ------------------------------------------------
+
+#[test]
+fn captured_x509_unknown_authority() {
+    let d = check("ctr-1.6.20-x509-unknown-authority.txt", &[(X509UnknownAuthority, Some("localhost:15443"))]);
+    let p = &d.findings[0].prefill;
+    assert_eq!((p.host.as_deref(), p.port, p.ca_needed), (Some("localhost"), Some(15443), true));
+    assert!(d.findings[0].excerpt.starts_with("ctr: failed to resolve reference"), "the final line, not a retry");
+}
+
+#[test]
+fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
+    let d = check("ctr-1.6.20-x509-no-ip-sans.txt", &[(X509NameMismatch, Some("127.0.0.1:15443"))]);
+    let f = &d.findings[0];
+    assert_eq!(f.prefill.skip_verify, Some(true));
+    assert!(f.fix.contains("subjectAltName") && f.explanation.contains("IP SAN"), "{f:#?}");
+}
+
+#[test]
+fn captured_name_mismatch_with_only_ip_names() {
+    let d = check("ctr-1.6.20-x509-name-mismatch.txt", &[(X509NameMismatch, Some("127.0.0.1:15444"))]);
+    assert!(d.findings[0].explanation.contains("valid for 127.0.0.2, but containerd connected to 127.0.0.1"));
+    assert_eq!(d.findings[0].prefill.skip_verify, Some(true));
+}
+
+#[test]
+fn captured_http_response_sets_scheme_http() {
+    let d = check("ctr-1.6.20-http-response-to-https.txt", &[(HttpResponseToHttps, Some("127.0.0.1:15000"))]);
+    assert_eq!(d.findings[0].prefill.scheme, Some(Scheme::Http));
+    let form = d.apply_all(&Form::default());
+    assert_eq!((form.registries[0].host.as_str(), form.registries[0].scheme), ("127.0.0.1:15000", Scheme::Http));
+}
+
+#[test]
+fn captured_401_and_not_found() {
+    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443"))]);
+    check("ctr-1.6.20-not-found.txt", &[(ManifestNotFound, Some("localhost:15443"))]);
+}
+
+#[test]
+fn captured_connection_refused_and_no_such_host() {
+    let d = check("ctr-1.6.20-connection-refused.txt", &[(ConnectionRefused, Some("127.0.0.1:15999"))]);
+    assert_eq!(d.findings[0].prefill.port, Some(15999));
+    let d = check("ctr-1.6.20-no-such-host.txt", &[(DnsLookup, Some("registry.pullfix.invalid"))]);
+    assert!(d.findings[0].explanation.contains("does not exist"));
+}
+
+#[test]
+fn captured_hosts_toml_decode_errors() {
+    let d = check(
+        "ctr-1.6.20-hosts-toml-duplicate-tables.txt",
+        &[(HostsTomlInvalid, None), (ManifestNotFound, Some("127.0.0.1:15000"))],
+    );
+    assert!(d.findings[0].explanation.contains("duplicated tables") && d.findings[0].explanation.contains("twice"));
+    let d = check("ctr-1.6.20-hosts-toml-no-host-table.txt", &[(HostsTomlInvalid, None)]);
+    assert!(d.findings[0].explanation.contains("without any [host."));
+    check("synthetic-hosts-toml-decode-with-path.log", &[(HostsTomlInvalid, Some("10.50.1.104:5000"))]);
+}
+
+#[test]
+fn captured_mixed_styles_stop_the_cri_plugin() {
+    for (file, key) in [
+        ("containerd-1.6.20-configs-tls-with-config-path.log", "configs"),
+        ("containerd-1.6.20-mirrors-with-config-path.log", "mirrors"),
+    ] {
+        let d = check(file, &[(MixedConfigStyles, None)]);
+        assert!(d.findings[0].title.contains(key));
+        assert_eq!(d.facts.containerd.as_deref(), Some("1.6.20"));
+        assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("1.6.20"));
+    }
+}
+
+// ---- containerd 2.x and kubeadm ----------------------------------------------------------
+
+#[test]
+fn unknown_key_on_2_x() {
+    let d = check("containerd-2.x-unknown-key-journal.log", &[(UnknownConfigKey, None)]);
+    assert!(d.findings[0].title.contains("`registry`") && d.findings[0].title.contains("io.containerd.grpc.v1.cri"));
+    assert_eq!(d.facts.containerd.as_deref(), Some("2.1.3"));
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.1.3"));
+}
+
+#[test]
+fn config_version_too_new_in_both_spellings() {
+    for file in ["containerd-2.2-version-too-new.log", "containerd-2.0-version-too-new-plain.log"] {
+        let d = check(file, &[(ConfigVersionTooNew, None)]);
+        assert!(d.findings[0].title.contains("version = 4") && d.findings[0].title.contains("at most version 3"));
+        assert!(d.findings[0].fix.contains("`version = 3`") && d.findings[0].fix.contains("cri.v1.images"));
+    }
+}
+
+#[test]
+fn kubeadm_sandbox_mismatch_prefills_the_recommended_pause() {
+    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None)]);
+    assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.10"));
+    assert_eq!(d.facts.pause_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
+    let d = check("kubeadm-sandbox-mismatch-old-wording.txt", &[(SandboxImageMismatch, None)]);
+    assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
+}
+
+#[test]
+fn x509_in_go_1_20_wording_with_ip_and_port_on_2_x() {
+    let d = check("x509-newer-go-2.x-ip-port.txt", &[(X509UnknownAuthority, Some("10.50.1.104:5000"))]);
+    assert_eq!(d.facts.containerd_major, Some(2));
+    assert_eq!((d.facts.host.as_deref(), d.facts.port), (Some("10.50.1.104"), Some(5000)));
+    assert!(d.findings[0].explanation.contains("2.x"), "2.x ignores legacy configs.tls");
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.0"), "the format says 2.x");
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/10.50.1.104:5000/ca.crt");
+}
+
+#[test]
+fn registry_k8s_io_timeout_on_2_x() {
+    let d = check("registry-k8s-io-timeout-2.x.txt", &[(PublicRegistryUnreachable, None), (SandboxImage, None)]);
+    assert_eq!(
+        prefill(&d, SandboxImage).sandbox_image.as_deref(),
+        Some("registry.aliyuncs.com/google_containers/pause:3.10")
+    );
+}
+
+#[test]
+fn pause_on_a_private_registry_needs_node_credentials() {
+    let d = check(
+        "private-sandbox-401.txt",
+        &[(Unauthorized, Some("harbor.example.net")), (SandboxImage, Some("harbor.example.net"))],
+    );
+    let p = prefill(&d, SandboxImage);
+    assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
+    let form = d.apply_all(&Form::default());
+    assert!(form.registries[0].node_auth);
+}
+
+// ---- other families ---------------------------------------------------------------------
+
+#[test]
+fn docker_hub_families() {
+    let d = check("dockerhub-manifest-unknown-2.x.txt", &[(ManifestNotFound, Some("docker.io"))]);
+    assert_eq!(d.facts.image.as_deref(), Some("docker.io/library/nginx:1.255"));
+    assert_eq!(d.facts.containerd_major, Some(2));
+    let d = check("dockerhub-toomanyrequests.txt", &[(TooManyRequests, Some("docker.io"))]);
+    assert!(d.findings[0].prefill.credentials_needed);
+    let d = check("dockerhub-pull-access-denied.txt", &[(Unauthorized, Some("docker.io"))]);
+    assert!(d.findings[0].explanation.contains("does not exist"));
+}
+
+#[test]
+fn missing_pull_secret_comes_before_its_401() {
+    let d = check(
+        "failed-to-retrieve-pull-secret.txt",
+        &[(PullSecretMissing, Some("harbor.example.net:8443")), (Unauthorized, Some("harbor.example.net:8443"))],
+    );
+    let p = prefill(&d, PullSecretMissing);
+    assert_eq!((p.secret_name.as_deref(), p.namespace.as_deref()), (Some("regcred"), Some("shop")));
+    assert!(d.findings[0].fix.contains("-n shop"));
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.kubernetes.namespaces, ["shop"]);
+    assert_eq!(form.kubernetes.secret_name, "regcred");
+    assert_eq!(form.registries.len(), 1, "both findings name the same registry");
+}
+
+#[test]
+fn timeouts_and_expired_certificates() {
+    check("tls-handshake-timeout.txt", &[(TlsHandshakeTimeout, Some("quay.io"))]);
+    check("network-timeout-private.txt", &[(NetworkTimeout, Some("10.50.1.104:5000"))]);
+    check("x509-expired.txt", &[(X509Expired, Some("harbor.example.net"))]);
+}
+
+// ---- no false alarms ---------------------------------------------------------------------
+
+#[test]
+fn healthy_texts_give_no_finding() {
+    for file in [
+        "healthy-describe-pod.txt",
+        "healthy-crictl-pull.txt",
+        "healthy-containerd-pull-journal.log",
+        "healthy-get-events.txt",
+        "containerd-1.6.20-healthy-start.log",
+    ] {
+        check(file, &[]);
+    }
+    let d = diagnose(&fixture("healthy-describe-pod.txt"));
+    assert_eq!(d.facts.image.as_deref(), Some("harbor.example.net/library/nginx:1.25"));
+    assert_eq!(d.facts.registry.as_deref(), Some("harbor.example.net"));
+}
+
+// ---- prefill and robustness --------------------------------------------------------------
+
+#[test]
+fn prefill_updates_the_matching_registry_and_keeps_what_is_set() {
+    let mut form = Form::default();
+    form.registries.push(pullfix_core::Registry {
+        host: "hub.mooc.com".into(),
+        ca_pem: "-----BEGIN CERTIFICATE-----".into(),
+        ..Default::default()
+    });
+    let p = Prefill { host: Some("hub.mooc.com".into()), ca_needed: true, ..Prefill::default() };
+    let out = apply_prefill(&form, &p);
+    assert_eq!(out.registries.len(), 1);
+    assert_eq!(out.registries[0].ca_file, "", "a pasted CA is kept, no path invented");
+    let p = Prefill { host: Some("10.50.1.104".into()), port: Some(5000), ..Prefill::default() };
+    assert_eq!(apply_prefill(&form, &p).registries[1].host, "10.50.1.104:5000");
+    assert_eq!(apply_prefill(&form, &Prefill::default()), form);
+}
+
+#[test]
+fn findings_serialize_for_the_web_page() {
+    let d = diagnose(&fixture("story-2-x509-crictl-1.x.txt"));
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["findings"][0]["family"], "x509_unknown_authority");
+    assert_eq!(v["findings"][0]["code"], "x509.unknown_authority");
+    assert_eq!(v["findings"][0]["prefill"]["host"], "hub.mooc.com");
+    assert_eq!(v["findings"][0]["prefill"]["ca_needed"], true);
+    assert_eq!(v["facts"]["image"], "hub.mooc.com/kubernetes/cronjob:v1");
+}
+
+#[test]
+fn never_panics_on_cut_or_odd_text() {
+    let markers = [
+        "lookup ",
+        "certificate is valid for ",
+        "certificate is valid for a, not ",
+        "cannot validate certificate for ",
+        "expected containerd config version equal to or less than",
+        "expected containerd config version equal to or less than `",
+        "failed to get sandbox image \"",
+        "image pull secrets (",
+        "Head \"https://",
+        "https://",
+        "failed to decode hosts.toml",
+        "detected that the sandbox image \"x\" is inconsistent",
+        "Ignoring unknown key in TOML for plugin key=",
+        "containerd://",
+        "containerd/",
+        "pull access denied for ",
+        "connection refused dial tcp ",
+    ];
+    for m in markers {
+        for text in [m.to_owned(), format!("{m}é"), format!("{m}\"\""), format!("ü{m}€ x509: ü"), m.repeat(3)] {
+            let _ = diagnose(&text);
+            let d = diagnose(&text.to_uppercase());
+            let _ = d.apply_all(&Form::default());
+        }
+    }
+    let all: String = (0u8..=255).map(char::from).collect();
+    let _ = diagnose(&all);
+    let _ = diagnose(&"x".repeat(100_000));
+}
+
+// ---- the CLI -----------------------------------------------------------------------------
+
+#[test]
+fn cli_prints_findings_and_writes_the_prefilled_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/the-whole-story.txt", env!("CARGO_MANIFEST_DIR"));
+    let form_out = dir.path().join("form.yaml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form-out"])
+        .arg(&form_out)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in ["1. [net.dns]", "2. [x509.name_mismatch]", "3. [auth.unauthorized]", "line 2: ctr: failed", "Fix:"] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    let yaml = std::fs::read_to_string(&form_out).unwrap();
+    let form = pullfix_core::parse_form(&yaml, pullfix_core::FormFormat::Yaml).unwrap();
+    assert_eq!(form.registries.iter().map(|r| r.host.as_str()).collect::<Vec<_>>(), ["hub.mooc.com", "10.50.1.104"]);
+    assert!(form.registries[1].skip_verify);
+}
+
+#[test]
+fn cli_reads_stdin_and_prints_json() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(fixture("ctr-1.6.20-http-response-to-https.txt").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "tls.http_response");
+    assert_eq!(v["findings"][0]["prefill"]["scheme"], "http");
+    assert_eq!(v["findings"][0]["prefill"]["port"], 15000);
+}
+
+// ---- the acceptance suite's captures (tests/fixtures/errors/, real containerd 1.6.20) ----
+
+/// The families (in order) and registries a text must give.
+type Expected = &'static [(Family, Option<&'static str>)];
+
+/// Every capture and what it must give. The captures write the registry's random port
+/// as `<port>`; it is replaced by 5000 here. A new capture must be added to this table.
+#[test]
+fn acceptance_captures() {
+    let table: &[(&str, Expected)] = &[
+        ("configs-tls-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
+        ("mirrors-with-config-path.containerd-log.txt", &[(MixedConfigStyles, None)]),
+        ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),
+        ("dns-lookup-failed.crictl.txt", &[(DnsLookup, Some("unknown.pullfix.test:5000"))]),
+        ("hosts-toml-invalid-host-tree.containerd-log.txt", &[(HostsTomlInvalid, None)]),
+        ("http-response-to-https-client.crictl.txt", &[(HttpResponseToHttps, Some("registry.pullfix.test:5000"))]),
+        (
+            "sandbox-image-unauthorized.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (SandboxImage, Some("registry.pullfix.test:5000"))],
+        ),
+        ("unauthorized-no-credentials.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-no-credentials.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-wrong-password.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("unauthorized-wrong-password.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
+        ("x509-unknown-authority.crictl.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+        ("x509-unknown-authority.ctr.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+    ];
+    let dir = format!("{}/tests/fixtures/errors", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    let mut listed: Vec<String> = table.iter().map(|(n, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(names, listed, "every capture in {dir} has an expectation");
+    for (name, expected) in table {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap().replace("<port>", "5000");
+        let d = diagnose(&text);
+        let got: Vec<(Family, Option<String>)> = d.findings.iter().map(|f| (f.family, f.prefill.registry())).collect();
+        let want: Vec<(Family, Option<String>)> = expected.iter().map(|(f, r)| (*f, r.map(str::to_owned))).collect();
+        assert_eq!(got, want, "{name}");
+        if let Some(f) = d.findings.iter().find(|f| f.family == Unauthorized) {
+            assert!(f.prefill.credentials_needed && f.prefill.port == Some(5000), "{name}");
+        }
+    }
+    let d = diagnose(&fixture_errors("sandbox-image-unauthorized.crictl.txt"));
+    assert_eq!(prefill(&d, SandboxImage).node_auth, Some(true), "a private pause image needs node credentials");
+}
+
+fn fixture_errors(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/errors/{name}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .replace("<port>", "5000")
+}
+
+// ---- end to end: the prefilled form renders the fix ----------------------------------------
+
+/// Diagnoses a fixture, applies every prefill to an empty form, renders it and returns
+/// the rendered file at `path`, parsed back as TOML.
+#[track_caller]
+fn rendered_toml(fixture_name: &str, path: &str) -> toml_edit::DocumentMut {
+    let form = diagnose(&fixture(fixture_name)).apply_all(&Form::default());
+    let out = pullfix_core::render(&form);
+    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == pullfix_core::Severity::Error).collect();
+    assert!(errors.is_empty(), "{fixture_name}: {errors:#?}");
+    let file = out.files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!("{fixture_name}: no {path} in {:?}", out.files.iter().map(|f| &f.path).collect::<Vec<_>>())
+    });
+    file.contents.parse().unwrap()
+}
+
+#[test]
+fn prefilled_forms_render_the_fix() {
+    let h = rendered_toml("story-2-x509-crictl-1.x.txt", "etc/containerd/certs.d/hub.mooc.com/hosts.toml");
+    assert_eq!(h["ca"].as_str(), Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt"));
+    let h = rendered_toml("ctr-1.6.20-http-response-to-https.txt", "etc/containerd/certs.d/127.0.0.1:15000/hosts.toml");
+    assert_eq!(h["server"].as_str(), Some("http://127.0.0.1:15000"));
+    let h = rendered_toml("the-whole-story.txt", "etc/containerd/certs.d/10.50.1.104/hosts.toml");
+    assert_eq!(h["skip_verify"].as_bool(), Some(true));
+    let c = rendered_toml("story-6-sandbox-k8s-gcr-describe.txt", "etc/containerd/config.toml");
+    assert_eq!(
+        c["plugins"]["io.containerd.grpc.v1.cri"]["sandbox_image"].as_str(),
+        Some("registry.aliyuncs.com/google_containers/pause:3.2")
+    );
+    // The 2.x message format makes the form target 2.x: version 3, the 2.x plugin names.
+    let c = rendered_toml("x509-newer-go-2.x-ip-port.txt", "etc/containerd/config.toml");
+    assert_eq!(c["version"].as_integer(), Some(3));
+    assert!(c["plugins"]["io.containerd.cri.v1.images"]["registry"]["config_path"].is_str());
+}
+
+#[test]
+fn name_mismatch_switches_back_to_a_name_the_certificate_carries() {
+    let d = check("x509-valid-for-name-not-ip.txt", &[(X509NameMismatch, Some("hub.mooc.com:8443"))]);
+    let f = &d.findings[0];
+    assert_eq!(f.prefill.skip_verify, None, "no skip_verify when a name works");
+    assert!(f.fix.contains("`10.50.1.104 hub.mooc.com`") && f.fix.contains("/etc/hosts"), "{}", f.fix);
+    assert!(f.explanation.contains("valid for hub.mooc.com, harbor.mooc.com, but containerd connected to 10.50.1.104"));
+}
+
+#[test]
+fn platform_mismatch_is_not_a_missing_image() {
+    let d = check("platform-mismatch-arm64.txt", &[(PlatformMismatch, Some("harbor.example.net"))]);
+    assert!(d.findings[0].fix.contains("kubernetes.io/arch"));
+}
+
+#[test]
+fn every_cut_of_every_fixture_is_diagnosed_without_panic() {
+    let dir = format!("{}/tests/fixtures/diagnose", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for cut in (0..text.len()).step_by(17).filter(|&i| text.is_char_boundary(i)) {
+            let d = diagnose(&text[..cut]);
+            let _ = d.apply_all(&Form::default());
+            let d = diagnose(&text[cut..]);
+            assert!(d.findings.iter().all(|f| f.line >= 1));
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! `pullfix doctor` over broken and healthy node trees built in temp dirs: the CLI reads
+//! the files, core's rules report, the exit code says whether pulls break.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// A node's files in a temp dir: `config.toml` and `certs.d/<namespace>/hosts.toml`.
+struct Node {
+    dir: tempfile::TempDir,
+}
+
+impl Node {
+    /// A node with this config.toml (`{CERTS}` stands for its certs.d directory).
+    fn new(config: Option<&str>) -> Node {
+        let node = Node { dir: tempfile::tempdir().unwrap() };
+        std::fs::create_dir_all(node.certs()).unwrap();
+        if let Some(c) = config {
+            node.file("config.toml", c);
+        }
+        node
+    }
+    fn certs(&self) -> PathBuf {
+        self.dir.path().join("certs.d")
+    }
+    /// Writes a file relative to the node's root, `{CERTS}` replaced.
+    fn file(&self, rel: &str, text: &str) -> &Node {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text.replace("{CERTS}", &self.certs().to_string_lossy())).unwrap();
+        self
+    }
+    fn hosts(&self, namespace: &str, text: &str) -> &Node {
+        self.file(&format!("certs.d/{namespace}/hosts.toml"), text)
+    }
+    /// Runs `pullfix doctor --json`; returns the exit code and `(severity, code)` of each check.
+    fn doctor(&self, containerd: Option<&str>) -> (i32, Vec<(String, String)>) {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
+        cmd.args(["doctor", "--json", "--config"]).arg(self.dir.path().join("config.toml"));
+        cmd.arg("--certs-dir").arg(self.certs());
+        if let Some(v) = containerd {
+            cmd.args(["--containerd", v]);
+        }
+        let out = cmd.output().unwrap();
+        let checks: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let list = checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["severity"].as_str().unwrap().to_owned(), c["code"].as_str().unwrap().to_owned()))
+            .collect();
+        (out.status.code().unwrap(), list)
+    }
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+const V2_HEALTHY: &str = r#"version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.6"
+[plugins."io.containerd.grpc.v1.cri".registry]
+  config_path = "{CERTS}"
+[plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".auth]
+  username = "robot$ci"
+  password = "secret"
+"#;
+
+const V3_HEALTHY: &str = r#"version = 3
+[plugins."io.containerd.cri.v1.images".registry]
+  config_path = "{CERTS}"
+[plugins."io.containerd.cri.v1.images".pinned_images]
+  sandbox = "harbor.example.net/library/pause:3.10"
+"#;
+
+const HOSTS_HEALTHY: &str = r#"server = "https://harbor.example.net"
+ca = "ca.crt"
+
+[host."https://harbor.example.net"]
+  capabilities = ["pull", "resolve"]
+  ca = "ca.crt"
+"#;
+
+#[test]
+fn healthy_1_6_node_has_nothing_to_report() {
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+}
+
+#[test]
+fn healthy_2_1_node_has_nothing_to_report() {
+    let n = Node::new(Some(V3_HEALTHY));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    n.hosts("10.50.1.104:5000", "server = \"http://10.50.1.104:5000\"\n[host.\"http://10.50.1.104:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
+    assert_eq!(n.doctor(Some("2.1")), (0, vec![]));
+}
+
+#[test]
+fn mixed_styles_from_the_real_1_6_capture_break_pulls() {
+    let config = include_str!("fixtures/diagnose/containerd-1.6.20-configs-tls-with-config-path.config.toml")
+        .replace("/tmp/dcap/certs.d", "{CERTS}");
+    let n = Node::new(Some(&config));
+    let (code, checks) = n.doctor(Some("1.6.20"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        checks,
+        pairs(&[("error", "config.mixed_styles"), ("error", "config.file_missing"), ("warning", "sandbox.default")])
+    );
+}
+
+#[test]
+fn missing_version_line_hides_the_cri_tables() {
+    let n = Node::new(Some(&V2_HEALTHY.replace("version = 2\n", "")));
+    assert_eq!(n.doctor(Some("1.7")), (1, pairs(&[("error", "config.no_version")])));
+    // containerd 1.2 reads version 1 files: no version line is right there.
+    let n = Node::new(Some("[plugins.cri]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.1\"\n"));
+    assert_eq!(n.doctor(Some("1.2")), (0, vec![]));
+}
+
+#[test]
+fn colon_config_path_breaks_2_1_and_warns_before() {
+    let n = Node::new(Some(&V3_HEALTHY.replace("\"{CERTS}\"", "\"{CERTS}:/etc/docker/certs.d\"")));
+    assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "config.colon_config_path")])));
+    let n = Node::new(Some(&V2_HEALTHY.replace("\"{CERTS}\"", "\"{CERTS}:/etc/docker/certs.d\"")));
+    assert_eq!(n.doctor(Some("1.7")), (0, pairs(&[("warning", "config.colon_config_path")])));
+}
+
+#[test]
+fn legacy_tls_on_2_x_is_ignored() {
+    let legacy = r#"version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."harbor.example.net"]
+  endpoint = ["harbor.example.net"]
+[plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.example.net".tls]
+  insecure_skip_verify = true
+"#;
+    let n = Node::new(Some(legacy));
+    assert_eq!(
+        n.doctor(Some("2.0")),
+        (
+            1,
+            pairs(&[
+                ("error", "config.legacy_tls_ignored"),
+                ("error", "config.endpoint_without_scheme"),
+                ("info", "config.deprecated_mirrors")
+            ])
+        )
+    );
+    // The same file on 1.7 only lacks the endpoint's scheme (the incident's hand-written config).
+    assert_eq!(n.doctor(Some("1.7")), (1, pairs(&[("error", "config.endpoint_without_scheme")])));
+    // 1.x keys in a version 3 file.
+    let n = Node::new(Some(&legacy.replace("version = 2", "version = 3")));
+    let (code, checks) = n.doctor(Some("2.1"));
+    assert_eq!(code, 1);
+    assert!(checks.contains(&("error".into(), "config.legacy_keys_in_v3".into())), "{checks:?}");
+}
+
+#[test]
+fn config_version_beyond_the_daemon() {
+    let n = Node::new(Some(&V3_HEALTHY.replace("version = 3", "version = 4")));
+    assert_eq!(n.doctor(Some("2.2")), (1, pairs(&[("error", "config.version_too_new")])));
+    assert_eq!(n.doctor(Some("2.3")), (0, vec![]));
+    let n = Node::new(Some(V3_HEALTHY));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.version_too_new")])));
+}
+
+#[test]
+fn broken_hosts_toml_files() {
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts("10.50.1.104:5000", include_str!("fixtures/diagnose/ctr-1.6.20-hosts-toml-duplicate-tables.hosts.toml"));
+    n.hosts("hub.mooc.com", "server = \"hub.mooc.com\"\nca = \"/etc/containerd/certs.d/hub.mooc.com/ca.crt\"\n");
+    let (code, checks) = n.doctor(Some("1.6.20"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        checks,
+        pairs(&[
+            ("error", "hosts.unparsable"),
+            ("error", "hosts.no_host_table"),
+            ("error", "hosts.file_missing"),
+            ("warning", "hosts.server_without_scheme"),
+        ])
+    );
+    // 2.x reads a file without [host] tables; the rest stays.
+    let (_, checks) = n.doctor(Some("2.1"));
+    assert!(!checks.iter().any(|c| c.1 == "hosts.no_host_table"), "{checks:?}");
+}
+
+#[test]
+fn hosts_files_without_config_path_are_not_read() {
+    let n = Node::new(Some(&V2_HEALTHY.replace("  config_path = \"{CERTS}\"\n", "")));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("1.7")), (0, pairs(&[("warning", "hosts.not_enabled")])));
+}
+
+#[test]
+fn missing_or_unparsable_config() {
+    let n = Node::new(None);
+    assert_eq!(n.doctor(None), (0, pairs(&[("warning", "config.missing")])));
+    let n = Node::new(Some("version = 2\n[plugins]\n[plugins]\n"));
+    assert_eq!(n.doctor(None), (1, pairs(&[("error", "config.unparsable")])));
+}
+
+#[test]
+fn default_pause_image_is_named() {
+    let n = Node::new(Some(
+        &V2_HEALTHY.replace("  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n", ""),
+    ));
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "1.4", "--config"])
+        .arg(n.dir.path().join("config.toml"))
+        .arg("--certs-dir")
+        .arg(n.certs())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("sandbox.default") && text.contains("k8s.gcr.io/pause:3.2"), "{text}");
+}
+
+// ---- containerd 1.6.20 as the oracle -------------------------------------------------------
+
+/// Starts the installed containerd on `config` with a private root, state and sockets in a
+/// temp dir, waits until it has booted (or exited), stops it, and returns the CRI plugin's
+/// config as containerd logs it (`Start cri plugin with config {...}`), or `None` when the
+/// CRI plugin failed to load.
+fn containerd_cri_config(config: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_string_lossy().into_owned();
+    let (version, rest) = match config.strip_prefix("version = ") {
+        Some(r) => r.split_once('\n').map(|(v, r)| (format!("version = {v}\n"), r.to_owned())).unwrap(),
+        None => (String::new(), config.to_owned()),
+    };
+    let full = format!(
+        "{version}root = \"{d}/root\"\nstate = \"{d}/state\"\n[grpc]\n  address = \"{d}/c.sock\"\n[ttrpc]\n  \
+         address = \"{d}/t.sock\"\n[debug]\n  address = \"\"\n[metrics]\n  address = \"\"\n{rest}"
+    );
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, full).unwrap();
+    let log = std::fs::File::create(dir.path().join("log")).unwrap();
+    let mut child = Command::new("containerd")
+        .arg("--config")
+        .arg(&path)
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("containerd is installed (scripts/setup.sh)");
+    let read = || std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+    for _ in 0..600 {
+        if read().contains("containerd successfully booted") || child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = read();
+    assert!(text.contains("containerd successfully booted"), "containerd did not boot:\n{text}");
+    if text.contains("failed to load plugin io.containerd.grpc.v1.cri") {
+        return None;
+    }
+    Some(text.lines().find(|l| l.contains("Start cri plugin with config")).expect("the CRI config line").to_owned())
+}
+
+#[test]
+fn doctor_agrees_with_containerd_1_6_20() {
+    // Healthy: the CRI plugin loads with our config_path and pause image; doctor is silent.
+    let n = Node::new(Some(V2_HEALTHY));
+    let certs = n.certs().to_string_lossy().into_owned();
+    let cri = containerd_cri_config(&V2_HEALTHY.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains(&format!("ConfigPath:{certs} ")), "{cri}");
+    assert!(cri.contains("SandboxImage:registry.aliyuncs.com/google_containers/pause:3.6 "), "{cri}");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+
+    // Mixed styles: the CRI plugin does not load; doctor says so.
+    let mixed = format!(
+        "{V2_HEALTHY}[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]\n  endpoint = \
+         [\"https://harbor.example.net\"]\n"
+    );
+    assert_eq!(containerd_cri_config(&mixed.replace("{CERTS}", &certs)), None);
+    let n = Node::new(Some(&mixed));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.mixed_styles")])));
+
+    // No version line: it loads, but with the defaults: our tables were ignored.
+    let no_version = V2_HEALTHY.replace("version = 2\n", "");
+    let cri = containerd_cri_config(&no_version.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains("ConfigPath: ") && cri.contains("SandboxImage:registry.k8s.io/pause:3.6 "), "{cri}");
+    let n = Node::new(Some(&no_version));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.no_version")])));
+
+    // A 2.x (version 3) file on 1.6.20: it starts, with the defaults.
+    let cri = containerd_cri_config(&V3_HEALTHY.replace("{CERTS}", &certs)).expect("the CRI plugin loads");
+    assert!(cri.contains("ConfigPath: ") && cri.contains("SandboxImage:registry.k8s.io/pause:3.6 "), "{cri}");
+    let n = Node::new(Some(V3_HEALTHY));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.version_too_new")])));
+}
+
+#[test]
+fn two_directories_for_one_registry() {
+    let n = Node::new(Some(V2_HEALTHY));
+    let http = "server = \"http://10.50.1.104:5000\"\n[host.\"http://10.50.1.104:5000\"]\n  capabilities = [\"pull\", \"resolve\"]\n";
+    n.hosts("10.50.1.104:5000", http).hosts("10.50.1.104_5000_", http).hosts("not a host", http);
+    assert_eq!(
+        n.doctor(Some("1.7")),
+        (0, pairs(&[("warning", "hosts.bad_namespace"), ("warning", "hosts.duplicate_namespace")]))
+    );
+}

@@ -17,12 +17,15 @@
 
 pub mod containerd_config;
 pub mod diagnostic;
+pub mod flavor;
 pub mod form;
 pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
+pub mod node_script;
 pub mod output;
 pub mod render;
+pub mod rollout;
 pub mod shell;
 pub mod validate;
 pub mod version;

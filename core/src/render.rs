@@ -13,5 +13,6 @@ pub fn render(form: &Form) -> Rendered {
     let mut files = Vec::new();
     files.extend(containerd_config::render(&checked, &mut diagnostics));
     files.extend(hosts_toml::render(&checked, &mut diagnostics));
+    crate::flavor::apply(&checked, &mut files, &mut diagnostics);
     Rendered { files, diagnostics }
 }

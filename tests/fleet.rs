@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 use pullfix_core::node_script::{self, Plan};
-use pullfix_core::rollout::{self, Rollout};
+use pullfix_core::rollout;
 use pullfix_core::{FileKind, OutputFile};
 use serde_yaml::Value;
 use support::*;
@@ -166,7 +166,7 @@ fn the_container_installs_exactly_the_rendered_files_and_keeps_them_in_sync() {
     let (gone_line, kept): (Vec<&str>, Vec<&str>) = manifest.lines().partition(|l| l.contains("10.50.1.104"));
     assert_eq!(gone_line.len(), 1);
     let gone_key = gone_line[0].split(' ').next().unwrap().to_owned();
-    data.remove(&Value::from(gone_key.as_str()));
+    data.remove(Value::from(gone_key.as_str()));
     data.insert(Value::from("manifest"), Value::from(kept.iter().map(|l| format!("{l}\n")).collect::<String>()));
     let edited_key =
         kept.iter().find(|l| l.contains("harbor.example.net/hosts.toml")).unwrap().split(' ').next().unwrap();

@@ -15,6 +15,7 @@
 //! assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/harbor.example.net/hosts.toml"));
 //! ```
 
+pub mod ca_file;
 pub mod containerd_config;
 pub mod diagnostic;
 pub mod flavor;
@@ -24,8 +25,10 @@ pub mod host;
 pub mod hosts_toml;
 pub mod node_script;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod rollout;
+pub mod rules;
 pub mod shell;
 pub mod validate;
 pub mod version;

@@ -339,7 +339,7 @@ pub fn render(
     }
     let name = rollout.name();
     let namespace = rollout.namespace();
-    let config_path = checked.form.config_path().trim_end_matches('/').to_owned();
+    let config_path = checked.config_path.trim_end_matches('/').to_owned();
 
     let mut cm_data = Mapping::new();
     let mut secret_data = Mapping::new();

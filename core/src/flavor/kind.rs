@@ -6,7 +6,6 @@ use serde_yaml::Value;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::diagnostic::{Diagnostic, Field};
-use crate::host::Endpoint;
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::rollout::{map, s};
 use crate::validate::Checked;
@@ -21,7 +20,7 @@ pub const CERTS_DIR: &str = "certs.d";
 /// Renders `kind/cluster.yaml` and the node files it mounts, from the engine's files.
 pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let target = checked.target;
-    let config_path = checked.form.config_path().trim_end_matches('/').to_owned();
+    let config_path = checked.config_path.trim_end_matches('/').to_owned();
     if !target.has_hosts_toml() {
         diags.push(Diagnostic::error(
             Field::root("containerd"),
@@ -100,16 +99,14 @@ pub fn containerd_patch(checked: &Checked, _diags: &mut [Diagnostic]) -> String 
         }
     }
     let Some(registry) = nested(root, &["registry"]) else { return doc.to_string() };
-    registry.insert("config_path", toml_edit::value(checked.form.config_path()));
-    for (r, host) in checked.form.registries.iter().zip(&checked.hosts) {
-        let Some(host) = host else { continue };
-        if !r.node_auth || !r.has_credentials() {
+    registry.insert("config_path", toml_edit::value(checked.config_path.as_str()));
+    for (i, r, host) in checked.registries() {
+        let _ = host;
+        if !r.node_auth || !crate::plan::usable_credentials(r) {
             continue;
         }
-        let mut contacted = vec![host.reference()];
-        contacted
-            .extend(r.mirrors.iter().filter_map(|m| Endpoint::parse(m.url.trim()).ok()).map(|e| e.host.reference()));
-        for h in contacted {
+        // Keyed by every host containerd contacts, as the engine's config.toml block is.
+        for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
             let Some(auth) = nested(registry, &["configs", &h, "auth"]) else { continue };
             for (k, v) in [("username", &r.username), ("password", &r.password), ("identitytoken", &r.identity_token)] {
                 if !v.is_empty() {

@@ -12,7 +12,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Scheme, DEFAULT_MIRROR_CAPABILITIES};
-use crate::host::{Endpoint, HostKind};
+use crate::host::HostKind;
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::rollout::s;
 use crate::validate::Checked;
@@ -32,15 +32,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         let mut mirrors = Vec::new();
         for (j, m) in r.mirrors.iter().enumerate() {
             let mf = f.index("mirror", j);
-            let Ok(e) = Endpoint::parse(m.url.trim()) else {
-                diags.push(Diagnostic::error(
-                    mf.key("url"),
-                    "kubespray.mirror-url",
-                    format!("{:?} is not a mirror URL; it is left out of the group vars.", m.url),
-                    "Write the mirror as a full URL, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
-                ));
-                continue;
-            };
+            let Some(e) = super::mirror_endpoint(checked, i, j) else { continue };
             let caps: Vec<String> = if m.capabilities.is_empty() {
                 DEFAULT_MIRROR_CAPABILITIES.iter().map(|c| (*c).to_owned()).collect()
             } else {
@@ -49,7 +41,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             if !m.ca_file.trim().is_empty() {
                 ca_caveat(diags, mf.key("ca_file"));
             }
-            mirrors.push(mirror(&e.url(), &caps, m.skip_verify || r.skip_verify, m.override_path));
+            let skip = crate::plan::mirror(checked, i, j, e).tls.skip_verify;
+            mirrors.push(mirror(&e.url(), &caps, skip, m.override_path));
         }
         if mirrors.is_empty() && host.kind != HostKind::Default && (r.skip_verify || r.scheme == Scheme::Http) {
             // The registry itself as its only host, for its scheme and skip_verify.
@@ -85,7 +78,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             entry.insert(s("mirrors"), Value::Sequence(mirrors));
             entries.push(Value::Mapping(entry));
         }
-        if r.node_auth && r.has_credentials() {
+        if r.node_auth && crate::plan::usable_credentials(r) {
             if !r.identity_token.is_empty() {
                 diags.push(Diagnostic::warning(
                     f.key("identity_token"),
@@ -94,11 +87,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                     "Use a username and password (a Harbor robot account), or the pull Secret.",
                 ));
             }
-            let mut contacted = vec![ns.clone()];
-            contacted.extend(
-                r.mirrors.iter().filter_map(|m| Endpoint::parse(m.url.trim()).ok()).map(|e| e.host.reference()),
-            );
-            for h in contacted {
+            for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
                 let mut a = Mapping::new();
                 a.insert(s("registry"), s(&h));
                 a.insert(s("username"), s(&r.username));

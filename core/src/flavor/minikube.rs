@@ -8,7 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Scheme;
-use crate::host::{Endpoint, HostKind};
+use crate::host::HostKind;
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::validate::Checked;
 
@@ -27,7 +27,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         }
         for (j, m) in r.mirrors.iter().enumerate() {
             let mf = f.index("mirror", j);
-            let Ok(e) = Endpoint::parse(m.url.trim()) else { continue };
+            let Some(e) = super::mirror_endpoint(checked, i, j) else { continue };
             if host.kind == HostKind::DockerHub && !m.override_path {
                 words.push(format!("--registry-mirror={}", e.url()));
                 if e.scheme == "http" || m.skip_verify {

@@ -75,6 +75,12 @@ impl std::fmt::Display for Flavor {
     }
 }
 
+/// The parsed URL of `registry[i].mirror[j]`; `None` when the engine reported it
+/// (empty, invalid or repeated), so flavours skip it without a second diagnostic.
+pub(crate) fn mirror_endpoint(checked: &Checked, i: usize, j: usize) -> Option<&crate::host::Endpoint> {
+    checked.mirrors.get(i)?.get(j)?.as_ref()
+}
+
 /// Whether a rendered file is a node-side containerd file (config block, hosts.toml,
 /// certificate), as opposed to a Kubernetes object or the merge feature's output.
 pub fn is_node_containerd_file(f: &OutputFile) -> bool {

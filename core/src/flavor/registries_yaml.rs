@@ -30,6 +30,7 @@ use crate::flavor::Flavor;
 use crate::form::{Form, Mirror, Registry, Scheme, DEFAULT_MIRROR_CAPABILITIES};
 use crate::host::{Endpoint, Host, HostKind, DEFAULT_NAMESPACE, DOCKER_HUB, DOCKER_HUB_SERVER};
 use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::plan;
 use crate::validate::Checked;
 
 /// The file k3s reads, without leading slash.
@@ -117,26 +118,26 @@ fn endpoint_registry(e: &Endpoint) -> String {
     }
 }
 
-/// The endpoint URL for a form mirror, spelled so that k3s contacts the same URLs
-/// containerd would: a path is the API root only with `override_path`.
-fn k3s_endpoint(e: &Endpoint, override_path: bool) -> Option<String> {
-    let base = format!("{}://{}", e.scheme, e.host.reference());
-    match (override_path, e.path.as_str()) {
-        (false, "") => Some(base),
-        (false, p) => Some(format!("{base}{p}/v2")),
+/// The endpoint URL for a mirror (`origin` = `scheme://host[:port]`), spelled so that
+/// k3s contacts the same URLs containerd would: a path is the API root only with
+/// `override_path`, otherwise containerd appends `/v2` and so must the endpoint.
+fn k3s_endpoint(origin: &str, path: &str, override_path: bool) -> Option<String> {
+    match (override_path, path) {
+        (false, "") => Some(origin.to_owned()),
+        (false, p) => Some(format!("{origin}{p}/v2")),
         (true, "" | "/v2") => None,
-        (true, p) => Some(format!("{base}{p}")),
+        (true, p) => Some(format!("{origin}{p}")),
     }
 }
 
 /// Renders registries.yaml (and the CA files it points at) for k3s or RKE2.
-pub fn render(checked: &Checked, _files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let flavor = checked.form.flavor;
-    let (text, sensitive, mut files) = export(checked, diags);
+    let (text, sensitive, mut out) = export(checked, files, diags);
     let d = distro(flavor);
     let path = if flavor == Flavor::Rke2 { RKE2_PATH } else { K3S_PATH };
     let (server, agent) = if flavor == Flavor::Rke2 { ("rke2-server", "rke2-agent") } else { ("k3s", "k3s-agent") };
-    files.insert(
+    out.insert(
         0,
         OutputFile {
             path: path.to_owned(),
@@ -163,39 +164,43 @@ pub fn render(checked: &Checked, _files: &[OutputFile], diags: &mut Vec<Diagnost
             ),
         ));
     }
-    files
+    out
 }
 
 /// Exports the checked form as registries.yaml text; also returns whether it holds
-/// credentials and the CA files it refers to.
-pub fn export(checked: &Checked, diags: &mut Vec<Diagnostic>) -> (String, bool, Vec<OutputFile>) {
+/// credentials and the CA files it refers to (the engine's, moved to the
+/// distribution's directory when the form names no `ca_file`).
+///
+/// Every host containerd would contact ([`crate::plan::contacts`]) gets its TLS, and
+/// with `node_auth` the credentials, under `configs`, as the engine's config.toml does.
+pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> (String, bool, Vec<OutputFile>) {
     let flavor = checked.form.flavor;
+    let d = distro(flavor);
     let mut mirrors = Mapping::new();
     let mut configs: Vec<(String, HostConfig, Field)> = Vec::new();
     let mut ca_files = Vec::new();
-    for (i, (r, host)) in checked.form.registries.iter().zip(&checked.hosts).enumerate() {
-        let Some(host) = host else { continue };
+    for (i, r, host) in checked.registries() {
         let f = Field::registry(i);
         let ns = host.reference();
-        let ca_file = if !r.ca_file.trim().is_empty() {
-            r.ca_file.trim().to_owned()
-        } else if !r.ca_pem.trim().is_empty() {
-            default_ca_path(flavor, &ns)
+        // A CA given only as PEM text goes to /etc/rancher/<distro>/certs/<ns>/ca.crt.
+        let engine_ca = plan::registry_ca_path(checked, r, host);
+        let own_ca = if r.ca_file.trim().is_empty() && !engine_ca.is_empty() {
+            let path = default_ca_path(flavor, &ns);
+            match files.iter().find(|f| f.kind == FileKind::Certificate && f.path == engine_ca.trim_start_matches('/'))
+            {
+                Some(cert) => ca_files.push(OutputFile {
+                    path: path.trim_start_matches('/').to_owned(),
+                    instructions: format!("Put it at {path} on every node (mode 0644); registries.yaml points at it."),
+                    after: AfterApply::SeeNotes,
+                    ..cert.clone()
+                }),
+                None => continue_without_ca(diags, &f),
+            }
+            path
         } else {
-            String::new()
+            engine_ca.clone()
         };
-        if !r.ca_pem.trim().is_empty() {
-            ca_files.push(OutputFile {
-                path: ca_file.trim_start_matches('/').to_owned(),
-                contents: r.ca_pem.clone(),
-                kind: FileKind::Certificate,
-                title: format!("CA certificate for {ns}"),
-                instructions: format!("Put it at {ca_file} on every node; registries.yaml points at it."),
-                after: AfterApply::SeeNotes,
-                sensitive: false,
-            });
-        }
-        let creds = if r.node_auth {
+        let creds = if r.node_auth && plan::usable_credentials(r) {
             HostConfig {
                 username: r.username.clone(),
                 password: r.password.clone(),
@@ -203,7 +208,7 @@ pub fn export(checked: &Checked, diags: &mut Vec<Diagnostic>) -> (String, bool, 
                 ..Default::default()
             }
         } else {
-            if r.has_credentials() {
+            if r.has_credentials() && !r.node_auth {
                 diags.push(Diagnostic::info(
                     f.key("node_auth"),
                     "registries-yaml.auth-in-secret-only",
@@ -213,80 +218,66 @@ pub fn export(checked: &Checked, diags: &mut Vec<Diagnostic>) -> (String, bool, 
             }
             HostConfig::default()
         };
-        let own = HostConfig {
-            ca_file: ca_file.clone(),
-            cert_file: r.client_cert.trim().to_owned(),
-            key_file: r.client_key.trim().to_owned(),
-            insecure_skip_verify: r.skip_verify,
-            ..creds.clone()
-        };
         let mut endpoints = Vec::new();
-        let mut mirror_configs = Vec::new();
-        for (j, m) in r.mirrors.iter().enumerate() {
-            let mf = f.index("mirror", j);
-            let e = match Endpoint::parse(m.url.trim()) {
-                Ok(e) => e,
-                Err(err) => {
-                    diags.push(Diagnostic::error(
-                        mf.key("url"),
-                        "registries-yaml.mirror-url",
-                        format!("{err}: {:?}; this mirror is left out of registries.yaml.", m.url),
-                        "Write the mirror as a full URL, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
-                    ));
-                    continue;
+        for c in plan::contacts(checked, i) {
+            let tls = &c.tls;
+            let ca = if tls.ca == engine_ca { own_ca.clone() } else { tls.ca.clone() };
+            let (cert_file, key_file) = tls.client.clone().unwrap_or_default();
+            let cfg =
+                HostConfig { ca_file: ca, cert_file, key_file, insecure_skip_verify: tls.skip_verify, ..creds.clone() };
+            match c.source {
+                plan::Source::Mirror(j) => {
+                    let mf = f.index("mirror", j);
+                    let url = match k3s_endpoint(&c.origin(), &c.path, c.override_path) {
+                        Some(url) => url,
+                        None => {
+                            diags.push(Diagnostic::warning(
+                                mf.key("override_path"),
+                                "registries-yaml.override-path",
+                                format!("{} has no path besides /v2, so override_path changes nothing in registries.yaml.", c.url()),
+                                "Turn override_path off, or give the mirror's API root path (e.g. /v2/dockerhub-proxy).",
+                            ));
+                            c.origin()
+                        }
+                    };
+                    endpoints.push(Value::String(url));
+                    let caps: Vec<&str> = c.capabilities.iter().map(|c| c.trim()).collect();
+                    if caps != DEFAULT_MIRROR_CAPABILITIES {
+                        diags.push(Diagnostic::warning(
+                            mf.key("capabilities"),
+                            "registries-yaml.capabilities",
+                            format!(
+                                "{d} gives every mirror pull and resolve; capabilities {caps:?} cannot be expressed."
+                            ),
+                            "Leave capabilities empty, or use flavor = \"kubeadm\" with hosts.toml.",
+                        ));
+                    }
+                    configs.push((config_key(&c.host), cfg, mf));
                 }
-            };
-            let Some(url) = k3s_endpoint(&e, m.override_path) else {
-                diags.push(Diagnostic::warning(
-                    mf.key("override_path"),
-                    "registries-yaml.override-path",
-                    format!("{} has no path besides /v2, so override_path changes nothing in registries.yaml.", m.url),
-                    "Turn override_path off, or give the mirror's API root path (e.g. /v2/dockerhub-proxy).",
-                ));
-                endpoints.push(Value::String(format!("{}://{}", e.scheme, e.host.reference())));
-                continue;
-            };
-            endpoints.push(Value::String(url));
-            let caps: Vec<&str> = m.capabilities.iter().map(|c| c.trim()).collect();
-            if !caps.is_empty() && caps != DEFAULT_MIRROR_CAPABILITIES {
-                diags.push(Diagnostic::warning(
-                    mf.key("capabilities"),
-                    "registries-yaml.capabilities",
-                    format!(
-                        "{} gives every mirror pull and resolve; capabilities {caps:?} cannot be expressed.",
-                        distro(flavor)
-                    ),
-                    "Leave capabilities empty, or use flavor = \"kubeadm\" with hosts.toml.",
-                ));
+                plan::Source::Upstream => {
+                    // Name the registry's own endpoint when it is plain HTTP (the scheme
+                    // lives there) or when there is no mirror (keeps the registry in
+                    // `mirrors`, in form order, for the import).
+                    if c.scheme == "http" || endpoints.is_empty() {
+                        endpoints.push(Value::String(c.origin()));
+                    }
+                    configs.push((ns.clone(), cfg, f.clone()));
+                }
             }
-            let mirror_cfg = HostConfig {
-                ca_file: if m.ca_file.trim().is_empty() { ca_file.clone() } else { m.ca_file.trim().to_owned() },
-                insecure_skip_verify: m.skip_verify || r.skip_verify,
-                ..own.clone()
-            };
-            mirror_configs.push((endpoint_registry(&e), mirror_cfg, mf));
         }
         if r.mirror_only {
             diags.push(Diagnostic::info(
                 f.key("mirror_only"),
                 "registries-yaml.mirror-only",
-                format!("registries.yaml cannot stop {} from falling back to {ns} itself.", distro(flavor)),
+                format!("registries.yaml cannot stop {d} from falling back to {ns} itself."),
                 format!(
-                    "Start {d} with --disable-default-registry-endpoint (k3s v1.26.13+, v1.27.10+, v1.28.6+, v1.29.1+), or disable-default-registry-endpoint: true in /etc/rancher/{d}/config.yaml.",
-                    d = distro(flavor)
+                    "Start {d} with --disable-default-registry-endpoint (k3s v1.26.13+, v1.27.10+, v1.28.6+, v1.29.1+), or disable-default-registry-endpoint: true in /etc/rancher/{d}/config.yaml."
                 ),
             ));
-        } else if host.kind != HostKind::Default && (endpoints.is_empty() || r.scheme == Scheme::Http) {
-            // Name the registry's own endpoint: it carries the scheme, and keeps the
-            // registry in `mirrors` so that the import finds it in order.
-            let server = host.server_url(r.scheme.as_str()).unwrap_or_default();
-            endpoints.push(Value::String(server));
         }
         let mut entry = Mapping::new();
         entry.insert(Value::from("endpoint"), Value::Sequence(endpoints));
         mirrors.insert(Value::String(yaml_key(&ns)), Value::Mapping(entry));
-        configs.push((ns.clone(), own, f.clone()));
-        configs.extend(mirror_configs);
     }
     // One entry per host; the first registry that names a host wins, conflicts are reported.
     let mut merged: Vec<(String, HostConfig)> = Vec::new();
@@ -298,8 +289,8 @@ pub fn export(checked: &Checked, diags: &mut Vec<Diagnostic>) -> (String, bool, 
             Some((_, existing)) if *existing != cfg => diags.push(Diagnostic::warning(
                 field,
                 "registries-yaml.config-conflict",
-                format!("registries.yaml has one TLS and auth entry per host, and {host} already has a different one from an earlier registry; this one is left out."),
-                format!("Give every registry that reaches {host} the same CA, skip_verify and credentials."),
+                format!("registries.yaml has one TLS and auth entry per host, and {host} already has a different one from an earlier registry or mirror; this one is left out."),
+                format!("Give everything that reaches {host} the same CA, skip_verify, client certificate and credentials."),
             )),
             Some(_) => {}
             None => merged.push((host, cfg)),
@@ -313,6 +304,24 @@ pub fn export(checked: &Checked, diags: &mut Vec<Diagnostic>) -> (String, bool, 
         doc.insert(Value::from("configs"), Value::Mapping(configs));
     }
     (serde_yaml::to_string(&Value::Mapping(doc)).unwrap_or_default(), sensitive, ca_files)
+}
+
+fn continue_without_ca(diags: &mut Vec<Diagnostic>, f: &Field) {
+    diags.push(Diagnostic::warning(
+        f.key("ca_pem"),
+        "registries-yaml.no-ca-file",
+        "The CA text was not usable (see the ca_pem diagnostic), so no CA file is rendered; registries.yaml still points at where it belongs.",
+        "Fix ca_pem, or set ca_file to a CA already on the nodes.",
+    ));
+}
+
+/// The `configs` key for a contacted host: Docker Hub's server is keyed `docker.io`.
+fn config_key(host: &str) -> String {
+    if host == "registry-1.docker.io" || host == "index.docker.io" {
+        DOCKER_HUB.to_owned()
+    } else {
+        host.to_owned()
+    }
 }
 
 /// Reads a k3s or RKE2 registries.yaml into a form. Whatever the form cannot hold
@@ -397,30 +406,26 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
         }
     }
     for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
+        // A mirror on another host has its own CA and skip_verify in the form; a mirror
+        // on the registry's own host shares the registry's entry (handled above).
         for r in form.registries.iter_mut().filter(|r| r.host != *host) {
-            let (ca, skip, cert, key) = (r.ca_file.clone(), r.skip_verify, r.client_cert.clone(), r.client_key.clone());
             let mut hit = false;
             for m in
                 r.mirrors.iter_mut().filter(|m| Endpoint::parse(&m.url).is_ok_and(|e| endpoint_registry(&e) == *host))
             {
                 hit = true;
-                m.ca_file = if cfg.ca_file == ca { String::new() } else { cfg.ca_file.clone() };
-                m.skip_verify = cfg.insecure_skip_verify && !skip;
+                m.ca_file = cfg.ca_file.clone();
+                m.skip_verify = cfg.insecure_skip_verify;
             }
             if hit {
                 used[n] = true;
-                if (cfg.cert_file.clone(), cfg.key_file.clone()) != (cert.clone(), key.clone()) {
-                    if cert.is_empty() && key.is_empty() {
-                        r.client_cert = cfg.cert_file.clone();
-                        r.client_key = cfg.key_file.clone();
-                    } else {
-                        diags.push(Diagnostic::warning(
-                            field.key("tls"),
-                            "registries-yaml.mirror-client-cert",
-                            format!("{host} has its own client certificate, but the form has one per registry; {}'s is kept.", r.host),
-                            "Use the same client certificate for the registry and its mirrors, or configure this mirror as a registry of its own.",
-                        ));
-                    }
+                if !cfg.cert_file.is_empty() || !cfg.key_file.is_empty() {
+                    diags.push(Diagnostic::warning(
+                        field.key("tls"),
+                        "registries-yaml.mirror-client-cert",
+                        format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over.", r.host),
+                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host),
+                    ));
                 }
                 set_auth(r, cfg, field, &mut diags);
             }

@@ -13,7 +13,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::DEFAULT_MIRROR_CAPABILITIES;
-use crate::host::{Endpoint, HostKind, DEFAULT_NAMESPACE};
+use crate::host::{HostKind, DEFAULT_NAMESPACE};
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::rollout::{map, s};
 use crate::validate::Checked;
@@ -55,7 +55,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             tls.insert(s("insecureSkipVerify"), Value::Bool(true));
         }
         let mut auth = Mapping::new();
-        if r.node_auth {
+        if r.node_auth && crate::plan::usable_credentials(r) {
             for (k, v) in [("username", &r.username), ("password", &r.password), ("identityToken", &r.identity_token)] {
                 if !v.is_empty() {
                     auth.insert(s(k), s(v));
@@ -67,15 +67,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         let mut override_path = None;
         for (j, m) in r.mirrors.iter().enumerate() {
             let mf = f.index("mirror", j);
-            let Ok(e) = Endpoint::parse(m.url.trim()) else {
-                diags.push(Diagnostic::error(
-                    mf.key("url"),
-                    "talos.mirror-url",
-                    format!("{:?} is not a mirror URL; it is left out of the Talos patch.", m.url),
-                    "Write the mirror as a full URL, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
-                ));
-                continue;
-            };
+            let Some(e) = super::mirror_endpoint(checked, i, j) else { continue };
             match override_path {
                 Some(o) if o != m.override_path => diags.push(Diagnostic::warning(
                     mf.key("override_path"),
@@ -96,8 +88,11 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                 ));
             }
             endpoints.push(s(&e.url()));
-            let mut mtls = tls.clone();
-            if m.skip_verify {
+            // As in the engine's hosts.toml: a mirror on the registry's own host shares
+            // its TLS; any other mirror has only its own settings.
+            let contact = crate::plan::mirror(checked, i, j, e);
+            let mut mtls = if contact.host == ns { tls.clone() } else { Mapping::new() };
+            if contact.tls.skip_verify {
                 mtls.insert(s("insecureSkipVerify"), Value::Bool(true));
             }
             if !m.ca_file.trim().is_empty() {
@@ -126,8 +121,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             }
             mirrors.insert(s(&key), Value::Mapping(entry));
         }
-        if host.kind != HostKind::Default {
-            push_config(&mut config, ns, &tls, &auth, &f, diags);
+        if let Some(up) = crate::plan::upstream(checked, r, host).filter(|_| !r.mirror_only || r.mirrors.is_empty()) {
+            push_config(&mut config, up.host, &tls, &auth, &f, diags);
         }
     }
     if !checked.form.sandbox_image.trim().is_empty() {

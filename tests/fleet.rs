@@ -324,3 +324,98 @@ fn without_a_merged_config_the_script_never_restarts_containerd() {
 fn unsafe_is_root() -> bool {
     Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
 }
+
+// ---- the whole pipeline: `pullfix generate`, then the DaemonSet and the node script ----
+
+const PIPELINE_FORM: &str = r#"containerd = "1.7"
+[[registry]]
+host = "harbor.example.net"
+ca_pem = """-----BEGIN CERTIFICATE-----
+MIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI
+-----END CERTIFICATE-----
+"""
+username = "robot$ci"
+password = "p'w $(touch PWNED)"
+node_auth = true
+[[registry]]
+host = "docker.io"
+[[registry.mirror]]
+url = "https://harbor.example.net/v2/dockerhub-proxy"
+override_path = true
+[[registry]]
+host = "10.50.1.104:5000"
+scheme = "http"
+[[registry]]
+host = "quay.io"
+ca_file = "/etc/pki/quay ca/it's-ü.crt"
+ca_pem = """-----BEGIN CERTIFICATE-----
+MIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI
+-----END CERTIFICATE-----
+"""
+[rollout]
+daemonset = true
+node_script = true
+verify_image = "harbor.example.net/library/busybox:1.36"
+"#;
+
+#[test]
+fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
+    let tmp = tempdir();
+    let form_file = tmp.path().join("form.toml");
+    std::fs::write(&form_file, PIPELINE_FORM).unwrap();
+    let out_dir = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "--out"])
+        .arg(&out_dir)
+        .arg("--form")
+        .arg(&form_file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // What generate wrote for the node's certs.d and CA files (config.toml is a block to merge).
+    let rendered = pullfix_core::render(&form(PIPELINE_FORM));
+    let node: Vec<String> = rollout::node_files(&rendered.files).iter().map(|f| f.path.clone()).collect();
+    assert_eq!(node.len(), 6, "four hosts.toml and two CA files: {node:?}");
+    let generated: Vec<(String, Vec<u8>, u32)> =
+        tree(&out_dir).into_iter().filter(|(p, _, _)| node.contains(p)).collect();
+    assert_eq!(generated.len(), node.len());
+
+    // Every Kubernetes object generate wrote passes kubernetes-validate --strict.
+    let k8s: Vec<_> = tree(&out_dir).into_iter().filter(|(p, _, _)| p.starts_with("k8s/")).collect();
+    assert!(k8s.iter().any(|(p, _, _)| p == "k8s/rollout/pullfix-node-files.yaml"));
+    for (path, bytes, _) in &k8s {
+        kubernetes_validate(path, std::str::from_utf8(bytes).unwrap());
+    }
+
+    // The DaemonSet's container, run against a temp dir standing for the hostPath.
+    let yaml = std::fs::read_to_string(out_dir.join("k8s/rollout/pullfix-node-files.yaml")).unwrap();
+    let d = docs(&yaml);
+    assert_eq!(d.len(), 2, "no Secret: nothing sensitive among the node files");
+    let script = d[1]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap();
+    let (cm, secret, host) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
+    std::fs::create_dir_all(&cm).unwrap();
+    for (k, v) in d[0]["data"].as_mapping().unwrap() {
+        std::fs::write(cm.join(k.as_str().unwrap()), v.as_str().unwrap()).unwrap();
+    }
+    run_sync(script, &cm, &secret, &host);
+    let by_daemonset: Vec<_> = tree(&host).into_iter().filter(|(p, _, _)| !p.ends_with(".pullfix-managed")).collect();
+    assert_eq!(by_daemonset, generated);
+
+    // The node script, run with ROOT and stubbed systemctl/crictl.
+    let stubs = tmp.path().join("stubs");
+    stub_dir(&stubs);
+    let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
+    let root = tmp.path().join("root");
+    let run = run_node_script(&script, &root, tmp.path(), &stubs);
+    assert_eq!(tree(&root), generated);
+    assert_eq!(
+        run.calls,
+        format!(
+            "crictl --runtime-endpoint {} pull harbor.example.net/library/busybox:1.36\n",
+            node_script::CONTAINERD_SOCKET
+        ),
+        "no restart: config.toml was not given, so it was not touched"
+    );
+    assert!(!tmp.path().join("PWNED").exists());
+}

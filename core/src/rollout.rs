@@ -17,6 +17,10 @@ use crate::diagnostic::{Diagnostic, Field};
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::validate::Checked;
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
@@ -25,6 +29,12 @@ fn is_zero(n: &u32) -> bool {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rollout {
+    /// Render the DaemonSet (with its ConfigMap and Secret) under `k8s/rollout/`.
+    #[serde(skip_serializing_if = "is_false")]
+    pub daemonset: bool,
+    /// Render `node-setup.sh`, the script to run on each node.
+    #[serde(skip_serializing_if = "is_false")]
+    pub node_script: bool,
     /// Namespace of the DaemonSet, ConfigMap and Secret; empty means `kube-system`.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,

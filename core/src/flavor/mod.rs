@@ -94,11 +94,19 @@ pub fn is_node_containerd_file(f: &OutputFile) -> bool {
 pub fn apply(checked: &Checked, files: &mut Vec<OutputFile>, diags: &mut Vec<Diagnostic>) {
     match checked.form.flavor {
         Flavor::Kubeadm => {
-            let rollout = crate::rollout::check(&checked.form.rollout, diags);
-            let script = crate::node_script::render(checked, &rollout, files, diags);
-            let rollout = crate::rollout::render(checked, &rollout, files, diags);
+            let r = crate::rollout::check(&checked.form.rollout, diags);
+            let script = if r.node_script { crate::node_script::render(checked, &r, files, diags) } else { Vec::new() };
+            let daemonset = if r.daemonset { crate::rollout::render(checked, &r, files, diags) } else { Vec::new() };
+            if !r.is_empty() && !r.node_script && !r.daemonset {
+                diags.push(Diagnostic::info(
+                    Field::root("rollout"),
+                    "rollout.nothing-enabled",
+                    "The [rollout] settings are set, but neither the DaemonSet nor the node script is switched on.",
+                    "Add daemonset = true and/or node_script = true under [rollout].",
+                ));
+            }
             files.extend(script);
-            files.extend(rollout);
+            files.extend(daemonset);
         }
         Flavor::K3s | Flavor::Rke2 => {
             let own = registries_yaml::render(checked, files, diags);

@@ -89,7 +89,7 @@ pub fn is_node_containerd_file(f: &OutputFile) -> bool {
 }
 
 /// Turns the engine's files into the flavour's: adds the fleet tools on kubeadm,
-/// replaces node-side containerd files on the others. Called once by [`crate::render`],
+/// replaces node-side containerd files on the others. Called once by [`crate::render()`],
 /// after every other generator.
 pub fn apply(checked: &Checked, files: &mut Vec<OutputFile>, diags: &mut Vec<Diagnostic>) {
     match checked.form.flavor {

@@ -347,7 +347,7 @@ host = "10.50.1.104:5000"
 scheme = "http"
 [[registry]]
 host = "quay.io"
-ca_file = "/etc/pki/quay ca/it's-ü.crt"
+ca_file = "/opt/pullfix certs/it's-ü.crt"
 ca_pem = """-----BEGIN CERTIFICATE-----
 MIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI
 -----END CERTIFICATE-----

@@ -57,7 +57,9 @@ pub fn render(
         target: &target,
         files: &installed,
         merged_config: merged,
-        has_config_block: files.iter().any(|f| f.kind == FileKind::ContainerdConfig && f.path.starts_with("etc/")),
+        has_config_block: files
+            .iter()
+            .any(|f| f.kind == FileKind::ContainerdConfig && crate::flavor::is_node_path(&f.path)),
         verify_image: (!verify.is_empty()).then_some(verify),
     };
     let sensitive = installed.iter().any(|f| f.sensitive) || merged.is_some_and(|f| f.sensitive);

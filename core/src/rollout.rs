@@ -316,7 +316,9 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
 pub fn node_files(files: &[OutputFile]) -> Vec<&OutputFile> {
     files
         .iter()
-        .filter(|f| matches!(f.kind, FileKind::HostsToml | FileKind::Certificate) && f.path.starts_with("etc/"))
+        .filter(|f| {
+            matches!(f.kind, FileKind::HostsToml | FileKind::Certificate) && crate::flavor::is_node_path(&f.path)
+        })
         .collect()
 }
 

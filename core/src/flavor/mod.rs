@@ -84,8 +84,13 @@ pub(crate) fn mirror_endpoint(checked: &Checked, i: usize, j: usize) -> Option<&
 /// Whether a rendered file is a node-side containerd file (config block, hosts.toml,
 /// certificate), as opposed to a Kubernetes object or the merge feature's output.
 pub fn is_node_containerd_file(f: &OutputFile) -> bool {
-    matches!(f.kind, FileKind::ContainerdConfig | FileKind::HostsToml | FileKind::Certificate)
-        && f.path.starts_with("etc/")
+    matches!(f.kind, FileKind::ContainerdConfig | FileKind::HostsToml | FileKind::Certificate) && is_node_path(&f.path)
+}
+
+/// Whether a rendered path stands for a path on the node (CA files may live anywhere:
+/// `opt/certs/ca.pem`), as opposed to the cluster's `k8s/` or the merge feature's `merged/`.
+pub fn is_node_path(path: &str) -> bool {
+    !path.starts_with("k8s/") && !path.starts_with("merged/")
 }
 
 /// Turns the engine's files into the flavour's: adds the fleet tools on kubeadm,

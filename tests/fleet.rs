@@ -419,3 +419,14 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     );
     assert!(!tmp.path().join("PWNED").exists());
 }
+
+#[test]
+fn daemonset_script_passes_sh_n_and_shellcheck() {
+    let dir = tempdir();
+    let path = dir.path().join("sync.sh");
+    std::fs::write(&path, rollout::SYNC_SCRIPT).unwrap();
+    let out = Command::new("sh").arg("-n").arg(&path).output().unwrap();
+    assert!(out.status.success(), "sh -n: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("shellcheck").args(["--shell=sh", "--severity=style"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+}

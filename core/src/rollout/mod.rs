@@ -17,6 +17,10 @@ use crate::diagnostic::{Diagnostic, Field};
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::validate::Checked;
 
+mod check;
+
+pub use check::check;
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -144,173 +148,7 @@ fn or<'a>(v: &'a str, default: &'a str) -> &'a str {
 /// file and `mv`, so containerd never reads half a file), backs up a file it did not
 /// write before replacing it the first time, and removes files it wrote earlier that
 /// have left the manifest.
-pub const SYNC_SCRIPT: &str = r#"set -u
-SRC="${PULLFIX_SRC:-/pullfix/files}"
-SECRETS="${PULLFIX_SECRETS:-/pullfix/secret}"
-ROOT="${PULLFIX_ROOT:-/host}"
-INTERVAL="${PULLFIX_INTERVAL:-60}"
-log() { echo "pullfix: $*"; }
-install_one() {
-  # $1 source file, $2 mode, $3 path on the node, $4 state file
-  dest="$ROOT$3"
-  if [ -f "$dest" ] && cmp -s "$1" "$dest"; then
-    chmod "$2" "$dest"
-    return 0
-  fi
-  mkdir -p "$(dirname "$dest")" || return 1
-  if [ -f "$dest" ] && ! grep -qxF -- "$3" "$4" 2>/dev/null; then
-    cp -p "$dest" "$dest.pullfix-backup" || return 1
-    log "backed up $3 to $3.pullfix-backup"
-  fi
-  cp "$1" "$dest.pullfix-tmp" || return 1
-  chmod "$2" "$dest.pullfix-tmp" || return 1
-  mv -f "$dest.pullfix-tmp" "$dest" || return 1
-  log "installed $3"
-}
-sync_once() {
-  state="$ROOT$(cat "$SRC/state-file")" || return 1
-  mkdir -p "$(dirname "$state")" || return 1
-  : > "$state.new" || return 1
-  failed=0
-  while read -r key mode from path; do
-    [ -n "$path" ] || continue
-    if [ "$from" = secret ]; then src="$SECRETS/$key"; else src="$SRC/$key"; fi
-    printf '%s\n' "$path" >> "$state.new"
-    if ! install_one "$src" "$mode" "$path" "$state"; then
-      log "could not install $path"
-      rm -f "$ROOT$path.pullfix-tmp"
-      failed=1
-    fi
-  done < "$SRC/manifest"
-  if [ -f "$state" ]; then
-    while read -r old; do
-      [ -n "$old" ] || continue
-      if ! grep -qxF -- "$old" "$state.new"; then
-        rm -f "$ROOT$old" && log "removed $old (no longer in the ConfigMap)"
-      fi
-    done < "$state"
-  fi
-  mv -f "$state.new" "$state"
-  return "$failed"
-}
-while :; do
-  sync_once || log "sync incomplete; retrying in ${INTERVAL}s"
-  if [ "${PULLFIX_ONCE:-}" = 1 ]; then exit 0; fi
-  sleep "$INTERVAL"
-done
-"#;
-
-/// Checks `[rollout]`, reports bad values on their fields, and returns the settings
-/// with those values blanked (so the defaults apply and the output stays valid).
-pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
-    let mut r = rollout.clone();
-    let f = Field::root("rollout");
-    if !r.namespace.is_empty() && !is_dns_label(r.namespace.trim()) {
-        diags.push(Diagnostic::error(
-            f.key("namespace"),
-            "rollout.namespace",
-            format!("{:?} is not a valid namespace name; using {DEFAULT_NAMESPACE}.", r.namespace),
-            "Use lowercase letters, digits and '-', at most 63 characters, e.g. kube-system.",
-        ));
-        r.namespace.clear();
-    }
-    let name_ok = is_dns_label(r.name.trim()) && r.name.trim().len() <= 52;
-    if !r.name.is_empty() && !name_ok {
-        diags.push(Diagnostic::error(
-            f.key("name"),
-            "rollout.name",
-            format!("{:?} cannot name a DaemonSet; using {DEFAULT_NAME}.", r.name),
-            "Use lowercase letters, digits and '-', at most 52 characters (DaemonSet pod names add a suffix).",
-        ));
-        r.name.clear();
-    }
-    if !r.image_pull_secret.is_empty() && !is_dns_subdomain(r.image_pull_secret.trim()) {
-        diags.push(Diagnostic::error(
-            f.key("image_pull_secret"),
-            "rollout.image-pull-secret",
-            format!("{:?} is not a valid Secret name; it is left out.", r.image_pull_secret),
-            "Give the name of an existing docker-registry Secret in the rollout namespace, e.g. regcred.",
-        ));
-        r.image_pull_secret.clear();
-    }
-    for (field, value, what) in [
-        (f.key("image"), &mut r.image, "installer image"),
-        (f.key("verify_image"), &mut r.verify_image, "image to verify"),
-    ] {
-        if !value.is_empty() && !is_image_reference(value.trim()) {
-            diags.push(Diagnostic::error(
-                field,
-                "rollout.image",
-                format!("{value:?} is not an image reference; the {what} is left out."),
-                "Write an image as you would pull it, e.g. harbor.example.net/library/busybox:1.36.",
-            ));
-            value.clear();
-        }
-    }
-    let mut selector = BTreeMap::new();
-    for (k, v) in &r.node_selector {
-        let field = f.key("node_selector").key(k);
-        if !is_label_key(k) {
-            diags.push(Diagnostic::error(
-                field,
-                "rollout.node-selector-key",
-                format!("{k:?} is not a valid node label key; this selector entry is left out."),
-                "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
-            ));
-        } else if !is_label_value(v) {
-            diags.push(Diagnostic::error(
-                field,
-                "rollout.node-selector-value",
-                format!("{v:?} is not a valid label value; this selector entry is left out."),
-                "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
-            ));
-        } else {
-            selector.insert(k.clone(), v.clone());
-        }
-    }
-    r.node_selector = selector;
-    let mut tolerations = Vec::new();
-    for (i, t) in r.tolerations.iter().enumerate() {
-        let field = f.index("toleration", i);
-        let op_ok = matches!(t.operator.as_str(), "" | "Equal" | "Exists");
-        let effect_ok = matches!(t.effect.as_str(), "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute");
-        let key_ok = (t.key.is_empty() && t.operator == "Exists") || is_label_key(&t.key);
-        let value_ok = is_label_value(&t.value) && (t.operator != "Exists" || t.value.is_empty());
-        if !op_ok {
-            diags.push(Diagnostic::error(
-                field.key("operator"),
-                "rollout.toleration-operator",
-                format!("{:?} is not a toleration operator; this toleration is left out.", t.operator),
-                "Use Exists or Equal.",
-            ));
-        } else if !effect_ok {
-            diags.push(Diagnostic::error(
-                field.key("effect"),
-                "rollout.toleration-effect",
-                format!("{:?} is not a taint effect; this toleration is left out.", t.effect),
-                "Use NoSchedule, PreferNoSchedule or NoExecute, or leave it empty for all effects.",
-            ));
-        } else if !key_ok {
-            diags.push(Diagnostic::error(
-                field.key("key"),
-                "rollout.toleration-key",
-                format!("{:?} is not a taint key; this toleration is left out.", t.key),
-                "Use the taint's key, e.g. node-role.kubernetes.io/control-plane; an empty key needs operator = \"Exists\".",
-            ));
-        } else if !value_ok {
-            diags.push(Diagnostic::error(
-                field.key("value"),
-                "rollout.toleration-value",
-                format!("{:?} cannot be a toleration value here; this toleration is left out.", t.value),
-                "With Exists leave the value empty; with Equal use a valid label value.",
-            ));
-        } else {
-            tolerations.push(t.clone());
-        }
-    }
-    r.tolerations = tolerations;
-    r
-}
+pub const SYNC_SCRIPT: &str = include_str!("sync.sh");
 
 /// The files the DaemonSet installs: the node-side hosts.toml and certificate files.
 pub fn node_files(files: &[OutputFile]) -> Vec<&OutputFile> {
@@ -557,44 +395,6 @@ fn data_key(i: usize, path: &str) -> String {
     format!("f{i:02}-{clean}")
 }
 
-fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-fn is_dns_subdomain(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_dns_label)
-}
-
-fn is_label_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
-        && s.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric)
-}
-
-fn is_label_key(s: &str) -> bool {
-    match s.split_once('/') {
-        Some((prefix, name)) => is_dns_subdomain(prefix) && is_label_name(name),
-        None => is_label_name(s),
-    }
-}
-
-fn is_label_value(s: &str) -> bool {
-    s.is_empty() || is_label_name(s)
-}
-
-fn is_image_reference(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 512
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':' | b'@'))
-        && !s.starts_with(['/', ':', '@', '-', '.'])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,32 +406,5 @@ mod tests {
             "f00-10.50.1.104_5000-hosts.toml"
         );
         assert_eq!(data_key(12, "etc/ssl/ca.pem"), "f12-ssl-ca.pem");
-    }
-
-    #[test]
-    fn checks_names_and_labels() {
-        let mut d = Vec::new();
-        let r = Rollout {
-            namespace: "Kube System".into(),
-            node_selector: [
-                ("node-role.kubernetes.io/worker".to_owned(), String::new()),
-                ("bad key!".to_owned(), "x".to_owned()),
-            ]
-            .into_iter()
-            .collect(),
-            tolerations: vec![Toleration { operator: "Sometimes".into(), ..Default::default() }],
-            image: "busybox:1.36 ; rm -rf /".into(),
-            ..Default::default()
-        };
-        let c = check(&r, &mut d);
-        let fields: Vec<&str> = d.iter().map(|d| d.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            ["rollout.namespace", "rollout.image", "rollout.node_selector.bad key!", "rollout.toleration[0].operator"]
-        );
-        assert_eq!(
-            (c.namespace(), c.image(), c.node_selector.len(), c.tolerations.len()),
-            (DEFAULT_NAMESPACE, DEFAULT_IMAGE, 1, 0)
-        );
     }
 }

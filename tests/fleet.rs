@@ -430,3 +430,23 @@ fn daemonset_script_passes_sh_n_and_shellcheck() {
     let out = Command::new("shellcheck").args(["--shell=sh", "--severity=style"]).arg(&path).output().unwrap();
     assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn a_merged_config_from_the_merge_feature_is_installed_and_restarts_containerd() {
+    let form = form(PIPELINE_FORM);
+    let rendered = pullfix_core::render(&form);
+    let merged =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let f = node_script::with_merged_config(&form, &rendered.files, merged, true).expect("a script");
+    assert_eq!(f.path, "node-setup.sh");
+    assert!(f.sensitive);
+    let tmp = tempdir();
+    let (root, stubs) = (tmp.path().join("root"), tmp.path().join("stubs"));
+    stub_dir(&stubs);
+    let run = run_node_script(&f.contents, &root, tmp.path(), &stubs);
+    assert!(run.calls.starts_with("systemctl restart containerd\n"), "{}", run.calls);
+    let md = std::fs::metadata(root.join("etc/containerd/config.toml")).unwrap();
+    assert_eq!(md.permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(root.join("etc/containerd/config.toml")).unwrap(), merged);
+    assert_eq!(tree(&root).len(), rollout::node_files(&rendered.files).len() + 1);
+}

@@ -78,6 +78,34 @@ pub fn render(
     }]
 }
 
+/// `node-setup.sh` for a form whose rendered files are `rendered`, installing
+/// `merged_config` (the merge feature's complete config.toml for this node, e.g.
+/// `crate::merge`'s text) at [`CONFIG_TOML`] and restarting containerd when it differs
+/// from the node's. For front ends that merge after rendering; `render` alone never has
+/// the node's current config.toml.
+pub fn with_merged_config(
+    form: &crate::form::Form,
+    rendered: &[OutputFile],
+    merged_config: &str,
+    sensitive: bool,
+) -> Option<OutputFile> {
+    let mut diags = Vec::new();
+    let checked = crate::validate::check(form, &mut diags);
+    let rollout = crate::rollout::check(&form.rollout, &mut diags);
+    let mut files: Vec<OutputFile> =
+        rendered.iter().filter(|f| f.path != "node-setup.sh" && f.path != MERGED_PATH).cloned().collect();
+    files.push(OutputFile {
+        path: MERGED_PATH.to_owned(),
+        contents: merged_config.to_owned(),
+        kind: FileKind::ContainerdConfig,
+        title: "config.toml merged with the node's".to_owned(),
+        instructions: String::new(),
+        after: AfterApply::RestartContainerd,
+        sensitive,
+    });
+    render(&checked, &rollout, &files, &mut diags).into_iter().next()
+}
+
 /// A heredoc marker that occurs nowhere in `contents`.
 pub fn heredoc_marker(contents: &str) -> String {
     let mut n = 0usize;

@@ -366,9 +366,11 @@ fn kind_form(containerd: &str) -> Form {
 
 #[test]
 fn kind_config_parses_and_mounts_the_engine_files() {
+    // kind's node config stays at version 2 (containerd 2.x migrates it), so the patch
+    // uses the version 2 paths for every target.
     for (containerd, table, sandbox) in [
         ("1.7", "io.containerd.grpc.v1.cri", vec!["sandbox_image"]),
-        ("2.1", "io.containerd.cri.v1.images", vec!["pinned_images", "sandbox"]),
+        ("2.1", "io.containerd.grpc.v1.cri", vec!["sandbox_image"]),
     ] {
         let form = kind_form(containerd);
         let out = render(&form);

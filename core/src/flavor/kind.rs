@@ -10,6 +10,9 @@ use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::rollout::{map, s};
 use crate::validate::Checked;
 
+/// The CRI plugin of a version 2 config, which kind's node images use.
+const KIND_CRI: &str = "io.containerd.grpc.v1.cri";
+
 /// Where the kind files go, relative to the output root.
 pub const DIR: &str = "kind";
 /// The cluster config.
@@ -73,7 +76,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             kind: FileKind::Other,
             title: format!("kind cluster config: containerd {target} with config_path and the certs.d mount"),
             instructions: "cd kind && kind create cluster --config cluster.yaml\n\
-                 The relative hostPath entries are resolved from the directory kind runs in; use absolute paths if \
+                 kind resolves the relative hostPath entries against the directory it runs in; use absolute paths if \
                  you run it from elsewhere. For more nodes, give each `- role: worker` entry the same extraMounts. \
                  Files under certs.d can be edited later without recreating the cluster: containerd reads them on every pull."
                 .to_owned(),
@@ -85,18 +88,18 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
 }
 
 /// The TOML merged into kind's containerd config: `config_path`, the sandbox image
-/// and node-level credentials, at the target version's plugin paths.
+/// and node-level credentials.
+///
+/// kind's node image keeps its `/etc/containerd/config.toml` at `version = 2` (containerd
+/// 2.x migrates such a file at every start), so the patch always uses the version 2
+/// plugin paths: a `io.containerd.cri.v1.images` table merged into a version 2 file
+/// would not be the one containerd reads.
 pub fn containerd_patch(checked: &Checked, _diags: &mut [Diagnostic]) -> String {
-    let target = checked.target;
     let mut doc = DocumentMut::new();
-    let Some(root) = nested(doc.as_table_mut(), target.cri_images_table()) else { return String::new() };
+    let Some(root) = nested(doc.as_table_mut(), &["plugins", KIND_CRI]) else { return String::new() };
     let sandbox = checked.form.sandbox_image.trim();
     if !sandbox.is_empty() {
-        if !target.has_pinned_images() {
-            root.insert("sandbox_image", toml_edit::value(sandbox));
-        } else if let Some(p) = nested(root, &["pinned_images"]) {
-            p.insert("sandbox", toml_edit::value(sandbox));
-        }
+        root.insert("sandbox_image", toml_edit::value(sandbox));
     }
     let Some(registry) = nested(root, &["registry"]) else { return doc.to_string() };
     registry.insert("config_path", toml_edit::value(checked.config_path.as_str()));

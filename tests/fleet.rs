@@ -406,6 +406,12 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     let stubs = tmp.path().join("stubs");
     stub_dir(&stubs);
     let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
+    let sc = Command::new("shellcheck")
+        .args(["--shell=bash", "--severity=style"])
+        .arg(out_dir.join("node-setup.sh"))
+        .output()
+        .unwrap();
+    assert!(sc.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&sc.stdout));
     let root = tmp.path().join("root");
     let run = run_node_script(&script, &root, tmp.path(), &stubs);
     assert_eq!(tree(&root), generated);

@@ -31,6 +31,8 @@ enum Command {
     Diagnose(cmd::diagnose::Args),
     /// Check a node's containerd config.toml and certs.d for what breaks pulls.
     Doctor(cmd::doctor::Args),
+    /// Read a k3s/RKE2 registries.yaml into a pullfix form (printed on stdout).
+    ImportRegistriesYaml(cmd::import::Args),
 }
 
 /// Exit codes: 0 success, 1 the input has errors (nothing written), 2 usage.
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Apply(a) => cmd::apply::run(a),
         Command::Diagnose(a) => cmd::diagnose::run(a),
         Command::Doctor(a) => cmd::doctor::run(a),
+        Command::ImportRegistriesYaml(a) => cmd::import::run(a),
     };
     match result {
         Ok(code) => code,

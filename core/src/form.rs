@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::flavor::Flavor;
+pub use crate::rollout::Rollout;
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -34,6 +37,14 @@ pub struct Form {
     /// The Kubernetes side: pull Secret and where it is referenced.
     #[serde(skip_serializing_if = "Kubernetes::is_empty")]
     pub kubernetes: Kubernetes,
+    /// The Kubernetes distribution the nodes run (`kubeadm`, `k3s`, `rke2`, `kind`,
+    /// `talos`, `kubespray`, `minikube`): decides which node files are rendered.
+    #[serde(skip_serializing_if = "Flavor::is_default")]
+    pub flavor: Flavor,
+    /// Fleet rollout: the DaemonSet that installs the certs.d files on every node,
+    /// and the node script's verification image.
+    #[serde(skip_serializing_if = "Rollout::is_empty")]
+    pub rollout: Rollout,
 }
 
 impl Default for Form {
@@ -45,6 +56,8 @@ impl Default for Form {
             legacy_config: false,
             registries: Vec::new(),
             kubernetes: Kubernetes::default(),
+            flavor: Flavor::default(),
+            rollout: Rollout::default(),
         }
     }
 }

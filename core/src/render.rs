@@ -15,5 +15,6 @@ pub fn render(form: &Form) -> Rendered {
     files.extend(hosts_toml::render(&checked, &mut diagnostics));
     files.extend(ca_file::render(&checked, &mut diagnostics));
     files.extend(crate::kubernetes::render(&checked, &mut diagnostics));
+    crate::flavor::apply(&checked, &mut files, &mut diagnostics);
     Rendered { files, diagnostics }
 }

@@ -45,6 +45,9 @@ pub struct Args {
     /// On 1.5 - 1.7: the deprecated inline registry.mirrors / registry.configs keys.
     #[arg(long)]
     legacy_config: bool,
+    /// The nodes' Kubernetes distribution (overrides the form's flavor): which node files to render.
+    #[arg(long, value_name = "FLAVOR", value_parser = ["kubeadm", "k3s", "rke2", "kind", "talos", "kubespray", "minikube"])]
+    flavor: Option<String>,
 
     /// Add a registry, exactly as image references name it (harbor.example.net:8443).
     #[arg(long, value_name = "HOST")]
@@ -173,6 +176,9 @@ fn build_form(args: &Args) -> anyhow::Result<Result<Form, String>> {
         form.config_path = v.clone();
     }
     form.legacy_config |= args.legacy_config;
+    if let Some(f) = args.flavor.as_deref().and_then(pullfix_core::flavor::Flavor::parse) {
+        form.flavor = f;
+    }
     if let Some(host) = &args.registry {
         let mut r = Registry {
             host: host.clone(),

@@ -4,4 +4,5 @@ pub mod apply;
 pub mod diagnose;
 pub mod doctor;
 pub mod generate;
+pub mod import;
 pub mod secret;

@@ -1,0 +1,137 @@
+//! kind: a cluster config whose `containerdConfigPatches` turn on `config_path`
+//! (plus the sandbox image and node-level credentials), and whose `extraMounts`
+//! bring the rendered `certs.d` directory into every node container.
+
+use serde_yaml::Value;
+use toml_edit::{DocumentMut, Item, Table};
+
+use crate::diagnostic::{Diagnostic, Field};
+use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::rollout::{map, s};
+use crate::validate::Checked;
+
+/// The CRI plugin of a version 2 config, which kind's node images use.
+const KIND_CRI: &str = "io.containerd.grpc.v1.cri";
+
+/// Where the kind files go, relative to the output root.
+pub const DIR: &str = "kind";
+/// The cluster config.
+pub const CLUSTER_PATH: &str = "kind/cluster.yaml";
+/// The certs.d tree mounted into the nodes, relative to [`DIR`] (kind's working directory).
+pub const CERTS_DIR: &str = "certs.d";
+
+/// Renders `kind/cluster.yaml` and the node files it mounts, from the engine's files.
+pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let target = checked.target;
+    let config_path = checked.config_path.trim_end_matches('/').to_owned();
+    if !target.has_hosts_toml() {
+        diags.push(Diagnostic::error(
+            Field::root("containerd"),
+            "kind.needs-hosts-toml",
+            format!("kind's node image runs containerd 1.5 or newer; containerd {target} cannot be a kind node."),
+            "Set containerd to the version in your kind node image (kind v0.20+ images run 1.7; v0.27+ run 2.x).",
+        ));
+    }
+    let mut out = Vec::new();
+    let mut mounts = vec![map([
+        ("hostPath", s(&format!("./{CERTS_DIR}"))),
+        ("containerPath", s(&config_path)),
+        ("readOnly", Value::Bool(true)),
+    ])];
+    for (i, f) in crate::rollout::node_files(files).into_iter().enumerate() {
+        let node_path = format!("/{}", f.path);
+        let rel = match node_path.strip_prefix(&format!("{config_path}/")) {
+            Some(rest) => format!("{CERTS_DIR}/{rest}"),
+            None => {
+                let name = node_path.rsplit('/').next().unwrap_or("file");
+                let rel = format!("files/{i:02}-{name}");
+                mounts.push(map([
+                    ("hostPath", s(&format!("./{rel}"))),
+                    ("containerPath", s(&node_path)),
+                    ("readOnly", Value::Bool(true)),
+                ]));
+                rel
+            }
+        };
+        out.push(OutputFile {
+            path: format!("{DIR}/{rel}"),
+            instructions: format!("kind mounts it into every node at {node_path}; keep it beside cluster.yaml."),
+            after: AfterApply::SeeNotes,
+            ..(*f).clone()
+        });
+    }
+    let patch = containerd_patch(checked, diags);
+    let cluster = map([
+        ("kind", s("Cluster")),
+        ("apiVersion", s("kind.x-k8s.io/v1alpha4")),
+        ("containerdConfigPatches", Value::Sequence(vec![s(&patch)])),
+        ("nodes", Value::Sequence(vec![map([("role", s("control-plane")), ("extraMounts", Value::Sequence(mounts))])])),
+    ]);
+    let sensitive = patch.contains("password") || patch.contains("identitytoken");
+    out.insert(
+        0,
+        OutputFile {
+            path: CLUSTER_PATH.to_owned(),
+            contents: serde_yaml::to_string(&cluster).unwrap_or_default(),
+            kind: FileKind::Other,
+            title: format!("kind cluster config: containerd {target} with config_path and the certs.d mount"),
+            instructions: "cd kind && kind create cluster --config cluster.yaml\n\
+                 kind resolves the relative hostPath entries against the directory it runs in; use absolute paths if \
+                 you run it from elsewhere. For more nodes, give each `- role: worker` entry the same extraMounts. \
+                 Files under certs.d can be edited later without recreating the cluster: containerd reads them on every pull."
+                .to_owned(),
+            after: AfterApply::SeeNotes,
+            sensitive,
+        },
+    );
+    out
+}
+
+/// The TOML merged into kind's containerd config: `config_path`, the sandbox image
+/// and node-level credentials.
+///
+/// kind's node image keeps its `/etc/containerd/config.toml` at `version = 2` (containerd
+/// 2.x migrates such a file at every start), so the patch always uses the version 2
+/// plugin paths: a `io.containerd.cri.v1.images` table merged into a version 2 file
+/// would not be the one containerd reads.
+pub fn containerd_patch(checked: &Checked, _diags: &mut [Diagnostic]) -> String {
+    let mut doc = DocumentMut::new();
+    let Some(root) = nested(doc.as_table_mut(), &["plugins", KIND_CRI]) else { return String::new() };
+    let sandbox = checked.form.sandbox_image.trim();
+    if !sandbox.is_empty() {
+        root.insert("sandbox_image", toml_edit::value(sandbox));
+    }
+    let Some(registry) = nested(root, &["registry"]) else { return doc.to_string() };
+    registry.insert("config_path", toml_edit::value(checked.config_path.as_str()));
+    for (i, r, host) in checked.registries() {
+        let _ = host;
+        if !r.node_auth || !crate::plan::usable_credentials(r) {
+            continue;
+        }
+        // Keyed by every host containerd contacts, as the engine's config.toml block is.
+        for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
+            let Some(auth) = nested(registry, &["configs", &h, "auth"]) else { continue };
+            for (k, v) in [("username", &r.username), ("password", &r.password), ("identitytoken", &r.identity_token)] {
+                if !v.is_empty() {
+                    auth.insert(k, toml_edit::value(v.as_str()));
+                }
+            }
+        }
+    }
+    doc.to_string()
+}
+
+/// The table at `path` below `t`, created as implicit tables where missing; `None`
+/// when a key on the way holds a value (never in the documents built here).
+pub(crate) fn nested<'a>(t: &'a mut Table, path: &[&str]) -> Option<&'a mut Table> {
+    let mut cur = t;
+    for key in path {
+        let item = cur.entry(key).or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        cur = item.as_table_mut()?;
+    }
+    Some(cur)
+}

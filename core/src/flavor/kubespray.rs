@@ -1,0 +1,154 @@
+//! Kubespray: group vars for its containerd role.
+//!
+//! Kubespray renders one `certs.d/<prefix>/hosts.toml` per `containerd_registries_mirrors`
+//! entry (`prefix`, `server`, and per mirror `host`, `capabilities`, `skip_verify`,
+//! `override_path`). Credentials go into `containerd_registry_auth`
+//! (`registry`, `username`, `password`), which Kubespray writes into config.toml's
+//! `registry.configs` section: Kubespray releases that install containerd 2.x only
+//! render it in their legacy (config version 1/2) template, so there the credentials
+//! silently do nothing. That caveat is reported when the target is containerd 2.x.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::{Diagnostic, Field};
+use crate::form::{Scheme, DEFAULT_MIRROR_CAPABILITIES};
+use crate::host::HostKind;
+use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::rollout::s;
+use crate::validate::Checked;
+
+/// The group vars file.
+pub const VARS_PATH: &str = "kubespray/group_vars/all/containerd.yml";
+
+/// Renders the group vars.
+pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let target = checked.target;
+    let mut entries = Vec::new();
+    let mut auths = Vec::new();
+    for (i, (r, host)) in checked.form.registries.iter().zip(&checked.hosts).enumerate() {
+        let Some(host) = host else { continue };
+        let f = Field::registry(i);
+        let ns = host.reference();
+        let mut mirrors = Vec::new();
+        for (j, m) in r.mirrors.iter().enumerate() {
+            let mf = f.index("mirror", j);
+            let Some(e) = super::mirror_endpoint(checked, i, j) else { continue };
+            let caps: Vec<String> = if m.capabilities.is_empty() {
+                DEFAULT_MIRROR_CAPABILITIES.iter().map(|c| (*c).to_owned()).collect()
+            } else {
+                m.capabilities.iter().map(|c| c.trim().to_owned()).collect()
+            };
+            if !m.ca_file.trim().is_empty() {
+                ca_caveat(diags, mf.key("ca_file"));
+            }
+            let skip = crate::plan::mirror(checked, i, j, e).tls.skip_verify;
+            mirrors.push(mirror(&e.url(), &caps, skip, m.override_path));
+        }
+        if mirrors.is_empty() && host.kind != HostKind::Default && (r.skip_verify || r.scheme == Scheme::Http) {
+            // The registry itself as its only host, for its scheme and skip_verify.
+            let url = host.server_url(r.scheme.as_str()).unwrap_or_default();
+            let caps = ["pull", "resolve"].map(str::to_owned);
+            mirrors.push(mirror(&url, &caps, r.skip_verify, false));
+        }
+        if !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty() {
+            ca_caveat(diags, f.key("ca_file"));
+        }
+        if !r.client_cert.trim().is_empty() {
+            diags.push(Diagnostic::warning(
+                f.key("client_cert"),
+                "kubespray.client-cert",
+                "Kubespray's containerd_registries_mirrors has no client certificate field; it is left out.",
+                "Use containerd_custom_hosts_conf (or the node script) for mTLS registries.",
+            ));
+        }
+        if r.mirror_only {
+            diags.push(Diagnostic::info(
+                f.key("mirror_only"),
+                "kubespray.mirror-only",
+                "Kubespray always writes server = \"https://<prefix>\", so containerd may fall back to the registry itself.",
+                "Accept the fallback, or block the upstream at the network level.",
+            ));
+        }
+        if !mirrors.is_empty() {
+            let mut entry = Mapping::new();
+            entry.insert(s("prefix"), s(&ns));
+            if r.scheme == Scheme::Http && host.kind != HostKind::Default {
+                entry.insert(s("server"), s(&host.server_url("http").unwrap_or_default()));
+            }
+            entry.insert(s("mirrors"), Value::Sequence(mirrors));
+            entries.push(Value::Mapping(entry));
+        }
+        if r.node_auth && crate::plan::usable_credentials(r) {
+            if !r.identity_token.is_empty() {
+                diags.push(Diagnostic::warning(
+                    f.key("identity_token"),
+                    "kubespray.identity-token",
+                    "containerd_registry_auth has no identity token field; the token is left out.",
+                    "Use a username and password (a Harbor robot account), or the pull Secret.",
+                ));
+            }
+            for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
+                let mut a = Mapping::new();
+                a.insert(s("registry"), s(&h));
+                a.insert(s("username"), s(&r.username));
+                a.insert(s("password"), s(&r.password));
+                auths.push(Value::Mapping(a));
+            }
+            if target.major >= 2 {
+                diags.push(Diagnostic::warning(
+                    f.key("node_auth"),
+                    "kubespray.auth-containerd-2",
+                    format!(
+                        "With containerd {target}, Kubespray's config.toml template does not render containerd_registry_auth, so these node credentials would silently do nothing."
+                    ),
+                    "Rely on the pull Secret and imagePullSecrets (rendered under k8s/), or on a Kubespray release whose template still writes registry.configs for your containerd.",
+                ));
+            }
+        }
+    }
+    if !checked.form.sandbox_image.trim().is_empty() {
+        diags.push(Diagnostic::info(
+            Field::root("sandbox_image"),
+            "kubespray.sandbox-image",
+            "Kubespray builds the sandbox image from pod_infra_image_repo and pod_infra_image_tag.",
+            "Set pod_infra_image_repo and pod_infra_image_tag in group_vars to your mirror's pause image.",
+        ));
+    }
+    let mut doc = Mapping::new();
+    doc.insert(s("containerd_registries_mirrors"), Value::Sequence(entries));
+    if !auths.is_empty() {
+        doc.insert(s("containerd_registry_auth"), Value::Sequence(auths.clone()));
+    }
+    vec![OutputFile {
+        path: VARS_PATH.to_owned(),
+        contents: serde_yaml::to_string(&Value::Mapping(doc)).unwrap_or_default(),
+        kind: FileKind::Other,
+        title: "Kubespray group vars: containerd_registries_mirrors".to_owned(),
+        instructions: "Merge into inventory/<cluster>/group_vars/all/containerd.yml, then run the cluster playbook \
+             (ansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd). \
+             Kubespray writes /etc/containerd/certs.d from it; CA files below etc/ still have to be placed on the nodes."
+            .to_owned(),
+        after: AfterApply::SeeNotes,
+        sensitive: !auths.is_empty(),
+    }]
+}
+
+fn mirror(url: &str, caps: &[String], skip_verify: bool, override_path: bool) -> Value {
+    let mut m = Mapping::new();
+    m.insert(s("host"), s(url));
+    m.insert(s("capabilities"), Value::Sequence(caps.iter().map(|c| s(c)).collect()));
+    m.insert(s("skip_verify"), Value::Bool(skip_verify));
+    if override_path {
+        m.insert(s("override_path"), Value::Bool(true));
+    }
+    Value::Mapping(m)
+}
+
+fn ca_caveat(diags: &mut Vec<Diagnostic>, field: Field) {
+    diags.push(Diagnostic::info(
+        field,
+        "kubespray.ca",
+        "Kubespray's mirror entries have no CA field in every release; the CA file is rendered separately.",
+        "Place the CA file on every node (the etc/ file beside the group vars) and add it to the node trust store, or use skip_verify only for testing.",
+    ));
+}

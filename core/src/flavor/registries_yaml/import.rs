@@ -1,0 +1,384 @@
+//! A registries.yaml into a form.
+
+use base64::Engine as _;
+use serde_yaml::{Mapping, Value};
+
+use super::{endpoint_registry, HostConfig};
+use crate::diagnostic::{Diagnostic, Field};
+use crate::form::{Form, Mirror, Registry, Scheme};
+use crate::host::{Endpoint, Host, HostKind, DEFAULT_NAMESPACE, DOCKER_HUB_SERVER};
+
+/// Reads a k3s or RKE2 registries.yaml into a form. Whatever the form cannot hold
+/// (rewrites, unknown keys, conflicting entries) is reported, never dropped silently;
+/// diagnostics name the place in the YAML (`mirrors."docker.io".rewrite`).
+pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut form = Form::default();
+    let doc: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Field::root("registries.yaml"),
+                "registries-yaml.parse",
+                format!("This is not valid YAML: {e}."),
+                "Paste the whole /etc/rancher/k3s/registries.yaml (or rke2's) as it is on the node.",
+            ));
+            return (form, diags);
+        }
+    };
+    let Some(top) = as_map(&doc, Field::root("registries.yaml"), &mut diags) else {
+        return (form, diags);
+    };
+    let mut mirrors_v = None;
+    let mut configs_v = None;
+    for (k, v) in top {
+        match k.as_str() {
+            Some("mirrors") => mirrors_v = Some(v),
+            Some("configs") => configs_v = Some(v),
+            _ => unknown(&mut diags, Field::root(&key_text(k)), "the top level"),
+        }
+    }
+    // mirrors: one registry each, in file order.
+    if let Some(m) = mirrors_v.and_then(|v| as_map(v, Field::root("mirrors"), &mut diags)) {
+        for (k, v) in m {
+            let key = key_text(k);
+            let field = Field::root(&format!("mirrors.{key:?}"));
+            let Some(host) = parse_key(&key, &field, &mut diags) else { continue };
+            let mut reg = Registry { host: host.reference(), ..Default::default() };
+            if let Some(entry) = as_map(v, field.clone(), &mut diags) {
+                for (ek, ev) in entry {
+                    match ek.as_str() {
+                        Some("endpoint") => import_endpoints(&host, ev, &field.key("endpoint"), &mut reg, &mut diags),
+                        Some("rewrite") => report_rewrites(ev, &field.key("rewrite"), &mut diags),
+                        _ => unknown(&mut diags, field.key(&key_text(ek)), "a mirror entry"),
+                    }
+                }
+            }
+            if form.registries.iter().any(|r| r.host == reg.host) {
+                diags.push(Diagnostic::warning(
+                    field,
+                    "registries-yaml.duplicate",
+                    format!("{} appears twice; the second entry is left out.", reg.host),
+                    "Keep one mirrors entry per registry.",
+                ));
+                continue;
+            }
+            form.registries.push(reg);
+        }
+    }
+    // configs: on the registry of that name first, then on mirrors that contact that host.
+    let mut host_configs: Vec<(String, HostConfig, Field)> = Vec::new();
+    if let Some(c) = configs_v.and_then(|v| as_map(v, Field::root("configs"), &mut diags)) {
+        for (k, v) in c {
+            let key = key_text(k);
+            let field = Field::root(&format!("configs.{key:?}"));
+            let Some(host) = parse_key(&key, &field, &mut diags) else { continue };
+            if let Some(cfg) = read_config(v, &field, &mut diags) {
+                host_configs.push((host.reference(), cfg, field));
+            }
+        }
+    }
+    let mut used = vec![false; host_configs.len()];
+    for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
+        if let Some(r) = form.registries.iter_mut().find(|r| r.host == *host) {
+            r.ca_file = cfg.ca_file.clone();
+            r.client_cert = cfg.cert_file.clone();
+            r.client_key = cfg.key_file.clone();
+            r.skip_verify = cfg.insecure_skip_verify;
+            set_auth(r, cfg, field, &mut diags);
+            used[n] = true;
+        }
+    }
+    for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
+        // A mirror on another host has its own CA and skip_verify in the form; a mirror
+        // on the registry's own host shares the registry's entry (handled above).
+        for r in form.registries.iter_mut().filter(|r| r.host != *host) {
+            let mut hit = false;
+            for m in
+                r.mirrors.iter_mut().filter(|m| Endpoint::parse(&m.url).is_ok_and(|e| endpoint_registry(&e) == *host))
+            {
+                hit = true;
+                m.ca_file = cfg.ca_file.clone();
+                m.skip_verify = cfg.insecure_skip_verify;
+            }
+            if hit {
+                used[n] = true;
+                if !cfg.cert_file.is_empty() || !cfg.key_file.is_empty() {
+                    diags.push(Diagnostic::warning(
+                        field.key("tls"),
+                        "registries-yaml.mirror-client-cert",
+                        format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over.", r.host),
+                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host),
+                    ));
+                }
+                set_auth(r, cfg, field, &mut diags);
+            }
+        }
+    }
+    for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
+        if !used[n] {
+            let mut r = Registry {
+                host: host.clone(),
+                ca_file: cfg.ca_file.clone(),
+                client_cert: cfg.cert_file.clone(),
+                client_key: cfg.key_file.clone(),
+                skip_verify: cfg.insecure_skip_verify,
+                ..Default::default()
+            };
+            set_auth(&mut r, cfg, field, &mut diags);
+            form.registries.push(r);
+        }
+    }
+    (form, diags)
+}
+
+/// Credentials from a configs entry onto a registry: taken when it has none, a
+/// warning when it already has different ones.
+fn set_auth(r: &mut Registry, cfg: &HostConfig, field: &Field, diags: &mut Vec<Diagnostic>) {
+    if !cfg.has_auth() {
+        return;
+    }
+    if !r.has_credentials() {
+        r.username = cfg.username.clone();
+        r.password = cfg.password.clone();
+        r.identity_token = cfg.identity_token.clone();
+        r.node_auth = true;
+    } else if (&r.username, &r.password, &r.identity_token) != (&cfg.username, &cfg.password, &cfg.identity_token) {
+        diags.push(Diagnostic::warning(
+            field.key("auth"),
+            "registries-yaml.auth-conflict",
+            format!("These credentials differ from the ones {} already has; the form holds one set per registry, so these are left out.", r.host),
+            "Check which account the mirror needs; configure it as a registry of its own if it differs.",
+        ));
+    }
+}
+
+fn import_endpoints(host: &Host, v: &Value, field: &Field, reg: &mut Registry, diags: &mut Vec<Diagnostic>) {
+    let list: Vec<&Value> = match v {
+        Value::Sequence(s) => s.iter().collect(),
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    for (i, item) in list.into_iter().enumerate() {
+        let f = Field::root(&format!("{field}[{i}]"));
+        let Some(raw) = item.as_str() else {
+            diags.push(Diagnostic::error(
+                f,
+                "registries-yaml.endpoint",
+                "An endpoint must be a URL string; it is left out.",
+                "Write it as \"https://host[:port][/path]\".",
+            ));
+            continue;
+        };
+        let url = with_scheme(raw.trim());
+        let e = match Endpoint::parse(&url) {
+            Ok(e) => e,
+            Err(err) => {
+                diags.push(Diagnostic::error(
+                    f,
+                    "registries-yaml.endpoint",
+                    format!("{err}: {raw:?}; this endpoint is left out."),
+                    "Write it as \"https://host[:port][/path]\".",
+                ));
+                continue;
+            }
+        };
+        let is_upstream = matches!(e.path.as_str(), "" | "/v2")
+            && (e.host.reference() == host.reference()
+                || (host.kind == HostKind::DockerHub
+                    && format!("{}://{}", e.scheme, e.host.reference()) == DOCKER_HUB_SERVER)
+                || (host.kind == HostKind::DockerHub && e.host.reference() == "index.docker.io"));
+        if is_upstream {
+            reg.scheme = if e.scheme == "http" { Scheme::Http } else { Scheme::Https };
+            continue;
+        }
+        let base = format!("{}://{}", e.scheme, e.host.reference());
+        let (url, override_path) = match e.path.as_str() {
+            "" | "/v2" => (base, false),
+            p => match p.strip_suffix("/v2") {
+                Some(root) => (format!("{base}{root}"), false),
+                None => (format!("{base}{p}"), true),
+            },
+        };
+        reg.mirrors.push(Mirror { url, override_path, ..Default::default() });
+    }
+}
+
+/// k3s's own default: no scheme means https, except localhost on another port than 443.
+fn with_scheme(raw: &str) -> String {
+    if raw.contains("://") {
+        return raw.to_owned();
+    }
+    let hostport = raw.split('/').next().unwrap_or("");
+    let local = hostport.starts_with("localhost:") || hostport.starts_with("127.") || hostport.starts_with("[::1]:");
+    let port = hostport.rsplit_once(':').map(|(_, p)| p).unwrap_or("");
+    if local && !port.is_empty() && port != "443" {
+        format!("http://{raw}")
+    } else {
+        format!("https://{raw}")
+    }
+}
+
+fn report_rewrites(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) {
+    let Value::Mapping(m) = v else {
+        unknown(diags, field.clone(), "a mirror entry");
+        return;
+    };
+    for (from, to) in m {
+        diags.push(Diagnostic::warning(
+            field.clone(),
+            "registries-yaml.rewrite",
+            format!(
+                "The rewrite {:?} -> {:?} cannot be expressed in a pullfix form (containerd's hosts.toml has no rewrites); it is not carried over.",
+                key_text(from),
+                key_text(to)
+            ),
+            "Keep using k3s/RKE2 for this registry, or move the images so the mirror's paths match the upstream's (a Harbor proxy-cache project with override_path does).",
+        ));
+    }
+}
+
+fn read_config(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<HostConfig> {
+    let m = as_map(v, field.clone(), diags)?;
+    let mut c = HostConfig::default();
+    for (k, v) in m {
+        match k.as_str() {
+            Some("auth") => {
+                let Some(a) = as_map(v, field.key("auth"), diags) else { continue };
+                let mut auth = String::new();
+                for (ak, av) in a {
+                    let f = field.key("auth").key(&key_text(ak));
+                    match ak.as_str() {
+                        Some("username") => c.username = text(av, &f, diags),
+                        Some("password") => c.password = text(av, &f, diags),
+                        Some("identity_token") => c.identity_token = text(av, &f, diags),
+                        Some("auth") => auth = text(av, &f, diags),
+                        _ => unknown(diags, f, "auth"),
+                    }
+                }
+                if !auth.is_empty() {
+                    decode_auth(&auth, &mut c, &field.key("auth").key("auth"), diags);
+                }
+            }
+            Some("tls") => {
+                let Some(t) = as_map(v, field.key("tls"), diags) else { continue };
+                for (tk, tv) in t {
+                    let f = field.key("tls").key(&key_text(tk));
+                    match tk.as_str() {
+                        Some("ca_file") => c.ca_file = text(tv, &f, diags),
+                        Some("cert_file") => c.cert_file = text(tv, &f, diags),
+                        Some("key_file") => c.key_file = text(tv, &f, diags),
+                        Some("insecure_skip_verify") => match tv {
+                            Value::Bool(b) => c.insecure_skip_verify = *b,
+                            Value::String(s) if s == "true" || s == "false" => c.insecure_skip_verify = s == "true",
+                            _ => diags.push(Diagnostic::error(
+                                f,
+                                "registries-yaml.type",
+                                "insecure_skip_verify must be true or false; it is read as false.",
+                                "Write insecure_skip_verify: true or false.",
+                            )),
+                        },
+                        _ => unknown(diags, f, "tls"),
+                    }
+                }
+            }
+            _ => unknown(diags, field.key(&key_text(k)), "a configs entry"),
+        }
+    }
+    Some(c)
+}
+
+/// `auth:` is base64 of `user:password`; it wins over username and password, as in containerd.
+fn decode_auth(auth: &str, c: &mut HostConfig, field: &Field, diags: &mut Vec<Diagnostic>) {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(auth.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned())));
+    match decoded {
+        Some((u, p)) => {
+            if (!c.username.is_empty() && c.username != u) || (!c.password.is_empty() && c.password != p) {
+                diags.push(Diagnostic::warning(
+                    field.clone(),
+                    "registries-yaml.auth-overrides",
+                    "auth and username/password disagree; containerd uses auth, and so does the form.",
+                    "Remove the stale username/password (or auth) from registries.yaml.",
+                ));
+            }
+            c.username = u;
+            c.password = p;
+        }
+        None => diags.push(Diagnostic::error(
+            field.clone(),
+            "registries-yaml.auth-decode",
+            "auth is not the base64 of user:password; it is left out.",
+            "Replace it with username and password.",
+        )),
+    }
+}
+
+fn as_map<'a>(v: &'a Value, field: Field, diags: &mut Vec<Diagnostic>) -> Option<&'a Mapping> {
+    match v {
+        Value::Mapping(m) => Some(m),
+        Value::Null => None,
+        _ => {
+            diags.push(Diagnostic::error(
+                field,
+                "registries-yaml.type",
+                "Expected a mapping (key: value lines) here; it is left out.",
+                "Indent the entries under this key as in the k3s documentation.",
+            ));
+            None
+        }
+    }
+}
+
+fn text(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        _ => {
+            diags.push(Diagnostic::error(
+                field.clone(),
+                "registries-yaml.type",
+                "Expected a single value here; it is left out.",
+                "Write the value on one line.",
+            ));
+            String::new()
+        }
+    }
+}
+
+fn key_text(k: &Value) -> String {
+    match k {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+    }
+}
+
+fn parse_key(key: &str, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<Host> {
+    let k = if key == "*" { DEFAULT_NAMESPACE } else { key };
+    match Host::parse(k) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                field.clone(),
+                "registries-yaml.host",
+                format!("{e}: {key:?}; this entry is left out."),
+                "Name the registry as images do, e.g. harbor.example.net or 10.50.1.104:5000.",
+            ));
+            None
+        }
+    }
+}
+
+fn unknown(diags: &mut Vec<Diagnostic>, field: Field, place: &str) {
+    diags.push(Diagnostic::warning(
+        field,
+        "registries-yaml.unknown-key",
+        format!("This key is not one k3s/RKE2 reads in {place}; it is not carried over."),
+        "Check its spelling against the k3s private registry documentation.",
+    ));
+}

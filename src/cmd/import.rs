@@ -1,0 +1,56 @@
+//! `pullfix import-registries-yaml`: a k3s or RKE2 registries.yaml in, a pullfix form out.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use pullfix_core::diagnostic::has_errors;
+use pullfix_core::flavor::{registries_yaml, Flavor};
+use pullfix_core::form_io::write_form;
+use pullfix_core::FormFormat;
+
+/// Arguments of `pullfix import-registries-yaml`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The registries.yaml to read (`-` for standard input), e.g. /etc/rancher/k3s/registries.yaml.
+    pub file: PathBuf,
+    /// Format of the form printed on standard output: toml, yaml or json.
+    #[arg(long, default_value = "toml", value_parser = ["toml", "yaml", "json"])]
+    pub format: String,
+    /// Set the form's flavor (kubeadm, k3s, rke2, kind, talos, kubespray, minikube), to
+    /// render the imported registries for another distribution.
+    #[arg(long)]
+    pub flavor: Option<String>,
+}
+
+/// Runs `pullfix import-registries-yaml`: the form on stdout, diagnostics on stderr;
+/// exit 1 (and no form) when the file has errors.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let text = if args.file.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("reading standard input")?;
+        s
+    } else {
+        std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?
+    };
+    let (mut form, diagnostics) = registries_yaml::import(&text);
+    if let Some(f) = &args.flavor {
+        form.flavor = Flavor::parse(f).with_context(|| {
+            format!("unknown flavor {f:?}: use kubeadm, k3s, rke2, kind, talos, kubespray or minikube")
+        })?;
+    }
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    if has_errors(&diagnostics) {
+        return Ok(ExitCode::from(1));
+    }
+    let format = match args.format.as_str() {
+        "yaml" => FormFormat::Yaml,
+        "json" => FormFormat::Json,
+        _ => FormFormat::Toml,
+    };
+    print!("{}", write_form(&form, format));
+    Ok(ExitCode::SUCCESS)
+}

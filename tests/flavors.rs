@@ -1,0 +1,503 @@
+//! Other distributions: k3s/RKE2 registries.yaml (round trip and real-world imports),
+//! kind, Talos, Kubespray and minikube outputs parsed back and their keys checked.
+
+#[path = "fleet/support.rs"]
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use base64::Engine as _;
+use pullfix_core::flavor::{registries_yaml, Flavor};
+use pullfix_core::{render, Form, Mirror, Registry, Rendered, Scheme};
+use serde_yaml::Value;
+use support::*;
+
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI\n-----END CERTIFICATE-----\n";
+
+fn file<'a>(out: &'a Rendered, path: &str) -> &'a str {
+    match out.files.iter().find(|f| f.path == path) {
+        Some(f) => &f.contents,
+        None => panic!("no {path} in {:?}", out.files.iter().map(|f| &f.path).collect::<Vec<_>>()),
+    }
+}
+
+fn codes(d: &[pullfix_core::Diagnostic]) -> Vec<&'static str> {
+    d.iter().map(|d| d.code).collect()
+}
+
+fn mirror(url: &str) -> Mirror {
+    Mirror { url: url.into(), ..Mirror::default() }
+}
+
+/// Forms registries.yaml can hold entirely.
+fn round_trip_forms() -> Vec<Form> {
+    let harbor = Registry {
+        host: "harbor.example.net".into(),
+        ca_file: "/etc/pki/harbor-ca.crt".into(),
+        client_cert: "/etc/pki/client.crt".into(),
+        client_key: "/etc/pki/client.key".into(),
+        username: "robot$ci".into(),
+        password: "p'w $(x) `y` \"z\" ü".into(),
+        node_auth: true,
+        ..Registry::default()
+    };
+    let docker = Registry {
+        host: "docker.io".into(),
+        mirrors: vec![
+            Mirror { override_path: true, ..mirror("https://mirror.example.com:5000/v2/dockerhub-proxy") },
+            mirror("https://cache.example.org/proxy"),
+            Mirror { ca_file: "/etc/pki/mirror.crt".into(), skip_verify: true, ..mirror("https://10.0.0.5:8443") },
+        ],
+        ..Registry::default()
+    };
+    let quay = Registry {
+        host: "quay.io".into(),
+        username: "quay-user".into(),
+        password: "quay-pass".into(),
+        node_auth: true,
+        mirrors: vec![mirror("https://quay-mirror.example.net")],
+        ..Registry::default()
+    };
+    let http = Registry { host: "10.50.1.104:5000".into(), scheme: Scheme::Http, ..Registry::default() };
+    let token = Registry {
+        host: "registry.example.org".into(),
+        identity_token: "eyJ0b2tlbiI6".into(),
+        node_auth: true,
+        skip_verify: true,
+        ..Registry::default()
+    };
+    let catch_all =
+        Registry { host: "_default".into(), mirrors: vec![mirror("https://all.example.net")], ..Registry::default() };
+    vec![
+        Form { registries: vec![harbor.clone(), docker.clone(), quay, http, token, catch_all], ..Form::default() },
+        Form { containerd: "2.1".into(), registries: vec![docker, harbor], ..Form::default() },
+        Form {
+            registries: vec![Registry { host: "plain.example.net".into(), ..Registry::default() }],
+            ..Form::default()
+        },
+    ]
+}
+
+#[test]
+fn registries_yaml_export_then_import_gives_the_form_back() {
+    for flavor in [Flavor::K3s, Flavor::Rke2] {
+        for form in round_trip_forms() {
+            let form = Form { flavor, ..form };
+            let out = render(&form);
+            // The engine's warnings (skip_verify, plain HTTP) stay; nothing is lost in the export.
+            assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+            assert!(codes(&out.diagnostics).iter().all(|c| !c.starts_with("registries-yaml")), "{:?}", out.diagnostics);
+            let path = if flavor == Flavor::K3s { registries_yaml::K3S_PATH } else { registries_yaml::RKE2_PATH };
+            let yaml = file(&out, path);
+            assert!(
+                out.files.iter().all(|f| !f.path.starts_with("etc/containerd/")),
+                "containerd's own files are k3s's job"
+            );
+            let (back, diags) = registries_yaml::import(yaml);
+            assert!(diags.is_empty(), "{diags:?}\n{yaml}");
+            assert_eq!(back.registries, form.registries, "\n{yaml}");
+            assert_eq!(Form { registries: Vec::new(), ..back }, Form::default());
+        }
+    }
+}
+
+#[test]
+fn registries_yaml_keys_and_sensitivity() {
+    let form = Form { flavor: Flavor::K3s, ..round_trip_forms().remove(0) };
+    let out = render(&form);
+    let f = out.files.iter().find(|f| f.path == registries_yaml::K3S_PATH).unwrap();
+    assert!(f.sensitive && f.mode() == 0o600);
+    let v: Value = serde_yaml::from_str(&f.contents).unwrap();
+    assert_eq!(v["mirrors"]["docker.io"]["endpoint"][1].as_str(), Some("https://cache.example.org/proxy/v2"));
+    assert_eq!(v["mirrors"]["*"]["endpoint"][0].as_str(), Some("https://all.example.net"));
+    assert_eq!(v["mirrors"]["10.50.1.104:5000"]["endpoint"][0].as_str(), Some("http://10.50.1.104:5000"));
+    assert_eq!(v["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("p'w $(x) `y` \"z\" ü"));
+    assert_eq!(v["configs"]["harbor.example.net"]["tls"]["cert_file"].as_str(), Some("/etc/pki/client.crt"));
+    assert_eq!(v["configs"]["10.0.0.5:8443"]["tls"]["insecure_skip_verify"].as_bool(), Some(true));
+    // Node credentials go to every host containerd contacts: the mirror and quay.io itself.
+    assert_eq!(v["configs"]["quay-mirror.example.net"]["auth"]["username"].as_str(), Some("quay-user"));
+    assert_eq!(v["configs"]["quay.io"]["auth"]["username"].as_str(), Some("quay-user"));
+}
+
+#[test]
+fn registries_yaml_reports_what_it_cannot_say() {
+    let form = form(&format!(
+        r#"flavor = "k3s"
+           sandbox_image = "harbor.example.net/library/pause:3.9"
+           [[registry]]
+           host = "docker.io"
+           mirror_only = true
+           username = "u"
+           password = "p"
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/proxy"
+           override_path = true
+           capabilities = ["pull"]
+           [[registry]]
+           host = "harbor.example.net"
+           ca_pem = """{PEM}"""
+        "#
+    ));
+    let out = render(&form);
+    let c = codes(&out.diagnostics);
+    for code in [
+        "registries-yaml.mirror-only",
+        "registries-yaml.capabilities",
+        "registries-yaml.auth-in-secret-only",
+        "flavor.sandbox-image-flag",
+    ] {
+        assert!(c.contains(&code), "{code} missing from {c:?}");
+    }
+    // The CA given as text lands where k3s's registries.yaml points.
+    let yaml: Value = serde_yaml::from_str(file(&out, registries_yaml::K3S_PATH)).unwrap();
+    let ca = yaml["configs"]["harbor.example.net"]["tls"]["ca_file"].as_str().unwrap();
+    assert_eq!(ca, "/etc/rancher/k3s/certs/harbor.example.net/ca.crt");
+    assert_eq!(file(&out, ca.trim_start_matches('/')), PEM);
+    assert!(yaml["configs"]["docker.io"].is_null(), "no credentials without node_auth");
+}
+
+fn import_fixture(name: &str) -> (Form, Vec<&'static str>) {
+    let text = std::fs::read_to_string(Path::new("tests/fixtures/registries-yaml").join(name)).unwrap();
+    let (form, d) = registries_yaml::import(&text);
+    (form, codes(&d))
+}
+
+#[test]
+fn imports_the_k3s_docs_rewrite_example_and_reports_the_rewrite() {
+    let (form, codes) = import_fixture("k3s-docs-mirror-rewrite.yaml");
+    assert_eq!(
+        form.registries,
+        vec![Registry {
+            host: "docker.io".into(),
+            mirrors: vec![mirror("https://registry.example.com:5000")],
+            ..Registry::default()
+        }]
+    );
+    assert_eq!(codes, ["registries-yaml.rewrite"]);
+}
+
+#[test]
+fn imports_the_k3s_docs_tls_example() {
+    let (form, codes) = import_fixture("k3s-docs-tls-auth.yaml");
+    let want = Registry {
+        host: "docker.io".into(),
+        username: "xxxxxx".into(),
+        password: "xxxxxx".into(),
+        node_auth: true,
+        mirrors: vec![Mirror {
+            ca_file: "/usr/local/share/ca-certificates/registry-ca.crt".into(),
+            ..mirror("https://registry.example.com:5000")
+        }],
+        ..Registry::default()
+    };
+    assert_eq!(form.registries, vec![want]);
+    assert_eq!(codes, ["registries-yaml.mirror-client-cert"], "the mirror's client certificate is reported");
+}
+
+#[test]
+fn imports_plain_http_wildcard_and_insecure_samples() {
+    let (form, codes) = import_fixture("k3s-docs-plain-http.yaml");
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(
+        form.registries,
+        vec![Registry {
+            host: "registry.example.com:5000".into(),
+            scheme: Scheme::Http,
+            username: "xxxxxx".into(),
+            password: "xxxxxx".into(),
+            node_auth: true,
+            ..Registry::default()
+        }]
+    );
+
+    let (form, codes) = import_fixture("k3s-docs-wildcard.yaml");
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(
+        form.registries,
+        vec![
+            Registry {
+                host: "_default".into(),
+                mirrors: vec![mirror("https://registry.example.com:5000")],
+                ..Registry::default()
+            },
+            Registry {
+                host: "docker.io".into(),
+                mirrors: vec![mirror("https://mirror.example.net")],
+                ..Registry::default()
+            },
+        ]
+    );
+
+    let (form, codes) = import_fixture("edge-insecure.yaml");
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(
+        form.registries,
+        vec![Registry {
+            host: "internal-registry-service.edge-registry.svc.cluster.local:5000".into(),
+            skip_verify: true,
+            username: "docker_user".into(),
+            password: "docker_password".into(),
+            node_auth: true,
+            ..Registry::default()
+        }]
+    );
+}
+
+#[test]
+fn imports_an_rke2_harbor_proxy_cache_file() {
+    let (form, codes) = import_fixture("rke2-harbor-proxy-cache.yaml");
+    assert_eq!(codes, ["registries-yaml.unknown-key"], "the typo'd `insecure` is reported");
+    let ca = "/etc/rancher/rke2/certs/harbor-ca.crt";
+    let creds = |host: &str, mirrors: Vec<Mirror>| Registry {
+        host: host.into(),
+        username: "robot$ci".into(),
+        password: "s3cr3t'".into(),
+        node_auth: true,
+        mirrors,
+        ..Registry::default()
+    };
+    assert_eq!(
+        form.registries,
+        vec![
+            creds(
+                "docker.io",
+                vec![Mirror {
+                    override_path: true,
+                    ca_file: ca.into(),
+                    ..mirror("https://harbor.example.net/v2/dockerhub-proxy")
+                }]
+            ),
+            creds(
+                "quay.io",
+                vec![Mirror {
+                    override_path: true,
+                    ca_file: ca.into(),
+                    ..mirror("https://harbor.example.net/v2/quay-proxy")
+                }]
+            ),
+            Registry { ca_file: ca.into(), ..creds("harbor.example.net", Vec::new()) },
+        ]
+    );
+    // And what the import made renders for kubeadm nodes without errors.
+    let out = render(&form);
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/quay.io/hosts.toml"));
+}
+
+#[test]
+fn import_reports_broken_input_instead_of_dropping_it() {
+    let (form, d) = registries_yaml::import("mirrors: [oops");
+    assert!(form.registries.is_empty());
+    assert_eq!(codes(&d), ["registries-yaml.parse"]);
+    let (form, d) = registries_yaml::import(
+        "mirror:\n  docker.io: {}\nmirrors:\n  \"https://bad\":\n    endpoint: [\"ftp://x\"]\n  ok.example.net:\n    endpoints: [\"https://m\"]\nconfigs:\n  ok.example.net:\n    auth:\n      auth: \"!!!\"\n",
+    );
+    assert_eq!(form.registries.len(), 1);
+    assert_eq!(
+        codes(&d),
+        [
+            "registries-yaml.unknown-key",
+            "registries-yaml.host",
+            "registries-yaml.unknown-key",
+            "registries-yaml.auth-decode"
+        ]
+    );
+    assert!(d.iter().all(|d| !d.message.is_empty() && !d.fix.is_empty()));
+    assert_eq!(d[0].field.as_str(), "mirror");
+    assert_eq!(d[2].field.as_str(), "mirrors.\"ok.example.net\".endpoints");
+}
+
+#[test]
+fn cli_import_prints_the_form_and_generate_takes_a_flavor() {
+    let bin = env!("CARGO_BIN_EXE_pullfix");
+    let fixture = "tests/fixtures/registries-yaml/rke2-harbor-proxy-cache.yaml";
+    let out = Command::new(bin).args(["import-registries-yaml", fixture]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("tls.insecure"), "{stderr}");
+    let printed =
+        pullfix_core::parse_form(&String::from_utf8(out.stdout).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+    let (imported, _) = registries_yaml::import(&std::fs::read_to_string(fixture).unwrap());
+    assert_eq!(printed, imported);
+
+    let bad = tempdir();
+    let bad_file = bad.path().join("registries.yaml");
+    std::fs::write(&bad_file, "mirrors: [").unwrap();
+    let out = Command::new(bin).arg("import-registries-yaml").arg(&bad_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+
+    // The imported form, re-rendered for k3s by `generate --flavor`.
+    let form_file = bad.path().join("form.toml");
+    let out = Command::new(bin).args(["import-registries-yaml", fixture, "--flavor", "k3s"]).output().unwrap();
+    std::fs::write(&form_file, &out.stdout).unwrap();
+    let out =
+        Command::new(bin).args(["generate", "--print", "--flavor", "rke2", "--form"]).arg(&form_file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("==> etc/rancher/rke2/registries.yaml <=="), "{text}");
+    assert!(!text.contains("==> etc/containerd/"), "{text}");
+}
+
+fn kind_form(containerd: &str) -> Form {
+    form(&format!(
+        r#"containerd = "{containerd}"
+           flavor = "kind"
+           sandbox_image = "harbor.example.net/library/pause:3.9"
+           [[registry]]
+           host = "harbor.example.net"
+           ca_pem = """{PEM}"""
+           username = "robot$ci"
+           password = "pw"
+           node_auth = true
+           [[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/dockerhub-proxy"
+           override_path = true
+           [[registry]]
+           host = "quay.io"
+           ca_pem = """{PEM}"""
+           ca_file = "/etc/pki/quay-ca.crt"
+        "#
+    ))
+}
+
+#[test]
+fn kind_config_parses_and_mounts_the_engine_files() {
+    // kind's node config stays at version 2 (containerd 2.x migrates it), so the patch
+    // uses the version 2 paths for every target.
+    for (containerd, table, sandbox) in [
+        ("1.7", "io.containerd.grpc.v1.cri", vec!["sandbox_image"]),
+        ("2.1", "io.containerd.grpc.v1.cri", vec!["sandbox_image"]),
+    ] {
+        let form = kind_form(containerd);
+        let out = render(&form);
+        assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+        let kubeadm = render(&Form { flavor: Flavor::Kubeadm, ..form.clone() });
+        let v: Value = serde_yaml::from_str(file(&out, "kind/cluster.yaml")).unwrap();
+        assert_eq!(v["kind"].as_str(), Some("Cluster"));
+        assert_eq!(v["apiVersion"].as_str(), Some("kind.x-k8s.io/v1alpha4"));
+        let patch: toml_edit::DocumentMut = v["containerdConfigPatches"][0].as_str().unwrap().parse().unwrap();
+        let cri = &patch["plugins"][table];
+        assert_eq!(cri["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"));
+        let mut item = cri;
+        for k in &sandbox {
+            item = &item[k];
+        }
+        assert_eq!(item.as_str(), Some("harbor.example.net/library/pause:3.9"));
+        assert_eq!(cri["registry"]["configs"]["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$ci"));
+        let mounts = v["nodes"][0]["extraMounts"].as_sequence().unwrap();
+        assert_eq!(mounts[0]["hostPath"].as_str(), Some("./certs.d"));
+        assert_eq!(mounts[0]["containerPath"].as_str(), Some("/etc/containerd/certs.d"));
+        assert_eq!(mounts[1]["containerPath"].as_str(), Some("/etc/pki/quay-ca.crt"));
+        let extra = mounts[1]["hostPath"].as_str().unwrap().trim_start_matches("./");
+        assert_eq!(file(&out, &format!("kind/{extra}")), file(&kubeadm, "etc/pki/quay-ca.crt"));
+        // Every certs.d file of the kubeadm rendering is there, byte for byte.
+        for f in kubeadm.files.iter().filter(|f| f.path.starts_with("etc/containerd/certs.d/")) {
+            let rel = f.path.trim_start_matches("etc/containerd/");
+            assert_eq!(file(&out, &format!("kind/{rel}")), f.contents);
+        }
+        assert!(out.files.iter().all(|f| !f.path.starts_with("etc/")));
+    }
+}
+
+#[test]
+fn talos_patch_parses_with_the_ca_inline() {
+    let form = form(&format!(
+        r#"flavor = "talos"
+           [[registry]]
+           host = "harbor.example.net"
+           ca_pem = """{PEM}"""
+           skip_verify = true
+           username = "robot$ci"
+           password = "pw"
+           node_auth = true
+           [[registry]]
+           host = "docker.io"
+           mirror_only = true
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/dockerhub-proxy"
+           override_path = true
+           [[registry]]
+           host = "quay.io"
+           ca_file = "/etc/pki/quay.crt"
+        "#
+    ));
+    let out = render(&form);
+    let v: Value = serde_yaml::from_str(file(&out, "talos/registries-patch.yaml")).unwrap();
+    let reg = &v["machine"]["registries"];
+    assert_eq!(
+        reg["mirrors"]["docker.io"]["endpoints"][0].as_str(),
+        Some("https://harbor.example.net/v2/dockerhub-proxy")
+    );
+    assert_eq!(reg["mirrors"]["docker.io"]["overridePath"].as_bool(), Some(true));
+    assert_eq!(reg["mirrors"]["docker.io"]["skipFallback"].as_bool(), Some(true));
+    let tls = &reg["config"]["harbor.example.net"]["tls"];
+    let ca = base64::engine::general_purpose::STANDARD.decode(tls["ca"].as_str().unwrap()).unwrap();
+    assert_eq!(String::from_utf8(ca).unwrap(), PEM);
+    assert_eq!(tls["insecureSkipVerify"].as_bool(), Some(true));
+    assert_eq!(reg["config"]["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$ci"));
+    assert!(codes(&out.diagnostics).contains(&"talos.ca-inline"), "quay.io's CA path cannot go inline");
+    assert!(out.files.iter().all(|f| !f.path.starts_with("etc/")));
+}
+
+#[test]
+fn kubespray_vars_parse_and_carry_the_auth_caveat() {
+    let text = r#"[[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://mirror.gcr.io"
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/dockerhub-proxy"
+           override_path = true
+           [[registry]]
+           host = "10.50.1.104:5000"
+           scheme = "http"
+           username = "admin"
+           password = "Harbor12345"
+           node_auth = true
+        "#;
+    for (containerd, caveat) in [("1.7", false), ("2.1", true)] {
+        let form = Form { containerd: containerd.into(), flavor: Flavor::Kubespray, ..form(text) };
+        let out = render(&form);
+        let v: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+        let m = &v["containerd_registries_mirrors"];
+        assert_eq!(m[0]["prefix"].as_str(), Some("docker.io"));
+        assert_eq!(m[0]["mirrors"][0]["host"].as_str(), Some("https://mirror.gcr.io"));
+        assert_eq!(m[0]["mirrors"][1]["override_path"].as_bool(), Some(true));
+        assert_eq!(m[1]["server"].as_str(), Some("http://10.50.1.104:5000"));
+        assert_eq!(v["containerd_registry_auth"][0]["registry"].as_str(), Some("10.50.1.104:5000"));
+        assert_eq!(v["containerd_registry_auth"][0]["password"].as_str(), Some("Harbor12345"));
+        assert_eq!(codes(&out.diagnostics).contains(&"kubespray.auth-containerd-2"), caveat);
+    }
+}
+
+#[test]
+fn minikube_flags_where_they_suffice() {
+    let form = form(&format!(
+        r#"flavor = "minikube"
+           [[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://mirror.gcr.io"
+           [[registry]]
+           host = "10.50.1.104:5000"
+           scheme = "http"
+           [[registry]]
+           host = "harbor.example.net"
+           ca_pem = """{PEM}"""
+           [[registry.mirror]]
+           url = "https://harbor-mirror.example.net"
+        "#
+    ));
+    let out = render(&form);
+    let script = file(&out, "minikube/start.sh");
+    assert!(script.contains("minikube start --container-runtime=containerd --registry-mirror=https://mirror.gcr.io --insecure-registry=10.50.1.104:5000"), "{script}");
+    let dir = tempdir();
+    std::fs::write(dir.path().join("start.sh"), script).unwrap();
+    assert!(Command::new("sh").arg("-n").arg(dir.path().join("start.sh")).status().unwrap().success());
+    let c = codes(&out.diagnostics);
+    assert!(c.contains(&"minikube.ca") && c.contains(&"minikube.mirror"), "{c:?}");
+}

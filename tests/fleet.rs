@@ -1,0 +1,458 @@
+//! Fleet rollout: the DaemonSet (validated by kubernetes-validate, its container script
+//! run by `sh` against temp dirs) and node-setup.sh (bash -n, shellcheck, and a real
+//! run with ROOT and stubbed systemctl/crictl, fed hostile values).
+
+#[path = "fleet/support.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+use std::process::Command;
+
+use pullfix_core::node_script::{self, Plan};
+use pullfix_core::rollout;
+use pullfix_core::{FileKind, OutputFile};
+use serde_yaml::Value;
+use support::*;
+
+fn rollout_yaml(form_toml: &str, files: &[OutputFile]) -> OutputFile {
+    let form = form(form_toml);
+    let (checked, mut d) = checked(&form);
+    let r = rollout::check(&form.rollout, &mut d);
+    let out = rollout::render(&checked, &r, files, &mut d);
+    assert_eq!(out.len(), 1, "{d:?}");
+    out.into_iter().next().unwrap()
+}
+
+fn docs(yaml: &str) -> Vec<Value> {
+    use serde::Deserialize as _;
+    serde_yaml::Deserializer::from_str(yaml).map(|d| Value::deserialize(d).unwrap()).collect()
+}
+
+#[test]
+fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
+    let files = engine_like_files();
+    for form_toml in [
+        "containerd = \"1.7\"",
+        r#"containerd = "2.1"
+           config_path = "/etc/containerd/certs.d"
+           [rollout]
+           namespace = "pullfix"
+           name = "registry-files"
+           image = "harbor.example.net/library/busybox:1.36"
+           image_pull_secret = "regcred"
+           sync_seconds = 30
+           node_selector = { "node-role.kubernetes.io/worker" = "", "kubernetes.io/os" = "linux" }
+           [[rollout.toleration]]
+           key = "node-role.kubernetes.io/control-plane"
+           operator = "Exists"
+           effect = "NoSchedule"
+           [[rollout.toleration]]
+           key = "dedicated"
+           value = "gpu"
+           effect = "NoExecute""#,
+    ] {
+        let out = rollout_yaml(form_toml, &files);
+        assert_eq!(out.kind, FileKind::Kubernetes);
+        assert!(out.sensitive, "the client key travels in a Secret");
+        kubernetes_validate(&out.path, &out.contents);
+        let d = docs(&out.contents);
+        let kinds: Vec<&str> = d.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
+        let pod = &d[2]["spec"]["template"]["spec"];
+        assert_eq!(pod["containers"][0]["command"][2].as_str().unwrap(), rollout::SYNC_SCRIPT);
+        if form_toml.contains("[rollout]") {
+            assert_eq!(d[2]["metadata"]["namespace"].as_str(), Some("pullfix"));
+            assert_eq!(pod["tolerations"].as_sequence().unwrap().len(), 2);
+            assert_eq!(pod["nodeSelector"]["node-role.kubernetes.io/worker"].as_str(), Some(""));
+            assert_eq!(pod["imagePullSecrets"][0]["name"].as_str(), Some("regcred"));
+            assert_eq!(pod["containers"][0]["image"].as_str(), Some("harbor.example.net/library/busybox:1.36"));
+        } else {
+            assert_eq!(d[2]["metadata"]["namespace"].as_str(), Some("kube-system"));
+            assert_eq!(pod["tolerations"][0]["operator"].as_str(), Some("Exists"));
+            assert_eq!(pod["nodeSelector"]["kubernetes.io/os"].as_str(), Some("linux"));
+            assert_eq!(pod["containers"][0]["image"].as_str(), Some(rollout::DEFAULT_IMAGE));
+        }
+        // hostPath volumes: certs.d, and the one directory outside it.
+        let host_paths: Vec<&str> =
+            pod["volumes"].as_sequence().unwrap().iter().filter_map(|v| v["hostPath"]["path"].as_str()).collect();
+        assert_eq!(host_paths, ["/etc/containerd/certs.d", &format!("/{}", HOSTILE_PATH.rsplit_once('/').unwrap().0)]);
+        assert!(out.instructions.contains("config_path"), "{}", out.instructions);
+        assert!(out.instructions.contains("systemctl restart containerd"));
+    }
+}
+
+#[test]
+fn no_daemonset_for_targets_without_hosts_toml() {
+    let files = engine_like_files();
+    for toml in ["containerd = \"1.4\"", "containerd = \"1.6\"\nlegacy_config = true"] {
+        let form = form(toml);
+        let (checked, mut d) = checked(&form);
+        let r = rollout::check(&form.rollout, &mut d);
+        assert!(rollout::render(&checked, &r, &files, &mut d).is_empty());
+        assert!(d.iter().any(|d| d.code == "rollout.needs-hosts-toml"), "{d:?}");
+    }
+}
+
+/// Lays the ConfigMap and Secret out as the kubelet projects them.
+fn project(d: &[Value], cm_dir: &Path, secret_dir: &Path) {
+    for (dir, doc, key) in [(cm_dir, &d[0], "data"), (secret_dir, &d[1], "stringData")] {
+        std::fs::create_dir_all(dir).unwrap();
+        for e in std::fs::read_dir(dir).unwrap() {
+            std::fs::remove_file(e.unwrap().path()).unwrap();
+        }
+        for (k, v) in doc[key].as_mapping().unwrap() {
+            std::fs::write(dir.join(k.as_str().unwrap()), v.as_str().unwrap()).unwrap();
+        }
+    }
+}
+
+fn run_sync(script: &str, cm: &Path, secret: &Path, root: &Path) -> String {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("PULLFIX_SRC", cm)
+        .env("PULLFIX_SECRETS", secret)
+        .env("PULLFIX_ROOT", root)
+        .env("PULLFIX_ONCE", "1")
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("could not") && !text.contains("incomplete"), "{text}");
+    text
+}
+
+fn expected_tree(files: &[&OutputFile], state: &str) -> Vec<(String, Vec<u8>, u32)> {
+    let mut t: Vec<(String, Vec<u8>, u32)> =
+        files.iter().map(|f| (f.path.clone(), f.contents.as_bytes().to_vec(), f.mode())).collect();
+    t.push(("etc/containerd/certs.d/.pullfix-managed".into(), state.as_bytes().to_vec(), 0o644));
+    t.sort();
+    t
+}
+
+#[test]
+fn the_container_installs_exactly_the_rendered_files_and_keeps_them_in_sync() {
+    let files = engine_like_files();
+    let installed = rollout::node_files(&files);
+    let out = rollout_yaml("containerd = \"1.7\"", &files);
+    let d = docs(&out.contents);
+    let script = d[2]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap().to_owned();
+    let tmp = tempdir();
+    let (cm, secret, root) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
+    project(&d, &cm, &secret);
+    // A hand-written hosts.toml already on the node: replaced, and kept as a backup.
+    let harbor = root.join("etc/containerd/certs.d/harbor.example.net/hosts.toml");
+    std::fs::create_dir_all(harbor.parent().unwrap()).unwrap();
+    std::fs::write(&harbor, "server = \"https://old\"\n").unwrap();
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("backed up /etc/containerd/certs.d/harbor.example.net/hosts.toml"), "{log}");
+    let backup = harbor.with_file_name("hosts.toml.pullfix-backup");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), "server = \"https://old\"\n");
+    std::fs::remove_file(&backup).unwrap();
+    let state: String = installed.iter().map(|f| format!("/{}\n", f.path)).collect();
+    assert_eq!(tree(&root), expected_tree(&installed, &state));
+
+    // A second pass changes nothing.
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(!log.contains("installed"), "{log}");
+    assert_eq!(tree(&root), expected_tree(&installed, &state));
+
+    // The ConfigMap changes: one file edited, one gone. The node follows.
+    let mut d2 = d.clone();
+    let data = d2[0]["data"].as_mapping_mut().unwrap();
+    let manifest = data[&Value::from("manifest")].as_str().unwrap().to_owned();
+    let (gone_line, kept): (Vec<&str>, Vec<&str>) = manifest.lines().partition(|l| l.contains("10.50.1.104"));
+    assert_eq!(gone_line.len(), 1);
+    let gone_key = gone_line[0].split(' ').next().unwrap().to_owned();
+    data.remove(Value::from(gone_key.as_str()));
+    data.insert(Value::from("manifest"), Value::from(kept.iter().map(|l| format!("{l}\n")).collect::<String>()));
+    let edited_key =
+        kept.iter().find(|l| l.contains("harbor.example.net/hosts.toml")).unwrap().split(' ').next().unwrap();
+    data.insert(Value::from(edited_key), Value::from("server = \"https://harbor.example.net\"\n# edited\n"));
+    project(&d2, &cm, &secret);
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("removed /etc/containerd/certs.d/10.50.1.104:5000/hosts.toml"), "{log}");
+    assert!(!root.join("etc/containerd/certs.d/10.50.1.104:5000/hosts.toml").exists());
+    assert_eq!(std::fs::read_to_string(&harbor).unwrap(), "server = \"https://harbor.example.net\"\n# edited\n");
+    assert!(!backup.exists(), "a file the DaemonSet wrote itself is not backed up");
+}
+
+// ---- node-setup.sh ----
+
+fn hostile_plan_files() -> (Vec<OutputFile>, OutputFile) {
+    let files = engine_like_files();
+    let merged = node_file(
+        node_script::MERGED_PATH,
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n  password = \"pa'ss$(touch PWNED_PW)`id` \\\"x\\\" ü\"\n",
+        FileKind::ContainerdConfig,
+        true,
+    );
+    (files, merged)
+}
+
+fn script_for(files: &[OutputFile], merged: Option<&OutputFile>, verify: Option<&str>) -> String {
+    let installed = rollout::node_files(files);
+    node_script::script(&Plan {
+        target: "1.7",
+        files: &installed,
+        merged_config: merged,
+        has_config_block: true,
+        verify_image: verify,
+    })
+}
+
+#[test]
+fn node_script_passes_bash_n_and_shellcheck() {
+    let (files, merged) = hostile_plan_files();
+    for script in [
+        script_for(&files, Some(&merged), Some("harbor.example.net/library/busybox:1.36")),
+        script_for(&files, None, None),
+    ] {
+        let dir = tempdir();
+        let path = dir.path().join("node-setup.sh");
+        std::fs::write(&path, &script).unwrap();
+        let out = Command::new("bash").arg("-n").arg(&path).output().unwrap();
+        assert!(out.status.success(), "bash -n: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("shellcheck").args(["--shell=bash", "--severity=style"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+struct Run {
+    calls: String,
+    stdout: String,
+}
+
+fn run_node_script(script: &str, root: &Path, cwd: &Path, stubs: &Path) -> Run {
+    let log = stubs.join("calls.log");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(cwd)
+        .env("ROOT", root)
+        .env("PULLFIX_TEST_LOG", &log)
+        .env("PATH", format!("{}:{}", stubs.display(), std::env::var("PATH").unwrap()))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    Run { calls, stdout }
+}
+
+fn stub_dir(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for tool in ["systemctl", "crictl"] {
+        let p = dir.join(tool);
+        std::fs::write(&p, format!("#!/bin/sh\nprintf '%s\\n' \"{tool} $*\" >> \"$PULLFIX_TEST_LOG\"\n")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+fn assert_no_pwned(dir: &Path) {
+    for (path, _, _) in tree(dir) {
+        assert!(!path.contains("PWNED") || path.contains("$(touch PWNED_PATH)"), "a value was executed: {path}");
+    }
+}
+
+#[test]
+fn node_script_writes_every_file_with_its_mode_and_expands_nothing() {
+    let (files, merged) = hostile_plan_files();
+    let image = "harbor.example.net/library/busybox:1.36";
+    let script = script_for(&files, Some(&merged), Some(image));
+    let tmp = tempdir();
+    let (root, cwd, stubs) = (tmp.path().join("root"), tmp.path().join("cwd"), tmp.path().join("stubs"));
+    std::fs::create_dir_all(&cwd).unwrap();
+    stub_dir(&stubs);
+    // An existing config.toml: backed up before it is replaced.
+    std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+    std::fs::write(root.join("etc/containerd/config.toml"), "version = 2\n# old\n").unwrap();
+
+    let run = run_node_script(&script, &root, &cwd, &stubs);
+    let crictl = format!("crictl --runtime-endpoint {} pull {image}\n", node_script::CONTAINERD_SOCKET);
+    assert_eq!(run.calls, format!("systemctl restart containerd\n{crictl}"));
+    let mut expected: BTreeMap<String, (Vec<u8>, u32)> = rollout::node_files(&files)
+        .iter()
+        .map(|f| (f.path.clone(), (f.contents.as_bytes().to_vec(), f.mode())))
+        .collect();
+    expected.insert("etc/containerd/config.toml".into(), (merged.contents.as_bytes().to_vec(), 0o600));
+    let mut backups = Vec::new();
+    let mut got = BTreeMap::new();
+    for (path, bytes, mode) in tree(&root) {
+        if path.contains(".pullfix-backup-") {
+            backups.push((path, bytes));
+        } else {
+            got.insert(path, (bytes, mode));
+        }
+    }
+    assert_eq!(got, expected);
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].0.starts_with("etc/containerd/config.toml.pullfix-backup-"));
+    assert_eq!(backups[0].1, b"version = 2\n# old\n");
+    if unsafe_is_root() {
+        let md = std::fs::metadata(root.join("etc/containerd/config.toml")).unwrap();
+        assert_eq!((md.uid(), md.gid()), (0, 0));
+    }
+    assert_no_pwned(&root);
+    assert_no_pwned(&cwd);
+    assert!(tree(&cwd).is_empty(), "nothing is written outside ROOT");
+
+    // Run again: nothing changed, so no restart and no new backup; still verifies.
+    let run = run_node_script(&script, &root, &cwd, &stubs);
+    assert_eq!(run.calls, crictl);
+    assert!(run.stdout.contains("unchanged: /etc/containerd/config.toml"), "{}", run.stdout);
+    assert_eq!(tree(&root).iter().filter(|(p, _, _)| p.contains(".pullfix-backup-")).count(), 1);
+}
+
+#[test]
+fn without_a_merged_config_the_script_never_restarts_containerd() {
+    let (files, _) = hostile_plan_files();
+    let script = script_for(&files, None, None);
+    let tmp = tempdir();
+    let (root, stubs) = (tmp.path().join("root"), tmp.path().join("stubs"));
+    stub_dir(&stubs);
+    let run = run_node_script(&script, &root, tmp.path(), &stubs);
+    assert_eq!(run.calls, "");
+    assert!(run.stdout.contains("config.toml was not touched"), "{}", run.stdout);
+    assert!(!root.join("etc/containerd/config.toml").exists());
+    assert_eq!(tree(&root).len(), rollout::node_files(&files).len());
+}
+
+fn unsafe_is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+}
+
+// ---- the whole pipeline: `pullfix generate`, then the DaemonSet and the node script ----
+
+const PIPELINE_FORM: &str = r#"containerd = "1.7"
+[[registry]]
+host = "harbor.example.net"
+ca_pem = """-----BEGIN CERTIFICATE-----
+MIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI
+-----END CERTIFICATE-----
+"""
+username = "robot$ci"
+password = "p'w $(touch PWNED)"
+node_auth = true
+[[registry]]
+host = "docker.io"
+[[registry.mirror]]
+url = "https://harbor.example.net/v2/dockerhub-proxy"
+override_path = true
+[[registry]]
+host = "10.50.1.104:5000"
+scheme = "http"
+[[registry]]
+host = "quay.io"
+ca_file = "/opt/pullfix certs/it's-ü.crt"
+ca_pem = """-----BEGIN CERTIFICATE-----
+MIIBszCCAVmgAwIBAgIUQ2V4YW1wbGUgQ0EgZm9yIHB1bGxmaXggdGVzdHMwCgYI
+-----END CERTIFICATE-----
+"""
+[rollout]
+daemonset = true
+node_script = true
+verify_image = "harbor.example.net/library/busybox:1.36"
+"#;
+
+#[test]
+fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
+    let tmp = tempdir();
+    let form_file = tmp.path().join("form.toml");
+    std::fs::write(&form_file, PIPELINE_FORM).unwrap();
+    let out_dir = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "--out"])
+        .arg(&out_dir)
+        .arg("--form")
+        .arg(&form_file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // What generate wrote for the node's certs.d and CA files (config.toml is a block to merge).
+    let rendered = pullfix_core::render(&form(PIPELINE_FORM));
+    let node: Vec<String> = rollout::node_files(&rendered.files).iter().map(|f| f.path.clone()).collect();
+    assert_eq!(node.len(), 6, "four hosts.toml and two CA files: {node:?}");
+    let generated: Vec<(String, Vec<u8>, u32)> =
+        tree(&out_dir).into_iter().filter(|(p, _, _)| node.contains(p)).collect();
+    assert_eq!(generated.len(), node.len());
+
+    // Every Kubernetes object generate wrote passes kubernetes-validate --strict.
+    let k8s: Vec<_> = tree(&out_dir).into_iter().filter(|(p, _, _)| p.starts_with("k8s/")).collect();
+    assert!(k8s.iter().any(|(p, _, _)| p == "k8s/rollout/pullfix-node-files.yaml"));
+    for (path, bytes, _) in &k8s {
+        kubernetes_validate(path, std::str::from_utf8(bytes).unwrap());
+    }
+
+    // The DaemonSet's container, run against a temp dir standing for the hostPath.
+    let yaml = std::fs::read_to_string(out_dir.join("k8s/rollout/pullfix-node-files.yaml")).unwrap();
+    let d = docs(&yaml);
+    assert_eq!(d.len(), 2, "no Secret: nothing sensitive among the node files");
+    let script = d[1]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap();
+    let (cm, secret, host) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
+    std::fs::create_dir_all(&cm).unwrap();
+    for (k, v) in d[0]["data"].as_mapping().unwrap() {
+        std::fs::write(cm.join(k.as_str().unwrap()), v.as_str().unwrap()).unwrap();
+    }
+    run_sync(script, &cm, &secret, &host);
+    let by_daemonset: Vec<_> = tree(&host).into_iter().filter(|(p, _, _)| !p.ends_with(".pullfix-managed")).collect();
+    assert_eq!(by_daemonset, generated);
+
+    // The node script, run with ROOT and stubbed systemctl/crictl.
+    let stubs = tmp.path().join("stubs");
+    stub_dir(&stubs);
+    let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
+    let sc = Command::new("shellcheck")
+        .args(["--shell=bash", "--severity=style"])
+        .arg(out_dir.join("node-setup.sh"))
+        .output()
+        .unwrap();
+    assert!(sc.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&sc.stdout));
+    let root = tmp.path().join("root");
+    let run = run_node_script(&script, &root, tmp.path(), &stubs);
+    assert_eq!(tree(&root), generated);
+    assert_eq!(
+        run.calls,
+        format!(
+            "crictl --runtime-endpoint {} pull harbor.example.net/library/busybox:1.36\n",
+            node_script::CONTAINERD_SOCKET
+        ),
+        "no restart: config.toml was not given, so it was not touched"
+    );
+    assert!(!tmp.path().join("PWNED").exists());
+}
+
+#[test]
+fn daemonset_script_passes_sh_n_and_shellcheck() {
+    let dir = tempdir();
+    let path = dir.path().join("sync.sh");
+    std::fs::write(&path, rollout::SYNC_SCRIPT).unwrap();
+    let out = Command::new("sh").arg("-n").arg(&path).output().unwrap();
+    assert!(out.status.success(), "sh -n: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("shellcheck").args(["--shell=sh", "--severity=style"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_merged_config_from_the_merge_feature_is_installed_and_restarts_containerd() {
+    let form = form(PIPELINE_FORM);
+    let rendered = pullfix_core::render(&form);
+    let merged =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let f = node_script::with_merged_config(&form, &rendered.files, merged, true).expect("a script");
+    assert_eq!(f.path, "node-setup.sh");
+    assert!(f.sensitive);
+    let tmp = tempdir();
+    let (root, stubs) = (tmp.path().join("root"), tmp.path().join("stubs"));
+    stub_dir(&stubs);
+    let run = run_node_script(&f.contents, &root, tmp.path(), &stubs);
+    assert!(run.calls.starts_with("systemctl restart containerd\n"), "{}", run.calls);
+    let md = std::fs::metadata(root.join("etc/containerd/config.toml")).unwrap();
+    assert_eq!(md.permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(root.join("etc/containerd/config.toml")).unwrap(), merged);
+    assert_eq!(tree(&root).len(), rollout::node_files(&rendered.files).len() + 1);
+}

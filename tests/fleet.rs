@@ -381,8 +381,9 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
         tree(&out_dir).into_iter().filter(|(p, _, _)| node.contains(p)).collect();
     assert_eq!(generated.len(), node.len());
 
-    // Every Kubernetes object generate wrote passes kubernetes-validate --strict.
-    let k8s: Vec<_> = tree(&out_dir).into_iter().filter(|(p, _, _)| p.starts_with("k8s/")).collect();
+    // Every Kubernetes object (YAML) generate wrote passes kubernetes-validate --strict.
+    let k8s: Vec<_> =
+        tree(&out_dir).into_iter().filter(|(p, _, _)| p.starts_with("k8s/") && p.ends_with(".yaml")).collect();
     assert!(k8s.iter().any(|(p, _, _)| p == "k8s/rollout/pullfix-node-files.yaml"));
     for (path, bytes, _) in &k8s {
         kubernetes_validate(path, std::str::from_utf8(bytes).unwrap());

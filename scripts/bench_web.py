@@ -37,6 +37,7 @@ FLAGS = [
     "--disable-dev-shm-usage", "--lang=en-US", "--window-size=1280,1000",
 ]
 RUNS = 9
+BREAKDOWN: dict = {}
 KEYSTROKES = 200
 
 # Injected before any page script (CDP; not subject to the page's CSP): records when
@@ -49,6 +50,23 @@ FIRST_RENDER = """
   const obs = new MutationObserver(done);
   obs.observe(document, { childList: true, subtree: true });
 })();
+"""
+
+# In the page: the start-up steps of web/loader.js once more, timed one by one (module cached).
+STARTUP_STEPS = """
+const done = arguments[0];
+(async () => {
+  const tag = document.querySelector("script[data-wasm]");
+  const packed = (await import(tag.dataset.wasm)).default;
+  const t0 = performance.now();
+  const gz = Uint8Array.fromBase64 ? Uint8Array.fromBase64(packed) : Uint8Array.from(atob(packed), c => c.charCodeAt(0));
+  const raw = await new Response(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  const t1 = performance.now();
+  await WebAssembly.compile(raw);
+  const t2 = performance.now();
+  const n = document.getElementsByTagName("*").length;
+  done({ inflate: t1 - t0, compile: t2 - t1, elements: n });
+})().catch(e => done({ error: String(e) }));
 """
 
 # In the page: one input event per sample on the host field, timed until the outputs
@@ -186,17 +204,28 @@ def transfer(dist: pathlib.Path) -> None:
         print(f"    (dist/pullfix.html, the single file: {gz(single.read_bytes()) / 1024:.1f} KiB gzip)")
 
 
-def first_render(driver: Driver, url: str, selectors: list[str]) -> list[float]:
-    times = []
+def first_render_once(driver: Driver, url: str, selectors: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as profile:
+        s = Session(driver, profile)
+        try:
+            s.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_RENDER % json.dumps(selectors)})
+            s.goto(url)
+            t = s.wait("return window.__firstRender || null", f"{selectors} on {url}")
+            marks = s.js("return Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"
+                         ".concat([['loader', (performance.getEntriesByName(document.querySelector('script[data-wasm]').src)[0] || {}).responseEnd]]))")
+            BREAKDOWN.setdefault(url, []).append(marks)
+            return t
+        finally:
+            s.close()
+
+
+def first_render(driver: Driver, pages: list[tuple[str, list[str]]]) -> list[list[float]]:
+    """RUNS fresh-profile loads of each page, interleaved so that the machine's load
+    (shared CI cores) affects every page alike."""
+    times: list[list[float]] = [[] for _ in pages]
     for _ in range(RUNS):
-        with tempfile.TemporaryDirectory() as profile:
-            s = Session(driver, profile)
-            try:
-                s.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_RENDER % json.dumps(selectors)})
-                s.goto(url)
-                times.append(s.wait("return window.__firstRender || null", f"{selectors} on {url}"))
-            finally:
-                s.close()
+        for i, (url, selectors) in enumerate(pages):
+            times[i].append(first_render_once(driver, url, selectors))
     return times
 
 
@@ -209,6 +238,9 @@ def keystrokes(driver: Driver, url: str) -> list[float]:
             if not s.js("return document.querySelector('#f-registry-0-host') !== null"):
                 s.js("document.querySelector('#add-registry').click()")
             s.wait("return document.querySelector('#f-registry-0-host') !== null", "#f-registry-0-host")
+            steps = s.js_async(STARTUP_STEPS)
+            print(f"    start-up steps (one fresh run): base64 + inflate {steps.get('inflate', 0):.1f} ms, "
+                  f"wasm compile {steps.get('compile', 0):.1f} ms, page has {steps.get('elements', 0)} elements {steps.get('error', '')}")
             s.js_async(KEYSTROKE, [20])  # warm-up
             return s.js_async(KEYSTROKE, [KEYSTROKES])
         finally:
@@ -229,12 +261,18 @@ def main() -> int:
     origin = serve(pathlib.Path(site))
     driver = Driver()
     try:
-        page = first_render(driver, f"{origin}/pullfix/", ["#add-registry", ".output-file"])
-        base = first_render(driver, f"{origin}/hello/", ["#hello"])
+        page, base = first_render(
+            driver, [(f"{origin}/pullfix/", ["#add-registry", ".output-file"]), (f"{origin}/hello/", ["#hello"])]
+        )
         mp, mb = statistics.median(page), statistics.median(base)
         print(f"(b) navigation -> first render, median of {RUNS} fresh profiles:")
         print(f"      pullfix (form + outputs) {mp:7.1f} ms   runs: {', '.join(f'{t:.0f}' for t in page)}")
         print(f"      minimal Yew page         {mb:7.1f} ms   runs: {', '.join(f'{t:.0f}' for t in base)}")
+        for url, runs in BREAKDOWN.items():
+            keys = ["loader", "pullfix:modules-loaded", "pullfix:started"]
+            med = {k: statistics.median([r.get(k) or 0 for r in runs]) for k in keys}
+            print(f"      {url.rsplit('/', 2)[-2]:<8} medians: loader.js loaded {med['loader']:.0f} ms, "
+                  f"modules imported {med['pullfix:modules-loaded']:.0f} ms, wasm instantiated {med['pullfix:started']:.0f} ms")
         print(f"    ratio {mp / mb:.2f}x   target <= 1.25x   {'OK' if mp / mb <= 1.25 else 'OVER'}")
         ks = keystrokes(driver, f"{origin}/pullfix/")
         p95 = p(ks, 0.95)

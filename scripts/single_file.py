@@ -6,7 +6,8 @@ script tag, the wasm-bindgen bindings module and the wasm wrapped as a JS module
 scripts/wasm_module.py). Output: index.html with
   - the stylesheet link replaced by a <style> element,
   - the loader script tag replaced by one inline module script: the bindings, the wasm
-    bytes (base64) and the start-up code of web/loader.js,
+    (gzip + base64, as scripts/wasm_module.py packs it) and the start-up code of
+    web/loader.js,
   - a Content-Security-Policy that allows exactly those two inline elements by their
     SHA-256 hashes (computed here), and still no connection of any kind.
 Everything inlined is our own build artefact; each is checked so it cannot close its
@@ -99,6 +100,11 @@ def build(dist: pathlib.Path) -> str:
     css = raw_text(local_file(dist, attr(css_tag.group(0), "href")).read_text("utf-8"), "style")
     page = sub_once(re.escape(css_tag.group(0)), lambda _: f"<style>{css}</style>", page, "stylesheet link")
 
+    # Module preloads of the files inlined below: pointless in one file.
+    page, n = re.subn(r'<link rel="modulepreload" href="[^"]*">\s*', "", page)
+    if n != 2:
+        raise BuildError(f"expected the 2 module preloads of Trunk.toml's pattern_preload, found {n}")
+
     # The loader: bindings + wasm bytes + start-up, as one inline module script.
     tag = re.search(r'<script type="module" src="[^"]*loader\.js"[^>]*></script>', page)
     if not tag:
@@ -109,15 +115,18 @@ def build(dist: pathlib.Path) -> str:
     wasm_js = local_file(dist, attr(tag.group(0), "data-wasm")).read_text("ascii").strip()
     m = re.fullmatch(r'export default "([A-Za-z0-9+/=]*)";', wasm_js)
     if not m:
-        raise BuildError("the wasm module is not `export default \"<base64>\";`")
+        raise BuildError("the wasm module is not `export default \"<base64 of gzip>\";`")
     script = raw_text(
         bindings
         + "\n// pullfix: start-up (web/loader.js, inlined by scripts/single_file.py)\n{\n"
         + f'  const b64 = "{m.group(1)}";\n'
-        + '  const bytes = typeof Uint8Array.fromBase64 === "function"\n'
+        + '  const packed = typeof Uint8Array.fromBase64 === "function"\n'
         + "    ? Uint8Array.fromBase64(b64)\n"
         + "    : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));\n"
-        + f"  const instance = await {init}({{ module_or_path: bytes }});\n"
+        + '  const inflated = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));\n'
+        + f"  const instance = await {init}({{\n"
+        + '    module_or_path: new Response(inflated, { headers: { "Content-Type": "application/wasm" } }),\n'
+        + "  });\n"
         + '  dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));\n'
         + "}\n",
         "script",

@@ -277,7 +277,7 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
         }
     }
     std::fs::create_dir_all(repo_root().join("target")).expect("target/");
-    let shot = c.screenshot().await.expect("screenshot");
+    let shot = browser::full_page_png(c).await;
     std::fs::write(repo_root().join("target/e2e-screenshot.png"), shot).expect("write target/e2e-screenshot.png");
 
     // No credential in any storage.

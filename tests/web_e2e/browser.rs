@@ -190,3 +190,35 @@ pub async fn wait_js(c: &Client, what: &str, script: &str) -> Value {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// chromedriver's `goog/cdp/execute`: one DevTools Protocol command.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "cmd": self.0, "params": self.1 }).to_string()))
+    }
+}
+
+/// A PNG of the whole page, not only the viewport.
+pub async fn full_page_png(c: &Client) -> Vec<u8> {
+    use base64::Engine;
+    let metrics = c.issue_cmd(Cdp("Page.getLayoutMetrics", json!({}))).await.expect("layout metrics");
+    let size = &metrics["cssContentSize"];
+    let (w, h) = (size["width"].as_f64().unwrap_or(1280.0), size["height"].as_f64().unwrap_or(2000.0));
+    let shot = c
+        .issue_cmd(Cdp(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true,
+                    "clip": { "x": 0, "y": 0, "width": w, "height": h.min(16000.0), "scale": 1 } }),
+        ))
+        .await
+        .expect("full-page screenshot");
+    base64::engine::general_purpose::STANDARD
+        .decode(shot["data"].as_str().unwrap_or_default())
+        .expect("screenshot is base64")
+}

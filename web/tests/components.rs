@@ -20,9 +20,7 @@ fn document() -> web_sys::Document {
 /// Lets Yew's scheduler run (a macrotask turn).
 async fn tick() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let _ = web_sys::window().expect("window").set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
@@ -53,19 +51,13 @@ fn find(root: &Element, css: &str) -> Option<Element> {
 }
 
 fn click(root: &Element, css: &str) {
-    find(root, css)
-        .unwrap_or_else(|| panic!("no {css}"))
-        .dyn_into::<HtmlElement>()
-        .expect("an HTML element")
-        .click();
+    find(root, css).unwrap_or_else(|| panic!("no {css}")).dyn_into::<HtmlElement>().expect("an HTML element").click();
 }
 
 /// Sets an input's value and fires `input` as typing does.
 fn type_value(root: &Element, id: &str, value: &str) {
-    let input: HtmlInputElement = find(root, &format!("#{id}"))
-        .unwrap_or_else(|| panic!("no #{id}"))
-        .dyn_into()
-        .expect("an <input>");
+    let input: HtmlInputElement =
+        find(root, &format!("#{id}")).unwrap_or_else(|| panic!("no #{id}")).dyn_into().expect("an <input>");
     input.set_value(value);
     let init = EventInit::new();
     init.set_bubbles(true);
@@ -88,10 +80,7 @@ fn card(root: &Element, path: &str) -> Option<String> {
 }
 
 fn core_file(host: &str, path: &str) -> String {
-    let form = Form {
-        registries: vec![Registry { host: host.into(), ..Registry::default() }],
-        ..Form::default()
-    };
+    let form = Form { registries: vec![Registry { host: host.into(), ..Registry::default() }], ..Form::default() };
     render(&form)
         .files
         .into_iter()
@@ -120,25 +109,19 @@ async fn a_bad_host_gets_its_diagnostic_beside_the_field() {
         registries: vec![Registry { host: "harbor example.net".into(), ..Registry::default() }],
         ..Form::default()
     };
-    let want: Vec<_> = render(&form)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.field.as_str() == "registry[0].host")
-        .collect();
+    let want: Vec<_> =
+        render(&form).diagnostics.into_iter().filter(|d| d.field.as_str() == "registry[0].host").collect();
     assert!(!want.is_empty(), "core reports nothing for a host with a space");
     let probe = root.clone();
-    let diag = wait_for("a .diag for registry[0].host", move || {
-        find(&probe, ".diag[data-field=\"registry[0].host\"]")
-    })
-    .await;
+    let diag =
+        wait_for("a .diag for registry[0].host", move || find(&probe, ".diag[data-field=\"registry[0].host\"]")).await;
     assert_eq!(diag.get_attribute("data-severity").as_deref(), Some("error"));
     let text = diag.text_content().unwrap_or_default();
     assert!(text.contains(&want[0].message), "{text:?} does not show {:?}", want[0].message);
     // Beside the field: the diagnostic and the input share their closest container.
     let input = find(&root, "#f-registry-0-host").expect("input");
     let container = input.parent_element().expect("the input's parent");
-    let near = container.contains(Some(&diag))
-        || container.parent_element().is_some_and(|p| p.contains(Some(&diag)));
+    let near = container.contains(Some(&diag)) || container.parent_element().is_some_and(|p| p.contains(Some(&diag)));
     assert!(near, "the diagnostic is not next to #f-registry-0-host");
 }
 

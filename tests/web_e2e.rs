@@ -14,7 +14,6 @@ mod server;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use base64::Engine;
 use fantoccini::{Client, Locator};
@@ -29,7 +28,7 @@ const SUB_PATH: &str = "/tools/pullfix/";
 /// Secrets the test types; they must never show up in the URL or in storage.
 const PASSWORD: &str = "s3cr3t-Pa55-e2e";
 /// One browser at a time: the CI machine is small.
-static SERIAL: Mutex<()> = Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// `dist/`, failing clearly when the web build is missing.
 fn dist() -> PathBuf {
@@ -245,7 +244,7 @@ fn form_in_link(link: &str) -> (Value, Form) {
 
 #[tokio::test]
 async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let server = StaticServer::start(&dist(), SUB_PATH);
     let s = session().await;
     let c = &s.client;
@@ -357,7 +356,7 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
 
 #[tokio::test]
 async fn share_link_restores_the_form_without_secrets() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let server = StaticServer::start(&dist(), SUB_PATH);
     let s = session().await;
     let c = &s.client;
@@ -393,7 +392,7 @@ async fn share_link_restores_the_form_without_secrets() {
 
 #[tokio::test]
 async fn language_switch_is_applied_and_remembered() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let server = StaticServer::start(&dist(), SUB_PATH);
     let s = session().await;
     let c = &s.client;
@@ -425,7 +424,7 @@ async fn language_switch_is_applied_and_remembered() {
 
 #[tokio::test]
 async fn single_file_page_works_from_file_url() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let file = dist().join("pullfix.html");
     let s = session().await;
     let c = &s.client;

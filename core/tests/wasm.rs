@@ -32,7 +32,10 @@ fn harbor_on_1_7_with_ca_and_node_credentials() {
     let hosts = doc(&out, "etc/containerd/certs.d/harbor.example.net:8443/hosts.toml");
     assert_eq!(hosts["server"].as_str(), Some("https://harbor.example.net:8443"));
     assert_eq!(hosts["ca"].as_str(), Some("/etc/containerd/certs.d/harbor.example.net:8443/ca.crt"));
-    assert!(out.files.iter().any(|f| f.path.ends_with("ca.crt") && f.contents.ends_with("-----END CERTIFICATE-----\n")));
+    assert!(out
+        .files
+        .iter()
+        .any(|f| f.path.ends_with("ca.crt") && f.contents.ends_with("-----END CERTIFICATE-----\n")));
 }
 
 #[wasm_bindgen_test]

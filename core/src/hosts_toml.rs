@@ -1,10 +1,183 @@
-//! TODO: the hosts_toml generator.
+//! `<config_path>/<namespace>/hosts.toml`: one per registry on containerd 1.5+.
+//!
+//! containerd reads the `[host."<url>"]` tables in file order and always appends the
+//! top-level `server` (or, without one, the registry itself) as the last host
+//! (`parseHostsFile` / `ConfigureHosts` in `remotes/docker/config/hosts.go`). So
+//! `mirror_only` makes the last mirror the `server`: nothing else is ever contacted.
+
+use toml_edit::{value, Array, DocumentMut, Item, Table};
 
 use crate::diagnostic::Diagnostic;
-use crate::output::OutputFile;
-use crate::validate::Checked;
+use crate::form::Registry;
+use crate::host::Host;
+use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::plan::{self, Contact, Source, Tls};
+use crate::shell;
+use crate::validate::{Checked, Style};
 
-/// Renders this format's files.
-pub fn render(_checked: &Checked, _diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
-    Vec::new()
+/// Renders one hosts.toml per registry when the target uses hosts.toml.
+pub fn render(checked: &Checked, _diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    if checked.style != Style::HostsToml {
+        return Vec::new();
+    }
+    checked.registries().map(|(i, r, host)| file(checked, i, r, host)).collect()
+}
+
+/// The node path of a registry's hosts.toml.
+pub fn node_path(checked: &Checked, host: &Host) -> String {
+    format!("{}/{}/hosts.toml", checked.config_path, host.reference())
+}
+
+fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
+    let ns = host.reference();
+    let is_default = host.kind == crate::host::HostKind::Default;
+    let mut contacts = plan::contacts(checked, i);
+    let upstream_last = contacts.last().is_some_and(|c| c.source == Source::Upstream);
+    // The root (top-level) host: the upstream, or under mirror_only the last mirror.
+    let root: Option<Contact> =
+        if upstream_last || (r.mirror_only && !contacts.is_empty()) { contacts.pop() } else { None };
+    let mirror_as_server = root.as_ref().is_some_and(|c| c.source != Source::Upstream);
+
+    let mut doc = DocumentMut::new();
+    match &root {
+        Some(c) => {
+            doc["server"] = value(c.url());
+            if mirror_as_server {
+                put_capabilities(doc.as_table_mut(), c);
+                if c.override_path {
+                    doc["override_path"] = value(true);
+                }
+            }
+            put_tls(doc.as_table_mut(), &c.tls);
+        }
+        // `_default`: no server; the top-level TLS applies to whichever registry it catches.
+        None => put_tls(doc.as_table_mut(), &plan::registry_tls(checked, r, host)),
+    }
+    if !contacts.is_empty() {
+        let mut hosts = Table::new();
+        hosts.set_implicit(true);
+        for c in &contacts {
+            let mut t = Table::new();
+            put_capabilities(&mut t, c);
+            if c.override_path {
+                t["override_path"] = value(true);
+            }
+            put_tls(&mut t, &c.tls);
+            hosts.insert(&c.url(), Item::Table(t));
+        }
+        doc["host"] = Item::Table(hosts);
+    }
+
+    let order: Vec<String> = contacts.iter().chain(root.iter()).map(Contact::url).collect();
+    let path = node_path(checked, host);
+    let mut instructions = format!(
+        "Save as {path} on every node ({}). containerd reads it on the next pull: no restart needed. \
+         It tries, in order: {}.",
+        shell::command(["mkdir", "-p", parent(&path)]),
+        match (order.is_empty(), is_default && !mirror_as_server) {
+            (true, _) => format!("{ns} itself"),
+            (false, true) => format!("{}, then the image's own registry", order.join(", then ")),
+            (false, false) => order.join(", then "),
+        },
+    );
+    if mirror_as_server {
+        if let Some(up) = plan::upstream(checked, r, host) {
+            instructions.push_str(&format!(
+                " mirror_only: containerd always appends the top-level `server` as the last host, so the last mirror is the server here and {} is never contacted.",
+                up.url()
+            ));
+        }
+    }
+    let example = if is_default { "<registry>".to_owned() } else { ns.clone() };
+    instructions.push_str(&format!(
+        " Test with `crictl pull {example}/<image>:<tag>` (the kubelet's path) or `ctr images pull --hosts-dir {} {example}/<image>:<tag>`.",
+        shell::quote(&checked.config_path)
+    ));
+    OutputFile {
+        path: path.trim_start_matches('/').to_owned(),
+        contents: doc.to_string(),
+        kind: FileKind::HostsToml,
+        title: format!("hosts.toml for {ns} (containerd {})", checked.target),
+        instructions,
+        after: AfterApply::NothingPickedUpOnPull,
+        sensitive: false,
+    }
+}
+
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(p, _)| p)
+}
+
+fn put_capabilities(t: &mut Table, c: &Contact) {
+    if c.capabilities.is_empty() {
+        return;
+    }
+    let caps: Array = c.capabilities.iter().map(String::as_str).collect();
+    t["capabilities"] = value(caps);
+}
+
+fn put_tls(t: &mut Table, tls: &Tls) {
+    if !tls.ca.is_empty() {
+        t["ca"] = value(tls.ca.as_str());
+    }
+    if let Some((cert, key)) = &tls.client {
+        let pair: Array = [cert.as_str(), key.as_str()].into_iter().collect();
+        let mut outer = Array::new();
+        outer.push(pair);
+        t["client"] = value(outer);
+    }
+    if tls.skip_verify {
+        t["skip_verify"] = value(true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{Form, Mirror};
+
+    fn render_one(r: Registry, containerd: &str) -> (String, String) {
+        let mut d = Vec::new();
+        let c = crate::validate::check(
+            &Form { containerd: containerd.into(), registries: vec![r], ..Form::default() },
+            &mut d,
+        );
+        let f = render(&c, &mut d).pop().expect("one file");
+        (f.path, f.contents)
+    }
+
+    #[test]
+    fn plain_registry_has_only_a_server() {
+        let (path, text) = render_one(Registry { host: "10.50.1.104:5000".into(), ..Registry::default() }, "1.7");
+        assert_eq!(path, "etc/containerd/certs.d/10.50.1.104:5000/hosts.toml");
+        assert_eq!(text, "server = \"https://10.50.1.104:5000\"\n");
+    }
+
+    #[test]
+    fn mirror_only_makes_the_last_mirror_the_server() {
+        let m = |u: &str| Mirror { url: u.into(), override_path: true, ..Mirror::default() };
+        let r = Registry {
+            host: "docker.io".into(),
+            mirror_only: true,
+            mirrors: vec![m("https://a.example/v2/p"), m("https://b.example/v2/p")],
+            ..Registry::default()
+        };
+        let (_, text) = render_one(r, "1.7");
+        let doc: DocumentMut = text.parse().unwrap();
+        assert_eq!(doc["server"].as_str(), Some("https://b.example/v2/p"));
+        assert_eq!(doc["override_path"].as_bool(), Some(true));
+        assert!(doc["host"].get("https://a.example/v2/p").is_some());
+        assert!(!text.contains("registry-1.docker.io"));
+    }
+
+    #[test]
+    fn not_rendered_for_inline_targets() {
+        let mut d = Vec::new();
+        let form = Form {
+            containerd: "1.4".into(),
+            registries: vec![Registry { host: "a.example".into(), ..Registry::default() }],
+            ..Form::default()
+        };
+        assert!(render(&crate::validate::check(&form, &mut d), &mut d).is_empty());
+    }
 }

@@ -15,6 +15,7 @@
 //! assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/harbor.example.net/hosts.toml"));
 //! ```
 
+pub mod ca_file;
 pub mod containerd_config;
 pub mod diagnostic;
 pub mod form;
@@ -22,7 +23,9 @@ pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
 pub mod output;
+pub mod plan;
 pub mod render;
+pub mod rules;
 pub mod shell;
 pub mod validate;
 pub mod version;

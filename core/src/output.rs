@@ -77,3 +77,18 @@ impl OutputFile {
         }
     }
 }
+
+/// Reports files that would land on the same path (a `ca_file` pointing at another
+/// output, say): the later one would overwrite the earlier.
+pub fn check_paths(files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
+    for (n, f) in files.iter().enumerate() {
+        if let Some(first) = files[..n].iter().find(|g| g.path == f.path) {
+            diags.push(Diagnostic::error(
+                crate::diagnostic::Field::root("files"),
+                "files.same-path",
+                format!("Two outputs go to /{}: {} and {}.", f.path, first.title, f.title),
+                "Point ca_file (or config_path) somewhere else so that every file has its own path.",
+            ));
+        }
+    }
+}

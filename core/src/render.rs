@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::form::Form;
 use crate::output::Rendered;
-use crate::{containerd_config, hosts_toml, validate};
+use crate::{ca_file, containerd_config, hosts_toml, output, validate};
 
 /// Renders every file the form calls for, with diagnostics attached to fields.
 /// Never fails: a half-typed form renders what it can.
@@ -13,5 +13,7 @@ pub fn render(form: &Form) -> Rendered {
     let mut files = Vec::new();
     files.extend(containerd_config::render(&checked, &mut diagnostics));
     files.extend(hosts_toml::render(&checked, &mut diagnostics));
+    files.extend(ca_file::render(&checked, &mut diagnostics));
+    output::check_paths(&files, &mut diagnostics);
     Rendered { files, diagnostics }
 }

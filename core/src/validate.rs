@@ -1,23 +1,53 @@
 //! Field checks shared by every generator.
 //!
 //! [`check`] copies the form, reports every bad value as a diagnostic on its field, and
-//! blanks values that must never be emitted (control characters, unparsable hosts), so
-//! generators work on a form they can trust and still render the rest.
+//! blanks values that must never be emitted (control characters, unparsable hosts and
+//! URLs, duplicates), so generators work on a form they can trust and still render the
+//! rest. Rules that relate several fields or depend on the target live in
+//! [`crate::rules`], which `check` runs too.
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONTAINERD};
-use crate::host::Host;
+use crate::host::{Endpoint, Host, HostKind};
 use crate::version::{Target, VersionError, SUPPORTED};
+
+/// Which way the target configures registries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// containerd 1.2: `[plugins.cri.registry]` with `mirrors` and `auths` only (no TLS).
+    V1Mirrors,
+    /// Inline `registry.mirrors` / `registry.configs` (1.3, 1.4, or 1.5 - 1.7 with
+    /// `legacy_config`).
+    Inline,
+    /// `registry.config_path` plus one `hosts.toml` per registry (1.5+).
+    HostsToml,
+}
 
 /// A form after the shared checks: what every generator renders from.
 #[derive(Debug, Clone)]
 pub struct Checked {
-    /// The form with unusable values blanked.
+    /// The form with unusable values blanked (and unknown capabilities removed).
     pub form: Form,
     /// The target version (the default when the form's is unusable).
     pub target: Target,
-    /// The parsed host of each `form.registries[i]`; `None` when it is empty or invalid.
+    /// The parsed host of each `form.registries[i]`; `None` when it is empty, invalid,
+    /// or repeats an earlier registry (then nothing is rendered for it).
     pub hosts: Vec<Option<Host>>,
+    /// The parsed URL of each `form.registries[i].mirrors[j]`; `None` when it is empty,
+    /// invalid, or repeats an earlier mirror of the same registry (then it is left out).
+    pub mirrors: Vec<Vec<Option<Endpoint>>>,
+    /// The hosts.toml directory in effect on the node (absolute unless the form's is
+    /// relative, which is an error).
+    pub config_path: String,
+    /// How this target configures registries.
+    pub style: Style,
+}
+
+impl Checked {
+    /// The registries that render, with their index and parsed host.
+    pub fn registries(&self) -> impl Iterator<Item = (usize, &crate::form::Registry, &Host)> {
+        self.form.registries.iter().enumerate().filter_map(|(i, r)| self.hosts.get(i)?.as_ref().map(|h| (i, r, h)))
+    }
 }
 
 /// Runs the shared checks.
@@ -25,28 +55,19 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     let mut form = form.clone();
     strip_control_characters(&mut form, diags);
     let target = check_target(&form, diags);
-    let hosts = form
-        .registries
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let field = Field::registry(i).key("host");
-            let h = r.host.trim();
-            match Host::parse(h) {
-                Ok(host) => Some(host),
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        field,
-                        "host.malformed",
-                        format!("{e}: {h:?}."),
-                        "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.",
-                    ));
-                    None
-                }
-            }
-        })
-        .collect();
-    Checked { form, target, hosts }
+    let hosts = check_hosts(&form, diags);
+    let mirrors = check_mirrors(&mut form, diags);
+    let config_path = check_config_path(&form, diags);
+    let style = if target.config_version() == 1 {
+        Style::V1Mirrors
+    } else if !target.has_hosts_toml() || (form.legacy_config && target.major < 2) {
+        Style::Inline
+    } else {
+        Style::HostsToml
+    };
+    let checked = Checked { form, target, hosts, mirrors, config_path, style };
+    crate::rules::check(&checked, diags);
+    checked
 }
 
 fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
@@ -76,6 +97,168 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
             ));
             fallback
         }
+    }
+}
+
+fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    form.registries
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let field = Field::registry(i).key("host");
+            let h = r.host.trim();
+            let host = match Host::parse(h) {
+                Ok(host) => host,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        field,
+                        "host.malformed",
+                        format!("{e}: {h:?}."),
+                        "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.",
+                    ));
+                    return None;
+                }
+            };
+            let reference = host.reference();
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == reference) {
+                diags.push(Diagnostic::error(
+                    field,
+                    "host.duplicate",
+                    format!("registry[{first}] already configures {reference}; this entry is left out."),
+                    "Configure each registry once: merge the two entries (mirrors, TLS and credentials) into one.",
+                ));
+                return None;
+            }
+            seen.push((reference, i));
+            if host.kind == HostKind::Ipv6 {
+                diags.push(Diagnostic::warning(
+                    field,
+                    "host.ipv6",
+                    "IPv6 literals as registry names are reported broken in containerd (and k3s): the hosts.toml directory and the image reference may not match.",
+                    "Give the registry a DNS name (or an /etc/hosts entry on every node) and use that in image references.",
+                ));
+            }
+            Some(host)
+        })
+        .collect()
+}
+
+/// Parses mirror URLs, drops duplicates and unknown capabilities (each with a diagnostic).
+fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option<Endpoint>>> {
+    let mut out = Vec::with_capacity(form.registries.len());
+    for (i, r) in form.registries.iter_mut().enumerate() {
+        let mut parsed: Vec<Option<Endpoint>> = Vec::with_capacity(r.mirrors.len());
+        for (j, m) in r.mirrors.iter_mut().enumerate() {
+            let field = Field::registry(i).index("mirror", j);
+            check_capabilities(&field, &mut m.capabilities, diags);
+            let url = m.url.trim();
+            if url.is_empty() {
+                diags.push(Diagnostic::error(
+                    field.key("url"),
+                    "mirror.url-empty",
+                    "This mirror has no URL; it is left out.",
+                    "Enter the mirror's URL with its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy, or remove the mirror.",
+                ));
+                parsed.push(None);
+                continue;
+            }
+            let endpoint = match Endpoint::parse(url) {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        field.key("url"),
+                        "mirror.url-malformed",
+                        format!("{e}: {url:?}; this mirror is left out."),
+                        "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed, e.g. https://harbor.example.net/v2/dockerhub-proxy).",
+                    ));
+                    parsed.push(None);
+                    continue;
+                }
+            };
+            let normal = endpoint.url();
+            if let Some(first) = parsed.iter().position(|p| p.as_ref().is_some_and(|p| p.url() == normal)) {
+                diags.push(Diagnostic::warning(
+                    field.key("url"),
+                    "mirror.duplicate",
+                    format!("The same URL as mirror[{first}] ({normal}); this copy is left out, because containerd ignores a whole hosts.toml whose [host] tables repeat."),
+                    "Remove the repeated mirror.",
+                ));
+                parsed.push(None);
+                continue;
+            }
+            if endpoint.host.kind == HostKind::Ipv6 {
+                diags.push(Diagnostic::warning(
+                    field.key("url"),
+                    "mirror.ipv6",
+                    "IPv6 literals in mirror URLs are reported broken in containerd.",
+                    "Give the mirror a DNS name (or an /etc/hosts entry on every node).",
+                ));
+            }
+            parsed.push(Some(endpoint));
+        }
+        out.push(parsed);
+    }
+    out
+}
+
+/// The capabilities hosts.toml knows (containerd's `parseHostConfig`).
+pub const CAPABILITIES: [&str; 3] = ["pull", "resolve", "push"];
+
+fn check_capabilities(field: &Field, caps: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<String> = Vec::with_capacity(caps.len());
+    for (k, c) in caps.iter().enumerate() {
+        let lower = c.trim().to_ascii_lowercase();
+        if !CAPABILITIES.contains(&lower.as_str()) {
+            diags.push(Diagnostic::error(
+                field.index("capabilities", k),
+                "mirror.capability-unknown",
+                format!("{c:?} is not a capability; containerd rejects the whole hosts.toml for it. It is left out."),
+                "Use only \"pull\", \"resolve\" and \"push\" (a mirror usually gets [\"pull\", \"resolve\"]).",
+            ));
+        } else if !kept.contains(&lower) {
+            kept.push(lower);
+        }
+    }
+    *caps = kept;
+}
+
+fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
+    let field = Field::root("config_path");
+    let given = form.config_path();
+    let mut path = given.to_owned();
+    if given.contains(':') {
+        let first = given.split(':').find(|p| !p.trim().is_empty()).unwrap_or(crate::form::DEFAULT_CONFIG_PATH);
+        diags.push(Diagnostic::error(
+            field.clone(),
+            "config_path.list",
+            format!("{given:?} is a colon-separated list; containerd 2.1+ treats config_path as one directory, so the list breaks pulls after an upgrade. Showing output for {first:?}."),
+            format!("Use one directory, e.g. {}; move the other directories' hosts.toml files into it.", crate::form::DEFAULT_CONFIG_PATH),
+        ));
+        path = first.trim().to_owned();
+    }
+    if !path.starts_with('/') {
+        diags.push(Diagnostic::error(
+            field.clone(),
+            "config_path.relative",
+            format!("{path:?} is not an absolute path; containerd would resolve it against its own working directory."),
+            format!("Use an absolute directory such as {}.", crate::form::DEFAULT_CONFIG_PATH),
+        ));
+    }
+    if path.split('/').any(|c| c == "..") {
+        diags.push(Diagnostic::error(
+            field,
+            "config_path.parent",
+            format!("{path:?} contains `..`; pullfix writes files under this directory and will not climb out of it."),
+            format!("Write the directory without `..`, e.g. {}.", crate::form::DEFAULT_CONFIG_PATH),
+        ));
+        path = crate::form::DEFAULT_CONFIG_PATH.to_owned();
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        crate::form::DEFAULT_CONFIG_PATH.to_owned()
+    } else {
+        trimmed.to_owned()
     }
 }
 
@@ -127,5 +310,99 @@ fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) {
         check(pf.key("kind"), &mut p.kind, false);
         check(pf.key("name"), &mut p.name, false);
         check(pf.key("namespace"), &mut p.namespace, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{Mirror, Registry};
+
+    fn codes(form: &Form) -> Vec<&'static str> {
+        let mut d = Vec::new();
+        check(form, &mut d);
+        d.into_iter().map(|d| d.code).collect()
+    }
+
+    fn reg(host: &str) -> Registry {
+        Registry { host: host.into(), ..Registry::default() }
+    }
+
+    #[test]
+    fn control_characters_are_blanked() {
+        let mut f = Form::default();
+        f.registries.push(Registry { password: "a\nb".into(), ..reg("h.example") });
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert_eq!(c.form.registries[0].password, "");
+        assert_eq!(d[0].field.as_str(), "registry[0].password");
+    }
+
+    #[test]
+    fn duplicate_hosts_keep_the_first() {
+        let f = Form { registries: vec![reg("a.example"), reg("a.example")], ..Form::default() };
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert!(c.hosts[0].is_some() && c.hosts[1].is_none());
+        assert!(d.iter().any(|d| d.code == "host.duplicate" && d.field.as_str() == "registry[1].host"));
+    }
+
+    #[test]
+    fn mirrors_are_parsed_and_deduplicated() {
+        let mut f = Form::default();
+        let m = |u: &str| Mirror { url: u.into(), ..Mirror::default() };
+        f.registries = vec![Registry {
+            mirrors: vec![m("https://m.example/"), m("https://m.example"), m("m.example")],
+            ..reg("docker.io")
+        }];
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert!(c.mirrors[0][0].is_some() && c.mirrors[0][1].is_none() && c.mirrors[0][2].is_none());
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str())).collect();
+        assert!(codes.contains(&("mirror.duplicate", "registry[0].mirror[1].url")));
+        assert!(codes.contains(&("mirror.url-malformed", "registry[0].mirror[2].url")));
+    }
+
+    #[test]
+    fn unknown_capabilities_are_dropped() {
+        let f = Form {
+            registries: vec![Registry {
+                mirrors: vec![Mirror {
+                    url: "https://m.example".into(),
+                    capabilities: vec!["Pull".into(), "fetch".into(), "pull".into()],
+                    ..Mirror::default()
+                }],
+                ..reg("docker.io")
+            }],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert_eq!(c.form.registries[0].mirrors[0].capabilities, vec!["pull".to_owned()]);
+        assert_eq!(d[0].field.as_str(), "registry[0].mirror[0].capabilities[1]");
+    }
+
+    #[test]
+    fn config_path_rules() {
+        let f = |p: &str| Form { config_path: p.into(), ..Form::default() };
+        assert!(codes(&f("/a:/b")).contains(&"config_path.list"));
+        assert!(codes(&f("certs.d")).contains(&"config_path.relative"));
+        assert!(codes(&f("/etc/../../x")).contains(&"config_path.parent"));
+        let mut d = Vec::new();
+        assert_eq!(check(&f("/srv/certs.d/:/b"), &mut d).config_path, "/srv/certs.d");
+        assert!(codes(&f("/srv/certs.d")).is_empty());
+    }
+
+    #[test]
+    fn styles_follow_the_target() {
+        let s = |v: &str, legacy: bool| {
+            let mut d = Vec::new();
+            check(&Form { containerd: v.into(), legacy_config: legacy, ..Form::default() }, &mut d).style
+        };
+        assert_eq!(s("1.2", false), Style::V1Mirrors);
+        assert_eq!(s("1.4", false), Style::Inline);
+        assert_eq!(s("1.6", false), Style::HostsToml);
+        assert_eq!(s("1.6", true), Style::Inline);
+        assert_eq!(s("2.1", true), Style::HostsToml);
     }
 }

@@ -1,0 +1,335 @@
+//! The golden cases: one test each, with the key paths that matter asserted on the
+//! parsed TOML. `every_case_is_listed` keeps this file and the case directories in step.
+
+use super::*;
+
+const HARBOR_HOSTS: &str = "etc/containerd/certs.d/harbor.example.net/hosts.toml";
+const HARBOR_CA: &str = "etc/containerd/certs.d/harbor.example.net/ca.crt";
+const HARBOR_CA_NODE: &str = "/etc/containerd/certs.d/harbor.example.net/ca.crt";
+const DOCKER_HOSTS: &str = "etc/containerd/certs.d/docker.io/hosts.toml";
+const V2: &str = "io.containerd.grpc.v1.cri";
+const V3: &str = "io.containerd.cri.v1.images";
+
+const CASES: &[&str] = &[
+    "containerd-1.2",
+    "default-1.6-without-patch",
+    "default-namespace",
+    "diagnostics-1.5",
+    "diagnostics-misc",
+    "dockerhub-harbor-proxy-fallback",
+    "dockerhub-harbor-proxy-mirror-only",
+    "harbor-ca-auth-1.4",
+    "harbor-ca-auth-1.6",
+    "harbor-ca-auth-1.7",
+    "harbor-ca-auth-2.0",
+    "harbor-ca-auth-2.3",
+    "hostile-escaped",
+    "hostile-rejected",
+    "ip-port-skip-verify",
+    "k8s-pause-mirror",
+    "legacy-config-1.6",
+    "legacy-config-2.1",
+    "mtls",
+    "plain-http",
+];
+
+#[test]
+fn every_case_is_listed() {
+    let mut dirs: Vec<String> = fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden"))
+        .expect("cases")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs, CASES);
+}
+
+/// The seed on a hosts.toml target: CA in hosts.toml, robot credentials keyed by the host.
+#[track_caller]
+fn harbor_hosts_toml(name: &str, version: i64, section: &str) {
+    let g = check(name);
+    g.errors(false)
+        .files(&[CONFIG, HARBOR_HOSTS, HARBOR_CA])
+        .int(CONFIG, &["version"], version)
+        .str(CONFIG, &["plugins", section, "registry", "config_path"], "/etc/containerd/certs.d")
+        .str(CONFIG, &["plugins", section, "registry", "configs", "harbor.example.net", "auth", "username"], "robot$ci")
+        .str(CONFIG, &["plugins", section, "registry", "configs", "harbor.example.net", "auth", "password"], "S3cret")
+        .absent(CONFIG, &["plugins", section, "registry", "mirrors"])
+        .absent(CONFIG, &["plugins", section, "registry", "configs", "harbor.example.net", "tls"])
+        .mode(CONFIG, 0o600)
+        .str(HARBOR_HOSTS, &["server"], "https://harbor.example.net")
+        .str(HARBOR_HOSTS, &["ca"], HARBOR_CA_NODE)
+        .absent(HARBOR_HOSTS, &["skip_verify"])
+        .hosts(HARBOR_HOSTS, &[])
+        .mode(HARBOR_HOSTS, 0o644);
+    if version == 3 {
+        g.str(
+            CONFIG,
+            &["plugins", section, "pinned_images", "sandbox"],
+            "registry.aliyuncs.com/google_containers/pause:3.10",
+        )
+        .absent(CONFIG, &["plugins", section, "sandbox_image"]);
+    } else {
+        g.str(CONFIG, &["plugins", section, "sandbox_image"], "registry.aliyuncs.com/google_containers/pause:3.10");
+    }
+    let ca = g.rendered.files.iter().find(|f| f.path == HARBOR_CA).expect("CA file");
+    assert!(
+        ca.contents.starts_with("-----BEGIN CERTIFICATE-----\n")
+            && ca.contents.ends_with("-----END CERTIFICATE-----\n")
+    );
+}
+
+#[test]
+fn harbor_ca_auth_1_6() {
+    harbor_hosts_toml("harbor-ca-auth-1.6", 2, V2);
+}
+
+#[test]
+fn harbor_ca_auth_1_7() {
+    harbor_hosts_toml("harbor-ca-auth-1.7", 2, V2);
+}
+
+#[test]
+fn harbor_ca_auth_2_0() {
+    harbor_hosts_toml("harbor-ca-auth-2.0", 3, V3);
+}
+
+#[test]
+fn harbor_ca_auth_2_3() {
+    harbor_hosts_toml("harbor-ca-auth-2.3", 3, V3);
+}
+
+#[test]
+fn harbor_ca_auth_1_4_uses_inline_keys() {
+    let reg = ["plugins", V2, "registry"];
+    let at = |rest: &[&'static str]| -> Vec<&'static str> { reg.iter().chain(rest).copied().collect() };
+    check("harbor-ca-auth-1.4")
+        .errors(false)
+        .files(&[CONFIG, HARBOR_CA])
+        .int(CONFIG, &["version"], 2)
+        .str(CONFIG, &["plugins", V2, "sandbox_image"], "registry.aliyuncs.com/google_containers/pause:3.10")
+        .strs(CONFIG, &at(&["mirrors", "harbor.example.net", "endpoint"]), &["https://harbor.example.net"])
+        .str(CONFIG, &at(&["configs", "harbor.example.net", "tls", "ca_file"]), HARBOR_CA_NODE)
+        .str(CONFIG, &at(&["configs", "harbor.example.net", "auth", "username"]), "robot$ci")
+        .absent(CONFIG, &at(&["config_path"]));
+}
+
+#[test]
+fn containerd_1_2_mirrors_auths_and_trust_store() {
+    check("containerd-1.2")
+        .errors(false)
+        .files(&[CONFIG, "usr/local/share/ca-certificates/harbor.example.net.crt"])
+        .int(CONFIG, &["version"], 1)
+        .str(CONFIG, &["plugins", "cri", "sandbox_image"], "registry.aliyuncs.com/google_containers/pause:3.1")
+        .str(CONFIG, &["plugins", "cri", "registry", "auths", "https://harbor.example.net", "username"], "robot$ci")
+        .strs(
+            CONFIG,
+            &["plugins", "cri", "registry", "mirrors", "10.50.1.104:5000", "endpoint"],
+            &["http://10.50.1.104:5000"],
+        )
+        .strs(
+            CONFIG,
+            &["plugins", "cri", "registry", "mirrors", "docker.io", "endpoint"],
+            &["https://mirror.example.net"],
+        )
+        .absent(CONFIG, &["plugins", "cri", "registry", "mirrors", "harbor.example.net"])
+        .absent(CONFIG, &["plugins", "cri", "registry", "configs"])
+        .diags(&[("v1.ca-trust-store", "registry[0].ca_pem"), ("registry.http", "registry[1].scheme")]);
+}
+
+#[test]
+fn legacy_config_1_6_keeps_config_path_empty() {
+    let reg = ["plugins", V2, "registry"];
+    let at = |rest: &[&'static str]| -> Vec<&'static str> { reg.iter().chain(rest).copied().collect() };
+    check("legacy-config-1.6")
+        .errors(false)
+        .files(&[CONFIG, HARBOR_CA])
+        .str(CONFIG, &at(&["config_path"]), "")
+        .strs(CONFIG, &at(&["mirrors", "harbor.example.net", "endpoint"]), &["https://harbor.example.net"])
+        // Docker Hub is appended by containerd itself; the proxy path is the API root.
+        .strs(CONFIG, &at(&["mirrors", "docker.io", "endpoint"]), &["https://harbor.example.net/v2/dockerhub-proxy"])
+        .str(CONFIG, &at(&["configs", "harbor.example.net", "tls", "ca_file"]), HARBOR_CA_NODE)
+        .str(CONFIG, &at(&["configs", "harbor.example.net", "auth", "password"]), "S3cret")
+        .diags(&[("legacy_config.deprecated", "legacy_config")]);
+}
+
+#[test]
+fn legacy_config_on_2_1_is_an_error_and_uses_hosts_toml() {
+    check("legacy-config-2.1")
+        .errors(true)
+        .diags(&[("legacy_config.tls-ignored", "legacy_config")])
+        .str(HARBOR_HOSTS, &["ca"], "/etc/ssl/certs/harbor-ca.pem")
+        .absent(CONFIG, &["plugins", V3, "registry", "configs"]);
+}
+
+#[test]
+fn ip_with_port_and_skip_verify() {
+    let hosts = "etc/containerd/certs.d/10.50.1.104:8443/hosts.toml";
+    check("ip-port-skip-verify")
+        .errors(false)
+        .files(&[CONFIG, hosts])
+        .str(hosts, &["server"], "https://10.50.1.104:8443")
+        .bool(hosts, &["skip_verify"], true)
+        .mode(CONFIG, 0o644)
+        .diags(&[("registry.skip-verify", "registry[0].skip_verify")]);
+}
+
+#[test]
+fn plain_http_is_explicit() {
+    let hosts = "etc/containerd/certs.d/10.50.1.104:5000/hosts.toml";
+    check("plain-http")
+        .errors(false)
+        .str(hosts, &["server"], "http://10.50.1.104:5000")
+        .absent(hosts, &["ca"])
+        .diags(&[("registry.http", "registry[0].scheme")]);
+}
+
+#[test]
+fn docker_hub_through_harbor_with_fallback() {
+    let proxy = "https://harbor.example.net/v2/dockerhub-proxy";
+    check("dockerhub-harbor-proxy-fallback")
+        .errors(false)
+        .files(&[CONFIG, DOCKER_HOSTS])
+        .str(DOCKER_HOSTS, &["server"], "https://registry-1.docker.io")
+        .hosts(DOCKER_HOSTS, &[proxy])
+        .bool(DOCKER_HOSTS, &["host", proxy, "override_path"], true)
+        .strs(DOCKER_HOSTS, &["host", proxy, "capabilities"], &["pull", "resolve"])
+        .str(DOCKER_HOSTS, &["host", proxy, "ca"], HARBOR_CA_NODE)
+        .diags(&[]);
+}
+
+#[test]
+fn docker_hub_through_harbor_mirror_only_never_contacts_docker_hub() {
+    let first = "https://harbor.example.net/v2/dockerhub-proxy";
+    let last = "https://harbor-dr.example.net/v2/dockerhub-proxy";
+    let g = check("dockerhub-harbor-proxy-mirror-only");
+    g.errors(false)
+        .str(DOCKER_HOSTS, &["server"], last)
+        .bool(DOCKER_HOSTS, &["override_path"], true)
+        .strs(DOCKER_HOSTS, &["capabilities"], &["pull", "resolve"])
+        .hosts(DOCKER_HOSTS, &[first])
+        .str(DOCKER_HOSTS, &["host", first, "ca"], HARBOR_CA_NODE)
+        .int(CONFIG, &["version"], 3)
+        .str(CONFIG, &["plugins", V3, "registry", "configs", "harbor.example.net", "auth", "username"], "robot$proxy")
+        .str(
+            CONFIG,
+            &["plugins", V3, "registry", "configs", "harbor-dr.example.net", "auth", "username"],
+            "robot$proxy",
+        )
+        .absent(CONFIG, &["plugins", V3, "registry", "configs", "registry-1.docker.io"]);
+    for f in &g.rendered.files {
+        assert!(!f.contents.contains("docker.io\""), "{}: no Docker Hub host in the output", f.path);
+    }
+}
+
+#[test]
+fn registry_k8s_io_mirror_for_the_pause_image() {
+    let hosts = "etc/containerd/certs.d/registry.k8s.io/hosts.toml";
+    check("k8s-pause-mirror")
+        .errors(false)
+        .str(CONFIG, &["plugins", V3, "pinned_images", "sandbox"], "registry.k8s.io/pause:3.10")
+        .str(hosts, &["server"], "https://registry.k8s.io")
+        .hosts(hosts, &["https://k8s-mirror.example.net"]);
+}
+
+#[test]
+fn default_namespace_has_no_server() {
+    let hosts = "etc/containerd/certs.d/_default/hosts.toml";
+    check("default-namespace")
+        .errors(false)
+        .absent(hosts, &["server"])
+        .hosts(hosts, &["https://cache.example.net"])
+        .str(HARBOR_HOSTS, &["server"], "https://harbor.example.net")
+        .diags(&[]);
+}
+
+#[test]
+fn default_namespace_on_1_6_needs_the_patch_release() {
+    check("default-1.6-without-patch").errors(false).diags(&[("default.needs-patch", "registry[0].host")]);
+}
+
+#[test]
+fn mutual_tls() {
+    let hosts = "etc/containerd/certs.d/secure.example.net:5443/hosts.toml";
+    let dir = "/etc/containerd/certs.d/secure.example.net:5443";
+    let g = check("mtls");
+    g.errors(false).str(hosts, &["ca"], &format!("{dir}/ca.crt"));
+    let client = g.item(hosts, &["client"]).and_then(|i| i.as_array()).expect("client");
+    let pair: Vec<&str> =
+        client.get(0).and_then(|p| p.as_array()).expect("pair").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(pair, [format!("{dir}/client.cert"), format!("{dir}/client.key")]);
+}
+
+#[test]
+fn hostile_values_are_escaped() {
+    let hosts = "etc/containerd/certs \"d\" $HOME ü/harbor.example.net/hosts.toml";
+    let auth = ["plugins", V2, "registry", "configs", "harbor.example.net", "auth"];
+    let at = |k: &'static str| -> Vec<&'static str> { auth.iter().copied().chain([k]).collect() };
+    check("hostile-escaped")
+        .errors(false)
+        .str(CONFIG, &["plugins", V2, "registry", "config_path"], "/etc/containerd/certs \"d\" $HOME ü")
+        .str(CONFIG, &at("username"), "robot$ci\"x")
+        .str(CONFIG, &at("password"), "p\"a\\ss$w'ord 🔑 ]]\" = true")
+        .str(hosts, &["ca"], "/etc/pki/ca \"quoted\" \\ back$slash ö.crt")
+        .hosts(hosts, &["https://mirror.example.net/v2/päth$x"])
+        .absent(CONFIG, &["plugins", V2, "registry", "configs", "harbor.example.net", "auth", "true"]);
+}
+
+#[test]
+fn hostile_control_characters_are_rejected_never_written() {
+    let g = check("hostile-rejected");
+    g.errors(true)
+        .files(&[CONFIG, "etc/containerd/certs.d/ok.example.net/hosts.toml"])
+        .absent(CONFIG, &["plugins", V2, "sandbox_image"])
+        .absent(CONFIG, &["plugins", V2, "registry", "configs"])
+        .absent(CONFIG, &["plugins", "evil"]);
+    for f in &g.rendered.files {
+        assert!(!f.contents.contains("evil") && !f.contents.contains("line"), "{}", f.path);
+    }
+}
+
+#[test]
+fn many_mistakes_each_on_its_field() {
+    check("diagnostics-misc")
+        .errors(true)
+        .diags(&[
+            ("host.duplicate", "registry[1].host"),
+            ("host.ipv6", "registry[2].host"),
+            ("host.malformed", "registry[4].host"),
+            ("mirror.capability-unknown", "registry[5].mirror[0].capabilities[2]"),
+            ("mirror.duplicate", "registry[5].mirror[1].url"),
+            ("mirror.url-malformed", "registry[5].mirror[2].url"),
+            ("config_path.list", "config_path"),
+            ("client.key-missing", "registry[0].client_key"),
+            ("mirror_only.no-mirror", "registry[3].mirror_only"),
+            ("credentials.token-and-password", "registry[5].identity_token"),
+            ("mirror.http", "registry[5].mirror[3].url"),
+            ("mirror.http-tls", "registry[5].mirror[3].skip_verify"),
+            ("node_auth.upstream-gets-credentials", "registry[5].node_auth"),
+            ("credentials.username-missing", "registry[6].username"),
+            ("node_auth.no-credentials", "registry[7].node_auth"),
+            ("sandbox_image.needs-node-auth", "sandbox_image"),
+        ])
+        .str(CONFIG, &["plugins", V2, "registry", "config_path"], "/etc/containerd/certs.d")
+        .absent(HARBOR_HOSTS, &["client"])
+        .hosts(
+            "etc/containerd/certs.d/quay.io/hosts.toml",
+            &["https://quay-mirror.example.net", "http://10.0.0.9:5000"],
+        )
+        .absent("etc/containerd/certs.d/quay.io/hosts.toml", &["host", "http://10.0.0.9:5000", "skip_verify"])
+        .strs(
+            "etc/containerd/certs.d/quay.io/hosts.toml",
+            &["host", "https://quay-mirror.example.net", "capabilities"],
+            &["pull", "resolve"],
+        );
+}
+
+#[test]
+fn containerd_1_5_lacks_override_path_and_default() {
+    check("diagnostics-1.5").errors(true).diags(&[
+        ("config_path.relative", "config_path"),
+        ("default.unsupported", "registry[0].host"),
+        ("mirror.override-path-unsupported", "registry[1].mirror[0].override_path"),
+    ]);
+}

@@ -94,7 +94,8 @@ fn copy_with_exec_command(text: &str) -> bool {
     area.set_value(text);
     let _ = area.set_attribute("readonly", "");
     let _ = area.set_attribute("aria-hidden", "true");
-    let _ = area.set_attribute("style", "position:fixed;top:0;left:-9999px;opacity:0");
+    // A class, not a style attribute: the page's CSP allows no inline styles.
+    let _ = area.set_attribute("class", "visually-hidden");
     if body.append_child(&area).is_err() {
         return false;
     }

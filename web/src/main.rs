@@ -1,17 +1,5 @@
-//! The pullfix web page: the form, its outputs updated on every keystroke, presets, a
-//! share link, English and 简体中文, the docs. A thin view over `pullfix_core::render`
-//! (yew's function_todomvc layout: a reducer in `state.rs`, one component per file).
-
-mod browser;
-mod components;
-mod field;
-mod hooks;
-mod i18n;
-mod presets;
-mod share;
-mod state;
-mod zip;
+//! The page's entry point, built by Trunk: mounts [`pullfix_web::App`] on `<body>`.
 
 fn main() {
-    yew::Renderer::<components::app::App>::new().render();
+    yew::Renderer::<pullfix_web::App>::new().render();
 }

@@ -47,7 +47,7 @@ pub fn Diags(props: &DiagsProps) -> Html {
     if diags.is_empty() {
         return html! {};
     }
-    diags.sort_by(|a, b| b.severity.cmp(&a.severity));
+    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <ul class="diags" id={format!("{}-diags", field::dom_id(&props.path))} aria-live="polite">
             { for diags.iter().map(|d| diag_item(t, d)) }

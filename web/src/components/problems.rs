@@ -18,7 +18,7 @@ pub fn Problems() -> Html {
     if diags.is_empty() {
         return html! { <p class="problems-none">{ t.problems_none }</p> };
     }
-    diags.sort_by(|a, b| b.severity.cmp(&a.severity));
+    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <div class="problems" role="region" aria-labelledby="problems-heading">
             <h3 id="problems-heading">{ fill(t.problems_heading, "n", &diags.len().to_string()) }</h3>

@@ -329,11 +329,16 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
     let want: Vec<_> =
         render(&bad).diagnostics.into_iter().filter(|d| d.field.as_str() == "registry[0].host").collect();
     assert!(!want.is_empty(), "core reports nothing for a host with a space: the check would be vacuous");
+    // Wait for the diagnostic about what was typed (JSON makes the message a JS string literal).
+    let message = serde_json::to_string(&want[0].message).expect("JSON");
     let shown = wait_js(
         c,
         "the host's diagnostics",
-        "return Array.from(document.querySelectorAll('.diag[data-field=\"registry[0].host\"]'))\
-           .map(e => [e.dataset.severity, e.textContent])",
+        &format!(
+            "const d = Array.from(document.querySelectorAll('.diag[data-field=\"registry[0].host\"]'))\
+               .map(e => [e.dataset.severity, e.textContent]);\
+             return d.some(([, t]) => t.includes({message})) ? d : null"
+        ),
     )
     .await;
     let shown = shown.as_array().cloned().unwrap_or_default();

@@ -27,6 +27,8 @@ use server::StaticServer;
 const SUB_PATH: &str = "/tools/pullfix/";
 /// Secrets the test types; they must never show up in the URL or in storage.
 const PASSWORD: &str = "s3cr3t-Pa55-e2e";
+/// An identity token, typed in the share-link test.
+const TOKEN: &str = "id-t0ken-e2e-refresh";
 /// One browser at a time: the CI machine is small.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -368,18 +370,26 @@ async fn share_link_restores_the_form_without_secrets() {
     c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
     wait_app(c).await;
     fill(c).await;
-    assert_cards_match(c, &typed_form(), "after filling the form").await;
+    type_into(c, "registry[0].identity_token", TOKEN).await;
+    let mut typed = typed_form();
+    typed.registries[0].identity_token = TOKEN.into();
+    assert_cards_match(c, &typed, "after filling the form").await;
 
     click(c, "#share-link").await;
     let link = wait_js(c, "#share-url", "return document.querySelector('#share-url').value").await;
     let link = link.as_str().expect("share url").to_owned();
     let hash = c.execute("return location.hash", vec![]).await.expect("location.hash");
     assert!(link.ends_with(hash.as_str().unwrap_or("?")), "location.hash is not the link's fragment: {link} / {hash}");
-    assert!(!link.contains(PASSWORD), "the password is in the share link");
+    for secret in [PASSWORD, TOKEN] {
+        assert!(!link.contains(secret), "{secret:?} is in the share link");
+    }
     let (json, shared) = form_in_link(&link);
-    assert!(!json.to_string().contains(PASSWORD), "the password is in the share link's form");
-    let mut want = typed_form();
+    for secret in [PASSWORD, TOKEN] {
+        assert!(!json.to_string().contains(secret), "{secret:?} is in the share link's form");
+    }
+    let mut want = typed;
     want.registries[0].password.clear();
+    want.registries[0].identity_token.clear();
     assert_eq!(shared, want, "the share link's form is not the typed form minus secrets");
 
     // A fresh page (new profile) restores it.
@@ -390,8 +400,10 @@ async fn share_link_restores_the_form_without_secrets() {
     assert_cards_match(c2, &want, "after opening the share link").await;
     let host = field(c2, "registry[0].host").await.prop("value").await.expect("value");
     assert_eq!(host.as_deref(), Some("harbor.example.net:8443"), "host not restored");
-    let pw = field(c2, "registry[0].password").await.prop("value").await.expect("value");
-    assert_eq!(pw.as_deref(), Some(""), "a password came through the link");
+    for secret in ["registry[0].password", "registry[0].identity_token"] {
+        let v = field(c2, secret).await.prop("value").await.expect("value");
+        assert_eq!(v.as_deref(), Some(""), "{secret} came through the link");
+    }
     assert_clean_console(c2, "after opening the share link").await;
 }
 

@@ -216,6 +216,20 @@ async fn assert_clean_console(c: &Client, when: &str) {
     assert!(bad.is_empty(), "{when}: console errors / CSP violations: {bad:#?}");
 }
 
+/// Every control is labelled (a `<label for>`, a wrapping `<label>` or `aria-label`).
+async fn assert_labelled(c: &Client, when: &str) {
+    let unlabelled = c
+        .execute(
+            "return Array.from(document.querySelectorAll('input, select, textarea'))\
+               .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))\
+               .map(e => e.outerHTML.slice(0, 120))",
+            vec![],
+        )
+        .await
+        .expect("labels");
+    assert_eq!(unlabelled, serde_json::json!([]), "{when}: form controls without a label");
+}
+
 fn zip_files(bytes: &[u8]) -> BTreeMap<String, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("window.__pullfixLastZip is not a zip");
     (0..zip.len())
@@ -267,6 +281,7 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
 
     // Fill the form as a user would; every card is what core renders.
     fill(c).await;
+    assert_labelled(c, "after filling the form (a registry, a mirror)").await;
     let form = typed_form();
     assert_cards_match(c, &form, "after filling the form").await;
     // The TOML outputs parse back, and carry what was typed.
@@ -459,4 +474,22 @@ async fn single_file_page_works_from_file_url() {
     let network: Vec<_> = started.iter().filter(|u| is_network(u)).collect();
     assert!(network.is_empty(), "pullfix.html made network requests: {network:?}");
     assert_clean_console(c, "pullfix.html from file://").await;
+}
+
+#[tokio::test]
+async fn follows_the_system_light_and_dark_scheme() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    let colors = "const b = getComputedStyle(document.body); return [b.backgroundColor, b.color]";
+    let mut seen = Vec::new();
+    for scheme in ["light", "dark"] {
+        browser::color_scheme(c, scheme).await;
+        c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+        wait_app(c).await;
+        seen.push(c.execute(colors, vec![]).await.expect("computed colours"));
+    }
+    assert_ne!(seen[0], seen[1], "the page looks the same with a light and a dark system scheme: {seen:?}");
+    assert_clean_console(c, "light and dark").await;
 }

@@ -222,3 +222,9 @@ pub async fn full_page_png(c: &Client) -> Vec<u8> {
         .decode(shot["data"].as_str().unwrap_or_default())
         .expect("screenshot is base64")
 }
+
+/// Emulates the system's `prefers-color-scheme` (`light` or `dark`) for the page.
+pub async fn color_scheme(c: &Client, scheme: &str) {
+    let features = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+    c.issue_cmd(Cdp("Emulation.setEmulatedMedia", features)).await.expect("emulate prefers-color-scheme");
+}

@@ -4,7 +4,8 @@
 //!
 //! The only thing ever stored is the language choice (`localStorage["pullfix.lang"]`).
 
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url};
@@ -72,17 +73,25 @@ pub fn focus_first(ids: &[String]) {
     }
 }
 
-/// Copies `text` to the clipboard: the Clipboard API, else the old `execCommand("copy")`
-/// through a hidden textarea. True when one of them worked.
+/// Copies `text` to the clipboard. First `execCommand("copy")` through a hidden textarea,
+/// which works synchronously inside the click; then the Clipboard API, given two seconds
+/// (a headless browser may leave its promise pending forever). True when one worked.
 pub async fn copy_text(text: &str) -> bool {
-    if let Some(nav) = window().map(|w| w.navigator()) {
-        // `navigator.clipboard` is missing outside secure contexts.
-        let has_clipboard = Reflect::get(&nav, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
-        if has_clipboard && JsFuture::from(nav.clipboard().write_text(text)).await.is_ok() {
-            return true;
-        }
+    if copy_with_exec_command(text) {
+        return true;
     }
-    copy_with_exec_command(text)
+    let Some(w) = window() else { return false };
+    let nav = w.navigator();
+    // `navigator.clipboard` is missing outside secure contexts.
+    if !Reflect::get(&nav, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined()) {
+        return false;
+    }
+    // writeText resolves with undefined; the timer with a marker.
+    let timeout = Promise::new(&mut |resolve, _| {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, 2000, &JsValue::from_str("timeout"));
+    });
+    let race = Promise::race(&Array::of2(&nav.clipboard().write_text(text), &timeout));
+    matches!(JsFuture::from(race).await, Ok(v) if v.is_undefined())
 }
 
 fn copy_with_exec_command(text: &str) -> bool {
@@ -127,7 +136,7 @@ pub fn download_zip(bytes: &[u8]) {
         }
     }
     // Revoke once the download has started; the bytes stay in __pullfixLastZip.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+    let revoke = Closure::once_into_js(move || {
         let _ = Url::revoke_object_url(&url);
     });
     let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);

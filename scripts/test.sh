@@ -15,4 +15,7 @@ step "clippy (web, wasm32)"; cargo clippy -p pullfix-web --target wasm32-unknown
 step "docs"; RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --exclude pullfix-web -q
 step "web build (trunk, release)"; scripts/build-web.sh
 step "core on wasm32 (Node)"; cargo test -p pullfix-core --target wasm32-unknown-unknown
-step "tests (native, integration, browser, acceptance)"; cargo test --workspace --exclude pullfix-web
+step "web components (wasm-bindgen-test, headless Chromium)"
+WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/web/webdriver.json" cargo test -p pullfix-web --target wasm32-unknown-unknown
+step "shipping scripts (shellcheck)"; shellcheck -x scripts/build-web.sh scripts/serve.sh scripts/bench-web.sh
+step "tests (native, integration, browser e2e on dist/, acceptance)"; cargo test --workspace --exclude pullfix-web

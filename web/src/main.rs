@@ -1,12 +1,5 @@
-//! The pullfix web page.
-
-use yew::prelude::*;
-
-#[function_component]
-fn App() -> Html {
-    html! { <h1>{ "pullfix" }</h1> }
-}
+//! The page's entry point, built by Trunk: mounts [`pullfix_web::App`] on `<body>`.
 
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<pullfix_web::App>::new().render();
 }

@@ -1,0 +1,495 @@
+//! End-to-end test of the web page in real Chromium (Debian's chromium + chromedriver,
+//! driven by fantoccini), against the release build in `dist/` (scripts/build-web.sh;
+//! scripts/test.sh builds it before `cargo test`).
+//!
+//! The page is served from a sub-path (`/tools/pullfix/`) by a loopback static server,
+//! and `dist/pullfix.html` is opened from `file://`. Selectors follow the DOM contract
+//! between the app and these tests (WEB-CONTRACT.md, summarised in web/README.md).
+
+#[path = "web_e2e/browser.rs"]
+mod browser;
+#[path = "web_e2e/server.rs"]
+mod server;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use base64::Engine;
+use fantoccini::{Client, Locator};
+use pullfix_core::{render, Form, Mirror, Registry};
+use serde_json::Value;
+
+use browser::{console, grant, repo_root, requests_started, wait_js, Driver};
+use server::StaticServer;
+
+/// The sub-path the page is hosted under, as on a docs site.
+const SUB_PATH: &str = "/tools/pullfix/";
+/// Secrets the test types; they must never show up in the URL or in storage.
+const PASSWORD: &str = "s3cr3t-Pa55-e2e";
+/// An identity token, typed in the share-link test.
+const TOKEN: &str = "id-t0ken-e2e-refresh";
+/// One browser at a time: the CI machine is small.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// `dist/`, failing clearly when the web build is missing.
+fn dist() -> PathBuf {
+    let dist = repo_root().join("dist");
+    for f in ["index.html", "pullfix.html", "loader.js"] {
+        assert!(
+            dist.join(f).is_file(),
+            "{} is missing: build the page first with `scripts/build-web.sh` \
+             (scripts/test.sh does that before `cargo test`)",
+            dist.join(f).display()
+        );
+    }
+    dist
+}
+
+/// A browser session with its own chromedriver and fresh profile, torn down on drop.
+struct Session {
+    client: Client,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+    _downloads: tempfile::TempDir,
+}
+
+async fn session() -> Session {
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("tempdir");
+    let downloads = tempfile::tempdir().expect("tempdir");
+    let client = driver.browser(profile.path(), downloads.path()).await;
+    Session { client, _driver: driver, _profile: profile, _downloads: downloads }
+}
+
+/// Waits until the app has rendered its form.
+async fn wait_app(c: &Client) {
+    wait_js(c, "the app to render its form (#add-registry)", "return document.querySelector('#add-registry') !== null")
+        .await;
+}
+
+/// The output cards: path -> the `<pre class="file-contents">` text.
+async fn cards(c: &Client) -> BTreeMap<String, String> {
+    let v = c
+        .execute(
+            "return Array.from(document.querySelectorAll('.output-file')).map(e => \
+               [e.dataset.path, (e.querySelector('pre.file-contents') || {}).textContent])",
+            vec![],
+        )
+        .await
+        .expect("read cards");
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            let path = pair[0].as_str().expect("card without data-path").to_owned();
+            let text = pair[1].as_str().unwrap_or_else(|| panic!("card {path} has no pre.file-contents")).to_owned();
+            (path, text)
+        })
+        .collect()
+}
+
+/// What core renders for `form`, as path -> contents.
+fn expected_files(form: &Form) -> BTreeMap<String, String> {
+    render(form).files.into_iter().map(|f| (f.path, f.contents)).collect()
+}
+
+/// Waits until the cards equal core's render of `form`, then asserts it with a diff.
+async fn assert_cards_match(c: &Client, form: &Form, when: &str) {
+    let want = expected_files(form);
+    assert!(!want.is_empty(), "core renders no file for the test form ({when}): the test would be vacuous");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let got = cards(c).await;
+        if got == want {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let (gk, wk): (Vec<_>, Vec<_>) = (got.keys().collect(), want.keys().collect());
+            assert_eq!(gk, wk, "{when}: the page's output cards are not the files core renders");
+            for (path, text) in &want {
+                assert_eq!(&got[path], text, "{when}: card {path} differs from pullfix_core::render");
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// `registry[0].mirror[1].url` -> `f-registry-0-mirror-1-url` (the contract's ids).
+fn field_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for ch in path.chars() {
+        let ch = if matches!(ch, '.' | '[' | ']') { '-' } else { ch };
+        if !(ch == '-' && id.ends_with('-')) {
+            id.push(ch);
+        }
+    }
+    id.trim_end_matches('-').to_owned()
+}
+
+async fn field(c: &Client, path: &str) -> fantoccini::elements::Element {
+    let id = field_id(path);
+    c.wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Id(&id))
+        .await
+        .unwrap_or_else(|e| panic!("no form field #{id} (for {path}) on the page: {e}"))
+}
+
+/// Types `text` into the field as a user would: clear it, then key by key.
+async fn type_into(c: &Client, path: &str, text: &str) {
+    let el = field(c, path).await;
+    if el.tag_name().await.expect("tag name").eq_ignore_ascii_case("select") {
+        el.select_by_value(text).await.unwrap_or_else(|e| panic!("select {text:?} in {path}: {e}"));
+        return;
+    }
+    el.clear().await.unwrap_or_else(|e| panic!("clear {path}: {e}"));
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {path}: {e}"));
+}
+
+async fn check(c: &Client, path: &str) {
+    let el = field(c, path).await;
+    if !el.is_selected().await.expect("checkbox state") {
+        el.click().await.unwrap_or_else(|e| panic!("click {path}: {e}"));
+    }
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// The form the test types, as core sees it.
+fn typed_form() -> Form {
+    let mut form = Form { containerd: "1.7".into(), ..Form::default() };
+    form.sandbox_image = "harbor.example.net:8443/library/pause:3.9".into();
+    form.registries.push(Registry {
+        host: "harbor.example.net:8443".into(),
+        ca_file: "/etc/containerd/certs.d/harbor.example.net:8443/ca.crt".into(),
+        username: "robot$ci".into(),
+        password: PASSWORD.into(),
+        node_auth: true,
+        mirrors: vec![Mirror { url: "https://mirror.example.net:5000".into(), ..Mirror::default() }],
+        ..Registry::default()
+    });
+    form.kubernetes.namespaces = vec!["default".into(), "apps".into()];
+    form.kubernetes.secret_name = "harbor-pull".into();
+    form
+}
+
+/// Fills the page with [`typed_form`], key by key.
+async fn fill(c: &Client) {
+    let f = typed_form();
+    type_into(c, "containerd", &f.containerd).await;
+    type_into(c, "sandbox_image", &f.sandbox_image).await;
+    if c.find(Locator::Id(&field_id("registry[0].host"))).await.is_err() {
+        click(c, "#add-registry").await;
+    }
+    let r = &f.registries[0];
+    type_into(c, "registry[0].host", &r.host).await;
+    type_into(c, "registry[0].ca_file", &r.ca_file).await;
+    type_into(c, "registry[0].username", &r.username).await;
+    type_into(c, "registry[0].password", &r.password).await;
+    check(c, "registry[0].node_auth").await;
+    click(c, "#add-mirror-0").await;
+    type_into(c, "registry[0].mirror[0].url", &r.mirrors[0].url).await;
+    type_into(c, "kubernetes.namespaces", "default, apps").await;
+    type_into(c, "kubernetes.secret_name", &f.kubernetes.secret_name).await;
+}
+
+/// Console errors, CSP violations and panics: there must be none.
+async fn assert_clean_console(c: &Client, when: &str) {
+    let bad: Vec<_> = console(c)
+        .await
+        .into_iter()
+        .filter(|e| {
+            e.level == "SEVERE"
+                || e.message.contains("Content Security Policy")
+                || e.message.contains("Content-Security-Policy")
+                || e.message.contains("panicked")
+        })
+        .collect();
+    assert!(bad.is_empty(), "{when}: console errors / CSP violations: {bad:#?}");
+}
+
+/// Every control is labelled (a `<label for>`, a wrapping `<label>` or `aria-label`).
+async fn assert_labelled(c: &Client, when: &str) {
+    let unlabelled = c
+        .execute(
+            "return Array.from(document.querySelectorAll('input, select, textarea'))\
+               .filter(e => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label'))\
+               .map(e => e.outerHTML.slice(0, 120))",
+            vec![],
+        )
+        .await
+        .expect("labels");
+    assert_eq!(unlabelled, serde_json::json!([]), "{when}: form controls without a label");
+}
+
+fn zip_files(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("window.__pullfixLastZip is not a zip");
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).expect("zip entry");
+            let mut text = String::new();
+            entry.read_to_string(&mut text).expect("zip entry is not UTF-8 text");
+            (entry.name().to_owned(), text)
+        })
+        .collect()
+}
+
+/// A URL that leaves the browser (not `blob:`, `data:`, `file:` or the browser's own `chrome:`).
+fn is_network(url: &str) -> bool {
+    ["http:", "https:", "ws:", "wss:", "ftp:"].iter().any(|s| url.starts_with(s))
+}
+
+/// Decodes the share link's `#f=` fragment into the form it holds.
+fn form_in_link(link: &str) -> (Value, Form) {
+    let encoded = link.split_once("#f=").unwrap_or_else(|| panic!("share link {link:?} has no #f= fragment")).1;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded.trim_end_matches('='))
+        .unwrap_or_else(|e| panic!("#f= is not base64url: {e}"));
+    let value: Value = serde_json::from_slice(&json).expect("#f= does not hold JSON");
+    let form = serde_json::from_value(value.clone()).expect("#f= JSON is not a pullfix form");
+    (value, form)
+}
+
+#[tokio::test]
+async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    let url = format!("{}{SUB_PATH}", server.origin);
+    c.goto(&url).await.expect("open the page");
+    wait_app(c).await;
+
+    // Loaded entirely from the sub-path, nothing missing.
+    let loaded = server.requests();
+    assert!(loaded.len() >= 4, "expected html, loader, bindings, wasm and css: {loaded:?}");
+    for r in &loaded {
+        assert!(r.path.starts_with(SUB_PATH) && r.status == 200, "request outside the sub-path or failing: {r:?}");
+    }
+    assert_clean_console(c, "after load").await;
+    let _ = requests_started(c).await; // drain: from here on, nothing may leave the page
+    let resources_at_load =
+        c.execute("return performance.getEntriesByType('resource').length", vec![]).await.expect("performance API");
+
+    // Fill the form as a user would; every card is what core renders.
+    fill(c).await;
+    assert_labelled(c, "after filling the form (a registry, a mirror)").await;
+    let form = typed_form();
+    assert_cards_match(c, &form, "after filling the form").await;
+    // The TOML outputs parse back, and carry what was typed.
+    for (path, text) in expected_files(&form).iter().filter(|(p, _)| p.ends_with(".toml")) {
+        let doc: toml_edit::DocumentMut = text.parse().unwrap_or_else(|e| panic!("{path} is not TOML: {e}"));
+        if path.ends_with("harbor.example.net:8443/hosts.toml") {
+            assert_eq!(doc["server"].as_str(), Some("https://harbor.example.net:8443"), "{path}");
+            assert!(doc["host"].get("https://mirror.example.net:5000").is_some(), "{path}: mirror missing");
+        }
+    }
+    std::fs::create_dir_all(repo_root().join("target")).expect("target/");
+    let shot = browser::full_page_png(c).await;
+    std::fs::write(repo_root().join("target/e2e-screenshot.png"), shot).expect("write target/e2e-screenshot.png");
+
+    // No credential in any storage.
+    let stored = c
+        .execute(
+            "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])",
+            vec![],
+        )
+        .await
+        .expect("read storage");
+    assert!(!stored.as_str().unwrap_or_default().contains(PASSWORD), "the password is stored: {stored}");
+
+    // Copy: the button says so and the clipboard holds the file.
+    grant(c, "clipboard-read").await;
+    grant(c, "clipboard-write").await;
+    let (path, contents) = expected_files(&form).into_iter().next().expect("a file");
+    let button = format!(".output-file[data-path=\"{path}\"] button.copy");
+    click(c, &button).await;
+    wait_js(
+        c,
+        "the copy button to say Copied",
+        &format!("return document.querySelector({:?}).textContent.includes('Copied')", button),
+    )
+    .await;
+    let clip = c
+        .execute_async(
+            "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e))",
+            vec![],
+        )
+        .await
+        .expect("read the clipboard");
+    assert_eq!(clip.as_str(), Some(contents.as_str()), "the clipboard does not hold {path}");
+
+    // The zip holds exactly the cards.
+    click(c, "#download-zip").await;
+    let bytes = wait_js(
+        c,
+        "window.__pullfixLastZip",
+        "return window.__pullfixLastZip ? Array.from(window.__pullfixLastZip) : null",
+    )
+    .await;
+    let bytes: Vec<u8> = serde_json::from_value(bytes).expect("zip bytes");
+    assert_eq!(zip_files(&bytes), cards(c).await, "the zip's files are not the cards");
+    assert_eq!(zip_files(&bytes), expected_files(&form), "the zip's files are not what core renders");
+
+    // A bad host: its diagnostics beside the field, and the outputs do not go blank.
+    type_into(c, "registry[0].host", "harbor example.net").await;
+    let mut bad = form.clone();
+    bad.registries[0].host = "harbor example.net".into();
+    let want: Vec<_> =
+        render(&bad).diagnostics.into_iter().filter(|d| d.field.as_str() == "registry[0].host").collect();
+    assert!(!want.is_empty(), "core reports nothing for a host with a space: the check would be vacuous");
+    // Wait for the diagnostic about what was typed (JSON makes the message a JS string literal).
+    let message = serde_json::to_string(&want[0].message).expect("JSON");
+    let shown = wait_js(
+        c,
+        "the host's diagnostics",
+        &format!(
+            "const d = Array.from(document.querySelectorAll('.diag[data-field=\"registry[0].host\"]'))\
+               .map(e => [e.dataset.severity, e.textContent]);\
+             return d.some(([, t]) => t.includes({message})) ? d : null"
+        ),
+    )
+    .await;
+    let shown = shown.as_array().cloned().unwrap_or_default();
+    assert_eq!(shown.len(), want.len(), "diagnostics shown for registry[0].host: {shown:?}, core: {want:?}");
+    for (d, s) in want.iter().zip(&shown) {
+        assert_eq!(s[0].as_str(), Some(d.severity.to_string().as_str()), "severity of {d:?}");
+        assert!(s[1].as_str().unwrap_or_default().contains(&d.message), "{s:?} does not show {:?}", d.message);
+    }
+    assert_cards_match(c, &bad, "with a bad host").await;
+
+    // Nothing left the page after load: no request started, no resource fetched, none served.
+    let after: Vec<_> = requests_started(c).await.into_iter().filter(|u| is_network(u)).collect();
+    assert!(after.is_empty(), "requests after load: {after:?}");
+    let resources_now =
+        c.execute("return performance.getEntriesByType('resource').length", vec![]).await.expect("perf");
+    assert_eq!(resources_now, resources_at_load, "resources fetched after load");
+    assert_eq!(server.requests(), loaded, "the server saw requests after load");
+    assert_clean_console(c, "after using the page").await;
+}
+
+#[tokio::test]
+async fn share_link_restores_the_form_without_secrets() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+    fill(c).await;
+    type_into(c, "registry[0].identity_token", TOKEN).await;
+    let mut typed = typed_form();
+    typed.registries[0].identity_token = TOKEN.into();
+    assert_cards_match(c, &typed, "after filling the form").await;
+
+    click(c, "#share-link").await;
+    let link = wait_js(c, "#share-url", "return document.querySelector('#share-url').value").await;
+    let link = link.as_str().expect("share url").to_owned();
+    let hash = c.execute("return location.hash", vec![]).await.expect("location.hash");
+    assert!(link.ends_with(hash.as_str().unwrap_or("?")), "location.hash is not the link's fragment: {link} / {hash}");
+    for secret in [PASSWORD, TOKEN] {
+        assert!(!link.contains(secret), "{secret:?} is in the share link");
+    }
+    let (json, shared) = form_in_link(&link);
+    for secret in [PASSWORD, TOKEN] {
+        assert!(!json.to_string().contains(secret), "{secret:?} is in the share link's form");
+    }
+    let mut want = typed;
+    want.registries[0].password.clear();
+    want.registries[0].identity_token.clear();
+    assert_eq!(shared, want, "the share link's form is not the typed form minus secrets");
+
+    // A fresh page (new profile) restores it.
+    let s2 = session().await;
+    let c2 = &s2.client;
+    c2.goto(&link).await.expect("open the share link");
+    wait_app(c2).await;
+    assert_cards_match(c2, &want, "after opening the share link").await;
+    let host = field(c2, "registry[0].host").await.prop("value").await.expect("value");
+    assert_eq!(host.as_deref(), Some("harbor.example.net:8443"), "host not restored");
+    for secret in ["registry[0].password", "registry[0].identity_token"] {
+        let v = field(c2, secret).await.prop("value").await.expect("value");
+        assert_eq!(v.as_deref(), Some(""), "{secret} came through the link");
+    }
+    assert_clean_console(c2, "after opening the share link").await;
+}
+
+#[tokio::test]
+async fn language_switch_is_applied_and_remembered() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+    let lang = "return document.documentElement.lang";
+    assert_eq!(c.execute(lang, vec![]).await.expect("lang").as_str(), Some("en"));
+    let english = c.execute("return document.body.innerText", vec![]).await.expect("text");
+
+    click(c, "#lang-zh").await;
+    wait_js(c, "lang=zh-CN", "return document.documentElement.lang === 'zh-CN'").await;
+    let chinese = c.execute("return document.body.innerText", vec![]).await.expect("text");
+    assert_ne!(chinese, english, "switching to 简体中文 changed no text");
+    assert!(
+        chinese.as_str().unwrap_or_default().chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+        "no Chinese text after switching to 简体中文"
+    );
+    let keys = c.execute("return Object.keys(localStorage)", vec![]).await.expect("localStorage");
+    assert_eq!(keys, serde_json::json!(["pullfix.lang"]), "localStorage must hold only the language");
+
+    c.refresh().await.expect("reload");
+    wait_app(c).await;
+    wait_js(c, "lang=zh-CN after reload", "return document.documentElement.lang === 'zh-CN'").await;
+
+    click(c, "#lang-en").await;
+    wait_js(c, "lang=en", "return document.documentElement.lang === 'en'").await;
+    assert_clean_console(c, "after switching languages").await;
+}
+
+#[tokio::test]
+async fn single_file_page_works_from_file_url() {
+    let _serial = SERIAL.lock().await;
+    let file = dist().join("pullfix.html");
+    let s = session().await;
+    let c = &s.client;
+    let url = url::Url::from_file_path(&file).expect("file URL");
+    c.goto(url.as_str()).await.expect("open pullfix.html");
+    wait_app(c).await;
+    click(c, "#add-registry").await;
+    type_into(c, "registry[0].host", "10.50.1.104:5000").await;
+    let form = Form {
+        registries: vec![Registry { host: "10.50.1.104:5000".into(), ..Registry::default() }],
+        ..Form::default()
+    };
+    assert_cards_match(c, &form, "pullfix.html from file://").await;
+    let started = requests_started(c).await;
+    let network: Vec<_> = started.iter().filter(|u| is_network(u)).collect();
+    assert!(network.is_empty(), "pullfix.html made network requests: {network:?}");
+    assert_clean_console(c, "pullfix.html from file://").await;
+}
+
+#[tokio::test]
+async fn follows_the_system_light_and_dark_scheme() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    let colors = "const b = getComputedStyle(document.body); return [b.backgroundColor, b.color]";
+    let mut seen = Vec::new();
+    for scheme in ["light", "dark"] {
+        browser::color_scheme(c, scheme).await;
+        c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+        wait_app(c).await;
+        seen.push(c.execute(colors, vec![]).await.expect("computed colours"));
+    }
+    assert_ne!(seen[0], seen[1], "the page looks the same with a light and a dark system scheme: {seen:?}");
+    assert_clean_console(c, "light and dark").await;
+}

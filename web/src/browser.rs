@@ -1,0 +1,143 @@
+//! The few browser calls the page makes: the language setting, the URL fragment, the
+//! clipboard and the zip download. Each one fails quietly to a sensible default (a page
+//! opened from `file://`, storage switched off), never with a panic.
+//!
+//! The only thing ever stored is the language choice (`localStorage["pullfix.lang"]`).
+
+use js_sys::{Array, Promise, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url};
+
+use crate::i18n::Lang;
+
+/// The localStorage key of the language choice, the page's only stored item.
+pub const LANG_KEY: &str = "pullfix.lang";
+/// The downloaded archive's name (WEB-CONTRACT.md).
+pub const ZIP_NAME: &str = "pullfix-files.zip";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
+/// The language: the stored choice, else the browser's, else English.
+pub fn initial_lang() -> Lang {
+    let Some(w) = window() else { return Lang::En };
+    if let Some(stored) = w.local_storage().ok().flatten().and_then(|s| s.get_item(LANG_KEY).ok().flatten()) {
+        return Lang::from_code(&stored);
+    }
+    w.navigator().language().map(|l| Lang::from_code(&l)).unwrap_or_default()
+}
+
+/// Remembers an explicit language choice.
+pub fn store_lang(lang: Lang) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(LANG_KEY, lang.code());
+    }
+}
+
+/// Sets `<html lang>`, so screen readers and fonts follow the language.
+pub fn set_document_lang(lang: Lang) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
+
+/// The URL fragment, with its `#` (empty when there is none).
+pub fn location_hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Puts `fragment` (starting with `#`) into the address bar and returns the full link.
+pub fn set_location_hash(fragment: &str) -> String {
+    let Some(loc) = window().map(|w| w.location()) else { return fragment.to_owned() };
+    let _ = loc.set_hash(fragment);
+    let href = loc.href().unwrap_or_default();
+    let base = href.split('#').next().unwrap_or_default();
+    format!("{base}{fragment}")
+}
+
+/// Moves the keyboard focus to the first of `ids` that exists and scrolls it into view.
+pub fn focus_first(ids: &[String]) {
+    let Some(doc) = document() else { return };
+    if let Some(el) = ids.iter().find_map(|id| doc.get_element_by_id(id)) {
+        el.scroll_into_view();
+        if let Ok(el) = el.dyn_into::<HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// Copies `text` to the clipboard. First `execCommand("copy")` through a hidden textarea,
+/// which works synchronously inside the click; then the Clipboard API, given two seconds
+/// (a headless browser may leave its promise pending forever). True when one worked.
+pub async fn copy_text(text: &str) -> bool {
+    if copy_with_exec_command(text) {
+        return true;
+    }
+    let Some(w) = window() else { return false };
+    let nav = w.navigator();
+    // `navigator.clipboard` is missing outside secure contexts.
+    if !Reflect::get(&nav, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined()) {
+        return false;
+    }
+    // writeText resolves with undefined; the timer with a marker.
+    let timeout = Promise::new(&mut |resolve, _| {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, 2000, &JsValue::from_str("timeout"));
+    });
+    let race = Promise::race(&Array::of2(&nav.clipboard().write_text(text), &timeout));
+    matches!(JsFuture::from(race).await, Ok(v) if v.is_undefined())
+}
+
+fn copy_with_exec_command(text: &str) -> bool {
+    let Some(doc) = document() else { return false };
+    let Some(body) = doc.body() else { return false };
+    let Some(area) = doc.create_element("textarea").ok().and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok()) else {
+        return false;
+    };
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("aria-hidden", "true");
+    // A class, not a style attribute: the page's CSP allows no inline styles.
+    let _ = area.set_attribute("class", "visually-hidden");
+    if body.append_child(&area).is_err() {
+        return false;
+    }
+    area.select();
+    let ok = doc.dyn_ref::<HtmlDocument>().and_then(|d| d.exec_command("copy").ok()).unwrap_or(false);
+    area.remove();
+    ok
+}
+
+/// Offers `bytes` as a download named [`ZIP_NAME`], and leaves them in
+/// `window.__pullfixLastZip` (a `Uint8Array`) for the end-to-end tests.
+pub fn download_zip(bytes: &[u8]) {
+    let (Some(w), Some(doc)) = (window(), document()) else { return };
+    let array = Uint8Array::from(bytes);
+    let _ = Reflect::set(&w, &JsValue::from_str("__pullfixLastZip"), &array);
+    let options = BlobPropertyBag::new();
+    options.set_type("application/zip");
+    let Ok(blob) = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&array), &options) else { return };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else { return };
+    if let Some(a) = doc.create_element("a").ok().and_then(|e| e.dyn_into::<HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(ZIP_NAME);
+        let _ = a.set_attribute("hidden", "");
+        if let Some(body) = doc.body() {
+            if body.append_child(&a).is_ok() {
+                a.click();
+                a.remove();
+            }
+        }
+    }
+    // Revoke once the download has started; the bytes stay in __pullfixLastZip.
+    let revoke = Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&url);
+    });
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+}

@@ -1,0 +1,56 @@
+//! The diagnostics of one field, shown beside its input.
+
+use pullfix_core::{Diagnostic, Severity};
+use yew::prelude::*;
+
+use crate::field;
+use crate::hooks::use_page;
+use crate::i18n::Text;
+
+/// Props of [`Diags`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct DiagsProps {
+    /// The field's path; its list elements' diagnostics are shown too.
+    pub path: AttrValue,
+}
+
+/// The severity's word in the page's language.
+pub fn severity_word(t: &Text, s: Severity) -> &'static str {
+    match s {
+        Severity::Error => t.severity_error,
+        Severity::Warning => t.severity_warning,
+        Severity::Info => t.severity_info,
+    }
+}
+
+/// One diagnostic: `class="diag"`, `data-field`, `data-severity` (WEB-CONTRACT.md).
+pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
+    let severity = d.severity.to_string();
+    html! {
+        <li class={classes!("diag", format!("diag-{severity}"))} data-field={d.field.to_string()}
+            data-severity={severity.clone()} data-code={d.code}>
+            <span class="diag-severity">{ severity_word(t, d.severity) }</span>
+            <span class="diag-message">{ &d.message }</span>
+            if !d.fix.is_empty() {
+                <span class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &d.fix }</span>
+            }
+        </li>
+    }
+}
+
+/// The field's diagnostics, errors first; nothing when there are none.
+#[function_component]
+pub fn Diags(props: &DiagsProps) -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let mut diags = field::diagnostics_for(&page.rendered.diagnostics, &props.path);
+    if diags.is_empty() {
+        return html! {};
+    }
+    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    html! {
+        <ul class="diags" id={format!("{}-diags", field::dom_id(&props.path))} aria-live="polite">
+            { for diags.iter().map(|d| diag_item(t, d)) }
+        </ul>
+    }
+}

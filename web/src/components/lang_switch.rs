@@ -1,0 +1,32 @@
+//! English / 简体中文, remembered in localStorage (`pullfix.lang`, the only stored item).
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::hooks::use_page;
+use crate::i18n::Lang;
+use crate::state::Action;
+
+/// Two buttons, `#lang-en` and `#lang-zh`; the current one is pressed.
+#[function_component]
+pub fn LangSwitch() -> Html {
+    let page = use_page();
+    let button = |lang: Lang, id: &'static str, name: &'static str| {
+        let p = page.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            browser::store_lang(lang);
+            p.dispatch(Action::SetLang(lang));
+        });
+        let pressed = page.lang == lang;
+        html! {
+            <button type="button" {id} lang={lang.code()} aria-pressed={pressed.to_string()}
+                class={classes!(pressed.then_some("on"))} {onclick}>{ name }</button>
+        }
+    };
+    html! {
+        <div class="lang" role="group" aria-label={page.lang.text().lang_label}>
+            { button(Lang::En, "lang-en", "English") }
+            { button(Lang::Zh, "lang-zh", "简体中文") }
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! One mirror of a registry.
+
+use yew::prelude::*;
+
+use crate::components::check_field::CheckField;
+use crate::components::diags::Diags;
+use crate::components::text_field::TextField;
+use crate::field;
+use crate::hooks::use_page;
+use crate::i18n::fill;
+use crate::state::{Action, MirrorFlag, MirrorText};
+
+/// Props of [`MirrorCard`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct MirrorCardProps {
+    /// The registry's index.
+    pub registry: usize,
+    /// The mirror's index in it.
+    pub index: usize,
+}
+
+/// One mirror: URL, override_path, capabilities, its own TLS settings.
+#[function_component]
+pub fn MirrorCard(props: &MirrorCardProps) -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let (i, j) = (props.registry, props.index);
+    let Some(m) = page.form.registries.get(i).and_then(|r| r.mirrors.get(j)) else { return html! {} };
+    let n = (j + 1).to_string();
+    let text = |f: MirrorText| {
+        let p = page.clone();
+        Callback::from(move |v: String| p.dispatch(Action::SetMirrorText(i, j, f, v)))
+    };
+    let flag = |f: MirrorFlag| {
+        let p = page.clone();
+        Callback::from(move |b: bool| p.dispatch(Action::SetMirrorFlag(i, j, f, b)))
+    };
+    let remove = {
+        let p = page.clone();
+        Callback::from(move |_: MouseEvent| p.dispatch(Action::RemoveMirror(i, j)))
+    };
+    let path = field::mirror(i, j, "");
+    let caps_path = field::mirror(i, j, "capabilities");
+    let caps = page.list_text(&caps_path, &m.capabilities);
+    html! {
+        <div class="mirror" id={field::dom_id(&path)} tabindex="-1">
+            <div class="card-head">
+                <h4>{ fill(t.mirror_n, "n", &n) }</h4>
+                <button type="button" class="remove" id={format!("remove-mirror-{i}-{j}")} onclick={remove}>
+                    { fill(t.remove_mirror, "n", &n) }
+                </button>
+            </div>
+            <Diags path={path.clone()} />
+            <TextField path={field::mirror(i, j, "url")} label={t.mirror_url_label} hint={t.mirror_url_hint}
+                value={m.url.clone()} oninput={text(MirrorText::Url)}
+                placeholder="https://harbor.example.net/v2/dockerhub-proxy" />
+            <CheckField path={field::mirror(i, j, "override_path")} label={t.override_path_label}
+                hint={t.override_path_hint} checked={m.override_path} onchange={flag(MirrorFlag::OverridePath)} />
+            <div class="row">
+                <TextField path={caps_path} label={t.capabilities_label} hint={t.capabilities_hint}
+                    value={caps} oninput={text(MirrorText::Capabilities)} placeholder="pull, resolve" />
+                <TextField path={field::mirror(i, j, "ca_file")} label={t.mirror_ca_file_label}
+                    hint={t.mirror_ca_file_hint} value={m.ca_file.clone()} oninput={text(MirrorText::CaFile)} />
+            </div>
+            <CheckField path={field::mirror(i, j, "skip_verify")} label={t.mirror_skip_verify_label}
+                hint={t.skip_verify_hint} checked={m.skip_verify} onchange={flag(MirrorFlag::SkipVerify)} />
+        </div>
+    }
+}

@@ -1,0 +1,21 @@
+//! One function component per file.
+
+pub mod app;
+pub mod check_field;
+pub mod diags;
+pub mod docs;
+pub mod header;
+pub mod kubernetes_section;
+pub mod lang_switch;
+pub mod mirror_card;
+pub mod node_section;
+pub mod output_card;
+pub mod outputs;
+pub mod patch_row;
+pub mod preset_bar;
+pub mod problems;
+pub mod registry_card;
+pub mod registry_list;
+pub mod select_field;
+pub mod share_box;
+pub mod text_field;

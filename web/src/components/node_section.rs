@@ -1,0 +1,68 @@
+//! The node side: containerd version, hosts.toml directory, sandbox image, legacy keys.
+
+use pullfix_core::version::SUPPORTED;
+use pullfix_core::Target;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::components::check_field::CheckField;
+use crate::components::text_field::TextField;
+use crate::hooks::use_page;
+use crate::state::{Action, TopText};
+
+/// The node-wide settings.
+#[function_component]
+pub fn NodeSection() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let form = &page.form;
+    let set = |f: TopText| {
+        let page = page.clone();
+        Callback::from(move |v: String| page.dispatch(Action::SetTop(f, v)))
+    };
+    let target = Target::parse(&form.containerd).ok();
+    let line = target.map(|t| format!("{}.{}", t.major, t.minor)).unwrap_or_default();
+    let on_line = {
+        let page = page.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if !v.is_empty() {
+                page.dispatch(Action::SetTop(TopText::Containerd, v));
+            }
+        })
+    };
+    let on_legacy = {
+        let page = page.clone();
+        Callback::from(move |b: bool| page.dispatch(Action::SetLegacyConfig(b)))
+    };
+    let default_pause = target.unwrap_or(Target::new(1, 7)).default_pause_image();
+    html! {
+        <section class="card" aria-labelledby="node-heading">
+            <h2 id="node-heading">{ t.section_node }</h2>
+            <div class="row">
+                <div class="field">
+                    <label for="containerd-line">{ t.containerd_line_label }</label>
+                    <select id="containerd-line" onchange={on_line} aria-describedby="containerd-line-hint">
+                        { for SUPPORTED.iter().rev().map(|(a, b)| {
+                            let v = format!("{a}.{b}");
+                            let selected = v == line;
+                            html! { <option value={v.clone()} {selected}>{ v }</option> }
+                        }) }
+                        <option value="" selected={line.is_empty()}>{ t.containerd_line_other }</option>
+                    </select>
+                    <p class="hint" id="containerd-line-hint">{ t.containerd_line_hint }</p>
+                </div>
+                <TextField path="containerd" label={t.containerd_label} hint={t.containerd_hint}
+                    value={form.containerd.clone()} oninput={set(TopText::Containerd)} placeholder="1.6.20" />
+            </div>
+            <TextField path="sandbox_image" label={t.sandbox_image_label} hint={t.sandbox_image_hint}
+                value={form.sandbox_image.clone()} oninput={set(TopText::SandboxImage)}
+                placeholder={AttrValue::from(default_pause)} />
+            <TextField path="config_path" label={t.config_path_label} hint={t.config_path_hint}
+                value={form.config_path.clone()} oninput={set(TopText::ConfigPath)}
+                placeholder={pullfix_core::form::DEFAULT_CONFIG_PATH} />
+            <CheckField path="legacy_config" label={t.legacy_config_label} hint={t.legacy_config_hint}
+                checked={form.legacy_config} onchange={on_legacy} />
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+//! The generated files, the problems, the zip download and the share link.
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::components::output_card::OutputCard;
+use crate::components::problems::Problems;
+use crate::components::share_box::ShareBox;
+use crate::hooks::use_page;
+use crate::zip;
+
+/// The output column.
+#[function_component]
+pub fn Outputs() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let files = &page.rendered.files;
+    let download = {
+        let rendered = page.rendered.clone();
+        Callback::from(move |_: MouseEvent| {
+            let entries: Vec<zip::Entry> = rendered
+                .files
+                .iter()
+                .map(|f| zip::Entry { name: &f.path, data: f.contents.as_bytes(), mode: f.mode() })
+                .collect();
+            if let Some(bytes) = zip::write(&entries) {
+                browser::download_zip(&bytes);
+            }
+        })
+    };
+    html! {
+        <section id="outputs" class="outputs" tabindex="-1" aria-labelledby="outputs-heading">
+            <div class="outputs-head">
+                <h2 id="outputs-heading">{ t.section_outputs }</h2>
+                <button type="button" id="download-zip" class="primary" onclick={download}
+                    disabled={files.is_empty()}>
+                    { t.download_zip }
+                </button>
+            </div>
+            <p class="hint">{ t.outputs_hint }</p>
+            <Problems />
+            if files.is_empty() {
+                <p class="empty">{ t.outputs_empty }</p>
+            }
+            { for files.iter().enumerate().map(|(i, f)| html! { <OutputCard key={f.path.clone()} index={i} /> }) }
+            <ShareBox />
+        </section>
+    }
+}

@@ -1,0 +1,65 @@
+//! One object that must list the Secret in its imagePullSecrets.
+
+use yew::prelude::*;
+
+use crate::components::diags::Diags;
+use crate::components::select_field::SelectField;
+use crate::components::text_field::TextField;
+use crate::field;
+use crate::hooks::use_page;
+use crate::i18n::fill;
+use crate::state::{Action, PatchText};
+
+/// The kinds the core can patch, most common first.
+pub const KINDS: [&str; 8] =
+    ["ServiceAccount", "Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicaSet", "Job", "Pod"];
+
+/// Props of [`PatchRow`].
+#[derive(Properties, PartialEq, Debug)]
+pub struct PatchRowProps {
+    /// Which patch target of the form.
+    pub index: usize,
+}
+
+/// Kind, name and namespace of one patch target.
+#[function_component]
+pub fn PatchRow(props: &PatchRowProps) -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let i = props.index;
+    let Some(p) = page.form.kubernetes.patches.get(i) else { return html! {} };
+    let n = (i + 1).to_string();
+    let set = |f: PatchText| {
+        let page = page.clone();
+        Callback::from(move |v: String| page.dispatch(Action::SetPatchText(i, f, v)))
+    };
+    let remove = {
+        let page = page.clone();
+        Callback::from(move |_: MouseEvent| page.dispatch(Action::RemovePatch(i)))
+    };
+    let path = field::patch(i, "");
+    let mut options: Vec<(AttrValue, AttrValue)> = KINDS.iter().map(|k| ((*k).into(), (*k).into())).collect();
+    if p.kind.is_empty() {
+        options.insert(0, ("".into(), t.kind_other.into()));
+    }
+    html! {
+        <div class="patch" id={field::dom_id(&path)} tabindex="-1">
+            <div class="card-head">
+                <h4>{ fill(t.patch_n, "n", &n) }</h4>
+                <button type="button" class="remove" id={format!("remove-patch-{i}")} onclick={remove}>
+                    { fill(t.remove_patch, "n", &n) }
+                </button>
+            </div>
+            <Diags path={path.clone()} />
+            <div class="row three">
+                <SelectField path={field::patch(i, "kind")} label={t.kind_label} hint={t.kind_hint}
+                    value={p.kind.clone()} options={options} onchange={set(PatchText::Kind)} />
+                <TextField path={field::patch(i, "name")} label={t.name_label} hint={t.name_hint}
+                    value={p.name.clone()} oninput={set(PatchText::Name)} placeholder="default" />
+                <TextField path={field::patch(i, "namespace")} label={t.patch_namespace_label}
+                    hint={t.patch_namespace_hint} value={p.namespace.clone()} oninput={set(PatchText::Namespace)}
+                    placeholder="default" />
+            </div>
+        </div>
+    }
+}

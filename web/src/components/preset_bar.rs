@@ -1,0 +1,33 @@
+//! One button per preset.
+
+use yew::prelude::*;
+
+use crate::hooks::use_page;
+use crate::presets::Preset;
+use crate::state::Action;
+
+/// The presets that fill the form.
+#[function_component]
+pub fn PresetBar() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let label = |p: Preset| match p {
+        Preset::Harbor => t.preset_harbor,
+        Preset::HttpIp => t.preset_http_ip,
+        Preset::DockerhubProxy => t.preset_dockerhub_proxy,
+        Preset::PauseMirror => t.preset_pause_mirror,
+    };
+    html! {
+        <section class="presets" aria-labelledby="presets-heading">
+            <h2 id="presets-heading">{ t.presets_heading }</h2>
+            <div class="preset-buttons">
+                { for Preset::ALL.into_iter().map(|p| {
+                    let page = page.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| page.dispatch(Action::Preset(p)));
+                    html! { <button type="button" id={p.dom_id()} {onclick}>{ label(p) }</button> }
+                }) }
+            </div>
+            <p class="hint">{ t.presets_hint }</p>
+        </section>
+    }
+}

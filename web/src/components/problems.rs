@@ -1,0 +1,48 @@
+//! Every diagnostic in one list, each linking to its field: nothing is missed, even a
+//! problem that belongs to no single input.
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::components::diags::severity_word;
+use crate::field;
+use crate::hooks::use_page;
+use crate::i18n::fill;
+
+/// The summary of every diagnostic, errors first.
+#[function_component]
+pub fn Problems() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let mut diags = page.rendered.diagnostics.clone();
+    if diags.is_empty() {
+        return html! { <p class="problems-none">{ t.problems_none }</p> };
+    }
+    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    html! {
+        <div class="problems" role="region" aria-labelledby="problems-heading">
+            <h3 id="problems-heading">{ fill(t.problems_heading, "n", &diags.len().to_string()) }</h3>
+            <ul>
+                { for diags.iter().map(|d| {
+                    let path = d.field.to_string();
+                    let ids: Vec<String> = field::ancestors(&path).iter().map(|p| field::dom_id(p)).collect();
+                    let href = format!("#{}", ids[0]);
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        // Focus the field without replacing the URL's fragment (the share link).
+                        e.prevent_default();
+                        browser::focus_first(&ids);
+                    });
+                    let severity = d.severity.to_string();
+                    html! {
+                        <li class={classes!("problem", format!("problem-{severity}"))} data-field={path.clone()}
+                            data-severity={severity.clone()}>
+                            <span class="diag-severity">{ severity_word(t, d.severity) }</span>
+                            <a {href} {onclick}><code>{ path }</code></a>
+                            <span class="diag-message">{ &d.message }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}

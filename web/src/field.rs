@@ -1,0 +1,154 @@
+//! Form field paths (built with core's [`Field`], so they are the paths diagnostics carry)
+//! and the DOM ids the page gives their inputs (WEB-CONTRACT.md).
+
+use pullfix_core::{Diagnostic, Field};
+
+/// The id of a field's input: `registry[0].mirror[1].url` -> `f-registry-0-mirror-1-url`.
+/// `.`, `[`, `]` become `-`, runs of `-` collapse, a trailing `-` goes.
+pub fn dom_id(path: &str) -> String {
+    let mut id = String::from("f-");
+    for c in path.chars() {
+        let c = if matches!(c, '.' | '[' | ']') { '-' } else { c };
+        if c == '-' && id.ends_with('-') {
+            continue;
+        }
+        id.push(c);
+    }
+    while id.ends_with('-') && id.len() > 2 {
+        id.pop();
+    }
+    id
+}
+
+/// Whether a diagnostic on `field` belongs beside the input for `path`: the same path, or
+/// an element of it (`kubernetes.namespaces[2]` beside `kubernetes.namespaces`).
+pub fn belongs_to(field: &str, path: &str) -> bool {
+    match field.strip_prefix(path) {
+        Some("") => true,
+        Some(rest) => rest.starts_with('['),
+        None => false,
+    }
+}
+
+/// The diagnostics to show beside the input for `path`.
+pub fn diagnostics_for(diagnostics: &[Diagnostic], path: &str) -> Vec<Diagnostic> {
+    diagnostics.iter().filter(|d| belongs_to(d.field.as_str(), path)).cloned().collect()
+}
+
+/// The path and its parents, nearest first: `registry[0].mirror[1].url`,
+/// `registry[0].mirror[1]`, `registry[0].mirror`, `registry[0]`, `registry`. A
+/// diagnostic's link focuses the first of them that the page has an element for.
+pub fn ancestors(path: &str) -> Vec<String> {
+    let mut out = vec![path.to_owned()];
+    let mut p = path;
+    loop {
+        let cut = if p.ends_with(']') { p.rfind('[') } else { p.rfind('.') };
+        match cut {
+            Some(at) if at > 0 => p = &p[..at],
+            _ => return out,
+        }
+        out.push(p.to_owned());
+    }
+}
+
+/// `registry[i]` (`name` empty) or `registry[i].name`.
+pub fn registry(i: usize, name: &str) -> String {
+    let r = Field::registry(i);
+    if name.is_empty() {
+        r.to_string()
+    } else {
+        r.key(name).to_string()
+    }
+}
+
+/// `registry[i].mirror[j]` (`name` empty) or `registry[i].mirror[j].name`.
+pub fn mirror(i: usize, j: usize, name: &str) -> String {
+    let m = Field::registry(i).index("mirror", j);
+    if name.is_empty() {
+        m.to_string()
+    } else {
+        m.key(name).to_string()
+    }
+}
+
+/// `kubernetes.name`.
+pub fn kubernetes(name: &str) -> String {
+    Field::root("kubernetes").key(name).to_string()
+}
+
+/// `kubernetes.patch[i]` (`name` empty) or `kubernetes.patch[i].name`.
+pub fn patch(i: usize, name: &str) -> String {
+    let p = Field::root("kubernetes").index("patch", i);
+    if name.is_empty() {
+        p.to_string()
+    } else {
+        p.key(name).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pullfix_core::Severity;
+
+    #[test]
+    fn ids_follow_the_contract() {
+        for (path, id) in [
+            ("containerd", "f-containerd"),
+            ("registry[0].host", "f-registry-0-host"),
+            ("registry[0].mirror[1].url", "f-registry-0-mirror-1-url"),
+            ("kubernetes.namespaces", "f-kubernetes-namespaces"),
+            ("kubernetes.patch[0].kind", "f-kubernetes-patch-0-kind"),
+            ("registry[12]", "f-registry-12"),
+        ] {
+            assert_eq!(dom_id(path), id, "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_are_the_ones_core_reports() {
+        assert_eq!(registry(3, "ca_pem"), "registry[3].ca_pem");
+        assert_eq!(registry(3, ""), "registry[3]");
+        assert_eq!(mirror(0, 2, "override_path"), "registry[0].mirror[2].override_path");
+        assert_eq!(mirror(1, 0, ""), "registry[1].mirror[0]");
+        assert_eq!(kubernetes("secret_name"), "kubernetes.secret_name");
+        assert_eq!(patch(4, "namespace"), "kubernetes.patch[4].namespace");
+    }
+
+    #[test]
+    fn ancestors_walk_up_to_the_root() {
+        assert_eq!(
+            ancestors("registry[0].mirror[1].capabilities[2]"),
+            [
+                "registry[0].mirror[1].capabilities[2]",
+                "registry[0].mirror[1].capabilities",
+                "registry[0].mirror[1]",
+                "registry[0].mirror",
+                "registry[0]",
+                "registry"
+            ]
+        );
+        assert_eq!(ancestors("containerd"), ["containerd"]);
+        assert_eq!(ancestors(""), [""]);
+    }
+
+    #[test]
+    fn diagnostics_land_beside_their_field_and_list_elements() {
+        assert!(belongs_to("registry[0].host", "registry[0].host"));
+        assert!(belongs_to("kubernetes.namespaces[2]", "kubernetes.namespaces"));
+        assert!(belongs_to("registry[0].mirror[0].capabilities[1]", "registry[0].mirror[0].capabilities"));
+        assert!(!belongs_to("registry[10].host", "registry[1]"));
+        assert!(!belongs_to("registry[1].host", "registry[1]"));
+        assert!(!belongs_to("registry[0].hostname", "registry[0].host"));
+        let d = |f: &str| Diagnostic {
+            field: Field::root(f),
+            severity: Severity::Error,
+            code: "t",
+            message: f.to_owned(),
+            fix: String::new(),
+        };
+        let all = vec![d("containerd"), d("config_path"), d("containerd")];
+        assert_eq!(diagnostics_for(&all, "containerd").len(), 2);
+        assert_eq!(diagnostics_for(&all, "sandbox_image").len(), 0);
+    }
+}

@@ -1,0 +1,424 @@
+//! Every string the page shows, in English and 简体中文.
+//!
+//! One table, each key with both languages side by side, so a missing translation is a
+//! compile error; the tests check that none is empty, that the Chinese is Chinese, and
+//! that both sides use the same `{placeholders}`. Texts that come from the core
+//! (diagnostics, file titles and instructions) are shown as the core writes them.
+
+/// The page's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// 简体中文.
+    Zh,
+}
+
+impl Lang {
+    /// The value for `<html lang>` and for localStorage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// Reads a stored code or a `navigator.language` value (`zh`, `zh-CN`, `zh-Hans-SG`,
+    /// `en-US`); anything not Chinese is English.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The strings of this language.
+    pub fn text(self) -> &'static Text {
+        match self {
+            Lang::En => &EN,
+            Lang::Zh => &ZH,
+        }
+    }
+
+    /// Picks this language's side of a pair.
+    pub fn pick(self, pair: [&'static str; 2]) -> &'static str {
+        match self {
+            Lang::En => pair[0],
+            Lang::Zh => pair[1],
+        }
+    }
+}
+
+/// Replaces `{name}` in a translated string.
+pub fn fill(template: &str, name: &str, value: &str) -> String {
+    template.replace(&format!("{{{name}}}"), value)
+}
+
+macro_rules! strings {
+    ($($key:ident: $en:expr, $zh:expr;)*) => {
+        /// The page's strings in one language (fields named by their use).
+        #[allow(missing_docs)]
+        #[derive(Debug)]
+        pub struct Text { $(pub $key: &'static str,)* }
+
+        /// English.
+        pub static EN: Text = Text { $($key: $en,)* };
+        /// 简体中文.
+        pub static ZH: Text = Text { $($key: $zh,)* };
+
+        /// `(key, english, chinese)` for every string, for the completeness tests.
+        #[cfg(test)]
+        pub fn entries() -> Vec<(&'static str, &'static str, &'static str)> {
+            vec![$((stringify!($key), $en, $zh),)*]
+        }
+    };
+}
+
+strings! {
+    app_title: "pullfix", "pullfix";
+    tagline: "Fix ImagePullBackOff against a private registry: fill in the form, copy the files, apply them.",
+        "修复私有镜像仓库导致的 ImagePullBackOff：填写表单，复制生成的文件，按说明应用。";
+    privacy: "Runs entirely in your browser: nothing is sent anywhere, and passwords are never stored or put into links.",
+        "完全在浏览器中运行：不发送任何数据，密码既不会被保存，也不会放进链接。";
+    lang_label: "Language", "语言";
+    skip_to_outputs: "Skip to the generated files", "跳到生成的文件";
+
+    presets_heading: "Start from a preset", "从预设开始";
+    presets_hint: "A preset replaces the form and keeps your containerd version.",
+        "预设会替换整个表单，但保留你选择的 containerd 版本。";
+    preset_harbor: "Harbor, private CA, robot account", "Harbor：私有 CA + 机器人账号";
+    preset_http_ip: "Plain-HTTP registry on 10.50.1.104:5000", "HTTP 仓库 10.50.1.104:5000";
+    preset_dockerhub_proxy: "Docker Hub via a Harbor proxy cache", "经 Harbor 代理缓存拉取 Docker Hub";
+    preset_pause_mirror: "Pause image from a reachable mirror", "从可访问的镜像站拉取 pause 镜像";
+
+    section_node: "Node: containerd", "节点：containerd";
+    containerd_line_label: "containerd release", "containerd 版本系列";
+    containerd_line_hint: "Pick the release line; type the exact version below when you know it.",
+        "选择版本系列；知道确切版本时在下方填写。";
+    containerd_line_other: "other (see below)", "其他（见下方）";
+    containerd_label: "Exact containerd version", "containerd 确切版本";
+    containerd_hint: "As `containerd --version` prints it on the node, e.g. 1.6.20: some settings depend on the patch release.",
+        "即节点上 `containerd --version` 的输出，例如 1.6.20：部分设置取决于补丁版本。";
+    config_path_label: "hosts.toml directory (config_path)", "hosts.toml 目录（config_path）";
+    config_path_hint: "One directory, never a list. Empty: /etc/containerd/certs.d.",
+        "只能是一个目录，不能是列表。留空即 /etc/containerd/certs.d。";
+    sandbox_image_label: "Sandbox (pause) image", "沙箱（pause）镜像";
+    sandbox_image_hint: "Every pod starts with it and the kubelet never sends a pull Secret for it: use a reachable mirror or node credentials. Empty: containerd's default.",
+        "每个 Pod 都先启动它，且 kubelet 拉取它时从不使用 imagePullSecrets：请用可访问的镜像站或节点级凭据。留空即 containerd 默认值。";
+    legacy_config_label: "Deprecated inline registry keys (containerd 1.5–1.7)", "使用已弃用的内联 registry 配置（containerd 1.5–1.7）";
+    legacy_config_hint: "Only for nodes that already use registry.mirrors / registry.configs; never together with hosts.toml.",
+        "仅用于已经在用 registry.mirrors / registry.configs 的节点；不能与 hosts.toml 同时使用。";
+
+    section_registries: "Registries", "镜像仓库";
+    registries_empty: "No registry yet: add one or start from a preset.", "还没有仓库：添加一个，或从预设开始。";
+    add_registry: "Add registry", "添加仓库";
+    remove_registry: "Remove registry {n}", "删除仓库 {n}";
+    registry_n: "Registry {n}", "仓库 {n}";
+    host_label: "Registry host", "仓库地址";
+    host_hint: "Exactly as image references name it, port included: harbor.example.net, 10.50.1.104:5000, docker.io, _default.",
+        "与镜像引用中的写法完全一致，有端口就带端口：harbor.example.net、10.50.1.104:5000、docker.io、_default。";
+    scheme_label: "Protocol", "协议";
+    scheme_hint: "Plain HTTP must be chosen explicitly; otherwise containerd speaks HTTPS.",
+        "明文 HTTP 必须明确选择，否则 containerd 一律使用 HTTPS。";
+    scheme_https: "HTTPS (TLS)", "HTTPS（加密）";
+    scheme_http: "HTTP (plain, no TLS)", "HTTP（明文，无 TLS）";
+    tls_legend: "TLS", "TLS 证书";
+    ca_file_label: "CA certificate path on the node", "节点上的 CA 证书路径";
+    ca_file_hint: "Where the registry's CA file is on every node, e.g. /etc/containerd/certs.d/harbor.example.net/ca.crt.",
+        "每个节点上仓库 CA 文件的位置，例如 /etc/containerd/certs.d/harbor.example.net/ca.crt。";
+    ca_pem_label: "CA certificate (PEM)", "CA 证书（PEM）";
+    ca_pem_hint: "Paste the CA (-----BEGIN CERTIFICATE-----) to get the file itself too. A CA is public and stays in share links.",
+        "粘贴 CA（-----BEGIN CERTIFICATE-----），同时生成 CA 文件。CA 是公开信息，会保留在分享链接中。";
+    client_cert_label: "Client certificate path (mTLS)", "客户端证书路径（mTLS）";
+    client_cert_hint: "Only when the registry asks for client certificates; set the key path too.",
+        "仅当仓库要求客户端证书时填写；同时填写私钥路径。";
+    client_key_label: "Client key path (mTLS)", "客户端私钥路径（mTLS）";
+    client_key_hint: "A path on the node: the key itself never belongs in this page.", "节点上的路径：私钥内容本身不要粘贴到本页面。";
+    skip_verify_label: "Skip certificate verification (unsafe)", "跳过证书校验（不安全）";
+    skip_verify_hint: "For a quick test only: anyone in between could serve any image. Prefer the CA.",
+        "仅用于临时测试：中间人可以提供任意镜像。请优先配置 CA。";
+    credentials_legend: "Credentials", "凭据";
+    username_label: "Username", "用户名";
+    username_hint: "Harbor robot accounts look like robot$ci.", "Harbor 机器人账号形如 robot$ci。";
+    password_label: "Password or robot token", "密码或机器人令牌";
+    password_hint: "Stays in this page: never stored, never in share links.", "只留在本页面：不会被保存，也不会进入分享链接。";
+    identity_token_label: "Identity token (instead of a password)", "身份令牌（代替密码）";
+    identity_token_hint: "An OAuth2 refresh token; most registries use username and password instead.",
+        "OAuth2 刷新令牌；大多数仓库使用用户名和密码即可。";
+    node_auth_label: "Also put the credentials on the nodes", "同时把凭据写入节点";
+    node_auth_hint: "Into containerd's config.toml: needed for a private pause image and for pods without imagePullSecrets.",
+        "写入 containerd 的 config.toml：私有 pause 镜像以及没有 imagePullSecrets 的 Pod 需要它。";
+    mirror_only_label: "Mirrors only, never the registry itself", "只用镜像站，不回源到仓库本身";
+    mirror_only_hint: "Pulls fail instead of falling back to the upstream registry.", "镜像站失败时直接报错，不回退到上游仓库。";
+    mirrors_legend: "Mirrors", "镜像站";
+    mirrors_hint: "Tried in this order, before the registry itself.", "按此顺序尝试，最后才访问仓库本身。";
+    add_mirror: "Add mirror", "添加镜像站";
+    remove_mirror: "Remove mirror {n}", "删除镜像站 {n}";
+    mirror_n: "Mirror {n}", "镜像站 {n}";
+    mirror_url_label: "Mirror URL", "镜像站 URL";
+    mirror_url_hint: "With its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
+        "需带协议，例如 https://harbor.example.net/v2/dockerhub-proxy。";
+    override_path_label: "The URL path is the API root (override_path)", "URL 路径即 API 根路径（override_path）";
+    override_path_hint: "For Harbor proxy-cache projects, whose URL ends in /v2/<project>.",
+        "用于 Harbor 代理缓存项目，其 URL 以 /v2/<项目名> 结尾。";
+    capabilities_label: "Capabilities", "能力";
+    capabilities_hint: "Comma separated: pull, resolve, push. Empty: pull, resolve.",
+        "逗号分隔：pull、resolve、push。留空即 pull, resolve。";
+    mirror_ca_file_label: "CA path for this mirror", "此镜像站的 CA 路径";
+    mirror_ca_file_hint: "Only when it differs from the registry's CA.", "仅当与仓库的 CA 不同时填写。";
+    mirror_skip_verify_label: "Skip certificate verification for this mirror (unsafe)", "跳过此镜像站的证书校验（不安全）";
+
+    section_kubernetes: "Kubernetes: pull Secret", "Kubernetes：镜像拉取 Secret";
+    secret_name_label: "Secret name", "Secret 名称";
+    secret_name_hint: "Empty: regcred.", "留空即 regcred。";
+    namespaces_label: "Namespaces", "命名空间";
+    namespaces_hint: "Comma or space separated. A Secret only serves pods in its own namespace: one each. Empty: default.",
+        "用逗号或空格分隔。Secret 只对同一命名空间的 Pod 生效：每个命名空间一个。留空即 default。";
+    email_label: "Email (optional)", "邮箱（可选）";
+    email_hint: "As kubectl's --docker-email; left out when empty.", "对应 kubectl 的 --docker-email；留空则不写入。";
+    patches_legend: "Objects that must list the Secret (imagePullSecrets)", "需要引用该 Secret 的对象（imagePullSecrets）";
+    patches_hint: "A ServiceAccount covers the pods created after the patch; a bare Pod or Job must be recreated.",
+        "ServiceAccount 对打补丁之后创建的 Pod 生效；单独的 Pod 或 Job 需要重新创建。";
+    add_patch: "Add object", "添加对象";
+    remove_patch: "Remove object {n}", "删除对象 {n}";
+    patch_n: "Object {n}", "对象 {n}";
+    kind_label: "Kind", "类型";
+    kind_hint: "What to patch.", "要打补丁的对象类型。";
+    kind_other: "(other)", "（其他）";
+    name_label: "Name", "名称";
+    name_hint: "e.g. default, the ServiceAccount every pod uses unless told otherwise.",
+        "例如 default：未指定时每个 Pod 使用的 ServiceAccount。";
+    patch_namespace_label: "Namespace", "命名空间";
+    patch_namespace_hint: "Empty: default.", "留空即 default。";
+
+    section_outputs: "Files", "生成的文件";
+    outputs_hint: "Updated as you type. Put each file where its path says, then do what its note says.",
+        "随输入实时更新。把每个文件放到所示路径，再按提示操作。";
+    outputs_empty: "No files yet: add a registry or set a sandbox image.", "暂无文件：请添加仓库或设置沙箱镜像。";
+    download_zip: "Download all as .zip", "全部下载（.zip）";
+    copy: "Copy", "复制";
+    copied: "Copied", "已复制";
+    copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
+    copy_label: "Copy {path}", "复制 {path}";
+    sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
+    on_node: "On every node", "放到每个节点";
+    in_cluster: "In the cluster", "应用到集群";
+    after_restart: "Then restart containerd: systemctl restart containerd (config.toml is read only at start).",
+        "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
+    after_nothing: "No restart needed: containerd reads it on every pull.", "无需重启：containerd 每次拉取时都会读取。";
+    after_kubectl: "Then apply it: kubectl apply -f <file>.", "然后应用：kubectl apply -f <文件>。";
+    after_run: "Run it.", "执行它。";
+    after_see_notes: "See the notes above.", "见上方说明。";
+
+    problems_heading: "Problems ({n})", "问题（{n}）";
+    problems_none: "No problems found.", "未发现问题。";
+    severity_error: "Error", "错误";
+    severity_warning: "Warning", "警告";
+    severity_info: "Note", "提示";
+    fix_prefix: "Fix:", "解决：";
+
+    share_heading: "Share this form", "分享此表单";
+    share_button: "Make share link", "生成分享链接";
+    share_url_label: "Share link", "分享链接";
+    share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords and tokens are left out.",
+        "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码和令牌不会包含在内。";
+    share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
+
+    docs_heading: "How to apply and verify", "如何应用与验证";
+    docs_where_heading: "Where each file goes", "各文件放在哪里";
+    docs_col_file: "File", "文件";
+    docs_col_where: "Where", "位置";
+    docs_col_after: "Afterwards", "之后";
+    docs_config_where: "Merge the block into the node's existing file; keep the rest of it.",
+        "把这段合并进节点上已有的文件，保留其余内容。";
+    docs_config_after: "systemctl restart containerd", "systemctl restart containerd";
+    docs_hosts_where: "One directory per registry, named exactly as images name it (port included), on every node.",
+        "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
+    docs_hosts_after: "Nothing: read on every pull.", "无需操作：每次拉取时读取。";
+    docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
+    docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
+    docs_secret_after: "kubectl apply -f", "kubectl apply -f";
+    docs_apply_heading: "Apply on a node", "在节点上应用";
+    docs_verify_heading: "Verify", "验证";
+    docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not):",
+        "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读）：";
+    docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
+        "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
+    docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",
+        "无法解析的 hosts.toml 只会记录一次日志，然后被忽略：";
+    docs_errors_heading: "Error messages and their fixes", "报错信息与解决方法";
+    docs_col_message: "Message", "报错信息";
+    docs_col_cause: "Cause", "原因";
+    docs_col_fix: "Fix", "解决方法";
+}
+
+/// One row of the error-message-to-fix table (REFERENCE.md).
+#[derive(Debug)]
+pub struct ErrorRow {
+    /// The text an operator sees in `kubectl describe pod` or the logs (not translated).
+    pub seen: &'static str,
+    /// Why, in English and Chinese.
+    pub cause: [&'static str; 2],
+    /// What to do, in English and Chinese.
+    pub fix: [&'static str; 2],
+}
+
+/// The error-message-to-fix table.
+pub static ERRORS: &[ErrorRow] = &[
+    ErrorRow {
+        seen: "x509: certificate signed by unknown authority",
+        cause: ["The node does not trust the registry's CA.", "节点不信任仓库的 CA。"],
+        fix: [
+            "Give the registry its CA (hosts.toml ca; 1.x inline keys: tls.ca_file), or skip verification to test.",
+            "为仓库配置 CA（hosts.toml 的 ca；1.x 内联配置为 tls.ca_file），或临时跳过校验以测试。",
+        ],
+    },
+    ErrorRow {
+        seen: "x509: cannot validate certificate for <ip> because it doesn't contain any IP SANs / certificate is valid for X, not Y",
+        cause: ["The name or IP you pull from is not in the certificate.", "拉取时使用的域名或 IP 不在证书中。"],
+        fix: [
+            "Reissue the certificate with that name or IP, pull by a name the certificate has, or skip verification.",
+            "重新签发包含该域名或 IP 的证书，改用证书中的名称拉取，或跳过校验。",
+        ],
+    },
+    ErrorRow {
+        seen: "http: server gave HTTP response to HTTPS client",
+        cause: ["The registry speaks plain HTTP.", "仓库使用明文 HTTP。"],
+        fix: ["Set the registry's protocol to HTTP (an http:// server).", "把仓库协议设为 HTTP（http:// 地址）。"],
+    },
+    ErrorRow {
+        seen: "401 Unauthorized / no basic auth credentials / insufficient_scope / pull access denied",
+        cause: [
+            "Missing or wrong credentials, or credentials keyed to another host.",
+            "凭据缺失或错误，或凭据对应的主机不对。",
+        ],
+        fix: [
+            "A Secret keyed exactly as images name the registry (port included) plus imagePullSecrets, or node credentials keyed by the host containerd contacts.",
+            "Secret 的地址须与镜像引用完全一致（含端口）并配置 imagePullSecrets；或按 containerd 实际访问的主机配置节点级凭据。",
+        ],
+    },
+    ErrorRow {
+        seen: "dial tcp: lookup <host> ... i/o timeout / no such host",
+        cause: ["The node cannot resolve the registry's name.", "节点无法解析仓库域名。"],
+        fix: [
+            "Fix the node's DNS or /etc/hosts; no registry setting can fix this.",
+            "修复节点的 DNS 或 /etc/hosts；任何仓库配置都无法解决这个问题。",
+        ],
+    },
+    ErrorRow {
+        seen: "failed to get sandbox image \"k8s.gcr.io/pause:3.2\"",
+        cause: ["The pause image is unreachable from the node.", "节点无法拉取 pause 镜像。"],
+        fix: [
+            "Set the sandbox image to a reachable mirror, then restart containerd.",
+            "把沙箱镜像设为可访问的镜像站地址，然后重启 containerd。",
+        ],
+    },
+    ErrorRow {
+        seen: "`mirrors` cannot be set when `config_path` is provided",
+        cause: ["Inline registry keys and hosts.toml are mixed.", "内联 registry 配置与 hosts.toml 混用。"],
+        fix: [
+            "Use one style only: hosts.toml (remove registry.mirrors and configs.tls) or the inline keys without config_path.",
+            "只用一种方式：hosts.toml（删除 registry.mirrors 和 configs.tls），或不带 config_path 的内联配置。",
+        ],
+    },
+    ErrorRow {
+        seen: "Ignoring unknown key in TOML for plugin",
+        cause: ["containerd 1.x keys in a containerd 2.x (version = 3) config.", "在 containerd 2.x（version = 3）配置中使用了 1.x 的键。"],
+        fix: [
+            "Use the 2.x section names (pick the exact version here); TLS settings go into hosts.toml.",
+            "使用 2.x 的配置段名称（在此选择确切版本）；TLS 设置放进 hosts.toml。",
+        ],
+    },
+    ErrorRow {
+        seen: "failed to decode .../hosts.toml",
+        cause: ["The hosts.toml is invalid, so its mirrors are ignored.", "hosts.toml 格式无效，其中的镜像站被忽略。"],
+        fix: [
+            "Use the generated file: valid TOML, no duplicate [host] tables.",
+            "使用生成的文件：合法的 TOML，没有重复的 [host] 表。",
+        ],
+    },
+    ErrorRow {
+        seen: "expected containerd config version equal to or less than",
+        cause: ["The config's version line is newer than this containerd.", "配置文件的 version 高于该 containerd 支持的版本。"],
+        fix: [
+            "Generate for the node's exact containerd version.",
+            "按节点上 containerd 的确切版本重新生成。",
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings that are the same in both languages on purpose (names, commands).
+    const SAME_IN_BOTH: &[&str] = &["app_title", "docs_config_after", "docs_secret_after"];
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    fn placeholders(s: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn every_key_is_translated() {
+        let entries = entries();
+        assert!(entries.len() > 100, "the table lost its keys: {}", entries.len());
+        for (key, en, zh) in entries {
+            assert!(!en.trim().is_empty(), "{key}: English is empty");
+            assert!(!zh.trim().is_empty(), "{key}: Chinese is empty");
+            if SAME_IN_BOTH.contains(&key) {
+                assert_eq!(en, zh, "{key} is listed as identical in both languages");
+            } else {
+                assert!(has_cjk(zh), "{key}: the Chinese text has no Chinese: {zh:?}");
+                assert!(!has_cjk(en), "{key}: the English text has Chinese in it: {en:?}");
+            }
+            assert_eq!(placeholders(en), placeholders(zh), "{key}: placeholders differ");
+        }
+    }
+
+    #[test]
+    fn error_table_is_complete_in_both_languages() {
+        assert_eq!(ERRORS.len(), 10, "REFERENCE.md's table has ten rows");
+        for row in ERRORS {
+            assert!(!row.seen.is_empty());
+            for (en, zh) in [(row.cause[0], row.cause[1]), (row.fix[0], row.fix[1])] {
+                assert!(!en.is_empty() && !has_cjk(en), "{}: bad English {en:?}", row.seen);
+                assert!(has_cjk(zh), "{}: untranslated {zh:?}", row.seen);
+            }
+        }
+    }
+
+    #[test]
+    fn language_from_browser_codes() {
+        for (code, lang) in [
+            ("zh", Lang::Zh),
+            ("zh-CN", Lang::Zh),
+            ("ZH-hans-SG", Lang::Zh),
+            ("en-US", Lang::En),
+            ("de", Lang::En),
+            ("", Lang::En),
+        ] {
+            assert_eq!(Lang::from_code(code), lang, "{code:?}");
+        }
+        assert_eq!(Lang::from_code(Lang::Zh.code()), Lang::Zh);
+        assert_eq!(Lang::from_code(Lang::En.code()), Lang::En);
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill(EN.registry_n, "n", "2"), "Registry 2");
+        assert_eq!(fill(ZH.problems_heading, "n", "3"), "问题（3）");
+    }
+}

@@ -1,0 +1,253 @@
+//! The page's own behaviour in headless Chromium (wasm-bindgen-test): language switch and
+//! what is stored, share link round trip without secrets, the zip's contents, presets,
+//! the copy button. Each test mounts its own App and destroys it afterwards.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=web/webdriver.json
+//! cargo test -p pullfix-web --target wasm32-unknown-unknown --test page`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, Uint8Array};
+use pullfix_web::share;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("a window")
+}
+
+fn document() -> web_sys::Document {
+    window().document().expect("a document")
+}
+
+async fn tick() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Polls `find` for up to ~500 scheduler turns.
+async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..500 {
+        if let Some(v) = find() {
+            return v;
+        }
+        tick().await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+struct Page {
+    root: Element,
+    handle: Option<AppHandle<pullfix_web::App>>,
+}
+
+impl Page {
+    async fn mount() -> Page {
+        let root = document().create_element("div").expect("div");
+        document().body().expect("body").append_child(&root).expect("append");
+        let handle = yew::Renderer::<pullfix_web::App>::with_root(root.clone()).render();
+        let page = Page { root, handle: Some(handle) };
+        wait_for("#add-registry", || page.find("#add-registry")).await;
+        page
+    }
+
+    fn find(&self, css: &str) -> Option<Element> {
+        self.root.query_selector(css).ok().flatten()
+    }
+
+    fn get(&self, css: &str) -> Element {
+        self.find(css).unwrap_or_else(|| panic!("no {css}"))
+    }
+
+    fn click(&self, css: &str) {
+        self.get(css).dyn_into::<HtmlElement>().expect("an HTML element").click();
+    }
+
+    fn input(&self, id: &str) -> HtmlInputElement {
+        self.get(&format!("#{id}")).dyn_into().expect("an <input>")
+    }
+
+    /// The input's value, `None` while it is not on the page.
+    fn value(&self, id: &str) -> Option<String> {
+        self.find(&format!("#{id}")).and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value())
+    }
+
+    fn type_value(&self, id: &str, value: &str) {
+        let input = self.input(id);
+        input.set_value(value);
+        let init = EventInit::new();
+        init.set_bubbles(true);
+        input.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+    }
+
+    fn text(&self, css: &str) -> String {
+        self.get(css).text_content().unwrap_or_default()
+    }
+}
+
+impl Drop for Page {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn clear_hash() {
+    let _ = window().location().set_hash("");
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_translates_and_stores_only_the_choice() {
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    storage.clear().expect("clear");
+    let page = Page::mount().await;
+    page.click("#lang-zh");
+    wait_for("Chinese labels", || page.text("#add-registry").contains("添加仓库").then_some(())).await;
+    let root = document().document_element().expect("<html>");
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("zh-CN"));
+    assert_eq!(storage.length().ok(), Some(1), "only the language is stored");
+    assert_eq!(storage.get_item("pullfix.lang").ok().flatten().as_deref(), Some("zh-CN"));
+    // A new page opens in the stored language.
+    drop(page);
+    let page = Page::mount().await;
+    assert!(page.text("#add-registry").contains("添加仓库"));
+    page.click("#lang-en");
+    wait_for("English labels", || page.text("#add-registry").contains("Add registry").then_some(())).await;
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
+    assert_eq!(storage.get_item("pullfix.lang").ok().flatten().as_deref(), Some("en"));
+    storage.clear().expect("clear");
+}
+
+#[wasm_bindgen_test]
+async fn share_link_round_trip_leaves_the_password_out() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    wait_for("the preset's host", || page.value("f-registry-0-host").filter(|v| v == "harbor.example.net")).await;
+    page.type_value("f-registry-0-password", "S3cret-Harbor12345");
+    page.type_value("f-registry-0-ca_file", "/etc/pki/harbor-ca.crt");
+    tick().await;
+    page.click("#share-link");
+    let link = wait_for("#share-url", || Some(page.input("share-url").value()).filter(|v| !v.is_empty())).await;
+    let hash = window().location().hash().expect("hash");
+    assert!(hash.starts_with("#f="), "{hash}");
+    assert!(link.ends_with(&hash), "{link} does not end in the address bar's fragment");
+    assert!(!link.contains("S3cret"), "{link}");
+    let form = share::decode(&hash).expect("a form").expect("readable");
+    assert_eq!(form.registries[0].username, "robot$ci");
+    assert_eq!(form.registries[0].ca_file, "/etc/pki/harbor-ca.crt");
+    assert!(form.registries[0].password.is_empty());
+    // Making the link does not wipe what was typed.
+    tick().await;
+    assert_eq!(page.input("f-registry-0-password").value(), "S3cret-Harbor12345");
+    drop(page);
+
+    // A page opened on that link restores the form, without the password.
+    let page = Page::mount().await;
+    assert_eq!(page.input("f-registry-0-username").value(), "robot$ci");
+    assert_eq!(page.input("f-registry-0-ca_file").value(), "/etc/pki/harbor-ca.crt");
+    assert_eq!(page.input("f-registry-0-password").value(), "");
+    assert_eq!(page.input("f-registry-0-password").type_(), "password");
+    drop(page);
+    clear_hash();
+}
+
+/// `(name, contents)` of each entry of a stored ZIP, through its central directory.
+fn unzip(zip: &[u8]) -> Vec<(String, String)> {
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let u32_at = |at: usize| u32::from_le_bytes([zip[at], zip[at + 1], zip[at + 2], zip[at + 3]]) as usize;
+    let end = zip.len() - 22;
+    assert_eq!(u32_at(end), 0x0605_4B50);
+    let mut at = u32_at(end + 16);
+    (0..u16_at(end + 10))
+        .map(|_| {
+            let (size, name_len, local) = (u32_at(at + 20), u16_at(at + 28), u32_at(at + 42));
+            let name = String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).expect("utf-8 name");
+            let start = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+            let data = String::from_utf8(zip[start..start + size].to_vec()).expect("utf-8 data");
+            assert_eq!(pullfix_web::zip::crc32(data.as_bytes()) as usize, u32_at(at + 16), "CRC of {name}");
+            at += 46 + name_len;
+            (name, data)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn zip_holds_every_file_as_shown() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-http-ip");
+    wait_for("the hosts.toml card", || page.find(".output-file[data-path$='/hosts.toml']")).await;
+    page.click("#download-zip");
+    let zip = wait_for("window.__pullfixLastZip", || {
+        Reflect::get(&window(), &JsValue::from_str("__pullfixLastZip"))
+            .ok()
+            .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+    })
+    .await
+    .to_vec();
+    let entries = unzip(&zip);
+    let cards = page.root.query_selector_all(".output-file").expect("cards");
+    assert_eq!(entries.len(), cards.length() as usize);
+    for (k, (name, data)) in entries.iter().enumerate() {
+        let card: Element = cards.item(k as u32).expect("card").dyn_into().expect("element");
+        assert_eq!(card.get_attribute("data-path").as_deref(), Some(name.as_str()));
+        let pre = card.query_selector("pre.file-contents").ok().flatten().expect("pre");
+        assert_eq!(pre.text_content().as_deref(), Some(data.as_str()), "{name}");
+    }
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let hosts = entries.iter().find(|(n, _)| n.ends_with("/10.50.1.104:5000/hosts.toml"));
+    assert!(hosts.is_some_and(|(_, d)| d.contains("http://10.50.1.104:5000")), "{names:?}");
+}
+
+#[wasm_bindgen_test]
+async fn presets_fill_the_form() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-dockerhub-proxy");
+    wait_for("the mirror", || page.find("#f-registry-0-mirror-0-url")).await;
+    assert_eq!(page.input("f-registry-0-host").value(), "docker.io");
+    assert_eq!(page.input("f-registry-0-mirror-0-url").value(), "https://harbor.example.net/v2/dockerhub-proxy");
+    assert!(page.input("f-registry-0-mirror-0-override_path").checked());
+    page.click("#preset-pause-mirror");
+    wait_for("the sandbox image", || {
+        page.value("f-sandbox_image").filter(|v| v == "registry.aliyuncs.com/google_containers/pause:3.10")
+    })
+    .await;
+    assert!(page.find("#f-registry-0-host").is_none(), "the preset replaced the registries");
+    page.click("#preset-http-ip");
+    wait_for("the IP registry", || page.find("#f-registry-0-host")).await;
+    assert_eq!(page.input("f-registry-0-host").value(), "10.50.1.104:5000");
+    let scheme: web_sys::HtmlSelectElement = page.get("#f-registry-0-scheme").dyn_into().expect("select");
+    assert_eq!(scheme.value(), "http");
+}
+
+/// A script's click is not a user gesture, so the browser may refuse the clipboard here;
+/// the e2e test clicks for real and checks "Copied" and the clipboard. This checks that
+/// the button reports the outcome and goes back to "Copy" when the file changes.
+#[wasm_bindgen_test]
+async fn copy_button_reports_and_resets_when_the_file_changes() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    let css = ".output-file[data-path$='/harbor.example.net/hosts.toml'] button.copy";
+    let button = wait_for("a copy button", || page.find(css)).await;
+    assert_eq!(button.text_content().as_deref(), Some("Copy"));
+    button.dyn_ref::<HtmlElement>().expect("button").click();
+    let text = wait_for("the copy result", || page.find(css)?.text_content().filter(|t| t != "Copy")).await;
+    assert!(text == "Copied" || text.starts_with("Copy failed"), "{text}");
+    // Same file, new contents: the old "Copied" no longer holds.
+    let pre = ".output-file[data-path$='/harbor.example.net/hosts.toml'] pre.file-contents";
+    let before = page.text(pre);
+    page.type_value("f-registry-0-ca_file", "/etc/pki/registry-ca.crt");
+    wait_for("new contents", || page.find(pre)?.text_content().filter(|t| *t != before)).await;
+    let again = wait_for("the button back at Copy", || page.find(css)?.text_content().filter(|t| t == "Copy")).await;
+    assert_eq!(again, "Copy");
+}

@@ -30,9 +30,11 @@ async fn tick() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Polls `find` for up to ~500 scheduler turns.
+/// Polls `find` on every scheduler turn for up to 15 s (a busy machine, a debug build, a
+/// clipboard call that may wait its 2 s timeout). Only a limit, never a measurement.
 async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..500 {
+    let start = js_sys::Date::now();
+    while js_sys::Date::now() - start < 15_000.0 {
         if let Some(v) = find() {
             return v;
         }

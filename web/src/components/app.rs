@@ -37,6 +37,8 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <div class="form-col">
+                    // The paste boxes of `merge` (components/existing_config.rs, #existing-config)
+                    // and `diagnose` (components/diagnose_box.rs, #diagnose-input) go here.
                     <PresetBar />
                     <NodeSection />
                     <RegistryList />

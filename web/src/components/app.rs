@@ -31,7 +31,7 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
-            <Header />
+            <Header lang={state.lang} dispatch={state.dispatcher()} />
             if let Some(e) = &state.load_error {
                 <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
             }
@@ -39,7 +39,7 @@ pub fn App() -> Html {
                 <div class="form-col">
                     // The paste boxes of `merge` (components/existing_config.rs, #existing-config)
                     // and `diagnose` (components/diagnose_box.rs, #diagnose-input) go here.
-                    <PresetBar />
+                    <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
                     <NodeSection />
                     <RegistryList />
                     <KubernetesSection />
@@ -48,7 +48,7 @@ pub fn App() -> Html {
                     <Outputs />
                 </div>
             </main>
-            <Docs />
+            <Docs lang={state.lang} />
         </ContextProvider<UseReducerHandle<State>>>
     }
 }

@@ -2,14 +2,19 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_page;
-use crate::i18n::ERRORS;
+use crate::i18n::{Lang, ERRORS};
+
+/// Props of [`Docs`]: only the language, so typing in the form does not re-render it.
+#[derive(Properties, PartialEq, Debug)]
+pub struct DocsProps {
+    /// The page's language.
+    pub lang: Lang,
+}
 
 /// The how-to section under the form.
 #[function_component]
-pub fn Docs() -> Html {
-    let page = use_page();
-    let lang = page.lang;
+pub fn Docs(props: &DocsProps) -> Html {
+    let lang = props.lang;
     let t = lang.text();
     let row = |file: &'static str, place: &'static str, after: &'static str| {
         html! { <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr> }

@@ -240,7 +240,14 @@ strings! {
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
     docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
     docs_secret_after: "kubectl apply -f", "kubectl apply -f";
-    docs_apply_heading: "Apply on a node", "在节点上应用";
+    docs_apply_heading: "Apply", "应用";
+    docs_apply_copy: "hosts.toml and the CA: copy into place on every node, no restart needed",
+        "hosts.toml 和 CA：复制到每个节点的对应位置，无需重启";
+    docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
+        "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
+    docs_apply_cluster: "The cluster side: Secrets and patches", "集群侧：Secret 和补丁";
+    docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
+        "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";
     docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not):",
         "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读）：";

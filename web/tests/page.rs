@@ -30,9 +30,11 @@ async fn tick() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Polls `find` for up to ~500 scheduler turns.
+/// Polls `find` on every scheduler turn for up to 15 s (a busy machine, a debug build, a
+/// clipboard call that may wait its 2 s timeout). Only a limit, never a measurement.
 async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..500 {
+    let start = js_sys::Date::now();
+    while js_sys::Date::now() - start < 15_000.0 {
         if let Some(v) = find() {
             return v;
         }
@@ -250,4 +252,38 @@ async fn copy_button_reports_and_resets_when_the_file_changes() {
     wait_for("new contents", || page.find(pre)?.text_content().filter(|t| *t != before)).await;
     let again = wait_for("the button back at Copy", || page.find(css)?.text_content().filter(|t| t == "Copy")).await;
     assert_eq!(again, "Copy");
+}
+
+#[wasm_bindgen_test]
+async fn a_link_pasted_into_the_open_tab_loads_its_form() {
+    clear_hash();
+    let page = Page::mount().await;
+    let form = pullfix_web::presets::Preset::DockerhubProxy.form();
+    window().location().set_hash(&share::encode(&form)).expect("set hash");
+    let url = wait_for("the linked form", || page.value("f-registry-0-mirror-0-url").filter(|v| !v.is_empty())).await;
+    assert_eq!(url, "https://harbor.example.net/v2/dockerhub-proxy");
+    // A broken link says so and keeps the form.
+    window().location().set_hash("#f=not-base64!").expect("set hash");
+    let banner = wait_for("the banner", || page.find(".banner")).await;
+    assert!(banner.text_content().unwrap_or_default().contains("could not be read"));
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("docker.io"));
+    drop(page);
+    clear_hash();
+}
+
+#[wasm_bindgen_test]
+async fn a_problem_links_to_its_field() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#add-registry");
+    wait_for("#f-registry-0-host", || page.find("#f-registry-0-host")).await;
+    page.type_value("f-registry-0-host", "https://harbor.example.net");
+    let link = wait_for("the problem's link", || page.find(".problem[data-field='registry[0].host'] a")).await;
+    link.dyn_ref::<HtmlElement>().expect("a").click();
+    let focused = document().active_element().and_then(|e| e.get_attribute("id"));
+    assert_eq!(focused.as_deref(), Some("f-registry-0-host"));
+    assert_eq!(window().location().hash().expect("hash"), "", "the link must not replace the fragment");
+    // The same diagnostic beside the field.
+    let diag = page.get(".diag[data-field='registry[0].host']");
+    assert_eq!(diag.get_attribute("data-severity").as_deref(), Some("error"));
 }

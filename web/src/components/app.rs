@@ -31,13 +31,15 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
-            <Header />
+            <Header lang={state.lang} dispatch={state.dispatcher()} />
             if let Some(e) = &state.load_error {
                 <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
             }
             <main class="layout">
                 <div class="form-col">
-                    <PresetBar />
+                    // The paste boxes of `merge` (components/existing_config.rs, #existing-config)
+                    // and `diagnose` (components/diagnose_box.rs, #diagnose-input) go here.
+                    <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
                     <NodeSection />
                     <RegistryList />
                     <KubernetesSection />
@@ -46,7 +48,7 @@ pub fn App() -> Html {
                     <Outputs />
                 </div>
             </main>
-            <Docs />
+            <Docs lang={state.lang} />
         </ContextProvider<UseReducerHandle<State>>>
     }
 }

@@ -3,37 +3,45 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::diags::Diags;
+use crate::components::diags::diags;
 use crate::field;
+use crate::state::State;
 
-/// Props of [`CheckField`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct CheckFieldProps {
-    /// The form field's path; the input's id derives from it.
-    pub path: AttrValue,
-    /// The label.
-    pub label: AttrValue,
-    /// The short hint under it.
-    pub hint: AttrValue,
-    /// Checked or not.
-    pub checked: bool,
-    /// Called with the new state.
-    pub onchange: Callback<bool>,
+/// A check box to show (a view, not a component: see [`diags`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckField {
+    path: String,
+    label: &'static str,
+    hint: &'static str,
+    checked: bool,
+    onchange: Callback<bool>,
 }
 
-/// A labelled check box with its hint and diagnostics.
-#[function_component]
-pub fn CheckField(props: &CheckFieldProps) -> Html {
-    let id = field::dom_id(&props.path);
-    let hint_id = format!("{id}-hint");
-    let onchange = props.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
-    html! {
-        <div class="field check">
-            <input type="checkbox" id={id.clone()} checked={props.checked} {onchange}
-                aria-describedby={format!("{hint_id} {id}-diags")} />
-            <label for={id}>{ props.label.clone() }</label>
-            <p class="hint" id={hint_id}>{ props.hint.clone() }</p>
-            <Diags path={props.path.clone()} />
-        </div>
+impl CheckField {
+    /// The check box of the field at `path`, with its label, hint and state.
+    pub fn new(
+        path: impl Into<String>,
+        label: &'static str,
+        hint: &'static str,
+        checked: bool,
+        onchange: Callback<bool>,
+    ) -> CheckField {
+        CheckField { path: path.into(), label, hint, checked, onchange }
+    }
+
+    /// The check box, its label, the hint and the field's diagnostics.
+    pub fn view(self, page: &State) -> Html {
+        let id = field::dom_id(&self.path);
+        let hint_id = format!("{id}-hint");
+        let onchange = self.onchange.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+        html! {
+            <div class="field check">
+                <input type="checkbox" id={id.clone()} checked={self.checked} {onchange}
+                    aria-describedby={format!("{hint_id} {id}-diags")} />
+                <label for={id}>{ self.label }</label>
+                <p class="hint" id={hint_id}>{ self.hint }</p>
+                { diags(page, &self.path) }
+            </div>
+        }
     }
 }

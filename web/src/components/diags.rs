@@ -4,15 +4,8 @@ use pullfix_core::{Diagnostic, Severity};
 use yew::prelude::*;
 
 use crate::field;
-use crate::hooks::use_page;
 use crate::i18n::Text;
-
-/// Props of [`Diags`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct DiagsProps {
-    /// The field's path; its list elements' diagnostics are shown too.
-    pub path: AttrValue,
-}
+use crate::state::State;
 
 /// The severity's word in the page's language.
 pub fn severity_word(t: &Text, s: Severity) -> &'static str {
@@ -38,18 +31,18 @@ pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
     }
 }
 
-/// The field's diagnostics, errors first; nothing when there are none.
-#[function_component]
-pub fn Diags(props: &DiagsProps) -> Html {
-    let page = use_page();
+/// The diagnostics of the field at `path` (and of its list elements), errors first;
+/// nothing when there are none. A view function, not a component: it is used beside
+/// every input, and each component costs the page a few kilobytes of wasm.
+pub fn diags(page: &State, path: &str) -> Html {
     let t = page.lang.text();
-    let mut diags = field::diagnostics_for(&page.rendered.diagnostics, &props.path);
+    let mut diags = field::diagnostics_for(&page.rendered.diagnostics, path);
     if diags.is_empty() {
         return html! {};
     }
     diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
-        <ul class="diags" id={format!("{}-diags", field::dom_id(&props.path))} aria-live="polite">
+        <ul class="diags" id={format!("{}-diags", field::dom_id(path))} aria-live="polite">
             { for diags.iter().map(|d| diag_item(t, d)) }
         </ul>
     }

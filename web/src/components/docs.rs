@@ -2,18 +2,30 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_page;
-use crate::i18n::ERRORS;
+use crate::i18n::{Lang, ERRORS};
+
+/// Props of [`Docs`]: only the language, so typing in the form does not re-render it.
+#[derive(Properties, PartialEq, Debug)]
+pub struct DocsProps {
+    /// The page's language.
+    pub lang: Lang,
+}
 
 /// The how-to section under the form.
 #[function_component]
-pub fn Docs() -> Html {
-    let page = use_page();
-    let lang = page.lang;
+pub fn Docs(props: &DocsProps) -> Html {
+    let lang = props.lang;
     let t = lang.text();
     let row = |file: &'static str, place: &'static str, after: &'static str| {
         html! { <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr> }
     };
+    let apply = format!(
+        "# {}\nsudo mkdir -p /etc/containerd/certs.d/harbor.example.net\n\
+             sudo cp hosts.toml ca.crt /etc/containerd/certs.d/harbor.example.net/\n\n\
+             # {}\nsudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n\n\
+             # {}\nkubectl apply -f k8s/\n",
+        t.docs_apply_copy, t.docs_apply_merge, t.docs_apply_cluster
+    );
     html! {
         <section id="docs" class="docs" aria-labelledby="docs-heading">
             <h2 id="docs-heading">{ t.docs_heading }</h2>
@@ -33,7 +45,8 @@ pub fn Docs() -> Html {
             <div class="docs-columns">
                 <div>
                     <h3>{ t.docs_apply_heading }</h3>
-                    <pre class="commands">{ "sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n" }</pre>
+                    <pre class="commands">{ apply }</pre>
+                    <p class="warning">{ t.docs_zip_warning }</p>
                 </div>
                 <div>
                     <h3>{ t.docs_verify_heading }</h3>

@@ -28,14 +28,14 @@ pub fn KubernetesSection() -> Html {
         <section class="card" aria-labelledby="k8s-heading">
             <h2 id="k8s-heading">{ t.section_kubernetes }</h2>
             <div class="row">
-                <TextField path={field::kubernetes("secret_name")} label={t.secret_name_label}
-                    hint={t.secret_name_hint} value={k.secret_name.clone()} oninput={set(KubeText::SecretName)}
-                    placeholder={pullfix_core::form::DEFAULT_SECRET_NAME} />
-                <TextField path={ns_path} label={t.namespaces_label} hint={t.namespaces_hint}
-                    value={namespaces} oninput={set(KubeText::Namespaces)} placeholder="default, ci" />
+                { TextField::new(field::kubernetes("secret_name"), t.secret_name_label, t.secret_name_hint,
+                    k.secret_name.clone(), set(KubeText::SecretName))
+                    .placeholder(pullfix_core::form::DEFAULT_SECRET_NAME).view(&page) }
+                { TextField::new(ns_path, t.namespaces_label, t.namespaces_hint, namespaces, set(KubeText::Namespaces))
+                    .placeholder("default, ci").view(&page) }
             </div>
-            <TextField path={field::kubernetes("email")} label={t.email_label} hint={t.email_hint}
-                value={k.email.clone()} oninput={set(KubeText::Email)} />
+            { TextField::new(field::kubernetes("email"), t.email_label, t.email_hint, k.email.clone(),
+                set(KubeText::Email)).view(&page) }
             <fieldset class="group">
                 <legend>{ t.patches_legend }</legend>
                 <p class="hint">{ t.patches_hint }</p>

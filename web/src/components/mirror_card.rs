@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::components::check_field::CheckField;
-use crate::components::diags::Diags;
+use crate::components::diags::diags;
 use crate::components::text_field::TextField;
 use crate::field;
 use crate::hooks::use_page;
@@ -50,20 +50,19 @@ pub fn MirrorCard(props: &MirrorCardProps) -> Html {
                     { fill(t.remove_mirror, "n", &n) }
                 </button>
             </div>
-            <Diags path={path.clone()} />
-            <TextField path={field::mirror(i, j, "url")} label={t.mirror_url_label} hint={t.mirror_url_hint}
-                value={m.url.clone()} oninput={text(MirrorText::Url)}
-                placeholder="https://harbor.example.net/v2/dockerhub-proxy" />
-            <CheckField path={field::mirror(i, j, "override_path")} label={t.override_path_label}
-                hint={t.override_path_hint} checked={m.override_path} onchange={flag(MirrorFlag::OverridePath)} />
+            { diags(&page, &path) }
+            { TextField::new(field::mirror(i, j, "url"), t.mirror_url_label, t.mirror_url_hint, m.url.clone(),
+                text(MirrorText::Url)).placeholder("https://harbor.example.net/v2/dockerhub-proxy").view(&page) }
+            { CheckField::new(field::mirror(i, j, "override_path"), t.override_path_label, t.override_path_hint,
+                m.override_path, flag(MirrorFlag::OverridePath)).view(&page) }
             <div class="row">
-                <TextField path={caps_path} label={t.capabilities_label} hint={t.capabilities_hint}
-                    value={caps} oninput={text(MirrorText::Capabilities)} placeholder="pull, resolve" />
-                <TextField path={field::mirror(i, j, "ca_file")} label={t.mirror_ca_file_label}
-                    hint={t.mirror_ca_file_hint} value={m.ca_file.clone()} oninput={text(MirrorText::CaFile)} />
+                { TextField::new(caps_path, t.capabilities_label, t.capabilities_hint, caps,
+                    text(MirrorText::Capabilities)).placeholder("pull, resolve").view(&page) }
+                { TextField::new(field::mirror(i, j, "ca_file"), t.mirror_ca_file_label, t.mirror_ca_file_hint,
+                    m.ca_file.clone(), text(MirrorText::CaFile)).view(&page) }
             </div>
-            <CheckField path={field::mirror(i, j, "skip_verify")} label={t.mirror_skip_verify_label}
-                hint={t.skip_verify_hint} checked={m.skip_verify} onchange={flag(MirrorFlag::SkipVerify)} />
+            { CheckField::new(field::mirror(i, j, "skip_verify"), t.mirror_skip_verify_label, t.skip_verify_hint,
+                m.skip_verify, flag(MirrorFlag::SkipVerify)).view(&page) }
         </div>
     }
 }

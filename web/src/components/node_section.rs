@@ -52,17 +52,15 @@ pub fn NodeSection() -> Html {
                     </select>
                     <p class="hint" id="containerd-line-hint">{ t.containerd_line_hint }</p>
                 </div>
-                <TextField path="containerd" label={t.containerd_label} hint={t.containerd_hint}
-                    value={form.containerd.clone()} oninput={set(TopText::Containerd)} placeholder="1.6.20" />
+                { TextField::new("containerd", t.containerd_label, t.containerd_hint, form.containerd.clone(),
+                    set(TopText::Containerd)).placeholder("1.6.20").view(&page) }
             </div>
-            <TextField path="sandbox_image" label={t.sandbox_image_label} hint={t.sandbox_image_hint}
-                value={form.sandbox_image.clone()} oninput={set(TopText::SandboxImage)}
-                placeholder={AttrValue::from(default_pause)} />
-            <TextField path="config_path" label={t.config_path_label} hint={t.config_path_hint}
-                value={form.config_path.clone()} oninput={set(TopText::ConfigPath)}
-                placeholder={pullfix_core::form::DEFAULT_CONFIG_PATH} />
-            <CheckField path="legacy_config" label={t.legacy_config_label} hint={t.legacy_config_hint}
-                checked={form.legacy_config} onchange={on_legacy} />
+            { TextField::new("sandbox_image", t.sandbox_image_label, t.sandbox_image_hint, form.sandbox_image.clone(),
+                set(TopText::SandboxImage)).placeholder(default_pause).view(&page) }
+            { TextField::new("config_path", t.config_path_label, t.config_path_hint, form.config_path.clone(),
+                set(TopText::ConfigPath)).placeholder(pullfix_core::form::DEFAULT_CONFIG_PATH).view(&page) }
+            { CheckField::new("legacy_config", t.legacy_config_label, t.legacy_config_hint, form.legacy_config,
+                on_legacy).view(&page) }
         </section>
     }
 }

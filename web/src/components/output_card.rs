@@ -54,21 +54,19 @@ pub fn OutputCard(props: &OutputCardProps) -> Html {
         <article class={classes!("output-file", file.sensitive.then_some("sensitive"))} data-path={file.path.clone()}
             data-sensitive={file.sensitive.to_string()} aria-labelledby={format!("out-{}-title", props.index)}>
             <div class="card-head">
-                <div>
-                    <h3 id={format!("out-{}-title", props.index)}>{ &file.title }</h3>
-                    <p class="file-path" id={path_id.clone()}>
-                        <span class={classes!("where", if on_node { "node" } else { "cluster" })}>
-                            { if on_node { t.on_node } else { t.in_cluster } }
-                        </span>
-                        <code>{ shown_path.clone() }</code>
-                    </p>
-                </div>
+                <h3 id={format!("out-{}-title", props.index)}>{ &file.title }</h3>
                 <button type="button" class={classes!("copy", (copy_state == CopyState::Copied).then_some("done"))}
-                    onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} aria-describedby={path_id}
+                    onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} aria-describedby={path_id.clone()}
                     aria-live="polite">
                     { copy_text }
                 </button>
             </div>
+            <p class="file-path" id={path_id}>
+                <span class={classes!("where", if on_node { "node" } else { "cluster" })}>
+                    { if on_node { t.on_node } else { t.in_cluster } }
+                </span>
+                <code>{ shown_path.clone() }</code>
+            </p>
             if file.sensitive {
                 <p class="badge-sensitive">{ t.sensitive }</p>
             }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::diags::Diags;
+use crate::components::diags::diags;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::field;
@@ -50,15 +50,14 @@ pub fn PatchRow(props: &PatchRowProps) -> Html {
                     { fill(t.remove_patch, "n", &n) }
                 </button>
             </div>
-            <Diags path={path.clone()} />
+            { diags(&page, &path) }
             <div class="row three">
-                <SelectField path={field::patch(i, "kind")} label={t.kind_label} hint={t.kind_hint}
-                    value={p.kind.clone()} options={options} onchange={set(PatchText::Kind)} />
-                <TextField path={field::patch(i, "name")} label={t.name_label} hint={t.name_hint}
-                    value={p.name.clone()} oninput={set(PatchText::Name)} placeholder="default" />
-                <TextField path={field::patch(i, "namespace")} label={t.patch_namespace_label}
-                    hint={t.patch_namespace_hint} value={p.namespace.clone()} oninput={set(PatchText::Namespace)}
-                    placeholder="default" />
+                { SelectField::new(field::patch(i, "kind"), t.kind_label, t.kind_hint, options, p.kind.clone(),
+                    set(PatchText::Kind)).view(&page) }
+                { TextField::new(field::patch(i, "name"), t.name_label, t.name_hint, p.name.clone(),
+                    set(PatchText::Name)).placeholder("default").view(&page) }
+                { TextField::new(field::patch(i, "namespace"), t.patch_namespace_label, t.patch_namespace_hint,
+                    p.namespace.clone(), set(PatchText::Namespace)).placeholder("default").view(&page) }
             </div>
         </div>
     }

@@ -2,15 +2,15 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_page;
+use crate::components::lang_switch::LangSwitchProps;
 use crate::presets::Preset;
 use crate::state::Action;
 
-/// The presets that fill the form.
+/// The presets that fill the form (props: the language and the dispatcher, so typing in
+/// the form does not re-render it).
 #[function_component]
-pub fn PresetBar() -> Html {
-    let page = use_page();
-    let t = page.lang.text();
+pub fn PresetBar(props: &LangSwitchProps) -> Html {
+    let t = props.lang.text();
     let label = |p: Preset| match p {
         Preset::Harbor => t.preset_harbor,
         Preset::HttpIp => t.preset_http_ip,
@@ -22,8 +22,8 @@ pub fn PresetBar() -> Html {
             <h2 id="presets-heading">{ t.presets_heading }</h2>
             <div class="preset-buttons">
                 { for Preset::ALL.into_iter().map(|p| {
-                    let page = page.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| page.dispatch(Action::Preset(p)));
+                    let dispatch = props.dispatch.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Preset(p)));
                     html! { <button type="button" id={p.dom_id()} {onclick}>{ label(p) }</button> }
                 }) }
             </div>

@@ -4,7 +4,7 @@ use pullfix_core::Scheme;
 use yew::prelude::*;
 
 use crate::components::check_field::CheckField;
-use crate::components::diags::Diags;
+use crate::components::diags::diags;
 use crate::components::mirror_card::MirrorCard;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
@@ -40,15 +40,19 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
             RegistryText::Username => Some("robot$ci"),
             _ => None,
         };
-        html! {
-            <TextField path={field::registry(i, f.name())} {label} {hint} value={value.to_owned()} {oninput}
-                {secret} {multiline} placeholder={placeholder.map(AttrValue::from)} />
+        let field = TextField::new(field::registry(i, f.name()), label, hint, value.to_owned(), oninput)
+            .secret(secret)
+            .multiline(multiline);
+        match placeholder {
+            Some(p) => field.placeholder(p),
+            None => field,
         }
+        .view(&page)
     };
     let flag = |f: RegistryFlag, label: &'static str, hint: &'static str, checked: bool| {
         let p = page.clone();
         let onchange = Callback::from(move |b: bool| p.dispatch(Action::SetRegistryFlag(i, f, b)));
-        html! { <CheckField path={field::registry(i, f.name())} {label} {hint} {checked} {onchange} /> }
+        CheckField::new(field::registry(i, f.name()), label, hint, checked, onchange).view(&page)
     };
     let on_scheme = {
         let p = page.clone();
@@ -77,12 +81,12 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
                     { fill(t.remove_registry, "n", &n) }
                 </button>
             </div>
-            <Diags path={path.clone()} />
+            { diags(&page, &path) }
             <div class="row">
                 { text(RegistryText::Host, t.host_label, t.host_hint, &r.host) }
-                <SelectField path={field::registry(i, "scheme")} label={t.scheme_label} hint={t.scheme_hint}
-                    value={r.scheme.as_str()} onchange={on_scheme}
-                    options={vec![("https".into(), t.scheme_https.into()), ("http".into(), t.scheme_http.into())]} />
+                { SelectField::new(field::registry(i, "scheme"), t.scheme_label, t.scheme_hint,
+                    vec![("https".into(), t.scheme_https.into()), ("http".into(), t.scheme_http.into())],
+                    r.scheme.as_str(), on_scheme).view(&page) }
             </div>
             <fieldset class="group">
                 <legend>{ t.tls_legend }</legend>

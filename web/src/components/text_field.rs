@@ -3,68 +3,95 @@
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::diags::Diags;
+use crate::components::diags::diags;
 use crate::field;
-use crate::hooks::use_page;
+use crate::state::State;
 
-/// Props of [`TextField`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct TextFieldProps {
-    /// The form field's path (`registry[0].host`); the input's id derives from it.
-    pub path: AttrValue,
-    /// The label.
-    pub label: AttrValue,
-    /// The short hint under the input.
-    pub hint: AttrValue,
-    /// The current value.
-    pub value: AttrValue,
-    /// Called with the new value on every input event.
-    pub oninput: Callback<String>,
-    /// An example shown while empty.
-    #[prop_or_default]
-    pub placeholder: Option<AttrValue>,
-    /// A password: hidden while typed, never autofilled into or saved by the browser.
-    #[prop_or_default]
-    pub secret: bool,
-    /// Several lines (a PEM certificate).
-    #[prop_or_default]
-    pub multiline: bool,
+/// A text field to show (a view, not a component: see [`diags`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextField {
+    path: String,
+    label: &'static str,
+    hint: &'static str,
+    value: AttrValue,
+    oninput: Callback<String>,
+    placeholder: Option<AttrValue>,
+    secret: bool,
+    multiline: bool,
 }
 
-/// A labelled text input with its hint and diagnostics.
-#[function_component]
-pub fn TextField(props: &TextFieldProps) -> Html {
-    let page = use_page();
-    let id = field::dom_id(&props.path);
-    let hint_id = format!("{id}-hint");
-    let described = format!("{hint_id} {id}-diags");
-    let invalid = page
-        .rendered
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == pullfix_core::Severity::Error && field::belongs_to(d.field.as_str(), &props.path));
-    let input = if props.multiline {
-        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
-        html! {
-            <textarea id={id.clone()} rows="5" spellcheck="false" autocomplete="off"
-                aria-describedby={described} aria-invalid={invalid.to_string()}
-                placeholder={props.placeholder.clone()} value={props.value.clone()} {oninput} />
+impl TextField {
+    /// The field at `path` (`registry[0].host`; the input's id derives from it) with its
+    /// label, hint, value, and what to call with the new value on every input event.
+    pub fn new(
+        path: impl Into<String>,
+        label: &'static str,
+        hint: &'static str,
+        value: impl Into<AttrValue>,
+        oninput: Callback<String>,
+    ) -> TextField {
+        TextField {
+            path: path.into(),
+            label,
+            hint,
+            value: value.into(),
+            oninput,
+            placeholder: None,
+            secret: false,
+            multiline: false,
         }
-    } else {
-        let oninput = props.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
-        let (kind, autocomplete) = if props.secret { ("password", "new-password") } else { ("text", "off") };
+    }
+
+    /// An example shown while empty.
+    pub fn placeholder(mut self, text: impl Into<AttrValue>) -> TextField {
+        self.placeholder = Some(text.into());
+        self
+    }
+
+    /// A password: hidden while typed, never autofilled into.
+    pub fn secret(mut self, yes: bool) -> TextField {
+        self.secret = yes;
+        self
+    }
+
+    /// Several lines (a PEM certificate).
+    pub fn multiline(mut self, yes: bool) -> TextField {
+        self.multiline = yes;
+        self
+    }
+
+    /// The label, the input, the hint and the field's diagnostics.
+    pub fn view(self, page: &State) -> Html {
+        let id = field::dom_id(&self.path);
+        let hint_id = format!("{id}-hint");
+        let described = format!("{hint_id} {id}-diags");
+        let invalid =
+            page.rendered.diagnostics.iter().any(|d| {
+                d.severity == pullfix_core::Severity::Error && field::belongs_to(d.field.as_str(), &self.path)
+            });
+        let input = if self.multiline {
+            let oninput = self.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+            html! {
+                <textarea id={id.clone()} rows="5" spellcheck="false" autocomplete="off"
+                    aria-describedby={described} aria-invalid={invalid.to_string()}
+                    placeholder={self.placeholder} value={self.value} {oninput} />
+            }
+        } else {
+            let oninput = self.oninput.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+            let (kind, autocomplete) = if self.secret { ("password", "new-password") } else { ("text", "off") };
+            html! {
+                <input id={id.clone()} type={kind} {autocomplete} spellcheck="false" autocapitalize="off"
+                    aria-describedby={described} aria-invalid={invalid.to_string()}
+                    placeholder={self.placeholder} value={self.value} {oninput} />
+            }
+        };
         html! {
-            <input id={id.clone()} type={kind} {autocomplete} spellcheck="false" autocapitalize="off"
-                aria-describedby={described} aria-invalid={invalid.to_string()}
-                placeholder={props.placeholder.clone()} value={props.value.clone()} {oninput} />
+            <div class="field">
+                <label for={id}>{ self.label }</label>
+                { input }
+                <p class="hint" id={hint_id}>{ self.hint }</p>
+                { diags(page, &self.path) }
+            </div>
         }
-    };
-    html! {
-        <div class="field">
-            <label for={id}>{ props.label.clone() }</label>
-            { input }
-            <p class="hint" id={hint_id}>{ props.hint.clone() }</p>
-            <Diags path={props.path.clone()} />
-        </div>
     }
 }

@@ -77,7 +77,7 @@ case "$what" in
   web) web_tools ;;
   all)
     apt_install containerd docker-registry openssl skopeo protobuf-compiler chromium chromium-driver \
-      shellcheck apache2-utils ca-certificates hyperfine
+      shellcheck apache2-utils ca-certificates fonts-wqy-microhei hyperfine
     web_tools
     python_tools
     ;;

@@ -493,3 +493,192 @@ async fn follows_the_system_light_and_dark_scheme() {
     assert_ne!(seen[0], seen[1], "the page looks the same with a light and a dark system scheme: {seen:?}");
     assert_clean_console(c, "light and dark").await;
 }
+
+/// The story's error line (STORY.md), as `crictl pull` printed it.
+const STORY_X509: &str = "failed to do request: Head https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1: x509: certificate signed by unknown authority";
+
+/// Types `text` into the element `#id` key by key, after clearing it.
+async fn type_into_id(c: &Client, id: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("no #{id} on the page: {e}"));
+    el.clear().await.unwrap_or_else(|e| panic!("clear #{id}: {e}"));
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+}
+
+#[tokio::test]
+async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+
+    type_into_id(c, "diagnose-input", STORY_X509).await;
+    let diagnosis = pullfix_core::diagnose::diagnose(STORY_X509);
+    let finding = &diagnosis.findings[0];
+    assert_eq!(finding.code, "x509.unknown_authority", "core's diagnosis of the story line changed");
+    wait_js(c, "a finding", "return document.querySelectorAll('.finding').length > 0").await;
+    let shown = c
+        .execute(
+            "return Array.from(document.querySelectorAll('.finding')).map(e => \
+               [e.dataset.code, e.querySelector('h3').textContent, e.querySelector('.excerpt').textContent, \
+                e.textContent])",
+            vec![],
+        )
+        .await
+        .expect("read findings");
+    let shown = shown.as_array().cloned().unwrap_or_default();
+    assert_eq!(shown.len(), diagnosis.findings.len(), "findings shown: {shown:?}");
+    assert_eq!(shown[0][0].as_str(), Some(finding.code));
+    assert_eq!(shown[0][1].as_str(), Some(finding.title.as_str()));
+    assert_eq!(shown[0][2].as_str(), Some(finding.excerpt.as_str()));
+    let text = shown[0][3].as_str().unwrap_or_default();
+    assert!(text.contains(&finding.explanation) && text.contains(&finding.fix), "explanation or fix missing: {text}");
+    assert_labelled(c, "with the diagnose box filled").await;
+
+    // Nothing in the form changed yet; the button applies the finding's prefill.
+    assert!(c.find(Locator::Id(&field_id("registry[0].host"))).await.is_err(), "a registry appeared before apply");
+    click(c, ".finding .apply-prefill").await;
+    let want = pullfix_core::diagnose::apply_prefill(&Form::default(), &finding.prefill);
+    assert_eq!(want.registries[0].host, "hub.mooc.com", "core's prefill changed");
+    assert_cards_match(c, &want, "after applying the x509 finding").await;
+    let host = field(c, "registry[0].host").await.prop("value").await.expect("value");
+    assert_eq!(host.as_deref(), Some("hub.mooc.com"), "the host field after apply");
+    let hosts = cards(c).await;
+    let hosts_toml = hosts
+        .get("etc/containerd/certs.d/hub.mooc.com/hosts.toml")
+        .unwrap_or_else(|| panic!("no hosts.toml card for hub.mooc.com: {:?}", hosts.keys()));
+    let doc: toml_edit::DocumentMut = hosts_toml.parse().expect("hosts.toml card is not TOML");
+    assert_eq!(doc["server"].as_str(), Some("https://hub.mooc.com"));
+    let ca = doc["host"]["https://hub.mooc.com"]["ca"].as_str();
+    assert_eq!(
+        ca,
+        Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt"),
+        "hosts.toml does not name the CA: {hosts_toml}"
+    );
+    assert_clean_console(c, "after applying a finding").await;
+}
+
+#[tokio::test]
+async fn a_pasted_config_toml_is_merged_with_a_diff() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+    let existing =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/configs/containerd-1.6.20-debian-default.toml"))
+            .expect("the 1.6 default config fixture");
+
+    type_into(c, "containerd", "1.6.20").await;
+    click(c, "#add-registry").await;
+    type_into(c, "registry[0].host", "harbor.example.net").await;
+    // Open the box (a <details>) and paste the node's file, key by key.
+    click(c, "details.merge > summary").await;
+    type_into_id(c, "existing-config", &existing).await;
+    let form = Form {
+        containerd: "1.6.20".into(),
+        registries: vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }],
+        ..Form::default()
+    };
+    let want = pullfix_core::merge::page::render_merged(&form, &existing, Default::default());
+    let want_files: BTreeMap<String, String> =
+        want.rendered.files.iter().map(|f| (f.path.clone(), f.contents.clone())).collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let got = loop {
+        let got = cards(c).await;
+        if got == want_files || std::time::Instant::now() > deadline {
+            break got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(got.keys().collect::<Vec<_>>(), want_files.keys().collect::<Vec<_>>(), "merged cards");
+    assert_eq!(got, want_files, "the merged cards are not what core's render_merged gives");
+    assert!(!got.contains_key("etc/containerd/config.toml"), "the standalone block is still shown");
+    let merged: toml_edit::DocumentMut = got["merged/config.toml"].parse().expect("merged/config.toml is not TOML");
+    let registry = &merged["plugins"]["io.containerd.grpc.v1.cri"]["registry"];
+    assert_eq!(registry["config_path"].as_str(), Some("/etc/containerd/certs.d"), "config_path in the merged file");
+    assert_eq!(merged["version"].as_integer(), Some(2));
+    assert!(
+        got["merged/config.toml.diff"].lines().any(|l| l.starts_with('+') && l.contains("config_path")),
+        "the diff does not add config_path: {}",
+        got["merged/config.toml.diff"]
+    );
+    assert!(got.contains_key("etc/containerd/certs.d/harbor.example.net/hosts.toml"));
+    assert_labelled(c, "with the merge box").await;
+
+    // Not TOML: the error with its line and column beside the box; the block comes back.
+    type_into_id(c, "existing-config", "version = 2\n[plugins\n").await;
+    let diag = wait_js(
+        c,
+        "the invalid-TOML diagnostic",
+        "const d = document.querySelector('.diag[data-field=\"existing_config\"]'); \
+         return d && d.textContent.includes('line 2') ? d.textContent : null",
+    )
+    .await;
+    assert!(diag.as_str().unwrap_or_default().contains("column"), "no column in {diag}");
+    assert!(cards(c).await.contains_key("etc/containerd/config.toml"), "the block is not back");
+    assert_clean_console(c, "after merging").await;
+}
+
+#[tokio::test]
+async fn a_flavor_and_the_fleet_rollout_change_the_outputs() {
+    let _serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let s = session().await;
+    let c = &s.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+    click(c, "#add-registry").await;
+    type_into(c, "registry[0].host", "harbor.example.net").await;
+    let mut form = Form {
+        registries: vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }],
+        ..Form::default()
+    };
+
+    // kubeadm: the DaemonSet and the node script, restricted to workers.
+    check(c, "rollout.daemonset").await;
+    check(c, "rollout.node_script").await;
+    type_into(c, "rollout.node_selector", "node-role.kubernetes.io/worker=").await;
+    type_into(c, "rollout.toleration", "dedicated=gpu:NoSchedule").await;
+    form.rollout.daemonset = true;
+    form.rollout.node_script = true;
+    form.rollout.node_selector.insert("node-role.kubernetes.io/worker".into(), String::new());
+    form.rollout.tolerations.push(pullfix_core::rollout::Toleration {
+        key: "dedicated".into(),
+        operator: "Equal".into(),
+        value: "gpu".into(),
+        effect: "NoSchedule".into(),
+    });
+    assert_cards_match(c, &form, "with the rollout switched on").await;
+    let got = cards(c).await;
+    assert!(got.keys().any(|p| p.starts_with("k8s/rollout/")), "no DaemonSet card: {:?}", got.keys());
+    assert!(got.keys().any(|p| p.ends_with("node-setup.sh")), "no node script card: {:?}", got.keys());
+
+    // k3s: registries.yaml instead of the containerd files.
+    type_into(c, "flavor", "k3s").await;
+    form.flavor = pullfix_core::form::Flavor::K3s;
+    assert_cards_match(c, &form, "with flavor k3s").await;
+    let got = cards(c).await;
+    let yaml = got
+        .iter()
+        .find(|(p, _)| p.ends_with("registries.yaml"))
+        .unwrap_or_else(|| panic!("no registries.yaml card: {:?}", got.keys()))
+        .1;
+    let doc: serde_yaml::Value = serde_yaml::from_str(yaml).expect("registries.yaml is YAML");
+    assert!(
+        doc["configs"].get("harbor.example.net").is_some() || doc["mirrors"].get("harbor.example.net").is_some(),
+        "registries.yaml does not name the registry: {yaml}"
+    );
+    assert!(!got.contains_key("etc/containerd/config.toml"), "kubeadm's config block is still shown on k3s");
+    // The rollout options say why they do nothing now.
+    wait_js(c, "the rollout note", "return document.querySelector('.diag[data-field=\"rollout\"]') !== null").await;
+    assert_labelled(c, "with the fleet section").await;
+    assert_clean_console(c, "after choosing k3s").await;
+}

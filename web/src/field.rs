@@ -20,15 +20,19 @@ pub fn dom_id(path: &str) -> String {
     id
 }
 
-/// Whether a diagnostic on `field` belongs beside the input for `path`: the same path, or
-/// an element of it (`kubernetes.namespaces[2]` beside `kubernetes.namespaces`).
+/// Whether a diagnostic on `field` belongs beside the input for `path`: the same path, an
+/// element of it (`kubernetes.namespaces[2]` beside `kubernetes.namespaces`), or an entry of
+/// a map typed into one input (`rollout.node_selector.<key>` beside `rollout.node_selector`).
 pub fn belongs_to(field: &str, path: &str) -> bool {
     match field.strip_prefix(path) {
         Some("") => true,
-        Some(rest) => rest.starts_with('['),
+        Some(rest) => rest.starts_with('[') || (path.ends_with(MAP_SUFFIX) && rest.starts_with('.')),
         None => false,
     }
 }
+
+/// The one map field of the form typed into a single input.
+const MAP_SUFFIX: &str = "rollout.node_selector";
 
 /// The diagnostics to show beside the input for `path`.
 pub fn diagnostics_for(diagnostics: &[Diagnostic], path: &str) -> Vec<Diagnostic> {
@@ -74,6 +78,11 @@ pub fn mirror(i: usize, j: usize, name: &str) -> String {
 /// `kubernetes.name`.
 pub fn kubernetes(name: &str) -> String {
     Field::root("kubernetes").key(name).to_string()
+}
+
+/// `rollout.name`.
+pub fn rollout(name: &str) -> String {
+    Field::root("rollout").key(name).to_string()
 }
 
 /// `kubernetes.patch[i]` (`name` empty) or `kubernetes.patch[i].name`.

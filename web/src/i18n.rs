@@ -193,6 +193,61 @@ strings! {
     patch_namespace_label: "Namespace", "命名空间";
     patch_namespace_hint: "Empty: default.", "留空即 default。";
 
+    diagnose_heading: "Start from an error", "从报错开始";
+    diagnose_label: "Paste your error", "粘贴报错信息";
+    diagnose_placeholder: "Failed to pull image ...: x509: certificate signed by unknown authority",
+        "Failed to pull image ...: x509: certificate signed by unknown authority";
+    diagnose_hint: "kubectl describe pod, kubelet events, crictl pull or ctr output, containerd's journal: the cause, the fix and the form changes appear below.",
+        "kubectl describe pod、kubelet 事件、crictl pull 或 ctr 的输出、containerd 日志均可：下方会给出原因、解决方法和对应的表单修改。";
+    diagnose_none: "No known problem in this text.", "这段文字中没有发现已知问题。";
+    apply_prefill: "Apply to the form", "应用到表单";
+    credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
+        "此仓库需要凭据：请在此填写用户名和密码（或令牌）。";
+
+    merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
+    merge_label: "The node's current /etc/containerd/config.toml", "节点当前的 /etc/containerd/config.toml";
+    merge_hint: "Paste the whole file (cat /etc/containerd/config.toml): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
+        "粘贴整个文件（cat /etc/containerd/config.toml）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
+    merge_keep_version_label: "Keep the file's config version", "保留文件原有的配置版本";
+    merge_keep_version_hint: "When the target containerd still reads it (a version = 2 file on 2.x), keep its version and plugin paths.",
+        "当目标 containerd 仍能读取时（例如 2.x 上的 version = 2 文件），保留其版本号和插件路径。";
+    merge_changes: "{n} change(s); every other line is kept:", "共 {n} 处修改，其余各行保持不变：";
+    merge_unchanged: "The file already has these settings: nothing to change.", "文件中已有这些设置：无需修改。";
+
+    section_fleet: "Distribution and fleet rollout", "发行版与批量下发";
+    flavor_label: "Kubernetes distribution", "Kubernetes 发行版";
+    flavor_hint: "k3s, RKE2, kind, Talos, Kubespray and minikube generate containerd's config from their own files: you get those instead.",
+        "k3s、RKE2、kind、Talos、Kubespray 和 minikube 会用自己的配置生成 containerd 配置：将改为生成这些文件。";
+    rollout_legend: "Rollout to every node (kubeadm-style nodes)", "下发到所有节点（kubeadm 类节点）";
+    rollout_hint: "Enabling config_path is a one-time config.toml change with a restart; after that the DaemonSet keeps hosts.toml and CA files in sync without restarts.",
+        "启用 config_path 需要一次性修改 config.toml 并重启；之后 DaemonSet 会持续同步 hosts.toml 和 CA 文件，无需重启。";
+    rollout_kubeadm_only: "These apply to kubeadm-style nodes only; this distribution gets its files from its own configuration.",
+        "这些选项只适用于 kubeadm 类节点；当前发行版通过自身配置获取这些文件。";
+    daemonset_label: "DaemonSet that installs the certs.d files", "用 DaemonSet 安装 certs.d 文件";
+    daemonset_hint: "With its ConfigMap (and Secret), under k8s/rollout/: kubectl apply, no containerd restart.",
+        "连同 ConfigMap（和 Secret）生成在 k8s/rollout/ 下：kubectl apply 即可，无需重启 containerd。";
+    node_script_label: "node-setup.sh to run on each node", "生成在每个节点上执行的 node-setup.sh";
+    node_script_hint: "Writes every file with its mode, backs up what it replaces, restarts containerd only when config.toml changed.",
+        "按正确权限写入所有文件，备份被替换的文件，仅在 config.toml 变化时重启 containerd。";
+    rollout_namespace_label: "DaemonSet namespace", "DaemonSet 命名空间";
+    rollout_namespace_hint: "Empty: kube-system.", "留空即 kube-system。";
+    rollout_name_label: "DaemonSet name", "DaemonSet 名称";
+    rollout_name_hint: "Also names its ConfigMap and Secret. Empty: pullfix-node-files.", "同时用于 ConfigMap 和 Secret。留空即 pullfix-node-files。";
+    rollout_image_label: "Installer image", "安装容器镜像";
+    rollout_image_hint: "Any image with sh, cmp and cp; point it at your own mirror when nodes cannot reach Docker Hub. Empty: busybox:1.36.",
+        "任何带 sh、cmp、cp 的镜像；节点无法访问 Docker Hub 时请指向自己的镜像站。留空即 busybox:1.36。";
+    rollout_pull_secret_label: "Pull Secret for that image", "该镜像的拉取 Secret";
+    rollout_pull_secret_hint: "An existing Secret in the DaemonSet's namespace, when the image needs one.", "DaemonSet 命名空间中已有的 Secret（镜像需要时填写）。";
+    node_selector_label: "Node selector", "节点选择器";
+    node_selector_hint: "label=value items, comma separated. Empty: kubernetes.io/os=linux.", "label=value 形式，逗号分隔。留空即 kubernetes.io/os=linux。";
+    tolerations_label: "Tolerations", "容忍";
+    tolerations_hint: "As taints are written: key=value:NoSchedule, key:NoExecute, or * for every taint. Empty: every taint.",
+        "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
+    sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
+    sync_seconds_hint: "Empty: 60.", "留空即 60。";
+    verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";
+    verify_image_hint: "node-setup.sh ends with crictl pull of it.", "node-setup.sh 最后会用 crictl pull 拉取它。";
+
     section_outputs: "Files", "生成的文件";
     outputs_hint: "Updated as you type. Put each file where its path says, then do what its note says.",
         "随输入实时更新。把每个文件放到所示路径，再按提示操作。";
@@ -361,7 +416,7 @@ mod tests {
     use super::*;
 
     /// Strings that are the same in both languages on purpose (names, commands).
-    const SAME_IN_BOTH: &[&str] = &["app_title", "docs_config_after", "docs_secret_after"];
+    const SAME_IN_BOTH: &[&str] = &["app_title", "docs_config_after", "docs_secret_after", "diagnose_placeholder"];
 
     fn has_cjk(s: &str) -> bool {
         s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

@@ -5,6 +5,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use pullfix_core::diagnose::{apply_prefill, diagnose, Diagnosis};
+use pullfix_core::form::{Flavor, Rollout};
+use pullfix_core::merge::page::render_merged;
+use pullfix_core::merge::{MergeOptions, MergeResult};
+use pullfix_core::rollout::Toleration;
 use pullfix_core::{render, Form, Mirror, PatchTarget, Registry, Rendered, Scheme};
 use yew::Reducible;
 
@@ -98,6 +103,52 @@ pub enum PatchText {
     Namespace,
 }
 
+/// A text field of `[rollout]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutText {
+    /// `namespace`
+    Namespace,
+    /// `name`
+    Name,
+    /// `image`
+    Image,
+    /// `image_pull_secret`
+    ImagePullSecret,
+    /// `verify_image`
+    VerifyImage,
+    /// `sync_seconds`, digits only.
+    SyncSeconds,
+    /// `node_selector`, typed as `key=value` items separated by commas or spaces.
+    NodeSelector,
+    /// `toleration`, typed as kubectl taints: `key[=value][:Effect]` items, or `*` for every taint.
+    Tolerations,
+}
+
+impl RolloutText {
+    /// The core's name of the field.
+    pub fn name(self) -> &'static str {
+        match self {
+            RolloutText::Namespace => "namespace",
+            RolloutText::Name => "name",
+            RolloutText::Image => "image",
+            RolloutText::ImagePullSecret => "image_pull_secret",
+            RolloutText::VerifyImage => "verify_image",
+            RolloutText::SyncSeconds => "sync_seconds",
+            RolloutText::NodeSelector => "node_selector",
+            RolloutText::Tolerations => "toleration",
+        }
+    }
+}
+
+/// A check box of `[rollout]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RolloutFlag {
+    /// `daemonset`
+    Daemonset,
+    /// `node_script`
+    NodeScript,
+}
+
 /// Everything that can happen to the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -131,6 +182,20 @@ pub enum Action {
     RemovePatch(usize),
     /// A patch target's field changed.
     SetPatchText(usize, PatchText, String),
+    /// The Kubernetes distribution changed.
+    SetFlavor(Flavor),
+    /// A `[rollout]` text field changed.
+    SetRolloutText(RolloutText, String),
+    /// A `[rollout]` check box changed.
+    SetRolloutFlag(RolloutFlag, bool),
+    /// The pasted error text changed: diagnose it.
+    SetDiagnoseText(String),
+    /// Apply the prefill of finding `i` of the current diagnosis to the form.
+    ApplyPrefill(usize),
+    /// The pasted existing config.toml changed: merge into it.
+    SetExistingConfig(String),
+    /// Keep the pasted file's config version when the target still reads it.
+    SetKeepFileVersion(bool),
     /// Fill the form from a preset (keeps the containerd version).
     Preset(Preset),
     /// The URL fragment is this (the page opened, or a link was pasted into the same
@@ -158,13 +223,38 @@ pub struct State {
     pub share_url: Option<String>,
     /// Why the form in the page's link could not be read.
     pub load_error: Option<String>,
+    /// The error text pasted into the diagnose box.
+    pub diagnose_text: String,
+    /// `diagnose(&diagnose_text)`, always current.
+    pub diagnosis: Rc<Diagnosis>,
+    /// The registry whose credentials a applied finding asked for (highlighted, focused).
+    pub wants_credentials: Option<usize>,
+    /// The existing config.toml pasted into the merge box (empty: no merge).
+    pub existing_config: String,
+    /// The merge option of the merge box.
+    pub keep_file_version: bool,
+    /// The merge of the form into `existing_config`, when one was pasted.
+    pub merge: Option<Rc<MergeResult>>,
 }
 
 impl State {
     /// The state of a page with this form.
     pub fn new(lang: Lang, form: Form) -> State {
         let rendered = Rc::new(render(&form));
-        State { form, rendered, lang, raw: BTreeMap::new(), share_url: None, load_error: None }
+        State {
+            form,
+            rendered,
+            lang,
+            raw: BTreeMap::new(),
+            share_url: None,
+            load_error: None,
+            diagnose_text: String::new(),
+            diagnosis: Rc::default(),
+            wants_credentials: None,
+            existing_config: String::new(),
+            keep_file_version: false,
+            merge: None,
+        }
     }
 
     /// The state a page opens with: the form of the share link in `fragment`, if any.
@@ -182,6 +272,32 @@ impl State {
         }
     }
 
+    /// The text to show in a `[rollout]` list field: as typed while it still means what
+    /// the form holds, else the form's value written out.
+    pub fn rollout_text(&self, f: RolloutText) -> String {
+        let r = &self.form.rollout;
+        if let Some(raw) = self.raw.get(&field::rollout(f.name())) {
+            let mut typed = r.clone();
+            set_rollout_text(&mut typed, f, raw);
+            if typed == *r {
+                return raw.clone();
+            }
+        }
+        match f {
+            RolloutText::NodeSelector => {
+                r.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+            }
+            RolloutText::Tolerations => r.tolerations.iter().map(toleration_text).collect::<Vec<_>>().join(", "),
+            RolloutText::SyncSeconds if r.sync_seconds == 0 => String::new(),
+            RolloutText::SyncSeconds => r.sync_seconds.to_string(),
+            RolloutText::Namespace => r.namespace.clone(),
+            RolloutText::Name => r.name.clone(),
+            RolloutText::Image => r.image.clone(),
+            RolloutText::ImagePullSecret => r.image_pull_secret.clone(),
+            RolloutText::VerifyImage => r.verify_image.clone(),
+        }
+    }
+
     fn apply(&mut self, action: Action) {
         let form = &mut self.form;
         match action {
@@ -192,6 +308,7 @@ impl State {
                 if i < form.registries.len() {
                     form.registries.remove(i);
                     self.raw.clear();
+                    self.wants_credentials = None;
                 }
             }
             Action::SetRegistryText(i, f, v) => {
@@ -271,6 +388,35 @@ impl State {
                     }
                 }
             }
+            Action::SetFlavor(f) => form.flavor = f,
+            Action::SetRolloutText(f, v) => {
+                set_rollout_text(&mut form.rollout, f, &v);
+                if matches!(f, RolloutText::NodeSelector | RolloutText::Tolerations) {
+                    self.raw.insert(field::rollout(f.name()), v);
+                }
+            }
+            Action::SetRolloutFlag(f, b) => match f {
+                RolloutFlag::Daemonset => form.rollout.daemonset = b,
+                RolloutFlag::NodeScript => form.rollout.node_script = b,
+            },
+            Action::SetDiagnoseText(text) => {
+                self.diagnosis = Rc::new(diagnose(&text));
+                self.diagnose_text = text;
+                return;
+            }
+            Action::ApplyPrefill(i) => {
+                let Some(finding) = self.diagnosis.findings.get(i) else { return };
+                *form = apply_prefill(form, &finding.prefill);
+                self.wants_credentials = match finding.prefill.registry() {
+                    Some(host) if finding.prefill.credentials_needed => {
+                        form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&host))
+                    }
+                    _ => None,
+                };
+                self.raw.clear();
+            }
+            Action::SetExistingConfig(text) => self.existing_config = text,
+            Action::SetKeepFileVersion(b) => self.keep_file_version = b,
             Action::Preset(p) => {
                 let containerd = std::mem::take(&mut form.containerd);
                 *form = p.form();
@@ -279,6 +425,7 @@ impl State {
                 }
                 self.raw.clear();
                 self.load_error = None;
+                self.wants_credentials = None;
             }
             Action::OpenLink(fragment) => match share::decode(&fragment) {
                 // Not a form (`#outputs`), or the link just made for this very form:
@@ -305,8 +452,21 @@ impl State {
             }
         }
         // The form changed: render it again; an old share link no longer matches it.
-        self.rendered = Rc::new(render(&self.form));
+        self.render();
         self.share_url = None;
+    }
+
+    /// Renders the form: merged into the pasted config.toml when there is one.
+    fn render(&mut self) {
+        if self.existing_config.trim().is_empty() {
+            self.rendered = Rc::new(render(&self.form));
+            self.merge = None;
+        } else {
+            let options = MergeOptions { keep_file_version: self.keep_file_version };
+            let out = render_merged(&self.form, &self.existing_config, options);
+            self.rendered = Rc::new(out.rendered);
+            self.merge = Some(Rc::new(out.merge));
+        }
     }
 }
 
@@ -327,6 +487,66 @@ pub fn split_list(text: &str) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Sets a `[rollout]` field from what was typed. Lists are split like [`split_list`];
+/// `sync_seconds` keeps its digits (empty: the default).
+pub fn set_rollout_text(r: &mut Rollout, f: RolloutText, v: &str) {
+    match f {
+        RolloutText::Namespace => r.namespace = v.to_owned(),
+        RolloutText::Name => r.name = v.to_owned(),
+        RolloutText::Image => r.image = v.to_owned(),
+        RolloutText::ImagePullSecret => r.image_pull_secret = v.to_owned(),
+        RolloutText::VerifyImage => r.verify_image = v.to_owned(),
+        RolloutText::SyncSeconds => {
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            r.sync_seconds = digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u32::MAX });
+        }
+        RolloutText::NodeSelector => {
+            r.node_selector = split_list(v)
+                .into_iter()
+                .map(|item| match item.split_once('=') {
+                    Some((k, v)) => (k.to_owned(), v.to_owned()),
+                    None => (item, String::new()),
+                })
+                .collect();
+        }
+        RolloutText::Tolerations => r.tolerations = split_list(v).iter().map(|t| parse_toleration(t)).collect(),
+    }
+}
+
+/// A toleration typed as kubectl writes taints: `key=value:Effect` (Equal), `key:Effect`
+/// or `key` (Exists), `*` or `:Effect` (every taint, of that effect).
+pub fn parse_toleration(text: &str) -> Toleration {
+    let (kv, effect) = match text.rsplit_once(':') {
+        Some((kv, effect)) => (kv, effect),
+        None => (text, ""),
+    };
+    let (key, value, operator) = match kv.split_once('=') {
+        Some((k, v)) => (k, v, "Equal"),
+        None if kv == "*" => ("", "", "Exists"),
+        None => (kv, "", "Exists"),
+    };
+    Toleration {
+        key: key.to_owned(),
+        operator: operator.to_owned(),
+        value: value.to_owned(),
+        effect: effect.to_owned(),
+    }
+}
+
+/// The text of a toleration as [`parse_toleration`] reads it.
+pub fn toleration_text(t: &Toleration) -> String {
+    let mut s = if t.key.is_empty() && t.operator == "Exists" { "*".to_owned() } else { t.key.clone() };
+    if t.operator != "Exists" {
+        s.push('=');
+        s.push_str(&t.value);
+    }
+    if !t.effect.is_empty() {
+        s.push(':');
+        s.push_str(&t.effect);
+    }
+    s
 }
 
 /// The value of a top-level text field.
@@ -531,5 +751,92 @@ mod tests {
         // Another form's link replaces the form.
         let s = s.reduce(Action::OpenLink(share::encode(&Preset::HttpIp.form())));
         assert_eq!(s.form, Preset::HttpIp.form());
+    }
+
+    const STORY_X509: &str = "failed to do request: Head https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1: x509: certificate signed by unknown authority";
+
+    #[test]
+    fn a_pasted_error_is_diagnosed_and_its_prefill_applied() {
+        let s = run([Action::SetDiagnoseText(STORY_X509.into())]);
+        assert_eq!(s.diagnosis.findings[0].code, "x509.unknown_authority");
+        // Diagnosing alone does not touch the form.
+        assert_eq!(s.form, Form::default());
+        let s = s.reduce(Action::ApplyPrefill(0));
+        assert_eq!(s.form, pullfix_core::diagnose::apply_prefill(&Form::default(), &s.diagnosis.findings[0].prefill));
+        assert_eq!(s.form.registries[0].host, "hub.mooc.com");
+        assert_eq!(*s.rendered, render(&s.form));
+        // Out of range: nothing.
+        assert_eq!(s.clone().reduce(Action::ApplyPrefill(9)).form, s.form);
+    }
+
+    #[test]
+    fn a_finding_that_needs_credentials_marks_its_registry() {
+        let s = run([
+            Action::AddRegistry,
+            Action::SetRegistryText(0, RegistryText::Host, "other.example".into()),
+            Action::SetDiagnoseText(
+                "Failed to pull image \"hub.mooc.com/app:v1\": failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized".into(),
+            ),
+        ]);
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("an auth finding");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        assert_eq!(s.form.registries[1].host, "hub.mooc.com");
+        assert_eq!(s.wants_credentials, Some(1));
+        assert_eq!(s.reduce(Action::RemoveRegistry(0)).wants_credentials, None);
+    }
+
+    #[test]
+    fn a_pasted_config_is_merged_and_cleared_again() {
+        let s = run([Action::Preset(Preset::Harbor), Action::SetExistingConfig("version = 2\n".into())]);
+        let want = render_merged(&s.form, "version = 2\n", MergeOptions::default());
+        assert_eq!(*s.rendered, want.rendered);
+        assert!(s.rendered.files.iter().any(|f| f.path == "merged/config.toml"));
+        let s = s.reduce(Action::SetExistingConfig("[broken\n".into()));
+        assert!(s
+            .rendered
+            .diagnostics
+            .iter()
+            .any(|d| d.field.as_str() == "existing_config" && d.message.contains("line 1")));
+        let s = s.reduce(Action::SetExistingConfig(String::new()));
+        assert_eq!((*s.rendered == render(&s.form), s.merge.is_none()), (true, true));
+    }
+
+    #[test]
+    fn flavor_and_rollout_fields_reach_the_form() {
+        let s = run([
+            Action::SetFlavor(Flavor::K3s),
+            Action::SetRolloutFlag(RolloutFlag::Daemonset, true),
+            Action::SetRolloutText(RolloutText::Namespace, "infra".into()),
+            Action::SetRolloutText(RolloutText::SyncSeconds, "3x0".into()),
+            Action::SetRolloutText(RolloutText::NodeSelector, "b=1, node-role.kubernetes.io/worker=".into()),
+            Action::SetRolloutText(RolloutText::Tolerations, "dedicated=gpu:NoSchedule, *, x:NoExecute".into()),
+        ]);
+        let r = &s.form.rollout;
+        assert_eq!(
+            (s.form.flavor, r.daemonset, r.namespace.as_str(), r.sync_seconds),
+            (Flavor::K3s, true, "infra", 30)
+        );
+        assert_eq!(r.node_selector.get("b").map(String::as_str), Some("1"));
+        assert_eq!(r.node_selector.get("node-role.kubernetes.io/worker").map(String::as_str), Some(""));
+        let t = |k: &str, o: &str, v: &str, e: &str| Toleration {
+            key: k.into(),
+            operator: o.into(),
+            value: v.into(),
+            effect: e.into(),
+        };
+        assert_eq!(
+            r.tolerations,
+            [t("dedicated", "Equal", "gpu", "NoSchedule"), t("", "Exists", "", ""), t("x", "Exists", "", "NoExecute")]
+        );
+        // Typed text stays as typed (unsorted), the form's value is written out otherwise.
+        assert_eq!(s.rollout_text(RolloutText::NodeSelector), "b=1, node-role.kubernetes.io/worker=");
+        for tol in &r.tolerations {
+            assert_eq!(parse_toleration(&toleration_text(tol)), *tol);
+        }
+        let link = share::encode(&s.form);
+        let s2 = State::open(Lang::En, &link);
+        assert_eq!(s2.rollout_text(RolloutText::Tolerations), "dedicated=gpu:NoSchedule, *, x:NoExecute");
+        assert_eq!(s2.rollout_text(RolloutText::SyncSeconds), "30");
+        assert!(s2.rendered.files.iter().any(|f| f.path.ends_with("registries.yaml")));
     }
 }

@@ -3,7 +3,10 @@
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::diagnose_box::DiagnoseBox;
 use crate::components::docs::Docs;
+use crate::components::existing_config::ExistingConfig;
+use crate::components::fleet_section::FleetSection;
 use crate::components::header::Header;
 use crate::components::kubernetes_section::KubernetesSection;
 use crate::components::node_section::NodeSection;
@@ -37,12 +40,13 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <div class="form-col">
-                    // The paste boxes of `merge` (components/existing_config.rs, #existing-config)
-                    // and `diagnose` (components/diagnose_box.rs, #diagnose-input) go here.
+                    <DiagnoseBox />
                     <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
                     <NodeSection />
+                    <ExistingConfig />
                     <RegistryList />
                     <KubernetesSection />
+                    <FleetSection />
                 </div>
                 <div class="out-col">
                     <Outputs />

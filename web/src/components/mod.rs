@@ -2,8 +2,11 @@
 
 pub mod app;
 pub mod check_field;
+pub mod diagnose_box;
 pub mod diags;
 pub mod docs;
+pub mod existing_config;
+pub mod fleet_section;
 pub mod header;
 pub mod kubernetes_section;
 pub mod lang_switch;

@@ -1,5 +1,6 @@
 //! One object that must list the Secret in its imagePullSecrets.
 
+use pullfix_core::patch::ALL_KINDS;
 use yew::prelude::*;
 
 use crate::components::diags::diags;
@@ -9,10 +10,6 @@ use crate::field;
 use crate::hooks::use_page;
 use crate::i18n::fill;
 use crate::state::{Action, PatchText};
-
-/// The kinds the core can patch, most common first.
-pub const KINDS: [&str; 8] =
-    ["ServiceAccount", "Deployment", "StatefulSet", "DaemonSet", "CronJob", "ReplicaSet", "Job", "Pod"];
 
 /// Props of [`PatchRow`].
 #[derive(Properties, PartialEq, Debug)]
@@ -38,7 +35,8 @@ pub fn PatchRow(props: &PatchRowProps) -> Html {
         Callback::from(move |_: MouseEvent| page.dispatch(Action::RemovePatch(i)))
     };
     let path = field::patch(i, "");
-    let mut options: Vec<(AttrValue, AttrValue)> = KINDS.iter().map(|k| ((*k).into(), (*k).into())).collect();
+    let mut options: Vec<(AttrValue, AttrValue)> =
+        ALL_KINDS.iter().map(|k| (k.as_str().into(), k.as_str().into())).collect();
     if p.kind.is_empty() {
         options.insert(0, ("".into(), t.kind_other.into()));
     }

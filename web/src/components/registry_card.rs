@@ -68,6 +68,14 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
         let p = page.clone();
         Callback::from(move |_: MouseEvent| p.dispatch(Action::AddMirror(i)))
     };
+    // A diagnose finding asked for this registry's credentials: highlight them and
+    // put the cursor into the user name (after the render that shows the registry).
+    let wants_credentials = page.wants_credentials == Some(i) && !r.has_credentials();
+    use_effect_with(wants_credentials, move |wants| {
+        if *wants {
+            crate::browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
+        }
+    });
     let path = field::registry(i, "");
     let heading_id = format!("registry-{i}-heading");
     html! {
@@ -98,8 +106,11 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
                 </div>
                 { flag(RegistryFlag::SkipVerify, t.skip_verify_label, t.skip_verify_hint, r.skip_verify) }
             </fieldset>
-            <fieldset class="group">
+            <fieldset class={classes!("group", wants_credentials.then_some("wanted"))}>
                 <legend>{ t.credentials_legend }</legend>
+                if wants_credentials {
+                    <p class="wanted-note" role="status">{ t.credentials_needed }</p>
+                }
                 <div class="row">
                     { text(RegistryText::Username, t.username_label, t.username_hint, &r.username) }
                     { text(RegistryText::Password, t.password_label, t.password_hint, &r.password) }

@@ -1,0 +1,63 @@
+//! "Paste your error": the diagnose box at the top of the form, its findings, and the
+//! buttons that apply a finding's form changes.
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::hooks::use_page;
+use crate::state::Action;
+
+/// `#diagnose-input`, then one `.finding` per problem with its `.apply-prefill` button.
+#[function_component]
+pub fn DiagnoseBox() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let oninput = {
+        let p = page.clone();
+        Callback::from(move |e: InputEvent| {
+            p.dispatch(Action::SetDiagnoseText(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        })
+    };
+    let diagnosis = &page.diagnosis;
+    let pasted = !page.diagnose_text.trim().is_empty();
+    html! {
+        <section class="card diagnose" aria-labelledby="diagnose-heading">
+            <h2 id="diagnose-heading">{ t.diagnose_heading }</h2>
+            <label for="diagnose-input">{ t.diagnose_label }</label>
+            <textarea id="diagnose-input" rows="4" spellcheck="false" autocomplete="off"
+                aria-describedby="diagnose-hint" placeholder={t.diagnose_placeholder}
+                value={page.diagnose_text.clone()} {oninput} />
+            <p class="hint" id="diagnose-hint">{ t.diagnose_hint }</p>
+            if pasted && diagnosis.findings.is_empty() {
+                <p class="empty" role="status">{ t.diagnose_none }</p>
+            }
+            if !diagnosis.findings.is_empty() {
+                <ol class="findings" aria-live="polite">
+                    { for diagnosis.findings.iter().enumerate().map(|(i, f)| {
+                        let p = page.clone();
+                        let apply = Callback::from(move |_: MouseEvent| p.dispatch(Action::ApplyPrefill(i)));
+                        let registry = f.prefill.registry();
+                        html! {
+                            <li class="finding" data-code={f.code}>
+                                <h3>{ &f.title }</h3>
+                                <blockquote class="excerpt"><code>{ &f.excerpt }</code></blockquote>
+                                <p class="explanation">{ &f.explanation }</p>
+                                <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
+                                if !f.prefill.is_empty() {
+                                    <button type="button" class="apply-prefill" id={format!("apply-prefill-{i}")}
+                                        onclick={apply}>
+                                        { t.apply_prefill }
+                                        if let Some(r) = registry { { " (" }<code>{ r }</code>{ ")" } }
+                                    </button>
+                                }
+                                if f.prefill.credentials_needed {
+                                    <p class="hint">{ t.credentials_needed }</p>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+        </section>
+    }
+}

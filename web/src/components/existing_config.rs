@@ -1,0 +1,68 @@
+//! The merge box: the node's current config.toml, pasted; the form is merged into it and
+//! the merged file and its diff replace the config.toml block among the outputs.
+
+use pullfix_core::merge::existing_config_field;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::components::diags::diags;
+use crate::hooks::use_page;
+use crate::i18n::fill;
+use crate::state::Action;
+
+/// `#existing-config` with `#merge-keep-version`, the merge's diagnostics and changes.
+#[function_component]
+pub fn ExistingConfig() -> Html {
+    let page = use_page();
+    let t = page.lang.text();
+    let oninput = {
+        let p = page.clone();
+        Callback::from(move |e: InputEvent| {
+            p.dispatch(Action::SetExistingConfig(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        })
+    };
+    let on_keep = {
+        let p = page.clone();
+        Callback::from(move |e: Event| {
+            p.dispatch(Action::SetKeepFileVersion(e.target_unchecked_into::<HtmlInputElement>().checked()))
+        })
+    };
+    let path = existing_config_field().to_string();
+    html! {
+        <details class="card merge" open={!page.existing_config.is_empty()}>
+            <summary><h2>{ t.merge_heading }</h2></summary>
+            <div class="field">
+                <label for="existing-config">{ t.merge_label }</label>
+                <textarea id="existing-config" rows="6" spellcheck="false" autocomplete="off"
+                    aria-describedby="existing-config-hint f-existing_config-diags"
+                    placeholder="version = 2" value={page.existing_config.clone()} {oninput} />
+                <p class="hint" id="existing-config-hint">{ t.merge_hint }</p>
+                { diags(&page, &path) }
+            </div>
+            <div class="field check">
+                <input type="checkbox" id="merge-keep-version" checked={page.keep_file_version} onchange={on_keep}
+                    aria-describedby="merge-keep-version-hint" />
+                <label for="merge-keep-version">{ t.merge_keep_version_label }</label>
+                <p class="hint" id="merge-keep-version-hint">{ t.merge_keep_version_hint }</p>
+            </div>
+            if let Some(m) = page.merge.as_ref().filter(|m| m.text.is_some()) {
+                <p class="merge-summary" role="status">
+                    { if m.changed() { fill(t.merge_changes, "n", &m.changes.len().to_string()) }
+                      else { t.merge_unchanged.to_owned() } }
+                </p>
+                if m.changed() {
+                    <ul class="changes">
+                        { for m.changes.iter().map(|c| html! {
+                            <li class="change">
+                                <code>{ &c.key_path }</code>{ ": " }
+                                <span class="old">{ c.old.as_deref().unwrap_or("—") }</span>{ " → " }
+                                <span class="new">{ c.new.as_deref().unwrap_or("—") }</span>
+                                <span class="why">{ " " }{ &c.why }</span>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            }
+        </details>
+    }
+}

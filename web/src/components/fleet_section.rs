@@ -4,6 +4,7 @@ use pullfix_core::flavor::{Flavor, ALL};
 use yew::prelude::*;
 
 use crate::components::check_field::CheckField;
+use crate::components::diags::diags;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::field;
@@ -46,6 +47,7 @@ pub fn FleetSection() -> Html {
             <fieldset class="group">
                 <legend>{ t.rollout_legend }</legend>
                 <p class="hint">{ if kubeadm { t.rollout_hint } else { t.rollout_kubeadm_only } }</p>
+                { diags(&page, "rollout") }
                 { flag(RolloutFlag::Daemonset, "daemonset", t.daemonset_label, t.daemonset_hint, r.daemonset) }
                 { flag(RolloutFlag::NodeScript, "node_script", t.node_script_label, t.node_script_hint, r.node_script) }
                 <div class="row">

@@ -3,16 +3,17 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::diagnose_box::DiagnoseBox;
+use crate::components::diagnose_box::diagnose_box;
 use crate::components::docs::Docs;
-use crate::components::existing_config::ExistingConfig;
-use crate::components::fleet_section::FleetSection;
+use crate::components::existing_config::existing_config;
+use crate::components::fleet_section::fleet_section;
 use crate::components::header::Header;
-use crate::components::kubernetes_section::KubernetesSection;
-use crate::components::node_section::NodeSection;
-use crate::components::outputs::Outputs;
+use crate::components::kubernetes_section::kubernetes_section;
+use crate::components::node_section::node_section;
+use crate::components::outputs::outputs;
 use crate::components::preset_bar::PresetBar;
-use crate::components::registry_list::RegistryList;
+use crate::components::registry_list::registry_list;
+use crate::field;
 use crate::hooks::{use_document_lang, use_hash_change};
 use crate::i18n::fill;
 use crate::state::{Action, State};
@@ -26,6 +27,14 @@ pub fn App() -> Html {
         let state = state.clone();
         use_hash_change(Callback::from(move |fragment: String| state.dispatch(Action::OpenLink(fragment))));
     }
+    // A diagnose finding asked for a registry's credentials: put the cursor into its user
+    // name once the registry is on the page.
+    let wants = state.wants_credentials;
+    use_effect_with(wants, move |wants| {
+        if let Some(i) = *wants {
+            browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
+        }
+    });
     let t = state.lang.text();
     let skip = Callback::from(|e: MouseEvent| {
         e.prevent_default();
@@ -40,16 +49,16 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <div class="form-col">
-                    <DiagnoseBox />
+                    { diagnose_box(&state) }
                     <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
-                    <NodeSection />
-                    <ExistingConfig />
-                    <RegistryList />
-                    <KubernetesSection />
-                    <FleetSection />
+                    { node_section(&state) }
+                    { existing_config(&state) }
+                    { registry_list(&state) }
+                    { kubernetes_section(&state) }
+                    { fleet_section(&state) }
                 </div>
                 <div class="out-col">
-                    <Outputs />
+                    { outputs(&state) }
                 </div>
             </main>
             <Docs lang={state.lang} />

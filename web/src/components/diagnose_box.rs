@@ -4,13 +4,11 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::hooks::use_page;
-use crate::state::Action;
+use crate::state::{Action, State};
 
-/// `#diagnose-input`, then one `.finding` per problem with its `.apply-prefill` button.
-#[function_component]
-pub fn DiagnoseBox() -> Html {
-    let page = use_page();
+/// `#diagnose-input`, then one `.finding` per problem with its `.apply-prefill` button. A view: see
+/// [`crate::components::node_section::node_section`].
+pub fn diagnose_box(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let oninput = {
         let p = page.clone();

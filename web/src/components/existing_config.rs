@@ -6,14 +6,12 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::diags::diags;
-use crate::hooks::use_page;
 use crate::i18n::fill;
-use crate::state::Action;
+use crate::state::{Action, State};
 
-/// `#existing-config` with `#merge-keep-version`, the merge's diagnostics and changes.
-#[function_component]
-pub fn ExistingConfig() -> Html {
-    let page = use_page();
+/// `#existing-config` with `#merge-keep-version`, the merge's diagnostics and changes. A view: see
+/// [`crate::components::node_section::node_section`].
+pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let oninput = {
         let p = page.clone();
@@ -37,7 +35,7 @@ pub fn ExistingConfig() -> Html {
                     aria-describedby="existing-config-hint f-existing_config-diags"
                     placeholder="version = 2" value={page.existing_config.clone()} {oninput} />
                 <p class="hint" id="existing-config-hint">{ t.merge_hint }</p>
-                { diags(&page, &path) }
+                { diags(page, &path) }
             </div>
             <div class="field check">
                 <input type="checkbox" id="merge-keep-version" checked={page.keep_file_version} onchange={on_keep}

@@ -8,13 +8,11 @@ use crate::components::diags::diags;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::field;
-use crate::hooks::use_page;
-use crate::state::{Action, RolloutFlag, RolloutText};
+use crate::state::{Action, RolloutFlag, RolloutText, State};
 
-/// `#f-flavor` and the `[rollout]` options (`#f-rollout-daemonset`, ...).
-#[function_component]
-pub fn FleetSection() -> Html {
-    let page = use_page();
+/// `#f-flavor` and the `[rollout]` options (`#f-rollout-daemonset`, ...). A view: see
+/// [`crate::components::node_section::node_section`].
+pub fn fleet_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let r = &page.form.rollout;
     let on_flavor = {
@@ -30,12 +28,12 @@ pub fn FleetSection() -> Html {
         let oninput = Callback::from(move |v: String| p.dispatch(Action::SetRolloutText(f, v)));
         TextField::new(field::rollout(f.name()), label, hint, page.rollout_text(f), oninput)
             .placeholder(placeholder)
-            .view(&page)
+            .view(page)
     };
     let flag = |f: RolloutFlag, name: &str, label: &'static str, hint: &'static str, checked: bool| {
         let p = page.clone();
         let onchange = Callback::from(move |b: bool| p.dispatch(Action::SetRolloutFlag(f, b)));
-        CheckField::new(field::rollout(name), label, hint, checked, onchange).view(&page)
+        CheckField::new(field::rollout(name), label, hint, checked, onchange).view(page)
     };
     let options = ALL.iter().map(|f| (AttrValue::from(f.as_str()), AttrValue::from(f.as_str()))).collect();
     let kubeadm = page.form.flavor == Flavor::Kubeadm;
@@ -43,11 +41,11 @@ pub fn FleetSection() -> Html {
         <section class="card" aria-labelledby="fleet-heading">
             <h2 id="fleet-heading">{ t.section_fleet }</h2>
             { SelectField::new("flavor", t.flavor_label, t.flavor_hint, options, page.form.flavor.as_str(), on_flavor)
-                .view(&page) }
+                .view(page) }
             <fieldset class="group">
                 <legend>{ t.rollout_legend }</legend>
                 <p class="hint">{ if kubeadm { t.rollout_hint } else { t.rollout_kubeadm_only } }</p>
-                { diags(&page, "rollout") }
+                { diags(page, "rollout") }
                 { flag(RolloutFlag::Daemonset, "daemonset", t.daemonset_label, t.daemonset_hint, r.daemonset) }
                 { flag(RolloutFlag::NodeScript, "node_script", t.node_script_label, t.node_script_hint, r.node_script) }
                 <div class="row">

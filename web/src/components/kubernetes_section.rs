@@ -2,16 +2,14 @@
 
 use yew::prelude::*;
 
-use crate::components::patch_row::PatchRow;
+use crate::components::patch_row::patch_row;
 use crate::components::text_field::TextField;
 use crate::field;
-use crate::hooks::use_page;
-use crate::state::{Action, KubeText};
+use crate::state::{Action, KubeText, State};
 
-/// Secret name, namespaces, email, patch targets.
-#[function_component]
-pub fn KubernetesSection() -> Html {
-    let page = use_page();
+/// Secret name, namespaces, email, patch targets (a view: see
+/// [`crate::components::node_section::node_section`]).
+pub fn kubernetes_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let k = &page.form.kubernetes;
     let set = |f: KubeText| {
@@ -30,16 +28,16 @@ pub fn KubernetesSection() -> Html {
             <div class="row">
                 { TextField::new(field::kubernetes("secret_name"), t.secret_name_label, t.secret_name_hint,
                     k.secret_name.clone(), set(KubeText::SecretName))
-                    .placeholder(pullfix_core::form::DEFAULT_SECRET_NAME).view(&page) }
+                    .placeholder(pullfix_core::form::DEFAULT_SECRET_NAME).view(page) }
                 { TextField::new(ns_path, t.namespaces_label, t.namespaces_hint, namespaces, set(KubeText::Namespaces))
-                    .placeholder("default, ci").view(&page) }
+                    .placeholder("default, ci").view(page) }
             </div>
             { TextField::new(field::kubernetes("email"), t.email_label, t.email_hint, k.email.clone(),
-                set(KubeText::Email)).view(&page) }
+                set(KubeText::Email)).view(page) }
             <fieldset class="group">
                 <legend>{ t.patches_legend }</legend>
                 <p class="hint">{ t.patches_hint }</p>
-                { for (0..k.patches.len()).map(|i| html! { <PatchRow key={i} index={i} /> }) }
+                { for (0..k.patches.len()).map(|i| patch_row(page, i)) }
                 <button type="button" class="add" id="add-patch" onclick={add}>{ "+ " }{ t.add_patch }</button>
             </fieldset>
         </section>

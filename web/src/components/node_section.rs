@@ -7,13 +7,11 @@ use yew::prelude::*;
 
 use crate::components::check_field::CheckField;
 use crate::components::text_field::TextField;
-use crate::hooks::use_page;
-use crate::state::{Action, TopText};
+use crate::state::{Action, State, TopText};
 
-/// The node-wide settings.
-#[function_component]
-pub fn NodeSection() -> Html {
-    let page = use_page();
+/// The node-wide settings (a view, not a component: each component costs the page
+/// kilobytes of wasm, and this one re-renders with every change of the page anyway).
+pub fn node_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let form = &page.form;
     let set = |f: TopText| {
@@ -53,14 +51,14 @@ pub fn NodeSection() -> Html {
                     <p class="hint" id="containerd-line-hint">{ t.containerd_line_hint }</p>
                 </div>
                 { TextField::new("containerd", t.containerd_label, t.containerd_hint, form.containerd.clone(),
-                    set(TopText::Containerd)).placeholder("1.6.20").view(&page) }
+                    set(TopText::Containerd)).placeholder("1.6.20").view(page) }
             </div>
             { TextField::new("sandbox_image", t.sandbox_image_label, t.sandbox_image_hint, form.sandbox_image.clone(),
-                set(TopText::SandboxImage)).placeholder(default_pause).view(&page) }
+                set(TopText::SandboxImage)).placeholder(default_pause).view(page) }
             { TextField::new("config_path", t.config_path_label, t.config_path_hint, form.config_path.clone(),
-                set(TopText::ConfigPath)).placeholder(pullfix_core::form::DEFAULT_CONFIG_PATH).view(&page) }
+                set(TopText::ConfigPath)).placeholder(pullfix_core::form::DEFAULT_CONFIG_PATH).view(page) }
             { CheckField::new("legacy_config", t.legacy_config_label, t.legacy_config_hint, form.legacy_config,
-                on_legacy).view(&page) }
+                on_legacy).view(page) }
         </section>
     }
 }

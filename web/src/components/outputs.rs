@@ -4,15 +4,13 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::output_card::OutputCard;
-use crate::components::problems::Problems;
-use crate::components::share_box::ShareBox;
-use crate::hooks::use_page;
+use crate::components::problems::problems;
+use crate::components::share_box::share_box;
+use crate::state::State;
 use crate::zip;
 
-/// The output column.
-#[function_component]
-pub fn Outputs() -> Html {
-    let page = use_page();
+/// The output column (a view: see [`crate::components::node_section::node_section`]).
+pub fn outputs(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let files = &page.rendered.files;
     let download = {
@@ -38,12 +36,12 @@ pub fn Outputs() -> Html {
                 </button>
             </div>
             <p class="hint">{ t.outputs_hint }</p>
-            <Problems />
+            { problems(page) }
             if files.is_empty() {
                 <p class="empty">{ t.outputs_empty }</p>
             }
             { for files.iter().enumerate().map(|(i, f)| html! { <OutputCard key={f.path.clone()} index={i} /> }) }
-            <ShareBox />
+            { share_box(page) }
         </section>
     }
 }

@@ -6,13 +6,12 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::diags::severity_word;
 use crate::field;
-use crate::hooks::use_page;
 use crate::i18n::fill;
+use crate::state::State;
 
-/// The summary of every diagnostic, errors first.
-#[function_component]
-pub fn Problems() -> Html {
-    let page = use_page();
+/// The summary of every diagnostic, errors first. A view: see
+/// [`crate::components::node_section::node_section`].
+pub fn problems(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let mut diags = page.rendered.diagnostics.clone();
     if diags.is_empty() {

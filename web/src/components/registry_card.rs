@@ -5,27 +5,16 @@ use yew::prelude::*;
 
 use crate::components::check_field::CheckField;
 use crate::components::diags::diags;
-use crate::components::mirror_card::MirrorCard;
+use crate::components::mirror_card::mirror_card;
 use crate::components::select_field::SelectField;
 use crate::components::text_field::TextField;
 use crate::field;
-use crate::hooks::use_page;
 use crate::i18n::fill;
-use crate::state::{Action, RegistryFlag, RegistryText};
+use crate::state::{Action, RegistryFlag, RegistryText, State};
 
-/// Props of [`RegistryCard`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct RegistryCardProps {
-    /// Which registry of the form.
-    pub index: usize,
-}
-
-/// One registry of the form.
-#[function_component]
-pub fn RegistryCard(props: &RegistryCardProps) -> Html {
-    let page = use_page();
+/// Registry `i` of the form (a view: see [`crate::components::node_section::node_section`]).
+pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
     let t = page.lang.text();
-    let i = props.index;
     let Some(r) = page.form.registries.get(i) else { return html! {} };
     let n = (i + 1).to_string();
 
@@ -47,12 +36,12 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
             Some(p) => field.placeholder(p),
             None => field,
         }
-        .view(&page)
+        .view(page)
     };
     let flag = |f: RegistryFlag, label: &'static str, hint: &'static str, checked: bool| {
         let p = page.clone();
         let onchange = Callback::from(move |b: bool| p.dispatch(Action::SetRegistryFlag(i, f, b)));
-        CheckField::new(field::registry(i, f.name()), label, hint, checked, onchange).view(&page)
+        CheckField::new(field::registry(i, f.name()), label, hint, checked, onchange).view(page)
     };
     let on_scheme = {
         let p = page.clone();
@@ -68,18 +57,13 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
         let p = page.clone();
         Callback::from(move |_: MouseEvent| p.dispatch(Action::AddMirror(i)))
     };
-    // A diagnose finding asked for this registry's credentials: highlight them and
-    // put the cursor into the user name (after the render that shows the registry).
+    // A diagnose finding asked for this registry's credentials: highlight them (the app
+    // puts the cursor into the user name).
     let wants_credentials = page.wants_credentials == Some(i) && !r.has_credentials();
-    use_effect_with(wants_credentials, move |wants| {
-        if *wants {
-            crate::browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
-        }
-    });
     let path = field::registry(i, "");
     let heading_id = format!("registry-{i}-heading");
     html! {
-        <fieldset class="card registry" id={field::dom_id(&path)} tabindex="-1" aria-labelledby={heading_id.clone()}>
+        <fieldset key={i} class="card registry" id={field::dom_id(&path)} tabindex="-1" aria-labelledby={heading_id.clone()}>
             <div class="card-head">
                 <h3 id={heading_id}>
                     { fill(t.registry_n, "n", &n) }
@@ -89,12 +73,12 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
                     { fill(t.remove_registry, "n", &n) }
                 </button>
             </div>
-            { diags(&page, &path) }
+            { diags(page, &path) }
             <div class="row">
                 { text(RegistryText::Host, t.host_label, t.host_hint, &r.host) }
                 { SelectField::new(field::registry(i, "scheme"), t.scheme_label, t.scheme_hint,
                     vec![("https".into(), t.scheme_https.into()), ("http".into(), t.scheme_http.into())],
-                    r.scheme.as_str(), on_scheme).view(&page) }
+                    r.scheme.as_str(), on_scheme).view(page) }
             </div>
             <fieldset class="group">
                 <legend>{ t.tls_legend }</legend>
@@ -121,7 +105,7 @@ pub fn RegistryCard(props: &RegistryCardProps) -> Html {
             <fieldset class="group">
                 <legend>{ t.mirrors_legend }</legend>
                 <p class="hint">{ t.mirrors_hint }</p>
-                { for (0..r.mirrors.len()).map(|j| html! { <MirrorCard key={j} registry={i} index={j} /> }) }
+                { for (0..r.mirrors.len()).map(|j| mirror_card(page, i, j)) }
                 <button type="button" class="add" id={format!("add-mirror-{i}")} onclick={add_mirror}>
                     { "+ " }{ t.add_mirror }
                 </button>

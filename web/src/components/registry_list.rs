@@ -2,14 +2,11 @@
 
 use yew::prelude::*;
 
-use crate::components::registry_card::RegistryCard;
-use crate::hooks::use_page;
-use crate::state::Action;
+use crate::components::registry_card::registry_card;
+use crate::state::{Action, State};
 
-/// Every registry of the form.
-#[function_component]
-pub fn RegistryList() -> Html {
-    let page = use_page();
+/// Every registry of the form (a view: see [`crate::components::node_section::node_section`]).
+pub fn registry_list(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let add = {
         let page = page.clone();
@@ -22,7 +19,7 @@ pub fn RegistryList() -> Html {
             if count == 0 {
                 <p class="empty">{ t.registries_empty }</p>
             }
-            { for (0..count).map(|i| html! { <RegistryCard key={i} index={i} /> }) }
+            { for (0..count).map(|i| registry_card(page, i)) }
             <button type="button" id="add-registry" class="add" onclick={add}>{ "+ " }{ t.add_registry }</button>
         </section>
     }

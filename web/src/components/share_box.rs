@@ -4,14 +4,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::hooks::use_page;
 use crate::share;
-use crate::state::Action;
+use crate::state::{Action, State};
 
-/// `#share-link` writes the link into `#share-url` and the address bar.
-#[function_component]
-pub fn ShareBox() -> Html {
-    let page = use_page();
+/// `#share-link` writes the link into `#share-url` and the address bar. A view: see
+/// [`crate::components::node_section::node_section`].
+pub fn share_box(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let make = {
         let page = page.clone();

@@ -56,6 +56,8 @@ binaryen() {
 
 web_tools() {
   command -v node >/dev/null || apt_install nodejs npm
+  # zopfli: a denser gzip of the wasm (scripts/wasm_module.py), -4 % transfer; optional.
+  command -v zopfli >/dev/null || apt_install zopfli
   rust_target
   cargo_tool trunk "$TRUNK_VERSION" trunk --locked
   cargo_tool wasm-bindgen "$WASM_BINDGEN_VERSION" wasm-bindgen-cli

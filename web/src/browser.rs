@@ -62,6 +62,15 @@ pub fn set_location_hash(fragment: &str) -> String {
     format!("{base}{fragment}")
 }
 
+/// Runs `f` in a later task (`setTimeout(0)`), so that the browser can show what was
+/// rendered so far first. Runs it now when there is no window.
+pub fn later(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else { return f() };
+    let callback = Closure::once_into_js(f);
+    // Fails only outside a browser; then the parts stay hidden rather than panicking.
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
+}
+
 /// Moves the keyboard focus to the first of `ids` that exists and scrolls it into view.
 pub fn focus_first(ids: &[String]) {
     let Some(doc) = document() else { return };

@@ -35,6 +35,13 @@ pub fn App() -> Html {
             browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
         }
     });
+    // The form and its outputs come first; the fleet options and the docs (a third of the
+    // page's elements) in the next task, once the first screen is up.
+    let rest = use_state_eq(|| false);
+    {
+        let rest = rest.clone();
+        use_effect_with((), move |_| browser::later(move || rest.set(true)));
+    }
     let t = state.lang.text();
     let skip = Callback::from(|e: MouseEvent| {
         e.prevent_default();
@@ -55,13 +62,13 @@ pub fn App() -> Html {
                     { existing_config(&state) }
                     { registry_list(&state) }
                     { kubernetes_section(&state) }
-                    { fleet_section(&state) }
+                    if *rest { { fleet_section(&state) } }
                 </div>
                 <div class="out-col">
                     { outputs(&state) }
                 </div>
             </main>
-            <Docs lang={state.lang} />
+            if *rest { <Docs lang={state.lang} /> }
         </ContextProvider<UseReducerHandle<State>>>
     }
 }

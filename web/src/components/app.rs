@@ -59,9 +59,9 @@ pub fn App() -> Html {
                     { diagnose_box(&state) }
                     <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
                     { node_section(&state) }
-                    { existing_config(&state) }
+                    if *rest { { existing_config(&state) } }
                     { registry_list(&state) }
-                    { kubernetes_section(&state) }
+                    if *rest { { kubernetes_section(&state) } }
                     if *rest { { fleet_section(&state) } }
                 </div>
                 <div class="out-col">

@@ -561,6 +561,27 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt"),
         "hosts.toml does not name the CA: {hosts_toml}"
     );
+
+    // An auth error next: its fix needs credentials, so the page highlights the registry's
+    // credential fields and puts the cursor into the user name.
+    let auth = "Failed to pull image \"hub.mooc.com/kubernetes/cronjob:v1\": rpc error: code = Unknown desc = failed to \
+                pull and unpack image: failed to resolve reference: unexpected status from HEAD request: 401 Unauthorized";
+    let d = pullfix_core::diagnose::diagnose(auth);
+    let i = d.findings.iter().position(|f| f.prefill.credentials_needed).expect("core finds the 401 needs credentials");
+    type_into_id(c, "diagnose-input", auth).await;
+    wait_js(c, "the 401 finding", &format!("return document.querySelector('#apply-prefill-{i}') !== null")).await;
+    click(c, &format!("#apply-prefill-{i}")).await;
+    wait_js(
+        c,
+        "the cursor in the user name",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
+    )
+    .await;
+    let wanted = c
+        .execute("return document.querySelector('#f-registry-0-username').closest('fieldset.wanted') !== null", vec![])
+        .await
+        .expect("wanted");
+    assert_eq!(wanted, serde_json::json!(true), "the credential fields are not highlighted");
     assert_clean_console(c, "after applying a finding").await;
 }
 

@@ -26,7 +26,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     let t = checked.target;
     let mut doc = DocumentMut::new();
     doc["version"] = value(i64::from(t.config_version()));
-    let cri: Vec<&str> = t.cri_images_table().to_vec();
+    let cri = t.dialect().cri_table();
 
     let sandbox = checked.form.sandbox_image.trim();
     if !sandbox.is_empty() && crate::rules::image_registry(sandbox).is_some() {
@@ -37,8 +37,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         }
     }
 
-    let mut registry_path = cri.clone();
-    registry_path.push("registry");
+    let registry_path = [cri[0], cri[1], "registry"];
     let mut keys = HostKeys::default();
     match checked.style {
         Style::HostsToml => {

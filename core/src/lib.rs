@@ -16,6 +16,7 @@
 //! ```
 
 pub mod ca_file;
+pub mod config_file;
 pub mod containerd_config;
 pub mod diagnose;
 pub mod diagnostic;

@@ -1,17 +1,17 @@
 //! What a node's existing `/etc/containerd/config.toml` says about registries: its
 //! `version`, which CRI plugin tables it uses (the dialect), `config_path`, the legacy
-//! inline `mirrors` / `configs` / `auths`, and the sandbox image. Read-only, from text;
-//! shared by `doctor` (and usable by `merge`).
+//! inline `mirrors` / `configs` / `auths`, and the sandbox image. Read-only, from text,
+//! for `doctor`; the version and the plugin names come from [`crate::config_file`].
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
-/// The CRI plugins that carry registry settings, by config dialect.
-pub const CRI_PLUGINS: &[&str] = &["cri", "io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images"];
+use crate::config_file::{self, display_path, toml_error, Dialect};
 
 /// A parsed config.toml, as far as image pulls are concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeConfig {
-    /// `version = N`; `None` when the line is missing (containerd then reads version 1).
+    /// `version = N`; `None` when the line is missing or not an integer (containerd then
+    /// reads version 1).
     pub version: Option<i64>,
     /// The CRI plugins that have a table in the file (`io.containerd.grpc.v1.cri`, ...).
     pub cri_plugins: Vec<String>,
@@ -52,11 +52,7 @@ pub struct LegacyTls {
 impl RegistryTable {
     /// `plugins."<plugin>".registry`, as written in TOML.
     pub fn key_path(&self) -> String {
-        if self.plugin.contains('.') {
-            format!("plugins.\"{}\".registry", self.plugin)
-        } else {
-            format!("plugins.{}.registry", self.plugin)
-        }
+        display_path(&["plugins", self.plugin.as_str(), "registry"])
     }
 }
 
@@ -64,21 +60,23 @@ impl NodeConfig {
     /// Reads a config.toml. `Err` carries the TOML parser's message.
     pub fn parse(text: &str) -> Result<NodeConfig, String> {
         let doc: DocumentMut = text.parse().map_err(|e| toml_error(text, &e))?;
-        let mut c = NodeConfig { version: doc.get("version").and_then(Item::as_integer), ..NodeConfig::default() };
+        let mut c = NodeConfig { version: config_file::detect(&doc).line, ..NodeConfig::default() };
         let Some(plugins) = doc.get("plugins").and_then(Item::as_table_like) else {
             return Ok(c);
         };
-        for &id in CRI_PLUGINS {
+        for dialect in Dialect::ALL {
+            let id = dialect.cri_plugin();
             let Some(cri) = plugins.get(id).and_then(Item::as_table_like) else {
                 continue;
             };
             c.cri_plugins.push(id.to_owned());
             if let Some(s) = cri.get("sandbox_image").and_then(Item::as_str) {
-                c.sandbox_image = Some((format!("{}.sandbox_image", plugin_key(id)), s.to_owned()));
+                c.sandbox_image = Some((format!("{}.sandbox_image", dialect.cri_table_name()), s.to_owned()));
             }
             if let Some(s) = cri.get("pinned_images").and_then(Item::as_table_like).and_then(|p| p.get("sandbox")) {
                 if let Some(s) = s.as_str() {
-                    c.sandbox_image = Some((format!("{}.pinned_images.sandbox", plugin_key(id)), s.to_owned()));
+                    c.sandbox_image =
+                        Some((format!("{}.pinned_images.sandbox", dialect.cri_table_name()), s.to_owned()));
                 }
             }
             if let Some(reg) = cri.get("registry").and_then(Item::as_table_like) {
@@ -91,25 +89,6 @@ impl NodeConfig {
     /// The `config_path` in effect (the first registry table that sets one).
     pub fn config_path(&self) -> Option<&str> {
         self.registries.iter().find_map(|r| r.config_path.as_deref())
-    }
-}
-
-/// A TOML parser error on one line: `line 4: duplicate key`.
-pub fn toml_error(text: &str, e: &toml_edit::TomlError) -> String {
-    match e.span() {
-        Some(span) => {
-            let line = text.get(..span.start).map_or(0, |t| t.matches('\n').count()) + 1;
-            format!("line {line}: {}", e.message().trim())
-        }
-        None => e.message().trim().to_owned(),
-    }
-}
-
-fn plugin_key(id: &str) -> String {
-    if id.contains('.') {
-        format!("plugins.\"{id}\"")
-    } else {
-        format!("plugins.{id}")
     }
 }
 

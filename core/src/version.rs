@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::config_file::Dialect;
+
 /// A containerd release line, optionally with its patch release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Target {
@@ -77,6 +79,21 @@ impl Target {
         }
     }
 
+    /// The highest config version this target reads: 4 (2.3+), 3 (2.0 - 2.2), 2 (1.3 - 1.7),
+    /// 1 (older). A higher one stops 2.x at start; 1.x starts but ignores the 2.x tables.
+    pub fn max_config_version(&self) -> i64 {
+        if self.at_least(2, 3) {
+            4
+        } else {
+            i64::from(self.config_version())
+        }
+    }
+
+    /// The plugin paths of [`Target::config_version`].
+    pub fn dialect(&self) -> Dialect {
+        Dialect::of_version(i64::from(self.config_version()))
+    }
+
     /// hosts.toml via `config_path` (1.5+).
     pub fn has_hosts_toml(&self) -> bool {
         self.at_least(1, 5)
@@ -130,15 +147,6 @@ impl Target {
             _ => "registry.k8s.io/pause:3.10.2",
         }
     }
-
-    /// The CRI plugin table that holds the image and registry settings, as TOML key parts.
-    pub fn cri_images_table(&self) -> &'static [&'static str] {
-        match self.config_version() {
-            1 => &["plugins", "cri"],
-            2 => &["plugins", "io.containerd.grpc.v1.cri"],
-            _ => &["plugins", "io.containerd.cri.v1.images"],
-        }
-    }
 }
 
 impl fmt::Display for Target {
@@ -169,6 +177,8 @@ mod tests {
     fn config_versions_follow_the_table() {
         let v = |s| Target::parse(s).unwrap().config_version();
         assert_eq!((v("1.2"), v("1.3"), v("1.7"), v("2.0"), v("2.3")), (1, 2, 2, 3, 3));
+        let m = |s| Target::parse(s).unwrap().max_config_version();
+        assert_eq!((m("1.2"), m("1.6"), m("2.0"), m("2.2"), m("2.3")), (1, 2, 3, 3, 4));
     }
 
     #[test]

@@ -1,21 +1,13 @@
 //! Doctor rules for config.toml.
 
 use super::{Check, NodeFiles};
+use crate::config_file::Dialect;
 use crate::diagnostic::Severity;
 use crate::node_config::NodeConfig;
 use crate::version::Target;
 
-const GRPC_CRI: &str = "io.containerd.grpc.v1.cri";
-const IMAGES_CRI: &str = "io.containerd.cri.v1.images";
-
-/// The highest config version a containerd reads.
-fn max_version(t: Target) -> i64 {
-    match (t.major, t.minor) {
-        (2, m) if m >= 3 => 4,
-        (2.., _) => 3,
-        _ => i64::from(t.config_version()),
-    }
-}
+const GRPC_CRI: &str = Dialect::V2.cri_plugin();
+const IMAGES_CRI: &str = Dialect::V3.cri_plugin();
 
 pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
     let file = files.config_file.clone();
@@ -45,7 +37,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
         _ => {}
     }
     if let (Some(v), Some(t)) = (c.version, target) {
-        let max = max_version(t);
+        let max = t.max_config_version();
         if v > max && t.major >= 2 {
             push(
                 Severity::Error,
@@ -87,7 +79,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             ),
         );
     }
-    if c.version == Some(2) && c.cri_plugins.iter().any(|p| p == IMAGES_CRI || p == "cri") {
+    if c.version == Some(2) && c.cri_plugins.iter().any(|p| p == IMAGES_CRI || p == Dialect::V1.cri_plugin()) {
         push(
             Severity::Error,
             "config.wrong_dialect",

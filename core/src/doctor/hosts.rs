@@ -102,7 +102,7 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
                 format!(
                     "Not valid TOML: {}. containerd logs `failed to decode hosts.toml` once and ignores the whole \
                      file: its mirrors, CA and skip_verify silently disappear.",
-                    crate::node_config::toml_error(&h.text, &e)
+                    crate::config_file::toml_error(&h.text, &e)
                 ),
                 "Fix the TOML: each [host.\"URL\"] table once, strings quoted (pullfix generates valid files).".into(),
             );

@@ -1,11 +1,12 @@
-//! Which config version a containerd `config.toml` is, and which plugin paths (dialect) it uses.
+//! Which config version an existing containerd `config.toml` is, which plugin paths (dialect)
+//! it uses, and where it fails to parse. Shared by `merge` (which edits the file) and
+//! `node_config` / `doctor` (which read it).
 //!
 //! containerd reads a file without a `version` line as version 1 (REFERENCE.md, verified on
 //! 1.6.20): every `plugins."io.containerd.grpc.v1.cri"` table in it is then silently ignored.
 
-use toml_edit::{DocumentMut, Item, Value};
-
-use crate::version::Target;
+use serde::Serialize;
+use toml_edit::{DocumentMut, Item, Key, TomlError};
 
 /// The plugin paths a config version uses for the CRI image and registry settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +20,9 @@ pub enum Dialect {
 }
 
 impl Dialect {
+    /// Every dialect, oldest first.
+    pub const ALL: [Dialect; 3] = [Dialect::V1, Dialect::V2, Dialect::V3];
+
     /// The dialect of a config version number.
     pub fn of_version(version: i64) -> Dialect {
         match version {
@@ -28,13 +32,23 @@ impl Dialect {
         }
     }
 
+    /// The id of the CRI plugin that holds the image and registry settings.
+    pub const fn cri_plugin(self) -> &'static str {
+        match self {
+            Dialect::V1 => "cri",
+            Dialect::V2 => "io.containerd.grpc.v1.cri",
+            Dialect::V3 => "io.containerd.cri.v1.images",
+        }
+    }
+
     /// The table holding `sandbox_image` (v1, v2) or `pinned_images` (v3) and `registry`.
     pub fn cri_table(self) -> [&'static str; 2] {
-        match self {
-            Dialect::V1 => ["plugins", "cri"],
-            Dialect::V2 => ["plugins", "io.containerd.grpc.v1.cri"],
-            Dialect::V3 => ["plugins", "io.containerd.cri.v1.images"],
-        }
+        ["plugins", self.cri_plugin()]
+    }
+
+    /// That table as TOML writes it: `plugins."io.containerd.grpc.v1.cri"`.
+    pub fn cri_table_name(self) -> String {
+        display_path(&self.cri_table())
     }
 
     /// The key path of the sandbox (pause) image setting.
@@ -55,25 +69,15 @@ impl Dialect {
     }
 }
 
-/// The highest config version a target containerd reads (2.3+ reads 4, 2.0 - 2.2 read 3,
-/// 1.3 - 1.7 read 2, older read 1).
-pub fn max_readable_version(target: &Target) -> i64 {
-    match (target.major, target.minor) {
-        (2, m) if m >= 3 => 4,
-        (2.., _) => 3,
-        (1, 3..) => 2,
-        _ => 1,
-    }
-}
-
 /// What a config file says about its own version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileVersion {
-    /// The `version` line's number; `None` when there is no line (or it is not an integer).
+    /// The `version` line's number, whatever integer it is; `None` when there is no line
+    /// (or it is not an integer).
     pub line: Option<i64>,
     /// The `version` line exists but is not an integer 1 - 4.
     pub unusable_line: bool,
-    /// The version containerd reads the file as: the line, or 1 without one.
+    /// The version containerd reads the file as: the line when it is 1 - 4, else 1.
     pub version: i64,
     /// The plugin paths of that version.
     pub dialect: Dialect,
@@ -85,12 +89,10 @@ pub struct FileVersion {
 /// Reads the `version` line and looks at the CRI tables present.
 pub fn detect(doc: &DocumentMut) -> FileVersion {
     let raw = doc.as_table().get("version");
-    let (line, unusable_line) = match raw {
-        None => (None, false),
-        Some(Item::Value(Value::Integer(i))) if (1..=4).contains(i.value()) => (Some(*i.value()), false),
-        Some(_) => (None, true),
-    };
-    let version = line.unwrap_or(1);
+    let line = raw.and_then(Item::as_integer);
+    let usable = line.filter(|v| (1..=4).contains(v));
+    let unusable_line = raw.is_some() && usable.is_none();
+    let version = usable.unwrap_or(1);
     let v2_tables_without_line = raw.is_none() && has_v2_cri_settings(doc);
     FileVersion { line, unusable_line, version, dialect: Dialect::of_version(version), v2_tables_without_line }
 }
@@ -121,20 +123,61 @@ pub fn keys_ignored_when_leaving(doc: &DocumentMut, from: Dialect) -> Vec<String
         if let Some(t) = plugins.get(plugin).and_then(Item::as_table_like) {
             for (k, _) in t.iter() {
                 if !keep.contains(&k) {
-                    out.push(super::display_path(&["plugins", plugin, k]));
+                    out.push(display_path(&["plugins", plugin, k]));
                 }
             }
         }
     };
     match from {
-        Dialect::V1 => list("cri", &[]),
-        Dialect::V2 => list("io.containerd.grpc.v1.cri", V3_GRPC_CRI_KEYS),
+        Dialect::V1 => list(from.cri_plugin(), &[]),
+        Dialect::V2 => list(from.cri_plugin(), V3_GRPC_CRI_KEYS),
         Dialect::V3 => {
-            list("io.containerd.cri.v1.images", &[]);
+            list(from.cri_plugin(), &[]);
             list("io.containerd.cri.v1.runtime", &[]);
         }
     }
     out
+}
+
+/// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
+pub fn display_path<S: AsRef<str>>(path: &[S]) -> String {
+    path.iter().map(|p| Key::new(p.as_ref()).display_repr().into_owned()).collect::<Vec<_>>().join(".")
+}
+
+/// Where a config file fails to parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The parser's message.
+    pub message: String,
+}
+
+impl ParseError {
+    /// Locates a `toml_edit` error in the text it came from (line 1, column 1 when the
+    /// error has no position).
+    pub fn new(text: &str, e: &TomlError) -> ParseError {
+        let offset = e.span().map_or(0, |s| s.start).min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        ParseError {
+            line: before.matches('\n').count() + 1,
+            column: before.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+            message: e.message().trim().to_owned(),
+        }
+    }
+}
+
+/// A TOML parser error on one line: `line 4: duplicate key` (only the message when the
+/// error has no position).
+pub fn toml_error(text: &str, e: &TomlError) -> String {
+    let p = ParseError::new(text, e);
+    if e.span().is_some() {
+        format!("line {}: {}", p.line, p.message)
+    } else {
+        p.message
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +196,7 @@ mod tests {
         assert_eq!(d("version = 4").dialect, Dialect::V3);
         assert!(d("version = '2'").unusable_line);
         assert!(d("version = 7").unusable_line);
+        assert_eq!((d("version = 7").line, d("version = 7").version), (Some(7), 1));
     }
 
     #[test]
@@ -163,8 +207,12 @@ mod tests {
     }
 
     #[test]
-    fn readable_versions() {
-        let m = |s| max_readable_version(&Target::parse(s).unwrap());
-        assert_eq!((m("1.2"), m("1.6"), m("2.0"), m("2.2"), m("2.3")), (1, 2, 3, 3, 4));
+    fn names_and_parse_errors() {
+        assert_eq!(Dialect::V1.cri_table_name(), "plugins.cri");
+        assert_eq!(Dialect::V2.cri_table_name(), "plugins.\"io.containerd.grpc.v1.cri\"");
+        let text = "a = 1\n[b]\n[b]\n";
+        let e = text.parse::<DocumentMut>().unwrap_err();
+        assert_eq!((ParseError::new(text, &e).line, ParseError::new(text, &e).column), (3, 2));
+        assert!(toml_error(text, &e).starts_with("line 3: "), "{}", toml_error(text, &e));
     }
 }

@@ -51,16 +51,6 @@ impl Dialect {
         display_path(&self.cri_table())
     }
 
-    /// The key path of the sandbox (pause) image setting.
-    pub fn sandbox_path(self) -> Vec<String> {
-        let mut p: Vec<String> = self.cri_table().iter().map(|s| (*s).to_owned()).collect();
-        match self {
-            Dialect::V1 | Dialect::V2 => p.push("sandbox_image".into()),
-            Dialect::V3 => p.extend(["pinned_images".to_owned(), "sandbox".to_owned()]),
-        }
-        p
-    }
-
     /// The key path of the CRI `registry` table.
     pub fn registry_path(self) -> Vec<String> {
         let mut p: Vec<String> = self.cri_table().iter().map(|s| (*s).to_owned()).collect();

@@ -99,16 +99,6 @@ impl Target {
         self.at_least(1, 5)
     }
 
-    /// `registry.configs.<host>.tls` (1.3 - 1.7; silently ignored by 2.x).
-    pub fn has_legacy_tls(&self) -> bool {
-        self.at_least(1, 3) && self.major < 2
-    }
-
-    /// `registry.configs` at all (1.3+; 1.2 only has `auths`).
-    pub fn has_registry_configs(&self) -> bool {
-        self.at_least(1, 3)
-    }
-
     /// The `_default` hosts.toml namespace: 1.6.17+ and 1.7+.
     /// `None` when the form names 1.6 without a patch release (depends on it).
     pub fn has_default_namespace(&self) -> Option<bool> {
@@ -122,11 +112,6 @@ impl Target {
     /// `override_path` in hosts.toml (1.6+).
     pub fn has_override_path(&self) -> bool {
         self.at_least(1, 6)
-    }
-
-    /// `dial_timeout` in hosts.toml (2.1+).
-    pub fn has_dial_timeout(&self) -> bool {
-        self.at_least(2, 1)
     }
 
     /// The sandbox image lives at `pinned_images.sandbox` (2.x) rather than `sandbox_image`.

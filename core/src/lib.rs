@@ -33,6 +33,7 @@ pub mod node_config;
 pub mod node_script;
 pub mod output;
 pub mod patch;
+pub mod per_host;
 pub mod plan;
 pub mod pull_auth;
 pub mod render;

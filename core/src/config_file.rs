@@ -67,24 +67,30 @@ pub struct FileVersion {
     pub line: Option<i64>,
     /// The `version` line exists but is not an integer 1 - 4.
     pub unusable_line: bool,
-    /// The version containerd reads the file as: the line when it is 1 - 4, else 1.
-    pub version: i64,
-    /// The plugin paths of that version.
-    pub dialect: Dialect,
     /// The file has no version line but holds `plugins."io.containerd.grpc.v1.cri"` settings
     /// beyond the streaming server: it was written for version 2 and lost its line.
     pub v2_tables_without_line: bool,
+}
+
+impl FileVersion {
+    /// The version containerd reads the file as: the line when it is 1 - 4, else 1.
+    pub fn version(&self) -> i64 {
+        self.line.filter(|v| (1..=4).contains(v)).unwrap_or(1)
+    }
+
+    /// The plugin paths of that version.
+    pub fn dialect(&self) -> Dialect {
+        Dialect::of_version(self.version())
+    }
 }
 
 /// Reads the `version` line and looks at the CRI tables present.
 pub fn detect(doc: &DocumentMut) -> FileVersion {
     let raw = doc.as_table().get("version");
     let line = raw.and_then(Item::as_integer);
-    let usable = line.filter(|v| (1..=4).contains(v));
-    let unusable_line = raw.is_some() && usable.is_none();
-    let version = usable.unwrap_or(1);
+    let unusable_line = raw.is_some() && !line.is_some_and(|v| (1..=4).contains(&v));
     let v2_tables_without_line = raw.is_none() && has_v2_cri_settings(doc);
-    FileVersion { line, unusable_line, version, dialect: Dialect::of_version(version), v2_tables_without_line }
+    FileVersion { line, unusable_line, v2_tables_without_line }
 }
 
 /// The keys `plugins."io.containerd.grpc.v1.cri"` keeps under version 3 (the streaming server).
@@ -180,13 +186,13 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(d("").version, 1);
-        assert_eq!(d("version = 2").dialect, Dialect::V2);
-        assert_eq!(d("version = 3").dialect, Dialect::V3);
-        assert_eq!(d("version = 4").dialect, Dialect::V3);
+        assert_eq!(d("").version(), 1);
+        assert_eq!(d("version = 2").dialect(), Dialect::V2);
+        assert_eq!(d("version = 3").dialect(), Dialect::V3);
+        assert_eq!(d("version = 4").dialect(), Dialect::V3);
         assert!(d("version = '2'").unusable_line);
         assert!(d("version = 7").unusable_line);
-        assert_eq!((d("version = 7").line, d("version = 7").version), (Some(7), 1));
+        assert_eq!((d("version = 7").line, d("version = 7").version()), (Some(7), 1));
     }
 
     #[test]

@@ -123,7 +123,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
-    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+    if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
         m.rename_v1_plugins(&target);
     }
     let hosts_mode = first.style == Style::HostsToml;
@@ -162,7 +162,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         changes,
         diagnostics: diags,
         parse_error: None,
-        file_version: Some(file.version),
+        file_version: Some(file.version()),
         version,
         config_path,
         sensitive,

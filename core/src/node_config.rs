@@ -13,8 +13,9 @@ pub struct NodeConfig {
     /// `version = N`; `None` when the line is missing or not an integer (containerd then
     /// reads version 1).
     pub version: Option<i64>,
-    /// The CRI plugins that have a table in the file (`io.containerd.grpc.v1.cri`, ...).
-    pub cri_plugins: Vec<String>,
+    /// The dialects whose CRI plugin has a table in the file (`io.containerd.grpc.v1.cri`
+    /// is [`Dialect::V2`], ...).
+    pub dialects: Vec<Dialect>,
     /// Each `plugins.<cri>.registry` table.
     pub registries: Vec<RegistryTable>,
     /// The sandbox image and the key that sets it (`plugins."io.containerd.grpc.v1.cri".sandbox_image`).
@@ -22,10 +23,10 @@ pub struct NodeConfig {
 }
 
 /// One `[plugins.<cri>.registry]` table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryTable {
-    /// The CRI plugin it belongs to.
-    pub plugin: String,
+    /// The dialect of the CRI plugin it belongs to.
+    pub dialect: Dialect,
     /// `config_path`, when set and not empty.
     pub config_path: Option<String>,
     /// `mirrors."<host>".endpoint`.
@@ -52,7 +53,7 @@ pub struct LegacyTls {
 impl RegistryTable {
     /// `plugins."<plugin>".registry`, as written in TOML.
     pub fn key_path(&self) -> String {
-        display_path(&["plugins", self.plugin.as_str(), "registry"])
+        display_path(&self.dialect.registry_path())
     }
 }
 
@@ -69,7 +70,7 @@ impl NodeConfig {
             let Some(cri) = plugins.get(id).and_then(Item::as_table_like) else {
                 continue;
             };
-            c.cri_plugins.push(id.to_owned());
+            c.dialects.push(dialect);
             if let Some(s) = cri.get("sandbox_image").and_then(Item::as_str) {
                 c.sandbox_image = Some((format!("{}.sandbox_image", dialect.cri_table_name()), s.to_owned()));
             }
@@ -80,7 +81,7 @@ impl NodeConfig {
                 }
             }
             if let Some(reg) = cri.get("registry").and_then(Item::as_table_like) {
-                c.registries.push(registry_table(id, reg));
+                c.registries.push(registry_table(dialect, reg));
             }
         }
         Ok(c)
@@ -96,11 +97,14 @@ fn entries(t: &dyn TableLike) -> Vec<(String, &Item)> {
     t.iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
-fn registry_table(plugin: &str, reg: &dyn TableLike) -> RegistryTable {
+fn registry_table(dialect: Dialect, reg: &dyn TableLike) -> RegistryTable {
     let mut r = RegistryTable {
-        plugin: plugin.to_owned(),
+        dialect,
         config_path: reg.get("config_path").and_then(Item::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned),
-        ..RegistryTable::default()
+        mirrors: Vec::new(),
+        tls: Vec::new(),
+        auth_hosts: Vec::new(),
+        auths: Vec::new(),
     };
     if let Some(m) = reg.get("mirrors").and_then(Item::as_table_like) {
         for (host, v) in entries(m) {
@@ -160,7 +164,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.version, Some(2));
-        assert_eq!(c.cri_plugins, ["io.containerd.grpc.v1.cri"]);
+        assert_eq!(c.dialects, [Dialect::V2]);
         assert_eq!(c.sandbox_image.as_ref().map(|s| s.1.as_str()), Some("k8s.gcr.io/pause:3.2"));
         let r = &c.registries[0];
         assert_eq!(r.key_path(), "plugins.\"io.containerd.grpc.v1.cri\".registry");

@@ -14,7 +14,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
     let mut push = |severity, code, message: String, fix: String| {
         out.push(Check { severity, code, file: file.clone(), message, fix });
     };
-    let has_cri = !c.cri_plugins.is_empty();
+    let has_cri = !c.dialects.is_empty();
     let version_1_node = target.is_some_and(|t| t.config_version() == 1);
     match c.version {
         None if has_cri && !version_1_node => push(
@@ -61,7 +61,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             );
         }
     }
-    let legacy_in_v3 = c.registries.iter().any(|r| r.plugin == GRPC_CRI)
+    let legacy_in_v3 = c.registries.iter().any(|r| r.dialect == Dialect::V2)
         || c.sandbox_image.as_ref().is_some_and(|(k, _)| k.contains(GRPC_CRI));
     if c.version.is_some_and(|v| v >= 3) && legacy_in_v3 {
         push(
@@ -79,14 +79,14 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             ),
         );
     }
-    if c.version == Some(2) && c.cri_plugins.iter().any(|p| p == IMAGES_CRI || p == Dialect::V1.cri_plugin()) {
+    if c.version == Some(2) && c.dialects.iter().any(|d| *d != Dialect::V2) {
         push(
             Severity::Error,
             "config.wrong_dialect",
             format!(
                 "A version 2 config names the CRI plugin `{}`; version 2 files use plugins.\"{GRPC_CRI}\", so \
                  those settings are ignored.",
-                c.cri_plugins.iter().find(|p| *p != GRPC_CRI).map_or("", String::as_str)
+                c.dialects.iter().find(|d| **d != Dialect::V2).map_or("", |d| d.cri_plugin())
             ),
             format!("Use plugins.\"{GRPC_CRI}\" (1.x) or write `version = 3` with plugins.\"{IMAGES_CRI}\" (2.x)."),
         );

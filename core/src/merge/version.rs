@@ -38,49 +38,49 @@ impl Merger<'_> {
             ));
             return (Some(2), Dialect::V2);
         }
-        if file.dialect == target_dialect {
-            if file.version <= max {
-                return (file.line, file.dialect);
+        if file.dialect() == target_dialect {
+            if file.version() <= max {
+                return (file.line, file.dialect());
             }
             self.diags.push(Diagnostic::info(
                 field,
                 "merge.version-too-new",
                 format!(
                     "The file says version {}, which containerd {target} cannot read (it reads up to {max}).",
-                    file.version
+                    file.version()
                 ),
                 format!("pullfix writes `version = {wanted}`; the registry keys are the same."),
             ));
             return (version_line(wanted), target_dialect);
         }
-        let readable = file.version <= max;
+        let readable = file.version() <= max;
         if options.keep_file_version && readable {
             self.diags.push(Diagnostic::info(
                 field,
                 "merge.version-kept",
                 format!(
                     "The file is a version {} config; containerd {target} would get version {wanted} from a new file, but it reads version {}, so the file's version and plugin paths are kept as asked.",
-                    file.version, file.version
+                    file.version(), file.version()
                 ),
                 String::new(),
             ));
-            return (file.line, file.dialect);
+            return (file.line, file.dialect());
         }
         let keep_hint = if readable {
             format!(
                 " Or keep the file's version {} (containerd {target} reads it): `pullfix apply --keep-file-version`, or the page's keep-version choice.",
-                file.version
+                file.version()
             )
         } else {
-            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version)
+            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version())
         };
         self.diags.push(Diagnostic::warning(
             field,
             "merge.version-mismatch",
             format!(
                 "The file is a version {} config ({}), but the form targets containerd {target}, which uses version {wanted} ({}): pullfix writes version {wanted} and the target's plugin paths.",
-                file.version,
-                file.dialect.cri_table_name(),
+                file.version(),
+                file.dialect().cri_table_name(),
                 target_dialect.cri_table_name(),
             ),
             format!(

@@ -26,6 +26,7 @@ pub mod form;
 pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
+pub mod image_ref;
 pub mod k8s_name;
 pub mod kubernetes;
 pub mod merge;

@@ -1,7 +1,7 @@
 //! Doctor rules for config.toml.
 
 use super::{Check, NodeFiles};
-use crate::config_file::Dialect;
+use crate::config_file::{display_path, Dialect};
 use crate::diagnostic::Severity;
 use crate::node_config::NodeConfig;
 use crate::version::Target;
@@ -144,7 +144,10 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                     push(
                         Severity::Error,
                         "config.file_missing",
-                        format!("{key}.configs.\"{}\".tls.{k} names {p}, which does not exist on this node.", t.host),
+                        format!(
+                            "{key}.{} names {p}, which does not exist on this node.",
+                            display_path(&["configs", t.host.as_str(), "tls", k])
+                        ),
                         format!("Copy the file to {p} (or fix the path) and restart containerd."),
                     );
                 }
@@ -155,7 +158,10 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 push(
                     Severity::Error,
                     "config.endpoint_without_scheme",
-                    format!("{key}.mirrors.\"{host}\".endpoint has {ep:?} without a scheme: containerd cannot use it."),
+                    format!(
+                        "{key}.{} has {ep:?} without a scheme: containerd cannot use it.",
+                        display_path(&["mirrors", host.as_str(), "endpoint"])
+                    ),
                     format!("Write \"https://{ep}\" (or \"http://{ep}\" for a plain-HTTP registry)."),
                 );
             }

@@ -195,4 +195,18 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_host_without_scheme_is_shown_as_toml() {
+        let files = NodeFiles {
+            hosts: vec![HostsFile {
+                path: "/etc/containerd/certs.d/harbor.example.net/hosts.toml".into(),
+                text: "server = \"https://harbor.example.net\"\n[host.\"harbor.example.net\"]\n".into(),
+            }],
+            ..NodeFiles::default()
+        };
+        let c = check(&files).into_iter().find(|c| c.code == "hosts.host_without_scheme").expect("reported");
+        assert!(c.message.starts_with("[host.\"harbor.example.net\"] has no scheme"), "{}", c.message);
+        assert_eq!(c.fix, "Write [host.\"https://harbor.example.net\"] or [host.\"http://harbor.example.net\"].");
+    }
 }

@@ -3,6 +3,7 @@
 use toml_edit::{DocumentMut, Item};
 
 use super::{hosts_file_refs, Check, HostsFile, NodeFiles};
+use crate::config_file::display_path;
 use crate::diagnostic::Severity;
 use crate::host::{Host, DEFAULT_NAMESPACE};
 use crate::node_config::NodeConfig;
@@ -137,11 +138,12 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
     }
     if let Some(t) = hosts {
         for (url, _) in t.iter().filter(|(u, _)| !u.contains("://")) {
+            let table = |u: &str| display_path(&["host", u]);
             push(
                 Severity::Warning,
                 "hosts.host_without_scheme",
-                format!("[host.{url:?}] has no scheme: containerd assumes https."),
-                format!("Write [host.\"https://{url}\"] or [host.\"http://{url}\"]."),
+                format!("[{}] has no scheme: containerd assumes https.", table(url)),
+                format!("Write [{}] or [{}].", table(&format!("https://{url}")), table(&format!("http://{url}"))),
             );
         }
     }

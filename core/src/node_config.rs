@@ -93,10 +93,6 @@ impl NodeConfig {
     }
 }
 
-fn entries(t: &dyn TableLike) -> Vec<(String, &Item)> {
-    t.iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
 fn registry_table(dialect: Dialect, reg: &dyn TableLike) -> RegistryTable {
     let mut r = RegistryTable {
         dialect,
@@ -107,21 +103,21 @@ fn registry_table(dialect: Dialect, reg: &dyn TableLike) -> RegistryTable {
         auths: Vec::new(),
     };
     if let Some(m) = reg.get("mirrors").and_then(Item::as_table_like) {
-        for (host, v) in entries(m) {
+        for (host, v) in m.iter() {
             let eps = v
                 .as_table_like()
                 .and_then(|t| t.get("endpoint"))
                 .and_then(Item::as_array)
                 .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            r.mirrors.push((host, eps));
+            r.mirrors.push((host.to_owned(), eps));
         }
     }
     if let Some(cfgs) = reg.get("configs").and_then(Item::as_table_like) {
-        for (host, v) in entries(cfgs) {
+        for (host, v) in cfgs.iter() {
             let Some(t) = v.as_table_like() else { continue };
             if t.get("auth").is_some() {
-                r.auth_hosts.push(host.clone());
+                r.auth_hosts.push(host.to_owned());
             }
             if let Some(tls) = t.get("tls").and_then(Item::as_table_like) {
                 let files = ["ca_file", "cert_file", "key_file"]
@@ -131,7 +127,7 @@ fn registry_table(dialect: Dialect, reg: &dyn TableLike) -> RegistryTable {
                     })
                     .collect();
                 let insecure_skip_verify = tls.get("insecure_skip_verify").and_then(Item::as_bool).unwrap_or(false);
-                r.tls.push(LegacyTls { host, files, insecure_skip_verify });
+                r.tls.push(LegacyTls { host: host.to_owned(), files, insecure_skip_verify });
             }
         }
     }

@@ -13,6 +13,7 @@ step "format";  cargo fmt --all -- --check
 step "clippy (host)"; cargo clippy --workspace --exclude pullfix-web --all-targets -- -D warnings
 step "clippy (web, wasm32)"; cargo clippy -p pullfix-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "docs"; RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --exclude pullfix-web -q
+RUSTDOCFLAGS="-D warnings" cargo doc -p pullfix-web --no-deps --target wasm32-unknown-unknown -q
 step "web build (trunk, release)"; scripts/build-web.sh
 step "core on wasm32 (Node)"; cargo test -p pullfix-core --target wasm32-unknown-unknown
 step "web components (wasm-bindgen-test, headless Chromium)"
@@ -21,4 +22,5 @@ WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/web/webdriver.json" cargo test -p pullfix
 # runs only #[wasm_bindgen_test]s, so these run natively.
 step "web unit tests (native)"; cargo test -p pullfix-web --lib
 step "shipping scripts (shellcheck)"; shellcheck -x scripts/build-web.sh scripts/serve.sh scripts/bench-web.sh
-step "tests (native, integration, browser e2e on dist/, acceptance)"; cargo test --workspace --exclude pullfix-web
+step "web crate, native unit tests"; cargo test -p pullfix-web
+step "tests (native, integration, browser e2e on dist/, acceptance)"; cargo test --workspace --exclude pullfix-web --no-fail-fast

@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Registry;
 use crate::host::HostKind;
 use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::per_host::keep_first;
 use crate::plan::{self, Contact, Source, Tls};
 use crate::validate::{Checked, Style};
 
@@ -26,7 +27,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     let t = checked.target;
     let mut doc = DocumentMut::new();
     doc["version"] = value(i64::from(t.config_version()));
-    let cri: Vec<&str> = t.cri_images_table().to_vec();
+    let cri = t.dialect().cri_table();
 
     let sandbox = checked.form.sandbox_image.trim();
     if !sandbox.is_empty() && crate::rules::image_registry(sandbox).is_some() {
@@ -37,8 +38,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         }
     }
 
-    let mut registry_path = cri.clone();
-    registry_path.push("registry");
+    let registry_path = [cri[0], cri[1], "registry"];
     let mut keys = HostKeys::default();
     match checked.style {
         Style::HostsToml => {
@@ -101,7 +101,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             }
         }
     }
-    for (host, tls, _) in &keys.tls {
+    for (host, (tls, _)) in &keys.tls {
         let t = table(doc.as_table_mut(), &[&registry_path[..], &["configs", host, "tls"]].concat());
         if !tls.ca.is_empty() {
             t["ca_file"] = value(tls.ca.as_str());
@@ -115,7 +115,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         }
     }
     let auth_parent: &[&str] = if checked.style == Style::V1Mirrors { &["auths"] } else { &["configs"] };
-    for (host, auth, _) in &keys.auth {
+    for (host, (auth, _)) in &keys.auth {
         let mut path: Vec<&str> = [&registry_path[..], auth_parent, &[host.as_str()]].concat();
         if checked.style != Style::V1Mirrors {
             path.push("auth");
@@ -213,37 +213,34 @@ struct Auth {
     identity_token: String,
 }
 
-/// Per-host settings collected across registries, first come first kept.
+/// Per-host settings collected across registries (with the registry index that set them),
+/// first come first kept.
 #[derive(Debug, Default)]
 struct HostKeys {
-    tls: Vec<(String, Tls, usize)>,
-    auth: Vec<(String, Auth, usize)>,
+    tls: Vec<(String, (Tls, usize))>,
+    auth: Vec<(String, (Auth, usize))>,
 }
 
 impl HostKeys {
     fn tls(&mut self, host: &str, tls: &Tls, i: usize, diags: &mut Vec<Diagnostic>) {
-        match self.tls.iter().find(|(h, _, _)| h == host) {
-            None => self.tls.push((host.to_owned(), tls.clone(), i)),
-            Some((_, t, _)) if t == tls => {}
-            Some((_, _, first)) => diags.push(Diagnostic::warning(
+        if let Some((_, first)) = keep_first(&mut self.tls, host.to_owned(), (tls.clone(), i), |a, b| a.0 == b.0) {
+            diags.push(Diagnostic::warning(
                 Field::registry(i).key("ca_file"),
                 "tls.conflict",
                 format!("registry[{first}] already sets different TLS for {host}; the inline config has one TLS entry per host, so the first is kept."),
                 "Give both entries the same CA, client certificate and skip_verify for this host.",
-            )),
+            ));
         }
     }
 
     fn auth(&mut self, host: &str, auth: &Auth, i: usize, diags: &mut Vec<Diagnostic>) {
-        match self.auth.iter().find(|(h, _, _)| h == host) {
-            None => self.auth.push((host.to_owned(), auth.clone(), i)),
-            Some((_, a, _)) if a == auth => {}
-            Some((_, _, first)) => diags.push(Diagnostic::error(
+        if let Some((_, first)) = keep_first(&mut self.auth, host.to_owned(), (auth.clone(), i), |a, b| a.0 == b.0) {
+            diags.push(Diagnostic::error(
                 Field::registry(i).key("node_auth"),
                 "node_auth.conflict",
                 format!("registry[{first}] already puts different node credentials on {host}; containerd keeps one per host, so these are left out."),
                 "Use the same account for both registries on this host, or turn node_auth off here and use a pull Secret.",
-            )),
+            ));
         }
     }
 }

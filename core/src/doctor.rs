@@ -11,6 +11,7 @@ mod hosts;
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item};
 
+use crate::config_file::display_path;
 use crate::diagnostic::Severity;
 use crate::node_config::NodeConfig;
 use crate::version::Target;
@@ -98,19 +99,20 @@ fn hosts_file_refs(h: &HostsFile) -> Vec<(String, String)> {
     let dir = h.path.rsplit_once('/').map_or("", |(d, _)| d);
     let abs = |p: &str| if p.starts_with('/') { p.to_owned() } else { format!("{dir}/{p}") };
     let mut out = Vec::new();
-    let mut collect = |prefix: String, t: &dyn toml_edit::TableLike| {
+    let mut collect = |prefix: &[&str], t: &dyn toml_edit::TableLike| {
         for key in ["ca", "client"] {
             let Some(item) = t.get(key) else { continue };
             let mut paths = Vec::new();
             strings(item, &mut paths);
-            out.extend(paths.into_iter().map(|p| (format!("{prefix}{key}"), abs(&p))));
+            let name = display_path(&[prefix, &[key]].concat());
+            out.extend(paths.into_iter().map(|p| (name.clone(), abs(&p))));
         }
     };
-    collect(String::new(), doc.as_table());
+    collect(&[], doc.as_table());
     if let Some(hosts) = doc.get("host").and_then(Item::as_table_like) {
         for (url, v) in hosts.iter() {
             if let Some(t) = v.as_table_like() {
-                collect(format!("host.\"{url}\"."), t);
+                collect(&["host", url], t);
             }
         }
     }
@@ -168,4 +170,43 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_references_are_named_by_their_toml_key_paths() {
+        let h = HostsFile {
+            path: "/etc/containerd/certs.d/harbor.example.net/hosts.toml".into(),
+            text: "ca = \"/etc/ca.pem\"\n[host.\"https://harbor.example.net\"]\nclient = [[\"c.pem\", \"k.pem\"]]\n\
+                   [host.'https://q\"uote']\nca = \"q.pem\"\n"
+                .into(),
+        };
+        let dir = "/etc/containerd/certs.d/harbor.example.net";
+        assert_eq!(
+            hosts_file_refs(&h),
+            [
+                ("ca".to_owned(), "/etc/ca.pem".to_owned()),
+                ("host.\"https://harbor.example.net\".client".to_owned(), format!("{dir}/c.pem")),
+                ("host.\"https://harbor.example.net\".client".to_owned(), format!("{dir}/k.pem")),
+                ("host.'https://q\"uote'.ca".to_owned(), format!("{dir}/q.pem")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_without_scheme_is_shown_as_toml() {
+        let files = NodeFiles {
+            hosts: vec![HostsFile {
+                path: "/etc/containerd/certs.d/harbor.example.net/hosts.toml".into(),
+                text: "server = \"https://harbor.example.net\"\n[host.\"harbor.example.net\"]\n".into(),
+            }],
+            ..NodeFiles::default()
+        };
+        let c = check(&files).into_iter().find(|c| c.code == "hosts.host_without_scheme").expect("reported");
+        assert!(c.message.starts_with("[host.\"harbor.example.net\"] has no scheme"), "{}", c.message);
+        assert_eq!(c.fix, "Write [host.\"https://harbor.example.net\"] or [host.\"http://harbor.example.net\"].");
+    }
 }

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod ca_file;
+pub mod config_file;
 pub mod containerd_config;
 pub mod diagnose;
 pub mod diagnostic;
@@ -25,6 +26,7 @@ pub mod form;
 pub mod form_io;
 pub mod host;
 pub mod hosts_toml;
+pub mod image_ref;
 pub mod k8s_name;
 pub mod kubernetes;
 pub mod merge;
@@ -32,6 +34,7 @@ pub mod node_config;
 pub mod node_script;
 pub mod output;
 pub mod patch;
+pub mod per_host;
 pub mod plan;
 pub mod pull_auth;
 pub mod render;

@@ -20,7 +20,6 @@
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
-pub mod detect;
 pub mod diff;
 pub mod edit;
 pub mod page;
@@ -29,12 +28,13 @@ pub mod settings;
 mod version;
 
 use serde::Serialize;
-use toml_edit::{DocumentMut, Item, Key, Value};
+use toml_edit::{DocumentMut, Item, Value};
 
+use crate::config_file::{self, Dialect};
+pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
 use crate::validate::{self, Style};
-use detect::Dialect;
 use edit::{Layout, SetOutcome};
 
 /// Choices about how to merge.
@@ -57,17 +57,6 @@ pub struct Change {
     pub new: Option<String>,
     /// Why, in an operator's words.
     pub why: String,
-}
-
-/// Where the existing file fails to parse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ParseError {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The parser's message.
-    pub message: String,
 }
 
 /// What [`merge`] produces.
@@ -129,12 +118,12 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let mut scratch = Vec::new();
     let first = validate::check(form, &mut scratch);
     let target = first.target;
-    let file = detect::detect(&doc);
+    let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
-    if file.dialect == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+    if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
         m.rename_v1_plugins(&target);
     }
     let hosts_mode = first.style == Style::HostsToml;
@@ -173,7 +162,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         changes,
         diagnostics: diags,
         parse_error: None,
-        file_version: Some(file.version),
+        file_version: Some(file.version()),
         version,
         config_path,
         sensitive,
@@ -181,11 +170,8 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 }
 
 fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
-    let offset = e.span().map(|s| s.start).unwrap_or(0).min(existing.len());
-    let before = existing.get(..offset).unwrap_or(existing);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    let message = e.message().trim().to_owned();
+    let parse_error = ParseError::new(existing, e);
+    let ParseError { line, column, message } = &parse_error;
     let diag = Diagnostic::error(
         existing_config_field(),
         "merge.invalid-toml",
@@ -196,17 +182,12 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         text: None,
         changes: Vec::new(),
         diagnostics: vec![diag],
-        parse_error: Some(ParseError { line, column, message }),
+        parse_error: Some(parse_error),
         file_version: None,
         version: None,
         config_path: None,
         sensitive: false,
     }
-}
-
-/// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
-pub fn display_path<S: AsRef<str>>(path: &[S]) -> String {
-    path.iter().map(|p| Key::new(p.as_ref()).display_repr().into_owned()).collect::<Vec<_>>().join(".")
 }
 
 /// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.

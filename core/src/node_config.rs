@@ -1,20 +1,21 @@
 //! What a node's existing `/etc/containerd/config.toml` says about registries: its
 //! `version`, which CRI plugin tables it uses (the dialect), `config_path`, the legacy
-//! inline `mirrors` / `configs` / `auths`, and the sandbox image. Read-only, from text;
-//! shared by `doctor` (and usable by `merge`).
+//! inline `mirrors` / `configs` / `auths`, and the sandbox image. Read-only, from text,
+//! for `doctor`; the version and the plugin names come from [`crate::config_file`].
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
-/// The CRI plugins that carry registry settings, by config dialect.
-pub const CRI_PLUGINS: &[&str] = &["cri", "io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images"];
+use crate::config_file::{self, display_path, toml_error, Dialect};
 
 /// A parsed config.toml, as far as image pulls are concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NodeConfig {
-    /// `version = N`; `None` when the line is missing (containerd then reads version 1).
+    /// `version = N`; `None` when the line is missing or not an integer (containerd then
+    /// reads version 1).
     pub version: Option<i64>,
-    /// The CRI plugins that have a table in the file (`io.containerd.grpc.v1.cri`, ...).
-    pub cri_plugins: Vec<String>,
+    /// The dialects whose CRI plugin has a table in the file (`io.containerd.grpc.v1.cri`
+    /// is [`Dialect::V2`], ...).
+    pub dialects: Vec<Dialect>,
     /// Each `plugins.<cri>.registry` table.
     pub registries: Vec<RegistryTable>,
     /// The sandbox image and the key that sets it (`plugins."io.containerd.grpc.v1.cri".sandbox_image`).
@@ -22,10 +23,10 @@ pub struct NodeConfig {
 }
 
 /// One `[plugins.<cri>.registry]` table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryTable {
-    /// The CRI plugin it belongs to.
-    pub plugin: String,
+    /// The dialect of the CRI plugin it belongs to.
+    pub dialect: Dialect,
     /// `config_path`, when set and not empty.
     pub config_path: Option<String>,
     /// `mirrors."<host>".endpoint`.
@@ -52,11 +53,7 @@ pub struct LegacyTls {
 impl RegistryTable {
     /// `plugins."<plugin>".registry`, as written in TOML.
     pub fn key_path(&self) -> String {
-        if self.plugin.contains('.') {
-            format!("plugins.\"{}\".registry", self.plugin)
-        } else {
-            format!("plugins.{}.registry", self.plugin)
-        }
+        display_path(&self.dialect.registry_path())
     }
 }
 
@@ -64,25 +61,27 @@ impl NodeConfig {
     /// Reads a config.toml. `Err` carries the TOML parser's message.
     pub fn parse(text: &str) -> Result<NodeConfig, String> {
         let doc: DocumentMut = text.parse().map_err(|e| toml_error(text, &e))?;
-        let mut c = NodeConfig { version: doc.get("version").and_then(Item::as_integer), ..NodeConfig::default() };
+        let mut c = NodeConfig { version: config_file::detect(&doc).line, ..NodeConfig::default() };
         let Some(plugins) = doc.get("plugins").and_then(Item::as_table_like) else {
             return Ok(c);
         };
-        for &id in CRI_PLUGINS {
+        for dialect in Dialect::ALL {
+            let id = dialect.cri_plugin();
             let Some(cri) = plugins.get(id).and_then(Item::as_table_like) else {
                 continue;
             };
-            c.cri_plugins.push(id.to_owned());
+            c.dialects.push(dialect);
             if let Some(s) = cri.get("sandbox_image").and_then(Item::as_str) {
-                c.sandbox_image = Some((format!("{}.sandbox_image", plugin_key(id)), s.to_owned()));
+                c.sandbox_image = Some((format!("{}.sandbox_image", dialect.cri_table_name()), s.to_owned()));
             }
             if let Some(s) = cri.get("pinned_images").and_then(Item::as_table_like).and_then(|p| p.get("sandbox")) {
                 if let Some(s) = s.as_str() {
-                    c.sandbox_image = Some((format!("{}.pinned_images.sandbox", plugin_key(id)), s.to_owned()));
+                    c.sandbox_image =
+                        Some((format!("{}.pinned_images.sandbox", dialect.cri_table_name()), s.to_owned()));
                 }
             }
             if let Some(reg) = cri.get("registry").and_then(Item::as_table_like) {
-                c.registries.push(registry_table(id, reg));
+                c.registries.push(registry_table(dialect, reg));
             }
         }
         Ok(c)
@@ -94,51 +93,31 @@ impl NodeConfig {
     }
 }
 
-/// A TOML parser error on one line: `line 4: duplicate key`.
-pub fn toml_error(text: &str, e: &toml_edit::TomlError) -> String {
-    match e.span() {
-        Some(span) => {
-            let line = text.get(..span.start).map_or(0, |t| t.matches('\n').count()) + 1;
-            format!("line {line}: {}", e.message().trim())
-        }
-        None => e.message().trim().to_owned(),
-    }
-}
-
-fn plugin_key(id: &str) -> String {
-    if id.contains('.') {
-        format!("plugins.\"{id}\"")
-    } else {
-        format!("plugins.{id}")
-    }
-}
-
-fn entries(t: &dyn TableLike) -> Vec<(String, &Item)> {
-    t.iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-fn registry_table(plugin: &str, reg: &dyn TableLike) -> RegistryTable {
+fn registry_table(dialect: Dialect, reg: &dyn TableLike) -> RegistryTable {
     let mut r = RegistryTable {
-        plugin: plugin.to_owned(),
+        dialect,
         config_path: reg.get("config_path").and_then(Item::as_str).filter(|s| !s.trim().is_empty()).map(str::to_owned),
-        ..RegistryTable::default()
+        mirrors: Vec::new(),
+        tls: Vec::new(),
+        auth_hosts: Vec::new(),
+        auths: Vec::new(),
     };
     if let Some(m) = reg.get("mirrors").and_then(Item::as_table_like) {
-        for (host, v) in entries(m) {
+        for (host, v) in m.iter() {
             let eps = v
                 .as_table_like()
                 .and_then(|t| t.get("endpoint"))
                 .and_then(Item::as_array)
                 .map(|a| a.iter().filter_map(|e| e.as_str().map(str::to_owned)).collect())
                 .unwrap_or_default();
-            r.mirrors.push((host, eps));
+            r.mirrors.push((host.to_owned(), eps));
         }
     }
     if let Some(cfgs) = reg.get("configs").and_then(Item::as_table_like) {
-        for (host, v) in entries(cfgs) {
+        for (host, v) in cfgs.iter() {
             let Some(t) = v.as_table_like() else { continue };
             if t.get("auth").is_some() {
-                r.auth_hosts.push(host.clone());
+                r.auth_hosts.push(host.to_owned());
             }
             if let Some(tls) = t.get("tls").and_then(Item::as_table_like) {
                 let files = ["ca_file", "cert_file", "key_file"]
@@ -148,7 +127,7 @@ fn registry_table(plugin: &str, reg: &dyn TableLike) -> RegistryTable {
                     })
                     .collect();
                 let insecure_skip_verify = tls.get("insecure_skip_verify").and_then(Item::as_bool).unwrap_or(false);
-                r.tls.push(LegacyTls { host, files, insecure_skip_verify });
+                r.tls.push(LegacyTls { host: host.to_owned(), files, insecure_skip_verify });
             }
         }
     }
@@ -181,7 +160,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.version, Some(2));
-        assert_eq!(c.cri_plugins, ["io.containerd.grpc.v1.cri"]);
+        assert_eq!(c.dialects, [Dialect::V2]);
         assert_eq!(c.sandbox_image.as_ref().map(|s| s.1.as_str()), Some("k8s.gcr.io/pause:3.2"));
         let r = &c.registries[0];
         assert_eq!(r.key_path(), "plugins.\"io.containerd.grpc.v1.cri\".registry");

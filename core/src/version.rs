@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::config_file::Dialect;
+
 /// A containerd release line, optionally with its patch release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Target {
@@ -77,19 +79,24 @@ impl Target {
         }
     }
 
+    /// The highest config version this target reads: 4 (2.3+), 3 (2.0 - 2.2), 2 (1.3 - 1.7),
+    /// 1 (older). A higher one stops 2.x at start; 1.x starts but ignores the 2.x tables.
+    pub fn max_config_version(&self) -> i64 {
+        if self.at_least(2, 3) {
+            4
+        } else {
+            i64::from(self.config_version())
+        }
+    }
+
+    /// The plugin paths of [`Target::config_version`].
+    pub fn dialect(&self) -> Dialect {
+        Dialect::of_version(i64::from(self.config_version()))
+    }
+
     /// hosts.toml via `config_path` (1.5+).
     pub fn has_hosts_toml(&self) -> bool {
         self.at_least(1, 5)
-    }
-
-    /// `registry.configs.<host>.tls` (1.3 - 1.7; silently ignored by 2.x).
-    pub fn has_legacy_tls(&self) -> bool {
-        self.at_least(1, 3) && self.major < 2
-    }
-
-    /// `registry.configs` at all (1.3+; 1.2 only has `auths`).
-    pub fn has_registry_configs(&self) -> bool {
-        self.at_least(1, 3)
     }
 
     /// The `_default` hosts.toml namespace: 1.6.17+ and 1.7+.
@@ -105,11 +112,6 @@ impl Target {
     /// `override_path` in hosts.toml (1.6+).
     pub fn has_override_path(&self) -> bool {
         self.at_least(1, 6)
-    }
-
-    /// `dial_timeout` in hosts.toml (2.1+).
-    pub fn has_dial_timeout(&self) -> bool {
-        self.at_least(2, 1)
     }
 
     /// The sandbox image lives at `pinned_images.sandbox` (2.x) rather than `sandbox_image`.
@@ -128,15 +130,6 @@ impl Target {
             (2, 0 | 1, _) => "registry.k8s.io/pause:3.10",
             (2, 2, _) => "registry.k8s.io/pause:3.10.1",
             _ => "registry.k8s.io/pause:3.10.2",
-        }
-    }
-
-    /// The CRI plugin table that holds the image and registry settings, as TOML key parts.
-    pub fn cri_images_table(&self) -> &'static [&'static str] {
-        match self.config_version() {
-            1 => &["plugins", "cri"],
-            2 => &["plugins", "io.containerd.grpc.v1.cri"],
-            _ => &["plugins", "io.containerd.cri.v1.images"],
         }
     }
 }
@@ -169,6 +162,8 @@ mod tests {
     fn config_versions_follow_the_table() {
         let v = |s| Target::parse(s).unwrap().config_version();
         assert_eq!((v("1.2"), v("1.3"), v("1.7"), v("2.0"), v("2.3")), (1, 2, 2, 3, 3));
+        let m = |s| Target::parse(s).unwrap().max_config_version();
+        assert_eq!((m("1.2"), m("1.6"), m("2.0"), m("2.2"), m("2.3")), (1, 2, 3, 3, 4));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! its mode and owner (0600 when it now holds credentials).
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context};
 use pullfix_core::diagnostic::has_errors;
 use pullfix_core::merge::{self, diff::unified_diff, MergeOptions};
-use pullfix_core::{parse_form, FileKind, Form, FormFormat, OutputFile};
+use pullfix_core::{FileKind, OutputFile};
 
 /// Arguments of `pullfix apply`.
 #[derive(Debug, clap::Args)]
@@ -67,7 +67,7 @@ impl Planned {
 
 /// Runs `pullfix apply`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut form = match read_form(&args.form)? {
+    let mut form = match super::input::read_form(&args.form)? {
         Ok(f) => f,
         Err(message) => {
             eprintln!("error: {message}");
@@ -174,17 +174,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
-}
-
-fn read_form(path: &str) -> anyhow::Result<Result<Form, String>> {
-    let (text, format) = if path == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("reading the form from stdin")?;
-        (s, FormFormat::Toml)
-    } else {
-        (fs::read_to_string(path).with_context(|| format!("reading the form {path}"))?, FormFormat::from_path(path))
-    };
-    Ok(parse_form(&text, format).map_err(|e| format!("{path}: {e}")))
 }
 
 fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {

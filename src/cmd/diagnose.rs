@@ -1,6 +1,5 @@
 //! `pullfix diagnose [FILE|-]`: explain an error text and prefill a form.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,13 +27,7 @@ pub struct Args {
 
 /// Runs `pullfix diagnose`. Exit code 0 whether or not something was found.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = match args.input.as_deref() {
-        None => read_stdin()?,
-        Some(p) if p.as_os_str() == "-" => read_stdin()?,
-        Some(p) => std::fs::read(p)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .with_context(|| format!("cannot read {}", p.display()))?,
-    };
+    let text = super::input::read_input(args.input.as_deref())?;
     let d = diagnose(&text);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
@@ -57,12 +50,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn read_stdin() -> anyhow::Result<String> {
-    let mut b = Vec::new();
-    std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
-    Ok(String::from_utf8_lossy(&b).into_owned())
 }
 
 /// The human-readable report.

@@ -8,6 +8,8 @@ use anyhow::Context;
 use pullfix_core::doctor::{self, HostsFile, NodeFiles};
 use pullfix_core::Severity;
 
+use super::input::read_lossy;
+
 /// Arguments of `pullfix doctor`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,8 +35,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             anyhow::bail!("--containerd {v:?}: not a containerd version pullfix knows (e.g. 1.6.20, 1.7, 2.1)");
         }
     }
-    let config = match std::fs::read(&args.config) {
-        Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+    let config = match read_lossy(&args.config) {
+        Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.config.display())),
     };
@@ -83,11 +85,8 @@ fn read_hosts(dir: &Path) -> anyhow::Result<Vec<HostsFile>> {
     for entry in entries {
         let path = entry?.path().join("hosts.toml");
         if path.is_file() {
-            let b = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            out.push(HostsFile {
-                path: path.to_string_lossy().into_owned(),
-                text: String::from_utf8_lossy(&b).into_owned(),
-            });
+            let text = read_lossy(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            out.push(HostsFile { path: path.to_string_lossy().into_owned(), text });
         }
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

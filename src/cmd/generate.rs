@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use pullfix_core::{diagnostic::has_errors, parse_form, Form, FormFormat, Mirror, Registry, Rendered, Scheme};
+use pullfix_core::{diagnostic::has_errors, Form, Mirror, Registry, Rendered, Scheme};
 
 /// Arguments of `pullfix generate`.
 #[derive(Debug, clap::Args)]
@@ -151,20 +151,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn build_form(args: &Args) -> anyhow::Result<Result<Form, String>> {
     let mut form = match args.form.as_deref() {
         None => Form::default(),
-        Some(path) => {
-            let (text, format) = if path == "-" {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).context("reading the form from stdin")?;
-                (s, FormFormat::Toml)
-            } else {
-                let text = fs::read_to_string(path).with_context(|| format!("reading the form {path}"))?;
-                (text, FormFormat::from_path(path))
-            };
-            match parse_form(&text, format) {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(format!("{path}: {e}"))),
-            }
-        }
+        Some(path) => match super::input::read_form(path)? {
+            Ok(f) => f,
+            Err(e) => return Ok(Err(e)),
+        },
     };
     if let Some(v) = &args.containerd {
         form.containerd = v.clone();

@@ -5,4 +5,5 @@ pub mod diagnose;
 pub mod doctor;
 pub mod generate;
 pub mod import;
+pub mod input;
 pub mod secret;

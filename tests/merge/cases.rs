@@ -12,6 +12,18 @@ pub struct Case {
     pub keep_file_version: bool,
 }
 
+impl Case {
+    /// The same case with [`Case::keep_file_version`] set.
+    const fn keeping_file_version(self) -> Case {
+        Case { keep_file_version: true, ..self }
+    }
+}
+
+/// A case with the default options.
+const fn case(name: &'static str, fixture: &'static str, form: &'static str) -> Case {
+    Case { name, fixture, form, keep_file_version: false }
+}
+
 macro_rules! harbor_ca {
     () => {
         "\n[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"/etc/containerd/certs.d/harbor.example.net/ca.crt\"\n"
@@ -26,24 +38,15 @@ macro_rules! form {
 
 /// Every case, representative of what operators paste.
 pub const CASES: &[Case] = &[
-    Case {
-        name: "debian-1.6-default-harbor",
-        fixture: "containerd-1.6.20-debian-default.toml",
-        form: form!(
-            "1.6.20",
-            "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n",
-            r#"
-[[registry]]
-host = "harbor.example.net"
-ca_file = "/etc/containerd/certs.d/harbor.example.net/ca.crt"
-"#
-        ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "kubeadm-1.4-legacy-keys",
-        fixture: "kubeadm-1.4-node.toml",
-        form: form!(
+    case(
+        "debian-1.6-default-harbor",
+        "containerd-1.6.20-debian-default.toml",
+        form!("1.6.20", "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n", harbor_ca!()),
+    ),
+    case(
+        "kubeadm-1.4-legacy-keys",
+        "kubeadm-1.4-node.toml",
+        form!(
             "1.4",
             "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.2\"\n",
             r#"
@@ -55,12 +58,11 @@ password = "Harbor12345"
 node_auth = true
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "kubeadm-1.7-node-harbor-mirror",
-        fixture: "kubeadm-1.7-node.toml",
-        form: form!(
+    ),
+    case(
+        "kubeadm-1.7-node-harbor-mirror",
+        "kubeadm-1.7-node.toml",
+        form!(
             "1.7",
             r#"
 [[registry]]
@@ -70,12 +72,11 @@ url = "https://harbor.example.net/v2/dockerhub-proxy"
 override_path = true
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "kubespray-all-hosts-to-hosts-toml",
-        fixture: "kubespray-legacy-mirrors.toml",
-        form: form!(
+    ),
+    case(
+        "kubespray-all-hosts-to-hosts-toml",
+        "kubespray-legacy-mirrors.toml",
+        form!(
             "1.7",
             harbor_ca!(),
             r#"
@@ -85,18 +86,12 @@ host = "docker.io"
 url = "https://mirror.gcr.io"
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "kubespray-one-host-left",
-        fixture: "kubespray-legacy-mirrors.toml",
-        form: form!("1.7", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "story-1.6-hosts-toml-node-auth",
-        fixture: "story-legacy-harbor.toml",
-        form: form!(
+    ),
+    case("kubespray-one-host-left", "kubespray-legacy-mirrors.toml", form!("1.7", harbor_ca!())),
+    case(
+        "story-1.6-hosts-toml-node-auth",
+        "story-legacy-harbor.toml",
+        form!(
             "1.6.20",
             "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n",
             r#"
@@ -108,12 +103,11 @@ password = "Harbor12345"
 node_auth = true
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "story-1.6-legacy-keys",
-        fixture: "story-legacy-harbor.toml",
-        form: form!(
+    ),
+    case(
+        "story-1.6-legacy-keys",
+        "story-legacy-harbor.toml",
+        form!(
             "1.6.20",
             "legacy_config = true\n",
             r#"
@@ -124,24 +118,14 @@ ca_file = "/etc/ssl/certs/ca.pem"
 url = "https://harbor.example.net"
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "v1-file-target-1.7",
-        fixture: "v1-no-version-line.toml",
-        form: form!("1.7", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "v1-file-target-1.7-keep-version",
-        fixture: "v1-no-version-line.toml",
-        form: form!("1.7", harbor_ca!()),
-        keep_file_version: true,
-    },
-    Case {
-        name: "v1-file-target-1.2",
-        fixture: "v1-no-version-line.toml",
-        form: form!(
+    ),
+    case("v1-file-target-1.7", "v1-no-version-line.toml", form!("1.7", harbor_ca!())),
+    case("v1-file-target-1.7-keep-version", "v1-no-version-line.toml", form!("1.7", harbor_ca!()))
+        .keeping_file_version(),
+    case(
+        "v1-file-target-1.2",
+        "v1-no-version-line.toml",
+        form!(
             "1.2",
             "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.1\"\n",
             r#"
@@ -151,66 +135,41 @@ host = "docker.io"
 url = "https://mirror.gcr.io"
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "missing-version-line-1.6",
-        fixture: "no-version-line-v2-tables.toml",
-        form: form!("1.6.20", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "default-2.0-pinned-sandbox",
-        fixture: "containerd-2.0.11-default.toml",
-        form: form!("2.0", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "version4-file-target-2.1",
-        fixture: "containerd-2.3-version4.toml",
-        form: form!("2.1", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "version4-file-target-2.3",
-        fixture: "containerd-2.3-version4.toml",
-        form: form!("2.3", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "1.7-default-target-2.1",
-        fixture: "containerd-1.7.34-default.toml",
-        form: form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "1.7-default-target-2.1-keep-version",
-        fixture: "containerd-1.7.34-default.toml",
-        form: form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
-        keep_file_version: true,
-    },
-    Case {
-        name: "version3-file-target-1.6",
-        fixture: "containerd-2.1-version3-hand.toml",
-        form: form!("1.6.20", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "k3s-generated-1.7",
-        fixture: "k3s-generated.toml",
-        form: form!("1.7", "sandbox_image = \"harbor.example.net/library/pause:3.6\"\n", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "comments-everywhere-1.7",
-        fixture: "comments-everywhere.toml",
-        form: form!("1.7", "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.8\"\n", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "dotted-keys-node-auth-1.7",
-        fixture: "dotted-keys.toml",
-        form: form!(
+    ),
+    case("missing-version-line-1.6", "no-version-line-v2-tables.toml", form!("1.6.20", harbor_ca!())),
+    case(
+        "default-2.0-pinned-sandbox",
+        "containerd-2.0.11-default.toml",
+        form!("2.0", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
+    ),
+    case("version4-file-target-2.1", "containerd-2.3-version4.toml", form!("2.1", harbor_ca!())),
+    case("version4-file-target-2.3", "containerd-2.3-version4.toml", form!("2.3", harbor_ca!())),
+    case(
+        "1.7-default-target-2.1",
+        "containerd-1.7.34-default.toml",
+        form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
+    ),
+    case(
+        "1.7-default-target-2.1-keep-version",
+        "containerd-1.7.34-default.toml",
+        form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
+    )
+    .keeping_file_version(),
+    case("version3-file-target-1.6", "containerd-2.1-version3-hand.toml", form!("1.6.20", harbor_ca!())),
+    case(
+        "k3s-generated-1.7",
+        "k3s-generated.toml",
+        form!("1.7", "sandbox_image = \"harbor.example.net/library/pause:3.6\"\n", harbor_ca!()),
+    ),
+    case(
+        "comments-everywhere-1.7",
+        "comments-everywhere.toml",
+        form!("1.7", "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.8\"\n", harbor_ca!()),
+    ),
+    case(
+        "dotted-keys-node-auth-1.7",
+        "dotted-keys.toml",
+        form!(
             "1.7",
             r#"
 [[registry]]
@@ -220,34 +179,21 @@ password = "s3cret"
 node_auth = true
 "#
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "inline-tables-1.7",
-        fixture: "inline-tables.toml",
-        form: form!("1.7", "sandbox_image = \"harbor.example.net/library/pause:3.8\"\n", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "colon-config-path-2.1",
-        fixture: "colon-config-path.toml",
-        form: form!("2.1", harbor_ca!()),
-        keep_file_version: false,
-    },
-    Case {
-        name: "dotted-legacy-mirrors-1.7",
-        fixture: "dotted-legacy-mirrors.toml",
-        form: form!(
+    ),
+    case(
+        "inline-tables-1.7",
+        "inline-tables.toml",
+        form!("1.7", "sandbox_image = \"harbor.example.net/library/pause:3.8\"\n", harbor_ca!()),
+    ),
+    case("colon-config-path-2.1", "colon-config-path.toml", form!("2.1", harbor_ca!())),
+    case(
+        "dotted-legacy-mirrors-1.7",
+        "dotted-legacy-mirrors.toml",
+        form!(
             "1.7",
             harbor_ca!(),
             "\n[[registry]]\nhost = \"quay.io\"\n[[registry.mirror]]\nurl = \"https://quay-mirror.example.net\"\n"
         ),
-        keep_file_version: false,
-    },
-    Case {
-        name: "v1-file-custom-config-path-target-1.6",
-        fixture: "v1-with-config-path.toml",
-        form: form!("1.6.20", harbor_ca!()),
-        keep_file_version: false,
-    },
+    ),
+    case("v1-file-custom-config-path-target-1.6", "v1-with-config-path.toml", form!("1.6.20", harbor_ca!())),
 ];

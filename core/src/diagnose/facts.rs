@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::scan::{self, Line};
 use crate::host::Host;
+use crate::image_ref;
 
 /// What the text says about the setup. `None` / empty when it does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -55,13 +56,13 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
             .map(|u| format!("{}://{}", u.scheme, u.hostport))
     });
     let registry =
-        f.image.as_deref().and_then(scan::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
+        f.image.as_deref().and_then(image_ref::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
             || {
                 lines.iter().find_map(|l| {
                     scan::url_hosts(&l.text)
                         .into_iter()
                         .find(|u| !is_documentation(&u.hostport))
-                        .map(|u| scan::canonical_registry(&u.hostport))
+                        .map(|u| image_ref::canonical_registry(&u.hostport))
                 })
             },
         );
@@ -101,14 +102,14 @@ fn pause_image(lines: &[Line<'_>]) -> Option<String> {
         MARKERS.iter().find_map(|m| {
             scan::quoted_after(&l.text, m)
                 .or_else(|| if *m == "sandboximage:" { scan::word_after(&l.text, m) } else { None })
-                .filter(|s| scan::is_image_reference(s))
+                .filter(|s| image_ref::is_image_reference(s))
                 .map(str::to_owned)
         })
     })
 }
 
 fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
-    let ok = |s: &str| scan::is_image_reference(s) && Some(s) != pause;
+    let ok = |s: &str| image_ref::is_image_reference(s) && Some(s) != pause;
     for marker in IMAGE_MARKERS {
         for l in lines {
             if l.lower.contains("sandbox image") {

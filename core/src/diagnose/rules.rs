@@ -6,6 +6,7 @@ use super::scan::{self, Line};
 use super::{Family, Finding};
 use crate::form::Scheme;
 use crate::host::{Host, HostKind};
+use crate::image_ref;
 use crate::version::Target;
 
 /// A mirror of the Kubernetes pause images reachable where k8s.gcr.io and registry.k8s.io
@@ -81,19 +82,19 @@ fn line_registry(l: &Line<'_>, facts: &Facts) -> Option<String> {
 fn url_registry(l: &Line<'_>) -> Option<String> {
     scan::url_hosts(&l.text)
         .into_iter()
-        .map(|u| scan::canonical_registry(&u.hostport))
+        .map(|u| image_ref::canonical_registry(&u.hostport))
         .find(|h| Host::parse(h).is_ok() && !matches!(h.as_str(), "github.com" | "docs.docker.com" | "www.docker.com"))
 }
 
 fn line_image(l: &Line<'_>) -> Option<String> {
     ["failed to pull and unpack image", "failed to pull image", "failed to resolve reference", "pulling image"]
         .iter()
-        .find_map(|m| scan::quoted_after(&l.text, m).filter(|s| scan::is_image_reference(s)))
+        .find_map(|m| scan::quoted_after(&l.text, m).filter(|s| image_ref::is_image_reference(s)))
         .map(str::to_owned)
 }
 
 fn line_image_registry(l: &Line<'_>) -> Option<String> {
-    line_image(l).as_deref().and_then(scan::image_registry)
+    line_image(l).as_deref().and_then(image_ref::image_registry)
 }
 
 fn lookup(l: &Line<'_>) -> Option<String> {
@@ -421,11 +422,11 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 }
 
 fn pause_mirror(pause: &str) -> Option<String> {
-    let reg = scan::image_registry(pause)?;
+    let reg = image_ref::image_registry(pause)?;
     if !matches!(reg.as_str(), "k8s.gcr.io" | "registry.k8s.io" | "gcr.io") {
         return None;
     }
-    scan::image_tag(pause).map(|t| format!("{PAUSE_MIRROR}:{t}"))
+    image_ref::image_tag(pause).map(|t| format!("{PAUSE_MIRROR}:{t}"))
 }
 
 fn tls_handshake_timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
@@ -785,7 +786,7 @@ fn sandbox_image(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         }
         None => {
             // The pause image is on a private registry: the kubelet never sends a pull Secret for it.
-            let mut p = Prefill::for_registry(pause.as_deref().and_then(scan::image_registry).as_deref());
+            let mut p = Prefill::for_registry(pause.as_deref().and_then(image_ref::image_registry).as_deref());
             p.credentials_needed = true;
             p.node_auth = Some(true);
             (p, "and, for a private registry, node-level credentials (the form's node auth)".to_owned())
@@ -817,7 +818,7 @@ fn sandbox_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let current = scan::quoted_after(&l.text, "detected that the sandbox image").unwrap_or("?");
     let wanted = scan::quoted_after(&l.text, "recommended to use")
         .or_else(|| scan::quoted_after(&l.text, "recommended that using"))
-        .filter(|s| scan::is_image_reference(s));
+        .filter(|s| image_ref::is_image_reference(s));
     let prefill = Prefill { sandbox_image: wanted.map(str::to_owned), ..Prefill::default() };
     let w = wanted.unwrap_or("kubeadm's pause image");
     finding(

@@ -110,40 +110,6 @@ pub fn url_hosts(s: &str) -> Vec<UrlHost> {
     out
 }
 
-/// The registry part of an image reference, as containerd and Docker read it: the first
-/// path component when it has a `.` or `:` or is `localhost`, else `docker.io`.
-/// `None` when `reference` does not look like an image reference.
-pub fn image_registry(reference: &str) -> Option<String> {
-    if !is_image_reference(reference) {
-        return None;
-    }
-    let reg = match reference.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first,
-        _ => crate::host::DOCKER_HUB,
-    };
-    Some(canonical_registry(reg))
-}
-
-/// `index.docker.io` and `registry-1.docker.io` are Docker Hub, which images call `docker.io`.
-pub fn canonical_registry(hostport: &str) -> String {
-    let h = hostport.to_ascii_lowercase();
-    match h.as_str() {
-        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => crate::host::DOCKER_HUB.to_owned(),
-        _ => h,
-    }
-}
-
-/// Whether `s` can be an image reference (`name[:tag][@digest]`, with optional registry).
-pub fn is_image_reference(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 512
-        && !s.contains("://")
-        && !s.starts_with(['/', '.', ':', '@', '-'])
-        && !s.ends_with(['/', ':'])
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/' | b':' | b'@'))
-        && s.bytes().any(|b| b.is_ascii_alphabetic())
-}
-
 /// The first `MAJOR.MINOR[.PATCH]` in `s` (after an optional `v`), e.g. `1.6.20` from
 /// `1.6.20~ds1` or `v2.0.0-rc.1`.
 pub fn leading_version(s: &str) -> Option<String> {
@@ -155,13 +121,6 @@ pub fn leading_version(s: &str) -> Option<String> {
         return None;
     }
     Some(v.to_owned())
-}
-
-/// The tag of an image reference (`pause:3.2` gives `3.2`), if any.
-pub fn image_tag(reference: &str) -> Option<&str> {
-    let no_digest = reference.split('@').next().unwrap_or(reference);
-    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
-    last.split_once(':').map(|(_, t)| t).filter(|t| !t.is_empty())
 }
 
 /// Cuts an excerpt to a readable length (on a character boundary), trimming indentation.
@@ -193,18 +152,11 @@ mod tests {
     }
 
     #[test]
-    fn urls_and_images() {
+    fn urls_and_versions() {
         let u = url_hosts(r#"Head "https://10.50.1.104:5000/v2/x/manifests/v1": x509"#);
         assert_eq!(u, vec![UrlHost { scheme: "https".into(), hostport: "10.50.1.104:5000".into() }]);
-        assert_eq!(image_registry("nginx:1.25").as_deref(), Some("docker.io"));
-        assert_eq!(image_registry("localhost/x").as_deref(), Some("localhost"));
-        assert_eq!(image_registry("10.50.1.104:5000/k/c:v1").as_deref(), Some("10.50.1.104:5000"));
-        assert_eq!(image_registry("library/nginx").as_deref(), Some("docker.io"));
-        assert_eq!(image_registry("a b"), None);
         assert_eq!(leading_version("1.6.20~ds1").as_deref(), Some("1.6.20"));
         assert_eq!(leading_version("v2.0.0-rc.1").as_deref(), Some("2.0.0"));
         assert_eq!(leading_version("3"), None);
-        assert_eq!(image_tag("k8s.gcr.io/pause:3.2"), Some("3.2"));
-        assert_eq!(image_tag("10.0.0.1:5000/pause"), None);
     }
 }

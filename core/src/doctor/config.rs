@@ -1,28 +1,20 @@
 //! Doctor rules for config.toml.
 
 use super::{Check, NodeFiles};
+use crate::config_file::{display_path, Dialect};
 use crate::diagnostic::Severity;
 use crate::node_config::NodeConfig;
 use crate::version::Target;
 
-const GRPC_CRI: &str = "io.containerd.grpc.v1.cri";
-const IMAGES_CRI: &str = "io.containerd.cri.v1.images";
-
-/// The highest config version a containerd reads.
-fn max_version(t: Target) -> i64 {
-    match (t.major, t.minor) {
-        (2, m) if m >= 3 => 4,
-        (2.., _) => 3,
-        _ => i64::from(t.config_version()),
-    }
-}
+const GRPC_CRI: &str = Dialect::V2.cri_plugin();
+const IMAGES_CRI: &str = Dialect::V3.cri_plugin();
 
 pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
     let file = files.config_file.clone();
     let mut push = |severity, code, message: String, fix: String| {
         out.push(Check { severity, code, file: file.clone(), message, fix });
     };
-    let has_cri = !c.cri_plugins.is_empty();
+    let has_cri = !c.dialects.is_empty();
     let version_1_node = target.is_some_and(|t| t.config_version() == 1);
     match c.version {
         None if has_cri && !version_1_node => push(
@@ -45,7 +37,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
         _ => {}
     }
     if let (Some(v), Some(t)) = (c.version, target) {
-        let max = max_version(t);
+        let max = t.max_config_version();
         if v > max && t.major >= 2 {
             push(
                 Severity::Error,
@@ -69,7 +61,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             );
         }
     }
-    let legacy_in_v3 = c.registries.iter().any(|r| r.plugin == GRPC_CRI)
+    let legacy_in_v3 = c.registries.iter().any(|r| r.dialect == Dialect::V2)
         || c.sandbox_image.as_ref().is_some_and(|(k, _)| k.contains(GRPC_CRI));
     if c.version.is_some_and(|v| v >= 3) && legacy_in_v3 {
         push(
@@ -87,14 +79,14 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             ),
         );
     }
-    if c.version == Some(2) && c.cri_plugins.iter().any(|p| p == IMAGES_CRI || p == "cri") {
+    if c.version == Some(2) && c.dialects.iter().any(|d| *d != Dialect::V2) {
         push(
             Severity::Error,
             "config.wrong_dialect",
             format!(
                 "A version 2 config names the CRI plugin `{}`; version 2 files use plugins.\"{GRPC_CRI}\", so \
                  those settings are ignored.",
-                c.cri_plugins.iter().find(|p| *p != GRPC_CRI).map_or("", String::as_str)
+                c.dialects.iter().find(|d| **d != Dialect::V2).map_or("", |d| d.cri_plugin())
             ),
             format!("Use plugins.\"{GRPC_CRI}\" (1.x) or write `version = 3` with plugins.\"{IMAGES_CRI}\" (2.x)."),
         );
@@ -152,7 +144,10 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                     push(
                         Severity::Error,
                         "config.file_missing",
-                        format!("{key}.configs.\"{}\".tls.{k} names {p}, which does not exist on this node.", t.host),
+                        format!(
+                            "{key}.{} names {p}, which does not exist on this node.",
+                            display_path(&["configs", t.host.as_str(), "tls", k])
+                        ),
                         format!("Copy the file to {p} (or fix the path) and restart containerd."),
                     );
                 }
@@ -163,7 +158,10 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 push(
                     Severity::Error,
                     "config.endpoint_without_scheme",
-                    format!("{key}.mirrors.\"{host}\".endpoint has {ep:?} without a scheme: containerd cannot use it."),
+                    format!(
+                        "{key}.{} has {ep:?} without a scheme: containerd cannot use it.",
+                        display_path(&["mirrors", host.as_str(), "endpoint"])
+                    ),
                     format!("Write \"https://{ep}\" (or \"http://{ep}\" for a plain-HTTP registry)."),
                 );
             }

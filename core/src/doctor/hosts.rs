@@ -3,6 +3,7 @@
 use toml_edit::{DocumentMut, Item};
 
 use super::{hosts_file_refs, Check, HostsFile, NodeFiles};
+use crate::config_file::display_path;
 use crate::diagnostic::Severity;
 use crate::host::{Host, DEFAULT_NAMESPACE};
 use crate::node_config::NodeConfig;
@@ -102,7 +103,7 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
                 format!(
                     "Not valid TOML: {}. containerd logs `failed to decode hosts.toml` once and ignores the whole \
                      file: its mirrors, CA and skip_verify silently disappear.",
-                    crate::node_config::toml_error(&h.text, &e)
+                    crate::config_file::toml_error(&h.text, &e)
                 ),
                 "Fix the TOML: each [host.\"URL\"] table once, strings quoted (pullfix generates valid files).".into(),
             );
@@ -137,11 +138,12 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
     }
     if let Some(t) = hosts {
         for (url, _) in t.iter().filter(|(u, _)| !u.contains("://")) {
+            let table = |u: &str| display_path(&["host", u]);
             push(
                 Severity::Warning,
                 "hosts.host_without_scheme",
-                format!("[host.{url:?}] has no scheme: containerd assumes https."),
-                format!("Write [host.\"https://{url}\"] or [host.\"http://{url}\"]."),
+                format!("[{}] has no scheme: containerd assumes https.", table(url)),
+                format!("Write [{}] or [{}].", table(&format!("https://{url}")), table(&format!("http://{url}"))),
             );
         }
     }

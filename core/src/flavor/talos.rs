@@ -15,6 +15,7 @@ use crate::diagnostic::{Diagnostic, Field};
 use crate::form::DEFAULT_MIRROR_CAPABILITIES;
 use crate::host::{HostKind, DEFAULT_NAMESPACE};
 use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::per_host::keep_first;
 use crate::rollout::{map, s};
 use crate::validate::Checked;
 
@@ -172,14 +173,12 @@ fn push_config(
     if entry.is_empty() {
         return;
     }
-    match config.iter().find(|(h, _)| *h == host) {
-        Some((_, existing)) if *existing != entry => diags.push(Diagnostic::warning(
+    if keep_first(config, host.clone(), entry, PartialEq::eq).is_some() {
+        diags.push(Diagnostic::warning(
             field.clone(),
             "talos.config-conflict",
             format!("Talos has one TLS and auth entry per host, and {host} already has a different one; this one is left out."),
             format!("Give every registry that reaches {host} the same CA, skip_verify and credentials."),
-        )),
-        Some(_) => {}
-        None => config.push((host, entry)),
+        ));
     }
 }

@@ -3,8 +3,8 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::detect::Dialect;
 use super::{edit, existing_config_field, settings, Merger};
+use crate::config_file::Dialect;
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONFIG_PATH};
 use crate::version::Target;

@@ -8,7 +8,7 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use super::detect::Dialect;
+use crate::config_file::Dialect;
 use crate::containerd_config;
 use crate::output::FileKind;
 use crate::plan;
@@ -46,7 +46,7 @@ pub fn plan(checked: &Checked, dialect: Dialect) -> Plan {
         Some(f) => (f.contents.parse::<DocumentMut>().unwrap_or_default(), f.sensitive),
         None => (DocumentMut::new(), false),
     };
-    let from = Dialect::of_version(i64::from(checked.target.config_version()));
+    let from = checked.target.dialect();
     let mut settings = Vec::new();
     flatten(&mut Vec::new(), doc.as_item(), &mut |path, value| {
         if path.len() == 1 && path[0] == "version" {

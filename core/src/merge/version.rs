@@ -3,8 +3,8 @@
 
 use toml_edit::{Item, Value};
 
-use super::detect::{self, Dialect, FileVersion};
 use super::{display_path, existing_config_field, Change, MergeOptions, Merger};
+use crate::config_file::{self, Dialect, FileVersion};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::version::Target;
 
@@ -18,8 +18,8 @@ impl Merger<'_> {
     ) -> (Option<i64>, Dialect) {
         let field = Field::root("containerd");
         let wanted = i64::from(target.config_version());
-        let max = detect::max_readable_version(target);
-        let target_dialect = Dialect::of_version(wanted);
+        let max = target.max_config_version();
+        let target_dialect = target.dialect();
         if file.unusable_line {
             self.diags.push(Diagnostic::warning(
                 existing_config_field(),
@@ -38,50 +38,50 @@ impl Merger<'_> {
             ));
             return (Some(2), Dialect::V2);
         }
-        if file.dialect == target_dialect {
-            if file.version <= max {
-                return (file.line, file.dialect);
+        if file.dialect() == target_dialect {
+            if file.version() <= max {
+                return (file.line, file.dialect());
             }
             self.diags.push(Diagnostic::info(
                 field,
                 "merge.version-too-new",
                 format!(
                     "The file says version {}, which containerd {target} cannot read (it reads up to {max}).",
-                    file.version
+                    file.version()
                 ),
                 format!("pullfix writes `version = {wanted}`; the registry keys are the same."),
             ));
             return (version_line(wanted), target_dialect);
         }
-        let readable = file.version <= max;
+        let readable = file.version() <= max;
         if options.keep_file_version && readable {
             self.diags.push(Diagnostic::info(
                 field,
                 "merge.version-kept",
                 format!(
                     "The file is a version {} config; containerd {target} would get version {wanted} from a new file, but it reads version {}, so the file's version and plugin paths are kept as asked.",
-                    file.version, file.version
+                    file.version(), file.version()
                 ),
                 String::new(),
             ));
-            return (file.line, file.dialect);
+            return (file.line, file.dialect());
         }
         let keep_hint = if readable {
             format!(
                 " Or keep the file's version {} (containerd {target} reads it): `pullfix apply --keep-file-version`, or the page's keep-version choice.",
-                file.version
+                file.version()
             )
         } else {
-            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version)
+            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version())
         };
         self.diags.push(Diagnostic::warning(
             field,
             "merge.version-mismatch",
             format!(
                 "The file is a version {} config ({}), but the form targets containerd {target}, which uses version {wanted} ({}): pullfix writes version {wanted} and the target's plugin paths.",
-                file.version,
-                dialect_name(file.dialect),
-                dialect_name(target_dialect),
+                file.version(),
+                file.dialect().cri_table_name(),
+                target_dialect.cri_table_name(),
             ),
             format!(
                 "Check that containerd {target} is what the node runs (`containerd --version`); settings the new version ignores, if any, are listed in another message.{keep_hint}"
@@ -111,7 +111,7 @@ impl Merger<'_> {
                 } else {
                     format!(
                         "Without a `version` line containerd reads the file as version 1 and ignores the {} tables; containerd {target} needs version {v}.",
-                        dialect_name(Dialect::of_version(v))
+                        Dialect::of_version(v).cri_table_name()
                     )
                 };
                 self.set(&path, &Value::from(v), &why);
@@ -203,15 +203,16 @@ impl Merger<'_> {
     /// Tables in another dialect than the result's are ignored by containerd: say which.
     pub(super) fn report_ignored_tables(&mut self, target: &Target, dialect: Dialect, version: Option<i64>) {
         let mut ignored = Vec::new();
-        for other in [Dialect::V1, Dialect::V2, Dialect::V3] {
+        for other in Dialect::ALL {
             if other != dialect {
-                ignored.extend(detect::keys_ignored_when_leaving(self.doc, other));
+                ignored.extend(config_file::keys_ignored_when_leaving(self.doc, other));
             }
         }
         // In a version 1 file the whole grpc.v1.cri table is unknown, streaming keys too;
         // in a version 2 file grpc.v1.cri is the CRI table itself.
         if dialect == Dialect::V2 {
-            ignored.retain(|k| !k.starts_with("plugins.\"io.containerd.grpc.v1.cri\""));
+            let own = Dialect::V2.cri_table_name();
+            ignored.retain(|k| !k.starts_with(&own));
         }
         if ignored.is_empty() {
             return;
@@ -227,7 +228,7 @@ impl Merger<'_> {
             "merge.ignored-tables",
             format!(
                 "In a version {v} file containerd {target} ignores these settings ({} paths): {}.",
-                dialect_name(Dialect::of_version(v)),
+                Dialect::of_version(v).cri_table_name(),
                 ignored.join(", ")
             ),
             fix,
@@ -264,13 +265,5 @@ fn version_line(v: i64) -> Option<i64> {
         None
     } else {
         Some(v)
-    }
-}
-
-fn dialect_name(d: Dialect) -> &'static str {
-    match d {
-        Dialect::V1 => "plugins.cri",
-        Dialect::V2 => "plugins.\"io.containerd.grpc.v1.cri\"",
-        Dialect::V3 => "plugins.\"io.containerd.cri.v1.images\"",
     }
 }

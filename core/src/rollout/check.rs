@@ -42,7 +42,7 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
         (f.key("image"), &mut r.image, "installer image"),
         (f.key("verify_image"), &mut r.verify_image, "image to verify"),
     ] {
-        if !value.is_empty() && !is_image_reference(value.trim()) {
+        if !value.is_empty() && !crate::image_ref::is_image_reference(value.trim()) {
             diags.push(Diagnostic::error(
                 field,
                 "rollout.image",
@@ -146,13 +146,6 @@ fn is_label_key(s: &str) -> bool {
 
 fn is_label_value(s: &str) -> bool {
     s.is_empty() || is_label_name(s)
-}
-
-fn is_image_reference(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 512
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b':' | b'@'))
-        && !s.starts_with(['/', ':', '@', '-', '.'])
 }
 
 #[cfg(test)]

@@ -242,7 +242,7 @@ pub fn render(
         }
         contents.push_str(&serde_yaml::to_string(d).unwrap_or_default());
     }
-    let version_key = target.cri_images_table().join(".");
+    let version_key = target.dialect().cri_table_name();
     vec![OutputFile {
         path: format!("k8s/rollout/{name}.yaml"),
         contents,

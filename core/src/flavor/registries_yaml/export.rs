@@ -8,6 +8,7 @@ use crate::flavor::Flavor;
 use crate::form::DEFAULT_MIRROR_CAPABILITIES;
 use crate::host::DOCKER_HUB;
 use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::per_host::keep_first;
 use crate::plan;
 use crate::validate::Checked;
 
@@ -166,15 +167,13 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         if !cfg.has_auth() && !cfg.has_tls() {
             continue;
         }
-        match merged.iter().find(|(h, _)| *h == host) {
-            Some((_, existing)) if *existing != cfg => diags.push(Diagnostic::warning(
+        if keep_first(&mut merged, host.clone(), cfg, PartialEq::eq).is_some() {
+            diags.push(Diagnostic::warning(
                 field,
                 "registries-yaml.config-conflict",
                 format!("registries.yaml has one TLS and auth entry per host, and {host} already has a different one from an earlier registry or mirror; this one is left out."),
                 format!("Give everything that reaches {host} the same CA, skip_verify, client certificate and credentials."),
-            )),
-            Some(_) => {}
-            None => merged.push((host, cfg)),
+            ));
         }
     }
     let sensitive = merged.iter().any(|(_, c)| c.has_auth());

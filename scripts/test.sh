@@ -18,9 +18,6 @@ step "web build (trunk, release)"; scripts/build-web.sh
 step "core on wasm32 (Node)"; cargo test -p pullfix-core --target wasm32-unknown-unknown
 step "web components (wasm-bindgen-test, headless Chromium)"
 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/web/webdriver.json" cargo test -p pullfix-web --target wasm32-unknown-unknown
-# The web crate's plain #[test]s (reducer, field ids, i18n, share, zip): the wasm runner above
-# runs only #[wasm_bindgen_test]s, so these run natively.
-step "web unit tests (native)"; cargo test -p pullfix-web --lib
 step "shipping scripts (shellcheck)"; shellcheck -x scripts/build-web.sh scripts/serve.sh scripts/bench-web.sh
 step "web crate, native unit tests"; cargo test -p pullfix-web
 step "tests (native, integration, browser e2e on dist/, acceptance)"; cargo test --workspace --exclude pullfix-web --no-fail-fast

@@ -3,6 +3,7 @@
 //! chromedriver commands fantoccini has no method for (logs, permissions).
 
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,7 +15,9 @@ use serde_json::{json, Value};
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// A chromedriver process; killed (and reaped) when dropped, even if the test panics.
+/// A chromedriver process in its own process group; the whole group (chromedriver and every
+/// Chromium it started, which would otherwise outlive it) is killed and reaped when dropped,
+/// even if the test panics.
 #[derive(Debug)]
 pub struct Driver {
     child: Child,
@@ -23,6 +26,9 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGKILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -45,6 +51,7 @@ impl Driver {
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -62,6 +62,24 @@ async fn session() -> Session {
     Session { client, _driver: driver, _profile: profile, _downloads: downloads }
 }
 
+/// One test's page: the browser lock, the loopback server hosting `dist/` under
+/// [`SUB_PATH`], and a fresh browser session that has the app open.
+struct OpenPage {
+    session: Session,
+    _server: StaticServer,
+    _serial: tokio::sync::MutexGuard<'static, ()>,
+}
+
+async fn open_page() -> OpenPage {
+    let serial = SERIAL.lock().await;
+    let server = StaticServer::start(&dist(), SUB_PATH);
+    let session = session().await;
+    let c = &session.client;
+    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
+    wait_app(c).await;
+    OpenPage { session, _server: server, _serial: serial }
+}
+
 /// Waits until the app has rendered its form.
 async fn wait_app(c: &Client) {
     wait_js(c, "the app to render its form (#add-registry)", "return document.querySelector('#add-registry') !== null")
@@ -378,12 +396,8 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
 
 #[tokio::test]
 async fn share_link_restores_the_form_without_secrets() {
-    let _serial = SERIAL.lock().await;
-    let server = StaticServer::start(&dist(), SUB_PATH);
-    let s = session().await;
-    let c = &s.client;
-    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
-    wait_app(c).await;
+    let page = open_page().await;
+    let c = &page.session.client;
     fill(c).await;
     type_into(c, "registry[0].identity_token", TOKEN).await;
     let mut typed = typed_form();
@@ -424,12 +438,8 @@ async fn share_link_restores_the_form_without_secrets() {
 
 #[tokio::test]
 async fn language_switch_is_applied_and_remembered() {
-    let _serial = SERIAL.lock().await;
-    let server = StaticServer::start(&dist(), SUB_PATH);
-    let s = session().await;
-    let c = &s.client;
-    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
-    wait_app(c).await;
+    let page = open_page().await;
+    let c = &page.session.client;
     let lang = "return document.documentElement.lang";
     assert_eq!(c.execute(lang, vec![]).await.expect("lang").as_str(), Some("en"));
     let english = c.execute("return document.body.innerText", vec![]).await.expect("text");
@@ -511,12 +521,8 @@ async fn type_into_id(c: &Client, id: &str, text: &str) {
 
 #[tokio::test]
 async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
-    let _serial = SERIAL.lock().await;
-    let server = StaticServer::start(&dist(), SUB_PATH);
-    let s = session().await;
-    let c = &s.client;
-    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
-    wait_app(c).await;
+    let page = open_page().await;
+    let c = &page.session.client;
 
     type_into_id(c, "diagnose-input", STORY_X509).await;
     let diagnosis = pullfix_core::diagnose::diagnose(STORY_X509);
@@ -587,12 +593,8 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
 
 #[tokio::test]
 async fn a_pasted_config_toml_is_merged_with_a_diff() {
-    let _serial = SERIAL.lock().await;
-    let server = StaticServer::start(&dist(), SUB_PATH);
-    let s = session().await;
-    let c = &s.client;
-    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
-    wait_app(c).await;
+    let page = open_page().await;
+    let c = &page.session.client;
     let existing =
         std::fs::read_to_string(repo_root().join("tests/fixtures/configs/containerd-1.6.20-debian-default.toml"))
             .expect("the 1.6 default config fixture");
@@ -650,12 +652,8 @@ async fn a_pasted_config_toml_is_merged_with_a_diff() {
 
 #[tokio::test]
 async fn a_flavor_and_the_fleet_rollout_change_the_outputs() {
-    let _serial = SERIAL.lock().await;
-    let server = StaticServer::start(&dist(), SUB_PATH);
-    let s = session().await;
-    let c = &s.client;
-    c.goto(&format!("{}{SUB_PATH}", server.origin)).await.expect("open the page");
-    wait_app(c).await;
+    let page = open_page().await;
+    let c = &page.session.client;
     click(c, "#add-registry").await;
     type_into(c, "registry[0].host", "harbor.example.net").await;
     let mut form = Form {

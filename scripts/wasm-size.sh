@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Size report of the web page's wasm (scripts/wasm_size.py): builds pullfix-web with the
+# page's profile, runs wasm-bindgen and wasm-opt as Trunk does (index.html's flags), and
+# prints sections, gzip sizes, code per crate and module, and the biggest functions.
+# For shrinking work; scripts/bench-web.sh gives the page's real transfer. Set
+# CARGO_TARGET_DIR to keep a separate build.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/env.sh
+target="${CARGO_TARGET_DIR:-target}"
+cargo build -q -p pullfix-web --target wasm32-unknown-unknown --profile web-release
+wasm="$target/wasm32-unknown-unknown/web-release/pullfix-web.wasm"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+wasm-bindgen --target web --out-dir "$out" "$wasm"
+# The flags of index.html's data-wasm-opt / data-wasm-opt-params (Trunk adds the features).
+wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$out/pullfix-web_bg.wasm" -o "$out/opt.wasm"
+python3 scripts/wasm_size.py "$out/opt.wasm" "$wasm"

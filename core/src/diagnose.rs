@@ -167,6 +167,6 @@ pub fn diagnose(text: &str) -> Diagnosis {
             }
         }
     }
-    findings.sort_by_key(|f| (f.family, f.line));
+    crate::small_sort::sort_by_key(&mut findings, |f| (f.family, f.line));
     Diagnosis { findings, facts }
 }

@@ -13,7 +13,7 @@ use crate::k8s_name::NameRule;
 use crate::output::{AfterApply, FileKind, OutputFile};
 use crate::patch::{patches_for, Patch, PatchType, TargetKind, ALL_KINDS};
 use crate::pull_auth::{pull_auths, PullAuth};
-use crate::secret::{docker_config_json, kubectl_create_words, secret_yaml, AuthEntry};
+use crate::secret::{docker_config_json_sorted, kubectl_create_words, secret_yaml, AuthEntry};
 use crate::shell;
 use crate::validate::Checked;
 
@@ -215,8 +215,8 @@ fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>
 }
 
 fn secret_file(name: &str, ns: &str, auths: &BTreeMap<String, PullAuth>) -> OutputFile {
-    let entries: BTreeMap<String, AuthEntry> = auths.iter().map(|(k, a)| (k.clone(), a.entry.clone())).collect();
-    let json = docker_config_json(&entries);
+    let entries: Vec<(&str, &AuthEntry)> = auths.iter().map(|(k, a)| (k.as_str(), &a.entry)).collect();
+    let json = docker_config_json_sorted(&entries);
     let path = format!("k8s/secret-{name}-{ns}.yaml");
     let mut instructions = format!(
         "Create or update it with: {}\n\nA Secret only serves pods in its own namespace ({ns}). Pods use it when their spec lists it under imagePullSecrets (see the patch files) or their ServiceAccount does; only pods created afterwards get it.\n",
@@ -256,14 +256,11 @@ fn single(auths: &BTreeMap<String, PullAuth>) -> Option<&PullAuth> {
 /// `k8s/patch-<kind>-<name>.yaml`; with `-<namespace>` when the same kind and name
 /// appear in several namespaces.
 fn patch_paths(targets: &[Target]) -> Vec<String> {
-    let mut count: BTreeMap<(TargetKind, &str), usize> = BTreeMap::new();
-    for t in targets {
-        *count.entry((t.kind, t.name.as_str())).or_default() += 1;
-    }
+    let same = |t: &Target| targets.iter().filter(|o| o.kind == t.kind && o.name == t.name).count();
     targets
         .iter()
         .map(|t| {
-            if count.get(&(t.kind, t.name.as_str())).copied().unwrap_or(0) > 1 {
+            if same(t) > 1 {
                 format!("k8s/patch-{}-{}-{}", t.kind.resource(), t.name, t.namespace)
             } else {
                 format!("k8s/patch-{}-{}", t.kind.resource(), t.name)

@@ -42,6 +42,7 @@ pub mod rollout;
 pub mod rules;
 pub mod secret;
 pub mod shell;
+mod small_sort;
 pub mod validate;
 pub mod version;
 

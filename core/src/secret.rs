@@ -54,7 +54,17 @@ struct Entry<'a> {
 
 #[derive(Serialize)]
 struct DockerConfigJson<'a> {
-    auths: BTreeMap<&'a str, Entry<'a>>,
+    auths: Auths<'a>,
+}
+
+/// The `auths` map, already in key order (a `Vec` rather than a second `BTreeMap`:
+/// building one sorts, and each sort costs the web page's wasm several KiB).
+struct Auths<'a>(Vec<(&'a str, Entry<'a>)>);
+
+impl Serialize for Auths<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 /// The `auth` field: standard padded base64 of `username:password`.
@@ -69,19 +79,28 @@ pub fn auth_field(username: &str, password: &str) -> String {
 /// The `.dockerconfigjson` text kubectl would write for these `auths` (keys sorted by
 /// bytes, as Go sorts map keys).
 pub fn docker_config_json(auths: &BTreeMap<String, AuthEntry>) -> String {
+    let sorted: Vec<(&str, &AuthEntry)> = auths.iter().map(|(k, e)| (k.as_str(), e)).collect();
+    docker_config_json_sorted(&sorted)
+}
+
+/// [`docker_config_json`] for entries already sorted by key and without repeated keys
+/// (as a `BTreeMap` iterates them).
+pub(crate) fn docker_config_json_sorted(auths: &[(&str, &AuthEntry)]) -> String {
     let doc = DockerConfigJson {
-        auths: auths
-            .iter()
-            .map(|(k, e)| {
-                let entry = Entry {
-                    username: &e.username,
-                    password: &e.password,
-                    email: &e.email,
-                    auth: auth_field(&e.username, &e.password),
-                };
-                (k.as_str(), entry)
-            })
-            .collect(),
+        auths: Auths(
+            auths
+                .iter()
+                .map(|&(k, e)| {
+                    let entry = Entry {
+                        username: &e.username,
+                        password: &e.password,
+                        email: &e.email,
+                        auth: auth_field(&e.username, &e.password),
+                    };
+                    (k, entry)
+                })
+                .collect(),
+        ),
     };
     to_go_json(&doc)
 }
@@ -127,11 +146,18 @@ impl serde_json::ser::Formatter for GoFormatter {
 #[serde(rename_all = "camelCase")]
 struct SecretObject<'a> {
     api_version: &'static str,
-    data: BTreeMap<&'static str, String>,
+    data: SecretData,
     kind: &'static str,
     metadata: Metadata<'a>,
     #[serde(rename = "type")]
     type_: &'static str,
+}
+
+/// The Secret's `data`: its one key, [`DATA_KEY`].
+#[derive(Serialize)]
+struct SecretData {
+    #[serde(rename = ".dockerconfigjson")]
+    docker_config_json: String,
 }
 
 #[derive(Serialize)]
@@ -147,7 +173,7 @@ struct Metadata<'a> {
 pub fn secret_yaml(name: &str, namespace: Option<&str>, docker_config_json: &str) -> String {
     let obj = SecretObject {
         api_version: "v1",
-        data: BTreeMap::from([(DATA_KEY, STANDARD.encode(docker_config_json.as_bytes()))]),
+        data: SecretData { docker_config_json: STANDARD.encode(docker_config_json.as_bytes()) },
         kind: "Secret",
         metadata: Metadata { name, namespace },
         type_: SECRET_TYPE,

@@ -126,7 +126,7 @@ impl Merger<'_> {
     /// file's opening comment block (the part of the first key's comments before a blank line).
     fn move_version_first(&mut self) {
         let root = self.doc.as_table_mut();
-        root.sort_values_by(|a, _, b, _| (b.get() == "version").cmp(&(a.get() == "version")));
+        version_entries_first(root);
         let Some(second) = root.iter().nth(1).map(|(k, _)| k.to_owned()) else { return };
         let Some(prefix) =
             root.key(&second).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).map(str::to_owned)
@@ -265,5 +265,72 @@ fn version_line(v: i64) -> Option<i64> {
         None
     } else {
         Some(v)
+    }
+}
+
+/// Moves the `version` entry of `t` and of its dotted sub-tables first, keeping the
+/// order of the other entries: what `Table::sort_values_by` with a "version first"
+/// comparator does, without instantiating a sort for the web page's wasm (each costs
+/// several KiB). Entries are moved by re-appending them, keys with their formatting.
+fn version_entries_first(t: &mut toml_edit::Table) {
+    // Every name, including entries that hold `Item::None` (`iter` skips those).
+    let mut names = Vec::new();
+    t.retain(|k, _| {
+        names.push(k.to_owned());
+        true
+    });
+    if names.iter().skip(1).any(|k| k == "version") {
+        for name in names.iter().filter(|k| *k != "version") {
+            if let Some((key, item)) = t.remove_entry(name) {
+                t.insert_formatted(&key, item);
+            }
+        }
+    }
+    for (_, item) in t.iter_mut() {
+        if let Item::Table(sub) = item {
+            if sub.is_dotted() {
+                version_entries_first(sub);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use toml_edit::DocumentMut;
+
+    use super::version_entries_first;
+
+    /// The same order and text as toml_edit's own stable sort with the comparator it replaces.
+    #[test]
+    fn version_first_matches_sort_values_by() {
+        let texts = [
+            "# head\n\n# about a\na = 1 # one\nb.c = 2\nb.version = 3\nb.d = 4\n[plugins]\nx = 1\nversion = 5\n",
+            "a = 1\nversion = 2\n",
+            "version = 2\na = 1\n",
+            "\"q u\" = 'x'\nz = { version = 1, a = 2 }\n[t]\nversion = 1\n",
+            "",
+        ];
+        for text in texts {
+            for with_none in [false, true] {
+                let mut ours: DocumentMut = text.parse().unwrap();
+                if with_none {
+                    // `doc["k"]` on a missing key leaves an `Item::None` entry behind.
+                    let _ = &mut ours["ghost"];
+                }
+                ours.insert("version", toml_edit::value(3));
+                let mut theirs = ours.clone();
+                version_entries_first(ours.as_table_mut());
+                theirs.as_table_mut().sort_values_by(|a, _, b, _| (b.get() == "version").cmp(&(a.get() == "version")));
+                assert_eq!(ours.to_string(), theirs.to_string(), "{text:?}");
+                let keys = |d: &DocumentMut| d.as_table().iter().map(|(k, _)| k.to_owned()).collect::<Vec<_>>();
+                assert_eq!(keys(&ours), keys(&theirs), "{text:?}");
+                ours["late"] = toml_edit::value(1);
+                theirs["late"] = toml_edit::value(1);
+                ours["ghost"] = toml_edit::value(2);
+                theirs["ghost"] = toml_edit::value(2);
+                assert_eq!(ours.to_string(), theirs.to_string(), "{text:?}");
+            }
+        }
     }
 }

@@ -5,8 +5,6 @@
 //! section. Names are checked against the API server's rules here, so a typo shows on
 //! the form and not in `kubectl apply`.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Registry, DEFAULT_SECRET_NAME};
 use crate::k8s_name::NameRule;
@@ -214,15 +212,15 @@ fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>
     out
 }
 
-fn secret_file(name: &str, ns: &str, auths: &BTreeMap<String, PullAuth>) -> OutputFile {
-    let entries: Vec<(&str, &AuthEntry)> = auths.iter().map(|(k, a)| (k.as_str(), &a.entry)).collect();
+fn secret_file(name: &str, ns: &str, auths: &[PullAuth]) -> OutputFile {
+    let entries: Vec<(&str, &AuthEntry)> = auths.iter().map(|a| (a.key.as_str(), &a.entry)).collect();
     let json = docker_config_json_sorted(&entries);
     let path = format!("k8s/secret-{name}-{ns}.yaml");
     let mut instructions = format!(
         "Create or update it with: {}\n\nA Secret only serves pods in its own namespace ({ns}). Pods use it when their spec lists it under imagePullSecrets (see the patch files) or their ServiceAccount does; only pods created afterwards get it.\n",
         shell::command(["kubectl", "apply", "-f", &path])
     );
-    for a in auths.values() {
+    for a in auths {
         instructions.push_str(&format!("\n{}: {}", a.key, a.note));
     }
     instructions.push('\n');
@@ -246,9 +244,9 @@ fn secret_file(name: &str, ns: &str, auths: &BTreeMap<String, PullAuth>) -> Outp
     }
 }
 
-fn single(auths: &BTreeMap<String, PullAuth>) -> Option<&PullAuth> {
-    match auths.len() {
-        1 => auths.values().next(),
+fn single(auths: &[PullAuth]) -> Option<&PullAuth> {
+    match auths {
+        [a] => Some(a),
         _ => None,
     }
 }
@@ -377,7 +375,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
 fn commands_file(
     name: &str,
     namespaces: &[String],
-    auths: &BTreeMap<String, PullAuth>,
+    auths: &[PullAuth],
     targets: &[Target],
     stems: &[String],
 ) -> OutputFile {

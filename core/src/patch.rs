@@ -17,7 +17,7 @@
 
 use std::fmt;
 
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 
 use crate::secret::to_go_json;
 use crate::shell;
@@ -165,7 +165,9 @@ impl Patch {
 
     /// The patch as YAML, for a patch file (`kubectl patch --patch-file`).
     pub fn yaml(&self) -> String {
-        serde_yaml::to_string(&self.body).unwrap_or_default()
+        // Through serde_yaml's own `Value`: the one YAML serializer instance the other
+        // generators use already (serializing `serde_json::Value` would add another).
+        serde_yaml::to_string(&yaml_value(&self.body)).unwrap_or_default()
     }
 
     /// The words of `kubectl patch KIND NAME -n NS --type T -p PATCH`.
@@ -192,7 +194,7 @@ impl Patch {
 /// The patches that add `secret` to the object: one for most kinds; for a
 /// ServiceAccount the JSON-patch append first and the list-replacing strategic patch second.
 pub fn patches_for(kind: TargetKind, name: &str, namespace: &str, secret: &str) -> Vec<Patch> {
-    let entry = json!({ "name": secret });
+    let entry = object("name", Value::String(secret.to_owned()));
     let make = |patch_type, body, replaces_list| Patch {
         kind,
         name: name.to_owned(),
@@ -203,15 +205,51 @@ pub fn patches_for(kind: TargetKind, name: &str, namespace: &str, secret: &str) 
     };
     if kind == TargetKind::ServiceAccount {
         return vec![
-            make(PatchType::Json, json!([{ "op": "add", "path": "/imagePullSecrets/-", "value": entry }]), false),
-            make(PatchType::Strategic, json!({ "imagePullSecrets": [entry] }), true),
+            make(
+                PatchType::Json,
+                Value::Array(vec![Value::Object({
+                    let mut op = Map::new();
+                    op.insert("op".to_owned(), Value::String("add".to_owned()));
+                    op.insert("path".to_owned(), Value::String("/imagePullSecrets/-".to_owned()));
+                    op.insert("value".to_owned(), entry.clone());
+                    op
+                })]),
+                false,
+            ),
+            make(PatchType::Strategic, object("imagePullSecrets", Value::Array(vec![entry])), true),
         ];
     }
-    let mut body = json!([entry]);
+    let mut body = Value::Array(vec![entry]);
     for key in kind.list_path().iter().rev() {
-        body = json!({ *key: body });
+        body = object(key, body);
     }
     vec![make(PatchType::Strategic, body, false)]
+}
+
+/// A JSON object with one key (what `json!({ key: value })` builds, without the macro's
+/// `to_value` serializer in the web page's wasm).
+fn object(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
+}
+
+/// The same document as a `serde_yaml::Value` (map entries in the JSON map's order).
+fn yaml_value(v: &Value) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match v {
+        Value::Null => Y::Null,
+        Value::Bool(b) => Y::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Y::Number(u.into()),
+            (None, Some(i), _) => Y::Number(i.into()),
+            (None, None, Some(f)) => Y::Number(f.into()),
+            (None, None, None) => Y::Null,
+        },
+        Value::String(s) => Y::String(s.clone()),
+        Value::Array(items) => Y::Sequence(items.iter().map(yaml_value).collect()),
+        Value::Object(map) => Y::Mapping(map.iter().map(|(k, v)| (Y::String(k.clone()), yaml_value(v))).collect()),
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +263,20 @@ mod tests {
         assert_eq!(TargetKind::parse("sa"), Some(TargetKind::ServiceAccount));
         assert_eq!(TargetKind::parse("Secret"), None);
         assert_eq!(TargetKind::parse(""), None);
+    }
+
+    /// `yaml_value` writes what serde_yaml writes for the `serde_json::Value` itself.
+    #[test]
+    fn yaml_through_yaml_value() {
+        let docs = [
+            r#"{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}"#,
+            r#"[{"op":"add","path":"/imagePullSecrets/-","value":{"name":"a: b # c"}}]"#,
+            r#"{"z":1,"a":[-2,3.5,1e300,true,null,"","yes","0777"],"m":{},"e":[],"s":"x\ny"}"#,
+        ];
+        for text in docs {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(serde_yaml::to_string(&yaml_value(&v)).unwrap(), serde_yaml::to_string(&v).unwrap(), "{text}");
+        }
     }
 
     #[test]

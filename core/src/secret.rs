@@ -18,6 +18,7 @@ use std::io;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde::Serialize;
+use serde_yaml::{Mapping, Value};
 
 use crate::host::{Host, HostKind};
 
@@ -142,43 +143,26 @@ impl serde_json::ser::Formatter for GoFormatter {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SecretObject<'a> {
-    api_version: &'static str,
-    data: SecretData,
-    kind: &'static str,
-    metadata: Metadata<'a>,
-    #[serde(rename = "type")]
-    type_: &'static str,
-}
-
-/// The Secret's `data`: its one key, [`DATA_KEY`].
-#[derive(Serialize)]
-struct SecretData {
-    #[serde(rename = ".dockerconfigjson")]
-    docker_config_json: String,
-}
-
-#[derive(Serialize)]
-struct Metadata<'a> {
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    namespace: Option<&'a str>,
-}
-
 /// The Secret as YAML, shaped like kubectl's `-o yaml` (keys in kubectl's order:
 /// apiVersion, data, kind, metadata, type). `namespace` is printed only when given, as
 /// kubectl prints it only with `-n`.
 pub fn secret_yaml(name: &str, namespace: Option<&str>, docker_config_json: &str) -> String {
-    let obj = SecretObject {
-        api_version: "v1",
-        data: SecretData { docker_config_json: STANDARD.encode(docker_config_json.as_bytes()) },
-        kind: "Secret",
-        metadata: Metadata { name, namespace },
-        type_: SECRET_TYPE,
-    };
-    serde_yaml::to_string(&obj).unwrap_or_default()
+    // A `serde_yaml::Value` rather than derived structs: serde_yaml then serializes one
+    // type for every generator, which keeps the web page's wasm smaller.
+    let mut data = Mapping::new();
+    data.insert(DATA_KEY.into(), STANDARD.encode(docker_config_json.as_bytes()).into());
+    let mut metadata = Mapping::new();
+    metadata.insert("name".into(), name.into());
+    if let Some(ns) = namespace {
+        metadata.insert("namespace".into(), ns.into());
+    }
+    let mut obj = Mapping::new();
+    obj.insert("apiVersion".into(), "v1".into());
+    obj.insert("data".into(), Value::Mapping(data));
+    obj.insert("kind".into(), "Secret".into());
+    obj.insert("metadata".into(), Value::Mapping(metadata));
+    obj.insert("type".into(), SECRET_TYPE.into());
+    serde_yaml::to_string(&Value::Mapping(obj)).unwrap_or_default()
 }
 
 /// The `auths` key for a registry as images name it: `host[:port]` exactly (the kubelet

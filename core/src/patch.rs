@@ -17,7 +17,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_yaml::{Mapping, Value};
 
 use crate::secret::to_go_json;
 use crate::shell;
@@ -151,7 +151,8 @@ pub struct Patch {
     pub namespace: String,
     /// How kubectl applies `body`.
     pub patch_type: PatchType,
-    /// The patch document.
+    /// The patch document (a `serde_yaml::Value`, written as JSON by serde_json and as
+    /// YAML by serde_yaml: one document type for both keeps the web page's wasm smaller).
     pub body: Value,
     /// `true` for a ServiceAccount's strategic patch: it replaces the whole list.
     pub replaces_list: bool,
@@ -165,9 +166,7 @@ impl Patch {
 
     /// The patch as YAML, for a patch file (`kubectl patch --patch-file`).
     pub fn yaml(&self) -> String {
-        // Through serde_yaml's own `Value`: the one YAML serializer instance the other
-        // generators use already (serializing `serde_json::Value` would add another).
-        serde_yaml::to_string(&yaml_value(&self.body)).unwrap_or_default()
+        serde_yaml::to_string(&self.body).unwrap_or_default()
     }
 
     /// The words of `kubectl patch KIND NAME -n NS --type T -p PATCH`.
@@ -207,49 +206,31 @@ pub fn patches_for(kind: TargetKind, name: &str, namespace: &str, secret: &str) 
         return vec![
             make(
                 PatchType::Json,
-                Value::Array(vec![Value::Object({
-                    let mut op = Map::new();
-                    op.insert("op".to_owned(), Value::String("add".to_owned()));
-                    op.insert("path".to_owned(), Value::String("/imagePullSecrets/-".to_owned()));
-                    op.insert("value".to_owned(), entry.clone());
+                Value::Sequence(vec![Value::Mapping({
+                    // In sorted key order, as Go (and kubectl) write a JSON object's keys.
+                    let mut op = Mapping::new();
+                    op.insert(Value::from("op"), Value::from("add"));
+                    op.insert(Value::from("path"), Value::from("/imagePullSecrets/-"));
+                    op.insert(Value::from("value"), entry.clone());
                     op
                 })]),
                 false,
             ),
-            make(PatchType::Strategic, object("imagePullSecrets", Value::Array(vec![entry])), true),
+            make(PatchType::Strategic, object("imagePullSecrets", Value::Sequence(vec![entry])), true),
         ];
     }
-    let mut body = Value::Array(vec![entry]);
+    let mut body = Value::Sequence(vec![entry]);
     for key in kind.list_path().iter().rev() {
         body = object(key, body);
     }
     vec![make(PatchType::Strategic, body, false)]
 }
 
-/// A JSON object with one key (what `json!({ key: value })` builds, without the macro's
-/// `to_value` serializer in the web page's wasm).
+/// An object with one key.
 fn object(key: &str, value: Value) -> Value {
-    let mut map = Map::new();
-    map.insert(key.to_owned(), value);
-    Value::Object(map)
-}
-
-/// The same document as a `serde_yaml::Value` (map entries in the JSON map's order).
-fn yaml_value(v: &Value) -> serde_yaml::Value {
-    use serde_yaml::Value as Y;
-    match v {
-        Value::Null => Y::Null,
-        Value::Bool(b) => Y::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => Y::Number(u.into()),
-            (None, Some(i), _) => Y::Number(i.into()),
-            (None, None, Some(f)) => Y::Number(f.into()),
-            (None, None, None) => Y::Null,
-        },
-        Value::String(s) => Y::String(s.clone()),
-        Value::Array(items) => Y::Sequence(items.iter().map(yaml_value).collect()),
-        Value::Object(map) => Y::Mapping(map.iter().map(|(k, v)| (Y::String(k.clone()), yaml_value(v))).collect()),
-    }
+    let mut map = Mapping::new();
+    map.insert(Value::from(key), value);
+    Value::Mapping(map)
 }
 
 #[cfg(test)]
@@ -265,17 +246,16 @@ mod tests {
         assert_eq!(TargetKind::parse(""), None);
     }
 
-    /// `yaml_value` writes what serde_yaml writes for the `serde_json::Value` itself.
+    /// The JSON and the YAML of every patch are the same document, and the JSON is
+    /// what serde_json writes for it (keys sorted, compact).
     #[test]
-    fn yaml_through_yaml_value() {
-        let docs = [
-            r#"{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}"#,
-            r#"[{"op":"add","path":"/imagePullSecrets/-","value":{"name":"a: b # c"}}]"#,
-            r#"{"z":1,"a":[-2,3.5,1e300,true,null,"","yes","0777"],"m":{},"e":[],"s":"x\ny"}"#,
-        ];
-        for text in docs {
-            let v: Value = serde_json::from_str(text).unwrap();
-            assert_eq!(serde_yaml::to_string(&yaml_value(&v)).unwrap(), serde_yaml::to_string(&v).unwrap(), "{text}");
+    fn json_and_yaml_agree() {
+        for kind in ALL_KINDS {
+            for p in patches_for(kind, "n", "ns", "regcred") {
+                let parsed: serde_json::Value = serde_json::from_str(&p.json()).unwrap();
+                assert_eq!(serde_json::to_string(&parsed).unwrap(), p.json(), "{kind}");
+                assert_eq!(serde_yaml::to_string(&parsed).unwrap(), p.yaml(), "{kind}");
+            }
         }
     }
 

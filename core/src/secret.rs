@@ -17,7 +17,7 @@ use std::io;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use serde::Serialize;
+use serde::Serialize as _;
 use serde_yaml::{Mapping, Value};
 
 use crate::host::{Host, HostKind};
@@ -40,34 +40,6 @@ pub struct AuthEntry {
     pub email: String,
 }
 
-/// kubectl's `DockerConfigEntry`: field order and `omitempty` as in Go.
-#[derive(Serialize)]
-struct Entry<'a> {
-    #[serde(skip_serializing_if = "str::is_empty")]
-    username: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    password: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    email: &'a str,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    auth: String,
-}
-
-#[derive(Serialize)]
-struct DockerConfigJson<'a> {
-    auths: Auths<'a>,
-}
-
-/// The `auths` map, already in key order (a `Vec` rather than a second `BTreeMap`:
-/// building one sorts, and each sort costs the web page's wasm several KiB).
-struct Auths<'a>(Vec<(&'a str, Entry<'a>)>);
-
-impl Serialize for Auths<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-    }
-}
-
 /// The `auth` field: standard padded base64 of `username:password`.
 pub fn auth_field(username: &str, password: &str) -> String {
     let mut plain = String::with_capacity(username.len() + password.len() + 1);
@@ -87,27 +59,30 @@ pub fn docker_config_json(auths: &BTreeMap<String, AuthEntry>) -> String {
 /// [`docker_config_json`] for entries already sorted by key and without repeated keys
 /// (as a `BTreeMap` iterates them).
 pub(crate) fn docker_config_json_sorted(auths: &[(&str, &AuthEntry)]) -> String {
-    let doc = DockerConfigJson {
-        auths: Auths(
-            auths
-                .iter()
-                .map(|&(k, e)| {
-                    let entry = Entry {
-                        username: &e.username,
-                        password: &e.password,
-                        email: &e.email,
-                        auth: auth_field(&e.username, &e.password),
-                    };
-                    (k, entry)
-                })
-                .collect(),
-        ),
-    };
-    to_go_json(&doc)
+    // A `serde_yaml::Value` (its map keeps insertion order) rather than derived structs:
+    // serde_json then writes one document type for the Secret and the patches, which
+    // keeps the web page's wasm smaller. Fields in the order and with the `omitempty` of
+    // kubectl's `DockerConfigEntry`: username, password, email, auth.
+    let mut map = Mapping::new();
+    for &(key, e) in auths {
+        let auth = auth_field(&e.username, &e.password);
+        let mut entry = Mapping::new();
+        for (name, value) in
+            [("username", e.username.as_str()), ("password", &e.password), ("email", &e.email), ("auth", &auth)]
+        {
+            if !value.is_empty() {
+                entry.insert(Value::from(name), Value::from(value));
+            }
+        }
+        map.insert(Value::from(key), Value::Mapping(entry));
+    }
+    let mut doc = Mapping::new();
+    doc.insert(Value::from("auths"), Value::Mapping(map));
+    to_go_json(&Value::Mapping(doc))
 }
 
 /// Serializes like Go's `json.Marshal`: compact, with Go's extra escapes.
-pub fn to_go_json<T: Serialize + ?Sized>(value: &T) -> String {
+pub fn to_go_json(value: &Value) -> String {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, GoFormatter);
     // Serializing plain structs and maps of strings into a Vec cannot fail; an empty

@@ -8,6 +8,8 @@
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item, Key, TomlError};
 
+use crate::toml_table::TableRef;
+
 /// The plugin paths a config version uses for the CRI image and registry settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
@@ -110,14 +112,14 @@ fn has_v2_cri_settings(doc: &DocumentMut) -> bool {
 /// The top-level keys of the file's CRI tables in `from`'s dialect that a file in another
 /// dialect no longer reads, as display paths (`plugins."io.containerd.grpc.v1.cri".containerd`).
 pub fn keys_ignored_when_leaving(doc: &DocumentMut, from: Dialect) -> Vec<String> {
-    let plugins = match doc.as_table().get("plugins").and_then(Item::as_table_like) {
+    let plugins = match doc.as_table().get("plugins").and_then(TableRef::of) {
         Some(p) => p,
         None => return Vec::new(),
     };
     let mut out = Vec::new();
     let mut list = |plugin: &str, keep: &[&str]| {
-        if let Some(t) = plugins.get(plugin).and_then(Item::as_table_like) {
-            for (k, _) in t.iter() {
+        if let Some(t) = plugins.get(plugin).and_then(TableRef::of) {
+            for (k, _) in t.entries() {
                 if !keep.contains(&k) {
                     out.push(display_path(&["plugins", plugin, k]));
                 }

@@ -43,6 +43,7 @@ pub mod rules;
 pub mod secret;
 pub mod shell;
 mod small_sort;
+mod toml_table;
 pub mod validate;
 pub mod version;
 

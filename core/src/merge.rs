@@ -34,6 +34,7 @@ use crate::config_file::{self, Dialect};
 pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
+use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
 use edit::{Layout, SetOutcome};
 
@@ -192,13 +193,13 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
 
 /// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.
 fn holds_credentials(doc: &DocumentMut) -> bool {
-    fn walk(t: &dyn toml_edit::TableLike) -> bool {
-        t.iter().any(|(k, item)| match item {
+    fn walk(t: TableRef<'_>) -> bool {
+        t.entries().into_iter().any(|(k, item)| match item {
             Item::Value(v) if is_secret_key(k) => v.as_str().is_some_and(|s| !s.is_empty()),
-            other => other.as_table_like().is_some_and(walk),
+            other => TableRef::of(other).is_some_and(walk),
         })
     }
-    walk(doc.as_table())
+    walk(TableRef::Table(doc.as_table()))
 }
 
 fn is_secret_key(k: &str) -> bool {
@@ -276,9 +277,9 @@ fn mask_item(item: &Item) -> String {
     let shown = edit::show_item(item);
     let has_secret = match item {
         Item::Value(_) => false,
-        other => other.as_table_like().is_some_and(|t| {
-            fn any(t: &dyn toml_edit::TableLike) -> bool {
-                t.iter().any(|(k, v)| is_secret_key(k) || v.as_table_like().is_some_and(any))
+        other => TableRef::of(other).is_some_and(|t| {
+            fn any(t: TableRef<'_>) -> bool {
+                t.entries().into_iter().any(|(k, v)| is_secret_key(k) || TableRef::of(v).is_some_and(any))
             }
             any(t)
         }),

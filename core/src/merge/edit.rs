@@ -5,6 +5,8 @@
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
+use crate::toml_table::{self, TableRef};
+
 /// The indentation habits of a file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Layout {
@@ -58,21 +60,21 @@ impl Layout {
         let (mut nest, mut keys) = (None, None);
         walk(doc.as_table(), 0, None, &mut nest, &mut keys);
         let (mut literal, mut basic) = (0usize, 0usize);
-        count_strings(doc.as_table(), &mut literal, &mut basic);
+        count_strings(TableRef::Table(doc.as_table()), &mut literal, &mut basic);
         Layout { nest: nest.unwrap_or(0).min(8), keys: keys.unwrap_or(0).min(8), literal_strings: literal > basic }
     }
 }
 
-fn count_strings(t: &dyn toml_edit::TableLike, literal: &mut usize, basic: &mut usize) {
-    for (_, item) in t.iter() {
+fn count_strings(t: TableRef<'_>, literal: &mut usize, basic: &mut usize) {
+    for (_, item) in t.entries() {
         match item {
             Item::Value(Value::String(f)) => match f.as_repr().and_then(|r| r.as_raw().as_str()) {
                 Some(r) if r.starts_with('\'') => *literal += 1,
                 Some(_) => *basic += 1,
                 None => {}
             },
-            Item::Value(Value::InlineTable(it)) => count_strings(it, literal, basic),
-            Item::Table(sub) => count_strings(sub, literal, basic),
+            Item::Value(Value::InlineTable(it)) => count_strings(TableRef::Inline(it), literal, basic),
+            Item::Table(sub) => count_strings(TableRef::Table(sub), literal, basic),
             _ => {}
         }
     }
@@ -283,7 +285,7 @@ fn replace(old: &mut Value, value: &Value, layout: Layout) -> SetOutcome {
 pub fn get<'a>(doc: &'a DocumentMut, path: &[String]) -> Option<&'a Item> {
     let mut item = doc.as_item();
     for k in path {
-        item = item.as_table_like()?.get(k)?;
+        item = TableRef::of(item)?.get(k)?;
     }
     Some(item)
 }
@@ -293,9 +295,9 @@ pub fn remove(doc: &mut DocumentMut, path: &[String]) -> Option<Item> {
     let (last, parents) = path.split_last()?;
     let mut item = doc.as_item_mut();
     for k in parents {
-        item = item.as_table_like_mut()?.get_mut(k)?;
+        item = toml_table::get_mut(item, k)?;
     }
-    item.as_table_like_mut()?.remove(last)
+    toml_table::remove(item, last)
 }
 
 /// Whether two values mean the same (ignoring quotes, spacing and comments).
@@ -323,14 +325,14 @@ pub fn show_value(v: &Value) -> String {
 
 /// An item as one line of TOML text: values as written, tables as `{ key = value, ... }`.
 pub fn show_item(item: &Item) -> String {
-    fn leaves(prefix: &str, t: &dyn toml_edit::TableLike, out: &mut Vec<String>) {
-        for (k, item) in t.iter() {
+    fn leaves(prefix: &str, t: TableRef<'_>, out: &mut Vec<String>) {
+        for (k, item) in t.entries() {
             let key = super::display_path(&[k]);
             let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
             match item {
-                Item::Value(Value::InlineTable(it)) => leaves(&path, it, out),
+                Item::Value(Value::InlineTable(it)) => leaves(&path, TableRef::Inline(it), out),
                 Item::Value(v) => out.push(format!("{path} = {}", show_value(v))),
-                Item::Table(sub) => leaves(&path, sub, out),
+                Item::Table(sub) => leaves(&path, TableRef::Table(sub), out),
                 Item::ArrayOfTables(a) => out.push(format!("{path} = [{} tables]", a.len())),
                 Item::None => {}
             }
@@ -339,13 +341,13 @@ pub fn show_item(item: &Item) -> String {
     match item {
         Item::Value(Value::InlineTable(t)) => {
             let mut out = Vec::new();
-            leaves("", t, &mut out);
+            leaves("", TableRef::Inline(t), &mut out);
             format!("{{ {} }}", out.join(", "))
         }
         Item::Value(v) => show_value(v),
         Item::Table(t) => {
             let mut out = Vec::new();
-            leaves("", t, &mut out);
+            leaves("", TableRef::Table(t), &mut out);
             if out.is_empty() {
                 "{}".to_owned()
             } else {

@@ -7,6 +7,7 @@ use super::{edit, existing_config_field, settings, Merger};
 use crate::config_file::Dialect;
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONFIG_PATH};
+use crate::toml_table::TableRef;
 use crate::version::Target;
 
 impl Merger<'_> {
@@ -72,11 +73,12 @@ impl Merger<'_> {
             );
         }
         let others = |doc: &DocumentMut, tail: &[&str], want_tls: bool| -> Vec<String> {
-            let Some(t) = edit::get(doc, &sub(tail)).and_then(Item::as_table_like) else { return Vec::new() };
-            t.iter()
+            let Some(t) = edit::get(doc, &sub(tail)).and_then(TableRef::of) else { return Vec::new() };
+            t.entries()
+                .into_iter()
                 .filter(|(k, v)| {
                     !hosts.iter().any(|h| h == k)
-                        && (!want_tls || v.as_table_like().is_some_and(|c| c.contains_key("tls")))
+                        && (!want_tls || TableRef::of(v).is_some_and(|c| c.get("tls").is_some()))
                 })
                 .map(|(k, _)| k.to_owned())
                 .collect()

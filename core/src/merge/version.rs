@@ -6,6 +6,7 @@ use toml_edit::{Item, Value};
 use super::{display_path, existing_config_field, Change, MergeOptions, Merger};
 use crate::config_file::{self, Dialect, FileVersion};
 use crate::diagnostic::{Diagnostic, Field};
+use crate::toml_table::{self, TableRef};
 use crate::version::Target;
 
 impl Merger<'_> {
@@ -152,8 +153,10 @@ impl Merger<'_> {
     /// (`invalid plugin key URI "cri" expect io.containerd.x.vx`, seen on 1.6.20). Renames them
     /// as containerd's own version 1 migration does.
     pub(super) fn rename_v1_plugins(&mut self, target: &Target) {
-        let Some(plugins) = self.doc.get_mut("plugins").and_then(Item::as_table_like_mut) else { return };
-        let short: Vec<String> = plugins.iter().map(|(k, _)| k.to_owned()).filter(|k| !k.contains('.')).collect();
+        let Some(plugins) = self.doc.get_mut("plugins").filter(|p| TableRef::of(p).is_some()) else { return };
+        let short: Vec<String> = TableRef::of(plugins)
+            .map(|t| t.entries().into_iter().map(|(k, _)| k.to_owned()).filter(|k| !k.contains('.')).collect())
+            .unwrap_or_default();
         let mut unknown = Vec::new();
         let mut renamed = Vec::new();
         for k in short {
@@ -161,12 +164,11 @@ impl Merger<'_> {
                 unknown.push(k);
                 continue;
             };
-            if plugins.contains_key(full) {
+            if TableRef::of(plugins).is_some_and(|t| t.get(full).is_some()) {
                 unknown.push(k);
                 continue;
             }
-            if let Some(item) = plugins.remove(&k) {
-                plugins.insert(full, item);
+            if toml_table::rename(plugins, &k, full) {
                 renamed.push((k, full));
             }
         }

@@ -30,7 +30,23 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    words.into_iter().map(|w| quote(w.as_ref())).collect::<Vec<_>>().join(" ")
+    // The generic part stays a bare loop (it is instantiated per argument type); the
+    // work is in `push_word`, once in the web page's wasm.
+    let mut out = String::new();
+    for w in words {
+        push_word(&mut out, w.as_ref());
+    }
+    out
+}
+
+/// Appends `word`, quoted, to a command line (a space before every word but the first:
+/// a quoted word is never empty).
+#[inline(never)]
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&quote(word));
 }
 
 #[cfg(test)]
@@ -44,5 +60,7 @@ mod tests {
         assert_eq!(quote("it's"), "'it'\\''s'");
         assert_eq!(quote(""), "''");
         assert_eq!(command(["kubectl", "-n", "a b"]), "kubectl -n 'a b'");
+        assert_eq!(command(["", "x", ""]), "'' x ''");
+        assert_eq!(command(Vec::<String>::new()), "");
     }
 }

@@ -101,47 +101,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Orders diagnostics errors first, then warnings, then infos, keeping their order
-/// within a severity (what `sort_by_key(|d| Reverse(d.severity))` does). For front ends:
-/// the lists are short, and this avoids instantiating the standard library's sort (several
-/// KiB of the web page's wasm per call site). Works on `Vec<Diagnostic>` and `Vec<&Diagnostic>`.
-pub fn sort_errors_first<D: std::borrow::Borrow<Diagnostic>>(list: &mut [D]) {
-    crate::small_sort::sort_by_key(list, |d| std::cmp::Reverse(d.borrow().severity));
-}
-
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_first_and_stable() {
-        let d = |severity, code| Diagnostic {
-            field: Field::root("f"),
-            severity,
-            code,
-            message: String::new(),
-            fix: String::new(),
-        };
-        let list = vec![
-            d(Severity::Info, "i1"),
-            d(Severity::Error, "e1"),
-            d(Severity::Warning, "w1"),
-            d(Severity::Info, "i2"),
-            d(Severity::Error, "e2"),
-        ];
-        let mut refs: Vec<&Diagnostic> = list.iter().collect();
-        sort_errors_first(&mut refs);
-        let codes: Vec<&str> = refs.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["e1", "e2", "w1", "i1", "i2"]);
-        let mut owned = list.clone();
-        sort_errors_first(&mut owned);
-        let mut std_sorted = list;
-        std_sorted.sort_by_key(|d| std::cmp::Reverse(d.severity));
-        assert_eq!(owned, std_sorted);
-    }
 }

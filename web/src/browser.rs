@@ -8,7 +8,9 @@ use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url, UrlSearchParams,
+};
 
 use crate::i18n::Lang;
 
@@ -51,6 +53,33 @@ pub fn set_document_lang(lang: Lang) {
 /// The URL fragment, with its `#` (empty when there is none).
 pub fn location_hash() -> String {
     window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// `name=value&...` of `pairs`, encoded by the browser's `URLSearchParams`.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let Ok(params) = UrlSearchParams::new() else { return String::new() };
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    params.to_string().into()
+}
+
+/// The `(name, value)` pairs of a fragment or query (`#a=1&b=2`), decoded by the
+/// browser's `URLSearchParams`.
+pub fn query_pairs(text: &str) -> Vec<(String, String)> {
+    let text = text.strip_prefix('#').unwrap_or(text);
+    let Ok(params) = UrlSearchParams::new_with_str(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in params.entries().into_iter().flatten() {
+        let entry: Array = entry.unchecked_into();
+        out.push((entry.get(0).as_string().unwrap_or_default(), entry.get(1).as_string().unwrap_or_default()));
+    }
+    out
+}
+
+/// The URL fragment's pairs ([`query_pairs`] of [`location_hash`]).
+pub fn fragment_pairs() -> Vec<(String, String)> {
+    query_pairs(&location_hash())
 }
 
 /// Puts `fragment` (starting with `#`) into the address bar and returns the full link.

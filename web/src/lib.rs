@@ -9,9 +9,11 @@ pub mod components;
 pub mod field;
 pub mod hooks;
 pub mod i18n;
+pub mod key;
 pub mod presets;
 pub mod share;
 pub mod state;
+pub mod value;
 pub mod zip;
 
 pub use components::app::App;

@@ -21,11 +21,11 @@ use crate::state::{Action, State};
 /// The whole page.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::open(browser::initial_lang(), &browser::location_hash()));
+    let state = use_reducer(|| State::open(browser::initial_lang(), browser::fragment_pairs()));
     use_document_lang(state.lang);
     {
         let state = state.clone();
-        use_hash_change(Callback::from(move |fragment: String| state.dispatch(Action::OpenLink(fragment))));
+        use_hash_change(Callback::from(move |pairs| state.dispatch(Action::OpenLink(pairs))));
     }
     // A diagnose finding asked for a registry's credentials: put the cursor into its user
     // name once the registry is on the page.

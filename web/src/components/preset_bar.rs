@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::action_button::action_button;
 use crate::components::lang_switch::LangSwitchProps;
 use crate::presets::Preset;
 use crate::state::Action;
@@ -22,9 +23,7 @@ pub fn PresetBar(props: &LangSwitchProps) -> Html {
             <h2 id="presets-heading">{ t.presets_heading }</h2>
             <div class="preset-buttons">
                 { for Preset::ALL.into_iter().map(|p| {
-                    let dispatch = props.dispatch.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Preset(p)));
-                    html! { <button type="button" id={p.dom_id()} {onclick}>{ label(p) }</button> }
+                    action_button(props.dispatch.clone(), p.dom_id().into(), "", label(p).into(), Action::Preset(p))
                 }) }
             </div>
             <p class="hint">{ t.presets_hint }</p>

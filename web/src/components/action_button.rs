@@ -1,0 +1,17 @@
+//! A button that dispatches one [`Action`]: add and remove buttons, presets, findings.
+
+use yew::prelude::*;
+
+use crate::state::{Action, State};
+
+/// `<button type="button" id class>` with `text` that dispatches `action` on click.
+pub fn action_button(
+    dispatch: UseReducerDispatcher<State>,
+    id: String,
+    class: &'static str,
+    text: Html,
+    action: Action,
+) -> Html {
+    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()));
+    html! { <button type="button" {id} {class} {onclick}>{ text }</button> }
+}

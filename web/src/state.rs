@@ -54,6 +54,8 @@ pub enum Action {
     SetLang(Lang),
     /// A share link was made for the current form.
     SetShareUrl(String),
+    /// The copy button of the file at this path was clicked: did the copy work?
+    Copied(String, bool),
 }
 
 /// The page's state.
@@ -84,6 +86,9 @@ pub struct State {
     pub keep_file_version: bool,
     /// The merge of the form into `existing_config`, when one was pasted.
     pub merge: Option<Rc<MergeResult>>,
+    /// The file whose copy button was clicked last and whether the copy worked, until
+    /// that file's contents change.
+    pub copied: Option<(String, bool)>,
 }
 
 impl State {
@@ -103,6 +108,7 @@ impl State {
             existing_config: String::new(),
             keep_file_version: false,
             merge: None,
+            copied: None,
         }
     }
 
@@ -216,10 +222,22 @@ impl State {
                 self.share_url = Some(u);
                 return;
             }
+            Action::Copied(path, ok) => {
+                self.copied = Some((path, ok));
+                return;
+            }
         }
-        // The form changed: render it again; an old share link no longer matches it.
+        // The form changed: render it again; an old share link no longer matches it, an
+        // old "Copied" no longer holds when its file changed.
+        let before = self.rendered.clone();
         self.render();
         self.share_url = None;
+        if let Some((path, _)) = &self.copied {
+            let contents = |r: &Rendered| r.files.iter().find(|f| f.path == *path).map(|f| f.contents.clone());
+            if contents(&before) != contents(&self.rendered) {
+                self.copied = None;
+            }
+        }
     }
 
     /// Renders the form: merged into the pasted config.toml when there is one.
@@ -365,6 +383,19 @@ mod tests {
         assert_eq!((p[0].kind.as_str(), p[0].name.as_str()), ("Deployment", "web"));
         let s = run([Action::Add(Item::Patch, 0)]);
         assert_eq!(s.form.kubernetes.patches[0].kind, "ServiceAccount");
+    }
+
+    #[test]
+    fn copied_holds_until_the_files_contents_change() {
+        let s = run([Action::Preset(Preset::Harbor)]);
+        let path = s.rendered.files.iter().find(|f| f.path.ends_with("hosts.toml")).expect("hosts.toml").path.clone();
+        let s = s.reduce(Action::Copied(path.clone(), true)).reduce(Action::SetLang(Lang::Zh));
+        assert_eq!(s.copied, Some((path.clone(), true)));
+        // The email is only in the Secret: hosts.toml stays as it is, and so does "Copied".
+        let s = s.reduce(set(Key::Email, 0, 0, "ops@example.net"));
+        assert_eq!(s.copied, Some((path.clone(), true)));
+        let s = s.reduce(set(Key::CaFile, 0, 0, "/etc/pki/other-ca.crt"));
+        assert_eq!(s.copied, None);
     }
 
     #[test]

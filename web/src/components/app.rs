@@ -7,11 +7,11 @@ use crate::components::diagnose_box::diagnose_box;
 use crate::components::docs::Docs;
 use crate::components::existing_config::existing_config;
 use crate::components::fleet_section::fleet_section;
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::kubernetes_section::kubernetes_section;
 use crate::components::node_section::node_section;
 use crate::components::outputs::outputs;
-use crate::components::preset_bar::PresetBar;
+use crate::components::preset_bar::preset_bar;
 use crate::components::registry_list::registry_list;
 use crate::field;
 use crate::hooks::{use_document_lang, use_hash_change};
@@ -48,16 +48,16 @@ pub fn App() -> Html {
         browser::focus_first(&["outputs".to_owned()]);
     });
     html! {
-        <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
+        <>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
-            <Header lang={state.lang} dispatch={state.dispatcher()} />
+            { header(&state) }
             if let Some(e) = &state.load_error {
                 <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
             }
             <main class="layout">
                 <div class="form-col">
                     { diagnose_box(&state) }
-                    <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
+                    { preset_bar(&state) }
                     { node_section(&state) }
                     if *rest { { existing_config(&state) } }
                     { registry_list(&state) }
@@ -69,6 +69,6 @@ pub fn App() -> Html {
                 </div>
             </main>
             if *rest { <Docs lang={state.lang} /> }
-        </ContextProvider<UseReducerHandle<State>>>
+        </>
     }
 }

@@ -3,15 +3,9 @@
 use pullfix_core::{AfterApply, FileKind, OutputFile};
 use yew::prelude::*;
 
-use crate::hooks::{use_clipboard, use_page, CopyState};
+use crate::browser;
 use crate::i18n::{fill, Text};
-
-/// Props of [`OutputCard`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct OutputCardProps {
-    /// Which file of the rendered output.
-    pub index: usize,
-}
+use crate::state::{Action, State};
 
 /// Where the file goes: in the cluster (`k8s/...`), or on every node at `/<path>`.
 pub fn placement(file: &OutputFile) -> (bool, String) {
@@ -33,29 +27,39 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
     }
 }
 
-/// One output file (WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`, `button.copy`).
-#[function_component]
-pub fn OutputCard(props: &OutputCardProps) -> Html {
-    let page = use_page();
+/// Output file `index` (WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`,
+/// `button.copy`). A view: the copy button's outcome is page state (`State::copied`,
+/// dropped when the file's contents change), so no component or hook is needed.
+pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let t = page.lang.text();
-    let file = page.rendered.files.get(props.index);
-    let contents = AttrValue::from(file.map(|f| f.contents.clone()).unwrap_or_default());
-    let (copy_state, on_copy) = use_clipboard(contents.clone());
-    let Some(file) = file else { return html! {} };
+    let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (on_node, shown_path) = placement(file);
     let (after, after_class) = after_note(t, file.after);
-    let copy_text = match copy_state {
-        CopyState::Idle => t.copy,
-        CopyState::Copied => t.copied,
-        CopyState::Failed => t.copy_failed,
+    let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
+    let copy_text = match copied {
+        None => t.copy,
+        Some(true) => t.copied,
+        Some(false) => t.copy_failed,
     };
-    let path_id = format!("out-{}-path", props.index);
+    let on_copy = {
+        let (dispatch, rendered) = (page.dispatcher(), page.rendered.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(file) = rendered.files.get(index) else { return };
+            let (dispatch, path, text) = (dispatch.clone(), file.path.clone(), file.contents.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = browser::copy_text(&text).await;
+                dispatch.dispatch(Action::Copied(path, ok));
+            });
+        })
+    };
+    let path_id = format!("out-{index}-path");
     html! {
-        <article class={classes!("output-file", file.sensitive.then_some("sensitive"))} data-path={file.path.clone()}
-            data-sensitive={file.sensitive.to_string()} aria-labelledby={format!("out-{}-title", props.index)}>
+        <article key={file.path.clone()} class={classes!("output-file", file.sensitive.then_some("sensitive"))}
+            data-path={file.path.clone()} data-sensitive={file.sensitive.to_string()}
+            aria-labelledby={format!("out-{index}-title")}>
             <div class="card-head">
-                <h3 id={format!("out-{}-title", props.index)}>{ &file.title }</h3>
-                <button type="button" class={classes!("copy", (copy_state == CopyState::Copied).then_some("done"))}
+                <h3 id={format!("out-{index}-title")}>{ &file.title }</h3>
+                <button type="button" class={classes!("copy", (copied == Some(true)).then_some("done"))}
                     onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} aria-describedby={path_id.clone()}
                     aria-live="polite">
                     { copy_text }
@@ -65,7 +69,7 @@ pub fn OutputCard(props: &OutputCardProps) -> Html {
                 <span class={classes!("where", if on_node { "node" } else { "cluster" })}>
                     { if on_node { t.on_node } else { t.in_cluster } }
                 </span>
-                <code>{ shown_path.clone() }</code>
+                <code>{ shown_path }</code>
             </p>
             if file.sensitive {
                 <p class="badge-sensitive">{ t.sensitive }</p>
@@ -74,7 +78,7 @@ pub fn OutputCard(props: &OutputCardProps) -> Html {
                 <p class="instructions">{ &file.instructions }</p>
             }
             <p class={classes!("after", format!("after-{after_class}"))}>{ after }</p>
-            <pre class="file-contents" tabindex="0">{ contents }</pre>
+            <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
         </article>
     }
 }

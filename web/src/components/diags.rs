@@ -36,11 +36,10 @@ pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
 /// every input, and each component costs the page a few kilobytes of wasm.
 pub fn diags(page: &State, path: &str) -> Html {
     let t = page.lang.text();
-    let mut diags = field::diagnostics_for(&page.rendered.diagnostics, path);
+    let diags = field::worst_first(&page.rendered.diagnostics, Some(path));
     if diags.is_empty() {
         return html! {};
     }
-    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <ul class="diags" id={format!("{}-diags", field::dom_id(path))} aria-live="polite">
             { for diags.iter().map(|d| diag_item(t, d)) }

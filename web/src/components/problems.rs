@@ -13,11 +13,10 @@ use crate::state::State;
 /// [`crate::components::node_section::node_section`].
 pub fn problems(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
-    let mut diags = page.rendered.diagnostics.clone();
+    let diags = field::worst_first(&page.rendered.diagnostics, None);
     if diags.is_empty() {
         return html! { <p class="problems-none">{ t.problems_none }</p> };
     }
-    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <div class="problems" role="region" aria-labelledby="problems-heading">
             <h3 id="problems-heading">{ fill(t.problems_heading, "n", &diags.len().to_string()) }</h3>

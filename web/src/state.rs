@@ -2,7 +2,6 @@
 //! [`Action`]s through the reducer. Every change of the form renders it again (render is
 //! pure and fast), so the outputs always match the form and never go blank.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use pullfix_core::diagnose::{apply_prefill, diagnose, Diagnosis};
@@ -69,7 +68,8 @@ pub struct State {
     pub lang: Lang,
     /// What was typed into fields that write their value out differently (lists,
     /// `sync_seconds`), so that typing `a, ` is not rewritten to `a` under the cursor.
-    pub raw: BTreeMap<Loc, String>,
+    /// (A short list, not a map: a `BTreeMap` per key type costs the page wasm.)
+    pub raw: Vec<(Loc, String)>,
     /// The share link made for the current form (cleared when the form changes).
     pub share_url: Option<String>,
     /// Why the form in the page's link could not be read.
@@ -99,7 +99,7 @@ impl State {
             form,
             rendered,
             lang,
-            raw: BTreeMap::new(),
+            raw: Vec::new(),
             share_url: None,
             load_error: None,
             diagnose_text: String::new(),
@@ -124,7 +124,7 @@ impl State {
     /// form holds, else the form's value written out.
     pub fn shown(&self, loc: Loc) -> String {
         let now = value::get(&self.form, loc).unwrap_or_default();
-        if let Some(raw) = self.raw.get(&loc) {
+        if let Some((_, raw)) = self.raw.iter().find(|(l, _)| *l == loc) {
             let mut typed = self.form.clone();
             if value::set(&mut typed, loc, raw) && value::get(&typed, loc).as_ref() == Some(&now) {
                 return raw.clone();
@@ -140,10 +140,9 @@ impl State {
                 if !value::set(form, loc, &v) {
                     return;
                 }
-                if value::get(form, loc).as_ref() == Some(&v) {
-                    self.raw.remove(&loc);
-                } else {
-                    self.raw.insert(loc, v);
+                self.raw.retain(|(l, _)| *l != loc);
+                if value::get(form, loc).as_ref() != Some(&v) {
+                    self.raw.push((loc, v));
                 }
             }
             Action::Add(item, i) => match item {

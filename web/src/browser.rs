@@ -82,6 +82,21 @@ pub fn fragment_pairs() -> Vec<(String, String)> {
     query_pairs(&location_hash())
 }
 
+/// Calls `on_change` with the fragment's pairs on every `hashchange` (a share link pasted
+/// into the open tab); the returned function stops that.
+pub fn on_hash_change(on_change: impl Fn(Vec<(String, String)>) + 'static) -> impl FnOnce() {
+    let listener = Closure::<dyn Fn()>::new(move || on_change(fragment_pairs()));
+    let window = window();
+    if let Some(w) = &window {
+        let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = window {
+            let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Puts `fragment` (starting with `#`) into the address bar and returns the full link.
 pub fn set_location_hash(fragment: &str) -> String {
     let Some(loc) = window().map(|w| w.location()) else { return fragment.to_owned() };

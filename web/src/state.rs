@@ -55,6 +55,8 @@ pub enum Action {
     SetShareUrl(String),
     /// The copy button of the file at this path was clicked: did the copy work?
     Copied(String, bool),
+    /// The first screen is up: show the rest of the page.
+    ShowRest,
 }
 
 /// The page's state.
@@ -89,6 +91,8 @@ pub struct State {
     /// The file whose copy button was clicked last and whether the copy worked, until
     /// that file's contents change.
     pub copied: Option<(String, bool)>,
+    /// Whether the fleet options and the docs are shown (not in the first render).
+    pub rest: bool,
 }
 
 impl State {
@@ -109,6 +113,7 @@ impl State {
             keep_file_version: false,
             merge: None,
             copied: None,
+            rest: false,
         }
     }
 
@@ -223,6 +228,10 @@ impl State {
             }
             Action::Copied(path, ok) => {
                 self.copied = Some((path, ok));
+                return;
+            }
+            Action::ShowRest => {
+                self.rest = true;
                 return;
             }
         }

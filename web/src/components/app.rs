@@ -14,7 +14,6 @@ use crate::components::outputs::outputs;
 use crate::components::preset_bar::preset_bar;
 use crate::components::registry_list::registry_list;
 use crate::field;
-use crate::hooks::{use_document_lang, use_hash_change};
 use crate::i18n::fill;
 use crate::state::{Action, State};
 
@@ -22,10 +21,19 @@ use crate::state::{Action, State};
 #[function_component]
 pub fn App() -> Html {
     let state = use_reducer(|| State::open(browser::initial_lang(), browser::fragment_pairs()));
-    use_document_lang(state.lang);
+    // Once: `<html lang>` (the language buttons set it from then on), follow the fragment
+    // (a link pasted into the open tab), and show the rest of the page in the next task:
+    // the form and its outputs come first, the fleet options and the docs (a third of the
+    // page's elements) once the first screen is up. One effect, not one hook each: every
+    // hook instance costs the page wasm.
     {
-        let state = state.clone();
-        use_hash_change(Callback::from(move |pairs| state.dispatch(Action::OpenLink(pairs))));
+        let (dispatch, lang) = (state.dispatcher(), state.lang);
+        use_effect_with((), move |_| {
+            browser::set_document_lang(lang);
+            let later = dispatch.clone();
+            browser::later(move || later.dispatch(Action::ShowRest));
+            browser::on_hash_change(move |pairs| dispatch.dispatch(Action::OpenLink(pairs)))
+        });
     }
     // A diagnose finding asked for a registry's credentials: put the cursor into its user
     // name once the registry is on the page.
@@ -35,13 +43,7 @@ pub fn App() -> Html {
             browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
         }
     });
-    // The form and its outputs come first; the fleet options and the docs (a third of the
-    // page's elements) in the next task, once the first screen is up.
-    let rest = use_state_eq(|| false);
-    {
-        let rest = rest.clone();
-        use_effect_with((), move |_| browser::later(move || rest.set(true)));
-    }
+    let rest = state.rest;
     let t = state.lang.text();
     let skip = Callback::from(|e: MouseEvent| {
         e.prevent_default();
@@ -59,16 +61,16 @@ pub fn App() -> Html {
                     { diagnose_box(&state) }
                     { preset_bar(&state) }
                     { node_section(&state) }
-                    if *rest { { existing_config(&state) } }
+                    if rest { { existing_config(&state) } }
                     { registry_list(&state) }
-                    if *rest { { kubernetes_section(&state) } }
-                    if *rest { { fleet_section(&state) } }
+                    if rest { { kubernetes_section(&state) } }
+                    if rest { { fleet_section(&state) } }
                 </div>
                 <div class="out-col">
                     { outputs(&state) }
                 </div>
             </main>
-            if *rest { <Docs lang={state.lang} /> }
+            if rest { <Docs lang={state.lang} /> }
         </>
     }
 }

@@ -12,6 +12,7 @@ pub fn lang_switch(page: &UseReducerHandle<State>) -> Html {
         let dispatch = page.dispatcher();
         let onclick = Callback::from(move |_: MouseEvent| {
             browser::store_lang(lang);
+            browser::set_document_lang(lang);
             dispatch.dispatch(Action::SetLang(lang));
         });
         let pressed = page.lang == lang;

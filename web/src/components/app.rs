@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::diagnose_box::diagnose_box;
-use crate::components::docs::Docs;
+use crate::components::docs::docs;
 use crate::components::existing_config::existing_config;
 use crate::components::fleet_section::fleet_section;
 use crate::components::header::header;
@@ -70,7 +70,7 @@ pub fn App() -> Html {
                     { outputs(&state) }
                 </div>
             </main>
-            if rest { <Docs lang={state.lang} /> }
+            if rest { { docs(state.lang) } }
         </>
     }
 }

@@ -17,7 +17,7 @@ pub fn mirror_card(page: &UseReducerHandle<State>, i: usize, j: usize) -> Html {
     let n = (j + 1).to_string();
     let path = field::mirror(i, j, "");
     html! {
-        <div key={j} class="mirror" id={field::dom_id(&path)} tabindex="-1">
+        <div class="mirror" id={field::dom_id(&path)} tabindex="-1">
             <div class="card-head">
                 <h4>{ fill(t.mirror_n, "n", &n) }</h4>
                 { action_button(page.dispatcher(), format!("remove-mirror-{i}-{j}"), "remove",

@@ -17,7 +17,7 @@ pub fn patch_row(page: &UseReducerHandle<State>, i: usize) -> Html {
     let n = (i + 1).to_string();
     let path = field::patch(i, "");
     html! {
-        <div key={i} class="patch" id={field::dom_id(&path)} tabindex="-1">
+        <div class="patch" id={field::dom_id(&path)} tabindex="-1">
             <div class="card-head">
                 <h4>{ fill(t.patch_n, "n", &n) }</h4>
                 { action_button(page.dispatcher(), format!("remove-patch-{i}"), "remove",

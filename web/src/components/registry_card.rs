@@ -23,7 +23,7 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
     let path = field::registry(i, "");
     let heading_id = format!("registry-{i}-heading");
     html! {
-        <fieldset key={i} class="card registry" id={field::dom_id(&path)} tabindex="-1" aria-labelledby={heading_id.clone()}>
+        <fieldset class="card registry" id={field::dom_id(&path)} tabindex="-1" aria-labelledby={heading_id.clone()}>
             <div class="card-head">
                 <h3 id={heading_id}>
                     { fill(t.registry_n, "n", &n) }

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::with_class::with_class;
 use crate::state::{Action, State};
 
 /// `<button type="button" id class>` with `text` that dispatches `action` on click.
@@ -13,5 +14,10 @@ pub fn action_button(
     action: Action,
 ) -> Html {
     let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()));
-    html! { <button type="button" {id} {class} {onclick}>{ text }</button> }
+    let button = html! { <button type="button" {id} {onclick}>{ text }</button> };
+    if class.is_empty() {
+        button
+    } else {
+        with_class(button, class)
+    }
 }

@@ -9,6 +9,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::diags::diags;
+use crate::components::with_class::with_class;
 use crate::field;
 use crate::key::{Key, Kind, Loc};
 use crate::state::{Action, State};
@@ -111,16 +112,17 @@ pub fn input(page: &UseReducerHandle<State>, loc: Loc) -> Html {
         }
     };
     let check = kind == Kind::Check;
-    html! {
-        <div class={if check { "field check" } else { "field" }}>
+    let field = html! {
+        <div>
             if check { { control }{ label } } else { { label }{ control } }
             <p class="hint" id={hint_id}>{ hint }</p>
             { diags(page, &path) }
         </div>
-    }
+    };
+    with_class(field, if check { "field check" } else { "field" })
 }
 
 /// The fields at `locs` side by side (`class`: `row`, or `row three`).
 pub fn row(page: &UseReducerHandle<State>, class: &'static str, locs: &[Loc]) -> Html {
-    html! { <div {class}>{ for locs.iter().map(|loc| input(page, *loc)) }</div> }
+    with_class(html! { <div>{ for locs.iter().map(|loc| input(page, *loc)) }</div> }, class)
 }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::with_class::with_class;
 use crate::i18n::Lang;
 use crate::state::{Action, State};
 
@@ -16,9 +17,13 @@ pub fn lang_switch(page: &UseReducerHandle<State>) -> Html {
             dispatch.dispatch(Action::SetLang(lang));
         });
         let pressed = page.lang == lang;
-        html! {
-            <button type="button" {id} lang={lang.code()} aria-pressed={pressed.to_string()}
-                class={classes!(pressed.then_some("on"))} {onclick}>{ name }</button>
+        let button = html! {
+            <button type="button" {id} lang={lang.code()} aria-pressed={pressed.to_string()} {onclick}>{ name }</button>
+        };
+        if pressed {
+            with_class(button, "on")
+        } else {
+            button
         }
     };
     html! {

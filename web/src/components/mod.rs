@@ -21,3 +21,4 @@ pub mod problems;
 pub mod registry_card;
 pub mod registry_list;
 pub mod share_box;
+pub mod with_class;

@@ -4,6 +4,7 @@ use pullfix_core::{AfterApply, FileKind, OutputFile};
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
 
@@ -53,22 +54,30 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         })
     };
     let path_id = format!("out-{index}-path");
-    html! {
-        <article key={file.path.clone()} class={classes!("output-file", file.sensitive.then_some("sensitive"))}
-            data-path={file.path.clone()} data-sensitive={file.sensitive.to_string()}
-            aria-labelledby={format!("out-{index}-title")}>
+    let title_id = format!("out-{index}-title");
+    let copy = with_class(
+        html! {
+            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)}
+                aria-describedby={path_id.clone()} aria-live="polite">
+                { copy_text }
+            </button>
+        },
+        if copied == Some(true) { "copy done" } else { "copy" },
+    );
+    let place = with_class(
+        html! { <span>{ if on_node { t.on_node } else { t.in_cluster } }</span> },
+        if on_node { "where node" } else { "where cluster" },
+    );
+    let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
+    let card = html! {
+        <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={file.sensitive.to_string()}
+            aria-labelledby={title_id.clone()}>
             <div class="card-head">
-                <h3 id={format!("out-{index}-title")}>{ &file.title }</h3>
-                <button type="button" class={classes!("copy", (copied == Some(true)).then_some("done"))}
-                    onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} aria-describedby={path_id.clone()}
-                    aria-live="polite">
-                    { copy_text }
-                </button>
+                <h3 id={title_id}>{ &file.title }</h3>
+                { copy }
             </div>
             <p class="file-path" id={path_id}>
-                <span class={classes!("where", if on_node { "node" } else { "cluster" })}>
-                    { if on_node { t.on_node } else { t.in_cluster } }
-                </span>
+                { place }
                 <code>{ shown_path }</code>
             </p>
             if file.sensitive {
@@ -77,8 +86,9 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
             if !file.instructions.is_empty() {
                 <p class="instructions">{ &file.instructions }</p>
             }
-            <p class={classes!("after", format!("after-{after_class}"))}>{ after }</p>
+            { after }
             <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
         </article>
-    }
+    };
+    with_class(card, if file.sensitive { "output-file sensitive" } else { "output-file" })
 }

@@ -6,6 +6,7 @@ use crate::components::action_button::action_button;
 use crate::components::diags::diags;
 use crate::components::input::{input, row};
 use crate::components::mirror_card::mirror_card;
+use crate::components::with_class::with_class;
 use crate::field;
 use crate::i18n::fill;
 use crate::key::Key;
@@ -41,7 +42,8 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
                 { row(page, "row", &[Key::ClientCert.at(i, 0), Key::ClientKey.at(i, 0)]) }
                 { at(Key::SkipVerify) }
             </fieldset>
-            <fieldset class={classes!("group", wants_credentials.then_some("wanted"))}>
+            { with_class(html! {
+            <fieldset>
                 <legend>{ t.credentials_legend }</legend>
                 if wants_credentials {
                     <p class="wanted-note" role="status">{ t.credentials_needed }</p>
@@ -50,6 +52,7 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
                 { at(Key::IdentityToken) }
                 { at(Key::NodeAuth) }
             </fieldset>
+            }, if wants_credentials { "group wanted" } else { "group" }) }
             <fieldset class="group">
                 <legend>{ t.mirrors_legend }</legend>
                 <p class="hint">{ t.mirrors_hint }</p>

@@ -7,7 +7,6 @@
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url, UrlSearchParams,
 };
@@ -126,25 +125,40 @@ pub fn focus_first(ids: &[String]) {
     }
 }
 
-/// Copies `text` to the clipboard. First `execCommand("copy")` through a hidden textarea,
-/// which works synchronously inside the click; then the Clipboard API, given two seconds
-/// (a headless browser may leave its promise pending forever). True when one worked.
-pub async fn copy_text(text: &str) -> bool {
+/// Copies `text` to the clipboard and calls `done` with whether it worked. First
+/// `execCommand("copy")` through a hidden textarea, which works synchronously inside the
+/// click; then the Clipboard API, given two seconds (a headless browser may leave its
+/// promise pending forever). Promise callbacks, not a Rust future: no async runtime in
+/// the page's wasm.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
     if copy_with_exec_command(text) {
-        return true;
+        return done(true);
     }
-    let Some(w) = window() else { return false };
+    let Some(w) = window() else { return done(false) };
     let nav = w.navigator();
     // `navigator.clipboard` is missing outside secure contexts.
     if !Reflect::get(&nav, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined()) {
-        return false;
+        return done(false);
     }
-    // writeText resolves with undefined; the timer with a marker.
+    // writeText resolves with undefined; the timer with a marker; a rejection is a failure.
     let timeout = Promise::new(&mut |resolve, _| {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, 2000, &JsValue::from_str("timeout"));
     });
     let race = Promise::race(&Array::of2(&nav.clipboard().write_text(text), &timeout));
-    matches!(JsFuture::from(race).await, Ok(v) if v.is_undefined())
+    // One of the two closures is never called: both are left to the page (a few bytes,
+    // only when execCommand failed).
+    let done = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
+    let finish = move |ok: bool| {
+        if let Some(done) = done.take() {
+            done(ok)
+        }
+    };
+    let on_error = finish.clone();
+    let ok = Closure::once(move |v: JsValue| finish(v.is_undefined()));
+    let err = Closure::once(move |_: JsValue| on_error(false));
+    let _ = race.then2(&ok, &err);
+    ok.forget();
+    err.forget();
 }
 
 fn copy_with_exec_command(text: &str) -> bool {

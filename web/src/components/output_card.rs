@@ -46,11 +46,8 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         let (dispatch, rendered) = (page.dispatcher(), page.rendered.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(file) = rendered.files.get(index) else { return };
-            let (dispatch, path, text) = (dispatch.clone(), file.path.clone(), file.contents.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let ok = browser::copy_text(&text).await;
-                dispatch.dispatch(Action::Copied(path, ok));
-            });
+            let (dispatch, path) = (dispatch.clone(), file.path.clone());
+            browser::copy_text(&file.contents, move |ok| dispatch.dispatch(Action::Copied(path, ok)));
         })
     };
     let path_id = format!("out-{index}-path");

@@ -1,4 +1,4 @@
-//! One function component per file.
+//! One component or view function per file (`App` is the only component).
 
 pub mod action_button;
 pub mod app;

@@ -7,8 +7,9 @@
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url};
+use web_sys::{
+    Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url, UrlSearchParams,
+};
 
 use crate::i18n::Lang;
 
@@ -53,6 +54,48 @@ pub fn location_hash() -> String {
     window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
+/// `name=value&...` of `pairs`, encoded by the browser's `URLSearchParams`.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let Ok(params) = UrlSearchParams::new() else { return String::new() };
+    for (k, v) in pairs {
+        params.append(k, v);
+    }
+    params.to_string().into()
+}
+
+/// The `(name, value)` pairs of a fragment or query (`#a=1&b=2`), decoded by the
+/// browser's `URLSearchParams`.
+pub fn query_pairs(text: &str) -> Vec<(String, String)> {
+    let text = text.strip_prefix('#').unwrap_or(text);
+    let Ok(params) = UrlSearchParams::new_with_str(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in params.entries().into_iter().flatten() {
+        let entry: Array = entry.unchecked_into();
+        out.push((entry.get(0).as_string().unwrap_or_default(), entry.get(1).as_string().unwrap_or_default()));
+    }
+    out
+}
+
+/// The URL fragment's pairs ([`query_pairs`] of [`location_hash`]).
+pub fn fragment_pairs() -> Vec<(String, String)> {
+    query_pairs(&location_hash())
+}
+
+/// Calls `on_change` with the fragment's pairs on every `hashchange` (a share link pasted
+/// into the open tab); the returned function stops that.
+pub fn on_hash_change(on_change: impl Fn(Vec<(String, String)>) + 'static) -> impl FnOnce() {
+    let listener = Closure::<dyn Fn()>::new(move || on_change(fragment_pairs()));
+    let window = window();
+    if let Some(w) = &window {
+        let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = window {
+            let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Puts `fragment` (starting with `#`) into the address bar and returns the full link.
 pub fn set_location_hash(fragment: &str) -> String {
     let Some(loc) = window().map(|w| w.location()) else { return fragment.to_owned() };
@@ -82,25 +125,40 @@ pub fn focus_first(ids: &[String]) {
     }
 }
 
-/// Copies `text` to the clipboard. First `execCommand("copy")` through a hidden textarea,
-/// which works synchronously inside the click; then the Clipboard API, given two seconds
-/// (a headless browser may leave its promise pending forever). True when one worked.
-pub async fn copy_text(text: &str) -> bool {
+/// Copies `text` to the clipboard and calls `done` with whether it worked. First
+/// `execCommand("copy")` through a hidden textarea, which works synchronously inside the
+/// click; then the Clipboard API, given two seconds (a headless browser may leave its
+/// promise pending forever). Promise callbacks, not a Rust future: no async runtime in
+/// the page's wasm.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
     if copy_with_exec_command(text) {
-        return true;
+        return done(true);
     }
-    let Some(w) = window() else { return false };
+    let Some(w) = window() else { return done(false) };
     let nav = w.navigator();
     // `navigator.clipboard` is missing outside secure contexts.
     if !Reflect::get(&nav, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined()) {
-        return false;
+        return done(false);
     }
-    // writeText resolves with undefined; the timer with a marker.
+    // writeText resolves with undefined; the timer with a marker; a rejection is a failure.
     let timeout = Promise::new(&mut |resolve, _| {
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, 2000, &JsValue::from_str("timeout"));
     });
     let race = Promise::race(&Array::of2(&nav.clipboard().write_text(text), &timeout));
-    matches!(JsFuture::from(race).await, Ok(v) if v.is_undefined())
+    // One of the two closures is never called: both are left to the page (a few bytes,
+    // only when execCommand failed).
+    let done = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
+    let finish = move |ok: bool| {
+        if let Some(done) = done.take() {
+            done(ok)
+        }
+    };
+    let on_error = finish.clone();
+    let ok = Closure::once(move |v: JsValue| finish(v.is_undefined()));
+    let err = Closure::once(move |_: JsValue| on_error(false));
+    let _ = race.then2(&ok, &err);
+    ok.forget();
+    err.forget();
 }
 
 fn copy_with_exec_command(text: &str) -> bool {

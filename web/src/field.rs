@@ -1,7 +1,7 @@
 //! Form field paths (built with core's [`Field`], so they are the paths diagnostics carry)
 //! and the DOM ids the page gives their inputs (WEB-CONTRACT.md).
 
-use pullfix_core::{Diagnostic, Field};
+use pullfix_core::{Diagnostic, Field, Severity};
 
 /// The id of a field's input: `registry[0].mirror[1].url` -> `f-registry-0-mirror-1-url`.
 /// `.`, `[`, `]` become `-`, runs of `-` collapse, a trailing `-` goes.
@@ -34,9 +34,19 @@ pub fn belongs_to(field: &str, path: &str) -> bool {
 /// The one map field of the form typed into a single input.
 const MAP_SUFFIX: &str = "rollout.node_selector";
 
-/// The diagnostics to show beside the input for `path`.
-pub fn diagnostics_for(diagnostics: &[Diagnostic], path: &str) -> Vec<Diagnostic> {
-    diagnostics.iter().filter(|d| belongs_to(d.field.as_str(), path)).cloned().collect()
+/// The diagnostics to show beside the input for `path` (all of them: `None`), errors
+/// first, then warnings, then infos, each in the order core reported them. (Filtered per
+/// severity, not sorted: a stable sort instantiates a few kilobytes of wasm per call site.)
+pub fn worst_first<'a>(diagnostics: &'a [Diagnostic], path: Option<&str>) -> Vec<&'a Diagnostic> {
+    let mut out = Vec::new();
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        out.extend(
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity && path.is_none_or(|p| belongs_to(d.field.as_str(), p))),
+        );
+    }
+    out
 }
 
 /// The path and its parents, nearest first: `registry[0].mirror[1].url`,
@@ -98,7 +108,6 @@ pub fn patch(i: usize, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pullfix_core::Severity;
 
     #[test]
     fn ids_follow_the_contract() {
@@ -149,15 +158,23 @@ mod tests {
         assert!(!belongs_to("registry[10].host", "registry[1]"));
         assert!(!belongs_to("registry[1].host", "registry[1]"));
         assert!(!belongs_to("registry[0].hostname", "registry[0].host"));
-        let d = |f: &str| Diagnostic {
+        let d = |f: &str, severity: Severity, message: &str| Diagnostic {
             field: Field::root(f),
-            severity: Severity::Error,
+            severity,
             code: "t",
-            message: f.to_owned(),
+            message: message.to_owned(),
             fix: String::new(),
         };
-        let all = vec![d("containerd"), d("config_path"), d("containerd")];
-        assert_eq!(diagnostics_for(&all, "containerd").len(), 2);
-        assert_eq!(diagnostics_for(&all, "sandbox_image").len(), 0);
+        let all = vec![
+            d("containerd", Severity::Info, "i1"),
+            d("config_path", Severity::Error, "e1"),
+            d("containerd", Severity::Error, "e2"),
+            d("containerd", Severity::Warning, "w1"),
+            d("containerd", Severity::Error, "e3"),
+        ];
+        let messages = |v: Vec<&Diagnostic>| v.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(messages(worst_first(&all, Some("containerd"))), ["e2", "e3", "w1", "i1"]);
+        assert_eq!(messages(worst_first(&all, None)), ["e1", "e2", "e3", "w1", "i1"]);
+        assert_eq!(worst_first(&all, Some("sandbox_image")).len(), 0);
     }
 }

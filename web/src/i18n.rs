@@ -5,6 +5,8 @@
 //! that both sides use the same `{placeholders}`. Texts that come from the core
 //! (diagnostics, file titles and instructions) are shown as the core writes them.
 
+use crate::key::Key;
+
 /// The page's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -54,6 +56,53 @@ impl Lang {
 /// Replaces `{name}` in a translated string.
 pub fn fill(template: &str, name: &str, value: &str) -> String {
     template.replace(&format!("{{{name}}}"), value)
+}
+
+impl Text {
+    /// The label and hint of a field's input.
+    pub fn field(&self, key: Key) -> (&'static str, &'static str) {
+        use Key::*;
+        match key {
+            Containerd => (self.containerd_label, self.containerd_hint),
+            SandboxImage => (self.sandbox_image_label, self.sandbox_image_hint),
+            ConfigPath => (self.config_path_label, self.config_path_hint),
+            LegacyConfig => (self.legacy_config_label, self.legacy_config_hint),
+            Flavor => (self.flavor_label, self.flavor_hint),
+            Host => (self.host_label, self.host_hint),
+            Scheme => (self.scheme_label, self.scheme_hint),
+            CaFile => (self.ca_file_label, self.ca_file_hint),
+            CaPem => (self.ca_pem_label, self.ca_pem_hint),
+            ClientCert => (self.client_cert_label, self.client_cert_hint),
+            ClientKey => (self.client_key_label, self.client_key_hint),
+            SkipVerify => (self.skip_verify_label, self.skip_verify_hint),
+            Username => (self.username_label, self.username_hint),
+            Password => (self.password_label, self.password_hint),
+            IdentityToken => (self.identity_token_label, self.identity_token_hint),
+            NodeAuth => (self.node_auth_label, self.node_auth_hint),
+            MirrorOnly => (self.mirror_only_label, self.mirror_only_hint),
+            MirrorUrl => (self.mirror_url_label, self.mirror_url_hint),
+            OverridePath => (self.override_path_label, self.override_path_hint),
+            Capabilities => (self.capabilities_label, self.capabilities_hint),
+            MirrorCaFile => (self.mirror_ca_file_label, self.mirror_ca_file_hint),
+            MirrorSkipVerify => (self.mirror_skip_verify_label, self.skip_verify_hint),
+            SecretName => (self.secret_name_label, self.secret_name_hint),
+            Namespaces => (self.namespaces_label, self.namespaces_hint),
+            Email => (self.email_label, self.email_hint),
+            PatchKind => (self.kind_label, self.kind_hint),
+            PatchName => (self.name_label, self.name_hint),
+            PatchNamespace => (self.patch_namespace_label, self.patch_namespace_hint),
+            Daemonset => (self.daemonset_label, self.daemonset_hint),
+            NodeScript => (self.node_script_label, self.node_script_hint),
+            RolloutNamespace => (self.rollout_namespace_label, self.rollout_namespace_hint),
+            RolloutName => (self.rollout_name_label, self.rollout_name_hint),
+            Image => (self.rollout_image_label, self.rollout_image_hint),
+            ImagePullSecret => (self.rollout_pull_secret_label, self.rollout_pull_secret_hint),
+            NodeSelector => (self.node_selector_label, self.node_selector_hint),
+            Tolerations => (self.tolerations_label, self.tolerations_hint),
+            SyncSeconds => (self.sync_seconds_label, self.sync_seconds_hint),
+            VerifyImage => (self.verify_image_label, self.verify_image_hint),
+        }
+    }
 }
 
 macro_rules! strings {

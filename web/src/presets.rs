@@ -1,6 +1,8 @@
 //! Forms for the common cases, one click away.
 
-use pullfix_core::{Form, Kubernetes, Mirror, PatchTarget, Registry, Scheme};
+use pullfix_core::Form;
+
+use crate::{share, value};
 
 /// A preset the page offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,49 +33,37 @@ impl Preset {
 
     /// The form it fills in. Passwords are left for the operator to type.
     pub fn form(self) -> Form {
-        let base = Form { containerd: "1.7".to_owned(), ..Form::default() };
+        let mut form = Form::default();
+        // The pairs are fixed and tested (`presets_fill_every_pair`).
+        let _ = share::fill(&mut form, self.pairs());
+        form
+    }
+
+    /// The preset as `(field path, value)` pairs, set as if typed.
+    pub fn pairs(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Preset::Harbor => Form {
-                registries: vec![Registry {
-                    host: "harbor.example.net".to_owned(),
-                    ca_file: "/etc/containerd/certs.d/harbor.example.net/ca.crt".to_owned(),
-                    username: "robot$ci".to_owned(),
-                    ..Registry::default()
-                }],
-                kubernetes: Kubernetes {
-                    secret_name: "regcred".to_owned(),
-                    namespaces: vec!["default".to_owned()],
-                    patches: vec![PatchTarget {
-                        kind: "ServiceAccount".to_owned(),
-                        name: "default".to_owned(),
-                        namespace: "default".to_owned(),
-                    }],
-                    ..Kubernetes::default()
-                },
-                ..base
-            },
-            Preset::HttpIp => Form {
-                registries: vec![Registry {
-                    host: "10.50.1.104:5000".to_owned(),
-                    scheme: Scheme::Http,
-                    ..Registry::default()
-                }],
-                ..base
-            },
-            Preset::DockerhubProxy => Form {
-                registries: vec![Registry {
-                    host: "docker.io".to_owned(),
-                    mirrors: vec![Mirror {
-                        url: "https://harbor.example.net/v2/dockerhub-proxy".to_owned(),
-                        override_path: true,
-                        ..Mirror::default()
-                    }],
-                    ..Registry::default()
-                }],
-                ..base
-            },
+            Preset::Harbor => &[
+                ("containerd", "1.7"),
+                ("registry[0].host", "harbor.example.net"),
+                ("registry[0].ca_file", "/etc/containerd/certs.d/harbor.example.net/ca.crt"),
+                ("registry[0].username", "robot$ci"),
+                ("kubernetes.secret_name", "regcred"),
+                ("kubernetes.namespaces", "default"),
+                ("kubernetes.patch[0].kind", "ServiceAccount"),
+                ("kubernetes.patch[0].name", "default"),
+                ("kubernetes.patch[0].namespace", "default"),
+            ],
+            Preset::HttpIp => {
+                &[("containerd", "1.7"), ("registry[0].host", "10.50.1.104:5000"), ("registry[0].scheme", "http")]
+            }
+            Preset::DockerhubProxy => &[
+                ("containerd", "1.7"),
+                ("registry[0].host", "docker.io"),
+                ("registry[0].mirror[0].url", "https://harbor.example.net/v2/dockerhub-proxy"),
+                ("registry[0].mirror[0].override_path", value::ON),
+            ],
             Preset::PauseMirror => {
-                Form { sandbox_image: "registry.aliyuncs.com/google_containers/pause:3.10".to_owned(), ..base }
+                &[("containerd", "1.7"), ("sandbox_image", "registry.aliyuncs.com/google_containers/pause:3.10")]
             }
         }
     }
@@ -82,7 +72,15 @@ impl Preset {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pullfix_core::Severity;
+    use pullfix_core::{Scheme, Severity};
+
+    #[test]
+    fn presets_fill_every_pair() {
+        for p in Preset::ALL {
+            let mut form = Form::default();
+            assert_eq!(share::fill(&mut form, p.pairs()), Ok(()), "{p:?}");
+        }
+    }
 
     #[test]
     fn presets_have_no_errors_in_their_shape() {

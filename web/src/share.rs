@@ -1,15 +1,20 @@
-//! Share links: the form in the URL fragment (`#f=` + base64url of its JSON), without
-//! secrets. A fragment never reaches a server, and what is secret never enters it:
-//! passwords and identity tokens are removed before encoding, and again after decoding.
-//! Client certificate and key are paths on the node, not keys, so they stay; a CA is
-//! public and stays too.
+//! Share links: the form in the URL fragment as `(field path, value)` pairs,
+//! `#f=2&containerd=1.7&registry%5B0%5D.host=...`, without secrets. The browser's
+//! `URLSearchParams` does the encoding; opening a link replays the pairs through the
+//! setter the inputs use ([`crate::value::set`]), so no form parser ships in the page.
+//!
+//! A fragment never reaches a server, and what is secret never enters it: passwords and
+//! identity tokens are left out when encoding and ignored when decoding. Client
+//! certificate and key are paths on the node, not keys, so they stay; a CA is public and
+//! stays too.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use pullfix_core::Form;
+use pullfix_core::{Form, Mirror, PatchTarget, Registry};
 
-/// The fragment's key: `#f=...`.
-const KEY: &str = "f=";
+use crate::key::{Key, Kind, Loc, Scope};
+use crate::value;
+
+/// The fragment's marker and format version: `#f=2&...`. (Version 1 held base64 JSON.)
+const MARK: (&str, &str) = ("f", "2");
 
 /// The form without anything secret.
 pub fn strip_secrets(form: &Form) -> Form {
@@ -21,51 +26,130 @@ pub fn strip_secrets(form: &Form) -> Form {
     form
 }
 
-/// The fragment (with its `#`) that holds `form` without its secrets.
-pub fn encode(form: &Form) -> String {
-    // Serializing plain data with String keys cannot fail.
-    let json = serde_json::to_vec(&strip_secrets(form)).unwrap_or_default();
-    format!("#{KEY}{}", URL_SAFE_NO_PAD.encode(json))
+/// Every field of `form`, in page order.
+pub fn locs(form: &Form) -> Vec<Loc> {
+    let mut out = Vec::new();
+    let mut add = |scope: Scope, i: usize, j: usize| out.extend(Key::of(scope).map(|k| k.at(i, j)));
+    add(Scope::Top, 0, 0);
+    for (i, r) in form.registries.iter().enumerate() {
+        add(Scope::Registry, i, 0);
+        for j in 0..r.mirrors.len() {
+            add(Scope::Mirror, i, j);
+        }
+    }
+    add(Scope::Kubernetes, 0, 0);
+    for i in 0..form.kubernetes.patches.len() {
+        add(Scope::Patch, i, 0);
+    }
+    add(Scope::Rollout, 0, 0);
+    out
 }
 
-/// Why a fragment's form could not be read.
+/// The link's pairs for `form`: the marker, then every non-secret field that is not
+/// empty or at its default. The first field of a registry, mirror or patch target is
+/// always there, so that an empty one is kept too.
+pub fn pairs(form: &Form) -> Vec<(String, String)> {
+    let mut out = vec![(MARK.0.to_owned(), MARK.1.to_owned())];
+    for loc in locs(form) {
+        let v = value::get(form, loc).unwrap_or_default();
+        let first = matches!(loc.key, Key::Host | Key::MirrorUrl | Key::PatchKind);
+        let default =
+            v.is_empty() || v == "https" && loc.key == Key::Scheme || v == "kubeadm" && loc.key == Key::Flavor;
+        if loc.key.kind() != Kind::Secret && (first || !default) {
+            out.push((loc.path(), v));
+        }
+    }
+    out
+}
+
+/// Why a link's form could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecodeError {
-    /// Not base64url.
-    Base64,
-    /// Not a form (the parser's message names the field).
-    Json(String),
+pub enum LinkError {
+    /// `f=` is not this page's format (an older link, or cut off or changed).
+    Version(String),
+    /// A pair that names no form field (or an item out of order).
+    Field(String),
+    /// A value the field's control does not offer.
+    Value(String, String),
 }
 
-impl std::fmt::Display for DecodeError {
+impl std::fmt::Display for LinkError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DecodeError::Base64 => f.write_str("the link is cut off or was changed (not base64url)"),
-            DecodeError::Json(e) => write!(f, "{e}"),
+            LinkError::Version(v) => write!(
+                f,
+                "it is not a form link of this page (f={v:?}): it was made by an older version, or cut off or changed"
+            ),
+            LinkError::Field(p) => write!(f, "{p:?} is not a field of the form: the link was cut off or changed"),
+            LinkError::Value(p, v) => write!(f, "{v:?} is not a value of {p}: the link was cut off or changed"),
         }
     }
 }
 
-/// Reads the form from a fragment (`#f=...` or `f=...`): `None` when there is none,
+/// The form of a link's pairs: `None` when they hold no form (no `f`: `#outputs`),
 /// otherwise the form without secrets, or why it could not be read.
-pub fn decode(fragment: &str) -> Option<Result<Form, DecodeError>> {
-    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-    let data = fragment.split('&').find_map(|part| part.strip_prefix(KEY))?;
-    // Tolerate padding that something on the way may have added.
-    let Ok(bytes) = URL_SAFE_NO_PAD.decode(data.trim_end_matches('=')) else {
-        return Some(Err(DecodeError::Base64));
-    };
-    Some(
-        serde_json::from_slice::<Form>(&bytes).map(|f| strip_secrets(&f)).map_err(|e| DecodeError::Json(e.to_string())),
-    )
+pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Option<Result<Form, LinkError>> {
+    let (_, version) = pairs.iter().find(|(k, _)| k.as_ref() == MARK.0)?;
+    if version.as_ref() != MARK.1 {
+        return Some(Err(LinkError::Version(version.as_ref().to_owned())));
+    }
+    let mut form = Form::default();
+    Some(fill(&mut form, pairs).map(|()| form))
+}
+
+/// Sets every `(path, value)` of `pairs` but the marker and secrets, adding registries,
+/// mirrors and patch targets as their first field comes.
+pub fn fill<K: AsRef<str>, V: AsRef<str>>(form: &mut Form, pairs: &[(K, V)]) -> Result<(), LinkError> {
+    for (path, v) in pairs {
+        let (path, v) = (path.as_ref(), v.as_ref());
+        if path == MARK.0 {
+            continue;
+        }
+        let Some(loc) = Loc::parse(path).filter(|loc| make_room(form, *loc)) else {
+            return Err(LinkError::Field(path.to_owned()));
+        };
+        // A crafted link cannot plant a password.
+        if loc.key.kind() != Kind::Secret && !value::set(form, loc, v) {
+            return Err(LinkError::Value(path.to_owned(), v.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// Adds the registry, mirror or patch target `loc` is in when it is the next one; false
+/// when it is further on (links list items in order).
+fn make_room(form: &mut Form, loc: Loc) -> bool {
+    fn next<T: Default>(items: &mut Vec<T>, i: usize) -> bool {
+        if i == items.len() {
+            items.push(T::default());
+        }
+        i < items.len()
+    }
+    match loc.key.scope() {
+        Scope::Registry => next::<Registry>(&mut form.registries, loc.i),
+        Scope::Mirror => {
+            next::<Registry>(&mut form.registries, loc.i) && next::<Mirror>(&mut form.registries[loc.i].mirrors, loc.j)
+        }
+        Scope::Patch => next::<PatchTarget>(&mut form.kubernetes.patches, loc.i),
+        _ => true,
+    }
+}
+
+/// The fragment (with its `#`) that holds `form` without its secrets.
+pub fn encode(form: &Form) -> String {
+    format!("#{}", crate::browser::query_string(&pairs(form)))
+}
+
+/// Reads the form from a fragment (`#f=2&...`): `None` when there is none, otherwise the
+/// form without secrets, or why it could not be read.
+pub fn decode(fragment: &str) -> Option<Result<Form, LinkError>> {
+    from_pairs(&crate::browser::query_pairs(fragment))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets::Preset;
-    use base64::engine::general_purpose::URL_SAFE;
-    use pullfix_core::{Mirror, Registry};
 
     fn full_form() -> Form {
         let mut f = Preset::Harbor.form();
@@ -76,37 +160,44 @@ mod tests {
         r.client_cert = "/etc/certs/client.cert".into();
         r.client_key = "/etc/certs/client.key".into();
         r.mirrors.push(Mirror { url: "https://m.example/v2/p?x=1&y=é".into(), ..Mirror::default() });
+        r.mirrors.push(Mirror::default());
         f.registries.push(Registry {
             host: "10.50.1.104:5000".into(),
             password: "other-secret".into(),
+            scheme: pullfix_core::Scheme::Http,
             ..Registry::default()
         });
+        f.registries.push(Registry::default());
         f.kubernetes.email = "ops@example.net".into();
+        f.kubernetes.patches.push(PatchTarget::default());
+        f.flavor = pullfix_core::flavor::Flavor::Talos;
+        f.rollout.daemonset = true;
+        f.rollout.sync_seconds = 30;
+        for (k, v) in [(Key::NodeSelector, "b=1, a="), (Key::Tolerations, "x=y:NoSchedule, *")] {
+            assert!(value::set(&mut f, k.into(), v));
+        }
         f
     }
 
     #[test]
     fn round_trip_keeps_everything_but_secrets() {
         let form = full_form();
-        let link = encode(&form);
-        assert!(link.starts_with("#f="));
-        assert!(link[3..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{link}");
-        let back = decode(&link).expect("has a form").expect("reads back");
+        let back = from_pairs(&pairs(&form)).expect("has a form").expect("reads back");
         assert_eq!(back, strip_secrets(&form));
         assert_eq!(back.registries[0].username, "robot$ci");
         assert_eq!(back.registries[0].ca_pem, form.registries[0].ca_pem, "a CA is public: kept");
         assert_eq!(back.registries[0].client_key, "/etc/certs/client.key", "a path, not a key");
         assert_eq!(back.registries[0].mirrors[0].url, "https://m.example/v2/p?x=1&y=é");
+        assert_eq!((back.registries.len(), back.registries[0].mirrors.len()), (3, 2), "empty items are kept");
+        assert_eq!(from_pairs(&pairs(&Form::default())), Some(Ok(Form::default())));
     }
 
     #[test]
-    fn no_secret_is_in_the_link_in_any_spelling() {
-        let link = encode(&full_form());
-        let json = String::from_utf8(URL_SAFE_NO_PAD.decode(&link[3..]).unwrap()).unwrap();
-        for secret in ["Harbor12345", "other-secret", "eyJhbGciOi.token"] {
-            assert!(!json.contains(secret), "{secret} leaked into {json}");
+    fn no_secret_is_in_the_pairs() {
+        let all = format!("{:?}", pairs(&full_form()));
+        for secret in ["Harbor12345", "other-secret", "eyJhbGciOi.token", "password", "identity_token"] {
+            assert!(!all.contains(secret), "{secret} leaked into {all}");
         }
-        assert!(!json.contains("password") && !json.contains("identity_token"), "{json}");
     }
 
     #[test]
@@ -125,25 +216,24 @@ mod tests {
 
     #[test]
     fn a_crafted_link_cannot_plant_a_password() {
-        let json = r#"{"containerd":"1.7","registry":[{"host":"h","password":"planted"}]}"#;
-        let link = format!("#f={}", URL_SAFE_NO_PAD.encode(json));
-        let form = decode(&link).unwrap().unwrap();
+        let link = [("f", "2"), ("registry[0].host", "h"), ("registry[0].password", "planted")];
+        let form = from_pairs(&link).unwrap().unwrap();
         assert_eq!(form.registries[0].host, "h");
         assert!(form.registries[0].password.is_empty());
     }
 
     #[test]
     fn fragments_without_a_form_or_with_a_broken_one() {
-        assert_eq!(decode(""), None);
-        assert_eq!(decode("#docs"), None);
-        assert_eq!(decode("#f=***"), Some(Err(DecodeError::Base64)));
-        let not_a_form = format!("#f={}", URL_SAFE_NO_PAD.encode(r#"{"registries":[]}"#));
-        match decode(&not_a_form) {
-            Some(Err(DecodeError::Json(e))) => assert!(e.contains("registries"), "{e}"),
-            other => panic!("{other:?}"),
-        }
-        // Padded, and among other fragment parts.
-        let padded = format!("#x=1&f={}", URL_SAFE.encode(r#"{"containerd":"2.1"}"#));
-        assert_eq!(decode(&padded).unwrap().unwrap().containerd, "2.1");
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(from_pairs(&none), None);
+        assert_eq!(from_pairs(&[("docs", "")]), None);
+        let err = |pairs: &[(&str, &str)]| from_pairs(pairs).expect("a form link").expect_err("broken").to_string();
+        // A version 1 link (base64 JSON).
+        assert!(err(&[("f", "eyJjb250YWluZXJkIjoiMS43In0")]).contains("older version"));
+        assert!(err(&[("f", "2"), ("registry[0].hots", "x")]).contains("registry[0].hots"));
+        assert!(err(&[("f", "2"), ("registry[1].host", "x")]).contains("registry[1].host"), "out of order");
+        assert!(err(&[("f", "2"), ("registry[0].host", "h"), ("registry[0].scheme", "ftp")]).contains("ftp"));
+        // Other fragment parts next to the form are not fields either.
+        assert!(err(&[("x", "1"), ("f", "2")]).contains("\"x\""));
     }
 }

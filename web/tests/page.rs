@@ -287,3 +287,19 @@ async fn a_problem_links_to_its_field() {
     let diag = page.get(".diag[data-field='registry[0].host']");
     assert_eq!(diag.get_attribute("data-severity").as_deref(), Some("error"));
 }
+
+/// `browser::copy_text` reports exactly once, by whichever path (execCommand, or the
+/// Clipboard API's promise, settled or timed out), even without a user gesture.
+#[wasm_bindgen_test]
+async fn copy_text_reports_once() {
+    let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = calls.clone();
+    pullfix_web::browser::copy_text("pullfix copy test", move |ok| seen.borrow_mut().push(ok));
+    wait_for("copy_text's report", || (!calls.borrow().is_empty()).then_some(())).await;
+    // Past the Clipboard API's 2 s timeout: still one report.
+    let start = js_sys::Date::now();
+    while js_sys::Date::now() - start < 2_500.0 {
+        tick().await;
+    }
+    assert_eq!(calls.borrow().len(), 1, "{:?}", calls.borrow());
+}

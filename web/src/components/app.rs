@@ -4,28 +4,36 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::diagnose_box::diagnose_box;
-use crate::components::docs::Docs;
+use crate::components::docs::docs;
 use crate::components::existing_config::existing_config;
 use crate::components::fleet_section::fleet_section;
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::kubernetes_section::kubernetes_section;
 use crate::components::node_section::node_section;
 use crate::components::outputs::outputs;
-use crate::components::preset_bar::PresetBar;
+use crate::components::preset_bar::preset_bar;
 use crate::components::registry_list::registry_list;
 use crate::field;
-use crate::hooks::{use_document_lang, use_hash_change};
 use crate::i18n::fill;
 use crate::state::{Action, State};
 
 /// The whole page.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::open(browser::initial_lang(), &browser::location_hash()));
-    use_document_lang(state.lang);
+    let state = use_reducer(|| State::open(browser::initial_lang(), browser::fragment_pairs()));
+    // Once: `<html lang>` (the language buttons set it from then on), follow the fragment
+    // (a link pasted into the open tab), and show the rest of the page in the next task:
+    // the form and its outputs come first, the fleet options and the docs (a third of the
+    // page's elements) once the first screen is up. One effect, not one hook each: every
+    // hook instance costs the page wasm.
     {
-        let state = state.clone();
-        use_hash_change(Callback::from(move |fragment: String| state.dispatch(Action::OpenLink(fragment))));
+        let (dispatch, lang) = (state.dispatcher(), state.lang);
+        use_effect_with((), move |_| {
+            browser::set_document_lang(lang);
+            let later = dispatch.clone();
+            browser::later(move || later.dispatch(Action::ShowRest));
+            browser::on_hash_change(move |pairs| dispatch.dispatch(Action::OpenLink(pairs)))
+        });
     }
     // A diagnose finding asked for a registry's credentials: put the cursor into its user
     // name once the registry is on the page.
@@ -35,40 +43,34 @@ pub fn App() -> Html {
             browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
         }
     });
-    // The form and its outputs come first; the fleet options and the docs (a third of the
-    // page's elements) in the next task, once the first screen is up.
-    let rest = use_state_eq(|| false);
-    {
-        let rest = rest.clone();
-        use_effect_with((), move |_| browser::later(move || rest.set(true)));
-    }
+    let rest = state.rest;
     let t = state.lang.text();
     let skip = Callback::from(|e: MouseEvent| {
         e.prevent_default();
         browser::focus_first(&["outputs".to_owned()]);
     });
     html! {
-        <ContextProvider<UseReducerHandle<State>> context={state.clone()}>
+        <>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
-            <Header lang={state.lang} dispatch={state.dispatcher()} />
+            { header(&state) }
             if let Some(e) = &state.load_error {
                 <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
             }
             <main class="layout">
                 <div class="form-col">
                     { diagnose_box(&state) }
-                    <PresetBar lang={state.lang} dispatch={state.dispatcher()} />
+                    { preset_bar(&state) }
                     { node_section(&state) }
-                    if *rest { { existing_config(&state) } }
+                    if rest { { existing_config(&state) } }
                     { registry_list(&state) }
-                    if *rest { { kubernetes_section(&state) } }
-                    if *rest { { fleet_section(&state) } }
+                    if rest { { kubernetes_section(&state) } }
+                    if rest { { fleet_section(&state) } }
                 </div>
                 <div class="out-col">
                     { outputs(&state) }
                 </div>
             </main>
-            if *rest { <Docs lang={state.lang} /> }
-        </ContextProvider<UseReducerHandle<State>>>
+            if rest { { docs(state.lang) } }
+        </>
     }
 }

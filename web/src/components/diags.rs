@@ -3,6 +3,7 @@
 use pullfix_core::{Diagnostic, Severity};
 use yew::prelude::*;
 
+use crate::components::with_class::with_class;
 use crate::field;
 use crate::i18n::Text;
 use crate::state::State;
@@ -19,8 +20,9 @@ pub fn severity_word(t: &Text, s: Severity) -> &'static str {
 /// One diagnostic: `class="diag"`, `data-field`, `data-severity` (WEB-CONTRACT.md).
 pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
     let severity = d.severity.to_string();
-    html! {
-        <li class={classes!("diag", format!("diag-{severity}"))} data-field={d.field.to_string()}
+    let class = format!("diag diag-{severity}");
+    let item = html! {
+        <li data-field={d.field.to_string()}
             data-severity={severity.clone()} data-code={d.code}>
             <span class="diag-severity">{ severity_word(t, d.severity) }</span>
             <span class="diag-message">{ &d.message }</span>
@@ -28,7 +30,8 @@ pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
                 <span class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &d.fix }</span>
             }
         </li>
-    }
+    };
+    with_class(item, class)
 }
 
 /// The diagnostics of the field at `path` (and of its list elements), errors first;
@@ -36,11 +39,10 @@ pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
 /// every input, and each component costs the page a few kilobytes of wasm.
 pub fn diags(page: &State, path: &str) -> Html {
     let t = page.lang.text();
-    let mut diags = field::diagnostics_for(&page.rendered.diagnostics, path);
+    let diags = field::worst_first(&page.rendered.diagnostics, Some(path));
     if diags.is_empty() {
         return html! {};
     }
-    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <ul class="diags" id={format!("{}-diags", field::dom_id(path))} aria-live="polite">
             { for diags.iter().map(|d| diag_item(t, d)) }

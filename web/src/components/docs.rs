@@ -4,17 +4,8 @@ use yew::prelude::*;
 
 use crate::i18n::{Lang, ERRORS};
 
-/// Props of [`Docs`]: only the language, so typing in the form does not re-render it.
-#[derive(Properties, PartialEq, Debug)]
-pub struct DocsProps {
-    /// The page's language.
-    pub lang: Lang,
-}
-
 /// The how-to section under the form.
-#[function_component]
-pub fn Docs(props: &DocsProps) -> Html {
-    let lang = props.lang;
+pub fn docs(lang: Lang) -> Html {
     let t = lang.text();
     let row = |file: &'static str, place: &'static str, after: &'static str| {
         html! { <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr> }

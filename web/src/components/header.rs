@@ -2,20 +2,20 @@
 
 use yew::prelude::*;
 
-use crate::components::lang_switch::{LangSwitch, LangSwitchProps};
+use crate::components::lang_switch::lang_switch;
+use crate::state::State;
 
-/// The page header (props: the language and the dispatcher, so typing in the form does
-/// not re-render it).
-#[function_component]
-pub fn Header(props: &LangSwitchProps) -> Html {
-    let t = props.lang.text();
+/// The page header (a view: a component of its own would cost more wasm than re-rendering
+/// these few elements does).
+pub fn header(page: &UseReducerHandle<State>) -> Html {
+    let t = page.lang.text();
     html! {
         <header class="top">
             <div class="brand">
                 <h1>{ t.app_title }</h1>
                 <p class="tagline">{ t.tagline }</p>
             </div>
-            <LangSwitch lang={props.lang} dispatch={props.dispatch.clone()} />
+            { lang_switch(page) }
             <p class="privacy">{ t.privacy }</p>
         </header>
     }

@@ -1,13 +1,14 @@
-//! One function component per file.
+//! One component or view function per file (`App` is the only component).
 
+pub mod action_button;
 pub mod app;
-pub mod check_field;
 pub mod diagnose_box;
 pub mod diags;
 pub mod docs;
 pub mod existing_config;
 pub mod fleet_section;
 pub mod header;
+pub mod input;
 pub mod kubernetes_section;
 pub mod lang_switch;
 pub mod mirror_card;
@@ -19,6 +20,5 @@ pub mod preset_bar;
 pub mod problems;
 pub mod registry_card;
 pub mod registry_list;
-pub mod select_field;
 pub mod share_box;
-pub mod text_field;
+pub mod with_class;

@@ -5,35 +5,25 @@ use pullfix_core::Target;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::check_field::CheckField;
-use crate::components::text_field::TextField;
-use crate::state::{Action, State, TopText};
+use crate::components::input::input;
+use crate::key::Key;
+use crate::state::{Action, State};
 
 /// The node-wide settings (a view, not a component: each component costs the page
 /// kilobytes of wasm, and this one re-renders with every change of the page anyway).
 pub fn node_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
-    let form = &page.form;
-    let set = |f: TopText| {
-        let page = page.clone();
-        Callback::from(move |v: String| page.dispatch(Action::SetTop(f, v)))
-    };
-    let target = Target::parse(&form.containerd).ok();
+    let target = Target::parse(&page.form.containerd).ok();
     let line = target.map(|t| format!("{}.{}", t.major, t.minor)).unwrap_or_default();
     let on_line = {
-        let page = page.clone();
+        let page = page.dispatcher();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             if !v.is_empty() {
-                page.dispatch(Action::SetTop(TopText::Containerd, v));
+                page.dispatch(Action::Set(Key::Containerd.into(), v));
             }
         })
     };
-    let on_legacy = {
-        let page = page.clone();
-        Callback::from(move |b: bool| page.dispatch(Action::SetLegacyConfig(b)))
-    };
-    let default_pause = target.unwrap_or(Target::new(1, 7)).default_pause_image();
     html! {
         <section class="card" aria-labelledby="node-heading">
             <h2 id="node-heading">{ t.section_node }</h2>
@@ -50,15 +40,11 @@ pub fn node_section(page: &UseReducerHandle<State>) -> Html {
                     </select>
                     <p class="hint" id="containerd-line-hint">{ t.containerd_line_hint }</p>
                 </div>
-                { TextField::new("containerd", t.containerd_label, t.containerd_hint, form.containerd.clone(),
-                    set(TopText::Containerd)).placeholder("1.6.20").view(page) }
+                { input(page, Key::Containerd.into()) }
             </div>
-            { TextField::new("sandbox_image", t.sandbox_image_label, t.sandbox_image_hint, form.sandbox_image.clone(),
-                set(TopText::SandboxImage)).placeholder(default_pause).view(page) }
-            { TextField::new("config_path", t.config_path_label, t.config_path_hint, form.config_path.clone(),
-                set(TopText::ConfigPath)).placeholder(pullfix_core::form::DEFAULT_CONFIG_PATH).view(page) }
-            { CheckField::new("legacy_config", t.legacy_config_label, t.legacy_config_hint, form.legacy_config,
-                on_legacy).view(page) }
+            { input(page, Key::SandboxImage.into()) }
+            { input(page, Key::ConfigPath.into()) }
+            { input(page, Key::LegacyConfig.into()) }
         </section>
     }
 }

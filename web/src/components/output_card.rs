@@ -3,15 +3,10 @@
 use pullfix_core::{AfterApply, FileKind, OutputFile};
 use yew::prelude::*;
 
-use crate::hooks::{use_clipboard, use_page, CopyState};
+use crate::browser;
+use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
-
-/// Props of [`OutputCard`].
-#[derive(Properties, PartialEq, Debug)]
-pub struct OutputCardProps {
-    /// Which file of the rendered output.
-    pub index: usize,
-}
+use crate::state::{Action, State};
 
 /// Where the file goes: in the cluster (`k8s/...`), or on every node at `/<path>`.
 pub fn placement(file: &OutputFile) -> (bool, String) {
@@ -33,39 +28,54 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
     }
 }
 
-/// One output file (WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`, `button.copy`).
-#[function_component]
-pub fn OutputCard(props: &OutputCardProps) -> Html {
-    let page = use_page();
+/// Output file `index` (WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`,
+/// `button.copy`). A view: the copy button's outcome is page state (`State::copied`,
+/// dropped when the file's contents change), so no component or hook is needed.
+pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let t = page.lang.text();
-    let file = page.rendered.files.get(props.index);
-    let contents = AttrValue::from(file.map(|f| f.contents.clone()).unwrap_or_default());
-    let (copy_state, on_copy) = use_clipboard(contents.clone());
-    let Some(file) = file else { return html! {} };
+    let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (on_node, shown_path) = placement(file);
     let (after, after_class) = after_note(t, file.after);
-    let copy_text = match copy_state {
-        CopyState::Idle => t.copy,
-        CopyState::Copied => t.copied,
-        CopyState::Failed => t.copy_failed,
+    let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
+    let copy_text = match copied {
+        None => t.copy,
+        Some(true) => t.copied,
+        Some(false) => t.copy_failed,
     };
-    let path_id = format!("out-{}-path", props.index);
-    html! {
-        <article class={classes!("output-file", file.sensitive.then_some("sensitive"))} data-path={file.path.clone()}
-            data-sensitive={file.sensitive.to_string()} aria-labelledby={format!("out-{}-title", props.index)}>
+    let on_copy = {
+        let (dispatch, rendered) = (page.dispatcher(), page.rendered.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(file) = rendered.files.get(index) else { return };
+            let (dispatch, path) = (dispatch.clone(), file.path.clone());
+            browser::copy_text(&file.contents, move |ok| dispatch.dispatch(Action::Copied(path, ok)));
+        })
+    };
+    let path_id = format!("out-{index}-path");
+    let title_id = format!("out-{index}-title");
+    let copy = with_class(
+        html! {
+            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)}
+                aria-describedby={path_id.clone()} aria-live="polite">
+                { copy_text }
+            </button>
+        },
+        if copied == Some(true) { "copy done" } else { "copy" },
+    );
+    let place = with_class(
+        html! { <span>{ if on_node { t.on_node } else { t.in_cluster } }</span> },
+        if on_node { "where node" } else { "where cluster" },
+    );
+    let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
+    let card = html! {
+        <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={file.sensitive.to_string()}
+            aria-labelledby={title_id.clone()}>
             <div class="card-head">
-                <h3 id={format!("out-{}-title", props.index)}>{ &file.title }</h3>
-                <button type="button" class={classes!("copy", (copy_state == CopyState::Copied).then_some("done"))}
-                    onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} aria-describedby={path_id.clone()}
-                    aria-live="polite">
-                    { copy_text }
-                </button>
+                <h3 id={title_id}>{ &file.title }</h3>
+                { copy }
             </div>
             <p class="file-path" id={path_id}>
-                <span class={classes!("where", if on_node { "node" } else { "cluster" })}>
-                    { if on_node { t.on_node } else { t.in_cluster } }
-                </span>
-                <code>{ shown_path.clone() }</code>
+                { place }
+                <code>{ shown_path }</code>
             </p>
             if file.sensitive {
                 <p class="badge-sensitive">{ t.sensitive }</p>
@@ -73,8 +83,9 @@ pub fn OutputCard(props: &OutputCardProps) -> Html {
             if !file.instructions.is_empty() {
                 <p class="instructions">{ &file.instructions }</p>
             }
-            <p class={classes!("after", format!("after-{after_class}"))}>{ after }</p>
-            <pre class="file-contents" tabindex="0">{ contents }</pre>
+            { after }
+            <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
         </article>
-    }
+    };
+    with_class(card, if file.sensitive { "output-file sensitive" } else { "output-file" })
 }

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::output_card::OutputCard;
+use crate::components::output_card::output_card;
 use crate::components::problems::problems;
 use crate::components::share_box::share_box;
 use crate::state::State;
@@ -40,7 +40,7 @@ pub fn outputs(page: &UseReducerHandle<State>) -> Html {
             if files.is_empty() {
                 <p class="empty">{ t.outputs_empty }</p>
             }
-            { for files.iter().enumerate().map(|(i, f)| html! { <OutputCard key={f.path.clone()} index={i} /> }) }
+            { for (0..files.len()).map(|i| output_card(page, i)) }
             { share_box(page) }
         </section>
     }

@@ -2,15 +2,13 @@
 
 use yew::prelude::*;
 
-use crate::components::lang_switch::LangSwitchProps;
+use crate::components::action_button::action_button;
 use crate::presets::Preset;
-use crate::state::Action;
+use crate::state::{Action, State};
 
-/// The presets that fill the form (props: the language and the dispatcher, so typing in
-/// the form does not re-render it).
-#[function_component]
-pub fn PresetBar(props: &LangSwitchProps) -> Html {
-    let t = props.lang.text();
+/// The presets that fill the form (a view: see [`crate::components::header::header`]).
+pub fn preset_bar(page: &UseReducerHandle<State>) -> Html {
+    let t = page.lang.text();
     let label = |p: Preset| match p {
         Preset::Harbor => t.preset_harbor,
         Preset::HttpIp => t.preset_http_ip,
@@ -22,9 +20,7 @@ pub fn PresetBar(props: &LangSwitchProps) -> Html {
             <h2 id="presets-heading">{ t.presets_heading }</h2>
             <div class="preset-buttons">
                 { for Preset::ALL.into_iter().map(|p| {
-                    let dispatch = props.dispatch.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Preset(p)));
-                    html! { <button type="button" id={p.dom_id()} {onclick}>{ label(p) }</button> }
+                    action_button(page.dispatcher(), p.dom_id().into(), "", label(p).into(), Action::Preset(p))
                 }) }
             </div>
             <p class="hint">{ t.presets_hint }</p>

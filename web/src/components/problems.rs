@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::diags::severity_word;
+use crate::components::with_class::with_class;
 use crate::field;
 use crate::i18n::fill;
 use crate::state::State;
@@ -13,11 +14,10 @@ use crate::state::State;
 /// [`crate::components::node_section::node_section`].
 pub fn problems(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
-    let mut diags = page.rendered.diagnostics.clone();
+    let diags = field::worst_first(&page.rendered.diagnostics, None);
     if diags.is_empty() {
         return html! { <p class="problems-none">{ t.problems_none }</p> };
     }
-    diags.sort_by_key(|d| std::cmp::Reverse(d.severity));
     html! {
         <div class="problems" role="region" aria-labelledby="problems-heading">
             <h3 id="problems-heading">{ fill(t.problems_heading, "n", &diags.len().to_string()) }</h3>
@@ -32,14 +32,15 @@ pub fn problems(page: &UseReducerHandle<State>) -> Html {
                         browser::focus_first(&ids);
                     });
                     let severity = d.severity.to_string();
-                    html! {
-                        <li class={classes!("problem", format!("problem-{severity}"))} data-field={path.clone()}
+                    let class = format!("problem problem-{severity}");
+                    with_class(html! {
+                        <li data-field={path.clone()}
                             data-severity={severity.clone()}>
                             <span class="diag-severity">{ severity_word(t, d.severity) }</span>
                             <a {href} {onclick}><code>{ path }</code></a>
                             <span class="diag-message">{ &d.message }</span>
                         </li>
-                    }
+                    }, class)
                 }) }
             </ul>
         </div>

@@ -2,16 +2,13 @@
 
 use yew::prelude::*;
 
+use crate::components::action_button::action_button;
 use crate::components::registry_card::registry_card;
-use crate::state::{Action, State};
+use crate::state::{Action, Item, State};
 
 /// Every registry of the form (a view: see [`crate::components::node_section::node_section`]).
 pub fn registry_list(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
-    let add = {
-        let page = page.clone();
-        Callback::from(move |_: MouseEvent| page.dispatch(Action::AddRegistry))
-    };
     let count = page.form.registries.len();
     html! {
         <section class="registries" aria-labelledby="registries-heading">
@@ -20,7 +17,8 @@ pub fn registry_list(page: &UseReducerHandle<State>) -> Html {
                 <p class="empty">{ t.registries_empty }</p>
             }
             { for (0..count).map(|i| registry_card(page, i)) }
-            <button type="button" id="add-registry" class="add" onclick={add}>{ "+ " }{ t.add_registry }</button>
+            { action_button(page.dispatcher(), "add-registry".into(), "add", format!("+ {}", t.add_registry).into(),
+                Action::Add(Item::Registry, 0)) }
         </section>
     }
 }

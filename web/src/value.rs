@@ -1,0 +1,339 @@
+//! A field's value as its input shows it: [`get`] writes it out, [`set`] reads what was
+//! typed. Every input, the share link and the presets go through [`set`].
+
+use pullfix_core::rollout::Toleration;
+use pullfix_core::Form;
+
+use crate::key::{Key, Loc};
+
+/// The text of a check box that is on (off: empty).
+pub const ON: &str = "true";
+
+/// The value at `loc` as its input shows it (check boxes: [`ON`] or empty); `None` when
+/// the registry, mirror or patch target does not exist.
+pub fn get(form: &Form, loc: Loc) -> Option<String> {
+    use Key::*;
+    let (k, r, p) = (&form.kubernetes, &form.rollout, form.kubernetes.patches.get(loc.i));
+    let reg = form.registries.get(loc.i);
+    let m = reg.and_then(|r| r.mirrors.get(loc.j));
+    let flag = |b: bool| if b { ON } else { "" }.to_owned();
+    let list = |items: &[String]| items.join(", ");
+    Some(match loc.key {
+        Containerd => form.containerd.clone(),
+        SandboxImage => form.sandbox_image.clone(),
+        ConfigPath => form.config_path.clone(),
+        LegacyConfig => flag(form.legacy_config),
+        Flavor => form.flavor.as_str().to_owned(),
+        Host => reg?.host.clone(),
+        Scheme => reg?.scheme.as_str().to_owned(),
+        CaFile => reg?.ca_file.clone(),
+        CaPem => reg?.ca_pem.clone(),
+        ClientCert => reg?.client_cert.clone(),
+        ClientKey => reg?.client_key.clone(),
+        SkipVerify => flag(reg?.skip_verify),
+        Username => reg?.username.clone(),
+        Password => reg?.password.clone(),
+        IdentityToken => reg?.identity_token.clone(),
+        NodeAuth => flag(reg?.node_auth),
+        MirrorOnly => flag(reg?.mirror_only),
+        MirrorUrl => m?.url.clone(),
+        OverridePath => flag(m?.override_path),
+        Capabilities => list(&m?.capabilities),
+        MirrorCaFile => m?.ca_file.clone(),
+        MirrorSkipVerify => flag(m?.skip_verify),
+        SecretName => k.secret_name.clone(),
+        Namespaces => list(&k.namespaces),
+        Email => k.email.clone(),
+        PatchKind => p?.kind.clone(),
+        PatchName => p?.name.clone(),
+        PatchNamespace => p?.namespace.clone(),
+        Daemonset => flag(r.daemonset),
+        NodeScript => flag(r.node_script),
+        RolloutNamespace => r.namespace.clone(),
+        RolloutName => r.name.clone(),
+        Image => r.image.clone(),
+        ImagePullSecret => r.image_pull_secret.clone(),
+        NodeSelector => r.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "),
+        Tolerations => r.tolerations.iter().map(toleration_text).collect::<Vec<_>>().join(", "),
+        SyncSeconds if r.sync_seconds == 0 => String::new(),
+        SyncSeconds => r.sync_seconds.to_string(),
+        VerifyImage => r.verify_image.clone(),
+    })
+}
+
+/// Sets the field at `loc` from what was typed: lists split like [`split_list`],
+/// `sync_seconds` keeps its digits, check boxes take [`ON`] or empty (also `false`).
+/// False, changing nothing, when the item does not exist or the value is not one the
+/// control offers (a check box's `yes`, an unknown flavour).
+pub fn set(form: &mut Form, loc: Loc, v: &str) -> bool {
+    use Key::*;
+    let Form { kubernetes: k, rollout: r, .. } = form;
+    let flag = match v {
+        ON => Some(true),
+        "" | "false" => Some(false),
+        _ => None,
+    };
+    let text = match loc.key {
+        Containerd => &mut form.containerd,
+        SandboxImage => &mut form.sandbox_image,
+        ConfigPath => &mut form.config_path,
+        SecretName => &mut k.secret_name,
+        Email => &mut k.email,
+        RolloutNamespace => &mut r.namespace,
+        RolloutName => &mut r.name,
+        Image => &mut r.image,
+        ImagePullSecret => &mut r.image_pull_secret,
+        VerifyImage => &mut r.verify_image,
+        PatchKind | PatchName | PatchNamespace => {
+            let Some(p) = k.patches.get_mut(loc.i) else { return false };
+            match loc.key {
+                PatchKind => &mut p.kind,
+                PatchName => &mut p.name,
+                _ => &mut p.namespace,
+            }
+        }
+        Host | CaFile | CaPem | ClientCert | ClientKey | Username | Password | IdentityToken => {
+            let Some(reg) = form.registries.get_mut(loc.i) else { return false };
+            match loc.key {
+                Host => &mut reg.host,
+                CaFile => &mut reg.ca_file,
+                CaPem => &mut reg.ca_pem,
+                ClientCert => &mut reg.client_cert,
+                ClientKey => &mut reg.client_key,
+                Username => &mut reg.username,
+                Password => &mut reg.password,
+                _ => &mut reg.identity_token,
+            }
+        }
+        MirrorUrl | MirrorCaFile => {
+            let Some(m) = form.registries.get_mut(loc.i).and_then(|r| r.mirrors.get_mut(loc.j)) else { return false };
+            if loc.key == MirrorUrl {
+                &mut m.url
+            } else {
+                &mut m.ca_file
+            }
+        }
+        _ => return set_other(form, loc, v, flag),
+    };
+    *text = v.to_owned();
+    true
+}
+
+/// [`set`] of the fields that are not plain text.
+fn set_other(form: &mut Form, loc: Loc, v: &str, flag: Option<bool>) -> bool {
+    use Key::*;
+    let Form { kubernetes: k, rollout: r, .. } = form;
+    let b = match loc.key {
+        LegacyConfig => &mut form.legacy_config,
+        Daemonset => &mut r.daemonset,
+        NodeScript => &mut r.node_script,
+        Namespaces => {
+            k.namespaces = split_list(v);
+            return true;
+        }
+        Flavor => match pullfix_core::flavor::Flavor::parse(v) {
+            Some(f) => {
+                form.flavor = f;
+                return true;
+            }
+            None => return false,
+        },
+        SyncSeconds => {
+            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+            r.sync_seconds = digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u32::MAX });
+            return true;
+        }
+        NodeSelector => {
+            r.node_selector = split_list(v)
+                .into_iter()
+                .map(|item| match item.split_once('=') {
+                    Some((k, v)) => (k.to_owned(), v.to_owned()),
+                    None => (item, String::new()),
+                })
+                .collect();
+            return true;
+        }
+        Tolerations => {
+            r.tolerations = split_list(v).iter().map(|t| parse_toleration(t)).collect();
+            return true;
+        }
+        _ => {
+            let Some(reg) = form.registries.get_mut(loc.i) else { return false };
+            match loc.key {
+                Scheme => {
+                    reg.scheme = match v {
+                        "http" => pullfix_core::Scheme::Http,
+                        "https" => pullfix_core::Scheme::Https,
+                        _ => return false,
+                    };
+                    return true;
+                }
+                SkipVerify => &mut reg.skip_verify,
+                NodeAuth => &mut reg.node_auth,
+                MirrorOnly => &mut reg.mirror_only,
+                _ => {
+                    let Some(m) = reg.mirrors.get_mut(loc.j) else { return false };
+                    match loc.key {
+                        Capabilities => {
+                            m.capabilities = split_list(v);
+                            return true;
+                        }
+                        OverridePath => &mut m.override_path,
+                        _ => &mut m.skip_verify,
+                    }
+                }
+            }
+        }
+    };
+    match flag {
+        Some(on) => {
+            *b = on;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The items of a list typed into one field: separated by commas (also `，`) or spaces,
+/// empty items dropped.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A toleration typed as kubectl writes taints: `key=value:Effect` (Equal), `key:Effect`
+/// or `key` (Exists), `*` or `:Effect` (every taint, of that effect).
+pub fn parse_toleration(text: &str) -> Toleration {
+    let (kv, effect) = match text.rsplit_once(':') {
+        Some((kv, effect)) => (kv, effect),
+        None => (text, ""),
+    };
+    let (key, value, operator) = match kv.split_once('=') {
+        Some((k, v)) => (k, v, "Equal"),
+        None if kv == "*" => ("", "", "Exists"),
+        None => (kv, "", "Exists"),
+    };
+    Toleration {
+        key: key.to_owned(),
+        operator: operator.to_owned(),
+        value: value.to_owned(),
+        effect: effect.to_owned(),
+    }
+}
+
+/// The text of a toleration as [`parse_toleration`] reads it.
+pub fn toleration_text(t: &Toleration) -> String {
+    let mut s = if t.key.is_empty() && t.operator == "Exists" { "*".to_owned() } else { t.key.clone() };
+    if t.operator != "Exists" {
+        s.push('=');
+        s.push_str(&t.value);
+    }
+    if !t.effect.is_empty() {
+        s.push(':');
+        s.push_str(&t.effect);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::{Scope, KEYS};
+    use pullfix_core::{Mirror, PatchTarget, Registry};
+
+    fn shaped() -> Form {
+        let mut f = Form {
+            registries: vec![
+                Registry::default(),
+                Registry { mirrors: vec![Mirror::default(); 2], ..Registry::default() },
+            ],
+            ..Form::default()
+        };
+        f.kubernetes.patches = vec![PatchTarget::default(); 2];
+        f
+    }
+
+    fn loc(key: Key) -> Loc {
+        match key.scope() {
+            Scope::Registry | Scope::Patch => key.at(1, 0),
+            Scope::Mirror => key.at(1, 1),
+            _ => key.at(0, 0),
+        }
+    }
+
+    #[test]
+    fn every_field_reads_back_what_was_set() {
+        for &key in KEYS {
+            let value = match key {
+                Key::Scheme => "http",
+                Key::Flavor => "k3s",
+                Key::SyncSeconds => "30",
+                Key::Capabilities | Key::Namespaces => "pull, resolve",
+                Key::NodeSelector => "a=1, b=",
+                Key::Tolerations => "dedicated=gpu:NoSchedule, *",
+                _ if key.kind() == crate::key::Kind::Check => ON,
+                _ => "a value",
+            };
+            let mut form = shaped();
+            assert!(set(&mut form, loc(key), value), "{key:?}");
+            assert_ne!(form, shaped(), "{key:?} changed nothing");
+            assert_eq!(get(&form, loc(key)).as_deref(), Some(value), "{key:?}");
+            // Only that field: setting it on the other item changes the other item.
+            let mut other = shaped();
+            let elsewhere = match key.scope() {
+                Scope::Registry | Scope::Patch => key.at(0, 0),
+                Scope::Mirror => key.at(1, 0),
+                _ => continue,
+            };
+            assert!(set(&mut other, elsewhere, value));
+            assert_ne!(other, form, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn missing_items_and_values_no_control_offers_change_nothing() {
+        for &key in KEYS {
+            let mut form = Form::default();
+            let missing = key.at(0, 0);
+            if matches!(key.scope(), Scope::Registry | Scope::Mirror | Scope::Patch) {
+                assert!(!set(&mut form, missing, "x"), "{key:?}");
+                assert_eq!(get(&form, missing), None, "{key:?}");
+            }
+            assert_eq!(form, Form::default());
+        }
+        let mut form = shaped();
+        for (key, bad) in [(Key::NodeAuth, "yes"), (Key::Scheme, "ftp"), (Key::Flavor, "openshift")] {
+            assert!(!set(&mut form, loc(key), bad), "{key:?}");
+        }
+        assert_eq!(form, shaped());
+    }
+
+    #[test]
+    fn typed_lists_are_split_and_written_out() {
+        let mut form = shaped();
+        assert!(set(&mut form, Key::Namespaces.into(), "apps, ci ，x "));
+        assert_eq!(form.kubernetes.namespaces, ["apps", "ci", "x"]);
+        assert!(set(&mut form, Key::SyncSeconds.into(), "3x0"));
+        assert_eq!(form.rollout.sync_seconds, 30);
+        assert!(set(&mut form, Key::SyncSeconds.into(), "99999999999"));
+        assert_eq!(form.rollout.sync_seconds, u32::MAX);
+        assert!(set(&mut form, Key::NodeSelector.into(), "b=1, node-role.kubernetes.io/worker="));
+        assert_eq!(form.rollout.node_selector.get("b").map(String::as_str), Some("1"));
+        assert!(set(&mut form, Key::Tolerations.into(), "dedicated=gpu:NoSchedule, *, x:NoExecute"));
+        let t = |k: &str, o: &str, v: &str, e: &str| Toleration {
+            key: k.into(),
+            operator: o.into(),
+            value: v.into(),
+            effect: e.into(),
+        };
+        assert_eq!(
+            form.rollout.tolerations,
+            [t("dedicated", "Equal", "gpu", "NoSchedule"), t("", "Exists", "", ""), t("x", "Exists", "", "NoExecute")]
+        );
+        for tol in &form.rollout.tolerations {
+            assert_eq!(parse_toleration(&toleration_text(tol)), *tol);
+        }
+    }
+}

@@ -40,6 +40,8 @@ pub struct Plan<'a> {
 }
 
 /// Renders `node-setup.sh` for the kubeadm flavour from the rendered files.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(
     checked: &Checked,
     rollout: &Rollout,

@@ -21,6 +21,8 @@ pub const CLUSTER_PATH: &str = "kind/cluster.yaml";
 pub const CERTS_DIR: &str = "certs.d";
 
 /// Renders `kind/cluster.yaml` and the node files it mounts, from the engine's files.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let target = checked.target;
     let config_path = checked.config_path.trim_end_matches('/').to_owned();

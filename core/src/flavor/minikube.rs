@@ -16,6 +16,8 @@ use crate::validate::Checked;
 pub const START_PATH: &str = "minikube/start.sh";
 
 /// Renders `minikube/start.sh` and reports what the flags cannot do.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let mut words: Vec<String> = ["minikube", "start", "--container-runtime=containerd"].map(str::to_owned).to_vec();
     for (i, (r, host)) in checked.form.registries.iter().zip(&checked.hosts).enumerate() {

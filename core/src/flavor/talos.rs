@@ -23,6 +23,8 @@ use crate::validate::Checked;
 pub const PATCH_PATH: &str = "talos/registries-patch.yaml";
 
 /// Renders the machine config patch.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let mut mirrors = Mapping::new();
     let mut config: Vec<(String, Mapping)> = Vec::new();

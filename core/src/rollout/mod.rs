@@ -162,6 +162,8 @@ pub fn node_files(files: &[OutputFile]) -> Vec<&OutputFile> {
 
 /// Renders `k8s/rollout/<name>.yaml`: the ConfigMap, the Secret (when a file is
 /// sensitive) and the DaemonSet, as one multi-document YAML file.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(
     checked: &Checked,
     rollout: &Rollout,

@@ -5,6 +5,8 @@ use yew::prelude::*;
 use crate::i18n::{Lang, ERRORS};
 
 /// The how-to section under the form.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn docs(lang: Lang) -> Html {
     let t = lang.text();
     let row = |file: &'static str, place: &'static str, after: &'static str| {

@@ -11,6 +11,8 @@ use crate::state::{Action, State};
 
 /// `#existing-config` with `#merge-keep-version`, the merge's diagnostics and changes. A view: see
 /// [`crate::components::node_section::node_section`].
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let oninput = {

@@ -10,6 +10,8 @@ use crate::state::State;
 
 /// `#f-flavor` and the `[rollout]` options (`#f-rollout-daemonset`, ...). A view: see
 /// [`crate::components::node_section::node_section`].
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn fleet_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let kubeadm = page.form.flavor == Flavor::Kubeadm;

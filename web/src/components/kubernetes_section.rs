@@ -10,6 +10,8 @@ use crate::state::{Action, Item, State};
 
 /// Secret name, namespaces, email, patch targets (a view: see
 /// [`crate::components::node_section::node_section`]).
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn kubernetes_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     html! {

@@ -12,6 +12,8 @@ use crate::state::{Action, Item, State};
 
 /// Mirror `j` of registry `i`: URL, override_path, capabilities, its own TLS settings
 /// (a view: see [`crate::components::node_section::node_section`]).
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn mirror_card(page: &UseReducerHandle<State>, i: usize, j: usize) -> Html {
     let t = page.lang.text();
     let n = (j + 1).to_string();

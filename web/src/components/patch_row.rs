@@ -12,6 +12,8 @@ use crate::state::{Action, Item, State};
 
 /// Kind, name and namespace of patch target `i` (a view: see
 /// [`crate::components::node_section::node_section`]).
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn patch_row(page: &UseReducerHandle<State>, i: usize) -> Html {
     let t = page.lang.text();
     let n = (i + 1).to_string();

@@ -13,6 +13,8 @@ use crate::key::Key;
 use crate::state::{Action, Item, State};
 
 /// Registry `i` of the form (a view: see [`crate::components::node_section::node_section`]).
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
     let t = page.lang.text();
     let Some(r) = page.form.registries.get(i) else { return html! {} };

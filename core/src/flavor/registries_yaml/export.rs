@@ -13,6 +13,8 @@ use crate::plan;
 use crate::validate::Checked;
 
 /// Renders registries.yaml (and the CA files it points at) for k3s or RKE2.
+// Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
+#[inline(never)]
 pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let flavor = checked.form.flavor;
     let (text, sensitive, mut out) = export(checked, files, diags);

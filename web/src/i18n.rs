@@ -162,7 +162,7 @@ strings! {
 
     section_registries: "Registries", "镜像仓库";
     registries_empty: "No registry yet: add one or start from a preset.", "还没有仓库：添加一个，或从预设开始。";
-    add_registry: "Add registry", "添加仓库";
+    add_registry: "+ Add registry", "+ 添加仓库";
     remove_registry: "Remove registry {n}", "删除仓库 {n}";
     registry_n: "Registry {n}", "仓库 {n}";
     host_label: "Registry host", "仓库地址";
@@ -203,7 +203,7 @@ strings! {
     mirror_only_hint: "Pulls fail instead of falling back to the upstream registry.", "镜像站失败时直接报错，不回退到上游仓库。";
     mirrors_legend: "Mirrors", "镜像站";
     mirrors_hint: "Tried in this order, before the registry itself.", "按此顺序尝试，最后才访问仓库本身。";
-    add_mirror: "Add mirror", "添加镜像站";
+    add_mirror: "+ Add mirror", "+ 添加镜像站";
     remove_mirror: "Remove mirror {n}", "删除镜像站 {n}";
     mirror_n: "Mirror {n}", "镜像站 {n}";
     mirror_url_label: "Mirror URL", "镜像站 URL";
@@ -230,7 +230,7 @@ strings! {
     patches_legend: "Objects that must list the Secret (imagePullSecrets)", "需要引用该 Secret 的对象（imagePullSecrets）";
     patches_hint: "A ServiceAccount covers the pods created after the patch; a bare Pod or Job must be recreated.",
         "ServiceAccount 对打补丁之后创建的 Pod 生效；单独的 Pod 或 Job 需要重新创建。";
-    add_patch: "Add object", "添加对象";
+    add_patch: "+ Add object", "+ 添加对象";
     remove_patch: "Remove object {n}", "删除对象 {n}";
     patch_n: "Object {n}", "对象 {n}";
     kind_label: "Kind", "类型";

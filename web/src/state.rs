@@ -121,7 +121,9 @@ impl State {
     /// `pairs`, if any.
     pub fn open(lang: Lang, pairs: Vec<(String, String)>) -> State {
         let mut state = State::new(lang, Form::default());
-        state.apply(Action::OpenLink(pairs));
+        // Not through `apply`: the first render then compiles only what opening needs
+        // (the browser compiles each wasm function on its first call).
+        state.open_link(pairs);
         state
     }
 
@@ -203,21 +205,10 @@ impl State {
                 self.load_error = None;
                 self.wants_credentials = None;
             }
-            Action::OpenLink(pairs) => match share::from_pairs(&pairs) {
-                // Not a form (`#outputs`), or the link just made for this very form:
-                // loading it would only wipe the passwords typed so far.
-                None => return,
-                Some(Ok(f)) if f == share::strip_secrets(form) => return,
-                Some(Ok(f)) => {
-                    *form = f;
-                    self.raw.clear();
-                    self.load_error = None;
-                }
-                Some(Err(e)) => {
-                    self.load_error = Some(e.to_string());
-                    return;
-                }
-            },
+            Action::OpenLink(pairs) => {
+                self.open_link(pairs);
+                return;
+            }
             Action::SetLang(l) => {
                 self.lang = l;
                 return;
@@ -235,8 +226,34 @@ impl State {
                 return;
             }
         }
-        // The form changed: render it again; an old share link no longer matches it, an
-        // old "Copied" no longer holds when its file changed.
+        self.changed();
+    }
+
+    /// Loads the form the link's `pairs` hold, if any.
+    #[inline(never)]
+    fn open_link(&mut self, pairs: Vec<(String, String)>) {
+        // The link just made for this very form (its pairs are the form's own, secrets
+        // left out): loading it would only wipe the passwords typed so far. Comparing
+        // the pairs, not the forms, spares the page a deep `Form` comparison.
+        if pairs == share::pairs(&self.form) {
+            return;
+        }
+        match share::from_pairs(&pairs) {
+            // Not a form (`#outputs`).
+            None => {}
+            Some(Ok(f)) => {
+                self.form = f;
+                self.raw.clear();
+                self.load_error = None;
+                self.changed();
+            }
+            Some(Err(e)) => self.load_error = Some(e.to_string()),
+        }
+    }
+
+    /// The form changed: render it again; an old share link no longer matches it, an
+    /// old "Copied" no longer holds when its file changed.
+    fn changed(&mut self) {
         let before = self.rendered.clone();
         self.render();
         self.share_url = None;

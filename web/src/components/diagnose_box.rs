@@ -4,7 +4,7 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::components::action_button::action_button;
+use crate::components::finding::finding;
 use crate::state::{Action, State};
 
 /// `#diagnose-input`, then one `.finding` per problem with its `.apply-prefill` button. A view: see
@@ -32,30 +32,7 @@ pub fn diagnose_box(page: &UseReducerHandle<State>) -> Html {
             }
             if !diagnosis.findings.is_empty() {
                 <ol class="findings" aria-live="polite">
-                    { for diagnosis.findings.iter().enumerate().map(|(i, f)| {
-                        let registry = f.prefill.registry();
-                        let label = html! {
-                            <>
-                                { t.apply_prefill }
-                                if let Some(r) = registry { { " (" }<code>{ r }</code>{ ")" } }
-                            </>
-                        };
-                        html! {
-                            <li class="finding" data-code={f.code}>
-                                <h3>{ &f.title }</h3>
-                                <blockquote class="excerpt"><code>{ &f.excerpt }</code></blockquote>
-                                <p class="explanation">{ &f.explanation }</p>
-                                <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
-                                if !f.prefill.is_empty() {
-                                    { action_button(page.dispatcher(), format!("apply-prefill-{i}"), "apply-prefill",
-                                        label, Action::ApplyPrefill(i)) }
-                                }
-                                if f.prefill.credentials_needed {
-                                    <p class="hint">{ t.credentials_needed }</p>
-                                }
-                            </li>
-                        }
-                    }) }
+                    { for (0..diagnosis.findings.len()).map(|i| finding(page, i)) }
                 </ol>
             }
         </section>

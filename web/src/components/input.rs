@@ -99,14 +99,14 @@ pub fn input(page: &UseReducerHandle<State>, loc: Loc) -> Html {
             if kind == Kind::Multiline {
                 html! {
                     <textarea {id} rows="5" spellcheck="false" autocomplete="off" aria-describedby={described}
-                        aria-invalid={invalid.to_string()} {placeholder} {value} {oninput} />
+                        aria-invalid={if invalid { "true" } else { "false" }} {placeholder} {value} {oninput} />
                 }
             } else {
                 let (type_, autocomplete) =
                     if kind == Kind::Secret { ("password", "new-password") } else { ("text", "off") };
                 html! {
                     <input {id} type={type_} {autocomplete} spellcheck="false" autocapitalize="off"
-                        aria-describedby={described} aria-invalid={invalid.to_string()} {placeholder} {value} {oninput} />
+                        aria-describedby={described} aria-invalid={if invalid { "true" } else { "false" }} {placeholder} {value} {oninput} />
                 }
             }
         }

@@ -18,7 +18,7 @@ pub fn lang_switch(page: &UseReducerHandle<State>) -> Html {
         });
         let pressed = page.lang == lang;
         let button = html! {
-            <button type="button" {id} lang={lang.code()} aria-pressed={pressed.to_string()} {onclick}>{ name }</button>
+            <button type="button" {id} lang={lang.code()} aria-pressed={if pressed { "true" } else { "false" }} {onclick}>{ name }</button>
         };
         if pressed {
             with_class(button, "on")

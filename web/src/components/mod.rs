@@ -6,6 +6,7 @@ pub mod diagnose_box;
 pub mod diags;
 pub mod docs;
 pub mod existing_config;
+pub mod finding;
 pub mod fleet_section;
 pub mod header;
 pub mod input;

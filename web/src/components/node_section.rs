@@ -14,7 +14,7 @@ use crate::state::{Action, State};
 pub fn node_section(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let target = Target::parse(&page.form.containerd).ok();
-    let line = target.map(|t| format!("{}.{}", t.major, t.minor)).unwrap_or_default();
+    let line = target.map(|t| (t.major, t.minor));
     let on_line = {
         let page = page.dispatcher();
         Callback::from(move |e: Event| {
@@ -31,12 +31,12 @@ pub fn node_section(page: &UseReducerHandle<State>) -> Html {
                 <div class="field">
                     <label for="containerd-line">{ t.containerd_line_label }</label>
                     <select id="containerd-line" onchange={on_line} aria-describedby="containerd-line-hint">
-                        { for SUPPORTED.iter().rev().map(|(a, b)| {
+                        { for SUPPORTED.iter().rev().map(|&(a, b)| {
                             let v = format!("{a}.{b}");
-                            let selected = v == line;
+                            let selected = line == Some((a, b));
                             html! { <option value={v.clone()} {selected}>{ v }</option> }
                         }) }
-                        <option value="" selected={line.is_empty()}>{ t.containerd_line_other }</option>
+                        <option value="" selected={line.is_none()}>{ t.containerd_line_other }</option>
                     </select>
                     <p class="hint" id="containerd-line-hint">{ t.containerd_line_hint }</p>
                 </div>

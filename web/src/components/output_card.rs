@@ -67,7 +67,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     );
     let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
     let card = html! {
-        <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={file.sensitive.to_string()}
+        <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}
             aria-labelledby={title_id.clone()}>
             <div class="card-head">
                 <h3 id={title_id}>{ &file.title }</h3>

@@ -60,7 +60,7 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
                 <p class="hint">{ t.mirrors_hint }</p>
                 { for (0..r.mirrors.len()).map(|j| mirror_card(page, i, j)) }
                 { action_button(page.dispatcher(), format!("add-mirror-{i}"), "add",
-                    format!("+ {}", t.add_mirror).into(), Action::Add(Item::Mirror, i)) }
+                    t.add_mirror.into(), Action::Add(Item::Mirror, i)) }
                 { at(Key::MirrorOnly) }
             </fieldset>
         </fieldset>

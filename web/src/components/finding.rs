@@ -1,0 +1,37 @@
+//! One finding of the diagnose box: the excerpt, what it means, the fix, and the button
+//! that applies its form changes.
+
+use yew::prelude::*;
+
+use crate::components::action_button::action_button;
+use crate::state::{Action, State};
+
+/// Finding `i` of the current diagnosis as `li.finding` with its `.apply-prefill` button.
+/// Out of line: the first render shows no findings, so it need not compile this.
+#[inline(never)]
+pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
+    let t = page.lang.text();
+    let Some(f) = page.diagnosis.findings.get(i) else { return html! {} };
+    let registry = f.prefill.registry();
+    let label = html! {
+        <>
+            { t.apply_prefill }
+            if let Some(r) = registry { { " (" }<code>{ r }</code>{ ")" } }
+        </>
+    };
+    html! {
+        <li class="finding" data-code={f.code}>
+            <h3>{ &f.title }</h3>
+            <blockquote class="excerpt"><code>{ &f.excerpt }</code></blockquote>
+            <p class="explanation">{ &f.explanation }</p>
+            <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
+            if !f.prefill.is_empty() {
+                { action_button(page.dispatcher(), format!("apply-prefill-{i}"), "apply-prefill",
+                    label, Action::ApplyPrefill(i)) }
+            }
+            if f.prefill.credentials_needed {
+                <p class="hint">{ t.credentials_needed }</p>
+            }
+        </li>
+    }
+}

@@ -139,7 +139,21 @@ pub fn keys_ignored_when_leaving(doc: &DocumentMut, from: Dialect) -> Vec<String
 
 /// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
 pub fn display_path<S: AsRef<str>>(path: &[S]) -> String {
-    path.iter().map(|p| Key::new(p.as_ref()).display_repr().into_owned()).collect::<Vec<_>>().join(".")
+    // The generic part stays a bare loop; the work is in `push_key`, once in the page's wasm.
+    let mut out = String::new();
+    for (i, p) in path.iter().enumerate() {
+        push_key(&mut out, i > 0, p.as_ref());
+    }
+    out
+}
+
+/// Appends `key` as TOML writes it, after a `.` when it is not the first.
+#[inline(never)]
+fn push_key(out: &mut String, dot: bool, key: &str) {
+    if dot {
+        out.push('.');
+    }
+    out.push_str(&Key::new(key).display_repr());
 }
 
 /// Where a config file fails to parse.

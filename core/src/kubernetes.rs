@@ -392,12 +392,12 @@ fn commands_file(
             s.push_str(&format!("\n# Secret {name} in namespace {ns}\n"));
             match single(auths) {
                 Some(a) => {
-                    let create =
-                        shell::command(kubectl_create_words(name, Some(ns), &a.key, &a.entry).into_iter().chain([
-                            "--dry-run=client".to_owned(),
-                            "-o".to_owned(),
-                            "yaml".to_owned(),
-                        ]));
+                    // The words as a Vec, like secret_file's: one shell::command instance.
+                    let mut words = kubectl_create_words(name, Some(ns), &a.key, &a.entry);
+                    for w in ["--dry-run=client", "-o", "yaml"] {
+                        words.push(w.to_owned());
+                    }
+                    let create = shell::command(words);
                     s.push_str("# (create --dry-run | apply: also updates an existing Secret)\n");
                     s.push_str(&format!("{create} | kubectl apply -f -\n"));
                 }

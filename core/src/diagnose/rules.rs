@@ -229,7 +229,7 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         .split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
         .find(|w| w.ends_with("/hosts.toml"))
         .map(|w| w.trim_end_matches(':'));
-    let dir_host = path.and_then(|p| p.trim_end_matches("/hosts.toml").rsplit('/').next()).map(|h| {
+    let dir_host = path.and_then(|p| strip_suffixes(p, "/hosts.toml").rsplit('/').next()).map(|h| {
         // `10.50.1.104_5000_` is the port-safe spelling of `10.50.1.104:5000`.
         match h.strip_suffix('_').and_then(|s| s.rsplit_once('_')) {
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => format!("{name}:{port}"),
@@ -262,6 +262,14 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             .to_owned(),
         Prefill::for_registry(dir_host.as_deref()),
     )
+}
+
+/// `s.trim_end_matches(suffix)` without the reverse two-way searcher (page size).
+fn strip_suffixes<'a>(mut s: &'a str, suffix: &str) -> &'a str {
+    while let Some(rest) = s.strip_suffix(suffix) {
+        s = rest;
+    }
+    s
 }
 
 // ---- the network --------------------------------------------------------------------

@@ -137,7 +137,9 @@ impl Merger<'_> {
         if !prefix.contains('#') {
             return;
         }
-        let (head, rest) = match prefix.rfind("\n\n") {
+        // The last blank line, found by bytes: `rfind` with a `&str` pattern costs the page
+        // the two-way searcher's reverse half.
+        let (head, rest) = match prefix.as_bytes().windows(2).rposition(|w| w == b"\n\n") {
             Some(i) => (prefix[..i + 1].to_owned(), prefix[i + 1..].to_owned()),
             None => (prefix.clone(), String::new()),
         };

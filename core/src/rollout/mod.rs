@@ -376,8 +376,18 @@ fn env_var(name: &str, value: &str) -> Value {
 }
 
 /// A YAML mapping from pairs, in order.
-pub(crate) fn map<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    Value::Mapping(pairs.into_iter().map(|(k, v)| (Value::from(k), v)).collect())
+pub(crate) fn map<const N: usize>(mut pairs: [(&str, Value); N]) -> Value {
+    map_of(&mut pairs)
+}
+
+/// [`map`]'s body, once for every length (the page's wasm).
+#[inline(never)]
+fn map_of(pairs: &mut [(&str, Value)]) -> Value {
+    let mut m = Mapping::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        m.insert(Value::from(*k), std::mem::take(v));
+    }
+    Value::Mapping(m)
 }
 
 /// A YAML string.

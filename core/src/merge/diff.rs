@@ -8,6 +8,7 @@
 //! Myers code into the web page's wasm; this path is the one copy. The unit tests compare
 //! both texts.
 
+use similar::algorithms::IdentifyDistinct;
 use similar::{capture_diff_deadline, group_diff_ops, Algorithm, DiffTag};
 
 /// The unified diff (`--- old_name` / `+++ new_name`, 3 lines of context); empty when equal.
@@ -17,11 +18,15 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> Str
     }
     let old_lines = lines(old);
     let new_lines = lines(new);
-    let mut distinct = Vec::new();
-    let old_ids = line_ids(&old_lines, &mut distinct);
-    let new_ids = line_ids(&new_lines, &mut distinct);
-    let ops =
-        capture_diff_deadline(Algorithm::Myers, &old_ids[..], 0..old_ids.len(), &new_ids[..], 0..new_ids.len(), None);
+    let ids = IdentifyDistinct::<u32>::new(&old_lines[..], 0..old_lines.len(), &new_lines[..], 0..new_lines.len());
+    let ops = capture_diff_deadline(
+        Algorithm::Myers,
+        ids.old_lookup(),
+        ids.old_range(),
+        ids.new_lookup(),
+        ids.new_range(),
+        None,
+    );
     let mut out = String::new();
     let mut file_header = true;
     for hunk in group_diff_ops(ops, 3) {
@@ -64,28 +69,6 @@ pub fn unified_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> Str
         }
     }
     out
-}
-
-/// An id per line, equal for equal lines: what Myers compares (as `similar`'s
-/// `IdentifyDistinct` gives it, whose `HashMap` costs the page's wasm a hash table
-/// instance). `distinct` holds each distinct line once with its FNV-1a hash, so a line
-/// is found by comparing hashes first.
-fn line_ids<'a>(lines: &[&'a str], distinct: &mut Vec<(u64, &'a str)>) -> Vec<u32> {
-    lines
-        .iter()
-        .map(|&line| {
-            let hash =
-                line.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-            let id = match distinct.iter().position(|&(h, l)| h == hash && l == line) {
-                Some(i) => i,
-                None => {
-                    distinct.push((hash, line));
-                    distinct.len() - 1
-                }
-            };
-            id as u32
-        })
-        .collect()
 }
 
 /// The lines of `text` with their line endings (`\n`, `\r\n` or a lone `\r`), as

@@ -4,7 +4,7 @@
 //!
 //! The page is served from a sub-path (`/tools/pullfix/`) by a loopback static server,
 //! and `dist/pullfix.html` is opened from `file://`. Selectors follow the DOM contract
-//! between the app and these tests (WEB-CONTRACT.md, summarised in web/README.md).
+//! between the app and these tests (web/WEB-CONTRACT.md).
 
 #[path = "web_e2e/browser.rs"]
 mod browser;

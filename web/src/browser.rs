@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 
 /// The localStorage key of the language choice, the page's only stored item.
 pub const LANG_KEY: &str = "pullfix.lang";
-/// The downloaded archive's name (WEB-CONTRACT.md).
+/// The downloaded archive's name (web/WEB-CONTRACT.md).
 pub const ZIP_NAME: &str = "pullfix-files.zip";
 
 fn window() -> Option<web_sys::Window> {

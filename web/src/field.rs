@@ -1,5 +1,5 @@
 //! Form field paths (built with core's [`Field`], so they are the paths diagnostics carry)
-//! and the DOM ids the page gives their inputs (WEB-CONTRACT.md).
+//! and the DOM ids the page gives their inputs (web/WEB-CONTRACT.md).
 
 use pullfix_core::{Diagnostic, Field, Severity};
 

@@ -21,7 +21,7 @@ impl Preset {
     /// Every preset, in the order the page shows them.
     pub const ALL: [Preset; 4] = [Preset::Harbor, Preset::HttpIp, Preset::DockerhubProxy, Preset::PauseMirror];
 
-    /// The button's DOM id (WEB-CONTRACT.md).
+    /// The button's DOM id (web/WEB-CONTRACT.md).
     pub fn dom_id(self) -> &'static str {
         match self {
             Preset::Harbor => "preset-harbor",

@@ -1,5 +1,5 @@
 //! Component tests of the page in headless Chromium (wasm-bindgen-test): the root
-//! component mounted into a `<div>`, driven through the DOM contract (WEB-CONTRACT.md)
+//! component mounted into a `<div>`, driven through the DOM contract (web/WEB-CONTRACT.md)
 //! and checked against `pullfix_core::render`.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_WEBDRIVER_JSON=web/webdriver.json

@@ -17,7 +17,7 @@ pub fn severity_word(t: &Text, s: Severity) -> &'static str {
     }
 }
 
-/// One diagnostic: `class="diag"`, `data-field`, `data-severity` (WEB-CONTRACT.md).
+/// One diagnostic: `class="diag"`, `data-field`, `data-severity` (web/WEB-CONTRACT.md).
 pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
     let severity = d.severity.to_string();
     let class = format!("diag diag-{severity}");

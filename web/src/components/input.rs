@@ -54,7 +54,7 @@ fn options(page: &State, key: Key, value: &str) -> Vec<(&'static str, &'static s
     }
 }
 
-/// The field at `loc`: `id` from its path (WEB-CONTRACT.md), a `<label for>`, the hint
+/// The field at `loc`: `id` from its path (web/WEB-CONTRACT.md), a `<label for>`, the hint
 /// and the field's diagnostics (`aria-describedby` both).
 pub fn input(page: &UseReducerHandle<State>, loc: Loc) -> Html {
     let key = loc.key;

@@ -28,7 +28,7 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
     }
 }
 
-/// Output file `index` (WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`,
+/// Output file `index` (web/WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`,
 /// `button.copy`). A view: the copy button's outcome is page state (`State::copied`,
 /// dropped when the file's contents change), so no component or hook is needed.
 pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {

@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 unset NO_COLOR
 . scripts/env.sh
 [ "${SKIP_BUILD:-}" = 1 ] || scripts/build-web.sh
-# Shares the root target dir so that yew & co. are compiled once.
-[ "${SKIP_BUILD:-}" = 1 ] || (cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target" trunk build --release --offline)
+# Shares the root target dir so that yew & co. are compiled once; the same std build as the
+# page (scripts/web-std.sh), so the two differ only in what the app does.
+[ "${SKIP_BUILD:-}" = 1 ] || (. scripts/web-std.sh && pullfix_web_std &&
+  cd bench/hello && CARGO_TARGET_DIR="$PWD/../../target" trunk build --release --offline)
 exec python3 scripts/bench_web.py

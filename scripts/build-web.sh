@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 unset NO_COLOR # trunk exits when NO_COLOR is set
 . scripts/env.sh
+. scripts/web-std.sh
+pullfix_web_std
 
 for tool in trunk wasm-bindgen wasm-opt python3; do
   command -v "$tool" >/dev/null || { echo "build-web.sh: $tool not found; run scripts/setup.sh web" >&2; exit 1; }

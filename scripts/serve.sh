@@ -6,4 +6,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 unset NO_COLOR # trunk exits when NO_COLOR is set
 scripts/setup.sh web
 . scripts/env.sh
+. scripts/web-std.sh
+pullfix_web_std
 exec trunk serve --release --offline --address 127.0.0.1 --port 8080 "$@"

@@ -37,6 +37,8 @@ apt_install() {
 
 rust_target() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  # std's sources: the page's release build compiles std for size (scripts/web-std.sh).
+  rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 }
 
 cargo_tool() { # name version crate [--locked]

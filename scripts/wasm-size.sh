@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/env.sh
+. scripts/web-std.sh
+pullfix_web_std
 target="${CARGO_TARGET_DIR:-target}"
 cargo build -q -p pullfix-web --target wasm32-unknown-unknown --profile web-release
 wasm="$target/wasm32-unknown-unknown/web-release/pullfix-web.wasm"
@@ -14,7 +16,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --out-dir "$out" "$wasm"
 # The flags of index.html's data-wasm-opt / data-wasm-opt-params (Trunk adds the features).
-wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+wasm-opt -Oz --converge --strip-producers --one-caller-inline-max-function-size=0 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$out/pullfix-web_bg.wasm" -o "$out/opt.wasm"
 python3 scripts/wasm_size.py "$out/opt.wasm" "$wasm"

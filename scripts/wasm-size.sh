@@ -2,14 +2,21 @@
 # Size report of the web page's wasm (scripts/wasm_size.py): builds pullfix-web with the
 # page's profile, runs wasm-bindgen and wasm-opt as Trunk does (index.html's flags), and
 # prints sections, gzip sizes, code per crate and module, and the biggest functions.
-# For shrinking work; scripts/bench-web.sh gives the page's real transfer. Set
-# CARGO_TARGET_DIR to keep a separate build.
+# For shrinking work; scripts/bench-web.sh gives the page's real transfer. Builds in
+# <target>/wasm-size.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/env.sh
 . scripts/web-std.sh
 pullfix_web_std
-target="${CARGO_TARGET_DIR:-target}"
+# Legacy symbol names, which wasm_size.py groups by crate and module (unlocked by
+# RUSTC_BOOTSTRAP, rustc names symbols the v0 way). Names do not change the code, but
+# changed flags rebuild everything: hence a target dir of its own.
+if [ -n "${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-}" ]; then
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS -Csymbol-mangling-version=legacy"
+fi
+target="${CARGO_TARGET_DIR:-target}/wasm-size"
+export CARGO_TARGET_DIR="$target"
 cargo build -q -p pullfix-web --target wasm32-unknown-unknown --profile web-release
 wasm="$target/wasm32-unknown-unknown/web-release/pullfix-web.wasm"
 out="$(mktemp -d)"

@@ -22,8 +22,11 @@ wasm="$target/wasm32-unknown-unknown/web-release/pullfix-web.wasm"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 wasm-bindgen --target web --out-dir "$out" "$wasm"
-# The flags of index.html's data-wasm-opt / data-wasm-opt-params (Trunk adds the features).
-wasm-opt -Oz --converge --strip-producers --one-caller-inline-max-function-size=0 --enable-bulk-memory --enable-nontrapping-float-to-int \
+# index.html's data-wasm-opt-params, read from it so the two cannot drift apart; -Oz is its
+# data-wasm-opt="z", and Trunk adds the feature flags.
+read -r -a params <<<"$(sed -n 's/.*data-bin="pullfix-web".*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
+[ ${#params[@]} -gt 0 ] || { echo "wasm-size.sh: no data-wasm-opt-params in index.html" >&2; exit 1; }
+wasm-opt -Oz "${params[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$out/pullfix-web_bg.wasm" -o "$out/opt.wasm"
 python3 scripts/wasm_size.py "$out/opt.wasm" "$wasm"

@@ -123,7 +123,10 @@ def build(dist: pathlib.Path) -> str:
         + '  const packed = typeof Uint8Array.fromBase64 === "function"\n'
         + "    ? Uint8Array.fromBase64(b64)\n"
         + "    : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));\n"
-        + '  const inflated = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));\n'
+        + '  const inflate = new DecompressionStream("gzip");\n'
+        + "  const writer = inflate.writable.getWriter();\n"
+        + "  Promise.all([writer.write(packed), writer.close()]).catch(() => {});\n"
+        + "  const inflated = inflate.readable;\n"
         + f"  const instance = await {init}({{\n"
         + '    module_or_path: new Response(inflated, { headers: { "Content-Type": "application/wasm" } }),\n'
         + "  });\n"

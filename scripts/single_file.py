@@ -106,7 +106,7 @@ def build(dist: pathlib.Path) -> str:
         raise BuildError(f"expected the 2 module preloads of Trunk.toml's pattern_preload, found {n}")
 
     # The loader: bindings + wasm bytes + start-up, as one inline module script.
-    tag = re.search(r'<script type="module" src="[^"]*loader\.js"[^>]*></script>', page)
+    tag = re.search(r'<script type="module" src="[^"]*loader-[0-9a-f]+\.js"[^>]*></script>', page)
     if not tag:
         raise BuildError("no loader script tag in index.html (Trunk.toml pattern_script)")
     bindings, init = inline_bindings(

@@ -33,7 +33,7 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// `dist/`, failing clearly when the web build is missing.
 fn dist() -> PathBuf {
     let dist = repo_root().join("dist");
-    for f in ["index.html", "pullfix.html", "loader.js"] {
+    for f in ["index.html", "pullfix.html"] {
         assert!(
             dist.join(f).is_file(),
             "{} is missing: build the page first with `scripts/build-web.sh` \

@@ -505,3 +505,36 @@ fn every_cut_of_every_fixture_is_diagnosed_without_panic() {
         }
     }
 }
+
+/// `diagnose --form-out` on an x509 error names the CA's path but has no PEM: generate
+/// must say that nobody writes that file, and stop saying so once the PEM is pasted.
+#[test]
+fn prefilled_ca_path_without_pem_is_reported_by_generate() {
+    let d = diagnose(&fixture("ctr-1.6.20-x509-unknown-authority.txt"));
+    let mut form = d.apply_all(&Form::default());
+    let path = form.registries[0].ca_file.clone();
+    assert!(path.ends_with("/ca.crt"), "{path}");
+    let out = pullfix_core::render(&form);
+    let w = out.diagnostics.iter().find(|d| d.code == "ca_file.not-written").expect("warning");
+    assert_eq!(w.field.as_str(), "registry[0].ca_file");
+    assert!(w.message.contains(&path) && w.fix.contains("ca_pem") && w.fix.contains(&path), "{w:?}");
+    assert!(!out.files.iter().any(|f| f.path == path.trim_start_matches('/')));
+
+    form.registries[0].ca_pem = REAL_PEM.into();
+    let out = pullfix_core::render(&form);
+    assert!(!out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
+    assert!(out.files.iter().any(|f| f.path == path.trim_start_matches('/')), "the CA is written where ca_file says");
+}
+
+const REAL_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
+MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
+IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
+DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
+ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
+rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
+3OhobYBLqc8g8DLTJ3FaG2o=
+-----END CERTIFICATE-----
+";

@@ -4,7 +4,8 @@
 
 use pullfix_core::{parse_form, render, FormFormat};
 
-const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7\n-----END CERTIFICATE-----\n";
+/// A real certificate: ca_pem is checked down to its DER lengths.
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw\nHDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN\nMzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG\nByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF\nIbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud\nDgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k\nZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB\nrMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI\n3OhobYBLqc8g8DLTJ3FaG2o=\n-----END CERTIFICATE-----\n";
 
 /// Renders `form` (TOML) and asserts a diagnostic `code` on `field`, with a message and a fix.
 #[track_caller]
@@ -152,6 +153,19 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "registry[0].ca_pem",
         ),
         (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nAA\""), "ca_pem.malformed", "registry[0].ca_pem"),
+        (
+            r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE REQUEST-----\\nAA\\n-----END CERTIFICATE REQUEST-----\""),
+            "ca_pem.not-a-certificate",
+            "registry[0].ca_pem",
+        ),
+        (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nA.A\\n-----END CERTIFICATE-----\""), "ca_pem.not-base64", "registry[0].ca_pem"),
+        (
+            r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ4z\\n-----END CERTIFICATE-----\""),
+            "ca_pem.truncated",
+            "registry[0].ca_pem",
+        ),
+        (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\naGVsbG8=\\n-----END CERTIFICATE-----\""), "ca_pem.not-der", "registry[0].ca_pem"),
+        (r("host = \"a.example\"\nca_file = \"/etc/containerd/certs.d/a.example/ca.crt\""), "ca_file.not-written", "registry[0].ca_file"),
         (
             "containerd = \"1.4\"\n".to_owned()
                 + &r("host = \"a.example\"\nca_file = \"/one.crt\"")

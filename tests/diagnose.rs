@@ -538,3 +538,32 @@ rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
 3OhobYBLqc8g8DLTJ3FaG2o=
 -----END CERTIFICATE-----
 ";
+
+// ---- the CA file containerd's config names ------------------------------------------------
+
+#[test]
+fn ca_file_missing_unreadable_or_not_a_certificate() {
+    let d = check("synthetic-ca-file-missing-crictl-1.6.txt", &[(CaFileUnusable, Some("10.50.1.104:5000"))]);
+    let f = &d.findings[0];
+    assert!(f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"), "{f:#?}");
+    assert!(f.explanation.contains("hosts.toml") && f.fix.contains("paste"), "{f:#?}");
+    let p = prefill(&d, CaFileUnusable);
+    assert_eq!((p.host.as_deref(), p.port), (Some("10.50.1.104"), Some(5000)));
+    assert!(p.ca_needed && !p.credentials_needed && p.skip_verify.is_none());
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries[0].host, "10.50.1.104:5000");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/10.50.1.104:5000/ca.crt");
+    // ... and generate then asks for the PEM (prefilled_ca_path_without_pem_is_reported_by_generate).
+    let out = pullfix_core::render(&form);
+    assert!(out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
+
+    let d = check("synthetic-ca-file-truncated-describe-pod.txt", &[(CaFileUnusable, Some("harbor.example.net:8443"))]);
+    assert!(d.findings[0].title.contains("not a usable CA certificate"), "{:#?}", d.findings[0]);
+    assert!(d.findings[0].explanation.contains("truncated"));
+    assert_eq!(prefill(&d, CaFileUnusable).port, Some(8443));
+
+    let d = check("synthetic-ca-file-inline-1.4-journal.log", &[(CaFileUnusable, Some("hub.mooc.com"))]);
+    let f = &d.findings[0];
+    assert!(f.title.contains("cannot read /etc/pki/hub.mooc.com/ca.crt"), "{f:#?}");
+    assert!(f.explanation.contains("tls.ca_file"), "{f:#?}");
+}

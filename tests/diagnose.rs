@@ -226,6 +226,17 @@ fn pause_on_a_private_registry_needs_node_credentials() {
     assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
     let form = d.apply_all(&Form::default());
     assert!(form.registries[0].node_auth);
+    // The kubelet never sends imagePullSecrets for the pause image: the auth finding must
+    // not recommend them (the sandbox finding would contradict it).
+    let auth = &d.findings[0];
+    assert!(!auth.fix.contains("imagePullSecrets") && auth.fix.contains("node-level"), "{auth:#?}");
+    assert!(auth.explanation.contains("never sends"), "{auth:#?}");
+    assert_eq!(prefill(&d, Unauthorized).node_auth, Some(true));
+    // An ordinary 401 still does.
+    let text = fixture("ctr-1.6.20-401.txt");
+    let d = diagnose(&text);
+    let auth = d.findings.iter().find(|f| f.family == Unauthorized).expect("401");
+    assert!(auth.fix.contains("imagePullSecrets"), "{auth:#?}");
 }
 
 // ---- other families ---------------------------------------------------------------------
@@ -545,7 +556,10 @@ rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
 fn ca_file_missing_unreadable_or_not_a_certificate() {
     let d = check("synthetic-ca-file-missing-crictl-1.6.txt", &[(CaFileUnusable, Some("10.50.1.104:5000"))]);
     let f = &d.findings[0];
-    assert!(f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"), "{f:#?}");
+    assert!(
+        f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"),
+        "{f:#?}"
+    );
     assert!(f.explanation.contains("hosts.toml") && f.fix.contains("paste"), "{f:#?}");
     let p = prefill(&d, CaFileUnusable);
     assert_eq!((p.host.as_deref(), p.port), (Some("10.50.1.104"), Some(5000)));

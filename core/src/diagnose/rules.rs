@@ -712,6 +712,28 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         ""
     };
     let r = show(&reg);
+    if l.lower.contains("failed to get sandbox image") {
+        // The kubelet never sends an imagePullSecret for the pause image (REFERENCE, verified).
+        prefill.node_auth = Some(true);
+        prefill.namespace = None;
+        return finding(
+            Family::Unauthorized,
+            l,
+            facts,
+            format!("{r} refused the sandbox (pause) image pull: containerd has no credentials for it"),
+            format!(
+                "containerd pulls the pause image itself, with only the node-level credentials in its own config; \
+                 the kubelet never sends a pod's imagePullSecrets for it, so a Secret cannot fix this. The registry \
+                 got no credentials it accepts (none for `{r}` in config.toml, or wrong ones).{maybe_name}"
+            ),
+            format!(
+                "Give containerd node-level credentials for exactly `{r}`: `configs.\"{r}\".auth` in config.toml \
+                 (the form's node auth, with the username and password), then `systemctl restart containerd`; or \
+                 point the sandbox image at a public mirror the nodes can reach."
+            ),
+            prefill,
+        );
+    }
     finding(
         Family::Unauthorized,
         l,

@@ -231,3 +231,19 @@ fn a_clean_form_has_no_diagnostics() {
     let out = render(&parse_form(&form, FormFormat::Toml).expect("form"));
     assert_eq!(out.diagnostics, vec![]);
 }
+
+/// An error stops the CLI from writing anything ("nothing was written"), so no error's
+/// message may promise output; the page's preview is named as such.
+#[test]
+fn errors_do_not_promise_output() {
+    let mut seen = 0;
+    for (form, _, _) in rows() {
+        let out = render(&parse_form(&form, FormFormat::Toml).expect("form"));
+        for d in out.diagnostics.iter().filter(|d| d.severity == pullfix_core::diagnostic::Severity::Error) {
+            seen += 1;
+            let m = d.message.to_ascii_lowercase();
+            assert!(!m.contains("showing output") && !m.contains("files below"), "{}: {}", d.code, d.message);
+        }
+    }
+    assert!(seen > 10, "the rows raise errors: {seen}");
+}

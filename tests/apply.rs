@@ -71,7 +71,7 @@ fn text(b: &[u8]) -> String {
 }
 
 const HARBOR: &str = "containerd = \"1.6.20\"\nsandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n\
-[[registry]]\nhost = \"harbor.example.net\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ2\\n-----END CERTIFICATE-----\\n\"\n";
+[[registry]]\nhost = \"harbor.example.net\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw\\nHDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN\\nMzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG\\nByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF\\nIbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud\\nDgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k\\nZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB\\nrMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI\\n3OhobYBLqc8g8DLTJ3FaG2o=\\n-----END CERTIFICATE-----\\n\"\n";
 
 #[test]
 fn apply_merges_backs_up_and_says_restart() {

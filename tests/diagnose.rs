@@ -226,6 +226,17 @@ fn pause_on_a_private_registry_needs_node_credentials() {
     assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
     let form = d.apply_all(&Form::default());
     assert!(form.registries[0].node_auth);
+    // The kubelet never sends imagePullSecrets for the pause image: the auth finding must
+    // not recommend them (the sandbox finding would contradict it).
+    let auth = &d.findings[0];
+    assert!(!auth.fix.contains("imagePullSecrets") && auth.fix.contains("node-level"), "{auth:#?}");
+    assert!(auth.explanation.contains("never sends"), "{auth:#?}");
+    assert_eq!(prefill(&d, Unauthorized).node_auth, Some(true));
+    // An ordinary 401 still does.
+    let text = fixture("ctr-1.6.20-401.txt");
+    let d = diagnose(&text);
+    let auth = d.findings.iter().find(|f| f.family == Unauthorized).expect("401");
+    assert!(auth.fix.contains("imagePullSecrets"), "{auth:#?}");
 }
 
 // ---- other families ---------------------------------------------------------------------
@@ -504,4 +515,69 @@ fn every_cut_of_every_fixture_is_diagnosed_without_panic() {
             assert!(d.findings.iter().all(|f| f.line >= 1));
         }
     }
+}
+
+/// `diagnose --form-out` on an x509 error names the CA's path but has no PEM: generate
+/// must say that nobody writes that file, and stop saying so once the PEM is pasted.
+#[test]
+fn prefilled_ca_path_without_pem_is_reported_by_generate() {
+    let d = diagnose(&fixture("ctr-1.6.20-x509-unknown-authority.txt"));
+    let mut form = d.apply_all(&Form::default());
+    let path = form.registries[0].ca_file.clone();
+    assert!(path.ends_with("/ca.crt"), "{path}");
+    let out = pullfix_core::render(&form);
+    let w = out.diagnostics.iter().find(|d| d.code == "ca_file.not-written").expect("warning");
+    assert_eq!(w.field.as_str(), "registry[0].ca_file");
+    assert!(w.message.contains(&path) && w.fix.contains("ca_pem") && w.fix.contains(&path), "{w:?}");
+    assert!(!out.files.iter().any(|f| f.path == path.trim_start_matches('/')));
+
+    form.registries[0].ca_pem = REAL_PEM.into();
+    let out = pullfix_core::render(&form);
+    assert!(!out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
+    assert!(out.files.iter().any(|f| f.path == path.trim_start_matches('/')), "the CA is written where ca_file says");
+}
+
+const REAL_PEM: &str = "-----BEGIN CERTIFICATE-----
+MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
+MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
+IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
+DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
+ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
+rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
+3OhobYBLqc8g8DLTJ3FaG2o=
+-----END CERTIFICATE-----
+";
+
+// ---- the CA file containerd's config names ------------------------------------------------
+
+#[test]
+fn ca_file_missing_unreadable_or_not_a_certificate() {
+    let d = check("synthetic-ca-file-missing-crictl-1.6.txt", &[(CaFileUnusable, Some("10.50.1.104:5000"))]);
+    let f = &d.findings[0];
+    assert!(
+        f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"),
+        "{f:#?}"
+    );
+    assert!(f.explanation.contains("hosts.toml") && f.fix.contains("paste"), "{f:#?}");
+    let p = prefill(&d, CaFileUnusable);
+    assert_eq!((p.host.as_deref(), p.port), (Some("10.50.1.104"), Some(5000)));
+    assert!(p.ca_needed && !p.credentials_needed && p.skip_verify.is_none());
+    let form = d.apply_all(&Form::default());
+    assert_eq!(form.registries[0].host, "10.50.1.104:5000");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/10.50.1.104:5000/ca.crt");
+    // ... and generate then asks for the PEM (prefilled_ca_path_without_pem_is_reported_by_generate).
+    let out = pullfix_core::render(&form);
+    assert!(out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
+
+    let d = check("synthetic-ca-file-truncated-describe-pod.txt", &[(CaFileUnusable, Some("harbor.example.net:8443"))]);
+    assert!(d.findings[0].title.contains("not a usable CA certificate"), "{:#?}", d.findings[0]);
+    assert!(d.findings[0].explanation.contains("truncated"));
+    assert_eq!(prefill(&d, CaFileUnusable).port, Some(8443));
+
+    let d = check("synthetic-ca-file-inline-1.4-journal.log", &[(CaFileUnusable, Some("hub.mooc.com"))]);
+    let f = &d.findings[0];
+    assert!(f.title.contains("cannot read /etc/pki/hub.mooc.com/ca.crt"), "{f:#?}");
+    assert!(f.explanation.contains("tls.ca_file"), "{f:#?}");
 }

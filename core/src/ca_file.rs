@@ -16,6 +16,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     }
     for (i, r, host) in checked.registries() {
         if r.ca_pem.trim().is_empty() {
+            not_written(checked, i, r, host, diags);
             continue;
         }
         let field = Field::registry(i).key("ca_pem");
@@ -85,6 +86,47 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     files
 }
 
+/// A `ca_file` without `ca_pem`: the config points at a file pullfix does not write
+/// (`diagnose` prefills exactly this). When it is not on the node, containerd fails every
+/// pull from the registry with `unable to read CA cert ...: no such file or directory`.
+fn not_written(
+    checked: &Checked,
+    i: usize,
+    r: &crate::form::Registry,
+    host: &crate::host::Host,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let ca = r.ca_file.trim();
+    // 1.2 has no CA setting and plain HTTP drops TLS: both are reported by the rules.
+    if ca.is_empty() || checked.style == Style::V1Mirrors || r.scheme == crate::form::Scheme::Http {
+        return;
+    }
+    let ns = host.reference();
+    let path = if ca.starts_with('/') || checked.style != Style::HostsToml {
+        ca.to_owned()
+    } else {
+        format!("{}/{ns}/{ca}", checked.config_path)
+    };
+    let (file, error) = if checked.style == Style::HostsToml {
+        ("The hosts.toml", "unable to read CA cert")
+    } else {
+        ("The config.toml", "failed to load CA file")
+    };
+    diags.push(Diagnostic::warning(
+        Field::registry(i).key("ca_file"),
+        "ca_file.not-written",
+        format!(
+            "{file} points at the CA {path:?}, but ca_pem is empty, so pullfix does not write that file. Unless it is \
+             already on every node, every pull from {ns} fails with `{error} ... no such file or directory`."
+        ),
+        format!(
+            "Paste the registry's CA certificate (PEM) into ca_pem and pullfix writes {path}; or copy the CA to {path} \
+             on every node yourself (`sudo install -D -m 0644 ca.crt {}`).",
+            crate::shell::quote(&path)
+        ),
+    ));
+}
+
 /// Why a `ca_pem` was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PemError {
@@ -92,8 +134,18 @@ pub enum PemError {
     NoCertificate,
     /// A private key was pasted.
     PrivateKey,
-    /// A block is not closed, or its body is not base64.
-    Malformed,
+    /// A block of another kind (a certificate request, a public key) was pasted.
+    NotACertificate,
+    /// A `-----BEGIN` line has no matching `-----END` line.
+    EndMissing,
+    /// An `-----END` line without its `-----BEGIN`, or with another label.
+    EndMismatch,
+    /// A block's body is not base64.
+    NotBase64,
+    /// A block's body is shorter than the certificate it starts: cut off in copying.
+    Truncated,
+    /// A block's body decodes, but not to one DER certificate.
+    NotDer,
 }
 
 impl PemError {
@@ -101,55 +153,75 @@ impl PemError {
         match self {
             PemError::NoCertificate => "ca_pem.no-certificate",
             PemError::PrivateKey => "ca_pem.private-key",
-            PemError::Malformed => "ca_pem.malformed",
+            PemError::NotACertificate => "ca_pem.not-a-certificate",
+            PemError::EndMissing | PemError::EndMismatch => "ca_pem.malformed",
+            PemError::NotBase64 => "ca_pem.not-base64",
+            PemError::Truncated => "ca_pem.truncated",
+            PemError::NotDer => "ca_pem.not-der",
         }
     }
     fn message(self) -> &'static str {
         match self {
             PemError::NoCertificate => "This is not a PEM certificate (no -----BEGIN CERTIFICATE----- line); no CA file is written.",
             PemError::PrivateKey => "This contains a PRIVATE KEY. A CA file holds only certificates, and a key must never be spread to nodes; no CA file is written.",
-            PemError::Malformed => "The PEM text is damaged (a block is not closed, or its body is not base64); no CA file is written.",
+            PemError::NotACertificate => "This PEM block is not a plain CERTIFICATE (a certificate request, a public key, or OpenSSL's TRUSTED CERTIFICATE, which containerd skips); containerd would fail `unable to load CA cert`, so no CA file is written.",
+            PemError::EndMissing => "A -----BEGIN CERTIFICATE----- block has no -----END CERTIFICATE----- line: the text was cut off; no CA file is written.",
+            PemError::EndMismatch => "An -----END----- line does not match its -----BEGIN CERTIFICATE----- line; no CA file is written.",
+            PemError::NotBase64 => "The certificate's body is not base64 (a changed or extra character, or two blocks run together); containerd would fail `unable to load CA cert`, so no CA file is written.",
+            PemError::Truncated => "The certificate is truncated: its body is shorter than the certificate it starts (lines lost in copying); containerd would fail `unable to load CA cert`, so no CA file is written.",
+            PemError::NotDer => "The certificate's body decodes, but not to one certificate (its length fields do not match the data); containerd would fail `unable to load CA cert`, so no CA file is written.",
         }
     }
     fn fix(self) -> &'static str {
         match self {
             PemError::PrivateKey => "Paste only the CA certificate: the -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- block(s).",
-            _ => "Paste the CA certificate from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE----- (e.g. `openssl s_client -showcerts -connect host:port` or Harbor's \"Registry Certificate\" download).",
+            PemError::NotACertificate => "Paste the CA's certificate (-----BEGIN CERTIFICATE-----), not its request or key: e.g. Harbor's \"Registry Certificate\" download; `openssl x509 -in ca.pem -out ca.crt` turns a TRUSTED CERTIFICATE into one.",
+            _ => "Paste the whole CA certificate again, every line from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE----- (e.g. `cat ca.crt`, `openssl s_client -showcerts -connect host:port` or Harbor's \"Registry Certificate\" download); `openssl x509 -noout -subject -in ca.crt` checks it.",
         }
     }
 }
 
 /// Checks that `text` is one or more PEM certificates and returns them normalised:
 /// LF line ends, no blank or surrounding lines, a final newline.
+///
+/// Each block's body must be base64 of one complete DER SEQUENCE whose length fields
+/// match the data (the shape of an X.509 certificate; its contents are not parsed).
 pub fn normalize_pem(text: &str) -> Result<String, PemError> {
     let mut out = String::with_capacity(text.len());
-    let mut in_block = false;
+    // The open block's label and body.
+    let mut open: Option<&str> = None;
+    let mut body = String::new();
     let mut blocks = 0;
     for line in text.lines().map(str::trim) {
         if line.is_empty() {
             continue;
         }
         if let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) {
-            if in_block {
-                return Err(PemError::Malformed);
+            if open.is_some() {
+                return Err(PemError::EndMissing);
             }
             if label.contains("PRIVATE KEY") {
                 return Err(PemError::PrivateKey);
             }
-            if label != "CERTIFICATE" && label != "TRUSTED CERTIFICATE" {
-                return Err(PemError::NoCertificate);
+            // Go's AppendCertsFromPEM, which containerd uses, skips every other label
+            // (OpenSSL's TRUSTED CERTIFICATE too).
+            if label != "CERTIFICATE" {
+                return Err(PemError::NotACertificate);
             }
-            in_block = true;
+            open = Some(label);
+            body.clear();
         } else if let Some(label) = line.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
-            if !in_block || !label.ends_with("CERTIFICATE") {
-                return Err(PemError::Malformed);
+            if open != Some(label) {
+                return Err(PemError::EndMismatch);
             }
-            in_block = false;
+            check_body(&body)?;
+            open = None;
             blocks += 1;
-        } else if in_block {
+        } else if open.is_some() {
             if !line.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
-                return Err(PemError::Malformed);
+                return Err(PemError::NotBase64);
             }
+            body.push_str(line);
         } else {
             // Text outside blocks (openssl's "subject=" lines) is dropped.
             continue;
@@ -157,8 +229,8 @@ pub fn normalize_pem(text: &str) -> Result<String, PemError> {
         out.push_str(line);
         out.push('\n');
     }
-    if in_block {
-        return Err(PemError::Malformed);
+    if open.is_some() {
+        return Err(PemError::EndMissing);
     }
     if blocks == 0 {
         return Err(PemError::NoCertificate);
@@ -166,19 +238,104 @@ pub fn normalize_pem(text: &str) -> Result<String, PemError> {
     Ok(out)
 }
 
+/// A block's base64 body: one complete DER SEQUENCE of SEQUENCE, SEQUENCE, BIT STRING
+/// (tbsCertificate, signatureAlgorithm, signature).
+fn check_body(body: &str) -> Result<(), PemError> {
+    use base64::Engine as _;
+    if body.is_empty() {
+        return Err(PemError::Truncated);
+    }
+    let der = match base64::engine::general_purpose::STANDARD.decode(body) {
+        Ok(d) => d,
+        // A body cut off mid-line leaves a length that is no multiple of 4.
+        Err(base64::DecodeError::InvalidPadding | base64::DecodeError::InvalidLength(_)) if !body.contains('=') => {
+            return Err(PemError::Truncated)
+        }
+        Err(_) => return Err(PemError::NotBase64),
+    };
+    // Not a SEQUENCE at all: no length below can be trusted to mean "cut off".
+    if der.first() != Some(&0x30) {
+        return Err(PemError::NotDer);
+    }
+    let (_, content, rest) = der_element(&der)?;
+    if !rest.is_empty() {
+        return Err(PemError::NotDer);
+    }
+    let mut inner = content;
+    let mut tags = [0u8; 3];
+    for t in &mut tags {
+        if inner.is_empty() {
+            return Err(PemError::NotDer);
+        }
+        let (tag, _, rest) = der_element(inner)?;
+        *t = tag;
+        inner = rest;
+    }
+    if !inner.is_empty() || tags != [0x30, 0x30, 0x03] {
+        return Err(PemError::NotDer);
+    }
+    Ok(())
+}
+
+/// Splits one DER element off `data`: its tag, its content, and what follows. An element
+/// whose length runs past the data is [`PemError::Truncated`].
+fn der_element(data: &[u8]) -> Result<(u8, &[u8], &[u8]), PemError> {
+    let (&tag, rest) = data.split_first().ok_or(PemError::Truncated)?;
+    let (&first, rest) = rest.split_first().ok_or(PemError::Truncated)?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        // Indefinite lengths (0x80) are not DER; certificates never need more than 4 bytes.
+        if n == 0 || n > 4 {
+            return Err(PemError::NotDer);
+        }
+        if rest.len() < n {
+            return Err(PemError::Truncated);
+        }
+        let (bytes, rest) = rest.split_at(n);
+        (bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b)), rest)
+    };
+    if rest.len() < len {
+        return Err(PemError::Truncated);
+    }
+    let (content, rest) = rest.split_at(len);
+    Ok((tag, content, rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PEM: &str = "-----BEGIN CERTIFICATE-----\r\nMIIBszCCAVmgAwIBAgIU\r\nAAAA==\r\n-----END CERTIFICATE-----\r\n";
+    /// A real certificate (`openssl x509 -noout -subject`: CN = Example Harbor CA).
+    const REAL: &str = "-----BEGIN CERTIFICATE-----
+MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
+HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
+MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
+IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
+DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
+ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
+rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
+3OhobYBLqc8g8DLTJ3FaG2o=
+-----END CERTIFICATE-----
+";
+
+    fn lines(n: usize) -> String {
+        // The first `n` lines of REAL, then its END line.
+        let mut s: String = REAL.lines().take(n).map(|l| format!("{l}\n")).collect();
+        s.push_str("-----END CERTIFICATE-----\n");
+        s
+    }
 
     #[test]
     fn pem_is_normalised() {
-        let text = format!("subject=CN = x\n\n{PEM}");
-        assert_eq!(
-            normalize_pem(&text),
-            Ok("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n".into())
-        );
+        let crlf = REAL.replace('\n', "\r\n");
+        let text = format!("subject=CN = Example Harbor CA\n\n{crlf}\n  \n");
+        assert_eq!(normalize_pem(&text), Ok(REAL.to_owned()));
+        // A bundle of two.
+        let two = format!("{REAL}{REAL}");
+        assert_eq!(normalize_pem(&two), Ok(two.clone()));
     }
 
     #[test]
@@ -188,10 +345,75 @@ mod tests {
             normalize_pem("-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----"),
             Err(PemError::PrivateKey)
         );
-        assert_eq!(normalize_pem("-----BEGIN CERTIFICATE-----\nAA"), Err(PemError::Malformed));
+        assert_eq!(
+            normalize_pem(&format!("{REAL}-----BEGIN EC PRIVATE KEY-----\nAA\n-----END EC PRIVATE KEY-----\n")),
+            Err(PemError::PrivateKey)
+        );
+        for label in ["CERTIFICATE REQUEST", "PUBLIC KEY", "TRUSTED CERTIFICATE"] {
+            let text = REAL.replace("CERTIFICATE-----", &format!("{label}-----"));
+            assert_eq!(normalize_pem(&text), Err(PemError::NotACertificate), "{label}");
+        }
+        // No END line: cut off in copying.
+        assert_eq!(normalize_pem("-----BEGIN CERTIFICATE-----\nAA"), Err(PemError::EndMissing));
+        let no_end = REAL.replace("-----END CERTIFICATE-----\n", "");
+        assert_eq!(normalize_pem(&no_end), Err(PemError::EndMissing));
+        assert_eq!(normalize_pem(&format!("{no_end}{REAL}")), Err(PemError::EndMissing));
+        // END of another kind, or without BEGIN.
+        let other_end = REAL.replace("-----END CERTIFICATE-----", "-----END X509 CRL-----");
+        assert_eq!(normalize_pem(&other_end), Err(PemError::EndMismatch));
+        assert_eq!(normalize_pem(&format!("-----END CERTIFICATE-----\n{REAL}")), Err(PemError::EndMismatch));
+        // Not base64.
         assert_eq!(
             normalize_pem("-----BEGIN CERTIFICATE-----\nA\"A\n-----END CERTIFICATE-----"),
-            Err(PemError::Malformed)
+            Err(PemError::NotBase64)
         );
+        let padded_inside = REAL.replacen("MIIBjTCC", "MIIBjT==", 1);
+        assert_eq!(normalize_pem(&padded_inside), Err(PemError::NotBase64));
+    }
+
+    #[test]
+    fn truncated_bodies_are_caught() {
+        // The review's case: a body cut after 23 characters.
+        assert_eq!(
+            normalize_pem("-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ4z\n-----END CERTIFICATE-----\n"),
+            Err(PemError::Truncated)
+        );
+        // Whole lines lost: the base64 decodes, the DER length says more.
+        for n in 1..10 {
+            assert_eq!(normalize_pem(&lines(n)), Err(PemError::Truncated), "{n} lines");
+        }
+        assert_eq!(normalize_pem(&lines(10)), Ok(REAL.to_owned()));
+        // Cut in the middle of the last line.
+        let cut = REAL.replace("3OhobYBLqc8g8DLTJ3FaG2o=", "3OhobYBLqc8g");
+        assert_eq!(normalize_pem(&cut), Err(PemError::Truncated));
+        assert_eq!(normalize_pem("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"), Err(PemError::Truncated));
+    }
+
+    #[test]
+    fn bodies_that_are_not_one_certificate() {
+        // Extra bytes after the certificate.
+        let extra = REAL.replace("3OhobYBLqc8g8DLTJ3FaG2o=", "3OhobYBLqc8g8DLTJ3FaG2oA");
+        assert_eq!(normalize_pem(&extra), Err(PemError::NotDer));
+        // base64 of something else.
+        assert_eq!(
+            normalize_pem("-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n"),
+            Err(PemError::NotDer)
+        );
+        // A SEQUENCE whose elements are not tbsCertificate, algorithm, signature.
+        assert_eq!(
+            normalize_pem("-----BEGIN CERTIFICATE-----\nMAYCAQECAQI=\n-----END CERTIFICATE-----\n"),
+            Err(PemError::NotDer)
+        );
+    }
+
+    #[test]
+    fn der_lengths() {
+        assert_eq!(der_element(&[0x30, 0x00]), Ok((0x30, &[][..], &[][..])));
+        assert_eq!(der_element(&[0x30, 0x81, 0x01, 0xaa, 0xbb]), Ok((0x30, &[0xaa][..], &[0xbb][..])));
+        assert_eq!(der_element(&[0x30, 0x82, 0x01]), Err(PemError::Truncated));
+        assert_eq!(der_element(&[0x30, 0x80]), Err(PemError::NotDer));
+        assert_eq!(der_element(&[0x30, 0x85, 1, 1, 1, 1, 1]), Err(PemError::NotDer));
+        assert_eq!(der_element(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), Err(PemError::Truncated));
+        assert_eq!(der_element(&[0x30]), Err(PemError::Truncated));
     }
 }

@@ -4,7 +4,7 @@
 //!   by endpoint URL); no TLS settings exist.
 //! - 1.3 - 1.7: `version = 2`, `[plugins."io.containerd.grpc.v1.cri"]`; `registry.config_path`
 //!   (1.5+) or the inline `registry.mirrors` / `registry.configs` (1.3, 1.4, `legacy_config`).
-//! - 2.x: `version = 3`, `[plugins."io.containerd.cri.v1.images"]`, `registry.config_path`,
+//! - 2.x: `version = 3` (2.3+: `version = 4`, the same tables), `[plugins."io.containerd.cri.v1.images"]`, `registry.config_path`,
 //!   `pinned_images.sandbox`.
 //!
 //! Node credentials (`node_auth`) are keyed by every host containerd contacts.
@@ -149,10 +149,11 @@ fn instructions(checked: &Checked, sensitive: bool) -> String {
     let why = match v {
         1 => "containerd 1.2 does not read it, newer releases do: it marks the plugins.cri layout".to_owned(),
         2 => format!("without it containerd {t} reads the file as version 1 and silently ignores every plugins.\"io.containerd.grpc.v1.cri\" table"),
-        _ => format!("containerd {t} migrates an older file at every start, and the io.containerd.cri.v1.images section exists only in version 3; 2.3+ also reads its own version 4"),
+        3 => format!("containerd {t} migrates an older file at every start, and the io.containerd.cri.v1.images section exists only from version 3 on"),
+        _ => format!("the version containerd {t}'s own `config default` writes; an existing `version = 3` may stay, as {t} reads versions 1 to 4 and the io.containerd.cri.v1.images section is the same in 3 and 4"),
     };
     let mut s = format!(
-        "Merge into {NODE_PATH} on every node. The file needs exactly one `version = {v}` line at the top ({why}). \
+        "Merge into {NODE_PATH} on every node. The file needs exactly one `version` line at the top, `version = {v}` ({why}). \
          Where a table already exists in the file, set these keys inside it instead of adding a second copy \
          (TOML rejects repeated tables). Then run `sudo systemctl restart containerd`: config.toml is read only at start."
     );

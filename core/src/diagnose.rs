@@ -44,6 +44,10 @@ pub enum Family {
     UnknownConfigKey,
     /// `failed to decode hosts.toml` (or 1.6's `invalid `host` tree`).
     HostsTomlInvalid,
+    /// `unable to read CA cert` / `unable to load CA cert` (hosts.toml `ca`) or
+    /// `failed to load CA file` (1.x inline `tls.ca_file`): the CA file is missing,
+    /// unreadable or not a PEM certificate.
+    CaFileUnusable,
     /// `dial tcp: lookup <host> ...: no such host` / `i/o timeout`.
     DnsLookup,
     /// `connect: connection refused`.
@@ -87,6 +91,7 @@ impl Family {
             Family::CriNotLoaded => "config.cri_not_loaded",
             Family::UnknownConfigKey => "config.unknown_key",
             Family::HostsTomlInvalid => "hosts_toml.invalid",
+            Family::CaFileUnusable => "tls.ca_file_unusable",
             Family::DnsLookup => "net.dns",
             Family::ConnectionRefused => "net.connection_refused",
             Family::PublicRegistryUnreachable => "net.public_registry_unreachable",

@@ -89,7 +89,7 @@ fn secret_name(checked: &Checked, diags: &mut Vec<Diagnostic>) -> String {
                 Field::root("kubernetes").key("secret_name"),
                 "kubernetes.secret-name",
                 format!(
-                    "{name:?} cannot be a Secret's name: {e}. The files below use {DEFAULT_SECRET_NAME:?} instead."
+                    "{name:?} cannot be a Secret's name: {e}. No files until it is fixed (a preview uses {DEFAULT_SECRET_NAME:?})."
                 ),
                 format!("Use a name of {}, e.g. regcred or harbor-pull.", NameRule::Subdomain.describe()),
             ));

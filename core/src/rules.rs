@@ -43,7 +43,7 @@ fn form_rules(c: &Checked, d: &mut Vec<Diagnostic>) {
             d.push(Diagnostic::error(
                 Field::root("legacy_config"),
                 "legacy_config.tls-ignored",
-                format!("containerd {t} ignores registry.configs.*.tls without any error (removed in 2.0): a CA or skip_verify there gives x509 errors. The files below use hosts.toml instead."),
+                format!("containerd {t} ignores registry.configs.*.tls without any error (removed in 2.0): a CA or skip_verify there gives x509 errors. No files until it is fixed (a preview uses hosts.toml instead)."),
                 fix,
             ));
         } else {

@@ -80,7 +80,7 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
             diags.push(Diagnostic::error(
                 field,
                 "containerd.malformed",
-                format!("{:?} is not a containerd version; showing output for {DEFAULT_CONTAINERD}.", form.containerd),
+                format!("{:?} is not a containerd version; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).", form.containerd),
                 format!(
                     "Write the version `containerd --version` prints on the node, e.g. 1.6.20 or 2.1 (one of {}).",
                     supported()
@@ -93,7 +93,7 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
                 field,
                 "containerd.unsupported",
                 format!(
-                    "containerd {} is not a version pullfix knows; showing output for {DEFAULT_CONTAINERD}.",
+                    "containerd {} is not a version pullfix knows; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).",
                     form.containerd.trim()
                 ),
                 format!("Pick one of {}.", supported()),
@@ -235,7 +235,7 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
         diags.push(Diagnostic::error(
             field.clone(),
             "config_path.list",
-            format!("{given:?} is a colon-separated list; containerd 2.1+ treats config_path as one directory, so the list breaks pulls after an upgrade. Showing output for {first:?}."),
+            format!("{given:?} is a colon-separated list; containerd 2.1+ treats config_path as one directory, so the list breaks pulls after an upgrade. No files until it is fixed (a preview assumes {first:?})."),
             format!("Use one directory, e.g. {}; move the other directories' hosts.toml files into it.", crate::form::DEFAULT_CONFIG_PATH),
         ));
         path = first.trim().to_owned();

@@ -70,7 +70,10 @@ impl Target {
     /// The `version =` this target's config.toml needs: 1 (1.0-1.2), 2 (1.3-1.7), 3 (2.x).
     /// 2.3+ also reads 4, but 3 is what every 2.x reads.
     pub fn config_version(&self) -> u8 {
-        if self.major >= 2 {
+        if self.at_least(2, 3) {
+            // 2.3's `config default` prints 4; the tables are those of 3.
+            4
+        } else if self.major >= 2 {
             3
         } else if self.at_least(1, 3) {
             2
@@ -82,11 +85,7 @@ impl Target {
     /// The highest config version this target reads: 4 (2.3+), 3 (2.0 - 2.2), 2 (1.3 - 1.7),
     /// 1 (older). A higher one stops 2.x at start; 1.x starts but ignores the 2.x tables.
     pub fn max_config_version(&self) -> i64 {
-        if self.at_least(2, 3) {
-            4
-        } else {
-            i64::from(self.config_version())
-        }
+        i64::from(self.config_version())
     }
 
     /// The plugin paths of [`Target::config_version`].
@@ -161,7 +160,7 @@ mod tests {
     #[test]
     fn config_versions_follow_the_table() {
         let v = |s| Target::parse(s).unwrap().config_version();
-        assert_eq!((v("1.2"), v("1.3"), v("1.7"), v("2.0"), v("2.3")), (1, 2, 2, 3, 3));
+        assert_eq!((v("1.2"), v("1.3"), v("1.7"), v("2.0"), v("2.2"), v("2.3")), (1, 2, 2, 3, 3, 4));
         let m = |s| Target::parse(s).unwrap().max_config_version();
         assert_eq!((m("1.2"), m("1.6"), m("2.0"), m("2.2"), m("2.3")), (1, 2, 3, 3, 4));
     }

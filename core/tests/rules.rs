@@ -4,7 +4,8 @@
 
 use pullfix_core::{parse_form, render, FormFormat};
 
-const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7\n-----END CERTIFICATE-----\n";
+/// A real certificate: ca_pem is checked down to its DER lengths.
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw\nHDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN\nMzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG\nByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF\nIbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud\nDgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k\nZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB\nrMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI\n3OhobYBLqc8g8DLTJ3FaG2o=\n-----END CERTIFICATE-----\n";
 
 /// Renders `form` (TOML) and asserts a diagnostic `code` on `field`, with a message and a fix.
 #[track_caller]
@@ -153,6 +154,19 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         ),
         (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nAA\""), "ca_pem.malformed", "registry[0].ca_pem"),
         (
+            r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE REQUEST-----\\nAA\\n-----END CERTIFICATE REQUEST-----\""),
+            "ca_pem.not-a-certificate",
+            "registry[0].ca_pem",
+        ),
+        (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nA.A\\n-----END CERTIFICATE-----\""), "ca_pem.not-base64", "registry[0].ca_pem"),
+        (
+            r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ4z\\n-----END CERTIFICATE-----\""),
+            "ca_pem.truncated",
+            "registry[0].ca_pem",
+        ),
+        (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\naGVsbG8=\\n-----END CERTIFICATE-----\""), "ca_pem.not-der", "registry[0].ca_pem"),
+        (r("host = \"a.example\"\nca_file = \"/etc/containerd/certs.d/a.example/ca.crt\""), "ca_file.not-written", "registry[0].ca_file"),
+        (
             "containerd = \"1.4\"\n".to_owned()
                 + &r("host = \"a.example\"\nca_file = \"/one.crt\"")
                 + &r("host = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://a.example\"\nca_file = \"/two.crt\""),
@@ -216,4 +230,20 @@ fn a_clean_form_has_no_diagnostics() {
     );
     let out = render(&parse_form(&form, FormFormat::Toml).expect("form"));
     assert_eq!(out.diagnostics, vec![]);
+}
+
+/// An error stops the CLI from writing anything ("nothing was written"), so no error's
+/// message may promise output; the page's preview is named as such.
+#[test]
+fn errors_do_not_promise_output() {
+    let mut seen = 0;
+    for (form, _, _) in rows() {
+        let out = render(&parse_form(&form, FormFormat::Toml).expect("form"));
+        for d in out.diagnostics.iter().filter(|d| d.severity == pullfix_core::diagnostic::Severity::Error) {
+            seen += 1;
+            let m = d.message.to_ascii_lowercase();
+            assert!(!m.contains("showing output") && !m.contains("files below"), "{}: {}", d.code, d.message);
+        }
+    }
+    assert!(seen > 10, "the rows raise errors: {seen}");
 }

@@ -21,7 +21,7 @@ fn doc(out: &pullfix_core::Rendered, path: &str) -> DocumentMut {
 #[wasm_bindgen_test]
 fn harbor_on_1_7_with_ca_and_node_credentials() {
     let out = rendered(
-        "containerd = \"1.7\"\n[[registry]]\nhost = \"harbor.example.net:8443\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\"\nusername = \"robot$ci\"\npassword = \"S3cret\"\nnode_auth = true\n",
+        "containerd = \"1.7\"\n[[registry]]\nhost = \"harbor.example.net:8443\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw\\nHDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN\\nMzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG\\nByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF\\nIbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud\\nDgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k\\nZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB\\nrMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI\\n3OhobYBLqc8g8DLTJ3FaG2o=\\n-----END CERTIFICATE-----\"\nusername = \"robot$ci\"\npassword = \"S3cret\"\nnode_auth = true\n",
     );
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     let config = doc(&out, "etc/containerd/config.toml");

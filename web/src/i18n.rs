@@ -387,6 +387,17 @@ pub static ERRORS: &[ErrorRow] = &[
         ],
     },
     ErrorRow {
+        seen: "unable to read CA cert \"<path>\" / unable to load CA cert \"<path>\" / failed to load CA file",
+        cause: [
+            "The CA file the config names is missing, unreadable, or not a complete PEM certificate.",
+            "配置中指定的 CA 文件不存在、不可读，或不是完整的 PEM 证书。",
+        ],
+        fix: [
+            "Put the CA certificate at that path on every node, or paste it here so the file is generated.",
+            "把 CA 证书放到每个节点的该路径下，或粘贴到此处以生成该文件。",
+        ],
+    },
+    ErrorRow {
         seen: "x509: cannot validate certificate for <ip> because it doesn't contain any IP SANs / certificate is valid for X, not Y",
         cause: ["The name or IP you pull from is not in the certificate.", "拉取时使用的域名或 IP 不在证书中。"],
         fix: [
@@ -501,7 +512,7 @@ mod tests {
 
     #[test]
     fn error_table_is_complete_in_both_languages() {
-        assert_eq!(ERRORS.len(), 10, "REFERENCE.md's table has ten rows");
+        assert_eq!(ERRORS.len(), 11, "REFERENCE.md's table has ten rows, plus the CA file's");
         for row in ERRORS {
             assert!(!row.seen.is_empty());
             for (en, zh) in [(row.cause[0], row.cause[1]), (row.fix[0], row.fix[1])] {

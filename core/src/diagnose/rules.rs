@@ -15,12 +15,13 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 20] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 21] = [
         config_version,
         mixed_styles,
         cri_not_loaded,
         unknown_key,
         hosts_toml,
+        ca_file_unusable,
         dns,
         connection_refused,
         timeout,
@@ -265,6 +266,66 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 }
 
 /// `s.trim_end_matches(suffix)` without the reverse two-way searcher (page size).
+/// containerd could not use the CA file its config names. hosts.toml's `ca`:
+/// `unable to read CA cert "<path>": open <path>: no such file or directory` and, for a
+/// file that holds no PEM certificate, `unable to load CA cert "<path>"`
+/// (remotes/docker/config/hosts.go); 1.x inline `tls.ca_file`:
+/// `get TLSConfig for registry "<url>": failed to load CA file: open <path>: ...`
+/// (pkg/cri/server/image_pull.go).
+fn ca_file_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let read = l.lower.contains("unable to read ca cert");
+    let load = l.lower.contains("unable to load ca cert");
+    let inline = l.lower.contains("failed to load ca file");
+    if !(read || load || inline) {
+        return None;
+    }
+    let path = ["unable to read CA cert", "unable to load CA cert"]
+        .iter()
+        .find_map(|m| scan::quoted_after(&l.text, m))
+        .or_else(|| scan::word_after(&l.text, "open ").map(|w| w.trim_end_matches(':')))
+        .map(str::to_owned);
+    let path_s = path.as_deref().unwrap_or("the CA file");
+    let reg = line_registry(l, facts);
+    let r = show(&reg);
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.ca_needed = true;
+    let (title, why) = if load {
+        (
+            format!("{path_s} is not a usable CA certificate"),
+            "The file exists but holds no complete PEM certificate: a truncated paste, a private key or request \
+             instead of the certificate, DER instead of PEM, or OpenSSL's TRUSTED CERTIFICATE form."
+                .to_owned(),
+        )
+    } else if l.lower.contains("permission denied") {
+        (format!("containerd cannot read {path_s}"), "The file exists but containerd may not read it.".to_owned())
+    } else {
+        (
+            format!("The CA file {path_s} is missing on this node"),
+            "The config points at a CA file that was never copied to this node (a hosts.toml or config.toml \
+             written without its ca.crt, or a path with a typo)."
+                .to_owned(),
+        )
+    };
+    let key = if inline { "`registry.configs.\"…\".tls.ca_file` in config.toml" } else { "hosts.toml's `ca`" };
+    finding(
+        Family::CaFileUnusable,
+        l,
+        facts,
+        title,
+        format!(
+            "{key} names {path_s}, and containerd gives up on {r} before contacting it: every pull from it fails, \
+             whatever the credentials. {why}"
+        ),
+        format!(
+            "Put the registry's CA certificate (PEM, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----) \
+             at {path_s} on every node (`openssl x509 -noout -subject -in {path_s}` checks it), or paste it into the \
+             form's CA certificate field for {r}: pullfix then writes the file and checks it is a complete \
+             certificate. No restart is needed for hosts.toml; the inline keys need `systemctl restart containerd`."
+        ),
+        prefill,
+    )
+}
+
 fn strip_suffixes<'a>(mut s: &'a str, suffix: &str) -> &'a str {
     while let Some(rest) = s.strip_suffix(suffix) {
         s = rest;
@@ -651,6 +712,28 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         ""
     };
     let r = show(&reg);
+    if l.lower.contains("failed to get sandbox image") {
+        // The kubelet never sends an imagePullSecret for the pause image (REFERENCE, verified).
+        prefill.node_auth = Some(true);
+        prefill.namespace = None;
+        return finding(
+            Family::Unauthorized,
+            l,
+            facts,
+            format!("{r} refused the sandbox (pause) image pull: containerd has no credentials for it"),
+            format!(
+                "containerd pulls the pause image itself, with only the node-level credentials in its own config; \
+                 the kubelet never sends a pod's imagePullSecrets for it, so a Secret cannot fix this. The registry \
+                 got no credentials it accepts (none for `{r}` in config.toml, or wrong ones).{maybe_name}"
+            ),
+            format!(
+                "Give containerd node-level credentials for exactly `{r}`: `configs.\"{r}\".auth` in config.toml \
+                 (the form's node auth, with the username and password), then `systemctl restart containerd`; or \
+                 point the sandbox image at a public mirror the nodes can reach."
+            ),
+            prefill,
+        );
+    }
     finding(
         Family::Unauthorized,
         l,

@@ -269,3 +269,33 @@ fn usage_errors_exit_2() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn overlong_hosts_and_unbracketed_ipv6_are_refused_with_their_reason() {
+    // Six 60-character labels: every label is fine, the name is not (365 > 253), and
+    // `apply` could not create its certs.d directory.
+    let long = vec!["a".repeat(60); 6].join(".");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let o = run(&["--registry", &long, "--out", out.to_str().expect("utf8")], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    let err = stderr(&o);
+    assert!(err.contains("error: registry[0].host:") && err.contains("365 characters") && err.contains("253"), "{err}");
+
+    let o = run(&["--registry", "fe80::1", "--format", "json"], "");
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = &v["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["field"].as_str()), (Some("host.malformed"), Some("registry[0].host")));
+    assert!(d["message"].as_str().expect("message").contains("brackets"), "{d}");
+    assert!(d["fix"].as_str().expect("fix").contains("[fe80::1]:5000"), "{d}");
+
+    let o = run(&["--registry", "docker.io", "--mirror", "https://fe80::1:5000", "--format", "json"], "");
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = v["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["code"] == "mirror.url-malformed");
+    let d = d.expect("mirror.url-malformed");
+    assert_eq!(d["field"], "registry[0].mirror[0].url");
+    assert!(d["fix"].as_str().expect("fix").contains("https://[fe80::1:5000]"), "{d}");
+}

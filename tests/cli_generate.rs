@@ -299,3 +299,29 @@ fn overlong_hosts_and_unbracketed_ipv6_are_refused_with_their_reason() {
     assert_eq!(d["field"], "registry[0].mirror[0].url");
     assert!(d["fix"].as_str().expect("fix").contains("https://[fe80::1:5000]"), "{d}");
 }
+
+#[test]
+fn mirrors_differing_only_in_scheme_or_host_case_are_one_mirror() {
+    let o = run(
+        &[
+            "--registry",
+            "docker.io",
+            "--mirror",
+            "https://m.example.net/Proxy",
+            "--mirror",
+            "HTTPS://M.Example.NET/Proxy/",
+            "--mirror",
+            "https://m.example.net/proxy",
+            "--print",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: registry[0].mirror[1].url"), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let hosts = out.split("hosts.toml <==\n").nth(1).expect("hosts.toml");
+    let doc: DocumentMut = hosts.parse().expect("parses");
+    let keys: Vec<&str> = doc["host"].as_table().expect("[host]").iter().map(|(k, _)| k).collect();
+    // The path is case-sensitive, so /Proxy and /proxy stay two mirrors.
+    assert_eq!(keys, ["https://m.example.net/Proxy", "https://m.example.net/proxy"]);
+}

@@ -229,7 +229,9 @@ impl Endpoint {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
-        let host = Host::parse(hostport).map_err(EndpointError::Host)?;
+        // Scheme and host are case-insensitive (the path is not): one spelling, so that
+        // `HTTPS://M.example.net` and `https://m.example.net` are the same mirror.
+        let host = Host::parse(&hostport.to_ascii_lowercase()).map_err(EndpointError::Host)?;
         if host.kind == HostKind::Default {
             return Err(EndpointError::Host(HostError::BadCharacter));
         }
@@ -240,7 +242,7 @@ impl Endpoint {
         Ok(Endpoint { scheme, host, path })
     }
 
-    /// `scheme://host[:port][/path]`, normalised (lowercase scheme, no trailing slash).
+    /// `scheme://host[:port][/path]`, normalised (lowercase scheme and host, no trailing slash).
     pub fn url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.host.reference(), self.path)
     }
@@ -296,6 +298,8 @@ mod tests {
     fn endpoints() {
         let e = Endpoint::parse("HTTPS://harbor.example.net/v2/dockerhub-proxy/").unwrap();
         assert_eq!(e.url(), "https://harbor.example.net/v2/dockerhub-proxy");
+        let e = Endpoint::parse("HTTPS://M.Example.NET:5000/Proxy/V2").unwrap();
+        assert_eq!(e.url(), "https://m.example.net:5000/Proxy/V2");
         assert_eq!(Endpoint::parse("harbor.example.net"), Err(EndpointError::NoScheme));
         assert_eq!(Endpoint::parse("ftp://x"), Err(EndpointError::BadScheme));
         assert_eq!(Endpoint::parse("https://x/a?b"), Err(EndpointError::BadPath));

@@ -380,7 +380,14 @@ mod tests {
         let mut f = Form::default();
         let m = |u: &str| Mirror { url: u.into(), ..Mirror::default() };
         f.registries = vec![Registry {
-            mirrors: vec![m("https://m.example/"), m("https://m.example"), m("m.example")],
+            mirrors: vec![
+                m("https://m.example/"),
+                m("https://m.example"),
+                m("m.example"),
+                m("HTTPS://M.Example"),
+                m("https://m.example/P"),
+                m("https://m.example/p"),
+            ],
             ..reg("docker.io")
         }];
         let mut d = Vec::new();
@@ -389,6 +396,11 @@ mod tests {
         let codes: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str())).collect();
         assert!(codes.contains(&("mirror.duplicate", "registry[0].mirror[1].url")));
         assert!(codes.contains(&("mirror.url-malformed", "registry[0].mirror[2].url")));
+        // Scheme and host are case-insensitive, the path is not.
+        assert!(codes.contains(&("mirror.duplicate", "registry[0].mirror[3].url")));
+        assert!(c.mirrors[0][3].is_none());
+        let kept: Vec<_> = c.mirrors[0].iter().flatten().map(Endpoint::url).collect();
+        assert_eq!(kept, ["https://m.example", "https://m.example/P", "https://m.example/p"]);
     }
 
     #[test]

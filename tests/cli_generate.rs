@@ -325,3 +325,28 @@ fn mirrors_differing_only_in_scheme_or_host_case_are_one_mirror() {
     // The path is case-sensitive, so /Proxy and /proxy stay two mirrors.
     assert_eq!(keys, ["https://m.example.net/Proxy", "https://m.example.net/proxy"]);
 }
+
+#[test]
+fn a_v2_mirror_path_without_override_path_is_reported() {
+    // containerd 1.6.20 requested /v2/proxy/v2/library/... for this file (verified).
+    let o = run(&["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--print"], "");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning: registry[0].mirror[0].url") && err.contains("override_path = true"), "{err}");
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let doc: DocumentMut = out.split("hosts.toml <==\n").nth(1).expect("hosts.toml").parse().expect("parses");
+    assert!(doc["host"]["https://m.example.net/v2/proxy"].get("override_path").is_none());
+
+    // With nothing to fall back to, every pull fails: an error, and nothing is written.
+    let o =
+        run(&["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--mirror-only", "--print"], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: registry[0].mirror[0].url"), "{}", stderr(&o));
+
+    let o = run(
+        &["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--override-path", "--print"],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("mirror[0].url"), "{}", stderr(&o));
+}

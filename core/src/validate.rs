@@ -168,7 +168,7 @@ fn mirror_url_fix(e: EndpointError, url: &str) -> String {
         EndpointError::Host(HostError::TooLong(_) | HostError::LabelTooLong(_)) => {
             "Use the mirror's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
         }
-        _ => "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed, e.g. https://harbor.example.net/v2/dockerhub-proxy).".to_owned(),
+        _ => "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed: a Harbor proxy-cache project is https://harbor.example.net/v2/dockerhub-proxy with override_path = true).".to_owned(),
     }
 }
 
@@ -186,7 +186,7 @@ fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option
                     field.key("url"),
                     "mirror.url-empty",
                     "This mirror has no URL; it is left out.",
-                    "Enter the mirror's URL with its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy, or remove the mirror.",
+                    "Enter the mirror's URL with its scheme, e.g. https://mirror.example.net (a Harbor proxy-cache project: https://harbor.example.net/v2/dockerhub-proxy with override_path = true), or remove the mirror.",
                 ));
                 parsed.push(None);
                 continue;

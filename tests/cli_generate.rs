@@ -350,3 +350,34 @@ fn a_v2_mirror_path_without_override_path_is_reported() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!stderr(&o).contains("mirror[0].url"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_sandbox_image_containerd_rejects_is_an_error_with_the_corrected_form() {
+    for (image, fixed) in [
+        ("harbor.example.net/Lib/pause:3.9", "harbor.example.net/lib/pause:3.9"),
+        ("registry.k8s.io/pause:3.9@sha256:abc", "registry.k8s.io/pause:3.9"),
+    ] {
+        let o = run(&["--registry", "harbor.example.net", "--sandbox-image", image, "--format", "json"], "");
+        assert_eq!(code(&o), 1, "{image}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let d = v["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["field"] == "sandbox_image");
+        let d = d.expect("a sandbox_image diagnostic");
+        assert_eq!((d["code"].as_str(), d["severity"].as_str()), (Some("sandbox_image.malformed"), Some("error")));
+        assert!(d["fix"].as_str().expect("fix").contains(fixed), "{d}");
+        let config = json_files(&o)["etc/containerd/config.toml"].as_str().expect("config").to_owned();
+        let doc: DocumentMut = config.parse().expect("TOML");
+        assert!(doc["plugins"]["io.containerd.grpc.v1.cri"].get("sandbox_image").is_none(), "{config}");
+    }
+    let o = run(
+        &["--registry", "harbor.example.net", "--sandbox-image", "harbor.example.net/lib/pause:3.9", "--print"],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let config = out.split("config.toml <==\n").nth(1).expect("config.toml").split("==>").next().expect("config");
+    let doc: DocumentMut = config.parse().expect("TOML");
+    assert_eq!(
+        doc["plugins"]["io.containerd.grpc.v1.cri"]["sandbox_image"].as_str(),
+        Some("harbor.example.net/lib/pause:3.9")
+    );
+}

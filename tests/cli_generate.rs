@@ -277,3 +277,115 @@ fn usage_errors_exit_2() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn overlong_hosts_and_unbracketed_ipv6_are_refused_with_their_reason() {
+    // Six 60-character labels: every label is fine, the name is not (365 > 253), and
+    // `apply` could not create its certs.d directory.
+    let long = vec!["a".repeat(60); 6].join(".");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("out");
+    let o = run(&["--registry", &long, "--out", out.to_str().expect("utf8")], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!out.exists(), "nothing written");
+    let err = stderr(&o);
+    assert!(err.contains("error: registry[0].host:") && err.contains("365 characters") && err.contains("253"), "{err}");
+
+    let o = run(&["--registry", "fe80::1", "--format", "json"], "");
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = &v["diagnostics"][0];
+    assert_eq!((d["code"].as_str(), d["field"].as_str()), (Some("host.malformed"), Some("registry[0].host")));
+    assert!(d["message"].as_str().expect("message").contains("brackets"), "{d}");
+    assert!(d["fix"].as_str().expect("fix").contains("[fe80::1]:5000"), "{d}");
+
+    let o = run(&["--registry", "docker.io", "--mirror", "https://fe80::1:5000", "--format", "json"], "");
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = v["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["code"] == "mirror.url-malformed");
+    let d = d.expect("mirror.url-malformed");
+    assert_eq!(d["field"], "registry[0].mirror[0].url");
+    assert!(d["fix"].as_str().expect("fix").contains("https://[fe80::1:5000]"), "{d}");
+}
+
+#[test]
+fn mirrors_differing_only_in_scheme_or_host_case_are_one_mirror() {
+    let o = run(
+        &[
+            "--registry",
+            "docker.io",
+            "--mirror",
+            "https://m.example.net/Proxy",
+            "--mirror",
+            "HTTPS://M.Example.NET/Proxy/",
+            "--mirror",
+            "https://m.example.net/proxy",
+            "--print",
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: registry[0].mirror[1].url"), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let hosts = out.split("hosts.toml <==\n").nth(1).expect("hosts.toml");
+    let doc: DocumentMut = hosts.parse().expect("parses");
+    let keys: Vec<&str> = doc["host"].as_table().expect("[host]").iter().map(|(k, _)| k).collect();
+    // The path is case-sensitive, so /Proxy and /proxy stay two mirrors.
+    assert_eq!(keys, ["https://m.example.net/Proxy", "https://m.example.net/proxy"]);
+}
+
+#[test]
+fn a_v2_mirror_path_without_override_path_is_reported() {
+    // containerd 1.6.20 requested /v2/proxy/v2/library/... for this file (verified).
+    let o = run(&["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--print"], "");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning: registry[0].mirror[0].url") && err.contains("override_path = true"), "{err}");
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let doc: DocumentMut = out.split("hosts.toml <==\n").nth(1).expect("hosts.toml").parse().expect("parses");
+    assert!(doc["host"]["https://m.example.net/v2/proxy"].get("override_path").is_none());
+
+    // With nothing to fall back to, every pull fails: an error, and nothing is written.
+    let o =
+        run(&["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--mirror-only", "--print"], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("error: registry[0].mirror[0].url"), "{}", stderr(&o));
+
+    let o = run(
+        &["--registry", "docker.io", "--mirror", "https://m.example.net/v2/proxy", "--override-path", "--print"],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("mirror[0].url"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_sandbox_image_containerd_rejects_is_an_error_with_the_corrected_form() {
+    for (image, fixed) in [
+        ("harbor.example.net/Lib/pause:3.9", "harbor.example.net/lib/pause:3.9"),
+        ("registry.k8s.io/pause:3.9@sha256:abc", "registry.k8s.io/pause:3.9"),
+    ] {
+        let o = run(&["--registry", "harbor.example.net", "--sandbox-image", image, "--format", "json"], "");
+        assert_eq!(code(&o), 1, "{image}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let d = v["diagnostics"].as_array().expect("diagnostics").iter().find(|d| d["field"] == "sandbox_image");
+        let d = d.expect("a sandbox_image diagnostic");
+        assert_eq!((d["code"].as_str(), d["severity"].as_str()), (Some("sandbox_image.malformed"), Some("error")));
+        assert!(d["fix"].as_str().expect("fix").contains(fixed), "{d}");
+        let config = json_files(&o)["etc/containerd/config.toml"].as_str().expect("config").to_owned();
+        let doc: DocumentMut = config.parse().expect("TOML");
+        assert!(doc["plugins"]["io.containerd.grpc.v1.cri"].get("sandbox_image").is_none(), "{config}");
+    }
+    let o = run(
+        &["--registry", "harbor.example.net", "--sandbox-image", "harbor.example.net/lib/pause:3.9", "--print"],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    let config = out.split("config.toml <==\n").nth(1).expect("config.toml").split("==>").next().expect("config");
+    let doc: DocumentMut = config.parse().expect("TOML");
+    assert_eq!(
+        doc["plugins"]["io.containerd.grpc.v1.cri"]["sandbox_image"].as_str(),
+        Some("harbor.example.net/lib/pause:3.9")
+    );
+}

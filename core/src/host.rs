@@ -48,8 +48,15 @@ pub enum HostError {
     BadPort,
     /// A character no registry host can have.
     BadCharacter,
-    /// A label is empty, too long, or starts or ends with `-`.
+    /// A label is empty, or starts or ends with `-`.
     BadLabel,
+    /// A label is longer than DNS allows (63); the length.
+    LabelTooLong(usize),
+    /// The name is longer than DNS allows (253), or `name:port` longer than a
+    /// directory name can be (255, the hosts.toml namespace); the length.
+    TooLong(usize),
+    /// An IPv6 address without the brackets references and URLs need (`fe80::1`).
+    Ipv6NeedsBrackets,
 }
 
 impl fmt::Display for HostError {
@@ -60,8 +67,18 @@ impl fmt::Display for HostError {
             HostError::HasPath => "the host must not include a path",
             HostError::BadPort => "the port must be a number from 1 to 65535",
             HostError::BadCharacter => "the host contains a character no host name can have",
-            HostError::BadLabel => {
-                "a part of the host name is empty, longer than 63 characters, or starts or ends with '-'"
+            HostError::BadLabel => "a part of the host name (between dots) is empty, or starts or ends with '-'",
+            HostError::LabelTooLong(n) => {
+                return write!(f, "a part of the host name (between dots) is {n} characters long; DNS allows at most 63");
+            }
+            HostError::TooLong(n) => {
+                return write!(
+                    f,
+                    "the host is {n} characters long; DNS names have at most 253 (and host:port, the certs.d directory name, at most 255)"
+                );
+            }
+            HostError::Ipv6NeedsBrackets => {
+                "an IPv6 address must be written in brackets, e.g. [fe80::1] or [fe80::1]:5000"
             }
         })
     }
@@ -82,6 +99,11 @@ impl Host {
         if s == DEFAULT_NAMESPACE {
             return Ok(Host { name: s.to_owned(), port: None, kind: HostKind::Default });
         }
+        if s.bytes().filter(|&b| b == b':').count() >= 2
+            && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return Err(HostError::Ipv6NeedsBrackets);
+        }
         let (name, port) = if let Some(rest) = s.strip_prefix('[') {
             let end = rest.find(']').ok_or(HostError::BadCharacter)?;
             let addr = &rest[..end];
@@ -101,15 +123,22 @@ impl Host {
             }
         };
         if name.contains(':') {
-            // An unbracketed IPv6 literal.
+            // An unbracketed IPv6 literal with something that is not hex in it.
             return Err(HostError::BadCharacter);
         }
         if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.' || b == b'_') {
             return Err(HostError::BadCharacter);
         }
         let labels: Vec<&str> = name.split('.').collect();
-        if labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-')) {
+        if labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
             return Err(HostError::BadLabel);
+        }
+        if let Some(long) = labels.iter().find(|l| l.len() > 63) {
+            return Err(HostError::LabelTooLong(long.len()));
+        }
+        // 253: DNS; 255: NAME_MAX for the certs.d/<host[:port]> directory `apply` writes.
+        if name.len() > 253 || s.len() > 255 {
+            return Err(HostError::TooLong(if name.len() > 253 { name.len() } else { s.len() }));
         }
         let kind = if labels.len() == 4 && labels.iter().all(|l| l.parse::<u8>().is_ok()) {
             HostKind::Ipv4
@@ -200,7 +229,9 @@ impl Endpoint {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
-        let host = Host::parse(hostport).map_err(EndpointError::Host)?;
+        // Scheme and host are case-insensitive (the path is not): one spelling, so that
+        // `HTTPS://M.example.net` and `https://m.example.net` are the same mirror.
+        let host = Host::parse(&hostport.to_ascii_lowercase()).map_err(EndpointError::Host)?;
         if host.kind == HostKind::Default {
             return Err(EndpointError::Host(HostError::BadCharacter));
         }
@@ -211,7 +242,7 @@ impl Endpoint {
         Ok(Endpoint { scheme, host, path })
     }
 
-    /// `scheme://host[:port][/path]`, normalised (lowercase scheme, no trailing slash).
+    /// `scheme://host[:port][/path]`, normalised (lowercase scheme and host, no trailing slash).
     pub fn url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.host.reference(), self.path)
     }
@@ -234,13 +265,41 @@ mod tests {
         assert_eq!(Host::parse("x:70000"), Err(HostError::BadPort));
         assert_eq!(Host::parse("a b"), Err(HostError::BadCharacter));
         assert_eq!(Host::parse("a..b"), Err(HostError::BadLabel));
-        assert_eq!(Host::parse("fd00::1"), Err(HostError::BadCharacter));
+        assert_eq!(Host::parse("fd00::1"), Err(HostError::Ipv6NeedsBrackets));
+        assert_eq!(Host::parse("fe80::"), Err(HostError::Ipv6NeedsBrackets));
+        assert_eq!(Host::parse("::1"), Err(HostError::Ipv6NeedsBrackets));
+        assert_eq!(Host::parse("harbor:5000:5000"), Err(HostError::BadCharacter));
+        assert!(HostError::Ipv6NeedsBrackets.to_string().contains("[fe80::1]:5000"));
+    }
+
+    #[test]
+    fn dns_length_limits() {
+        let label = |n: usize| "a".repeat(n);
+        assert!(Host::parse(&format!("{}.example", label(63))).is_ok());
+        assert_eq!(Host::parse(&format!("{}.example", label(64))), Err(HostError::LabelTooLong(64)));
+        // Six 60-character labels: 365 characters, every label fine.
+        let long = vec![label(60); 6].join(".");
+        assert_eq!(Host::parse(&long), Err(HostError::TooLong(365)));
+        let at_limit = [label(63), label(63), label(63), label(61)].join(".");
+        assert_eq!(at_limit.len(), 253);
+        assert_eq!(Host::parse(&at_limit).unwrap().reference(), at_limit);
+        assert_eq!(Host::parse(&format!("{at_limit}a")), Err(HostError::TooLong(254)));
+        // 253 + ":5000" would be a 258-character directory name.
+        assert_eq!(Host::parse(&format!("{at_limit}:5000")), Err(HostError::TooLong(258)));
+        let shorter = [label(63), label(63), label(63), label(57)].join(".");
+        assert!(Host::parse(&format!("{shorter}:5000")).is_ok());
+        assert!(
+            HostError::TooLong(365).to_string().contains("365") && HostError::TooLong(365).to_string().contains("253")
+        );
+        assert!(HostError::LabelTooLong(64).to_string().contains("63"));
     }
 
     #[test]
     fn endpoints() {
         let e = Endpoint::parse("HTTPS://harbor.example.net/v2/dockerhub-proxy/").unwrap();
         assert_eq!(e.url(), "https://harbor.example.net/v2/dockerhub-proxy");
+        let e = Endpoint::parse("HTTPS://M.Example.NET:5000/Proxy/V2").unwrap();
+        assert_eq!(e.url(), "https://m.example.net:5000/Proxy/V2");
         assert_eq!(Endpoint::parse("harbor.example.net"), Err(EndpointError::NoScheme));
         assert_eq!(Endpoint::parse("ftp://x"), Err(EndpointError::BadScheme));
         assert_eq!(Endpoint::parse("https://x/a?b"), Err(EndpointError::BadPath));

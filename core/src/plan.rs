@@ -133,7 +133,9 @@ pub fn mirror(checked: &Checked, i: usize, j: usize, e: &Endpoint) -> Contact {
     let host = e.host.reference();
     let mut tls = Tls::default();
     if e.scheme == "https" {
-        let same_host = checked.hosts[i].as_ref().is_some_and(|h| h.reference() == host && r.scheme == Scheme::Https);
+        let same_host = checked.hosts[i]
+            .as_ref()
+            .is_some_and(|h| h.reference().eq_ignore_ascii_case(&host) && r.scheme == Scheme::Https);
         if same_host {
             if let Some(h) = &checked.hosts[i] {
                 tls = registry_tls(checked, r, h);

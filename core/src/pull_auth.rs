@@ -187,7 +187,7 @@ fn mirror_registry(checked: &Checked, i: usize, url: &str) -> Option<usize> {
     let endpoint = Endpoint::parse(url.trim()).ok()?;
     let wanted = endpoint.host.reference();
     checked.hosts.iter().enumerate().find_map(|(j, h)| match h {
-        Some(h) if j != i && h.reference() == wanted => Some(j),
+        Some(h) if j != i && h.reference().eq_ignore_ascii_case(&wanted) => Some(j),
         _ => None,
     })
 }

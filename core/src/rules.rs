@@ -10,7 +10,7 @@ pub use sandbox::image_registry;
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Registry, Scheme};
-use crate::host::{Host, HostKind};
+use crate::host::{Endpoint, Host, HostKind};
 use crate::plan;
 use crate::validate::{Checked, Style};
 
@@ -225,6 +225,9 @@ fn mirror_rules(c: &Checked, i: usize, f: &Field, r: &Registry, d: &mut Vec<Diag
                 "Set the mirror's ca_file to its CA on the nodes instead.",
             ));
         }
+        if !m.override_path && c.style != Style::V1Mirrors && e.path.starts_with("/v2/") && !e.path.ends_with("/v2") {
+            d.push(v2_path_without_override(c, i, r, e, &mf));
+        }
         if m.override_path && e.path.is_empty() {
             d.push(Diagnostic::warning(
                 mf.key("override_path"),
@@ -233,6 +236,38 @@ fn mirror_rules(c: &Checked, i: usize, f: &Field, r: &Registry, d: &mut Vec<Diag
                 "Put the API root in the URL (e.g. https://harbor.example.net/v2/dockerhub-proxy) or turn override_path off.",
             ));
         }
+    }
+}
+
+/// A mirror path under `/v2/` is a registry API root (a Harbor proxy-cache project),
+/// but without `override_path` containerd appends another `/v2` (verified on 1.6.20:
+/// `HEAD /v2/proxy/v2/library/busybox/manifests/latest`). 1.2 ignores the path (its own rule).
+fn v2_path_without_override(c: &Checked, i: usize, r: &Registry, e: &Endpoint, mf: &Field) -> Diagnostic {
+    let no_fallback = r.mirror_only || c.hosts[i].as_ref().is_some_and(|h| h.kind == HostKind::Default);
+    let url = e.url();
+    let root = format!("{}://{}", e.scheme, e.host.reference());
+    let message = format!(
+        "containerd appends /v2 to a mirror's path unless override_path is set, so it would request {url}/v2/<image>/manifests/<tag>, which no registry serves; {}",
+        if no_fallback {
+            "with no fallback to the registry itself, every pull fails."
+        } else {
+            "every pull bypasses the mirror and falls back to the registry itself."
+        }
+    );
+    let mut fix = format!(
+        "Set override_path = true on this mirror: its path {} is then the API root, as for a Harbor proxy-cache project (https://harbor.example.net/v2/dockerhub-proxy). Or, if the mirror serves the registry API at its root, drop the path: {root}.",
+        e.path
+    );
+    if c.style == Style::HostsToml && !c.target.has_override_path() {
+        fix.push_str(&format!(
+            " containerd {} has no override_path in hosts.toml (1.6+): upgrade, or set legacy_config = true.",
+            c.target
+        ));
+    }
+    if no_fallback {
+        Diagnostic::error(mf.key("url"), "mirror.v2-path-needs-override", message, fix)
+    } else {
+        Diagnostic::warning(mf.key("url"), "mirror.v2-path-needs-override", message, fix)
     }
 }
 

@@ -8,7 +8,7 @@
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONTAINERD};
-use crate::host::{Endpoint, Host, HostKind};
+use crate::host::{Endpoint, EndpointError, Host, HostError, HostKind};
 use crate::version::{Target, VersionError, SUPPORTED};
 
 /// Which way the target configures registries.
@@ -114,12 +114,7 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
             let host = match Host::parse(h) {
                 Ok(host) => host,
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        field,
-                        "host.malformed",
-                        format!("{e}: {h:?}."),
-                        "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.",
-                    ));
+                    diags.push(Diagnostic::error(field, "host.malformed", format!("{e}: {h:?}."), host_fix(e, h)));
                     return None;
                 }
             };
@@ -147,6 +142,36 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
         .collect()
 }
 
+/// The fix for a registry host that does not parse.
+fn host_fix(e: HostError, h: &str) -> String {
+    match e {
+        HostError::Ipv6NeedsBrackets => format!(
+            "Put the address in brackets as image references do: [{h}] (with a port: [{h}]:5000). Better, give the registry a DNS name: IPv6 literals are reported broken in containerd."
+        ),
+        HostError::TooLong(_) | HostError::LabelTooLong(_) => {
+            "Use the registry's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
+        }
+        _ => "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.".to_owned(),
+    }
+}
+
+/// The fix for a mirror URL that does not parse.
+fn mirror_url_fix(e: EndpointError, url: &str) -> String {
+    match e {
+        EndpointError::Host(HostError::Ipv6NeedsBrackets) => {
+            let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+            let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+            format!(
+                "Put the address in brackets: {scheme}://[{host}]{path} (with a port: {scheme}://[{host}]:5000{path}). Better, give the mirror a DNS name: IPv6 literals are reported broken in containerd."
+            )
+        }
+        EndpointError::Host(HostError::TooLong(_) | HostError::LabelTooLong(_)) => {
+            "Use the mirror's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
+        }
+        _ => "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed: a Harbor proxy-cache project is https://harbor.example.net/v2/dockerhub-proxy with override_path = true).".to_owned(),
+    }
+}
+
 /// Parses mirror URLs, drops duplicates and unknown capabilities (each with a diagnostic).
 fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option<Endpoint>>> {
     let mut out = Vec::with_capacity(form.registries.len());
@@ -161,7 +186,7 @@ fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option
                     field.key("url"),
                     "mirror.url-empty",
                     "This mirror has no URL; it is left out.",
-                    "Enter the mirror's URL with its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy, or remove the mirror.",
+                    "Enter the mirror's URL with its scheme, e.g. https://mirror.example.net (a Harbor proxy-cache project: https://harbor.example.net/v2/dockerhub-proxy with override_path = true), or remove the mirror.",
                 ));
                 parsed.push(None);
                 continue;
@@ -173,7 +198,7 @@ fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option
                         field.key("url"),
                         "mirror.url-malformed",
                         format!("{e}: {url:?}; this mirror is left out."),
-                        "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed, e.g. https://harbor.example.net/v2/dockerhub-proxy).",
+                        mirror_url_fix(e, url),
                     ));
                     parsed.push(None);
                     continue;
@@ -355,7 +380,14 @@ mod tests {
         let mut f = Form::default();
         let m = |u: &str| Mirror { url: u.into(), ..Mirror::default() };
         f.registries = vec![Registry {
-            mirrors: vec![m("https://m.example/"), m("https://m.example"), m("m.example")],
+            mirrors: vec![
+                m("https://m.example/"),
+                m("https://m.example"),
+                m("m.example"),
+                m("HTTPS://M.Example"),
+                m("https://m.example/P"),
+                m("https://m.example/p"),
+            ],
             ..reg("docker.io")
         }];
         let mut d = Vec::new();
@@ -364,6 +396,39 @@ mod tests {
         let codes: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str())).collect();
         assert!(codes.contains(&("mirror.duplicate", "registry[0].mirror[1].url")));
         assert!(codes.contains(&("mirror.url-malformed", "registry[0].mirror[2].url")));
+        // Scheme and host are case-insensitive, the path is not.
+        assert!(codes.contains(&("mirror.duplicate", "registry[0].mirror[3].url")));
+        assert!(c.mirrors[0][3].is_none());
+        let kept: Vec<_> = c.mirrors[0].iter().flatten().map(Endpoint::url).collect();
+        assert_eq!(kept, ["https://m.example", "https://m.example/P", "https://m.example/p"]);
+    }
+
+    #[test]
+    fn unbracketed_ipv6_and_overlong_hosts_get_their_own_messages() {
+        let m = Mirror { url: "https://fe80::1/v2/p".into(), ..Mirror::default() };
+        let f = Form {
+            registries: vec![
+                reg("fe80::1"),
+                Registry { mirrors: vec![m], ..reg("docker.io") },
+                reg(&vec!["a".repeat(60); 6].join(".")),
+            ],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert!(c.hosts[0].is_none() && c.hosts[2].is_none() && c.mirrors[1][0].is_none());
+        let at = |field: &str| d.iter().find(|d| d.field.as_str() == field).expect(field);
+        let host = at("registry[0].host");
+        assert_eq!(host.code, "host.malformed");
+        assert!(host.message.contains("brackets"), "{}", host.message);
+        assert!(host.fix.contains("[fe80::1]:5000"), "{}", host.fix);
+        let url = at("registry[1].mirror[0].url");
+        assert_eq!(url.code, "mirror.url-malformed");
+        assert!(url.message.contains("brackets"), "{}", url.message);
+        assert!(url.fix.contains("https://[fe80::1]/v2/p"), "{}", url.fix);
+        let long = at("registry[2].host");
+        assert!(long.message.contains("365 characters") && long.message.contains("253"), "{}", long.message);
+        assert!(!long.message.contains("character no host name can have"));
     }
 
     #[test]

@@ -114,6 +114,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "mirror.override-path-no-path",
             "registry[0].mirror[0].override_path",
         ),
+        (
+            r("host = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example/v2/proxy\""),
+            "mirror.v2-path-needs-override",
+            "registry[0].mirror[0].url",
+        ),
         (r("host = \"a.example\"\nnode_auth = true"), "node_auth.no-credentials", "registry[0].node_auth"),
         (
             r("host = \"_default\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true\n[[registry.mirror]]\nurl = \"https://m.example\""),
@@ -199,8 +204,17 @@ fn each_rule_raises_its_diagnostic_on_its_field() {
 fn every_code_has_a_row() {
     let covered: Vec<&str> = rows().iter().map(|(_, c, _)| *c).collect();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let engine =
-        ["validate.rs", "rules.rs", "plan.rs", "containerd_config.rs", "hosts_toml.rs", "ca_file.rs", "output.rs"];
+    let engine = [
+        "validate.rs",
+        "rules.rs",
+        "rules/sandbox.rs",
+        "rules/style.rs",
+        "plan.rs",
+        "containerd_config.rs",
+        "hosts_toml.rs",
+        "ca_file.rs",
+        "output.rs",
+    ];
     let mut missing = Vec::new();
     for file in engine {
         let text = std::fs::read_to_string(dir.join(file)).expect("source");
@@ -246,4 +260,41 @@ fn errors_do_not_promise_output() {
         }
     }
     assert!(seen > 10, "the rows raise errors: {seen}");
+}
+
+/// A `/v2/...` mirror path is an API root only with `override_path`: without it containerd
+/// requests `<path>/v2/...`. A warning while the registry itself is the fallback, an error
+/// when it is not; paths ending in `/v2`, `override_path` and 1.2 (path ignored) are fine.
+#[test]
+fn a_v2_mirror_path_needs_override_path() {
+    let severity = |containerd: &str, url: &str, extra: &str| {
+        let form = format!(
+            "containerd = \"{containerd}\"\n[[registry]]\nhost = \"docker.io\"\n{extra}\n[[registry.mirror]]\nurl = \"{url}\"\n"
+        );
+        let out = render(&parse_form(&form, FormFormat::Toml).expect("form"));
+        let d = out.diagnostics.iter().find(|d| d.code == "mirror.v2-path-needs-override");
+        d.map(|d| (d.severity, d.field.as_str().to_owned(), d.message.clone(), d.fix.clone()))
+    };
+    let (sev, field, message, fix) = severity("1.7", "https://m.example.net/v2/proxy", "").expect("flagged");
+    assert_eq!((sev, field.as_str()), (pullfix_core::Severity::Warning, "registry[0].mirror[0].url"));
+    assert!(message.contains("https://m.example.net/v2/proxy/v2/"), "{message}");
+    assert!(fix.contains("override_path = true") && fix.contains("https://m.example.net."), "{fix}");
+    let (sev, ..) = severity("1.7", "https://m.example.net/v2/proxy", "mirror_only = true").expect("flagged");
+    assert_eq!(sev, pullfix_core::Severity::Error);
+    // 1.4 writes the inline endpoint with the same /v2 appended.
+    assert!(severity("1.4", "https://m.example.net/v2/proxy", "").is_some());
+    let (_, _, _, fix) = severity("1.5", "https://m.example.net/v2/proxy", "").expect("flagged");
+    assert!(fix.contains("legacy_config = true"), "{fix}");
+    for (containerd, url) in [
+        ("1.7", "https://m.example.net/v2"),
+        ("1.7", "https://m.example.net/v2/proxy/v2"),
+        ("1.7", "https://m.example.net/v2proxy"),
+        ("1.7", "https://m.example.net/proxy"),
+        ("1.2", "https://m.example.net/v2/proxy"),
+    ] {
+        assert_eq!(severity(containerd, url, ""), None, "{containerd} {url}");
+    }
+    let form = "[[registry]]\nhost = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example.net/v2/proxy\"\noverride_path = true\n";
+    let out = render(&parse_form(form, FormFormat::Toml).expect("form"));
+    assert!(out.diagnostics.iter().all(|d| d.code != "mirror.v2-path-needs-override"), "{:?}", out.diagnostics);
 }

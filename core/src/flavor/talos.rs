@@ -94,7 +94,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             // As in the engine's hosts.toml: a mirror on the registry's own host shares
             // its TLS; any other mirror has only its own settings.
             let contact = crate::plan::mirror(checked, i, j, e);
-            let mut mtls = if contact.host == ns { tls.clone() } else { Mapping::new() };
+            let mut mtls = if contact.host.eq_ignore_ascii_case(&ns) { tls.clone() } else { Mapping::new() };
             if contact.tls.skip_verify {
                 mtls.insert(s("insecureSkipVerify"), Value::Bool(true));
             }

@@ -2,28 +2,13 @@
 
 use crate::diagnostic::{Diagnostic, Field};
 use crate::host::HostKind;
+use crate::image_ref::{corrected_reference, parse_reference, ReferenceError};
 use crate::validate::Checked;
 
-/// The registry an image reference names (`docker.io` when it names none);
-/// `None` when the reference is malformed.
+/// The registry an image reference names (`docker.io` when it names none); `None` when
+/// containerd's CRI would reject the reference ([`crate::image_ref::parse_reference`]).
 pub fn image_registry(image: &str) -> Option<String> {
-    let image = image.trim();
-    if image.is_empty()
-        || image.contains("://")
-        || image.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | '\''))
-    {
-        return None;
-    }
-    match image.split_once('/') {
-        Some((first, rest)) if first.contains('.') || first.contains(':') || first == "localhost" => {
-            if rest.is_empty() {
-                None
-            } else {
-                Some(first.to_owned())
-            }
-        }
-        _ => Some(crate::host::DOCKER_HUB.to_owned()),
-    }
+    parse_reference(image.trim()).ok().map(|r| r.domain)
 }
 
 /// The sandbox image: well formed, and reachable without imagePullSecrets.
@@ -33,14 +18,25 @@ pub(super) fn check(c: &Checked, d: &mut Vec<Diagnostic>) {
         return;
     }
     let field = Field::root("sandbox_image");
-    let Some(reg) = image_registry(image) else {
-        d.push(Diagnostic::error(
-            field,
-            "sandbox_image.malformed",
-            format!("{image:?} is not an image reference; it is left out."),
-            "Write it as images are named, e.g. registry.k8s.io/pause:3.10 or harbor.example.net/library/pause:3.10.",
-        ));
-        return;
+    let reg = match parse_reference(image) {
+        Ok(r) => r.domain,
+        Err(e) => {
+            let fix = match (corrected_reference(image, e), e) {
+                (Some(fixed), _) => format!("Write it as {fixed}."),
+                (
+                    None,
+                    ReferenceError::DigestFormat | ReferenceError::DigestAlgorithm | ReferenceError::DigestLength { .. },
+                ) => "Copy the image's full digest (sha256: and 64 hex digits, e.g. from `crane digest <image>`), or drop the @digest and pin a tag.".to_owned(),
+                _ => "Write it as images are named, e.g. registry.k8s.io/pause:3.10 or harbor.example.net/library/pause:3.10.".to_owned(),
+            };
+            d.push(Diagnostic::error(
+                field,
+                "sandbox_image.malformed",
+                format!("sandbox_image {image:?} is not an image reference containerd accepts: {e}. No pod could start with it, so it is left out."),
+                fix,
+            ));
+            return;
+        }
     };
     let matched = c
         .registries()
@@ -72,5 +68,30 @@ mod tests {
         assert_eq!(image_registry("https://x/pause"), None);
         assert_eq!(image_registry("a b"), None);
         assert_eq!(image_registry(""), None);
+        assert_eq!(image_registry("harbor.example.net/Lib/pause:3.9"), None);
+        assert_eq!(image_registry("registry.k8s.io/pause:3.9@sha256:abc"), None);
+        assert_eq!(image_registry(" index.docker.io/library/pause:3.9 ").as_deref(), Some("docker.io"));
+    }
+
+    fn sandbox_diagnostics(image: &str) -> Vec<Diagnostic> {
+        let form = crate::form::Form { sandbox_image: image.into(), ..crate::form::Form::default() };
+        let mut d = Vec::new();
+        crate::validate::check(&form, &mut d);
+        d.into_iter().filter(|d| d.field.as_str() == "sandbox_image").collect()
+    }
+
+    #[test]
+    fn references_containerd_rejects_are_errors_with_the_corrected_form() {
+        let d = sandbox_diagnostics("harbor.example.net/Lib/pause:3.9");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].code, d[0].severity), ("sandbox_image.malformed", crate::diagnostic::Severity::Error));
+        assert!(d[0].message.contains("sandbox_image") && d[0].message.contains("lowercase"), "{}", d[0].message);
+        assert_eq!(d[0].fix, "Write it as harbor.example.net/lib/pause:3.9.");
+        let d = sandbox_diagnostics("registry.k8s.io/pause:3.9@sha256:abc");
+        assert!(d[0].message.contains("64 hex digits, this one has 3"), "{}", d[0].message);
+        assert_eq!(d[0].fix, "Write it as registry.k8s.io/pause:3.9.");
+        let d = sandbox_diagnostics("registry.k8s.io/pause@sha256:abc");
+        assert!(d[0].fix.contains("full digest"), "{}", d[0].fix);
+        assert!(sandbox_diagnostics("registry.aliyuncs.com/google_containers/pause:3.10").is_empty());
     }
 }

@@ -95,10 +95,10 @@ pub(super) fn check(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host,
                 ));
             }
             let same_host = c.hosts[i].as_ref().map(|h| h.reference());
-            let keeps_upstream_out = c.mirrors[i]
-                .iter()
-                .flatten()
-                .any(|e| Some(e.host.reference()) == same_host && e.scheme == r.scheme.as_str());
+            let keeps_upstream_out = c.mirrors[i].iter().flatten().any(|e| {
+                same_host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(&e.host.reference()))
+                    && e.scheme == r.scheme.as_str()
+            });
             if r.mirror_only && has_mirror(c, i) && !keeps_upstream_out {
                 d.push(mirror_only_inline(
                     f,

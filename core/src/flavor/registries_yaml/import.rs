@@ -184,7 +184,7 @@ fn import_endpoints(host: &Host, v: &Value, field: &Field, reg: &mut Registry, d
             }
         };
         let is_upstream = matches!(e.path.as_str(), "" | "/v2")
-            && (e.host.reference() == host.reference()
+            && (e.host.reference().eq_ignore_ascii_case(&host.reference())
                 || (host.kind == HostKind::DockerHub
                     && format!("{}://{}", e.scheme, e.host.reference()) == DOCKER_HUB_SERVER)
                 || (host.kind == HostKind::DockerHub && e.host.reference() == "index.docker.io"));

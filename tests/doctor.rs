@@ -309,3 +309,80 @@ fn two_directories_for_one_registry() {
         (0, pairs(&[("warning", "hosts.bad_namespace"), ("warning", "hosts.duplicate_namespace")]))
     );
 }
+
+/// What `pullfix generate` writes, installed where the form says: config.toml as the
+/// node's, certs.d (the form's config_path is the node's certs.d) copied from the output.
+fn install_generated(n: &Node, form: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let form_file = out.path().join("form.toml");
+    std::fs::write(&form_file, form.replace("{CERTS}", &n.certs().to_string_lossy())).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "-f"])
+        .arg(&form_file)
+        .arg("-o")
+        .arg(out.path().join("o"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let o = out.path().join("o");
+    std::fs::copy(o.join("etc/containerd/config.toml"), n.dir.path().join("config.toml")).unwrap();
+    let generated_certs = o.join(n.certs().strip_prefix("/").unwrap());
+    let mut copied = 0;
+    for ns in std::fs::read_dir(&generated_certs).unwrap() {
+        let ns = ns.unwrap();
+        for f in std::fs::read_dir(ns.path()).unwrap() {
+            let f = f.unwrap();
+            let to = n.certs().join(ns.file_name()).join(f.file_name());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(f.path(), to).unwrap();
+            copied += 1;
+        }
+    }
+    assert!(copied >= 3, "hosts.toml files and the CA");
+}
+
+#[test]
+fn doctor_accepts_what_generate_writes() {
+    // The STORY's form (a registry without mirrors: its hosts.toml has an empty [host]
+    // table), and docker.io through a mirror (a [host."URL"] table).
+    let form = r#"sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
+config_path = "{CERTS}"
+[[registry]]
+host = "10.50.1.104"
+ca_pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2\n-----END CERTIFICATE-----\n"
+username = "admin"
+password = "Harbor12345"
+node_auth = true
+[[registry]]
+host = "docker.io"
+[[registry.mirror]]
+url = "https://mirror.example.net"
+[[kubernetes.patch]]
+kind = "CronJob"
+name = "nightly"
+"#;
+    for v in ["1.5", "1.6.20", "1.6", "1.7", "2.0", "2.1", "2.3"] {
+        let n = Node::new(None);
+        install_generated(&n, &format!("containerd = \"{v}\"\n{form}"));
+        let story = std::fs::read_to_string(n.certs().join("10.50.1.104/hosts.toml")).unwrap();
+        let doc: toml_edit::DocumentMut = story.parse().unwrap();
+        assert_eq!(doc["host"].as_table().map(toml_edit::Table::len), Some(0), "{v}: an empty [host] table\n{story}");
+        let (code, checks) = n.doctor(Some(v));
+        assert_eq!(code, 0, "{v}: {checks:?}");
+        assert!(checks.iter().all(|(s, _)| s != "error"), "{v}: {checks:?}");
+        assert!(checks.iter().all(|(_, c)| !c.starts_with("hosts.")), "{v}: {checks:?}");
+    }
+}
+
+#[test]
+fn hosts_toml_whose_host_is_not_a_table() {
+    // containerd 1.6's getSortedHosts wants `host` to be a table: `[[host]]` is an invalid tree.
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\n[[host]]\n  capabilities = [\"pull\"]\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "hosts.no_host_table")])));
+    // An empty [host] table (or an inline one) keeps the file in use.
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\n[host]\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\nhost = {}\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+}

@@ -34,6 +34,16 @@ impl Node {
     fn hosts(&self, namespace: &str, text: &str) -> &Node {
         self.file(&format!("certs.d/{namespace}/hosts.toml"), text)
     }
+    /// Runs `pullfix doctor` (text output); returns its standard output.
+    fn doctor_text(&self, containerd: Option<&str>) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
+        cmd.arg("doctor").arg("--config").arg(self.dir.path().join("config.toml"));
+        cmd.arg("--certs-dir").arg(self.certs());
+        if let Some(v) = containerd {
+            cmd.args(["--containerd", v]);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    }
     /// Runs `pullfix doctor --json`; returns the exit code and `(severity, code)` of each check.
     fn doctor(&self, containerd: Option<&str>) -> (i32, Vec<(String, String)>) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
@@ -146,13 +156,21 @@ fn legacy_tls_on_2_x_is_ignored() {
             1,
             pairs(&[
                 ("error", "config.legacy_tls_ignored"),
-                ("error", "config.endpoint_without_scheme"),
+                ("warning", "config.endpoint_without_scheme"),
                 ("info", "config.deprecated_mirrors")
             ])
         )
     );
-    // The same file on 1.7 only lacks the endpoint's scheme (the incident's hand-written config).
-    assert_eq!(n.doctor(Some("1.7")), (1, pairs(&[("error", "config.endpoint_without_scheme")])));
+    // The same file on 1.7 only lacks the endpoint's scheme (the incident's hand-written config):
+    // containerd adds https itself, so pulls work; a warning, with the scheme it uses.
+    assert_eq!(n.doctor(Some("1.7")), (0, pairs(&[("warning", "config.endpoint_without_scheme")])));
+    let text = n.doctor_text(Some("1.7"));
+    assert!(text.contains("it contacts \"https://harbor.example.net\""), "{text}");
+    // For localhost and loopback addresses containerd picks plain HTTP.
+    let n = Node::new(Some(&legacy.replace("[\"harbor.example.net\"]", "[\"127.0.0.1:5000\"]")));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "config.endpoint_without_scheme")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("it contacts \"http://127.0.0.1:5000\""), "{text}");
     // 1.x keys in a version 3 file.
     let n = Node::new(Some(&legacy.replace("version = 2", "version = 3")));
     let (code, checks) = n.doctor(Some("2.1"));

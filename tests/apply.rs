@@ -1,5 +1,6 @@
 //! `pullfix apply` end to end in a temporary directory: backup, atomic replace with the
-//! same mode, certs.d files, refusal on errors, dry run, diff, and whether a restart is needed.
+//! same mode, certs.d files, refusal on errors, dry run, diff, whether a restart is needed,
+//! and failures that leave the node as it was.
 //! The applied config is read back by the real containerd 1.6 (`config dump`).
 
 use std::fs;
@@ -193,4 +194,69 @@ fn a_missing_config_is_created() {
     let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
     assert_eq!(doc["version"].as_integer(), Some(2));
     assert!(node.backups().is_empty());
+}
+
+/// The node's files as (relative path, contents or symlink target), sorted.
+fn tree(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let meta = fs::symlink_metadata(&p).unwrap();
+            if meta.file_type().is_symlink() {
+                out.push((rel, format!("-> {}", fs::read_link(&p).unwrap().display())));
+            } else if meta.is_dir() {
+                out.push((rel + "/", String::new()));
+                dirs.push(p);
+            } else {
+                out.push((rel, fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_host_too_long_for_a_file_name_changes_nothing() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    // Six 60-character labels: 365 characters, more than a directory name can have.
+    let host = vec!["a".repeat(60); 6].join(".");
+    let before = tree(node.dir.path());
+    let out = node.apply(&format!("containerd = \"1.6.20\"\n[[registry]]\nhost = \"{host}\"\n"), &[]);
+    assert!(!out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("nothing was written"), "{}", text(&out.stderr));
+    let mut after = tree(node.dir.path());
+    after.retain(|(p, _)| p != "form.toml");
+    assert_eq!(after, before, "config.toml, backups and certs.d are as they were");
+}
+
+#[test]
+fn a_failure_half_way_puts_back_what_was_written() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    // a.example.net has a hosts.toml already; b.example.net's directory is a dangling
+    // symlink, so creating it fails after a.example.net's file has been written.
+    let a = node.certs().join("a.example.net");
+    fs::create_dir_all(&a).unwrap();
+    fs::write(a.join("hosts.toml"), "server = \"https://a.example.net\"\n# old\n[host]\n").unwrap();
+    std::os::unix::fs::symlink(node.dir.path().join("nowhere"), node.certs().join("b.example.net")).unwrap();
+    let before = tree(node.dir.path());
+    let form = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"a.example.net\"\n[[registry.mirror]]\nurl = \"https://m.example.net\"\n\
+                [[registry]]\nhost = \"b.example.net\"\n[[registry]]\nhost = \"c.example.net\"\n";
+    let out = node.apply(form, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("b.example.net") && stderr.contains("the node is as it was"), "{stderr}");
+    let mut after = tree(node.dir.path());
+    after.retain(|(p, _)| p != "form.toml");
+    assert_eq!(after, before, "a.example.net's old hosts.toml is back, config.toml untouched, no backup");
+
+    // The same form applies once the obstacle is gone.
+    fs::remove_file(node.certs().join("b.example.net")).unwrap();
+    let out = node.apply(form, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(fs::read_to_string(a.join("hosts.toml")).unwrap().contains("https://m.example.net"));
+    assert_eq!(node.backups().len(), 1);
 }

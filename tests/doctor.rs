@@ -34,6 +34,16 @@ impl Node {
     fn hosts(&self, namespace: &str, text: &str) -> &Node {
         self.file(&format!("certs.d/{namespace}/hosts.toml"), text)
     }
+    /// Runs `pullfix doctor` (text output); returns its standard output.
+    fn doctor_text(&self, containerd: Option<&str>) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
+        cmd.arg("doctor").arg("--config").arg(self.dir.path().join("config.toml"));
+        cmd.arg("--certs-dir").arg(self.certs());
+        if let Some(v) = containerd {
+            cmd.args(["--containerd", v]);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    }
     /// Runs `pullfix doctor --json`; returns the exit code and `(severity, code)` of each check.
     fn doctor(&self, containerd: Option<&str>) -> (i32, Vec<(String, String)>) {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
@@ -146,13 +156,21 @@ fn legacy_tls_on_2_x_is_ignored() {
             1,
             pairs(&[
                 ("error", "config.legacy_tls_ignored"),
-                ("error", "config.endpoint_without_scheme"),
+                ("warning", "config.endpoint_without_scheme"),
                 ("info", "config.deprecated_mirrors")
             ])
         )
     );
-    // The same file on 1.7 only lacks the endpoint's scheme (the incident's hand-written config).
-    assert_eq!(n.doctor(Some("1.7")), (1, pairs(&[("error", "config.endpoint_without_scheme")])));
+    // The same file on 1.7 only lacks the endpoint's scheme (the incident's hand-written config):
+    // containerd adds https itself, so pulls work; a warning, with the scheme it uses.
+    assert_eq!(n.doctor(Some("1.7")), (0, pairs(&[("warning", "config.endpoint_without_scheme")])));
+    let text = n.doctor_text(Some("1.7"));
+    assert!(text.contains("it contacts \"https://harbor.example.net\""), "{text}");
+    // For localhost and loopback addresses containerd picks plain HTTP.
+    let n = Node::new(Some(&legacy.replace("[\"harbor.example.net\"]", "[\"127.0.0.1:5000\"]")));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "config.endpoint_without_scheme")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("it contacts \"http://127.0.0.1:5000\""), "{text}");
     // 1.x keys in a version 3 file.
     let n = Node::new(Some(&legacy.replace("version = 2", "version = 3")));
     let (code, checks) = n.doctor(Some("2.1"));
@@ -308,4 +326,81 @@ fn two_directories_for_one_registry() {
         n.doctor(Some("1.7")),
         (0, pairs(&[("warning", "hosts.bad_namespace"), ("warning", "hosts.duplicate_namespace")]))
     );
+}
+
+/// What `pullfix generate` writes, installed where the form says: config.toml as the
+/// node's, certs.d (the form's config_path is the node's certs.d) copied from the output.
+fn install_generated(n: &Node, form: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let form_file = out.path().join("form.toml");
+    std::fs::write(&form_file, form.replace("{CERTS}", &n.certs().to_string_lossy())).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "-f"])
+        .arg(&form_file)
+        .arg("-o")
+        .arg(out.path().join("o"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let o = out.path().join("o");
+    std::fs::copy(o.join("etc/containerd/config.toml"), n.dir.path().join("config.toml")).unwrap();
+    let generated_certs = o.join(n.certs().strip_prefix("/").unwrap());
+    let mut copied = 0;
+    for ns in std::fs::read_dir(&generated_certs).unwrap() {
+        let ns = ns.unwrap();
+        for f in std::fs::read_dir(ns.path()).unwrap() {
+            let f = f.unwrap();
+            let to = n.certs().join(ns.file_name()).join(f.file_name());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(f.path(), to).unwrap();
+            copied += 1;
+        }
+    }
+    assert!(copied >= 3, "hosts.toml files and the CA");
+}
+
+#[test]
+fn doctor_accepts_what_generate_writes() {
+    // The STORY's form (a registry without mirrors: its hosts.toml has an empty [host]
+    // table), and docker.io through a mirror (a [host."URL"] table).
+    let form = r#"sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
+config_path = "{CERTS}"
+[[registry]]
+host = "10.50.1.104"
+ca_pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2\n-----END CERTIFICATE-----\n"
+username = "admin"
+password = "Harbor12345"
+node_auth = true
+[[registry]]
+host = "docker.io"
+[[registry.mirror]]
+url = "https://mirror.example.net"
+[[kubernetes.patch]]
+kind = "CronJob"
+name = "nightly"
+"#;
+    for v in ["1.5", "1.6.20", "1.6", "1.7", "2.0", "2.1", "2.3"] {
+        let n = Node::new(None);
+        install_generated(&n, &format!("containerd = \"{v}\"\n{form}"));
+        let story = std::fs::read_to_string(n.certs().join("10.50.1.104/hosts.toml")).unwrap();
+        let doc: toml_edit::DocumentMut = story.parse().unwrap();
+        assert_eq!(doc["host"].as_table().map(toml_edit::Table::len), Some(0), "{v}: an empty [host] table\n{story}");
+        let (code, checks) = n.doctor(Some(v));
+        assert_eq!(code, 0, "{v}: {checks:?}");
+        assert!(checks.iter().all(|(s, _)| s != "error"), "{v}: {checks:?}");
+        assert!(checks.iter().all(|(_, c)| !c.starts_with("hosts.")), "{v}: {checks:?}");
+    }
+}
+
+#[test]
+fn hosts_toml_whose_host_is_not_a_table() {
+    // containerd 1.6's getSortedHosts wants `host` to be a table: `[[host]]` is an invalid tree.
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\n[[host]]\n  capabilities = [\"pull\"]\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "hosts.no_host_table")])));
+    // An empty [host] table (or an inline one) keeps the file in use.
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\n[host]\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+    n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\nhost = {}\n");
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
 }

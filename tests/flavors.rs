@@ -180,19 +180,29 @@ fn imports_the_k3s_docs_rewrite_example_and_reports_the_rewrite() {
 #[test]
 fn imports_the_k3s_docs_tls_example() {
     let (form, codes) = import_fixture("k3s-docs-tls-auth.yaml");
-    let want = Registry {
+    let ca = "/usr/local/share/ca-certificates/registry-ca.crt";
+    let docker = Registry {
         host: "docker.io".into(),
+        mirrors: vec![Mirror { ca_file: ca.into(), ..mirror("https://registry.example.com:5000") }],
+        ..Registry::default()
+    };
+    // The mirror's credentials stay with the mirror's host, on an entry of its own.
+    let mirror_host = Registry {
+        host: "registry.example.com:5000".into(),
+        ca_file: ca.into(),
+        client_cert: "/etc/ssl/certs/registry-client.crt".into(),
+        client_key: "/etc/ssl/private/registry-client.key".into(),
         username: "xxxxxx".into(),
         password: "xxxxxx".into(),
         node_auth: true,
-        mirrors: vec![Mirror {
-            ca_file: "/usr/local/share/ca-certificates/registry-ca.crt".into(),
-            ..mirror("https://registry.example.com:5000")
-        }],
         ..Registry::default()
     };
-    assert_eq!(form.registries, vec![want]);
-    assert_eq!(codes, ["registries-yaml.mirror-client-cert"], "the mirror's client certificate is reported");
+    assert_eq!(form.registries, vec![docker, mirror_host]);
+    assert_eq!(
+        codes,
+        ["registries-yaml.mirror-client-cert", "registries-yaml.mirror-auth"],
+        "the mirror's client certificate and where its credentials went are reported"
+    );
 }
 
 #[test]
@@ -247,42 +257,147 @@ fn imports_plain_http_wildcard_and_insecure_samples() {
 #[test]
 fn imports_an_rke2_harbor_proxy_cache_file() {
     let (form, codes) = import_fixture("rke2-harbor-proxy-cache.yaml");
-    assert_eq!(codes, ["registries-yaml.unknown-key"], "the typo'd `insecure` is reported");
+    assert_eq!(
+        codes,
+        ["registries-yaml.unknown-key", "registries-yaml.mirror-auth"],
+        "the typo'd `insecure` is reported, and where Harbor's credentials went"
+    );
     let ca = "/etc/rancher/rke2/certs/harbor-ca.crt";
-    let creds = |host: &str, mirrors: Vec<Mirror>| Registry {
+    let proxied = |host: &str, url: &str| Registry {
         host: host.into(),
-        username: "robot$ci".into(),
-        password: "s3cr3t'".into(),
-        node_auth: true,
-        mirrors,
+        mirrors: vec![Mirror { override_path: true, ca_file: ca.into(), ..mirror(url) }],
         ..Registry::default()
     };
+    // Harbor's robot account stays on Harbor's entry: node credentials are keyed by the
+    // contacted host, so on docker.io or quay.io they would also reach Docker Hub and Quay.
     assert_eq!(
         form.registries,
         vec![
-            creds(
-                "docker.io",
-                vec![Mirror {
-                    override_path: true,
-                    ca_file: ca.into(),
-                    ..mirror("https://harbor.example.net/v2/dockerhub-proxy")
-                }]
-            ),
-            creds(
-                "quay.io",
-                vec![Mirror {
-                    override_path: true,
-                    ca_file: ca.into(),
-                    ..mirror("https://harbor.example.net/v2/quay-proxy")
-                }]
-            ),
-            Registry { ca_file: ca.into(), ..creds("harbor.example.net", Vec::new()) },
+            proxied("docker.io", "https://harbor.example.net/v2/dockerhub-proxy"),
+            proxied("quay.io", "https://harbor.example.net/v2/quay-proxy"),
+            Registry {
+                host: "harbor.example.net".into(),
+                ca_file: ca.into(),
+                username: "robot$ci".into(),
+                password: "s3cr3t'".into(),
+                node_auth: true,
+                ..Registry::default()
+            },
         ]
     );
     // And what the import made renders for kubeadm nodes without errors.
     let out = render(&form);
     assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
     assert!(out.files.iter().any(|f| f.path == "etc/containerd/certs.d/quay.io/hosts.toml"));
+}
+
+/// The `configs` tables of a rendered config.toml's CRI registry (version 2 paths).
+fn node_configs(out: &Rendered) -> toml_edit::Table {
+    let doc: toml_edit::DocumentMut = file(out, "etc/containerd/config.toml").parse().unwrap();
+    doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"].as_table().cloned().unwrap_or_default()
+}
+
+#[test]
+fn a_mirrors_credentials_stay_with_the_mirror_host() {
+    let (form, codes) = import_fixture("k3s-dockerhub-via-harbor-auth.yaml");
+    let ca = "/etc/rancher/k3s/certs/harbor-ca.crt";
+    assert_eq!(
+        form.registries,
+        vec![
+            Registry {
+                host: "docker.io".into(),
+                mirrors: vec![Mirror {
+                    override_path: true,
+                    ca_file: ca.into(),
+                    ..mirror("https://harbor.example.net/v2/dockerhub-proxy")
+                }],
+                ..Registry::default()
+            },
+            Registry {
+                host: "harbor.example.net".into(),
+                ca_file: ca.into(),
+                username: "robot$dockerhub-pull".into(),
+                password: "Harb0r-s3cret".into(),
+                node_auth: true,
+                ..Registry::default()
+            },
+        ]
+    );
+    assert_eq!(codes, ["registries-yaml.mirror-auth"]);
+
+    // kubeadm nodes, hosts.toml and inline styles: node credentials keyed by Harbor only.
+    for (containerd, legacy_config) in [("1.7", false), ("1.6", true)] {
+        let out = render(&Form { containerd: containerd.into(), legacy_config, ..form.clone() });
+        assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+        let configs = node_configs(&out);
+        let hosts: Vec<&str> = configs.iter().filter(|(_, v)| v.get("auth").is_some()).map(|(k, _)| k).collect();
+        assert_eq!(hosts, ["harbor.example.net"], "{containerd}");
+        assert_eq!(configs["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$dockerhub-pull"));
+    }
+
+    // k3s: registries.yaml gives the credentials to Harbor, none to docker.io.
+    let out = render(&Form { flavor: Flavor::K3s, ..form });
+    let yaml: Value = serde_yaml::from_str(file(&out, registries_yaml::K3S_PATH)).unwrap();
+    let auth_hosts: Vec<&str> = yaml["configs"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| !v["auth"].is_null())
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
+    assert_eq!(auth_hosts, ["harbor.example.net"]);
+    assert_eq!(yaml["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("Harb0r-s3cret"));
+    assert_eq!(
+        yaml["mirrors"]["docker.io"]["endpoint"][0].as_str(),
+        Some("https://harbor.example.net/v2/dockerhub-proxy")
+    );
+}
+
+#[test]
+fn cli_import_then_generate_keeps_harbors_credentials_off_docker_hub() {
+    let bin = env!("CARGO_BIN_EXE_pullfix");
+    let fixture = "tests/fixtures/registries-yaml/k3s-dockerhub-via-harbor-auth.yaml";
+    let out = Command::new(bin).args(["import-registries-yaml", fixture]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the import adds a registry entry for harbor.example.net"), "says what it did: {stderr}");
+    let dir = tempdir();
+    let form_file = dir.path().join("form.toml");
+    std::fs::write(&form_file, &out.stdout).unwrap();
+    for flavor in ["kubeadm", "k3s"] {
+        let out = Command::new(bin)
+            .args(["generate", "--format", "json", "--flavor", flavor, "--containerd", "1.6", "--form"])
+            .arg(&form_file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let contents = |path: &str| {
+            json["files"].as_array().unwrap().iter().find(|f| f["path"] == path).unwrap()["contents"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        // Hosts with credentials, and each one's user.
+        let users: Vec<(String, String)> = if flavor == "k3s" {
+            let yaml: Value = serde_yaml::from_str(&contents(registries_yaml::K3S_PATH)).unwrap();
+            yaml["configs"]
+                .as_mapping()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v["auth"]["username"].as_str()?.to_owned())))
+                .collect()
+        } else {
+            let doc: toml_edit::DocumentMut = contents("etc/containerd/config.toml").parse().unwrap();
+            doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]
+                .as_table()
+                .unwrap()
+                .iter()
+                .filter_map(|(k, v)| Some((k.to_owned(), v.get("auth")?.get("username")?.as_str()?.to_owned())))
+                .collect()
+        };
+        assert_eq!(users, [("harbor.example.net".to_owned(), "robot$dockerhub-pull".to_owned())], "{flavor}");
+    }
 }
 
 #[test]

@@ -141,6 +141,11 @@ fn import_rows() -> Vec<(&'static str, &'static str, &'static str)> {
             "registries-yaml.auth-conflict",
             "configs.\"m.example\".auth",
         ),
+        (
+            "mirrors:\n  docker.io:\n    endpoint: [\"https://m.example\"]\nconfigs:\n  m.example:\n    auth: {username: u2, password: p2}\n",
+            "registries-yaml.mirror-auth",
+            "configs.\"m.example\".auth",
+        ),
         ("configs:\n  a.example:\n    auth: {auth: \"!!!\"}\n", "registries-yaml.auth-decode", "configs.\"a.example\".auth.auth"),
         (
             "configs:\n  a.example:\n    auth: {username: x, auth: \"dTpw\"}\n",

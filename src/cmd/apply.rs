@@ -2,7 +2,10 @@
 //!
 //! Only translation: read the form and the node's config.toml, call
 //! `pullfix_core::merge::merge_with` and `pullfix_core::render`, then write. Nothing is
-//! written when any diagnostic is an error. config.toml is replaced atomically (a temporary
+//! written when any diagnostic is an error or a path is too long for the file system. The
+//! certs.d files are written first and config.toml last, each atomically; when a write
+//! fails, the files already written are put back (and new directories removed), so a node
+//! is never left half-applied. config.toml is replaced atomically (a temporary
 //! file in the same directory, fsync, rename) after a timestamped owner-only backup, keeping
 //! its mode and owner (0600 when it now holds credentials).
 
@@ -136,29 +139,56 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let config_changed = config.changed();
     let certs_changed = node_files.iter().any(Planned::changed);
+    // Every name is checked before anything is written, and config.toml comes last: the
+    // certs.d files do nothing until config_path points at them, and a failure on the way
+    // undoes what was written, so the node is left as it was.
+    for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
+        check_name(&p.path)?;
+    }
     if !args.dry_run {
-        if config_changed {
-            if existing.is_some() {
-                let backup = backup_path(&args.config);
-                // Owner-only: the backup may hold credentials.
-                write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
-                    .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
-                eprintln!("backup: {}", backup.display());
+        let mut undo = Undo::default();
+        let result = (|| -> anyhow::Result<()> {
+            for p in node_files.iter().filter(|p| p.changed()) {
+                if let Some(parent) = p.path.parent() {
+                    undo.create_dirs(parent).with_context(|| format!("creating {}", parent.display()))?;
+                }
+                undo.files.push((p.path.clone(), p.old.clone(), existing_mode(&p.path).unwrap_or(p.mode)));
+                write_atomic(&p.path, p.contents.as_bytes(), p.mode)
+                    .with_context(|| format!("writing {}", p.path.display()))?;
             }
-            write_atomic(&config.path, config.contents.as_bytes(), config.mode)
-                .with_context(|| format!("writing {config_name}"))?;
-            eprintln!("wrote {config_name}");
+            if config_changed {
+                if existing.is_some() {
+                    let backup = backup_path(&args.config);
+                    undo.backup = Some(backup.clone());
+                    // Owner-only: the backup may hold credentials.
+                    write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
+                        .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
+                }
+                write_atomic(&config.path, config.contents.as_bytes(), config.mode)
+                    .with_context(|| format!("writing {config_name}"))?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let left = undo.undo();
+            if left.is_empty() {
+                eprintln!("pullfix: apply failed; what it had written is undone, the node is as it was.");
+            } else {
+                eprintln!("pullfix: apply failed, and these could not be restored: {}", left.join(", "));
+            }
+            return Err(e);
         }
         for p in node_files.iter().filter(|p| p.changed()) {
-            if let Some(parent) = p.path.parent() {
-                fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-            }
-            write_atomic(&p.path, p.contents.as_bytes(), p.mode)
-                .with_context(|| format!("writing {}", p.path.display()))?;
             eprintln!("wrote {} ({})", p.path.display(), p.title);
             if let Some(note) = &p.note {
                 eprintln!("    {note}");
             }
+        }
+        if config_changed {
+            if let Some(b) = &undo.backup {
+                eprintln!("backup: {}", b.display());
+            }
+            eprintln!("wrote {config_name}");
         }
     }
     let would = if args.dry_run { "would change (dry run, nothing written)" } else { "changed" };
@@ -174,6 +204,81 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The longest file name (one path component) and path Linux file systems take.
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4095;
+
+/// Fails when the path has a component or a total length the file system would refuse
+/// (`File name too long`), before anything is written.
+fn check_name(path: &Path) -> anyhow::Result<()> {
+    let total = path.as_os_str().len();
+    if total > PATH_MAX {
+        bail!("cannot write {}: the path is {total} bytes, longer than the {PATH_MAX} a path can have; nothing was written", path.display());
+    }
+    for c in path.components() {
+        let len = c.as_os_str().len();
+        if len > NAME_MAX {
+            bail!(
+                "cannot write {}: the name {:?} is {len} bytes, longer than the {NAME_MAX} a file or directory name can have; nothing was written",
+                path.display(),
+                c.as_os_str()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What apply has changed so far, to put back when a later step fails.
+#[derive(Default)]
+struct Undo {
+    /// Directories it created, outermost first.
+    dirs: Vec<PathBuf>,
+    /// Files it wrote: the path, the old contents (`None`: it did not exist) and mode.
+    files: Vec<(PathBuf, Option<String>, u32)>,
+    backup: Option<PathBuf>,
+}
+
+impl Undo {
+    /// `create_dir_all`, remembering which directories were new.
+    fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
+        let mut missing: Vec<PathBuf> =
+            dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
+        missing.reverse();
+        for d in missing {
+            fs::create_dir(&d)?;
+            self.dirs.push(d);
+        }
+        Ok(())
+    }
+
+    /// Restores old contents, removes new files, the backup and new directories; returns
+    /// what could not be put back.
+    fn undo(self) -> Vec<String> {
+        let mut left = Vec::new();
+        for (path, old, mode) in self.files.into_iter().rev() {
+            let r = match &old {
+                Some(text) => write_atomic(&path, text.as_bytes(), mode),
+                None => match fs::remove_file(&path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                    r => r,
+                },
+            };
+            if r.is_err() {
+                left.push(path.display().to_string());
+            }
+        }
+        if let Some(b) = self.backup {
+            let _ = fs::remove_file(b);
+        }
+        for d in self.dirs.into_iter().rev() {
+            if fs::remove_dir(&d).is_err() && d.exists() {
+                left.push(d.display().to_string());
+            }
+        }
+        left
+    }
 }
 
 fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {

@@ -155,14 +155,27 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
         }
         for (host, eps) in &r.mirrors {
             for ep in eps.iter().filter(|e| !e.contains("://")) {
+                let scheme = default_scheme(ep);
+                let (other, symptom) = if scheme == "https" {
+                    ("http", "`server gave HTTP response to HTTPS client`")
+                } else {
+                    ("https", "an HTTP request to a TLS port")
+                };
                 push(
-                    Severity::Error,
+                    Severity::Warning,
                     "config.endpoint_without_scheme",
                     format!(
-                        "{key}.{} has {ep:?} without a scheme: containerd cannot use it.",
+                        "{key}.{} has {ep:?} without a scheme: containerd's CRI plugin adds one (`addDefaultScheme`: \
+                         http for localhost and loopback addresses, https for any other host), so it contacts \
+                         \"{scheme}://{ep}\". That works only while the mirror speaks {scheme}; an {other} mirror \
+                         fails ({symptom}). Spelled out, the scheme says what is contacted, and hosts.toml, where \
+                         these settings move (inline mirrors are deprecated since 1.5), needs plain HTTP spelled out.",
                         display_path(&["mirrors", host.as_str(), "endpoint"])
                     ),
-                    format!("Write \"https://{ep}\" (or \"http://{ep}\" for a plain-HTTP registry)."),
+                    format!(
+                        "Write the scheme the mirror speaks: \"{scheme}://{ep}\" (what containerd uses now) or \
+                         \"{other}://{ep}\"."
+                    ),
                 );
             }
         }
@@ -206,5 +219,39 @@ fn check_sandbox(
             "Use registry.k8s.io/pause or a reachable mirror.".into(),
         ),
         Some(_) => {}
+    }
+}
+
+/// The scheme containerd's CRI plugin gives a mirror endpoint written without one
+/// (`defaultScheme` in image_pull.go: `docker.IsLocalhost`, i.e. exactly `localhost` or a loopback IP).
+fn default_scheme(endpoint: &str) -> &'static str {
+    let hostport = endpoint.split('/').next().unwrap_or("");
+    let host = match hostport.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None if hostport.matches(':').count() == 1 => hostport.split(':').next().unwrap_or(""),
+        None => hostport,
+    };
+    let loopback = host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if host == "localhost" || loopback {
+        "http"
+    } else {
+        "https"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_scheme;
+
+    #[test]
+    fn default_scheme_is_http_only_for_localhost_and_loopback() {
+        for ep in ["localhost:5000", "127.0.0.1:5000/v2", "127.1.2.3", "[::1]:5000", "::1"] {
+            assert_eq!(default_scheme(ep), "http", "{ep}");
+        }
+        for ep in
+            ["harbor.example.net", "10.50.1.104:5000", "[fd00::1]:5000", "localhost.example.net", "LOCALHOST:5000"]
+        {
+            assert_eq!(default_scheme(ep), "https", "{ep}");
+        }
     }
 }

@@ -110,18 +110,25 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
             return;
         }
     };
+    // containerd 1.5-1.7 (`getSortedHosts`) need `host` to be a table: a missing key (or a
+    // `host = "..."` value, or `[[host]]`) is "invalid `host` tree" and the file is ignored.
+    // An empty `[host]` table is fine: the file is used with `server` as its only host
+    // (verified on 1.6.20), and it is what pullfix writes for a registry without mirrors.
     let hosts = doc.get("host").and_then(Item::as_table_like);
-    if hosts.is_none_or(|t| t.is_empty()) {
+    if hosts.is_none() {
         let old = target.map(|t| t.major == 1 && (5..=6).contains(&t.minor));
         if old != Some(false) || target.is_some_and(|t| t.major == 1 && t.minor == 7) {
+            let what =
+                if doc.contains_key("host") { "Its `host` key is not a table" } else { "The file has no [host] table" };
             push(
                 if old == Some(true) { Severity::Error } else { Severity::Warning },
                 "hosts.no_host_table",
-                "The file has no [host.\"URL\"] table. containerd 1.5 and 1.6 (verified on 1.6.20) reject such a file \
-                 with ``invalid `host` tree`` and ignore it."
-                    .into(),
-                "Add `[host.\"https://REGISTRY\"]` with `capabilities = [\"pull\", \"resolve\"]` (and the `ca` inside \
-                 it) as pullfix generates."
+                format!(
+                    "{what}. containerd 1.5 and 1.6 (verified on 1.6.20) reject such a file with ``invalid `host` \
+                     tree`` and ignore it: its server, CA and skip_verify silently do not apply."
+                ),
+                "Make `host` a table after the top-level keys: an empty `[host]` (what pullfix writes for a registry \
+                 without mirrors), or one `[host.\"https://MIRROR\"]` table per mirror."
                     .into(),
             );
         }

@@ -164,10 +164,23 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         mirrors.insert(Value::String(yaml_key(&ns)), Value::Mapping(entry));
     }
     // One entry per host; the first registry that names a host wins, conflicts are reported.
+    // Credentials join an entry that has the same TLS and none of its own: a mirror's entry
+    // (TLS only) and the mirror host's own registry (the same TLS and node credentials).
     let mut merged: Vec<(String, HostConfig)> = Vec::new();
     for (host, cfg, field) in configs {
         if !cfg.has_auth() && !cfg.has_tls() {
             continue;
+        }
+        if let Some((_, kept)) = merged.iter_mut().find(|(h, _)| *h == host) {
+            if same_tls(kept, &cfg) && !kept.has_auth() && cfg.has_auth() {
+                kept.username = cfg.username.clone();
+                kept.password = cfg.password.clone();
+                kept.identity_token = cfg.identity_token.clone();
+                continue;
+            }
+            if same_tls(kept, &cfg) && !cfg.has_auth() {
+                continue;
+            }
         }
         if keep_first(&mut merged, host.clone(), cfg, PartialEq::eq).is_some() {
             diags.push(Diagnostic::warning(
@@ -186,6 +199,11 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         doc.insert(Value::from("configs"), Value::Mapping(configs));
     }
     (serde_yaml::to_string(&Value::Mapping(doc)).unwrap_or_default(), sensitive, ca_files)
+}
+
+fn same_tls(a: &HostConfig, b: &HostConfig) -> bool {
+    (&a.ca_file, &a.cert_file, &a.key_file, a.insecure_skip_verify)
+        == (&b.ca_file, &b.cert_file, &b.key_file, b.insecure_skip_verify)
 }
 
 fn continue_without_ca(diags: &mut Vec<Diagnostic>, f: &Field) {

@@ -89,34 +89,91 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
             used[n] = true;
         }
     }
+    // A mirror on another host has its own CA and skip_verify in the form; a mirror on the
+    // registry's own host shares the registry's entry (handled above). Its credentials never
+    // go onto the registries it mirrors: a registry's node_auth is keyed by every host its
+    // pulls contact, its own upstream included, so Harbor's robot account would reach Docker
+    // Hub. They stay with the mirror's host: its own registry entry (added when missing).
+    let mut own_entry = vec![false; host_configs.len()];
     for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
-        // A mirror on another host has its own CA and skip_verify in the form; a mirror
-        // on the registry's own host shares the registry's entry (handled above).
-        for r in form.registries.iter_mut().filter(|r| r.host != *host) {
-            let mut hit = false;
-            for m in
-                r.mirrors.iter_mut().filter(|m| Endpoint::parse(&m.url).is_ok_and(|e| endpoint_registry(&e) == *host))
-            {
-                hit = true;
+        let mirrors_host = |m: &Mirror| Endpoint::parse(&m.url).is_ok_and(|e| endpoint_registry(&e) == *host);
+        let served: Vec<usize> = (0..form.registries.len())
+            .filter(|&k| form.registries[k].host != *host && form.registries[k].mirrors.iter().any(mirrors_host))
+            .collect();
+        if served.is_empty() {
+            continue;
+        }
+        used[n] = true;
+        let has_entry = form.registries.iter().any(|r| r.host == *host);
+        // Exported from a registry whose node_auth already sends these to its mirror.
+        let same_creds = |r: &Registry| {
+            r.node_auth
+                && (&r.username, &r.password, &r.identity_token) == (&cfg.username, &cfg.password, &cfg.identity_token)
+        };
+        let needs_entry = cfg.has_auth() && !has_entry && !served.iter().all(|&k| same_creds(&form.registries[k]));
+        own_entry[n] = needs_entry;
+        for &k in &served {
+            let r = &mut form.registries[k];
+            for m in r.mirrors.iter_mut().filter(|m| mirrors_host(m)) {
                 m.ca_file = cfg.ca_file.clone();
                 m.skip_verify = cfg.insecure_skip_verify;
             }
-            if hit {
-                used[n] = true;
-                if !cfg.cert_file.is_empty() || !cfg.key_file.is_empty() {
-                    diags.push(Diagnostic::warning(
-                        field.key("tls"),
-                        "registries-yaml.mirror-client-cert",
-                        format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over.", r.host),
-                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host),
-                    ));
-                }
-                set_auth(r, cfg, field, &mut diags);
+            if !cfg.cert_file.is_empty() || !cfg.key_file.is_empty() {
+                diags.push(Diagnostic::warning(
+                    field.key("tls"),
+                    "registries-yaml.mirror-client-cert",
+                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over to the mirror.", r.host),
+                    if needs_entry {
+                        format!("{host}'s own registry entry (added for its credentials) carries it; check that containerd uses it for {}'s pulls.", r.host)
+                    } else {
+                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host)
+                    },
+                ));
             }
+        }
+        for r in served.iter().map(|&k| &form.registries[k]) {
+            if cfg.has_auth() && r.node_auth && r.has_credentials() && !same_creds(r) {
+                diags.push(Diagnostic::warning(
+                    field.key("auth"),
+                    "registries-yaml.auth-conflict",
+                    format!(
+                        "{host} is a mirror of {}, which has credentials of its own. A form gives a registry's node \
+                         credentials to every host its pulls contact, so {}'s would also be keyed for {host}, and the \
+                         first registry naming a host wins: {host}'s own (kept on its registry entry) would be left \
+                         out there.",
+                        r.host, r.host
+                    ),
+                    format!(
+                        "Move the {host} registry above {} in the form so its credentials win for {host}, or turn \
+                         node_auth off for {} and give its pods a pull Secret.",
+                        r.host, r.host
+                    ),
+                ));
+            }
+        }
+        let moved: Vec<&str> =
+            served.iter().map(|&k| &form.registries[k]).filter(|r| !same_creds(r)).map(|r| r.host.as_str()).collect();
+        if cfg.has_auth() && !moved.is_empty() {
+            let names = moved.join(", ");
+            diags.push(Diagnostic::info(
+                field.key("auth"),
+                "registries-yaml.mirror-auth",
+                format!(
+                    "{host} is a mirror of {names}; its credentials stay with {host}: {} with node_auth, so containerd \
+                     sends them only when it contacts {host}. On {names}'s entry they would go to every host its pulls \
+                     contact, its own upstream included.",
+                    if needs_entry { format!("the import adds a registry entry for {host}") } else { format!("they are on {host}'s own registry entry") }
+                ),
+                format!(
+                    "Nothing to do: this is how a form says an authenticating mirror. Node credentials are keyed by \
+                     {host} alone; the pull Secret's entry for {names} carries {host}'s credentials, since the kubelet \
+                     picks entries by the image's registry."
+                ),
+            ));
         }
     }
     for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
-        if !used[n] {
+        if !used[n] || own_entry[n] {
             let mut r = Registry {
                 host: host.clone(),
                 ca_file: cfg.ca_file.clone(),

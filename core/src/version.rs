@@ -30,7 +30,7 @@ pub const SUPPORTED: &[(u32, u32)] = &[(1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (
 impl Target {
     /// Parses `"1.7"`, `"1.6.20"`, `"v2.1"`, `"2.0.0-rc.1"`.
     pub fn parse(s: &str) -> Result<Target, VersionError> {
-        let s = s.trim();
+        let s = version_word(s.trim());
         let s = s.strip_prefix('v').unwrap_or(s);
         let core = s.split(['-', '+', '~']).next().unwrap_or("");
         let mut parts = core.split('.');
@@ -67,8 +67,8 @@ impl Target {
         (self.major, self.minor) >= (major, minor)
     }
 
-    /// The `version =` this target's config.toml needs: 1 (1.0-1.2), 2 (1.3-1.7), 3 (2.x).
-    /// 2.3+ also reads 4, but 3 is what every 2.x reads.
+    /// The `version =` this target's config.toml needs: 1 (1.0-1.2), 2 (1.3-1.7), 3 (2.0-2.2),
+    /// 4 (2.3+, which also reads 1-3).
     pub fn config_version(&self) -> u8 {
         if self.at_least(2, 3) {
             // 2.3's `config default` prints 4; the tables are those of 3.
@@ -133,6 +133,19 @@ impl Target {
     }
 }
 
+/// The version in a whole `containerd --version` line, which operators paste as it is:
+/// `containerd containerd.io 1.6.20 2806fc1...`, `containerd github.com/containerd/containerd
+/// v1.7.13 7c3aca7...`, Debian's `... 1.6.20~ds1 1.6.20~ds1-1+b1`. The first word that starts
+/// with a digit (after an optional `v`) and has a dot; a single word is returned as it is.
+fn version_word(s: &str) -> &str {
+    if !s.contains(char::is_whitespace) {
+        return s;
+    }
+    s.split_whitespace()
+        .find(|w| w.strip_prefix('v').unwrap_or(w).starts_with(|c: char| c.is_ascii_digit()) && w.contains('.'))
+        .unwrap_or(s)
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.patch {
@@ -155,6 +168,18 @@ mod tests {
         assert_eq!(Target::parse("one"), Err(VersionError::Malformed));
         assert_eq!(Target::parse("1"), Err(VersionError::Malformed));
         assert_eq!(Target::parse("1.7.1.1"), Err(VersionError::Malformed));
+    }
+
+    #[test]
+    fn reads_a_pasted_containerd_version_line() {
+        let p = |s| Target::parse(s).map(|t| t.to_string());
+        assert_eq!(p("containerd containerd.io 1.6.20 2806fc1057397dbaeefbea0e4e17bddfbd388f38"), Ok("1.6.20".into()));
+        assert_eq!(p("containerd github.com/containerd/containerd v1.7.13 7c3aca7a4df"), Ok("1.7.13".into()));
+        assert_eq!(p("containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1"), Ok("1.6.20".into()));
+        assert_eq!(p("containerd github.com/k3s-io/containerd v1.7.15-k3s1"), Ok("1.7.15".into()));
+        assert_eq!(p("containerd github.com/containerd/containerd/v2 v2.1.4 75cb2b7"), Ok("2.1.4".into()));
+        assert_eq!(p("containerd is not installed"), Err(VersionError::Malformed));
+        assert_eq!(p("containerd containerd.io 1.8.0 abc"), Err(VersionError::Unsupported));
     }
 
     #[test]

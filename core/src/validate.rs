@@ -255,12 +255,17 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
     let field = Field::root("config_path");
     let given = form.config_path();
     let mut path = given.to_owned();
-    if given.contains(':') {
-        let first = given.split(':').find(|p| !p.trim().is_empty()).unwrap_or(crate::form::DEFAULT_CONFIG_PATH);
+    if given.contains([':', ',']) {
+        let first = given.split([':', ',']).find(|p| !p.trim().is_empty()).unwrap_or(crate::form::DEFAULT_CONFIG_PATH);
+        let why = if given.contains(':') {
+            "a colon-separated list; containerd 2.1+ treats config_path as one directory, so the list breaks pulls after an upgrade"
+        } else {
+            "a comma-separated list; containerd reads config_path as one directory whose name has the comma in it, and finds no hosts.toml"
+        };
         diags.push(Diagnostic::error(
             field.clone(),
             "config_path.list",
-            format!("{given:?} is a colon-separated list; containerd 2.1+ treats config_path as one directory, so the list breaks pulls after an upgrade. No files until it is fixed (a preview assumes {first:?})."),
+            format!("{given:?} is {why}. No files until it is fixed (a preview assumes {:?}).", first.trim()),
             format!("Use one directory, e.g. {}; move the other directories' hosts.toml files into it.", crate::form::DEFAULT_CONFIG_PATH),
         ));
         path = first.trim().to_owned();
@@ -454,6 +459,10 @@ mod tests {
     fn config_path_rules() {
         let f = |p: &str| Form { config_path: p.into(), ..Form::default() };
         assert!(codes(&f("/a:/b")).contains(&"config_path.list"));
+        assert!(codes(&f("/etc/containerd/certs.d, /etc/docker/certs.d")).contains(&"config_path.list"));
+        let mut d = Vec::new();
+        assert_eq!(check(&f("/etc/containerd/certs.d, /etc/docker/certs.d"), &mut d).config_path, "/etc/containerd/certs.d");
+        assert!(d[0].message.contains("comma-separated"), "{}", d[0].message);
         assert!(codes(&f("certs.d")).contains(&"config_path.relative"));
         assert!(codes(&f("/etc/../../x")).contains(&"config_path.parent"));
         let mut d = Vec::new();

@@ -581,3 +581,11 @@ fn ca_file_missing_unreadable_or_not_a_certificate() {
     assert!(f.title.contains("cannot read /etc/pki/hub.mooc.com/ca.crt"), "{f:#?}");
     assert!(f.explanation.contains("tls.ca_file"), "{f:#?}");
 }
+
+#[test]
+fn a_bare_x509_line_puts_a_placeholder_not_prose_into_the_ca_path() {
+    let d = diagnose("x509: certificate signed by unknown authority\n");
+    let f = d.findings.iter().find(|f| f.family == X509UnknownAuthority).expect("the x509 finding");
+    assert!(f.fix.contains("/etc/containerd/certs.d/<registry host:port>/ca.crt"), "{}", f.fix);
+    assert!(!f.fix.contains("certs.d/the registry"), "{}", f.fix);
+}

@@ -266,7 +266,10 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
             field.clone(),
             "config_path.list",
             format!("{given:?} is {why}. No files until it is fixed (a preview assumes {:?}).", first.trim()),
-            format!("Use one directory, e.g. {}; move the other directories' hosts.toml files into it.", crate::form::DEFAULT_CONFIG_PATH),
+            format!(
+                "Use one directory, e.g. {}; move the other directories' hosts.toml files into it.",
+                crate::form::DEFAULT_CONFIG_PATH
+            ),
         ));
         path = first.trim().to_owned();
     }
@@ -461,7 +464,10 @@ mod tests {
         assert!(codes(&f("/a:/b")).contains(&"config_path.list"));
         assert!(codes(&f("/etc/containerd/certs.d, /etc/docker/certs.d")).contains(&"config_path.list"));
         let mut d = Vec::new();
-        assert_eq!(check(&f("/etc/containerd/certs.d, /etc/docker/certs.d"), &mut d).config_path, "/etc/containerd/certs.d");
+        assert_eq!(
+            check(&f("/etc/containerd/certs.d, /etc/docker/certs.d"), &mut d).config_path,
+            "/etc/containerd/certs.d"
+        );
         assert!(d[0].message.contains("comma-separated"), "{}", d[0].message);
         assert!(codes(&f("certs.d")).contains(&"config_path.relative"));
         assert!(codes(&f("/etc/../../x")).contains(&"config_path.parent"));

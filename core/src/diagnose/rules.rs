@@ -572,11 +572,13 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              not trust. `ctr --skip-verify` or `docker` settings do not change what the kubelet's pulls trust.{upgrade}"
         ),
         format!(
-            "Give containerd the CA: hosts.toml `ca = \"/etc/containerd/certs.d/{0}/ca.crt\"` for {0} (1.5+), or on \
-             1.3-1.4 `registry.configs.\"{0}\".tls.ca_file`, or on 1.2 the system trust store \
+            "Give containerd the CA: hosts.toml `ca = \"/etc/containerd/certs.d/{1}/ca.crt\"` for {0} (1.5+), or on \
+             1.3-1.4 `registry.configs.\"{1}\".tls.ca_file`, or on 1.2 the system trust store \
              (update-ca-certificates, restart containerd). Paste the CA's PEM into the form. `skip_verify = true` \
              works too, but turns off the check.",
-            show(&reg)
+            show(&reg),
+            // In a path, a placeholder that reads as one (the text named no registry).
+            reg.as_deref().unwrap_or("<registry host:port>")
         ),
         prefill,
     )

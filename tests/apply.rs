@@ -260,3 +260,31 @@ fn a_failure_half_way_puts_back_what_was_written() {
     assert!(fs::read_to_string(a.join("hosts.toml")).unwrap().contains("https://m.example.net"));
     assert_eq!(node.backups().len(), 1);
 }
+
+/// A version 2 node file for containerd 2.1: kept at version 2 by default (and with the old
+/// `--keep-file-version`, now a no-op), so SystemdCgroup keeps applying; `--convert-version`
+/// writes nothing, since the file's tables would be stranded at paths version 3 ignores.
+#[test]
+fn a_version_2_file_stays_version_2_on_2x_unless_converting() {
+    let form = "containerd = \"2.1\"\nsandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n\
+        [[registry]]\nhost = \"hub.mooc.com\"\nskip_verify = true\n";
+    for extra in [&[][..], &["--keep-file-version"][..]] {
+        let node = Node::with("v2-systemd-legacy-registry.toml");
+        let out = node.apply(form, extra);
+        assert!(out.status.success(), "{extra:?}: {}", text(&out.stderr));
+        let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+        assert_eq!(doc["version"].as_integer(), Some(2), "{extra:?}");
+        let cri = &doc["plugins"]["io.containerd.grpc.v1.cri"];
+        assert_eq!(cri["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"].as_bool(), Some(true));
+        assert_eq!(cri["sandbox_image"].as_str(), Some("registry.aliyuncs.com/google_containers/pause:3.6"));
+    }
+    let node = Node::with("v2-systemd-legacy-registry.toml");
+    let original = fs::read_to_string(node.config()).unwrap();
+    let out = node.apply(form, &["--convert-version"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("silently stop applying") && err.contains("SystemdCgroup"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), original, "nothing written");
+    let both = node.apply(form, &["--convert-version", "--keep-file-version"]);
+    assert!(!both.status.success(), "the two choices conflict");
+}

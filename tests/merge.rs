@@ -23,7 +23,11 @@ fn golden_merges() {
     let mut failures = Vec::new();
     for case in cases::CASES {
         let input = fixture(case.fixture);
-        let r = merge_with(&input, &form(case.form), MergeOptions { keep_file_version: case.keep_file_version });
+        let r = merge_with(
+            &input,
+            &form(case.form),
+            MergeOptions { convert_to_target_version: case.convert_to_target_version },
+        );
         let text = r.text.clone().unwrap_or_else(|| panic!("{}: no text: {:?}", case.name, r.diagnostics));
         failures.extend(golden_check(&format!("{}.toml", case.name), &text));
         failures.extend(golden_check(&format!("{}.report.txt", case.name), &report(&r)));
@@ -35,7 +39,7 @@ fn golden_merges() {
 fn golden_merges_are_idempotent_and_parse() {
     for case in cases::CASES {
         let f = form(case.form);
-        let opts = MergeOptions { keep_file_version: case.keep_file_version };
+        let opts = MergeOptions { convert_to_target_version: case.convert_to_target_version };
         let once = merge_with(&fixture(case.fixture), &f, opts).text.unwrap();
         once.parse::<toml_edit::DocumentMut>().unwrap_or_else(|e| panic!("{}: result does not parse: {e}", case.name));
         let twice = merge_with(&once, &f, opts);
@@ -48,11 +52,14 @@ fn golden_merges_are_idempotent_and_parse() {
 fn an_empty_form_changes_nothing_byte_for_byte() {
     for (name, text) in corpus() {
         let f = form("containerd = \"2.3\"");
-        let r = merge_with(&text, &f, MergeOptions { keep_file_version: true });
-        // Only hosts.toml's config_path (and, for files 2.3 cannot read, the version line) may change.
+        let r = merge_with(&text, &f, MergeOptions::default());
+        // Only hosts.toml's config_path (and, for files 2.3 cannot read, the version line and
+        // the version 1 plugin names version 2 refuses) may change.
         for c in &r.changes {
+            let v1_rename = c.key_path.starts_with("plugins.") && !c.key_path[8..].contains('.')
+                || c.key_path == r#"plugins."io.containerd.grpc.v1.cri""#;
             assert!(
-                c.key_path.ends_with("registry.config_path") || c.key_path == "version",
+                c.key_path.ends_with("registry.config_path") || c.key_path == "version" || v1_rename,
                 "{name}: unexpected change {c:?}"
             );
         }
@@ -153,4 +160,66 @@ fn keys_in_the_way_are_errors_not_panics_and_nothing_else_changes() {
             assert!(key_paths(&out).iter().any(|a| support::is_under(a, &p)), "{text:?}: lost {p}");
         }
     }
+}
+
+/// The web review's file (review-web.md item 2): merged for 1.7 and 2.x with the default
+/// options, SystemdCgroup, the snapshotter, the form's pause image and config_path all sit at
+/// paths the target reads; converted to version 3 on request, the stranded tables are errors.
+#[test]
+fn reviewers_version_2_file_keeps_systemd_cgroup_where_each_target_reads_it() {
+    let input = fixture("v2-systemd-legacy-registry.toml");
+    let pause = "registry.aliyuncs.com/google_containers/pause:3.6";
+    for target in ["1.7", "2.0", "2.1", "2.3"] {
+        let f = form(&format!(
+            "containerd = \"{target}\"\nsandbox_image = \"{pause}\"\n[[registry]]\nhost = \"hub.mooc.com\"\nskip_verify = true\nusername = \"admin\"\npassword = \"Harbor12345\"\nnode_auth = true\n"
+        ));
+        let r = merge(&input, &f);
+        let doc: toml_edit::DocumentMut = r.text.clone().expect("text").parse().expect("merged TOML parses");
+        let version = doc["version"].as_integer().expect("a version line");
+        // Version 2 is read by 1.7 as is and migrated by 2.x at every start (SystemdCgroup to
+        // io.containerd.cri.v1.runtime, the pause image to pinned_images.sandbox, the registry table
+        // to io.containerd.cri.v1.images); version 3+ reads only the new plugins.
+        let (cri, runtime, images) = if version == 2 {
+            let c = &doc["plugins"]["io.containerd.grpc.v1.cri"];
+            (c, c, c)
+        } else {
+            let p = &doc["plugins"];
+            (&p["io.containerd.cri.v1.runtime"], &p["io.containerd.cri.v1.runtime"], &p["io.containerd.cri.v1.images"])
+        };
+        assert_eq!(version, 2, "{target}: the file keeps its version 2, which {target} reads");
+        assert_eq!(
+            runtime["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"].as_bool(),
+            Some(true),
+            "{target}: SystemdCgroup is not where containerd {target} reads it:\n{doc}"
+        );
+        assert_eq!(cri["containerd"]["snapshotter"].as_str(), Some("overlayfs"), "{target}");
+        assert_eq!(images["sandbox_image"].as_str(), Some(pause), "{target}: the form's pause image");
+        assert_eq!(images["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{target}");
+        assert!(doc["plugins"].get("io.containerd.cri.v1.images").is_none(), "{target}: no version 3 table added");
+        // The legacy mirror and TLS of the form's host made way for hosts.toml; its node-level auth stays.
+        let reg = &images["registry"];
+        assert!(reg["mirrors"].get("hub.mooc.com").is_none(), "{target}");
+        assert!(reg["configs"]["hub.mooc.com"].get("tls").is_none(), "{target}");
+        assert_eq!(reg["configs"]["hub.mooc.com"]["auth"]["username"].as_str(), Some("admin"), "{target}");
+        let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.severity == pullfix_core::Severity::Error).collect();
+        assert!(errors.is_empty(), "{target}: {errors:?}");
+        assert!(r.diagnostics.iter().any(|d| d.code == "merge.version-kept") == target.starts_with('2'), "{target}");
+    }
+
+    let f = form(&format!("containerd = \"2.1\"\nsandbox_image = \"{pause}\"\n"));
+    let r = merge_with(&input, &f, MergeOptions { convert_to_target_version: true });
+    let doc: toml_edit::DocumentMut = r.text.clone().unwrap().parse().unwrap();
+    assert_eq!(doc["version"].as_integer(), Some(3));
+    let stranded = r
+        .diagnostics
+        .iter()
+        .find(|d| {
+            d.code == "merge.ignored-tables" && d.message.contains(r#"plugins."io.containerd.grpc.v1.cri".containerd"#)
+        })
+        .expect("the containerd table is reported");
+    assert_eq!(stranded.severity, pullfix_core::Severity::Error);
+    assert!(stranded.message.contains("SystemdCgroup"), "{}", stranded.message);
+    assert!(stranded.fix.contains(r#"plugins."io.containerd.cri.v1.runtime".containerd"#), "{}", stranded.fix);
+    assert!(r.diagnostics.iter().any(|d| d.code == "merge.ignored-tables"
+        && d.fix.contains(r#"plugins."io.containerd.grpc.v1.cri".sandbox_image -> plugins."io.containerd.cri.v1.images".pinned_images.sandbox"#)));
 }

@@ -106,22 +106,45 @@ pub const V3_GRPC_CRI_KEYS: &[&str] = &[
 ];
 
 fn has_v2_cri_settings(doc: &DocumentMut) -> bool {
-    !keys_ignored_when_leaving(doc, Dialect::V2).is_empty()
+    !ignored_entries(doc, Dialect::V2).is_empty()
 }
 
 /// The top-level keys of the file's CRI tables in `from`'s dialect that a file in another
 /// dialect no longer reads, as display paths (`plugins."io.containerd.grpc.v1.cri".containerd`).
 pub fn keys_ignored_when_leaving(doc: &DocumentMut, from: Dialect) -> Vec<String> {
+    ignored_entries(doc, from).into_iter().map(|e| display_path(&["plugins", e.plugin, e.key.as_str()])).collect()
+}
+
+/// One top-level entry of a CRI plugin table: `plugins.<plugin>.<key>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginEntry {
+    /// The plugin id (`io.containerd.grpc.v1.cri`).
+    pub plugin: &'static str,
+    /// The key under it (`containerd`, `sandbox_image`).
+    pub key: String,
+    /// It is a table (`containerd`, `registry`, `cni`), not a single value.
+    pub is_table: bool,
+    /// The names of the values inside it, depth first, each once (`SystemdCgroup`, `snapshotter`).
+    pub leaves: Vec<String>,
+}
+
+/// The entries [`keys_ignored_when_leaving`] names, with what they hold.
+pub fn ignored_entries(doc: &DocumentMut, from: Dialect) -> Vec<PluginEntry> {
     let plugins = match doc.as_table().get("plugins").and_then(TableRef::of) {
         Some(p) => p,
         None => return Vec::new(),
     };
     let mut out = Vec::new();
-    let mut list = |plugin: &str, keep: &[&str]| {
+    let mut list = |plugin: &'static str, keep: &[&str]| {
         if let Some(t) = plugins.get(plugin).and_then(TableRef::of) {
-            for (k, _) in t.entries() {
+            for (k, item) in t.entries() {
                 if !keep.contains(&k) {
-                    out.push(display_path(&["plugins", plugin, k]));
+                    let mut leaves = Vec::new();
+                    let sub = TableRef::of(item);
+                    if let Some(sub) = sub {
+                        collect_leaves(sub, &mut leaves);
+                    }
+                    out.push(PluginEntry { plugin, key: k.to_owned(), is_table: sub.is_some(), leaves });
                 }
             }
         }
@@ -131,10 +154,90 @@ pub fn keys_ignored_when_leaving(doc: &DocumentMut, from: Dialect) -> Vec<String
         Dialect::V2 => list(from.cri_plugin(), V3_GRPC_CRI_KEYS),
         Dialect::V3 => {
             list(from.cri_plugin(), &[]);
-            list("io.containerd.cri.v1.runtime", &[]);
+            list(V3_RUNTIME_PLUGIN, &[]);
         }
     }
     out
+}
+
+fn collect_leaves(t: TableRef<'_>, out: &mut Vec<String>) {
+    for (k, item) in t.entries() {
+        match TableRef::of(item) {
+            Some(sub) => collect_leaves(sub, out),
+            None => {
+                if !out.iter().any(|l| l == k) {
+                    out.push(k.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// The version 3 CRI runtime plugin: what `plugins."io.containerd.grpc.v1.cri"` held besides
+/// the images and the streaming server (`containerd`, `cni`, `enable_selinux`, ...).
+pub const V3_RUNTIME_PLUGIN: &str = "io.containerd.cri.v1.runtime";
+
+/// The top-level `plugins."io.containerd.grpc.v1.cri"` keys containerd 2.x moves to the images
+/// plugin when it migrates a version 2 file (`plugins/cri/images/plugin.go`, `migrateConfig`).
+const V3_IMAGE_KEYS: &[&str] = &[
+    "registry",
+    "image_decryption",
+    "max_concurrent_downloads",
+    "image_pull_progress_timeout",
+    "image_pull_with_sync_fs",
+    "stats_collect_period",
+];
+
+/// The keys of `plugins."io.containerd.grpc.v1.cri".containerd` that migration moves to the
+/// images plugin; the rest of that table goes to the runtime plugin.
+const V3_IMAGE_CONTAINERD_KEYS: &[&str] = &["snapshotter", "disable_snapshot_annotations", "discard_unpacked_layers"];
+
+/// Where the setting `entry` (of `from`'s CRI tables) belongs in a file of `to`'s dialect, as
+/// containerd's own migrations move it (2.x's CRI images and runtime plugins for 2 -> 3, the
+/// plugin renames for 1 -> 2), in words: `plugins."io.containerd.cri.v1.images".pinned_images.sandbox`,
+/// with a note where a table splits.
+pub fn counterpart(entry: &PluginEntry, from: Dialect, to: Dialect) -> String {
+    let key = entry.key.as_str();
+    // The path under a version 2 CRI table (`plugins."io.containerd.grpc.v1.cri"`).
+    let v2_rel: Vec<&str> = match from {
+        Dialect::V1 | Dialect::V2 => vec![key],
+        Dialect::V3 if entry.plugin == V3_RUNTIME_PLUGIN => vec![key],
+        Dialect::V3 => match key {
+            "pinned_images" => vec!["sandbox_image"],
+            "runtime_platform" => vec!["containerd", "runtimes"],
+            k if V3_IMAGE_CONTAINERD_KEYS.contains(&k) => vec!["containerd", k],
+            k => vec![k],
+        },
+    };
+    let v2_note = match (from, key) {
+        (Dialect::V3, "pinned_images") if entry.plugin != V3_RUNTIME_PLUGIN => {
+            " (its `sandbox`; other pinned images have no older key)"
+        }
+        (Dialect::V3, "runtime_platform") if entry.plugin != V3_RUNTIME_PLUGIN => " (each runtime's `snapshotter`)",
+        _ => "",
+    };
+    let under = |plugin: &str, rel: &[&str]| {
+        let mut p = vec!["plugins", plugin];
+        p.extend_from_slice(rel);
+        display_path(&p)
+    };
+    if to != Dialect::V3 {
+        return format!("{}{v2_note}", under(to.cri_plugin(), &v2_rel));
+    }
+    let images = Dialect::V3.cri_plugin();
+    match v2_rel.as_slice() {
+        ["sandbox_image"] => under(images, &["pinned_images", "sandbox"]),
+        ["containerd", k] if V3_IMAGE_CONTAINERD_KEYS.contains(k) => under(images, &[k]),
+        ["containerd", ..] => format!(
+            "{} (its {} go to {})",
+            under(V3_RUNTIME_PLUGIN, &v2_rel),
+            V3_IMAGE_CONTAINERD_KEYS.join(", "),
+            under(images, &[])
+        ),
+        ["cni"] => format!("{} (`bin_dir` becomes the list `bin_dirs`)", under(V3_RUNTIME_PLUGIN, &v2_rel)),
+        [k, ..] if V3_IMAGE_KEYS.contains(k) => under(images, &v2_rel),
+        _ => under(V3_RUNTIME_PLUGIN, &v2_rel),
+    }
 }
 
 /// A key path as TOML writes it: `plugins."io.containerd.grpc.v1.cri".registry`.
@@ -216,6 +319,45 @@ mod tests {
         assert!(d("[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = 'x'").v2_tables_without_line);
         assert!(!d("[plugins.\"io.containerd.grpc.v1.cri\"]\nstream_server_port = '0'").v2_tables_without_line);
         assert!(!d("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = 'x'").v2_tables_without_line);
+    }
+
+    #[test]
+    fn counterparts_follow_containerds_migration() {
+        let doc: DocumentMut = concat!(
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\nsandbox_image = 'p'\nenable_cdi = true\nstream_server_port = '0'\n",
+            "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = 'overlayfs'\n",
+            "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n",
+            "[plugins.\"io.containerd.grpc.v1.cri\".registry]\nconfig_path = ''\n",
+        )
+        .parse()
+        .unwrap();
+        let entries = ignored_entries(&doc, Dialect::V2);
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["sandbox_image", "enable_cdi", "containerd", "registry"], "streaming keys stay");
+        assert_eq!(entries[2].leaves, ["snapshotter", "SystemdCgroup"]);
+        assert!(entries[2].is_table && !entries[0].is_table);
+        let to3: Vec<String> = entries.iter().map(|e| counterpart(e, Dialect::V2, Dialect::V3)).collect();
+        assert_eq!(to3[0], "plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox");
+        assert_eq!(to3[1], "plugins.\"io.containerd.cri.v1.runtime\".enable_cdi");
+        assert!(
+            to3[2].starts_with("plugins.\"io.containerd.cri.v1.runtime\".containerd (its snapshotter"),
+            "{}",
+            to3[2]
+        );
+        assert_eq!(to3[3], "plugins.\"io.containerd.cri.v1.images\".registry");
+        let v3 =
+            |plugin: &'static str, key: &str| PluginEntry { plugin, key: key.into(), is_table: false, leaves: vec![] };
+        let images = Dialect::V3.cri_plugin();
+        assert_eq!(
+            counterpart(&v3(images, "snapshotter"), Dialect::V3, Dialect::V2),
+            "plugins.\"io.containerd.grpc.v1.cri\".containerd.snapshotter"
+        );
+        assert_eq!(
+            counterpart(&v3(V3_RUNTIME_PLUGIN, "containerd"), Dialect::V3, Dialect::V1),
+            "plugins.cri.containerd"
+        );
+        assert!(counterpart(&v3(images, "pinned_images"), Dialect::V3, Dialect::V2)
+            .starts_with("plugins.\"io.containerd.grpc.v1.cri\".sandbox_image"));
     }
 
     #[test]

@@ -9,9 +9,11 @@
 //! What it does, in order:
 //! - detects the version (no `version` line = 1; 2; 3; 4) and the dialect (`plugins.cri`,
 //!   `plugins."io.containerd.grpc.v1.cri"`, `plugins."io.containerd.cri.v1.images"`);
-//! - where the form's target needs another version, says so and writes the target's version
-//!   and plugin paths (or, with [`MergeOptions::keep_file_version`], keeps the file's when the
-//!   target reads it);
+//! - keeps the file's version and writes the form's settings at that version's paths when the
+//!   target reads it (a `version = 2` file on containerd 2.x, which 2.x migrates at every start);
+//!   writes the target's version and plugin paths only when it cannot read the file's, or with
+//!   [`MergeOptions::convert_to_target_version`], and then reports, as errors, every setting left
+//!   at a path the result's version ignores, with the path it belongs at;
 //! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
 //!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
 //!   hosts the form configures (listed in the changes); legacy entries of other hosts are
@@ -41,10 +43,12 @@ use edit::{Layout, SetOutcome};
 /// Choices about how to merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MergeOptions {
-    /// When the file's version differs from the target's but the target still reads it
-    /// (a `version = 2` file on containerd 2.x), keep the file's version and plugin paths
-    /// instead of switching to the target's.
-    pub keep_file_version: bool,
+    /// Write the target's own config version and plugin paths even when the target still
+    /// reads the file's version (a `version = 2` file on containerd 2.x). Off by default: the
+    /// file's other settings (SystemdCgroup, the snapshotter, ...) stay at the paths it has
+    /// and pullfix does not move them, so converting leaves them where the new version
+    /// ignores them (reported as errors) until the operator moves them.
+    pub convert_to_target_version: bool,
 }
 
 /// One key that merge set or removed.
@@ -105,7 +109,7 @@ pub fn existing_config_field() -> Field {
     Field::root("existing_config")
 }
 
-/// Merges with the default options: the form's target decides the version.
+/// Merges with the default options: the file keeps its version when the target reads it.
 pub fn merge(existing: &str, form: &Form) -> MergeResult {
     merge_with(existing, form, MergeOptions::default())
 }

@@ -44,9 +44,14 @@ pub struct Args {
     /// Print a unified diff of every file that changes.
     #[arg(long)]
     diff: bool,
-    /// When the file's config version differs from the target's but the target reads it
-    /// (a version 2 file on containerd 2.x), keep the file's version and plugin paths.
+    /// Write the target's own config version and plugin paths even when the target reads the
+    /// file's (a version 2 file on containerd 2.x). The file's other settings are not moved:
+    /// every one left where the new version ignores it is an error until you move it.
     #[arg(long)]
+    convert_version: bool,
+    /// Keep the file's config version when the target reads it: the default now; accepted
+    /// for old scripts and does nothing.
+    #[arg(long, conflicts_with = "convert_version")]
     keep_file_version: bool,
 }
 
@@ -87,10 +92,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).with_context(|| format!("reading {}", args.config.display())),
     };
     let config_name = args.config.display().to_string();
+    // `--keep-file-version` asks for what merging does by default.
+    let _ = args.keep_file_version;
     let merged = merge::merge_with(
         existing.as_deref().unwrap_or(""),
         &form,
-        MergeOptions { keep_file_version: args.keep_file_version },
+        MergeOptions { convert_to_target_version: args.convert_version },
     );
     let rendered = pullfix_core::render(&merged.form_for_files(&form));
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {

@@ -8,25 +8,40 @@ pub struct Case {
     pub fixture: &'static str,
     /// The form, as TOML.
     pub form: &'static str,
-    /// `MergeOptions::keep_file_version`.
-    pub keep_file_version: bool,
+    /// `MergeOptions::convert_to_target_version`.
+    pub convert_to_target_version: bool,
 }
 
 impl Case {
-    /// The same case with [`Case::keep_file_version`] set.
-    const fn keeping_file_version(self) -> Case {
-        Case { keep_file_version: true, ..self }
+    /// The same case with [`Case::convert_to_target_version`] set.
+    const fn converting(self) -> Case {
+        Case { convert_to_target_version: true, ..self }
     }
 }
 
 /// A case with the default options.
 const fn case(name: &'static str, fixture: &'static str, form: &'static str) -> Case {
-    Case { name, fixture, form, keep_file_version: false }
+    Case { name, fixture, form, convert_to_target_version: false }
 }
 
 macro_rules! harbor_ca {
     () => {
         "\n[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"/etc/containerd/certs.d/harbor.example.net/ca.crt\"\n"
+    };
+}
+
+/// The form of the web review's merge: the pause image from a reachable mirror and the
+/// legacy-configured registry, skip-verify and node-level credentials.
+macro_rules! reviewer_form {
+    () => {
+        r#"sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.6"
+[[registry]]
+host = "hub.mooc.com"
+skip_verify = true
+username = "admin"
+password = "Harbor12345"
+node_auth = true
+"#
     };
 }
 
@@ -120,8 +135,8 @@ url = "https://harbor.example.net"
         ),
     ),
     case("v1-file-target-1.7", "v1-no-version-line.toml", form!("1.7", harbor_ca!())),
-    case("v1-file-target-1.7-keep-version", "v1-no-version-line.toml", form!("1.7", harbor_ca!()))
-        .keeping_file_version(),
+    case("v1-file-target-1.7-convert-version", "v1-no-version-line.toml", form!("1.7", harbor_ca!())).converting(),
+    case("v1-file-target-2.1", "v1-no-version-line.toml", form!("2.1", harbor_ca!())),
     case(
         "v1-file-target-1.2",
         "v1-no-version-line.toml",
@@ -150,11 +165,11 @@ url = "https://mirror.gcr.io"
         form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
     ),
     case(
-        "1.7-default-target-2.1-keep-version",
+        "1.7-default-target-2.1-convert-version",
         "containerd-1.7.34-default.toml",
         form!("2.1", "sandbox_image = \"harbor.example.net/library/pause:3.10\"\n", harbor_ca!()),
     )
-    .keeping_file_version(),
+    .converting(),
     case("version3-file-target-1.6", "containerd-2.1-version3-hand.toml", form!("1.6.20", harbor_ca!())),
     case(
         "k3s-generated-1.7",
@@ -196,4 +211,16 @@ node_auth = true
         ),
     ),
     case("v1-file-custom-config-path-target-1.6", "v1-with-config-path.toml", form!("1.6.20", harbor_ca!())),
+    // The web review's file (review-web.md item 2): a version 2 node config with SystemdCgroup,
+    // a snapshotter, an old pause image and legacy mirrors / configs.tls, merged for 1.x and 2.x.
+    case("v2-systemd-legacy-target-1.7", "v2-systemd-legacy-registry.toml", form!("1.7", reviewer_form!())),
+    case("v2-systemd-legacy-target-2.0", "v2-systemd-legacy-registry.toml", form!("2.0", reviewer_form!())),
+    case("v2-systemd-legacy-target-2.1", "v2-systemd-legacy-registry.toml", form!("2.1", reviewer_form!())),
+    case("v2-systemd-legacy-target-2.3", "v2-systemd-legacy-registry.toml", form!("2.3", reviewer_form!())),
+    case(
+        "v2-systemd-legacy-target-2.1-convert-version",
+        "v2-systemd-legacy-registry.toml",
+        form!("2.1", reviewer_form!()),
+    )
+    .converting(),
 ];

@@ -32,9 +32,9 @@ fn dump(text: &str) -> Result<toml_edit::DocumentMut, String> {
     String::from_utf8_lossy(&out.stdout).parse().map_err(|e| format!("dump is not TOML: {e}"))
 }
 
-fn check(name: &str, form_text: &str, input: &str, keep: bool) {
+fn check(name: &str, form_text: &str, input: &str, convert: bool) {
     let form = parse_form(form_text, FormFormat::Toml).expect("form");
-    let r = merge_with(input, &form, MergeOptions { keep_file_version: keep });
+    let r = merge_with(input, &form, MergeOptions { convert_to_target_version: convert });
     let text = r.text.clone().expect("text");
     let eff = dump(&text).unwrap_or_else(|e| panic!("{name}: containerd rejects the merged file: {e}\n{text}"));
     let cri = &eff["plugins"]["io.containerd.grpc.v1.cri"];
@@ -56,7 +56,7 @@ fn check(name: &str, form_text: &str, input: &str, keep: bool) {
 #[test]
 fn containerd_1_6_reads_every_1x_golden_merge() {
     for case in CASES.iter().filter(|c| c.form.starts_with("containerd = \"1.")) {
-        check(case.name, case.form, &fixture(case.fixture), case.keep_file_version);
+        check(case.name, case.form, &fixture(case.fixture), case.convert_to_target_version);
     }
 }
 
@@ -83,4 +83,32 @@ fn containerd_ignores_v2_tables_without_a_version_line() {
         Some("registry.example.net/pause:3.6"),
         "containerd read a v2 table from a file without a version line"
     );
+}
+
+/// The web review's version 2 file, merged by default for 1.7 and for 2.x (which keeps version 2):
+/// containerd 1.6.20 reads the result as a version 2 config with SystemdCgroup, the snapshotter,
+/// the form's pause image and config_path in effect. (2.x reads the same file through its own
+/// migration of version 2; no 2.x binary runs here.)
+#[test]
+fn containerd_1_6_reads_the_reviewers_file_merged_for_1x_and_2x() {
+    let input = fixture("v2-systemd-legacy-registry.toml");
+    for case in CASES.iter().filter(|c| c.fixture == "v2-systemd-legacy-registry.toml" && !c.convert_to_target_version)
+    {
+        let form = parse_form(case.form, FormFormat::Toml).expect("form");
+        let r = merge_with(&input, &form, MergeOptions::default());
+        assert_eq!(r.version, Some(2), "{}", case.name);
+        let text = r.text.expect("text");
+        let eff = dump(&text)
+            .unwrap_or_else(|e| panic!("{}: containerd 1.6 rejects the merged file: {e}\n{text}", case.name));
+        let cri = &eff["plugins"]["io.containerd.grpc.v1.cri"];
+        assert_eq!(
+            cri["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"].as_bool(),
+            Some(true),
+            "{}: SystemdCgroup not in effect",
+            case.name
+        );
+        assert_eq!(cri["containerd"]["snapshotter"].as_str(), Some("overlayfs"), "{}", case.name);
+        assert_eq!(cri["sandbox_image"].as_str(), Some(form.sandbox_image.as_str()), "{}", case.name);
+        assert_eq!(cri["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{}", case.name);
+    }
 }

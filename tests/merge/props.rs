@@ -76,10 +76,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
 
     #[test]
-    fn merging_keeps_everything_it_does_not_list(form in form(), file in any::<prop::sample::Index>(), keep in any::<bool>()) {
+    fn merging_keeps_everything_it_does_not_list(form in form(), file in any::<prop::sample::Index>(), convert in any::<bool>()) {
         let files = corpus();
         let (name, original) = &files[file.index(files.len())];
-        let opts = MergeOptions { keep_file_version: keep };
+        let opts = MergeOptions { convert_to_target_version: convert };
         let r = merge_with(original, &form, opts);
         let text = r.text.clone().expect("every corpus file parses");
         prop_assert!(text.parse::<toml_edit::DocumentMut>().is_ok(), "{name}: result does not parse:\n{text}");

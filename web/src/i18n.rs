@@ -257,9 +257,9 @@ strings! {
     merge_label: "The node's current /etc/containerd/config.toml", "节点当前的 /etc/containerd/config.toml";
     merge_hint: "Paste the whole file (cat /etc/containerd/config.toml): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
         "粘贴整个文件（cat /etc/containerd/config.toml）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
-    merge_keep_version_label: "Keep the file's config version", "保留文件原有的配置版本";
-    merge_keep_version_hint: "When the target containerd still reads it (a version = 2 file on 2.x), keep its version and plugin paths.",
-        "当目标 containerd 仍能读取时（例如 2.x 上的 version = 2 文件），保留其版本号和插件路径。";
+    merge_convert_version_label: "Convert the file to the target's config version", "将文件转换为目标版本的配置格式";
+    merge_convert_version_hint: "Off: a version the target still reads is kept (a version = 2 file on 2.x, which 2.x migrates at every start). On: the target's version is written, and every setting left at an old path (SystemdCgroup, the snapshotter, ...) is an error until you move it.",
+        "关闭时：目标仍能读取的版本保持不变（例如 2.x 上的 version = 2 文件，2.x 每次启动都会迁移它）。开启时：写入目标版本号，留在旧路径上的每项设置（SystemdCgroup、snapshotter 等）都会报错，直到你把它移走。";
     merge_changes: "{n} change(s); every other line is kept:", "共 {n} 处修改，其余各行保持不变：";
     merge_unchanged: "The file already has these settings: nothing to change.", "文件中已有这些设置：无需修改。";
 
@@ -309,6 +309,7 @@ strings! {
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
     in_cluster: "In the cluster", "应用到集群";
+    for_review: "For review", "供审阅";
     after_restart: "Then restart containerd: systemctl restart containerd (config.toml is read only at start).",
         "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
     after_nothing: "No restart needed: containerd reads it on every pull.", "无需重启：containerd 每次拉取时都会读取。";

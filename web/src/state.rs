@@ -42,8 +42,8 @@ pub enum Action {
     ApplyPrefill(usize),
     /// The pasted existing config.toml changed: merge into it.
     SetExistingConfig(String),
-    /// Keep the pasted file's config version when the target still reads it.
-    SetKeepFileVersion(bool),
+    /// Convert the pasted file to the target's config version even when the target reads its own.
+    SetConvertVersion(bool),
     /// Fill the form from a preset (keeps the containerd version).
     Preset(Preset),
     /// The URL fragment's pairs are these (the page opened, or a link was pasted into
@@ -84,8 +84,9 @@ pub struct State {
     pub wants_credentials: Option<usize>,
     /// The existing config.toml pasted into the merge box (empty: no merge).
     pub existing_config: String,
-    /// The merge option of the merge box.
-    pub keep_file_version: bool,
+    /// The merge box's choice to convert the file to the target's config version (off: the
+    /// file keeps a version the target reads, `MergeOptions::convert_to_target_version`).
+    pub convert_version: bool,
     /// The merge of the form into `existing_config`, when one was pasted.
     pub merge: Option<Rc<MergeResult>>,
     /// The file whose copy button was clicked last and whether the copy worked, until
@@ -110,7 +111,7 @@ impl State {
             diagnosis: Rc::default(),
             wants_credentials: None,
             existing_config: String::new(),
-            keep_file_version: false,
+            convert_version: false,
             merge: None,
             copied: None,
             rest: false,
@@ -194,7 +195,7 @@ impl State {
                 self.raw.clear();
             }
             Action::SetExistingConfig(text) => self.existing_config = text,
-            Action::SetKeepFileVersion(b) => self.keep_file_version = b,
+            Action::SetConvertVersion(b) => self.convert_version = b,
             Action::Preset(p) => {
                 let containerd = std::mem::take(&mut form.containerd);
                 *form = p.form();
@@ -271,7 +272,7 @@ impl State {
             self.rendered = Rc::new(render(&self.form));
             self.merge = None;
         } else {
-            let options = MergeOptions { keep_file_version: self.keep_file_version };
+            let options = MergeOptions { convert_to_target_version: self.convert_version };
             let out = render_merged(&self.form, &self.existing_config, options);
             self.rendered = Rc::new(out.rendered);
             self.merge = Some(Rc::new(out.merge));
@@ -502,6 +503,20 @@ mod tests {
         assert_eq!(s.form.registries[1].host, "hub.mooc.com");
         assert_eq!(s.wants_credentials, Some(1));
         assert_eq!(s.reduce(Action::Remove(Item::Registry, 0, 0)).wants_credentials, None);
+    }
+
+    #[test]
+    fn a_version_2_paste_keeps_its_version_on_2x_until_converting_is_chosen() {
+        let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
+        let s = run([Action::Preset(Preset::Harbor), Action::SetExistingConfig(file.into())]);
+        let s = s.reduce(set(Key::Containerd, 0, 0, "2.1"));
+        assert!(!s.convert_version);
+        assert_eq!(s.merge.as_ref().and_then(|m| m.version), Some(2));
+        let s = s.reduce(Action::SetConvertVersion(true));
+        assert_eq!(s.merge.as_ref().and_then(|m| m.version), Some(3));
+        assert!(s.rendered.diagnostics.iter().any(|d| d.code == "merge.ignored-tables"
+            && d.severity == pullfix_core::Severity::Error
+            && d.message.contains("SystemdCgroup")));
     }
 
     #[test]

@@ -30,13 +30,20 @@ impl Merger<'_> {
             ));
             return (version_line(wanted), target_dialect);
         }
-        if file.v2_tables_without_line && target_dialect == Dialect::V2 {
-            self.diags.push(Diagnostic::warning(
-                existing_config_field(),
-                "merge.version-missing",
-                "The file has no `version` line, so containerd reads it as version 1 and ignores every plugins.\"io.containerd.grpc.v1.cri\" table in it: none of those settings were in effect.",
-                "pullfix adds `version = 2`; check the CRI settings of the file before restarting containerd, they take effect now.",
-            ));
+        let convert = options.convert_to_target_version;
+        if file.v2_tables_without_line && (target_dialect == Dialect::V2 || (!convert && reads(target, 2))) {
+            let (message, fix) = if target.major >= 2 {
+                (
+                    format!("The file has no `version` line, so containerd reads it as version 1, which containerd {target} no longer reads; its plugins.\"io.containerd.grpc.v1.cri\" tables are version 2's, and a 1.x node ignored them all."),
+                    format!("pullfix adds `version = 2`, which containerd {target} reads and migrates at every start; check the CRI settings of the file before restarting containerd, they take effect now."),
+                )
+            } else {
+                (
+                    "The file has no `version` line, so containerd reads it as version 1 and ignores every plugins.\"io.containerd.grpc.v1.cri\" table in it: none of those settings were in effect.".to_owned(),
+                    "pullfix adds `version = 2`; check the CRI settings of the file before restarting containerd, they take effect now.".to_owned(),
+                )
+            };
+            self.diags.push(Diagnostic::warning(existing_config_field(), "merge.version-missing", message, fix));
             return (Some(2), Dialect::V2);
         }
         if file.dialect() == target_dialect {
@@ -54,38 +61,58 @@ impl Merger<'_> {
             ));
             return (version_line(wanted), target_dialect);
         }
-        let readable = file.version() <= max;
-        if options.keep_file_version && readable {
+        let v = file.version();
+        let readable = reads(target, v);
+        // A file without a `version` line or any plugin settings (a new, empty or
+        // top-level-only file) loses nothing when it gets the target's own version.
+        let keep_older = !convert && (file.line.is_some() || self.doc.as_table().contains_key("plugins"));
+        let convert_hint = format!(
+            "To convert the file to version {wanted} instead, use `pullfix apply --convert-version` or the page's convert choice, then move the settings pullfix lists to their version {wanted} paths{}.",
+            if wanted >= 3 { " (`containerd config migrate` on containerd 2.x prints the whole file converted)" } else { "" }
+        );
+        if keep_older && readable {
             self.diags.push(Diagnostic::info(
                 field,
                 "merge.version-kept",
                 format!(
-                    "The file is a version {} config; containerd {target} would get version {wanted} from a new file, but it reads version {}, so the file's version and plugin paths are kept as asked.",
-                    file.version(), file.version()
+                    "The file is a version {v} config; containerd {target} would get version {wanted} from a new file, but it reads version {v}{}, so pullfix keeps the file's version and writes the form's settings at version {v}'s paths ({}): the file's other settings (SystemdCgroup, the snapshotter, ...) keep applying.",
+                    if target.major >= 2 && v == 2 { " (it migrates a version 2 file at every start)" } else { "" },
+                    file.dialect().cri_table_name(),
                 ),
-                String::new(),
+                convert_hint,
             ));
             return (file.line, file.dialect());
         }
-        let keep_hint = if readable {
+        if keep_older && v < 2 && reads(target, 2) {
+            self.diags.push(Diagnostic::info(
+                field,
+                "merge.version-raised",
+                format!(
+                    "The file is a version 1 config, which containerd {target} no longer reads (2.0 removed it); pullfix writes `version = 2` with the plugins' full names, which containerd {target} reads and migrates at every start, so the file's settings keep applying."
+                ),
+                convert_hint,
+            ));
+            return (Some(2), Dialect::V2);
+        }
+        let keep_hint = if !readable {
+            format!(" containerd {target} cannot read version {v}, so keeping it is not possible.")
+        } else if convert {
             format!(
-                " Or keep the file's version {} (containerd {target} reads it): `pullfix apply --keep-file-version`, or the page's keep-version choice.",
-                file.version()
+                " Without the conversion choice pullfix keeps the file's version {v}, which containerd {target} reads."
             )
         } else {
-            format!(" containerd {target} cannot read version {}, so keeping it is not possible.", file.version())
+            String::new() // nothing in the file to keep
         };
         self.diags.push(Diagnostic::warning(
             field,
             "merge.version-mismatch",
             format!(
-                "The file is a version {} config ({}), but the form targets containerd {target}, which uses version {wanted} ({}): pullfix writes version {wanted} and the target's plugin paths.",
-                file.version(),
+                "The file is a version {v} config ({}), but the form targets containerd {target}, which uses version {wanted} ({}): pullfix writes version {wanted} and the target's plugin paths.",
                 file.dialect().cri_table_name(),
                 target_dialect.cri_table_name(),
             ),
             format!(
-                "Check that containerd {target} is what the node runs (`containerd --version`); settings the new version ignores, if any, are listed in another message.{keep_hint}"
+                "Check that containerd {target} is what the node runs (`containerd --version`); settings the new version ignores, if any, are listed in other messages.{keep_hint}"
             ),
         ));
         (version_line(wanted), target_dialect)
@@ -204,40 +231,91 @@ impl Merger<'_> {
         }
     }
 
-    /// Tables in another dialect than the result's are ignored by containerd: say which.
+    /// Settings in another dialect's tables than the result's are ignored by containerd: each
+    /// table, and the single values together, is an error naming where it belongs instead.
     pub(super) fn report_ignored_tables(&mut self, target: &Target, dialect: Dialect, version: Option<i64>) {
-        let mut ignored = Vec::new();
+        let v = version.unwrap_or(1);
+        let mut tables = Vec::new();
+        let mut values = Vec::new();
         for other in Dialect::ALL {
-            if other != dialect {
-                ignored.extend(config_file::keys_ignored_when_leaving(self.doc, other));
+            if other == dialect {
+                continue;
+            }
+            // containerd 2.x migrates a version 2 file into the version 3 plugins, merging it
+            // with the version 3 tables already there: those are read too.
+            if dialect == Dialect::V2 && other == Dialect::V3 && target.major >= 2 {
+                continue;
+            }
+            for e in config_file::ignored_entries(self.doc, other) {
+                // In a version 1 file the whole grpc.v1.cri table is unknown, streaming keys too;
+                // in a version 2 file grpc.v1.cri is the CRI table itself.
+                if dialect == Dialect::V2 && e.plugin == Dialect::V2.cri_plugin() {
+                    continue;
+                }
+                let old = display_path(&["plugins", e.plugin, e.key.as_str()]);
+                let new = config_file::counterpart(&e, other, dialect);
+                if e.is_table {
+                    tables.push((old, new, e.leaves));
+                } else {
+                    values.push((old, new));
+                }
             }
         }
-        // In a version 1 file the whole grpc.v1.cri table is unknown, streaming keys too;
-        // in a version 2 file grpc.v1.cri is the CRI table itself.
-        if dialect == Dialect::V2 {
-            let own = Dialect::V2.cri_table_name();
-            ignored.retain(|k| !k.starts_with(&own));
-        }
-        if ignored.is_empty() {
+        if tables.is_empty() && values.is_empty() {
             return;
         }
-        let v = version.unwrap_or(1);
-        let fix = if dialect == Dialect::V3 {
-            "Move these settings to their version 3 paths (`containerd config migrate` prints the migrated file on containerd 2.x), or delete them."
+        let migrate = if dialect == Dialect::V3 {
+            " `containerd config migrate` on containerd 2.x prints the whole file converted."
         } else {
-            "Move these settings to the tables this version reads, or delete them."
+            ""
         };
-        self.diags.push(Diagnostic::warning(
-            existing_config_field(),
-            "merge.ignored-tables",
-            format!(
-                "In a version {v} file containerd {target} ignores these settings ({} paths): {}.",
-                Dialect::of_version(v).cri_table_name(),
-                ignored.join(", ")
-            ),
-            fix,
-        ));
+        for (old, new, leaves) in tables {
+            let shown = notable_first(&leaves, 6);
+            let holds = if shown.is_empty() {
+                String::new()
+            } else {
+                let more = leaves.len() - shown.len();
+                format!(" ({}{})", shown.join(", "), if more > 0 { format!(" and {more} more") } else { String::new() })
+            };
+            self.diags.push(Diagnostic::error(
+                existing_config_field(),
+                "merge.ignored-tables",
+                format!("In a version {v} file containerd {target} ignores {old}: its settings{holds} silently stop applying."),
+                format!("Move the table to {new}, or delete it if containerd's defaults are meant.{migrate}"),
+            ));
+        }
+        if !values.is_empty() {
+            self.diags.push(Diagnostic::error(
+                existing_config_field(),
+                "merge.ignored-tables",
+                format!(
+                    "In a version {v} file containerd {target} ignores these settings, so they silently stop applying: {}.",
+                    values.iter().map(|(old, _)| old.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                format!(
+                    "Move each to its new path, or delete it if containerd's default is meant: {}.{migrate}",
+                    values.iter().map(|(old, new)| format!("{old} -> {new}")).collect::<Vec<_>>().join("; ")
+                ),
+            ));
+        }
     }
+}
+
+/// Settings an operator most misses when they stop applying, named first.
+const NOTABLE: &[&str] = &["SystemdCgroup", "snapshotter", "sandbox_image", "sandbox", "config_path", "endpoint"];
+
+/// Up to `n` of `leaves`, the [`NOTABLE`] ones first, else in file order (no sort: see
+/// `version_entries_first`).
+fn notable_first(leaves: &[String], n: usize) -> Vec<&str> {
+    let notable = leaves.iter().filter(|l| NOTABLE.contains(&l.as_str()));
+    let rest = leaves.iter().filter(|l| !NOTABLE.contains(&l.as_str()));
+    notable.chain(rest).take(n).map(String::as_str).collect()
+}
+
+/// Whether containerd `target` reads a file of config version `v`: up to its highest, and
+/// since 2.0 no longer version 1 (containerd PR #8275 removed it; 2.x refuses to start).
+fn reads(target: &Target, v: i64) -> bool {
+    v <= target.max_config_version() && (target.major < 2 || v >= 2)
 }
 
 /// containerd 1.x's version 1 plugin names and their full ids (from `containerd config default`
@@ -304,6 +382,31 @@ mod tests {
     use toml_edit::DocumentMut;
 
     use super::version_entries_first;
+
+    #[test]
+    fn a_version_2_file_keeps_its_version_on_2x_unless_converting() {
+        use crate::diagnostic::Severity;
+        use crate::form::Form;
+        use crate::merge::{merge, merge_with, MergeOptions};
+        let form = Form { containerd: "2.1".into(), sandbox_image: "m.example/pause:3.10".into(), ..Form::default() };
+        let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
+        let kept = merge(file, &form);
+        assert_eq!(kept.version, Some(2));
+        assert!(kept.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", kept.diagnostics);
+        assert!(kept.text.unwrap().contains("sandbox_image = \"m.example/pause:3.10\""));
+
+        let converted = merge_with(file, &form, MergeOptions { convert_to_target_version: true });
+        assert_eq!(converted.version, Some(3));
+        let e = converted.diagnostics.iter().find(|d| d.code == "merge.ignored-tables").expect("reported");
+        assert_eq!(e.severity, Severity::Error);
+        assert!(e.message.contains("SystemdCgroup"), "{}", e.message);
+        assert!(e.fix.contains("plugins.\"io.containerd.cri.v1.runtime\".containerd"), "{}", e.fix);
+
+        // 2.x no longer reads version 1: the nearest version it reads is 2.
+        let v1 = merge("[plugins.cri.containerd]\nsnapshotter = 'overlayfs'\n", &form);
+        assert_eq!(v1.version, Some(2));
+        assert!(v1.diagnostics.iter().any(|d| d.code == "merge.version-raised"));
+    }
 
     /// The same order and text as toml_edit's own stable sort with the comparator it replaces.
     #[test]

@@ -9,7 +9,7 @@ use crate::components::diags::diags;
 use crate::i18n::fill;
 use crate::state::{Action, State};
 
-/// `#existing-config` with `#merge-keep-version`, the merge's diagnostics and changes. A view: see
+/// `#existing-config` with `#merge-convert-version`, the merge's diagnostics and changes. A view: see
 /// [`crate::components::node_section::node_section`].
 // Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
 #[inline(never)]
@@ -21,10 +21,10 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
             p.dispatch(Action::SetExistingConfig(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
         })
     };
-    let on_keep = {
+    let on_convert = {
         let p = page.clone();
         Callback::from(move |e: Event| {
-            p.dispatch(Action::SetKeepFileVersion(e.target_unchecked_into::<HtmlInputElement>().checked()))
+            p.dispatch(Action::SetConvertVersion(e.target_unchecked_into::<HtmlInputElement>().checked()))
         })
     };
     let path = existing_config_field().to_string();
@@ -40,10 +40,10 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                 { diags(page, &path) }
             </div>
             <div class="field check">
-                <input type="checkbox" id="merge-keep-version" checked={page.keep_file_version} onchange={on_keep}
-                    aria-describedby="merge-keep-version-hint" />
-                <label for="merge-keep-version">{ t.merge_keep_version_label }</label>
-                <p class="hint" id="merge-keep-version-hint">{ t.merge_keep_version_hint }</p>
+                <input type="checkbox" id="merge-convert-version" checked={page.convert_version} onchange={on_convert}
+                    aria-describedby="merge-convert-version-hint" />
+                <label for="merge-convert-version">{ t.merge_convert_version_label }</label>
+                <p class="hint" id="merge-convert-version-hint">{ t.merge_convert_version_hint }</p>
             </div>
             if let Some(m) = page.merge.as_ref().filter(|m| m.text.is_some()) {
                 <p class="merge-summary" role="status">

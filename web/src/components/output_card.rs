@@ -1,5 +1,7 @@
 //! One generated file: where it goes, what to do with it, its contents and a copy button.
 
+use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
+use pullfix_core::node_script::CONFIG_TOML;
 use pullfix_core::{AfterApply, FileKind, OutputFile};
 use yew::prelude::*;
 
@@ -8,12 +10,29 @@ use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
 
-/// Where the file goes: in the cluster (`k8s/...`), or on every node at `/<path>`.
-pub fn placement(file: &OutputFile) -> (bool, String) {
-    if file.kind == FileKind::Kubernetes || file.path.starts_with("k8s/") {
-        (false, file.path.clone())
+/// Where a file goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// On every node.
+    Node,
+    /// Into the cluster (`kubectl apply`).
+    Cluster,
+    /// Nowhere: to read (the merge's diff).
+    Review,
+}
+
+/// Where the file goes and the path shown: the merged config.toml replaces the node's
+/// `/etc/containerd/config.toml`, its diff is for review, `k8s/...` goes into the cluster,
+/// anything else on every node at `/<path>`.
+pub fn placement(file: &OutputFile) -> (Place, String) {
+    if file.path == MERGED_PATH {
+        (Place::Node, CONFIG_TOML.to_owned())
+    } else if file.path == DIFF_PATH {
+        (Place::Review, "config.toml.diff".to_owned())
+    } else if file.kind == FileKind::Kubernetes || file.path.starts_with("k8s/") {
+        (Place::Cluster, file.path.clone())
     } else {
-        (true, format!("/{}", file.path))
+        (Place::Node, format!("/{}", file.path))
     }
 }
 
@@ -34,7 +53,7 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
 pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let t = page.lang.text();
     let Some(file) = page.rendered.files.get(index) else { return html! {} };
-    let (on_node, shown_path) = placement(file);
+    let (place, shown_path) = placement(file);
     let (after, after_class) = after_note(t, file.after);
     let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
     let copy_text = match copied {
@@ -61,10 +80,12 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         },
         if copied == Some(true) { "copy done" } else { "copy" },
     );
-    let place = with_class(
-        html! { <span>{ if on_node { t.on_node } else { t.in_cluster } }</span> },
-        if on_node { "where node" } else { "where cluster" },
-    );
+    let (place_text, place_class) = match place {
+        Place::Node => (t.on_node, "where node"),
+        Place::Cluster => (t.in_cluster, "where cluster"),
+        Place::Review => (t.for_review, "where review"),
+    };
+    let place = with_class(html! { <span>{ place_text }</span> }, place_class);
     let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
     let card = html! {
         <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}

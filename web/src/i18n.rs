@@ -207,8 +207,8 @@ strings! {
     remove_mirror: "Remove mirror {n}", "删除镜像站 {n}";
     mirror_n: "Mirror {n}", "镜像站 {n}";
     mirror_url_label: "Mirror URL", "镜像站 URL";
-    mirror_url_hint: "With its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
-        "需带协议，例如 https://harbor.example.net/v2/dockerhub-proxy。";
+    mirror_url_hint: "With its scheme, e.g. https://mirror.example.net (containerd adds /v2/ itself; a URL with a path needs override_path).",
+        "需带协议，例如 https://mirror.example.net（containerd 会自动加上 /v2/；带路径的 URL 需勾选 override_path）。";
     override_path_label: "The URL path is the API root (override_path)", "URL 路径即 API 根路径（override_path）";
     override_path_hint: "For Harbor proxy-cache projects, whose URL ends in /v2/<project>.",
         "用于 Harbor 代理缓存项目，其 URL 以 /v2/<项目名> 结尾。";

@@ -347,3 +347,22 @@ async fn the_copy_button_keeps_the_focus() {
     let tag = active.tag_name();
     assert!(button.is_same_node(Some(&active.into())), "the focus went to a {tag}");
 }
+
+/// The docs' commands name the form's registry, not the example's.
+#[wasm_bindgen_test]
+async fn the_docs_commands_follow_the_host() {
+    clear_hash();
+    let page = Page::mount().await;
+    let apply = wait_for("the docs", || page.find("#docs-apply")).await;
+    assert!(apply.text_content().unwrap_or_default().contains("harbor.example.net"), "the labelled example");
+    page.click("#preset-harbor");
+    wait_for("the host", || page.find("#f-registry-0-host")).await;
+    page.type_value("f-registry-0-host", "10.50.1.104:8443");
+    let text = wait_for("commands for the host", || {
+        page.find("#docs-apply")?.text_content().filter(|t| t.contains("certs.d/10.50.1.104:8443"))
+    })
+    .await;
+    assert!(text.contains("sudo mkdir -p /etc/containerd/certs.d/10.50.1.104:8443\n"), "{text}");
+    assert!(!text.contains("harbor.example.net"), "{text}");
+    assert_eq!(page.text("#docs-pull"), "sudo crictl pull 10.50.1.104:8443/library/nginx:latest\n");
+}

@@ -26,14 +26,12 @@ pub fn copy_commands(files: &[OutputFile]) -> String {
         }
     }
     let mut out = String::new();
-    for (dir, mut words) in dirs {
+    for (dir, paths) in dirs {
         let node_dir = format!("/{dir}");
         let into = format!("{node_dir}/");
         out.push_str(&shell::command(["sudo", "mkdir", "-p", &node_dir]));
-        words.splice(0..0, ["sudo", "cp"]);
-        words.push(&into);
         out.push('\n');
-        out.push_str(&shell::command(words));
+        out.push_str(&shell::command(["sudo", "cp"].into_iter().chain(paths).chain([into.as_str()])));
         out.push_str("\n\n");
     }
     out
@@ -70,9 +68,10 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
     match merged {
         Some(f) => out.push_str(&format!(
             "# {}\nsudo cp -p /etc/containerd/config.toml /etc/containerd/config.toml.bak\n\
-             sudo install -m {:o} {MERGED_PATH} /etc/containerd/config.toml\n",
+             sudo install -m {} {MERGED_PATH} /etc/containerd/config.toml\n",
             t.docs_apply_replace,
-            f.mode()
+            // The file's mode (`OutputFile::mode`) without octal formatting code in the wasm.
+            if f.mode() == 0o600 { "600" } else { "644" }
         )),
         None => out.push_str(&format!("# {}\n", t.docs_apply_merge)),
     }

@@ -175,9 +175,15 @@ fn copy_with_exec_command(text: &str) -> bool {
     if body.append_child(&area).is_err() {
         return false;
     }
+    // Selecting the textarea takes the focus: give it back (the copy button) afterwards,
+    // or it falls to <body> when the textarea goes.
+    let focused = doc.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
     area.select();
     let ok = doc.dyn_ref::<HtmlDocument>().and_then(|d| d.exec_command("copy").ok()).unwrap_or(false);
     area.remove();
+    if let Some(el) = focused {
+        let _ = el.focus();
+    }
     ok
 }
 

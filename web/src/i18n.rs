@@ -207,8 +207,8 @@ strings! {
     remove_mirror: "Remove mirror {n}", "删除镜像站 {n}";
     mirror_n: "Mirror {n}", "镜像站 {n}";
     mirror_url_label: "Mirror URL", "镜像站 URL";
-    mirror_url_hint: "With its scheme, e.g. https://harbor.example.net/v2/dockerhub-proxy.",
-        "需带协议，例如 https://harbor.example.net/v2/dockerhub-proxy。";
+    mirror_url_hint: "With its scheme, e.g. https://mirror.example.net (containerd adds /v2/ itself; a URL with a path needs override_path).",
+        "需带协议，例如 https://mirror.example.net（containerd 会自动加上 /v2/；带路径的 URL 需勾选 override_path）。";
     override_path_label: "The URL path is the API root (override_path)", "URL 路径即 API 根路径（override_path）";
     override_path_hint: "For Harbor proxy-cache projects, whose URL ends in /v2/<project>.",
         "用于 Harbor 代理缓存项目，其 URL 以 /v2/<项目名> 结尾。";
@@ -338,6 +338,8 @@ strings! {
     docs_col_after: "Afterwards", "之后";
     docs_config_where: "Merge the block into the node's existing file; keep the rest of it.",
         "把这段合并进节点上已有的文件，保留其余内容。";
+    docs_config_where_merged: "Replace the node's file with merged/config.toml: your file with the settings merged in.",
+        "用 merged/config.toml 替换节点上的文件：它就是合并了这些设置的你的文件。";
     docs_config_after: "systemctl restart containerd", "systemctl restart containerd";
     docs_hosts_where: "One directory per registry, named exactly as images name it (port included), on every node.",
         "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
@@ -346,16 +348,20 @@ strings! {
     docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
     docs_secret_after: "kubectl apply -f", "kubectl apply -f";
     docs_apply_heading: "Apply", "应用";
-    docs_apply_copy: "hosts.toml and the CA: copy into place on every node, no restart needed",
-        "hosts.toml 和 CA：复制到每个节点的对应位置，无需重启";
+    docs_apply_copy: "hosts.toml and the CA: in the unzipped download, copy into place on every node, no restart needed",
+        "hosts.toml 和 CA：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
+    docs_example: "Example for harbor.example.net: add a registry above and these commands use yours",
+        "示例（harbor.example.net）：在上方添加仓库后，这些命令会改用你的仓库";
+    docs_apply_replace: "config.toml: back up the node's file and replace it with the merged file (it keeps the rest of yours), then",
+        "config.toml：备份节点上的文件，再用合并后的文件替换它（其余内容已保留），然后";
     docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: Secrets and patches", "集群侧：Secret 和补丁";
     docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
         "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";
-    docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not):",
-        "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读）：";
+    docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not), with an image your registry has:",
+        "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读），换成你的仓库中有的镜像：";
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",

@@ -39,13 +39,13 @@ impl Preset {
         form
     }
 
-    /// The preset as `(field path, value)` pairs, set as if typed.
+    /// The preset as `(field path, value)` pairs, set as if typed. Harbor's `ca_file` is
+    /// left empty: core's default (`<config_path>/<host>/ca.crt`) follows the host.
     pub fn pairs(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Preset::Harbor => &[
                 ("containerd", "1.7"),
                 ("registry[0].host", "harbor.example.net"),
-                ("registry[0].ca_file", "/etc/containerd/certs.d/harbor.example.net/ca.crt"),
                 ("registry[0].username", "robot$ci"),
                 ("kubernetes.secret_name", "regcred"),
                 ("kubernetes.namespaces", "default"),
@@ -99,7 +99,7 @@ mod tests {
         let h = Preset::Harbor.form();
         assert_eq!(h.registries[0].username, "robot$ci");
         assert!(h.registries[0].password.is_empty(), "a preset never carries a password");
-        assert!(!h.registries[0].ca_file.is_empty());
+        assert!(h.registries[0].ca_file.is_empty(), "the CA path must follow the host");
         let ip = Preset::HttpIp.form();
         assert_eq!((ip.registries[0].host.as_str(), ip.registries[0].scheme), ("10.50.1.104:5000", Scheme::Http));
         let hub = Preset::DockerhubProxy.form();
@@ -109,5 +109,20 @@ mod tests {
         assert_eq!(Preset::PauseMirror.form().sandbox_image, "registry.aliyuncs.com/google_containers/pause:3.10");
         let ids: std::collections::BTreeSet<_> = Preset::ALL.iter().map(|p| p.dom_id()).collect();
         assert_eq!(ids.len(), Preset::ALL.len());
+    }
+
+    #[test]
+    fn harbor_ca_follows_the_host() {
+        let mut form = Preset::Harbor.form();
+        form.registries[0].host = "10.50.1.104:8443".into();
+        form.registries[0].ca_pem =
+            "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n".into();
+        let out = pullfix_core::render(&form);
+        let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+        let dir = "etc/containerd/certs.d/10.50.1.104:8443/";
+        assert!(paths.contains(&format!("{dir}ca.crt").as_str()), "{paths:?}");
+        let hosts = out.files.iter().find(|f| f.path == format!("{dir}hosts.toml")).expect("hosts.toml");
+        assert!(hosts.contents.contains(&format!("/{dir}ca.crt")), "{}", hosts.contents);
+        assert!(!paths.iter().any(|p| p.contains("harbor.example.net")), "{paths:?}");
     }
 }

@@ -11,7 +11,7 @@ use pullfix_core::{render, Form, Mirror, PatchTarget, Registry, Rendered};
 use yew::Reducible;
 
 use crate::i18n::Lang;
-use crate::key::Loc;
+use crate::key::{Key, Loc};
 use crate::presets::Preset;
 use crate::share;
 use crate::value;
@@ -139,6 +139,48 @@ impl State {
             }
         }
         now
+    }
+
+    /// Where the keyboard focus goes once `action` (taken in this state) is on the page:
+    /// the new item's first field after an add; after a remove the first field of the
+    /// item that took its place, else of the one before it, else the add button.
+    #[inline(never)]
+    pub fn focus_after(&self, action: &Action) -> Option<String> {
+        let registries = &self.form.registries;
+        let mirrors = |i: usize| registries.get(i).map(|r| r.mirrors.len());
+        let patches = self.form.kubernetes.patches.len();
+        let first = |item: Item, i: usize, k: usize| match item {
+            Item::Registry => Key::Host.at(k, 0),
+            Item::Mirror => Key::MirrorUrl.at(i, k),
+            Item::Patch => Key::PatchKind.at(k, 0),
+        };
+        let loc = match *action {
+            Action::Add(Item::Registry, _) => first(Item::Registry, 0, registries.len()),
+            Action::Add(Item::Mirror, i) => first(Item::Mirror, i, mirrors(i)?),
+            Action::Add(Item::Patch, _) => first(Item::Patch, 0, patches),
+            Action::Remove(item, i, j) => {
+                let (count, at) = match item {
+                    Item::Registry => (registries.len(), i),
+                    Item::Mirror => (mirrors(i)?, j),
+                    Item::Patch => (patches, i),
+                };
+                if at >= count {
+                    return None;
+                }
+                match if at + 1 < count { Some(at) } else { at.checked_sub(1) } {
+                    Some(k) => first(item, i, k),
+                    None => {
+                        return Some(match item {
+                            Item::Registry => "add-registry".to_owned(),
+                            Item::Mirror => format!("add-mirror-{i}"),
+                            Item::Patch => "add-patch".to_owned(),
+                        })
+                    }
+                }
+            }
+            _ => return None,
+        };
+        Some(crate::field::dom_id(&loc.path()))
     }
 
     fn apply(&mut self, action: Action) {
@@ -302,7 +344,6 @@ fn remove<T>(items: &mut Vec<T>, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::Key;
     use pullfix_core::flavor::Flavor;
     use pullfix_core::Scheme;
 
@@ -562,5 +603,26 @@ mod tests {
         // A value no control offers changes nothing.
         let s2 = Rc::new(s2);
         assert_eq!(s2.clone().reduce(set(Key::Flavor, 0, 0, "openshift")).form, s2.form);
+    }
+
+    #[test]
+    fn focus_goes_to_the_new_item_or_the_neighbour() {
+        let focus = |s: &State, a: Action| s.focus_after(&a);
+        let (add, remove) = (Action::Add, Action::Remove);
+        let s = run([add(Item::Registry, 0), add(Item::Registry, 0), add(Item::Mirror, 1), add(Item::Patch, 0)]);
+        assert_eq!(focus(&s, add(Item::Registry, 0)).as_deref(), Some("f-registry-2-host"));
+        assert_eq!(focus(&s, add(Item::Mirror, 1)).as_deref(), Some("f-registry-1-mirror-1-url"));
+        assert_eq!(focus(&s, add(Item::Mirror, 5)), None, "no such registry");
+        assert_eq!(focus(&s, add(Item::Patch, 0)).as_deref(), Some("f-kubernetes-patch-1-kind"));
+        // The next item moves up into the removed one's place; the last one's neighbour is
+        // the one before; the only one's is the add button.
+        assert_eq!(focus(&s, remove(Item::Registry, 0, 0)).as_deref(), Some("f-registry-0-host"));
+        assert_eq!(focus(&s, remove(Item::Registry, 1, 0)).as_deref(), Some("f-registry-0-host"));
+        assert_eq!(focus(&s, remove(Item::Registry, 2, 0)), None, "nothing to remove");
+        assert_eq!(focus(&s, remove(Item::Mirror, 1, 0)).as_deref(), Some("add-mirror-1"));
+        assert_eq!(focus(&s, remove(Item::Patch, 0, 0)).as_deref(), Some("add-patch"));
+        let one = run([add(Item::Registry, 0)]);
+        assert_eq!(focus(&one, remove(Item::Registry, 0, 0)).as_deref(), Some("add-registry"));
+        assert_eq!(focus(&s, Action::ShowRest), None);
     }
 }

@@ -303,3 +303,66 @@ async fn copy_text_reports_once() {
     }
     assert_eq!(calls.borrow().len(), 1, "{:?}", calls.borrow());
 }
+
+fn focused_id() -> Option<String> {
+    document().active_element().and_then(|e| e.get_attribute("id"))
+}
+
+/// After an add the new item's first field has the focus; after a remove the item that
+/// took its place, else the add button (the removed button must not leave it on <body>).
+#[wasm_bindgen_test]
+async fn focus_follows_added_and_removed_items() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#add-registry");
+    wait_for("focus on the new host", || (focused_id()? == "f-registry-0-host").then_some(())).await;
+    page.click("#add-registry");
+    wait_for("focus on the second host", || (focused_id()? == "f-registry-1-host").then_some(())).await;
+    page.click("#add-mirror-1");
+    wait_for("focus on the mirror's URL", || (focused_id()? == "f-registry-1-mirror-0-url").then_some(())).await;
+    page.click("#remove-mirror-1-0");
+    wait_for("focus on add mirror", || (focused_id()? == "add-mirror-1").then_some(())).await;
+    page.click("#remove-registry-0");
+    wait_for("focus on the registry that moved up", || {
+        (focused_id()? == "f-registry-0-host" && page.find("#f-registry-1-host").is_none()).then_some(())
+    })
+    .await;
+    page.click("#remove-registry-0");
+    wait_for("focus on add registry", || (focused_id()? == "add-registry").then_some(())).await;
+}
+
+/// The copy button keeps the focus through the copy (execCommand's textarea takes it).
+#[wasm_bindgen_test]
+async fn the_copy_button_keeps_the_focus() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-http-ip");
+    let css = ".output-file[data-path$='/10.50.1.104:5000/hosts.toml'] button.copy";
+    let button: HtmlElement = wait_for("a copy button", || page.find(css)).await.dyn_into().expect("button");
+    button.focus().expect("focus");
+    button.click();
+    wait_for("the copy result", || page.find(css)?.text_content().filter(|t| t != "Copy")).await;
+    assert!(button.is_connected(), "the button was re-created");
+    let active = document().active_element().expect("a focused element");
+    let tag = active.tag_name();
+    assert!(button.is_same_node(Some(&active.into())), "the focus went to a {tag}");
+}
+
+/// The docs' commands name the form's registry, not the example's.
+#[wasm_bindgen_test]
+async fn the_docs_commands_follow_the_host() {
+    clear_hash();
+    let page = Page::mount().await;
+    let apply = wait_for("the docs", || page.find("#docs-apply")).await;
+    assert!(apply.text_content().unwrap_or_default().contains("harbor.example.net"), "the labelled example");
+    page.click("#preset-harbor");
+    wait_for("the host", || page.find("#f-registry-0-host")).await;
+    page.type_value("f-registry-0-host", "10.50.1.104:8443");
+    let text = wait_for("commands for the host", || {
+        page.find("#docs-apply")?.text_content().filter(|t| t.contains("certs.d/10.50.1.104:8443"))
+    })
+    .await;
+    assert!(text.contains("sudo mkdir -p /etc/containerd/certs.d/10.50.1.104:8443\n"), "{text}");
+    assert!(!text.contains("harbor.example.net"), "{text}");
+    assert_eq!(page.text("#docs-pull"), "sudo crictl pull 10.50.1.104:8443/library/nginx:latest\n");
+}

@@ -70,7 +70,7 @@ pub fn App() -> Html {
                     { outputs(&state) }
                 </div>
             </main>
-            if rest { { docs(state.lang) } }
+            if rest { { docs(&state) } }
         </>
     }
 }

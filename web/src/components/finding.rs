@@ -26,7 +26,7 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
             <p class="explanation">{ &f.explanation }</p>
             <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
             if !f.prefill.is_empty() {
-                { action_button(page.dispatcher(), format!("apply-prefill-{i}"), "apply-prefill",
+                { action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
                     label, Action::ApplyPrefill(i)) }
             }
             if f.prefill.credentials_needed {

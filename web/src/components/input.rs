@@ -25,7 +25,7 @@ fn placeholder(page: &State, key: Key) -> Option<&'static str> {
         Host => "harbor.example.net",
         CaPem => "-----BEGIN CERTIFICATE-----",
         Username => "robot$ci",
-        MirrorUrl => "https://harbor.example.net/v2/dockerhub-proxy",
+        MirrorUrl => "https://mirror.example.net",
         Capabilities => "pull, resolve",
         SecretName => pullfix_core::form::DEFAULT_SECRET_NAME,
         Namespaces => "default, ci",

@@ -23,7 +23,7 @@ pub fn kubernetes_section(page: &UseReducerHandle<State>) -> Html {
                 <legend>{ t.patches_legend }</legend>
                 <p class="hint">{ t.patches_hint }</p>
                 { for (0..page.form.kubernetes.patches.len()).map(|i| patch_row(page, i)) }
-                { action_button(page.dispatcher(), "add-patch".into(), "add", t.add_patch.into(),
+                { action_button(page, "add-patch".into(), "add", t.add_patch.into(),
                     Action::Add(Item::Patch, 0)) }
             </fieldset>
         </section>

@@ -22,7 +22,7 @@ pub fn mirror_card(page: &UseReducerHandle<State>, i: usize, j: usize) -> Html {
         <div class="mirror" id={field::dom_id(&path)} tabindex="-1">
             <div class="card-head">
                 <h4>{ fill(t.mirror_n, "n", &n) }</h4>
-                { action_button(page.dispatcher(), format!("remove-mirror-{i}-{j}"), "remove",
+                { action_button(page, format!("remove-mirror-{i}-{j}"), "remove",
                     fill(t.remove_mirror, "n", &n).into(), Action::Remove(Item::Mirror, i, j)) }
             </div>
             { diags(page, &path) }

@@ -22,7 +22,7 @@ pub fn patch_row(page: &UseReducerHandle<State>, i: usize) -> Html {
         <div class="patch" id={field::dom_id(&path)} tabindex="-1">
             <div class="card-head">
                 <h4>{ fill(t.patch_n, "n", &n) }</h4>
-                { action_button(page.dispatcher(), format!("remove-patch-{i}"), "remove",
+                { action_button(page, format!("remove-patch-{i}"), "remove",
                     fill(t.remove_patch, "n", &n).into(), Action::Remove(Item::Patch, i, 0)) }
             </div>
             { diags(page, &path) }

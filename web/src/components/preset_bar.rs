@@ -20,7 +20,7 @@ pub fn preset_bar(page: &UseReducerHandle<State>) -> Html {
             <h2 id="presets-heading">{ t.presets_heading }</h2>
             <div class="preset-buttons">
                 { for Preset::ALL.into_iter().map(|p| {
-                    action_button(page.dispatcher(), p.dom_id().into(), "", label(p).into(), Action::Preset(p))
+                    action_button(page, p.dom_id().into(), "", label(p).into(), Action::Preset(p))
                 }) }
             </div>
             <p class="hint">{ t.presets_hint }</p>

@@ -32,7 +32,7 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
                     { fill(t.registry_n, "n", &n) }
                     if !r.host.trim().is_empty() { <code class="card-sub">{ r.host.trim() }</code> }
                 </h3>
-                { action_button(page.dispatcher(), format!("remove-registry-{i}"), "remove",
+                { action_button(page, format!("remove-registry-{i}"), "remove",
                     fill(t.remove_registry, "n", &n).into(), Action::Remove(Item::Registry, i, 0)) }
             </div>
             { diags(page, &path) }
@@ -59,7 +59,7 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
                 <legend>{ t.mirrors_legend }</legend>
                 <p class="hint">{ t.mirrors_hint }</p>
                 { for (0..r.mirrors.len()).map(|j| mirror_card(page, i, j)) }
-                { action_button(page.dispatcher(), format!("add-mirror-{i}"), "add",
+                { action_button(page, format!("add-mirror-{i}"), "add",
                     t.add_mirror.into(), Action::Add(Item::Mirror, i)) }
                 { at(Key::MirrorOnly) }
             </fieldset>

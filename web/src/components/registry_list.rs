@@ -17,7 +17,7 @@ pub fn registry_list(page: &UseReducerHandle<State>) -> Html {
                 <p class="empty">{ t.registries_empty }</p>
             }
             { for (0..count).map(|i| registry_card(page, i)) }
-            { action_button(page.dispatcher(), "add-registry".into(), "add", t.add_registry.into(),
+            { action_button(page, "add-registry".into(), "add", t.add_registry.into(),
                 Action::Add(Item::Registry, 0)) }
         </section>
     }

@@ -115,8 +115,7 @@ mod tests {
     fn harbor_ca_follows_the_host() {
         let mut form = Preset::Harbor.form();
         form.registries[0].host = "10.50.1.104:8443".into();
-        form.registries[0].ca_pem =
-            "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n".into();
+        form.registries[0].ca_pem = crate::test_support::CA_PEM.into();
         let out = pullfix_core::render(&form);
         let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
         let dir = "etc/containerd/certs.d/10.50.1.104:8443/";

@@ -160,7 +160,7 @@ mod tests {
     use crate::i18n::Lang;
     use pullfix_core::{Mirror, Registry};
 
-    const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----\n";
+    const PEM: &str = crate::test_support::CA_PEM;
 
     fn form(config_path: &str, registries: Vec<Registry>) -> Form {
         Form { containerd: "1.7".into(), config_path: config_path.into(), registries, ..Form::default() }

@@ -5,25 +5,17 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use pullfix_core::{parse_form, render, FormFormat};
 
-const FORM: &str = r#"
+const FORM: &str = concat!(
+    r#"
 containerd = "1.7"
 sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
 
 [[registry]]
 host = "harbor.example.net:8443"
 ca_pem = """
------BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-"""
+"#,
+    include_str!("../tests/fixtures/certs/example-harbor-ca.pem"),
+    r#""""
 username = "robot$ci"
 password = "S3cret"
 node_auth = true
@@ -41,7 +33,8 @@ url = "https://mirror.gcr.io"
 [[registry]]
 host = "10.50.1.104:5000"
 scheme = "http"
-"#;
+"#
+);
 
 fn bench(c: &mut Criterion) {
     let form = parse_form(FORM, FormFormat::Toml).expect("bench form parses");

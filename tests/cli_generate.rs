@@ -8,27 +8,20 @@ use std::process::{Command, Output, Stdio};
 
 use toml_edit::DocumentMut;
 
-const HARBOR: &str = r#"
+const HARBOR: &str = concat!(
+    r#"
 containerd = "1.7"
 [[registry]]
 host = "harbor.example.net:8443"
 ca_pem = """
------BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-"""
+"#,
+    include_str!("fixtures/certs/example-harbor-ca.pem"),
+    r#""""
 username = "robot$ci"
 password = "S3cret"
 node_auth = true
-"#;
+"#
+);
 
 /// Runs `pullfix generate ARGS` with `stdin`.
 fn run(args: &[&str], stdin: &str) -> Output {
@@ -152,7 +145,7 @@ fn print_writes_headers_and_files_to_stdout() {
 fn one_registry_from_flags_with_password_on_stdin() {
     let tmp = tempfile::tempdir().expect("tmp");
     let pem = tmp.path().join("ca.crt");
-    fs::write(&pem, "-----BEGIN CERTIFICATE-----\nMIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw\nHDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN\nMzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG\nByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF\nIbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud\nDgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k\nZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB\nrMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI\n3OhobYBLqc8g8DLTJ3FaG2o=\n-----END CERTIFICATE-----\n").expect("pem");
+    fs::write(&pem, include_str!("fixtures/certs/example-harbor-ca.pem")).expect("pem");
     let o = run(
         &[
             "--registry",

@@ -537,18 +537,7 @@ fn prefilled_ca_path_without_pem_is_reported_by_generate() {
     assert!(out.files.iter().any(|f| f.path == path.trim_start_matches('/')), "the CA is written where ca_file says");
 }
 
-const REAL_PEM: &str = "-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-";
+const REAL_PEM: &str = include_str!("fixtures/certs/example-harbor-ca.pem");
 
 // ---- the CA file containerd's config names ------------------------------------------------
 

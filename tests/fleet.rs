@@ -327,21 +327,13 @@ fn unsafe_is_root() -> bool {
 
 // ---- the whole pipeline: `pullfix generate`, then the DaemonSet and the node script ----
 
-const PIPELINE_FORM: &str = r#"containerd = "1.7"
+const PIPELINE_FORM: &str = concat!(
+    r#"containerd = "1.7"
 [[registry]]
 host = "harbor.example.net"
-ca_pem = """-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-"""
+ca_pem = """"#,
+    include_str!("fixtures/certs/example-harbor-ca.pem"),
+    r#""""
 username = "robot$ci"
 password = "p'w $(touch PWNED)"
 node_auth = true
@@ -356,23 +348,15 @@ scheme = "http"
 [[registry]]
 host = "quay.io"
 ca_file = "/opt/pullfix certs/it's-ü.crt"
-ca_pem = """-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-"""
+ca_pem = """"#,
+    include_str!("fixtures/certs/example-harbor-ca.pem"),
+    r#""""
 [rollout]
 daemonset = true
 node_script = true
 verify_image = "harbor.example.net/library/busybox:1.36"
-"#;
+"#
+);
 
 #[test]
 fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {

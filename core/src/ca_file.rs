@@ -308,18 +308,7 @@ mod tests {
     use super::*;
 
     /// A real certificate (`openssl x509 -noout -subject`: CN = Example Harbor CA).
-    const REAL: &str = "-----BEGIN CERTIFICATE-----
-MIIBjTCCATOgAwIBAgIUZLoLccbkz58hOM9Sa+x7y/lYM0IwCgYIKoZIzj0EAwIw
-HDEaMBgGA1UEAwwRRXhhbXBsZSBIYXJib3IgQ0EwHhcNMjYxMTI1MjEzMzM2WhcN
-MzYxMTIyMjEzMzM2WjAcMRowGAYDVQQDDBFFeGFtcGxlIEhhcmJvciBDQTBZMBMG
-ByqGSM49AgEGCCqGSM49AwEHA0IABJ3IU+/pB/kw2dER+ZQA+qgp00SIyyVOH1pF
-IbR/Kyofihm1Gwh1QigTg451W91pAUyYYWymqqj4AeNG9/xghRGjUzBRMB0GA1Ud
-DgQWBBS1jrnlwl4QmE4kZI6I/MMQvdR5wTAfBgNVHSMEGDAWgBS1jrnlwl4QmE4k
-ZI6I/MMQvdR5wTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIEMB
-rMbLTLt2R1Y0uq2OV5cHtL82XGF5f3h8XlqZMkLyAiEA/fmiacwBzfUw/W0jdfFI
-3OhobYBLqc8g8DLTJ3FaG2o=
------END CERTIFICATE-----
-";
+    const REAL: &str = include_str!("../../tests/fixtures/certs/example-harbor-ca.pem");
 
     fn lines(n: usize) -> String {
         // The first `n` lines of REAL, then its END line.

@@ -155,7 +155,7 @@ def main() -> int:
     crates, modules, biggest = collections.Counter(), collections.Counter(), []
     for idx, size in sizes.items():
         name = demangle(names.get(idx, "?"))
-        if "wbindgen_describe" in name:
+        if "wbindgen_describe" in name or "WasmDescribe>::describe" in name:
             continue  # wasm-bindgen's build-time descriptors: removed from the page's wasm
         crates[crate_of(name)] += size
         m = re.search(r"(pullfix_(?:web|core)::[a-z_0-9]+(?:::[a-z_0-9]+)?)", name)

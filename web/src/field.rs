@@ -3,6 +3,9 @@
 
 use pullfix_core::{Diagnostic, Field, Severity};
 
+use crate::i18n::{fill, Text};
+use crate::key::{Loc, Scope};
+
 /// The id of a field's input: `registry[0].mirror[1].url` -> `f-registry-0-mirror-1-url`.
 /// `.`, `[`, `]` become `-`, runs of `-` collapse, a trailing `-` goes.
 pub fn dom_id(path: &str) -> String {
@@ -65,6 +68,53 @@ pub fn ancestors(path: &str) -> Vec<String> {
     }
 }
 
+/// How the page names the field at `path` for people: `Registry 1 › Mirror 2 › Mirror URL`
+/// for `registry[0].mirror[1].url` (the page counts from 1 and shows labels; the path stays
+/// in the link's title). The nearest parent the page has a field or an item for; the path
+/// itself when there is none.
+pub fn label(t: &Text, path: &str) -> String {
+    let parents = ancestors(path);
+    if let Some(loc) = parents.iter().find_map(|p| Loc::parse(p)) {
+        let mut parts = item_labels(t, loc.key.scope(), loc.i, loc.j);
+        parts.push(t.field(loc.key).0.to_owned());
+        return parts.join(" › ");
+    }
+    // A whole registry, mirror or patch target: `registry[0]`, `registry[0].mirror[1]`.
+    parents
+        .iter()
+        .find_map(|p| item(p))
+        .map_or_else(|| path.to_owned(), |(scope, i, j)| item_labels(t, scope, i, j).join(" › "))
+}
+
+/// `registry[i]`, `registry[i].mirror[j]` or `kubernetes.patch[i]`, exactly.
+fn item(path: &str) -> Option<(Scope, usize, usize)> {
+    fn index(s: &str) -> Option<(usize, &str)> {
+        let (n, rest) = s.split_once(']')?;
+        Some((n.parse().ok()?, rest))
+    }
+    if let Some(rest) = path.strip_prefix("kubernetes.patch[") {
+        let (i, rest) = index(rest)?;
+        return rest.is_empty().then_some((Scope::Patch, i, 0));
+    }
+    let (i, rest) = index(path.strip_prefix("registry[")?)?;
+    if rest.is_empty() {
+        return Some((Scope::Registry, i, 0));
+    }
+    let (j, rest) = index(rest.strip_prefix(".mirror[")?)?;
+    rest.is_empty().then_some((Scope::Mirror, i, j))
+}
+
+/// `Registry 1`, `Mirror 2`, `Object 3`: the items around a field of `scope`.
+fn item_labels(t: &Text, scope: Scope, i: usize, j: usize) -> Vec<String> {
+    let n = |template: &str, k: usize| fill(template, "n", &(k + 1).to_string());
+    match scope {
+        Scope::Registry => vec![n(t.registry_n, i)],
+        Scope::Mirror => vec![n(t.registry_n, i), n(t.mirror_n, j)],
+        Scope::Patch => vec![n(t.patch_n, i)],
+        Scope::Top | Scope::Kubernetes | Scope::Rollout => Vec::new(),
+    }
+}
+
 /// `registry[i]` (`name` empty) or `registry[i].name`.
 pub fn registry(i: usize, name: &str) -> String {
     let r = Field::registry(i);
@@ -108,6 +158,24 @@ pub fn patch(i: usize, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn labels_count_from_one_and_name_the_field() {
+        let en = Lang::En.text();
+        assert_eq!(
+            label(en, "registry[0].mirror[1].url"),
+            format!("Registry 1 › Mirror 2 › {}", en.field(crate::key::Key::MirrorUrl).0)
+        );
+        assert_eq!(label(en, "registry[2].host"), format!("Registry 3 › {}", en.host_label));
+        assert_eq!(label(en, "registry[0]"), "Registry 1");
+        assert_eq!(label(en, "kubernetes.patch[1]"), "Object 2");
+        assert!(label(en, "registry[0].mirror[0].capabilities[1]").starts_with("Registry 1 › Mirror 1 › "));
+        assert_eq!(label(en, "containerd"), en.containerd_label);
+        assert_eq!(label(en, "no.such.field"), "no.such.field");
+        let zh = Lang::Zh.text();
+        assert_eq!(label(zh, "registry[0]"), "仓库 1");
+    }
 
     #[test]
     fn ids_follow_the_contract() {

@@ -37,7 +37,7 @@ pub fn problems(page: &UseReducerHandle<State>) -> Html {
                         <li data-field={path.clone()}
                             data-severity={severity.clone()}>
                             <span class="diag-severity">{ severity_word(t, d.severity) }</span>
-                            <a {href} {onclick}><code>{ path }</code></a>
+                            <a {href} {onclick} title={path.clone()}>{ field::label(t, &path) }</a>
                             <span class="diag-message">{ &d.message }</span>
                         </li>
                     }, class)

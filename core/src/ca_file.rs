@@ -83,7 +83,48 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             sensitive: false,
         });
     }
+    mirrors_not_written(checked, &files, diags);
     files
+}
+
+/// A mirror's `ca_file`: the form has no PEM for mirrors, so pullfix never writes that file,
+/// unless it is the CA a listed registry writes (a Harbor that is also a mirror). A reminder,
+/// not a problem: the file may well be on the nodes already.
+fn mirrors_not_written(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
+    if checked.style == Style::V1Mirrors {
+        return; // 1.2 has no per-mirror TLS: the rules report a mirror's ca_file there
+    }
+    for (i, r, host) in checked.registries() {
+        for (j, m) in r.mirrors.iter().enumerate() {
+            let ca = m.ca_file.trim();
+            if ca.is_empty() || m.url.trim_start().to_ascii_lowercase().starts_with("http://") {
+                continue;
+            }
+            // A relative path is relative to the hosts.toml that holds the mirror's table.
+            let path = if ca.starts_with('/') || checked.style != Style::HostsToml {
+                ca.to_owned()
+            } else {
+                format!("{}/{}/{ca}", checked.config_path, host.reference())
+            };
+            if files.iter().any(|f| f.path == path.trim_start_matches('/')) {
+                continue;
+            }
+            diags.push(Diagnostic::info(
+                Field::registry(i).index("mirror", j).key("ca_file"),
+                "ca_file.mirror-not-written",
+                format!(
+                    "pullfix does not write the mirror's CA {path:?} (mirrors have no PEM field). Unless it is on every \
+                     node, pulls through this mirror fail with `unable to read CA cert ... no such file or directory`."
+                ),
+                format!(
+                    "Copy the mirror's CA to {path} on every node (`sudo install -D -m 0644 ca.crt {}`); or, when the \
+                     mirror is a registry the form also lists (a Harbor proxy cache), paste the CA into that registry's \
+                     ca_pem and point this ca_file at the file it writes.",
+                    crate::shell::quote(&path)
+                ),
+            ));
+        }
+    }
 }
 
 /// A `ca_file` without `ca_pem`: the config points at a file pullfix does not write
@@ -315,6 +356,27 @@ mod tests {
         let mut s: String = REAL.lines().take(n).map(|l| format!("{l}\n")).collect();
         s.push_str("-----END CERTIFICATE-----\n");
         s
+    }
+
+    #[test]
+    fn a_mirror_ca_is_a_reminder_unless_a_listed_registry_writes_it() {
+        let reminders = |harbor_pem: &str, mirror_ca: &str| {
+            let form = format!(
+                "[[registry]]\nhost = \"harbor.example.net\"\nca_pem = '''{harbor_pem}'''\n\
+                 [[registry]]\nhost = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://harbor.example.net/v2/hub\"\n\
+                 override_path = true\nca_file = \"{mirror_ca}\"\n"
+            );
+            let form = crate::form_io::parse_form(&form, crate::form_io::FormFormat::Toml).expect("form");
+            let out = crate::render(&form);
+            let codes = out.diagnostics.iter().filter(|d| d.code == "ca_file.mirror-not-written");
+            codes.map(|d| d.field.to_string()).collect::<Vec<_>>()
+        };
+        let harbor_ca = "/etc/containerd/certs.d/harbor.example.net/ca.crt";
+        // Harbor is listed with its CA: the mirror's ca_file is that very file.
+        assert_eq!(reminders(REAL, harbor_ca), Vec::<String>::new());
+        // Harbor listed without its PEM, or the mirror's CA elsewhere: nothing writes that file.
+        assert_eq!(reminders("", harbor_ca), vec!["registry[1].mirror[0].ca_file"]);
+        assert_eq!(reminders(REAL, "/etc/pki/other.crt"), vec!["registry[1].mirror[0].ca_file"]);
     }
 
     #[test]

@@ -172,6 +172,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"a.example\"\nca_pem = \"-----BEGIN CERTIFICATE-----\\naGVsbG8=\\n-----END CERTIFICATE-----\""), "ca_pem.not-der", "registry[0].ca_pem"),
         (r("host = \"a.example\"\nca_file = \"/etc/containerd/certs.d/a.example/ca.crt\""), "ca_file.not-written", "registry[0].ca_file"),
         (
+            r("host = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example\"\nca_file = \"/etc/pki/m.crt\""),
+            "ca_file.mirror-not-written",
+            "registry[0].mirror[0].ca_file",
+        ),
+        (
             "containerd = \"1.4\"\n".to_owned()
                 + &r("host = \"a.example\"\nca_file = \"/one.crt\"")
                 + &r("host = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://a.example\"\nca_file = \"/two.crt\""),

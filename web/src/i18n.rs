@@ -3,7 +3,8 @@
 //! One table, each key with both languages side by side, so a missing translation is a
 //! compile error; the tests check that none is empty, that the Chinese is Chinese, and
 //! that both sides use the same `{placeholders}`. Texts that come from the core
-//! (diagnostics, file titles and instructions) are shown as the core writes them.
+//! (diagnostics, file titles and instructions) are shown as the core writes them, in
+//! English; the Chinese hints of the outputs and of the diagnose box say so.
 
 use crate::key::Key;
 
@@ -247,7 +248,7 @@ strings! {
     diagnose_placeholder: "Failed to pull image ...: x509: certificate signed by unknown authority",
         "Failed to pull image ...: x509: certificate signed by unknown authority";
     diagnose_hint: "kubectl describe pod, kubelet events, crictl pull or ctr output, containerd's journal: the cause, the fix and the form changes appear below.",
-        "kubectl describe pod、kubelet 事件、crictl pull 或 ctr 的输出、containerd 日志均可：下方会给出原因、解决方法和对应的表单修改。";
+        "kubectl describe pod、kubelet 事件、crictl pull 或 ctr 的输出、containerd 日志均可：下方会给出原因、解决方法和对应的表单修改（分析结果目前只有英文）。";
     diagnose_none: "No known problem in this text.", "这段文字中没有发现已知问题。";
     apply_prefill: "Apply to the form", "应用到表单";
     credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
@@ -299,7 +300,7 @@ strings! {
 
     section_outputs: "Files", "生成的文件";
     outputs_hint: "Updated as you type. Put each file where its path says, then do what its note says.",
-        "随输入实时更新。把每个文件放到所示路径，再按提示操作。";
+        "随输入实时更新。把每个文件放到所示路径，再按提示操作。文件标题、说明和各项诊断目前只有英文。";
     outputs_empty: "No files yet: add a registry or set a sandbox image.", "暂无文件：请添加仓库或设置沙箱镜像。";
     download_zip: "Download all as .zip", "全部下载（.zip）";
     copy: "Copy", "复制";
@@ -543,6 +544,13 @@ mod tests {
         }
         assert_eq!(Lang::from_code(Lang::Zh.code()), Lang::Zh);
         assert_eq!(Lang::from_code(Lang::En.code()), Lang::En);
+    }
+
+    #[test]
+    fn chinese_hints_say_that_core_texts_are_english() {
+        // The core writes diagnostics, findings and file notes in English only.
+        assert!(ZH.outputs_hint.contains("只有英文"), "{}", ZH.outputs_hint);
+        assert!(ZH.diagnose_hint.contains("只有英文"), "{}", ZH.diagnose_hint);
     }
 
     #[test]

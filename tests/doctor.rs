@@ -404,3 +404,67 @@ fn hosts_toml_whose_host_is_not_a_table() {
     n.hosts("harbor.example.net", "server = \"https://harbor.example.net\"\nhost = {}\n");
     assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
 }
+
+#[test]
+fn configs_tls_beside_config_path_is_ignored_not_fatal_on_2_x() {
+    // 2.x's ValidateImageConfig refuses only `mirrors` beside config_path; `configs.tls` is
+    // ignored (so x509), and doctor must not send the operator after a dead CRI plugin.
+    let file = r#"version = 3
+[plugins."io.containerd.cri.v1.images".registry]
+  config_path = "{CERTS}"
+[plugins."io.containerd.cri.v1.images".registry.configs."harbor.example.net".tls]
+  insecure_skip_verify = true
+[plugins."io.containerd.cri.v1.images".pinned_images]
+  sandbox = "harbor.example.net/library/pause:3.10"
+"#;
+    let n = Node::new(Some(file));
+    assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "config.legacy_tls_ignored")])));
+    let text = n.doctor_text(Some("2.1"));
+    assert!(!text.contains("refuses to load"), "{text}");
+    // The same keys in a 1.x file do stop the CRI plugin (the real 1.6.20 capture above).
+    let v2 = V2_HEALTHY.to_owned()
+        + "[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  insecure_skip_verify = true\n";
+    let n = Node::new(Some(&v2));
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.mixed_styles")])));
+    assert!(n.doctor_text(Some("1.6.20")).contains("configs.tls cannot be set when config_path is provided"));
+}
+
+#[test]
+fn a_port_directory_without_its_trailing_underscore_is_reported() {
+    // containerd looks up `host:port` and `host_port_` only; `127.0.0.1_15443` was ignored by
+    // a real 1.6.20 pull.
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts("10.50.1.104_5000", "server = \"https://10.50.1.104:5000\"\n[host]\n");
+    let (code, checks) = n.doctor(Some("1.6.20"));
+    assert_eq!((code, checks), (0, pairs(&[("warning", "hosts.bad_namespace")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("rename the directory to 10.50.1.104:5000"), "{text}");
+    // The two spellings containerd reads are fine.
+    for ns in ["10.50.1.104_5000_", "10.50.1.104:5000"] {
+        let n = Node::new(Some(V2_HEALTHY));
+        n.hosts(ns, "server = \"https://10.50.1.104:5000\"\n[host]\n");
+        assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]), "{ns}");
+    }
+}
+
+#[test]
+fn inline_mirrors_stop_the_cri_plugin_of_containerd_2_2_0() {
+    // containerd#12612: 2.2.0 and 2.2.1 migrate a version 2 file with `mirrors` into one with
+    // their default config_path too, and refuse it.
+    let file = r#"version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
+[plugins."io.containerd.grpc.v1.cri".registry]
+  config_path = ""
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+  endpoint = ["https://mirror.example.net"]
+"#;
+    let n = Node::new(Some(file));
+    assert_eq!(n.doctor(Some("2.2.0")), (1, pairs(&[("error", "config.mirrors_refused_2_2")])));
+    assert_eq!(n.doctor(Some("2.2.1")), (1, pairs(&[("error", "config.mirrors_refused_2_2")])));
+    // Without a patch release (or a later one) it may be fixed: a warning.
+    assert_eq!(n.doctor(Some("2.2")), (0, pairs(&[("warning", "config.mirrors_refused_2_2")])));
+    assert!(n.doctor_text(Some("2.2")).contains("containerd#12617"));
+    // Other 2.x releases: deprecated only.
+    assert_eq!(n.doctor(Some("2.1")), (0, pairs(&[("info", "config.deprecated_mirrors")])));
+}

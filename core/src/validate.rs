@@ -118,6 +118,19 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
                     return None;
                 }
             };
+            if host.kind == HostKind::Name && host.name.contains('_') {
+                // The reference grammar's domain components are letters, digits and `-`.
+                diags.push(Diagnostic::error(
+                    field,
+                    "host.underscore",
+                    format!(
+                        "{h:?} has a `_`, which image references never have in a registry name (only letters, digits, \
+                         `-` and `.`): no pull would use this registry's files, so they are left out."
+                    ),
+                    underscore_fix(&host),
+                ));
+                return None;
+            }
             let reference = host.reference();
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == reference) {
                 diags.push(Diagnostic::error(
@@ -152,6 +165,19 @@ fn host_fix(e: HostError, h: &str) -> String {
             "Use the registry's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
         }
         _ => "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.".to_owned(),
+    }
+}
+
+/// The fix for a registry name with `_`: `10.50.1.104_5000` (or `..._5000_`) is a certs.d
+/// directory's spelling of `10.50.1.104:5000`.
+fn underscore_fix(host: &Host) -> String {
+    let name = host.name.strip_suffix('_').unwrap_or(&host.name);
+    match name.rsplit_once('_') {
+        Some((n, p)) if host.port.is_none() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => format!(
+            "That is how a certs.d directory spells a registry with a port; write the registry as image references \
+             do: {n}:{p}."
+        ),
+        _ => "Write the registry's name exactly as image references use it (no `_`).".to_owned(),
     }
 }
 
@@ -437,6 +463,17 @@ mod tests {
         let long = at("registry[2].host");
         assert!(long.message.contains("365 characters") && long.message.contains("253"), "{}", long.message);
         assert!(!long.message.contains("character no host name can have"));
+    }
+
+    #[test]
+    fn a_certs_d_directory_name_as_registry_host_names_the_registry() {
+        let f = Form { registries: vec![reg("10.50.1.104_5000_"), reg("my_registry.example")], ..Form::default() };
+        let mut d = Vec::new();
+        let c = check(&f, &mut d);
+        assert!(c.hosts[0].is_none() && c.hosts[1].is_none());
+        assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), ["host.underscore", "host.underscore"]);
+        assert!(d[0].fix.contains("10.50.1.104:5000"), "{}", d[0].fix);
+        assert!(d[1].fix.contains("no `_`"), "{}", d[1].fix);
     }
 
     #[test]

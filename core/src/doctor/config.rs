@@ -91,22 +91,33 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             format!("Use plugins.\"{GRPC_CRI}\" (1.x) or write `version = 3` with plugins.\"{IMAGES_CRI}\" (2.x)."),
         );
     }
+    // A 2.x node: the target says so, or (without one) a version 3+ file.
+    let on_2x = target.map_or(c.version.is_some_and(|v| v >= 3), |t| t.major >= 2);
     for r in &c.registries {
         let key = r.key_path();
         let has_tls = !r.tls.is_empty();
         if let Some(cp) = &r.config_path {
-            if !r.mirrors.is_empty() || has_tls {
-                let what = match (r.mirrors.is_empty(), has_tls) {
-                    (false, true) => "`mirrors` and `configs.\"…\".tls`",
-                    (false, false) => "`mirrors`",
-                    _ => "`configs.\"…\".tls`",
+            // 1.x refuses both beside config_path; 2.x refuses only `mirrors` (its
+            // `ValidateImageConfig`) and ignores `configs.tls` (config.legacy_tls_ignored below).
+            let tls_refused = has_tls && !on_2x;
+            if !r.mirrors.is_empty() || tls_refused {
+                let (what, quote) = match (r.mirrors.is_empty(), tls_refused) {
+                    (false, true) => (
+                        "`mirrors` and `configs.\"…\".tls`",
+                        "verified on 1.6.20: `configs.tls cannot be set when config_path is provided`",
+                    ),
+                    (false, false) => ("`mirrors`", "`mirrors` cannot be set when `config_path` is provided"),
+                    _ => (
+                        "`configs.\"…\".tls`",
+                        "verified on 1.6.20: `configs.tls cannot be set when config_path is provided`",
+                    ),
                 };
                 push(
                     Severity::Error,
                     "config.mixed_styles",
                     format!(
-                        "{key} sets both config_path and {what}: the CRI plugin refuses to load (verified on 1.6.20: \
-                         `configs.tls cannot be set when config_path is provided`); the kubelet sees the runtime as down."
+                        "{key} sets both config_path and {what}: the CRI plugin refuses to load ({quote}); the \
+                         kubelet sees the runtime as down."
                     ),
                     "Keep config_path, move mirrors and TLS into hosts.toml files, delete the `mirrors` and \
                      `configs.\"…\".tls` tables (`configs.\"…\".auth` may stay), restart containerd."
@@ -179,7 +190,28 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 );
             }
         }
-        if !r.mirrors.is_empty() && target.is_some_and(|t| t.major >= 2) {
+        let on_2_2 = target.is_some_and(|t| (t.major, t.minor) == (2, 2));
+        if !r.mirrors.is_empty() && r.config_path.is_none() && on_2_2 {
+            // containerd#12612: 2.2.0 moved the default config_path into the image config, so a
+            // migrated version 2 file has both and the CRI plugin fails; containerd#12617 fixed
+            // it on main and in a later 2.2 patch release (which one is not pinned down here).
+            let early = target.is_some_and(|t| t.patch.is_some_and(|p| p <= 1));
+            push(
+                if early { Severity::Error } else { Severity::Warning },
+                "config.mirrors_refused_2_2",
+                format!(
+                    "{key}.mirrors on containerd {}: 2.2.0 and 2.2.1 set a default config_path \
+                     (/etc/containerd/certs.d:/etc/docker/certs.d) when they migrate this file, then refuse \
+                     their own result, so the CRI plugin does not load (`mirrors` cannot be set when \
+                     `config_path` is provided; containerd#12612), even with `config_path = \"\"`. Later 2.2 \
+                     patch releases carry the fix (containerd#12617).",
+                    target.map(|t| t.to_string()).unwrap_or_default()
+                ),
+                "Move the mirrors into hosts.toml files under one config_path directory (pullfix generate \
+                 writes them) and delete the `mirrors` tables; or upgrade to a 2.2 patch release with the fix."
+                    .into(),
+            );
+        } else if !r.mirrors.is_empty() && target.is_some_and(|t| t.major >= 2) {
             push(
                 Severity::Info,
                 "config.deprecated_mirrors",

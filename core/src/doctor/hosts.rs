@@ -76,14 +76,27 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
         out.push(Check { severity, code, file: h.path.clone(), message, fix });
     };
     let ns = namespace(&h.path);
-    let ns_ok = ns == DEFAULT_NAMESPACE || Host::parse(&registry_of(ns)).is_ok();
+    let reg = registry_of(ns);
+    // Image references never have `_` in a registry name, so `10.50.1.104_5000` (the
+    // port spelling without its trailing `_`) is never looked up (verified on 1.6.20).
+    let ns_ok = ns == DEFAULT_NAMESPACE || (Host::parse(&reg).is_ok() && !reg.contains('_'));
     if !ns_ok {
+        let port_spelling = ns
+            .rsplit_once('_')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let fix = match port_spelling {
+            Some((n, p)) => format!(
+                "containerd looks for {n}:{p} or {n}_{p}_ (with the trailing `_`): rename the directory to {n}:{p}."
+            ),
+            None => "Name the directory exactly like the registry in image references (harbor.example.net, \
+                     10.50.1.104:5000)."
+                .into(),
+        };
         push(
             Severity::Warning,
             "hosts.bad_namespace",
             format!("The directory name {ns:?} is not a registry as images name it, so no pull uses this file."),
-            "Name the directory exactly like the registry in image references (harbor.example.net, 10.50.1.104:5000)."
-                .into(),
+            fix,
         );
     }
     if ns == DEFAULT_NAMESPACE && target.and_then(|t| t.has_default_namespace()) == Some(false) {

@@ -34,7 +34,7 @@ impl Merger<'_> {
         if file.v2_tables_without_line && (target_dialect == Dialect::V2 || (!convert && reads(target, 2))) {
             let (message, fix) = if target.major >= 2 {
                 (
-                    format!("The file has no `version` line, so containerd reads it as version 1, which containerd {target} no longer reads; its plugins.\"io.containerd.grpc.v1.cri\" tables are version 2's, and a 1.x node ignored them all."),
+                    format!("The file has no `version` line, so containerd reads it as version 1 (containerd {target} still migrates version 1 at every start, deprecated); its plugins.\"io.containerd.grpc.v1.cri\" tables are version 2's, and a 1.x node ignored them all."),
                     format!("pullfix adds `version = 2`, which containerd {target} reads and migrates at every start; check the CRI settings of the file before restarting containerd, they take effect now."),
                 )
             } else {
@@ -88,7 +88,7 @@ impl Merger<'_> {
                 field,
                 "merge.version-raised",
                 format!(
-                    "The file is a version 1 config, which containerd {target} no longer reads (2.0 removed it); pullfix writes `version = 2` with the plugins' full names, which containerd {target} reads and migrates at every start, so the file's settings keep applying."
+                    "The file is a version 1 config. containerd {target} still migrates version 1 at every start, but that is deprecated; pullfix writes `version = 2` with the plugins' full names, which containerd {target} reads, so the file does not depend on the version 1 migration and its settings keep applying."
                 ),
                 convert_hint,
             ));
@@ -314,6 +314,8 @@ fn notable_first(leaves: &[String], n: usize) -> Vec<&str> {
 
 /// Whether containerd `target` reads a file of config version `v`: up to its highest, and
 /// since 2.0 no longer version 1 (containerd PR #8275 removed it; 2.x refuses to start).
+/// Whether pullfix keeps version `v` for `target`: 2.x migrates a version 1 file too
+/// (deprecated), but pullfix raises such a file to 2 rather than rely on that.
 fn reads(target: &Target, v: i64) -> bool {
     v <= target.max_config_version() && (target.major < 2 || v >= 2)
 }
@@ -402,7 +404,8 @@ mod tests {
         assert!(e.message.contains("SystemdCgroup"), "{}", e.message);
         assert!(e.fix.contains("plugins.\"io.containerd.cri.v1.runtime\".containerd"), "{}", e.fix);
 
-        // 2.x no longer reads version 1: the nearest version it reads is 2.
+        // 2.x still migrates version 1 (deprecated); pullfix writes the nearest version
+        // that does not depend on it, 2.
         let v1 = merge("[plugins.cri.containerd]\nsnapshotter = 'overlayfs'\n", &form);
         assert_eq!(v1.version, Some(2));
         assert!(v1.diagnostics.iter().any(|d| d.code == "merge.version-raised"));

@@ -416,3 +416,49 @@ fn commands_sh_passes_shellcheck() {
         .unwrap_or_else(|e| panic!("\n\n*** shellcheck is not installed ({e}): run `bash scripts/setup.sh all`.\n\n"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// Names and values that YAML 1.1 (kubectl, the API server) reads as booleans or numbers.
+#[test]
+fn yaml_1_1_words_stay_strings_as_in_kubectls_output() {
+    let k = Kubectl::new();
+    for (name, ns) in [("no", "yes"), ("on", "off"), ("y", "n"), ("123", "0x1f")] {
+        let entry = AuthEntry { username: "u".into(), password: "p".into(), email: String::new() };
+        let mut words = kubectl_create_words(name, Some(ns), "harbor.example.net", &entry);
+        words.extend(["--dry-run=client".into(), "-o".into(), "yaml".into()]);
+        let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+        let theirs = k.ok(&args);
+        let auths = BTreeMap::from([("harbor.example.net".to_owned(), entry)]);
+        let mine = secret_yaml(name, Some(ns), &docker_config_json(&auths));
+        assert_eq!(mine, theirs, "{name} -n {ns}");
+        // kubectl reads our file back as the same object.
+        let file = k.write(&format!("secret-{name}.yaml"), &mine);
+        let path = file.to_string_lossy().into_owned();
+        let back = k.ok(&["patch", "--local", "-f", &path, "--type=merge", "-p", "{}", "-o", "json"]);
+        let back: Value = serde_json::from_str(&back).unwrap();
+        assert_eq!((back["metadata"]["name"].as_str(), back["metadata"]["namespace"].as_str()), (Some(name), Some(ns)));
+    }
+    // The DaemonSet's node selector and toleration values, and the patches' Secret name.
+    let mut f = form(vec![reg("harbor.example.net", "u", "p")], vec![], &["on"]);
+    f.kubernetes.secret_name = "no".into();
+    f.kubernetes.patches.push(PatchTarget { kind: "Deployment".into(), name: "yes".into(), namespace: "on".into() });
+    f.rollout.daemonset = true;
+    f.rollout.node_selector.insert("gpu".into(), "yes".into());
+    f.rollout.tolerations.push(pullfix_core::rollout::Toleration {
+        key: "dedicated".into(),
+        operator: "Equal".into(),
+        value: "on".into(),
+        effect: "NoSchedule".into(),
+    });
+    let out = pullfix_core::render(&f);
+    let mut files = Vec::new();
+    let whole = |p: &str| p.starts_with("k8s/secret-") || p.starts_with("k8s/rollout/");
+    for file in out.files.iter().filter(|f| f.path.ends_with(".yaml") && whole(&f.path)) {
+        files.push(k.write(&format!("yaml11-{}", file.path.replace('/', "-")), &file.contents));
+    }
+    assert!(files.len() >= 2, "{files:?}");
+    let patch = out.files.iter().find(|f| f.path.starts_with("k8s/patch-")).expect("a patch").contents.as_str();
+    assert!(patch.contains("- name: \"no\""), "{patch}");
+    validate_strict(&files);
+    let ds = out.files.iter().find(|f| f.path.starts_with("k8s/rollout/")).expect("the rollout").contents.as_str();
+    assert!(ds.contains("gpu: \"yes\"") && ds.contains("value: \"on\""), "{ds}");
+}

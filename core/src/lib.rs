@@ -46,6 +46,7 @@ mod small_sort;
 mod toml_table;
 pub mod validate;
 pub mod version;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Field, Severity};
 pub use form::{Form, Kubernetes, Mirror, PatchTarget, Registry, Scheme};

@@ -166,7 +166,7 @@ impl Patch {
 
     /// The patch as YAML, for a patch file (`kubectl patch --patch-file`).
     pub fn yaml(&self) -> String {
-        serde_yaml::to_string(&self.body).unwrap_or_default()
+        crate::yaml::to_string(&self.body)
     }
 
     /// The words of `kubectl patch KIND NAME -n NS --type T -p PATCH`.

@@ -137,7 +137,7 @@ pub fn secret_yaml(name: &str, namespace: Option<&str>, docker_config_json: &str
     obj.insert("kind".into(), "Secret".into());
     obj.insert("metadata".into(), Value::Mapping(metadata));
     obj.insert("type".into(), SECRET_TYPE.into());
-    serde_yaml::to_string(&Value::Mapping(obj)).unwrap_or_default()
+    crate::yaml::to_string(&Value::Mapping(obj))
 }
 
 /// The `auths` key for a registry as images name it: `host[:port]` exactly (the kubelet

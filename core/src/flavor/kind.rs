@@ -74,7 +74,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         0,
         OutputFile {
             path: CLUSTER_PATH.to_owned(),
-            contents: serde_yaml::to_string(&cluster).unwrap_or_default(),
+            contents: crate::yaml::to_string(&cluster),
             kind: FileKind::Other,
             title: format!("kind cluster config: containerd {target} with config_path and the certs.d mount"),
             instructions: "cd kind && kind create cluster --config cluster.yaml\n\

@@ -123,7 +123,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     }
     vec![OutputFile {
         path: VARS_PATH.to_owned(),
-        contents: serde_yaml::to_string(&Value::Mapping(doc)).unwrap_or_default(),
+        contents: crate::yaml::to_string(&Value::Mapping(doc)),
         kind: FileKind::Other,
         title: "Kubespray group vars: containerd_registries_mirrors".to_owned(),
         instructions: "Merge into inventory/<cluster>/group_vars/all/containerd.yml, then run the cluster playbook \

@@ -145,7 +145,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     let doc = map([("machine", map([("registries", Value::Mapping(registries))]))]);
     vec![OutputFile {
         path: PATCH_PATH.to_owned(),
-        contents: serde_yaml::to_string(&doc).unwrap_or_default(),
+        contents: crate::yaml::to_string(&doc),
         kind: FileKind::Other,
         title: "Talos machine config patch: machine.registries".to_owned(),
         instructions: "talosctl patch machineconfig --patch @talos/registries-patch.yaml --nodes <node IPs>\n\

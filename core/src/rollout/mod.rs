@@ -242,7 +242,7 @@ pub fn render(
         if i > 0 {
             contents.push_str("---\n");
         }
-        contents.push_str(&serde_yaml::to_string(d).unwrap_or_default());
+        contents.push_str(&crate::yaml::to_string(d));
     }
     let version_key = target.dialect().cri_table_name();
     vec![OutputFile {

@@ -198,7 +198,7 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         let configs: Mapping = merged.iter().map(|(h, c)| (Value::String(yaml_key(h)), c.to_yaml())).collect();
         doc.insert(Value::from("configs"), Value::Mapping(configs));
     }
-    (serde_yaml::to_string(&Value::Mapping(doc)).unwrap_or_default(), sensitive, ca_files)
+    (crate::yaml::to_string(&Value::Mapping(doc)), sensitive, ca_files)
 }
 
 fn same_tls(a: &HostConfig, b: &HostConfig) -> bool {

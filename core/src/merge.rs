@@ -47,7 +47,8 @@ pub struct MergeOptions {
     /// reads the file's version (a `version = 2` file on containerd 2.x). Off by default: the
     /// file's other settings (SystemdCgroup, the snapshotter, ...) stay at the paths it has
     /// and pullfix does not move them, so converting leaves them where the new version
-    /// ignores them (reported as errors) until the operator moves them.
+    /// ignores them (reported as errors) until the operator moves them. A version 3 file stays
+    /// 3 for a version 4 target: both use the same plugin paths.
     pub convert_to_target_version: bool,
 }
 

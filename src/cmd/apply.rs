@@ -46,7 +46,9 @@ pub struct Args {
     diff: bool,
     /// Write the target's own config version and plugin paths even when the target reads the
     /// file's (a version 2 file on containerd 2.x). The file's other settings are not moved:
-    /// every one left where the new version ignores it is an error until you move it.
+    /// every one left where the new version ignores it is an error until you move it. A
+    /// version 3 file stays 3 on 2.3+: 3 and 4 share every plugin path pullfix writes (4 moves
+    /// top-level server settings, which pullfix does not touch).
     #[arg(long)]
     convert_version: bool,
     /// Keep the file's config version when the target reads it: the default now; accepted

@@ -578,3 +578,16 @@ fn a_bare_x509_line_puts_a_placeholder_not_prose_into_the_ca_path() {
     assert!(f.fix.contains("/etc/containerd/certs.d/<registry host:port>/ca.crt"), "{}", f.fix);
     assert!(!f.fix.contains("certs.d/the registry"), "{}", f.fix);
 }
+
+#[test]
+fn forbidden_403_is_a_permission_not_a_password() {
+    let d = check("forbidden-403-describe-pod.txt", &[(Forbidden, Some("harbor.example.net"))]);
+    let f = &d.findings[0];
+    assert_eq!(f.code, "auth.forbidden");
+    assert!(f.explanation.contains("not a missing password") && f.fix.contains("pull permission"), "{f:#?}");
+    // Nothing to type into the form: new credentials of the same account do not help.
+    assert!(!f.prefill.credentials_needed && f.prefill.node_auth.is_none());
+    // A 401 on the same line is still a credentials problem.
+    let both = diagnose("pull failed: 401 Unauthorized (the proxy said 403 Forbidden before)");
+    assert_eq!(both.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [Unauthorized]);
+}

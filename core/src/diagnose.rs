@@ -70,6 +70,8 @@ pub enum Family {
     PullSecretMissing,
     /// `401 Unauthorized`, `no basic auth credentials`, `insufficient_scope`, `pull access denied`.
     Unauthorized,
+    /// `403 Forbidden`: credentials accepted (or none needed) but the pull is not allowed.
+    Forbidden,
     /// Docker Hub's `toomanyrequests`.
     TooManyRequests,
     /// `manifest unknown`, `...: not found`.
@@ -102,6 +104,7 @@ impl Family {
             Family::X509NameMismatch => "x509.name_mismatch",
             Family::X509Expired => "x509.expired",
             Family::Unauthorized => "auth.unauthorized",
+            Family::Forbidden => "auth.forbidden",
             Family::PullSecretMissing => "auth.pull_secret_missing",
             Family::TooManyRequests => "registry.too_many_requests",
             Family::ManifestNotFound => "registry.not_found",

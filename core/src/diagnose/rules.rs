@@ -698,11 +698,10 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         "authorization failed",
         "unauthorized: authentication required",
         "unauthorized: unauthorized",
-        "403 forbidden",
         "requested access to the resource is denied",
     ];
     if !has_any(l, NEEDLES) {
-        return None;
+        return if l.lower.contains("403 forbidden") { forbidden(l, facts) } else { None };
     }
     let reg = line_registry(l, facts);
     let mut prefill = Prefill::for_registry(reg.as_deref());
@@ -753,6 +752,31 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              Enter the username and password in the form: pullfix generates both."
         ),
         prefill,
+    )
+}
+
+/// A 403: the registry (or a proxy before it) understood who asks and refuses. New
+/// credentials of the same account do not help, so the form is not asked for them.
+fn forbidden(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let reg = line_registry(l, facts);
+    let r = show(&reg);
+    finding(
+        Family::Forbidden,
+        l,
+        facts,
+        format!("{r} answered 403 Forbidden: the request is understood but not allowed"),
+        "A 403 is not a missing password (that is a 401): the account that pulls has no pull permission on this \
+         project or repository (Harbor: the user's project membership, or the robot account's permissions), the \
+         project is private and the pull is anonymous on purpose, or a proxy or firewall in front of the registry \
+         refuses the request."
+            .to_owned(),
+        format!(
+            "Give the account pull permission on the project in the registry (Harbor: Projects > the project > \
+             Members, or the robot account's permissions), or use credentials of an account that has it; if a proxy \
+             answers rather than `{r}` (see the response's Server header with `curl -v https://{r}/v2/`), allow \
+             the registry's /v2/ paths through it."
+        ),
+        Prefill::for_registry(reg.as_deref()),
     )
 }
 

@@ -223,3 +223,26 @@ fn reviewers_version_2_file_keeps_systemd_cgroup_where_each_target_reads_it() {
     assert!(r.diagnostics.iter().any(|d| d.code == "merge.ignored-tables"
         && d.fix.contains(r#"plugins."io.containerd.grpc.v1.cri".sandbox_image -> plugins."io.containerd.cri.v1.images".pinned_images.sandbox"#)));
 }
+
+#[test]
+fn node_credentials_the_form_no_longer_sets_are_reported_not_kept_silently() {
+    let file =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n\
+                [plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  \
+                username = \"olduser\"\n  password = \"old\"\n";
+    let without = merge(file, &form("containerd = \"1.6\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"new\"\n"));
+    let d = without.diagnostics.iter().find(|d| d.code == "merge.node-auth-left").expect("reported");
+    assert!(d.message.contains("harbor.example.net") && d.message.contains("401"), "{}", d.message);
+    // Kept as it was: pullfix never deletes credentials it was not asked about.
+    assert!(without.text.unwrap().contains("username = \"olduser\""));
+    // With node credentials in the form they are replaced, and nothing is reported.
+    let with = merge(
+        file,
+        &form("containerd = \"1.6\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"new\"\nnode_auth = true\n"),
+    );
+    assert!(with.diagnostics.iter().all(|d| d.code != "merge.node-auth-left"), "{:?}", with.diagnostics);
+    assert!(with.text.unwrap().contains("username = \"admin\""));
+    // Another registry's credentials are none of the form's business.
+    let other = merge(file, &form("containerd = \"1.6\"\n[[registry]]\nhost = \"other.example.net\"\n"));
+    assert!(other.diagnostics.iter().all(|d| d.code != "merge.node-auth-left"));
+}

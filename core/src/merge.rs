@@ -158,6 +158,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         m.set(&s.path, &s.value, &s.why);
     }
     m.reset_stale_skip_verify(&plan.settings);
+    m.report_node_auth_left(dialect, &plan.hosts, &plan.settings);
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);

@@ -113,6 +113,35 @@ impl Merger<'_> {
         }
     }
 
+    /// Node credentials the file already has (`configs."<host>".auth`) for a host of the form
+    /// that the form gives none: containerd still sends them on every pull that comes without
+    /// a pull Secret (the pause image included), so an old account keeps causing 401s.
+    pub(super) fn report_node_auth_left(&mut self, dialect: Dialect, hosts: &[String], settings: &[settings::Setting]) {
+        let mut left = Vec::new();
+        for h in hosts {
+            let mut path = dialect.registry_path();
+            path.extend(["configs".to_owned(), h.clone(), "auth".to_owned()]);
+            let written = settings.iter().any(|s| s.path.starts_with(&path));
+            if !written && edit::get(self.doc, &path).is_some() {
+                left.push(h.as_str());
+            }
+        }
+        if !left.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                existing_config_field(),
+                "merge.node-auth-left",
+                format!(
+                    "The file keeps node credentials (configs.\"…\".auth) for {}, which the form gives none: containerd \
+                     uses them for every pull without a pull Secret, the sandbox image included, so an old or wrong \
+                     account there still causes 401s.",
+                    left.join(", ")
+                ),
+                "Keep them if the account is current; otherwise delete those auth tables, or switch on node \
+                 credentials for the registry in the form (with its username and password) so pullfix replaces them.",
+            ));
+        }
+    }
+
     /// The engine writes `insecure_skip_verify` only when the form asks for it: a `true` left
     /// in a `configs."<host>".tls` table the form now sets would still switch verification off.
     pub(super) fn reset_stale_skip_verify(&mut self, settings: &[settings::Setting]) {

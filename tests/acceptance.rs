@@ -361,3 +361,75 @@ fn case12_unresolvable_name_fails_with_dns_lookup() {
     assert_error(&text, "dial tcp: lookup unknown.pullfix.test", &ctd);
     w.fixture("dns-lookup-failed.crictl.txt", &text);
 }
+
+/// Operator review H1: Docker Hub through a proxy cache on another registry of the form
+/// (a Harbor with a private CA). containerd reads only `certs.d/docker.io/hosts.toml` for
+/// a docker.io image, so the mirror's entry there must carry the Harbor's CA: without it
+/// the pull fails with `x509: certificate signed by unknown authority`.
+#[test]
+fn case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca() {
+    let Some(w) = World::start("case13_mirror_on_listed_registry", false) else { return };
+    let form = docker_hub_through(&w);
+    let generated = w.generate(&form);
+    let docker = w.certs_d().join("docker.io/hosts.toml");
+    let text = std::fs::read_to_string(&docker).expect("docker.io hosts.toml generated");
+    let doc: toml_edit::DocumentMut = text.parse().expect("docker.io hosts.toml is TOML");
+    assert_eq!(doc["server"].as_str(), Some(format!("https://{}", w.host()).as_str()), "{text}");
+    assert_eq!(doc["ca"].as_str(), Some(form.registries[0].ca_file.as_str()), "{text}");
+    // Hub's namespace/repo form of the pushed image: served by the mirror.
+    let image = "docker.io/kubernetes/cronjob:v1";
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+
+    // The file as pullfix wrote it before the fix: no `ca`. hosts.toml is read on every pull.
+    let mut without = doc.clone();
+    without.remove("ca");
+    std::fs::write(&docker, without.to_string()).expect("write hosts.toml without ca");
+    let failed = failed_pull(&cri, image, None, &ctd);
+    assert_error(&failed, "x509: certificate signed by unknown authority", &ctd);
+    let (ok, out) = ctd.ctr_pull(image, Some(&w.certs_d()), Some(&format!("{USER}:{PASSWORD}")));
+    assert!(!ok && out.contains("x509: certificate signed by unknown authority"), "{out}");
+
+    std::fs::write(&docker, &text).expect("restore the generated hosts.toml");
+    assert_pulled(&w, &ctd, &cri, image, cri.pull(image, None));
+    let (ok, out) = ctd.ctr_pull(image, Some(&w.certs_d()), Some(&format!("{USER}:{PASSWORD}")));
+    assert!(ok, "ctr pull --hosts-dir through the mirror failed:\n{out}");
+}
+
+/// The world's form plus Docker Hub, mirror only, through the world's registry (which
+/// has node credentials, keyed by the host contacted).
+fn docker_hub_through(w: &World) -> pullfix_core::Form {
+    let mut form = w.form();
+    form.registries[0].node_auth = true;
+    form.registries.push(pullfix_core::Registry {
+        host: "docker.io".to_owned(),
+        mirror_only: true,
+        mirrors: vec![pullfix_core::Mirror { url: format!("https://{}", w.host()), ..Default::default() }],
+        ..Default::default()
+    });
+    form
+}
+
+/// H1 on the inline config (`legacy_config`, 1.6): `configs."<host>".tls` is looked up by
+/// the host contacted, so the registry's own entry covers the Docker Hub mirror on it.
+#[test]
+fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca() {
+    let Some(w) = World::start("case14_legacy_mirror_on_listed_registry", false) else { return };
+    let mut form = docker_hub_through(&w);
+    form.legacy_config = true;
+    form.config_path.clear();
+    let generated = w.generate(&form);
+    let block = generated.config_block();
+    let registry = &block["plugins"][CRI]["registry"];
+    let endpoint = registry["mirrors"]["docker.io"]["endpoint"].as_array().and_then(|a| a.get(0)?.as_str());
+    assert_eq!(endpoint, Some(format!("https://{}", w.host()).as_str()), "{block}");
+    assert_eq!(
+        registry["configs"][&w.host()]["tls"]["ca_file"].as_str(),
+        Some(form.registries[0].ca_file.as_str()),
+        "{block}"
+    );
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let image = "docker.io/kubernetes/cronjob:v1";
+    assert_pulled(&w, &ctd, &cri, image, cri.pull(image, None));
+}

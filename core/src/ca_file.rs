@@ -89,7 +89,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
 
 /// A mirror's `ca_file`: the form has no PEM for mirrors, so pullfix never writes that file,
 /// unless it is the CA a listed registry writes (a Harbor that is also a mirror). A reminder,
-/// not a problem: the file may well be on the nodes already.
+/// not a problem: the file may well be on the nodes already. A mirror without a `ca_file`
+/// on a listed registry's host uses that registry's CA ([`plan::mirror_with`]) and gets none.
 fn mirrors_not_written(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
     if checked.style == Style::V1Mirrors {
         return; // 1.2 has no per-mirror TLS: the rules report a mirror's ca_file there
@@ -117,9 +118,9 @@ fn mirrors_not_written(checked: &Checked, files: &[OutputFile], diags: &mut Vec<
                      node, pulls through this mirror fail with `unable to read CA cert ... no such file or directory`."
                 ),
                 format!(
-                    "Copy the mirror's CA to {path} on every node (`sudo install -D -m 0644 ca.crt {}`); or, when the \
-                     mirror is a registry the form also lists (a Harbor proxy cache), paste the CA into that registry's \
-                     ca_pem and point this ca_file at the file it writes.",
+                    "Copy the mirror's CA to {path} on every node (`sudo install -D -m 0644 ca.crt {}`); or list the \
+                     mirror's host as a [[registry]] (a Harbor proxy cache: the Harbor) with its CA in ca_pem and clear \
+                     this ca_file: a mirror on a listed registry's host uses that registry's CA.",
                     crate::shell::quote(&path)
                 ),
             ));
@@ -153,12 +154,30 @@ fn not_written(
     } else {
         ("The config.toml", "failed to load CA file")
     };
+    // Mirrors of other registries on this host use this CA too (plan::mirror_with).
+    let users: Vec<String> = checked
+        .registries()
+        .filter(|(k, _, _)| *k != i)
+        .flat_map(|(k, other, _)| {
+            checked.mirrors[k].iter().enumerate().filter_map(move |(j, e)| {
+                let e = e.as_ref()?;
+                let own_ca = other.mirrors.get(j).is_some_and(|m| !m.ca_file.trim().is_empty());
+                let uses = !own_ca && plan::tls_registry(checked, k, e, plan::Inherit::AnyRegistry) == Some(i);
+                uses.then(|| Field::registry(k).index("mirror", j).as_str().to_owned())
+            })
+        })
+        .collect();
+    let through = if users.is_empty() {
+        String::new()
+    } else {
+        format!(" So does every pull through the mirrors on its host ({}).", users.join(", "))
+    };
     diags.push(Diagnostic::warning(
         Field::registry(i).key("ca_file"),
         "ca_file.not-written",
         format!(
             "{file} points at the CA {path:?}, but ca_pem is empty, so pullfix does not write that file. Unless it is \
-             already on every node, every pull from {ns} fails with `{error} ... no such file or directory`."
+             already on every node, every pull from {ns} fails with `{error} ... no such file or directory`.{through}"
         ),
         format!(
             "Paste the registry's CA certificate (PEM) into ca_pem and pullfix writes {path}; or copy the CA to {path} \

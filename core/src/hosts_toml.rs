@@ -4,6 +4,10 @@
 //! top-level `server` (or, without one, the registry itself) as the last host
 //! (`parseHostsFile` / `ConfigureHosts` in `remotes/docker/config/hosts.go`). So
 //! `mirror_only` makes the last mirror the `server`: nothing else is ever contacted.
+//!
+//! containerd reads only the image's registry's hosts.toml, so a mirror on another listed
+//! registry's host (Docker Hub through a Harbor proxy cache) gets that registry's CA,
+//! client certificate and skip_verify in its own table ([`plan::Inherit::AnyRegistry`]).
 
 use toml_edit::{value, Array, DocumentMut, Item, Table};
 
@@ -40,7 +44,9 @@ pub fn node_path(checked: &Checked, host: &Host) -> String {
 fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
     let ns = host.reference();
     let is_default = host.kind == crate::host::HostKind::Default;
-    let mut contacts = plan::contacts(checked, i);
+    // A hosts.toml is read only for its own registry: a mirror on another listed registry's
+    // host (a Harbor proxy cache for Docker Hub) must carry that registry's TLS itself.
+    let mut contacts = plan::contacts_with(checked, i, plan::Inherit::AnyRegistry);
     let upstream_last = contacts.last().is_some_and(|c| c.source == Source::Upstream);
     // The root (top-level) host: the upstream, or under mirror_only the last mirror.
     let root: Option<Contact> =

@@ -124,21 +124,70 @@ pub fn usable_credentials(r: &Registry) -> bool {
     (!r.username.is_empty() && !r.password.is_empty()) || !r.identity_token.is_empty()
 }
 
-/// One mirror as a contact. A mirror on the registry's own host (a Harbor
-/// proxy-cache project on the same Harbor) inherits the registry's TLS; its own
-/// `ca_file` / `skip_verify` win.
+/// Which listed registries pass their TLS on to a mirror on their host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inherit {
+    /// Only the mirror's own registry (a Harbor proxy-cache project on the same Harbor).
+    /// For tables keyed by host (inline `configs`, registries.yaml, Talos): another
+    /// registry's TLS reaches its host through that registry's own entry there.
+    OwnRegistry,
+    /// Any `[[registry]]` of the form whose host the mirror is on, its own first. For
+    /// files per registry (hosts.toml): containerd reads only the image's registry's
+    /// hosts.toml, so the mirror's table must carry the TLS of the registry it lives on.
+    AnyRegistry,
+}
+
+/// The listed registry whose upstream server is at a mirror's origin (`https://host[:port]`,
+/// compared as [`pull_auth`](crate::pull_auth) matches mirrors to registries:
+/// case-insensitive, the port part of the name): registry `i` itself first, then, with
+/// [`Inherit::AnyRegistry`], the others in form order. `None` for plain HTTP, where
+/// there is no TLS to pass on.
+pub fn tls_registry(checked: &Checked, i: usize, e: &Endpoint, inherit: Inherit) -> Option<usize> {
+    if e.scheme != "https" {
+        return None;
+    }
+    let host = e.host.reference();
+    let at_host = |k: usize| {
+        let on_https = checked.form.registries.get(k).is_some_and(|r| r.scheme == Scheme::Https);
+        let same = checked
+            .hosts
+            .get(k)
+            .and_then(Option::as_ref)
+            .is_some_and(|h| h.kind != HostKind::Default && h.reference().eq_ignore_ascii_case(&host));
+        on_https && same
+    };
+    if at_host(i) {
+        return Some(i);
+    }
+    match inherit {
+        Inherit::OwnRegistry => None,
+        Inherit::AnyRegistry => (0..checked.hosts.len()).find(|&k| k != i && at_host(k)),
+    }
+}
+
+/// One mirror as a contact, with [`Inherit::OwnRegistry`]; see [`mirror_with`].
 pub fn mirror(checked: &Checked, i: usize, j: usize, e: &Endpoint) -> Contact {
+    mirror_with(checked, i, j, e, Inherit::OwnRegistry)
+}
+
+/// One mirror as a contact. A mirror on a listed registry's host ([`tls_registry`]) gets
+/// that registry's TLS: its CA, client certificate and skip_verify. The mirror's own
+/// settings win: its `ca_file` replaces the CA (the client certificate stays: a mirror
+/// has none of its own), and its `skip_verify` turns verification off.
+pub fn mirror_with(checked: &Checked, i: usize, j: usize, e: &Endpoint, inherit: Inherit) -> Contact {
     let r = &checked.form.registries[i];
     let m = &r.mirrors[j];
     let host = e.host.reference();
     let mut tls = Tls::default();
     if e.scheme == "https" {
-        let same_host = checked.hosts[i]
-            .as_ref()
-            .is_some_and(|h| h.reference().eq_ignore_ascii_case(&host) && r.scheme == Scheme::Https);
-        if same_host {
-            if let Some(h) = &checked.hosts[i] {
-                tls = registry_tls(checked, r, h);
+        if let Some(k) = tls_registry(checked, i, e, inherit) {
+            if let (Some(owner), Some(Some(h))) = (checked.form.registries.get(k), checked.hosts.get(k)) {
+                tls = registry_tls(checked, owner, h);
+                if k != i && checked.style == Style::HostsToml {
+                    // A relative path is relative to the hosts.toml that names it: the
+                    // owner's directory, not this registry's.
+                    tls = absolute_in(&tls, &format!("{}/{}", checked.config_path, h.reference()));
+                }
             }
         }
         if !m.ca_file.trim().is_empty() {
@@ -162,16 +211,28 @@ pub fn mirror(checked: &Checked, i: usize, j: usize, e: &Endpoint) -> Contact {
     }
 }
 
+/// `tls` with its relative paths resolved against the directory `dir`.
+fn absolute_in(tls: &Tls, dir: &str) -> Tls {
+    let abs = |p: &str| if p.is_empty() || p.starts_with('/') { p.to_owned() } else { format!("{dir}/{p}") };
+    Tls { ca: abs(&tls.ca), client: tls.client.as_ref().map(|(c, k)| (abs(c), abs(k))), skip_verify: tls.skip_verify }
+}
+
+/// Every host containerd contacts for `registry[i]`, with [`Inherit::OwnRegistry`]; see
+/// [`contacts_with`].
+pub fn contacts(checked: &Checked, i: usize) -> Vec<Contact> {
+    contacts_with(checked, i, Inherit::OwnRegistry)
+}
+
 /// Every host containerd contacts for `registry[i]`, in order: the usable mirrors,
 /// then the upstream unless `mirror_only` (or `_default`, which has none).
-pub fn contacts(checked: &Checked, i: usize) -> Vec<Contact> {
+pub fn contacts_with(checked: &Checked, i: usize, inherit: Inherit) -> Vec<Contact> {
     let (Some(r), Some(Some(host))) = (checked.form.registries.get(i), checked.hosts.get(i)) else {
         return Vec::new();
     };
     let mut out: Vec<Contact> = checked.mirrors[i]
         .iter()
         .enumerate()
-        .filter_map(|(j, e)| e.as_ref().map(|e| mirror(checked, i, j, e)))
+        .filter_map(|(j, e)| e.as_ref().map(|e| mirror_with(checked, i, j, e, inherit)))
         .collect();
     let mirror_only = r.mirror_only && !out.is_empty();
     if !mirror_only {
@@ -225,5 +286,29 @@ mod tests {
         assert!(c[1].tls.is_empty());
         assert!(c[2].tls.is_empty());
         assert_eq!(c[3].tls.ca, "/ca.crt");
+    }
+
+    #[test]
+    fn another_registrys_tls_only_with_any_registry() {
+        let harbor = Registry {
+            host: "harbor.example.net".into(),
+            client_cert: "/c.crt".into(),
+            client_key: "/c.key".into(),
+            ca_file: "/ca.crt".into(),
+            ..Registry::default()
+        };
+        let hub = Registry {
+            host: "docker.io".into(),
+            mirrors: vec![Mirror { url: "https://harbor.example.net/v2/p".into(), ..Mirror::default() }],
+            ..Registry::default()
+        };
+        let mut d = Vec::new();
+        let c = crate::validate::check(&Form { registries: vec![hub, harbor], ..Form::default() }, &mut d);
+        let Some(Some(e)) = c.mirrors[0].first() else { panic!("mirror parsed") };
+        assert_eq!(tls_registry(&c, 0, e, Inherit::AnyRegistry), Some(1));
+        assert_eq!(tls_registry(&c, 0, e, Inherit::OwnRegistry), None);
+        let any = &contacts_with(&c, 0, Inherit::AnyRegistry)[0].tls;
+        assert_eq!((any.ca.as_str(), any.client.clone()), ("/ca.crt", Some(("/c.crt".into(), "/c.key".into()))));
+        assert!(contacts(&c, 0)[0].tls.is_empty());
     }
 }

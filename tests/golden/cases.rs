@@ -23,6 +23,7 @@ const CASES: &[&str] = &[
     "harbor-ca-auth-1.7",
     "harbor-ca-auth-2.0",
     "harbor-ca-auth-2.3",
+    "harbor-proxy-cache-listed",
     "hostile-escaped",
     "hostile-rejected",
     "inline-1.4-mixed",
@@ -225,6 +226,55 @@ fn docker_hub_through_harbor_mirror_only_never_contacts_docker_hub() {
     for f in &g.rendered.files {
         assert!(!f.contents.contains("docker.io\""), "{}: no Docker Hub host in the output", f.path);
     }
+}
+
+#[test]
+fn mirrors_on_a_listed_registry_carry_its_tls() {
+    let dockerhub = "https://harbor.example.net/v2/dockerhub-proxy";
+    let quay = "https://harbor.example.net/v2/quay-proxy";
+    let ghcr = "https://harbor.example.net/v2/ghcr-proxy";
+    let gcr = "https://registry.internal:8443/v2/gcr-proxy";
+    let quay_hosts = "etc/containerd/certs.d/quay.io/hosts.toml";
+    let ghcr_hosts = "etc/containerd/certs.d/ghcr.io/hosts.toml";
+    let gcr_hosts = "etc/containerd/certs.d/gcr.io/hosts.toml";
+    let g = check("harbor-proxy-cache-listed");
+    g.errors(false)
+        // mirror_only: the Harbor project is the server, with the Harbor's CA and client pair.
+        .str(DOCKER_HOSTS, &["server"], dockerhub)
+        .str(DOCKER_HOSTS, &["ca"], HARBOR_CA_NODE)
+        .hosts(DOCKER_HOSTS, &[])
+        .str(quay_hosts, &["server"], "https://quay.io")
+        .absent(quay_hosts, &["ca"])
+        .hosts(quay_hosts, &[quay])
+        .str(quay_hosts, &["host", quay, "ca"], HARBOR_CA_NODE)
+        // The mirror's own ca_file wins; pullfix does not write it, hence the reminder.
+        .str(ghcr_hosts, &["host", ghcr, "ca"], "/etc/pki/ghcr-proxy-ca.pem")
+        .bool(gcr_hosts, &["host", gcr, "skip_verify"], true)
+        .absent(gcr_hosts, &["host", gcr, "ca"])
+        .absent(gcr_hosts, &["skip_verify"])
+        .diags(&[
+            ("registry.skip-verify", "registry[4].skip_verify"),
+            ("ca_file.mirror-not-written", "registry[3].mirror[0].ca_file"),
+        ]);
+    let pair = [
+        "/etc/containerd/certs.d/harbor.example.net/client.cert",
+        "/etc/containerd/certs.d/harbor.example.net/client.key",
+    ];
+    for (file, client) in [
+        (DOCKER_HOSTS, vec!["client"]),
+        (quay_hosts, vec!["host", quay, "client"]),
+        (ghcr_hosts, vec!["host", ghcr, "client"]),
+    ] {
+        let got: Vec<&str> = g
+            .item(file, &client)
+            .and_then(Item::as_array)
+            .and_then(|a| a.get(0))
+            .and_then(|p| p.as_array())
+            .map(|p| p.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(got, pair, "{file} {client:?}");
+    }
+    assert!(g.item(gcr_hosts, &["host", gcr, "client"]).is_none());
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
                 &format!("{REG}{MIRROR}ca_file = \"/a.crt\"\n[[registry]]\nhost = \"b.example\"\n{MIRROR}ca_file = \"/b.crt\""),
             ),
             "registries-yaml.config-conflict",
-            "registry[1].mirror[0]",
+            "registry[1].mirror[0].ca_file",
         ),
         (f("k3s", &format!("{REG}mirror_only = true\n{MIRROR}")), "registries-yaml.mirror-only", "registry[0].mirror_only"),
         (f("k3s", &format!("{REG}ca_pem = \"garbage\"")), "registries-yaml.no-ca-file", "registry[0].ca_pem"),
@@ -123,7 +123,7 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
                 &format!("{REG}{MIRROR}skip_verify = true\n[[registry]]\nhost = \"b.example\"\n{creds}node_auth = true\nmirror_only = true\n{MIRROR}"),
             ),
             "talos.config-conflict",
-            "registry[1].mirror[0]",
+            "registry[1].mirror[0].ca_file",
         ),
         (
             f("talos", &format!("{REG}{MIRROR}[[registry.mirror]]\nurl = \"https://n.example/x\"\noverride_path = true")),

@@ -123,7 +123,7 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
                 &format!("{REG}{MIRROR}skip_verify = true\n[[registry]]\nhost = \"b.example\"\n{creds}node_auth = true\nmirror_only = true\n{MIRROR}"),
             ),
             "talos.config-conflict",
-            "registry[1].mirror[0].ca_file",
+            "registry[1].mirror[0]",
         ),
         (
             f("talos", &format!("{REG}{MIRROR}[[registry.mirror]]\nurl = \"https://n.example/x\"\noverride_path = true")),

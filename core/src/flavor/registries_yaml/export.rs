@@ -342,3 +342,90 @@ fn config_key(host: &str) -> String {
         host.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tls(ca: &str, cert: &str, skip: bool) -> HostConfig {
+        let key = if cert.is_empty() { "" } else { "/client.key" };
+        HostConfig {
+            ca_file: ca.into(),
+            cert_file: cert.into(),
+            key_file: key.into(),
+            insecure_skip_verify: skip,
+            ..HostConfig::default()
+        }
+    }
+
+    fn with_auth(c: HostConfig, user: &str) -> HostConfig {
+        HostConfig { username: user.into(), password: "pw".into(), ..c }
+    }
+
+    #[test]
+    fn a_ca_only_entry_merges_with_the_same_ca_plus_client_cert_and_credentials() {
+        let full = with_auth(tls("/ca.crt", "/client.crt", false), "u");
+        // Either order: the mirror's entry (CA only) first, or the registry's.
+        for (first, second) in [(tls("/ca.crt", "", false), full.clone()), (full.clone(), tls("/ca.crt", "", false))] {
+            let mut kept = first;
+            assert_eq!(merge(&mut kept, &second), []);
+            assert_eq!(kept, full);
+        }
+        // Nothing set on one side at all: the other's CA joins.
+        let mut kept = with_auth(HostConfig::default(), "u");
+        assert_eq!(merge(&mut kept, &tls("/ca.crt", "", false)), []);
+        assert_eq!(kept.ca_file, "/ca.crt");
+        assert_eq!(kept.username, "u");
+    }
+
+    #[test]
+    fn contradictions_keep_the_first_value_and_merge_the_rest() {
+        let mut kept = tls("/a.crt", "", false);
+        let later = with_auth(tls("/b.crt", "/client.crt", false), "u");
+        assert_eq!(merge(&mut kept, &later), [Conflict::Ca("/a.crt".into(), "/b.crt".into())]);
+        assert_eq!(kept.ca_file, "/a.crt");
+        assert_eq!((kept.cert_file.as_str(), kept.username.as_str()), ("/client.crt", "u"), "the rest is merged");
+
+        let mut kept = tls("", "", true);
+        assert_eq!(merge(&mut kept, &tls("/a.crt", "", false)), [Conflict::SkipVerify { skip_first: true }]);
+        assert!(kept.insecure_skip_verify && kept.ca_file.is_empty());
+
+        let mut kept = tls("", "/one.crt", false);
+        assert_eq!(merge(&mut kept, &tls("", "/two.crt", false)), [Conflict::ClientCert]);
+        assert_eq!(kept.cert_file, "/one.crt");
+
+        let mut kept = with_auth(HostConfig::default(), "a");
+        assert_eq!(merge(&mut kept, &with_auth(HostConfig::default(), "b")), [Conflict::Auth]);
+        assert_eq!(kept.username, "a");
+    }
+
+    #[test]
+    fn skip_verify_without_a_ca_on_the_other_side_is_shared_and_said() {
+        let mut kept = with_auth(HostConfig::default(), "u");
+        assert_eq!(merge(&mut kept, &tls("", "", true)), [Conflict::SkipVerifyShared { skip_first: false }]);
+        assert!(kept.insecure_skip_verify);
+        let first = Origin { field: Field::registry(0), registry: Field::registry(0) };
+        let later = Origin { field: Field::registry(1).index("mirror", 0), registry: Field::registry(1) };
+        let d = Conflict::SkipVerifyShared { skip_first: false }.diagnostic("h.example", &first, &later);
+        assert_eq!(d.severity, crate::diagnostic::Severity::Info);
+        assert!(d.message.contains("registry[1].mirror[0]'s skip_verify"), "{}", d.message);
+    }
+
+    #[test]
+    fn conflict_fixes_name_fields_the_form_has() {
+        let first = Origin { field: Field::registry(0).index("mirror", 0), registry: Field::registry(0) };
+        let later = Origin { field: Field::registry(1), registry: Field::registry(1) };
+        let ca = Conflict::Ca("/a.crt".into(), "/b.crt".into()).diagnostic("h.example", &first, &later);
+        assert_eq!(ca.field.as_str(), "registry[1].ca_file");
+        assert!(ca.fix.contains("same ca_file on registry[0].mirror[0] and registry[1]"), "{}", ca.fix);
+        // A mirror has no client certificate field: the fix names the registries.
+        let cert = Conflict::ClientCert.diagnostic("h.example", &first, &later);
+        assert_eq!(cert.field.as_str(), "registry[1].client_cert");
+        assert!(cert.fix.contains("Give registry[0] and registry[1] the same client_cert"), "{}", cert.fix);
+        assert!(!cert.fix.contains("mirror[0] the same"), "{}", cert.fix);
+        let auth = Conflict::Auth.diagnostic("h.example", &first, &later);
+        assert!(auth.fix.contains("turn node_auth off on registry[1]"), "{}", auth.fix);
+        let skip = Conflict::SkipVerify { skip_first: false }.diagnostic("h.example", &first, &later);
+        assert!(skip.fix.starts_with("Turn skip_verify off on registry[1]"), "{}", skip.fix);
+    }
+}

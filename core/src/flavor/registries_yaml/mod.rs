@@ -29,6 +29,8 @@ use crate::host::{Endpoint, DEFAULT_NAMESPACE, DOCKER_HUB};
 
 mod export;
 mod import;
+#[cfg(test)]
+mod tests;
 
 pub use export::{export, render};
 pub use import::import;

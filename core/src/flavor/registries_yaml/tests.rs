@@ -100,7 +100,9 @@ fn configs_star_is_the_default_registrys_tls_both_ways() {
     assert_eq!(star[0].field.as_str(), "configs.\"*\"");
     // docker.io (its own mirrors entry) and the two mirror hosts have no config of their own.
     assert!(
-        star[0].message.contains("hosts without an entry of their own: cache.internal:5000, docker.io, mirror.example.net;"),
+        star[0]
+            .message
+            .contains("hosts without an entry of their own: cache.internal:5000, docker.io, mirror.example.net;"),
         "{}",
         star[0].message
     );
@@ -111,7 +113,8 @@ fn configs_star_is_the_default_registrys_tls_both_ways() {
     assert_eq!(back.registries, form.registries);
 
     // Every host listed has its own entry: said, nothing lost.
-    let (_, d) = import("configs:\n  \"*\":\n    tls: {ca_file: /ca.crt}\n  a.example.net:\n    tls: {ca_file: /a.crt}\n");
+    let (_, d) =
+        import("configs:\n  \"*\":\n    tls: {ca_file: /ca.crt}\n  a.example.net:\n    tls: {ca_file: /a.crt}\n");
     let star = d.iter().find(|d| d.code == "registries-yaml.catch-all").unwrap();
     assert_eq!(star.severity, Severity::Info);
 }

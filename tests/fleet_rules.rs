@@ -171,6 +171,16 @@ fn import_rows() -> Vec<(&'static str, &'static str, &'static str)> {
         ("foo: 1\n", "registries-yaml.unknown-key", "foo"),
         ("configs:\n  \"*\":\n    tls: {insecure_skip_verify: true}\n", "registries-yaml.catch-all", "configs.\"*\""),
         (
+            "configs:\n  a.example:\n    tls: {insecure_skip_verify: on}\n",
+            "registries-yaml.yaml11-bool",
+            "configs.\"a.example\".tls.insecure_skip_verify",
+        ),
+        (
+            "mirrors:\n  a.example:\n    endpoint: [\"https://m.example\", \"https://m.example/v2\"]\n",
+            "registries-yaml.duplicate-endpoint",
+            "mirrors.\"a.example\".endpoint[1]",
+        ),
+        (
             "configs:\n  a.example:\n    auth: {username: u, password: 1.10}\n    tls: []\n",
             "registries-yaml.not-a-string",
             "configs.\"a.example\".auth.password",

@@ -94,6 +94,19 @@ fn configs_star_goes_to_default_and_comes_back_as_configs_star() {
 }
 
 #[test]
+fn yaml_1_1_boolean_words_are_read_as_k3s_reads_them() {
+    let (code, form, err) = import("yaml11-bool-words.yaml");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("which takes yes as true for a true/false setting"), "{err}");
+    let mirror_host = form.registries.iter().find(|r| r.host == "quay-mirror.example.net:8443").unwrap();
+    assert!(mirror_host.skip_verify);
+    // String fields keep the words as written: `password: on` is "on", not true.
+    assert_eq!((mirror_host.username.as_str(), mirror_host.password.as_str()), ("yes", "on"));
+    let quay = form.registries.iter().find(|r| r.host == "quay.io").unwrap();
+    assert!(quay.mirrors[0].skip_verify);
+}
+
+#[test]
 fn unquoted_credentials_are_imported_as_written() {
     let (code, form, err) = import("unquoted-credentials.yaml");
     assert_eq!(code, Some(0), "{err}");
@@ -114,18 +127,18 @@ fn unquoted_credentials_are_imported_as_written() {
 
 #[test]
 fn errors_print_the_form_without_what_they_leave_out_and_exit_1() {
-    let (code, form, err) = import("errors-bad-bool.yaml");
+    let (code, form, err) = import("errors-scheme-in-configs-key.yaml");
     assert_eq!(code, Some(1), "{err}");
-    assert!(err.contains("error: configs.\"quay-mirror.example.net:8443\".tls.insecure_skip_verify"), "{err}");
+    assert!(err.contains("error: configs.\"https://quay-mirror.example.net:8443\""), "{err}");
     assert!(err.contains("the printed form leaves out what they name"), "{err}");
     let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
-    assert_eq!(hosts, ["Harbor.Example.NET", "quay.io", "quay-mirror.example.net:8443"]);
-    assert_eq!(form.registries[1].mirrors[0].url, "https://quay-mirror.example.net:8443");
-    let m = &form.registries[2];
-    // The bad insecure_skip_verify is left out (verification stays on); the rest is kept,
-    // the unquoted `on` as written.
-    assert!(!m.skip_verify && !form.registries[1].mirrors[0].skip_verify);
-    assert_eq!((m.username.as_str(), m.password.as_str()), ("yes", "on"));
+    assert_eq!(hosts, ["Harbor.Example.NET", "quay.io"]);
+    // The repeated endpoint (trailing slash) is skipped as k3s does; the bad entry's
+    // insecure_skip_verify is left out, so verification stays on.
+    let mirrors: Vec<(&str, bool)> =
+        form.registries[1].mirrors.iter().map(|m| (m.url.as_str(), m.skip_verify)).collect();
+    assert_eq!(mirrors, [("https://quay-mirror.example.net:8443", false)]);
+    assert!(err.contains("is the same endpoint as an earlier one; k3s skips it"), "{err}");
 
     // Not YAML: nothing to print.
     let dir = tempfile::tempdir().unwrap();

@@ -331,6 +331,15 @@ fn import_endpoints(host: &Host, v: &Value, field: &Field, reg: &mut Registry, d
                 None => (format!("{base}{p}"), true),
             },
         };
+        if reg.mirrors.iter().any(|m| m.url == url && m.override_path == override_path) {
+            diags.push(Diagnostic::warning(
+                f,
+                "registries-yaml.duplicate-endpoint",
+                format!("{raw:?} is the same endpoint as an earlier one; k3s skips it, and so does the import."),
+                "Remove the repeated endpoint from registries.yaml.",
+            ));
+            continue;
+        }
         reg.mirrors.push(Mirror { url, override_path, ..Default::default() });
     }
 }
@@ -347,6 +356,15 @@ fn with_scheme(raw: &str) -> String {
         format!("http://{raw}")
     } else {
         format!("https://{raw}")
+    }
+}
+
+/// YAML 1.1's boolean words (gopkg.in/yaml.v2, which k3s uses), beyond true/false.
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "True" | "TRUE" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "False" | "FALSE" => Some(false),
+        _ => None,
     }
 }
 
@@ -447,6 +465,16 @@ fn read_config(v: &Value, field: &Field, raw: Option<&RawConfig>, diags: &mut Ve
                         Some("insecure_skip_verify") => match tv {
                             Value::Bool(b) => c.insecure_skip_verify = *b,
                             Value::String(s) if s == "true" || s == "false" => c.insecure_skip_verify = s == "true",
+                            Value::String(s) if yaml11_bool(s).is_some() => {
+                                let b = yaml11_bool(s).unwrap_or_default();
+                                c.insecure_skip_verify = b;
+                                diags.push(Diagnostic::warning(
+                                    f,
+                                    "registries-yaml.yaml11-bool",
+                                    format!("k3s reads registries.yaml with gopkg.in/yaml.v2, which takes {s} as {b} for a true/false setting (YAML 1.1), and so does the import; YAML 1.2 tools read it as the text {s:?}."),
+                                    format!("Write insecure_skip_verify: {b} so every tool reads it the same way."),
+                                ));
+                            }
                             _ => diags.push(Diagnostic::error(
                                 f,
                                 "registries-yaml.type",

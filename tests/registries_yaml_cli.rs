@@ -149,3 +149,27 @@ fn errors_print_the_form_without_what_they_leave_out_and_exit_1() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("no form was printed"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_default_registrys_ca_pem_is_exported_as_configs_star_with_its_file_under_rancher() {
+    let pem = std::fs::read_to_string("tests/fixtures/certs/example-harbor-ca.pem").unwrap();
+    let form = Form {
+        registries: vec![pullfix_core::Registry {
+            host: "_default".into(),
+            ca_pem: pem.clone(),
+            mirrors: vec![pullfix_core::Mirror { url: "https://cache.internal:5000".into(), ..Default::default() }],
+            ..Default::default()
+        }],
+        ..Form::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let form_file = write_form(dir.path(), &form);
+    let (yaml, _) = k3s_registries_yaml(&form_file);
+    let ca = "/etc/rancher/k3s/certs/_default/ca.crt";
+    assert_eq!(yaml["configs"]["*"]["tls"]["ca_file"].as_str(), Some(ca), "{yaml:?}");
+    assert!(yaml["configs"]["cache.internal:5000"].is_null());
+    let out = run(&["generate", "--format", "json", "--flavor", "k3s", "--form", form_file.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = json["files"].as_array().unwrap().iter().find(|f| f["path"] == ca.trim_start_matches('/'));
+    assert_eq!(file.and_then(|f| f["contents"].as_str()).map(str::trim), Some(pem.trim()));
+}

@@ -62,6 +62,7 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
     let mut mirrors = Mapping::new();
     let mut configs: Vec<(String, HostConfig, Origin)> = Vec::new();
     let mut ca_files = Vec::new();
+    let mut default_cfg = None;
     for (i, r, host) in checked.registries() {
         let f = Field::registry(i);
         let ns = host.reference();
@@ -101,6 +102,24 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             }
             HostConfig::default()
         };
+        if host.kind == HostKind::Default {
+            // `_default` has no upstream contact; its own TLS is k3s's `configs."*"`, which
+            // k3s writes as the top-level TLS of `certs.d/_default/hosts.toml`, as the
+            // engine does (see import.rs, `report_catch_all`).
+            let tls = plan::registry_tls(checked, r, host);
+            let ca = if tls.ca == engine_ca { own_ca.clone() } else { tls.ca };
+            let (cert_file, key_file) = tls.client.unwrap_or_default();
+            let cfg = HostConfig {
+                ca_file: ca,
+                cert_file,
+                key_file,
+                insecure_skip_verify: tls.skip_verify,
+                ..Default::default()
+            };
+            if cfg.has_tls() {
+                default_cfg = Some((cfg, Origin { field: f.clone(), registry: f.clone() }));
+            }
+        }
         let mut endpoints = Vec::new();
         for c in plan::contacts(checked, i) {
             let tls = &c.tls;
@@ -180,25 +199,8 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             }
         }
     }
-    if let Some((i, r, host)) = checked.registries().find(|(_, _, h)| h.kind == HostKind::Default) {
-        // `_default` has no upstream contact; its own TLS is k3s's `configs."*"`, which k3s
-        // writes as the top-level TLS of `certs.d/_default/hosts.toml`, as the engine does.
-        let tls = plan::registry_tls(checked, r, host);
-        let (cert_file, key_file) = tls.client.unwrap_or_default();
-        let cfg = HostConfig {
-            ca_file: tls.ca,
-            cert_file,
-            key_file,
-            insecure_skip_verify: tls.skip_verify,
-            ..Default::default()
-        };
-        if cfg.has_tls() {
-            merged.push((
-                DEFAULT_NAMESPACE.to_owned(),
-                cfg,
-                Origin { field: Field::registry(i), registry: Field::registry(i) },
-            ));
-        }
+    if let Some((cfg, origin)) = default_cfg {
+        merged.push((DEFAULT_NAMESPACE.to_owned(), cfg, origin));
     }
     let sensitive = merged.iter().any(|(_, c, _)| c.has_auth());
     let mut doc = Mapping::new();

@@ -119,7 +119,10 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
             r.node_auth
                 && (&r.username, &r.password, &r.identity_token) == (&cfg.username, &cfg.password, &cfg.identity_token)
         };
-        let needs_entry = cfg.has_auth() && !has_entry && !served.iter().all(|&k| same_creds(&form.registries[k]));
+        // A client certificate also needs the host's own entry: a mirror has no field for it.
+        let has_cert = !cfg.cert_file.is_empty() || !cfg.key_file.is_empty();
+        let needs_entry =
+            !has_entry && (has_cert || cfg.has_auth() && !served.iter().all(|&k| same_creds(&form.registries[k])));
         own_entry[n] = needs_entry;
         for &k in &served {
             let r = &mut form.registries[k];
@@ -131,12 +134,12 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
                 diags.push(Diagnostic::warning(
                     field.key("tls"),
                     "registries-yaml.mirror-client-cert",
-                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over to the mirror.", r.host),
-                    if needs_entry || has_entry {
-                        format!("{host}'s own registry entry carries it (registries.yaml exports then give the mirror the same entry); with hosts.toml, containerd presents it for {}'s pulls only if you set it on the mirror host's registry and it is the same host.", r.host)
-                    } else {
-                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host)
-                    },
+                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is kept on {host}'s registry entry, not on the mirror.", r.host),
+                    format!(
+                        "Nothing to do for k3s/RKE2: {host}'s own registry entry{} carries it, and registries.yaml gives it to every contact with {host}. Other flavours write hosts.toml, where {}'s mirror presents no client certificate: if {host} requires one there, pull its images as {host}/... instead.",
+                        if needs_entry { " (added by the import)" } else { "" },
+                        r.host
+                    ),
                 ));
             }
         }

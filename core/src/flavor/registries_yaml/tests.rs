@@ -141,3 +141,20 @@ fn a_non_string_that_cannot_be_recovered_is_an_error_and_left_out() {
     assert_eq!(e.field.as_str(), "configs.\"a.example.net\".auth.password");
     assert!(e.message.contains("the number 1.1") && e.fix.contains("Quote"), "{e:?}");
 }
+
+#[test]
+fn a_mirrors_client_certificate_without_credentials_is_kept_on_its_hosts_entry() {
+    let text = "mirrors:\n  docker.io:\n    endpoint: [\"https://m.example\"]\nconfigs:\n  m.example:\n    tls: {ca_file: /ca.crt, cert_file: /c.crt, key_file: /c.key}\n";
+    let (form, d) = import(text);
+    assert_eq!(codes(&d), ["registries-yaml.mirror-client-cert"]);
+    let own = form.registries.iter().find(|r| r.host == "m.example").expect("an entry for the mirror's host");
+    assert_eq!(
+        (own.client_cert.as_str(), own.client_key.as_str(), own.ca_file.as_str()),
+        ("/c.crt", "/c.key", "/ca.crt")
+    );
+    let (yaml, _) = k3s_yaml(&form);
+    let tls = &yaml["configs"]["m.example"]["tls"];
+    assert_eq!(tls["cert_file"].as_str(), Some("/c.crt"));
+    assert_eq!(tls["key_file"].as_str(), Some("/c.key"));
+    assert_eq!(tls["ca_file"].as_str(), Some("/ca.crt"));
+}

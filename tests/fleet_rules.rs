@@ -56,7 +56,12 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
                 &format!("{REG}{MIRROR}ca_file = \"/a.crt\"\n[[registry]]\nhost = \"b.example\"\n{MIRROR}ca_file = \"/b.crt\""),
             ),
             "registries-yaml.config-conflict",
-            "registry[1].mirror[0]",
+            "registry[1].mirror[0].ca_file",
+        ),
+        (
+            f("k3s", &format!("{REG}{MIRROR}skip_verify = true\n[[registry]]\nhost = \"m.example\"\n{creds}node_auth = true")),
+            "registries-yaml.skip-verify-shared",
+            "registry[1].skip_verify",
         ),
         (f("k3s", &format!("{REG}mirror_only = true\n{MIRROR}")), "registries-yaml.mirror-only", "registry[0].mirror_only"),
         (f("k3s", &format!("{REG}ca_pem = \"garbage\"")), "registries-yaml.no-ca-file", "registry[0].ca_pem"),
@@ -164,6 +169,22 @@ fn import_rows() -> Vec<(&'static str, &'static str, &'static str)> {
         ("mirrors:\n  docker.io:\n    rewrite: {\"^a/(.*)\": \"b/$1\"}\n", "registries-yaml.rewrite", "mirrors.\"docker.io\".rewrite"),
         ("mirrors: 5\n", "registries-yaml.type", "mirrors"),
         ("foo: 1\n", "registries-yaml.unknown-key", "foo"),
+        ("configs:\n  \"*\":\n    tls: {insecure_skip_verify: true}\n", "registries-yaml.catch-all", "configs.\"*\""),
+        (
+            "configs:\n  a.example:\n    tls: {insecure_skip_verify: on}\n",
+            "registries-yaml.yaml11-bool",
+            "configs.\"a.example\".tls.insecure_skip_verify",
+        ),
+        (
+            "mirrors:\n  a.example:\n    endpoint: [\"https://m.example\", \"https://m.example/v2\"]\n",
+            "registries-yaml.duplicate-endpoint",
+            "mirrors.\"a.example\".endpoint[1]",
+        ),
+        (
+            "configs:\n  a.example:\n    auth: {username: u, password: 1.10}\n    tls: []\n",
+            "registries-yaml.not-a-string",
+            "configs.\"a.example\".auth.password",
+        ),
     ]
 }
 

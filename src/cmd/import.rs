@@ -24,8 +24,12 @@ pub struct Args {
     pub flavor: Option<String>,
 }
 
-/// Runs `pullfix import-registries-yaml`: the form on stdout, diagnostics on stderr;
-/// exit 1 (and no form) when the file has errors.
+/// Runs `pullfix import-registries-yaml`: the form on stdout, diagnostics on stderr.
+///
+/// With errors the form is still printed, without the entries the errors name (as they
+/// say: "left out"), and the exit status is 1, as `generate --format json` prints its
+/// result and fails: a script that saves the form must not take a partial one for a
+/// whole one unnoticed. A file that is not YAML at all prints no form.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = if args.file.as_os_str() == "-" {
         let mut s = String::new();
@@ -43,7 +47,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for d in &diagnostics {
         eprintln!("{d}");
     }
-    if has_errors(&diagnostics) {
+    let failed = has_errors(&diagnostics);
+    if diagnostics.iter().any(|d| d.code == registries_yaml::PARSE_ERROR) {
+        eprintln!("pullfix: the file is not valid YAML; no form was printed.");
         return Ok(ExitCode::from(1));
     }
     let format = match args.format.as_str() {
@@ -52,5 +58,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         _ => FormFormat::Toml,
     };
     print!("{}", write_form(&form, format));
+    if failed {
+        eprintln!("pullfix: registries.yaml has errors (above); the printed form leaves out what they name.");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,9 @@
 //! A registries.yaml into a form.
 
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
+use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use super::{endpoint_registry, HostConfig};
@@ -19,13 +22,18 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
         Err(e) => {
             diags.push(Diagnostic::error(
                 Field::root("registries.yaml"),
-                "registries-yaml.parse",
+                super::PARSE_ERROR,
                 format!("This is not valid YAML: {e}."),
                 "Paste the whole /etc/rancher/k3s/registries.yaml (or rke2's) as it is on the node.",
             ));
             return (form, diags);
         }
     };
+    // k3s reads registries.yaml with gopkg.in/yaml.v2 into Go strings, which keeps an
+    // unquoted `password: 1.10` as the text "1.10"; the Value above has the number 1.1.
+    // Read the string fields again as written (best effort: a file whose configs do not
+    // fit these shapes is reported below, and non-strings then become errors).
+    let raw: RawDoc = serde_yaml::from_str(text).unwrap_or_default();
     let Some(top) = as_map(&doc, Field::root("registries.yaml"), &mut diags) else {
         return (form, diags);
     };
@@ -73,7 +81,8 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
             let key = key_text(k);
             let field = Field::root(&format!("configs.{key:?}"));
             let Some(host) = parse_key(&key, &field, &mut diags) else { continue };
-            if let Some(cfg) = read_config(v, &field, &mut diags) {
+            let raw_cfg = raw.configs.get(&key).and_then(Option::as_ref);
+            if let Some(cfg) = read_config(v, &field, raw_cfg, &mut diags) {
                 host_configs.push((host.reference(), cfg, field));
             }
         }
@@ -110,7 +119,10 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
             r.node_auth
                 && (&r.username, &r.password, &r.identity_token) == (&cfg.username, &cfg.password, &cfg.identity_token)
         };
-        let needs_entry = cfg.has_auth() && !has_entry && !served.iter().all(|&k| same_creds(&form.registries[k]));
+        // A client certificate also needs the host's own entry: a mirror has no field for it.
+        let has_cert = !cfg.cert_file.is_empty() || !cfg.key_file.is_empty();
+        let needs_entry =
+            !has_entry && (has_cert || cfg.has_auth() && !served.iter().all(|&k| same_creds(&form.registries[k])));
         own_entry[n] = needs_entry;
         for &k in &served {
             let r = &mut form.registries[k];
@@ -122,12 +134,12 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
                 diags.push(Diagnostic::warning(
                     field.key("tls"),
                     "registries-yaml.mirror-client-cert",
-                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is not carried over to the mirror.", r.host),
-                    if needs_entry {
-                        format!("{host}'s own registry entry (added for its credentials) carries it; check that containerd uses it for {}'s pulls.", r.host)
-                    } else {
-                        format!("Add {host} as a registry of its own with client_cert and client_key, and check that containerd uses it for {}'s pulls.", r.host)
-                    },
+                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is kept on {host}'s registry entry, not on the mirror.", r.host),
+                    format!(
+                        "Nothing to do for k3s/RKE2: {host}'s own registry entry{} carries it, and registries.yaml gives it to every contact with {host}. Other flavours write hosts.toml, where {}'s mirror presents no client certificate: if {host} requires one there, pull its images as {host}/... instead.",
+                        if needs_entry { " (added by the import)" } else { "" },
+                        r.host
+                    ),
                 ));
             }
         }
@@ -172,6 +184,9 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
             ));
         }
     }
+    if let Some((_, cfg, field)) = host_configs.iter().find(|(h, _, _)| h == DEFAULT_NAMESPACE) {
+        report_catch_all(&form, &host_configs, cfg, field, &mut diags);
+    }
     for (n, (host, cfg, field)) in host_configs.iter().enumerate() {
         if !used[n] || own_entry[n] {
             let mut r = Registry {
@@ -187,6 +202,68 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
         }
     }
     (form, diags)
+}
+
+/// `configs."*"`: what k3s does with it, and what the form keeps.
+///
+/// k3s (pkg/agent/containerd/config.go, getHostConfigs) writes `configs."*"` as the
+/// default (top-level) TLS of `certs.d/_default/hosts.toml`; containerd reads `_default`
+/// only for registries without a hosts.toml directory of their own, i.e. those with no
+/// `mirrors` or `configs` entry. Each mirror endpoint gets the config of its own host
+/// (configForHost: the exact host, or Docker Hub's registry-1 name) and no `*` fallback.
+/// So for pods, `*` is the form's `_default` registry's own TLS, where the import puts
+/// it. rancher/wharfie, which reads registries.yaml for pulls outside containerd (RKE2's
+/// runtime image), looks up `[host, "*"]` for every endpoint and uses the first entry
+/// found: there `*` also covers mirror and registry hosts without an entry of their own.
+/// A form cannot say "wharfie only", so those hosts are named.
+fn report_catch_all(
+    form: &Form,
+    host_configs: &[(String, HostConfig, Field)],
+    cfg: &HostConfig,
+    field: &Field,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !cfg.has_tls() && !cfg.has_auth() {
+        return;
+    }
+    let has_own = |h: &str| host_configs.iter().any(|(k, _, _)| k == h);
+    let mut hosts: Vec<String> = Vec::new();
+    for r in &form.registries {
+        if r.host != DEFAULT_NAMESPACE && r.scheme == Scheme::Https {
+            hosts.push(r.host.clone());
+        }
+        for m in &r.mirrors {
+            if let Ok(e) = Endpoint::parse(&m.url) {
+                if e.scheme == "https" {
+                    hosts.push(endpoint_registry(&e));
+                }
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    hosts.retain(|h| {
+        !has_own(h) && !seen.contains(h) && {
+            seen.push(h.clone());
+            true
+        }
+    });
+    let base = "k3s writes configs.\"*\" as the TLS of certs.d/_default/hosts.toml, which containerd uses for every registry without a mirrors or configs entry of its own; mirror endpoints get only their own host's entry. The form's _default registry means the same, and the import puts these settings there.";
+    if hosts.is_empty() {
+        diags.push(Diagnostic::info(
+            field.clone(),
+            "registries-yaml.catch-all",
+            base,
+            "Nothing to do: registries listed in the form keep their own settings, as in k3s.",
+        ));
+        return;
+    }
+    let names = hosts.join(", ");
+    diags.push(Diagnostic::warning(
+        field.clone(),
+        "registries-yaml.catch-all",
+        format!("{base} Tools that read registries.yaml through rancher/wharfie (RKE2 pulling its runtime image) also apply it to hosts without an entry of their own: {names}; a form cannot say that, so it is not carried over to them (containerd, and so pods, never used it for them)."),
+        format!("If those pulls need it, add a configs entry for each of {names} to registries.yaml with the same settings, or add them as registries to the form with the same ca_file / skip_verify."),
+    ));
 }
 
 /// Credentials from a configs entry onto a registry: taken when it has none, a
@@ -257,6 +334,15 @@ fn import_endpoints(host: &Host, v: &Value, field: &Field, reg: &mut Registry, d
                 None => (format!("{base}{p}"), true),
             },
         };
+        if reg.mirrors.iter().any(|m| m.url == url && m.override_path == override_path) {
+            diags.push(Diagnostic::warning(
+                f,
+                "registries-yaml.duplicate-endpoint",
+                format!("{raw:?} is the same endpoint as an earlier one; k3s skips it, and so does the import."),
+                "Remove the repeated endpoint from registries.yaml.",
+            ));
+            continue;
+        }
         reg.mirrors.push(Mirror { url, override_path, ..Default::default() });
     }
 }
@@ -273,6 +359,15 @@ fn with_scheme(raw: &str) -> String {
         format!("http://{raw}")
     } else {
         format!("https://{raw}")
+    }
+}
+
+/// YAML 1.1's boolean words (gopkg.in/yaml.v2, which k3s uses), beyond true/false.
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "True" | "TRUE" => Some(true),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "False" | "FALSE" => Some(false),
+        _ => None,
     }
 }
 
@@ -295,8 +390,51 @@ fn report_rewrites(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn read_config(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<HostConfig> {
+/// The string fields of `configs` entries as written in the file (scalars unresolved).
+#[derive(Debug, Default, Deserialize)]
+struct RawDoc {
+    #[serde(default)]
+    configs: BTreeMap<String, Option<RawConfig>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawConfig {
+    #[serde(default)]
+    auth: Option<RawFields>,
+    #[serde(default)]
+    tls: Option<RawFields>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawFields {
+    username: Option<String>,
+    password: Option<String>,
+    identity_token: Option<String>,
+    auth: Option<String>,
+    ca_file: Option<String>,
+    cert_file: Option<String>,
+    key_file: Option<String>,
+}
+
+impl RawFields {
+    fn get(&self, key: &str) -> Option<&str> {
+        match key {
+            "username" => self.username.as_deref(),
+            "password" => self.password.as_deref(),
+            "identity_token" => self.identity_token.as_deref(),
+            "auth" => self.auth.as_deref(),
+            "ca_file" => self.ca_file.as_deref(),
+            "cert_file" => self.cert_file.as_deref(),
+            "key_file" => self.key_file.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn read_config(v: &Value, field: &Field, raw: Option<&RawConfig>, diags: &mut Vec<Diagnostic>) -> Option<HostConfig> {
     let m = as_map(v, field.clone(), diags)?;
+    let raw_auth = raw.and_then(|r| r.auth.as_ref());
+    let raw_tls = raw.and_then(|r| r.tls.as_ref());
     let mut c = HostConfig::default();
     for (k, v) in m {
         match k.as_str() {
@@ -306,10 +444,12 @@ fn read_config(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<
                 for (ak, av) in a {
                     let f = field.key("auth").key(&key_text(ak));
                     match ak.as_str() {
-                        Some("username") => c.username = text(av, &f, diags),
-                        Some("password") => c.password = text(av, &f, diags),
-                        Some("identity_token") => c.identity_token = text(av, &f, diags),
-                        Some("auth") => auth = text(av, &f, diags),
+                        Some("username") => c.username = text(av, &f, raw_auth.and_then(|r| r.get("username")), diags),
+                        Some("password") => c.password = text(av, &f, raw_auth.and_then(|r| r.get("password")), diags),
+                        Some("identity_token") => {
+                            c.identity_token = text(av, &f, raw_auth.and_then(|r| r.get("identity_token")), diags)
+                        }
+                        Some("auth") => auth = text(av, &f, raw_auth.and_then(|r| r.get("auth")), diags),
                         _ => unknown(diags, f, "auth"),
                     }
                 }
@@ -322,17 +462,27 @@ fn read_config(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> Option<
                 for (tk, tv) in t {
                     let f = field.key("tls").key(&key_text(tk));
                     match tk.as_str() {
-                        Some("ca_file") => c.ca_file = text(tv, &f, diags),
-                        Some("cert_file") => c.cert_file = text(tv, &f, diags),
-                        Some("key_file") => c.key_file = text(tv, &f, diags),
+                        Some("ca_file") => c.ca_file = text(tv, &f, raw_tls.and_then(|r| r.get("ca_file")), diags),
+                        Some("cert_file") => c.cert_file = text(tv, &f, raw_tls.and_then(|r| r.get("cert_file")), diags),
+                        Some("key_file") => c.key_file = text(tv, &f, raw_tls.and_then(|r| r.get("key_file")), diags),
                         Some("insecure_skip_verify") => match tv {
                             Value::Bool(b) => c.insecure_skip_verify = *b,
                             Value::String(s) if s == "true" || s == "false" => c.insecure_skip_verify = s == "true",
+                            Value::String(s) if yaml11_bool(s).is_some() => {
+                                let b = yaml11_bool(s).unwrap_or_default();
+                                c.insecure_skip_verify = b;
+                                diags.push(Diagnostic::warning(
+                                    f,
+                                    "registries-yaml.yaml11-bool",
+                                    format!("k3s reads registries.yaml with gopkg.in/yaml.v2, which takes {s} as {b} for a true/false setting (YAML 1.1), and so does the import; YAML 1.2 tools read it as the text {s:?}."),
+                                    format!("Write insecure_skip_verify: {b} so every tool reads it the same way."),
+                                ));
+                            }
                             _ => diags.push(Diagnostic::error(
                                 f,
                                 "registries-yaml.type",
-                                "insecure_skip_verify must be true or false; it is read as false.",
-                                "Write insecure_skip_verify: true or false.",
+                                "insecure_skip_verify must be true or false; the form leaves skip_verify off (certificates are verified).",
+                                "Write insecure_skip_verify: true or false, unquoted, in registries.yaml and import again; or set skip_verify in the form.",
                             )),
                         },
                         _ => unknown(diags, f, "tls"),
@@ -390,12 +540,34 @@ fn as_map<'a>(v: &'a Value, field: Field, diags: &mut Vec<Diagnostic>) -> Option
     }
 }
 
-fn text(v: &Value, field: &Field, diags: &mut Vec<Diagnostic>) -> String {
+/// A string field. k3s (yaml.v2 into a Go string) keeps an unquoted scalar as written, so
+/// a number or boolean is taken as its source text (`raw`); without it, it is an error and
+/// left out, never converted (`1.10` is not `1.1`).
+fn text(v: &Value, field: &Field, raw: Option<&str>, diags: &mut Vec<Diagnostic>) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
+        Value::Number(_) | Value::Bool(_) => match raw {
+            Some(raw) => raw.to_owned(),
+            None => {
+                let shown = match v {
+                    Value::Bool(b) => b.to_string(),
+                    Value::Number(n) => n.to_string(),
+                    _ => String::new(),
+                };
+                diags.push(Diagnostic::error(
+                    field.clone(),
+                    "registries-yaml.not-a-string",
+                    format!(
+                        "YAML reads this unquoted value as {} {}, not as text, and pullfix could not recover it as written; it is left out rather than imported changed.",
+                        if matches!(v, Value::Bool(_)) { "the boolean" } else { "the number" },
+                        shown
+                    ),
+                    "Quote the value in registries.yaml (password: \"1.10\") and import again.",
+                ));
+                String::new()
+            }
+        },
         _ => {
             diags.push(Diagnostic::error(
                 field.clone(),

@@ -29,9 +29,14 @@ use crate::host::{Endpoint, DEFAULT_NAMESPACE, DOCKER_HUB};
 
 mod export;
 mod import;
+#[cfg(test)]
+mod tests;
 
 pub use export::{export, render};
 pub use import::import;
+
+/// The diagnostic code of a registries.yaml that is not YAML (the import has no form then).
+pub const PARSE_ERROR: &str = "registries-yaml.parse";
 
 /// The file k3s reads, without leading slash.
 pub const K3S_PATH: &str = "etc/rancher/k3s/registries.yaml";

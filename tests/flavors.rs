@@ -616,3 +616,94 @@ fn minikube_flags_where_they_suffice() {
     let c = codes(&out.diagnostics);
     assert!(c.contains(&"minikube.ca") && c.contains(&"minikube.mirror"), "{c:?}");
 }
+
+/// Kubespray's `config.toml.j2` auth block (roles/container-engine/containerd/templates,
+/// kubernetes-sigs/kubespray 011828a), rendered as Jinja2 would from the group vars: the
+/// values are pasted between double quotes as they are, without escaping.
+fn kubespray_auth_block(vars: &Value) -> String {
+    let mut out = String::from("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n");
+    for r in vars["containerd_registry_auth"].as_sequence().into_iter().flatten() {
+        let (Some(reg), user, pass, auth) =
+            (r["registry"].as_str(), r["username"].as_str(), r["password"].as_str(), r["auth"].as_str())
+        else {
+            continue;
+        };
+        if !(user.is_some() && pass.is_some() || auth.is_some()) {
+            continue;
+        }
+        out.push_str(&format!("      [plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"{reg}\".auth]\n"));
+        match (user, pass) {
+            (Some(u), Some(p)) => out.push_str(&format!("        password = \"{p}\"\n        username = \"{u}\"\n")),
+            _ => out.push_str(&format!("        auth = \"{}\"\n", auth.unwrap_or_default())),
+        }
+    }
+    out
+}
+
+/// Every string in a YAML document (Ansible templates each one that holds a Jinja2 delimiter).
+fn yaml_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Sequence(s) => s.iter().for_each(|v| yaml_strings(v, out)),
+        Value::Mapping(m) => m.iter().for_each(|(k, v)| {
+            yaml_strings(k, out);
+            yaml_strings(v, out);
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn kubespray_credentials_survive_its_unescaped_template_and_ansible() {
+    // The review's password (a `"` ends Kubespray's TOML string) and one Ansible would template.
+    for (user, password) in [("robot$ci", "S3c'r\"et$x"), ("robot$ci", "a\"b'c\\d{{x}}%"), ("admin", "p{%w{#")] {
+        let form = Form {
+            containerd: "1.6".into(),
+            flavor: Flavor::Kubespray,
+            registries: vec![Registry {
+                host: "harbor.example.net".into(),
+                username: user.into(),
+                password: password.into(),
+                node_auth: true,
+                ..Registry::default()
+            }],
+            ..Form::default()
+        };
+        let out = render(&form);
+        assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+        let d = out.diagnostics.iter().find(|d| d.code == "kubespray.credentials-as-auth").expect("explained");
+        assert_eq!(d.field.as_str(), "registry[0].password");
+        let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+        let mut strings = Vec::new();
+        yaml_strings(&vars, &mut strings);
+        for s in &strings {
+            assert!(!s.contains("{{") && !s.contains("{%") && !s.contains("{#"), "Ansible would template {s:?}");
+        }
+        assert!(vars["containerd_registry_auth"][0]["password"].is_null(), "{vars:?}");
+        // containerd itself reads what Kubespray's template makes of the vars.
+        let tmp = tempdir();
+        let path = tmp.path().join("config.toml");
+        std::fs::write(&path, kubespray_auth_block(&vars)).unwrap();
+        let o = Command::new("containerd").arg("--config").arg(&path).args(["config", "dump"]).output().unwrap();
+        assert!(o.status.success(), "containerd refuses it: {}", String::from_utf8_lossy(&o.stderr));
+        let dump: toml_edit::DocumentMut = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+        let auth = &dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["harbor.example.net"]["auth"];
+        let decoded = base64::engine::general_purpose::STANDARD.decode(auth["auth"].as_str().unwrap()).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), format!("{user}:{password}"));
+    }
+    // Plain credentials stay readable; a user name with a colon cannot go into `auth`.
+    let plain = Registry {
+        host: "harbor.example.net".into(),
+        username: "robot$ci".into(),
+        password: "S3c'ret$x".into(),
+        node_auth: true,
+        ..Registry::default()
+    };
+    let out = render(&Form { flavor: Flavor::Kubespray, registries: vec![plain.clone()], ..Form::default() });
+    let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+    assert_eq!(vars["containerd_registry_auth"][0]["password"].as_str(), Some("S3c'ret$x"));
+    let colon = Registry { username: "a:b".into(), password: "x\"y".into(), ..plain };
+    let out = render(&Form { flavor: Flavor::Kubespray, registries: vec![colon], ..Form::default() });
+    let d = out.diagnostics.iter().find(|d| d.code == "kubespray.credentials-unsafe").expect("an error");
+    assert_eq!((d.severity, d.field.as_str()), (pullfix_core::Severity::Error, "registry[0].password"));
+}

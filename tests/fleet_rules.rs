@@ -40,6 +40,16 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
         ),
         (f("kubespray", &format!("{REG}mirror_only = true\n{MIRROR}")), "kubespray.mirror-only", "registry[0].mirror_only"),
         (f("kubespray", "sandbox_image = \"r.example/pause:3.9\""), "kubespray.sandbox-image", "sandbox_image"),
+        (
+            f("kubespray", &format!("{REG}username = \"u\"\npassword = \"p\\\"q\"\nnode_auth = true")),
+            "kubespray.credentials-as-auth",
+            "registry[0].password",
+        ),
+        (
+            f("kubespray", &format!("{REG}username = \"u:v\"\npassword = \"{{{{x}}}}\"\nnode_auth = true")),
+            "kubespray.credentials-unsafe",
+            "registry[0].password",
+        ),
         (f("minikube", &format!("{REG}{creds}node_auth = true")), "minikube.auth", "registry[0].node_auth"),
         (f("minikube", &format!("{REG}ca_file = \"/ca.crt\"")), "minikube.ca", "registry[0].ca_file"),
         (f("minikube", &format!("{REG}{MIRROR}")), "minikube.mirror", "registry[0].mirror[0].url"),

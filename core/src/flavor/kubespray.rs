@@ -7,6 +7,10 @@
 //! `registry.configs` section: Kubespray releases that install containerd 2.x only
 //! render it in their legacy (config version 1/2) template, so there the credentials
 //! silently do nothing. That caveat is reported when the target is containerd 2.x.
+//!
+//! Kubespray's templates paste values between double quotes without escaping, and
+//! Ansible templates `{{`/`{%`/`{#` inside variables: credentials with such characters
+//! are written as `auth` (base64 of `user:password`, which the template also takes).
 
 use serde_yaml::{Mapping, Value};
 
@@ -89,12 +93,15 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                     "Use a username and password (a Harbor robot account), or the pull Secret.",
                 ));
             }
-            for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
-                let mut a = Mapping::new();
-                a.insert(s("registry"), s(&h));
-                a.insert(s("username"), s(&r.username));
-                a.insert(s("password"), s(&r.password));
-                auths.push(Value::Mapping(a));
+            if let Some(creds) = credentials(r, &f, diags) {
+                for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
+                    let mut a = Mapping::new();
+                    a.insert(s("registry"), s(&h));
+                    for (k, v) in &creds {
+                        a.insert(s(k), s(v));
+                    }
+                    auths.push(Value::Mapping(a));
+                }
             }
             if target.major >= 2 {
                 diags.push(Diagnostic::warning(
@@ -133,6 +140,54 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         after: AfterApply::SeeNotes,
         sensitive: !auths.is_empty(),
     }]
+}
+
+/// Whether a value breaks Kubespray's `password = "{{ registry['password'] }}"`: a `"`
+/// or `\` ends or escapes the TOML string (containerd then refuses config.toml on every
+/// node), and Ansible templates `{{`, `{%` and `{#` inside variable values.
+pub fn template_unsafe(v: &str) -> bool {
+    v.contains('"') || v.contains('\\') || v.contains("{{") || v.contains("{%") || v.contains("{#")
+}
+
+/// The `containerd_registry_auth` fields for a registry's user name and password:
+/// `username`/`password` when Kubespray's template can copy them verbatim, otherwise
+/// `auth`, the base64 of `user:password` (only `A-Za-z0-9+/=`), which the same template
+/// writes as `auth = "..."` and containerd's CRI plugin decodes. `None` (with an error)
+/// when neither works, and when there is no user name and password.
+fn credentials(
+    r: &crate::form::Registry,
+    f: &Field,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(&'static str, String)>> {
+    use base64::Engine as _;
+    if r.username.is_empty() || r.password.is_empty() {
+        return None;
+    }
+    if !template_unsafe(&r.username) && !template_unsafe(&r.password) {
+        return Some(vec![("username", r.username.clone()), ("password", r.password.clone())]);
+    }
+    let field = if template_unsafe(&r.password) { f.key("password") } else { f.key("username") };
+    if r.username.contains(':') {
+        diags.push(Diagnostic::error(
+            field,
+            "kubespray.credentials-unsafe",
+            "Kubespray's config.toml template copies the user name and password between double quotes without escaping \
+             (a \", a \\ or Ansible's {{ {% {# would make a config.toml containerd refuses on every node), and the base64 \
+             `auth` form cannot carry a user name with a colon. The node credentials are left out.",
+            "Use a password without \", \\, {{, {% and {# (regenerate the robot token), or a user name without a colon; or rely on the pull Secret.",
+        ));
+        return None;
+    }
+    diags.push(Diagnostic::info(
+        field,
+        "kubespray.credentials-as-auth",
+        "Kubespray's config.toml template copies username and password between double quotes without escaping, and \
+         Ansible templates {{ {% {# inside variables; this value has one of \" \\ {{ {% {#. So the credentials are written \
+         as auth, the base64 of user:password, which the template writes unchanged and containerd decodes.",
+        "Nothing to do; to read the credentials back: echo <auth> | base64 -d.",
+    ));
+    let plain = format!("{}:{}", r.username, r.password);
+    Some(vec![("auth", base64::engine::general_purpose::STANDARD.encode(plain.as_bytes()))])
 }
 
 fn mirror(url: &str, caps: &[String], skip_verify: bool, override_path: bool) -> Value {

@@ -580,6 +580,7 @@ fn kubespray_vars_parse_and_carry_the_auth_caveat() {
         let v: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
         let m = &v["containerd_registries_mirrors"];
         assert_eq!(m[0]["prefix"].as_str(), Some("docker.io"));
+        assert_eq!(m[0]["server"].as_str(), Some("https://registry-1.docker.io"));
         assert_eq!(m[0]["mirrors"][0]["host"].as_str(), Some("https://mirror.gcr.io"));
         assert_eq!(m[0]["mirrors"][1]["override_path"].as_bool(), Some(true));
         assert_eq!(m[1]["server"].as_str(), Some("http://10.50.1.104:5000"));
@@ -706,4 +707,74 @@ fn kubespray_credentials_survive_its_unescaped_template_and_ansible() {
     let out = render(&Form { flavor: Flavor::Kubespray, registries: vec![colon], ..Form::default() });
     let d = out.diagnostics.iter().find(|d| d.code == "kubespray.credentials-unsafe").expect("an error");
     assert_eq!((d.severity, d.field.as_str()), (pullfix_core::Severity::Error, "registry[0].password"));
+}
+
+/// Kubespray's `hosts.toml.j2` (kubernetes-sigs/kubespray 0c4d6b7) for one
+/// `containerd_registries_mirrors` entry, as Jinja2 renders it.
+fn kubespray_hosts_toml(item: &Value) -> String {
+    let prefix = item["prefix"].as_str().unwrap();
+    let server = item["server"].as_str().map(str::to_owned).unwrap_or(format!("https://{prefix}"));
+    let mut out = format!("server = \"{server}\"\n");
+    for m in item["mirrors"].as_sequence().unwrap() {
+        let caps: Vec<&str> = m["capabilities"].as_sequence().unwrap().iter().filter_map(|c| c.as_str()).collect();
+        out.push_str(&format!(
+            "[host.\"{}\"]\n  capabilities = [\"{}\"]\n  skip_verify = {}\n  override_path = {}\n",
+            m["host"].as_str().unwrap(),
+            caps.join("\",\""),
+            m["skip_verify"].as_bool().unwrap_or(false),
+            m["override_path"].as_bool().unwrap_or(false)
+        ));
+    }
+    out
+}
+
+#[test]
+fn kubespray_servers_are_docker_hubs_api_and_never_https_default() {
+    let form = Form {
+        flavor: Flavor::Kubespray,
+        registries: vec![
+            Registry {
+                host: "docker.io".into(),
+                mirrors: vec![mirror("https://harbor.example.net/v2/dockerhub-proxy")],
+                ..Registry::default()
+            },
+            Registry {
+                host: "_default".into(),
+                mirrors: vec![mirror("https://cache.internal:5000")],
+                ..Registry::default()
+            },
+            Registry {
+                host: "quay.io".into(),
+                mirrors: vec![mirror("https://quay-mirror.example.net")],
+                ..Registry::default()
+            },
+        ],
+        ..Form::default()
+    };
+    let out = render(&form);
+    let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+    let entries = vars["containerd_registries_mirrors"].as_sequence().unwrap();
+    let servers: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            let doc: toml_edit::DocumentMut = kubespray_hosts_toml(e).parse().unwrap();
+            (e["prefix"].as_str().unwrap().to_owned(), doc["server"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            ("docker.io".to_owned(), "https://registry-1.docker.io".to_owned()),
+            ("quay.io".to_owned(), "https://quay.io".to_owned())
+        ]
+    );
+    // _default: left to the engine's own hosts.toml (no server line), rendered beside the vars.
+    let kubeadm = render(&Form { flavor: Flavor::Kubeadm, ..form.clone() });
+    let default = "etc/containerd/certs.d/_default/hosts.toml";
+    assert_eq!(file(&out, default), file(&kubeadm, default));
+    let doc: toml_edit::DocumentMut = file(&out, default).parse().unwrap();
+    assert!(doc.get("server").is_none());
+    let d = out.diagnostics.iter().find(|d| d.code == "kubespray.default-server").expect("a warning");
+    assert_eq!(d.field.as_str(), "registry[1].host");
+    assert!(out.files.iter().all(|f| !f.path.contains("certs.d/docker.io")), "Kubespray writes the others");
 }

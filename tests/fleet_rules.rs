@@ -41,6 +41,11 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
         (f("kubespray", &format!("{REG}mirror_only = true\n{MIRROR}")), "kubespray.mirror-only", "registry[0].mirror_only"),
         (f("kubespray", "sandbox_image = \"r.example/pause:3.9\""), "kubespray.sandbox-image", "sandbox_image"),
         (
+            f("kubespray", "[[registry]]\nhost = \"_default\"\n[[registry.mirror]]\nurl = \"https://m.example\"\n"),
+            "kubespray.default-server",
+            "registry[0].host",
+        ),
+        (
             f("kubespray", &format!("{REG}username = \"u\"\npassword = \"p\\\"q\"\nnode_auth = true")),
             "kubespray.credentials-as-auth",
             "registry[0].password",

@@ -67,7 +67,63 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     };
     let checked = Checked { form, target, hosts, mirrors, config_path, style };
     crate::rules::check(&checked, diags);
+    ipv6_table_keys(&checked, diags);
     checked
+}
+
+/// containerd 1.3 - 1.7 read config.toml with go-toml v1, which rejects a table name
+/// holding `]` (`configs."[fd00::1]:5000".auth`: "table key cannot contain ']'"), and a
+/// config.toml that does not parse stops the whole daemon. Such tables come from node
+/// credentials and inline (legacy) mirrors and TLS keyed by an IPv6 literal, in the
+/// engine's config.toml block, kind's containerdConfigPatches and Kubespray's template.
+fn ipv6_table_keys(checked: &Checked, diags: &mut Vec<Diagnostic>) {
+    use crate::flavor::Flavor;
+    let t = checked.target;
+    let flavor = checked.form.flavor;
+    if t.major != 1 || t.minor < 3 || !matches!(flavor, Flavor::Kubeadm | Flavor::Kind | Flavor::Kubespray) {
+        return;
+    }
+    let inline = checked.style != Style::HostsToml && flavor == Flavor::Kubeadm;
+    for (i, r, host) in checked.registries() {
+        let f = Field::registry(i);
+        let contacts = crate::plan::contacts(checked, i);
+        let literal = |h: &str| h.starts_with('[');
+        let field_of = |c: &crate::plan::Contact| match c.source {
+            crate::plan::Source::Mirror(j) => f.index("mirror", j).key("url"),
+            crate::plan::Source::Upstream => f.key("host"),
+        };
+        let mut bad: Vec<(Field, String, &str)> = Vec::new();
+        if inline && host.kind == HostKind::Ipv6 && !contacts.is_empty() {
+            bad.push((f.key("host"), host.reference(), "its inline mirror entry"));
+        }
+        for c in contacts.iter().filter(|c| literal(&c.host)) {
+            if inline && !c.tls.is_empty() {
+                bad.push((field_of(c), c.host.clone(), "its inline TLS settings"));
+            }
+            if r.node_auth && crate::plan::usable_credentials(r) {
+                bad.push((f.key("node_auth"), c.host.clone(), "the node credentials"));
+            }
+        }
+        let mut seen: Vec<Field> = Vec::new();
+        for (field, h, what) in bad {
+            if seen.contains(&field) {
+                continue;
+            }
+            seen.push(field.clone());
+            diags.push(Diagnostic::error(
+                field,
+                "host.ipv6-config-toml",
+                format!(
+                    "containerd {t} will not start with this config.toml: for {what} it needs a table named after {h}, and \
+                     containerd 1.x's TOML parser rejects the `]` in that name (\"table key cannot contain ']'\"). \
+                     A config.toml containerd cannot read stops every pull on the node, not only this registry's."
+                ),
+                "Give the registry a DNS name (or an /etc/hosts entry on every node) and use it in image references; \
+                 or turn node_auth off and rely on the pull Secret, and keep legacy_config off (hosts.toml files are not \
+                 affected).",
+            ));
+        }
+    }
 }
 
 fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {

@@ -778,3 +778,50 @@ fn kubespray_servers_are_docker_hubs_api_and_never_https_default() {
     assert_eq!(d.field.as_str(), "registry[1].host");
     assert!(out.files.iter().all(|f| !f.path.contains("certs.d/docker.io")), "Kubespray writes the others");
 }
+
+#[test]
+fn kind_mounts_every_file_the_hosts_toml_names_and_says_which_to_copy() {
+    // The review's form: a path-only CA and a client certificate outside certs.d.
+    let form = form(
+        r#"containerd = "1.7"
+           flavor = "kind"
+           [[registry]]
+           host = "harbor.example.net"
+           ca_file = "/etc/pki/harbor-ca.pem"
+           client_cert = "/etc/pki/client.cert"
+           client_key = "/etc/pki/client.key"
+           [[registry]]
+           host = "quay.io"
+           ca_file = "/etc/containerd/certs.d/quay.io/own-ca.crt"
+        "#,
+    );
+    let out = render(&form);
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    let v: Value = serde_yaml::from_str(file(&out, "kind/cluster.yaml")).unwrap();
+    let mounts = v["nodes"][0]["extraMounts"].as_sequence().unwrap();
+    let mounted: Vec<(&str, &str)> =
+        mounts.iter().map(|m| (m["containerPath"].as_str().unwrap(), m["hostPath"].as_str().unwrap())).collect();
+    for (i, (path, field)) in [
+        ("/etc/pki/harbor-ca.pem", "registry[0].ca_file"),
+        ("/etc/pki/client.cert", "registry[0].client_cert"),
+        ("/etc/pki/client.key", "registry[0].client_key"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let host = mounted.iter().find(|(c, _)| *c == path).map(|(_, h)| *h);
+        let host = host.unwrap_or_else(|| panic!("{path} is not mounted: {mounted:?}"));
+        assert!(host.starts_with("./files/ref") && host.ends_with(path.rsplit('/').next().unwrap()), "{host}");
+        let d = out.diagnostics.iter().filter(|d| d.code == "kind.file-to-mount").nth(i).expect("a warning per file");
+        assert_eq!(d.field.as_str(), field);
+        assert!(d.fix.contains(&format!("kind/{}", host.trim_start_matches("./"))), "{}", d.fix);
+    }
+    // A file inside certs.d is already under the ./certs.d mount: no extra mount, but a warning.
+    assert!(mounted.iter().all(|(c, _)| !c.contains("quay.io")), "{mounted:?}");
+    let d = out.diagnostics.iter().find(|d| d.field.as_str() == "registry[1].ca_file").unwrap();
+    assert_eq!(d.code, "kind.file-to-mount");
+    assert!(d.fix.contains("kind/certs.d/quay.io/own-ca.crt"), "{}", d.fix);
+    // No advice to `sudo install` on nodes, which kind's node containers would lose.
+    assert!(out.diagnostics.iter().all(|d| d.code != "ca_file.not-written"), "{:?}", out.diagnostics);
+    assert_eq!(mounts.len(), 4, "certs.d and the three files: {mounted:?}");
+}

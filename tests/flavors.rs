@@ -825,3 +825,43 @@ fn kind_mounts_every_file_the_hosts_toml_names_and_says_which_to_copy() {
     assert!(out.diagnostics.iter().all(|d| d.code != "ca_file.not-written"), "{:?}", out.diagnostics);
     assert_eq!(mounts.len(), 4, "certs.d and the three files: {mounted:?}");
 }
+
+#[test]
+fn talos_mixed_override_path_appends_v2_to_the_other_mirrors() {
+    let form = form(
+        r#"flavor = "talos"
+           [[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/dockerhub-proxy"
+           override_path = true
+           [[registry.mirror]]
+           url = "https://mirror.gcr.io"
+           [[registry.mirror]]
+           url = "https://cache.example.org/proxy"
+           [[registry]]
+           host = "quay.io"
+           [[registry.mirror]]
+           url = "https://quay-mirror.example.net/base"
+        "#,
+    );
+    let out = render(&form);
+    let v: Value = serde_yaml::from_str(file(&out, "talos/registries-patch.yaml")).unwrap();
+    let docker = &v["machine"]["registries"]["mirrors"]["docker.io"];
+    assert_eq!(docker["overridePath"].as_bool(), Some(true));
+    let endpoints: Vec<&str> = docker["endpoints"].as_sequence().unwrap().iter().filter_map(|e| e.as_str()).collect();
+    // The URLs containerd contacts are the same as from the engine's hosts.toml.
+    assert_eq!(
+        endpoints,
+        [
+            "https://harbor.example.net/v2/dockerhub-proxy",
+            "https://mirror.gcr.io/v2",
+            "https://cache.example.org/proxy/v2"
+        ]
+    );
+    // Without override_path anywhere, nothing changes: containerd appends /v2 itself.
+    let quay = &v["machine"]["registries"]["mirrors"]["quay.io"];
+    assert!(quay["overridePath"].is_null());
+    assert_eq!(quay["endpoints"][0].as_str(), Some("https://quay-mirror.example.net/base"));
+    assert!(out.diagnostics.iter().all(|d| d.code != "talos.override-path"), "{:?}", out.diagnostics);
+}

@@ -141,11 +141,6 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
             "talos.config-conflict",
             "registry[1].mirror[0]",
         ),
-        (
-            f("talos", &format!("{REG}{MIRROR}[[registry.mirror]]\nurl = \"https://n.example/x\"\noverride_path = true")),
-            "talos.override-path",
-            "registry[0].mirror[1].override_path",
-        ),
         (f("talos", "sandbox_image = \"r.example/pause:3.9\""), "talos.sandbox-image", "sandbox_image"),
     ]
 }

@@ -53,7 +53,7 @@ impl Checked {
 /// Runs the shared checks.
 pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     let mut form = form.clone();
-    strip_control_characters(&mut form, diags);
+    let blanked = strip_control_characters(&mut form, diags);
     let target = check_target(&form, diags);
     let hosts = check_hosts(&form, diags);
     let mirrors = check_mirrors(&mut form, diags);
@@ -68,6 +68,7 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     let checked = Checked { form, target, hosts, mirrors, config_path, style };
     crate::rules::check(&checked, diags);
     ipv6_table_keys(&checked, diags);
+    drop_follow_ups_of_blanked(&blanked, diags);
     checked
 }
 
@@ -124,6 +125,13 @@ fn ipv6_table_keys(checked: &Checked, diags: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// A value blanked for a control character is reported once: the rules that then see
+/// it empty ("a user name without a password") would only mislead.
+fn drop_follow_ups_of_blanked(blanked: &[Field], diags: &mut Vec<Diagnostic>) {
+    const FOLLOW_UPS: [&str; 2] = ["credentials.password-missing", "credentials.username-missing"];
+    diags.retain(|d| !(FOLLOW_UPS.contains(&d.code) && blanked.contains(&d.field)));
 }
 
 fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
@@ -382,10 +390,12 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
 
 /// Reports and blanks every value with a control character (a newline would break
 /// out of the TOML or YAML value it lands in).
-fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) {
+fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
+    let mut blanked = Vec::new();
     let mut check = |field: Field, value: &mut String, multiline_ok: bool| {
         let bad = value.chars().any(|c| c.is_control() && !(multiline_ok && (c == '\n' || c == '\r' || c == '\t')));
         if bad {
+            blanked.push(field.clone());
             diags.push(Diagnostic::error(
                 field,
                 "value.control-character",
@@ -429,6 +439,7 @@ fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) {
         check(pf.key("name"), &mut p.name, false);
         check(pf.key("namespace"), &mut p.namespace, false);
     }
+    blanked
 }
 
 #[cfg(test)]
@@ -454,6 +465,20 @@ mod tests {
         let c = check(&f, &mut d);
         assert_eq!(c.form.registries[0].password, "");
         assert_eq!(d[0].field.as_str(), "registry[0].password");
+    }
+
+    #[test]
+    fn a_blanked_password_is_not_also_a_missing_one() {
+        let mut f = Form::default();
+        f.registries.push(Registry { username: "u".into(), password: "a\nb".into(), ..reg("h.example") });
+        f.registries.push(Registry { username: "u".into(), ..reg("i.example") });
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.code, d.field.as_str())).collect();
+        assert!(got.contains(&("value.control-character", "registry[0].password")), "{got:?}");
+        assert!(!got.contains(&("credentials.password-missing", "registry[0].password")), "{got:?}");
+        // A password that is really missing is still reported.
+        assert!(got.contains(&("credentials.password-missing", "registry[1].password")), "{got:?}");
     }
 
     #[test]

@@ -208,6 +208,7 @@ const TARGETS: &[(&str, &str, &str, &str)] = &[
     ("statefulset-db.yaml", "StatefulSet", "db", "default"),
     ("daemonset-node-agent.yaml", "DaemonSet", "node-agent", "default"),
     ("replicaset-cache.yaml", "ReplicaSet", "cache", "default"),
+    ("replicationcontroller-legacy.yaml", "ReplicationController", "legacy", "default"),
     ("cronjob-cronjob-demo.yaml", "CronJob", "cronjob-demo", "default"),
     ("job-migrate.yaml", "Job", "migrate", "default"),
     ("pod-debug.yaml", "Pod", "debug", "default"),

@@ -350,8 +350,8 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
             let path = format!("{stem}.yaml");
             let rollout = match kind {
                 TargetKind::CronJob => "The next Job the CronJob starts gets it.",
-                TargetKind::ReplicaSet => {
-                    "A ReplicaSet does not replace running pods: delete them to have them recreated with the Secret."
+                TargetKind::ReplicaSet | TargetKind::ReplicationController => {
+                    "It does not replace running pods: delete them to have them recreated with the Secret."
                 }
                 _ => "The change rolls out new pods.",
             };

@@ -568,3 +568,47 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
     let run = try_node_script(&script, &root, tmp.path(), &stubs);
     assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn a_file_leaving_the_configmap_gives_the_node_its_hand_written_original_back() {
+    let files = engine_like_files();
+    let out = rollout_yaml("containerd = \"1.7\"", &files);
+    let d = docs(&out.contents);
+    let script = d[2]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap().to_owned();
+    let tmp = tempdir();
+    let (cm, secret, root) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
+    project(&d, &cm, &secret);
+    let harbor = root.join("etc/containerd/certs.d/harbor.example.net/hosts.toml");
+    let original = "server = \"https://harbor.example.net\"\n# written by hand\n";
+    std::fs::create_dir_all(harbor.parent().unwrap()).unwrap();
+    std::fs::write(&harbor, original).unwrap();
+    run_sync(&script, &cm, &secret, &root);
+    assert_ne!(std::fs::read_to_string(&harbor).unwrap(), original);
+    // The harbor entry leaves the ConfigMap.
+    let mut d2 = d.clone();
+    let data = d2[0]["data"].as_mapping_mut().unwrap();
+    let manifest = data[&Value::from("manifest")].as_str().unwrap().to_owned();
+    let kept: String =
+        manifest.lines().filter(|l| !l.ends_with("/harbor.example.net/hosts.toml")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(kept.lines().count() + 1, manifest.lines().count());
+    data.insert(Value::from("manifest"), Value::from(kept));
+    project(&d2, &cm, &secret);
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("restored /etc/containerd/certs.d/harbor.example.net/hosts.toml"), "{log}");
+    assert_eq!(std::fs::read_to_string(&harbor).unwrap(), original);
+    assert!(!harbor.with_file_name("hosts.toml.pullfix-backup").exists());
+    // A file the DaemonSet created itself (no original) is simply removed, as before.
+    let mut d3 = d2.clone();
+    let data = d3[0]["data"].as_mapping_mut().unwrap();
+    let manifest = data[&Value::from("manifest")].as_str().unwrap().to_owned();
+    let kept: String = manifest.lines().filter(|l| !l.contains("10.50.1.104")).map(|l| format!("{l}\n")).collect();
+    data.insert(Value::from("manifest"), Value::from(kept));
+    project(&d3, &cm, &secret);
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("removed /etc/containerd/certs.d/10.50.1.104:5000/hosts.toml"), "{log}");
+    assert!(!root.join("etc/containerd/certs.d/10.50.1.104:5000/hosts.toml").exists());
+    // A third pass: the restored original stays, and is not backed up or touched again.
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(!log.contains("harbor.example.net/hosts.toml"), "{log}");
+    assert_eq!(std::fs::read_to_string(&harbor).unwrap(), original);
+}

@@ -124,3 +124,43 @@ fn without_our_version_line_containerd_would_ignore_the_section() {
     assert_ne!(cri(&d)["sandbox_image"].as_str(), Some("example.net/pause:1"));
     assert_eq!(cri(&dump(&text))["sandbox_image"].as_str(), Some("example.net/pause:1"));
 }
+
+#[test]
+fn an_ipv6_literal_in_a_table_name_is_an_error_because_containerd_1_x_would_not_start() {
+    let form = |flavor: &str, containerd: &str, legacy: bool| {
+        format!(
+            "containerd = \"{containerd}\"\nflavor = \"{flavor}\"\nlegacy_config = {legacy}\n[[registry]]\nhost = \"[::1]:5000\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true\n"
+        )
+    };
+    let installed = installed().to_string();
+    for (flavor, legacy) in [("kubeadm", false), ("kubeadm", true), ("kind", false), ("kubespray", false)] {
+        let out = render(&parse_form(&form(flavor, &installed, legacy), FormFormat::Toml).expect("form"));
+        let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.code == "host.ipv6-config-toml").collect();
+        assert!(errors
+            .iter()
+            .all(|d| d.severity == pullfix_core::Severity::Error && d.message.contains("will not start")));
+        let mut fields: Vec<&str> = errors.iter().map(|d| d.field.as_str()).collect();
+        fields.sort();
+        // Inline (legacy) configs also key the registry's mirror entry by its name.
+        let want: &[&str] =
+            if legacy { &["registry[0].host", "registry[0].node_auth"] } else { &["registry[0].node_auth"] };
+        assert_eq!(fields, want, "{flavor}: {:?}", out.diagnostics);
+    }
+    // The error is right: the installed containerd refuses the block the engine renders.
+    let out = render(&parse_form(&form("kubeadm", &installed, false), FormFormat::Toml).expect("form"));
+    let config = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
+    assert!(config.contents.contains("\"[::1]:5000\""), "{}", config.contents);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("config.toml");
+    fs::write(&path, &config.contents).expect("write");
+    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("table key cannot contain ']'"));
+    // Without node credentials (hosts.toml only), and on containerd 2.x (go-toml v2), no error.
+    let no_auth = form("kubeadm", &installed, false).replace("node_auth = true", "node_auth = false");
+    let two = form("kubeadm", "2.1", false);
+    for text in [no_auth, two] {
+        let out = render(&parse_form(&text, FormFormat::Toml).expect("form"));
+        assert!(out.diagnostics.iter().all(|d| d.code != "host.ipv6-config-toml"), "{:?}", out.diagnostics);
+    }
+}

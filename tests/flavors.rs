@@ -580,6 +580,7 @@ fn kubespray_vars_parse_and_carry_the_auth_caveat() {
         let v: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
         let m = &v["containerd_registries_mirrors"];
         assert_eq!(m[0]["prefix"].as_str(), Some("docker.io"));
+        assert_eq!(m[0]["server"].as_str(), Some("https://registry-1.docker.io"));
         assert_eq!(m[0]["mirrors"][0]["host"].as_str(), Some("https://mirror.gcr.io"));
         assert_eq!(m[0]["mirrors"][1]["override_path"].as_bool(), Some(true));
         assert_eq!(m[1]["server"].as_str(), Some("http://10.50.1.104:5000"));
@@ -615,4 +616,252 @@ fn minikube_flags_where_they_suffice() {
     assert!(Command::new("sh").arg("-n").arg(dir.path().join("start.sh")).status().unwrap().success());
     let c = codes(&out.diagnostics);
     assert!(c.contains(&"minikube.ca") && c.contains(&"minikube.mirror"), "{c:?}");
+}
+
+/// Kubespray's `config.toml.j2` auth block (roles/container-engine/containerd/templates,
+/// kubernetes-sigs/kubespray 011828a), rendered as Jinja2 would from the group vars: the
+/// values are pasted between double quotes as they are, without escaping.
+fn kubespray_auth_block(vars: &Value) -> String {
+    let mut out = String::from("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n");
+    for r in vars["containerd_registry_auth"].as_sequence().into_iter().flatten() {
+        let (Some(reg), user, pass, auth) =
+            (r["registry"].as_str(), r["username"].as_str(), r["password"].as_str(), r["auth"].as_str())
+        else {
+            continue;
+        };
+        if !(user.is_some() && pass.is_some() || auth.is_some()) {
+            continue;
+        }
+        out.push_str(&format!("      [plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"{reg}\".auth]\n"));
+        match (user, pass) {
+            (Some(u), Some(p)) => out.push_str(&format!("        password = \"{p}\"\n        username = \"{u}\"\n")),
+            _ => out.push_str(&format!("        auth = \"{}\"\n", auth.unwrap_or_default())),
+        }
+    }
+    out
+}
+
+/// Every string in a YAML document (Ansible templates each one that holds a Jinja2 delimiter).
+fn yaml_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Sequence(s) => s.iter().for_each(|v| yaml_strings(v, out)),
+        Value::Mapping(m) => m.iter().for_each(|(k, v)| {
+            yaml_strings(k, out);
+            yaml_strings(v, out);
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn kubespray_credentials_survive_its_unescaped_template_and_ansible() {
+    // The review's password (a `"` ends Kubespray's TOML string) and one Ansible would template.
+    for (user, password) in [("robot$ci", "S3c'r\"et$x"), ("robot$ci", "a\"b'c\\d{{x}}%"), ("admin", "p{%w{#")] {
+        let form = Form {
+            containerd: "1.6".into(),
+            flavor: Flavor::Kubespray,
+            registries: vec![Registry {
+                host: "harbor.example.net".into(),
+                username: user.into(),
+                password: password.into(),
+                node_auth: true,
+                ..Registry::default()
+            }],
+            ..Form::default()
+        };
+        let out = render(&form);
+        assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+        let d = out.diagnostics.iter().find(|d| d.code == "kubespray.credentials-as-auth").expect("explained");
+        assert_eq!(d.field.as_str(), "registry[0].password");
+        let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+        let mut strings = Vec::new();
+        yaml_strings(&vars, &mut strings);
+        for s in &strings {
+            assert!(!s.contains("{{") && !s.contains("{%") && !s.contains("{#"), "Ansible would template {s:?}");
+        }
+        assert!(vars["containerd_registry_auth"][0]["password"].is_null(), "{vars:?}");
+        // containerd itself reads what Kubespray's template makes of the vars.
+        let tmp = tempdir();
+        let path = tmp.path().join("config.toml");
+        std::fs::write(&path, kubespray_auth_block(&vars)).unwrap();
+        let o = Command::new("containerd").arg("--config").arg(&path).args(["config", "dump"]).output().unwrap();
+        assert!(o.status.success(), "containerd refuses it: {}", String::from_utf8_lossy(&o.stderr));
+        let dump: toml_edit::DocumentMut = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+        let auth = &dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["harbor.example.net"]["auth"];
+        let decoded = base64::engine::general_purpose::STANDARD.decode(auth["auth"].as_str().unwrap()).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), format!("{user}:{password}"));
+    }
+    // Plain credentials stay readable; a user name with a colon cannot go into `auth`.
+    let plain = Registry {
+        host: "harbor.example.net".into(),
+        username: "robot$ci".into(),
+        password: "S3c'ret$x".into(),
+        node_auth: true,
+        ..Registry::default()
+    };
+    let out = render(&Form { flavor: Flavor::Kubespray, registries: vec![plain.clone()], ..Form::default() });
+    let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+    assert_eq!(vars["containerd_registry_auth"][0]["password"].as_str(), Some("S3c'ret$x"));
+    let colon = Registry { username: "a:b".into(), password: "x\"y".into(), ..plain };
+    let out = render(&Form { flavor: Flavor::Kubespray, registries: vec![colon], ..Form::default() });
+    let d = out.diagnostics.iter().find(|d| d.code == "kubespray.credentials-unsafe").expect("an error");
+    assert_eq!((d.severity, d.field.as_str()), (pullfix_core::Severity::Error, "registry[0].password"));
+}
+
+/// Kubespray's `hosts.toml.j2` (kubernetes-sigs/kubespray 0c4d6b7) for one
+/// `containerd_registries_mirrors` entry, as Jinja2 renders it.
+fn kubespray_hosts_toml(item: &Value) -> String {
+    let prefix = item["prefix"].as_str().unwrap();
+    let server = item["server"].as_str().map(str::to_owned).unwrap_or(format!("https://{prefix}"));
+    let mut out = format!("server = \"{server}\"\n");
+    for m in item["mirrors"].as_sequence().unwrap() {
+        let caps: Vec<&str> = m["capabilities"].as_sequence().unwrap().iter().filter_map(|c| c.as_str()).collect();
+        out.push_str(&format!(
+            "[host.\"{}\"]\n  capabilities = [\"{}\"]\n  skip_verify = {}\n  override_path = {}\n",
+            m["host"].as_str().unwrap(),
+            caps.join("\",\""),
+            m["skip_verify"].as_bool().unwrap_or(false),
+            m["override_path"].as_bool().unwrap_or(false)
+        ));
+    }
+    out
+}
+
+#[test]
+fn kubespray_servers_are_docker_hubs_api_and_never_https_default() {
+    let form = Form {
+        flavor: Flavor::Kubespray,
+        registries: vec![
+            Registry {
+                host: "docker.io".into(),
+                mirrors: vec![mirror("https://harbor.example.net/v2/dockerhub-proxy")],
+                ..Registry::default()
+            },
+            Registry {
+                host: "_default".into(),
+                mirrors: vec![mirror("https://cache.internal:5000")],
+                ..Registry::default()
+            },
+            Registry {
+                host: "quay.io".into(),
+                mirrors: vec![mirror("https://quay-mirror.example.net")],
+                ..Registry::default()
+            },
+        ],
+        ..Form::default()
+    };
+    let out = render(&form);
+    let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+    let entries = vars["containerd_registries_mirrors"].as_sequence().unwrap();
+    let servers: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            let doc: toml_edit::DocumentMut = kubespray_hosts_toml(e).parse().unwrap();
+            (e["prefix"].as_str().unwrap().to_owned(), doc["server"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        servers,
+        [
+            ("docker.io".to_owned(), "https://registry-1.docker.io".to_owned()),
+            ("quay.io".to_owned(), "https://quay.io".to_owned())
+        ]
+    );
+    // _default: left to the engine's own hosts.toml (no server line), rendered beside the vars.
+    let kubeadm = render(&Form { flavor: Flavor::Kubeadm, ..form.clone() });
+    let default = "etc/containerd/certs.d/_default/hosts.toml";
+    assert_eq!(file(&out, default), file(&kubeadm, default));
+    let doc: toml_edit::DocumentMut = file(&out, default).parse().unwrap();
+    assert!(doc.get("server").is_none());
+    let d = out.diagnostics.iter().find(|d| d.code == "kubespray.default-server").expect("a warning");
+    assert_eq!(d.field.as_str(), "registry[1].host");
+    assert!(out.files.iter().all(|f| !f.path.contains("certs.d/docker.io")), "Kubespray writes the others");
+}
+
+#[test]
+fn kind_mounts_every_file_the_hosts_toml_names_and_says_which_to_copy() {
+    // The review's form: a path-only CA and a client certificate outside certs.d.
+    let form = form(
+        r#"containerd = "1.7"
+           flavor = "kind"
+           [[registry]]
+           host = "harbor.example.net"
+           ca_file = "/etc/pki/harbor-ca.pem"
+           client_cert = "/etc/pki/client.cert"
+           client_key = "/etc/pki/client.key"
+           [[registry]]
+           host = "quay.io"
+           ca_file = "/etc/containerd/certs.d/quay.io/own-ca.crt"
+        "#,
+    );
+    let out = render(&form);
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    let v: Value = serde_yaml::from_str(file(&out, "kind/cluster.yaml")).unwrap();
+    let mounts = v["nodes"][0]["extraMounts"].as_sequence().unwrap();
+    let mounted: Vec<(&str, &str)> =
+        mounts.iter().map(|m| (m["containerPath"].as_str().unwrap(), m["hostPath"].as_str().unwrap())).collect();
+    for (i, (path, field)) in [
+        ("/etc/pki/harbor-ca.pem", "registry[0].ca_file"),
+        ("/etc/pki/client.cert", "registry[0].client_cert"),
+        ("/etc/pki/client.key", "registry[0].client_key"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let host = mounted.iter().find(|(c, _)| *c == path).map(|(_, h)| *h);
+        let host = host.unwrap_or_else(|| panic!("{path} is not mounted: {mounted:?}"));
+        assert!(host.starts_with("./files/ref") && host.ends_with(path.rsplit('/').next().unwrap()), "{host}");
+        let d = out.diagnostics.iter().filter(|d| d.code == "kind.file-to-mount").nth(i).expect("a warning per file");
+        assert_eq!(d.field.as_str(), field);
+        assert!(d.fix.contains(&format!("kind/{}", host.trim_start_matches("./"))), "{}", d.fix);
+    }
+    // A file inside certs.d is already under the ./certs.d mount: no extra mount, but a warning.
+    assert!(mounted.iter().all(|(c, _)| !c.contains("quay.io")), "{mounted:?}");
+    let d = out.diagnostics.iter().find(|d| d.field.as_str() == "registry[1].ca_file").unwrap();
+    assert_eq!(d.code, "kind.file-to-mount");
+    assert!(d.fix.contains("kind/certs.d/quay.io/own-ca.crt"), "{}", d.fix);
+    // No advice to `sudo install` on nodes, which kind's node containers would lose.
+    assert!(out.diagnostics.iter().all(|d| d.code != "ca_file.not-written"), "{:?}", out.diagnostics);
+    assert_eq!(mounts.len(), 4, "certs.d and the three files: {mounted:?}");
+}
+
+#[test]
+fn talos_mixed_override_path_appends_v2_to_the_other_mirrors() {
+    let form = form(
+        r#"flavor = "talos"
+           [[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://harbor.example.net/v2/dockerhub-proxy"
+           override_path = true
+           [[registry.mirror]]
+           url = "https://mirror.gcr.io"
+           [[registry.mirror]]
+           url = "https://cache.example.org/proxy"
+           [[registry]]
+           host = "quay.io"
+           [[registry.mirror]]
+           url = "https://quay-mirror.example.net/base"
+        "#,
+    );
+    let out = render(&form);
+    let v: Value = serde_yaml::from_str(file(&out, "talos/registries-patch.yaml")).unwrap();
+    let docker = &v["machine"]["registries"]["mirrors"]["docker.io"];
+    assert_eq!(docker["overridePath"].as_bool(), Some(true));
+    let endpoints: Vec<&str> = docker["endpoints"].as_sequence().unwrap().iter().filter_map(|e| e.as_str()).collect();
+    // The URLs containerd contacts are the same as from the engine's hosts.toml.
+    assert_eq!(
+        endpoints,
+        [
+            "https://harbor.example.net/v2/dockerhub-proxy",
+            "https://mirror.gcr.io/v2",
+            "https://cache.example.org/proxy/v2"
+        ]
+    );
+    // Without override_path anywhere, nothing changes: containerd appends /v2 itself.
+    let quay = &v["machine"]["registries"]["mirrors"]["quay.io"];
+    assert!(quay["overridePath"].is_null());
+    assert_eq!(quay["endpoints"][0].as_str(), Some("https://quay-mirror.example.net/base"));
+    assert!(out.diagnostics.iter().all(|d| d.code != "talos.override-path"), "{:?}", out.diagnostics);
 }

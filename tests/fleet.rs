@@ -198,7 +198,9 @@ fn script_for(files: &[OutputFile], merged: Option<&OutputFile>, verify: Option<
         target: "1.7",
         files: &installed,
         merged_config: merged,
-        has_config_block: true,
+        config_block: files.iter().find(|f| f.kind == FileKind::ContainerdConfig),
+        config_path: Some("/etc/containerd/certs.d"),
+        block_extras: false,
         verify_image: verify,
     })
 }
@@ -223,9 +225,18 @@ fn node_script_passes_bash_n_and_shellcheck() {
 struct Run {
     calls: String,
     stdout: String,
+    stderr: String,
+    ok: bool,
 }
 
 fn run_node_script(script: &str, root: &Path, cwd: &Path, stubs: &Path) -> Run {
+    let run = try_node_script(script, root, cwd, stubs);
+    assert!(run.ok, "{}{}", run.stdout, run.stderr);
+    run
+}
+
+/// Runs the script with ROOT and the stubs first on PATH, whatever its exit status.
+fn try_node_script(script: &str, root: &Path, cwd: &Path, stubs: &Path) -> Run {
     let log = stubs.join("calls.log");
     let out = Command::new("bash")
         .arg("-c")
@@ -237,10 +248,10 @@ fn run_node_script(script: &str, root: &Path, cwd: &Path, stubs: &Path) -> Run {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let calls = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
-    Run { calls, stdout }
+    Run { calls, stdout, stderr, ok: out.status.success() }
 }
 
 fn stub_dir(dir: &Path) {
@@ -308,17 +319,20 @@ fn node_script_writes_every_file_with_its_mode_and_expands_nothing() {
 }
 
 #[test]
-fn without_a_merged_config_the_script_never_restarts_containerd() {
+fn without_a_merged_config_a_config_toml_with_config_path_is_left_alone() {
     let (files, _) = hostile_plan_files();
     let script = script_for(&files, None, None);
     let tmp = tempdir();
     let (root, stubs) = (tmp.path().join("root"), tmp.path().join("stubs"));
     stub_dir(&stubs);
+    let own = "version = 2\n# the node's own\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/docker/certs.d:/etc/containerd/certs.d/\"\n";
+    std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+    std::fs::write(root.join("etc/containerd/config.toml"), own).unwrap();
     let run = run_node_script(&script, &root, tmp.path(), &stubs);
     assert_eq!(run.calls, "");
-    assert!(run.stdout.contains("config.toml was not touched"), "{}", run.stdout);
-    assert!(!root.join("etc/containerd/config.toml").exists());
-    assert_eq!(tree(&root).len(), rollout::node_files(&files).len());
+    assert!(run.stdout.contains("already sets config_path"), "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(root.join("etc/containerd/config.toml")).unwrap(), own);
+    assert_eq!(tree(&root).len(), rollout::node_files(&files).len() + 1);
 }
 
 fn unsafe_is_root() -> bool {
@@ -413,16 +427,20 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
         .output()
         .unwrap();
     assert!(sc.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&sc.stdout));
+    // A fresh node (no config.toml): the block is installed as the node's config.toml.
     let root = tmp.path().join("root");
     let run = run_node_script(&script, &root, tmp.path(), &stubs);
-    assert_eq!(tree(&root), generated);
+    let block = std::fs::read(out_dir.join("etc/containerd/config.toml")).unwrap();
+    let mut expected = generated.clone();
+    expected.push(("etc/containerd/config.toml".to_owned(), block, 0o600));
+    expected.sort();
+    assert_eq!(tree(&root), expected);
     assert_eq!(
         run.calls,
         format!(
-            "crictl --runtime-endpoint {} pull harbor.example.net/library/busybox:1.36\n",
+            "systemctl restart containerd\ncrictl --runtime-endpoint {} pull harbor.example.net/library/busybox:1.36\n",
             node_script::CONTAINERD_SOCKET
         ),
-        "no restart: config.toml was not given, so it was not touched"
     );
     assert!(!tmp.path().join("PWNED").exists());
 }
@@ -456,4 +474,141 @@ fn a_merged_config_from_the_merge_feature_is_installed_and_restarts_containerd()
     assert_eq!(md.permissions().mode() & 0o777, 0o600);
     assert_eq!(std::fs::read_to_string(root.join("etc/containerd/config.toml")).unwrap(), merged);
     assert_eq!(tree(&root).len(), rollout::node_files(&rendered.files).len() + 1);
+}
+
+// ---- node-setup.sh from `pullfix generate`: config_path on fresh and default nodes (review M8) ----
+
+/// `pullfix generate` for `form_text`, returning the output directory.
+fn generate(tmp: &Path, form_text: &str) -> std::path::PathBuf {
+    let form_file = tmp.join("form.toml");
+    std::fs::write(&form_file, form_text).unwrap();
+    let out_dir = tmp.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "--out"])
+        .arg(&out_dir)
+        .arg("--form")
+        .arg(&form_file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out_dir
+}
+
+/// The installed containerd's `config dump` of a config file (the installed 1.6 reads
+/// every version 2 file, whatever 1.x the form targets).
+fn containerd_dump(path: &Path) -> toml_edit::DocumentMut {
+    let o = Command::new("containerd").arg("--config").arg(path).args(["config", "dump"]).output().unwrap();
+    assert!(o.status.success(), "containerd refuses {}: {}", path.display(), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().parse().unwrap()
+}
+
+#[test]
+fn generated_node_script_installs_the_block_on_a_fresh_node_and_is_sensitive() {
+    let tmp = tempdir();
+    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let script_path = out_dir.join("node-setup.sh");
+    let mode = std::fs::metadata(&script_path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the script carries the node credentials of the config block");
+    let script = std::fs::read_to_string(&script_path).unwrap();
+    let stubs = tmp.path().join("stubs");
+    stub_dir(&stubs);
+    let root = tmp.path().join("root");
+    run_node_script(&script, &root, tmp.path(), &stubs);
+    // What containerd reads on that node: config_path on, the node credentials, and
+    // containerd's defaults for everything else (a complete config, not a fragment).
+    let dump = containerd_dump(&root.join("etc/containerd/config.toml"));
+    let cri = &dump["plugins"]["io.containerd.grpc.v1.cri"];
+    assert_eq!(cri["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"));
+    assert_eq!(cri["registry"]["configs"]["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$ci"));
+    assert_eq!(cri["containerd"]["snapshotter"].as_str(), Some("overlayfs"));
+    assert_eq!(dump["grpc"]["address"].as_str(), Some("/run/containerd/containerd.sock"));
+    // Second run: nothing changes, no restart.
+    let run = run_node_script(&script, &root, tmp.path(), &stubs);
+    assert!(run.stdout.contains("unchanged: /etc/containerd/config.toml"), "{}", run.stdout);
+    assert!(!run.calls.contains("systemctl"), "{}", run.calls);
+    assert_eq!(tree(&root).iter().filter(|(p, _, _)| p.contains("pullfix-backup")).count(), 0);
+}
+
+#[test]
+fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() {
+    let tmp = tempdir();
+    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
+    // containerd 1.6's own `config default`: config_path = "".
+    let default = Command::new("containerd").args(["config", "default"]).output().unwrap();
+    assert!(default.status.success());
+    for hide_containerd in [false, true] {
+        let run_dir = tmp.path().join(format!("run-{hide_containerd}"));
+        let (root, stubs) = (run_dir.join("root"), run_dir.join("stubs"));
+        stub_dir(&stubs);
+        if hide_containerd {
+            // No containerd to ask: the script reads the file's text instead.
+            let p = stubs.join("containerd");
+            std::fs::write(&p, "#!/bin/sh\nexit 127\n").unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+        std::fs::write(root.join("etc/containerd/config.toml"), &default.stdout).unwrap();
+        let run = try_node_script(&script, &root, &run_dir, &stubs);
+        assert!(!run.ok, "must fail: {}", run.stdout);
+        assert!(run.stderr.contains("does not set config_path = \"/etc/containerd/certs.d\""), "{}", run.stderr);
+        assert!(run.calls.is_empty(), "no restart and no verify pull: {}", run.calls);
+        assert_eq!(std::fs::read(root.join("etc/containerd/config.toml")).unwrap(), default.stdout, "left alone");
+    }
+    // A version-less file with the v2 keys: containerd ignores the section, and so does the check.
+    let root = tmp.path().join("root-v1");
+    let stubs = tmp.path().join("stubs-v1");
+    stub_dir(&stubs);
+    std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+    std::fs::write(
+        root.join("etc/containerd/config.toml"),
+        "[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n",
+    )
+    .unwrap();
+    let run = try_node_script(&script, &root, tmp.path(), &stubs);
+    assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_file_leaving_the_configmap_gives_the_node_its_hand_written_original_back() {
+    let files = engine_like_files();
+    let out = rollout_yaml("containerd = \"1.7\"", &files);
+    let d = docs(&out.contents);
+    let script = d[2]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap().to_owned();
+    let tmp = tempdir();
+    let (cm, secret, root) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
+    project(&d, &cm, &secret);
+    let harbor = root.join("etc/containerd/certs.d/harbor.example.net/hosts.toml");
+    let original = "server = \"https://harbor.example.net\"\n# written by hand\n";
+    std::fs::create_dir_all(harbor.parent().unwrap()).unwrap();
+    std::fs::write(&harbor, original).unwrap();
+    run_sync(&script, &cm, &secret, &root);
+    assert_ne!(std::fs::read_to_string(&harbor).unwrap(), original);
+    // The harbor entry leaves the ConfigMap.
+    let mut d2 = d.clone();
+    let data = d2[0]["data"].as_mapping_mut().unwrap();
+    let manifest = data[&Value::from("manifest")].as_str().unwrap().to_owned();
+    let kept: String =
+        manifest.lines().filter(|l| !l.ends_with("/harbor.example.net/hosts.toml")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(kept.lines().count() + 1, manifest.lines().count());
+    data.insert(Value::from("manifest"), Value::from(kept));
+    project(&d2, &cm, &secret);
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("restored /etc/containerd/certs.d/harbor.example.net/hosts.toml"), "{log}");
+    assert_eq!(std::fs::read_to_string(&harbor).unwrap(), original);
+    assert!(!harbor.with_file_name("hosts.toml.pullfix-backup").exists());
+    // A file the DaemonSet created itself (no original) is simply removed, as before.
+    let mut d3 = d2.clone();
+    let data = d3[0]["data"].as_mapping_mut().unwrap();
+    let manifest = data[&Value::from("manifest")].as_str().unwrap().to_owned();
+    let kept: String = manifest.lines().filter(|l| !l.contains("10.50.1.104")).map(|l| format!("{l}\n")).collect();
+    data.insert(Value::from("manifest"), Value::from(kept));
+    project(&d3, &cm, &secret);
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(log.contains("removed /etc/containerd/certs.d/10.50.1.104:5000/hosts.toml"), "{log}");
+    assert!(!root.join("etc/containerd/certs.d/10.50.1.104:5000/hosts.toml").exists());
+    // A third pass: the restored original stays, and is not backed up or touched again.
+    let log = run_sync(&script, &cm, &secret, &root);
+    assert!(!log.contains("harbor.example.net/hosts.toml"), "{log}");
+    assert_eq!(std::fs::read_to_string(&harbor).unwrap(), original);
 }

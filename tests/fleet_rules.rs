@@ -40,6 +40,22 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
         ),
         (f("kubespray", &format!("{REG}mirror_only = true\n{MIRROR}")), "kubespray.mirror-only", "registry[0].mirror_only"),
         (f("kubespray", "sandbox_image = \"r.example/pause:3.9\""), "kubespray.sandbox-image", "sandbox_image"),
+        (
+            f("kubespray", "[[registry]]\nhost = \"_default\"\n[[registry.mirror]]\nurl = \"https://m.example\"\n"),
+            "kubespray.default-server",
+            "registry[0].host",
+        ),
+        (
+            f("kubespray", &format!("{REG}username = \"u\"\npassword = \"p\\\"q\"\nnode_auth = true")),
+            "kubespray.credentials-as-auth",
+            "registry[0].password",
+        ),
+        (
+            f("kubespray", &format!("{REG}username = \"u:v\"\npassword = \"{{{{x}}}}\"\nnode_auth = true")),
+            "kubespray.credentials-unsafe",
+            "registry[0].password",
+        ),
+        (f("kind", &format!("{REG}ca_file = \"/etc/pki/ca.pem\"")), "kind.file-to-mount", "registry[0].ca_file"),
         (f("minikube", &format!("{REG}{creds}node_auth = true")), "minikube.auth", "registry[0].node_auth"),
         (f("minikube", &format!("{REG}ca_file = \"/ca.crt\"")), "minikube.ca", "registry[0].ca_file"),
         (f("minikube", &format!("{REG}{MIRROR}")), "minikube.mirror", "registry[0].mirror[0].url"),
@@ -129,11 +145,6 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
             ),
             "talos.config-conflict",
             "registry[1].mirror[0]",
-        ),
-        (
-            f("talos", &format!("{REG}{MIRROR}[[registry.mirror]]\nurl = \"https://n.example/x\"\noverride_path = true")),
-            "talos.override-path",
-            "registry[0].mirror[1].override_path",
         ),
         (f("talos", "sandbox_image = \"r.example/pause:3.9\""), "talos.sandbox-image", "sandbox_image"),
     ]

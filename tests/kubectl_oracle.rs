@@ -208,6 +208,7 @@ const TARGETS: &[(&str, &str, &str, &str)] = &[
     ("statefulset-db.yaml", "StatefulSet", "db", "default"),
     ("daemonset-node-agent.yaml", "DaemonSet", "node-agent", "default"),
     ("replicaset-cache.yaml", "ReplicaSet", "cache", "default"),
+    ("replicationcontroller-legacy.yaml", "ReplicationController", "legacy", "default"),
     ("cronjob-cronjob-demo.yaml", "CronJob", "cronjob-demo", "default"),
     ("job-migrate.yaml", "Job", "migrate", "default"),
     ("pod-debug.yaml", "Pod", "debug", "default"),
@@ -408,12 +409,12 @@ fn commands_sh_passes_shellcheck() {
         }
     }
     assert!(scripts.len() >= 5);
-    let out = Command::new("shellcheck")
-        // SC2016 ("expressions don't expand in single quotes") is the point of the quoting.
-        .args(["-s", "sh", "-e", "SC2016"])
-        .args(&scripts)
-        .output()
-        .unwrap_or_else(|e| panic!("\n\n*** shellcheck is not installed ({e}): run `bash scripts/setup.sh all`.\n\n"));
+    // Each file as it is (SC2016, "expressions don't expand in single quotes", is the
+    // point of the quoting: the scripts disable it themselves).
+    let out =
+        Command::new("shellcheck").args(["-s", "sh", "--severity=style"]).args(&scripts).output().unwrap_or_else(|e| {
+            panic!("\n\n*** shellcheck is not installed ({e}): run `bash scripts/setup.sh all`.\n\n")
+        });
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
 

@@ -350,8 +350,8 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
             let path = format!("{stem}.yaml");
             let rollout = match kind {
                 TargetKind::CronJob => "The next Job the CronJob starts gets it.",
-                TargetKind::ReplicaSet => {
-                    "A ReplicaSet does not replace running pods: delete them to have them recreated with the Secret."
+                TargetKind::ReplicaSet | TargetKind::ReplicationController => {
+                    "It does not replace running pods: delete them to have them recreated with the Secret."
                 }
                 _ => "The change rolls out new pods.",
             };
@@ -380,7 +380,8 @@ fn commands_file(
     stems: &[String],
 ) -> OutputFile {
     let mut s =
-        String::from("#!/bin/sh\n# pullfix: kubectl commands for the pull Secret and the imagePullSecrets patches.\n");
+        // Values are single-quoted on purpose (SC2016: nothing in them may expand).
+        String::from("#!/bin/sh\n# shellcheck disable=SC2016\n# pullfix: kubectl commands for the pull Secret and the imagePullSecrets patches.\n");
     if !auths.is_empty() {
         s.push_str(
             "# It holds passwords, which also show up in `ps` and shell history while it runs: keep it private.\n",

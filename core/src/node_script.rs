@@ -33,8 +33,17 @@ pub struct Plan<'a> {
     pub files: &'a [&'a OutputFile],
     /// A merged, complete config.toml to install at [`CONFIG_TOML`].
     pub merged_config: Option<&'a OutputFile>,
-    /// Whether the engine rendered a config.toml block the operator has to merge by hand.
-    pub has_config_block: bool,
+    /// The engine's config.toml block. It is a complete config (containerd keeps its
+    /// default for every key it does not set), so the script installs it where the node
+    /// has no config.toml yet; otherwise it leaves the node's file alone.
+    pub config_block: Option<&'a OutputFile>,
+    /// The `config_path` the hosts.toml files need (`None` for inline configs): where
+    /// the node's own config.toml does not list it, the script stops with an error
+    /// before the verify pull, since containerd would ignore the files.
+    pub config_path: Option<&'a str>,
+    /// Whether the block sets more than `config_path` (sandbox image, node credentials),
+    /// which a node that keeps its own config.toml has to merge by hand.
+    pub block_extras: bool,
     /// An image to `crictl pull` at the end.
     pub verify_image: Option<&'a str>,
 }
@@ -55,25 +64,33 @@ pub fn render(
     }
     let target = checked.target.to_string();
     let verify = rollout.verify_image.trim();
+    let block = files.iter().find(|f| f.kind == FileKind::ContainerdConfig && crate::flavor::is_node_path(&f.path));
+    let form = &checked.form;
     let plan = Plan {
         target: &target,
         files: &installed,
         merged_config: merged,
-        has_config_block: files
-            .iter()
-            .any(|f| f.kind == FileKind::ContainerdConfig && crate::flavor::is_node_path(&f.path)),
+        config_block: block,
+        config_path: (checked.style == crate::validate::Style::HostsToml).then_some(checked.config_path.as_str()),
+        block_extras: !form.sandbox_image.trim().is_empty()
+            || form.registries.iter().any(|r| r.node_auth && crate::plan::usable_credentials(r)),
         verify_image: (!verify.is_empty()).then_some(verify),
     };
-    let sensitive = installed.iter().any(|f| f.sensitive) || merged.is_some_and(|f| f.sensitive);
+    // The script carries every file it installs, the config block included.
+    let sensitive = installed.iter().any(|f| f.sensitive)
+        || merged.is_some_and(|f| f.sensitive)
+        || (merged.is_none() && block.is_some_and(|f| f.sensitive));
     vec![OutputFile {
         path: "node-setup.sh".to_owned(),
         contents: script(&plan),
         kind: FileKind::Script,
         title: format!("node-setup.sh: installs {} file(s) on a node", installed.len() + usize::from(merged.is_some())),
         instructions: "Copy it to each node and run it as root: sudo bash node-setup.sh\n\
-             It backs up every file it replaces (<file>.pullfix-backup-<time>), restarts containerd only when \
-             config.toml changed, and ends with crictl pull when [rollout] verify_image is set. \
-             ROOT=/tmp/try bash node-setup.sh writes below /tmp/try instead, to look before you leap."
+             It backs up every file it replaces (<file>.pullfix-backup-<time>), installs the config.toml block on a \
+             node that has no /etc/containerd/config.toml, stops with an error on a node whose config.toml does not \
+             set the config_path the hosts.toml files need (merge the block, restart containerd, run it again), \
+             restarts containerd only when config.toml changed, and ends with crictl pull when [rollout] verify_image \
+             is set. ROOT=/tmp/try bash node-setup.sh writes below /tmp/try instead, to look before you leap."
             .to_owned(),
         after: AfterApply::Run,
         sensitive,
@@ -178,16 +195,12 @@ pub fn script(plan: &Plan<'_>) -> String {
                 "if [ \"$CHANGED\" != \"$BEFORE_CONFIG\" ]; then\n  echo \"config.toml changed: restarting containerd\"\n  systemctl restart containerd\nelse\n  echo \"config.toml unchanged: no restart needed (containerd reads certs.d files on every pull)\"\nfi\n",
             );
         }
-        None => {
-            if plan.has_config_block {
-                out.push_str(
-                    "echo \"config.toml was not touched: merge pullfix's config.toml block into /etc/containerd/config.toml (or give pullfix your current config.toml to get a merged one), then run: systemctl restart containerd\"\n",
-                );
-            }
-            out.push_str(
+        None => match plan.config_block {
+            Some(block) => push_config_block(&mut out, plan, block),
+            None => out.push_str(
                 "echo \"No containerd restart needed for certs.d files: containerd reads them on every pull.\"\n",
-            );
-        }
+            ),
+        },
     }
     out.push_str("echo \"$CHANGED file(s) changed.\"\n");
     if let Some(image) = plan.verify_image {
@@ -200,6 +213,94 @@ pub fn script(plan: &Plan<'_>) -> String {
         ));
     }
     out
+}
+
+/// Checks the node's config.toml (through `containerd config dump` where containerd is
+/// installed, so imports, the version line and defaults count; the file's text
+/// otherwise): succeeds when a `config_path` lists the directory `$1`.
+const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
+  local want="$1" text="" line v p parts
+  local re=$'^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\'"]([^\'"]*)'
+  if command -v containerd >/dev/null 2>&1; then
+    text="$(containerd --config "$ROOT/etc/containerd/config.toml" config dump 2>/dev/null)" || text=""
+  fi
+  if [ -z "$text" ]; then text="$(cat "$ROOT/etc/containerd/config.toml")"; fi
+  while IFS= read -r line; do
+    if [[ $line =~ $re ]]; then
+      v="${BASH_REMATCH[1]}"
+      [ -n "$v" ] || continue
+      IFS=: read -r -a parts <<<"$v"
+      for p in "${parts[@]}"; do
+        if [ "${p%/}" = "$want" ]; then return 0; fi
+      done
+    fi
+  done <<<"$text"
+  return 1
+}
+"#;
+
+/// The config.toml step without a merged config: install the block on a node without
+/// config.toml; on a node with one, leave it, but stop when it lacks `config_path`.
+fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
+    let contents = &block.contents;
+    let marker = heredoc_marker(contents);
+    let trim = !contents.is_empty() && !contents.ends_with('\n');
+    out.push_str(CONFIG_PATH_CHECK);
+    out.push_str("BLOCK=\"$(mktemp \"${TMPDIR:-/tmp}/pullfix-config.XXXXXX\")\"\ntrap 'rm -f \"$BLOCK\"' EXIT\n");
+    out.push_str(&format!("cat >\"$BLOCK\" <<'{marker}'\n{contents}"));
+    if trim {
+        out.push('\n');
+    }
+    out.push_str(&format!("{marker}\n"));
+    if trim {
+        out.push_str("truncate -s -1 \"$BLOCK\"\n");
+    }
+    out.push_str(&format!(
+        "if [ ! -e \"$ROOT{CONFIG_TOML}\" ] || cmp -s \"$BLOCK\" \"$ROOT{CONFIG_TOML}\"; then\n  \
+         if [ ! -e \"$ROOT{CONFIG_TOML}\" ]; then echo {}; fi\n  \
+         BEFORE_CONFIG=$CHANGED\n  write_file {} {:04o} 0 <\"$BLOCK\"\n  \
+         if [ \"$CHANGED\" != \"$BEFORE_CONFIG\" ]; then\n    echo \"config.toml changed: restarting containerd\"\n    systemctl restart containerd\n  fi\n",
+        quote(&format!(
+            "No {CONFIG_TOML} on this node: installing pullfix's config.toml block, a complete config for containerd {} (every setting it does not name keeps containerd's default).",
+            plan.target
+        )),
+        quote(CONFIG_TOML),
+        block.mode(),
+    ));
+    match plan.config_path {
+        Some(dir) => {
+            out.push_str(&format!(
+                "elif ! config_path_lists {}; then\n  echo {} >&2\n  echo {} >&2\n  exit 1\n",
+                quote(dir),
+                quote(&format!(
+                    "ERROR: {CONFIG_TOML} does not set config_path = \"{dir}\", so containerd ignores the hosts.toml files just installed and pulls would still fail."
+                )),
+                quote(&format!(
+                    "Fix: merge pullfix's config.toml block into {CONFIG_TOML} (with pullfix on the node: sudo pullfix apply --form <your form>; or paste this node's config.toml into pullfix's web page to get a node-setup.sh that installs the merged file), run systemctl restart containerd, then run this script again."
+                )),
+            ));
+            if plan.block_extras {
+                out.push_str(&format!(
+                    "else\n  echo {}\n",
+                    quote(&format!(
+                        "{CONFIG_TOML} already sets config_path and was not touched. pullfix's block also sets the sandbox image and/or node credentials: merge those by hand if you need them, then run systemctl restart containerd."
+                    ))
+                ));
+            } else {
+                out.push_str(&format!(
+                    "else\n  echo {}\n",
+                    quote(&format!("{CONFIG_TOML} already sets config_path = \"{dir}\"; it was not touched."))
+                ));
+            }
+        }
+        None => out.push_str(&format!(
+            "else\n  echo {} >&2\n",
+            quote(&format!(
+                "WARNING: {CONFIG_TOML} was not touched: merge pullfix's config.toml block into it (or give pullfix this node's config.toml to get a merged one), then run systemctl restart containerd. Until then containerd does not use these settings."
+            ))
+        )),
+    }
+    out.push_str("fi\necho \"No containerd restart needed for certs.d files: containerd reads them on every pull.\"\n");
 }
 
 fn push_write(out: &mut String, path: &str, mode: u32, contents: &str) {

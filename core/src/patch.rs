@@ -1,10 +1,10 @@
 //! `imagePullSecrets` patches: where each kind keeps the list, which patch type adds
 //! a name to it, and the exact `kubectl patch` command.
 //!
-//! - Deployment, StatefulSet, DaemonSet, ReplicaSet: a strategic merge patch at
-//!   `spec.template.spec.imagePullSecrets`. The pod spec's list merges by `name`, so
-//!   other Secrets stay. The change rolls out new pods (a ReplicaSet only gives it to
-//!   pods it creates from now on).
+//! - Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController: a strategic
+//!   merge patch at `spec.template.spec.imagePullSecrets`. The pod spec's list merges by
+//!   `name`, so other Secrets stay. The change rolls out new pods (a ReplicaSet or
+//!   ReplicationController only gives it to pods it creates from now on).
 //! - CronJob: the same at `spec.jobTemplate.spec.template.spec.imagePullSecrets`; the
 //!   next scheduled Job gets it.
 //! - ServiceAccount: its list has no merge key, so a strategic (or merge) patch
@@ -35,6 +35,8 @@ pub enum TargetKind {
     DaemonSet,
     /// apps/v1 ReplicaSet.
     ReplicaSet,
+    /// v1 ReplicationController (ReplicaSet's predecessor, same pod template).
+    ReplicationController,
     /// batch/v1 CronJob.
     CronJob,
     /// batch/v1 Job: its pod template is immutable.
@@ -44,12 +46,13 @@ pub enum TargetKind {
 }
 
 /// Every kind, in the order the form's documentation lists them.
-pub const ALL_KINDS: [TargetKind; 8] = [
+pub const ALL_KINDS: [TargetKind; 9] = [
     TargetKind::ServiceAccount,
     TargetKind::Deployment,
     TargetKind::StatefulSet,
     TargetKind::DaemonSet,
     TargetKind::ReplicaSet,
+    TargetKind::ReplicationController,
     TargetKind::CronJob,
     TargetKind::Job,
     TargetKind::Pod,
@@ -74,6 +77,7 @@ impl TargetKind {
             TargetKind::StatefulSet => "StatefulSet",
             TargetKind::DaemonSet => "DaemonSet",
             TargetKind::ReplicaSet => "ReplicaSet",
+            TargetKind::ReplicationController => "ReplicationController",
             TargetKind::CronJob => "CronJob",
             TargetKind::Job => "Job",
             TargetKind::Pod => "Pod",
@@ -88,6 +92,7 @@ impl TargetKind {
             TargetKind::StatefulSet => ("statefulset", &["sts"]),
             TargetKind::DaemonSet => ("daemonset", &["ds"]),
             TargetKind::ReplicaSet => ("replicaset", &["rs"]),
+            TargetKind::ReplicationController => ("replicationcontroller", &["rc"]),
             TargetKind::CronJob => ("cronjob", &["cj"]),
             TargetKind::Job => ("job", &[]),
             TargetKind::Pod => ("pod", &["po"]),

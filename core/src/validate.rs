@@ -53,7 +53,7 @@ impl Checked {
 /// Runs the shared checks.
 pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     let mut form = form.clone();
-    strip_control_characters(&mut form, diags);
+    let blanked = strip_control_characters(&mut form, diags);
     let target = check_target(&form, diags);
     let hosts = check_hosts(&form, diags);
     let mirrors = check_mirrors(&mut form, diags);
@@ -67,7 +67,71 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     };
     let checked = Checked { form, target, hosts, mirrors, config_path, style };
     crate::rules::check(&checked, diags);
+    ipv6_table_keys(&checked, diags);
+    drop_follow_ups_of_blanked(&blanked, diags);
     checked
+}
+
+/// containerd 1.3 - 1.7 read config.toml with go-toml v1, which rejects a table name
+/// holding `]` (`configs."[fd00::1]:5000".auth`: "table key cannot contain ']'"), and a
+/// config.toml that does not parse stops the whole daemon. Such tables come from node
+/// credentials and inline (legacy) mirrors and TLS keyed by an IPv6 literal, in the
+/// engine's config.toml block, kind's containerdConfigPatches and Kubespray's template.
+fn ipv6_table_keys(checked: &Checked, diags: &mut Vec<Diagnostic>) {
+    use crate::flavor::Flavor;
+    let t = checked.target;
+    let flavor = checked.form.flavor;
+    if t.major != 1 || t.minor < 3 || !matches!(flavor, Flavor::Kubeadm | Flavor::Kind | Flavor::Kubespray) {
+        return;
+    }
+    let inline = checked.style != Style::HostsToml && flavor == Flavor::Kubeadm;
+    for (i, r, host) in checked.registries() {
+        let f = Field::registry(i);
+        let contacts = crate::plan::contacts(checked, i);
+        let literal = |h: &str| h.starts_with('[');
+        let field_of = |c: &crate::plan::Contact| match c.source {
+            crate::plan::Source::Mirror(j) => f.index("mirror", j).key("url"),
+            crate::plan::Source::Upstream => f.key("host"),
+        };
+        let mut bad: Vec<(Field, String, &str)> = Vec::new();
+        if inline && host.kind == HostKind::Ipv6 && !contacts.is_empty() {
+            bad.push((f.key("host"), host.reference(), "its inline mirror entry"));
+        }
+        for c in contacts.iter().filter(|c| literal(&c.host)) {
+            if inline && !c.tls.is_empty() {
+                bad.push((field_of(c), c.host.clone(), "its inline TLS settings"));
+            }
+            if r.node_auth && crate::plan::usable_credentials(r) {
+                bad.push((f.key("node_auth"), c.host.clone(), "the node credentials"));
+            }
+        }
+        let mut seen: Vec<Field> = Vec::new();
+        for (field, h, what) in bad {
+            if seen.contains(&field) {
+                continue;
+            }
+            seen.push(field.clone());
+            diags.push(Diagnostic::error(
+                field,
+                "host.ipv6-config-toml",
+                format!(
+                    "containerd {t} will not start with this config.toml: for {what} it needs a table named after {h}, and \
+                     containerd 1.x's TOML parser rejects the `]` in that name (\"table key cannot contain ']'\"). \
+                     A config.toml containerd cannot read stops every pull on the node, not only this registry's."
+                ),
+                "Give the registry a DNS name (or an /etc/hosts entry on every node) and use it in image references; \
+                 or turn node_auth off and rely on the pull Secret, and keep legacy_config off (hosts.toml files are not \
+                 affected).",
+            ));
+        }
+    }
+}
+
+/// A value blanked for a control character is reported once: the rules that then see
+/// it empty ("a user name without a password") would only mislead.
+fn drop_follow_ups_of_blanked(blanked: &[Field], diags: &mut Vec<Diagnostic>) {
+    const FOLLOW_UPS: [&str; 2] = ["credentials.password-missing", "credentials.username-missing"];
+    diags.retain(|d| !(FOLLOW_UPS.contains(&d.code) && blanked.contains(&d.field)));
 }
 
 fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
@@ -326,10 +390,12 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
 
 /// Reports and blanks every value with a control character (a newline would break
 /// out of the TOML or YAML value it lands in).
-fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) {
+fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
+    let mut blanked = Vec::new();
     let mut check = |field: Field, value: &mut String, multiline_ok: bool| {
         let bad = value.chars().any(|c| c.is_control() && !(multiline_ok && (c == '\n' || c == '\r' || c == '\t')));
         if bad {
+            blanked.push(field.clone());
             diags.push(Diagnostic::error(
                 field,
                 "value.control-character",
@@ -373,6 +439,7 @@ fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) {
         check(pf.key("name"), &mut p.name, false);
         check(pf.key("namespace"), &mut p.namespace, false);
     }
+    blanked
 }
 
 #[cfg(test)]
@@ -398,6 +465,20 @@ mod tests {
         let c = check(&f, &mut d);
         assert_eq!(c.form.registries[0].password, "");
         assert_eq!(d[0].field.as_str(), "registry[0].password");
+    }
+
+    #[test]
+    fn a_blanked_password_is_not_also_a_missing_one() {
+        let mut f = Form::default();
+        f.registries.push(Registry { username: "u".into(), password: "a\nb".into(), ..reg("h.example") });
+        f.registries.push(Registry { username: "u".into(), ..reg("i.example") });
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.code, d.field.as_str())).collect();
+        assert!(got.contains(&("value.control-character", "registry[0].password")), "{got:?}");
+        assert!(!got.contains(&("credentials.password-missing", "registry[0].password")), "{got:?}");
+        // A password that is really missing is still reported.
+        assert!(got.contains(&("credentials.password-missing", "registry[1].password")), "{got:?}");
     }
 
     #[test]

@@ -30,6 +30,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"a.example\"") + &r("host = \"a.example\""), "host.duplicate", "registry[1].host"),
         (r("host = \"[fd00::1]:5000\""), "host.ipv6", "registry[0].host"),
         (r("host = \"10.50.1.104_5000_\""), "host.underscore", "registry[0].host"),
+        (
+            "containerd = \"1.6\"\n".to_owned() + &r("host = \"[fd00::1]:5000\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true"),
+            "host.ipv6-config-toml",
+            "registry[0].node_auth",
+        ),
         (r("host = \"a.example\"\n[[registry.mirror]]\nurl = \"\""), "mirror.url-empty", "registry[0].mirror[0].url"),
         (r("host = \"a.example\"\n[[registry.mirror]]\nurl = \"m.example\""), "mirror.url-malformed", "registry[0].mirror[0].url"),
         (

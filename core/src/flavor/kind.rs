@@ -62,6 +62,40 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             ..(*f).clone()
         });
     }
+    let written: Vec<String> = crate::rollout::node_files(files).iter().map(|f| format!("/{}", f.path)).collect();
+    for (k, (path, field)) in referenced_files(checked, files).into_iter().enumerate() {
+        if written.contains(&path) {
+            continue;
+        }
+        let (fill, how) = match path.strip_prefix(&format!("{config_path}/")) {
+            Some(rest) => (format!("{DIR}/{CERTS_DIR}/{rest}"), "./certs.d is mounted there".to_owned()),
+            None => {
+                let name = path.rsplit('/').next().unwrap_or("file");
+                let rel = format!("files/ref{k:02}-{name}");
+                mounts.push(map([
+                    ("hostPath", s(&format!("./{rel}"))),
+                    ("containerPath", s(&path)),
+                    ("readOnly", Value::Bool(true)),
+                ]));
+                (format!("{DIR}/{rel}"), format!("cluster.yaml mounts ./{rel} there"))
+            }
+        };
+        // The engine's "install it on every node" advice does not apply to node containers.
+        diags.retain(|d| !(d.field == field && matches!(d.code, "ca_file.not-written" | "ca_file.mirror-not-written")));
+        diags.push(Diagnostic::warning(
+            field,
+            "kind.file-to-mount",
+            format!(
+                "containerd in the kind nodes reads {path}, which pullfix does not write ({how}). Until that file is \
+                 there, pulls that need it fail, and files copied into a node container are lost when it is recreated."
+            ),
+            format!(
+                "Before kind create cluster, copy the file to {fill} (beside cluster.yaml), e.g. cp /path/to/your/{} {}.",
+                path.rsplit('/').next().unwrap_or("file"),
+                crate::shell::quote(&fill)
+            ),
+        ));
+    }
     let patch = containerd_patch(checked, diags);
     let cluster = map([
         ("kind", s("Cluster")),
@@ -79,7 +113,8 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             title: format!("kind cluster config: containerd {target} with config_path and the certs.d mount"),
             instructions: "cd kind && kind create cluster --config cluster.yaml\n\
                  kind resolves the relative hostPath entries against the directory it runs in; use absolute paths if \
-                 you run it from elsewhere. For more nodes, give each `- role: worker` entry the same extraMounts. \
+                 you run it from elsewhere. Files named files/refNN-* are yours to copy there first (see the \
+                 kind.file-to-mount warnings): pullfix only knows their paths on the node. For more nodes, give each `- role: worker` entry the same extraMounts. \
                  Files under certs.d can be edited later without recreating the cluster: containerd reads them on every pull."
                 .to_owned(),
             after: AfterApply::SeeNotes,
@@ -87,6 +122,71 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         },
     );
     out
+}
+
+/// Every file the rendered hosts.toml files make containerd read (`ca`, `client`, at
+/// the top and in each `[host]` table; a relative path is relative to its hosts.toml),
+/// with the form field it comes from, each path once.
+fn referenced_files(checked: &Checked, files: &[OutputFile]) -> Vec<(String, Field)> {
+    let mut out: Vec<(String, Field)> = Vec::new();
+    for f in files.iter().filter(|f| f.kind == FileKind::HostsToml && crate::flavor::is_node_path(&f.path)) {
+        let Ok(doc) = f.contents.parse::<DocumentMut>() else { continue };
+        let dir = format!("/{}", f.path.rsplit_once('/').map_or("", |(d, _)| d));
+        let mut tables: Vec<&Table> = vec![doc.as_table()];
+        if let Some(hosts) = doc.get("host").and_then(Item::as_table) {
+            tables.extend(hosts.iter().filter_map(|(_, t)| t.as_table()));
+        }
+        for t in tables {
+            for key in ["ca", "client"] {
+                let mut paths = Vec::new();
+                if let Some(item) = t.get(key) {
+                    strings(item, &mut paths);
+                }
+                for p in paths {
+                    let path = if p.starts_with('/') { p.clone() } else { format!("{dir}/{p}") };
+                    if !out.iter().any(|(q, _)| *q == path) {
+                        out.push((path, field_of(checked, &p, key)));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every string in a hosts.toml value (a string, an array, or an array of pairs).
+fn strings(item: &Item, out: &mut Vec<String>) {
+    fn value(v: &toml_edit::Value, out: &mut Vec<String>) {
+        match v {
+            toml_edit::Value::String(s) => out.push(s.value().clone()),
+            toml_edit::Value::Array(a) => a.iter().for_each(|v| value(v, out)),
+            _ => {}
+        }
+    }
+    if let Some(v) = item.as_value() {
+        value(v, out);
+    }
+}
+
+/// The form field that names `path` (`ca` comes from a ca_file, `client` from a
+/// client_cert or client_key); the registry list itself when none does.
+fn field_of(checked: &Checked, path: &str, key: &str) -> Field {
+    for (i, r) in checked.form.registries.iter().enumerate() {
+        let f = Field::registry(i);
+        let named: Vec<(&str, Field)> = if key == "ca" {
+            let mut v = vec![(r.ca_file.trim(), f.key("ca_file"))];
+            v.extend(
+                r.mirrors.iter().enumerate().map(|(j, m)| (m.ca_file.trim(), f.index("mirror", j).key("ca_file"))),
+            );
+            v
+        } else {
+            vec![(r.client_cert.trim(), f.key("client_cert")), (r.client_key.trim(), f.key("client_key"))]
+        };
+        if let Some((_, field)) = named.into_iter().find(|(v, _)| !v.is_empty() && *v == path) {
+            return field;
+        }
+    }
+    Field::root("registry")
 }
 
 /// The TOML merged into kind's containerd config: `config_path`, the sandbox image

@@ -127,7 +127,7 @@ pub fn apply(checked: &Checked, files: &mut Vec<OutputFile>, diags: &mut Vec<Dia
         }
         Flavor::Kubespray => {
             let own = kubespray::render(checked, diags);
-            replace_node_files(files, own, |f| f.kind != FileKind::Certificate);
+            replace_node_files(files, own, |f| f.kind != FileKind::Certificate && !kubespray::keeps_engine_file(f));
         }
         Flavor::Minikube => {
             let own = minikube::render(checked, diags);

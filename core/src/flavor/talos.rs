@@ -67,20 +67,14 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         }
         sensitive |= !auth.is_empty();
         let mut endpoints = Vec::new();
-        let mut override_path = None;
+        // Talos sets overridePath for all of a registry's mirrors at once. When only some
+        // have it, it is set, and the others get the /v2 containerd would have appended.
+        let valid = |j: &usize| super::mirror_endpoint(checked, i, *j).is_some();
+        let override_path = (0..r.mirrors.len()).filter(valid).any(|j| r.mirrors[j].override_path);
+        let mixed = override_path && (0..r.mirrors.len()).filter(valid).any(|j| !r.mirrors[j].override_path);
         for (j, m) in r.mirrors.iter().enumerate() {
             let mf = f.index("mirror", j);
             let Some(e) = super::mirror_endpoint(checked, i, j) else { continue };
-            match override_path {
-                Some(o) if o != m.override_path => diags.push(Diagnostic::warning(
-                    mf.key("override_path"),
-                    "talos.override-path",
-                    "Talos sets overridePath for all of a registry's mirrors at once; the first mirror's setting is used.",
-                    "Give every mirror of this registry the same override_path.",
-                )),
-                None => override_path = Some(m.override_path),
-                _ => {}
-            }
             let caps: Vec<&str> = m.capabilities.iter().map(|c| c.trim()).collect();
             if !caps.is_empty() && caps != DEFAULT_MIRROR_CAPABILITIES {
                 diags.push(Diagnostic::warning(
@@ -90,7 +84,11 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                     "Leave capabilities empty.",
                 ));
             }
-            endpoints.push(s(&e.url()));
+            let url = match (mixed, m.override_path, e.path.as_str()) {
+                (true, false, p) | (true, true, p @ "") => format!("{}://{}{p}/v2", e.scheme, e.host.reference()),
+                _ => e.url(),
+            };
+            endpoints.push(s(&url));
             // As in the engine's hosts.toml: a mirror on the registry's own host shares
             // its TLS; any other mirror has only its own settings.
             let contact = crate::plan::mirror(checked, i, j, e);
@@ -116,7 +114,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         if !endpoints.is_empty() || r.mirror_only {
             let mut entry = Mapping::new();
             entry.insert(s("endpoints"), Value::Sequence(endpoints));
-            if override_path == Some(true) {
+            if override_path {
                 entry.insert(s("overridePath"), Value::Bool(true));
             }
             if r.mirror_only {

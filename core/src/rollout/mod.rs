@@ -147,7 +147,7 @@ fn or<'a>(v: &'a str, default: &'a str) -> &'a str {
 /// Each pass copies every manifest entry whose contents differ (through a temporary
 /// file and `mv`, so containerd never reads half a file), backs up a file it did not
 /// write before replacing it the first time, and removes files it wrote earlier that
-/// have left the manifest.
+/// have left the manifest, putting back the original it backed up, if any.
 pub const SYNC_SCRIPT: &str = include_str!("sync.sh");
 
 /// The files the DaemonSet installs: the node-side hosts.toml and certificate files.
@@ -255,7 +255,7 @@ pub fn render(
              The DaemonSet copies the hosts.toml and CA files into {config_path} on every matching node and \
              re-checks them every {}s, so editing the ConfigMap (or re-applying this file) updates all nodes; \
              files it installed and that leave the ConfigMap are removed, a file it replaces for the first time \
-             is kept as <file>.pullfix-backup. No containerd restart is needed: containerd reads hosts.toml on every pull.\n\
+             is kept as <file>.pullfix-backup and put back when its replacement leaves the ConfigMap. No containerd restart is needed: containerd reads hosts.toml on every pull.\n\
              One-time prerequisite it cannot do for you: containerd must have config_path = \"{config_path}\" under \
              [{version_key}.registry] in /etc/containerd/config.toml, and turning that on is a config.toml change \
              followed by `systemctl restart containerd` on each node (node-setup.sh does it when you give pullfix your config.toml).",

@@ -40,7 +40,11 @@ sync_once() {
     while read -r old; do
       [ -n "$old" ] || continue
       if ! grep -qxF -- "$old" "$state.new"; then
-        rm -f "$ROOT$old" && log "removed $old (no longer in the ConfigMap)"
+        if [ -f "$ROOT$old.pullfix-backup" ]; then
+          mv -f "$ROOT$old.pullfix-backup" "$ROOT$old" && log "restored $old from $old.pullfix-backup (no longer in the ConfigMap)"
+        else
+          rm -f "$ROOT$old" && log "removed $old (no longer in the ConfigMap)"
+        fi
       fi
     done < "$state"
   fi

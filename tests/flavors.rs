@@ -780,6 +780,31 @@ fn kubespray_servers_are_docker_hubs_api_and_never_https_default() {
 }
 
 #[test]
+fn kubespray_mirror_on_a_listed_skip_verify_registry_skips_verify_too() {
+    let form = Form {
+        flavor: Flavor::Kubespray,
+        registries: vec![
+            Registry { host: "harbor.example.net".into(), skip_verify: true, ..Registry::default() },
+            Registry {
+                host: "docker.io".into(),
+                mirrors: vec![mirror("https://harbor.example.net/v2/dockerhub-proxy")],
+                ..Registry::default()
+            },
+        ],
+        ..Form::default()
+    };
+    let out = render(&form);
+    let vars: Value = serde_yaml::from_str(file(&out, "kubespray/group_vars/all/containerd.yml")).unwrap();
+    let hub = vars["containerd_registries_mirrors"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|e| e["prefix"] == "docker.io")
+        .expect("docker.io's entry");
+    assert_eq!(hub["mirrors"][0]["skip_verify"], Value::Bool(true), "{hub:?}");
+}
+
+#[test]
 fn kind_mounts_every_file_the_hosts_toml_names_and_says_which_to_copy() {
     // The review's form: a path-only CA and a client certificate outside certs.d.
     let form = form(

@@ -56,7 +56,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             if !m.ca_file.trim().is_empty() {
                 ca_caveat(diags, mf.key("ca_file"));
             }
-            let skip = crate::plan::mirror(checked, i, j, e).tls.skip_verify;
+            // A mirror on another listed registry (a Harbor proxy cache) verifies as that registry does.
+            let skip = crate::plan::mirror_with(checked, i, j, e, crate::plan::Inherit::AnyRegistry).tls.skip_verify;
             mirrors.push(mirror(&e.url(), &caps, skip, m.override_path));
         }
         if mirrors.is_empty() && host.kind != HostKind::Default && (r.skip_verify || r.scheme == Scheme::Http) {

@@ -198,7 +198,7 @@ pub fn script(plan: &Plan<'_>) -> String {
         None => match plan.config_block {
             Some(block) => push_config_block(&mut out, plan, block),
             None => out.push_str(
-                "echo \"No containerd restart needed for certs.d files: containerd reads them on every pull.\"\n",
+                "echo \"The certs.d files themselves need no containerd restart: containerd reads them on every pull.\"\n",
             ),
         },
     }
@@ -300,7 +300,7 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
             ))
         )),
     }
-    out.push_str("fi\necho \"No containerd restart needed for certs.d files: containerd reads them on every pull.\"\n");
+    out.push_str("fi\necho \"The certs.d files themselves need no containerd restart: containerd reads them on every pull.\"\n");
 }
 
 fn push_write(out: &mut String, path: &str, mode: u32, contents: &str) {

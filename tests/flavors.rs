@@ -864,6 +864,8 @@ fn talos_mixed_override_path_appends_v2_to_the_other_mirrors() {
            url = "https://mirror.gcr.io"
            [[registry.mirror]]
            url = "https://cache.example.org/proxy"
+           [[registry.mirror]]
+           url = "https://n.example.net/v2/"
            [[registry]]
            host = "quay.io"
            [[registry.mirror]]
@@ -881,7 +883,9 @@ fn talos_mixed_override_path_appends_v2_to_the_other_mirrors() {
         [
             "https://harbor.example.net/v2/dockerhub-proxy",
             "https://mirror.gcr.io/v2",
-            "https://cache.example.org/proxy/v2"
+            "https://cache.example.org/proxy/v2",
+            // A path already ending in /v2 gets none appended, by containerd or here.
+            "https://n.example.net/v2"
         ]
     );
     // Without override_path anywhere, nothing changes: containerd appends /v2 itself.
@@ -889,4 +893,35 @@ fn talos_mixed_override_path_appends_v2_to_the_other_mirrors() {
     assert!(quay["overridePath"].is_null());
     assert_eq!(quay["endpoints"][0].as_str(), Some("https://quay-mirror.example.net/base"));
     assert!(out.diagnostics.iter().all(|d| d.code != "talos.override-path"), "{:?}", out.diagnostics);
+}
+
+#[test]
+fn k3s_endpoints_ending_in_v2_get_no_second_v2() {
+    let form = form(
+        r#"flavor = "k3s"
+           [[registry]]
+           host = "docker.io"
+           [[registry.mirror]]
+           url = "https://n.example.net/v2"
+           [[registry.mirror]]
+           url = "https://o.example.net/v2/"
+           [[registry.mirror]]
+           url = "https://p.example.net/cache/v2"
+           [[registry.mirror]]
+           url = "https://q.example.net/cache"
+        "#,
+    );
+    let out = render(&form);
+    let v: Value = serde_yaml::from_str(file(&out, "etc/rancher/k3s/registries.yaml")).unwrap();
+    let endpoints: Vec<&str> =
+        v["mirrors"]["docker.io"]["endpoint"].as_sequence().unwrap().iter().filter_map(|e| e.as_str()).collect();
+    assert_eq!(
+        endpoints,
+        [
+            "https://n.example.net/v2",
+            "https://o.example.net/v2",
+            "https://p.example.net/cache/v2",
+            "https://q.example.net/cache/v2"
+        ]
+    );
 }

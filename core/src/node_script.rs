@@ -300,7 +300,9 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
             ))
         )),
     }
-    out.push_str("fi\necho \"The certs.d files themselves need no containerd restart: containerd reads them on every pull.\"\n");
+    out.push_str(
+        "fi\necho \"The certs.d files themselves need no containerd restart: containerd reads them on every pull.\"\n",
+    );
 }
 
 fn push_write(out: &mut String, path: &str, mode: u32, contents: &str) {

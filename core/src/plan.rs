@@ -139,21 +139,23 @@ pub enum Inherit {
 
 /// The listed registry whose upstream server is at a mirror's origin (`https://host[:port]`,
 /// compared as [`pull_auth`](crate::pull_auth) matches mirrors to registries:
-/// case-insensitive, the port part of the name): registry `i` itself first, then, with
+/// case-insensitive, the port part of the name, except that an explicit `:443` is
+/// https's own port and so the same TLS server): registry `i` itself first, then, with
 /// [`Inherit::AnyRegistry`], the others in form order. `None` for plain HTTP, where
 /// there is no TLS to pass on.
 pub fn tls_registry(checked: &Checked, i: usize, e: &Endpoint, inherit: Inherit) -> Option<usize> {
     if e.scheme != "https" {
         return None;
     }
-    let host = e.host.reference();
+    let without_443 = |r: String| r.strip_suffix(":443").map(str::to_owned).unwrap_or(r);
+    let host = without_443(e.host.reference());
     let at_host = |k: usize| {
         let on_https = checked.form.registries.get(k).is_some_and(|r| r.scheme == Scheme::Https);
         let same = checked
             .hosts
             .get(k)
             .and_then(Option::as_ref)
-            .is_some_and(|h| h.kind != HostKind::Default && h.reference().eq_ignore_ascii_case(&host));
+            .is_some_and(|h| h.kind != HostKind::Default && without_443(h.reference()).eq_ignore_ascii_case(&host));
         on_https && same
     };
     if at_host(i) {

@@ -56,11 +56,16 @@ fn digits_and_underscores(t: &str) -> bool {
     t.starts_with(|c: char| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
-/// `0b1010`, `0x1F`, `017`, `1_000` (sign stripped).
+/// `0b1010`, `0o17`, `0x1F`, `017`, `1_000` (sign stripped), with the prefixes in either
+/// case as go-yaml v2 takes them (`strconv.ParseInt(s, 0, 64)`), and Go's hex floats
+/// (`0x1p-2`, `strconv.ParseFloat`).
 fn is_int(b: &str) -> bool {
-    let radix = |r: Option<&str>, ok: fn(char) -> bool| r.is_some_and(|r| !r.is_empty() && r.chars().all(ok));
-    radix(b.strip_prefix("0b"), |c| matches!(c, '0' | '1' | '_'))
-        || radix(b.strip_prefix("0x"), |c| c.is_ascii_hexdigit() || c == '_')
+    let radix = |prefixes: [&str; 2], ok: fn(char) -> bool| {
+        prefixes.iter().any(|p| b.strip_prefix(p).is_some_and(|r| !r.is_empty() && r.chars().all(ok)))
+    };
+    radix(["0b", "0B"], |c| matches!(c, '0' | '1' | '_'))
+        || radix(["0o", "0O"], |c| matches!(c, '0'..='7' | '_'))
+        || radix(["0x", "0X"], |c| c.is_ascii_hexdigit() || matches!(c, '_' | '.' | 'p' | 'P' | '+' | '-'))
         || digits_and_underscores(b)
 }
 
@@ -186,7 +191,22 @@ mod tests {
         let v = doc(&[("a", "off"), ("b", "+.inf"), ("c", "0x1F"), ("d", "1e3"), ("e", "-12:30:45.5"), ("f", ".5")]);
         let back: Value = serde_yaml::from_str(&to_string(&v)).unwrap();
         assert_eq!(back, v);
-        for s in ["off", "+.inf", "0x1F", "1e3", "-12:30:45.5", ".5", "0b101", "017", "2001-12-14t21:59:43.10-05:00"] {
+        for s in [
+            "off",
+            "+.inf",
+            "0x1F",
+            "0X1F",
+            "0O17",
+            "0o17",
+            "0B101",
+            "0x1p-2",
+            "1e3",
+            "-12:30:45.5",
+            ".5",
+            "0b101",
+            "017",
+            "2001-12-14t21:59:43.10-05:00",
+        ] {
             assert!(read_as_non_string_by_yaml_1_1(s), "{s}");
         }
         for s in [

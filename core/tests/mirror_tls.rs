@@ -161,6 +161,16 @@ fn hosts_compare_without_case_and_with_the_port() {
 }
 
 #[test]
+fn an_explicit_443_is_the_same_tls_server() {
+    let form = "[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"/etc/pki/harbor.pem\"\n\
+                [[registry]]\nhost = \"quay.io\"\n\
+                [[registry.mirror]]\nurl = \"https://harbor.example.net:443/v2/quay-proxy\"\noverride_path = true\n";
+    let out = run(form);
+    let doc = toml(&out, "etc/containerd/certs.d/quay.io/hosts.toml");
+    assert_eq!(str_at(host(&doc, "https://harbor.example.net:443/v2/quay-proxy"), "ca"), Some("/etc/pki/harbor.pem"));
+}
+
+#[test]
 fn relative_paths_resolve_in_the_owners_directory() {
     let form = "[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"ca.pem\"\n\
                 client_cert = \"client.cert\"\nclient_key = \"/abs/client.key\"\n"

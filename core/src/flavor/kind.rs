@@ -63,10 +63,12 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         });
     }
     let written: Vec<String> = crate::rollout::node_files(files).iter().map(|f| format!("/{}", f.path)).collect();
+    let mut to_copy = false;
     for (k, (path, field)) in referenced_files(checked, files).into_iter().enumerate() {
         if written.contains(&path) {
             continue;
         }
+        to_copy = true;
         let (fill, how) = match path.strip_prefix(&format!("{config_path}/")) {
             Some(rest) => (format!("{DIR}/{CERTS_DIR}/{rest}"), "./certs.d is mounted there".to_owned()),
             None => {
@@ -111,12 +113,18 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             contents: crate::yaml::to_string(&cluster),
             kind: FileKind::Other,
             title: format!("kind cluster config: containerd {target} with config_path and the certs.d mount"),
-            instructions: "cd kind && kind create cluster --config cluster.yaml\n\
+            instructions: format!(
+                "cd kind && kind create cluster --config cluster.yaml\n\
                  kind resolves the relative hostPath entries against the directory it runs in; use absolute paths if \
-                 you run it from elsewhere. Files named files/refNN-* are yours to copy there first (see the \
-                 kind.file-to-mount warnings): pullfix only knows their paths on the node. For more nodes, give each `- role: worker` entry the same extraMounts. \
-                 Files under certs.d can be edited later without recreating the cluster: containerd reads them on every pull."
-                .to_owned(),
+                 you run it from elsewhere. {}For more nodes, give each `- role: worker` entry the same extraMounts. \
+                 Files under certs.d can be edited later without recreating the cluster: containerd reads them on every pull.",
+                if to_copy {
+                    "Copy the files the kind.file-to-mount warnings name to where they say first: pullfix only knows \
+                     their paths on the node. "
+                } else {
+                    ""
+                }
+            ),
             after: AfterApply::SeeNotes,
             sensitive,
         },

@@ -84,8 +84,11 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                     "Leave capabilities empty.",
                 ));
             }
+            // containerd appends /v2 only to a path that does not end in it (`parseHostConfig`).
             let url = match (mixed, m.override_path, e.path.as_str()) {
-                (true, false, p) | (true, true, p @ "") => format!("{}://{}{p}/v2", e.scheme, e.host.reference()),
+                (true, false, p) | (true, true, p @ "") if !p.ends_with("/v2") => {
+                    format!("{}://{}{p}/v2", e.scheme, e.host.reference())
+                }
                 _ => e.url(),
             };
             endpoints.push(s(&url));

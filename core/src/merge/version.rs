@@ -137,10 +137,17 @@ impl Merger<'_> {
                 let why = if present {
                     format!("containerd {target} needs config version {v}.")
                 } else {
-                    format!(
-                        "Without a `version` line containerd reads the file as version 1 and ignores the {} tables; containerd {target} needs version {v}.",
-                        Dialect::of_version(v).cri_table_name()
-                    )
+                    if target.major >= 2 {
+                        format!(
+                            "Without a `version` line containerd reads the file as version 1 (containerd {target} migrates it, deprecated); version {v} is what the file's {} tables are.",
+                            Dialect::of_version(v).cri_table_name()
+                        )
+                    } else {
+                        format!(
+                            "Without a `version` line containerd reads the file as version 1 and ignores the {} tables; containerd {target} needs version {v}.",
+                            Dialect::of_version(v).cri_table_name()
+                        )
+                    }
                 };
                 self.set(&path, &Value::from(v), &why);
                 if !present {

@@ -131,13 +131,12 @@ pub fn import(text: &str) -> (Form, Vec<Diagnostic>) {
                 m.skip_verify = cfg.insecure_skip_verify;
             }
             if !cfg.cert_file.is_empty() || !cfg.key_file.is_empty() {
-                diags.push(Diagnostic::warning(
+                diags.push(Diagnostic::info(
                     field.key("tls"),
                     "registries-yaml.mirror-client-cert",
-                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries (and mirrors on the same host), so it is kept on {host}'s registry entry, not on the mirror.", r.host),
+                    format!("{host} is a mirror of {} with its own client certificate; the form has client certificates only for registries, so it is kept on {host}'s registry entry{}.", r.host, if needs_entry { " (added by the import)" } else { "" }),
                     format!(
-                        "Nothing to do for k3s/RKE2: {host}'s own registry entry{} carries it, and registries.yaml gives it to every contact with {host}. Other flavours write hosts.toml, where {}'s mirror presents no client certificate: if {host} requires one there, pull its images as {host}/... instead.",
-                        if needs_entry { " (added by the import)" } else { "" },
+                        "Nothing to do: every flavour gives it to the mirror. registries.yaml keys TLS by host, and in hosts.toml a mirror on a listed registry's host (here {host}) carries that registry's CA and client certificate, in {}'s hosts.toml too.",
                         r.host
                     ),
                 ));

@@ -129,6 +129,8 @@ pub(super) fn endpoint_registry(e: &Endpoint) -> String {
 pub(super) fn k3s_endpoint(origin: &str, path: &str, override_path: bool) -> Option<String> {
     match (override_path, path) {
         (false, "") => Some(origin.to_owned()),
+        // containerd appends /v2 only to a path that does not end in it (`parseHostConfig`).
+        (false, p) if p.ends_with("/v2") => Some(format!("{origin}{p}")),
         (false, p) => Some(format!("{origin}{p}/v2")),
         (true, "" | "/v2") => None,
         (true, p) => Some(format!("{origin}{p}")),

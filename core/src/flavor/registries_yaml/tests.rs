@@ -157,4 +157,11 @@ fn a_mirrors_client_certificate_without_credentials_is_kept_on_its_hosts_entry()
     assert_eq!(tls["cert_file"].as_str(), Some("/c.crt"));
     assert_eq!(tls["key_file"].as_str(), Some("/c.key"));
     assert_eq!(tls["ca_file"].as_str(), Some("/ca.crt"));
+    // What the note says: hosts.toml flavours give the mirror the same pair.
+    let kubeadm = Form { flavor: crate::flavor::Flavor::Kubeadm, ..form.clone() };
+    let out = crate::render(&kubeadm);
+    let hub = out.files.iter().find(|f| f.path == "etc/containerd/certs.d/docker.io/hosts.toml").expect("docker.io");
+    let doc: toml_edit::DocumentMut = hub.contents.parse().unwrap();
+    let client = doc["host"]["https://m.example"]["client"].as_array().expect("the client pair").to_string();
+    assert!(client.contains("/c.crt") && client.contains("/c.key"), "{}", hub.contents);
 }

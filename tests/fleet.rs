@@ -567,6 +567,22 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
     .unwrap();
     let run = try_node_script(&script, &root, tmp.path(), &stubs);
     assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
+    // config_path with inline mirrors beside it: containerd does not load its CRI plugin.
+    let registry =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    for file in [
+        format!("{registry}[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://m.example\"]\n"),
+        format!("{registry}  mirrors.'docker.io'.endpoint = [\"https://m.example\"]\n"),
+    ] {
+        file.parse::<toml_edit::DocumentMut>().expect("valid TOML");
+        let root = tmp.path().join("root-mixed");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+        std::fs::write(root.join("etc/containerd/config.toml"), &file).unwrap();
+        let run = try_node_script(&script, &root, tmp.path(), &stubs);
+        assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("inline registry.mirrors"), "{}", run.stderr);
+    }
 }
 
 #[test]

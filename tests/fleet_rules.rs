@@ -108,6 +108,11 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
         (f("k3s", "[rollout]\ndaemonset = true"), "rollout.not-for-flavor", "rollout"),
         ("[rollout]\nnamespace = \"x\"".into(), "rollout.nothing-enabled", "rollout"),
         (
+            format!("containerd = \"1.6\"\nlegacy_config = true\n[rollout]\nnode_script = true\n{REG}"),
+            "rollout.node-script-nothing",
+            "rollout.node_script",
+        ),
+        (
             "[rollout]\ndaemonset = true\n[[rollout.toleration]]\noperator = \"Exists\"\neffect = \"Sometimes\"".into(),
             "rollout.toleration-effect",
             "rollout.toleration[0].effect",

@@ -55,11 +55,23 @@ pub fn render(
     checked: &Checked,
     rollout: &Rollout,
     files: &[OutputFile],
-    _diags: &mut Vec<Diagnostic>,
+    diags: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
     let installed: Vec<&OutputFile> = crate::rollout::node_files(files);
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
     if installed.is_empty() && merged.is_none() {
+        // Said, not silently skipped: node_script was asked for.
+        diags.push(Diagnostic::info(
+            crate::diagnostic::Field::root("rollout").key("node_script"),
+            "rollout.node-script-nothing",
+            "No node-setup.sh: the nodes get no certs.d or CA files from this form (legacy_config keeps \
+             everything in config.toml, or no registry needs a file), and an existing config.toml cannot be \
+             merged by a script without the node's file."
+                .to_owned(),
+            "Merge the config.toml block on each node (sudo pullfix apply --form <your form>, or paste the node's \
+             config.toml into the page's merge box for a script that installs the merged file), then restart containerd."
+                .to_owned(),
+        ));
         return Vec::new();
     }
     let target = checked.target.to_string();
@@ -237,6 +249,15 @@ const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
   done <<<"$text"
   return 1
 }
+# Inline registry.mirrors entries beside config_path: containerd does not load its CRI plugin.
+legacy_mirrors_set() {
+  local re=$'mirrors\\.[\'"][^\'"]+[\'"]'
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ $re ]]; then return 0; fi
+  done <"$ROOT/etc/containerd/config.toml"
+  return 1
+}
 "#;
 
 /// The config.toml step without a merged config: install the block on a node without
@@ -278,6 +299,15 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
                 quote(&format!(
                     "Fix: merge pullfix's config.toml block into {CONFIG_TOML} (with pullfix on the node: sudo pullfix apply --form <your form>; or paste this node's config.toml into pullfix's web page to get a node-setup.sh that installs the merged file), run systemctl restart containerd, then run this script again."
                 )),
+            ));
+            out.push_str(&format!(
+                "elif legacy_mirrors_set; then\n  echo {} >&2\n  echo {} >&2\n  exit 1\n",
+                quote(&format!(
+                    "ERROR: {CONFIG_TOML} sets config_path and also inline registry.mirrors entries: containerd does not load its CRI plugin with both, so every pull fails."
+                )),
+                quote(
+                    "Fix: move those mirrors into hosts.toml files and delete the registry.mirrors tables (sudo pullfix apply --form <your form> does it for the form's registries and names the others), run systemctl restart containerd, then run this script again."
+                ),
             ));
             if plan.block_extras {
                 out.push_str(&format!(

@@ -132,16 +132,32 @@ fn expected_tree(files: &[&OutputFile], state: &str) -> Vec<(String, Vec<u8>, u3
     t
 }
 
-#[test]
-fn the_container_installs_exactly_the_rendered_files_and_keeps_them_in_sync() {
-    let files = engine_like_files();
-    let installed = rollout::node_files(&files);
-    let out = rollout_yaml("containerd = \"1.7\"", &files);
+/// The DaemonSet of a 1.7 form over `files`, its ConfigMap and Secret projected into temp
+/// dirs as the kubelet would, and the container's script.
+struct Synced {
+    d: Vec<Value>,
+    script: String,
+    tmp: tempfile::TempDir,
+    cm: std::path::PathBuf,
+    secret: std::path::PathBuf,
+    root: std::path::PathBuf,
+}
+
+fn sync_setup(files: &[pullfix_core::OutputFile]) -> Synced {
+    let out = rollout_yaml("containerd = \"1.7\"", files);
     let d = docs(&out.contents);
     let script = d[2]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap().to_owned();
     let tmp = tempdir();
     let (cm, secret, root) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
     project(&d, &cm, &secret);
+    Synced { d, script, tmp, cm, secret, root }
+}
+
+#[test]
+fn the_container_installs_exactly_the_rendered_files_and_keeps_them_in_sync() {
+    let files = engine_like_files();
+    let installed = rollout::node_files(&files);
+    let Synced { d, script, tmp: _tmp, cm, secret, root } = sync_setup(&files);
     // A hand-written hosts.toml already on the node: replaced, and kept as a backup.
     let harbor = root.join("etc/containerd/certs.d/harbor.example.net/hosts.toml");
     std::fs::create_dir_all(harbor.parent().unwrap()).unwrap();
@@ -375,17 +391,7 @@ verify_image = "harbor.example.net/library/busybox:1.36"
 #[test]
 fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     let tmp = tempdir();
-    let form_file = tmp.path().join("form.toml");
-    std::fs::write(&form_file, PIPELINE_FORM).unwrap();
-    let out_dir = tmp.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["generate", "--out"])
-        .arg(&out_dir)
-        .arg("--form")
-        .arg(&form_file)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out_dir = generate(tmp.path(), PIPELINE_FORM);
 
     // What generate wrote for the node's certs.d and CA files (config.toml is a block to merge).
     let rendered = pullfix_core::render(&form(PIPELINE_FORM));
@@ -588,12 +594,7 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
 #[test]
 fn a_file_leaving_the_configmap_gives_the_node_its_hand_written_original_back() {
     let files = engine_like_files();
-    let out = rollout_yaml("containerd = \"1.7\"", &files);
-    let d = docs(&out.contents);
-    let script = d[2]["spec"]["template"]["spec"]["containers"][0]["command"][2].as_str().unwrap().to_owned();
-    let tmp = tempdir();
-    let (cm, secret, root) = (tmp.path().join("cm"), tmp.path().join("secret"), tmp.path().join("host"));
-    project(&d, &cm, &secret);
+    let Synced { d, script, tmp: _tmp, cm, secret, root } = sync_setup(&files);
     let harbor = root.join("etc/containerd/certs.d/harbor.example.net/hosts.toml");
     let original = "server = \"https://harbor.example.net\"\n# written by hand\n";
     std::fs::create_dir_all(harbor.parent().unwrap()).unwrap();

@@ -103,7 +103,7 @@ fn hosts_file_refs(h: &HostsFile) -> Vec<(String, String)> {
         for key in ["ca", "client"] {
             let Some(item) = t.get(key) else { continue };
             let mut paths = Vec::new();
-            strings(item, &mut paths);
+            crate::toml_table::strings(item, &mut paths);
             let name = display_path(&[prefix, &[key]].concat());
             out.extend(paths.into_iter().map(|p| (name.clone(), abs(&p))));
         }
@@ -117,20 +117,6 @@ fn hosts_file_refs(h: &HostsFile) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-/// Every string in a value, arrays flattened (`client = [["c.pem", "k.pem"]]`).
-fn strings(item: &Item, out: &mut Vec<String>) {
-    fn walk(v: &toml_edit::Value, out: &mut Vec<String>) {
-        match v {
-            toml_edit::Value::String(s) => out.push(s.value().clone()),
-            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    if let Some(v) = item.as_value() {
-        walk(v, out);
-    }
 }
 
 /// Runs every check.

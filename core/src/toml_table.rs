@@ -72,6 +72,21 @@ pub(crate) fn rename(item: &mut Item, from: &str, to: &str) -> bool {
     }
 }
 
+/// Every string in a value, arrays flattened: a hosts.toml `ca = "c.pem"`, `ca = ["a", "b"]`
+/// or `client = [["c.pem", "k.pem"]]`.
+pub(crate) fn strings(item: &Item, out: &mut Vec<String>) {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.value().clone()),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    if let Some(v) = item.as_value() {
+        walk(v, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use toml_edit::DocumentMut;

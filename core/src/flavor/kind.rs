@@ -148,7 +148,7 @@ fn referenced_files(checked: &Checked, files: &[OutputFile]) -> Vec<(String, Fie
             for key in ["ca", "client"] {
                 let mut paths = Vec::new();
                 if let Some(item) = t.get(key) {
-                    strings(item, &mut paths);
+                    crate::toml_table::strings(item, &mut paths);
                 }
                 for p in paths {
                     let path = if p.starts_with('/') { p.clone() } else { format!("{dir}/{p}") };
@@ -160,20 +160,6 @@ fn referenced_files(checked: &Checked, files: &[OutputFile]) -> Vec<(String, Fie
         }
     }
     out
-}
-
-/// Every string in a hosts.toml value (a string, an array, or an array of pairs).
-fn strings(item: &Item, out: &mut Vec<String>) {
-    fn value(v: &toml_edit::Value, out: &mut Vec<String>) {
-        match v {
-            toml_edit::Value::String(s) => out.push(s.value().clone()),
-            toml_edit::Value::Array(a) => a.iter().for_each(|v| value(v, out)),
-            _ => {}
-        }
-    }
-    if let Some(v) = item.as_value() {
-        value(v, out);
-    }
 }
 
 /// The form field that names `path` (`ca` comes from a ca_file, `client` from a

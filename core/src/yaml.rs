@@ -13,13 +13,15 @@
 //! characters that need no escaping inside double quotes are treated so (every string
 //! YAML 1.1 reads as something else is), so the replacement is exact.
 
-use serde::Serialize;
 use serde_yaml::Value;
 
 /// `value` as YAML (serde_yaml's layout), with every string a YAML 1.1 parser would read as
 /// a boolean, null, number, date or merge key double-quoted. Empty if it cannot be serialized.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-    let Ok(mut value) = serde_yaml::to_value(value) else { return String::new() };
+pub fn to_string(value: &Value) -> String {
+    if !any_to_quote(value) {
+        return serde_yaml::to_string(value).unwrap_or_default();
+    }
+    let mut value = value.clone();
     let mut prefix = String::from("pullfixyamlq");
     while mentions(&value, &prefix) {
         prefix.push('q');
@@ -32,6 +34,20 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
         text = text.replace(&format!("{prefix}{i}z"), &format!("\"{s}\""));
     }
     text
+}
+
+fn needs_quotes(s: &str) -> bool {
+    read_as_non_string_by_yaml_1_1(s) && plain_safe(s)
+}
+
+fn any_to_quote(value: &Value) -> bool {
+    match value {
+        Value::String(s) => needs_quotes(s),
+        Value::Sequence(items) => items.iter().any(any_to_quote),
+        Value::Mapping(m) => m.iter().any(|(k, v)| any_to_quote(k) || any_to_quote(v)),
+        Value::Tagged(t) => any_to_quote(&t.value),
+        _ => false,
+    }
 }
 
 /// Whether a YAML 1.1 parser reads the plain scalar `s` as anything but a string: YAML 1.1's
@@ -134,7 +150,7 @@ fn mentions(value: &Value, prefix: &str) -> bool {
 /// Replaces each string to quote (keys too) by its token; `quoted[i]` is token `i`'s string.
 fn mark(value: &mut Value, prefix: &str, quoted: &mut Vec<String>) {
     match value {
-        Value::String(s) if read_as_non_string_by_yaml_1_1(s) && plain_safe(s) => {
+        Value::String(s) if needs_quotes(s) => {
             let token = format!("{prefix}{}z", quoted.len());
             quoted.push(std::mem::replace(s, token));
         }

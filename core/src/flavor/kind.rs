@@ -45,13 +45,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         let rel = match node_path.strip_prefix(&format!("{config_path}/")) {
             Some(rest) => format!("{CERTS_DIR}/{rest}"),
             None => {
-                let name = node_path.rsplit('/').next().unwrap_or("file");
-                let rel = format!("files/{i:02}-{name}");
-                mounts.push(map([
-                    ("hostPath", s(&format!("./{rel}"))),
-                    ("containerPath", s(&node_path)),
-                    ("readOnly", Value::Bool(true)),
-                ]));
+                let rel = mount_file(&mut mounts, &format!("{i:02}"), &node_path);
                 rel
             }
         };
@@ -72,13 +66,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         let (fill, how) = match path.strip_prefix(&format!("{config_path}/")) {
             Some(rest) => (format!("{DIR}/{CERTS_DIR}/{rest}"), "./certs.d is mounted there".to_owned()),
             None => {
-                let name = path.rsplit('/').next().unwrap_or("file");
-                let rel = format!("files/ref{k:02}-{name}");
-                mounts.push(map([
-                    ("hostPath", s(&format!("./{rel}"))),
-                    ("containerPath", s(&path)),
-                    ("readOnly", Value::Bool(true)),
-                ]));
+                let rel = mount_file(&mut mounts, &format!("ref{k:02}"), &path);
                 (format!("{DIR}/{rel}"), format!("cluster.yaml mounts ./{rel} there"))
             }
         };
@@ -130,6 +118,19 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
         },
     );
     out
+}
+
+/// Mounts `files/<tag>-<name>` (beside cluster.yaml) read-only at `node_path` in the node
+/// containers; returns that relative path.
+fn mount_file(mounts: &mut Vec<Value>, tag: &str, node_path: &str) -> String {
+    let name = node_path.rsplit('/').next().unwrap_or("file");
+    let rel = format!("files/{tag}-{name}");
+    mounts.push(map([
+        ("hostPath", s(&format!("./{rel}"))),
+        ("containerPath", s(node_path)),
+        ("readOnly", Value::Bool(true)),
+    ]));
+    rel
 }
 
 /// Every file the rendered hosts.toml files make containerd read (`ca`, `client`, at

@@ -39,7 +39,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             diags.push(Diagnostic::error(
                 Field::registry(i).key("ca_file"),
                 "ca_file.collides",
-                format!("ca_file {node_path:?} is where another generated file goes; the CA file is not written."),
+                format!("ca_file {} is where another generated file goes; the CA file is not written.", crate::diagnostic::quoted(&node_path)),
                 "Point ca_file at its own file, e.g. <config_path>/<registry>/ca.crt, or leave it empty for that default.",
             ));
             continue;

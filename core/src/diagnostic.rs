@@ -101,7 +101,42 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// How many characters of a user's value a message quotes ([`clip`], [`quoted`]).
+pub const QUOTE_CHARS: usize = 60;
+
+/// `value` as a message may show it: unchanged up to [`QUOTE_CHARS`] characters, else its
+/// first [`QUOTE_CHARS`] characters and `…`. A 200,000-character paste is then not
+/// echoed back in full, beside the field and again in the problem list.
+pub fn clip(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTE_CHARS) {
+        None => std::borrow::Cow::Borrowed(value),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &value[..at])),
+    }
+}
+
+/// A user's value quoted for a message (`"harbor.example.net"`, escapes as Rust's `{:?}`),
+/// [`clip`]ped: every message that quotes what the operator typed goes through this.
+pub fn quoted(value: &str) -> String {
+    format!("{:?}", clip(value))
+}
+
 /// True when any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_clipped_when_quoted() {
+        assert_eq!(quoted("harbor.example.net"), "\"harbor.example.net\"");
+        let exact = "a".repeat(QUOTE_CHARS);
+        assert_eq!(clip(&exact), exact.as_str());
+        let long = "é".repeat(200_000);
+        let q = quoted(&long);
+        assert_eq!(q, format!("\"{}…\"", "é".repeat(QUOTE_CHARS)));
+        assert_eq!(quoted("a\tb"), "\"a\\tb\"");
+    }
 }

@@ -5,7 +5,7 @@
 //! section. Names are checked against the API server's rules here, so a typo shows on
 //! the form and not in `kubectl apply`.
 
-use crate::diagnostic::{Diagnostic, Field};
+use crate::diagnostic::{quoted, Diagnostic, Field};
 use crate::form::{Registry, DEFAULT_SECRET_NAME};
 use crate::k8s_name::NameRule;
 use crate::output::{AfterApply, FileKind, OutputFile};
@@ -89,7 +89,8 @@ fn secret_name(checked: &Checked, diags: &mut Vec<Diagnostic>) -> String {
                 Field::root("kubernetes").key("secret_name"),
                 "kubernetes.secret-name",
                 format!(
-                    "{name:?} cannot be a Secret's name: {e}. No files until it is fixed (a preview uses {DEFAULT_SECRET_NAME:?})."
+                    "{} cannot be a Secret's name: {e}. No files until it is fixed (a preview uses {DEFAULT_SECRET_NAME:?}).",
+                    quoted(name)
                 ),
                 format!("Use a name of {}, e.g. regcred or harbor-pull.", NameRule::Subdomain.describe()),
             ));
@@ -112,7 +113,7 @@ fn namespaces(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<String> {
             diags.push(Diagnostic::error(
                 kf.index("namespaces", i),
                 "kubernetes.namespace",
-                format!("{ns:?} cannot be a namespace: {e}. No Secret is generated for it."),
+                format!("{} cannot be a namespace: {e}. No Secret is generated for it.", quoted(ns)),
                 format!("Write the namespace as `kubectl get namespaces` lists it: {}.", NameRule::Label.describe()),
             ));
         } else if out.iter().any(|o| o == ns) {
@@ -143,8 +144,8 @@ fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>
                 } else {
                     (
                         format!(
-                            "{:?} is not a kind that references pull Secrets; this patch is not generated.",
-                            p.kind.trim()
+                            "{} is not a kind that references pull Secrets; this patch is not generated.",
+                            quoted(p.kind.trim())
                         ),
                         "patch.kind-unknown",
                     )
@@ -160,7 +161,7 @@ fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>
                 let message = if name.is_empty() {
                     "The patch names no object, so it cannot be generated.".to_owned()
                 } else {
-                    format!("{name:?} cannot be an object's name: {e}; this patch is not generated.")
+                    format!("{} cannot be an object's name: {e}; this patch is not generated.", quoted(name))
                 };
                 diags.push(Diagnostic::error(
                     pf.key("name"),
@@ -179,7 +180,7 @@ fn targets(checked: &Checked, namespaces: &[String], diags: &mut Vec<Diagnostic>
                 diags.push(Diagnostic::error(
                     pf.key("namespace"),
                     "patch.namespace",
-                    format!("{ns:?} cannot be a namespace: {e}; this patch is not generated."),
+                    format!("{} cannot be a namespace: {e}; this patch is not generated.", quoted(ns)),
                     format!(
                         "Write the namespace as `kubectl get namespaces` lists it: {}.",
                         NameRule::Label.describe()

@@ -119,7 +119,7 @@ fn transport_rules(c: &Checked, f: &Field, r: &Registry, host: &Host, d: &mut Ve
             } else {
                 (true, "containerd resolves it against its own working directory")
             };
-            let msg = format!("{v:?} is a relative path; {how}.");
+            let msg = format!("{} is a relative path; {how}.", crate::diagnostic::quoted(v));
             let fix = "Use an absolute path on the node, e.g. /etc/containerd/certs.d/<registry>/ca.crt.";
             d.push(if sev {
                 Diagnostic::error(f.key(key), "path.relative", msg, fix)

@@ -6,7 +6,7 @@
 //! rest. Rules that relate several fields or depend on the target live in
 //! [`crate::rules`], which `check` runs too.
 
-use crate::diagnostic::{Diagnostic, Field};
+use crate::diagnostic::{clip, quoted, Diagnostic, Field};
 use crate::form::{Form, DEFAULT_CONTAINERD};
 use crate::host::{Endpoint, EndpointError, Host, HostError, HostKind};
 use crate::version::{Target, VersionError, SUPPORTED};
@@ -144,7 +144,7 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
             diags.push(Diagnostic::error(
                 field,
                 "containerd.malformed",
-                format!("{:?} is not a containerd version; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).", form.containerd),
+                format!("{} is not a containerd version; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).", quoted(&form.containerd)),
                 format!(
                     "Write the version `containerd --version` prints on the node, e.g. 1.6.20 or 2.1 (one of {}).",
                     supported()
@@ -158,7 +158,7 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
                 "containerd.unsupported",
                 format!(
                     "containerd {} is not a version pullfix knows; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).",
-                    form.containerd.trim()
+                    clip(form.containerd.trim())
                 ),
                 format!("Pick one of {}.", supported()),
             ));
@@ -178,7 +178,7 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
             let host = match Host::parse(h) {
                 Ok(host) => host,
                 Err(e) => {
-                    diags.push(Diagnostic::error(field, "host.malformed", format!("{e}: {h:?}."), host_fix(e, h)));
+                    diags.push(Diagnostic::error(field, "host.malformed", format!("{e}: {}.", quoted(h)), host_fix(e, h)));
                     return None;
                 }
             };
@@ -188,8 +188,9 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
                     field,
                     "host.underscore",
                     format!(
-                        "{h:?} has a `_`, which image references never have in a registry name (only letters, digits, \
-                         `-` and `.`): no pull would use this registry's files, so they are left out."
+                        "{} has a `_`, which image references never have in a registry name (only letters, digits, \
+                         `-` and `.`): no pull would use this registry's files, so they are left out.",
+                        quoted(h)
                     ),
                     underscore_fix(&host),
                 ));
@@ -223,7 +224,8 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
 fn host_fix(e: HostError, h: &str) -> String {
     match e {
         HostError::Ipv6NeedsBrackets => format!(
-            "Put the address in brackets as image references do: [{h}] (with a port: [{h}]:5000). Better, give the registry a DNS name: IPv6 literals are reported broken in containerd."
+            "Put the address in brackets as image references do: [{h}] (with a port: [{h}]:5000). Better, give the registry a DNS name: IPv6 literals are reported broken in containerd.",
+            h = clip(h)
         ),
         HostError::TooLong(_) | HostError::LabelTooLong(_) => {
             "Use the registry's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
@@ -251,6 +253,7 @@ fn mirror_url_fix(e: EndpointError, url: &str) -> String {
         EndpointError::Host(HostError::Ipv6NeedsBrackets) => {
             let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
             let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+            let (scheme, host, path) = (clip(scheme), clip(host), clip(path));
             format!(
                 "Put the address in brackets: {scheme}://[{host}]{path} (with a port: {scheme}://[{host}]:5000{path}). Better, give the mirror a DNS name: IPv6 literals are reported broken in containerd."
             )
@@ -287,7 +290,7 @@ fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option
                     diags.push(Diagnostic::error(
                         field.key("url"),
                         "mirror.url-malformed",
-                        format!("{e}: {url:?}; this mirror is left out."),
+                        format!("{e}: {}; this mirror is left out.", quoted(url)),
                         mirror_url_fix(e, url),
                     ));
                     parsed.push(None);
@@ -331,7 +334,10 @@ fn check_capabilities(field: &Field, caps: &mut Vec<String>, diags: &mut Vec<Dia
             diags.push(Diagnostic::error(
                 field.index("capabilities", k),
                 "mirror.capability-unknown",
-                format!("{c:?} is not a capability; containerd rejects the whole hosts.toml for it. It is left out."),
+                format!(
+                    "{} is not a capability; containerd rejects the whole hosts.toml for it. It is left out.",
+                    quoted(c)
+                ),
                 "Use only \"pull\", \"resolve\" and \"push\" (a mirror usually gets [\"pull\", \"resolve\"]).",
             ));
         } else if !kept.contains(&lower) {
@@ -355,7 +361,11 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
         diags.push(Diagnostic::error(
             field.clone(),
             "config_path.list",
-            format!("{given:?} is {why}. No files until it is fixed (a preview assumes {:?}).", first.trim()),
+            format!(
+                "{} is {why}. No files until it is fixed (a preview assumes {}).",
+                quoted(given),
+                quoted(first.trim())
+            ),
             format!(
                 "Use one directory, e.g. {}; move the other directories' hosts.toml files into it.",
                 crate::form::DEFAULT_CONFIG_PATH
@@ -367,7 +377,10 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
         diags.push(Diagnostic::error(
             field.clone(),
             "config_path.relative",
-            format!("{path:?} is not an absolute path; containerd would resolve it against its own working directory."),
+            format!(
+                "{} is not an absolute path; containerd would resolve it against its own working directory.",
+                quoted(&path)
+            ),
             format!("Use an absolute directory such as {}.", crate::form::DEFAULT_CONFIG_PATH),
         ));
     }
@@ -375,7 +388,10 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
         diags.push(Diagnostic::error(
             field,
             "config_path.parent",
-            format!("{path:?} contains `..`; pullfix writes files under this directory and will not climb out of it."),
+            format!(
+                "{} contains `..`; pullfix writes files under this directory and will not climb out of it.",
+                quoted(&path)
+            ),
             format!("Write the directory without `..`, e.g. {}.", crate::form::DEFAULT_CONFIG_PATH),
         ));
         path = crate::form::DEFAULT_CONFIG_PATH.to_owned();
@@ -544,6 +560,31 @@ mod tests {
         let long = at("registry[2].host");
         assert!(long.message.contains("365 characters") && long.message.contains("253"), "{}", long.message);
         assert!(!long.message.contains("character no host name can have"));
+    }
+
+    #[test]
+    fn huge_pasted_values_are_quoted_clipped() {
+        let huge = "a".repeat(200_000);
+        let m = Mirror { url: format!("https://{huge}"), capabilities: vec![huge.clone()], ..Mirror::default() };
+        let f = Form {
+            containerd: huge.clone(),
+            config_path: huge.clone(),
+            registries: vec![
+                reg(&huge),
+                reg(&"::".repeat(100_000)),
+                Registry { mirrors: vec![m], ca_file: huge.clone(), ..reg("docker.io") },
+            ],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        assert!(d.len() >= 6, "{d:?}");
+        for diag in &d {
+            assert!(diag.message.len() + diag.fix.len() < 1000, "{}: {} / {}", diag.code, diag.message, diag.fix);
+        }
+        let host = d.iter().find(|d| d.field.as_str() == "registry[0].host").expect("host diagnostic");
+        assert!(host.message.contains("200000 characters"), "{}", host.message);
+        assert!(host.message.contains(&format!("\"{}…\"", "a".repeat(60))), "{}", host.message);
     }
 
     #[test]

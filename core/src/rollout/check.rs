@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Rollout, DEFAULT_NAME, DEFAULT_NAMESPACE};
-use crate::diagnostic::{Diagnostic, Field};
+use crate::diagnostic::{quoted, Diagnostic, Field};
 
 /// Checks `[rollout]`, reports bad values on their fields, and returns the settings
 /// with those values blanked (so the defaults apply and the output stays valid).
@@ -14,7 +14,7 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
         diags.push(Diagnostic::error(
             f.key("namespace"),
             "rollout.namespace",
-            format!("{:?} is not a valid namespace name; using {DEFAULT_NAMESPACE}.", r.namespace),
+            format!("{} is not a valid namespace name; using {DEFAULT_NAMESPACE}.", quoted(&r.namespace)),
             "Use lowercase letters, digits and '-', at most 63 characters, e.g. kube-system.",
         ));
         r.namespace.clear();
@@ -24,7 +24,7 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
         diags.push(Diagnostic::error(
             f.key("name"),
             "rollout.name",
-            format!("{:?} cannot name a DaemonSet; using {DEFAULT_NAME}.", r.name),
+            format!("{} cannot name a DaemonSet; using {DEFAULT_NAME}.", quoted(&r.name)),
             "Use lowercase letters, digits and '-', at most 52 characters (DaemonSet pod names add a suffix).",
         ));
         r.name.clear();
@@ -33,7 +33,7 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
         diags.push(Diagnostic::error(
             f.key("image_pull_secret"),
             "rollout.image-pull-secret",
-            format!("{:?} is not a valid Secret name; it is left out.", r.image_pull_secret),
+            format!("{} is not a valid Secret name; it is left out.", quoted(&r.image_pull_secret)),
             "Give the name of an existing docker-registry Secret in the rollout namespace, e.g. regcred.",
         ));
         r.image_pull_secret.clear();
@@ -46,7 +46,7 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
             diags.push(Diagnostic::error(
                 field,
                 "rollout.image",
-                format!("{value:?} is not an image reference; the {what} is left out."),
+                format!("{} is not an image reference; the {what} is left out.", quoted(value)),
                 "Write an image as you would pull it, e.g. harbor.example.net/library/busybox:1.36.",
             ));
             value.clear();
@@ -59,14 +59,14 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
             diags.push(Diagnostic::error(
                 field,
                 "rollout.node-selector-key",
-                format!("{k:?} is not a valid node label key; this selector entry is left out."),
+                format!("{} is not a valid node label key; this selector entry is left out.", quoted(k)),
                 "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
             ));
         } else if !is_label_value(v) {
             diags.push(Diagnostic::error(
                 field,
                 "rollout.node-selector-value",
-                format!("{v:?} is not a valid label value; this selector entry is left out."),
+                format!("{} is not a valid label value; this selector entry is left out.", quoted(v)),
                 "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
             ));
         } else {
@@ -85,28 +85,28 @@ pub fn check(rollout: &Rollout, diags: &mut Vec<Diagnostic>) -> Rollout {
             diags.push(Diagnostic::error(
                 field.key("operator"),
                 "rollout.toleration-operator",
-                format!("{:?} is not a toleration operator; this toleration is left out.", t.operator),
+                format!("{} is not a toleration operator; this toleration is left out.", quoted(&t.operator)),
                 "Use Exists or Equal.",
             ));
         } else if !effect_ok {
             diags.push(Diagnostic::error(
                 field.key("effect"),
                 "rollout.toleration-effect",
-                format!("{:?} is not a taint effect; this toleration is left out.", t.effect),
+                format!("{} is not a taint effect; this toleration is left out.", quoted(&t.effect)),
                 "Use NoSchedule, PreferNoSchedule or NoExecute, or leave it empty for all effects.",
             ));
         } else if !key_ok {
             diags.push(Diagnostic::error(
                 field.key("key"),
                 "rollout.toleration-key",
-                format!("{:?} is not a taint key; this toleration is left out.", t.key),
+                format!("{} is not a taint key; this toleration is left out.", quoted(&t.key)),
                 "Use the taint's key, e.g. node-role.kubernetes.io/control-plane; an empty key needs operator = \"Exists\".",
             ));
         } else if !value_ok {
             diags.push(Diagnostic::error(
                 field.key("value"),
                 "rollout.toleration-value",
-                format!("{:?} cannot be a toleration value here; this toleration is left out.", t.value),
+                format!("{} cannot be a toleration value here; this toleration is left out.", quoted(&t.value)),
                 "With Exists leave the value empty; with Equal use a valid label value.",
             ));
         } else {

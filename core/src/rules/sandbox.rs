@@ -32,7 +32,7 @@ pub(super) fn check(c: &Checked, d: &mut Vec<Diagnostic>) {
             d.push(Diagnostic::error(
                 field,
                 "sandbox_image.malformed",
-                format!("sandbox_image {image:?} is not an image reference containerd accepts: {e}. No pod could start with it, so it is left out."),
+                format!("sandbox_image {} is not an image reference containerd accepts: {e}. No pod could start with it, so it is left out.", crate::diagnostic::quoted(image)),
                 fix,
             ));
             return;

@@ -48,7 +48,13 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     let name = secret_name(checked, diags);
     let namespaces = namespaces(checked, diags);
     let auths = pull_auths(checked, &k.email, diags);
-    if auths.is_empty() && !k.is_empty() {
+    // A registry with both that was left out for its host (a typo such as https://harbor...)
+    // already has an error saying so; "no registry has both" would send the operator to
+    // the credentials, which are fine.
+    let dropped_with_credentials = form.registries.iter().enumerate().any(|(i, r)| {
+        checked.hosts.get(i).is_some_and(Option::is_none) && !r.username.is_empty() && !r.password.is_empty()
+    });
+    if auths.is_empty() && !k.is_empty() && !dropped_with_credentials {
         let also = if k.patches.is_empty() {
             String::new()
         } else {

@@ -269,3 +269,15 @@ fn credentials_round_trip_for_many_awkward_values() {
         assert_eq!(auth, format!("{user}:{pass}").into_bytes());
     }
 }
+
+#[test]
+fn a_registry_dropped_for_its_host_does_not_also_claim_missing_credentials() {
+    let k = Kubernetes { namespaces: vec!["default".into()], ..Kubernetes::default() };
+    let out = render(&form(vec![reg("https://harbor.example.net", "robot$ci", "pw")], k.clone()));
+    let c = codes(&out);
+    assert!(c.contains(&("registry[0].host".into(), "host.malformed")), "{c:?}");
+    assert!(!c.iter().any(|(_, code)| *code == "kubernetes.no-credentials"), "{c:?}");
+    // Without credentials anywhere, the warning stays.
+    let out = render(&form(vec![reg("https://harbor.example.net", "", "")], k));
+    assert!(codes(&out).contains(&("kubernetes".into(), "kubernetes.no-credentials")));
+}

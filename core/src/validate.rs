@@ -7,7 +7,7 @@
 //! [`crate::rules`], which `check` runs too.
 
 use crate::diagnostic::{clip, quoted, Diagnostic, Field};
-use crate::form::{Form, DEFAULT_CONTAINERD};
+use crate::form::{Form, Scheme, DEFAULT_CONTAINERD};
 use crate::host::{Endpoint, EndpointError, Host, HostError, HostKind};
 use crate::version::{Target, VersionError, SUPPORTED};
 
@@ -178,7 +178,12 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
             let host = match Host::parse(h) {
                 Ok(host) => host,
                 Err(e) => {
-                    diags.push(Diagnostic::error(field, "host.malformed", format!("{e}: {}.", quoted(h)), host_fix(e, h)));
+                    diags.push(Diagnostic::error(
+                        field,
+                        "host.malformed",
+                        format!("{e}: {}.", quoted(h)),
+                        host_fix(e, h, r.scheme),
+                    ));
                     return None;
                 }
             };
@@ -207,6 +212,8 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
                 return None;
             }
             seen.push((reference, i));
+            docker_hub_alias(&host, &field, diags);
+            default_port(&host, r.scheme, &field, diags);
             if host.kind == HostKind::Ipv6 {
                 diags.push(Diagnostic::warning(
                     field,
@@ -220,8 +227,107 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
         .collect()
 }
 
-/// The fix for a registry host that does not parse.
-fn host_fix(e: HostError, h: &str) -> String {
+/// Docker Hub under another of its names. Image references normalise `index.docker.io` to
+/// `docker.io`, so no pull ever reads `certs.d/index.docker.io`: an error, as the files are
+/// dead. `registry-1.docker.io` is the server containerd contacts for `docker.io`; an image
+/// may spell it out (`registry-1.docker.io/library/nginx`), and then reads its files, but
+/// Docker Hub images (`nginx`, `docker.io/library/nginx`) never do: a warning, since the
+/// files work for the rare image named that way.
+fn docker_hub_alias(host: &Host, field: &Field, diags: &mut Vec<Diagnostic>) {
+    let name = host.name.to_ascii_lowercase();
+    if host.port.is_some() || !matches!(name.as_str(), "index.docker.io" | "registry-1.docker.io") {
+        return;
+    }
+    let fix = "Use docker.io as the host: that is how Docker Hub images are named (nginx and docker.io/library/nginx alike), \
+               and pullfix already points its hosts.toml at https://registry-1.docker.io and keys its pull Secret \
+               https://index.docker.io/v1/.";
+    if name == "index.docker.io" {
+        diags.push(Diagnostic::error(
+            field.clone(),
+            "host.docker-hub-alias",
+            "index.docker.io is Docker Hub's old name: image references rewrite it to docker.io, so containerd looks \
+             up certs.d/docker.io and never reads the files written for index.docker.io (its mirrors and TLS settings \
+             would silently not apply).",
+            fix,
+        ));
+    } else {
+        diags.push(Diagnostic::warning(
+            field.clone(),
+            "host.docker-hub-alias",
+            "registry-1.docker.io is the server behind docker.io, not the name images use: Docker Hub images (nginx, \
+             docker.io/library/nginx) make containerd read certs.d/docker.io, so these files (mirrors, TLS) apply only \
+             to images spelled registry-1.docker.io/..., and the pull Secret entry only to those.",
+            fix,
+        ));
+    }
+}
+
+/// A registry written with its scheme's default port (`:443` for HTTPS, `:80` for plain
+/// HTTP): images naming it without the port are a different namespace (certs.d directory
+/// and pull Secret key), so the files reach only images that spell the port.
+fn default_port(host: &Host, scheme: Scheme, field: &Field, diags: &mut Vec<Diagnostic>) {
+    let default = match scheme {
+        Scheme::Https => 443,
+        Scheme::Http => 80,
+    };
+    if host.port != Some(default) || host.kind == HostKind::Default {
+        return;
+    }
+    let with = host.reference();
+    let without = &host.name;
+    diags.push(Diagnostic::warning(
+        field.clone(),
+        "host.default-port",
+        format!(
+            "{with} and {without} are different registries to containerd and the kubelet, although {} uses port \
+             {default} either way: these files go to certs.d/{with}/ and a pull Secret entry is keyed {with}, so only \
+             images named {with}/... use them. Images named {without}/... (without the port, the usual spelling) \
+             read certs.d/{without}/ and match no such Secret entry.",
+            scheme.as_str().to_ascii_uppercase()
+        ),
+        format!(
+            "Write the host exactly as your image references do: {without} if they leave the port out (the common \
+             case). If some images spell {with} and others {without}, add a second registry for the other spelling."
+        ),
+    ));
+}
+
+/// The fix for a registry host that does not parse. A pasted URL (`http://10.50.1.104:5000`)
+/// gets the host to write, and for `http://` the Protocol (scheme) to pick, since the form
+/// keeps the scheme in its own field.
+fn host_fix(e: HostError, h: &str, scheme: Scheme) -> String {
+    if matches!(e, HostError::HasScheme | HostError::HasPath) {
+        let (given, rest) = match h.split_once("://") {
+            Some((s, rest)) => (Some(s.to_ascii_lowercase()), rest),
+            None => (None, h),
+        };
+        let bare = rest.split('/').next().unwrap_or(rest);
+        let suggested = Host::parse(bare).ok().map(|b| b.reference());
+        let write = match &suggested {
+            Some(b) => format!("Write only the host part, as image references name the registry: {b}"),
+            None => "Write the registry exactly as image references name it, e.g. harbor.example.net, \
+                     10.50.1.104:5000 or docker.io"
+                .to_owned(),
+        };
+        return match given.as_deref() {
+            Some("http") if scheme == Scheme::Https => format!(
+                "{write}, and set Protocol to HTTP (scheme = \"http\" in a form file): the registry speaks plain \
+                 HTTP, and that is chosen in its own field, not in the host."
+            ),
+            Some("http") => {
+                format!("{write}; Protocol is already HTTP (scheme = \"http\"), which is where the http:// goes.")
+            }
+            Some("https") if scheme == Scheme::Http => {
+                format!("{write}, and set Protocol back to HTTPS (remove scheme = \"http\" in a form file).")
+            }
+            Some("https") => format!("{write}; HTTPS is the default Protocol, so nothing else is needed."),
+            _ if e == HostError::HasPath => format!(
+                "{write}. A path (a Harbor project) belongs in the image reference, or for a proxy-cache project \
+                 in a mirror URL with override_path."
+            ),
+            _ => format!("{write}."),
+        };
+    }
     match e {
         HostError::Ipv6NeedsBrackets => format!(
             "Put the address in brackets as image references do: [{h}] (with a port: [{h}]:5000). Better, give the registry a DNS name: IPv6 literals are reported broken in containerd.",
@@ -585,6 +691,81 @@ mod tests {
         let host = d.iter().find(|d| d.field.as_str() == "registry[0].host").expect("host diagnostic");
         assert!(host.message.contains("200000 characters"), "{}", host.message);
         assert!(host.message.contains(&format!("\"{}…\"", "a".repeat(60))), "{}", host.message);
+    }
+
+    #[test]
+    fn a_pasted_url_as_host_says_what_to_write_and_which_protocol() {
+        let http = |scheme| Registry { scheme, ..reg("http://10.50.1.104:5000") };
+        let f = Form {
+            registries: vec![
+                http(Scheme::Https),
+                http(Scheme::Http),
+                reg("https://harbor.example.net/"),
+                reg("harbor.example.net/library"),
+            ],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let fix = |i: usize| &d.iter().find(|d| d.field.as_str() == format!("registry[{i}].host")).expect("host").fix;
+        assert!(fix(0).contains(": 10.50.1.104:5000") && fix(0).contains("set Protocol to HTTP"), "{}", fix(0));
+        assert!(fix(1).contains("already HTTP") && !fix(1).contains("set Protocol"), "{}", fix(1));
+        assert!(fix(2).contains(": harbor.example.net;") && fix(2).contains("default Protocol"), "{}", fix(2));
+        assert!(fix(3).contains(": harbor.example.net.") && fix(3).contains("image reference"), "{}", fix(3));
+    }
+
+    #[test]
+    fn docker_hub_under_another_name_is_pointed_at_docker_io() {
+        let f = Form {
+            registries: vec![
+                reg("index.docker.io"),
+                reg("registry-1.docker.io"),
+                reg("docker.io"),
+                reg("index.docker.io:5000"),
+            ],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.field.as_str(), d.severity)).collect();
+        use crate::diagnostic::Severity;
+        assert_eq!(
+            got,
+            [
+                ("host.docker-hub-alias", "registry[0].host", Severity::Error),
+                ("host.docker-hub-alias", "registry[1].host", Severity::Warning),
+            ]
+        );
+        assert!(d.iter().all(|d| d.fix.contains("Use docker.io")));
+    }
+
+    #[test]
+    fn the_default_port_spelled_out_names_both_spellings() {
+        let f = Form {
+            registries: vec![
+                reg("harbor.example.net:443"),
+                Registry { scheme: Scheme::Http, ..reg("10.50.1.104:80") },
+                reg("a.example.net:8443"),
+                Registry { scheme: Scheme::Http, ..reg("b.example.net:443") },
+                reg("c.example.net:80"),
+            ],
+            ..Form::default()
+        };
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let ports: Vec<_> = d.iter().filter(|d| d.code == "host.default-port").collect();
+        assert_eq!(
+            ports.iter().map(|d| d.field.as_str()).collect::<Vec<_>>(),
+            ["registry[0].host", "registry[1].host"]
+        );
+        let h = ports[0];
+        assert!(
+            h.message.contains("certs.d/harbor.example.net:443/") && h.message.contains("certs.d/harbor.example.net/"),
+            "{}",
+            h.message
+        );
+        assert!(h.fix.contains("harbor.example.net if they leave the port out"), "{}", h.fix);
+        assert!(ports[1].message.contains("port 80"), "{}", ports[1].message);
     }
 
     #[test]

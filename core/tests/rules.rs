@@ -30,6 +30,8 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"a.example\"") + &r("host = \"a.example\""), "host.duplicate", "registry[1].host"),
         (r("host = \"[fd00::1]:5000\""), "host.ipv6", "registry[0].host"),
         (r("host = \"10.50.1.104_5000_\""), "host.underscore", "registry[0].host"),
+        (r("host = \"index.docker.io\""), "host.docker-hub-alias", "registry[0].host"),
+        (r("host = \"harbor.example.net:443\""), "host.default-port", "registry[0].host"),
         (
             "containerd = \"1.6\"\n".to_owned() + &r("host = \"[fd00::1]:5000\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true"),
             "host.ipv6-config-toml",

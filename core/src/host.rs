@@ -170,6 +170,46 @@ impl Host {
     }
 }
 
+/// Registries whose certificates come from public CAs: the big public registries and
+/// cloud registries (by suffix, where each customer gets a subdomain), and the public
+/// mirrors common where those are blocked. A small list on purpose: a registry missing
+/// from it only gets an info that says "nothing to do if the certificate is from a
+/// public CA".
+pub fn public_ca(name: &str) -> bool {
+    const NAMES: [&str; 16] = [
+        "docker.io",
+        "registry-1.docker.io",
+        "index.docker.io",
+        "mirror.gcr.io",
+        "registry.k8s.io",
+        "k8s.gcr.io",
+        "gcr.io",
+        "quay.io",
+        "ghcr.io",
+        "mcr.microsoft.com",
+        "public.ecr.aws",
+        "registry.gitlab.com",
+        "nvcr.io",
+        "docker.m.daocloud.io",
+        "registry.aliyuncs.com",
+        "ccr.ccs.tencentyun.com",
+    ];
+    const SUFFIXES: [&str; 10] = [
+        ".gcr.io",
+        ".pkg.dev",
+        ".docker.io",
+        ".amazonaws.com",
+        ".azurecr.io",
+        ".aliyuncs.com",
+        ".tencentcloudcr.com",
+        ".myhuaweicloud.com",
+        ".quay.io",
+        ".daocloud.io",
+    ];
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    NAMES.contains(&name.as_str()) || SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
 fn parse_port(p: &str) -> Result<u16, HostError> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return Err(HostError::BadPort);
@@ -270,6 +310,23 @@ mod tests {
         assert_eq!(Host::parse("::1"), Err(HostError::Ipv6NeedsBrackets));
         assert_eq!(Host::parse("harbor:5000:5000"), Err(HostError::BadCharacter));
         assert!(HostError::Ipv6NeedsBrackets.to_string().contains("[fe80::1]:5000"));
+    }
+
+    #[test]
+    fn public_registries_by_name_and_suffix() {
+        for h in [
+            "quay.io",
+            "GHCR.IO",
+            "registry.k8s.io",
+            "europe-docker.pkg.dev",
+            "x.azurecr.io",
+            "registry.cn-hangzhou.aliyuncs.com",
+        ] {
+            assert!(public_ca(h), "{h}");
+        }
+        for h in ["harbor.example.net", "10.50.1.104", "hub.mooc.com", "notquay.io", "registry.local"] {
+            assert!(!public_ca(h), "{h}");
+        }
     }
 
     #[test]

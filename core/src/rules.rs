@@ -19,7 +19,7 @@ pub fn check(c: &Checked, d: &mut Vec<Diagnostic>) {
     form_rules(c, d);
     for (i, r, host) in c.registries() {
         let f = Field::registry(i);
-        transport_rules(c, &f, r, host, d);
+        transport_rules(c, i, &f, r, host, d);
         client_and_credentials(&f, r, d);
         style::check(c, i, &f, r, host, d);
         mirror_rules(c, i, &f, r, d);
@@ -77,7 +77,7 @@ fn form_rules(c: &Checked, d: &mut Vec<Diagnostic>) {
     }
 }
 
-fn transport_rules(c: &Checked, f: &Field, r: &Registry, host: &Host, d: &mut Vec<Diagnostic>) {
+fn transport_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, d: &mut Vec<Diagnostic>) {
     let has_tls = !r.ca_file.is_empty() || !r.ca_pem.is_empty() || !r.client_cert.is_empty() || r.skip_verify;
     if r.scheme == Scheme::Http {
         if matches!(host.kind, HostKind::DockerHub | HostKind::Default) {
@@ -103,6 +103,8 @@ fn transport_rules(c: &Checked, f: &Field, r: &Registry, host: &Host, d: &mut Ve
                 ));
             }
         }
+    } else if !r.skip_verify && r.ca_file.trim().is_empty() && r.ca_pem.trim().is_empty() {
+        private_ca_hint(c, i, f, r, host, d);
     } else if r.skip_verify {
         d.push(Diagnostic::warning(
             f.key("skip_verify"),
@@ -136,6 +138,49 @@ fn transport_rules(c: &Checked, f: &Field, r: &Registry, host: &Host, d: &mut Ve
             "Write the path without `..`, or leave ca_file empty for the default <config_path>/<registry>/ca.crt.",
         ));
     }
+}
+
+/// An HTTPS registry whose certificate only the nodes' system CAs can verify. Harbor and
+/// most in-house registries use a private (or self-signed) CA, and then every pull fails
+/// with `x509: certificate signed by unknown authority` (STORY.md, step 2): an info on
+/// `ca_pem`, since pullfix cannot tell which CA signed the certificate. Public registries
+/// have certificates from public CAs, so they are left out by name ([`crate::host::public_ca`]), as are
+/// Docker Hub, `_default` (no server of its own), and a registry with `mirror_only`, whose
+/// own server is never contacted.
+fn private_ca_hint(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, d: &mut Vec<Diagnostic>) {
+    if matches!(host.kind, HostKind::DockerHub | HostKind::Default) || crate::host::public_ca(&host.name) {
+        return;
+    }
+    if r.mirror_only && style::has_mirror(c, i) {
+        return;
+    }
+    let reg = host.reference();
+    d.push(Diagnostic::info(
+        f.key("ca_pem"),
+        "registry.private-ca",
+        format!(
+            "{reg} is reached over HTTPS with no CA of its own, so the nodes trust its certificate only if a public CA \
+             signed it. If it comes from a private or self-signed CA (Harbor's default), pulls fail with \
+             `x509: certificate signed by unknown authority`."
+        ),
+        format!(
+            "Paste the registry's CA certificate (PEM) into ca_pem: {} Nothing to do if the certificate is from a \
+             public CA (e.g. Let's Encrypt).",
+            match c.style {
+                Style::HostsToml => format!(
+                    "pullfix writes it to the nodes and points {reg}'s hosts.toml at it. Or set ca_file to where the \
+                     CA already is on every node."
+                ),
+                Style::Inline => format!(
+                    "pullfix writes it to the nodes and sets it as {reg}'s tls.ca_file. Or set ca_file to where the CA \
+                     already is on every node."
+                ),
+                Style::V1Mirrors => "containerd 1.2 has no per-registry CA, so pullfix writes it for the nodes' \
+                                     system trust store."
+                    .to_owned(),
+            }
+        ),
+    ));
 }
 
 fn client_and_credentials(f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
@@ -328,5 +373,56 @@ fn node_auth_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
             format!("Node credentials are keyed by each host containerd contacts: {}.", names.join(", ")),
             "Nothing to do; this is where containerd looks them up.",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::form::{Form, Mirror, Registry, Scheme};
+
+    /// The registries that get `registry.private-ca`.
+    fn hinted(registries: Vec<Registry>, containerd: &str) -> Vec<String> {
+        let form = Form { containerd: containerd.into(), registries, ..Form::default() };
+        let mut d = Vec::new();
+        crate::validate::check(&form, &mut d);
+        d.iter().filter(|d| d.code == "registry.private-ca").map(|d| d.field.to_string()).collect()
+    }
+
+    fn reg(host: &str) -> Registry {
+        Registry { host: host.into(), ..Registry::default() }
+    }
+
+    #[test]
+    fn an_https_registry_without_a_ca_is_pointed_at_ca_pem_unless_public() {
+        let mirror = vec![Mirror { url: "https://cache.example.net".into(), ..Mirror::default() }];
+        let got = hinted(
+            vec![
+                reg("harbor.example.net"),
+                reg("10.50.1.104:8443"),
+                reg("docker.io"),
+                reg("quay.io"),
+                reg("registry.aliyuncs.com"),
+                reg("_default"),
+                Registry { skip_verify: true, ..reg("a.example.net") },
+                Registry { ca_file: "/etc/ssl/ca.pem".into(), ..reg("b.example.net") },
+                Registry { scheme: Scheme::Http, ..reg("c.example.net") },
+                Registry { mirror_only: true, mirrors: mirror.clone(), ..reg("d.example.net") },
+                Registry { mirrors: mirror, ..reg("e.example.net") },
+            ],
+            "1.7",
+        );
+        assert_eq!(got, ["registry[0].ca_pem", "registry[1].ca_pem", "registry[10].ca_pem"]);
+    }
+
+    #[test]
+    fn the_ca_hint_names_what_the_target_does_with_the_pem() {
+        for (v, want) in [("1.7", "hosts.toml"), ("1.4", "tls.ca_file"), ("1.2", "system trust store")] {
+            let form = Form { containerd: v.into(), registries: vec![reg("harbor.example.net")], ..Form::default() };
+            let mut d = Vec::new();
+            crate::validate::check(&form, &mut d);
+            let hint = d.iter().find(|d| d.code == "registry.private-ca").expect(v);
+            assert!(hint.message.contains("x509: certificate signed by unknown authority"), "{}", hint.message);
+            assert!(hint.fix.contains(want), "{v}: {}", hint.fix);
+        }
     }
 }

@@ -295,7 +295,8 @@ fn default_namespace_has_no_server() {
         .absent(hosts, &["server"])
         .hosts(hosts, &["https://cache.example.net"])
         .str(HARBOR_HOSTS, &["server"], "https://harbor.example.net")
-        .diags(&[]);
+        // harbor.example.net has no CA: where it has a private one, pulls would fail with x509.
+        .diags(&[("registry.private-ca", "registry[1].ca_pem")]);
 }
 
 #[test]
@@ -355,13 +356,17 @@ fn many_mistakes_each_on_its_field() {
             ("mirror.duplicate", "registry[5].mirror[1].url"),
             ("mirror.url-malformed", "registry[5].mirror[2].url"),
             ("config_path.list", "config_path"),
+            ("registry.private-ca", "registry[0].ca_pem"),
             ("client.key-missing", "registry[0].client_key"),
+            ("registry.private-ca", "registry[2].ca_pem"),
             ("mirror_only.no-mirror", "registry[3].mirror_only"),
             ("credentials.token-and-password", "registry[5].identity_token"),
             ("mirror.http", "registry[5].mirror[3].url"),
             ("mirror.http-tls", "registry[5].mirror[3].skip_verify"),
             ("node_auth.upstream-gets-credentials", "registry[5].node_auth"),
+            ("registry.private-ca", "registry[6].ca_pem"),
             ("credentials.username-missing", "registry[6].username"),
+            ("registry.private-ca", "registry[7].ca_pem"),
             ("node_auth.no-credentials", "registry[7].node_auth"),
             ("sandbox_image.needs-node-auth", "sandbox_image"),
             ("kubernetes.defaults", "kubernetes"),

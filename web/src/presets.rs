@@ -112,6 +112,21 @@ mod tests {
     }
 
     #[test]
+    fn harbor_preset_asks_for_the_private_ca() {
+        // With the password typed, the one thing left is the CA: the page must not say
+        // "No problems found" for a preset named "private CA" (STORY.md step 2's x509).
+        let mut form = Preset::Harbor.form();
+        form.registries[0].password = "secret".into();
+        let out = pullfix_core::render(&form);
+        let ca: Vec<_> = out.diagnostics.iter().filter(|d| d.field.as_str() == "registry[0].ca_pem").collect();
+        assert_eq!(ca.len(), 1, "{:?}", out.diagnostics);
+        assert!(ca[0].message.contains("x509"), "{}", ca[0].message);
+        form.registries[0].ca_pem = crate::test_support::CA_PEM.into();
+        let out = pullfix_core::render(&form);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
+    #[test]
     fn harbor_ca_follows_the_host() {
         let mut form = Preset::Harbor.form();
         form.registries[0].host = "10.50.1.104:8443".into();

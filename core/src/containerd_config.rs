@@ -316,6 +316,39 @@ mod tests {
     }
 
     #[test]
+    fn a_proxy_caches_account_stays_off_the_upstream_when_the_warning_is_followed() {
+        let proxy = Mirror {
+            url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+            override_path: true,
+            ..Mirror::default()
+        };
+        let hub = Registry { host: "docker.io".into(), mirrors: vec![proxy], ..Registry::default() };
+        let account =
+            |r: Registry| Registry { username: "robot$proxy".into(), password: "pw1".into(), node_auth: true, ..r };
+        let configs = |doc: &DocumentMut| {
+            let t = doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"].as_table().expect("configs");
+            t.iter().map(|(k, _)| k.to_owned()).collect::<Vec<_>>()
+        };
+        let form = |registries| Form { containerd: "1.7".into(), registries, ..Form::default() };
+        // The web preset with credentials: written for both, with a warning that says how not to.
+        let (doc, _, d) = render_form(&form(vec![account(hub.clone())]));
+        assert_eq!(configs(&doc), ["harbor.example.net", "registry-1.docker.io"]);
+        let w = d.iter().find(|d| d.code == "node_auth.upstream-gets-credentials").expect("warning");
+        assert!(w.message.contains("sends the mirror's password to registry-1.docker.io"), "{}", w.message);
+        assert!(w.fix.contains("[[registry]] for harbor.example.net with node_auth"), "{}", w.fix);
+        assert!(w.fix.contains("mirror_only = true"), "{}", w.fix);
+        // mirror_only: the upstream is never contacted, so it gets no credentials.
+        let (doc, _, d) = render_form(&form(vec![account(Registry { mirror_only: true, ..hub.clone() })]));
+        assert_eq!(configs(&doc), ["harbor.example.net"]);
+        assert!(!d.iter().any(|d| d.code == "node_auth.upstream-gets-credentials"), "{d:?}");
+        // The fix followed: the account on Harbor's own entry.
+        let harbor = account(Registry { host: "harbor.example.net".into(), ..Registry::default() });
+        let (doc, _, d) = render_form(&form(vec![hub, harbor]));
+        assert_eq!(configs(&doc), ["harbor.example.net"]);
+        assert!(!d.iter().any(|d| d.code == "node_auth.upstream-gets-credentials"), "{d:?}");
+    }
+
+    #[test]
     fn default_is_the_wildcard_mirror_in_inline_config() {
         let form = Form {
             containerd: "1.4".into(),

@@ -360,11 +360,32 @@ fn node_auth_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
     let upstream_contacted = contacts.iter().any(|k| k.source == plan::Source::Upstream);
     if foreign_mirror && upstream_contacted {
         let up = upstream.map(|u| u.host).unwrap_or_default();
+        // The form holds one account per registry; through a mirror on another host (a
+        // Harbor proxy cache) it is usually the mirror's. It is still written for the
+        // upstream too (it may be the upstream's own, e.g. a Docker Hub account behind a
+        // public mirror), so say plainly where it goes and how to keep it at the mirror.
+        let mirror_hosts: Vec<&str> = contacts
+            .iter()
+            .filter(|k| k.source != plan::Source::Upstream && k.host != up)
+            .map(|k| k.host.as_str())
+            .collect();
+        let first = mirror_hosts.first().copied().unwrap_or_default();
         d.push(Diagnostic::warning(
             f.key("node_auth"),
             "node_auth.upstream-gets-credentials",
-            format!("containerd keys node credentials by the host it contacts, so the same user and password go to {}. If they are the mirror's account, the fallback to {up} sends them there and it answers 401 instead of serving the image anonymously.", names.join(", ")),
-            "Set mirror_only = true so only the mirrors are contacted, or drop node_auth and let a pull Secret carry the credentials.",
+            format!(
+                "containerd keys node credentials by the host it contacts, so the nodes get this user and password \
+                 for {} alike. If they are the mirror's account (a Harbor robot account), every fallback to {up} sends \
+                 the mirror's password to {up}, which answers 401 where an anonymous pull would have worked.",
+                names.join(", ")
+            ),
+            format!(
+                "If they are the mirror's account: remove username, password and node_auth here and put them on a \
+                 [[registry]] for {first} with node_auth (pullfix still keys the pull Secret for {reg}'s images with \
+                 them), or set mirror_only = true so {up} is never contacted. If they are {up}'s own account, nothing \
+                 to do.",
+                reg = host.reference()
+            ),
         ));
     } else if contacts.iter().any(|k| k.source != plan::Source::Upstream) {
         d.push(Diagnostic::info(

@@ -176,6 +176,10 @@ fn legacy_tls_on_2_x_is_ignored() {
     let (code, checks) = n.doctor(Some("2.1"));
     assert_eq!(code, 1);
     assert!(checks.contains(&("error".into(), "config.legacy_keys_in_v3".into())), "{checks:?}");
+    // Ignored there, not honoured-but-deprecated: no info contradicting that error.
+    assert!(!checks.iter().any(|(_, c)| c == "config.deprecated_mirrors"), "{checks:?}");
+    let (_, checks) = n.doctor(Some("2.2.0"));
+    assert!(!checks.iter().any(|(_, c)| c == "config.mirrors_refused_2_2"), "{checks:?}");
 }
 
 #[test]

@@ -190,8 +190,12 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 );
             }
         }
+        // 1.x keys in a version 3+ file are neither honoured nor migrated, only ignored:
+        // config.legacy_keys_in_v3 says so, and they change no pull path.
+        let ignored_in_v3 = c.version.is_some_and(|v| v >= 3) && r.dialect == Dialect::V2;
         let on_2_2 = target.is_some_and(|t| (t.major, t.minor) == (2, 2));
-        if !r.mirrors.is_empty() && r.config_path.is_none() && on_2_2 {
+        let honoured_mirrors = !r.mirrors.is_empty() && !ignored_in_v3;
+        if honoured_mirrors && r.config_path.is_none() && on_2_2 {
             // containerd#12612: 2.2.0 moved the default config_path into the image config, so a
             // migrated version 2 file has both and the CRI plugin fails; containerd#12617 fixed
             // it on main and in a later 2.2 patch release (which one is not pinned down here).
@@ -211,7 +215,7 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                  writes them) and delete the `mirrors` tables; or upgrade to a 2.2 patch release with the fix."
                     .into(),
             );
-        } else if !r.mirrors.is_empty() && target.is_some_and(|t| t.major >= 2) {
+        } else if honoured_mirrors && target.is_some_and(|t| t.major >= 2) {
             push(
                 Severity::Info,
                 "config.deprecated_mirrors",

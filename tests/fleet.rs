@@ -216,6 +216,7 @@ fn script_for(files: &[OutputFile], merged: Option<&OutputFile>, verify: Option<
         merged_config: merged,
         config_block: files.iter().find(|f| f.kind == FileKind::ContainerdConfig),
         config_path: Some("/etc/containerd/certs.d"),
+        refuses_legacy_tls: true,
         block_extras: false,
         verify_image: verify,
     })
@@ -588,6 +589,100 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
         let run = try_node_script(&script, &root, tmp.path(), &stubs);
         assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
         assert!(run.stderr.contains("inline registry.mirrors"), "{}", run.stderr);
+    }
+}
+
+/// The review's node-setup.sh cases (review4 story L1): what containerd refuses beside
+/// `config_path` (any `mirrors` entry; on 1.x any `configs.<host>.tls`) in every TOML
+/// spelling, and what it does not (comments, auth, an empty `mirrors`), checked through
+/// `containerd config dump` and, with containerd hidden, through the file's text alike.
+#[test]
+fn generated_node_script_stops_for_every_legacy_setting_refused_beside_config_path() {
+    let tmp = tempdir();
+    let form = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n[rollout]\nnode_script = true\n";
+    let script = std::fs::read_to_string(generate(tmp.path(), form).join("node-setup.sh")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("2x")).unwrap();
+    let script_2x =
+        std::fs::read_to_string(generate(&tmp.path().join("2x"), &form.replace("1.6.20", "2.1")).join("node-setup.sh"))
+            .unwrap();
+    for s in [&script, &script_2x] {
+        let path = tmp.path().join("check.sh");
+        std::fs::write(&path, s).unwrap();
+        let out = Command::new("shellcheck").args(["--shell=bash", "--severity=style"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+    }
+    // containerd 1.6's own `config default` with config_path set, as on the review's nodes.
+    let default = Command::new("containerd").args(["config", "default"]).output().unwrap();
+    assert!(default.status.success());
+    let default = String::from_utf8(default.stdout)
+        .unwrap()
+        .replace("config_path = \"\"", "config_path = \"/etc/containerd/certs.d\"");
+    let after = |table: &str, add: &str| {
+        let header = format!("[plugins.\"io.containerd.grpc.v1.cri\".registry.{table}]\n");
+        assert!(default.contains(&header), "{header}");
+        default.replacen(&header, &format!("{header}{add}"), 1)
+    };
+    let small = |add: &str| {
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n{add}")
+    };
+    let tls = "[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  insecure_skip_verify = true\n";
+    // (name, config.toml, refused by 1.x, refused by 2.x)
+    let cases = [
+        ("nsroot-tls", after("configs", tls), true, false),
+        ("nsroot-inline", after("mirrors", "  \"docker.io\" = { endpoint = [\"https://docker.mirrors.ustc.edu.cn\"] }\n"), true, true),
+        (
+            "nsroot-comment",
+            after("mirrors", "  # [plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  #   endpoint = [\"https://registry-1.docker.io\"]\n"),
+            false,
+            false,
+        ),
+        ("dotted-tls", small("  configs.\"harbor.example.net\".tls.insecure_skip_verify = true\n"), true, false),
+        ("inline-tls", small("  configs = { \"harbor.example.net\" = { tls = { ca_file = \"/ca.pem\" } } }\n"), true, false),
+        (
+            "host-table-tls",
+            small("[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\"]\n  tls = { insecure_skip_verify = true }\n"),
+            true,
+            false,
+        ),
+        ("inline-mirrors", small("  mirrors = { \"docker.io\" = { endpoint = [\"https://m.example\"] } }\n"), true, true),
+        ("empty-mirrors", small("  mirrors = {}\n"), false, false),
+        (
+            "auth-only",
+            small("[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"tls.example.net\".auth]\n  username = \"u\"\n  password = \"p\"\n"),
+            false,
+            false,
+        ),
+    ];
+    for (name, text, refused_1x, refused_2x) in cases {
+        text.parse::<toml_edit::DocumentMut>().unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (script, refused, target) in [(&script, refused_1x, "1.6.20"), (&script_2x, refused_2x, "2.1")] {
+            for hide_containerd in [false, true] {
+                let run_dir = tmp.path().join(format!("{name}-{target}-{hide_containerd}"));
+                let (root, stubs) = (run_dir.join("root"), run_dir.join("stubs"));
+                stub_dir(&stubs);
+                if hide_containerd {
+                    let p = stubs.join("containerd");
+                    std::fs::write(&p, "#!/bin/sh\nexit 127\n").unwrap();
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+                }
+                std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+                std::fs::write(root.join("etc/containerd/config.toml"), &text).unwrap();
+                let run = try_node_script(script, &root, &run_dir, &stubs);
+                let case = format!("{name} on {target} (containerd hidden: {hide_containerd})");
+                assert_eq!(!run.ok, refused, "{case}:\n{}{}", run.stdout, run.stderr);
+                assert!(run.calls.is_empty(), "{case}: no restart: {}", run.calls);
+                if refused {
+                    assert!(run.stderr.contains("does not load its CRI plugin"), "{case}: {}", run.stderr);
+                    assert!(
+                        run.stderr.contains("\n  plugins.\"io.containerd.grpc.v1.cri\".registry."),
+                        "{case}: {}",
+                        run.stderr
+                    );
+                } else {
+                    assert!(run.stdout.contains("already sets config_path"), "{case}: {}", run.stdout);
+                }
+            }
+        }
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Plan<'a> {
     /// the node's own config.toml does not list it, the script stops with an error
     /// before the verify pull, since containerd would ignore the files.
     pub config_path: Option<&'a str>,
+    /// Whether containerd refuses `registry.configs.<host>.tls` beside `config_path`
+    /// (1.5 - 1.7; 2.x ignores it), so the script stops for it as for inline mirrors.
+    pub refuses_legacy_tls: bool,
     /// Whether the block sets more than `config_path` (sandbox image, node credentials),
     /// which a node that keeps its own config.toml has to merge by hand.
     pub block_extras: bool,
@@ -84,6 +87,7 @@ pub fn render(
         merged_config: merged,
         config_block: block,
         config_path: (checked.style == crate::validate::Style::HostsToml).then_some(checked.config_path.as_str()),
+        refuses_legacy_tls: checked.target.major < 2,
         block_extras: !form.sandbox_image.trim().is_empty()
             || form.registries.iter().any(|r| r.node_auth && crate::plan::usable_credentials(r)),
         verify_image: (!verify.is_empty()).then_some(verify),
@@ -100,7 +104,8 @@ pub fn render(
         instructions: "Copy it to each node and run it as root: sudo bash node-setup.sh\n\
              It backs up every file it replaces (<file>.pullfix-backup-<time>), installs the config.toml block on a \
              node that has no /etc/containerd/config.toml, stops with an error on a node whose config.toml does not \
-             set the config_path the hosts.toml files need (merge the block, restart containerd, run it again), \
+             set the config_path the hosts.toml files need, or also sets inline mirrors or TLS that containerd refuses \
+             beside it (merge the block, restart containerd, run it again), \
              restarts containerd only when config.toml changed, and ends with crictl pull when [rollout] verify_image \
              is set. ROOT=/tmp/try bash node-setup.sh writes below /tmp/try instead, to look before you leap."
             .to_owned(),
@@ -249,14 +254,58 @@ const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
   done <<<"$text"
   return 1
 }
-# Inline registry.mirrors entries beside config_path: containerd does not load its CRI plugin.
-legacy_mirrors_set() {
-  local re=$'mirrors\\.[\'"][^\'"]+[\'"]'
-  local line
+"#;
+
+/// Lists, one per line, the registry settings of the node's config.toml that containerd
+/// refuses beside `config_path`, so that its CRI plugin does not load: any
+/// `registry.mirrors` entry (a table, an inline table or dotted keys), and, where
+/// `$LEGACY_TLS_REFUSED` is 1 (1.5 - 1.7; 2.x ignores them), any `registry.configs.<host>.tls`.
+/// It reads `containerd config dump` where containerd is installed (every table then has
+/// its own header, and only what containerd really parsed counts), else the file's text
+/// with comment lines skipped. `config_path_lists` has already run.
+const LEGACY_BESIDE_CONFIG_PATH: &str = r#"legacy_beside_config_path() {
+  local text="" line table="" key
+  local mirror_table='(^|\.)registry\.mirrors\.'
+  local tls_table='(^|\.)registry\.configs\..+\.tls$'
+  local host_table='(^|\.)registry\.configs\.("[^"]*"|'"'"'[^'"'"']*'"'"'|[A-Za-z0-9_-]+)$'
+  local tls_word='(^|[.{,[:space:]])tls[[:space:]]*[.=]'
+  local mirrors_parent='(^|\.)registry\.mirrors$' registry='(^|\.)registry$' configs='(^|\.)registry\.configs$'
+  local empty_inline='^[[:space:]]*\{[[:space:]]*\}[[:space:]]*(#.*)?$'
+  if command -v containerd >/dev/null 2>&1; then
+    text="$(containerd --config "$ROOT/etc/containerd/config.toml" config dump 2>/dev/null)" || text=""
+  fi
+  if [ -z "$text" ]; then text="$(cat "$ROOT/etc/containerd/config.toml")"; fi
   while IFS= read -r line; do
-    if [[ $line =~ $re ]]; then return 0; fi
-  done <"$ROOT/etc/containerd/config.toml"
-  return 1
+    line="${line#"${line%%[![:space:]]*}"}"
+    case "$line" in
+      '' | '#'*) continue ;;
+      '[['*) table="" ;;
+      '['*)
+        table="${line#[}"
+        table="${table%]*}"
+        table="${table//[[:space:]]/}"
+        if [[ $table =~ $mirror_table ]]; then echo "$table"; fi
+        if [ "$LEGACY_TLS_REFUSED" = 1 ] && [[ $table =~ $tls_table ]]; then echo "$table"; fi
+        ;;
+      *)
+        key="${line%%=*}"
+        key="${key//[[:space:]]/}"
+        if [[ $table =~ $mirrors_parent ]]; then
+          echo "$table.$key"
+        elif [[ $table =~ $registry ]]; then
+          case "$key" in
+            mirrors.*) echo "$table.$key" ;;
+            mirrors) [[ ${line#*=} =~ $empty_inline ]] || echo "$table.mirrors" ;;
+            configs*) if [ "$LEGACY_TLS_REFUSED" = 1 ] && [[ $line =~ $tls_word ]]; then echo "$table.$key"; fi ;;
+          esac
+        elif [ "$LEGACY_TLS_REFUSED" = 1 ] && [[ $table =~ $configs ]] && [[ $line =~ $tls_word ]]; then
+          echo "$table.$key"
+        elif [ "$LEGACY_TLS_REFUSED" = 1 ] && [[ $table =~ $host_table ]] && [[ $key == tls* ]]; then
+          echo "$table.$key"
+        fi
+        ;;
+    esac
+  done <<<"$text"
 }
 "#;
 
@@ -267,6 +316,10 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
     let marker = heredoc_marker(contents);
     let trim = !contents.is_empty() && !contents.ends_with('\n');
     out.push_str(CONFIG_PATH_CHECK);
+    if plan.config_path.is_some() {
+        out.push_str(&format!("LEGACY_TLS_REFUSED={}\n", u8::from(plan.refuses_legacy_tls)));
+        out.push_str(LEGACY_BESIDE_CONFIG_PATH);
+    }
     out.push_str("BLOCK=\"$(mktemp \"${TMPDIR:-/tmp}/pullfix-config.XXXXXX\")\"\ntrap 'rm -f \"$BLOCK\"' EXIT\n");
     out.push_str(&format!("cat >\"$BLOCK\" <<'{marker}'\n{contents}"));
     if trim {
@@ -300,13 +353,20 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
                     "Fix: merge pullfix's config.toml block into {CONFIG_TOML} (with pullfix on the node: sudo pullfix apply --form <your form>; or paste this node's config.toml into pullfix's web page to get a node-setup.sh that installs the merged file), run systemctl restart containerd, then run this script again."
                 )),
             ));
+            let what = if plan.refuses_legacy_tls {
+                "inline registry.mirrors or registry.configs.<host>.tls settings"
+            } else {
+                "inline registry.mirrors entries"
+            };
             out.push_str(&format!(
-                "elif legacy_mirrors_set; then\n  echo {} >&2\n  echo {} >&2\n  exit 1\n",
+                "elif LEGACY=\"$(legacy_beside_config_path)\" && [ -n \"$LEGACY\" ]; then\n  echo {} >&2\n  \
+                 printf '  %s\\n' \"$LEGACY\" >&2\n  echo {} >&2\n  exit 1\n",
                 quote(&format!(
-                    "ERROR: {CONFIG_TOML} sets config_path and also inline registry.mirrors entries: containerd does not load its CRI plugin with both, so every pull fails."
+                    "ERROR: {CONFIG_TOML} sets config_path and also {what}: containerd {} does not load its CRI plugin with both, so every pull fails. Found:",
+                    plan.target
                 )),
                 quote(
-                    "Fix: move those mirrors into hosts.toml files and delete the registry.mirrors tables (sudo pullfix apply --form <your form> does it for the form's registries and names the others), run systemctl restart containerd, then run this script again."
+                    "Fix: move those settings into hosts.toml files (mirrors as [host.\"<url>\"] tables, TLS as ca / skip_verify) and delete them from config.toml (sudo pullfix apply --form <your form> does it for the form's registries and names the others), run systemctl restart containerd, then run this script again."
                 ),
             ));
             if plan.block_extras {

@@ -49,7 +49,10 @@ fn story_1_dns_timeout_in_describe_pod() {
 
 #[test]
 fn story_2_x509_from_crictl_prefills_a_ca_path() {
-    let d = check("story-2-x509-crictl-1.x.txt", &[(X509UnknownAuthority, Some("hub.mooc.com"))]);
+    let d = check(
+        "story-2-x509-crictl-1.x.txt",
+        &[(X509UnknownAuthority, Some("hub.mooc.com")), (ContainerdVersionUnknown, None)],
+    );
     let p = &d.findings[0].prefill;
     assert!(p.ca_needed && p.skip_verify.is_none());
     let form = d.apply_all(&Form::default());
@@ -61,14 +64,20 @@ fn story_2_x509_from_crictl_prefills_a_ca_path() {
 
 #[test]
 fn story_3_401_with_ctr_skip_verify() {
-    let d = check("story-3-401-ctr-skip-verify.txt", &[(Unauthorized, Some("10.50.1.104"))]);
+    let d = check(
+        "story-3-401-ctr-skip-verify.txt",
+        &[(Unauthorized, Some("10.50.1.104")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].prefill.credentials_needed);
     assert!(d.findings[0].fix.contains("`10.50.1.104`"));
 }
 
 #[test]
 fn story_6_pause_from_k8s_gcr_io_times_out() {
-    let d = check("story-6-sandbox-k8s-gcr-describe.txt", &[(PublicRegistryUnreachable, None), (SandboxImage, None)]);
+    let d = check(
+        "story-6-sandbox-k8s-gcr-describe.txt",
+        &[(PublicRegistryUnreachable, None), (SandboxImage, None), (ContainerdVersionUnknown, None)],
+    );
     let mirror = "registry.aliyuncs.com/google_containers/pause:3.2";
     let want = Some(mirror);
     assert_eq!(prefill(&d, SandboxImage).sandbox_image.as_deref(), want);
@@ -88,6 +97,7 @@ fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
             (DnsLookup, Some("hub.mooc.com")),
             (X509NameMismatch, Some("10.50.1.104")),
             (Unauthorized, Some("10.50.1.104")),
+            (ContainerdVersionUnknown, None),
         ],
     );
     assert_eq!(prefill(&d, X509NameMismatch).skip_verify, Some(true));
@@ -100,7 +110,10 @@ fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
 
 #[test]
 fn captured_x509_unknown_authority() {
-    let d = check("ctr-1.6.20-x509-unknown-authority.txt", &[(X509UnknownAuthority, Some("localhost:15443"))]);
+    let d = check(
+        "ctr-1.6.20-x509-unknown-authority.txt",
+        &[(X509UnknownAuthority, Some("localhost:15443")), (ContainerdVersionUnknown, None)],
+    );
     let p = &d.findings[0].prefill;
     assert_eq!((p.host.as_deref(), p.port, p.ca_needed), (Some("localhost"), Some(15443), true));
     assert!(d.findings[0].excerpt.starts_with("ctr: failed to resolve reference"), "the final line, not a retry");
@@ -108,7 +121,10 @@ fn captured_x509_unknown_authority() {
 
 #[test]
 fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
-    let d = check("ctr-1.6.20-x509-no-ip-sans.txt", &[(X509NameMismatch, Some("127.0.0.1:15443"))]);
+    let d = check(
+        "ctr-1.6.20-x509-no-ip-sans.txt",
+        &[(X509NameMismatch, Some("127.0.0.1:15443")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert_eq!(f.prefill.skip_verify, Some(true));
     assert!(f.fix.contains("subjectAltName") && f.explanation.contains("IP SAN"), "{f:#?}");
@@ -116,14 +132,20 @@ fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
 
 #[test]
 fn captured_name_mismatch_with_only_ip_names() {
-    let d = check("ctr-1.6.20-x509-name-mismatch.txt", &[(X509NameMismatch, Some("127.0.0.1:15444"))]);
+    let d = check(
+        "ctr-1.6.20-x509-name-mismatch.txt",
+        &[(X509NameMismatch, Some("127.0.0.1:15444")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].explanation.contains("valid for 127.0.0.2, but containerd connected to 127.0.0.1"));
     assert_eq!(d.findings[0].prefill.skip_verify, Some(true));
 }
 
 #[test]
 fn captured_http_response_sets_scheme_http() {
-    let d = check("ctr-1.6.20-http-response-to-https.txt", &[(HttpResponseToHttps, Some("127.0.0.1:15000"))]);
+    let d = check(
+        "ctr-1.6.20-http-response-to-https.txt",
+        &[(HttpResponseToHttps, Some("127.0.0.1:15000")), (ContainerdVersionUnknown, None)],
+    );
     assert_eq!(d.findings[0].prefill.scheme, Some(Scheme::Http));
     let form = d.apply_all(&Form::default());
     assert_eq!((form.registries[0].host.as_str(), form.registries[0].scheme), ("127.0.0.1:15000", Scheme::Http));
@@ -131,7 +153,7 @@ fn captured_http_response_sets_scheme_http() {
 
 #[test]
 fn captured_401_and_not_found() {
-    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443"))]);
+    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443")), (ContainerdVersionUnknown, None)]);
     check("ctr-1.6.20-not-found.txt", &[(ManifestNotFound, Some("localhost:15443"))]);
 }
 
@@ -189,10 +211,13 @@ fn config_version_too_new_in_both_spellings() {
 
 #[test]
 fn kubeadm_sandbox_mismatch_prefills_the_recommended_pause() {
-    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None)]);
+    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None), (ContainerdVersionUnknown, None)]);
     assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.10"));
     assert_eq!(d.facts.pause_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
-    let d = check("kubeadm-sandbox-mismatch-old-wording.txt", &[(SandboxImageMismatch, None)]);
+    let d = check(
+        "kubeadm-sandbox-mismatch-old-wording.txt",
+        &[(SandboxImageMismatch, None), (ContainerdVersionUnknown, None)],
+    );
     assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
 }
 
@@ -220,7 +245,11 @@ fn registry_k8s_io_timeout_on_2_x() {
 fn pause_on_a_private_registry_needs_node_credentials() {
     let d = check(
         "private-sandbox-401.txt",
-        &[(Unauthorized, Some("harbor.example.net")), (SandboxImage, Some("harbor.example.net"))],
+        &[
+            (Unauthorized, Some("harbor.example.net")),
+            (SandboxImage, Some("harbor.example.net")),
+            (ContainerdVersionUnknown, None),
+        ],
     );
     let p = prefill(&d, SandboxImage);
     assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
@@ -246,9 +275,15 @@ fn docker_hub_families() {
     let d = check("dockerhub-manifest-unknown-2.x.txt", &[(ManifestNotFound, Some("docker.io"))]);
     assert_eq!(d.facts.image.as_deref(), Some("docker.io/library/nginx:1.255"));
     assert_eq!(d.facts.containerd_major, Some(2));
-    let d = check("dockerhub-toomanyrequests.txt", &[(TooManyRequests, Some("docker.io"))]);
+    let d = check(
+        "dockerhub-toomanyrequests.txt",
+        &[(TooManyRequests, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].prefill.credentials_needed);
-    let d = check("dockerhub-pull-access-denied.txt", &[(Unauthorized, Some("docker.io"))]);
+    let d = check(
+        "dockerhub-pull-access-denied.txt",
+        &[(Unauthorized, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].explanation.contains("does not exist"));
 }
 
@@ -256,7 +291,11 @@ fn docker_hub_families() {
 fn missing_pull_secret_comes_before_its_401() {
     let d = check(
         "failed-to-retrieve-pull-secret.txt",
-        &[(PullSecretMissing, Some("harbor.example.net:8443")), (Unauthorized, Some("harbor.example.net:8443"))],
+        &[
+            (PullSecretMissing, Some("harbor.example.net:8443")),
+            (Unauthorized, Some("harbor.example.net:8443")),
+            (ContainerdVersionUnknown, None),
+        ],
     );
     let p = prefill(&d, PullSecretMissing);
     assert_eq!((p.secret_name.as_deref(), p.namespace.as_deref()), (Some("regcred"), Some("shop")));
@@ -411,17 +450,42 @@ fn acceptance_captures() {
         ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),
         ("dns-lookup-failed.crictl.txt", &[(DnsLookup, Some("unknown.pullfix.test:5000"))]),
         ("hosts-toml-invalid-host-tree.containerd-log.txt", &[(HostsTomlInvalid, None)]),
-        ("http-response-to-https-client.crictl.txt", &[(HttpResponseToHttps, Some("registry.pullfix.test:5000"))]),
+        (
+            "http-response-to-https-client.crictl.txt",
+            &[(HttpResponseToHttps, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
         (
             "sandbox-image-unauthorized.crictl.txt",
-            &[(Unauthorized, Some("registry.pullfix.test:5000")), (SandboxImage, Some("registry.pullfix.test:5000"))],
+            &[
+                (Unauthorized, Some("registry.pullfix.test:5000")),
+                (SandboxImage, Some("registry.pullfix.test:5000")),
+                (ContainerdVersionUnknown, None),
+            ],
         ),
-        ("unauthorized-no-credentials.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-no-credentials.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-wrong-password.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-wrong-password.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("x509-unknown-authority.crictl.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
-        ("x509-unknown-authority.ctr.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+        (
+            "unauthorized-no-credentials.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-no-credentials.ctr.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-wrong-password.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-wrong-password.ctr.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "x509-unknown-authority.crictl.txt",
+            &[(X509UnknownAuthority, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "x509-unknown-authority.ctr.txt",
+            &[(X509UnknownAuthority, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
     ];
     let dir = format!("{}/tests/fixtures/errors", env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -543,7 +607,10 @@ const REAL_PEM: &str = include_str!("fixtures/certs/example-harbor-ca.pem");
 
 #[test]
 fn ca_file_missing_unreadable_or_not_a_certificate() {
-    let d = check("synthetic-ca-file-missing-crictl-1.6.txt", &[(CaFileUnusable, Some("10.50.1.104:5000"))]);
+    let d = check(
+        "synthetic-ca-file-missing-crictl-1.6.txt",
+        &[(CaFileUnusable, Some("10.50.1.104:5000")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert!(
         f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"),
@@ -560,12 +627,18 @@ fn ca_file_missing_unreadable_or_not_a_certificate() {
     let out = pullfix_core::render(&form);
     assert!(out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
 
-    let d = check("synthetic-ca-file-truncated-describe-pod.txt", &[(CaFileUnusable, Some("harbor.example.net:8443"))]);
+    let d = check(
+        "synthetic-ca-file-truncated-describe-pod.txt",
+        &[(CaFileUnusable, Some("harbor.example.net:8443")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].title.contains("not a usable CA certificate"), "{:#?}", d.findings[0]);
     assert!(d.findings[0].explanation.contains("truncated"));
     assert_eq!(prefill(&d, CaFileUnusable).port, Some(8443));
 
-    let d = check("synthetic-ca-file-inline-1.4-journal.log", &[(CaFileUnusable, Some("hub.mooc.com"))]);
+    let d = check(
+        "synthetic-ca-file-inline-1.4-journal.log",
+        &[(CaFileUnusable, Some("hub.mooc.com")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert!(f.title.contains("cannot read /etc/pki/hub.mooc.com/ca.crt"), "{f:#?}");
     assert!(f.explanation.contains("tls.ca_file"), "{f:#?}");
@@ -589,5 +662,5 @@ fn forbidden_403_is_a_permission_not_a_password() {
     assert!(!f.prefill.credentials_needed && f.prefill.node_auth.is_none());
     // A 401 on the same line is still a credentials problem.
     let both = diagnose("pull failed: 401 Unauthorized (the proxy said 403 Forbidden before)");
-    assert_eq!(both.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [Unauthorized]);
+    assert_eq!(both.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [Unauthorized, ContainerdVersionUnknown]);
 }

@@ -228,7 +228,8 @@ impl State {
             Action::ApplyPrefill(i) => {
                 let Some(finding) = self.diagnosis.findings.get(i) else { return };
                 *form = apply_prefill(form, &finding.prefill);
-                self.wants_credentials = match finding.prefill.registry() {
+                // A mirror's credentials belong to the mirror's [[registry]], not the image's.
+                self.wants_credentials = match finding.prefill.credentials_registry() {
                     Some(host) if finding.prefill.credentials_needed => {
                         form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&host))
                     }

@@ -303,3 +303,75 @@ fn missing_secrets(l: &Line<'_>) -> Vec<String> {
     };
     rest[..end].split(',').map(str::trim).filter(|s| !s.is_empty() && !s.contains(' ')).map(str::to_owned).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mirror(line: &str) -> Option<SeenMirror> {
+        line_mirror(&scan::lines(line)[0], None)
+    }
+
+    #[test]
+    fn default_pause_images_name_their_release() {
+        let v = |i: &str| version_of_default_pause(i).map(|t| t.to_string());
+        assert_eq!(v("k8s.gcr.io/pause:3.2").as_deref(), Some("1.4"));
+        assert_eq!(v("k8s.gcr.io/pause:3.5").as_deref(), Some("1.5"));
+        assert_eq!(v("k8s.gcr.io/pause:3.6").as_deref(), Some("1.6"));
+        assert_eq!(v("registry.k8s.io/pause:3.6").as_deref(), Some("1.6"));
+        assert_eq!(v("registry.k8s.io/pause:3.8").as_deref(), Some("1.7"));
+        assert_eq!(v("registry.k8s.io/pause:3.10").as_deref(), Some("2.1"));
+        assert_eq!(v("registry.k8s.io/pause:3.9"), None, "no release's default");
+        assert_eq!(v("registry.aliyuncs.com/google_containers/pause:3.2"), None, "a configured mirror says nothing");
+    }
+
+    #[test]
+    fn the_guess_agrees_with_the_message_format() {
+        let facts = |t: &str| extract(&scan::lines(t));
+        let pause = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to pull image "k8s.gcr.io/pause:3.2": failed to resolve reference "k8s.gcr.io/pause:3.2": i/o timeout"#;
+        assert_eq!(facts(pause).containerd_guess.as_deref(), Some("1.4"));
+        let two = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to resolve image: i/o timeout"#;
+        assert_eq!(facts(two).containerd_guess, None, "a 2.x message with 1.4's pause image: no guess");
+        let new = r#"failed to get sandbox image "registry.k8s.io/pause:3.10.1": failed to resolve image: i/o timeout"#;
+        assert_eq!(facts(new).containerd_guess.as_deref(), Some("2.0"), "every 2.x reads 2.0's files");
+        let printed = format!("{pause}\ncontainerd github.com/containerd/containerd v1.6.20 abc");
+        assert_eq!(facts(&printed).containerd_guess, None, "a printed version needs no guess");
+    }
+
+    #[test]
+    fn mirrors_from_request_urls_and_pulling_from_host() {
+        let img = r#"failed to pull and unpack image "docker.io/library/busybox:1.36": "#;
+        let m = mirror(&format!(
+            r#"{img}failed to do request: Head "https://harbor.example.net/v2/dockerhub-proxy/library/busybox/manifests/1.36?ns=docker.io": x509"#
+        ))
+        .unwrap();
+        assert_eq!((m.registry.as_str(), m.host.as_str()), ("docker.io", "harbor.example.net"));
+        assert_eq!((m.url.as_str(), m.path_known), ("https://harbor.example.net/v2/dockerhub-proxy", true));
+        // A mirror URL without override_path: containerd appended /v2 to its path.
+        let m = mirror(&format!(r#"{img}Head "https://m.example:5000/cache/v2/library/busybox/manifests/1.36": x509"#));
+        assert_eq!(m.unwrap().url, "https://m.example:5000/cache");
+        let m = mirror(&format!(r#"{img}Head "http://m.example/v2/library/busybox/blobs/sha256:ab": EOF"#));
+        assert_eq!(m.unwrap().url, "http://m.example");
+        let m =
+            mirror(&format!("{img}pulling from host harbor.example.net failed with status code [manifests 1.36]: 401"));
+        assert_eq!(m.map(|m| (m.url, m.path_known)), Some(("https://harbor.example.net".to_owned(), false)));
+        // The image's own registry is no mirror, under any of its names or with its default port.
+        assert_eq!(
+            mirror(&format!(r#"{img}Head "https://registry-1.docker.io/v2/library/busybox/manifests/1.36": x"#)),
+            None
+        );
+        assert_eq!(mirror(&format!("{img}pulling from host registry-1.docker.io failed with status code")), None);
+        let own = r#"failed to pull and unpack image "harbor.example.net/a/b:1": Head "https://harbor.example.net:443/v2/a/b/manifests/1": x509"#;
+        assert_eq!(mirror(own), None);
+        let port = r#"failed to resolve reference "10.50.1.104:5000/a/b:1": pulling from host 10.50.1.104:5000 failed with status code"#;
+        assert_eq!(mirror(port), None);
+        // A token server or a docs link is no mirror: not a manifests or blobs request.
+        assert_eq!(
+            mirror(&format!(
+                r#"{img}failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=x": 401"#
+            )),
+            None
+        );
+        assert_eq!(mirror("pulling from host harbor.example.net failed: no image named"), None);
+    }
+}

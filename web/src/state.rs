@@ -548,6 +548,18 @@ mod tests {
     }
 
     #[test]
+    fn a_mirror_401_asks_for_the_mirror_registrys_credentials() {
+        // containerd 1.6.20 through CRI, Docker Hub via a Harbor proxy cache (operator review 4, M2).
+        let text = "failed to pull and unpack image \"docker.io/library/busybox:1.36\": failed to resolve reference \"docker.io/library/busybox:1.36\": pulling from host harbor.example.net failed with status code [manifests 1.36]: 401 Unauthorized";
+        let s = run([Action::SetDiagnoseText(text.into())]);
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("an auth finding");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        let hosts: Vec<&str> = s.form.registries.iter().map(|r| r.host.as_str()).collect();
+        assert_eq!(hosts, ["docker.io", "harbor.example.net"]);
+        assert_eq!(s.wants_credentials, Some(1), "the mirror's registry, not docker.io");
+    }
+
+    #[test]
     fn a_version_2_paste_keeps_its_version_on_2x_until_converting_is_chosen() {
         let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
         let s = run([Action::Preset(Preset::Harbor), Action::SetExistingConfig(file.into())]);

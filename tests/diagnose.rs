@@ -910,4 +910,21 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
     assert!(text.contains("containerd  1.4? (assumed from the default pause image k8s.gcr.io/pause:3.2"), "{text}");
     assert_eq!(form.containerd, "1.4");
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
+
+    // With the operator's form, an inferred version does not replace the one it names.
+    let base = dir.path().join("base.toml");
+    std::fs::write(&base, "containerd = \"1.6.20\"\n").unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/events-1.4-pause-3.2-and-x509.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("updated.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form"])
+        .arg(&base)
+        .arg("--form-out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let form =
+        pullfix_core::parse_form(&std::fs::read_to_string(&out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+    assert_eq!(form.containerd, "1.6.20");
 }

@@ -44,12 +44,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             // silent guess, and files for the wrong version do nothing on the node.
             None => Form { containerd: String::new(), ..Form::default() },
         };
-        let form = d.apply_all(&base);
+        let mut form = d.apply_all(&base);
+        if args.form.is_some() && d.facts.containerd.is_none() {
+            // Only a version the text prints replaces the operator's; an inferred one does not.
+            form.containerd = base.containerd.clone();
+        }
         let text = write_form(&form, FormFormat::from_path(&out.to_string_lossy()));
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
         if !args.json {
             println!("Wrote the prefilled form to {}.", out.display());
-            print!("{}", version_line(&d, &form));
+            if args.form.is_none() {
+                print!("{}", version_line(&d, &form));
+            }
             println!("Next: pullfix generate --form {}", out.display());
         }
     }

@@ -848,10 +848,10 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             format!("The mirror {} refused the pull of {}'s image: it wants credentials", m.host, m.registry),
             format!(
                 "containerd pulled {reg}'s image through its mirror {host} (the registry's hosts.toml or mirrors \
-                 entry), and {host} answered 401: the mirror wants credentials and got none it accepts. {reg} \
-                 itself was not asked, so credentials for {reg} do not help: node-level `configs.\"{reg}\".auth` is \
-                 never used for the mirror, because containerd looks node credentials up by the host it contacts.\
-                 {maybe_name}",
+                 entry), and {host} answered 401: the mirror wants credentials and got none it accepts (containerd \
+                 reports the first host's failure, even when it then also tried {reg} itself). Credentials for {reg} \
+                 do not help: node-level `configs.\"{reg}\".auth` is never used for the mirror, because containerd \
+                 looks node credentials up by the host it contacts.{maybe_name}",
                 reg = m.registry,
                 host = m.host,
             ),

@@ -851,10 +851,9 @@ fn a_1_x_text_without_a_default_pause_image_leaves_the_version_unset() {
     let form = d.apply_all(&unversioned());
     assert_eq!(form.containerd, "");
     let out = pullfix_core::render(&form);
-    assert!(out
-        .diagnostics
-        .iter()
-        .any(|x| x.field.as_str() == "containerd" && x.severity == pullfix_core::Severity::Error));
+    let e = out.diagnostics.iter().find(|x| x.field.as_str() == "containerd").expect("generate asks for the version");
+    assert_eq!(e.severity, pullfix_core::Severity::Error);
+    assert!(e.message.starts_with("No containerd version is set") && e.fix.contains("containerd --version"), "{e:?}");
     // A printed version: no note; the 2.x message format: 2.0, no note either.
     assert!(!diagnose(&fixture("containerd-2.x-unknown-key-journal.log"))
         .findings

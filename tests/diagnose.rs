@@ -796,6 +796,16 @@ fn a_mirror_prefill_reuses_the_forms_mirror_on_that_host() {
     let form = d.apply_all(&base);
     assert_eq!(form.registries[0].mirrors, base.registries[0].mirrors, "the text shows less than the form");
     assert_eq!(form.registries[1].host, "harbor.example.net");
+
+    // The Harbor is listed with its CA: generate gives the mirror that CA, no ca_file of its own.
+    let mut base = form.clone();
+    base.registries[1].ca_pem = REAL_PEM.into();
+    let form = diagnose(&fixture("cri-1.6.20-harbor-proxy-x509.txt")).apply_all(&base);
+    assert_eq!(form.registries[0].mirrors, base.registries[0].mirrors);
+    let files = rendered(&Form { containerd: "1.6.20".into(), ..form });
+    let hosts = file_toml(&files, "etc/containerd/certs.d/docker.io/hosts.toml");
+    let ca = hosts["host"]["https://harbor.example.net/v2/dockerhub-proxy"]["ca"].as_str();
+    assert_eq!(ca, Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"), "{hosts}");
 }
 
 #[test]

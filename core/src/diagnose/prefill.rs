@@ -97,9 +97,10 @@ impl Prefill {
 /// - with a `mirror`, the registry gets that mirror (unless it has one on the same URL,
 ///   or on the same host when the text shows no path), with `override_path` for a
 ///   `/v2/...` path; a needed CA goes on the mirror (`<config_path>/<mirror host>/ca.crt`),
-///   which is the entry the registry's hosts.toml reads, and a `[[registry]]` for the
-///   mirror's host is added to hold its credentials when they are needed (`node_auth`
-///   goes there too);
+///   which is the entry the registry's hosts.toml reads (unless a `[[registry]]` on the
+///   mirror's host already has a CA or skip_verify: generate gives the mirror that), and
+///   a `[[registry]]` for the mirror's host is added to hold its credentials when they
+///   are needed (`node_auth` goes there too);
 /// - the namespace is added to `kubernetes.namespaces` and the Secret name is set when
 ///   the form names none.
 ///
@@ -128,6 +129,13 @@ pub fn apply_prefill(form: &Form, prefill: &Prefill) -> Form {
             },
         };
         let mirror = prefill.mirror.as_deref().and_then(|m| Endpoint::parse(m.trim()).ok());
+        // A mirror on a listed registry's host gets that registry's TLS from generate.
+        let mirror_host_has_tls = mirror.as_ref().is_some_and(|e| {
+            form.registries.iter().any(|r| {
+                r.host.trim().eq_ignore_ascii_case(&e.host.reference())
+                    && (!r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty() || r.skip_verify)
+            })
+        });
         let r = &mut form.registries[idx];
         if let Some(s) = prefill.scheme {
             r.scheme = s;
@@ -146,7 +154,7 @@ pub fn apply_prefill(form: &Form, prefill: &Prefill) -> Form {
             }
             Some(e) => {
                 let m = mirror_entry(r, e);
-                if prefill.ca_needed && m.ca_file.trim().is_empty() && !m.skip_verify {
+                if prefill.ca_needed && m.ca_file.trim().is_empty() && !m.skip_verify && !mirror_host_has_tls {
                     m.ca_file = format!("{}/{}/ca.crt", config_path.trim_end_matches('/'), e.host.reference());
                 }
                 if prefill.credentials_needed || prefill.node_auth.is_some() {

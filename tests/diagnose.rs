@@ -49,7 +49,10 @@ fn story_1_dns_timeout_in_describe_pod() {
 
 #[test]
 fn story_2_x509_from_crictl_prefills_a_ca_path() {
-    let d = check("story-2-x509-crictl-1.x.txt", &[(X509UnknownAuthority, Some("hub.mooc.com"))]);
+    let d = check(
+        "story-2-x509-crictl-1.x.txt",
+        &[(X509UnknownAuthority, Some("hub.mooc.com")), (ContainerdVersionUnknown, None)],
+    );
     let p = &d.findings[0].prefill;
     assert!(p.ca_needed && p.skip_verify.is_none());
     let form = d.apply_all(&Form::default());
@@ -61,14 +64,20 @@ fn story_2_x509_from_crictl_prefills_a_ca_path() {
 
 #[test]
 fn story_3_401_with_ctr_skip_verify() {
-    let d = check("story-3-401-ctr-skip-verify.txt", &[(Unauthorized, Some("10.50.1.104"))]);
+    let d = check(
+        "story-3-401-ctr-skip-verify.txt",
+        &[(Unauthorized, Some("10.50.1.104")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].prefill.credentials_needed);
     assert!(d.findings[0].fix.contains("`10.50.1.104`"));
 }
 
 #[test]
 fn story_6_pause_from_k8s_gcr_io_times_out() {
-    let d = check("story-6-sandbox-k8s-gcr-describe.txt", &[(PublicRegistryUnreachable, None), (SandboxImage, None)]);
+    let d = check(
+        "story-6-sandbox-k8s-gcr-describe.txt",
+        &[(PublicRegistryUnreachable, None), (SandboxImage, None), (ContainerdVersionUnknown, None)],
+    );
     let mirror = "registry.aliyuncs.com/google_containers/pause:3.2";
     let want = Some(mirror);
     assert_eq!(prefill(&d, SandboxImage).sandbox_image.as_deref(), want);
@@ -88,6 +97,7 @@ fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
             (DnsLookup, Some("hub.mooc.com")),
             (X509NameMismatch, Some("10.50.1.104")),
             (Unauthorized, Some("10.50.1.104")),
+            (ContainerdVersionUnknown, None),
         ],
     );
     assert_eq!(prefill(&d, X509NameMismatch).skip_verify, Some(true));
@@ -100,7 +110,10 @@ fn whole_story_in_one_paste_is_ordered_dns_tls_auth() {
 
 #[test]
 fn captured_x509_unknown_authority() {
-    let d = check("ctr-1.6.20-x509-unknown-authority.txt", &[(X509UnknownAuthority, Some("localhost:15443"))]);
+    let d = check(
+        "ctr-1.6.20-x509-unknown-authority.txt",
+        &[(X509UnknownAuthority, Some("localhost:15443")), (ContainerdVersionUnknown, None)],
+    );
     let p = &d.findings[0].prefill;
     assert_eq!((p.host.as_deref(), p.port, p.ca_needed), (Some("localhost"), Some(15443), true));
     assert!(d.findings[0].excerpt.starts_with("ctr: failed to resolve reference"), "the final line, not a retry");
@@ -108,7 +121,10 @@ fn captured_x509_unknown_authority() {
 
 #[test]
 fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
-    let d = check("ctr-1.6.20-x509-no-ip-sans.txt", &[(X509NameMismatch, Some("127.0.0.1:15443"))]);
+    let d = check(
+        "ctr-1.6.20-x509-no-ip-sans.txt",
+        &[(X509NameMismatch, Some("127.0.0.1:15443")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert_eq!(f.prefill.skip_verify, Some(true));
     assert!(f.fix.contains("subjectAltName") && f.explanation.contains("IP SAN"), "{f:#?}");
@@ -116,14 +132,20 @@ fn captured_no_ip_sans_offers_skip_verify_as_stopgap() {
 
 #[test]
 fn captured_name_mismatch_with_only_ip_names() {
-    let d = check("ctr-1.6.20-x509-name-mismatch.txt", &[(X509NameMismatch, Some("127.0.0.1:15444"))]);
+    let d = check(
+        "ctr-1.6.20-x509-name-mismatch.txt",
+        &[(X509NameMismatch, Some("127.0.0.1:15444")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].explanation.contains("valid for 127.0.0.2, but containerd connected to 127.0.0.1"));
     assert_eq!(d.findings[0].prefill.skip_verify, Some(true));
 }
 
 #[test]
 fn captured_http_response_sets_scheme_http() {
-    let d = check("ctr-1.6.20-http-response-to-https.txt", &[(HttpResponseToHttps, Some("127.0.0.1:15000"))]);
+    let d = check(
+        "ctr-1.6.20-http-response-to-https.txt",
+        &[(HttpResponseToHttps, Some("127.0.0.1:15000")), (ContainerdVersionUnknown, None)],
+    );
     assert_eq!(d.findings[0].prefill.scheme, Some(Scheme::Http));
     let form = d.apply_all(&Form::default());
     assert_eq!((form.registries[0].host.as_str(), form.registries[0].scheme), ("127.0.0.1:15000", Scheme::Http));
@@ -131,7 +153,7 @@ fn captured_http_response_sets_scheme_http() {
 
 #[test]
 fn captured_401_and_not_found() {
-    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443"))]);
+    check("ctr-1.6.20-401.txt", &[(Unauthorized, Some("localhost:15443")), (ContainerdVersionUnknown, None)]);
     check("ctr-1.6.20-not-found.txt", &[(ManifestNotFound, Some("localhost:15443"))]);
 }
 
@@ -189,10 +211,13 @@ fn config_version_too_new_in_both_spellings() {
 
 #[test]
 fn kubeadm_sandbox_mismatch_prefills_the_recommended_pause() {
-    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None)]);
+    let d = check("kubeadm-sandbox-mismatch.txt", &[(SandboxImageMismatch, None), (ContainerdVersionUnknown, None)]);
     assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.10"));
     assert_eq!(d.facts.pause_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
-    let d = check("kubeadm-sandbox-mismatch-old-wording.txt", &[(SandboxImageMismatch, None)]);
+    let d = check(
+        "kubeadm-sandbox-mismatch-old-wording.txt",
+        &[(SandboxImageMismatch, None), (ContainerdVersionUnknown, None)],
+    );
     assert_eq!(d.findings[0].prefill.sandbox_image.as_deref(), Some("registry.k8s.io/pause:3.9"));
 }
 
@@ -220,7 +245,11 @@ fn registry_k8s_io_timeout_on_2_x() {
 fn pause_on_a_private_registry_needs_node_credentials() {
     let d = check(
         "private-sandbox-401.txt",
-        &[(Unauthorized, Some("harbor.example.net")), (SandboxImage, Some("harbor.example.net"))],
+        &[
+            (Unauthorized, Some("harbor.example.net")),
+            (SandboxImage, Some("harbor.example.net")),
+            (ContainerdVersionUnknown, None),
+        ],
     );
     let p = prefill(&d, SandboxImage);
     assert_eq!((p.node_auth, p.credentials_needed, p.sandbox_image.as_deref()), (Some(true), true, None));
@@ -246,9 +275,15 @@ fn docker_hub_families() {
     let d = check("dockerhub-manifest-unknown-2.x.txt", &[(ManifestNotFound, Some("docker.io"))]);
     assert_eq!(d.facts.image.as_deref(), Some("docker.io/library/nginx:1.255"));
     assert_eq!(d.facts.containerd_major, Some(2));
-    let d = check("dockerhub-toomanyrequests.txt", &[(TooManyRequests, Some("docker.io"))]);
+    let d = check(
+        "dockerhub-toomanyrequests.txt",
+        &[(TooManyRequests, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].prefill.credentials_needed);
-    let d = check("dockerhub-pull-access-denied.txt", &[(Unauthorized, Some("docker.io"))]);
+    let d = check(
+        "dockerhub-pull-access-denied.txt",
+        &[(Unauthorized, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].explanation.contains("does not exist"));
 }
 
@@ -256,7 +291,11 @@ fn docker_hub_families() {
 fn missing_pull_secret_comes_before_its_401() {
     let d = check(
         "failed-to-retrieve-pull-secret.txt",
-        &[(PullSecretMissing, Some("harbor.example.net:8443")), (Unauthorized, Some("harbor.example.net:8443"))],
+        &[
+            (PullSecretMissing, Some("harbor.example.net:8443")),
+            (Unauthorized, Some("harbor.example.net:8443")),
+            (ContainerdVersionUnknown, None),
+        ],
     );
     let p = prefill(&d, PullSecretMissing);
     assert_eq!((p.secret_name.as_deref(), p.namespace.as_deref()), (Some("regcred"), Some("shop")));
@@ -411,17 +450,42 @@ fn acceptance_captures() {
         ("cri-not-loaded-unknown-service.crictl.txt", &[(CriNotLoaded, None)]),
         ("dns-lookup-failed.crictl.txt", &[(DnsLookup, Some("unknown.pullfix.test:5000"))]),
         ("hosts-toml-invalid-host-tree.containerd-log.txt", &[(HostsTomlInvalid, None)]),
-        ("http-response-to-https-client.crictl.txt", &[(HttpResponseToHttps, Some("registry.pullfix.test:5000"))]),
+        (
+            "http-response-to-https-client.crictl.txt",
+            &[(HttpResponseToHttps, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
         (
             "sandbox-image-unauthorized.crictl.txt",
-            &[(Unauthorized, Some("registry.pullfix.test:5000")), (SandboxImage, Some("registry.pullfix.test:5000"))],
+            &[
+                (Unauthorized, Some("registry.pullfix.test:5000")),
+                (SandboxImage, Some("registry.pullfix.test:5000")),
+                (ContainerdVersionUnknown, None),
+            ],
         ),
-        ("unauthorized-no-credentials.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-no-credentials.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-wrong-password.crictl.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("unauthorized-wrong-password.ctr.txt", &[(Unauthorized, Some("registry.pullfix.test:5000"))]),
-        ("x509-unknown-authority.crictl.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
-        ("x509-unknown-authority.ctr.txt", &[(X509UnknownAuthority, Some("registry.pullfix.test:5000"))]),
+        (
+            "unauthorized-no-credentials.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-no-credentials.ctr.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-wrong-password.crictl.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "unauthorized-wrong-password.ctr.txt",
+            &[(Unauthorized, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "x509-unknown-authority.crictl.txt",
+            &[(X509UnknownAuthority, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
+        (
+            "x509-unknown-authority.ctr.txt",
+            &[(X509UnknownAuthority, Some("registry.pullfix.test:5000")), (ContainerdVersionUnknown, None)],
+        ),
     ];
     let dir = format!("{}/tests/fixtures/errors", env!("CARGO_MANIFEST_DIR"));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -543,7 +607,10 @@ const REAL_PEM: &str = include_str!("fixtures/certs/example-harbor-ca.pem");
 
 #[test]
 fn ca_file_missing_unreadable_or_not_a_certificate() {
-    let d = check("synthetic-ca-file-missing-crictl-1.6.txt", &[(CaFileUnusable, Some("10.50.1.104:5000"))]);
+    let d = check(
+        "synthetic-ca-file-missing-crictl-1.6.txt",
+        &[(CaFileUnusable, Some("10.50.1.104:5000")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert!(
         f.title.contains("/etc/containerd/certs.d/10.50.1.104:5000/ca.crt") && f.title.contains("missing"),
@@ -560,12 +627,18 @@ fn ca_file_missing_unreadable_or_not_a_certificate() {
     let out = pullfix_core::render(&form);
     assert!(out.diagnostics.iter().any(|d| d.code == "ca_file.not-written"), "{:?}", out.diagnostics);
 
-    let d = check("synthetic-ca-file-truncated-describe-pod.txt", &[(CaFileUnusable, Some("harbor.example.net:8443"))]);
+    let d = check(
+        "synthetic-ca-file-truncated-describe-pod.txt",
+        &[(CaFileUnusable, Some("harbor.example.net:8443")), (ContainerdVersionUnknown, None)],
+    );
     assert!(d.findings[0].title.contains("not a usable CA certificate"), "{:#?}", d.findings[0]);
     assert!(d.findings[0].explanation.contains("truncated"));
     assert_eq!(prefill(&d, CaFileUnusable).port, Some(8443));
 
-    let d = check("synthetic-ca-file-inline-1.4-journal.log", &[(CaFileUnusable, Some("hub.mooc.com"))]);
+    let d = check(
+        "synthetic-ca-file-inline-1.4-journal.log",
+        &[(CaFileUnusable, Some("hub.mooc.com")), (ContainerdVersionUnknown, None)],
+    );
     let f = &d.findings[0];
     assert!(f.title.contains("cannot read /etc/pki/hub.mooc.com/ca.crt"), "{f:#?}");
     assert!(f.explanation.contains("tls.ca_file"), "{f:#?}");
@@ -589,5 +662,278 @@ fn forbidden_403_is_a_permission_not_a_password() {
     assert!(!f.prefill.credentials_needed && f.prefill.node_auth.is_none());
     // A 401 on the same line is still a credentials problem.
     let both = diagnose("pull failed: 401 Unauthorized (the proxy said 403 Forbidden before)");
-    assert_eq!(both.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [Unauthorized]);
+    assert_eq!(both.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [Unauthorized, ContainerdVersionUnknown]);
+}
+
+// ---- a mirror's errors, and the containerd version the text does not print ----------------
+// (operator review round 4, M1 and M2; the real texts are the review's lab captures)
+
+/// The form `diagnose --form-out` starts from when no `--form` is given: no version.
+fn unversioned() -> Form {
+    Form { containerd: String::new(), ..Form::default() }
+}
+
+/// Renders `form` (no errors allowed) and returns its files by path.
+#[track_caller]
+fn rendered(form: &Form) -> Vec<pullfix_core::OutputFile> {
+    let out = pullfix_core::render(form);
+    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == pullfix_core::Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    out.files
+}
+
+#[track_caller]
+fn file_toml(files: &[pullfix_core::OutputFile], path: &str) -> toml_edit::DocumentMut {
+    let f = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path} in {:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()));
+    f.contents.parse().unwrap()
+}
+
+#[test]
+fn a_harbor_proxy_401_blames_the_mirror_and_keys_its_credentials_for_docker_hub() {
+    let d = check(
+        "cri-1.6.20-harbor-proxy-401.txt",
+        &[(Unauthorized, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
+    assert_eq!(d.facts.registry.as_deref(), Some("docker.io"));
+    assert_eq!(d.facts.mirror.as_deref(), Some("https://harbor.example.net"), "`pulling from host` names the mirror");
+    let f = &d.findings[0];
+    assert!(f.title.contains("mirror harbor.example.net"), "{}", f.title);
+    assert!(f.fix.contains("`configs.\"harbor.example.net\".auth`"), "{}", f.fix);
+    assert!(f.fix.contains("https://index.docker.io/v1/"), "the Secret's key for Docker Hub: {}", f.fix);
+    assert!(!f.fix.contains("`configs.\"docker.io\".auth` in config.toml"), "{}", f.fix);
+    assert!(f.explanation.contains("never used for the mirror"), "{}", f.explanation);
+    assert!(f.fix.contains("https://HARBOR/v2/PROJECT"), "the text shows no path: say so: {}", f.fix);
+    let p = &f.prefill;
+    assert_eq!(p.mirror.as_deref(), Some("https://harbor.example.net"));
+    assert!(p.credentials_needed);
+    assert_eq!(p.credentials_registry().as_deref(), Some("harbor.example.net"));
+
+    let mut form = d.apply_all(&unversioned());
+    assert_eq!(form.containerd, "", "1.x only: no version is assumed");
+    let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, ["docker.io", "harbor.example.net"]);
+    let hub = &form.registries[0];
+    assert!(!hub.has_credentials() && !hub.node_auth, "no Harbor credentials on docker.io: {hub:?}");
+    assert_eq!(
+        hub.mirrors.iter().map(|m| (m.url.as_str(), m.override_path)).collect::<Vec<_>>(),
+        [("https://harbor.example.net", false)]
+    );
+
+    // The operator types Harbor's robot account where the prefill asks for it.
+    form.containerd = "1.6.20".into();
+    form.registries[1].username = "robot$ci".into();
+    form.registries[1].password = "s3cret".into();
+    form.registries[1].node_auth = true;
+    let files = rendered(&form);
+    let config = file_toml(&files, "etc/containerd/config.toml");
+    let configs = &config["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"];
+    assert_eq!(configs["harbor.example.net"]["auth"]["username"].as_str(), Some("robot$ci"), "looked up by the mirror");
+    assert!(configs.get("docker.io").is_none() && configs.get("registry-1.docker.io").is_none(), "{config}");
+    let hosts = file_toml(&files, "etc/containerd/certs.d/docker.io/hosts.toml");
+    assert!(hosts["host"].get("https://harbor.example.net").is_some(), "{hosts}");
+    let secret = files.iter().find(|f| f.path == "k8s/secret-regcred-default.yaml").expect("the pull Secret");
+    let secret: serde_yaml::Value = serde_yaml::from_str(&secret.contents).unwrap();
+    let json = secret["data"][".dockerconfigjson"].as_str().unwrap();
+    use base64::Engine as _;
+    let json: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::STANDARD.decode(json).unwrap()).unwrap();
+    assert_eq!(json["auths"]["https://index.docker.io/v1/"]["username"], "robot$ci", "{json}");
+}
+
+#[test]
+fn a_harbor_proxy_x509_puts_the_ca_on_the_docker_io_mirror_entry() {
+    let d = check(
+        "cri-1.6.20-harbor-proxy-x509.txt",
+        &[(X509UnknownAuthority, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
+    let proxy = "https://harbor.example.net/v2/dockerhub-proxy";
+    assert_eq!(d.facts.mirror.as_deref(), Some(proxy), "the mirror's path is kept");
+    assert_eq!(d.facts.endpoint.as_deref(), Some(proxy));
+    let f = &d.findings[0];
+    assert!(f.title.contains("harbor.example.net") && f.title.contains("docker.io's mirror"), "{}", f.title);
+    assert!(f.fix.contains("[host.\"https://harbor.example.net/v2/dockerhub-proxy\"]"), "{}", f.fix);
+    assert!(f.fix.contains("/etc/containerd/certs.d/docker.io/hosts.toml"), "{}", f.fix);
+    assert!(f.fix.contains("`registry.configs.\"harbor.example.net\".tls.ca_file`"), "{}", f.fix);
+    assert_eq!(f.prefill.mirror.as_deref(), Some(proxy));
+
+    let form = d.apply_all(&unversioned());
+    assert_eq!(form.registries.len(), 1, "{:?}", form.registries);
+    let hub = &form.registries[0];
+    assert_eq!((hub.host.as_str(), hub.ca_file.as_str()), ("docker.io", ""), "Docker Hub's own CA is public");
+    let m = &hub.mirrors[0];
+    assert_eq!((m.url.as_str(), m.override_path), (proxy, true));
+    assert_eq!(m.ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+
+    // 1.5+: the CA is on the mirror's table of docker.io's hosts.toml, the file a docker.io pull reads.
+    let files = rendered(&Form { containerd: "1.6.20".into(), ..form.clone() });
+    let hosts = file_toml(&files, "etc/containerd/certs.d/docker.io/hosts.toml");
+    let table = &hosts["host"][proxy];
+    assert_eq!(table["ca"].as_str(), Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"), "{hosts}");
+    assert_eq!(table["override_path"].as_bool(), Some(true));
+    // 1.4: inline TLS keyed by the host containerd contacts.
+    let files = rendered(&Form { containerd: "1.4".into(), ..form });
+    let config = file_toml(&files, "etc/containerd/config.toml");
+    let tls = &config["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["harbor.example.net"]["tls"];
+    assert_eq!(tls["ca_file"].as_str(), Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"), "{config}");
+}
+
+#[test]
+fn a_mirror_prefill_reuses_the_forms_mirror_on_that_host() {
+    let d = diagnose(&fixture("cri-1.6.20-harbor-proxy-401.txt"));
+    let mut base = unversioned();
+    base.registries.push(pullfix_core::Registry {
+        host: "docker.io".into(),
+        mirrors: vec![pullfix_core::Mirror {
+            url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+            override_path: true,
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let form = d.apply_all(&base);
+    assert_eq!(form.registries[0].mirrors, base.registries[0].mirrors, "the text shows less than the form");
+    assert_eq!(form.registries[1].host, "harbor.example.net");
+
+    // The Harbor is listed with its CA: generate gives the mirror that CA, no ca_file of its own.
+    let mut base = form.clone();
+    base.registries[1].ca_pem = REAL_PEM.into();
+    let form = diagnose(&fixture("cri-1.6.20-harbor-proxy-x509.txt")).apply_all(&base);
+    assert_eq!(form.registries[0].mirrors, base.registries[0].mirrors);
+    let files = rendered(&Form { containerd: "1.6.20".into(), ..form });
+    let hosts = file_toml(&files, "etc/containerd/certs.d/docker.io/hosts.toml");
+    let ca = hosts["host"]["https://harbor.example.net/v2/dockerhub-proxy"]["ca"].as_str();
+    assert_eq!(ca, Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"), "{hosts}");
+}
+
+#[test]
+fn the_1_4_pause_image_makes_the_form_target_1_4_and_says_so() {
+    let d = check(
+        "events-1.4-pause-3.2-and-x509.txt",
+        &[
+            (PublicRegistryUnreachable, None),
+            (X509UnknownAuthority, Some("hub.mooc.com")),
+            (SandboxImage, None),
+            (ContainerdVersionUnknown, None),
+        ],
+    );
+    assert_eq!((d.facts.containerd.as_deref(), d.facts.containerd_major), (None, Some(1)));
+    assert_eq!(d.facts.containerd_guess.as_deref(), Some("1.4"));
+    let note = d.findings.last().unwrap();
+    assert_eq!(note.code, "containerd.version_unknown");
+    assert!(note.title.contains("assumes 1.4") && note.title.contains("k8s.gcr.io/pause:3.2"), "{}", note.title);
+    assert!(note.fix.contains("containerd --version"), "{}", note.fix);
+    assert!(note.excerpt.contains("failed to get sandbox image"), "it quotes the pause image's line");
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.as_deref() == Some("1.4")), "{:#?}", d.findings);
+
+    let form = d.apply_all(&unversioned());
+    assert_eq!(form.containerd, "1.4");
+    // 1.4 has no hosts.toml: the CA goes inline, and no config_path or certs.d file is written.
+    let files = rendered(&form);
+    assert!(
+        !files.iter().any(|f| f.path.ends_with("hosts.toml")),
+        "{:?}",
+        files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    let config = file_toml(&files, "etc/containerd/config.toml");
+    let registry = &config["plugins"]["io.containerd.grpc.v1.cri"]["registry"];
+    assert!(registry.get("config_path").is_none(), "{config}");
+    assert_eq!(
+        registry["configs"]["hub.mooc.com"]["tls"]["ca_file"].as_str(),
+        Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt")
+    );
+
+    // The same pause line alone (the STORY's step 6) infers 1.4 too.
+    let d = diagnose(&fixture("story-6-sandbox-k8s-gcr-describe.txt"));
+    assert_eq!(d.apply_all(&unversioned()).containerd, "1.4");
+}
+
+#[test]
+fn a_1_x_text_without_a_default_pause_image_leaves_the_version_unset() {
+    let d = diagnose(&fixture("story-2-x509-crictl-1.x.txt"));
+    assert_eq!((d.facts.containerd_major, d.facts.containerd_guess.as_deref()), (Some(1), None));
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.is_none()), "{:#?}", d.findings);
+    let note = d.findings.last().unwrap();
+    assert_eq!(note.family, ContainerdVersionUnknown);
+    assert!(note.title.contains("set it in the form") && note.explanation.contains("1.3 and 1.4 have no"), "{note:#?}");
+    let form = d.apply_all(&unversioned());
+    assert_eq!(form.containerd, "");
+    let out = pullfix_core::render(&form);
+    let e = out.diagnostics.iter().find(|x| x.field.as_str() == "containerd").expect("generate asks for the version");
+    assert_eq!(e.severity, pullfix_core::Severity::Error);
+    assert!(e.message.starts_with("No containerd version is set") && e.fix.contains("containerd --version"), "{e:?}");
+    // A printed version: no note; the 2.x message format: 2.0, no note either.
+    assert!(!diagnose(&fixture("containerd-2.x-unknown-key-journal.log"))
+        .findings
+        .iter()
+        .any(|f| f.family == ContainerdVersionUnknown));
+    assert!(!diagnose(&fixture("x509-newer-go-2.x-ip-port.txt"))
+        .findings
+        .iter()
+        .any(|f| f.family == ContainerdVersionUnknown));
+}
+
+#[test]
+fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, out: &std::path::Path| {
+        let input = format!("{}/tests/fixtures/diagnose/{name}", env!("CARGO_MANIFEST_DIR"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+            .args(["diagnose", &input, "--form-out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let form =
+            pullfix_core::parse_form(&std::fs::read_to_string(out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+        (String::from_utf8_lossy(&o.stdout).into_owned(), form)
+    };
+    let (text, form) = run("cri-1.6.20-harbor-proxy-x509.txt", &dir.path().join("x509.toml"));
+    for want in [
+        "[containerd.version_unknown]",
+        "mirror      https://harbor.example.net/v2/dockerhub-proxy",
+        "its mirror https://harbor.example.net/v2/dockerhub-proxy, the mirror's CA certificate needed",
+        "containerd is NOT set in the form",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    assert_eq!(form.containerd, "");
+    assert_eq!(form.registries[0].mirrors[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+
+    let (text, form) = run("cri-1.6.20-harbor-proxy-401.txt", &dir.path().join("401.toml"));
+    assert!(text.contains("credentials of harbor.example.net needed (registry harbor.example.net)"), "{text}");
+    assert_eq!(
+        form.registries.iter().map(|r| r.host.as_str()).collect::<Vec<_>>(),
+        ["docker.io", "harbor.example.net"]
+    );
+
+    let (text, form) = run("events-1.4-pause-3.2-and-x509.txt", &dir.path().join("pause.toml"));
+    assert!(
+        text.contains(
+            "containerd = \"1.4\" in the form is ASSUMED (from the default pause image k8s.gcr.io/pause:3.2)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("containerd  1.4? (assumed from the default pause image k8s.gcr.io/pause:3.2"), "{text}");
+    assert_eq!(form.containerd, "1.4");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
+
+    // With the operator's form, an inferred version does not replace the one it names.
+    let base = dir.path().join("base.toml");
+    std::fs::write(&base, "containerd = \"1.6.20\"\n").unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/events-1.4-pause-3.2-and-x509.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("updated.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form"])
+        .arg(&base)
+        .arg("--form-out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let form =
+        pullfix_core::parse_form(&std::fs::read_to_string(&out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+    assert_eq!(form.containerd, "1.6.20");
 }

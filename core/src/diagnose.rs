@@ -82,6 +82,10 @@ pub enum Family {
     SandboxImage,
     /// kubeadm: `detected that the sandbox image "..." of the container runtime is inconsistent`.
     SandboxImageMismatch,
+    /// Not a problem of its own: the text does not print the containerd version while a
+    /// fix depends on it (the form then assumes the version its pause image points to,
+    /// or leaves it to be set).
+    ContainerdVersionUnknown,
 }
 
 impl Family {
@@ -111,6 +115,7 @@ impl Family {
             Family::PlatformMismatch => "registry.platform_mismatch",
             Family::SandboxImage => "sandbox.unreachable",
             Family::SandboxImageMismatch => "sandbox.kubeadm_mismatch",
+            Family::ContainerdVersionUnknown => "containerd.version_unknown",
         }
     }
 }
@@ -176,5 +181,8 @@ pub fn diagnose(text: &str) -> Diagnosis {
         }
     }
     crate::small_sort::sort_by_key(&mut findings, |f| (f.family, f.line));
+    if let Some(note) = rules::version_note(&lines, &facts, &findings) {
+        findings.push(note);
+    }
     Diagnosis { findings, facts }
 }

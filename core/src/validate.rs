@@ -144,7 +144,12 @@ fn check_target(form: &Form, diags: &mut Vec<Diagnostic>) -> Target {
             diags.push(Diagnostic::error(
                 field,
                 "containerd.malformed",
-                format!("{} is not a containerd version; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).", quoted(&form.containerd)),
+                if form.containerd.trim().is_empty() {
+                    // `diagnose --form-out` leaves it empty when the text does not show it.
+                    format!("No containerd version is set; no files until it is (a preview assumes {DEFAULT_CONTAINERD}).")
+                } else {
+                    format!("{} is not a containerd version; no files until it is fixed (a preview assumes {DEFAULT_CONTAINERD}).", quoted(&form.containerd))
+                },
                 format!(
                     "Write the version `containerd --version` prints on the node, e.g. 1.6.20 or 2.1 (one of {}).",
                     supported()

@@ -15,7 +15,10 @@ fn the_whole_story_on_wasm() {
     let text = include_str!("../../tests/fixtures/diagnose/the-whole-story.txt");
     let d = diagnose(text);
     let families: Vec<Family> = d.findings.iter().map(|f| f.family).collect();
-    assert_eq!(families, [Family::DnsLookup, Family::X509NameMismatch, Family::Unauthorized]);
+    assert_eq!(
+        families,
+        [Family::DnsLookup, Family::X509NameMismatch, Family::Unauthorized, Family::ContainerdVersionUnknown]
+    );
     let form = d.apply_all(&Form::default());
     assert_eq!(form.registries[0].host, "hub.mooc.com");
     assert!(form.registries[1].skip_verify);

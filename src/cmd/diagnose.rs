@@ -40,16 +40,50 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let t = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
                 parse_form(&t, FormFormat::from_path(&p.to_string_lossy()))?
             }
-            None => Form::default(),
+            // No version unless the text shows one: the form's default (1.7) would be a
+            // silent guess, and files for the wrong version do nothing on the node.
+            None => Form { containerd: String::new(), ..Form::default() },
         };
-        let form = d.apply_all(&base);
+        let mut form = d.apply_all(&base);
+        if args.form.is_some() && d.facts.containerd.is_none() {
+            // Only a version the text prints replaces the operator's; an inferred one does not.
+            form.containerd = base.containerd.clone();
+        }
         let text = write_form(&form, FormFormat::from_path(&out.to_string_lossy()));
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
         if !args.json {
-            println!("Wrote the prefilled form to {}. Next: pullfix generate --form {}", out.display(), out.display());
+            println!("Wrote the prefilled form to {}.", out.display());
+            if args.form.is_none() {
+                print!("{}", version_line(&d, &form));
+            }
+            println!("Next: pullfix generate --form {}", out.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the written form says about the containerd version, when the text did not print it.
+fn version_line(d: &Diagnosis, form: &Form) -> String {
+    let v = form.containerd.trim();
+    if v.is_empty() {
+        return "containerd is NOT set in the form: the text does not show the version. Set `containerd` to what \
+                `containerd --version` prints on the node (1.4 and older need other files than 1.5+; pullfix \
+                generates nothing until it is set).\n"
+            .to_owned();
+    }
+    if d.facts.containerd.is_none() {
+        let why = match (&d.facts.containerd_guess, &d.facts.pause_image) {
+            (Some(g), Some(p)) if g == v => format!("from the default pause image {p}"),
+            _ if d.facts.containerd_major == Some(2) => {
+                "from the 2.x message format; every 2.x reads its files".to_owned()
+            }
+            _ => "not shown by the text".to_owned(),
+        };
+        return format!(
+            "containerd = \"{v}\" in the form is ASSUMED ({why}): check `containerd --version` on the node and correct it.\n"
+        );
+    }
+    String::new()
 }
 
 /// The human-readable report.
@@ -62,7 +96,7 @@ fn report(d: &Diagnosis) -> String {
         );
     }
     for (i, f) in d.findings.iter().enumerate() {
-        s.push_str(&finding(i + 1, f));
+        s.push_str(&finding(i + 1, f, d.facts.containerd.is_none()));
     }
     let facts = facts(d);
     if !facts.is_empty() {
@@ -74,12 +108,12 @@ fn report(d: &Diagnosis) -> String {
     s
 }
 
-fn finding(n: usize, f: &Finding) -> String {
+fn finding(n: usize, f: &Finding, assumed: bool) -> String {
     let mut s = format!("{n}. [{}] {}\n", f.code, f.title);
     s.push_str(&format!("   line {}: {}\n", f.line, f.excerpt));
     s.push_str(&format!("   Cause: {}\n", f.explanation));
     s.push_str(&format!("   Fix:   {}\n", f.fix));
-    let p = prefill(&f.prefill);
+    let p = prefill(&f.prefill, assumed);
     if !p.is_empty() {
         s.push_str(&format!("   Form:  {p}\n"));
     }
@@ -87,22 +121,30 @@ fn finding(n: usize, f: &Finding) -> String {
     s
 }
 
-fn prefill(p: &Prefill) -> String {
+fn prefill(p: &Prefill, assumed: bool) -> String {
     let mut parts = Vec::new();
     if let Some(r) = p.registry() {
         parts.push(format!("registry {r}"));
+    }
+    if let Some(m) = &p.mirror {
+        parts.push(format!("its mirror {m}"));
     }
     if let Some(sc) = p.scheme {
         parts.push(format!("scheme {}", sc.as_str()));
     }
     if p.ca_needed {
-        parts.push("CA certificate needed".to_owned());
+        parts.push(
+            if p.mirror.is_some() { "the mirror's CA certificate needed" } else { "CA certificate needed" }.to_owned(),
+        );
     }
     if let Some(v) = p.skip_verify {
         parts.push(format!("skip_verify = {v}"));
     }
     if p.credentials_needed {
-        parts.push("credentials needed".to_owned());
+        match (&p.mirror, p.credentials_registry()) {
+            (Some(_), Some(h)) => parts.push(format!("credentials of {h} needed (registry {h})")),
+            _ => parts.push("credentials needed".to_owned()),
+        }
     }
     if p.node_auth == Some(true) {
         parts.push("node-level credentials".to_owned());
@@ -111,7 +153,7 @@ fn prefill(p: &Prefill) -> String {
         parts.push(format!("sandbox image {i}"));
     }
     if let Some(v) = &p.containerd {
-        parts.push(format!("containerd {v}"));
+        parts.push(format!("containerd {v}{}", if assumed { " (assumed)" } else { "" }));
     }
     if let Some(n) = &p.namespace {
         parts.push(format!("namespace {n}"));
@@ -133,12 +175,15 @@ fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
     push("image", &f.image);
     push("registry", &f.registry);
     push("endpoint", &f.endpoint);
+    push("mirror", &f.mirror);
     push("pause", &f.pause_image);
     push("containerd", &f.containerd);
     push("namespace", &f.namespace);
     if f.containerd.is_none() {
-        if let Some(m) = f.containerd_major {
-            v.push(("containerd", format!("{m}.x (from the message format)")));
+        if let (Some(g), Some(p)) = (&f.containerd_guess, &f.pause_image) {
+            v.push(("containerd", format!("{g}? (assumed from the default pause image {p}; not printed)")));
+        } else if let Some(m) = f.containerd_major {
+            v.push(("containerd", format!("{m}.x (from the message format; the exact version is not printed)")));
         }
     }
     v

@@ -228,7 +228,8 @@ impl State {
             Action::ApplyPrefill(i) => {
                 let Some(finding) = self.diagnosis.findings.get(i) else { return };
                 *form = apply_prefill(form, &finding.prefill);
-                self.wants_credentials = match finding.prefill.registry() {
+                // A mirror's credentials belong to the mirror's [[registry]], not the image's.
+                self.wants_credentials = match finding.prefill.credentials_registry() {
                     Some(host) if finding.prefill.credentials_needed => {
                         form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&host))
                     }
@@ -544,6 +545,18 @@ mod tests {
         assert_eq!(s.form.registries[1].host, "hub.mooc.com");
         assert_eq!(s.wants_credentials, Some(1));
         assert_eq!(s.reduce(Action::Remove(Item::Registry, 0, 0)).wants_credentials, None);
+    }
+
+    #[test]
+    fn a_mirror_401_asks_for_the_mirror_registrys_credentials() {
+        // containerd 1.6.20 through CRI, Docker Hub via a Harbor proxy cache (operator review 4, M2).
+        let text = "failed to pull and unpack image \"docker.io/library/busybox:1.36\": failed to resolve reference \"docker.io/library/busybox:1.36\": pulling from host harbor.example.net failed with status code [manifests 1.36]: 401 Unauthorized";
+        let s = run([Action::SetDiagnoseText(text.into())]);
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("an auth finding");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        let hosts: Vec<&str> = s.form.registries.iter().map(|r| r.host.as_str()).collect();
+        assert_eq!(hosts, ["docker.io", "harbor.example.net"]);
+        assert_eq!(s.wants_credentials, Some(1), "the mirror's registry, not docker.io");
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Facts a pasted text reveals: the image, its registry host and port, the endpoint
-//! containerd contacted, the pause image, the containerd version, the namespace.
+//! containerd contacted (and the mirror it is, when it is not the image's registry), the
+//! pause image, the containerd version (printed, or inferred from a default pause image),
+//! the namespace.
 
 use serde::Serialize;
 
 use super::scan::{self, Line};
 use crate::host::Host;
 use crate::image_ref;
+use crate::version::{Target, SUPPORTED};
 
 /// What the text says about the setup. `None` / empty when it does not say.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -18,8 +21,15 @@ pub struct Facts {
     pub host: Option<String>,
     /// The registry's port when the reference names one.
     pub port: Option<u16>,
-    /// The first URL containerd contacted (`https://hub.mooc.com`), scheme and host.
+    /// The first URL containerd contacted, scheme and host (`https://hub.mooc.com`), with
+    /// the API root path when that URL is a mirror's and has one
+    /// (`https://harbor.example.net/v2/dockerhub-proxy`).
     pub endpoint: Option<String>,
+    /// The mirror containerd contacted for the image's registry, when the host that
+    /// answered (`pulling from host X`, or the request URL's host) is not the image's
+    /// registry: its URL as far as the text shows it (`https://harbor.example.net` from
+    /// `pulling from host`, `https://harbor.example.net/v2/dockerhub-proxy` from a URL).
+    pub mirror: Option<String>,
     /// The sandbox (pause) image the runtime uses (`k8s.gcr.io/pause:3.2`).
     pub pause_image: Option<String>,
     /// The containerd version (`1.6.20`), when the text prints it.
@@ -27,6 +37,11 @@ pub struct Facts {
     /// The containerd major version the message formats reveal when no version is
     /// printed (2.x says `failed to resolve image:`, 1.x `failed to resolve reference`).
     pub containerd_major: Option<u32>,
+    /// The containerd release line inferred from the pause image when no version is
+    /// printed: the release whose default sandbox image the text names (`1.4` for
+    /// `k8s.gcr.io/pause:3.2`; `2.0` for any 2.x default, whose files every 2.x reads).
+    /// A guess (a configured sandbox image can be any image), so it is reported as one.
+    pub containerd_guess: Option<String>,
     /// The pod's namespace (`kubectl describe pod`'s `Namespace:` line).
     pub namespace: Option<String>,
     /// The pull Secrets the kubelet could not find.
@@ -55,6 +70,14 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
             .find(|u| !is_documentation(&u.hostport))
             .map(|u| format!("{}://{}", u.scheme, u.hostport))
     });
+    let seen = lines.iter().find_map(|l| line_mirror(l, f.image.as_deref()));
+    if let Some(m) = &seen {
+        // The first URL is the mirror's: keep its path, which the hosts.toml entry needs.
+        if m.path_known && f.endpoint.as_deref().is_some_and(|e| m.url.starts_with(e)) {
+            f.endpoint = Some(m.url.clone());
+        }
+    }
+    f.mirror = seen.map(|m| m.url);
     let registry =
         f.image.as_deref().and_then(image_ref::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
             || {
@@ -77,6 +100,14 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         .as_deref()
         .and_then(|v| v.split('.').next()?.parse().ok())
         .or_else(|| lines.iter().find_map(major_hint));
+    if f.containerd.is_none() {
+        f.containerd_guess = f
+            .pause_image
+            .as_deref()
+            .and_then(version_of_default_pause)
+            .filter(|t| f.containerd_major.is_none_or(|m| m == t.major))
+            .map(|t| if t.major >= 2 { "2.0".to_owned() } else { t.to_string() });
+    }
     f.namespace = lines.iter().find_map(|l| {
         let t = l.text.trim_start();
         t.strip_prefix("Namespace:").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')).map(str::to_owned)
@@ -89,6 +120,81 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         }
     }
     f
+}
+
+/// The newest release line whose own default pause image ([`Target::default_pause_image`])
+/// is `image` (`k8s.gcr.io/pause:3.2`: 1.2 - 1.4 in that table, so 1.4).
+fn version_of_default_pause(image: &str) -> Option<Target> {
+    let image = image.trim().to_ascii_lowercase();
+    SUPPORTED
+        .iter()
+        .flat_map(|&(major, minor)| {
+            // 1.6 changed its default within the release line (1.6.20).
+            let early = (major, minor) == (1, 6);
+            [Some(Target::new(major, minor)), early.then_some(Target { major, minor, patch: Some(0) })]
+        })
+        .flatten()
+        .filter(|t| t.default_pause_image() == image)
+        .map(|t| Target::new(t.major, t.minor))
+        .max()
+}
+
+/// A mirror one line shows containerd contacting instead of the image's registry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenMirror {
+    /// The image's registry as images name it (`docker.io`).
+    pub registry: String,
+    /// The mirror's `host[:port]` (`harbor.example.net`).
+    pub host: String,
+    /// The mirror's URL as far as the line shows it: scheme, host and, from a request
+    /// URL, the API root path (`https://harbor.example.net/v2/dockerhub-proxy`).
+    pub url: String,
+    /// Whether the line shows the mirror's path (a request URL); `pulling from host X`
+    /// names only the host.
+    pub path_known: bool,
+}
+
+/// The mirror a line shows: the host of `pulling from host X` (containerd 1.5+ when a
+/// host answers an error status) or of a registry API request URL (`.../manifests/...`,
+/// `.../blobs/...`), when it is not the registry of the image the line (else `image`)
+/// names. `None` when the line names no image or the host is the image's registry.
+pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
+    let line_image = ["failed to pull and unpack image", "failed to pull image", "failed to resolve reference"]
+        .iter()
+        .find_map(|m| scan::quoted_after(&l.text, m).filter(|s| image_ref::is_image_reference(s)));
+    let image = line_image.or(image)?;
+    let registry = image_ref::image_registry(image)?;
+    let repo = image_ref::parse_reference(image).ok().map(|r| {
+        if r.domain == crate::host::DOCKER_HUB && !r.path.contains('/') {
+            format!("library/{}", r.path)
+        } else {
+            r.path
+        }
+    });
+    // `harbor.example.net:443` in a URL is still `harbor.example.net`'s own server.
+    let bare = |h: &str| h.strip_suffix(":443").or_else(|| h.strip_suffix(":80")).unwrap_or(h).to_owned();
+    let other = |hostport: &str| {
+        let h = image_ref::canonical_registry(hostport);
+        (bare(&h) != bare(&registry) && Host::parse(&h).is_ok()).then_some(h)
+    };
+    for u in scan::url_hosts(&l.text) {
+        let api = ["/manifests/", "/blobs/"].iter().find_map(|m| u.path.find(m));
+        let (Some(at), Some(host)) = (api, other(&u.hostport)) else { continue };
+        let root = repo.as_deref().and_then(|r| u.path[..at].strip_suffix(r)).map(|p| p.trim_end_matches('/'));
+        let base = format!("{}://{host}", u.scheme);
+        let url = match root {
+            // `/v2` is what containerd adds to a mirror URL without override_path.
+            Some("/v2") | Some("") | None => base,
+            Some(p) => match p.strip_suffix("/v2") {
+                Some(prefix) if !p.starts_with("/v2/") => format!("{base}{prefix}"),
+                _ => format!("{base}{p}"),
+            },
+        };
+        return Some(SeenMirror { registry, host, url, path_known: root.is_some() });
+    }
+    let named = scan::word_after(&l.text, "pulling from host ")?;
+    let host = other(named)?;
+    Some(SeenMirror { registry, url: format!("https://{host}"), host, path_known: false })
 }
 
 /// Links in error messages that are not registries (docs, help pages).
@@ -196,4 +302,76 @@ fn missing_secrets(l: &Line<'_>) -> Vec<String> {
         return Vec::new();
     };
     rest[..end].split(',').map(str::trim).filter(|s| !s.is_empty() && !s.contains(' ')).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mirror(line: &str) -> Option<SeenMirror> {
+        line_mirror(&scan::lines(line)[0], None)
+    }
+
+    #[test]
+    fn default_pause_images_name_their_release() {
+        let v = |i: &str| version_of_default_pause(i).map(|t| t.to_string());
+        assert_eq!(v("k8s.gcr.io/pause:3.2").as_deref(), Some("1.4"));
+        assert_eq!(v("k8s.gcr.io/pause:3.5").as_deref(), Some("1.5"));
+        assert_eq!(v("k8s.gcr.io/pause:3.6").as_deref(), Some("1.6"));
+        assert_eq!(v("registry.k8s.io/pause:3.6").as_deref(), Some("1.6"));
+        assert_eq!(v("registry.k8s.io/pause:3.8").as_deref(), Some("1.7"));
+        assert_eq!(v("registry.k8s.io/pause:3.10").as_deref(), Some("2.1"));
+        assert_eq!(v("registry.k8s.io/pause:3.9"), None, "no release's default");
+        assert_eq!(v("registry.aliyuncs.com/google_containers/pause:3.2"), None, "a configured mirror says nothing");
+    }
+
+    #[test]
+    fn the_guess_agrees_with_the_message_format() {
+        let facts = |t: &str| extract(&scan::lines(t));
+        let pause = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to pull image "k8s.gcr.io/pause:3.2": failed to resolve reference "k8s.gcr.io/pause:3.2": i/o timeout"#;
+        assert_eq!(facts(pause).containerd_guess.as_deref(), Some("1.4"));
+        let two = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to resolve image: i/o timeout"#;
+        assert_eq!(facts(two).containerd_guess, None, "a 2.x message with 1.4's pause image: no guess");
+        let new = r#"failed to get sandbox image "registry.k8s.io/pause:3.10.1": failed to resolve image: i/o timeout"#;
+        assert_eq!(facts(new).containerd_guess.as_deref(), Some("2.0"), "every 2.x reads 2.0's files");
+        let printed = format!("{pause}\ncontainerd github.com/containerd/containerd v1.6.20 abc");
+        assert_eq!(facts(&printed).containerd_guess, None, "a printed version needs no guess");
+    }
+
+    #[test]
+    fn mirrors_from_request_urls_and_pulling_from_host() {
+        let img = r#"failed to pull and unpack image "docker.io/library/busybox:1.36": "#;
+        let m = mirror(&format!(
+            r#"{img}failed to do request: Head "https://harbor.example.net/v2/dockerhub-proxy/library/busybox/manifests/1.36?ns=docker.io": x509"#
+        ))
+        .unwrap();
+        assert_eq!((m.registry.as_str(), m.host.as_str()), ("docker.io", "harbor.example.net"));
+        assert_eq!((m.url.as_str(), m.path_known), ("https://harbor.example.net/v2/dockerhub-proxy", true));
+        // A mirror URL without override_path: containerd appended /v2 to its path.
+        let m = mirror(&format!(r#"{img}Head "https://m.example:5000/cache/v2/library/busybox/manifests/1.36": x509"#));
+        assert_eq!(m.unwrap().url, "https://m.example:5000/cache");
+        let m = mirror(&format!(r#"{img}Head "http://m.example/v2/library/busybox/blobs/sha256:ab": EOF"#));
+        assert_eq!(m.unwrap().url, "http://m.example");
+        let m =
+            mirror(&format!("{img}pulling from host harbor.example.net failed with status code [manifests 1.36]: 401"));
+        assert_eq!(m.map(|m| (m.url, m.path_known)), Some(("https://harbor.example.net".to_owned(), false)));
+        // The image's own registry is no mirror, under any of its names or with its default port.
+        assert_eq!(
+            mirror(&format!(r#"{img}Head "https://registry-1.docker.io/v2/library/busybox/manifests/1.36": x"#)),
+            None
+        );
+        assert_eq!(mirror(&format!("{img}pulling from host registry-1.docker.io failed with status code")), None);
+        let own = r#"failed to pull and unpack image "harbor.example.net/a/b:1": Head "https://harbor.example.net:443/v2/a/b/manifests/1": x509"#;
+        assert_eq!(mirror(own), None);
+        let port = r#"failed to resolve reference "10.50.1.104:5000/a/b:1": pulling from host 10.50.1.104:5000 failed with status code"#;
+        assert_eq!(mirror(port), None);
+        // A token server or a docs link is no mirror: not a manifests or blobs request.
+        assert_eq!(
+            mirror(&format!(
+                r#"{img}failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=x": 401"#
+            )),
+            None
+        );
+        assert_eq!(mirror("pulling from host harbor.example.net failed: no image named"), None);
+    }
 }

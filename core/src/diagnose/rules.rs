@@ -1,6 +1,6 @@
 //! The rules: which lines show which [`Family`], and what to say and prefill for each.
 
-use super::facts::Facts;
+use super::facts::{self, Facts, SeenMirror};
 use super::prefill::Prefill;
 use super::scan::{self, Line};
 use super::{Family, Finding};
@@ -62,6 +62,11 @@ fn finding(
         // Only the message format says 2.x: every 2.x reads the same config version.
         prefill.containerd = Some("2.0".to_owned());
     }
+    if prefill.containerd.is_none() {
+        // The release whose default pause image the text names; reported by
+        // [`version_note`] as an assumption.
+        prefill.containerd = facts.containerd_guess.clone();
+    }
     Some(Finding {
         family,
         code: family.code(),
@@ -103,6 +108,84 @@ fn lookup(l: &Line<'_>) -> Option<String> {
         return None;
     }
     scan::word_after(&l.text, "lookup ").filter(|h| Host::parse(h).is_ok()).map(|h| h.to_ascii_lowercase())
+}
+
+/// The pull Secret's key for a registry (Docker Hub's is `https://index.docker.io/v1/`).
+fn secret_key(registry: &str) -> String {
+    Host::parse(registry).ok().and_then(|h| crate::secret::key_for(&h)).unwrap_or_else(|| registry.to_owned())
+}
+
+/// What to check when the text names only the mirror's host, not its path.
+fn path_hint(m: &SeenMirror) -> &'static str {
+    if m.path_known {
+        ""
+    } else {
+        " (the text shows only the mirror's host: give its URL as your existing hosts.toml names it, for a Harbor \
+         proxy-cache project `https://HARBOR/v2/PROJECT` with override_path)"
+    }
+}
+
+/// Whether applying the prefill changes what containerd reads (its config or hosts.toml),
+/// which depends on its version.
+fn changes_node_files(p: &Prefill) -> bool {
+    p.scheme.is_some()
+        || p.ca_needed
+        || p.skip_verify.is_some()
+        || p.credentials_needed
+        || p.node_auth.is_some()
+        || p.sandbox_image.is_some()
+        || p.mirror.is_some()
+}
+
+/// The note that the text does not print the containerd version while a finding's fix
+/// depends on it: 1.x (or an unknown major) and some prefill changes containerd's files.
+/// It quotes the pause image's line when the version is inferred from it, else `first`'s.
+pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding]) -> Option<Finding> {
+    if facts.containerd.is_some() || facts.containerd_major == Some(2) {
+        return None;
+    }
+    let first = findings.iter().find(|f| changes_node_files(&f.prefill))?;
+    let pause_line = facts
+        .containerd_guess
+        .as_ref()
+        .and(facts.pause_image.as_deref())
+        .and_then(|p| lines.iter().find(|l| l.text.contains(p)));
+    let line = pause_line.or_else(|| lines.iter().find(|l| l.number == first.line))?;
+    let why = "The version decides the files: 1.5 and later read hosts.toml (`config_path`); 1.3 and 1.4 have no \
+               hosts.toml and need the inline `registry.configs` keys in config.toml; 1.2 has no TLS setting at all; \
+               2.x reads other section names (version 3). containerd silently ignores files written for another \
+               version, so the fix would seem applied and change nothing.";
+    let (title, explanation) = match (&facts.containerd_guess, &facts.pause_image) {
+        (Some(v), Some(p)) => (
+            format!("The text does not print the containerd version: the form assumes {v}, whose default pause image is {p}"),
+            format!(
+                "No line prints containerd's version, but the pause image {p} is containerd {v}'s own default, so the \
+                 node most likely runs {v} with its default sandbox image (a configured sandbox image can be any \
+                 image: then this is wrong). {why}"
+            ),
+        ),
+        _ => (
+            "The text does not print the containerd version: set it in the form".to_owned(),
+            format!(
+                "No line prints containerd's version{}, and the fix depends on it. The written form leaves \
+                 `containerd` empty rather than assume a version (pullfix generates nothing until it is set; the \
+                 page's form keeps the version it shows). {why}",
+                if facts.containerd_major == Some(1) { " (the messages only say 1.x)" } else { "" }
+            ),
+        ),
+    };
+    finding(
+        Family::ContainerdVersionUnknown,
+        line,
+        facts,
+        title,
+        explanation,
+        "Run `containerd --version` on the node and set the form's `containerd` to what it prints (e.g. 1.4.13 or \
+         1.6.20) before generating; 1.4 and older need a different setup than 1.5+ (inline `registry.configs` \
+         instead of hosts.toml)."
+            .to_owned(),
+        Prefill::default(),
+    )
 }
 
 fn show(r: &Option<String>) -> &str {
@@ -553,8 +636,13 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("certificate signed by unknown authority") {
         return None;
     }
-    let reg = line_registry(l, facts);
+    let mirror = facts::line_mirror(l, facts.image.as_deref());
+    let reg = match &mirror {
+        Some(m) => Some(m.registry.clone()),
+        None => line_registry(l, facts),
+    };
     let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.mirror = mirror.as_ref().map(|m| m.url.clone());
     prefill.ca_needed = true;
     let upgrade = if facts.containerd_major == Some(2) {
         " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or `insecure_skip_verify` is ignored \
@@ -562,6 +650,36 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     } else {
         ""
     };
+    if let Some(m) = &mirror {
+        return finding(
+            Family::X509UnknownAuthority,
+            l,
+            facts,
+            format!("containerd does not trust the CA that signed {}'s certificate ({}'s mirror)", m.host, m.registry),
+            format!(
+                "containerd pulled {reg}'s image through its mirror {url}, whose certificate was issued by a private \
+                 CA (Harbor's own, a company CA) that containerd does not trust.{upgrade} A pull of a {reg} image \
+                 reads only certs.d/{reg}/hosts.toml: a `ca` in certs.d/{host}/hosts.toml alone serves images named \
+                 {host}/..., not this mirror entry.",
+                reg = m.registry,
+                host = m.host,
+                url = m.url,
+            ),
+            format!(
+                "Put the CA on the mirror's entry in {reg}'s hosts.toml: `[host.\"{url}\"]` with `ca = \
+                 \"{cp}/{host}/ca.crt\"` in {cp}/{reg}/hosts.toml (1.5+){path_hint}, and the CA file at that path on \
+                 every node; on 1.3-1.4 `registry.configs.\"{host}\".tls.ca_file` (keyed by the mirror's host, which \
+                 containerd contacts). The form gets {reg} with the mirror {url} and its CA path. `skip_verify = \
+                 true` on the mirror works too, but turns off the check.",
+                reg = m.registry,
+                host = m.host,
+                url = m.url,
+                cp = crate::form::DEFAULT_CONFIG_PATH,
+                path_hint = path_hint(m),
+            ),
+            prefill,
+        );
+    }
     finding(
         Family::X509UnknownAuthority,
         l,
@@ -703,8 +821,13 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !has_any(l, NEEDLES) {
         return if l.lower.contains("403 forbidden") { forbidden(l, facts) } else { None };
     }
-    let reg = line_registry(l, facts);
+    let mirror = facts::line_mirror(l, facts.image.as_deref());
+    let reg = match &mirror {
+        Some(m) => Some(m.registry.clone()),
+        None => line_registry(l, facts),
+    };
     let mut prefill = Prefill::for_registry(reg.as_deref());
+    prefill.mirror = mirror.as_ref().map(|m| m.url.clone());
     prefill.credentials_needed = true;
     prefill.namespace = facts.namespace.clone();
     let maybe_name = if l.lower.contains("pull access denied") || l.lower.contains("insufficient_scope") {
@@ -713,6 +836,41 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         ""
     };
     let r = show(&reg);
+    if let Some(m) = &mirror {
+        if l.lower.contains("failed to get sandbox image") {
+            prefill.node_auth = Some(true);
+            prefill.namespace = None;
+        }
+        return finding(
+            Family::Unauthorized,
+            l,
+            facts,
+            format!("The mirror {} refused the pull of {}'s image: it wants credentials", m.host, m.registry),
+            format!(
+                "containerd pulled {reg}'s image through its mirror {host} (the registry's hosts.toml or mirrors \
+                 entry), and {host} answered 401: the mirror wants credentials and got none it accepts (containerd \
+                 reports the first host's failure, even when it then also tried {reg} itself). Credentials for {reg} \
+                 do not help: node-level `configs.\"{reg}\".auth` is never used for the mirror, because containerd \
+                 looks node credentials up by the host it contacts.{maybe_name}",
+                reg = m.registry,
+                host = m.host,
+            ),
+            format!(
+                "Give containerd {host}'s credentials (its robot account, not a {reg} account): a \
+                 kubernetes.io/dockerconfigjson Secret keyed for the image's registry ({key}, the key the kubelet \
+                 picks by the image's name) carrying {host}'s username and password, in the pod's namespace and its \
+                 imagePullSecrets; or node-level `configs.\"{host}\".auth` in config.toml (needed for the pause \
+                 image and pods without Secrets). The form gets {reg} with the mirror {url}{path_hint} and a registry \
+                 {host} for its credentials: pullfix then keys the Secret for {reg} with them.",
+                reg = m.registry,
+                host = m.host,
+                key = secret_key(&m.registry),
+                url = m.url,
+                path_hint = path_hint(m),
+            ),
+            prefill,
+        );
+    }
     if l.lower.contains("failed to get sandbox image") {
         // The kubelet never sends an imagePullSecret for the pause image (REFERENCE, verified).
         prefill.node_auth = Some(true);

@@ -73,16 +73,19 @@ pub fn word_after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
     (!w.is_empty()).then_some(w)
 }
 
-/// A URL seen in a line: scheme and `host[:port]`.
+/// A URL seen in a line: scheme, `host[:port]` and path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlHost {
     /// `http` or `https`.
     pub scheme: String,
     /// `host[:port]` as written in the URL.
     pub hostport: String,
+    /// The path as written (`/v2/dockerhub-proxy/library/busybox/manifests/1.36`),
+    /// without query and without trailing punctuation; empty when none.
+    pub path: String,
 }
 
-/// Every `http://` / `https://` URL's scheme and host in a line, in order.
+/// Every `http://` / `https://` URL's scheme, host and path in a line, in order.
 pub fn url_hosts(s: &str) -> Vec<UrlHost> {
     let lower = s.to_ascii_lowercase();
     let mut out = Vec::new();
@@ -102,8 +105,16 @@ pub fn url_hosts(s: &str) -> Vec<UrlHost> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '[' | ']')))
             .unwrap_or(rest.len());
         let hostport = rest[..end].trim_end_matches([':', '.']);
+        let path = match rest[end..].strip_prefix('/') {
+            Some(p) => {
+                let stop =
+                    p.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '?' | '#')).unwrap_or(p.len());
+                format!("/{}", &p[..stop]).trim_end_matches([':', ',', ';', ')', '.']).to_owned()
+            }
+            None => String::new(),
+        };
         if !hostport.is_empty() {
-            out.push(UrlHost { scheme: scheme.to_owned(), hostport: hostport.to_owned() });
+            out.push(UrlHost { scheme: scheme.to_owned(), hostport: hostport.to_owned(), path });
         }
         from = at + 3;
     }
@@ -154,7 +165,12 @@ mod tests {
     #[test]
     fn urls_and_versions() {
         let u = url_hosts(r#"Head "https://10.50.1.104:5000/v2/x/manifests/v1": x509"#);
-        assert_eq!(u, vec![UrlHost { scheme: "https".into(), hostport: "10.50.1.104:5000".into() }]);
+        let path = "/v2/x/manifests/v1".to_owned();
+        assert_eq!(u, vec![UrlHost { scheme: "https".into(), hostport: "10.50.1.104:5000".into(), path }]);
+        let u = url_hosts("Head https://h.example/v2/p/library/b/manifests/1.36?ns=docker.io: x509");
+        assert_eq!(u[0].path, "/v2/p/library/b/manifests/1.36");
+        let u = url_hosts("Head https://h.example/v2/a/manifests/v1: x509");
+        assert_eq!(u[0].path, "/v2/a/manifests/v1");
         assert_eq!(leading_version("1.6.20~ds1").as_deref(), Some("1.6.20"));
         assert_eq!(leading_version("v2.0.0-rc.1").as_deref(), Some("2.0.0"));
         assert_eq!(leading_version("3"), None);

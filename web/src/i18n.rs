@@ -328,8 +328,8 @@ strings! {
     share_heading: "Share this form", "分享此表单";
     share_button: "Make share link", "生成分享链接";
     share_url_label: "Share link", "分享链接";
-    share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords and tokens are left out.",
-        "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码和令牌不会包含在内。";
+    share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
+        "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
 
     docs_heading: "How to apply and verify", "如何应用与验证";

@@ -499,6 +499,33 @@ async fn share_link_leaves_out_a_pasted_key_and_url_credentials() {
     assert_clean_console(c, "after making the share link").await;
 }
 
+/// On a 390 px phone the docs tables stack their rows: no cell reaches past the screen,
+/// nothing needs sideways scrolling.
+#[tokio::test]
+async fn docs_tables_fit_a_phone_screen() {
+    let page = open_page().await;
+    let c = &page.session.client;
+    browser::viewport(c, 390, 844).await;
+    click(c, "#preset-harbor").await;
+    let overflow = wait_js(
+        c,
+        "the docs tables laid out at 390 px",
+        "const tables = Array.from(document.querySelectorAll('.docs table')); \
+         if (tables.length < 2 || innerWidth !== 390) return null; \
+         return { past: tables.flatMap(t => [t, ...t.querySelectorAll('td')]) \
+           .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5 \
+             || (e.tagName === 'TABLE' && e.parentElement.scrollWidth > e.parentElement.clientWidth)) \
+           .map(e => e.tagName + ': ' + e.textContent.slice(0, 60) + ' (right ' + e.getBoundingClientRect().right + ')') }",
+    )
+    .await;
+    assert_eq!(overflow["past"], serde_json::json!([]), "docs table parts reach past a 390 px screen");
+    let width = c.execute("return document.documentElement.scrollWidth", vec![]).await.expect("scrollWidth");
+    assert!(width.as_f64().unwrap_or(f64::MAX) <= 390.0, "the page is {width} px wide on a 390 px screen");
+    std::fs::create_dir_all(repo_root().join("target")).expect("target/");
+    let shot = browser::full_page_png(c).await;
+    std::fs::write(repo_root().join("target/e2e-390px.png"), shot).expect("write target/e2e-390px.png");
+}
+
 #[tokio::test]
 async fn language_switch_is_applied_and_remembered() {
     let page = open_page().await;

@@ -108,7 +108,7 @@ fn section(path: &str) -> Option<&'static Section> {
 }
 
 /// The ids of the elements a problem on `path` links to, the one to focus first: the
-/// field's input, else its nearest parent's (a list, an item); for a [`Section`] the
+/// field's input, else its nearest parent's (a list, an item); for a section (`kubernetes`) the
 /// field that stands for it.
 pub fn targets(path: &str) -> Vec<String> {
     match section(path) {

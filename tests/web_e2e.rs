@@ -451,6 +451,81 @@ async fn share_link_restores_the_form_without_secrets() {
     assert_clean_console(c2, "after opening the share link").await;
 }
 
+/// A CA pasted together with its key (`cat harbor.crt harbor.key`) and a mirror URL with
+/// `user:password@`: the link and the address bar get the certificate and the URL, but
+/// neither the key nor the password; the URL's field error names the credentials.
+#[tokio::test]
+async fn share_link_leaves_out_a_pasted_key_and_url_credentials() {
+    const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ4z\n-----END CERTIFICATE-----\n";
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkw\n-----END PRIVATE KEY-----\n";
+    const MIRROR_PASSWORD: &str = "Mirr0r-Pa55-e2e";
+    let page = open_page().await;
+    let c = &page.session.client;
+    click(c, "#preset-harbor").await;
+    type_into(c, "registry[0].ca_pem", &format!("{CERT}{KEY}")).await;
+    click(c, "#add-mirror-0").await;
+    let url = format!("https://admin:{MIRROR_PASSWORD}@mirror.example.net");
+    type_into(c, "registry[0].mirror[0].url", &url).await;
+    let diag = wait_js(
+        c,
+        "the mirror URL's field error",
+        "const d = document.querySelector('.diag[data-field=\"registry[0].mirror[0].url\"][data-severity=\"error\"]'); \
+         return d ? [d.querySelector('.diag-message').textContent, d.textContent] : null",
+    )
+    .await;
+    let (message, whole) = (diag[0].as_str().unwrap_or_default(), diag[1].as_str().unwrap_or_default());
+    assert!(
+        message.contains("credentials") && !message.contains("port"),
+        "the error does not name credentials: {whole}"
+    );
+    assert!(whole.contains("username and password fields"), "the fix does not say where they go: {whole}");
+    assert!(!whole.contains(MIRROR_PASSWORD), "the URL's error echoes the password: {whole}");
+
+    click(c, "#share-link").await;
+    let link = wait_js(c, "#share-url", "return document.querySelector('#share-url').value").await;
+    let link = link.as_str().expect("share url").to_owned();
+    let href = c.execute("return location.href", vec![]).await.expect("location.href");
+    let href = href.as_str().expect("href").to_owned();
+    for (what, text) in [("the share link", &link), ("the address bar", &href)] {
+        let decoded: String = format!("{:?}", pairs_in_link(text));
+        for leak in ["PRIVATE KEY", "MIIEvwIBADAN", MIRROR_PASSWORD, "admin:"] {
+            assert!(!decoded.contains(leak) && !text.contains(leak), "{leak:?} is in {what}: {text}");
+        }
+    }
+    let shared = pairs_in_link(&link);
+    let get = |path: &str| shared.iter().find(|(k, _)| k == path).map(|(_, v)| v.as_str());
+    assert_eq!(get("registry[0].ca_pem"), Some(CERT), "the certificate must stay in the link");
+    assert_eq!(get("registry[0].mirror[0].url"), Some("https://mirror.example.net"));
+    assert_clean_console(c, "after making the share link").await;
+}
+
+/// On a 390 px phone the docs tables stack their rows: no cell reaches past the screen,
+/// nothing needs sideways scrolling.
+#[tokio::test]
+async fn docs_tables_fit_a_phone_screen() {
+    let page = open_page().await;
+    let c = &page.session.client;
+    browser::viewport(c, 390, 844).await;
+    click(c, "#preset-harbor").await;
+    let overflow = wait_js(
+        c,
+        "the docs tables laid out at 390 px",
+        "const tables = Array.from(document.querySelectorAll('.docs table')); \
+         if (tables.length < 2 || innerWidth !== 390) return null; \
+         return { past: tables.flatMap(t => [t, ...t.querySelectorAll('td')]) \
+           .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5 \
+             || (e.tagName === 'TABLE' && e.parentElement.scrollWidth > e.parentElement.clientWidth)) \
+           .map(e => e.tagName + ': ' + e.textContent.slice(0, 60) + ' (right ' + e.getBoundingClientRect().right + ')') }",
+    )
+    .await;
+    assert_eq!(overflow["past"], serde_json::json!([]), "docs table parts reach past a 390 px screen");
+    let width = c.execute("return document.documentElement.scrollWidth", vec![]).await.expect("scrollWidth");
+    assert!(width.as_f64().unwrap_or(f64::MAX) <= 390.0, "the page is {width} px wide on a 390 px screen");
+    std::fs::create_dir_all(repo_root().join("target")).expect("target/");
+    let shot = browser::full_page_png(c).await;
+    std::fs::write(repo_root().join("target/e2e-390px.png"), shot).expect("write target/e2e-390px.png");
+}
+
 #[tokio::test]
 async fn language_switch_is_applied_and_remembered() {
     let page = open_page().await;

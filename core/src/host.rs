@@ -57,6 +57,9 @@ pub enum HostError {
     TooLong(usize),
     /// An IPv6 address without the brackets references and URLs need (`fe80::1`).
     Ipv6NeedsBrackets,
+    /// Has credentials before an `@` (`user:password@host`): they belong in the
+    /// registry's username and password, not in its name or URL.
+    Credentials,
 }
 
 impl fmt::Display for HostError {
@@ -80,6 +83,9 @@ impl fmt::Display for HostError {
             HostError::Ipv6NeedsBrackets => {
                 "an IPv6 address must be written in brackets, e.g. [fe80::1] or [fe80::1]:5000"
             }
+            HostError::Credentials => {
+                "credentials (user:password@) do not belong in a registry host or URL; containerd does not read them there"
+            }
         })
     }
 }
@@ -95,6 +101,10 @@ impl Host {
         }
         if s.contains('/') {
             return Err(HostError::HasPath);
+        }
+        // `user:password@host`: before the port check, which would misread `password@host`.
+        if s.contains('@') {
+            return Err(HostError::Credentials);
         }
         if s == DEFAULT_NAMESPACE {
             return Ok(Host { name: s.to_owned(), port: None, kind: HostKind::Default });
@@ -249,6 +259,7 @@ impl fmt::Display for EndpointError {
         match self {
             EndpointError::NoScheme => f.write_str("the URL needs its scheme, https:// or http://"),
             EndpointError::BadScheme => f.write_str("only https:// and http:// URLs are possible"),
+            EndpointError::Host(HostError::Credentials) => write!(f, "{}", HostError::Credentials),
             EndpointError::Host(e) => write!(f, "in the URL's host: {e}"),
             EndpointError::BadPath => {
                 f.write_str("the URL's path has a query, a fragment, or characters a path cannot have")
@@ -285,6 +296,23 @@ impl Endpoint {
     /// `scheme://host[:port][/path]`, normalised (lowercase scheme and host, no trailing slash).
     pub fn url(&self) -> String {
         format!("{}://{}{}", self.scheme, self.host.reference(), self.path)
+    }
+}
+
+/// `text` without the credentials of a URL or host: `https://user:pw@m.example/p` becomes
+/// `https://m.example/p`, `user:pw@harbor.example.net` becomes `harbor.example.net`.
+/// Only the authority (between `://` and the first `/`) is looked at; text without `@`
+/// there comes back unchanged. For echoing a value and for share links, which must not
+/// carry a password.
+pub fn without_userinfo(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(i) => text.split_at(i + 3),
+        None => ("", text),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}{}", &rest[at + 1..]),
+        None => text.to_owned(),
     }
 }
 
@@ -327,6 +355,47 @@ mod tests {
         for h in ["harbor.example.net", "10.50.1.104", "hub.mooc.com", "notquay.io", "registry.local"] {
             assert!(!public_ca(h), "{h}");
         }
+    }
+
+    #[test]
+    fn credentials_are_named_as_such_not_as_a_bad_port() {
+        assert_eq!(Host::parse("admin:Harbor12345@harbor.example.net"), Err(HostError::Credentials));
+        assert_eq!(Host::parse("admin@harbor.example.net:5000"), Err(HostError::Credentials));
+        let e = Endpoint::parse("https://admin:Harbor12345@mirror.example.net").unwrap_err();
+        assert_eq!(e, EndpointError::Host(HostError::Credentials));
+        let text = e.to_string();
+        assert!(text.contains("credentials") && !text.contains("port"), "{text}");
+        assert_eq!(
+            without_userinfo("https://admin:Harbor12345@mirror.example.net/v2/p"),
+            "https://mirror.example.net/v2/p"
+        );
+        assert_eq!(without_userinfo("u:p@w@harbor.example.net:5000"), "harbor.example.net:5000");
+        // An `@` in the path is not userinfo.
+        assert_eq!(without_userinfo("https://m.example/a@b"), "https://m.example/a@b");
+        assert_eq!(without_userinfo("harbor.example.net"), "harbor.example.net");
+    }
+
+    #[test]
+    fn a_url_with_credentials_gets_a_field_error_that_does_not_echo_the_password() {
+        let mut form = crate::Form::default();
+        form.registries.push(crate::Registry {
+            host: "admin:Harbor12345@harbor.example.net".into(),
+            mirrors: vec![crate::Mirror {
+                url: "https://admin:Harbor12345@mirror.example.net".into(),
+                ..crate::Mirror::default()
+            }],
+            ..crate::Registry::default()
+        });
+        let rendered = crate::render(&form);
+        for field in ["registry[0].host", "registry[0].mirror[0].url"] {
+            let d = rendered.diagnostics.iter().find(|d| d.field.as_str() == field).expect(field);
+            assert_eq!(d.severity, crate::Severity::Error, "{d:?}");
+            assert!(d.message.contains("credentials") && !d.message.contains("port"), "{d:?}");
+            assert!(d.fix.contains("username and password fields"), "{d:?}");
+            assert!(d.fix.contains("mirror.example.net") || d.fix.contains("harbor.example.net"), "{d:?}");
+        }
+        let all = format!("{:?}", rendered.diagnostics);
+        assert!(!all.contains("Harbor12345"), "the password is echoed: {all}");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::diagnostic::{clip, quoted, Diagnostic, Field};
 use crate::form::{Form, Scheme, DEFAULT_CONTAINERD};
-use crate::host::{Endpoint, EndpointError, Host, HostError, HostKind};
+use crate::host::{without_userinfo, Endpoint, EndpointError, Host, HostError, HostKind};
 use crate::version::{Target, VersionError, SUPPORTED};
 
 /// Which way the target configures registries.
@@ -186,7 +186,7 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
                     diags.push(Diagnostic::error(
                         field,
                         "host.malformed",
-                        format!("{e}: {}.", quoted(h)),
+                        format!("{e}: {}.", quoted(&without_userinfo(h))),
                         host_fix(e, h, r.scheme),
                     ));
                     return None;
@@ -341,6 +341,7 @@ fn host_fix(e: HostError, h: &str, scheme: Scheme) -> String {
         HostError::TooLong(_) | HostError::LabelTooLong(_) => {
             "Use the registry's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
         }
+        HostError::Credentials => format!("{} Then write the host alone: {}.", CREDENTIALS_FIX, clip(&without_userinfo(h))),
         _ => "Write the registry exactly as image references name it, e.g. harbor.example.net, 10.50.1.104:5000 or docker.io.".to_owned(),
     }
 }
@@ -358,6 +359,10 @@ fn underscore_fix(host: &Host) -> String {
     }
 }
 
+/// Where credentials written into a host or URL (`user:password@`) go instead.
+const CREDENTIALS_FIX: &str = "Remove `user:password@` and enter them in the registry's username and password fields: \
+     they go into the pull Secret (and, with node_auth, into config.toml), never into a URL.";
+
 /// The fix for a mirror URL that does not parse.
 fn mirror_url_fix(e: EndpointError, url: &str) -> String {
     match e {
@@ -371,6 +376,9 @@ fn mirror_url_fix(e: EndpointError, url: &str) -> String {
         }
         EndpointError::Host(HostError::TooLong(_) | HostError::LabelTooLong(_)) => {
             "Use the mirror's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
+        }
+        EndpointError::Host(HostError::Credentials) => {
+            format!("{} Then write the URL without them: {}.", CREDENTIALS_FIX, without_userinfo(url))
         }
         _ => "Write the full URL with its scheme, e.g. https://mirror.example.net or http://10.50.1.104:5000 (a path is allowed: a Harbor proxy-cache project is https://harbor.example.net/v2/dockerhub-proxy with override_path = true).".to_owned(),
     }
@@ -401,7 +409,7 @@ fn check_mirrors(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Vec<Option
                     diags.push(Diagnostic::error(
                         field.key("url"),
                         "mirror.url-malformed",
-                        format!("{e}: {}; this mirror is left out.", quoted(url)),
+                        format!("{e}: {}; this mirror is left out.", quoted(&without_userinfo(url))),
                         mirror_url_fix(e, url),
                     ));
                     parsed.push(None);

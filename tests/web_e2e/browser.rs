@@ -230,6 +230,12 @@ pub async fn full_page_png(c: &Client) -> Vec<u8> {
         .expect("screenshot is base64")
 }
 
+/// Emulates a screen `width` x `height` CSS pixels wide (a phone: 390 x 844).
+pub async fn viewport(c: &Client, width: u32, height: u32) {
+    let metrics = json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": true });
+    c.issue_cmd(Cdp("Emulation.setDeviceMetricsOverride", metrics)).await.expect("emulate the screen size");
+}
+
 /// Emulates the system's `prefers-color-scheme` (`light` or `dark`) for the page.
 pub async fn color_scheme(c: &Client, scheme: &str) {
     let features = json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] });

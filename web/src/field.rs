@@ -73,6 +73,9 @@ pub fn ancestors(path: &str) -> Vec<String> {
 /// in the link's title). The nearest parent the page has a field or an item for; the path
 /// itself when there is none.
 pub fn label(t: &Text, path: &str) -> String {
+    if let Some(&(_, label, _)) = section(path) {
+        return label(t).to_owned();
+    }
     let parents = ancestors(path);
     if let Some(loc) = parents.iter().find_map(|p| Loc::parse(p)) {
         let mut parts = item_labels(t, loc.key.scope(), loc.i, loc.j);
@@ -84,6 +87,34 @@ pub fn label(t: &Text, path: &str) -> String {
         .iter()
         .find_map(|p| item(p))
         .map_or_else(|| path.to_owned(), |(scope, i, j)| item_labels(t, scope, i, j).join(" › "))
+}
+
+/// A part of the form core reports on as a whole (`kubernetes`: no registry has
+/// credentials), with no input of its own: its name for people, and the ids of the
+/// elements its problem's link focuses, the first that exists.
+type Section = (&'static str, fn(&Text) -> &'static str, &'static [&'static str]);
+
+/// The [`Section`]s: the pull Secret's name, the rollout's first switch, the pasted
+/// config.toml, the first registry (or the button that adds one).
+const SECTIONS: &[Section] = &[
+    ("kubernetes", |t| t.section_kubernetes, &["f-kubernetes-secret_name"]),
+    ("rollout", |t| t.rollout_legend, &["f-rollout-daemonset", "f-flavor"]),
+    ("existing_config", |t| t.merge_label, &["existing-config"]),
+    ("registry", |t| t.section_registries, &["f-registry-0-host", "add-registry"]),
+];
+
+fn section(path: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|(root, _, _)| *root == path)
+}
+
+/// The ids of the elements a problem on `path` links to, the one to focus first: the
+/// field's input, else its nearest parent's (a list, an item); for a section (`kubernetes`) the
+/// field that stands for it.
+pub fn targets(path: &str) -> Vec<String> {
+    match section(path) {
+        Some((_, _, ids)) => ids.iter().map(|id| (*id).to_owned()).collect(),
+        None => ancestors(path).iter().map(|p| dom_id(p)).collect(),
+    }
 }
 
 /// `registry[i]`, `registry[i].mirror[j]` or `kubernetes.patch[i]`, exactly.
@@ -175,6 +206,25 @@ mod tests {
         assert_eq!(label(en, "no.such.field"), "no.such.field");
         let zh = Lang::Zh.text();
         assert_eq!(label(zh, "registry[0]"), "仓库 1");
+    }
+
+    /// A problem with the whole Kubernetes part (no registry has credentials) names it
+    /// for people, in both languages, and links to the Secret name's input.
+    #[test]
+    fn a_problem_of_a_whole_section_is_named_and_links_to_a_field() {
+        assert_eq!(label(Lang::En.text(), "kubernetes"), "Kubernetes: pull Secret");
+        assert_eq!(label(Lang::Zh.text(), "kubernetes"), Lang::Zh.text().section_kubernetes);
+        assert_eq!(targets("kubernetes")[0], dom_id(&kubernetes("secret_name")));
+        assert_eq!(targets("rollout")[0], dom_id(&rollout("daemonset")));
+        assert_eq!(label(Lang::En.text(), "rollout"), Lang::En.text().rollout_legend);
+        // Fields keep their own input first.
+        assert_eq!(targets("kubernetes.namespaces[1]")[..2], ["f-kubernetes-namespaces-1", "f-kubernetes-namespaces"]);
+        // Every path core reports on a section as a whole has a name and a target.
+        let mut form = crate::presets::Preset::Harbor.form();
+        form.registries[0].password.clear();
+        let rendered = pullfix_core::render(&form);
+        let whole = rendered.diagnostics.iter().find(|d| d.field.as_str() == "kubernetes").expect("kubernetes");
+        assert!(section(whole.field.as_str()).is_some());
     }
 
     #[test]

@@ -295,6 +295,14 @@ strings! {
         "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
     sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
     sync_seconds_hint: "Empty: 60.", "留空即 60。";
+    sync_seconds_error: "{value} is not a whole number of seconds; the default, 60, is used until it is fixed.",
+        "{value} 不是整数秒数；改正之前使用默认值 60。";
+    sync_seconds_fix: "Type a whole number of seconds without sign or decimals, e.g. 30, or leave it empty for 60.",
+        "请输入不带正负号和小数的整数秒数，例如 30；留空即 60。";
+    node_selector_error: "{items}: not written as label=value, so left out of the node selector.",
+        "{items}：不是 label=value 形式，已从节点选择器中略去。";
+    node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",
+        "每个节点标签写成 label=value，用逗号分隔，例如 {example}（值为空时写成 label=）。";
     verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";
     verify_image_hint: "node-setup.sh ends with crictl pull of it.", "node-setup.sh 最后会用 crictl pull 拉取它。";
 
@@ -328,8 +336,8 @@ strings! {
     share_heading: "Share this form", "分享此表单";
     share_button: "Make share link", "生成分享链接";
     share_url_label: "Share link", "分享链接";
-    share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords and tokens are left out.",
-        "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码和令牌不会包含在内。";
+    share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
+        "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
 
     docs_heading: "How to apply and verify", "如何应用与验证";

@@ -4,9 +4,10 @@
 //! setter the inputs use ([`crate::value::set`]), so no form parser ships in the page.
 //!
 //! A fragment never reaches a server, and what is secret never enters it: passwords and
-//! identity tokens are left out when encoding and ignored when decoding. Client
-//! certificate and key are paths on the node, not keys, so they stay; a CA is public and
-//! stays too.
+//! identity tokens are left out when encoding and ignored when decoding; of a pasted CA
+//! only its `CERTIFICATE` blocks go in (a private key pasted with it stays out), and a
+//! host or URL goes in without `user:password@`. Client certificate and key are paths on
+//! the node, not keys, so they stay; a CA's certificates are public and stay too.
 
 use pullfix_core::{Form, Mirror, PatchTarget, Registry};
 
@@ -46,7 +47,46 @@ pub fn pairs(form: &Form) -> Vec<(String, String)> {
         let default =
             v.is_empty() || v == "https" && loc.key == Key::Scheme || v == "kubeadm" && loc.key == Key::Flavor;
         if loc.key.kind() != Kind::Secret && (first || !default) {
-            out.push((loc.path(), v));
+            out.push((loc.path(), shareable(loc.key, &v)));
+        }
+    }
+    out
+}
+
+/// What of a field's value may go into a link: a CA's certificates without anything
+/// else pasted with them (a private key), a host or URL without its credentials; any
+/// other value as it is, unless it holds a PEM block (a key pasted into the wrong field).
+fn shareable(key: Key, v: &str) -> String {
+    match key {
+        Key::CaPem => certificates_only(v),
+        Key::Host | Key::MirrorUrl => pullfix_core::host::without_userinfo(v),
+        _ if v.contains("-----BEGIN") => certificates_only(v),
+        _ => v.to_owned(),
+    }
+}
+
+/// The lines of `text`'s `-----BEGIN CERTIFICATE-----` ... `-----END CERTIFICATE-----`
+/// blocks (a block cut off at the end included, as typed): every other block (a
+/// `PRIVATE KEY`, even one without its END line) and text outside blocks is left out.
+fn certificates_only(text: &str) -> String {
+    let mut out = String::new();
+    // Inside a block: `Some(true)` a certificate, `Some(false)` anything else.
+    let mut inside: Option<bool> = None;
+    for line in text.lines() {
+        let l = line.trim();
+        let cert = if let Some(label) = l.strip_prefix("-----BEGIN ") {
+            inside = Some(label == "CERTIFICATE-----");
+            inside == Some(true)
+        } else if l.starts_with("-----END ") {
+            let was = inside == Some(true) && l == "-----END CERTIFICATE-----";
+            inside = None;
+            was
+        } else {
+            inside == Some(true)
+        };
+        if cert {
+            out.push_str(line);
+            out.push('\n');
         }
     }
     out
@@ -198,6 +238,36 @@ mod tests {
         for secret in ["Harbor12345", "other-secret", "eyJhbGciOi.token", "password", "identity_token"] {
             assert!(!all.contains(secret), "{secret} leaked into {all}");
         }
+    }
+
+    /// A CA pasted with its key (`cat harbor.crt harbor.key`), a key alone without its END
+    /// line, credentials in the host and in a mirror URL: none of them reaches the link.
+    #[test]
+    fn no_private_key_and_no_url_credentials_are_in_the_pairs() {
+        const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ4z\n-----END CERTIFICATE-----\n";
+        let key = "-----BEGIN PRIVATE KEY-----\nMIIEvwIBADANBgkqhkiG9w0BAQEFAASCBKkw\n-----END PRIVATE KEY-----\n";
+        let ec = "-----BEGIN EC PRIVATE KEY-----\r\nMHcCAQEEIKeyBodyOnly\r\n";
+        let mut form = Preset::Harbor.form();
+        let r = &mut form.registries[0];
+        r.ca_pem = format!("subject=CN=Harbor CA\n{CERT}{key}{CERT}{ec}");
+        r.host = "robot:Harbor12345@harbor.example.net".into();
+        r.mirrors.push(Mirror { url: "https://admin:Mirror999@mirror.example.net/v2/p".into(), ..Mirror::default() });
+        form.sandbox_image = key.to_owned();
+        let all = format!("{:?}", pairs(&form));
+        for leak in ["PRIVATE KEY", "MIIEvwIBADAN", "KeyBodyOnly", "Harbor12345", "Mirror999", "robot:", "admin:"] {
+            assert!(!all.contains(leak), "{leak} leaked into {all}");
+        }
+        let back = from_pairs(&pairs(&form)).unwrap().unwrap();
+        assert_eq!(back.registries[0].ca_pem, format!("{CERT}{CERT}"), "the certificates stay");
+        assert_eq!(back.registries[0].host, "harbor.example.net");
+        assert_eq!(back.registries[0].mirrors[0].url, "https://mirror.example.net/v2/p");
+        // A certificate cut off at the end stays as typed (the receiver sees the same error).
+        assert_eq!(certificates_only("-----BEGIN CERTIFICATE-----\nMIIB"), "-----BEGIN CERTIFICATE-----\nMIIB\n");
+        // A key block opened inside an unfinished certificate ends the certificate.
+        assert_eq!(
+            certificates_only(&format!("-----BEGIN CERTIFICATE-----\nMIIB\n{key}")),
+            "-----BEGIN CERTIFICATE-----\nMIIB\n"
+        );
     }
 
     #[test]

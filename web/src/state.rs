@@ -11,7 +11,7 @@ use pullfix_core::{render, Form, Mirror, PatchTarget, Registry, Rendered};
 use yew::Reducible;
 
 use crate::i18n::Lang;
-use crate::key::{Key, Loc};
+use crate::key::{Key, Loc, Scope};
 use crate::presets::Preset;
 use crate::share;
 use crate::value;
@@ -215,7 +215,8 @@ impl State {
                 if !removed {
                     return;
                 }
-                self.raw.clear();
+                // Items moved up: their typed texts no longer match; the rest still do.
+                self.raw.retain(|(l, _)| matches!(l.key.scope(), Scope::Top | Scope::Kubernetes | Scope::Rollout));
                 if item == Item::Registry {
                     self.wants_credentials = None;
                 }
@@ -255,6 +256,10 @@ impl State {
             }
             Action::SetLang(l) => {
                 self.lang = l;
+                // The page's own diagnostics (of typed texts) are in the page's language.
+                if self.raw.iter().any(|(loc, text)| value::typed_problem(*loc, text).is_some()) {
+                    self.render();
+                }
                 return;
             }
             Action::SetShareUrl(u) => {
@@ -309,17 +314,20 @@ impl State {
         }
     }
 
-    /// Renders the form: merged into the pasted config.toml when there is one.
+    /// Renders the form: merged into the pasted config.toml when there is one; with the
+    /// errors of typed texts the form could not take ([`value::typed_diagnostics`]).
     fn render(&mut self) {
-        if self.existing_config.trim().is_empty() {
-            self.rendered = Rc::new(render(&self.form));
+        let mut rendered = if self.existing_config.trim().is_empty() {
             self.merge = None;
+            render(&self.form)
         } else {
             let options = MergeOptions { convert_to_target_version: self.convert_version };
             let out = render_merged(&self.form, &self.existing_config, options);
-            self.rendered = Rc::new(out.rendered);
             self.merge = Some(Rc::new(out.merge));
-        }
+            out.rendered
+        };
+        rendered.diagnostics.extend(value::typed_diagnostics(self.lang.text(), &self.raw));
+        self.rendered = Rc::new(rendered);
     }
 }
 
@@ -595,7 +603,7 @@ mod tests {
             set(Key::Flavor, 0, 0, "k3s"),
             set(Key::Daemonset, 0, 0, value::ON),
             set(Key::RolloutNamespace, 0, 0, "infra"),
-            set(Key::SyncSeconds, 0, 0, "3x0"),
+            set(Key::SyncSeconds, 0, 0, "30 "),
             set(Key::NodeSelector, 0, 0, "b=1, node-role.kubernetes.io/worker="),
             set(Key::Tolerations, 0, 0, "dedicated=gpu:NoSchedule, *, x:NoExecute"),
         ]);
@@ -608,7 +616,7 @@ mod tests {
         assert_eq!(r.tolerations.len(), 3);
         // Typed text stays as typed (unsorted), the form's value is written out otherwise.
         assert_eq!(s.shown(Key::NodeSelector.into()), "b=1, node-role.kubernetes.io/worker=");
-        assert_eq!(s.shown(Key::SyncSeconds.into()), "3x0");
+        assert_eq!(s.shown(Key::SyncSeconds.into()), "30 ");
         let s2 = State::open(Lang::En, link(&s.form));
         assert_eq!(s2.shown(Key::Tolerations.into()), "dedicated=gpu:NoSchedule, *, x:NoExecute");
         assert_eq!(s2.shown(Key::SyncSeconds.into()), "30");
@@ -616,6 +624,36 @@ mod tests {
         // A value no control offers changes nothing.
         let s2 = Rc::new(s2);
         assert_eq!(s2.clone().reduce(set(Key::Flavor, 0, 0, "openshift")).form, s2.form);
+    }
+
+    /// What the form could not take from a typed text is an error beside the field, in
+    /// the page's language, kept while the text is shown, gone once it is fixed.
+    #[test]
+    fn typed_texts_the_form_cannot_take_are_errors_on_their_fields() {
+        let errors = |s: &State, field: &str| {
+            s.rendered
+                .diagnostics
+                .iter()
+                .filter(|d| d.field.as_str() == field)
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        };
+        let s = run([set(Key::SyncSeconds, 0, 0, "3.5"), set(Key::NodeSelector, 0, 0, "kubernetes.io/os linux")]);
+        assert_eq!(s.form.rollout.sync_seconds, 0);
+        assert!(s.form.rollout.node_selector.is_empty());
+        assert_eq!(s.shown(Key::SyncSeconds.into()), "3.5", "the field keeps what was typed");
+        assert_eq!(errors(&s, "rollout.sync_seconds").len(), 1);
+        assert_eq!(errors(&s, "rollout.node_selector").len(), 1);
+        // Removing a registry keeps the rollout's typed texts and their errors.
+        let s = s.reduce(Action::Add(Item::Registry, 0)).reduce(Action::Remove(Item::Registry, 0, 0));
+        assert_eq!(errors(&s, "rollout.sync_seconds").len(), 1);
+        let en = errors(&s, "rollout.node_selector");
+        let s = s.reduce(Action::SetLang(Lang::Zh));
+        assert_ne!(errors(&s, "rollout.node_selector"), en, "in the page's language");
+        let s =
+            s.reduce(set(Key::SyncSeconds, 0, 0, "35")).reduce(set(Key::NodeSelector, 0, 0, "kubernetes.io/os=linux"));
+        assert_eq!(s.form.rollout.sync_seconds, 35);
+        assert!(errors(&s, "rollout.sync_seconds").is_empty() && errors(&s, "rollout.node_selector").is_empty());
     }
 
     #[test]

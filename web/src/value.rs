@@ -2,8 +2,9 @@
 //! typed. Every input, the share link and the presets go through [`set`].
 
 use pullfix_core::rollout::Toleration;
-use pullfix_core::Form;
+use pullfix_core::{Diagnostic, Field, Form};
 
+use crate::i18n::{fill, Text};
 use crate::key::{Key, Loc};
 
 /// The text of a check box that is on (off: empty).
@@ -62,7 +63,9 @@ pub fn get(form: &Form, loc: Loc) -> Option<String> {
 }
 
 /// Sets the field at `loc` from what was typed: lists split like [`split_list`],
-/// `sync_seconds` keeps its digits, check boxes take [`ON`] or empty (also `false`).
+/// `sync_seconds` a whole number (anything else leaves its default, and [`typed_problem`]
+/// says so), the node selector's `label=value` items (an item without `=` is left out,
+/// [`typed_problem`] says so), check boxes take [`ON`] or empty (also `false`).
 /// False, changing nothing, when the item does not exist or the value is not one the
 /// control offers (a check box's `yes`, an unknown flavour).
 pub fn set(form: &mut Form, loc: Loc, v: &str) -> bool {
@@ -139,17 +142,14 @@ fn set_other(form: &mut Form, loc: Loc, v: &str, flag: Option<bool>) -> bool {
             None => return false,
         },
         SyncSeconds => {
-            let digits: String = v.chars().filter(char::is_ascii_digit).collect();
-            r.sync_seconds = digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u32::MAX });
+            r.sync_seconds = seconds(v).unwrap_or(0);
             return true;
         }
         NodeSelector => {
             r.node_selector = split_list(v)
-                .into_iter()
-                .map(|item| match item.split_once('=') {
-                    Some((k, v)) => (k.to_owned(), v.to_owned()),
-                    None => (item, String::new()),
-                })
+                .iter()
+                .filter_map(|item| item.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect();
             return true;
         }
@@ -192,6 +192,71 @@ fn set_other(form: &mut Form, loc: Loc, v: &str, flag: Option<bool>) -> bool {
         }
         None => false,
     }
+}
+
+/// A whole number of seconds as typed (surrounding spaces allowed); `None` for anything
+/// else (`3.5`, `-5`, `abc`, more than `u32` holds). Empty is 0: the default.
+fn seconds(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(0);
+    }
+    text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse().ok()).flatten()
+}
+
+/// What [`set`] could not take from a field's typed text: it then says so beside the
+/// field, rather than silently reading something else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypedProblem {
+    /// `sync_seconds` is not a whole number of seconds (the default applies).
+    NotSeconds,
+    /// Node selector items without `=`, left out.
+    NotLabelValue(Vec<String>),
+}
+
+/// The problem with `text` typed into the field at `loc`, if [`set`] could not take all of it.
+pub fn typed_problem(loc: Loc, text: &str) -> Option<TypedProblem> {
+    match loc.key {
+        Key::SyncSeconds if seconds(text).is_none() => Some(TypedProblem::NotSeconds),
+        Key::NodeSelector => {
+            let bad: Vec<String> = split_list(text).into_iter().filter(|item| !item.contains('=')).collect();
+            (!bad.is_empty()).then_some(TypedProblem::NotLabelValue(bad))
+        }
+        _ => None,
+    }
+}
+
+/// The diagnostics of the typed texts `raw` that [`set`] could not take (errors on their
+/// fields, in the page's language).
+pub fn typed_diagnostics(t: &Text, raw: &[(Loc, String)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (loc, text) in raw {
+        let field = Field::root(&loc.path());
+        match typed_problem(*loc, text) {
+            Some(TypedProblem::NotSeconds) => out.push(Diagnostic::error(
+                field,
+                "rollout.sync-seconds",
+                fill(t.sync_seconds_error, "value", &format!("{:?}", text.trim())),
+                t.sync_seconds_fix,
+            )),
+            Some(TypedProblem::NotLabelValue(bad)) => {
+                let items = bad.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(", ");
+                // `kubernetes.io/os linux`: a space typed for the `=`.
+                let example = match &bad[..] {
+                    [k, v] => format!("{k}={v}"),
+                    _ => "kubernetes.io/os=linux".to_owned(),
+                };
+                out.push(Diagnostic::error(
+                    field,
+                    "rollout.node-selector-entry",
+                    fill(t.node_selector_error, "items", &items),
+                    fill(t.node_selector_fix, "example", &example),
+                ));
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 /// The items of a list typed into one field: separated by commas (also `，`) or spaces,
@@ -315,10 +380,8 @@ mod tests {
         let mut form = shaped();
         assert!(set(&mut form, Key::Namespaces.into(), "apps, ci ，x "));
         assert_eq!(form.kubernetes.namespaces, ["apps", "ci", "x"]);
-        assert!(set(&mut form, Key::SyncSeconds.into(), "3x0"));
+        assert!(set(&mut form, Key::SyncSeconds.into(), " 30 "));
         assert_eq!(form.rollout.sync_seconds, 30);
-        assert!(set(&mut form, Key::SyncSeconds.into(), "99999999999"));
-        assert_eq!(form.rollout.sync_seconds, u32::MAX);
         assert!(set(&mut form, Key::NodeSelector.into(), "b=1, node-role.kubernetes.io/worker="));
         assert_eq!(form.rollout.node_selector.get("b").map(String::as_str), Some("1"));
         assert!(set(&mut form, Key::Tolerations.into(), "dedicated=gpu:NoSchedule, *, x:NoExecute"));
@@ -335,5 +398,43 @@ mod tests {
         for tol in &form.rollout.tolerations {
             assert_eq!(parse_toleration(&toleration_text(tol)), *tol);
         }
+    }
+
+    /// `3.5` is not 35 s, `-5` not 5 s, `abc` not silently 60 s; `kubernetes.io/os linux`
+    /// is not two empty-valued labels: the form keeps the default or leaves them out,
+    /// and the field gets an error naming the expected form.
+    #[test]
+    fn typed_text_set_cannot_take_gets_an_error_not_another_value() {
+        let en = crate::i18n::Lang::En.text();
+        for bad in ["3.5", "-5", "abc", "3x0", "99999999999"] {
+            let mut form = shaped();
+            form.rollout.sync_seconds = 30;
+            assert!(set(&mut form, Key::SyncSeconds.into(), bad));
+            assert_eq!(form.rollout.sync_seconds, 0, "{bad}: the default applies");
+            assert_eq!(typed_problem(Key::SyncSeconds.into(), bad), Some(TypedProblem::NotSeconds), "{bad}");
+            let d = typed_diagnostics(en, &[(Key::SyncSeconds.into(), bad.to_owned())]);
+            assert_eq!(d.len(), 1, "{bad}");
+            assert_eq!((d[0].field.as_str(), d[0].severity), ("rollout.sync_seconds", pullfix_core::Severity::Error));
+            assert!(d[0].message.contains(bad) && d[0].message.contains("whole number"), "{:?}", d[0]);
+        }
+        for fine in ["", "30", " 45 "] {
+            assert_eq!(typed_problem(Key::SyncSeconds.into(), fine), None, "{fine:?}");
+        }
+
+        let mut form = shaped();
+        assert!(set(&mut form, Key::NodeSelector.into(), "kubernetes.io/os linux"));
+        assert!(form.rollout.node_selector.is_empty(), "{:?}", form.rollout.node_selector);
+        assert!(set(&mut form, Key::NodeSelector.into(), "pool=gpu, zone"));
+        assert_eq!(form.rollout.node_selector.len(), 1, "the label=value item stays");
+        let typed = [(Key::NodeSelector.into(), "kubernetes.io/os linux".to_owned())];
+        let d = typed_diagnostics(en, &typed);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field.as_str(), "rollout.node_selector");
+        assert!(d[0].message.contains("\"kubernetes.io/os\", \"linux\"") && d[0].message.contains("label=value"));
+        assert!(d[0].fix.contains("kubernetes.io/os=linux"), "{:?}", d[0]);
+        // An empty value is written `label=`; that is fine.
+        assert_eq!(typed_problem(Key::NodeSelector.into(), "node-role.kubernetes.io/worker="), None);
+        let zh = typed_diagnostics(crate::i18n::Lang::Zh.text(), &typed);
+        assert!(zh[0].message.contains("label=value") && zh[0].message != d[0].message);
     }
 }

@@ -288,6 +288,23 @@ async fn a_problem_links_to_its_field() {
     assert_eq!(diag.get_attribute("data-severity").as_deref(), Some("error"));
 }
 
+/// A problem with the whole Kubernetes part (the Harbor preset has no password yet) is
+/// named for people and its link focuses the Secret name, not a missing `#f-kubernetes`.
+#[wasm_bindgen_test]
+async fn a_problem_of_a_whole_section_links_to_a_field() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    let link = wait_for("the kubernetes problem's link", || page.find(".problem[data-field='kubernetes'] a")).await;
+    assert_eq!(link.text_content().as_deref(), Some("Kubernetes: pull Secret"));
+    assert_eq!(link.get_attribute("href").as_deref(), Some("#f-kubernetes-secret_name"));
+    wait_for("#f-kubernetes-secret_name", || page.find("#f-kubernetes-secret_name")).await;
+    link.dyn_ref::<HtmlElement>().expect("a").click();
+    let focused = document().active_element().and_then(|e| e.get_attribute("id"));
+    assert_eq!(focused.as_deref(), Some("f-kubernetes-secret_name"));
+    assert_eq!(window().location().hash().expect("hash"), "", "the link must not replace the fragment");
+}
+
 /// `browser::copy_text` reports exactly once, by whichever path (execCommand, or the
 /// Clipboard API's promise, settled or timed out), even without a user gesture.
 #[wasm_bindgen_test]

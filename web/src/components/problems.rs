@@ -24,7 +24,7 @@ pub fn problems(page: &UseReducerHandle<State>) -> Html {
             <ul>
                 { for diags.iter().map(|d| {
                     let path = d.field.to_string();
-                    let ids: Vec<String> = field::ancestors(&path).iter().map(|p| field::dom_id(p)).collect();
+                    let ids = field::targets(&path);
                     let href = format!("#{}", ids[0]);
                     let onclick = Callback::from(move |e: MouseEvent| {
                         // Focus the field without replacing the URL's fragment (the share link).

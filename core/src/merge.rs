@@ -16,12 +16,14 @@
 //!   at a path the result's version ignores, with the path it belongs at;
 //! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
 //!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
-//!   hosts the form configures (listed in the changes); legacy entries of other hosts are
-//!   never removed but reported, since containerd refuses `mirrors` beside `config_path`;
+//!   hosts the form configures (listed in the changes), after carrying what they said into the
+//!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other
+//!   hosts are never removed but reported, since containerd refuses `mirrors` beside `config_path`;
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
+pub mod carry;
 pub mod diff;
 pub mod edit;
 pub mod page;
@@ -85,6 +87,9 @@ pub struct MergeResult {
     pub config_path: Option<String>,
     /// The result holds credentials (the form's node-level auth, or the file's own): mode 0600.
     pub sensitive: bool,
+    /// What the removed legacy `mirrors` and `configs.tls` tables said that the form does not,
+    /// per registry: [`MergeResult::form_for_files`] puts it into the hosts.toml files.
+    pub carried: Vec<carry::Carried>,
 }
 
 impl MergeResult {
@@ -95,11 +100,16 @@ impl MergeResult {
 
     /// The form to render the hosts.toml and CA files from, so that they land in the
     /// directory the merged `config_path` names (the file's own directory when the form
-    /// names none).
+    /// names none) and carry what the removed legacy tables said ([`MergeResult::carried`]).
     pub fn form_for_files(&self, form: &Form) -> Form {
         let mut f = form.clone();
         if let Some(cp) = &self.config_path {
             f.config_path = cp.clone();
+        }
+        for c in &self.carried {
+            if let Some(r) = f.registries.get_mut(c.registry) {
+                c.adopt(r);
+            }
         }
         f
     }
@@ -151,8 +161,11 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 
     m.set_version(&file, version, &target);
     m.report_ignored_tables(&target, dialect, version);
+    let mut carried = Vec::new();
     if hosts_mode {
-        m.remove_conflicting_legacy(&target, dialect, &plan.hosts);
+        let carry = m.carry_legacy(&checked, dialect);
+        m.remove_conflicting_legacy(&target, dialect, &plan.hosts, &carry);
+        carried = carry.carried;
     }
     for s in &plan.settings {
         m.set(&s.path, &s.value, &s.why);
@@ -173,6 +186,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         version,
         config_path,
         sensitive,
+        carried,
     }
 }
 
@@ -194,6 +208,7 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         version: None,
         config_path: None,
         sensitive: false,
+        carried: Vec::new(),
     }
 }
 

@@ -38,6 +38,8 @@ use crate::config_file::{self, Dialect};
 pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
+use crate::host::{Host, HostKind};
+use crate::output::{FileKind, OutputFile};
 use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
 use edit::{Layout, SetOutcome};
@@ -112,6 +114,48 @@ impl MergeResult {
             }
         }
         f
+    }
+
+    /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
+    /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
+    pub fn mark_files(&self, files: &mut [OutputFile]) {
+        for f in files.iter_mut().filter(|f| f.kind == FileKind::HostsToml) {
+            if let Some(c) = self.carried.iter().find(|c| c.hosts_toml.trim_start_matches('/') == f.path) {
+                f.contents = c.mark(&f.contents);
+            }
+        }
+    }
+
+    /// Keeps what an earlier apply carried into the registries' existing hosts.toml files
+    /// (marked with [`carry::CARRIED_MARK`]) and the form still does not set: by then the
+    /// legacy tables it came from are gone, so without this a second apply would drop it.
+    /// `read` gives the text of a node path (`None`: no such file); each kept setting is an
+    /// info. Does nothing unless the result uses hosts.toml.
+    pub fn keep_from_hosts_toml(&mut self, form: &Form, mut read: impl FnMut(&str) -> Option<String>) {
+        let Some(cp) = self.config_path.clone() else { return };
+        let mut seen = Vec::new();
+        for (i, r) in form.registries.iter().enumerate() {
+            let Ok(host) = Host::parse(r.host.trim()) else { continue };
+            let ns = host.reference();
+            if host.kind == HostKind::Default || seen.contains(&ns) {
+                continue;
+            }
+            seen.push(ns.clone());
+            let path = format!("{cp}/{ns}/hosts.toml");
+            let Some(text) = read(&path) else { continue };
+            let kept = carry::kept(&text, i, r, &path);
+            for item in &kept.items {
+                self.diagnostics.push(Diagnostic::info(
+                    existing_config_field(),
+                    "merge.carried-kept",
+                    format!(
+                        "Kept {item} in {path}: an earlier pullfix apply carried it there from the old config.toml, and the form still does not set it."
+                    ),
+                    format!("To drop it, delete it and the comment above it from {path}; to decide it yourself, set it in the form's registry {ns}."),
+                ));
+            }
+            carry::absorb(&mut self.carried, kept);
+        }
     }
 }
 

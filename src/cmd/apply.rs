@@ -96,12 +96,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config_name = args.config.display().to_string();
     // `--keep-file-version` asks for what merging does by default.
     let _ = args.keep_file_version;
-    let merged = merge::merge_with(
+    let mut merged = merge::merge_with(
         existing.as_deref().unwrap_or(""),
         &form,
         MergeOptions { convert_to_target_version: args.convert_version },
     );
-    let rendered = pullfix_core::render(&merged.form_for_files(&form));
+    // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
+    // while the form does not set it; the rendered files mark what was carried.
+    merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());
+    let mut rendered = pullfix_core::render(&merged.form_for_files(&form));
+    merged.mark_files(&mut rendered.files);
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
         eprintln!("{d}");
     }

@@ -29,6 +29,7 @@ pub struct MergedRender {
 pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> MergedRender {
     let merge = merge_with(existing, form, options);
     let mut rendered = crate::render(&merge.form_for_files(form));
+    merge.mark_files(&mut rendered.files);
     if let Some(text) = &merge.text {
         rendered.files.retain(|f| f.kind != FileKind::ContainerdConfig);
         rendered.files.splice(0..0, merged_files(existing, text, &merge));

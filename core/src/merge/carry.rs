@@ -699,18 +699,5 @@ impl Merger<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_scheme_like_containerd() {
-        assert_eq!(add_default_scheme("harbor.example.net"), "https://harbor.example.net");
-        assert_eq!(add_default_scheme("localhost:5000"), "http://localhost:5000");
-        assert_eq!(add_default_scheme("127.0.0.1:5000/v2/x"), "http://127.0.0.1:5000/v2/x");
-        assert_eq!(add_default_scheme("[::1]:5000"), "http://[::1]:5000");
-        assert_eq!(add_default_scheme("10.50.1.104:5000"), "https://10.50.1.104:5000");
-        assert_eq!(add_default_scheme("http://10.50.1.104:5000"), "http://10.50.1.104:5000");
-        assert!(is_local_host("127.0.0.2"));
-        assert!(!is_local_host("localhost.example.net"));
-    }
-}
+#[path = "carry_tests.rs"]
+mod tests;

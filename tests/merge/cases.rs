@@ -223,4 +223,25 @@ node_auth = true
         form!("2.1", reviewer_form!()),
     )
     .converting(),
+    // review4 H1: the STORY step-4 node (skip-verify, auth and a scheme-less mirror naming the
+    // registry itself) and a Docker Hub mirror node, each applied with a credentials-only form:
+    // the TLS and the mirror go into hosts.toml instead of being lost.
+    case(
+        "story-step4-creds-only-1.6",
+        "story-step4-skip-verify-1.6.20.toml",
+        form!(
+            "1.6.20",
+            "[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"Harbor12345\"\n"
+        ),
+    ),
+    case(
+        "story-step4-creds-only-2.1",
+        "story-step4-skip-verify-1.6.20.toml",
+        form!("2.1", "[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"Harbor12345\"\n"),
+    ),
+    case(
+        "docker-hub-legacy-mirror-creds-only-1.6",
+        "docker-hub-legacy-mirror-1.6.20.toml",
+        form!("1.6.20", "[[registry]]\nhost = \"docker.io\"\nusername = \"mooc\"\npassword = \"dckr_pat_x\"\n"),
+    ),
 ];

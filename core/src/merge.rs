@@ -28,6 +28,7 @@ pub mod diff;
 pub mod edit;
 pub mod page;
 mod registry;
+pub mod replaced;
 pub mod settings;
 mod version;
 

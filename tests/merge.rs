@@ -148,6 +148,24 @@ fn corpus_has_what_the_issue_lists() {
     assert!(Path::new(support::FIXTURES).is_dir());
 }
 
+/// review4 L3: moving a version 3 file's ignored 1.x registry table as it is would carry its
+/// `configs.tls` (still ignored) and `mirrors` (refused beside config_path) along.
+#[test]
+fn an_ignored_1x_registry_table_is_moved_without_tls_and_mirrors() {
+    let f = form(
+        "containerd = \"2.0.11\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"x\"\n",
+    );
+    let r = merge(&fixture("version3-with-1x-registry-2.0.11.toml"), &f);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "merge.ignored-tables" && d.message.contains("\"io.containerd.grpc.v1.cri\".registry"))
+        .unwrap_or_else(|| panic!("no ignored-tables error: {:#?}", r.diagnostics));
+    assert!(!d.fix.contains("Move the table to"), "{}", d.fix);
+    assert!(d.fix.contains("configs.\"<host>\".auth") && d.fix.contains("into the form"), "{}", d.fix);
+    assert!(d.fix.contains("without its configs.\"<host>\".tls tables and mirrors"), "{}", d.fix);
+}
+
 #[path = "merge/props.rs"]
 mod props;
 

@@ -244,4 +244,15 @@ node_auth = true
         "docker-hub-legacy-mirror-1.6.20.toml",
         form!("1.6.20", "[[registry]]\nhost = \"docker.io\"\nusername = \"mooc\"\npassword = \"dckr_pat_x\"\n"),
     ),
+    // review4 L3: a version 3 file that still has the 1.x registry table (mirror, skip-verify,
+    // auth): the fix moves only the auth and sends TLS and mirrors to the form.
+    case(
+        "version3-with-1x-registry-target-2.0",
+        "version3-with-1x-registry-2.0.11.toml",
+        form!(
+            "2.0.11",
+            "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n",
+            "[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"/etc/ssl/certs/ca.pem\"\nusername = \"admin\"\npassword = \"Harbor12345\"\nnode_auth = true\n"
+        ),
+    ),
 ];

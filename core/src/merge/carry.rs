@@ -551,8 +551,12 @@ impl Merger<'_> {
                 let why = if parts.is_empty() {
                     if form_mirrors {
                         format!("The form's mirrors for {ns} replace it in {file}")
-                    } else {
+                    } else if itself.is_some() {
                         format!("It names only {ns} itself, which {file} reaches as its server")
+                    } else if lost.is_empty() {
+                        format!("It names no endpoint, so {file} has nothing to carry from it")
+                    } else {
+                        format!("Nothing in it can be carried into {file} (see the warning)")
                     }
                 } else {
                     format!("Carried into {file}: {}", parts.join("; "))

@@ -133,7 +133,7 @@ impl Merger<'_> {
                     "The file still has legacy registry.mirrors for {}: beside config_path containerd does not load its CRI plugin, so every pull on the node fails.",
                     mirrors.join(", ")
                 ),
-                "Add these registries (with their mirror URLs) to the form so pullfix writes their hosts.toml and removes the old lines, or delete the lines.",
+                "Add these registries to the form (their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
             ));
         }
         let tls = others(self.doc, &["configs"], true);
@@ -145,7 +145,7 @@ impl Merger<'_> {
             };
             let message =
                 format!("The file still has legacy registry.configs.*.tls for {}: {consequence}.", tls.join(", "));
-            let fix = "Add these registries (with their CA) to the form so their TLS settings move to hosts.toml, or delete the tls tables.";
+            let fix = "Add these registries to the form (their TLS settings are carried into their hosts.toml where the form gives none), or delete the tls tables.";
             self.diags.push(if sev_error {
                 Diagnostic::error(existing_config_field(), "merge.legacy-tls-left", message, fix)
             } else {

@@ -24,7 +24,7 @@
 use std::net::IpAddr;
 
 use serde::Serialize;
-use toml_edit::{DocumentMut, Item, Table};
+use toml_edit::Item;
 
 use super::{edit, existing_config_field, Merger};
 use crate::config_file::Dialect;
@@ -33,6 +33,10 @@ use crate::form::{Mirror, Registry, Scheme};
 use crate::host::{Endpoint, Host, HostKind};
 use crate::toml_table::TableRef;
 use crate::validate::Checked;
+
+mod marks;
+pub(in crate::merge) use marks::absorb;
+pub use marks::{kept, CARRIED_MARK};
 
 /// What merge carried from the file's legacy tables into one registry's hosts.toml; the
 /// form's registry keeps every setting it gives itself.
@@ -75,73 +79,10 @@ pub struct MirrorTls {
     pub skip_verify: bool,
 }
 
-/// The comment pullfix writes above each carried setting in a hosts.toml. A later `apply`
-/// keeps what it marks (the legacy table it came from is gone by then) as long as the form
-/// still does not set it; deleting the setting with its comment drops it.
-pub const CARRIED_MARK: &str = "# Carried by pullfix apply from the node's old config.toml; the form does not set it.";
-
 impl Carried {
     /// Whether nothing was carried.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
-    }
-
-    /// `contents`, the registry's rendered hosts.toml, with [`CARRIED_MARK`] above each
-    /// carried setting (unchanged when it is not TOML).
-    pub fn mark(&self, contents: &str) -> String {
-        let Ok(mut doc) = contents.parse::<DocumentMut>() else { return contents.to_owned() };
-        let root = doc.as_table_mut();
-        let flags = [
-            ("server", self.scheme.is_some()),
-            ("skip_verify", self.skip_verify),
-            ("ca", !self.ca_file.is_empty()),
-            ("client", self.client.is_some()),
-        ];
-        for (k, on) in flags {
-            if on {
-                mark_key(root, k);
-            }
-        }
-        if let Some(hosts) = root.get_mut("host").and_then(Item::as_table_mut) {
-            if self.legacy_mirrors {
-                for m in self.mirrors.iter().flatten() {
-                    if let Some(t) = hosts.get_mut(&m.url).and_then(Item::as_table_mut) {
-                        t.decor_mut().set_prefix(format!("\n{CARRIED_MARK}\n"));
-                    }
-                }
-            }
-            for mt in &self.mirror_tls {
-                if let Some(t) = hosts.get_mut(&mt.url).and_then(Item::as_table_mut) {
-                    if mt.ca {
-                        mark_key(t, "ca");
-                    }
-                    if mt.skip_verify {
-                        mark_key(t, "skip_verify");
-                    }
-                }
-            }
-        }
-        doc.to_string()
-    }
-
-    /// Adds what `other` carried that this record has not.
-    fn absorb(&mut self, other: Carried) {
-        if self.scheme.is_none() {
-            self.scheme = other.scheme;
-        }
-        if self.ca_file.is_empty() {
-            self.ca_file = other.ca_file;
-        }
-        self.skip_verify |= other.skip_verify;
-        if self.client.is_none() {
-            self.client = other.client;
-        }
-        if self.mirrors.is_none() {
-            self.mirrors = other.mirrors;
-            self.legacy_mirrors = other.legacy_mirrors;
-            self.mirror_tls = other.mirror_tls;
-        }
-        self.items.extend(other.items);
     }
 
     /// Puts what was carried into the form's registry.
@@ -162,118 +103,6 @@ impl Carried {
             // containerd 1.x always falls back to the registry after legacy mirrors.
             r.mirror_only &= !self.legacy_mirrors;
         }
-    }
-}
-
-fn mark_key(t: &mut Table, key: &str) {
-    if let Some(mut k) = t.key_mut(key) {
-        k.leaf_decor_mut().set_prefix(format!("{CARRIED_MARK}\n"));
-    }
-}
-
-fn marked_key(t: &Table, key: &str) -> bool {
-    t.key(key).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).is_some_and(|p| p.contains(CARRIED_MARK))
-}
-
-fn marked_table(t: &Table) -> bool {
-    t.decor().prefix().and_then(|p| p.as_str()).is_some_and(|p| p.contains(CARRIED_MARK))
-}
-
-/// What an existing hosts.toml of registry `index` says an earlier apply carried into it
-/// ([`CARRIED_MARK`]) that `r`, the form's registry, still does not set (by the same rules as
-/// carrying from config.toml); empty when the text is not TOML or has no marks.
-pub fn kept(existing: &str, index: usize, r: &Registry, hosts_toml: &str) -> Carried {
-    let mut c = Carried {
-        registry: index,
-        host: r.host.trim().to_owned(),
-        hosts_toml: hosts_toml.to_owned(),
-        ..Carried::default()
-    };
-    let Ok(doc) = existing.parse::<DocumentMut>() else { return c };
-    let root = doc.as_table();
-    let form_ca = !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty();
-    let form_tls = form_ca || !r.client_cert.trim().is_empty() || r.skip_verify;
-    let item = |c: &mut Carried, what: String| c.items.push(what);
-    if marked_key(root, "server")
-        && r.scheme == Scheme::Https
-        && !form_tls
-        && root.get("server").and_then(Item::as_str).is_some_and(|s| s.starts_with("http://"))
-    {
-        c.scheme = Some(Scheme::Http);
-        item(&mut c, "scheme http".to_owned());
-    }
-    let http = c.scheme == Some(Scheme::Http) || r.scheme == Scheme::Http;
-    if !http {
-        if marked_key(root, "ca") && !form_ca {
-            if let Some(ca) = root.get("ca").and_then(Item::as_str) {
-                c.ca_file = ca.to_owned();
-                item(&mut c, format!("ca = {ca:?}"));
-            }
-        }
-        if marked_key(root, "skip_verify")
-            && !form_ca
-            && !r.skip_verify
-            && root.get("skip_verify").and_then(Item::as_bool) == Some(true)
-        {
-            c.skip_verify = true;
-            item(&mut c, "skip_verify = true".to_owned());
-        }
-        if marked_key(root, "client") && r.client_cert.trim().is_empty() && r.client_key.trim().is_empty() {
-            let pair = root.get("client").and_then(Item::as_array).and_then(|a| a.get(0)).and_then(|p| p.as_array());
-            if let Some((Some(cert), Some(key))) =
-                pair.map(|p| (p.get(0).and_then(|v| v.as_str()), p.get(1).and_then(|v| v.as_str())))
-            {
-                c.client = Some((cert.to_owned(), key.to_owned()));
-                item(&mut c, format!("client = [[{cert:?}, {key:?}]]"));
-            }
-        }
-    }
-    let Some(hosts) = root.get("host").and_then(Item::as_table) else { return c };
-    let form_mirrors = r.mirrors.iter().any(|m| !m.url.trim().is_empty());
-    let mut mirrors: Vec<Mirror> = if form_mirrors { r.mirrors.clone() } else { Vec::new() };
-    for (url, t) in hosts.iter() {
-        let Some(t) = t.as_table() else { continue };
-        if !form_mirrors && marked_table(t) {
-            let override_path = t.get("override_path").and_then(Item::as_bool) == Some(true);
-            mirrors.push(Mirror { url: url.to_owned(), override_path, ..Mirror::default() });
-            c.legacy_mirrors = true;
-            item(&mut c, format!("the mirror [host.{url:?}]"));
-        }
-        let same = |m: &Mirror| Endpoint::parse(m.url.trim()).is_ok_and(|e| e.url() == url);
-        let Some(m) = mirrors.iter_mut().find(|m| same(m)) else { continue };
-        let mut mt = MirrorTls { url: url.to_owned(), ..MirrorTls::default() };
-        let own_ca = !m.ca_file.trim().is_empty();
-        if marked_key(t, "ca") && !own_ca {
-            if let Some(ca) = t.get("ca").and_then(Item::as_str) {
-                m.ca_file = ca.to_owned();
-                mt.ca = true;
-                item(&mut c, format!("ca = {ca:?} for the mirror [host.{url:?}]"));
-            }
-        }
-        if marked_key(t, "skip_verify") && !own_ca && !m.skip_verify {
-            m.skip_verify = true;
-            mt.skip_verify = true;
-            item(&mut c, format!("skip_verify = true for the mirror [host.{url:?}]"));
-        }
-        if mt.ca || mt.skip_verify {
-            c.mirror_tls.push(mt);
-        }
-    }
-    if c.legacy_mirrors || !c.mirror_tls.is_empty() {
-        c.mirrors = Some(mirrors);
-    }
-    c
-}
-
-/// Adds `more` (kept from an existing hosts.toml) to `carried`, under the record of the same
-/// registry when there is one: what config.toml's legacy tables carried comes first.
-pub(super) fn absorb(carried: &mut Vec<Carried>, more: Carried) {
-    if more.is_empty() {
-        return;
-    }
-    match carried.iter_mut().find(|c| c.registry == more.registry) {
-        Some(c) => c.absorb(more),
-        None => carried.push(more),
     }
 }
 
@@ -361,6 +190,17 @@ fn is_registry_itself(e: &Endpoint, host: &Host) -> bool {
     }
 }
 
+/// One registry of the form being carried for.
+struct Reg<'a> {
+    r: &'a Registry,
+    host: &'a Host,
+    /// `host[:port]`.
+    ns: String,
+    /// Its hosts.toml's node path.
+    file: String,
+    dialect: Dialect,
+}
+
 /// A mirror carried from a legacy endpoint.
 struct LegacyMirror {
     mirror: Mirror,
@@ -431,277 +271,300 @@ impl Merger<'_> {
             let ns = host.reference();
             let file = format!("{}/{ns}/hosts.toml", checked.config_path);
             let mut c = Carried { registry: i, host: ns.clone(), hosts_toml: file.clone(), ..Carried::default() };
-            let form_mirrors = r.mirrors.iter().any(|m| !m.url.trim().is_empty());
-            let mut scheme = r.scheme;
-
-            // The legacy mirror list.
-            if let Some(item) = self.legacy(dialect, &["mirrors", &ns]).cloned() {
-                let mut list: Vec<LegacyMirror> = Vec::new();
-                let mut itself: Option<(usize, String)> = None;
-                let mut lost: Vec<String> = Vec::new();
-                let (mut raws, mut bad) = (Vec::new(), Vec::new());
-                if let Some(t) = TableRef::of(&item) {
-                    for (k, v) in t.entries() {
-                        if k == "endpoint" {
-                            let (ok, b) = strings(v);
-                            raws = ok;
-                            bad.extend(b);
-                        } else {
-                            bad.push(format!("{k} = {}", edit::show_item(v)));
-                        }
-                    }
-                }
-                for raw in raws.iter().filter(|r| !r.is_empty()) {
-                    let url = add_default_scheme(raw);
-                    match Endpoint::parse(&url) {
-                        Err(e) => lost.push(format!("{raw:?} ({e})")),
-                        Ok(e) if is_registry_itself(&e, &host) => {
-                            if itself.is_none() {
-                                itself = Some((list.len(), e.scheme.clone()));
-                            }
-                        }
-                        Ok(e) => {
-                            if list.iter().any(|m| m.mirror.url == e.url()) {
-                                continue;
-                            }
-                            list.push(LegacyMirror {
-                                mirror: Mirror { url: e.url(), override_path: !e.path.is_empty(), ..Mirror::default() },
-                                raw: raw.clone(),
-                            });
-                        }
-                    }
-                }
-                let full = format!("registry.mirrors.\"{ns}\"");
-                let mut parts: Vec<String> = Vec::new();
-                // The registry itself over plain HTTP: the way 1.x configs reach an HTTP registry.
-                if let Some((_, s)) = &itself {
-                    if s == "http" && r.scheme == Scheme::Https && host.kind != HostKind::DockerHub {
-                        let gives_tls = !r.ca_file.trim().is_empty()
-                            || !r.ca_pem.trim().is_empty()
-                            || !r.client_cert.trim().is_empty()
-                            || r.skip_verify;
-                        if gives_tls {
-                            self.not_carried(
-                                format!(
-                                    "{full} reaches {ns} itself over plain HTTP, but the form gives it TLS settings, so its hosts.toml keeps https://{ns}."
-                                ),
-                                "If the registry only speaks HTTP, set scheme = \"http\" on the registry in the form and drop its TLS settings.",
-                            );
-                        } else {
-                            c.scheme = Some(Scheme::Http);
-                            scheme = Scheme::Http;
-                            let item = format!("scheme http (server = \"http://{ns}\", from {full}.endpoint)");
-                            self.note_carried(&c, &item);
-                            c.items.push(item);
-                            parts.push(format!("{ns} itself over http"));
-                        }
-                    }
-                }
-                if form_mirrors {
-                    if !list.is_empty() {
-                        let urls: Vec<&str> = list.iter().map(|m| m.raw.as_str()).collect();
-                        self.not_carried(
-                            format!(
-                                "{full} names the mirrors {}, which are not carried into {file}: the form's own mirrors replace them.",
-                                urls.join(", ")
-                            ),
-                            "Add them to the form's mirrors of this registry if they are still wanted.",
-                        );
-                    }
-                } else if !list.is_empty() {
-                    let mut mirrors = Vec::new();
-                    for m in &list {
-                        let item = format!(
-                            "the mirror [host.\"{}\"]{} (from {full}.endpoint {:?})",
-                            m.mirror.url,
-                            if m.mirror.override_path { " with override_path = true" } else { "" },
-                            m.raw
-                        );
-                        self.note_carried(&c, &item);
-                        c.items.push(item);
-                        mirrors.push(m.mirror.clone());
-                    }
-                    parts.push(format!(
-                        "the mirrors {}",
-                        list.iter().map(|m| m.mirror.url.as_str()).collect::<Vec<_>>().join(", ")
-                    ));
-                    if let Some((at, _)) = &itself {
-                        if *at < list.len() {
-                            self.not_carried(
-                                format!(
-                                    "{full} lists {ns} itself before the mirror {}: hosts.toml always tries the registry itself last, so {file} tries the mirrors first.",
-                                    list[*at].mirror.url
-                                ),
-                                "Nothing to do if the mirrors may serve first. hosts.toml cannot try the registry before its mirrors: if it must come first, delete the mirrors from the legacy endpoint list before applying.",
-                            );
-                        }
-                    }
-                    c.mirrors = Some(mirrors);
-                    c.legacy_mirrors = true;
-                }
-                for b in &bad {
-                    lost.push(b.clone());
-                }
-                if !lost.is_empty() {
-                    self.not_carried(
-                        format!("{full} has {}, which pullfix cannot carry into {file}.", lost.join(", ")),
-                        "Add what is still wanted to the form (registry mirrors with their full URL), then apply again.",
-                    );
-                }
-                let why = if parts.is_empty() {
-                    if form_mirrors {
-                        format!("The form's mirrors for {ns} replace it in {file}")
-                    } else if itself.is_some() {
-                        format!("It names only {ns} itself, which {file} reaches as its server")
-                    } else if lost.is_empty() {
-                        format!("It names no endpoint, so {file} has nothing to carry from it")
-                    } else {
-                        format!("Nothing in it can be carried into {file} (see the warning)")
-                    }
-                } else {
-                    format!("Carried into {file}: {}", parts.join("; "))
-                };
-                carry.mirror_why.push((
-                    ns.clone(),
-                    format!("{why}. containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
-                ));
-            }
-
-            // The registry's own TLS. Docker Hub's is looked up by the server containerd dials.
-            let mut tls_keys = vec![ns.clone()];
-            if host.kind == HostKind::DockerHub {
-                tls_keys.push("registry-1.docker.io".to_owned());
-            }
-            for key in tls_keys {
-                let Some(tls) = self.legacy_tls(dialect, &key) else { continue };
-                let full = format!("registry.configs.\"{key}\".tls");
-                let mut parts = Vec::new();
-                if scheme == Scheme::Http {
-                    carry.tls_why.push((
-                        key.clone(),
-                        format!("{ns} is reached over plain HTTP ({file}), where TLS settings do nothing; containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
-                    ));
-                    continue;
-                }
-                let form_ca = !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty();
-                if !tls.ca_file.is_empty() && !form_ca && c.ca_file.is_empty() {
-                    c.ca_file = tls.ca_file.clone();
-                    parts.push(format!("ca = {:?}", tls.ca_file));
-                }
-                if tls.skip_verify && !form_ca && !r.skip_verify && !c.skip_verify {
-                    c.skip_verify = true;
-                    parts.push("skip_verify = true".to_owned());
-                }
-                let form_client = !r.client_cert.trim().is_empty() || !r.client_key.trim().is_empty();
-                match (tls.cert_file.is_empty(), tls.key_file.is_empty()) {
-                    (false, false) if !form_client && c.client.is_none() => {
-                        c.client = Some((tls.cert_file.clone(), tls.key_file.clone()));
-                        parts.push(format!("client = [[{:?}, {:?}]]", tls.cert_file, tls.key_file));
-                    }
-                    (false, true) | (true, false) => self.not_carried(
-                        format!("{full} has only one of cert_file and key_file, which containerd refuses; it is not carried into {file}."),
-                        "Give the registry both client_cert and client_key in the form if it needs a client certificate.",
-                    ),
-                    _ => {}
-                }
-                if !tls.other.is_empty() {
-                    self.not_carried(
-                        format!("{full} has {}, which pullfix cannot carry into {file}.", tls.other.join(", ")),
-                        "Put the equivalent hosts.toml setting into the form, or check that the registry does without it.",
-                    );
-                }
-                for p in &parts {
-                    let item = format!("{p} (from {full})");
-                    self.note_carried(&c, &item);
-                    c.items.push(item);
-                }
-                let why = if parts.is_empty() {
-                    format!("The form's TLS settings for {ns} replace it in {file}")
-                } else {
-                    format!("Carried into {file}: {}", parts.join(", "))
-                };
-                carry.tls_why.push((
-                    key.clone(),
-                    format!("{why}. containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
-                ));
-            }
-
-            // The mirrors' own TLS, for mirrors on hosts that are not registries of the form
-            // (those pass their own TLS on, see `plan::Inherit::AnyRegistry`).
-            let carried_legacy = c.mirrors.is_some();
-            let mut mirrors: Vec<Mirror> = c.mirrors.clone().unwrap_or_else(|| r.mirrors.clone());
-            let mut changed = false;
-            for m in mirrors.iter_mut() {
-                let Ok(e) = Endpoint::parse(m.url.trim()) else { continue };
-                let key = e.host.reference();
-                if e.scheme != "https" || registry_hosts.contains(&key.to_ascii_lowercase()) {
-                    continue;
-                }
-                let Some(tls) = self.legacy_tls(dialect, &key) else { continue };
-                let full = format!("registry.configs.\"{key}\".tls");
-                let mut parts = Vec::new();
-                let own_ca = !m.ca_file.trim().is_empty();
-                let mut mt = MirrorTls { url: e.url(), ..MirrorTls::default() };
-                if !tls.ca_file.is_empty() && !own_ca {
-                    m.ca_file = tls.ca_file.clone();
-                    mt.ca = true;
-                    parts.push(format!("ca = {:?}", tls.ca_file));
-                }
-                if tls.skip_verify && !own_ca && !m.skip_verify {
-                    m.skip_verify = true;
-                    mt.skip_verify = true;
-                    parts.push("skip_verify = true".to_owned());
-                }
-                if mt.ca || mt.skip_verify {
-                    c.mirror_tls.push(mt);
-                }
-                let mut lost = tls.other.clone();
-                if !tls.cert_file.is_empty() || !tls.key_file.is_empty() {
-                    lost.push(format!("cert_file = {:?}, key_file = {:?}", tls.cert_file, tls.key_file));
-                }
-                if !lost.is_empty() {
-                    self.not_carried(
-                        format!(
-                            "{full} has {}, which pullfix cannot carry into the mirror's table in {file} (a mirror has no client certificate of its own).",
-                            lost.join(", ")
-                        ),
-                        &format!("Add {key} as a registry of the form with its client_cert and client_key: the mirror then gets them from it."),
-                    );
-                }
-                for p in &parts {
-                    let item = format!("{p} for the mirror [host.\"{}\"] (from {full})", m.url);
-                    self.note_carried(&c, &item);
-                    c.items.push(item);
-                }
-                changed |= !parts.is_empty();
-                let why = if parts.is_empty() {
-                    format!("The mirror {} in {file} has its own TLS settings", m.url)
-                } else {
-                    format!("Carried into the mirror {} in {file}: {}", m.url, parts.join(", "))
-                };
-                if let Some(w) = carry.tls_why.iter_mut().find(|(h, _)| *h == key) {
-                    w.1 = format!("{why}; {}", w.1);
-                } else {
-                    carry.tls_why.push((
-                        key.clone(),
-                        format!("{why}. containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it; images named {key}/... directly get it only when {key} is a registry of the form."),
-                    ));
-                }
-                if carried_legacy && !carry.mirror_tls_hosts.contains(&key) {
-                    carry.mirror_tls_hosts.push(key.clone());
-                }
-            }
-            if changed || carried_legacy {
-                c.mirrors = Some(mirrors);
-            }
+            let t = Reg { r: &r, host: &host, ns, file, dialect };
+            let scheme = self.carry_mirrors(&t, &mut c, &mut carry);
+            self.carry_own_tls(&t, scheme, &mut c, &mut carry);
+            self.carry_mirror_tls(&t, &registry_hosts, &mut c, &mut carry);
             if !c.is_empty() {
                 carry.carried.push(c);
             }
         }
         carry
     }
+
+    /// The legacy mirror list of one registry: its endpoints become the registry's mirrors
+    /// when the form names none; returns the registry's scheme (http when the list reached
+    /// the registry itself over plain HTTP).
+    fn carry_mirrors(&mut self, t: &Reg<'_>, c: &mut Carried, carry: &mut Carry) -> Scheme {
+        let (r, host, ns, file, dialect) = (t.r, t.host, &t.ns, &t.file, t.dialect);
+        let form_mirrors = r.mirrors.iter().any(|m| !m.url.trim().is_empty());
+        let mut scheme = r.scheme;
+        // The legacy mirror list.
+        if let Some(item) = self.legacy(dialect, &["mirrors", ns.as_str()]).cloned() {
+            let mut list: Vec<LegacyMirror> = Vec::new();
+            let mut itself: Option<(usize, String)> = None;
+            let mut lost: Vec<String> = Vec::new();
+            let (mut raws, mut bad) = (Vec::new(), Vec::new());
+            if let Some(t) = TableRef::of(&item) {
+                for (k, v) in t.entries() {
+                    if k == "endpoint" {
+                        let (ok, b) = strings(v);
+                        raws = ok;
+                        bad.extend(b);
+                    } else {
+                        bad.push(format!("{k} = {}", edit::show_item(v)));
+                    }
+                }
+            }
+            for raw in raws.iter().filter(|r| !r.is_empty()) {
+                let url = add_default_scheme(raw);
+                match Endpoint::parse(&url) {
+                    Err(e) => lost.push(format!("{raw:?} ({e})")),
+                    Ok(e) if is_registry_itself(&e, host) => {
+                        if itself.is_none() {
+                            itself = Some((list.len(), e.scheme.clone()));
+                        }
+                    }
+                    Ok(e) => {
+                        if list.iter().any(|m| m.mirror.url == e.url()) {
+                            continue;
+                        }
+                        list.push(LegacyMirror {
+                            mirror: Mirror { url: e.url(), override_path: !e.path.is_empty(), ..Mirror::default() },
+                            raw: raw.clone(),
+                        });
+                    }
+                }
+            }
+            let full = format!("registry.mirrors.\"{ns}\"");
+            let mut parts: Vec<String> = Vec::new();
+            // The registry itself over plain HTTP: the way 1.x configs reach an HTTP registry.
+            if let Some((_, s)) = &itself {
+                if s == "http" && r.scheme == Scheme::Https && host.kind != HostKind::DockerHub {
+                    let gives_tls = !r.ca_file.trim().is_empty()
+                        || !r.ca_pem.trim().is_empty()
+                        || !r.client_cert.trim().is_empty()
+                        || r.skip_verify;
+                    if gives_tls {
+                        self.not_carried(
+                            format!(
+                                "{full} reaches {ns} itself over plain HTTP, but the form gives it TLS settings, so its hosts.toml keeps https://{ns}."
+                            ),
+                            "If the registry only speaks HTTP, set scheme = \"http\" on the registry in the form and drop its TLS settings.",
+                        );
+                    } else {
+                        c.scheme = Some(Scheme::Http);
+                        scheme = Scheme::Http;
+                        let item = format!("scheme http (server = \"http://{ns}\", from {full}.endpoint)");
+                        self.note_carried(c, &item);
+                        c.items.push(item);
+                        parts.push(format!("{ns} itself over http"));
+                    }
+                }
+            }
+            if form_mirrors {
+                if !list.is_empty() {
+                    let urls: Vec<&str> = list.iter().map(|m| m.raw.as_str()).collect();
+                    self.not_carried(
+                        format!(
+                            "{full} names the mirrors {}, which are not carried into {file}: the form's own mirrors replace them.",
+                            urls.join(", ")
+                        ),
+                        "Add them to the form's mirrors of this registry if they are still wanted.",
+                    );
+                }
+            } else if !list.is_empty() {
+                let mut mirrors = Vec::new();
+                for m in &list {
+                    let item = format!(
+                        "the mirror [host.\"{}\"]{} (from {full}.endpoint {:?})",
+                        m.mirror.url,
+                        if m.mirror.override_path { " with override_path = true" } else { "" },
+                        m.raw
+                    );
+                    self.note_carried(c, &item);
+                    c.items.push(item);
+                    mirrors.push(m.mirror.clone());
+                }
+                parts.push(format!(
+                    "the mirrors {}",
+                    list.iter().map(|m| m.mirror.url.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+                if let Some((at, _)) = &itself {
+                    if *at < list.len() {
+                        self.not_carried(
+                            format!(
+                                "{full} lists {ns} itself before the mirror {}: hosts.toml always tries the registry itself last, so {file} tries the mirrors first.",
+                                list[*at].mirror.url
+                            ),
+                            "Nothing to do if the mirrors may serve first. hosts.toml cannot try the registry before its mirrors: if it must come first, delete the mirrors from the legacy endpoint list before applying.",
+                        );
+                    }
+                }
+                c.mirrors = Some(mirrors);
+                c.legacy_mirrors = true;
+            }
+            for b in &bad {
+                lost.push(b.clone());
+            }
+            if !lost.is_empty() {
+                self.not_carried(
+                    format!("{full} has {}, which pullfix cannot carry into {file}.", lost.join(", ")),
+                    "Add what is still wanted to the form (registry mirrors with their full URL), then apply again.",
+                );
+            }
+            let why = if parts.is_empty() {
+                if form_mirrors {
+                    format!("The form's mirrors for {ns} replace it in {file}")
+                } else if itself.is_some() {
+                    format!("It names only {ns} itself, which {file} reaches as its server")
+                } else if lost.is_empty() {
+                    format!("It names no endpoint, so {file} has nothing to carry from it")
+                } else {
+                    format!("Nothing in it can be carried into {file} (see the warning)")
+                }
+            } else {
+                format!("Carried into {file}: {}", parts.join("; "))
+            };
+            carry.mirror_why.push((
+                ns.clone(),
+                format!("{why}. containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
+            ));
+        }
+        scheme
+    }
+
+    /// The registry's own legacy TLS: CA, skip-verify and client certificate where the form
+    /// gives none (nothing over plain HTTP).
+    fn carry_own_tls(&mut self, t: &Reg<'_>, scheme: Scheme, c: &mut Carried, carry: &mut Carry) {
+        let (r, host, ns, file, dialect) = (t.r, t.host, &t.ns, &t.file, t.dialect);
+        // The registry's own TLS. Docker Hub's is looked up by the server containerd dials.
+        let mut tls_keys = vec![ns.clone()];
+        if host.kind == HostKind::DockerHub {
+            tls_keys.push("registry-1.docker.io".to_owned());
+        }
+        for key in tls_keys {
+            let Some(tls) = self.legacy_tls(dialect, &key) else { continue };
+            let full = format!("registry.configs.\"{key}\".tls");
+            let mut parts = Vec::new();
+            if scheme == Scheme::Http {
+                carry.tls_why.push((
+                    key.clone(),
+                    format!("{ns} is reached over plain HTTP ({file}), where TLS settings do nothing; containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
+                ));
+                continue;
+            }
+            let form_ca = !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty();
+            if !tls.ca_file.is_empty() && !form_ca && c.ca_file.is_empty() {
+                c.ca_file = tls.ca_file.clone();
+                parts.push(format!("ca = {:?}", tls.ca_file));
+            }
+            if tls.skip_verify && !form_ca && !r.skip_verify && !c.skip_verify {
+                c.skip_verify = true;
+                parts.push("skip_verify = true".to_owned());
+            }
+            let form_client = !r.client_cert.trim().is_empty() || !r.client_key.trim().is_empty();
+            match (tls.cert_file.is_empty(), tls.key_file.is_empty()) {
+                (false, false) if !form_client && c.client.is_none() => {
+                    c.client = Some((tls.cert_file.clone(), tls.key_file.clone()));
+                    parts.push(format!("client = [[{:?}, {:?}]]", tls.cert_file, tls.key_file));
+                }
+                (false, true) | (true, false) => self.not_carried(
+                    format!("{full} has only one of cert_file and key_file, which containerd refuses; it is not carried into {file}."),
+                    "Give the registry both client_cert and client_key in the form if it needs a client certificate.",
+                ),
+                _ => {}
+            }
+            if !tls.other.is_empty() {
+                self.not_carried(
+                    format!("{full} has {}, which pullfix cannot carry into {file}.", tls.other.join(", ")),
+                    "Put the equivalent hosts.toml setting into the form, or check that the registry does without it.",
+                );
+            }
+            for p in &parts {
+                let item = format!("{p} (from {full})");
+                self.note_carried(c, &item);
+                c.items.push(item);
+            }
+            let why = if parts.is_empty() {
+                format!("The form's TLS settings for {ns} replace it in {file}")
+            } else {
+                format!("Carried into {file}: {}", parts.join(", "))
+            };
+            carry.tls_why.push((
+                key.clone(),
+                format!("{why}. containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
+            ));
+        }
+    }
+
+    /// The legacy TLS of the hosts of the registry's mirrors (carried or the form's).
+    fn carry_mirror_tls(&mut self, t: &Reg<'_>, registry_hosts: &[String], c: &mut Carried, carry: &mut Carry) {
+        let (r, file, dialect) = (t.r, &t.file, t.dialect);
+        // The mirrors' own TLS, for mirrors on hosts that are not registries of the form
+        // (those pass their own TLS on, see `plan::Inherit::AnyRegistry`).
+        let carried_legacy = c.mirrors.is_some();
+        let mut mirrors: Vec<Mirror> = c.mirrors.clone().unwrap_or_else(|| r.mirrors.clone());
+        let mut changed = false;
+        for m in mirrors.iter_mut() {
+            let Ok(e) = Endpoint::parse(m.url.trim()) else { continue };
+            let key = e.host.reference();
+            if e.scheme != "https" || registry_hosts.contains(&key.to_ascii_lowercase()) {
+                continue;
+            }
+            let Some(tls) = self.legacy_tls(dialect, &key) else { continue };
+            let full = format!("registry.configs.\"{key}\".tls");
+            let mut parts = Vec::new();
+            let own_ca = !m.ca_file.trim().is_empty();
+            let mut mt = MirrorTls { url: e.url(), ..MirrorTls::default() };
+            if !tls.ca_file.is_empty() && !own_ca {
+                m.ca_file = tls.ca_file.clone();
+                mt.ca = true;
+                parts.push(format!("ca = {:?}", tls.ca_file));
+            }
+            if tls.skip_verify && !own_ca && !m.skip_verify {
+                m.skip_verify = true;
+                mt.skip_verify = true;
+                parts.push("skip_verify = true".to_owned());
+            }
+            if mt.ca || mt.skip_verify {
+                c.mirror_tls.push(mt);
+            }
+            let mut lost = tls.other.clone();
+            if !tls.cert_file.is_empty() || !tls.key_file.is_empty() {
+                lost.push(format!("cert_file = {:?}, key_file = {:?}", tls.cert_file, tls.key_file));
+            }
+            if !lost.is_empty() {
+                self.not_carried(
+                    format!(
+                        "{full} has {}, which pullfix cannot carry into the mirror's table in {file} (a mirror has no client certificate of its own).",
+                        lost.join(", ")
+                    ),
+                    &format!("Add {key} as a registry of the form with its client_cert and client_key: the mirror then gets them from it."),
+                );
+            }
+            for p in &parts {
+                let item = format!("{p} for the mirror [host.\"{}\"] (from {full})", m.url);
+                self.note_carried(c, &item);
+                c.items.push(item);
+            }
+            changed |= !parts.is_empty();
+            let why = if !parts.is_empty() {
+                format!("Carried into the mirror {} in {file}: {}", m.url, parts.join(", "))
+            } else if own_ca {
+                format!("The mirror {} in {file} has its own CA from the form", m.url)
+            } else if !lost.is_empty() {
+                format!("Nothing in it can be carried into the mirror {} in {file} (see the warning)", m.url)
+            } else {
+                format!("The mirror {} in {file} needs nothing from it", m.url)
+            };
+            if let Some(w) = carry.tls_why.iter_mut().find(|(h, _)| *h == key) {
+                w.1 = format!("{why}; {}", w.1);
+            } else {
+                carry.tls_why.push((
+                    key.clone(),
+                    format!("{why}. containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it; images named {key}/... directly get it only when {key} is a registry of the form."),
+                ));
+            }
+            if carried_legacy && !carry.mirror_tls_hosts.contains(&key) {
+                carry.mirror_tls_hosts.push(key.clone());
+            }
+        }
+        if changed || carried_legacy {
+            c.mirrors = Some(mirrors);
+        }
+    }
 }
 
 #[cfg(test)]
-#[path = "carry_tests.rs"]
 mod tests;

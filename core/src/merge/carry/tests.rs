@@ -2,6 +2,8 @@
 //! form's own settings win, and that a second merge (and a second apply, through the marks)
 //! gives the same files.
 
+use toml_edit::DocumentMut;
+
 use super::*;
 use crate::diagnostic::Severity;
 use crate::form::Form;

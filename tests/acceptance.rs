@@ -433,3 +433,53 @@ fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca() {
     let image = "docker.io/kubernetes/cronjob:v1";
     assert_pulled(&w, &ctd, &cri, image, cri.pull(image, None));
 }
+
+/// review4 H1, the STORY's step 3 done after step 4's quick fix: the node pulls through its
+/// hand-written legacy `configs."<host>".tls.insecure_skip_verify` (beside a scheme-less mirror
+/// naming the registry itself). `pullfix apply` with a credentials-only form moves the node to
+/// hosts.toml; the skip-verify goes with it, so the node still pulls with the Secret.
+#[test]
+fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify() {
+    let Some(w) = World::start("case15_apply_keeps_legacy_skip_verify", false) else { return };
+    let host = w.host();
+    let mut node = w.base_config("ctd");
+    let registry = acceptance::containerd::table(&mut node, &["plugins", CRI, "registry"]);
+    registry["configs"][&host]["tls"]["insecure_skip_verify"] = value(true);
+    registry["mirrors"][&host]["endpoint"] = value(toml_edit::Array::from_iter([host.as_str()]));
+    // The credentials-only form (STORY step 3), and the Secret the kubelet would send.
+    let mut form = w.form();
+    form.registries[0].ca_file.clear();
+    form.registries[0].ca_pem.clear();
+    let rendered = acceptance::generated::Generated { form: form.clone(), rendered: pullfix_core::render(&form) };
+    let creds = rendered.secret_creds(&host);
+    {
+        let ctd = w.containerd("ctd", &node);
+        let cri = Cri::connect(&ctd.socket);
+        assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    }
+
+    let config = w.dir().join("node-config.toml");
+    std::fs::write(&config, node.to_string()).expect("write the node's config");
+    let form_path = w.dir().join("form.toml");
+    std::fs::write(&form_path, toml_edit::ser::to_string(&form).expect("form as TOML")).expect("write the form");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form_path)
+        .arg("--config")
+        .arg(&config)
+        .arg("--certs-dir")
+        .arg(w.certs_d())
+        .output()
+        .expect("run pullfix apply");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "pullfix apply failed:\n{stderr}");
+    assert!(stderr.contains("Carried skip_verify = true"), "{stderr}");
+    let applied: toml_edit::DocumentMut =
+        std::fs::read_to_string(&config).expect("applied config").parse().expect("applied config is TOML");
+    let hosts = std::fs::read_to_string(w.certs_d().join(&host).join("hosts.toml")).expect("hosts.toml written");
+    assert!(hosts.contains("skip_verify = true"), "{hosts}");
+
+    let ctd = w.containerd("ctd", &applied);
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+}

@@ -288,3 +288,124 @@ fn a_version_2_file_stays_version_2_on_2x_unless_converting() {
     let both = node.apply(form, &["--convert-version", "--keep-file-version"]);
     assert!(!both.status.success(), "the two choices conflict");
 }
+
+/// The backups beside a certs.d file.
+fn backups_of(file: &Path) -> Vec<PathBuf> {
+    let name = format!("{}.pullfix-backup-", file.file_name().unwrap().to_string_lossy());
+    let mut v: Vec<PathBuf> = fs::read_dir(file.parent().unwrap())
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&name)))
+        .collect();
+    v.sort();
+    v
+}
+
+const CREDS_ONLY: &str =
+    "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"Harbor12345\"\n";
+
+/// review4 H1: the STORY step-4 node (legacy skip-verify and a scheme-less mirror naming the
+/// registry itself) applied with a credentials-only form keeps verifying the way it did: the
+/// skip-verify goes into hosts.toml, the messages say so, and a second apply changes nothing.
+#[test]
+fn legacy_skip_verify_is_carried_into_hosts_toml_and_kept() {
+    let node = Node::with("story-step4-skip-verify-1.6.20.toml");
+    let out = node.apply(CREDS_ONLY, &[]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let merged = fs::read_to_string(node.config()).unwrap();
+    assert!(!merged.contains("insecure_skip_verify"), "the legacy tls table must go beside config_path");
+    assert!(!merged.contains("registry.mirrors.\"harbor.example.net\""), "{merged}");
+
+    let hosts_path = node.certs().join("harbor.example.net/hosts.toml");
+    let hosts = fs::read_to_string(&hosts_path).expect("hosts.toml written");
+    let doc: toml_edit::DocumentMut = hosts.parse().unwrap();
+    assert_eq!(doc["server"].as_str(), Some("https://harbor.example.net"), "{hosts}");
+    assert_eq!(doc["skip_verify"].as_bool(), Some(true), "{hosts}");
+    assert!(doc["host"].as_table().is_some_and(|t| t.is_empty()), "the mirror was the registry itself: {hosts}");
+    assert!(stderr.contains("Carried skip_verify = true"), "{stderr}");
+    assert!(stderr.contains(&format!("Carried into {}: skip_verify = true", hosts_path.display())), "{stderr}");
+    assert!(!stderr.contains("move to its hosts.toml"), "{stderr}");
+
+    // Again: the legacy table is gone, but the hosts.toml keeps what was carried.
+    let again = node.apply(CREDS_ONLY, &[]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(text(&again.stdout).contains("nothing to change"), "{}", text(&again.stdout));
+    assert!(text(&again.stderr).contains("Kept skip_verify = true"), "{}", text(&again.stderr));
+    assert_eq!(fs::read_to_string(&hosts_path).unwrap(), hosts);
+    assert!(backups_of(&hosts_path).is_empty());
+    assert_eq!(node.backups().len(), 1);
+
+    // Once the form gives the CA, the carried skip-verify gives way.
+    let with_ca = format!("{CREDS_ONLY}ca_file = \"/etc/ssl/certs/harbor-ca.pem\"\n");
+    let third = node.apply(&with_ca, &[]);
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    let doc: toml_edit::DocumentMut = fs::read_to_string(&hosts_path).unwrap().parse().unwrap();
+    assert!(doc.get("skip_verify").is_none(), "{doc}");
+    assert_eq!(doc["ca"].as_str(), Some("/etc/ssl/certs/harbor-ca.pem"));
+}
+
+/// review4 H1: a Docker Hub mirror (the common China setup) survives a credentials-only apply,
+/// without the upstream it also listed.
+#[test]
+fn legacy_docker_hub_mirror_is_carried_into_hosts_toml() {
+    let node = Node::with("docker-hub-legacy-mirror-1.6.20.toml");
+    let form =
+        "containerd = \"1.6.20\"\n[[registry]]\nhost = \"docker.io\"\nusername = \"mooc\"\npassword = \"dckr_pat_x\"\n";
+    let out = node.apply(form, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let hosts = fs::read_to_string(node.certs().join("docker.io/hosts.toml")).unwrap();
+    let doc: toml_edit::DocumentMut = hosts.parse().unwrap();
+    assert_eq!(doc["server"].as_str(), Some("https://registry-1.docker.io"));
+    let mirrors: Vec<&str> = doc["host"].as_table().unwrap().iter().map(|(k, _)| k).collect();
+    assert_eq!(mirrors, ["https://docker.mirrors.ustc.edu.cn"], "{hosts}");
+    // containerd 1.6 loads the result (no `mirrors` left beside config_path).
+    let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let eff: toml_edit::DocumentMut = text(&dump.stdout).parse().unwrap();
+    let mirrors = eff["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"].as_table();
+    assert!(mirrors.is_none_or(|t| t.is_empty()), "{}", text(&dump.stdout));
+}
+
+const HAND_WRITTEN: &str = "server = \"https://harbor.example.net\"\nca = \"/etc/ssl/certs/ca.pem\"\n\n\
+[host.\"https://harbor-cache.example.net:8443\"]\n  capabilities = [\"pull\", \"resolve\"]\n  ca = \"/etc/containerd/certs.d/harbor.example.net/cache-ca.crt\"\n";
+
+/// review4 M3: a hand-written hosts.toml is backed up (owner-only, beside it) before it is
+/// replaced, and the `[host]` mirror it loses is named, in a dry run too.
+#[test]
+fn a_hand_written_hosts_toml_is_backed_up_and_its_losses_named() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let hosts_path = node.certs().join("harbor.example.net/hosts.toml");
+    fs::create_dir_all(hosts_path.parent().unwrap()).unwrap();
+    fs::write(&hosts_path, HAND_WRITTEN).unwrap();
+    let form = format!("{CREDS_ONLY}ca_file = \"/etc/ssl/certs/ca.pem\"\n");
+
+    let dry = node.apply(&form, &["--dry-run", "--diff"]);
+    let stderr = text(&dry.stderr);
+    assert!(dry.status.success(), "{stderr}");
+    let warning = format!("warning: {}: the new file drops or changes", hosts_path.display());
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(stderr.contains("[host.\"https://harbor-cache.example.net:8443\"]"), "{stderr}");
+    assert!(!stderr.contains("ca = \"/etc/ssl/certs/ca.pem\""), "the CA is the same: not a loss: {stderr}");
+    assert!(stderr.contains(&format!("would back up {}", hosts_path.display())), "{stderr}");
+    assert!(text(&dry.stdout).contains("-[host.\"https://harbor-cache.example.net:8443\"]"), "{}", text(&dry.stdout));
+    assert_eq!(fs::read_to_string(&hosts_path).unwrap(), HAND_WRITTEN);
+    assert!(backups_of(&hosts_path).is_empty());
+
+    let out = node.apply(&form, &[]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&warning), "{stderr}");
+    let backups = backups_of(&hosts_path);
+    assert_eq!(backups.len(), 1, "{stderr}");
+    assert_eq!(fs::read_to_string(&backups[0]).unwrap(), HAND_WRITTEN);
+    assert_eq!(fs::metadata(&backups[0]).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(stderr.contains(&format!("backup: {}", backups[0].display())), "{stderr}");
+    assert!(!fs::read_to_string(&hosts_path).unwrap().contains("harbor-cache"));
+
+    // The file pullfix wrote is replaced without a warning when nothing in it is lost.
+    let again = node.apply(&format!("{form}[[registry.mirror]]\nurl = \"https://m.example.net\"\n"), &[]);
+    assert!(again.status.success());
+    assert!(!text(&again.stderr).contains("drops or changes"), "{}", text(&again.stderr));
+    assert_eq!(backups_of(&hosts_path).len(), 2, "every replaced file is backed up");
+}

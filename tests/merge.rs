@@ -30,7 +30,24 @@ fn golden_merges() {
         );
         let text = r.text.clone().unwrap_or_else(|| panic!("{}: no text: {:?}", case.name, r.diagnostics));
         failures.extend(golden_check(&format!("{}.toml", case.name), &text));
-        failures.extend(golden_check(&format!("{}.report.txt", case.name), &report(&r)));
+        let mut rep = report(&r);
+        // What was carried from the legacy tables, as the hosts.toml files `apply` writes.
+        if !r.carried.is_empty() {
+            let f = form(case.form);
+            let mut files = pullfix_core::render(&r.form_for_files(&f)).files;
+            r.mark_files(&mut files);
+            rep.push_str("\ncarried:\n");
+            for c in &r.carried {
+                let text = files.iter().find(|x| format!("/{}", x.path) == c.hosts_toml).map(|x| x.contents.as_str());
+                rep.push_str(&format!(
+                    "- {} ({} item(s)):\n{}\n",
+                    c.hosts_toml,
+                    c.items.len(),
+                    text.unwrap_or("(no file!)")
+                ));
+            }
+        }
+        failures.extend(golden_check(&format!("{}.report.txt", case.name), &rep));
     }
     assert!(failures.is_empty(), "golden files differ (UPDATE_GOLDEN=1 rewrites them):\n{}", failures.join("\n"));
 }
@@ -129,6 +146,24 @@ fn corpus_has_what_the_issue_lists() {
         assert!(names.iter().any(|n| n == want), "missing fixture {want}");
     }
     assert!(Path::new(support::FIXTURES).is_dir());
+}
+
+/// review4 L3: moving a version 3 file's ignored 1.x registry table as it is would carry its
+/// `configs.tls` (still ignored) and `mirrors` (refused beside config_path) along.
+#[test]
+fn an_ignored_1x_registry_table_is_moved_without_tls_and_mirrors() {
+    let f = form(
+        "containerd = \"2.0.11\"\n[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"x\"\n",
+    );
+    let r = merge(&fixture("version3-with-1x-registry-2.0.11.toml"), &f);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "merge.ignored-tables" && d.message.contains("\"io.containerd.grpc.v1.cri\".registry"))
+        .unwrap_or_else(|| panic!("no ignored-tables error: {:#?}", r.diagnostics));
+    assert!(!d.fix.contains("Move the table to"), "{}", d.fix);
+    assert!(d.fix.contains("configs.\"<host>\".auth") && d.fix.contains("into the form"), "{}", d.fix);
+    assert!(d.fix.contains("without its configs.\"<host>\".tls tables and mirrors"), "{}", d.fix);
 }
 
 #[path = "merge/props.rs"]

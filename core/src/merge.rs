@@ -16,16 +16,19 @@
 //!   at a path the result's version ignores, with the path it belongs at;
 //! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
 //!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
-//!   hosts the form configures (listed in the changes); legacy entries of other hosts are
-//!   never removed but reported, since containerd refuses `mirrors` beside `config_path`;
+//!   hosts the form configures (listed in the changes), after carrying what they said into the
+//!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other
+//!   hosts are never removed but reported, since containerd refuses `mirrors` beside `config_path`;
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
+pub mod carry;
 pub mod diff;
 pub mod edit;
 pub mod page;
 mod registry;
+pub mod replaced;
 pub mod settings;
 mod version;
 
@@ -36,6 +39,8 @@ use crate::config_file::{self, Dialect};
 pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
+use crate::host::{Host, HostKind};
+use crate::output::{FileKind, OutputFile};
 use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
 use edit::{Layout, SetOutcome};
@@ -85,6 +90,9 @@ pub struct MergeResult {
     pub config_path: Option<String>,
     /// The result holds credentials (the form's node-level auth, or the file's own): mode 0600.
     pub sensitive: bool,
+    /// What the removed legacy `mirrors` and `configs.tls` tables said that the form does not,
+    /// per registry: [`MergeResult::form_for_files`] puts it into the hosts.toml files.
+    pub carried: Vec<carry::Carried>,
 }
 
 impl MergeResult {
@@ -95,13 +103,60 @@ impl MergeResult {
 
     /// The form to render the hosts.toml and CA files from, so that they land in the
     /// directory the merged `config_path` names (the file's own directory when the form
-    /// names none).
+    /// names none) and carry what the removed legacy tables said ([`MergeResult::carried`]).
     pub fn form_for_files(&self, form: &Form) -> Form {
         let mut f = form.clone();
         if let Some(cp) = &self.config_path {
             f.config_path = cp.clone();
         }
+        for c in &self.carried {
+            if let Some(r) = f.registries.get_mut(c.registry) {
+                c.adopt(r);
+            }
+        }
         f
+    }
+
+    /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
+    /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
+    pub fn mark_files(&self, files: &mut [OutputFile]) {
+        for f in files.iter_mut().filter(|f| f.kind == FileKind::HostsToml) {
+            if let Some(c) = self.carried.iter().find(|c| c.hosts_toml.trim_start_matches('/') == f.path) {
+                f.contents = c.mark(&f.contents);
+            }
+        }
+    }
+
+    /// Keeps what an earlier apply carried into the registries' existing hosts.toml files
+    /// (marked with [`carry::CARRIED_MARK`]) and the form still does not set: by then the
+    /// legacy tables it came from are gone, so without this a second apply would drop it.
+    /// `read` gives the text of a node path (`None`: no such file); each kept setting is an
+    /// info. Does nothing unless the result uses hosts.toml.
+    pub fn keep_from_hosts_toml(&mut self, form: &Form, mut read: impl FnMut(&str) -> Option<String>) {
+        let Some(cp) = self.config_path.clone() else { return };
+        let mut seen = Vec::new();
+        for (i, r) in form.registries.iter().enumerate() {
+            let Ok(host) = Host::parse(r.host.trim()) else { continue };
+            let ns = host.reference();
+            if host.kind == HostKind::Default || seen.contains(&ns) {
+                continue;
+            }
+            seen.push(ns.clone());
+            let path = format!("{cp}/{ns}/hosts.toml");
+            let Some(text) = read(&path) else { continue };
+            let kept = carry::kept(&text, i, r, &path);
+            for item in &kept.items {
+                self.diagnostics.push(Diagnostic::info(
+                    existing_config_field(),
+                    "merge.carried-kept",
+                    format!(
+                        "Kept {item} in {path}: an earlier pullfix apply carried it there from the old config.toml, and the form still does not set it."
+                    ),
+                    format!("To drop it, delete it and the comment above it from {path}; to decide it yourself, set it in the form's registry {ns}."),
+                ));
+            }
+            carry::absorb(&mut self.carried, kept);
+        }
     }
 }
 
@@ -151,8 +206,11 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 
     m.set_version(&file, version, &target);
     m.report_ignored_tables(&target, dialect, version);
+    let mut carried = Vec::new();
     if hosts_mode {
-        m.remove_conflicting_legacy(&target, dialect, &plan.hosts);
+        let carry = m.carry_legacy(&checked, dialect);
+        m.remove_conflicting_legacy(&target, dialect, &plan.hosts, &carry);
+        carried = carry.carried;
     }
     for s in &plan.settings {
         m.set(&s.path, &s.value, &s.why);
@@ -173,6 +231,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         version,
         config_path,
         sensitive,
+        carried,
     }
 }
 
@@ -194,6 +253,7 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         version: None,
         config_path: None,
         sensitive: false,
+        carried: Vec::new(),
     }
 }
 

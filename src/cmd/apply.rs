@@ -7,7 +7,10 @@
 //! fails, the files already written are put back (and new directories removed), so a node
 //! is never left half-applied. config.toml is replaced atomically (a temporary
 //! file in the same directory, fsync, rename) after a timestamped owner-only backup, keeping
-//! its mode and owner (0600 when it now holds credentials).
+//! its mode and owner (0600 when it now holds credentials). An existing certs.d file that
+//! changes gets the same backup beside it, and replacing a hosts.toml that has settings the
+//! new one lacks (hand-written `[host."..."]` mirrors, a CA, ...) is a warning naming them
+//! (`pullfix_core::merge::replaced::dropped`), dry run included.
 
 use std::fs;
 use std::io::Write;
@@ -67,6 +70,8 @@ struct Planned {
     /// What else to do once it is written (a CA in the system trust store needs
     /// `update-ca-certificates`); `None` when the summary says it all.
     note: Option<String>,
+    /// A hosts.toml (replacing one is checked for lost settings).
+    hosts_toml: bool,
 }
 
 impl Planned {
@@ -96,12 +101,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config_name = args.config.display().to_string();
     // `--keep-file-version` asks for what merging does by default.
     let _ = args.keep_file_version;
-    let merged = merge::merge_with(
+    let mut merged = merge::merge_with(
         existing.as_deref().unwrap_or(""),
         &form,
         MergeOptions { convert_to_target_version: args.convert_version },
     );
-    let rendered = pullfix_core::render(&merged.form_for_files(&form));
+    // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
+    // while the form does not set it; the rendered files mark what was carried.
+    merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());
+    let mut rendered = pullfix_core::render(&merged.form_for_files(&form));
+    merged.mark_files(&mut rendered.files);
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
         eprintln!("{d}");
     }
@@ -122,12 +131,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         mode: if merged.sensitive { config_mode & 0o600 } else { config_mode },
         title: "containerd config".to_owned(),
         note: None,
+        hosts_toml: false,
     };
     let mut node_files = Vec::new();
     for f in rendered.files.iter().filter(|f| matches!(f.kind, FileKind::HostsToml | FileKind::Certificate)) {
         node_files.push(planned_node_file(f)?);
     }
 
+    // An existing hosts.toml may be hand-written: say what replacing it drops (it is backed up).
+    for p in node_files.iter().filter(|p| p.hosts_toml && p.changed()) {
+        let Some(old) = &p.old else { continue };
+        let dropped = merge::replaced::dropped(old, &p.contents);
+        if !dropped.is_empty() {
+            eprintln!(
+                "warning: {}: the new file drops or changes what the existing one has: {}. Fix: {}; put what is still wanted into the form (mirrors as [[registry.mirror]], the CA as ca_file or ca_pem, skip_verify, client_cert and client_key) and apply again.",
+                p.path.display(),
+                dropped.join("; "),
+                if args.dry_run {
+                    "The old file would be backed up beside it"
+                } else {
+                    "The old file is backed up beside it (`backup:` below)"
+                },
+            );
+        }
+    }
     for c in &merged.changes {
         eprintln!(
             "{config_name}: {}: {} -> {}\n    {}",
@@ -154,21 +181,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
         check_name(&p.path)?;
     }
-    if !args.dry_run {
+    if args.dry_run {
+        for p in node_files.iter().filter(|p| p.changed() && p.old.is_some()) {
+            eprintln!("would back up {} to {}", p.path.display(), backup_path(&p.path).display());
+        }
+    } else {
         let mut undo = Undo::default();
+        let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut config_backup: Option<PathBuf> = None;
         let result = (|| -> anyhow::Result<()> {
             for p in node_files.iter().filter(|p| p.changed()) {
                 if let Some(parent) = p.path.parent() {
                     undo.create_dirs(parent).with_context(|| format!("creating {}", parent.display()))?;
                 }
-                undo.files.push((p.path.clone(), p.old.clone(), existing_mode(&p.path).unwrap_or(p.mode)));
+                let old_mode = existing_mode(&p.path).unwrap_or(p.mode);
+                if let Some(old) = &p.old {
+                    let backup = backup_path(&p.path);
+                    undo.backups.push(backup.clone());
+                    // Owner-only, like config.toml's backup.
+                    write_atomic(&backup, old.as_bytes(), old_mode & 0o600)
+                        .with_context(|| format!("backing up {} to {}", p.path.display(), backup.display()))?;
+                    backups.push((p.path.clone(), backup));
+                }
+                undo.files.push((p.path.clone(), p.old.clone(), old_mode));
                 write_atomic(&p.path, p.contents.as_bytes(), p.mode)
                     .with_context(|| format!("writing {}", p.path.display()))?;
             }
             if config_changed {
                 if existing.is_some() {
                     let backup = backup_path(&args.config);
-                    undo.backup = Some(backup.clone());
+                    undo.backups.push(backup.clone());
+                    config_backup = Some(backup.clone());
                     // Owner-only: the backup may hold credentials.
                     write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
                         .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
@@ -188,13 +231,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             return Err(e);
         }
         for p in node_files.iter().filter(|p| p.changed()) {
+            if let Some((_, b)) = backups.iter().find(|(path, _)| *path == p.path) {
+                eprintln!("backup: {}", b.display());
+            }
             eprintln!("wrote {} ({})", p.path.display(), p.title);
             if let Some(note) = &p.note {
                 eprintln!("    {note}");
             }
         }
         if config_changed {
-            if let Some(b) = &undo.backup {
+            if let Some(b) = &config_backup {
                 eprintln!("backup: {}", b.display());
             }
             eprintln!("wrote {config_name}");
@@ -246,7 +292,8 @@ struct Undo {
     dirs: Vec<PathBuf>,
     /// Files it wrote: the path, the old contents (`None`: it did not exist) and mode.
     files: Vec<(PathBuf, Option<String>, u32)>,
-    backup: Option<PathBuf>,
+    /// Backups it wrote.
+    backups: Vec<PathBuf>,
 }
 
 impl Undo {
@@ -278,7 +325,7 @@ impl Undo {
                 left.push(path.display().to_string());
             }
         }
-        if let Some(b) = self.backup {
+        for b in self.backups {
             let _ = fs::remove_file(b);
         }
         for d in self.dirs.into_iter().rev() {
@@ -301,10 +348,18 @@ fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
     let note = (f.kind == FileKind::Certificate).then(|| f.instructions.clone());
-    Ok(Planned { path, contents: f.contents.clone(), old, mode: f.mode(), title: f.title.clone(), note })
+    Ok(Planned {
+        path,
+        contents: f.contents.clone(),
+        old,
+        mode: f.mode(),
+        title: f.title.clone(),
+        note,
+        hosts_toml: f.kind == FileKind::HostsToml,
+    })
 }
 
-/// `<config>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.
+/// `<file>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.
 fn backup_path(config: &Path) -> PathBuf {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let stamp = utc_stamp(secs);

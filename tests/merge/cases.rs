@@ -223,4 +223,36 @@ node_auth = true
         form!("2.1", reviewer_form!()),
     )
     .converting(),
+    // review4 H1: the STORY step-4 node (skip-verify, auth and a scheme-less mirror naming the
+    // registry itself) and a Docker Hub mirror node, each applied with a credentials-only form:
+    // the TLS and the mirror go into hosts.toml instead of being lost.
+    case(
+        "story-step4-creds-only-1.6",
+        "story-step4-skip-verify-1.6.20.toml",
+        form!(
+            "1.6.20",
+            "[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"Harbor12345\"\n"
+        ),
+    ),
+    case(
+        "story-step4-creds-only-2.1",
+        "story-step4-skip-verify-1.6.20.toml",
+        form!("2.1", "[[registry]]\nhost = \"harbor.example.net\"\nusername = \"admin\"\npassword = \"Harbor12345\"\n"),
+    ),
+    case(
+        "docker-hub-legacy-mirror-creds-only-1.6",
+        "docker-hub-legacy-mirror-1.6.20.toml",
+        form!("1.6.20", "[[registry]]\nhost = \"docker.io\"\nusername = \"mooc\"\npassword = \"dckr_pat_x\"\n"),
+    ),
+    // review4 L3: a version 3 file that still has the 1.x registry table (mirror, skip-verify,
+    // auth): the fix moves only the auth and sends TLS and mirrors to the form.
+    case(
+        "version3-with-1x-registry-target-2.0",
+        "version3-with-1x-registry-2.0.11.toml",
+        form!(
+            "2.0.11",
+            "sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n",
+            "[[registry]]\nhost = \"harbor.example.net\"\nca_file = \"/etc/ssl/certs/ca.pem\"\nusername = \"admin\"\npassword = \"Harbor12345\"\nnode_auth = true\n"
+        ),
+    ),
 ];

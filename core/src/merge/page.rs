@@ -29,6 +29,7 @@ pub struct MergedRender {
 pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> MergedRender {
     let merge = merge_with(existing, form, options);
     let mut rendered = crate::render(&merge.form_for_files(form));
+    merge.mark_files(&mut rendered.files);
     if let Some(text) = &merge.text {
         rendered.files.retain(|f| f.kind != FileKind::ContainerdConfig);
         rendered.files.splice(0..0, merged_files(existing, text, &merge));
@@ -89,6 +90,17 @@ mod tests {
         assert!(!paths.contains(&"etc/containerd/config.toml"), "{paths:?}");
         assert!(paths.contains(&"etc/containerd/certs.d/harbor.example.net/hosts.toml"), "{paths:?}");
         assert!(out.rendered.files[1].contents.contains("+config_path = \"/etc/containerd/certs.d\""));
+
+        // The merge box shows the hosts.toml with what the removed legacy tables said (review4 H1).
+        let legacy = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\ninsecure_skip_verify = true\n";
+        let out = render_merged(&form, legacy, MergeOptions::default());
+        let hosts = out.rendered.files.iter().find(|f| f.kind == FileKind::HostsToml).expect("hosts.toml");
+        assert!(
+            hosts.contents.contains(&format!("{}\nskip_verify = true\n", crate::merge::carry::CARRIED_MARK)),
+            "{}",
+            hosts.contents
+        );
+        assert!(out.rendered.diagnostics.iter().any(|d| d.code == "merge.legacy-carried"));
 
         let bad = render_merged(&form, "[x\n", MergeOptions::default());
         assert!(bad.rendered.files.iter().any(|f| f.path == "etc/containerd/config.toml"));

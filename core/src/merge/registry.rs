@@ -3,6 +3,7 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
+use super::carry::Carry;
 use super::{edit, existing_config_field, settings, Merger};
 use crate::config_file::Dialect;
 use crate::diagnostic::{Diagnostic, Field};
@@ -54,30 +55,70 @@ impl Merger<'_> {
         existing.to_owned()
     }
 
-    /// With hosts.toml, legacy `mirrors` and `configs.*.tls` stop containerd's CRI plugin from loading.
-    pub(super) fn remove_conflicting_legacy(&mut self, target: &Target, dialect: Dialect, hosts: &[String]) {
+    /// With hosts.toml, legacy `mirrors` and `configs.*.tls` stop containerd's CRI plugin from
+    /// loading: those of `hosts` (the form's registries and every host they contact) and of the
+    /// carried mirrors' hosts go, each with what became of it ([`Carry`]).
+    pub(super) fn remove_conflicting_legacy(
+        &mut self,
+        target: &Target,
+        dialect: Dialect,
+        hosts: &[String],
+        carry: &Carry,
+    ) {
         let registry = dialect.registry_path();
         let sub = |tail: &[&str]| -> Vec<String> {
             let mut p = registry.clone();
             p.extend(tail.iter().map(|s| (*s).to_owned()));
             p
         };
+        let conflict =
+            "containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails).";
         for h in hosts {
-            self.remove(
-                &sub(&["mirrors", h]),
-                &format!("hosts.toml replaces the legacy mirror of {h}: containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
-            );
-            self.remove(
-                &sub(&["configs", h, "tls"]),
-                &format!("The TLS settings of {h} move to its hosts.toml: containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
-            );
+            let mirrors = sub(&["mirrors", h]);
+            let why = match Carry::why(&carry.mirror_why, h) {
+                Some(w) => w.to_owned(),
+                None => {
+                    // A host the form's registries contact, not one of them: no hosts.toml of its own.
+                    let lost = edit::get(self.doc, &mirrors).is_some_and(|m| {
+                        TableRef::of(m)
+                            .and_then(|t| t.get("endpoint"))
+                            .and_then(Item::as_array)
+                            .is_some_and(|a| !a.is_empty())
+                    });
+                    if lost {
+                        self.diags.push(Diagnostic::warning(
+                            existing_config_field(),
+                            "merge.legacy-not-carried",
+                            format!(
+                                "registry.mirrors.\"{h}\" is removed and not carried anywhere: {h} is a host the form's registries contact, not a registry of the form, so images named {h}/... lose that mirror."
+                            ),
+                            format!("Add {h} as a registry of the form with those mirrors if images are pulled from it by name."),
+                        ));
+                    }
+                    format!("{h} is contacted by the form's registries but is not one of them, so it has no hosts.toml to carry this into: {conflict}")
+                }
+            };
+            self.remove(&mirrors, &why);
+            let why = match Carry::why(&carry.tls_why, h) {
+                Some(w) => w.to_owned(),
+                None => format!("Nothing in it is carried ({h} is contacted by the form's registries but is not one of them; a mirror's TLS comes from the form): containerd 1.5-1.7 refuses `configs.tls` beside config_path, 2.x ignores it."),
+            };
+            self.remove(&sub(&["configs", h, "tls"]), &why);
         }
+        for h in carry.mirror_tls_hosts.iter().filter(|h| !hosts.contains(h)) {
+            if let Some(why) = Carry::why(&carry.tls_why, h) {
+                let why = why.to_owned();
+                self.remove(&sub(&["configs", h, "tls"]), &why);
+            }
+        }
+        let gone_tls: Vec<String> = hosts.iter().chain(&carry.mirror_tls_hosts).cloned().collect();
         let others = |doc: &DocumentMut, tail: &[&str], want_tls: bool| -> Vec<String> {
             let Some(t) = edit::get(doc, &sub(tail)).and_then(TableRef::of) else { return Vec::new() };
             t.entries()
                 .into_iter()
                 .filter(|(k, v)| {
-                    !hosts.iter().any(|h| h == k)
+                    let gone = if want_tls { gone_tls.as_slice() } else { hosts };
+                    !gone.iter().any(|h| h == k)
                         && (!want_tls || TableRef::of(v).is_some_and(|c| c.get("tls").is_some()))
                 })
                 .map(|(k, _)| k.to_owned())
@@ -92,7 +133,7 @@ impl Merger<'_> {
                     "The file still has legacy registry.mirrors for {}: beside config_path containerd does not load its CRI plugin, so every pull on the node fails.",
                     mirrors.join(", ")
                 ),
-                "Add these registries (with their mirror URLs) to the form so pullfix writes their hosts.toml and removes the old lines, or delete the lines.",
+                "Add these registries to the form (their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
             ));
         }
         let tls = others(self.doc, &["configs"], true);
@@ -104,7 +145,7 @@ impl Merger<'_> {
             };
             let message =
                 format!("The file still has legacy registry.configs.*.tls for {}: {consequence}.", tls.join(", "));
-            let fix = "Add these registries (with their CA) to the form so their TLS settings move to hosts.toml, or delete the tls tables.";
+            let fix = "Add these registries to the form (their TLS settings are carried into their hosts.toml where the form gives none), or delete the tls tables.";
             self.diags.push(if sev_error {
                 Diagnostic::error(existing_config_field(), "merge.legacy-tls-left", message, fix)
             } else {

@@ -262,7 +262,7 @@ impl Merger<'_> {
                 let old = display_path(&["plugins", e.plugin, e.key.as_str()]);
                 let new = config_file::counterpart(&e, other, dialect);
                 if e.is_table {
-                    tables.push((old, new, e.leaves));
+                    tables.push((old, new, e.leaves, e.key));
                 } else {
                     values.push((old, new));
                 }
@@ -276,7 +276,7 @@ impl Merger<'_> {
         } else {
             ""
         };
-        for (old, new, leaves) in tables {
+        for (old, new, leaves, key) in tables {
             let shown = notable_first(&leaves, 6);
             let holds = if shown.is_empty() {
                 String::new()
@@ -288,7 +288,23 @@ impl Merger<'_> {
                 existing_config_field(),
                 "merge.ignored-tables",
                 format!("In a version {v} file containerd {target} ignores {old}: its settings{holds} silently stop applying."),
-                format!("Move the table to {new}, or delete it if containerd's defaults are meant.{migrate}"),
+                if key == "registry" {
+                    // Moved as it is, its `configs.*.tls` would still be ignored (2.x) and its
+                    // `mirrors` would stop the CRI plugin beside the form's config_path.
+                    let why = if target.major >= 2 {
+                        "containerd 2.x ignores configs.tls at the new path too, and refuses mirrors beside config_path"
+                    } else {
+                        "beside config_path containerd 1.5-1.7 refuses both and does not load its CRI plugin"
+                    };
+                    format!(
+                        "Move it to {new} without its configs.\"<host>\".tls tables and mirrors: move the node credentials \
+                         (configs.\"<host>\".auth) there, and put the TLS settings (ca_file, insecure_skip_verify, cert_file, \
+                         key_file) and the mirrors into the form instead (ca_file, skip_verify, client_cert/client_key, \
+                         [[registry.mirror]]) so that they go to hosts.toml: {why}. Then delete {old}."
+                    )
+                } else {
+                    format!("Move the table to {new}, or delete it if containerd's defaults are meant.{migrate}")
+                },
             ));
         }
         if !values.is_empty() {

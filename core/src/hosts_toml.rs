@@ -14,7 +14,7 @@ use toml_edit::{value, Array, DocumentMut, Item, Table};
 use crate::diagnostic::Diagnostic;
 use crate::form::Registry;
 use crate::host::Host;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::plan::{self, Contact, Source, Tls};
 use crate::shell;
 use crate::validate::{Checked, Style};
@@ -123,6 +123,7 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         title: format!("hosts.toml for {ns} (containerd {})", checked.target),
         instructions,
         after: AfterApply::NothingPickedUpOnPull,
+        placement: Placement::Node,
         sensitive: false,
     }
 }

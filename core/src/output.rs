@@ -39,12 +39,34 @@ pub enum AfterApply {
     RestartContainerd,
     /// Nothing: containerd re-reads hosts.toml and certificates on every pull.
     NothingPickedUpOnPull,
-    /// `kubectl apply -f` (or the command shown in the file).
+    /// `kubectl apply -f` (or the command shown in the file): the file is an object.
     KubectlApply,
+    /// `kubectl patch ... --patch-file <file>` as the notes show: the file is a patch
+    /// body, which `kubectl apply` rejects (it has no `kind`).
+    KubectlPatch,
     /// Run it.
     Run,
     /// See the file's notes.
     SeeNotes,
+}
+
+/// Where a file goes: what the operator does with it, and on which machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// On every node, at `/<path>` (the download mirrors the node's layout).
+    Node,
+    /// Copied to each node and run there (`node-setup.sh`).
+    RunOnNode,
+    /// Into the cluster with kubectl, from wherever kubectl reaches it (`k8s/`).
+    Cluster,
+    /// Stays on the workstation that runs the distribution's tool (`kind`,
+    /// `talosctl`, `minikube`), at its path in the download.
+    Workstation,
+    /// Into the Kubespray inventory on the Ansible controller.
+    AnsibleController,
+    /// To read, nowhere to install (the merge's diff).
+    Review,
 }
 
 /// One generated file.
@@ -63,6 +85,8 @@ pub struct OutputFile {
     pub instructions: String,
     /// What must happen afterwards.
     pub after: AfterApply,
+    /// Where it goes.
+    pub placement: Placement,
     /// Holds credentials or keys: write with mode 0600, never share.
     pub sensitive: bool,
 }

@@ -315,6 +315,8 @@ strings! {
         "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
     after_nothing: "No restart needed: containerd reads it on every pull.", "无需重启：containerd 每次拉取时都会读取。";
     after_kubectl: "Then apply it: kubectl apply -f <file>.", "然后应用：kubectl apply -f <文件>。";
+    after_kubectl_patch: "Then run the kubectl patch command above with it: it is a patch, not an object, and kubectl apply rejects it.",
+        "然后用上方的 kubectl patch 命令应用它：这是补丁而不是对象，kubectl apply 会拒绝它。";
     after_run: "Run it.", "执行它。";
     after_see_notes: "See the notes above.", "见上方说明。";
 
@@ -348,6 +350,9 @@ strings! {
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
     docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
     docs_secret_after: "kubectl apply -f", "kubectl apply -f";
+    docs_patch_where: "Patches for the objects that must list the Secret: not objects, so never kubectl apply.",
+        "需要引用该 Secret 的对象的补丁：它们不是对象，切勿用 kubectl apply。";
+    docs_patch_after: "kubectl patch ... --patch-file (the command on its card)", "kubectl patch ... --patch-file（见对应卡片上的命令）";
     docs_apply_heading: "Apply", "应用";
     docs_apply_copy: "hosts.toml and the CA: in the unzipped download, copy into place on every node, no restart needed",
         "hosts.toml 和 CA：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
@@ -357,7 +362,8 @@ strings! {
         "config.toml：备份节点上的文件，再用合并后的文件替换它（其余内容已保留），然后";
     docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
-    docs_apply_cluster: "The cluster side: Secrets and patches", "集群侧：Secret 和补丁";
+    docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",
+        "集群侧：Secret 用 kubectl apply，补丁用 kubectl patch（kubectl apply -f k8s/ 会拒绝补丁文件；sh k8s/commands.sh 与这几行效果相同）";
     docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
         "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";

@@ -75,11 +75,25 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
         )),
         None => out.push_str(&format!("# {}\n", t.docs_apply_merge)),
     }
-    out.push_str(&format!(
-        "sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n\n# {}\nkubectl apply -f k8s/\n",
-        t.docs_apply_cluster
-    ));
+    out.push_str("sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n");
+    out.push_str(&cluster_commands(t, form, files));
     out
+}
+
+/// The cluster side: each Secret with `kubectl apply -f`, each patch with its
+/// `kubectl patch ... --patch-file` command (a patch body is no object: `kubectl apply`
+/// rejects it), the fleet DaemonSet with `kubectl apply -f`; empty without such files.
+pub fn cluster_commands(t: &Text, form: &Form, files: &[OutputFile]) -> String {
+    let checked = pullfix_core::validate::check(form, &mut Vec::new());
+    let mut lines = pullfix_core::kubernetes::apply_commands(&checked);
+    for f in files.iter().filter(|f| f.path.starts_with("k8s/rollout/")) {
+        lines.push_str(&shell::command(["kubectl", "apply", "-f", &f.path]));
+        lines.push('\n');
+    }
+    if lines.is_empty() {
+        return lines;
+    }
+    format!("\n# {}\n{lines}", t.docs_apply_cluster)
 }
 
 /// The how-to section under the form, its commands built from the page's outputs.
@@ -112,7 +126,8 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                             t.docs_config_after) }
                         { row("/etc/containerd/certs.d/<host>/hosts.toml", t.docs_hosts_where, t.docs_hosts_after) }
                         { row("/etc/containerd/certs.d/<host>/ca.crt", t.docs_ca_where, t.docs_hosts_after) }
-                        { row("k8s/*.yaml", t.docs_secret_where, t.docs_secret_after) }
+                        { row("k8s/secret-*.yaml", t.docs_secret_where, t.docs_secret_after) }
+                        { row("k8s/patch-*.yaml", t.docs_patch_where, t.docs_patch_after) }
                     </tbody>
                 </table>
             </div>
@@ -240,5 +255,44 @@ mod tests {
             assert!(!all.contains(t.docs_apply_merge), "{all}");
             assert!(all.contains("sudo mkdir -p /etc/containerd/certs.d/harbor.example.net\n"), "{all}");
         }
+    }
+
+    #[test]
+    fn the_cluster_side_applies_secrets_and_patches_patches() {
+        use pullfix_core::{Kubernetes, PatchTarget};
+        let mut f = form(
+            "",
+            vec![Registry {
+                host: "harbor.example.net".into(),
+                username: "robot$ci".into(),
+                password: "pw".into(),
+                ..Registry::default()
+            }],
+        );
+        f.kubernetes = Kubernetes {
+            patches: vec![PatchTarget {
+                kind: "ServiceAccount".into(),
+                name: "default".into(),
+                namespace: String::new(),
+            }],
+            ..Kubernetes::default()
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let all = apply(lang, &f);
+            assert!(
+                all.contains(&format!(
+                    "# {}\nkubectl apply -f k8s/secret-regcred-default.yaml\n",
+                    lang.text().docs_apply_cluster
+                )),
+                "{all}"
+            );
+            assert!(all.contains("kubectl patch serviceaccount default -n default --type=json --patch-file k8s/patch-serviceaccount-default.yaml ||\n"), "{all}");
+            // The review's failure: kubectl apply on the whole directory (patch bodies included).
+            assert!(!all.contains("kubectl apply -f k8s/\n") && !all.contains("apply -f k8s/patch"), "{all}");
+        }
+        // No credentials, no objects: no cluster side at all.
+        let plain =
+            apply(Lang::En, &form("", vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }]));
+        assert!(!plain.contains("kubectl"), "{plain}");
     }
 }

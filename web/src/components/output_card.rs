@@ -42,6 +42,7 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
         AfterApply::RestartContainerd => (t.after_restart, "restart"),
         AfterApply::NothingPickedUpOnPull => (t.after_nothing, "no-restart"),
         AfterApply::KubectlApply => (t.after_kubectl, "kubectl-apply"),
+        AfterApply::KubectlPatch => (t.after_kubectl_patch, "kubectl-patch"),
         AfterApply::Run => (t.after_run, "run"),
         AfterApply::SeeNotes => (t.after_see_notes, "see-notes"),
     }

@@ -309,7 +309,10 @@ strings! {
     copy_label: "Copy {path}", "复制 {path}";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
+    run_on_node: "Run on every node", "在每个节点上运行";
     in_cluster: "In the cluster", "应用到集群";
+    on_workstation: "On your workstation", "留在你的工作站上";
+    on_ansible_controller: "On the Ansible controller", "放到 Ansible 控制机";
     for_review: "For review", "供审阅";
     after_restart: "Then restart containerd: systemctl restart containerd (config.toml is read only at start).",
         "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
@@ -364,11 +367,27 @@ strings! {
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",
         "集群侧：Secret 用 kubectl apply，补丁用 kubectl patch（kubectl apply -f k8s/ 会拒绝补丁文件；sh k8s/commands.sh 与这几行效果相同）";
+    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them, then",
+        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 会据此生成 containerd 配置，然后";
+    docs_restart_servers: "restart {d} on servers:", "在 server 节点上重启 {d}：";
+    docs_restart_agents: "and on agents:", "在 agent 节点上：";
+    docs_apply_kind: "On your workstation, in the unzipped download: kind/cluster.yaml mounts kind/certs.d into the node containers (nothing to copy onto this machine)",
+        "在你的工作站上、解压后的下载目录中执行：kind/cluster.yaml 会把 kind/certs.d 挂载进节点容器（无需往本机复制任何文件）";
+    docs_apply_talos: "On your workstation: talosctl applies the machine config patch to each node (Talos has no shell; no reboot needed)",
+        "在你的工作站上：用 talosctl 把机器配置补丁应用到每个节点（Talos 没有 shell；无需重启）";
+    docs_apply_kubespray: "On the Ansible controller: merge kubespray/group_vars/all/containerd.yml into inventory/<cluster>/group_vars/all/containerd.yml, then",
+        "在 Ansible 控制机上：把 kubespray/group_vars/all/containerd.yml 合并进 inventory/<cluster>/group_vars/all/containerd.yml，然后";
+    docs_apply_minikube: "On your workstation: start a new cluster with the flags (minikube delete first for an existing one), then copy the node files in",
+        "在你的工作站上：用这些参数创建新集群（已有集群请先 minikube delete），再把节点文件复制进去";
     docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
         "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";
     docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not), with an image your registry has:",
         "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读），换成你的仓库中有的镜像：";
+    docs_pull_creds: "The credentials are only in the pull Secret, which crictl does not use: put the password in place of <password> (without --creds a private repository answers 401 Unauthorized)",
+        "凭据只在拉取 Secret 中，crictl 不会使用它：请把 <password> 换成密码（不带 --creds 时，私有仓库会返回 401 Unauthorized）";
+    docs_pull_401: "The credentials are only in the pull Secret, which this pull does not use: a private repository answers 401 Unauthorized here, while pods with the Secret pull fine",
+        "凭据只在拉取 Secret 中，这里的拉取不会使用它：私有仓库在此会返回 401 Unauthorized，而带该 Secret 的 Pod 可以正常拉取";
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",

@@ -1,32 +1,26 @@
 //! The docs: where each file goes, how to apply and verify, and what each error means.
 
-use pullfix_core::flavor::is_node_containerd_file;
+use pullfix_core::flavor::Flavor;
 use pullfix_core::host::HostKind;
 use pullfix_core::merge::page::MERGED_PATH;
-use pullfix_core::{shell, FileKind, Form, OutputFile};
+use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
-use crate::i18n::{Text, ERRORS};
+use crate::i18n::{fill, Text, ERRORS};
 use crate::state::State;
 
 /// The registry the commands name while the form has none.
 const EXAMPLE_HOST: &str = "harbor.example.net";
 
-/// The commands that put the node's hosts.toml and CA files in place, run in the unzipped
-/// download (its paths mirror the node's): one `mkdir` + `cp` block per directory, i.e.
-/// per registry's `<config_path>/<host>` exactly as core wrote the paths. Empty when the
-/// outputs hold no such file (no registry, or a target or flavour without certs.d).
+/// The commands that put the node files in place, run in the unzipped download (its
+/// paths mirror the node's): one `mkdir` + `cp` block per directory, exactly as core
+/// wrote the paths (certs.d `<config_path>/<host>` with hosts.toml and CA; k3s/RKE2
+/// registries.yaml and its CA files). The config.toml block is merged, not copied, and
+/// files for the workstation or the Ansible controller stay where they are. Empty when
+/// the outputs hold no such file (no registry, or a target without certs.d).
 pub fn copy_commands(files: &[OutputFile]) -> String {
-    let mut dirs: Vec<(&str, Vec<&str>)> = Vec::new();
-    for f in files.iter().filter(|f| f.kind != FileKind::ContainerdConfig && is_node_containerd_file(f)) {
-        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-        match dirs.iter_mut().find(|(d, _)| *d == dir) {
-            Some((_, paths)) => paths.push(&f.path),
-            None => dirs.push((dir, vec![&f.path])),
-        }
-    }
     let mut out = String::new();
-    for (dir, paths) in dirs {
+    for (dir, paths) in node_dirs(files) {
         let node_dir = format!("/{dir}");
         let into = format!("{node_dir}/");
         out.push_str(&shell::command(["sudo", "mkdir", "-p", &node_dir]));
@@ -37,25 +31,158 @@ pub fn copy_commands(files: &[OutputFile]) -> String {
     out
 }
 
+/// The node files to copy (see [`copy_commands`]) grouped by directory, in output order.
+fn node_dirs(files: &[OutputFile]) -> Vec<(&str, Vec<&str>)> {
+    let mut dirs: Vec<(&str, Vec<&str>)> = Vec::new();
+    let copied = |f: &&OutputFile| {
+        f.placement == Placement::Node && f.kind != FileKind::ContainerdConfig && f.path != MERGED_PATH
+    };
+    for f in files.iter().filter(copied) {
+        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        match dirs.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, paths)) => paths.push(&f.path),
+            None => dirs.push((dir, vec![&f.path])),
+        }
+    }
+    dirs
+}
+
+/// A command run on a node the way the flavour reaches one: `sudo` on a node's shell,
+/// `k3s crictl` / RKE2's own crictl and socket, `docker exec` into kind's node container,
+/// `minikube ssh` (whose remote shell reads the command again: quoted as one word).
+fn on_node(flavor: Flavor, words: &[&str]) -> String {
+    let crictl = words.first() == Some(&"crictl");
+    let rest = if crictl { &words[1..] } else { words };
+    let run = |prefix: &[&str]| shell::command(prefix.iter().chain(rest).copied());
+    match flavor {
+        Flavor::K3s if crictl => run(&["sudo", "k3s", "crictl"]),
+        Flavor::Rke2 if crictl => run(&[
+            "sudo",
+            "/var/lib/rancher/rke2/bin/crictl",
+            "--runtime-endpoint",
+            "unix:///run/k3s/containerd/containerd.sock",
+        ]),
+        Flavor::Kind => shell::command(["docker", "exec", "kind-control-plane"].iter().chain(words).copied()),
+        Flavor::Minikube => {
+            format!("minikube ssh -- {}", shell::quote(&shell::command(["sudo"].iter().chain(words).copied())))
+        }
+        _ => shell::command(["sudo"].iter().chain(words).copied()),
+    }
+}
+
 /// `crictl pull` of an image of each registry of the form, as images name the registry
-/// (`_default` has no name of its own); empty when there is none.
-pub fn pull_commands(form: &Form) -> String {
+/// (`_default` has no name of its own), run on a node of the flavour; empty when there is
+/// none. A registry whose credentials are only in the pull Secret (a username, no node
+/// credentials) gets `--creds 'USER:<password>'`, the password a placeholder: crictl
+/// does not use the Secret, so a private repository answers 401 without them. Talos
+/// pulls with `talosctl image pull`, which takes no credentials: a comment says so.
+pub fn pull_commands(t: &Text, form: &Form) -> String {
     let checked = pullfix_core::validate::check(form, &mut Vec::new());
     let mut out = String::new();
-    for (_, _, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
+    for (_, r, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
         let image = format!("{}/library/nginx:latest", host.reference());
-        out.push_str(&shell::command(["sudo", "crictl", "pull", &image]));
+        let creds = r.test_pull_creds();
+        if form.flavor == Flavor::Talos {
+            if creds.is_some() {
+                out.push_str(&format!("# {}\n", t.docs_pull_401));
+            }
+            out.push_str(&format!("talosctl -n <node IP> image pull {}\n", shell::quote(&image)));
+            continue;
+        }
+        let mut words = vec!["crictl", "pull"];
+        if let Some(c) = &creds {
+            out.push_str(&format!("# {}\n", t.docs_pull_creds));
+            words.extend(["--creds", c.as_str()]);
+        }
+        words.push(&image);
+        out.push_str(&on_node(form.flavor, &words));
         out.push('\n');
     }
     out
 }
 
-/// The "Apply" commands for these outputs: the certs.d files (or, without any registry,
-/// the example's, labelled), the config.toml (merged: replace the file; else merge the
-/// block), the cluster side.
+/// The "Verify" commands after the pull: the configuration containerd loaded, and its log
+/// lines about hosts.toml, on a node of the flavour.
+fn verify_commands(flavor: Flavor) -> (String, String) {
+    let hosts = "grep -i hosts.toml";
+    let info = " | grep -E 'configPath|sandboxImage'\n";
+    let log = |d: &str| format!("sudo {hosts} /var/lib/rancher/{d}/agent/containerd/containerd.log\n");
+    match flavor {
+        Flavor::Talos => (
+            "talosctl -n <node IP> read /etc/cri/conf.d/cri.toml | grep -E 'config_path|sandbox'\n".to_owned(),
+            format!("talosctl -n <node IP> logs cri | {hosts}\n"),
+        ),
+        _ => (
+            format!("{}{info}", on_node(flavor, &["crictl", "info"])),
+            match flavor {
+                Flavor::K3s => log("k3s"),
+                Flavor::Rke2 => log("rke2"),
+                _ => {
+                    format!("{} | {hosts}\n", on_node(flavor, &["journalctl", "-u", "containerd", "--since", "-10min"]))
+                }
+            },
+        ),
+    }
+}
+
+/// The "Apply" commands for these outputs, as the flavour installs them, then the
+/// cluster side. kubeadm: the certs.d files (or, without any registry, the example's,
+/// labelled), the config.toml (merged: replace the file; else merge the block) and a
+/// containerd restart. k3s/RKE2: registries.yaml and its CA files, then a restart of
+/// the distribution's service. kind, Talos, minikube: their tool on the workstation.
+/// Kubespray: the playbook on the Ansible controller (and CA files still to copy).
 fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&OutputFile>) -> String {
-    let mut out = String::new();
     let copy = copy_commands(files);
+    let mut out = String::new();
+    match form.flavor {
+        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, &copy, merged)),
+        Flavor::K3s | Flavor::Rke2 => {
+            let (d, server, agent) = if form.flavor == Flavor::K3s {
+                ("k3s", "k3s", "k3s-agent")
+            } else {
+                ("rke2", "rke2-server", "rke2-agent")
+            };
+            out.push_str(&format!(
+                "# {}\n{copy}# {}\nsudo systemctl restart {server}\n# {}\nsudo systemctl restart {agent}\n",
+                fill(t.docs_apply_rancher, "d", d),
+                fill(t.docs_restart_servers, "d", d),
+                t.docs_restart_agents
+            ));
+        }
+        Flavor::Kind => {
+            out.push_str(&format!("# {}\n(cd kind && kind create cluster --config cluster.yaml)\n", t.docs_apply_kind))
+        }
+        Flavor::Talos => out.push_str(&format!(
+            "# {}\ntalosctl patch machineconfig --patch @talos/registries-patch.yaml --nodes <node IPs>\n",
+            t.docs_apply_talos
+        )),
+        Flavor::Kubespray => {
+            out.push_str(&format!(
+                "# {}\nansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd\n",
+                t.docs_apply_kubespray
+            ));
+            if !copy.is_empty() {
+                out.push_str(&format!("\n# {}\n{copy}", t.docs_apply_copy));
+            }
+        }
+        Flavor::Minikube => {
+            out.push_str(&format!("# {}\nsh minikube/start.sh\n", t.docs_apply_minikube));
+            for (dir, paths) in node_dirs(files) {
+                for p in paths {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    out.push_str(&shell::command(["minikube", "cp", p, &format!("/{dir}/{name}")]));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out.push_str(&cluster_commands(t, form, files));
+    out
+}
+
+/// kubeadm's node side: copy the certs.d files, put the config.toml block in, restart.
+fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFile>) -> String {
+    let mut out = String::new();
     if !copy.is_empty() {
         out = format!("# {}\n{copy}", t.docs_apply_copy);
     } else if form.registries.iter().all(|r| r.host.trim().is_empty()) {
@@ -76,7 +203,6 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
         None => out.push_str(&format!("# {}\n", t.docs_apply_merge)),
     }
     out.push_str("sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n");
-    out.push_str(&cluster_commands(t, form, files));
     out
 }
 
@@ -108,10 +234,12 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
     let files = &page.rendered.files;
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
     let apply = apply_commands(t, &page.form, files, merged);
-    let mut pull = pull_commands(&page.form);
+    let mut pull = pull_commands(t, &page.form);
     if pull.is_empty() {
-        pull = format!("# {}\nsudo crictl pull {EXAMPLE_HOST}/library/nginx:latest\n", t.docs_example);
+        let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
+        pull = format!("# {}\n{}\n", t.docs_example, on_node(page.form.flavor, &["crictl", "pull", &image]));
     }
+    let (info, logs) = verify_commands(page.form.flavor);
     html! {
         <section id="docs" class="docs" aria-labelledby="docs-heading">
             <h2 id="docs-heading">{ t.docs_heading }</h2>
@@ -135,7 +263,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                 <div>
                     <h3>{ t.docs_apply_heading }</h3>
                     <pre class="commands" id="docs-apply">{ apply }</pre>
-                    if merged.is_none() {
+                    if merged.is_none() && files.iter().any(|f| f.kind == FileKind::ContainerdConfig) {
                         <p class="warning">{ t.docs_zip_warning }</p>
                     }
                 </div>
@@ -144,9 +272,9 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                     <p>{ t.docs_verify_pull }</p>
                     <pre class="commands" id="docs-pull">{ pull }</pre>
                     <p>{ t.docs_verify_info }</p>
-                    <pre class="commands">{ "sudo crictl info | grep -E 'configPath|sandboxImage'\n" }</pre>
+                    <pre class="commands" id="docs-info">{ info }</pre>
                     <p>{ t.docs_verify_logs }</p>
-                    <pre class="commands">{ "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n" }</pre>
+                    <pre class="commands" id="docs-logs">{ logs }</pre>
                 </div>
             </div>
             <h3>{ t.docs_errors_heading }</h3>
@@ -208,7 +336,7 @@ mod tests {
         );
         assert_eq!(copy_commands(&pullfix_core::render(&f).files), expected);
         assert_eq!(
-            pull_commands(&f),
+            pull_commands(Lang::En.text(), &f),
             "sudo crictl pull 10.50.1.104:8443/library/nginx:latest\nsudo crictl pull docker.io/library/nginx:latest\n"
         );
         let all = apply(Lang::En, &f);
@@ -231,7 +359,7 @@ mod tests {
             assert!(all.starts_with(&format!("# {}\n# {}\n", t.docs_example, t.docs_apply_copy)), "{all}");
             assert!(all.contains(&format!("# {}\n", t.docs_apply_merge)), "{all}");
         }
-        assert_eq!(pull_commands(&form("", Vec::new())), "");
+        assert_eq!(pull_commands(Lang::En.text(), &form("", Vec::new())), "");
         // A registry whose target writes no certs.d (containerd 1.4: config.toml only):
         // no copy commands, and no example either.
         let mut old = form("", vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }]);
@@ -294,5 +422,119 @@ mod tests {
         let plain =
             apply(Lang::En, &form("", vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }]));
         assert!(!plain.contains("kubectl"), "{plain}");
+    }
+
+    fn harbor(flavor: Flavor) -> Form {
+        let mut f = form(
+            "",
+            vec![Registry {
+                host: "harbor.example.net".into(),
+                ca_pem: PEM.into(),
+                username: "robot$ci".into(),
+                password: "s3cret".into(),
+                ..Registry::default()
+            }],
+        );
+        f.flavor = flavor;
+        f
+    }
+
+    /// The review's M1: the Apply commands follow the flavour, never kubeadm's on a
+    /// distribution that has no containerd.service or no shell.
+    #[test]
+    fn apply_commands_follow_the_flavour() {
+        let t = Lang::En.text();
+        let kubeadm_only = ["systemctl restart containerd", t.docs_apply_merge, "/etc/containerd/certs.d"];
+        let cases: [(Flavor, &[&str]); 6] = [
+            (
+                Flavor::K3s,
+                &[
+                    "sudo mkdir -p /etc/rancher/k3s\nsudo cp etc/rancher/k3s/registries.yaml /etc/rancher/k3s/\n",
+                    "sudo cp etc/rancher/k3s/certs/harbor.example.net/ca.crt /etc/rancher/k3s/certs/harbor.example.net/\n",
+                    "sudo systemctl restart k3s\n",
+                    "sudo systemctl restart k3s-agent\n",
+                ],
+            ),
+            (
+                Flavor::Rke2,
+                &[
+                    "sudo cp etc/rancher/rke2/registries.yaml /etc/rancher/rke2/\n",
+                    "sudo systemctl restart rke2-server\n",
+                    "sudo systemctl restart rke2-agent\n",
+                ],
+            ),
+            (Flavor::Kind, &["(cd kind && kind create cluster --config cluster.yaml)\n"]),
+            (Flavor::Talos, &["talosctl patch machineconfig --patch @talos/registries-patch.yaml --nodes <node IPs>\n"]),
+            (
+                Flavor::Kubespray,
+                &[
+                    "ansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd\n",
+                    t.docs_apply_kubespray,
+                ],
+            ),
+            (
+                Flavor::Minikube,
+                &[
+                    "sh minikube/start.sh\n",
+                    "minikube cp etc/containerd/certs.d/harbor.example.net/hosts.toml /etc/containerd/certs.d/harbor.example.net/hosts.toml\n",
+                ],
+            ),
+        ];
+        for (flavor, want) in cases {
+            let all = apply(Lang::En, &harbor(flavor));
+            for w in want {
+                assert!(all.contains(w), "{flavor}: no {w:?} in\n{all}");
+            }
+            for k in kubeadm_only {
+                // Kubespray's and minikube's nodes keep containerd's certs.d for the files copied there.
+                if matches!(flavor, Flavor::Kubespray | Flavor::Minikube) && k == "/etc/containerd/certs.d" {
+                    continue;
+                }
+                assert!(!all.contains(k), "{flavor}: kubeadm's {k:?} in\n{all}");
+            }
+            assert!(!all.contains("sudo mkdir -p /kind") && !all.contains("sudo mkdir -p /talos"), "{all}");
+            assert!(all.contains("kubectl apply -f k8s/secret-regcred-default.yaml\n"), "{flavor}: {all}");
+        }
+        let kubeadm = apply(Lang::En, &harbor(Flavor::Kubeadm));
+        for k in kubeadm_only {
+            assert!(kubeadm.contains(k), "{kubeadm}");
+        }
+    }
+
+    /// The review's M3: with the credentials only in the Secret the test pull passes them
+    /// (user quoted, password a placeholder) and says why; the flavour's crictl is used.
+    #[test]
+    fn the_test_pull_follows_the_flavour_and_the_credentials() {
+        let t = Lang::En.text();
+        let pulls = |flavor| pull_commands(t, &harbor(flavor));
+        let creds = "--creds 'robot$ci:<password>' harbor.example.net/library/nginx:latest\n";
+        assert_eq!(pulls(Flavor::Kubeadm), format!("# {}\nsudo crictl pull {creds}", t.docs_pull_creds));
+        assert!(pulls(Flavor::K3s).ends_with(&format!("\nsudo k3s crictl pull {creds}")), "{}", pulls(Flavor::K3s));
+        assert!(pulls(Flavor::Kind).ends_with(&format!("\ndocker exec kind-control-plane crictl pull {creds}")));
+        assert!(pulls(Flavor::Rke2).contains("/var/lib/rancher/rke2/bin/crictl --runtime-endpoint unix:///run/k3s/containerd/containerd.sock pull --creds"));
+        // minikube ssh hands the command to the node's shell: one quoted word.
+        assert!(pulls(Flavor::Minikube).ends_with(
+            "\nminikube ssh -- 'sudo crictl pull --creds '\\''robot$ci:<password>'\\'' harbor.example.net/library/nginx:latest'\n"
+        ), "{}", pulls(Flavor::Minikube));
+        assert_eq!(
+            pulls(Flavor::Talos),
+            format!(
+                "# {}\ntalosctl -n <node IP> image pull harbor.example.net/library/nginx:latest\n",
+                t.docs_pull_401
+            )
+        );
+        for flavor in pullfix_core::flavor::ALL {
+            assert!(!pulls(flavor).contains("s3cret"), "never the password");
+        }
+        let mut on_nodes = harbor(Flavor::Kubeadm);
+        on_nodes.registries[0].node_auth = true;
+        assert_eq!(pull_commands(t, &on_nodes), "sudo crictl pull harbor.example.net/library/nginx:latest\n");
+        let (info, logs) = verify_commands(Flavor::K3s);
+        assert_eq!(info, "sudo k3s crictl info | grep -E 'configPath|sandboxImage'\n");
+        assert_eq!(logs, "sudo grep -i hosts.toml /var/lib/rancher/k3s/agent/containerd/containerd.log\n");
+        assert_eq!(
+            verify_commands(Flavor::Kubeadm).1,
+            "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
 use pullfix_core::node_script::CONFIG_TOML;
-use pullfix_core::{AfterApply, FileKind, OutputFile};
+use pullfix_core::{AfterApply, OutputFile, Placement};
 use yew::prelude::*;
 
 use crate::browser;
@@ -10,29 +10,28 @@ use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
 
-/// Where a file goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// On every node.
-    Node,
-    /// Into the cluster (`kubectl apply`).
-    Cluster,
-    /// Nowhere: to read (the merge's diff).
-    Review,
+/// Where the file goes (core's [`Placement`]) and the path shown: a node file at its
+/// node path (`/<path>`; the merged config.toml replaces the node's
+/// `/etc/containerd/config.toml`), anything else at its path in the download.
+pub fn placement(file: &OutputFile) -> (Placement, String) {
+    let shown = match file.placement {
+        Placement::Node if file.path == MERGED_PATH => CONFIG_TOML.to_owned(),
+        Placement::Node => format!("/{}", file.path),
+        Placement::Review if file.path == DIFF_PATH => "config.toml.diff".to_owned(),
+        _ => file.path.clone(),
+    };
+    (file.placement, shown)
 }
 
-/// Where the file goes and the path shown: the merged config.toml replaces the node's
-/// `/etc/containerd/config.toml`, its diff is for review, `k8s/...` goes into the cluster,
-/// anything else on every node at `/<path>`.
-pub fn placement(file: &OutputFile) -> (Place, String) {
-    if file.path == MERGED_PATH {
-        (Place::Node, CONFIG_TOML.to_owned())
-    } else if file.path == DIFF_PATH {
-        (Place::Review, "config.toml.diff".to_owned())
-    } else if file.kind == FileKind::Kubernetes || file.path.starts_with("k8s/") {
-        (Place::Cluster, file.path.clone())
-    } else {
-        (Place::Node, format!("/{}", file.path))
+/// The label of a placement and its class.
+pub fn place_label(t: &Text, place: Placement) -> (&'static str, &'static str) {
+    match place {
+        Placement::Node => (t.on_node, "where node"),
+        Placement::RunOnNode => (t.run_on_node, "where run"),
+        Placement::Cluster => (t.in_cluster, "where cluster"),
+        Placement::Workstation => (t.on_workstation, "where workstation"),
+        Placement::AnsibleController => (t.on_ansible_controller, "where controller"),
+        Placement::Review => (t.for_review, "where review"),
     }
 }
 
@@ -81,11 +80,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         },
         if copied == Some(true) { "copy done" } else { "copy" },
     );
-    let (place_text, place_class) = match place {
-        Place::Node => (t.on_node, "where node"),
-        Place::Cluster => (t.in_cluster, "where cluster"),
-        Place::Review => (t.for_review, "where review"),
-    };
+    let (place_text, place_class) = place_label(t, place);
     let place = with_class(html! { <span>{ place_text }</span> }, place_class);
     let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
     let card = html! {

@@ -307,6 +307,8 @@ strings! {
     copied: "Copied", "已复制";
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
     copy_label: "Copy {path}", "复制 {path}";
+    preview_only: "Preview only, do not apply: an error above says no files until it is fixed (copy and zip are off until then).",
+        "仅为预览，切勿应用：上方有错误提示修复前不生成文件（修复前无法复制或下载 zip）。";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
     run_on_node: "Run on every node", "在每个节点上运行";

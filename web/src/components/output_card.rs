@@ -55,6 +55,8 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (place, shown_path) = placement(file);
     let (after, after_class) = after_note(t, file.after);
+    // An error that says "no files until it is fixed" stands: a preview, not to be applied.
+    let preview = page.rendered.withheld_by(file).is_some();
     let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
     let copy_text = match copied {
         None => t.copy,
@@ -73,7 +75,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let title_id = format!("out-{index}-title");
     let copy = with_class(
         html! {
-            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)}
+            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} disabled={preview}
                 aria-describedby={path_id.clone()} aria-live="polite">
                 { copy_text }
             </button>
@@ -85,7 +87,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
     let card = html! {
         <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}
-            aria-labelledby={title_id.clone()}>
+            data-preview={if preview { "true" } else { "false" }} aria-labelledby={title_id.clone()}>
             <div class="card-head">
                 <h3 id={title_id}>{ &file.title }</h3>
                 { copy }
@@ -94,6 +96,10 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
                 { place }
                 <code>{ shown_path }</code>
             </p>
+            if preview {
+                // The warning badge's style (web/style.css has no own rule for it yet).
+                <p class="badge-sensitive preview-note">{ t.preview_only }</p>
+            }
             if file.sensitive {
                 <p class="badge-sensitive">{ t.sensitive }</p>
             }
@@ -104,5 +110,12 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
             <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
         </article>
     };
-    with_class(card, if file.sensitive { "output-file sensitive" } else { "output-file" })
+    with_class(
+        card,
+        match (file.sensitive, preview) {
+            (_, true) => "output-file sensitive preview",
+            (true, false) => "output-file sensitive",
+            (false, false) => "output-file",
+        },
+    )
 }

@@ -353,6 +353,10 @@ strings! {
         "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
     docs_hosts_after: "Nothing: read on every pull.", "无需操作：每次拉取时读取。";
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
+    docs_no_certs_d: "No certs.d for this target (containerd 1.2–1.4, or the inline registry keys): mirrors, TLS and credentials are all in config.toml; a CA file goes where its card says.",
+        "该目标没有 certs.d（containerd 1.2–1.4，或使用内联 registry 配置）：镜像站、TLS 和凭据全部写在 config.toml 中；CA 文件放在其卡片所示位置。";
+    docs_rancher_where: "On every node (servers too when they run pods): it writes containerd's config.toml and certs.d, do not edit those by hand.",
+        "放到每个节点（运行 Pod 的 server 节点也要）：它会生成 containerd 的 config.toml 和 certs.d，不要手动修改这两者。";
     docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
     docs_secret_after: "kubectl apply -f", "kubectl apply -f";
     docs_patch_where: "Patches for the objects that must list the Secret: not objects, so never kubectl apply.",

@@ -3,6 +3,8 @@
 use pullfix_core::flavor::Flavor;
 use pullfix_core::host::HostKind;
 use pullfix_core::merge::page::MERGED_PATH;
+use pullfix_core::node_script::CONFIG_TOML;
+use pullfix_core::validate::Style;
 use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
@@ -222,18 +224,74 @@ pub fn cluster_commands(t: &Text, form: &Form, files: &[OutputFile]) -> String {
     format!("\n# {}\n{lines}", t.docs_apply_cluster)
 }
 
+/// The rows of "Where each file goes" for this form: `(file, where, afterwards)`. They
+/// follow the flavour (its own files, labelled where they really go), the form's
+/// `config_path`, and the target: without certs.d (containerd 1.2–1.4, or the inline
+/// keys) a row says that everything is in config.toml.
+pub fn where_rows(t: &Text, form: &Form, merged: bool) -> Vec<(String, &'static str, String)> {
+    let checked = pullfix_core::validate::check(form, &mut Vec::new());
+    let dir = checked.config_path.trim_end_matches('/');
+    let own = |file: &str, place, after: &str| (file.to_owned(), place, after.to_owned());
+    let mut rows = match form.flavor {
+        Flavor::Kubeadm | Flavor::Minikube => {
+            let mut rows = vec![own(
+                CONFIG_TOML,
+                if merged { t.docs_config_where_merged } else { t.docs_config_where },
+                t.docs_config_after,
+            )];
+            if checked.style == Style::HostsToml {
+                rows.push((format!("{dir}/<host>/hosts.toml"), t.docs_hosts_where, t.docs_hosts_after.to_owned()));
+                rows.push((format!("{dir}/<host>/ca.crt"), t.docs_ca_where, t.docs_hosts_after.to_owned()));
+            } else {
+                rows.push(own("certs.d", t.docs_no_certs_d, t.docs_config_after));
+            }
+            if form.flavor == Flavor::Minikube {
+                rows.insert(0, own("minikube/start.sh", t.on_workstation, "sh minikube/start.sh"));
+            }
+            rows
+        }
+        Flavor::K3s | Flavor::Rke2 => {
+            let (d, server, agent) = if form.flavor == Flavor::K3s {
+                ("k3s", "k3s", "k3s-agent")
+            } else {
+                ("rke2", "rke2-server", "rke2-agent")
+            };
+            let restart = format!("systemctl restart {server} / {agent}");
+            vec![
+                (format!("/etc/rancher/{d}/registries.yaml"), t.docs_rancher_where, restart.clone()),
+                (format!("/etc/rancher/{d}/certs/<host>/ca.crt"), t.on_node, restart),
+            ]
+        }
+        Flavor::Kind => vec![
+            own("kind/cluster.yaml", t.on_workstation, "kind create cluster --config cluster.yaml"),
+            own("kind/certs.d/<host>/hosts.toml", t.on_workstation, t.docs_hosts_after),
+        ],
+        Flavor::Talos => vec![own(
+            "talos/registries-patch.yaml",
+            t.on_workstation,
+            "talosctl patch machineconfig --patch @talos/registries-patch.yaml",
+        )],
+        Flavor::Kubespray => vec![own(
+            "kubespray/group_vars/all/containerd.yml",
+            t.on_ansible_controller,
+            "ansible-playbook -b cluster.yml --tags containerd",
+        )],
+    };
+    rows.push(own("k8s/secret-*.yaml", t.docs_secret_where, t.docs_secret_after));
+    rows.push(own("k8s/patch-*.yaml", t.docs_patch_where, t.docs_patch_after));
+    rows
+}
+
 /// The how-to section under the form, its commands built from the page's outputs.
 // Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
 #[inline(never)]
 pub fn docs(page: &UseReducerHandle<State>) -> Html {
     let lang = page.lang;
     let t = lang.text();
-    let row = |file: &'static str, place: &'static str, after: &'static str| {
-        html! { <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr> }
-    };
     let files = &page.rendered.files;
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
     let apply = apply_commands(t, &page.form, files, merged);
+    let rows = where_rows(t, &page.form, merged.is_some());
     let mut pull = pull_commands(t, &page.form);
     if pull.is_empty() {
         let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
@@ -245,17 +303,13 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
             <h2 id="docs-heading">{ t.docs_heading }</h2>
             <h3>{ t.docs_where_heading }</h3>
             <div class="table-scroll">
-                <table>
+                <table id="docs-where">
                     <thead><tr><th scope="col">{ t.docs_col_file }</th><th scope="col">{ t.docs_col_where }</th>
                         <th scope="col">{ t.docs_col_after }</th></tr></thead>
                     <tbody>
-                        { row("/etc/containerd/config.toml",
-                            if merged.is_some() { t.docs_config_where_merged } else { t.docs_config_where },
-                            t.docs_config_after) }
-                        { row("/etc/containerd/certs.d/<host>/hosts.toml", t.docs_hosts_where, t.docs_hosts_after) }
-                        { row("/etc/containerd/certs.d/<host>/ca.crt", t.docs_ca_where, t.docs_hosts_after) }
-                        { row("k8s/secret-*.yaml", t.docs_secret_where, t.docs_secret_after) }
-                        { row("k8s/patch-*.yaml", t.docs_patch_where, t.docs_patch_after) }
+                        { for rows.into_iter().map(|(file, place, after)| html! {
+                            <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr>
+                        }) }
                     </tbody>
                 </table>
             </div>
@@ -536,5 +590,40 @@ mod tests {
             verify_commands(Flavor::Kubeadm).1,
             "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n"
         );
+    }
+
+    /// The review's L6: the table follows config_path, the target and the flavour.
+    #[test]
+    fn the_where_table_follows_the_form() {
+        let t = Lang::En.text();
+        let files = |f: &Form| -> Vec<String> { where_rows(t, f, false).into_iter().map(|(file, ..)| file).collect() };
+        let kubeadm = files(&harbor(Flavor::Kubeadm));
+        assert!(kubeadm.contains(&"/etc/containerd/certs.d/<host>/hosts.toml".to_owned()), "{kubeadm:?}");
+        let mut moved = harbor(Flavor::Kubeadm);
+        moved.config_path = "/srv/my certs/".into();
+        let moved = files(&moved);
+        assert!(moved.contains(&"/srv/my certs/<host>/hosts.toml".to_owned()), "{moved:?}");
+        assert!(moved.contains(&"/srv/my certs/<host>/ca.crt".to_owned()), "{moved:?}");
+        for old in ["1.2", "1.4"] {
+            let mut f = harbor(Flavor::Kubeadm);
+            f.containerd = old.into();
+            let rows = where_rows(t, &f, false);
+            assert!(rows.iter().all(|(file, ..)| !file.contains("hosts.toml")), "{old}: {rows:?}");
+            assert!(rows.iter().any(|(_, place, _)| *place == t.docs_no_certs_d), "{old}: {rows:?}");
+        }
+        let k3s = where_rows(t, &harbor(Flavor::K3s), false);
+        assert_eq!(k3s[0].0, "/etc/rancher/k3s/registries.yaml");
+        assert_eq!(k3s[0].2, "systemctl restart k3s / k3s-agent");
+        assert!(k3s.iter().all(|(file, ..)| !file.starts_with("/etc/containerd")), "{k3s:?}");
+        for flavor in [Flavor::Kind, Flavor::Talos, Flavor::Kubespray] {
+            let rows = where_rows(t, &harbor(flavor), false);
+            // Only the Kubernetes rows and the tool's own files, none of them on a node.
+            assert!(
+                rows.iter().all(|(file, place, _)| !file.starts_with('/') && *place != t.on_node),
+                "{flavor}: {rows:?}"
+            );
+        }
+        assert_eq!(where_rows(t, &harbor(Flavor::Kind), false)[0].1, t.on_workstation);
+        assert_eq!(where_rows(t, &harbor(Flavor::Kubespray), false)[0].1, t.on_ansible_controller);
     }
 }

@@ -463,3 +463,129 @@ fn yaml_1_1_words_stay_strings_as_in_kubectls_output() {
     let ds = out.files.iter().find(|f| f.path.starts_with("k8s/rollout/")).expect("the rollout").contents.as_str();
     assert!(ds.contains("gpu: \"yes\"") && ds.contains("value: \"on\""), "{ds}");
 }
+
+/// The page's Apply commands for the cluster side (`kubernetes::apply_commands`) and the
+/// cards' after-notes, checked with the real kubectl: what is applied with
+/// `kubectl apply -f` decodes as an object, every patch body does not (kubectl apply
+/// rejects it, as the operator review found with `kubectl apply -f k8s/`), and each
+/// `kubectl patch ... --patch-file` line, run with `--local` on the object it names,
+/// adds the Secret.
+#[test]
+fn apply_commands_apply_objects_and_patch_with_patch_files() {
+    use pullfix_core::AfterApply;
+    let k = Kubectl::new();
+    let targets = [
+        ("serviceaccount-default.yaml", "ServiceAccount", "default", "batch"),
+        ("serviceaccount-builder.yaml", "ServiceAccount", "builder", "default"),
+        ("deployment-web.yaml", "Deployment", "web", "default"),
+        ("cronjob-cronjob-demo.yaml", "CronJob", "cronjob-demo", "default"),
+        ("job-migrate.yaml", "Job", "migrate", "default"),
+    ];
+    let patches = targets
+        .iter()
+        .map(|(_, kind, name, ns)| PatchTarget { kind: (*kind).into(), name: (*name).into(), namespace: (*ns).into() })
+        .collect();
+    let f = form(vec![reg("harbor.example.net", "robot$ci", "p")], patches, &["default", "batch"]);
+    let out = pullfix_core::render(&f);
+    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+    let root = k.dir.path().join("download");
+    for file in out.files.iter().filter(|f| f.path.starts_with("k8s/")) {
+        let p = root.join(&file.path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, &file.contents).unwrap();
+    }
+    let local = |path: &str| root.join(path).to_str().unwrap().to_owned();
+    // kubectl apply without a server: an object gets as far as the API discovery, a patch
+    // body stops at decoding.
+    let apply_error = |path: &str| {
+        let o = k.run(
+            &["apply", "--dry-run=client", "--validate=false", "-s", "http://127.0.0.1:1", "-f", &local(path)],
+            None,
+        );
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let mut seen = (0, 0);
+    for file in out.files.iter().filter(|f| f.path.starts_with("k8s/") && f.path.ends_with(".yaml")) {
+        let e = apply_error(&file.path);
+        match file.after {
+            AfterApply::KubectlApply => {
+                seen.0 += 1;
+                assert!(e.contains("unable to recognize") && !e.contains("unable to decode"), "{}: {e}", file.path);
+            }
+            AfterApply::KubectlPatch => {
+                seen.1 += 1;
+                assert!(
+                    e.contains("unable to decode"),
+                    "{} is a patch body, kubectl apply must reject it: {e}",
+                    file.path
+                );
+            }
+            AfterApply::SeeNotes => assert!(file.path.contains("job-migrate"), "{}", file.path),
+            other => panic!("{}: {other:?}", file.path),
+        }
+    }
+    assert_eq!(
+        seen,
+        (2, 6),
+        "two Secrets; patch files: two per ServiceAccount, one each for the Deployment and the CronJob"
+    );
+
+    let checked = pullfix_core::validate::check(&f, &mut Vec::new());
+    let commands = pullfix_core::kubernetes::apply_commands(&checked);
+    let mut patched = 0;
+    for alternative in commands.replace(" ||\n  ", " || ").lines() {
+        if alternative.starts_with('#') {
+            assert!(alternative.contains("job-migrate"), "{alternative}");
+            continue;
+        }
+        // Tries each `||` alternative in order, as sh does; the first that succeeds counts.
+        let mut ok = None;
+        for cmd in alternative.split(" || ") {
+            let words: Vec<&str> = cmd.split_whitespace().collect();
+            assert!(!cmd.contains(['\'', '"']), "plain words only: {cmd}");
+            match words.as_slice() {
+                ["kubectl", "apply", "-f", path] => {
+                    let file = out.files.iter().find(|f| f.path == *path).expect("applies a rendered file");
+                    assert_eq!(file.after, AfterApply::KubectlApply, "{path}");
+                    assert!(apply_error(path).contains("unable to recognize"), "{path}");
+                    ok = Some(String::new());
+                }
+                ["kubectl", "patch", resource, name, "-n", ns, ty, "--patch-file", path] => {
+                    let (fx, ..) = targets
+                        .iter()
+                        .find(|(_, kind, n, tns)| {
+                            TargetKind::parse(kind).unwrap().resource() == *resource && n == name && tns == ns
+                        })
+                        .unwrap_or_else(|| panic!("no target for {cmd}"));
+                    let o = k.run(
+                        &[
+                            "patch",
+                            "--local",
+                            "-f",
+                            fixture(fx).to_str().unwrap(),
+                            ty,
+                            "--patch-file",
+                            &local(path),
+                            "-o",
+                            "yaml",
+                        ],
+                        None,
+                    );
+                    if o.status.success() {
+                        ok = Some(String::from_utf8(o.stdout).unwrap());
+                        break;
+                    }
+                    assert!(String::from_utf8_lossy(&o.stderr).contains("doc is missing path"), "{cmd}: {o:?}");
+                }
+                _ => panic!("unexpected command {cmd}"),
+            }
+        }
+        let result = ok.unwrap_or_else(|| panic!("no alternative of {alternative} succeeded"));
+        if alternative.contains("kubectl patch") {
+            patched += 1;
+            assert!(result.contains("name: regcred"), "{alternative}: {result}");
+        }
+    }
+    assert_eq!(patched, 4, "{commands}");
+}

@@ -791,3 +791,135 @@ async fn a_flavor_and_the_fleet_rollout_change_the_outputs() {
     assert_labelled(c, "with the fleet section").await;
     assert_clean_console(c, "after choosing k3s").await;
 }
+
+/// The text of the first element matching `css` once `check` holds for it.
+async fn wait_text(c: &Client, what: &str, css: &str, check: impl Fn(&str) -> bool) -> String {
+    let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent : null");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let text = wait_js(c, &format!("{css} ({what})"), &script).await.as_str().unwrap_or_default().to_owned();
+        if check(&text) {
+            return text;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what}: {css} is {text:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// `(placement label, shown path)` of the card at `path`.
+async fn card_place(c: &Client, path: &str) -> (String, String) {
+    let v = wait_js(
+        c,
+        &format!("the card {path}"),
+        &format!(
+            "const e = document.querySelector('.output-file[data-path=\"{path}\"]'); \
+             return e ? [e.querySelector('.where').textContent, e.querySelector('.file-path code').textContent] : null"
+        ),
+    )
+    .await;
+    (v[0].as_str().unwrap_or_default().to_owned(), v[1].as_str().unwrap_or_default().to_owned())
+}
+
+/// The operator review's H2, M1, M3, L6 and M2, in the real page: the Apply block applies
+/// Secrets and patches patches, the commands, the table and the cards' placements follow
+/// the flavour, the test pull passes the Secret-only credentials as a placeholder, and an
+/// unknown containerd version turns every card into a preview that cannot be copied or zipped.
+#[tokio::test]
+async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
+    let page = open_page().await;
+    let c = &page.session.client;
+    click(c, "#preset-harbor").await;
+    type_into(c, "registry[0].password", PASSWORD).await;
+
+    // H2: Secrets with kubectl apply, the ServiceAccount with kubectl patch --patch-file.
+    let apply = wait_text(c, "the Secret applied", "#docs-apply", |t| t.contains("k8s/secret-")).await;
+    assert!(apply.contains("kubectl apply -f k8s/secret-regcred-default.yaml\n"), "{apply}");
+    assert!(apply.contains("--type=json --patch-file k8s/patch-serviceaccount-default.yaml ||\n"), "{apply}");
+    assert!(!apply.contains("kubectl apply -f k8s/\n") && !apply.contains("apply -f k8s/patch"), "{apply}");
+    let note = wait_js(
+        c,
+        "the patch card's note",
+        "const e = document.querySelector('.output-file[data-path=\"k8s/patch-serviceaccount-default.yaml\"] .after'); \
+         return e ? e.textContent : null",
+    )
+    .await;
+    let note = note.as_str().unwrap_or_default();
+    assert!(note.contains("kubectl patch") && !note.contains("kubectl apply -f <file>"), "{note}");
+    // M3: the test pull passes the robot account, never the password.
+    let pull = wait_text(c, "the test pull", "#docs-pull", |t| t.contains("crictl pull")).await;
+    assert!(
+        pull.contains("sudo crictl pull --creds 'robot$ci:<password>' harbor.example.net/library/nginx:latest\n"),
+        "{pull}"
+    );
+    let docs = wait_text(c, "the docs", "#docs", |_| true).await;
+    assert!(!docs.contains(PASSWORD), "the password is in the docs");
+
+    // L6: the table follows config_path.
+    type_into(c, "config_path", "/srv/certs").await;
+    wait_text(c, "the table at config_path", "#docs-where", |t| t.contains("/srv/certs/<host>/hosts.toml")).await;
+    type_into(c, "config_path", "").await;
+
+    // M1: per flavour, the Apply block, the table and the cards.
+    type_into(c, "flavor", "k3s").await;
+    let apply = wait_text(c, "k3s's apply", "#docs-apply", |t| t.contains("restart k3s-agent")).await;
+    assert!(apply.contains("sudo cp etc/rancher/k3s/registries.yaml /etc/rancher/k3s/\n"), "{apply}");
+    assert!(apply.contains("sudo systemctl restart k3s\n") && !apply.contains("restart containerd"), "{apply}");
+    wait_text(c, "k3s's crictl", "#docs-pull", |t| t.contains("sudo k3s crictl pull --creds")).await;
+    wait_text(c, "k3s's table", "#docs-where", |t| t.contains("/etc/rancher/k3s/registries.yaml")).await;
+    assert_eq!(
+        card_place(c, "etc/rancher/k3s/registries.yaml").await,
+        ("On every node".to_owned(), "/etc/rancher/k3s/registries.yaml".to_owned())
+    );
+
+    type_into(c, "flavor", "kind").await;
+    let apply = wait_text(c, "kind's apply", "#docs-apply", |t| t.contains("kind create cluster")).await;
+    assert!(apply.contains("(cd kind && kind create cluster --config cluster.yaml)\n"), "{apply}");
+    assert!(!apply.contains("sudo mkdir -p /kind") && !apply.contains("restart containerd"), "{apply}");
+    assert_eq!(
+        card_place(c, "kind/cluster.yaml").await,
+        ("On your workstation".to_owned(), "kind/cluster.yaml".to_owned())
+    );
+    wait_text(c, "kind's table", "#docs-where", |t| t.contains("kind/cluster.yaml") && !t.contains("/etc/containerd"))
+        .await;
+
+    type_into(c, "flavor", "talos").await;
+    wait_text(c, "talos's apply", "#docs-apply", |t| {
+        t.contains("talosctl patch machineconfig --patch @talos/registries-patch.yaml") && !t.contains("systemctl")
+    })
+    .await;
+    assert_eq!(card_place(c, "talos/registries-patch.yaml").await.0, "On your workstation");
+
+    type_into(c, "flavor", "kubespray").await;
+    wait_text(c, "kubespray's apply", "#docs-apply", |t| t.contains("ansible-playbook")).await;
+    assert_eq!(
+        card_place(c, "kubespray/group_vars/all/containerd.yml").await,
+        ("On the Ansible controller".to_owned(), "kubespray/group_vars/all/containerd.yml".to_owned())
+    );
+
+    // M2: an unknown version: every card a preview, no copy, no zip; fixed: back.
+    type_into(c, "flavor", "kubeadm").await;
+    wait_text(c, "kubeadm's apply", "#docs-apply", |t| t.contains("restart containerd")).await;
+    type_into(c, "containerd", "2.4").await;
+    wait_js(
+        c,
+        "every card a preview",
+        "const all = document.querySelectorAll('.output-file'); \
+         return all.length > 0 && Array.from(all).every(e => e.dataset.preview === 'true' \
+           && e.querySelector('button.copy').disabled && e.querySelector('.preview-note'))",
+    )
+    .await;
+    assert_eq!(
+        c.execute("return document.querySelector('#download-zip').disabled", vec![]).await.expect("zip button"),
+        serde_json::Value::Bool(true)
+    );
+    type_into(c, "containerd", "1.7").await;
+    wait_js(
+        c,
+        "the previews gone",
+        "return document.querySelectorAll('.output-file').length > 0 \
+           && document.querySelectorAll('.output-file[data-preview=\"true\"]').length === 0 \
+           && !document.querySelector('#download-zip').disabled",
+    )
+    .await;
+    assert_clean_console(c, "after the flavours and the preview").await;
+}

@@ -2,7 +2,7 @@
 //! when the form carries the PEM text in `ca_pem`.
 
 use crate::diagnostic::{Diagnostic, Field};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::plan;
 use crate::validate::{Checked, Style};
 
@@ -80,6 +80,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             title: format!("CA certificate for {ns}"),
             instructions,
             after,
+            placement: Placement::Node,
             sensitive: false,
         });
     }

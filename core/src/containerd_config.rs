@@ -14,7 +14,7 @@ use toml_edit::{value, Array, DocumentMut, Item, Table};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Registry;
 use crate::host::HostKind;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::per_host::keep_first;
 use crate::plan::{self, Contact, Source, Tls};
 use crate::validate::{Checked, Style};
@@ -139,6 +139,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         title: format!("containerd config block for {t} (config version {})", t.config_version()),
         instructions: instructions(checked, sensitive),
         after: AfterApply::RestartContainerd,
+        placement: Placement::Node,
         sensitive,
     }]
 }

@@ -155,6 +155,16 @@ impl Registry {
     pub fn has_credentials(&self) -> bool {
         !self.username.is_empty() || !self.password.is_empty() || !self.identity_token.is_empty()
     }
+
+    /// `<username>:<password>` (the password a placeholder, never the real one) for a test
+    /// pull on a node (`crictl pull --creds`, `ctr images pull --user`) when the
+    /// credentials reach pods only through the pull Secret: a username and `node_auth`
+    /// off. Such a pull has no credentials of its own, so a private repository answers
+    /// 401 without them. `None` when the node has the credentials or there is no username.
+    pub fn test_pull_creds(&self) -> Option<String> {
+        let user = self.username.trim();
+        (!self.node_auth && !user.is_empty()).then(|| format!("{user}:<password>"))
+    }
 }
 
 /// A mirror endpoint for a registry.

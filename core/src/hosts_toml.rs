@@ -14,7 +14,7 @@ use toml_edit::{value, Array, DocumentMut, Item, Table};
 use crate::diagnostic::Diagnostic;
 use crate::form::Registry;
 use crate::host::Host;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::plan::{self, Contact, Source, Tls};
 use crate::shell;
 use crate::validate::{Checked, Style};
@@ -112,10 +112,22 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         }
     }
     let example = if is_default { "<registry>".to_owned() } else { ns.clone() };
+    let creds = r.test_pull_creds();
+    // The image stays a bare placeholder; the user name is quoted (`robot$ci`).
+    let flag = |name: &str| creds.as_deref().map(|c| format!("{name} {} ", shell::quote(c))).unwrap_or_default();
     instructions.push_str(&format!(
-        " Test with `crictl pull {example}/<image>:<tag>` (the kubelet's path) or `ctr images pull --hosts-dir {} {example}/<image>:<tag>`.",
+        " Test with `crictl pull {}{example}/<image>:<tag>` (the kubelet's path) or `ctr images pull {}--hosts-dir {} {example}/<image>:<tag>`.",
+        flag("--creds"),
+        flag("--user"),
         shell::quote(&checked.config_path)
     ));
+    if creds.is_some() {
+        instructions.push_str(
+            " The credentials are only in the pull Secret, which these node commands do not use: put the password in \
+             place of <password> (without it a private repository answers 401 Unauthorized, although pods with the \
+             Secret pull fine).",
+        );
+    }
     OutputFile {
         path: path.trim_start_matches('/').to_owned(),
         contents: doc.to_string(),
@@ -123,6 +135,7 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         title: format!("hosts.toml for {ns} (containerd {})", checked.target),
         instructions,
         after: AfterApply::NothingPickedUpOnPull,
+        placement: Placement::Node,
         sensitive: false,
     }
 }
@@ -204,5 +217,35 @@ mod tests {
             ..Form::default()
         };
         assert!(render(&crate::validate::check(&form, &mut d), &mut d).is_empty());
+    }
+
+    /// The test pull in the note: with the credentials only in the pull Secret it passes
+    /// them itself (the user quoted, the password a placeholder); with node credentials
+    /// or none it needs none.
+    #[test]
+    fn the_test_pull_passes_credentials_only_the_secret_has() {
+        let note = |username: &str, node_auth: bool| {
+            let r = Registry {
+                host: "harbor.example.net".into(),
+                username: username.into(),
+                password: "s3cret".into(),
+                node_auth,
+                ..Registry::default()
+            };
+            let mut d = Vec::new();
+            let c = crate::validate::check(&Form { registries: vec![r], ..Form::default() }, &mut d);
+            render(&c, &mut d).pop().expect("one file").instructions
+        };
+        let secret_only = note("robot$ci", false);
+        assert!(
+            secret_only.contains("`crictl pull --creds 'robot$ci:<password>' harbor.example.net/<image>:<tag>`"),
+            "{secret_only}"
+        );
+        assert!(secret_only.contains("`ctr images pull --user 'robot$ci:<password>' --hosts-dir"), "{secret_only}");
+        assert!(secret_only.contains("401"), "{secret_only}");
+        assert!(!secret_only.contains("s3cret"), "never the password: {secret_only}");
+        for n in [note("robot$ci", true), note("", false)] {
+            assert!(n.contains("`crictl pull harbor.example.net/<image>:<tag>`") && !n.contains("--creds"), "{n}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 use crate::diagnostic::{quoted, Diagnostic, Field};
 use crate::form::{Registry, DEFAULT_SECRET_NAME};
 use crate::k8s_name::NameRule;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::patch::{patches_for, Patch, PatchType, TargetKind, ALL_KINDS};
 use crate::pull_auth::{pull_auths, PullAuth};
 use crate::secret::{docker_config_json_sorted, kubectl_create_words, secret_yaml, AuthEntry};
@@ -29,12 +29,76 @@ pub struct Target {
     pub namespace: String,
 }
 
+/// What the Kubernetes files are made of: the Secret's name, its namespaces, the
+/// credentials, the patch targets and their file stems.
+struct Plan {
+    name: String,
+    namespaces: Vec<String>,
+    auths: Vec<PullAuth>,
+    targets: Vec<Target>,
+    paths: Vec<String>,
+}
+
 /// Renders the Kubernetes files.
 pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let Some(Plan { name, namespaces, auths, targets, paths }) = plan(checked, diags) else { return Vec::new() };
+    let mut files = Vec::new();
+    if !auths.is_empty() {
+        for ns in &namespaces {
+            files.push(secret_file(&name, ns, &auths));
+        }
+    }
+    for (t, path) in targets.iter().zip(&paths) {
+        files.extend(patch_files(t, &name, path));
+    }
+    files.push(commands_file(&name, &namespaces, &auths, &targets, &paths));
+    files
+}
+
+/// The commands that put [`render`]'s files into the cluster, run from the directory
+/// that holds `k8s/`: `kubectl apply -f` for each Secret (an object), the
+/// `kubectl patch ... --patch-file` command of each patch (a patch body, which
+/// `kubectl apply` rejects; a ServiceAccount's append falls back to the replace when
+/// the list is absent), and a comment for the kinds that must be recreated. Empty when
+/// there are no Kubernetes files.
+pub fn apply_commands(checked: &Checked) -> String {
+    let Some(Plan { name, namespaces, auths, targets, paths }) = plan(checked, &mut Vec::new()) else {
+        return String::new();
+    };
+    let mut s = String::new();
+    if !auths.is_empty() {
+        for ns in &namespaces {
+            s.push_str(&shell::command(["kubectl", "apply", "-f", &format!("k8s/secret-{name}-{ns}.yaml")]));
+            s.push('\n');
+        }
+    }
+    for (t, stem) in targets.iter().zip(&paths) {
+        let patches = patches_for(t.kind, &t.name, &t.namespace, &name);
+        match (t.kind, patches.as_slice()) {
+            (TargetKind::ServiceAccount, [append, replace]) => s.push_str(&format!(
+                "{} ||\n  {}\n",
+                patch_command_with_file(append, &format!("{stem}.yaml")),
+                patch_command_with_file(replace, &format!("{stem}-replace.yaml"))
+            )),
+            (kind, [_]) if kind.must_recreate() => {
+                s.push_str(&format!("# {kind} {}: recreate it with {stem}.yaml in its manifest\n", t.name))
+            }
+            (_, [p]) => {
+                s.push_str(&patch_command_with_file(p, &format!("{stem}.yaml")));
+                s.push('\n');
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// The checked Kubernetes side; `None` when it renders no file.
+fn plan(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
     let form = &checked.form;
     let k = &form.kubernetes;
     if k.is_empty() && !form.registries.iter().any(Registry::has_credentials) {
-        return Vec::new();
+        return None;
     }
     let kf = Field::root("kubernetes");
     if k.is_empty() && form.registries.iter().any(|r| r.has_credentials() && !r.node_auth) {
@@ -69,21 +133,10 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
     }
     let targets = targets(checked, &namespaces, diags);
     if auths.is_empty() && targets.is_empty() {
-        return Vec::new();
-    }
-
-    let mut files = Vec::new();
-    if !auths.is_empty() {
-        for ns in &namespaces {
-            files.push(secret_file(&name, ns, &auths));
-        }
+        return None;
     }
     let paths = patch_paths(&targets);
-    for (t, path) in targets.iter().zip(&paths) {
-        files.extend(patch_files(t, &name, path));
-    }
-    files.push(commands_file(&name, &namespaces, &auths, &targets, &paths));
-    files
+    Some(Plan { name, namespaces, auths, targets, paths })
 }
 
 fn secret_name(checked: &Checked, diags: &mut Vec<Diagnostic>) -> String {
@@ -247,6 +300,7 @@ fn secret_file(name: &str, ns: &str, auths: &[PullAuth]) -> OutputFile {
         title: format!("Pull Secret {name} for namespace {ns} (kubernetes.io/dockerconfigjson)"),
         instructions,
         after: AfterApply::KubectlApply,
+        placement: Placement::Cluster,
         sensitive: true,
     }
 }
@@ -298,6 +352,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
         title,
         instructions,
         after,
+        placement: Placement::Cluster,
         sensitive: false,
     };
     let afterwards = "Only pods created afterwards get the Secret; running pods keep pulling as before.";
@@ -315,7 +370,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
                         append.command(),
                         patch_command_with_file(append, &p1),
                     ),
-                    AfterApply::KubectlApply,
+                    AfterApply::KubectlPatch,
                 ),
                 file(
                     p2.clone(),
@@ -326,7 +381,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
                         replace.command(),
                         patch_command_with_file(replace, &p2),
                     ),
-                    AfterApply::KubectlApply,
+                    AfterApply::KubectlPatch,
                 ),
             ]
         }
@@ -372,7 +427,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
                     p.command(),
                     patch_command_with_file(p, &path),
                 ),
-                AfterApply::KubectlApply,
+                AfterApply::KubectlPatch,
             )]
         }
         _ => Vec::new(),
@@ -447,6 +502,7 @@ fn commands_file(
         title: "The same with kubectl commands".to_owned(),
         instructions: "Run with sh k8s/commands.sh from the directory that holds k8s/. It creates (or updates) the Secret in each namespace and patches each workload; Jobs and Pods are only listed, they must be recreated.".to_owned(),
         after: AfterApply::Run,
+        placement: Placement::Cluster,
         sensitive: !auths.is_empty(),
     }
 }

@@ -4,7 +4,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
 use crate::form::{Form, Kubernetes, Mirror, PatchTarget, Registry};
-use crate::output::{FileKind, OutputFile, Rendered};
+use crate::output::{AfterApply, FileKind, OutputFile, Rendered};
 use crate::render;
 
 fn reg(host: &str, user: &str, pass: &str) -> Registry {
@@ -280,4 +280,46 @@ fn a_registry_dropped_for_its_host_does_not_also_claim_missing_credentials() {
     // Without credentials anywhere, the warning stays.
     let out = render(&form(vec![reg("https://harbor.example.net", "", "")], k));
     assert!(codes(&out).contains(&("kubernetes".into(), "kubernetes.no-credentials")));
+}
+
+#[test]
+fn patch_bodies_are_patched_not_applied() {
+    let k = Kubernetes {
+        namespaces: vec!["default".into(), "batch".into()],
+        patches: vec![
+            target("ServiceAccount", "default", "batch"),
+            target("CronJob", "nightly", "batch"),
+            target("Job", "migrate", ""),
+        ],
+        ..Kubernetes::default()
+    };
+    let out = render(&form(vec![reg("harbor.example.net", "u", "p")], k.clone()));
+    for f in k8s_files(&out) {
+        assert_eq!(f.placement, crate::output::Placement::Cluster, "{}", f.path);
+        let want = match f.path.as_str() {
+            "k8s/commands.sh" => AfterApply::Run,
+            p if p.starts_with("k8s/secret-") => AfterApply::KubectlApply,
+            "k8s/patch-job-migrate.yaml" => AfterApply::SeeNotes,
+            _ => AfterApply::KubectlPatch,
+        };
+        assert_eq!(f.after, want, "{}", f.path);
+        if f.path.starts_with("k8s/patch-") {
+            // A patch body has no kind: `kubectl apply -f` on it fails.
+            assert!(!f.instructions.contains("kubectl apply"), "{}: {}", f.path, f.instructions);
+        }
+    }
+    let mut diags = Vec::new();
+    let checked = crate::validate::check(&form(vec![reg("harbor.example.net", "u", "p")], k), &mut diags);
+    assert_eq!(
+        crate::kubernetes::apply_commands(&checked),
+        "kubectl apply -f k8s/secret-regcred-default.yaml\n\
+         kubectl apply -f k8s/secret-regcred-batch.yaml\n\
+         kubectl patch serviceaccount default -n batch --type=json --patch-file k8s/patch-serviceaccount-default.yaml ||\n  \
+         kubectl patch serviceaccount default -n batch --type=strategic --patch-file k8s/patch-serviceaccount-default-replace.yaml\n\
+         kubectl patch cronjob nightly -n batch --type=strategic --patch-file k8s/patch-cronjob-nightly.yaml\n\
+         # Job migrate: recreate it with k8s/patch-job-migrate.yaml in its manifest\n"
+    );
+    let none =
+        crate::validate::check(&form(vec![reg("harbor.example.net", "", "")], Kubernetes::default()), &mut diags);
+    assert_eq!(crate::kubernetes::apply_commands(&none), "");
 }

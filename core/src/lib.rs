@@ -51,6 +51,6 @@ pub mod yaml;
 pub use diagnostic::{Diagnostic, Field, Severity};
 pub use form::{Form, Kubernetes, Mirror, PatchTarget, Registry, Scheme};
 pub use form_io::{parse_form, FormFormat};
-pub use output::{AfterApply, FileKind, OutputFile, Rendered};
+pub use output::{AfterApply, FileKind, OutputFile, Placement, Rendered};
 pub use render::render;
 pub use version::Target;

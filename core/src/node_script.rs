@@ -12,7 +12,7 @@
 //! below that directory instead of `/`, for a dry run or a test.
 
 use crate::diagnostic::Diagnostic;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::rollout::Rollout;
 use crate::shell::quote;
 use crate::validate::Checked;
@@ -110,6 +110,7 @@ pub fn render(
              is set. ROOT=/tmp/try bash node-setup.sh writes below /tmp/try instead, to look before you leap."
             .to_owned(),
         after: AfterApply::Run,
+        placement: Placement::RunOnNode,
         sensitive,
     }]
 }
@@ -137,6 +138,7 @@ pub fn with_merged_config(
         title: "config.toml merged with the node's".to_owned(),
         instructions: String::new(),
         after: AfterApply::RestartContainerd,
+        placement: Placement::Node,
         sensitive,
     });
     render(&checked, &rollout, &files, &mut diags).into_iter().next()

@@ -13,6 +13,46 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The errors whose message says no files are written until they are fixed (the
+/// files shown are a preview of a guess), and the files each one touches.
+const WITHHOLDING: [(&str, Withheld); 5] = [
+    ("containerd.malformed", Withheld::All),
+    ("containerd.unsupported", Withheld::All),
+    ("config_path.list", Withheld::AllButPullSecret),
+    ("legacy_config.tls-ignored", Withheld::AllButPullSecret),
+    ("kubernetes.secret-name", Withheld::PullSecret),
+];
+
+#[derive(Clone, Copy)]
+enum Withheld {
+    All,
+    AllButPullSecret,
+    PullSecret,
+}
+
+impl Rendered {
+    /// The error that makes `file` only a preview, not to be applied: an invalid
+    /// containerd version or config_path list (every file, or all but the pull Secret's),
+    /// legacy TLS keys that 2.x ignores, an invalid Secret name (the Secret, its patches
+    /// and commands). These say "no files until it is fixed", as the CLI writes none; a
+    /// front end that still shows the files marks them and keeps them from being copied.
+    pub fn withheld_by(&self, file: &OutputFile) -> Option<&Diagnostic> {
+        // The pull Secret side: `k8s/` except the fleet DaemonSet under `k8s/rollout/`.
+        let pull_secret = file.placement == Placement::Cluster && !file.path.starts_with("k8s/rollout/");
+        self.diagnostics.iter().find(|d| {
+            d.severity == crate::diagnostic::Severity::Error
+                && WITHHOLDING.iter().any(|(code, scope)| {
+                    *code == d.code
+                        && match scope {
+                            Withheld::All => true,
+                            Withheld::AllButPullSecret => !pull_secret,
+                            Withheld::PullSecret => pull_secret,
+                        }
+                })
+        })
+    }
+}
+
 /// What a file is, so front ends can group, label and icon it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -39,12 +79,34 @@ pub enum AfterApply {
     RestartContainerd,
     /// Nothing: containerd re-reads hosts.toml and certificates on every pull.
     NothingPickedUpOnPull,
-    /// `kubectl apply -f` (or the command shown in the file).
+    /// `kubectl apply -f` (or the command shown in the file): the file is an object.
     KubectlApply,
+    /// `kubectl patch ... --patch-file <file>` as the notes show: the file is a patch
+    /// body, which `kubectl apply` rejects (it has no `kind`).
+    KubectlPatch,
     /// Run it.
     Run,
     /// See the file's notes.
     SeeNotes,
+}
+
+/// Where a file goes: what the operator does with it, and on which machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// On every node, at `/<path>` (the download mirrors the node's layout).
+    Node,
+    /// Copied to each node and run there (`node-setup.sh`).
+    RunOnNode,
+    /// Into the cluster with kubectl, from wherever kubectl reaches it (`k8s/`).
+    Cluster,
+    /// Stays on the workstation that runs the distribution's tool (`kind`,
+    /// `talosctl`, `minikube`), at its path in the download.
+    Workstation,
+    /// Into the Kubespray inventory on the Ansible controller.
+    AnsibleController,
+    /// To read, nowhere to install (the merge's diff).
+    Review,
 }
 
 /// One generated file.
@@ -63,6 +125,8 @@ pub struct OutputFile {
     pub instructions: String,
     /// What must happen afterwards.
     pub after: AfterApply,
+    /// Where it goes.
+    pub placement: Placement,
     /// Holds credentials or keys: write with mode 0600, never share.
     pub sensitive: bool,
 }
@@ -75,5 +139,93 @@ impl OutputFile {
         } else {
             0o644
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::form::{Form, Kubernetes, Registry};
+
+    fn form() -> Form {
+        Form {
+            registries: vec![Registry {
+                host: "harbor.example.net".into(),
+                username: "robot$ci".into(),
+                password: "pw".into(),
+                ..Registry::default()
+            }],
+            ..Form::default()
+        }
+    }
+
+    /// The files each "no files until it is fixed" error withholds: `(path, withheld)`.
+    fn withheld(f: &Form) -> Vec<(String, bool)> {
+        let r = crate::render(f);
+        r.files.iter().map(|file| (file.path.clone(), r.withheld_by(file).is_some())).collect()
+    }
+
+    #[test]
+    fn errors_that_promise_no_files_withhold_the_files_they_touch() {
+        let cases = [
+            Form { containerd: "2.4".into(), ..form() },
+            Form { containerd: "abc".into(), ..form() },
+            Form { config_path: "/etc/containerd/certs.d:/etc/docker/certs.d".into(), ..form() },
+            Form { kubernetes: Kubernetes { secret_name: "Bad_Name".into(), ..Kubernetes::default() }, ..form() },
+        ];
+        for (i, f) in cases.into_iter().enumerate() {
+            let r = crate::render(&f);
+            let d = r
+                .diagnostics
+                .iter()
+                .find(|d| d.message.to_lowercase().contains("no files until it is fixed"))
+                .unwrap_or_else(|| panic!("case {i}: {:?}", r.diagnostics));
+            let files = withheld(&f);
+            assert!(files.iter().any(|(_, w)| *w), "case {i} ({}): nothing withheld", d.code);
+            for (path, w) in files {
+                let secret_side = path.starts_with("k8s/");
+                let want = match d.code {
+                    "kubernetes.secret-name" => secret_side,
+                    "config_path.list" => !secret_side,
+                    _ => true,
+                };
+                assert_eq!(w, want, "case {i} ({}): {path}", d.code);
+            }
+        }
+        // legacy TLS keys on 2.x: the node files, not the Secret.
+        let mut legacy = form();
+        legacy.containerd = "2.0".into();
+        legacy.legacy_config = true;
+        legacy.registries[0].skip_verify = true;
+        let files = withheld(&legacy);
+        assert!(files.iter().all(|(p, w)| *w != p.starts_with("k8s/")), "{files:?}");
+        // A valid form withholds nothing, warnings and other errors included.
+        let mut other = form();
+        other.registries.push(Registry { host: "https://bad".into(), ..Registry::default() });
+        assert!(withheld(&other).iter().all(|(_, w)| !w));
+    }
+
+    /// Every error that says "no files until it is fixed" is one [`super::WITHHOLDING`]
+    /// knows (else the page would show its files as usable).
+    #[test]
+    fn every_no_files_error_is_known() {
+        let mut f = form();
+        f.containerd = "2.0".into();
+        f.legacy_config = true;
+        f.registries[0].skip_verify = true;
+        f.config_path = "/a,/b".into();
+        f.kubernetes.secret_name = "Bad_Name".into();
+        let mut seen = Vec::new();
+        for containerd in ["2.0", "abc", "2.4"] {
+            f.containerd = containerd.into();
+            for d in crate::render(&f).diagnostics {
+                if d.message.to_lowercase().contains("no files until it is fixed") {
+                    assert!(super::WITHHOLDING.iter().any(|(c, _)| *c == d.code), "{}: {}", d.code, d.message);
+                    seen.push(d.code);
+                }
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), super::WITHHOLDING.len(), "{seen:?}");
     }
 }

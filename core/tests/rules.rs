@@ -51,6 +51,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "registry[0].mirror[0].capabilities[0]",
         ),
         ("config_path = \"/a:/b\"".into(), "config_path.list", "config_path"),
+        (
+            "[kubernetes]\nsecret_name = \"Bad_Name\"\n".to_owned() + &r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\""),
+            "kubernetes.secret-name",
+            "kubernetes.secret_name",
+        ),
         ("config_path = \"certs.d\"".into(), "config_path.relative", "config_path"),
         ("config_path = \"/etc/../x\"".into(), "config_path.parent", "config_path"),
         (r("host = \"a.example\"\nusername = \"a\\tb\""), "value.control-character", "registry[0].username"),

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use pullfix_core::diagnostic::Diagnostic;
 use pullfix_core::validate::{check, Checked};
-use pullfix_core::{AfterApply, FileKind, Form, FormFormat, OutputFile};
+use pullfix_core::{AfterApply, FileKind, Form, FormFormat, OutputFile, Placement};
 
 /// Parses a TOML form, panicking with the parser's message.
 #[track_caller]
@@ -32,6 +32,7 @@ pub fn node_file(path: &str, contents: &str, kind: FileKind, sensitive: bool) ->
         title: String::new(),
         instructions: String::new(),
         after: AfterApply::NothingPickedUpOnPull,
+        placement: Placement::Node,
         sensitive,
     }
 }

@@ -315,14 +315,21 @@ strings! {
     copied: "Copied", "已复制";
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
     copy_label: "Copy {path}", "复制 {path}";
+    preview_only: "Preview only, do not apply: an error above says no files until it is fixed (copy and zip are off until then).",
+        "仅为预览，切勿应用：上方有错误提示修复前不生成文件（修复前无法复制或下载 zip）。";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
+    run_on_node: "Run on every node", "在每个节点上运行";
     in_cluster: "In the cluster", "应用到集群";
+    on_workstation: "On your workstation", "留在你的工作站上";
+    on_ansible_controller: "On the Ansible controller", "放到 Ansible 控制机";
     for_review: "For review", "供审阅";
     after_restart: "Then restart containerd: systemctl restart containerd (config.toml is read only at start).",
         "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
     after_nothing: "No restart needed: containerd reads it on every pull.", "无需重启：containerd 每次拉取时都会读取。";
     after_kubectl: "Then apply it: kubectl apply -f <file>.", "然后应用：kubectl apply -f <文件>。";
+    after_kubectl_patch: "Then run the kubectl patch command above with it: it is a patch, not an object, and kubectl apply rejects it.",
+        "然后用上方的 kubectl patch 命令应用它：这是补丁而不是对象，kubectl apply 会拒绝它。";
     after_run: "Run it.", "执行它。";
     after_see_notes: "See the notes above.", "见上方说明。";
 
@@ -354,8 +361,15 @@ strings! {
         "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
     docs_hosts_after: "Nothing: read on every pull.", "无需操作：每次拉取时读取。";
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
+    docs_no_certs_d: "No certs.d for this target (containerd 1.2–1.4, or the inline registry keys): mirrors, TLS and credentials are all in config.toml; a CA file goes where its card says.",
+        "该目标没有 certs.d（containerd 1.2–1.4，或使用内联 registry 配置）：镜像站、TLS 和凭据全部写在 config.toml 中；CA 文件放在其卡片所示位置。";
+    docs_rancher_where: "On every node (servers too when they run pods): it writes containerd's config.toml and certs.d, do not edit those by hand.",
+        "放到每个节点（运行 Pod 的 server 节点也要）：它会生成 containerd 的 config.toml 和 certs.d，不要手动修改这两者。";
     docs_secret_where: "In every namespace whose pods pull from the registry.", "放到每个需要从该仓库拉取镜像的命名空间。";
     docs_secret_after: "kubectl apply -f", "kubectl apply -f";
+    docs_patch_where: "Patches for the objects that must list the Secret: not objects, so never kubectl apply.",
+        "需要引用该 Secret 的对象的补丁：它们不是对象，切勿用 kubectl apply。";
+    docs_patch_after: "kubectl patch ... --patch-file (the command on its card)", "kubectl patch ... --patch-file（见对应卡片上的命令）";
     docs_apply_heading: "Apply", "应用";
     docs_apply_copy: "hosts.toml and the CA: in the unzipped download, copy into place on every node, no restart needed",
         "hosts.toml 和 CA：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
@@ -365,12 +379,29 @@ strings! {
         "config.toml：备份节点上的文件，再用合并后的文件替换它（其余内容已保留），然后";
     docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
-    docs_apply_cluster: "The cluster side: Secrets and patches", "集群侧：Secret 和补丁";
+    docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",
+        "集群侧：Secret 用 kubectl apply，补丁用 kubectl patch（kubectl apply -f k8s/ 会拒绝补丁文件；sh k8s/commands.sh 与这几行效果相同）";
+    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them, then",
+        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 会据此生成 containerd 配置，然后";
+    docs_restart_servers: "restart {d} on servers:", "在 server 节点上重启 {d}：";
+    docs_restart_agents: "and on agents:", "在 agent 节点上：";
+    docs_apply_kind: "On your workstation, in the unzipped download: kind/cluster.yaml mounts kind/certs.d into the node containers (nothing to copy onto this machine)",
+        "在你的工作站上、解压后的下载目录中执行：kind/cluster.yaml 会把 kind/certs.d 挂载进节点容器（无需往本机复制任何文件）";
+    docs_apply_talos: "On your workstation: talosctl applies the machine config patch to each node (Talos has no shell; no reboot needed)",
+        "在你的工作站上：用 talosctl 把机器配置补丁应用到每个节点（Talos 没有 shell；无需重启）";
+    docs_apply_kubespray: "On the Ansible controller: merge kubespray/group_vars/all/containerd.yml into inventory/<cluster>/group_vars/all/containerd.yml, then",
+        "在 Ansible 控制机上：把 kubespray/group_vars/all/containerd.yml 合并进 inventory/<cluster>/group_vars/all/containerd.yml，然后";
+    docs_apply_minikube: "On your workstation: start a new cluster with the flags (minikube delete first for an existing one), then copy the node files in",
+        "在你的工作站上：用这些参数创建新集群（已有集群请先 minikube delete），再把节点文件复制进去";
     docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
         "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";
     docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not), with an image your registry has:",
         "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读），换成你的仓库中有的镜像：";
+    docs_pull_creds: "The credentials are only in the pull Secret, which crictl does not use: put the password in place of <password> (without --creds a private repository answers 401 Unauthorized)",
+        "凭据只在拉取 Secret 中，crictl 不会使用它：请把 <password> 换成密码（不带 --creds 时，私有仓库会返回 401 Unauthorized）";
+    docs_pull_401: "The credentials are only in the pull Secret, which this pull does not use: a private repository answers 401 Unauthorized here, while pods with the Secret pull fine",
+        "凭据只在拉取 Secret 中，这里的拉取不会使用它：私有仓库在此会返回 401 Unauthorized，而带该 Secret 的 Pod 可以正常拉取";
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",

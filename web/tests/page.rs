@@ -381,5 +381,56 @@ async fn the_docs_commands_follow_the_host() {
     .await;
     assert!(text.contains("sudo mkdir -p /etc/containerd/certs.d/10.50.1.104:8443\n"), "{text}");
     assert!(!text.contains("harbor.example.net"), "{text}");
-    assert_eq!(page.text("#docs-pull"), "sudo crictl pull 10.50.1.104:8443/library/nginx:latest\n");
+    // The preset's robot account is only in the pull Secret: the test pull passes it, the
+    // password a placeholder (crictl does not use the Secret; without it: 401).
+    let pull = page.text("#docs-pull");
+    assert!(
+        pull.ends_with("\nsudo crictl pull --creds 'robot$ci:<password>' 10.50.1.104:8443/library/nginx:latest\n"),
+        "{pull}"
+    );
+}
+
+/// The review's M2: while an error says "no files until it is fixed" (an unknown
+/// containerd version, an invalid Secret name), every card it touches is marked as a
+/// preview and cannot be copied, and the zip is off; fixing the error brings them back.
+#[wasm_bindgen_test]
+async fn an_error_that_withholds_files_marks_them_as_previews() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    wait_for("the password field", || page.find("#f-registry-0-password")).await;
+    page.type_value("f-registry-0-password", "pw");
+    let secret = ".output-file[data-path='k8s/secret-regcred-default.yaml']";
+    wait_for("the Secret", || page.find(secret)).await;
+    let zip = || page.get("#download-zip").has_attribute("disabled");
+    let previews = || page.root.query_selector_all(".output-file[data-preview='true']").expect("cards").length();
+    assert!(!zip() && previews() == 0);
+
+    page.type_value("f-containerd", "2.4");
+    wait_for("every card a preview", || {
+        let all = page.root.query_selector_all(".output-file").ok()?.length();
+        (all > 0 && previews() == all).then_some(())
+    })
+    .await;
+    assert!(zip(), "the zip is off");
+    let copies = page.root.query_selector_all(".output-file button.copy").expect("buttons");
+    for k in 0..copies.length() {
+        let b: Element = copies.item(k).expect("button").dyn_into().expect("element");
+        assert!(b.has_attribute("disabled"), "copy button {k} is on");
+    }
+    assert!(page.find(".output-file .preview-note").is_some(), "the cards say so");
+
+    page.type_value("f-containerd", "1.7");
+    wait_for("the previews gone", || (previews() == 0).then_some(())).await;
+    assert!(!zip());
+
+    // An invalid Secret name withholds the Secret side only.
+    page.type_value("f-kubernetes-secret_name", "Bad_Name");
+    wait_for("the Secret a preview", || {
+        page.find(".output-file[data-path='k8s/secret-regcred-default.yaml'][data-preview='true']")
+    })
+    .await;
+    let hosts = page.get(".output-file[data-path$='/harbor.example.net/hosts.toml']");
+    assert_eq!(hosts.get_attribute("data-preview").as_deref(), Some("false"));
+    assert!(zip(), "the zip is off while any file is withheld");
 }

@@ -6,7 +6,7 @@ use serde_yaml::Value;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::diagnostic::{Diagnostic, Field};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::rollout::{map, s};
 use crate::validate::Checked;
 
@@ -53,6 +53,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
             path: format!("{DIR}/{rel}"),
             instructions: format!("kind mounts it into every node at {node_path}; keep it beside cluster.yaml."),
             after: AfterApply::SeeNotes,
+            placement: Placement::Workstation,
             ..(*f).clone()
         });
     }
@@ -114,6 +115,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
                 }
             ),
             after: AfterApply::SeeNotes,
+            placement: Placement::Workstation,
             sensitive,
         },
     );

@@ -20,7 +20,7 @@ use serde_yaml::{Mapping, Value};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::{Scheme, DEFAULT_MIRROR_CAPABILITIES};
 use crate::host::{HostKind, DEFAULT_NAMESPACE};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::rollout::s;
 use crate::validate::Checked;
 
@@ -162,6 +162,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
              Kubespray writes /etc/containerd/certs.d from it; CA files (and a _default hosts.toml) below etc/ still have to be placed on the nodes."
             .to_owned(),
         after: AfterApply::SeeNotes,
+        placement: Placement::AnsibleController,
         sensitive: !auths.is_empty(),
     }]
 }

@@ -9,7 +9,7 @@
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Scheme;
 use crate::host::HostKind;
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::validate::Checked;
 
 /// The start script.
@@ -85,6 +85,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         instructions: "sh minikube/start.sh (on a new cluster; see the diagnostics for what the flags cannot do)"
             .to_owned(),
         after: AfterApply::Run,
+        placement: Placement::Workstation,
         sensitive: false,
     }]
 }

@@ -168,4 +168,106 @@ mod tests {
         assert_eq!(Flavor::parse(" K3S "), Some(Flavor::K3s));
         assert_eq!(Flavor::parse("openshift"), None);
     }
+
+    /// Where each flavour's files go: only real node paths are `Placement::Node` (shown
+    /// as `/<path>`); the tools' inputs stay on the workstation or the Ansible controller.
+    #[test]
+    fn files_are_placed_where_they_really_go() {
+        use crate::form::{Form, Kubernetes, PatchTarget, Registry};
+        use crate::output::Placement::{self, *};
+        let form = |flavor| Form {
+            flavor,
+            registries: vec![Registry {
+                host: "harbor.example.net".into(),
+                ca_pem: include_str!("../../../tests/fixtures/certs/example-harbor-ca.pem").into(),
+                username: "robot$ci".into(),
+                password: "pw".into(),
+                ..Registry::default()
+            }],
+            kubernetes: Kubernetes {
+                patches: vec![PatchTarget {
+                    kind: "ServiceAccount".into(),
+                    name: "default".into(),
+                    namespace: String::new(),
+                }],
+                ..Kubernetes::default()
+            },
+            ..Form::default()
+        };
+        let placed = |flavor| -> Vec<(String, Placement)> {
+            crate::render(&form(flavor)).files.into_iter().map(|f| (f.path, f.placement)).collect()
+        };
+        let k8s = [
+            ("k8s/secret-regcred-default.yaml", Cluster),
+            ("k8s/patch-serviceaccount-default.yaml", Cluster),
+            ("k8s/patch-serviceaccount-default-replace.yaml", Cluster),
+            ("k8s/commands.sh", Cluster),
+        ];
+        let want = |own: &[(&str, Placement)]| -> Vec<(String, Placement)> {
+            own.iter().chain(&k8s).map(|(p, w)| ((*p).to_owned(), *w)).collect()
+        };
+        let sorted = |mut v: Vec<(String, Placement)>| {
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        let cases: [(Flavor, &[(&str, Placement)]); 7] = [
+            (
+                Flavor::Kubeadm,
+                &[
+                    ("etc/containerd/config.toml", Node),
+                    ("etc/containerd/certs.d/harbor.example.net/hosts.toml", Node),
+                    ("etc/containerd/certs.d/harbor.example.net/ca.crt", Node),
+                ],
+            ),
+            (
+                Flavor::K3s,
+                &[("etc/rancher/k3s/registries.yaml", Node), ("etc/rancher/k3s/certs/harbor.example.net/ca.crt", Node)],
+            ),
+            (
+                Flavor::Rke2,
+                &[
+                    ("etc/rancher/rke2/registries.yaml", Node),
+                    ("etc/rancher/rke2/certs/harbor.example.net/ca.crt", Node),
+                ],
+            ),
+            (
+                Flavor::Kind,
+                &[
+                    ("kind/cluster.yaml", Workstation),
+                    ("kind/certs.d/harbor.example.net/hosts.toml", Workstation),
+                    ("kind/certs.d/harbor.example.net/ca.crt", Workstation),
+                ],
+            ),
+            (Flavor::Talos, &[("talos/registries-patch.yaml", Workstation)]),
+            (
+                Flavor::Kubespray,
+                &[
+                    ("kubespray/group_vars/all/containerd.yml", AnsibleController),
+                    ("etc/containerd/certs.d/harbor.example.net/ca.crt", Node),
+                ],
+            ),
+            (
+                Flavor::Minikube,
+                &[
+                    ("etc/containerd/config.toml", Node),
+                    ("etc/containerd/certs.d/harbor.example.net/hosts.toml", Node),
+                    ("etc/containerd/certs.d/harbor.example.net/ca.crt", Node),
+                    ("minikube/start.sh", Workstation),
+                ],
+            ),
+        ];
+        for (flavor, own) in cases {
+            assert_eq!(sorted(placed(flavor)), sorted(want(own)), "{flavor}");
+        }
+        let mut fleet = form(Flavor::Kubeadm);
+        fleet.rollout.node_script = true;
+        fleet.rollout.daemonset = true;
+        let files = placed_of(&fleet);
+        assert!(files.contains(&("node-setup.sh".to_owned(), RunOnNode)), "{files:?}");
+        assert!(files.iter().any(|(p, w)| p.starts_with("k8s/rollout/") && *w == Cluster), "{files:?}");
+    }
+
+    fn placed_of(form: &crate::form::Form) -> Vec<(String, crate::output::Placement)> {
+        crate::render(form).files.into_iter().map(|f| (f.path, f.placement)).collect()
+    }
 }

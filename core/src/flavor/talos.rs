@@ -14,7 +14,7 @@ use serde_yaml::{Mapping, Value};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::DEFAULT_MIRROR_CAPABILITIES;
 use crate::host::{HostKind, DEFAULT_NAMESPACE};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::per_host::keep_first;
 use crate::rollout::{map, s};
 use crate::validate::Checked;
@@ -154,6 +154,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
              settings without a reboot."
             .to_owned(),
         after: AfterApply::SeeNotes,
+        placement: Placement::Workstation,
         sensitive,
     }]
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{diff::unified_diff, merge_with, MergeOptions, MergeResult};
 use crate::form::Form;
-use crate::output::{AfterApply, FileKind, OutputFile, Rendered};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement, Rendered};
 
 /// The path of the merged config.toml among the outputs.
 pub const MERGED_PATH: &str = "merged/config.toml";
@@ -58,6 +58,7 @@ fn merged_files(existing: &str, text: &str, merge: &MergeResult) -> Vec<OutputFi
                 if merge.sensitive { " (it holds credentials: chmod 600)" } else { "" }
             ),
             after: restart,
+            placement: Placement::Node,
             sensitive: merge.sensitive,
         },
         OutputFile {
@@ -67,6 +68,7 @@ fn merged_files(existing: &str, text: &str, merge: &MergeResult) -> Vec<OutputFi
             title: "What the merge changes in your config.toml (unified diff)".to_owned(),
             instructions: "For review; `patch /etc/containerd/config.toml < config.toml.diff` applies it.".to_owned(),
             after: AfterApply::SeeNotes,
+            placement: Placement::Review,
             sensitive: merge.sensitive,
         },
     ]

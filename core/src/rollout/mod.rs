@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Diagnostic, Field};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::validate::Checked;
 
 mod check;
@@ -262,6 +262,7 @@ pub fn render(
             rollout.sync_seconds()
         ),
         after: AfterApply::KubectlApply,
+        placement: Placement::Cluster,
         sensitive: has_secret,
     }]
 }

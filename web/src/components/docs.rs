@@ -1,32 +1,28 @@
 //! The docs: where each file goes, how to apply and verify, and what each error means.
 
-use pullfix_core::flavor::is_node_containerd_file;
+use pullfix_core::flavor::Flavor;
 use pullfix_core::host::HostKind;
 use pullfix_core::merge::page::MERGED_PATH;
-use pullfix_core::{shell, FileKind, Form, OutputFile};
+use pullfix_core::node_script::CONFIG_TOML;
+use pullfix_core::validate::Style;
+use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
-use crate::i18n::{Text, ERRORS};
+use crate::i18n::{fill, Text, ERRORS};
 use crate::state::State;
 
 /// The registry the commands name while the form has none.
 const EXAMPLE_HOST: &str = "harbor.example.net";
 
-/// The commands that put the node's hosts.toml and CA files in place, run in the unzipped
-/// download (its paths mirror the node's): one `mkdir` + `cp` block per directory, i.e.
-/// per registry's `<config_path>/<host>` exactly as core wrote the paths. Empty when the
-/// outputs hold no such file (no registry, or a target or flavour without certs.d).
+/// The commands that put the node files in place, run in the unzipped download (its
+/// paths mirror the node's): one `mkdir` + `cp` block per directory, exactly as core
+/// wrote the paths (certs.d `<config_path>/<host>` with hosts.toml and CA; k3s/RKE2
+/// registries.yaml and its CA files). The config.toml block is merged, not copied, and
+/// files for the workstation or the Ansible controller stay where they are. Empty when
+/// the outputs hold no such file (no registry, or a target without certs.d).
 pub fn copy_commands(files: &[OutputFile]) -> String {
-    let mut dirs: Vec<(&str, Vec<&str>)> = Vec::new();
-    for f in files.iter().filter(|f| f.kind != FileKind::ContainerdConfig && is_node_containerd_file(f)) {
-        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-        match dirs.iter_mut().find(|(d, _)| *d == dir) {
-            Some((_, paths)) => paths.push(&f.path),
-            None => dirs.push((dir, vec![&f.path])),
-        }
-    }
     let mut out = String::new();
-    for (dir, paths) in dirs {
+    for (dir, paths) in node_dirs(files) {
         let node_dir = format!("/{dir}");
         let into = format!("{node_dir}/");
         out.push_str(&shell::command(["sudo", "mkdir", "-p", &node_dir]));
@@ -37,25 +33,158 @@ pub fn copy_commands(files: &[OutputFile]) -> String {
     out
 }
 
+/// The node files to copy (see [`copy_commands`]) grouped by directory, in output order.
+fn node_dirs(files: &[OutputFile]) -> Vec<(&str, Vec<&str>)> {
+    let mut dirs: Vec<(&str, Vec<&str>)> = Vec::new();
+    let copied = |f: &&OutputFile| {
+        f.placement == Placement::Node && f.kind != FileKind::ContainerdConfig && f.path != MERGED_PATH
+    };
+    for f in files.iter().filter(copied) {
+        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        match dirs.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, paths)) => paths.push(&f.path),
+            None => dirs.push((dir, vec![&f.path])),
+        }
+    }
+    dirs
+}
+
+/// A command run on a node the way the flavour reaches one: `sudo` on a node's shell,
+/// `k3s crictl` / RKE2's own crictl and socket, `docker exec` into kind's node container,
+/// `minikube ssh` (whose remote shell reads the command again: quoted as one word).
+fn on_node(flavor: Flavor, words: &[&str]) -> String {
+    let crictl = words.first() == Some(&"crictl");
+    let rest = if crictl { &words[1..] } else { words };
+    let run = |prefix: &[&str]| shell::command(prefix.iter().chain(rest).copied());
+    match flavor {
+        Flavor::K3s if crictl => run(&["sudo", "k3s", "crictl"]),
+        Flavor::Rke2 if crictl => run(&[
+            "sudo",
+            "/var/lib/rancher/rke2/bin/crictl",
+            "--runtime-endpoint",
+            "unix:///run/k3s/containerd/containerd.sock",
+        ]),
+        Flavor::Kind => shell::command(["docker", "exec", "kind-control-plane"].iter().chain(words).copied()),
+        Flavor::Minikube => {
+            format!("minikube ssh -- {}", shell::quote(&shell::command(["sudo"].iter().chain(words).copied())))
+        }
+        _ => shell::command(["sudo"].iter().chain(words).copied()),
+    }
+}
+
 /// `crictl pull` of an image of each registry of the form, as images name the registry
-/// (`_default` has no name of its own); empty when there is none.
-pub fn pull_commands(form: &Form) -> String {
+/// (`_default` has no name of its own), run on a node of the flavour; empty when there is
+/// none. A registry whose credentials are only in the pull Secret (a username, no node
+/// credentials) gets `--creds 'USER:<password>'`, the password a placeholder: crictl
+/// does not use the Secret, so a private repository answers 401 without them. Talos
+/// pulls with `talosctl image pull`, which takes no credentials: a comment says so.
+pub fn pull_commands(t: &Text, form: &Form) -> String {
     let checked = pullfix_core::validate::check(form, &mut Vec::new());
     let mut out = String::new();
-    for (_, _, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
+    for (_, r, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
         let image = format!("{}/library/nginx:latest", host.reference());
-        out.push_str(&shell::command(["sudo", "crictl", "pull", &image]));
+        let creds = r.test_pull_creds();
+        if form.flavor == Flavor::Talos {
+            if creds.is_some() {
+                out.push_str(&format!("# {}\n", t.docs_pull_401));
+            }
+            out.push_str(&format!("talosctl -n <node IP> image pull {}\n", shell::quote(&image)));
+            continue;
+        }
+        let mut words = vec!["crictl", "pull"];
+        if let Some(c) = &creds {
+            out.push_str(&format!("# {}\n", t.docs_pull_creds));
+            words.extend(["--creds", c.as_str()]);
+        }
+        words.push(&image);
+        out.push_str(&on_node(form.flavor, &words));
         out.push('\n');
     }
     out
 }
 
-/// The "Apply" commands for these outputs: the certs.d files (or, without any registry,
-/// the example's, labelled), the config.toml (merged: replace the file; else merge the
-/// block), the cluster side.
+/// The "Verify" commands after the pull: the configuration containerd loaded, and its log
+/// lines about hosts.toml, on a node of the flavour.
+fn verify_commands(flavor: Flavor) -> (String, String) {
+    let hosts = "grep -i hosts.toml";
+    let info = " | grep -E 'configPath|sandboxImage'\n";
+    let log = |d: &str| format!("sudo {hosts} /var/lib/rancher/{d}/agent/containerd/containerd.log\n");
+    match flavor {
+        Flavor::Talos => (
+            "talosctl -n <node IP> read /etc/cri/conf.d/cri.toml | grep -E 'config_path|sandbox'\n".to_owned(),
+            format!("talosctl -n <node IP> logs cri | {hosts}\n"),
+        ),
+        _ => (
+            format!("{}{info}", on_node(flavor, &["crictl", "info"])),
+            match flavor {
+                Flavor::K3s => log("k3s"),
+                Flavor::Rke2 => log("rke2"),
+                _ => {
+                    format!("{} | {hosts}\n", on_node(flavor, &["journalctl", "-u", "containerd", "--since", "-10min"]))
+                }
+            },
+        ),
+    }
+}
+
+/// The "Apply" commands for these outputs, as the flavour installs them, then the
+/// cluster side. kubeadm: the certs.d files (or, without any registry, the example's,
+/// labelled), the config.toml (merged: replace the file; else merge the block) and a
+/// containerd restart. k3s/RKE2: registries.yaml and its CA files, then a restart of
+/// the distribution's service. kind, Talos, minikube: their tool on the workstation.
+/// Kubespray: the playbook on the Ansible controller (and CA files still to copy).
 fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&OutputFile>) -> String {
-    let mut out = String::new();
     let copy = copy_commands(files);
+    let mut out = String::new();
+    match form.flavor {
+        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, &copy, merged)),
+        Flavor::K3s | Flavor::Rke2 => {
+            let (d, server, agent) = if form.flavor == Flavor::K3s {
+                ("k3s", "k3s", "k3s-agent")
+            } else {
+                ("rke2", "rke2-server", "rke2-agent")
+            };
+            out.push_str(&format!(
+                "# {}\n{copy}# {}\nsudo systemctl restart {server}\n# {}\nsudo systemctl restart {agent}\n",
+                fill(t.docs_apply_rancher, "d", d),
+                fill(t.docs_restart_servers, "d", d),
+                t.docs_restart_agents
+            ));
+        }
+        Flavor::Kind => {
+            out.push_str(&format!("# {}\n(cd kind && kind create cluster --config cluster.yaml)\n", t.docs_apply_kind))
+        }
+        Flavor::Talos => out.push_str(&format!(
+            "# {}\ntalosctl patch machineconfig --patch @talos/registries-patch.yaml --nodes <node IPs>\n",
+            t.docs_apply_talos
+        )),
+        Flavor::Kubespray => {
+            out.push_str(&format!(
+                "# {}\nansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd\n",
+                t.docs_apply_kubespray
+            ));
+            if !copy.is_empty() {
+                out.push_str(&format!("\n# {}\n{copy}", t.docs_apply_copy));
+            }
+        }
+        Flavor::Minikube => {
+            out.push_str(&format!("# {}\nsh minikube/start.sh\n", t.docs_apply_minikube));
+            for (dir, paths) in node_dirs(files) {
+                for p in paths {
+                    let name = p.rsplit('/').next().unwrap_or(p);
+                    out.push_str(&shell::command(["minikube", "cp", p, &format!("/{dir}/{name}")]));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out.push_str(&cluster_commands(t, form, files));
+    out
+}
+
+/// kubeadm's node side: copy the certs.d files, put the config.toml block in, restart.
+fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFile>) -> String {
+    let mut out = String::new();
     if !copy.is_empty() {
         out = format!("# {}\n{copy}", t.docs_apply_copy);
     } else if form.registries.iter().all(|r| r.host.trim().is_empty()) {
@@ -75,11 +204,82 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
         )),
         None => out.push_str(&format!("# {}\n", t.docs_apply_merge)),
     }
-    out.push_str(&format!(
-        "sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n\n# {}\nkubectl apply -f k8s/\n",
-        t.docs_apply_cluster
-    ));
+    out.push_str("sudo systemctl restart containerd\nsudo systemctl status containerd --no-pager\n");
     out
+}
+
+/// The cluster side: each Secret with `kubectl apply -f`, each patch with its
+/// `kubectl patch ... --patch-file` command (a patch body is no object: `kubectl apply`
+/// rejects it), the fleet DaemonSet with `kubectl apply -f`; empty without such files.
+pub fn cluster_commands(t: &Text, form: &Form, files: &[OutputFile]) -> String {
+    let checked = pullfix_core::validate::check(form, &mut Vec::new());
+    let mut lines = pullfix_core::kubernetes::apply_commands(&checked);
+    for f in files.iter().filter(|f| f.path.starts_with("k8s/rollout/")) {
+        lines.push_str(&shell::command(["kubectl", "apply", "-f", &f.path]));
+        lines.push('\n');
+    }
+    if lines.is_empty() {
+        return lines;
+    }
+    format!("\n# {}\n{lines}", t.docs_apply_cluster)
+}
+
+/// The rows of "Where each file goes" for this form: `(file, where, afterwards)`. They
+/// follow the flavour (its own files, labelled where they really go), the form's
+/// `config_path`, and the target: without certs.d (containerd 1.2–1.4, or the inline
+/// keys) a row says that everything is in config.toml.
+pub fn where_rows(t: &Text, form: &Form, merged: bool) -> Vec<(String, &'static str, String)> {
+    let checked = pullfix_core::validate::check(form, &mut Vec::new());
+    let dir = checked.config_path.trim_end_matches('/');
+    let own = |file: &str, place, after: &str| (file.to_owned(), place, after.to_owned());
+    let mut rows = match form.flavor {
+        Flavor::Kubeadm | Flavor::Minikube => {
+            let mut rows = vec![own(
+                CONFIG_TOML,
+                if merged { t.docs_config_where_merged } else { t.docs_config_where },
+                t.docs_config_after,
+            )];
+            if checked.style == Style::HostsToml {
+                rows.push((format!("{dir}/<host>/hosts.toml"), t.docs_hosts_where, t.docs_hosts_after.to_owned()));
+                rows.push((format!("{dir}/<host>/ca.crt"), t.docs_ca_where, t.docs_hosts_after.to_owned()));
+            } else {
+                rows.push(own("certs.d", t.docs_no_certs_d, t.docs_config_after));
+            }
+            if form.flavor == Flavor::Minikube {
+                rows.insert(0, own("minikube/start.sh", t.on_workstation, "sh minikube/start.sh"));
+            }
+            rows
+        }
+        Flavor::K3s | Flavor::Rke2 => {
+            let (d, server, agent) = if form.flavor == Flavor::K3s {
+                ("k3s", "k3s", "k3s-agent")
+            } else {
+                ("rke2", "rke2-server", "rke2-agent")
+            };
+            let restart = format!("systemctl restart {server} / {agent}");
+            vec![
+                (format!("/etc/rancher/{d}/registries.yaml"), t.docs_rancher_where, restart.clone()),
+                (format!("/etc/rancher/{d}/certs/<host>/ca.crt"), t.on_node, restart),
+            ]
+        }
+        Flavor::Kind => vec![
+            own("kind/cluster.yaml", t.on_workstation, "kind create cluster --config cluster.yaml"),
+            own("kind/certs.d/<host>/hosts.toml", t.on_workstation, t.docs_hosts_after),
+        ],
+        Flavor::Talos => vec![own(
+            "talos/registries-patch.yaml",
+            t.on_workstation,
+            "talosctl patch machineconfig --patch @talos/registries-patch.yaml",
+        )],
+        Flavor::Kubespray => vec![own(
+            "kubespray/group_vars/all/containerd.yml",
+            t.on_ansible_controller,
+            "ansible-playbook -b cluster.yml --tags containerd",
+        )],
+    };
+    rows.push(own("k8s/secret-*.yaml", t.docs_secret_where, t.docs_secret_after));
+    rows.push(own("k8s/patch-*.yaml", t.docs_patch_where, t.docs_patch_after));
+    rows
 }
 
 /// The how-to section under the form, its commands built from the page's outputs.
@@ -88,31 +288,28 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
 pub fn docs(page: &UseReducerHandle<State>) -> Html {
     let lang = page.lang;
     let t = lang.text();
-    let row = |file: &'static str, place: &'static str, after: &'static str| {
-        html! { <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr> }
-    };
     let files = &page.rendered.files;
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
     let apply = apply_commands(t, &page.form, files, merged);
-    let mut pull = pull_commands(&page.form);
+    let rows = where_rows(t, &page.form, merged.is_some());
+    let mut pull = pull_commands(t, &page.form);
     if pull.is_empty() {
-        pull = format!("# {}\nsudo crictl pull {EXAMPLE_HOST}/library/nginx:latest\n", t.docs_example);
+        let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
+        pull = format!("# {}\n{}\n", t.docs_example, on_node(page.form.flavor, &["crictl", "pull", &image]));
     }
+    let (info, logs) = verify_commands(page.form.flavor);
     html! {
         <section id="docs" class="docs" aria-labelledby="docs-heading">
             <h2 id="docs-heading">{ t.docs_heading }</h2>
             <h3>{ t.docs_where_heading }</h3>
             <div class="table-scroll">
-                <table>
+                <table id="docs-where">
                     <thead><tr><th scope="col">{ t.docs_col_file }</th><th scope="col">{ t.docs_col_where }</th>
                         <th scope="col">{ t.docs_col_after }</th></tr></thead>
                     <tbody>
-                        { row("/etc/containerd/config.toml",
-                            if merged.is_some() { t.docs_config_where_merged } else { t.docs_config_where },
-                            t.docs_config_after) }
-                        { row("/etc/containerd/certs.d/<host>/hosts.toml", t.docs_hosts_where, t.docs_hosts_after) }
-                        { row("/etc/containerd/certs.d/<host>/ca.crt", t.docs_ca_where, t.docs_hosts_after) }
-                        { row("k8s/*.yaml", t.docs_secret_where, t.docs_secret_after) }
+                        { for rows.into_iter().map(|(file, place, after)| html! {
+                            <tr><td><code>{ file }</code></td><td>{ place }</td><td>{ after }</td></tr>
+                        }) }
                     </tbody>
                 </table>
             </div>
@@ -120,7 +317,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                 <div>
                     <h3>{ t.docs_apply_heading }</h3>
                     <pre class="commands" id="docs-apply">{ apply }</pre>
-                    if merged.is_none() {
+                    if merged.is_none() && files.iter().any(|f| f.kind == FileKind::ContainerdConfig) {
                         <p class="warning">{ t.docs_zip_warning }</p>
                     }
                 </div>
@@ -129,9 +326,9 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                     <p>{ t.docs_verify_pull }</p>
                     <pre class="commands" id="docs-pull">{ pull }</pre>
                     <p>{ t.docs_verify_info }</p>
-                    <pre class="commands">{ "sudo crictl info | grep -E 'configPath|sandboxImage'\n" }</pre>
+                    <pre class="commands" id="docs-info">{ info }</pre>
                     <p>{ t.docs_verify_logs }</p>
-                    <pre class="commands">{ "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n" }</pre>
+                    <pre class="commands" id="docs-logs">{ logs }</pre>
                 </div>
             </div>
             <h3>{ t.docs_errors_heading }</h3>
@@ -193,7 +390,7 @@ mod tests {
         );
         assert_eq!(copy_commands(&pullfix_core::render(&f).files), expected);
         assert_eq!(
-            pull_commands(&f),
+            pull_commands(Lang::En.text(), &f),
             "sudo crictl pull 10.50.1.104:8443/library/nginx:latest\nsudo crictl pull docker.io/library/nginx:latest\n"
         );
         let all = apply(Lang::En, &f);
@@ -216,7 +413,7 @@ mod tests {
             assert!(all.starts_with(&format!("# {}\n# {}\n", t.docs_example, t.docs_apply_copy)), "{all}");
             assert!(all.contains(&format!("# {}\n", t.docs_apply_merge)), "{all}");
         }
-        assert_eq!(pull_commands(&form("", Vec::new())), "");
+        assert_eq!(pull_commands(Lang::En.text(), &form("", Vec::new())), "");
         // A registry whose target writes no certs.d (containerd 1.4: config.toml only):
         // no copy commands, and no example either.
         let mut old = form("", vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }]);
@@ -240,5 +437,193 @@ mod tests {
             assert!(!all.contains(t.docs_apply_merge), "{all}");
             assert!(all.contains("sudo mkdir -p /etc/containerd/certs.d/harbor.example.net\n"), "{all}");
         }
+    }
+
+    #[test]
+    fn the_cluster_side_applies_secrets_and_patches_patches() {
+        use pullfix_core::{Kubernetes, PatchTarget};
+        let mut f = form(
+            "",
+            vec![Registry {
+                host: "harbor.example.net".into(),
+                username: "robot$ci".into(),
+                password: "pw".into(),
+                ..Registry::default()
+            }],
+        );
+        f.kubernetes = Kubernetes {
+            patches: vec![PatchTarget {
+                kind: "ServiceAccount".into(),
+                name: "default".into(),
+                namespace: String::new(),
+            }],
+            ..Kubernetes::default()
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let all = apply(lang, &f);
+            assert!(
+                all.contains(&format!(
+                    "# {}\nkubectl apply -f k8s/secret-regcred-default.yaml\n",
+                    lang.text().docs_apply_cluster
+                )),
+                "{all}"
+            );
+            assert!(all.contains("kubectl patch serviceaccount default -n default --type=json --patch-file k8s/patch-serviceaccount-default.yaml ||\n"), "{all}");
+            // The review's failure: kubectl apply on the whole directory (patch bodies included).
+            assert!(!all.contains("kubectl apply -f k8s/\n") && !all.contains("apply -f k8s/patch"), "{all}");
+        }
+        // No credentials, no objects: no cluster side at all.
+        let plain =
+            apply(Lang::En, &form("", vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }]));
+        assert!(!plain.contains("kubectl"), "{plain}");
+    }
+
+    fn harbor(flavor: Flavor) -> Form {
+        let mut f = form(
+            "",
+            vec![Registry {
+                host: "harbor.example.net".into(),
+                ca_pem: PEM.into(),
+                username: "robot$ci".into(),
+                password: "s3cret".into(),
+                ..Registry::default()
+            }],
+        );
+        f.flavor = flavor;
+        f
+    }
+
+    /// The review's M1: the Apply commands follow the flavour, never kubeadm's on a
+    /// distribution that has no containerd.service or no shell.
+    #[test]
+    fn apply_commands_follow_the_flavour() {
+        let t = Lang::En.text();
+        let kubeadm_only = ["systemctl restart containerd", t.docs_apply_merge, "/etc/containerd/certs.d"];
+        let cases: [(Flavor, &[&str]); 6] = [
+            (
+                Flavor::K3s,
+                &[
+                    "sudo mkdir -p /etc/rancher/k3s\nsudo cp etc/rancher/k3s/registries.yaml /etc/rancher/k3s/\n",
+                    "sudo cp etc/rancher/k3s/certs/harbor.example.net/ca.crt /etc/rancher/k3s/certs/harbor.example.net/\n",
+                    "sudo systemctl restart k3s\n",
+                    "sudo systemctl restart k3s-agent\n",
+                ],
+            ),
+            (
+                Flavor::Rke2,
+                &[
+                    "sudo cp etc/rancher/rke2/registries.yaml /etc/rancher/rke2/\n",
+                    "sudo systemctl restart rke2-server\n",
+                    "sudo systemctl restart rke2-agent\n",
+                ],
+            ),
+            (Flavor::Kind, &["(cd kind && kind create cluster --config cluster.yaml)\n"]),
+            (Flavor::Talos, &["talosctl patch machineconfig --patch @talos/registries-patch.yaml --nodes <node IPs>\n"]),
+            (
+                Flavor::Kubespray,
+                &[
+                    "ansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd\n",
+                    t.docs_apply_kubespray,
+                ],
+            ),
+            (
+                Flavor::Minikube,
+                &[
+                    "sh minikube/start.sh\n",
+                    "minikube cp etc/containerd/certs.d/harbor.example.net/hosts.toml /etc/containerd/certs.d/harbor.example.net/hosts.toml\n",
+                ],
+            ),
+        ];
+        for (flavor, want) in cases {
+            let all = apply(Lang::En, &harbor(flavor));
+            for w in want {
+                assert!(all.contains(w), "{flavor}: no {w:?} in\n{all}");
+            }
+            for k in kubeadm_only {
+                // Kubespray's and minikube's nodes keep containerd's certs.d for the files copied there.
+                if matches!(flavor, Flavor::Kubespray | Flavor::Minikube) && k == "/etc/containerd/certs.d" {
+                    continue;
+                }
+                assert!(!all.contains(k), "{flavor}: kubeadm's {k:?} in\n{all}");
+            }
+            assert!(!all.contains("sudo mkdir -p /kind") && !all.contains("sudo mkdir -p /talos"), "{all}");
+            assert!(all.contains("kubectl apply -f k8s/secret-regcred-default.yaml\n"), "{flavor}: {all}");
+        }
+        let kubeadm = apply(Lang::En, &harbor(Flavor::Kubeadm));
+        for k in kubeadm_only {
+            assert!(kubeadm.contains(k), "{kubeadm}");
+        }
+    }
+
+    /// The review's M3: with the credentials only in the Secret the test pull passes them
+    /// (user quoted, password a placeholder) and says why; the flavour's crictl is used.
+    #[test]
+    fn the_test_pull_follows_the_flavour_and_the_credentials() {
+        let t = Lang::En.text();
+        let pulls = |flavor| pull_commands(t, &harbor(flavor));
+        let creds = "--creds 'robot$ci:<password>' harbor.example.net/library/nginx:latest\n";
+        assert_eq!(pulls(Flavor::Kubeadm), format!("# {}\nsudo crictl pull {creds}", t.docs_pull_creds));
+        assert!(pulls(Flavor::K3s).ends_with(&format!("\nsudo k3s crictl pull {creds}")), "{}", pulls(Flavor::K3s));
+        assert!(pulls(Flavor::Kind).ends_with(&format!("\ndocker exec kind-control-plane crictl pull {creds}")));
+        assert!(pulls(Flavor::Rke2).contains("/var/lib/rancher/rke2/bin/crictl --runtime-endpoint unix:///run/k3s/containerd/containerd.sock pull --creds"));
+        // minikube ssh hands the command to the node's shell: one quoted word.
+        assert!(pulls(Flavor::Minikube).ends_with(
+            "\nminikube ssh -- 'sudo crictl pull --creds '\\''robot$ci:<password>'\\'' harbor.example.net/library/nginx:latest'\n"
+        ), "{}", pulls(Flavor::Minikube));
+        assert_eq!(
+            pulls(Flavor::Talos),
+            format!(
+                "# {}\ntalosctl -n <node IP> image pull harbor.example.net/library/nginx:latest\n",
+                t.docs_pull_401
+            )
+        );
+        for flavor in pullfix_core::flavor::ALL {
+            assert!(!pulls(flavor).contains("s3cret"), "never the password");
+        }
+        let mut on_nodes = harbor(Flavor::Kubeadm);
+        on_nodes.registries[0].node_auth = true;
+        assert_eq!(pull_commands(t, &on_nodes), "sudo crictl pull harbor.example.net/library/nginx:latest\n");
+        let (info, logs) = verify_commands(Flavor::K3s);
+        assert_eq!(info, "sudo k3s crictl info | grep -E 'configPath|sandboxImage'\n");
+        assert_eq!(logs, "sudo grep -i hosts.toml /var/lib/rancher/k3s/agent/containerd/containerd.log\n");
+        assert_eq!(
+            verify_commands(Flavor::Kubeadm).1,
+            "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n"
+        );
+    }
+
+    /// The review's L6: the table follows config_path, the target and the flavour.
+    #[test]
+    fn the_where_table_follows_the_form() {
+        let t = Lang::En.text();
+        let files = |f: &Form| -> Vec<String> { where_rows(t, f, false).into_iter().map(|(file, ..)| file).collect() };
+        let kubeadm = files(&harbor(Flavor::Kubeadm));
+        assert!(kubeadm.contains(&"/etc/containerd/certs.d/<host>/hosts.toml".to_owned()), "{kubeadm:?}");
+        let mut moved = harbor(Flavor::Kubeadm);
+        moved.config_path = "/srv/my certs/".into();
+        let moved = files(&moved);
+        assert!(moved.contains(&"/srv/my certs/<host>/hosts.toml".to_owned()), "{moved:?}");
+        assert!(moved.contains(&"/srv/my certs/<host>/ca.crt".to_owned()), "{moved:?}");
+        for old in ["1.2", "1.4"] {
+            let mut f = harbor(Flavor::Kubeadm);
+            f.containerd = old.into();
+            let rows = where_rows(t, &f, false);
+            assert!(rows.iter().all(|(file, ..)| !file.contains("hosts.toml")), "{old}: {rows:?}");
+            assert!(rows.iter().any(|(_, place, _)| *place == t.docs_no_certs_d), "{old}: {rows:?}");
+        }
+        let k3s = where_rows(t, &harbor(Flavor::K3s), false);
+        assert_eq!(k3s[0].0, "/etc/rancher/k3s/registries.yaml");
+        assert_eq!(k3s[0].2, "systemctl restart k3s / k3s-agent");
+        assert!(k3s.iter().all(|(file, ..)| !file.starts_with("/etc/containerd")), "{k3s:?}");
+        for flavor in [Flavor::Kind, Flavor::Talos, Flavor::Kubespray] {
+            let rows = where_rows(t, &harbor(flavor), false);
+            // Only the Kubernetes rows and the tool's own files, none of them on a node.
+            assert!(
+                rows.iter().all(|(file, place, _)| !file.starts_with('/') && *place != t.on_node),
+                "{flavor}: {rows:?}"
+            );
+        }
+        assert_eq!(where_rows(t, &harbor(Flavor::Kind), false)[0].1, t.on_workstation);
+        assert_eq!(where_rows(t, &harbor(Flavor::Kubespray), false)[0].1, t.on_ansible_controller);
     }
 }

@@ -2,7 +2,7 @@
 
 use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
 use pullfix_core::node_script::CONFIG_TOML;
-use pullfix_core::{AfterApply, FileKind, OutputFile};
+use pullfix_core::{AfterApply, OutputFile, Placement};
 use yew::prelude::*;
 
 use crate::browser;
@@ -10,29 +10,28 @@ use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
 
-/// Where a file goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// On every node.
-    Node,
-    /// Into the cluster (`kubectl apply`).
-    Cluster,
-    /// Nowhere: to read (the merge's diff).
-    Review,
+/// Where the file goes (core's [`Placement`]) and the path shown: a node file at its
+/// node path (`/<path>`; the merged config.toml replaces the node's
+/// `/etc/containerd/config.toml`), anything else at its path in the download.
+pub fn placement(file: &OutputFile) -> (Placement, String) {
+    let shown = match file.placement {
+        Placement::Node if file.path == MERGED_PATH => CONFIG_TOML.to_owned(),
+        Placement::Node => format!("/{}", file.path),
+        Placement::Review if file.path == DIFF_PATH => "config.toml.diff".to_owned(),
+        _ => file.path.clone(),
+    };
+    (file.placement, shown)
 }
 
-/// Where the file goes and the path shown: the merged config.toml replaces the node's
-/// `/etc/containerd/config.toml`, its diff is for review, `k8s/...` goes into the cluster,
-/// anything else on every node at `/<path>`.
-pub fn placement(file: &OutputFile) -> (Place, String) {
-    if file.path == MERGED_PATH {
-        (Place::Node, CONFIG_TOML.to_owned())
-    } else if file.path == DIFF_PATH {
-        (Place::Review, "config.toml.diff".to_owned())
-    } else if file.kind == FileKind::Kubernetes || file.path.starts_with("k8s/") {
-        (Place::Cluster, file.path.clone())
-    } else {
-        (Place::Node, format!("/{}", file.path))
+/// The label of a placement and its class.
+pub fn place_label(t: &Text, place: Placement) -> (&'static str, &'static str) {
+    match place {
+        Placement::Node => (t.on_node, "where node"),
+        Placement::RunOnNode => (t.run_on_node, "where run"),
+        Placement::Cluster => (t.in_cluster, "where cluster"),
+        Placement::Workstation => (t.on_workstation, "where workstation"),
+        Placement::AnsibleController => (t.on_ansible_controller, "where controller"),
+        Placement::Review => (t.for_review, "where review"),
     }
 }
 
@@ -42,6 +41,7 @@ pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
         AfterApply::RestartContainerd => (t.after_restart, "restart"),
         AfterApply::NothingPickedUpOnPull => (t.after_nothing, "no-restart"),
         AfterApply::KubectlApply => (t.after_kubectl, "kubectl-apply"),
+        AfterApply::KubectlPatch => (t.after_kubectl_patch, "kubectl-patch"),
         AfterApply::Run => (t.after_run, "run"),
         AfterApply::SeeNotes => (t.after_see_notes, "see-notes"),
     }
@@ -55,6 +55,8 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (place, shown_path) = placement(file);
     let (after, after_class) = after_note(t, file.after);
+    // An error that says "no files until it is fixed" stands: a preview, not to be applied.
+    let preview = page.rendered.withheld_by(file).is_some();
     let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
     let copy_text = match copied {
         None => t.copy,
@@ -73,23 +75,19 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let title_id = format!("out-{index}-title");
     let copy = with_class(
         html! {
-            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)}
+            <button type="button" onclick={on_copy} title={fill(t.copy_label, "path", &shown_path)} disabled={preview}
                 aria-describedby={path_id.clone()} aria-live="polite">
                 { copy_text }
             </button>
         },
         if copied == Some(true) { "copy done" } else { "copy" },
     );
-    let (place_text, place_class) = match place {
-        Place::Node => (t.on_node, "where node"),
-        Place::Cluster => (t.in_cluster, "where cluster"),
-        Place::Review => (t.for_review, "where review"),
-    };
+    let (place_text, place_class) = place_label(t, place);
     let place = with_class(html! { <span>{ place_text }</span> }, place_class);
     let after = with_class(html! { <p>{ after }</p> }, format!("after after-{after_class}"));
     let card = html! {
         <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}
-            aria-labelledby={title_id.clone()}>
+            data-preview={if preview { "true" } else { "false" }} aria-labelledby={title_id.clone()}>
             <div class="card-head">
                 <h3 id={title_id}>{ &file.title }</h3>
                 { copy }
@@ -98,6 +96,10 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
                 { place }
                 <code>{ shown_path }</code>
             </p>
+            if preview {
+                // The warning badge's style (web/style.css has no own rule for it yet).
+                <p class="badge-sensitive preview-note">{ t.preview_only }</p>
+            }
             if file.sensitive {
                 <p class="badge-sensitive">{ t.sensitive }</p>
             }
@@ -108,5 +110,12 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
             <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
         </article>
     };
-    with_class(card, if file.sensitive { "output-file sensitive" } else { "output-file" })
+    with_class(
+        card,
+        match (file.sensitive, preview) {
+            (_, true) => "output-file sensitive preview",
+            (true, false) => "output-file sensitive",
+            (false, false) => "output-file",
+        },
+    )
 }

@@ -13,9 +13,14 @@ use crate::zip;
 pub fn outputs(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let files = &page.rendered.files;
+    // A file withheld by an error ("no files until it is fixed") is only a preview: no zip.
+    let preview = files.iter().any(|f| page.rendered.withheld_by(f).is_some());
     let download = {
         let rendered = page.rendered.clone();
         Callback::from(move |_: MouseEvent| {
+            if rendered.files.iter().any(|f| rendered.withheld_by(f).is_some()) {
+                return;
+            }
             let entries: Vec<zip::Entry> = rendered
                 .files
                 .iter()
@@ -31,11 +36,14 @@ pub fn outputs(page: &UseReducerHandle<State>) -> Html {
             <div class="outputs-head">
                 <h2 id="outputs-heading">{ t.section_outputs }</h2>
                 <button type="button" id="download-zip" class="primary" onclick={download}
-                    disabled={files.is_empty()}>
+                    disabled={files.is_empty() || preview}>
                     { t.download_zip }
                 </button>
             </div>
             <p class="hint">{ t.outputs_hint }</p>
+            if preview {
+                <p class="badge-sensitive preview-note">{ t.preview_only }</p>
+            }
             { problems(page) }
             if files.is_empty() {
                 <p class="empty">{ t.outputs_empty }</p>

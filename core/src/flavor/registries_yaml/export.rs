@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Field};
 use crate::flavor::Flavor;
 use crate::form::DEFAULT_MIRROR_CAPABILITIES;
 use crate::host::{HostKind, DEFAULT_NAMESPACE, DOCKER_HUB};
-use crate::output::{AfterApply, FileKind, OutputFile};
+use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::plan;
 use crate::validate::Checked;
 
@@ -33,6 +33,7 @@ pub fn render(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
                  {d} writes containerd's config.toml and certs.d from it; do not edit those by hand."
             ),
             after: AfterApply::SeeNotes,
+            placement: Placement::Node,
             sensitive,
         },
     );
@@ -76,6 +77,7 @@ pub fn export(checked: &Checked, files: &[OutputFile], diags: &mut Vec<Diagnosti
                     path: path.trim_start_matches('/').to_owned(),
                     instructions: format!("Put it at {path} on every node (mode 0644); registries.yaml points at it."),
                     after: AfterApply::SeeNotes,
+                    placement: Placement::Node,
                     ..cert.clone()
                 }),
                 None => continue_without_ca(diags, &f),

@@ -937,3 +937,103 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
         pullfix_core::parse_form(&std::fs::read_to_string(&out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
     assert_eq!(form.containerd, "1.6.20");
 }
+
+// ---- blob downloads a registry redirected to a CDN (review round 5, M1) -------------------
+
+/// A failing blob download on the host the registry redirected it to: the finding names
+/// that host, the CA goes on the image's registry (or the system trust store), and the
+/// prefilled form has that registry with a CA path and no mirror.
+#[track_caller]
+fn check_redirect(name: &str, registry: &str, target: &str) -> Form {
+    let d = check(name, &[(X509UnknownAuthority, Some(registry)), (ContainerdVersionUnknown, None)]);
+    assert_eq!(d.facts.registry.as_deref(), Some(registry));
+    assert_eq!(d.facts.mirror, None, "{name}: a redirect target is no mirror");
+    assert_eq!(d.facts.redirect.as_deref(), Some(format!("https://{target}").as_str()));
+    let f = &d.findings[0];
+    assert!(f.title.contains(target) && f.title.contains(&format!("where {registry} redirected")), "{}", f.title);
+    assert!(f.explanation.contains("TLS settings of the host that redirected"), "{}", f.explanation);
+    assert!(f.explanation.contains("TLS-intercepting company proxy"), "{}", f.explanation);
+    for want in [
+        "the node's system trust store".to_owned(),
+        format!("{registry}'s own `ca` in /etc/containerd/certs.d/{registry}/hosts.toml"),
+        format!("`ca = \"/etc/containerd/certs.d/{registry}/ca.crt\"`"),
+        "bundle".to_owned(),
+        format!("Do not add {target} as a mirror"),
+    ] {
+        assert!(f.fix.contains(&want), "{name}: {want:?} missing in {}", f.fix);
+    }
+    let p = &f.prefill;
+    assert_eq!((p.registry().as_deref(), p.mirror.as_deref(), p.ca_needed), (Some(registry), None, true));
+
+    let form = d.apply_all(&unversioned());
+    let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, [registry], "{name}: no registry entry for the redirect target");
+    let r = &form.registries[0];
+    assert!(r.mirrors.is_empty(), "{name}: no mirror: {:?}", r.mirrors);
+    assert_eq!(
+        r.ca_file,
+        format!("/etc/containerd/certs.d/{registry}/ca.crt"),
+        "{name}: the CA on the registry itself"
+    );
+    form
+}
+
+#[test]
+fn a_blob_redirect_to_a_cdn_with_another_ca_is_no_mirror_real_1_6_20() {
+    let form = check_redirect("cri-1.6.20-blob-redirect-cdn-x509.txt", "hub.example.net", "cdn.example.net:9443");
+    // What pulled in the review's lab: both CAs (the registry's own and the CDN's) as a
+    // bundle in the registry's own `ca`; no `[host]` entry for the CDN.
+    let mut form = Form { containerd: "1.6.20".into(), ..form };
+    let ca_path = form.registries[0].ca_file.clone();
+    form.registries[0].ca_pem = format!("{REAL_PEM}{REAL_PEM}");
+    let files = rendered(&form);
+    let hosts = file_toml(&files, "etc/containerd/certs.d/hub.example.net/hosts.toml");
+    assert_eq!(hosts["server"].as_str(), Some("https://hub.example.net"), "{hosts}");
+    // The shape that pulled in the lab (R3): the bundle as the server's `ca`, no mirror table.
+    assert_eq!(hosts["ca"].as_str(), Some(ca_path.as_str()), "{hosts}");
+    assert!(hosts["host"].as_table_like().unwrap().is_empty(), "no [host.\"…\"] entry: {hosts}");
+    let ca = files.iter().find(|f| f.path == ca_path.trim_start_matches('/')).expect("the bundle is written");
+    assert_eq!(ca.contents.matches("-----BEGIN CERTIFICATE-----").count(), 2, "both CAs: {}", ca.contents);
+    assert!(!files.iter().any(|f| f.path.contains("cdn.example.net") || f.contents.contains("cdn.example.net")));
+}
+
+#[test]
+fn a_docker_hub_cdn_x509_puts_the_ca_on_docker_io_not_on_a_mirror() {
+    let form = check_redirect("dockerhub-blob-redirect-cdn-x509.txt", "docker.io", "production.cloudflare.docker.com");
+    let files = rendered(&Form { containerd: "1.6.20".into(), ..form });
+    let hosts = file_toml(&files, "etc/containerd/certs.d/docker.io/hosts.toml");
+    let tables: Vec<&str> = hosts["host"].as_table_like().unwrap().iter().map(|(k, _)| k).collect();
+    assert!(!tables.iter().any(|t| t.contains("cloudflare")), "{hosts}");
+}
+
+#[test]
+fn a_registry_k8s_io_redirect_to_pkg_dev_is_no_mirror_though_its_path_looks_like_one() {
+    let form = check_redirect(
+        "registry-k8s-io-blob-redirect-pkg-dev-x509.txt",
+        "registry.k8s.io",
+        "europe-west2-docker.pkg.dev",
+    );
+    assert!(form.registries[0].mirrors.iter().all(|m| !m.override_path));
+}
+
+#[test]
+fn cli_prefills_no_mirror_for_a_blob_redirect() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/cri-1.6.20-blob-redirect-cdn-x509.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("form.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form-out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("redirect    https://cdn.example.net:9443"), "{text}");
+    assert!(text.contains("Form:  registry hub.example.net, CA certificate needed"), "{text}");
+    assert!(!text.contains("its mirror") && !text.contains("mirror      "), "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
+    assert_eq!(form.registries.len(), 1, "{written}");
+    assert!(form.registries[0].mirrors.is_empty() && !written.contains("cdn.example.net"), "{written}");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.example.net/ca.crt");
+}

@@ -176,6 +176,7 @@ fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
     push("registry", &f.registry);
     push("endpoint", &f.endpoint);
     push("mirror", &f.mirror);
+    push("redirect", &f.redirect);
     push("pause", &f.pause_image);
     push("containerd", &f.containerd);
     push("namespace", &f.namespace);

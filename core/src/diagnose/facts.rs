@@ -1,6 +1,6 @@
 //! Facts a pasted text reveals: the image, its registry host and port, the endpoint
-//! containerd contacted (and the mirror it is, when it is not the image's registry), the
-//! pause image, the containerd version (printed, or inferred from a default pause image),
+//! containerd contacted (and the mirror it is, when it is not the image's registry, or the
+//! CDN the registry redirected a blob download to), the pause image, the containerd version (printed, or inferred from a default pause image),
 //! the namespace.
 
 use serde::Serialize;
@@ -30,6 +30,10 @@ pub struct Facts {
     /// registry: its URL as far as the text shows it (`https://harbor.example.net` from
     /// `pulling from host`, `https://harbor.example.net/v2/dockerhub-proxy` from a URL).
     pub mirror: Option<String>,
+    /// The host the registry redirected a failing blob download to (a CDN or object
+    /// storage, `https://production.cloudflare.docker.com`): not a mirror, its TLS is
+    /// checked with the settings of the host that redirected (see [`SeenRedirect`]).
+    pub redirect: Option<String>,
     /// The sandbox (pause) image the runtime uses (`k8s.gcr.io/pause:3.2`).
     pub pause_image: Option<String>,
     /// The containerd version (`1.6.20`), when the text prints it.
@@ -78,6 +82,7 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         }
     }
     f.mirror = seen.map(|m| m.url);
+    f.redirect = lines.iter().find_map(|l| line_redirect(l, f.image.as_deref())).map(|r| r.url);
     let registry =
         f.image.as_deref().and_then(image_ref::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
             || {
@@ -154,11 +159,23 @@ pub struct SeenMirror {
     pub path_known: bool,
 }
 
-/// The mirror a line shows: the host of `pulling from host X` (containerd 1.5+ when a
-/// host answers an error status) or of a registry API request URL (`.../manifests/...`,
-/// `.../blobs/...`), when it is not the registry of the image the line (else `image`)
-/// names. `None` when the line names no image or the host is the image's registry.
-pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
+/// The host a registry redirected a blob download to (a CDN or object storage:
+/// Docker Hub's `production.cloudflare.docker.com`, registry.k8s.io's `*.pkg.dev` or S3),
+/// as one line shows it failing. Not a mirror: containerd follows the redirect with the
+/// HTTP client, and so the TLS settings, of the host that redirected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenRedirect {
+    /// The image's registry as images name it (`docker.io`).
+    pub registry: String,
+    /// The redirect target's `host[:port]` (`production.cloudflare.docker.com`).
+    pub host: String,
+    /// Its scheme and host (`https://production.cloudflare.docker.com`).
+    pub url: String,
+}
+
+/// The image a line (else `image`) names: its registry and repository path
+/// (`library/busybox` for Docker Hub's short names).
+fn line_image_context(l: &Line<'_>, image: Option<&str>) -> Option<(String, Option<String>)> {
     let line_image = ["failed to pull and unpack image", "failed to pull image", "failed to resolve reference"]
         .iter()
         .find_map(|m| scan::quoted_after(&l.text, m).filter(|s| image_ref::is_image_reference(s)));
@@ -171,15 +188,64 @@ pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
             r.path
         }
     });
-    // `harbor.example.net:443` in a URL is still `harbor.example.net`'s own server.
+    Some((registry, repo))
+}
+
+/// `hostport` as a registry (`registry-1.docker.io` is `docker.io`) when it is another
+/// host than `registry` (`harbor.example.net:443` in a URL is still `harbor.example.net`).
+fn other_host(hostport: &str, registry: &str) -> Option<String> {
     let bare = |h: &str| h.strip_suffix(":443").or_else(|| h.strip_suffix(":80")).unwrap_or(h).to_owned();
-    let other = |hostport: &str| {
-        let h = image_ref::canonical_registry(hostport);
-        (bare(&h) != bare(&registry) && Host::parse(&h).is_ok()).then_some(h)
-    };
+    let h = image_ref::canonical_registry(hostport);
+    (bare(&h) != bare(registry) && Host::parse(&h).is_ok()).then_some(h)
+}
+
+/// Whether `path` is a registry API request: `.../manifests/<ref>` or
+/// `.../blobs/<algorithm>:<hex>` as its last segments.
+fn is_api_path(path: &str) -> bool {
+    let last = |m: &str| path.rfind(m).map(|i| &path[i + m.len()..]).filter(|r| !r.is_empty() && !r.contains('/'));
+    last("/manifests/").is_some() || last("/blobs/").is_some_and(|d| d.contains(':'))
+}
+
+/// Whether the URL `u` on another host than the registry is where a registry redirected a
+/// download: a GET that failed while containerd copied content, after the manifest
+/// resolved (`failed to copy: httpReadSeeker: failed open: failed to do request: Get
+/// "URL"` names the URL after redirects, while `unexpected status code URL` names the
+/// host containerd contacted), or a blob download on a path no registry API has (a CDN's
+/// `/registry-v2/.../blobs/sha256/ab/<digest>/data`).
+fn is_redirect_target(l: &Line<'_>, u: &scan::UrlHost) -> bool {
+    let fetching = l.lower.contains("httpreadseeker") || l.lower.contains("failed to copy:");
+    let get = format!("get \"{}://{}", u.scheme, u.hostport.to_ascii_lowercase());
+    let download = u.path.contains("/blobs/") || u.path.ends_with("/data") || u.path.contains("sha256:");
+    (fetching && l.lower.contains(&get)) || (download && !is_api_path(&u.path))
+}
+
+/// The redirect target a line shows failing (see [`SeenRedirect`]), on another host than
+/// the registry of the image the line (else `image`) names.
+pub fn line_redirect(l: &Line<'_>, image: Option<&str>) -> Option<SeenRedirect> {
+    let (registry, _) = line_image_context(l, image)?;
+    scan::url_hosts(&l.text).into_iter().find_map(|u| {
+        let host = other_host(&u.hostport, &registry)?;
+        is_redirect_target(l, &u).then(|| SeenRedirect {
+            url: format!("{}://{host}", u.scheme),
+            host,
+            registry: registry.clone(),
+        })
+    })
+}
+
+/// The mirror a line shows: the host of `pulling from host X` (containerd 1.5+ when a
+/// host answers an error status) or of a registry API request URL (`.../manifests/REF`,
+/// `.../blobs/sha256:HEX`), when it is not the registry of the image the line (else
+/// `image`) names. `None` when the line names no image, the host is the image's registry,
+/// or the URL is a redirect target ([`line_redirect`]).
+pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
+    let (registry, repo) = line_image_context(l, image)?;
     for u in scan::url_hosts(&l.text) {
-        let api = ["/manifests/", "/blobs/"].iter().find_map(|m| u.path.find(m));
-        let (Some(at), Some(host)) = (api, other(&u.hostport)) else { continue };
+        if !is_api_path(&u.path) || is_redirect_target(l, &u) {
+            continue;
+        }
+        let api = ["/manifests/", "/blobs/"].iter().find_map(|m| u.path.rfind(m));
+        let (Some(at), Some(host)) = (api, other_host(&u.hostport, &registry)) else { continue };
         let root = repo.as_deref().and_then(|r| u.path[..at].strip_suffix(r)).map(|p| p.trim_end_matches('/'));
         let base = format!("{}://{host}", u.scheme);
         let url = match root {
@@ -193,7 +259,7 @@ pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
         return Some(SeenMirror { registry, host, url, path_known: root.is_some() });
     }
     let named = scan::word_after(&l.text, "pulling from host ")?;
-    let host = other(named)?;
+    let host = other_host(named, &registry)?;
     Some(SeenMirror { registry, url: format!("https://{host}"), host, path_known: false })
 }
 
@@ -373,5 +439,47 @@ mod tests {
             None
         );
         assert_eq!(mirror("pulling from host harbor.example.net failed: no image named"), None);
+        // A mirror's own blob request that answered an error status while copying: the
+        // status message names the host containerd contacted, so it stays the mirror.
+        let m = mirror(&format!(
+            "{img}failed to copy: httpReadSeeker: failed open: unexpected status code \
+             https://harbor.example.net/v2/dockerhub-proxy/library/busybox/blobs/sha256:ab: 401 Unauthorized"
+        ));
+        assert_eq!(m.map(|m| m.url).as_deref(), Some("https://harbor.example.net/v2/dockerhub-proxy"));
+    }
+
+    #[test]
+    fn blob_redirect_targets_are_no_mirrors() {
+        let img = r#"failed to pull and unpack image "docker.io/library/busybox:1.36": "#;
+        let redirect = |line: &str| line_redirect(&scan::lines(line)[0], None).map(|r| (r.registry, r.host, r.url));
+        // Docker Hub's CDN path: no registry API path, whatever the phase.
+        for line in [
+            format!(
+                r#"{img}failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/ab/abcd/data?verify=1-x": x509"#
+            ),
+            format!(
+                r#"{img}Get "https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/ab/abcd/data": EOF"#
+            ),
+        ] {
+            assert_eq!(mirror(&line), None, "{line}");
+            let want = ("docker.io", "production.cloudflare.docker.com", "https://production.cloudflare.docker.com");
+            let got = redirect(&line);
+            assert_eq!(got.as_ref().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())), Some(want), "{line}");
+        }
+        // A registry API path on another host in the copy phase's GET: a redirect (pkg.dev).
+        let k8s = r#"failed to pull and unpack image "registry.k8s.io/pause:3.9": failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://europe-west2-docker.pkg.dev/v2/k8s-artifacts-prod/images/pause/blobs/sha256:e6f1": x509"#;
+        assert_eq!(mirror(k8s), None);
+        assert_eq!(redirect(k8s).map(|r| r.1).as_deref(), Some("europe-west2-docker.pkg.dev"));
+        // Not redirects: the registry's own blob GET, a mirror's manifest HEAD, a token server.
+        let own = format!(
+            r#"{img}failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://registry-1.docker.io/v2/library/busybox/blobs/sha256:ab": EOF"#
+        );
+        assert_eq!((redirect(&own), mirror(&own)), (None, None));
+        let head = format!(
+            r#"{img}failed to do request: Head "https://harbor.example.net/v2/dockerhub-proxy/library/busybox/manifests/1.36": x509"#
+        );
+        assert_eq!(redirect(&head), None);
+        assert!(mirror(&head).is_some());
+        assert_eq!(redirect(&format!(r#"{img}Get "https://auth.docker.io/token?scope=x": 401"#)), None);
     }
 }

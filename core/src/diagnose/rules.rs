@@ -636,6 +636,9 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("certificate signed by unknown authority") {
         return None;
     }
+    if let Some(r) = facts::line_redirect(l, facts.image.as_deref()) {
+        return x509_redirect(l, facts, &r);
+    }
     let mirror = facts::line_mirror(l, facts.image.as_deref());
     let reg = match &mirror {
         Some(m) => Some(m.registry.clone()),
@@ -697,6 +700,42 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             show(&reg),
             // In a path, a placeholder that reads as one (the text named no registry).
             reg.as_deref().unwrap_or("<registry host:port>")
+        ),
+        prefill,
+    )
+}
+
+/// An unknown CA on the host a registry redirected a blob download to. containerd
+/// follows the redirect with the HTTP client of the host that redirected (the registry, or
+/// the mirror that resolved the image), so the CA belongs there or in the system trust
+/// store; a hosts.toml entry for the redirect target is never read, and as a mirror it
+/// answers 404 (the review's lab, real containerd 1.6.20).
+fn x509_redirect(l: &Line<'_>, facts: &Facts, r: &facts::SeenRedirect) -> Option<Finding> {
+    let mut prefill = Prefill::for_registry(Some(&r.registry));
+    prefill.ca_needed = true;
+    let (reg, host, cp) = (&r.registry, &r.host, crate::form::DEFAULT_CONFIG_PATH);
+    finding(
+        Family::X509UnknownAuthority,
+        l,
+        facts,
+        format!("containerd does not trust the certificate of {host}, where {reg} redirected the image download"),
+        format!(
+            "The image's manifest resolved, then {reg} redirected a layer (blob) download to {host}, a CDN or object \
+             storage (Docker Hub sends them to production.cloudflare.docker.com, registry.k8s.io to *.pkg.dev or S3), \
+             and containerd did not trust the CA that signed {host}'s certificate. Public CDNs have public \
+             certificates: an unknown CA there usually means a TLS-intercepting company proxy or firewall re-signs \
+             the traffic with its own CA (or the registry redirects to storage with a private CA). containerd follows \
+             a redirect with the TLS settings of the host that redirected, so {host} is no mirror: a hosts.toml or \
+             `[host]` entry for it is never used for this download."
+        ),
+        format!(
+            "Trust the CA that signed {host}'s certificate (behind a TLS-intercepting proxy, the proxy's CA): add it \
+             to the node's system trust store (`update-ca-certificates` or `update-ca-trust`, then `systemctl restart \
+             containerd`), or to {reg}'s own `ca` in {cp}/{reg}/hosts.toml (1.5+; containerd adds it to the system \
+             roots): `ca = \"{cp}/{reg}/ca.crt\"` holding that CA, as a bundle together with {reg}'s own CA when \
+             that is private too (on 1.3-1.4, {reg}'s `registry.configs.\"…\".tls.ca_file`). Do not add {host} as a \
+             mirror. If {reg}'s images come through a mirror, the CA goes on that mirror's entry instead. The form \
+             gets {reg} with that CA path: paste the CA (or the bundle) into its CA certificate field."
         ),
         prefill,
     )

@@ -1037,3 +1037,80 @@ fn cli_prefills_no_mirror_for_a_blob_redirect() {
     assert!(form.registries[0].mirrors.is_empty() && !written.contains("cdn.example.net"), "{written}");
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.example.net/ca.crt");
 }
+
+// ---- the form's own containerd version (review round 5, L4) -------------------------------
+
+#[test]
+fn a_forms_version_is_kept_in_every_prefill_and_the_note_says_so() {
+    use pullfix_core::diagnose::diagnose_keeping_version;
+    let d = diagnose_keeping_version(&fixture("events-1.4-pause-3.2-and-x509.txt"), "1.6.20");
+    assert_eq!(d.facts.containerd_guess.as_deref(), Some("1.4"), "the text still hints at 1.4");
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.as_deref() == Some("1.6.20")), "{:#?}", d.findings);
+    let note = d.findings.last().unwrap();
+    assert_eq!(note.family, ContainerdVersionUnknown);
+    assert!(note.title.ends_with("the form's 1.6.20 is kept") && !note.title.contains("assumes"), "{}", note.title);
+    assert!(note.explanation.contains("hints that the node may run 1.4"), "{}", note.explanation);
+    assert!(note.fix.contains("that it runs 1.6.20"), "{}", note.fix);
+    assert_eq!(d.apply_all(&Form { containerd: "1.6.20".into(), ..Form::default() }).containerd, "1.6.20");
+
+    // No hint in the text: the note still says the form's version is kept.
+    let d = diagnose_keeping_version(&fixture("story-2-x509-crictl-1.x.txt"), "1.7");
+    let note = d.findings.last().unwrap();
+    assert!(note.title.ends_with("the form's 1.7 is kept"), "{}", note.title);
+    assert!(note.explanation.contains("nothing in the text contradicts it"), "{}", note.explanation);
+    // A version the text prints wins over the form's, with no note.
+    let d = diagnose_keeping_version(&fixture("containerd-1.6.20-mirrors-with-config-path.log"), "1.7");
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.as_deref() == Some("1.6.20")), "{:#?}", d.findings);
+    assert!(!d.findings.iter().any(|f| f.family == ContainerdVersionUnknown));
+    // An empty version is no version: as `diagnose`.
+    assert_eq!(
+        diagnose_keeping_version(&fixture("events-1.4-pause-3.2-and-x509.txt"), " "),
+        diagnose(&fixture("events-1.4-pause-3.2-and-x509.txt"))
+    );
+}
+
+#[test]
+fn cli_with_a_forms_version_says_it_is_kept_not_assumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/events-1.4-pause-3.2-and-x509.txt", env!("CARGO_MANIFEST_DIR"));
+    let run = |base: &str, json: bool| {
+        let form_in = dir.path().join("in.toml");
+        std::fs::write(&form_in, base).unwrap();
+        let out = dir.path().join("out.toml");
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"));
+        cmd.args(["diagnose", &input, "--form"]).arg(&form_in).arg("--form-out").arg(&out);
+        if json {
+            cmd.arg("--json");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let form =
+            pullfix_core::parse_form(&std::fs::read_to_string(&out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+        (String::from_utf8_lossy(&o.stdout).into_owned(), form)
+    };
+    let (text, form) = run("containerd = \"1.6.20\"\n", false);
+    assert_eq!(form.containerd, "1.6.20");
+    for want in [
+        "Form:  registry hub.mooc.com, CA certificate needed, containerd 1.6.20 (the form's, kept)",
+        "[containerd.version_unknown] The text does not print the containerd version: the form's 1.6.20 is kept",
+        "Form:  containerd 1.6.20 (the form's, kept)",
+        "containerd  1.4? (hinted at by the default pause image k8s.gcr.io/pause:3.2; not printed; the form's 1.6.20 is kept)",
+        "containerd = \"1.6.20\" in the form is KEPT from --form",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    for wrong in ["(assumed)", "assumes 1.4", ", containerd 1.4", "Form:  containerd 1.4", "ASSUMED"] {
+        assert!(!text.contains(wrong), "{wrong:?} in:\n{text}");
+    }
+    let (json, _) = run("containerd = \"1.6.20\"\n", true);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let versions: Vec<&str> =
+        v["findings"].as_array().unwrap().iter().map(|f| f["prefill"]["containerd"].as_str().unwrap()).collect();
+    assert_eq!(versions, ["1.6.20"; 4], "{json}");
+
+    // A form without a version gets the inferred one, and says it is assumed.
+    let (text, form) = run("containerd = \"\"\n", false);
+    assert_eq!(form.containerd, "1.4");
+    assert!(text.contains("containerd = \"1.4\" in the form is ASSUMED"), "{text}");
+    assert!(text.contains("the form assumes 1.4") && text.contains("containerd 1.4 (assumed)"), "{text}");
+}

@@ -165,6 +165,21 @@ fn is_retry_line(excerpt: &str) -> bool {
 /// Reads an error text and reports its problems and facts. Never fails: a text with no
 /// known problem gives no finding.
 pub fn diagnose(text: &str) -> Diagnosis {
+    diagnose_with(text, None)
+}
+
+/// [`diagnose`] for a form that already names the containerd version `version`
+/// (`pullfix diagnose --form`). When the text prints no version, the form's is kept: every
+/// prefill carries `version` instead of one inferred from the text (a default pause image,
+/// the 2.x message format), and the [`Family::ContainerdVersionUnknown`] note says the
+/// form's version is kept rather than assumed. A version the text prints still wins. An
+/// empty or unparsable `version` is ignored (as [`diagnose`]).
+pub fn diagnose_keeping_version(text: &str, version: &str) -> Diagnosis {
+    let v = version.trim();
+    diagnose_with(text, crate::version::Target::parse(v).is_ok().then_some(v))
+}
+
+fn diagnose_with(text: &str, kept: Option<&str>) -> Diagnosis {
     let lines = scan::lines(text);
     let facts = facts::extract(&lines);
     let mut findings: Vec<Finding> = Vec::new();
@@ -180,8 +195,14 @@ pub fn diagnose(text: &str) -> Diagnosis {
             }
         }
     }
+    let kept = kept.filter(|_| facts.containerd.is_none());
+    if let Some(v) = kept {
+        for f in &mut findings {
+            f.prefill.containerd = Some(v.to_owned());
+        }
+    }
     crate::small_sort::sort_by_key(&mut findings, |f| (f.family, f.line));
-    if let Some(note) = rules::version_note(&lines, &facts, &findings) {
+    if let Some(note) = rules::version_note(&lines, &facts, &findings, kept) {
         findings.push(note);
     }
     Diagnosis { findings, facts }

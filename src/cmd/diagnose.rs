@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use pullfix_core::diagnose::{diagnose, Diagnosis, Finding, Prefill};
+use pullfix_core::diagnose::{diagnose, diagnose_keeping_version, Diagnosis, Finding, Prefill};
 use pullfix_core::form_io::{parse_form, write_form, FormFormat};
 use pullfix_core::Form;
 
@@ -28,33 +28,42 @@ pub struct Args {
 /// Runs `pullfix diagnose`. Exit code 0 whether or not something was found.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = super::input::read_input(args.input.as_deref())?;
-    let d = diagnose(&text);
+    let base = match &args.form {
+        Some(p) => {
+            let t = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            Some(parse_form(&t, FormFormat::from_path(&p.to_string_lossy()))?)
+        }
+        None => None,
+    };
+    let form_version = base.as_ref().map(|f| f.containerd.trim().to_owned()).filter(|v| !v.is_empty());
+    let d = match &form_version {
+        Some(v) => diagnose_keeping_version(&text, v),
+        None => diagnose(&text),
+    };
+    // Only a version the text prints replaces the operator's; an inferred one does not.
+    let kept = form_version.filter(|_| d.facts.containerd.is_none());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
     } else {
-        print!("{}", report(&d));
+        print!("{}", report(&d, kept.as_deref()));
     }
     if let Some(out) = &args.form_out {
-        let base = match &args.form {
-            Some(p) => {
-                let t = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-                parse_form(&t, FormFormat::from_path(&p.to_string_lossy()))?
-            }
-            // No version unless the text shows one: the form's default (1.7) would be a
-            // silent guess, and files for the wrong version do nothing on the node.
-            None => Form { containerd: String::new(), ..Form::default() },
-        };
+        // No version unless the text shows one: the form's default (1.7) would be a
+        // silent guess, and files for the wrong version do nothing on the node.
+        let base = base.unwrap_or_else(|| Form { containerd: String::new(), ..Form::default() });
         let mut form = d.apply_all(&base);
-        if args.form.is_some() && d.facts.containerd.is_none() {
-            // Only a version the text prints replaces the operator's; an inferred one does not.
-            form.containerd = base.containerd.clone();
+        if let Some(v) = &kept {
+            form.containerd = v.clone();
         }
         let text = write_form(&form, FormFormat::from_path(&out.to_string_lossy()));
         std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
         if !args.json {
             println!("Wrote the prefilled form to {}.", out.display());
-            if args.form.is_none() {
-                print!("{}", version_line(&d, &form));
+            match &kept {
+                Some(v) => println!(
+                    "containerd = \"{v}\" in the form is KEPT from --form (the text does not print the version)."
+                ),
+                None => print!("{}", version_line(&d, &form)),
             }
             println!("Next: pullfix generate --form {}", out.display());
         }
@@ -86,8 +95,26 @@ fn version_line(d: &Diagnosis, form: &Form) -> String {
     String::new()
 }
 
-/// The human-readable report.
-fn report(d: &Diagnosis) -> String {
+/// How the report labels the containerd version of a finding's form changes, when the text
+/// does not print it.
+#[derive(Clone, Copy)]
+enum VersionSource<'a> {
+    /// The text prints it.
+    Printed,
+    /// Inferred from the text (a default pause image, the 2.x message format).
+    Assumed,
+    /// The `--form`'s own version, kept.
+    Kept(&'a str),
+}
+
+/// The human-readable report. `kept` is the `--form`'s containerd version when the text
+/// prints none.
+fn report(d: &Diagnosis, kept: Option<&str>) -> String {
+    let source = match kept {
+        Some(v) => VersionSource::Kept(v),
+        None if d.facts.containerd.is_none() => VersionSource::Assumed,
+        None => VersionSource::Printed,
+    };
     let mut s = String::new();
     if d.findings.is_empty() {
         s.push_str("No known image-pull problem in this text.\n");
@@ -96,9 +123,9 @@ fn report(d: &Diagnosis) -> String {
         );
     }
     for (i, f) in d.findings.iter().enumerate() {
-        s.push_str(&finding(i + 1, f, d.facts.containerd.is_none()));
+        s.push_str(&finding(i + 1, f, source));
     }
-    let facts = facts(d);
+    let facts = facts(d, kept);
     if !facts.is_empty() {
         s.push_str("The text shows:\n");
         for (k, v) in facts {
@@ -108,12 +135,12 @@ fn report(d: &Diagnosis) -> String {
     s
 }
 
-fn finding(n: usize, f: &Finding, assumed: bool) -> String {
+fn finding(n: usize, f: &Finding, source: VersionSource<'_>) -> String {
     let mut s = format!("{n}. [{}] {}\n", f.code, f.title);
     s.push_str(&format!("   line {}: {}\n", f.line, f.excerpt));
     s.push_str(&format!("   Cause: {}\n", f.explanation));
     s.push_str(&format!("   Fix:   {}\n", f.fix));
-    let p = prefill(&f.prefill, assumed);
+    let p = prefill(&f.prefill, source);
     if !p.is_empty() {
         s.push_str(&format!("   Form:  {p}\n"));
     }
@@ -121,7 +148,7 @@ fn finding(n: usize, f: &Finding, assumed: bool) -> String {
     s
 }
 
-fn prefill(p: &Prefill, assumed: bool) -> String {
+fn prefill(p: &Prefill, source: VersionSource<'_>) -> String {
     let mut parts = Vec::new();
     if let Some(r) = p.registry() {
         parts.push(format!("registry {r}"));
@@ -153,7 +180,11 @@ fn prefill(p: &Prefill, assumed: bool) -> String {
         parts.push(format!("sandbox image {i}"));
     }
     if let Some(v) = &p.containerd {
-        parts.push(format!("containerd {v}{}", if assumed { " (assumed)" } else { "" }));
+        parts.push(match source {
+            VersionSource::Printed => format!("containerd {v}"),
+            VersionSource::Assumed => format!("containerd {v} (assumed)"),
+            VersionSource::Kept(k) => format!("containerd {k} (the form's, kept)"),
+        });
     }
     if let Some(n) = &p.namespace {
         parts.push(format!("namespace {n}"));
@@ -164,7 +195,7 @@ fn prefill(p: &Prefill, assumed: bool) -> String {
     parts.join(", ")
 }
 
-fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
+fn facts(d: &Diagnosis, kept: Option<&str>) -> Vec<(&'static str, String)> {
     let f = &d.facts;
     let mut v = Vec::new();
     let mut push = |k: &'static str, x: &Option<String>| {
@@ -181,10 +212,12 @@ fn facts(d: &Diagnosis) -> Vec<(&'static str, String)> {
     push("containerd", &f.containerd);
     push("namespace", &f.namespace);
     if f.containerd.is_none() {
+        let form = kept.map(|k| format!("; the form's {k} is kept")).unwrap_or_default();
         if let (Some(g), Some(p)) = (&f.containerd_guess, &f.pause_image) {
-            v.push(("containerd", format!("{g}? (assumed from the default pause image {p}; not printed)")));
+            let how = if kept.is_some() { "hinted at by" } else { "assumed from" };
+            v.push(("containerd", format!("{g}? ({how} the default pause image {p}; not printed{form})")));
         } else if let Some(m) = f.containerd_major {
-            v.push(("containerd", format!("{m}.x (from the message format; the exact version is not printed)")));
+            v.push(("containerd", format!("{m}.x (from the message format; the exact version is not printed{form})")));
         }
     }
     v

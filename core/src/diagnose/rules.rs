@@ -140,7 +140,9 @@ fn changes_node_files(p: &Prefill) -> bool {
 /// The note that the text does not print the containerd version while a finding's fix
 /// depends on it: 1.x (or an unknown major) and some prefill changes containerd's files.
 /// It quotes the pause image's line when the version is inferred from it, else `first`'s.
-pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding]) -> Option<Finding> {
+/// `kept` is the version the operator's form already names: it is kept, and the note says
+/// so (and what the text hints at) instead of claiming an assumption.
+pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kept: Option<&str>) -> Option<Finding> {
     if facts.containerd.is_some() || facts.containerd_major == Some(2) {
         return None;
     }
@@ -155,8 +157,24 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding]) -> 
                hosts.toml and need the inline `registry.configs` keys in config.toml; 1.2 has no TLS setting at all; \
                2.x reads other section names (version 3). containerd silently ignores files written for another \
                version, so the fix would seem applied and change nothing.";
-    let (title, explanation) = match (&facts.containerd_guess, &facts.pause_image) {
-        (Some(v), Some(p)) => (
+    let (title, explanation) = match (kept, &facts.containerd_guess, &facts.pause_image) {
+        (Some(k), Some(v), Some(p)) if k != v => (
+            format!("The text does not print the containerd version: the form's {k} is kept"),
+            format!(
+                "No line prints containerd's version, so the form's `containerd = \"{k}\"` is kept and every fix \
+                 here is for {k}. The pause image {p} is containerd {v}'s own default, which hints that the node may \
+                 run {v} (unless {p} is a configured sandbox image): if it does, the files for {k} do nothing there. \
+                 {why}"
+            ),
+        ),
+        (Some(k), ..) => (
+            format!("The text does not print the containerd version: the form's {k} is kept"),
+            format!(
+                "No line prints containerd's version, so the form's `containerd = \"{k}\"` is kept and every fix \
+                 here is for {k}; nothing in the text contradicts it. {why}"
+            ),
+        ),
+        (None, Some(v), Some(p)) => (
             format!("The text does not print the containerd version: the form assumes {v}, whose default pause image is {p}"),
             format!(
                 "No line prints containerd's version, but the pause image {p} is containerd {v}'s own default, so the \
@@ -164,7 +182,7 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding]) -> 
                  image: then this is wrong). {why}"
             ),
         ),
-        _ => (
+        (None, ..) => (
             "The text does not print the containerd version: set it in the form".to_owned(),
             format!(
                 "No line prints containerd's version{}, and the fix depends on it. The written form leaves \
@@ -180,11 +198,18 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding]) -> 
         facts,
         title,
         explanation,
-        "Run `containerd --version` on the node and set the form's `containerd` to what it prints (e.g. 1.4.13 or \
-         1.6.20) before generating; 1.4 and older need a different setup than 1.5+ (inline `registry.configs` \
-         instead of hosts.toml)."
-            .to_owned(),
-        Prefill::default(),
+        match kept {
+            Some(k) => format!(
+                "Check with `containerd --version` on the node that it runs {k}; if it prints another version, set \
+                 the form's `containerd` to it before generating (1.4 and older need a different setup than 1.5+: \
+                 inline `registry.configs` instead of hosts.toml)."
+            ),
+            None => "Run `containerd --version` on the node and set the form's `containerd` to what it prints (e.g. \
+                     1.4.13 or 1.6.20) before generating; 1.4 and older need a different setup than 1.5+ (inline \
+                     `registry.configs` instead of hosts.toml)."
+                .to_owned(),
+        },
+        Prefill { containerd: kept.map(str::to_owned), ..Prefill::default() },
     )
 }
 

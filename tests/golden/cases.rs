@@ -31,6 +31,7 @@ const CASES: &[&str] = &[
     "k8s-pause-mirror",
     "legacy-config-1.6",
     "legacy-config-2.1",
+    "loopback-local-registry",
     "mtls",
     "plain-http",
 ];
@@ -187,6 +188,20 @@ fn plain_http_is_explicit() {
         .str(hosts, &["server"], "http://10.50.1.104:5000")
         .absent(hosts, &["ca"])
         .diags(&[("registry.http", "registry[0].scheme")]);
+}
+
+#[test]
+fn loopback_registries_are_steered_to_plain_http_not_to_a_ca() {
+    let https = "etc/containerd/certs.d/127.0.0.1:5000/hosts.toml";
+    let http = "etc/containerd/certs.d/localhost:5001/hosts.toml";
+    check("loopback-local-registry")
+        .errors(false)
+        .files(&[CONFIG, https, http])
+        // The form says HTTPS, and pullfix does not silently change it: the warning says what to set.
+        .str(https, &["server"], "https://127.0.0.1:5000")
+        .str(http, &["server"], "http://localhost:5001")
+        .absent(http, &["ca"])
+        .diags(&[("registry.loopback-https", "registry[0].scheme"), ("registry.http-loopback", "registry[1].scheme")]);
 }
 
 #[test]

@@ -161,6 +161,8 @@ impl Registry {
     /// credentials reach pods only through the pull Secret: a username and `node_auth`
     /// off. Such a pull has no credentials of its own, so a private repository answers
     /// 401 without them. `None` when the node has the credentials or there is no username.
+    /// For a registry whose pull Secret entry carries a mirror's credentials, see
+    /// [`crate::pull_auth::test_pull_creds`].
     pub fn test_pull_creds(&self) -> Option<String> {
         let user = self.username.trim();
         (!self.node_auth && !user.is_empty()).then(|| format!("{user}:<password>"))

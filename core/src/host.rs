@@ -169,6 +169,24 @@ impl Host {
         }
     }
 
+    /// Whether this is `localhost` or a loopback address (`127.0.0.0/8`, `[::1]`), with or
+    /// without a port: containerd's `docker.IsLocalhost` (which compares `localhost`
+    /// exactly), for which it picks plain HTTP when no file names the scheme. Traffic to
+    /// such a host never leaves the node.
+    pub fn is_loopback(&self) -> bool {
+        match self.kind {
+            HostKind::Name => self.name == "localhost",
+            HostKind::Ipv4 => self.name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback()),
+            HostKind::Ipv6 => self
+                .name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok_and(|ip| ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())),
+            HostKind::DockerHub | HostKind::Default => false,
+        }
+    }
+
     /// The server URL containerd contacts for this registry with the given scheme
     /// (`https://registry-1.docker.io` for Docker Hub); `None` for `_default`.
     pub fn server_url(&self, scheme: &str) -> Option<String> {
@@ -338,6 +356,32 @@ mod tests {
         assert_eq!(Host::parse("::1"), Err(HostError::Ipv6NeedsBrackets));
         assert_eq!(Host::parse("harbor:5000:5000"), Err(HostError::BadCharacter));
         assert!(HostError::Ipv6NeedsBrackets.to_string().contains("[fe80::1]:5000"));
+    }
+
+    #[test]
+    fn loopback_hosts_are_what_containerd_calls_localhost() {
+        for h in [
+            "127.0.0.1:5000",
+            "localhost:5000",
+            "localhost",
+            "[::1]:5000",
+            "[::1]",
+            "127.1.2.3",
+            "[::ffff:127.0.0.1]:5000",
+        ] {
+            assert!(Host::parse(h).unwrap().is_loopback(), "{h}");
+        }
+        for h in [
+            "10.50.1.104:5000",
+            "localhost.example.net",
+            "LOCALHOST:5000",
+            "[fd00::1]:5000",
+            "docker.io",
+            "_default",
+            "kind-registry:5000",
+        ] {
+            assert!(!Host::parse(h).unwrap().is_loopback(), "{h}");
+        }
     }
 
     #[test]

@@ -112,21 +112,33 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         }
     }
     let example = if is_default { "<registry>".to_owned() } else { ns.clone() };
-    let creds = r.test_pull_creds();
+    // Only the Secret has the credentials: the registry's own, or an authenticating mirror's.
+    let test = crate::pull_auth::test_pull_creds(checked, i);
+    let creds = test.as_ref().map(|t| t.creds.as_str());
     // The image stays a bare placeholder; the user name is quoted (`robot$ci`).
-    let flag = |name: &str| creds.as_deref().map(|c| format!("{name} {} ", shell::quote(c))).unwrap_or_default();
+    let flag = |name: &str| creds.map(|c| format!("{name} {} ", shell::quote(c))).unwrap_or_default();
     instructions.push_str(&format!(
         " Test with `crictl pull {}{example}/<image>:<tag>` (the kubelet's path) or `ctr images pull {}--hosts-dir {} {example}/<image>:<tag>`.",
         flag("--creds"),
         flag("--user"),
         shell::quote(&checked.config_path)
     ));
-    if creds.is_some() {
-        instructions.push_str(
+    match test.as_ref().and_then(|t| t.mirror) {
+        Some(j) => {
+            let mirror = checked.hosts.get(j).and_then(Option::as_ref).map(Host::reference).unwrap_or_default();
+            instructions.push_str(&format!(
+                " The pull Secret's entry for {ns}'s images carries the credentials of its mirror {mirror} \
+                 (registry[{j}]): containerd presents them to the mirror. These node commands do not use the \
+                 Secret: put {mirror}'s password in place of <password> (without it a private proxy project \
+                 answers 401 Unauthorized, although pods with the Secret pull fine)."
+            ));
+        }
+        None if creds.is_some() => instructions.push_str(
             " The credentials are only in the pull Secret, which these node commands do not use: put the password in \
              place of <password> (without it a private repository answers 401 Unauthorized, although pods with the \
              Secret pull fine).",
-        );
+        ),
+        None => {}
     }
     OutputFile {
         path: path.trim_start_matches('/').to_owned(),
@@ -247,5 +259,73 @@ mod tests {
         for n in [note("robot$ci", true), note("", false)] {
             assert!(n.contains("`crictl pull harbor.example.net/<image>:<tag>`") && !n.contains("--creds"), "{n}");
         }
+    }
+
+    /// Docker Hub through a Harbor proxy cache whose robot account is only in the Secret
+    /// (review 5, L5): the Secret's `https://index.docker.io/v1/` entry carries Harbor's
+    /// credentials, so docker.io's test pull needs them as much as harbor's own does.
+    #[test]
+    fn the_test_pull_through_an_authenticating_mirror_passes_the_mirrors_credentials() {
+        let notes = |host: &str, harbor_node_auth: bool, own: Option<(&str, &str)>| {
+            let proxy = Mirror {
+                url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+                override_path: true,
+                ..Mirror::default()
+            };
+            let (username, password) = own.unwrap_or_default();
+            let hub = Registry {
+                host: host.into(),
+                mirror_only: true,
+                mirrors: vec![proxy],
+                username: username.into(),
+                password: password.into(),
+                ..Registry::default()
+            };
+            let harbor = Registry {
+                host: "harbor.example.net".into(),
+                username: "robot$ci".into(),
+                password: "s3cret".into(),
+                node_auth: harbor_node_auth,
+                ..Registry::default()
+            };
+            let form = Form { containerd: "1.6.20".into(), registries: vec![hub, harbor], ..Form::default() };
+            let mut d = Vec::new();
+            let c = crate::validate::check(&form, &mut d);
+            let auths = crate::pull_auth::pull_auths(&c, "", &mut d);
+            let files = render(&c, &mut d);
+            let of =
+                |ns: &str| files.iter().find(|f| f.path.contains(&format!("/{ns}/"))).expect(ns).instructions.clone();
+            (of(host), of("harbor.example.net"), auths)
+        };
+
+        let (hub, harbor, auths) = notes("docker.io", false, None);
+        // The Secret the note is about: docker.io's key with Harbor's robot account.
+        let entry = auths.iter().find(|a| a.key == crate::secret::DOCKER_HUB_KEY).expect("docker.io entry");
+        assert_eq!(entry.entry.username, "robot$ci");
+        assert!(
+            hub.contains("`crictl pull --creds 'robot$ci:<password>' docker.io/<image>:<tag>`"),
+            "docker.io's note: {hub}"
+        );
+        assert!(hub.contains("`ctr images pull --user 'robot$ci:<password>' --hosts-dir"), "{hub}");
+        assert!(hub.contains("its mirror harbor.example.net (registry[1])") && hub.contains("401"), "{hub}");
+        assert!(!hub.contains("s3cret"), "never the password: {hub}");
+        assert!(harbor.contains("`crictl pull --creds 'robot$ci:<password>' harbor.example.net/"), "{harbor}");
+
+        // Harbor's account on the nodes: containerd presents it to the mirror, no --creds.
+        let (hub, harbor, _) = notes("docker.io", true, None);
+        assert!(hub.contains("`crictl pull docker.io/<image>:<tag>`") && !hub.contains("--creds"), "{hub}");
+        assert!(!harbor.contains("--creds"), "{harbor}");
+
+        // docker.io's own account: the Secret carries it, and the note names it, not Harbor's.
+        let (hub, _, auths) = notes("docker.io", false, Some(("hubuser", "pw")));
+        let entry = auths.iter().find(|a| a.key == crate::secret::DOCKER_HUB_KEY).expect("docker.io entry");
+        assert_eq!(entry.entry.username, "hubuser");
+        assert!(hub.contains("--creds 'hubuser:<password>'") && !hub.contains("robot$ci"), "{hub}");
+        assert!(!hub.contains("(registry[1])"), "{hub}");
+
+        // `_default` has no Secret entry, so its test pull gets no mirror credentials either.
+        let (default, _, auths) = notes("_default", false, None);
+        assert!(auths.iter().all(|a| a.image_registry != "_default"), "{auths:?}");
+        assert!(!default.contains("--creds"), "{default}");
     }
 }

@@ -107,6 +107,40 @@ pub fn pull_auths(checked: &Checked, email: &str, diags: &mut Vec<Diagnostic>) -
     out
 }
 
+/// Credentials a test pull on a node (`crictl pull --creds`, `ctr images pull --user`) must
+/// pass for a registry's images because only the pull Secret has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestPullCreds {
+    /// `<username>:<password>`, the password a placeholder (never the real one).
+    pub creds: String,
+    /// The `[[registry]]` whose credentials these are when it is not the registry itself:
+    /// the authenticating mirror (a Harbor proxy cache) whose account the Secret's entry
+    /// for this registry carries.
+    pub mirror: Option<usize>,
+}
+
+/// What a node test pull of registry `i`'s images needs to pass, by the rule of
+/// [`Registry::test_pull_creds`] applied to the credentials [`pull_auths`] puts under this
+/// registry's key: its own, or, when it has none, the first mirror's that is another
+/// `[[registry]]` with credentials (Docker Hub through a Harbor proxy cache keyed
+/// `https://index.docker.io/v1/` with Harbor's robot account). Node commands do not read
+/// the Secret, so without node credentials (`node_auth`, on the mirror's registry for a
+/// mirror's account: containerd keys them by the host it contacts) a private repository
+/// or proxy project answers 401. `None` when the node has the credentials or there are
+/// none; never for `_default`, which has no Secret entry.
+pub fn test_pull_creds(checked: &Checked, i: usize) -> Option<TestPullCreds> {
+    let r = checked.form.registries.get(i)?;
+    let host = checked.hosts.get(i)?.as_ref()?;
+    let own = !r.username.is_empty() && !r.password.is_empty();
+    if !own && key_for(host).is_some() {
+        if let Some((j, _)) = mirror_credentials(checked, i) {
+            let m = checked.form.registries.get(j)?;
+            return m.test_pull_creds().map(|creds| TestPullCreds { creds, mirror: Some(j) });
+        }
+    }
+    r.test_pull_creds().map(|creds| TestPullCreds { creds, mirror: None })
+}
+
 /// The registry's own username and password, when both are set. A username or
 /// password alone is already an error from [`crate::rules`]; an identity token without a
 /// password is reported here, since it cannot go into a Secret.

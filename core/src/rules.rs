@@ -88,12 +88,16 @@ fn transport_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
                 "Remove scheme, or put a plain-HTTP mirror under [[registry.mirror]] with an http:// URL.",
             ));
         } else {
-            d.push(Diagnostic::warning(
-                f.key("scheme"),
-                "registry.http",
-                format!("{} is reached over plain HTTP: images and credentials cross the network unencrypted.", host.reference()),
-                "Serve the registry over HTTPS (with a private CA in ca_pem if needed) when you can; otherwise keep it on a trusted network.",
-            ));
+            if host.is_loopback() {
+                loopback_http(c, i, f, host, d);
+            } else {
+                d.push(Diagnostic::warning(
+                    f.key("scheme"),
+                    "registry.http",
+                    format!("{} is reached over plain HTTP: images and credentials cross the network unencrypted.", host.reference()),
+                    "Serve the registry over HTTPS (with a private CA in ca_pem if needed) when you can; otherwise keep it on a trusted network.",
+                ));
+            }
             if has_tls {
                 d.push(Diagnostic::warning(
                     f.key("scheme"),
@@ -104,7 +108,11 @@ fn transport_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
             }
         }
     } else if !r.skip_verify && r.ca_file.trim().is_empty() && r.ca_pem.trim().is_empty() {
-        private_ca_hint(c, i, f, r, host, d);
+        if local_registry_on_https(c, i, r, host) {
+            loopback_https(c, f, host, d);
+        } else {
+            private_ca_hint(c, i, f, r, host, d);
+        }
     } else if r.skip_verify {
         d.push(Diagnostic::warning(
             f.key("skip_verify"),
@@ -138,6 +146,68 @@ fn transport_rules(c: &Checked, i: usize, f: &Field, r: &Registry, host: &Host, 
             "Write the path without `..`, or leave ca_file empty for the default <config_path>/<registry>/ca.crt.",
         ));
     }
+}
+
+/// A loopback registry (`127.0.0.1:5000`, `localhost:5000`, `[::1]:5000`) on the form's
+/// default Protocol, HTTPS, with no CA, client certificate or skip_verify. A registry there
+/// is almost always a local `registry:2` (kind's local registry, a dev setup) serving plain
+/// HTTP, and containerd itself defaults such a host to HTTP (1.x CRI's `defaultScheme`,
+/// `ConfigureHosts` for localhost); the files pullfix writes name `https://` instead, which
+/// breaks it (`server gave HTTP response to HTTPS client`, reproduced on 1.6.20). The form
+/// cannot tell "left at the default" from "chose HTTPS", so this is a warning that replaces
+/// the private-CA info rather than a silent change of scheme. Port 443, and a port-less host
+/// on 2.x (which containerd itself reaches over HTTPS), keep the private-CA info; so does a
+/// registry with `mirror_only`, whose own server is never contacted.
+fn local_registry_on_https(c: &Checked, i: usize, r: &Registry, host: &Host) -> bool {
+    host.is_loopback()
+        && r.client_cert.trim().is_empty()
+        && host.port != Some(443)
+        && !(host.port.is_none() && c.target.major >= 2)
+        && !(r.mirror_only && style::has_mirror(c, i))
+}
+
+fn loopback_https(c: &Checked, f: &Field, host: &Host, d: &mut Vec<Diagnostic>) {
+    let reg = host.reference();
+    let default = if c.target.major >= 2 {
+        "containerd itself, with no file for it, tries it over TLS without verifying the certificate and falls back \
+         to plain HTTP"
+    } else {
+        "containerd itself, with no file for it, uses plain HTTP"
+    };
+    d.push(Diagnostic::warning(
+        f.key("scheme"),
+        "registry.loopback-https",
+        format!(
+            "{reg} is a loopback address: a registry there is usually a local one (registry:2, kind's local registry) \
+             serving plain HTTP, and {default}. Protocol is HTTPS (the default), so the files name https://{reg}, and \
+             a plain-HTTP registry then fails every pull with `http: server gave HTTP response to HTTPS client`."
+        ),
+        "Set Protocol to HTTP (scheme = \"http\" in a form file) unless the registry serves TLS; if it does, paste its \
+         CA certificate (PEM) into ca_pem.",
+    ));
+}
+
+/// A plain-HTTP loopback registry: the traffic never leaves the node, so unlike
+/// `registry.http` there is nothing unencrypted on a network. What does matter is that each
+/// node reaches its own loopback: a registry running somewhere else (kind's local registry
+/// runs in its own container, not in the node) is not there, unless a mirror points at it;
+/// with a mirror, that is already taken care of.
+fn loopback_http(c: &Checked, i: usize, f: &Field, host: &Host, d: &mut Vec<Diagnostic>) {
+    if style::has_mirror(c, i) {
+        return;
+    }
+    let reg = host.reference();
+    d.push(Diagnostic::info(
+        f.key("scheme"),
+        "registry.http-loopback",
+        format!(
+            "{reg} is reached over plain HTTP on a loopback address, so the traffic never leaves the node. Each node \
+             contacts its own {reg}: only a registry running on that node (or in its network namespace) answers there."
+        ),
+        "Nothing to do if the registry runs on every node at this address. If it runs elsewhere (kind's local registry \
+         is its own container), add a [[registry.mirror]] with the address the nodes reach it at, e.g. \
+         http://kind-registry:5000, as kind's local-registry guide does.",
+    ));
 }
 
 /// An HTTPS registry whose certificate only the nodes' system CAs can verify. Harbor and
@@ -248,12 +318,15 @@ fn mirror_rules(c: &Checked, i: usize, f: &Field, r: &Registry, d: &mut Vec<Diag
         let Some(Some(e)) = c.mirrors[i].get(j) else { continue };
         let mf = f.index("mirror", j);
         if e.scheme == "http" {
-            d.push(Diagnostic::warning(
-                mf.key("url"),
-                "mirror.http",
-                format!("The mirror {} is plain HTTP: images cross the network unencrypted.", e.url()),
-                "Use an https:// mirror when you can; otherwise keep it on a trusted network.",
-            ));
+            // A loopback mirror (a per-node cache) never sends anything over the network.
+            if !e.host.is_loopback() {
+                d.push(Diagnostic::warning(
+                    mf.key("url"),
+                    "mirror.http",
+                    format!("The mirror {} is plain HTTP: images cross the network unencrypted.", e.url()),
+                    "Use an https:// mirror when you can; otherwise keep it on a trusted network.",
+                ));
+            }
             if !m.ca_file.is_empty() || m.skip_verify {
                 d.push(Diagnostic::warning(
                     mf.key(if m.skip_verify { "skip_verify" } else { "ca_file" }),
@@ -433,6 +506,96 @@ mod tests {
             "1.7",
         );
         assert_eq!(got, ["registry[0].ca_pem", "registry[1].ca_pem", "registry[10].ca_pem"]);
+    }
+
+    /// `(code, field)` of every diagnostic for `registries` on `containerd`.
+    fn diags(registries: Vec<Registry>, containerd: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        let form = Form { containerd: containerd.into(), registries, ..Form::default() };
+        let mut d = Vec::new();
+        crate::validate::check(&form, &mut d);
+        d
+    }
+
+    #[test]
+    fn a_loopback_registry_on_https_is_pointed_at_http_not_at_a_ca() {
+        let mirror = vec![Mirror { url: "http://kind-registry:5000".into(), ..Mirror::default() }];
+        let regs = vec![
+            reg("127.0.0.1:5000"),
+            reg("localhost:5000"),
+            reg("[::1]:5000"),
+            reg("localhost"),
+            reg("127.0.0.1:443"),
+            Registry { ca_pem: String::new(), skip_verify: true, ..reg("127.0.0.1:5001") },
+            Registry { ca_file: "/etc/ssl/local.pem".into(), ..reg("127.0.0.1:5002") },
+            Registry { client_cert: "/c".into(), client_key: "/k".into(), ..reg("127.0.0.1:5003") },
+            Registry { mirror_only: true, mirrors: mirror, ..reg("localhost:5004") },
+            reg("10.50.1.104:5000"),
+        ];
+        for v in ["1.2", "1.4", "1.6.20", "2.1"] {
+            let d = diags(regs.clone(), v);
+            let of = |code: &str| -> Vec<String> {
+                d.iter().filter(|x| x.code == code).map(|x| x.field.to_string()).collect()
+            };
+            // A port-less localhost is HTTPS to containerd 2.x too, so it keeps the CA info there.
+            let (loopback, ca): (&[&str], &[&str]) = if v == "2.1" {
+                (
+                    &["registry[0].scheme", "registry[1].scheme", "registry[2].scheme"],
+                    &["registry[3].ca_pem", "registry[4].ca_pem", "registry[7].ca_pem", "registry[9].ca_pem"],
+                )
+            } else {
+                (
+                    &["registry[0].scheme", "registry[1].scheme", "registry[2].scheme", "registry[3].scheme"],
+                    &["registry[4].ca_pem", "registry[7].ca_pem", "registry[9].ca_pem"],
+                )
+            };
+            assert_eq!(of("registry.loopback-https"), loopback, "{v}");
+            assert_eq!(of("registry.private-ca"), ca, "{v}");
+            let w = d.iter().find(|x| x.code == "registry.loopback-https").expect(v);
+            assert_eq!(w.severity, crate::diagnostic::Severity::Warning);
+            assert!(w.message.contains("https://127.0.0.1:5000"), "{}", w.message);
+            assert!(w.message.contains("server gave HTTP response to HTTPS client"), "{}", w.message);
+            assert!(w.fix.contains("Set Protocol to HTTP") && w.fix.contains("ca_pem"), "{}", w.fix);
+            let falls_back = w.message.contains("falls back to plain HTTP");
+            assert_eq!(falls_back, v == "2.1", "{v}: {}", w.message);
+        }
+    }
+
+    #[test]
+    fn plain_http_on_loopback_does_not_say_the_network_is_crossed() {
+        let mirror = |u: &str| vec![Mirror { url: u.into(), ..Mirror::default() }];
+        let d = diags(
+            vec![
+                Registry { scheme: Scheme::Http, ..reg("127.0.0.1:5000") },
+                Registry { scheme: Scheme::Http, ..reg("localhost:5001") },
+                Registry {
+                    scheme: Scheme::Http,
+                    mirrors: mirror("http://kind-registry:5000"),
+                    ..reg("localhost:5002")
+                },
+                Registry { scheme: Scheme::Http, ..reg("10.50.1.104:5000") },
+                Registry { mirrors: mirror("http://127.0.0.1:5100"), ..reg("docker.io") },
+                Registry { mirrors: mirror("http://10.50.1.104:5100"), ..reg("quay.io") },
+            ],
+            "1.7",
+        );
+        let got: Vec<(&str, String)> = d.iter().map(|x| (x.code, x.field.to_string())).collect();
+        let want = |code: &'static str, field: &str| (code, field.to_owned());
+        assert!(got.contains(&want("registry.http-loopback", "registry[0].scheme")), "{got:?}");
+        assert!(got.contains(&want("registry.http-loopback", "registry[1].scheme")), "{got:?}");
+        // With a mirror, how the nodes reach it is already said.
+        assert!(!got.iter().any(|(c, f)| c.starts_with("registry.http") && f == "registry[2].scheme"), "{got:?}");
+        assert!(got.contains(&want("registry.http", "registry[3].scheme")), "{got:?}");
+        assert!(!got.contains(&want("mirror.http", "registry[4].mirror[0].url")), "{got:?}");
+        assert!(got.contains(&want("mirror.http", "registry[5].mirror[0].url")), "{got:?}");
+        for x in d.iter().filter(|x| {
+            x.field.to_string().starts_with("registry[0]") || x.field.to_string().starts_with("registry[1]")
+        }) {
+            assert!(!x.message.contains("cross the network"), "{}: {}", x.code, x.message);
+        }
+        let info = d.iter().find(|x| x.code == "registry.http-loopback").expect("info");
+        assert_eq!(info.severity, crate::diagnostic::Severity::Info);
+        assert!(info.message.contains("never leaves the node"), "{}", info.message);
+        assert!(info.fix.contains("[[registry.mirror]]"), "{}", info.fix);
     }
 
     #[test]

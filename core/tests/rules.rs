@@ -72,6 +72,8 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"a.example\"\nscheme = \"http\"\nskip_verify = true"), "registry.http-tls", "registry[0].scheme"),
         (r("host = \"a.example\"\nskip_verify = true"), "registry.skip-verify", "registry[0].skip_verify"),
         (r("host = \"harbor.example.net\""), "registry.private-ca", "registry[0].ca_pem"),
+        (r("host = \"127.0.0.1:5000\""), "registry.loopback-https", "registry[0].scheme"),
+        (r("host = \"localhost:5000\"\nscheme = \"http\""), "registry.http-loopback", "registry[0].scheme"),
         (r("host = \"a.example\"\nca_file = \"ca.crt\""), "path.relative", "registry[0].ca_file"),
         (pem("ca_file = \"/etc/../ca.crt\""), "path.parent", "registry[0].ca_file"),
         (r("host = \"a.example\"\nclient_cert = \"/c\""), "client.key-missing", "registry[0].client_key"),

@@ -18,6 +18,7 @@ const CASES: &[&str] = &[
     "diagnostics-misc",
     "dockerhub-harbor-proxy-fallback",
     "dockerhub-harbor-proxy-mirror-only",
+    "dockerhub-harbor-proxy-secret-only",
     "harbor-ca-auth-1.4",
     "harbor-ca-auth-1.6",
     "harbor-ca-auth-1.7",
@@ -31,6 +32,7 @@ const CASES: &[&str] = &[
     "k8s-pause-mirror",
     "legacy-config-1.6",
     "legacy-config-2.1",
+    "loopback-local-registry",
     "mtls",
     "plain-http",
 ];
@@ -190,6 +192,20 @@ fn plain_http_is_explicit() {
 }
 
 #[test]
+fn loopback_registries_are_steered_to_plain_http_not_to_a_ca() {
+    let https = "etc/containerd/certs.d/127.0.0.1:5000/hosts.toml";
+    let http = "etc/containerd/certs.d/localhost:5001/hosts.toml";
+    check("loopback-local-registry")
+        .errors(false)
+        .files(&[CONFIG, https, http])
+        // The form says HTTPS, and pullfix does not silently change it: the warning says what to set.
+        .str(https, &["server"], "https://127.0.0.1:5000")
+        .str(http, &["server"], "http://localhost:5001")
+        .absent(http, &["ca"])
+        .diags(&[("registry.loopback-https", "registry[0].scheme"), ("registry.http-loopback", "registry[1].scheme")]);
+}
+
+#[test]
 fn docker_hub_through_harbor_with_fallback() {
     let proxy = "https://harbor.example.net/v2/dockerhub-proxy";
     check("dockerhub-harbor-proxy-fallback")
@@ -202,6 +218,32 @@ fn docker_hub_through_harbor_with_fallback() {
         .str(DOCKER_HOSTS, &["host", proxy, "ca"], HARBOR_CA_NODE)
         // Harbor's CA is not in this form: a reminder that pullfix does not write it.
         .diags(&[("ca_file.mirror-not-written", "registry[0].mirror[0].ca_file")]);
+}
+
+#[test]
+fn docker_hub_through_harbor_with_secret_only_credentials_tests_with_harbors() {
+    let proxy = "https://harbor.example.net/v2/dockerhub-proxy";
+    let secret = "k8s/secret-regcred-default.yaml";
+    let g = check("dockerhub-harbor-proxy-secret-only");
+    g.errors(false)
+        .files(&[CONFIG, DOCKER_HOSTS, HARBOR_HOSTS])
+        .str(DOCKER_HOSTS, &["server"], proxy)
+        .absent(CONFIG, &["plugins", V2, "registry", "configs"]);
+    let file = |path: &str| g.rendered.files.iter().find(|f| f.path == path).expect(path);
+    // The Secret keys Harbor's robot account for Docker Hub's images...
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&file(secret).contents).expect("Secret YAML");
+    let json = yaml["data"][".dockerconfigjson"].as_str().expect("data");
+    use base64::Engine as _;
+    let json = base64::engine::general_purpose::STANDARD.decode(json).expect("base64");
+    let auths: serde_json::Value = serde_json::from_slice(&json).expect("dockerconfigjson");
+    assert_eq!(auths["auths"]["https://index.docker.io/v1/"]["username"], "robot$ci");
+    // ...so both test pulls pass it, as the pods' pulls do.
+    for (path, image) in [(DOCKER_HOSTS, "docker.io"), (HARBOR_HOSTS, "harbor.example.net")] {
+        let note = &file(path).instructions;
+        let want = format!("`crictl pull --creds 'robot$ci:<password>' {image}/<image>:<tag>`");
+        assert!(note.contains(&want), "{path}: {note}");
+        assert!(!note.contains("S3cret"), "{path}: never the password: {note}");
+    }
 }
 
 #[test]

@@ -19,6 +19,9 @@
 //!   hosts the form configures (listed in the changes), after carrying what they said into the
 //!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other
 //!   hosts are never removed but reported, since containerd refuses `mirrors` beside `config_path`;
+//! - removes the CRI plugin from `disabled_plugins` (Docker's containerd.io default disables it)
+//!   and, in a version 2+ result, gives the version 1 short names in `disabled_plugins` and
+//!   `required_plugins` their full ids ([`plugins`](self) module `plugins`);
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
@@ -27,6 +30,7 @@ pub mod carry;
 pub mod diff;
 pub mod edit;
 pub mod page;
+mod plugins;
 mod registry;
 pub mod replaced;
 pub mod settings;
@@ -205,6 +209,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let plan = settings::plan(&checked, dialect);
 
     m.set_version(&file, version, &target);
+    m.fix_plugin_lists(&target, version);
     m.report_ignored_tables(&target, dialect, version);
     let mut carried = Vec::new();
     if hosts_mode {

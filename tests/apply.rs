@@ -409,3 +409,24 @@ fn a_hand_written_hosts_toml_is_backed_up_and_its_losses_named() {
     assert!(!text(&again.stderr).contains("drops or changes"), "{}", text(&again.stderr));
     assert_eq!(backups_of(&hosts_path).len(), 2, "every replaced file is backed up");
 }
+
+/// A legacy mirror endpoint with `user:password@`: the password never reaches the warnings
+/// or the change listing (`--diff` shows the file as it is).
+#[test]
+fn a_legacy_endpoint_password_is_masked_in_messages() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let mut text = fs::read_to_string(node.config()).expect("read");
+    text.push_str(
+        "\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://quay-mirror.example.com\", \"https://u:s3cr3tpw@quay-mirror2.example.com\"]\n",
+    );
+    fs::write(node.config(), &text).expect("write");
+    let out = node.apply("containerd = \"1.6.20\"\n[[registry]]\nhost = \"quay.io\"\n", &["--dry-run"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("s3cr3tpw"), "the password is echoed:\n{err}");
+    assert!(err.contains("https://u:***@quay-mirror2.example.com"), "{err}");
+    // The removed table is listed, masked.
+    assert!(err.contains("mirrors.\"quay.io\"") && err.contains("(removed)"), "{err}");
+    let diff = node.apply("containerd = \"1.6.20\"\n[[registry]]\nhost = \"quay.io\"\n", &["--dry-run", "--diff"]);
+    assert!(String::from_utf8_lossy(&diff.stdout).contains("s3cr3tpw"), "the diff shows the file as it is");
+}

@@ -211,7 +211,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     m.set_version(&file, version, &target);
     m.fix_plugin_lists(&target, version);
     m.report_ignored_tables(&target, dialect, version);
-    let mut carried = Vec::new();
+    let mut carried: Vec<carry::Carried> = Vec::new();
     if hosts_mode {
         let carry = m.carry_legacy(&checked, dialect);
         m.remove_conflicting_legacy(&target, dialect, &plan.hosts, &carry);
@@ -225,7 +225,23 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
-    let Merger { changes, diags, .. } = m;
+    let Merger { mut changes, mut diags, .. } = m;
+    // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
+    for d in &mut diags {
+        d.message = mask_userinfo(&d.message);
+        d.fix = mask_userinfo(&d.fix);
+    }
+    for c in &mut changes {
+        for v in [&mut c.old, &mut c.new].into_iter().flatten() {
+            *v = mask_userinfo(v);
+        }
+        c.why = mask_userinfo(&c.why);
+    }
+    for c in &mut carried {
+        for i in &mut c.items {
+            *i = mask_userinfo(i);
+        }
+    }
     let text = doc.to_string();
     MergeResult {
         text: Some(text),
@@ -344,6 +360,39 @@ impl Merger<'_> {
     }
 }
 
+/// Masks the password of every `user:password@` URL or endpoint in `text`
+/// (`https://u:pw@m.example` -> `https://u:***@m.example`; `u:pw@m.example:5000` too), for
+/// messages and change lines; the user name stays, so the operator can tell which entry it is.
+/// Words are split at whitespace, quotes, brackets, commas and `=`; only the authority
+/// (before the first `/`, `?` or `#` after `://`) is looked at, so an `@` in a path stays.
+pub fn mask_userinfo(text: &str) -> String {
+    let is_delim =
+        |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '[' | ']' | '(' | ')' | '{' | '}' | ',' | '=');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(is_delim).unwrap_or(rest.len());
+        let (word, tail) = rest.split_at(end);
+        let auth_start = word.find("://").map_or(0, |i| i + 3);
+        let after = &word[auth_start..];
+        let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let userinfo = after[..auth_end].rfind('@').and_then(|at| Some((after[..at].find(':')?, at)));
+        match userinfo {
+            Some((colon, at)) if &after[colon + 1..at] != "***" => {
+                out.push_str(&word[..auth_start]);
+                out.push_str(&after[..=colon]);
+                out.push_str("***");
+                out.push_str(&after[at..]);
+            }
+            _ => out.push_str(word),
+        }
+        let d = tail.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&tail[..d]);
+        rest = &tail[d..];
+    }
+    out
+}
+
 fn mask_item(item: &Item) -> String {
     let shown = edit::show_item(item);
     let has_secret = match item {
@@ -359,5 +408,32 @@ fn mask_item(item: &Item) -> String {
         "{ ... credentials hidden ... }".to_owned()
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_userinfo;
+
+    #[test]
+    fn userinfo_passwords_are_masked_wherever_they_stand() {
+        let cases = [
+            ("https://u:pw@quay-mirror2.example.com", "https://u:***@quay-mirror2.example.com"),
+            (
+                "endpoint = [\"https://a.example\", \"https://u:p@w@m.example/v2?x=1@2\"] -> (removed)",
+                "endpoint = [\"https://a.example\", \"https://u:***@m.example/v2?x=1@2\"] -> (removed)",
+            ),
+            ("has \"u:pw@m.example:5000\" (credentials)", "has \"u:***@m.example:5000\" (credentials)"),
+            (
+                "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
+                "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
+            ),
+            ("https://u:***@m.example", "https://u:***@m.example"),
+            ("", ""),
+            ("ünïcode u:x@h ü", "ünïcode u:***@h ü"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mask_userinfo(text), want, "{text}");
+        }
     }
 }

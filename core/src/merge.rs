@@ -121,6 +121,38 @@ impl MergeResult {
         f
     }
 
+    /// The CA files the hosts.toml files name because they were carried from the node's own
+    /// config.toml (not from the form): the form's field each fills and its node path.
+    pub fn carried_ca_files(&self, form: &Form) -> Vec<(Field, String)> {
+        let f = self.form_for_files(form);
+        let mut out = Vec::new();
+        for c in &self.carried {
+            let Some(r) = f.registries.get(c.registry) else { continue };
+            if !c.ca_file.is_empty() {
+                out.push((Field::registry(c.registry).key("ca_file"), c.ca_file.clone()));
+            }
+            for mt in c.mirror_tls.iter().filter(|mt| mt.ca) {
+                if let Some(j) = r.mirrors.iter().position(|m| m.url == mt.url) {
+                    let path = r.mirrors[j].ca_file.clone();
+                    out.push((Field::registry(c.registry).index("mirror", j).key("ca_file"), path));
+                }
+            }
+        }
+        out
+    }
+
+    /// Drops the render's "pullfix does not write this CA, copy it to every node" notes for
+    /// CA paths carried from the node's config.toml ([`MergeResult::carried_ca_files`]): the
+    /// node's containerd already read that file, and each carried CA has its own info.
+    /// (`pullfix apply` checks that such a file still exists.)
+    pub fn drop_carried_ca_notes(&self, form: &Form, diagnostics: &mut Vec<Diagnostic>) {
+        let carried = self.carried_ca_files(form);
+        diagnostics.retain(|d| {
+            !(matches!(d.code, "ca_file.not-written" | "ca_file.mirror-not-written")
+                && carried.iter().any(|(f, _)| f == &d.field))
+        });
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {

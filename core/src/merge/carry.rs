@@ -177,6 +177,21 @@ pub fn add_default_scheme(endpoint: &str) -> String {
     format!("{}://{endpoint}", if is_local_host(host) { "http" } else { "https" })
 }
 
+/// A legacy TLS file path as hosts.toml must name it: containerd 1.x's CRI plugin reads a
+/// relative `ca_file` / `cert_file` / `key_file` from its working directory (`/` under
+/// systemd), hosts.toml from the registry's certs.d directory, so a relative path becomes
+/// `/` + path, with a note saying so (empty for an absolute path).
+fn from_working_dir(key: &str, path: &str) -> (String, String) {
+    if path.starts_with('/') {
+        return (path.to_owned(), String::new());
+    }
+    let abs = format!("/{}", path.trim_start_matches("./"));
+    let note = format!(
+        " ({key} {path:?} is relative: containerd 1.x read it from its working directory, / under systemd, while hosts.toml would read it from the registry's certs.d directory, so pullfix writes {abs:?})"
+    );
+    (abs, note)
+}
+
 /// Whether a legacy endpoint is the registry itself (what hosts.toml's `server` is): its own
 /// host, or for Docker Hub `registry-1.docker.io` / `index.docker.io`, with no path but `/v2`.
 fn is_registry_itself(e: &Endpoint, host: &Host) -> bool {
@@ -446,8 +461,9 @@ impl Merger<'_> {
             }
             let form_ca = !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty();
             if !tls.ca_file.is_empty() && !form_ca && c.ca_file.is_empty() {
-                c.ca_file = tls.ca_file.clone();
-                parts.push(format!("ca = {:?}", tls.ca_file));
+                let (path, note) = from_working_dir("ca_file", &tls.ca_file);
+                parts.push(format!("ca = {path:?}{note}"));
+                c.ca_file = path;
             }
             if tls.skip_verify && !form_ca && !r.skip_verify && !c.skip_verify {
                 c.skip_verify = true;
@@ -456,8 +472,10 @@ impl Merger<'_> {
             let form_client = !r.client_cert.trim().is_empty() || !r.client_key.trim().is_empty();
             match (tls.cert_file.is_empty(), tls.key_file.is_empty()) {
                 (false, false) if !form_client && c.client.is_none() => {
-                    c.client = Some((tls.cert_file.clone(), tls.key_file.clone()));
-                    parts.push(format!("client = [[{:?}, {:?}]]", tls.cert_file, tls.key_file));
+                    let (cert, cert_note) = from_working_dir("cert_file", &tls.cert_file);
+                    let (key, key_note) = from_working_dir("key_file", &tls.key_file);
+                    parts.push(format!("client = [[{cert:?}, {key:?}]]{cert_note}{key_note}"));
+                    c.client = Some((cert, key));
                 }
                 (false, true) | (true, false) => self.not_carried(
                     format!("{full} has only one of cert_file and key_file, which containerd refuses; it is not carried into {file}."),
@@ -508,9 +526,10 @@ impl Merger<'_> {
             let own_ca = !m.ca_file.trim().is_empty();
             let mut mt = MirrorTls { url: e.url(), ..MirrorTls::default() };
             if !tls.ca_file.is_empty() && !own_ca {
-                m.ca_file = tls.ca_file.clone();
+                let (path, note) = from_working_dir("ca_file", &tls.ca_file);
+                parts.push(format!("ca = {path:?}{note}"));
+                m.ca_file = path;
                 mt.ca = true;
-                parts.push(format!("ca = {:?}", tls.ca_file));
             }
             if tls.skip_verify && !own_ca && !m.skip_verify {
                 m.skip_verify = true;

@@ -242,3 +242,33 @@ fn merging_again_and_applying_again_change_nothing() {
     let kept2 = super::kept(&text1, 0, &own, path);
     assert!(kept2.ca_file.is_empty() && !kept2.skip_verify && kept2.legacy_mirrors, "{kept2:?}");
 }
+
+/// A carried CA (the registry's and a legacy mirror's) was read by the node's containerd:
+/// the render's "copy the CA to every node" notes are dropped for them, not for the form's own.
+#[test]
+fn carried_ca_paths_get_no_copy_notes() {
+    let existing = file(
+        "[mirrors.\"docker.io\"]\nendpoint = [\"https://m.example\"]\n[configs.\"m.example\".tls]\nca_file = \"/etc/m-ca.crt\"\n[configs.\"docker.io\".tls]\nca_file = \"rel/hub.crt\"",
+    );
+    let f = form(reg("docker.io"));
+    let r = merge(&existing, &f);
+    let mut diags = crate::render(&r.form_for_files(&f)).diagnostics;
+    let notes = |d: &[Diagnostic]| d.iter().filter(|d| d.code.starts_with("ca_file.")).count();
+    assert_eq!(notes(&diags), 2, "{diags:?}");
+    let carried = r.carried_ca_files(&f);
+    assert_eq!(
+        carried.iter().map(|(f, p)| (f.as_str().to_owned(), p.as_str())).collect::<Vec<_>>(),
+        [
+            ("registry[0].ca_file".to_owned(), "/rel/hub.crt"),
+            ("registry[0].mirror[0].ca_file".to_owned(), "/etc/m-ca.crt")
+        ]
+    );
+    r.drop_carried_ca_notes(&f, &mut diags);
+    assert_eq!(notes(&diags), 0, "{diags:?}");
+    // The form's own ca_file keeps its note.
+    let own = form(Registry { ca_file: "/etc/own.crt".into(), ..reg("docker.io") });
+    let r = merge(&existing, &own);
+    let mut diags = crate::render(&r.form_for_files(&own)).diagnostics;
+    r.drop_carried_ca_notes(&own, &mut diags);
+    assert!(diags.iter().any(|d| d.code == "ca_file.not-written"), "{diags:?}");
+}

@@ -43,7 +43,7 @@ use crate::config_file::{self, Dialect};
 pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
-use crate::host::{Host, HostKind};
+use crate::host::Host;
 use crate::output::{FileKind, OutputFile};
 use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
@@ -174,7 +174,7 @@ impl MergeResult {
         for (i, r) in form.registries.iter().enumerate() {
             let Ok(host) = Host::parse(r.host.trim()) else { continue };
             let ns = host.reference();
-            if host.kind == HostKind::Default || seen.contains(&ns) {
+            if seen.contains(&ns) {
                 continue;
             }
             seen.push(ns.clone());

@@ -17,7 +17,10 @@
 //!   `https://` elsewhere; an endpoint with a path gets `override_path` (1.x uses a given path
 //!   as the API root as it is, only an empty path becomes `/v2`). The registry itself named
 //!   with `http://` makes the registry's scheme http;
-//! - a mirror's own `configs."<mirror host>".tls` -> that mirror's `ca` / `skip_verify`.
+//! - a mirror's own `configs."<mirror host>".tls` -> that mirror's `ca` / `skip_verify`;
+//! - `mirrors."*".endpoint` (1.x's mirrors for every registry without its own entry) -> the
+//!   `_default` hosts.toml's `[host."<url>"]` tables, when the form has `_default` and the
+//!   target reads it (1.6.17+, 1.7, 2.x).
 //!
 //! Each carried item is an info on `existing_config`; what cannot be carried is a warning.
 
@@ -211,6 +214,8 @@ struct Reg<'a> {
     host: &'a Host,
     /// `host[:port]`.
     ns: String,
+    /// Its key under the legacy `registry.mirrors`: `ns`, or `*` for `_default`.
+    legacy_key: String,
     /// Its hosts.toml's node path.
     file: String,
     dialect: Dialect,
@@ -280,15 +285,21 @@ impl Merger<'_> {
         let registries: Vec<(usize, Registry, Host)> =
             checked.registries().map(|(i, r, h)| (i, r.clone(), h.clone())).collect();
         for (i, r, host) in registries {
-            if host.kind == HostKind::Default {
+            let is_default = host.kind == HostKind::Default;
+            // 1.x's `mirrors."*"` serves every registry without its own entry, as the
+            // `_default` hosts.toml does where the target has it.
+            if is_default && checked.target.has_default_namespace() != Some(true) {
                 continue;
             }
             let ns = host.reference();
+            let legacy_key = if is_default { "*".to_owned() } else { ns.clone() };
             let file = format!("{}/{ns}/hosts.toml", checked.config_path);
             let mut c = Carried { registry: i, host: ns.clone(), hosts_toml: file.clone(), ..Carried::default() };
-            let t = Reg { r: &r, host: &host, ns, file, dialect };
+            let t = Reg { r: &r, host: &host, ns, legacy_key, file, dialect };
             let scheme = self.carry_mirrors(&t, &mut c, &mut carry);
-            self.carry_own_tls(&t, scheme, &mut c, &mut carry);
+            if !is_default {
+                self.carry_own_tls(&t, scheme, &mut c, &mut carry);
+            }
             self.carry_mirror_tls(&t, &registry_hosts, &mut c, &mut carry);
             if !c.is_empty() {
                 carry.carried.push(c);
@@ -305,7 +316,8 @@ impl Merger<'_> {
         let form_mirrors = r.mirrors.iter().any(|m| !m.url.trim().is_empty());
         let mut scheme = r.scheme;
         // The legacy mirror list.
-        if let Some(item) = self.legacy(dialect, &["mirrors", ns.as_str()]).cloned() {
+        let legacy_key = t.legacy_key.as_str();
+        if let Some(item) = self.legacy(dialect, &["mirrors", legacy_key]).cloned() {
             let mut list: Vec<LegacyMirror> = Vec::new();
             let mut itself: Option<(usize, String)> = None;
             let mut lost: Vec<String> = Vec::new();
@@ -341,7 +353,7 @@ impl Merger<'_> {
                     }
                 }
             }
-            let full = format!("registry.mirrors.\"{ns}\"");
+            let full = format!("registry.mirrors.\"{legacy_key}\"");
             let mut parts: Vec<String> = Vec::new();
             // The registry itself over plain HTTP: the way 1.x configs reach an HTTP registry.
             if let Some((_, s)) = &itself {
@@ -432,7 +444,7 @@ impl Merger<'_> {
                 format!("Carried into {file}: {}", parts.join("; "))
             };
             carry.mirror_why.push((
-                ns.clone(),
+                legacy_key.to_owned(),
                 format!("{why}. containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
             ));
         }

@@ -272,3 +272,42 @@ fn carried_ca_paths_get_no_copy_notes() {
     r.drop_carried_ca_notes(&own, &mut diags);
     assert!(diags.iter().any(|d| d.code == "ca_file.not-written"), "{diags:?}");
 }
+
+/// 1.x's `mirrors."*"` (the mirrors of every registry without its own entry) is the `_default`
+/// hosts.toml where the target has one; elsewhere the error says what to do instead.
+#[test]
+fn the_catch_all_mirrors_go_to_default() {
+    let existing = file("[mirrors.\"*\"]\nendpoint = [\"https://mirror.example.com\", \"m2.example.com/v2/p\"]");
+    let default_form = |v: &str| Form {
+        containerd: v.into(),
+        registries: vec![Registry { host: "_default".into(), ..Registry::default() }, reg("harbor.example.net")],
+        ..Form::default()
+    };
+    let f = default_form("1.7");
+    let (r, text, doc) = run(&existing, &f);
+    assert!(doc["host"]["https://mirror.example.com"].is_table(), "{text}");
+    assert_eq!(doc["host"]["https://m2.example.com/v2/p"]["override_path"].as_bool(), Some(true), "{text}");
+    assert!(doc.get("server").is_none(), "{text}");
+    assert!(text.contains(CARRIED_MARK), "{text}");
+    assert!(removed_why(&r, "mirrors.\"*\"").starts_with("Carried into /etc/containerd/certs.d/_default/hosts.toml"));
+    assert!(r.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", r.diagnostics);
+    // The second apply keeps it from the marks.
+    let mut again = merge(r.text.as_deref().unwrap(), &f);
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    again.keep_from_hosts_toml(&f, |p| (p == "/etc/containerd/certs.d/_default/hosts.toml").then(|| text.clone()));
+    let mut files = crate::render(&again.form_for_files(&f)).files;
+    again.mark_files(&mut files);
+    let second = files.iter().find(|x| x.path == "etc/containerd/certs.d/_default/hosts.toml").expect("_default");
+    assert_eq!(second.contents, text);
+
+    // No _default in the form: add it (it is carried then).
+    let only = form(reg("harbor.example.net"));
+    let e = merge(&existing, &Form { containerd: "1.7".into(), ..only.clone() });
+    let d = e.diagnostics.iter().find(|d| d.code == "merge.legacy-mirrors-left").expect("reported");
+    assert!(d.fix.contains("add `[[registry]] host = \"_default\"`"), "{}", d.fix);
+    assert!(!d.fix.contains("Add *"), "{}", d.fix);
+    // A target without _default: delete, and the fix does not promise carrying.
+    let old = merge(&existing, &default_form("1.6.10"));
+    let d = old.diagnostics.iter().find(|d| d.code == "merge.legacy-mirrors-left").expect("reported");
+    assert!(d.fix.contains("delete the lines") && !d.fix.contains("carried"), "{}", d.fix);
+}

@@ -21,7 +21,7 @@
 //!   hosts are never removed but reported, since containerd refuses `mirrors` beside `config_path`;
 //! - removes the CRI plugin from `disabled_plugins` (Docker's containerd.io default disables it)
 //!   and, in a version 2+ result, gives the version 1 short names in `disabled_plugins` and
-//!   `required_plugins` their full ids ([`plugins`](self) module `plugins`);
+//!   `required_plugins` their full ids (the `plugins` module);
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.

@@ -409,3 +409,66 @@ fn a_hand_written_hosts_toml_is_backed_up_and_its_losses_named() {
     assert!(!text(&again.stderr).contains("drops or changes"), "{}", text(&again.stderr));
     assert_eq!(backups_of(&hosts_path).len(), 2, "every replaced file is backed up");
 }
+
+/// A legacy mirror endpoint with `user:password@`: the password never reaches the warnings
+/// or the change listing (`--diff` shows the file as it is).
+#[test]
+fn a_legacy_endpoint_password_is_masked_in_messages() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let mut text = fs::read_to_string(node.config()).expect("read");
+    text.push_str(
+        "\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://quay-mirror.example.com\", \"https://u:s3cr3tpw@quay-mirror2.example.com\"]\n",
+    );
+    fs::write(node.config(), &text).expect("write");
+    let out = node.apply("containerd = \"1.6.20\"\n[[registry]]\nhost = \"quay.io\"\n", &["--dry-run"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("s3cr3tpw"), "the password is echoed:\n{err}");
+    assert!(err.contains("https://u:***@quay-mirror2.example.com"), "{err}");
+    // The removed table is listed, masked.
+    assert!(err.contains("mirrors.\"quay.io\"") && err.contains("(removed)"), "{err}");
+    let diff = node.apply("containerd = \"1.6.20\"\n[[registry]]\nhost = \"quay.io\"\n", &["--dry-run", "--diff"]);
+    assert!(String::from_utf8_lossy(&diff.stdout).contains("s3cr3tpw"), "the diff shows the file as it is");
+}
+
+/// A CA path carried from the node's legacy `configs.tls` was read by the node's containerd:
+/// no "pullfix does not write that file" warning, on the first apply or the second; only a
+/// carried path that is gone is a warning. A relative legacy `ca_file` (containerd 1.x reads
+/// it from its working directory, `/`) is carried as `/` + path.
+#[test]
+fn carried_ca_paths_are_not_form_input() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let ca = node.dir.path().join("harbor-ca.crt");
+    fs::write(&ca, "not read by pullfix").expect("ca");
+    let base = fs::read_to_string(node.config()).expect("read");
+    let tls = |ca: &str| {
+        format!("{base}\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  ca_file = {ca:?}\n")
+    };
+    fs::write(node.config(), tls(&ca.to_string_lossy())).expect("write");
+    let form = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\n";
+    for round in 0..2 {
+        let out = node.apply(form, &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(!err.contains("does not write") && !err.contains("does not exist"), "round {round}:\n{err}");
+    }
+    let hosts = fs::read_to_string(node.certs().join("harbor.example.net/hosts.toml")).expect("hosts.toml");
+    assert!(hosts.contains(&format!("ca = {:?}", ca.to_string_lossy())), "{hosts}");
+
+    // Gone from the node: a warning naming it.
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    fs::write(node.config(), tls("/nonexistent/pullfix-test/ca.crt")).expect("write");
+    let err = String::from_utf8_lossy(&node.apply(form, &["--dry-run"]).stderr).into_owned();
+    assert!(err.contains("\"/nonexistent/pullfix-test/ca.crt\", carried into the hosts.toml"), "{err}");
+    assert!(!err.contains("does not write"), "{err}");
+
+    // Relative: from containerd's working directory.
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    fs::write(node.config(), tls("certs/harbor-ca.crt")).expect("write");
+    let out = node.apply(form, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("ca_file \"certs/harbor-ca.crt\" is relative"), "{err}");
+    let hosts = fs::read_to_string(node.certs().join("harbor.example.net/hosts.toml")).expect("hosts.toml");
+    assert!(hosts.contains("ca = \"/certs/harbor-ca.crt\""), "{hosts}");
+}

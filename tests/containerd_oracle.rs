@@ -164,3 +164,40 @@ fn an_ipv6_literal_in_a_table_name_is_an_error_because_containerd_1_x_would_not_
         assert!(out.diagnostics.iter().all(|d| d.code != "host.ipv6-config-toml"), "{:?}", out.diagnostics);
     }
 }
+
+/// `containerd -c <text> config dump`: the dump, or the error containerd starts with.
+fn dump_text(text: &str) -> Result<DocumentMut, String> {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("config.toml");
+    fs::write(&path, text).expect("write");
+    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+    }
+    Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+}
+
+/// Docker's containerd.io package ships `disabled_plugins = ["cri"]` without a version line:
+/// merged, the file gets `version = 2`, where containerd refuses the short name and does not
+/// start, unless merge removes the CRI plugin from the list (and maps the other short names).
+#[test]
+fn dockers_default_config_merged_starts_with_the_cri_plugin() {
+    let docker = "#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = [\"cri\", \"zfs\"]\n";
+    // The oracle: version 2 with the short names is what containerd refuses.
+    let refused =
+        dump_text(&format!("version = 2\n{docker}")).expect_err("containerd refuses short names in version 2");
+    assert!(refused.contains("invalid disabled plugin URI \"cri\""), "{refused}");
+
+    let form =
+        format!("containerd = \"{}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n", installed());
+    let form = parse_form(&form, FormFormat::Toml).expect("form");
+    let merged = pullfix_core::merge::merge(docker, &form);
+    assert!(!pullfix_core::diagnostic::has_errors(&merged.diagnostics), "{:?}", merged.diagnostics);
+    let text = merged.text.expect("merged");
+    assert!(text.contains("version = 2\n"), "{text}");
+    let doc = dump_text(&text).unwrap_or_else(|e| panic!("containerd refuses the merged file: {e}\n{text}"));
+    let disabled: Vec<&str> =
+        doc["disabled_plugins"].as_array().expect("disabled_plugins").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(disabled, ["io.containerd.snapshotter.v1.zfs"]);
+    assert_eq!(cri(&doc)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"));
+}

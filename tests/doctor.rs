@@ -472,3 +472,20 @@ fn inline_mirrors_stop_the_cri_plugin_of_containerd_2_2_0() {
     // Other 2.x releases: deprecated only.
     assert_eq!(n.doctor(Some("2.1")), (0, pairs(&[("info", "config.deprecated_mirrors")])));
 }
+
+/// Docker's containerd.io default disables the CRI plugin: the kubelet has no runtime.
+#[test]
+fn dockers_disabled_cri_plugin_breaks_pulls() {
+    let node = Node::new(Some("#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = [\"cri\"]\n"));
+    let (code, checks) = node.doctor(Some("1.6.20"));
+    assert_eq!(code, 1, "{checks:?}");
+    assert!(checks.contains(&("error".into(), "config.cri_disabled".into())), "{checks:?}");
+    let text = node.doctor_text(Some("1.6.20"));
+    assert!(text.contains("line 3") && text.contains("pullfix apply"), "{text}");
+
+    // The same list in a version 2 file: containerd does not even start.
+    let node = Node::new(Some("version = 2\ndisabled_plugins = [\"cri\", \"zfs\"]\n"));
+    let (code, checks) = node.doctor(Some("1.6.20"));
+    assert_eq!(code, 1);
+    assert!(checks.contains(&("error".into(), "config.short_plugin_name".into())), "{checks:?}");
+}

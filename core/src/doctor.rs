@@ -7,6 +7,7 @@
 
 mod config;
 mod hosts;
+mod plugins;
 
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item};
@@ -152,6 +153,9 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     };
     if let Some(c) = &cfg {
         config::check_config(c, files, target, &mut out);
+        if let Some(text) = files.config.as_deref() {
+            plugins::check_plugins(text, files, target, &mut out);
+        }
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

@@ -36,6 +36,7 @@ pub mod output;
 pub mod patch;
 pub mod per_host;
 pub mod plan;
+pub mod plugin_ids;
 pub mod pull_auth;
 pub mod render;
 pub mod rollout;

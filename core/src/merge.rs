@@ -19,6 +19,9 @@
 //!   hosts the form configures (listed in the changes), after carrying what they said into the
 //!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other
 //!   hosts are never removed but reported, since containerd refuses `mirrors` beside `config_path`;
+//! - removes the CRI plugin from `disabled_plugins` (Docker's containerd.io default disables it)
+//!   and, in a version 2+ result, gives the version 1 short names in `disabled_plugins` and
+//!   `required_plugins` their full ids (the `plugins` module);
 //! - sets the sandbox image and node-level credentials the form asks for.
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
@@ -27,6 +30,7 @@ pub mod carry;
 pub mod diff;
 pub mod edit;
 pub mod page;
+mod plugins;
 mod registry;
 pub mod replaced;
 pub mod settings;
@@ -39,7 +43,7 @@ use crate::config_file::{self, Dialect};
 pub use crate::config_file::{display_path, ParseError};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
-use crate::host::{Host, HostKind};
+use crate::host::Host;
 use crate::output::{FileKind, OutputFile};
 use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
@@ -117,6 +121,38 @@ impl MergeResult {
         f
     }
 
+    /// The CA files the hosts.toml files name because they were carried from the node's own
+    /// config.toml (not from the form): the form's field each fills and its node path.
+    pub fn carried_ca_files(&self, form: &Form) -> Vec<(Field, String)> {
+        let f = self.form_for_files(form);
+        let mut out = Vec::new();
+        for c in &self.carried {
+            let Some(r) = f.registries.get(c.registry) else { continue };
+            if !c.ca_file.is_empty() {
+                out.push((Field::registry(c.registry).key("ca_file"), c.ca_file.clone()));
+            }
+            for mt in c.mirror_tls.iter().filter(|mt| mt.ca) {
+                if let Some(j) = r.mirrors.iter().position(|m| m.url == mt.url) {
+                    let path = r.mirrors[j].ca_file.clone();
+                    out.push((Field::registry(c.registry).index("mirror", j).key("ca_file"), path));
+                }
+            }
+        }
+        out
+    }
+
+    /// Drops the render's "pullfix does not write this CA, copy it to every node" notes for
+    /// CA paths carried from the node's config.toml ([`MergeResult::carried_ca_files`]): the
+    /// node's containerd already read that file, and each carried CA has its own info.
+    /// (`pullfix apply` checks that such a file still exists.)
+    pub fn drop_carried_ca_notes(&self, form: &Form, diagnostics: &mut Vec<Diagnostic>) {
+        let carried = self.carried_ca_files(form);
+        diagnostics.retain(|d| {
+            !(matches!(d.code, "ca_file.not-written" | "ca_file.mirror-not-written")
+                && carried.iter().any(|(f, _)| f == &d.field))
+        });
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {
@@ -138,7 +174,7 @@ impl MergeResult {
         for (i, r) in form.registries.iter().enumerate() {
             let Ok(host) = Host::parse(r.host.trim()) else { continue };
             let ns = host.reference();
-            if host.kind == HostKind::Default || seen.contains(&ns) {
+            if seen.contains(&ns) {
                 continue;
             }
             seen.push(ns.clone());
@@ -205,8 +241,9 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let plan = settings::plan(&checked, dialect);
 
     m.set_version(&file, version, &target);
+    m.fix_plugin_lists(&target, version);
     m.report_ignored_tables(&target, dialect, version);
-    let mut carried = Vec::new();
+    let mut carried: Vec<carry::Carried> = Vec::new();
     if hosts_mode {
         let carry = m.carry_legacy(&checked, dialect);
         m.remove_conflicting_legacy(&target, dialect, &plan.hosts, &carry);
@@ -220,7 +257,23 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
-    let Merger { changes, diags, .. } = m;
+    let Merger { mut changes, mut diags, .. } = m;
+    // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
+    for d in &mut diags {
+        d.message = mask_userinfo(&d.message);
+        d.fix = mask_userinfo(&d.fix);
+    }
+    for c in &mut changes {
+        for v in [&mut c.old, &mut c.new].into_iter().flatten() {
+            *v = mask_userinfo(v);
+        }
+        c.why = mask_userinfo(&c.why);
+    }
+    for c in &mut carried {
+        for i in &mut c.items {
+            *i = mask_userinfo(i);
+        }
+    }
     let text = doc.to_string();
     MergeResult {
         text: Some(text),
@@ -339,6 +392,39 @@ impl Merger<'_> {
     }
 }
 
+/// Masks the password of every `user:password@` URL or endpoint in `text`
+/// (`https://u:pw@m.example` -> `https://u:***@m.example`; `u:pw@m.example:5000` too), for
+/// messages and change lines; the user name stays, so the operator can tell which entry it is.
+/// Words are split at whitespace, quotes, brackets, commas and `=`; only the authority
+/// (before the first `/`, `?` or `#` after `://`) is looked at, so an `@` in a path stays.
+pub fn mask_userinfo(text: &str) -> String {
+    let is_delim =
+        |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '[' | ']' | '(' | ')' | '{' | '}' | ',' | '=');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(is_delim).unwrap_or(rest.len());
+        let (word, tail) = rest.split_at(end);
+        let auth_start = word.find("://").map_or(0, |i| i + 3);
+        let after = &word[auth_start..];
+        let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let userinfo = after[..auth_end].rfind('@').and_then(|at| Some((after[..at].find(':')?, at)));
+        match userinfo {
+            Some((colon, at)) if &after[colon + 1..at] != "***" => {
+                out.push_str(&word[..auth_start]);
+                out.push_str(&after[..=colon]);
+                out.push_str("***");
+                out.push_str(&after[at..]);
+            }
+            _ => out.push_str(word),
+        }
+        let d = tail.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&tail[..d]);
+        rest = &tail[d..];
+    }
+    out
+}
+
 fn mask_item(item: &Item) -> String {
     let shown = edit::show_item(item);
     let has_secret = match item {
@@ -354,5 +440,32 @@ fn mask_item(item: &Item) -> String {
         "{ ... credentials hidden ... }".to_owned()
     } else {
         shown
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_userinfo;
+
+    #[test]
+    fn userinfo_passwords_are_masked_wherever_they_stand() {
+        let cases = [
+            ("https://u:pw@quay-mirror2.example.com", "https://u:***@quay-mirror2.example.com"),
+            (
+                "endpoint = [\"https://a.example\", \"https://u:p@w@m.example/v2?x=1@2\"] -> (removed)",
+                "endpoint = [\"https://a.example\", \"https://u:***@m.example/v2?x=1@2\"] -> (removed)",
+            ),
+            ("has \"u:pw@m.example:5000\" (credentials)", "has \"u:***@m.example:5000\" (credentials)"),
+            (
+                "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
+                "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
+            ),
+            ("https://u:***@m.example", "https://u:***@m.example"),
+            ("", ""),
+            ("ünïcode u:x@h ü", "ünïcode u:***@h ü"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mask_userinfo(text), want, "{text}");
+        }
     }
 }

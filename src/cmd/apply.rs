@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
-use pullfix_core::diagnostic::has_errors;
+use pullfix_core::diagnostic::{has_errors, Diagnostic};
 use pullfix_core::merge::{self, diff::unified_diff, MergeOptions};
 use pullfix_core::{FileKind, OutputFile};
 
@@ -111,6 +111,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());
     let mut rendered = pullfix_core::render(&merged.form_for_files(&form));
     merged.mark_files(&mut rendered.files);
+    // A CA carried from the node's own config.toml is not the form's to copy around: only
+    // say something when that file is gone.
+    merged.drop_carried_ca_notes(&form, &mut rendered.diagnostics);
+    for (field, path) in merged.carried_ca_files(&form) {
+        if !Path::new(&path).exists() {
+            rendered.diagnostics.push(Diagnostic::warning(
+                field,
+                "merge.carried-ca-missing",
+                format!(
+                    "The CA {path:?}, carried into the hosts.toml from the old config.toml, does not exist on this node: pulls that use it fail with `unable to read CA cert ... no such file or directory`."
+                ),
+                format!(
+                    "Copy the CA to {path} (`sudo install -D -m 0644 ca.crt {}`), or paste it into the form's ca_pem.",
+                    pullfix_core::shell::quote(&path)
+                ),
+            ));
+        }
+    }
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
         eprintln!("{d}");
     }

@@ -151,6 +151,11 @@ url = "https://mirror.gcr.io"
 "#
         ),
     ),
+    case(
+        "docker-containerd-io-default-1.6",
+        "docker-containerd-io-default.toml",
+        form!("1.6.20", "\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n"),
+    ),
     case("missing-version-line-1.6", "no-version-line-v2-tables.toml", form!("1.6.20", harbor_ca!())),
     case(
         "default-2.0-pinned-sandbox",

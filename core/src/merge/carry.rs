@@ -17,7 +17,10 @@
 //!   `https://` elsewhere; an endpoint with a path gets `override_path` (1.x uses a given path
 //!   as the API root as it is, only an empty path becomes `/v2`). The registry itself named
 //!   with `http://` makes the registry's scheme http;
-//! - a mirror's own `configs."<mirror host>".tls` -> that mirror's `ca` / `skip_verify`.
+//! - a mirror's own `configs."<mirror host>".tls` -> that mirror's `ca` / `skip_verify`;
+//! - `mirrors."*".endpoint` (1.x's mirrors for every registry without its own entry) -> the
+//!   `_default` hosts.toml's `[host."<url>"]` tables, when the form has `_default` and the
+//!   target reads it (1.6.17+, 1.7, 2.x).
 //!
 //! Each carried item is an info on `existing_config`; what cannot be carried is a warning.
 
@@ -177,6 +180,21 @@ pub fn add_default_scheme(endpoint: &str) -> String {
     format!("{}://{endpoint}", if is_local_host(host) { "http" } else { "https" })
 }
 
+/// A legacy TLS file path as hosts.toml must name it: containerd 1.x's CRI plugin reads a
+/// relative `ca_file` / `cert_file` / `key_file` from its working directory (`/` under
+/// systemd), hosts.toml from the registry's certs.d directory, so a relative path becomes
+/// `/` + path, with a note saying so (empty for an absolute path).
+fn from_working_dir(key: &str, path: &str) -> (String, String) {
+    if path.starts_with('/') {
+        return (path.to_owned(), String::new());
+    }
+    let abs = format!("/{}", path.trim_start_matches("./"));
+    let note = format!(
+        " ({key} {path:?} is relative: containerd 1.x read it from its working directory, / under systemd, while hosts.toml would read it from the registry's certs.d directory, so pullfix writes {abs:?})"
+    );
+    (abs, note)
+}
+
 /// Whether a legacy endpoint is the registry itself (what hosts.toml's `server` is): its own
 /// host, or for Docker Hub `registry-1.docker.io` / `index.docker.io`, with no path but `/v2`.
 fn is_registry_itself(e: &Endpoint, host: &Host) -> bool {
@@ -196,6 +214,8 @@ struct Reg<'a> {
     host: &'a Host,
     /// `host[:port]`.
     ns: String,
+    /// Its key under the legacy `registry.mirrors`: `ns`, or `*` for `_default`.
+    legacy_key: String,
     /// Its hosts.toml's node path.
     file: String,
     dialect: Dialect,
@@ -265,15 +285,21 @@ impl Merger<'_> {
         let registries: Vec<(usize, Registry, Host)> =
             checked.registries().map(|(i, r, h)| (i, r.clone(), h.clone())).collect();
         for (i, r, host) in registries {
-            if host.kind == HostKind::Default {
+            let is_default = host.kind == HostKind::Default;
+            // 1.x's `mirrors."*"` serves every registry without its own entry, as the
+            // `_default` hosts.toml does where the target has it.
+            if is_default && checked.target.has_default_namespace() != Some(true) {
                 continue;
             }
             let ns = host.reference();
+            let legacy_key = if is_default { "*".to_owned() } else { ns.clone() };
             let file = format!("{}/{ns}/hosts.toml", checked.config_path);
             let mut c = Carried { registry: i, host: ns.clone(), hosts_toml: file.clone(), ..Carried::default() };
-            let t = Reg { r: &r, host: &host, ns, file, dialect };
+            let t = Reg { r: &r, host: &host, ns, legacy_key, file, dialect };
             let scheme = self.carry_mirrors(&t, &mut c, &mut carry);
-            self.carry_own_tls(&t, scheme, &mut c, &mut carry);
+            if !is_default {
+                self.carry_own_tls(&t, scheme, &mut c, &mut carry);
+            }
             self.carry_mirror_tls(&t, &registry_hosts, &mut c, &mut carry);
             if !c.is_empty() {
                 carry.carried.push(c);
@@ -290,7 +316,8 @@ impl Merger<'_> {
         let form_mirrors = r.mirrors.iter().any(|m| !m.url.trim().is_empty());
         let mut scheme = r.scheme;
         // The legacy mirror list.
-        if let Some(item) = self.legacy(dialect, &["mirrors", ns.as_str()]).cloned() {
+        let legacy_key = t.legacy_key.as_str();
+        if let Some(item) = self.legacy(dialect, &["mirrors", legacy_key]).cloned() {
             let mut list: Vec<LegacyMirror> = Vec::new();
             let mut itself: Option<(usize, String)> = None;
             let mut lost: Vec<String> = Vec::new();
@@ -326,7 +353,7 @@ impl Merger<'_> {
                     }
                 }
             }
-            let full = format!("registry.mirrors.\"{ns}\"");
+            let full = format!("registry.mirrors.\"{legacy_key}\"");
             let mut parts: Vec<String> = Vec::new();
             // The registry itself over plain HTTP: the way 1.x configs reach an HTTP registry.
             if let Some((_, s)) = &itself {
@@ -417,7 +444,7 @@ impl Merger<'_> {
                 format!("Carried into {file}: {}", parts.join("; "))
             };
             carry.mirror_why.push((
-                ns.clone(),
+                legacy_key.to_owned(),
                 format!("{why}. containerd refuses `mirrors` beside config_path and does not load its CRI plugin (every pull fails)."),
             ));
         }
@@ -446,8 +473,9 @@ impl Merger<'_> {
             }
             let form_ca = !r.ca_file.trim().is_empty() || !r.ca_pem.trim().is_empty();
             if !tls.ca_file.is_empty() && !form_ca && c.ca_file.is_empty() {
-                c.ca_file = tls.ca_file.clone();
-                parts.push(format!("ca = {:?}", tls.ca_file));
+                let (path, note) = from_working_dir("ca_file", &tls.ca_file);
+                parts.push(format!("ca = {path:?}{note}"));
+                c.ca_file = path;
             }
             if tls.skip_verify && !form_ca && !r.skip_verify && !c.skip_verify {
                 c.skip_verify = true;
@@ -456,8 +484,10 @@ impl Merger<'_> {
             let form_client = !r.client_cert.trim().is_empty() || !r.client_key.trim().is_empty();
             match (tls.cert_file.is_empty(), tls.key_file.is_empty()) {
                 (false, false) if !form_client && c.client.is_none() => {
-                    c.client = Some((tls.cert_file.clone(), tls.key_file.clone()));
-                    parts.push(format!("client = [[{:?}, {:?}]]", tls.cert_file, tls.key_file));
+                    let (cert, cert_note) = from_working_dir("cert_file", &tls.cert_file);
+                    let (key, key_note) = from_working_dir("key_file", &tls.key_file);
+                    parts.push(format!("client = [[{cert:?}, {key:?}]]{cert_note}{key_note}"));
+                    c.client = Some((cert, key));
                 }
                 (false, true) | (true, false) => self.not_carried(
                     format!("{full} has only one of cert_file and key_file, which containerd refuses; it is not carried into {file}."),
@@ -508,9 +538,10 @@ impl Merger<'_> {
             let own_ca = !m.ca_file.trim().is_empty();
             let mut mt = MirrorTls { url: e.url(), ..MirrorTls::default() };
             if !tls.ca_file.is_empty() && !own_ca {
-                m.ca_file = tls.ca_file.clone();
+                let (path, note) = from_working_dir("ca_file", &tls.ca_file);
+                parts.push(format!("ca = {path:?}{note}"));
+                m.ca_file = path;
                 mt.ca = true;
-                parts.push(format!("ca = {:?}", tls.ca_file));
             }
             if tls.skip_verify && !own_ca && !m.skip_verify {
                 m.skip_verify = true;

@@ -30,6 +30,7 @@ pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> Merg
     let merge = merge_with(existing, form, options);
     let mut rendered = crate::render(&merge.form_for_files(form));
     merge.mark_files(&mut rendered.files);
+    merge.drop_carried_ca_notes(form, &mut rendered.diagnostics);
     if let Some(text) = &merge.text {
         rendered.files.retain(|f| f.kind != FileKind::ContainerdConfig);
         rendered.files.splice(0..0, merged_files(existing, text, &merge));

@@ -105,6 +105,11 @@ impl Merger<'_> {
             };
             self.remove(&sub(&["configs", h, "tls"]), &why);
         }
+        // 1.x's catch-all `mirrors."*"`, carried into the `_default` hosts.toml.
+        if let Some(why) = Carry::why(&carry.mirror_why, "*") {
+            let why = why.to_owned();
+            self.remove(&sub(&["mirrors", "*"]), &why);
+        }
         for h in carry.mirror_tls_hosts.iter().filter(|h| !hosts.contains(h)) {
             if let Some(why) = Carry::why(&carry.tls_why, h) {
                 let why = why.to_owned();
@@ -126,6 +131,21 @@ impl Merger<'_> {
         };
         let mirrors = others(self.doc, &["mirrors"], false);
         if !mirrors.is_empty() {
+            let named: Vec<&String> = mirrors.iter().filter(|h| *h != "*").collect();
+            let mut fix = Vec::new();
+            if !named.is_empty() {
+                fix.push(format!(
+                    "Add {} to the form as [[registry]] entries (their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
+                    named.iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            if named.len() < mirrors.len() {
+                fix.push(match target.has_default_namespace() {
+                    Some(true) => "mirrors.\"*\" (containerd 1.x's mirrors for every registry without its own entry) becomes the _default hosts.toml: add `[[registry]] host = \"_default\"` to the form (its endpoints are carried there when the form gives it no mirrors), or delete the lines.".to_owned(),
+                    Some(false) => format!("mirrors.\"*\" (containerd 1.x's mirrors for every registry without its own entry) has no hosts.toml counterpart on containerd {target} (the _default hosts.toml needs 1.6.17+ or 1.7+): delete the lines, and give each registry that needs those mirrors its [[registry.mirror]] entries in the form."),
+                    None => format!("mirrors.\"*\" (containerd 1.x's mirrors for every registry without its own entry) becomes the _default hosts.toml on containerd 1.6.17+ and 1.7+: set the form's containerd to the exact version (containerd {target} is ambiguous) and add `[[registry]] host = \"_default\"` with its mirrors, or delete the lines."),
+                });
+            }
             self.diags.push(Diagnostic::error(
                 existing_config_field(),
                 "merge.legacy-mirrors-left",
@@ -133,7 +153,7 @@ impl Merger<'_> {
                     "The file still has legacy registry.mirrors for {}: beside config_path containerd does not load its CRI plugin, so every pull on the node fails.",
                     mirrors.join(", ")
                 ),
-                "Add these registries to the form (their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
+                fix.join(" "),
             ));
         }
         let tls = others(self.doc, &["configs"], true);

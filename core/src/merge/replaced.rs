@@ -44,7 +44,7 @@ pub fn dropped(old: &str, new: &str) -> Vec<String> {
             }
         }
     }
-    out
+    out.iter().map(|d| super::mask_userinfo(d)).collect()
 }
 
 /// The same meaning, whatever the quotes and spacing.
@@ -63,6 +63,13 @@ fn key(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mirror_password_is_masked() {
+        let old = "[host.\"https://u:pw@m.example\"]\n  capabilities = [\"pull\"]\n";
+        let d = dropped(old, "");
+        assert_eq!(d, ["[host.\"https://u:***@m.example\"] (capabilities = [\"pull\"])"]);
+    }
 
     #[test]
     fn a_hand_written_mirror_and_ca_are_listed() {

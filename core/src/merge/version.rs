@@ -196,7 +196,7 @@ impl Merger<'_> {
         let mut unknown = Vec::new();
         let mut renamed = Vec::new();
         for k in short {
-            let Some(full) = V1_PLUGIN_IDS.iter().find(|(s, _)| *s == k).map(|(_, f)| *f) else {
+            let Some(full) = crate::plugin_ids::full_id(&k) else {
                 unknown.push(k);
                 continue;
             };
@@ -342,30 +342,6 @@ fn notable_first(leaves: &[String], n: usize) -> Vec<&str> {
 fn reads(target: &Target, v: i64) -> bool {
     v <= target.max_config_version() && (target.major < 2 || v >= 2)
 }
-
-/// containerd 1.x's version 1 plugin names and their full ids (from `containerd config default`
-/// of 1.6 and the plugin registrations).
-const V1_PLUGIN_IDS: &[(&str, &str)] = &[
-    ("cri", "io.containerd.grpc.v1.cri"),
-    ("linux", "io.containerd.runtime.v1.linux"),
-    ("task", "io.containerd.runtime.v2.task"),
-    ("opt", "io.containerd.internal.v1.opt"),
-    ("restart", "io.containerd.internal.v1.restart"),
-    ("tracing", "io.containerd.internal.v1.tracing"),
-    ("scheduler", "io.containerd.gc.v1.scheduler"),
-    ("bolt", "io.containerd.metadata.v1.bolt"),
-    ("cgroups", "io.containerd.monitor.v1.cgroups"),
-    ("diff-service", "io.containerd.service.v1.diff-service"),
-    ("tasks-service", "io.containerd.service.v1.tasks-service"),
-    ("walking", "io.containerd.differ.v1.walking"),
-    ("aufs", "io.containerd.snapshotter.v1.aufs"),
-    ("btrfs", "io.containerd.snapshotter.v1.btrfs"),
-    ("devmapper", "io.containerd.snapshotter.v1.devmapper"),
-    ("native", "io.containerd.snapshotter.v1.native"),
-    ("overlayfs", "io.containerd.snapshotter.v1.overlayfs"),
-    ("zfs", "io.containerd.snapshotter.v1.zfs"),
-    ("otlp", "io.containerd.tracing.processor.v1.otlp"),
-];
 
 fn version_line(v: i64) -> Option<i64> {
     if v <= 1 {

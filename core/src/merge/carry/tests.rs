@@ -242,3 +242,72 @@ fn merging_again_and_applying_again_change_nothing() {
     let kept2 = super::kept(&text1, 0, &own, path);
     assert!(kept2.ca_file.is_empty() && !kept2.skip_verify && kept2.legacy_mirrors, "{kept2:?}");
 }
+
+/// A carried CA (the registry's and a legacy mirror's) was read by the node's containerd:
+/// the render's "copy the CA to every node" notes are dropped for them, not for the form's own.
+#[test]
+fn carried_ca_paths_get_no_copy_notes() {
+    let existing = file(
+        "[mirrors.\"docker.io\"]\nendpoint = [\"https://m.example\"]\n[configs.\"m.example\".tls]\nca_file = \"/etc/m-ca.crt\"\n[configs.\"docker.io\".tls]\nca_file = \"rel/hub.crt\"",
+    );
+    let f = form(reg("docker.io"));
+    let r = merge(&existing, &f);
+    let mut diags = crate::render(&r.form_for_files(&f)).diagnostics;
+    let notes = |d: &[Diagnostic]| d.iter().filter(|d| d.code.starts_with("ca_file.")).count();
+    assert_eq!(notes(&diags), 2, "{diags:?}");
+    let carried = r.carried_ca_files(&f);
+    assert_eq!(
+        carried.iter().map(|(f, p)| (f.as_str().to_owned(), p.as_str())).collect::<Vec<_>>(),
+        [
+            ("registry[0].ca_file".to_owned(), "/rel/hub.crt"),
+            ("registry[0].mirror[0].ca_file".to_owned(), "/etc/m-ca.crt")
+        ]
+    );
+    r.drop_carried_ca_notes(&f, &mut diags);
+    assert_eq!(notes(&diags), 0, "{diags:?}");
+    // The form's own ca_file keeps its note.
+    let own = form(Registry { ca_file: "/etc/own.crt".into(), ..reg("docker.io") });
+    let r = merge(&existing, &own);
+    let mut diags = crate::render(&r.form_for_files(&own)).diagnostics;
+    r.drop_carried_ca_notes(&own, &mut diags);
+    assert!(diags.iter().any(|d| d.code == "ca_file.not-written"), "{diags:?}");
+}
+
+/// 1.x's `mirrors."*"` (the mirrors of every registry without its own entry) is the `_default`
+/// hosts.toml where the target has one; elsewhere the error says what to do instead.
+#[test]
+fn the_catch_all_mirrors_go_to_default() {
+    let existing = file("[mirrors.\"*\"]\nendpoint = [\"https://mirror.example.com\", \"m2.example.com/v2/p\"]");
+    let default_form = |v: &str| Form {
+        containerd: v.into(),
+        registries: vec![Registry { host: "_default".into(), ..Registry::default() }, reg("harbor.example.net")],
+        ..Form::default()
+    };
+    let f = default_form("1.7");
+    let (r, text, doc) = run(&existing, &f);
+    assert!(doc["host"]["https://mirror.example.com"].is_table(), "{text}");
+    assert_eq!(doc["host"]["https://m2.example.com/v2/p"]["override_path"].as_bool(), Some(true), "{text}");
+    assert!(doc.get("server").is_none(), "{text}");
+    assert!(text.contains(CARRIED_MARK), "{text}");
+    assert!(removed_why(&r, "mirrors.\"*\"").starts_with("Carried into /etc/containerd/certs.d/_default/hosts.toml"));
+    assert!(r.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", r.diagnostics);
+    // The second apply keeps it from the marks.
+    let mut again = merge(r.text.as_deref().unwrap(), &f);
+    assert!(again.changes.is_empty(), "{:?}", again.changes);
+    again.keep_from_hosts_toml(&f, |p| (p == "/etc/containerd/certs.d/_default/hosts.toml").then(|| text.clone()));
+    let mut files = crate::render(&again.form_for_files(&f)).files;
+    again.mark_files(&mut files);
+    let second = files.iter().find(|x| x.path == "etc/containerd/certs.d/_default/hosts.toml").expect("_default");
+    assert_eq!(second.contents, text);
+
+    // No _default in the form: add it (it is carried then).
+    let only = form(reg("harbor.example.net"));
+    let e = merge(&existing, &Form { containerd: "1.7".into(), ..only.clone() });
+    let d = e.diagnostics.iter().find(|d| d.code == "merge.legacy-mirrors-left").expect("reported");
+    assert!(d.fix.contains("add `[[registry]] host = \"_default\"`"), "{}", d.fix);
+    assert!(!d.fix.contains("Add *"), "{}", d.fix);
+    // A target without _default: delete, and the fix does not promise carrying.
+    let old = merge(&existing, &default_form("1.6.10"));
+    let d = old.diagnostics.iter().find(|d| d.code == "merge.legacy-mirrors-left").expect("reported");
+    assert!(d.fix.contains("delete the lines") && !d.fix.contains("carried"), "{}", d.fix);
+}

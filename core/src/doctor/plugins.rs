@@ -1,0 +1,138 @@
+//! Doctor rules for config.toml's `disabled_plugins` and `required_plugins`.
+
+use toml_edit::{DocumentMut, Item};
+
+use super::{Check, NodeFiles};
+use crate::diagnostic::Severity;
+use crate::plugin_ids;
+use crate::version::Target;
+
+/// A disabled CRI plugin, and version 1 short names in a version 2+ file (containerd refuses
+/// to start with them).
+pub(super) fn check_plugins(text: &str, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+    let Ok(doc) = text.parse::<DocumentMut>() else { return };
+    let version = crate::config_file::detect(&doc).line.unwrap_or(1);
+    // Without a target, both CRI spellings of 2.x count too.
+    let on_2x = target.is_none_or(|t| t.major >= 2);
+    for key in ["disabled_plugins", "required_plugins"] {
+        let Some(list) = doc.get(key).and_then(Item::as_array) else { continue };
+        let names: Vec<&str> = list.iter().filter_map(|v| v.as_str()).map(str::trim).collect();
+        let at = line_of(text, key);
+        let cri: Vec<&str> = names.iter().copied().filter(|n| plugin_ids::is_cri(n, on_2x)).collect();
+        if key == "disabled_plugins" && !cri.is_empty() {
+            out.push(Check {
+                severity: Severity::Error,
+                code: "config.cri_disabled",
+                file: files.config_file.clone(),
+                message: format!(
+                    "config.toml{at} disables containerd's CRI plugin (disabled_plugins has {}, the default of Docker's \
+                     containerd.io package): the kubelet cannot pull or run anything through this containerd \
+                     (`unknown service runtime.v1.ImageService`), and no registry or sandbox setting applies.",
+                    quoted(&cri)
+                ),
+                fix: format!(
+                    "Run `pullfix apply` with your form (it removes it), or delete {} from disabled_plugins{at}; then \
+                     restart containerd. Docker does not use the CRI plugin.",
+                    quoted(&cri)
+                ),
+            });
+        }
+        if version >= 2 {
+            let short: Vec<&str> = names.iter().copied().filter(|n| plugin_ids::is_short(n)).collect();
+            if !short.is_empty() {
+                let full: Vec<String> = short
+                    .iter()
+                    .map(|s| match plugin_ids::full_id(s) {
+                        Some(f) => format!("{s:?} -> {f:?}"),
+                        None => format!("{s:?} -> its full id (`ctr plugins ls`: TYPE.ID)"),
+                    })
+                    .collect();
+                out.push(Check {
+                    severity: Severity::Error,
+                    code: "config.short_plugin_name",
+                    file: files.config_file.clone(),
+                    message: format!(
+                        "config.toml{at} is a version {version} file whose {key} names {} by a version 1 short name: \
+                         containerd refuses to start (`invalid {} plugin URI {:?} expect io.containerd.x.vx`).",
+                        quoted(&short),
+                        key.trim_end_matches("_plugins"),
+                        short[0]
+                    ),
+                    fix: format!(
+                        "Write the full plugin ids: {}. `pullfix apply` does this for the names it knows.",
+                        full.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+}
+
+/// ` line N` for the line that sets top-level `key`, or nothing.
+fn line_of(text: &str, key: &str) -> String {
+    let mut in_table = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        if t.starts_with('[') {
+            in_table = true;
+        }
+        if !in_table && t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return format!(" line {}", i + 1);
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::{breaks_pulls, check};
+
+    fn files(text: &str, v: Option<&str>) -> NodeFiles {
+        NodeFiles {
+            containerd: v.map(str::to_owned),
+            config_file: "/etc/containerd/config.toml".into(),
+            config: Some(text.into()),
+            ..NodeFiles::default()
+        }
+    }
+
+    #[test]
+    fn a_disabled_cri_plugin_is_an_error_naming_the_line_and_the_fix() {
+        let text = "#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = [\"cri\"]\n";
+        let checks = check(&files(text, Some("1.6.20")));
+        assert!(breaks_pulls(&checks));
+        let c = checks.iter().find(|c| c.code == "config.cri_disabled").expect("reported");
+        assert!(c.message.contains("line 3") && c.message.contains("\"cri\""), "{}", c.message);
+        assert!(
+            c.fix.contains("pullfix apply") && c.fix.contains("delete \"cri\" from disabled_plugins line 3"),
+            "{}",
+            c.fix
+        );
+        // A version 1 file may use short names.
+        assert!(checks.iter().all(|c| c.code != "config.short_plugin_name"));
+        let ok = check(&files("disabled_plugins = [\"zfs\"]\n", Some("1.6.20")));
+        assert!(ok.iter().all(|c| c.code != "config.cri_disabled"), "{ok:?}");
+    }
+
+    #[test]
+    fn a_short_name_in_a_version_2_file_is_an_error() {
+        let text = "version = 2\nrequired_plugins = [\"zfs\", \"content\"]\n[x]\ndisabled_plugins = 1\n";
+        let checks = check(&files(text, None));
+        let c = checks.iter().find(|c| c.code == "config.short_plugin_name").expect("reported");
+        assert_eq!(c.severity, Severity::Error);
+        assert!(
+            c.message.contains("line 2") && c.message.contains("invalid required plugin URI \"zfs\""),
+            "{}",
+            c.message
+        );
+        assert!(c.fix.contains("\"zfs\" -> \"io.containerd.snapshotter.v1.zfs\""), "{}", c.fix);
+        assert!(c.fix.contains("\"content\" -> its full id"), "{}", c.fix);
+        let v3 = check(&files("version = 3\ndisabled_plugins = [\"io.containerd.cri.v1.images\"]\n", None));
+        assert!(v3.iter().any(|c| c.code == "config.cri_disabled"), "{v3:?}");
+    }
+}

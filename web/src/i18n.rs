@@ -294,11 +294,15 @@ strings! {
     tolerations_hint: "As taints are written: key=value:NoSchedule, key:NoExecute, or * for every taint. Empty: every taint.",
         "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
     sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
-    sync_seconds_hint: "Empty: 60.", "留空即 60。";
+    sync_seconds_hint: "A whole number, at least 1. Empty: 60.", "整数，至少为 1。留空即 60。";
     sync_seconds_error: "{value} is not a whole number of seconds; the default, 60, is used until it is fixed.",
         "{value} 不是整数秒数；改正之前使用默认值 60。";
     sync_seconds_fix: "Type a whole number of seconds without sign or decimals, e.g. 30, or leave it empty for 60.",
         "请输入不带正负号和小数的整数秒数，例如 30；留空即 60。";
+    sync_seconds_zero_error: "{value}: 0 seconds is not allowed; the default, 60, is used until it is fixed.",
+        "{value}：不允许为 0 秒；改正之前使用默认值 60。";
+    sync_seconds_zero_fix: "Type at least {min} second, e.g. 30, or leave it empty for 60.",
+        "请输入至少 {min} 秒，例如 30；留空即 60。";
     node_selector_error: "{items}: not written as label=value, so left out of the node selector.",
         "{items}：不是 label=value 形式，已从节点选择器中略去。";
     node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",

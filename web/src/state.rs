@@ -654,6 +654,12 @@ mod tests {
             s.reduce(set(Key::SyncSeconds, 0, 0, "35")).reduce(set(Key::NodeSelector, 0, 0, "kubernetes.io/os=linux"));
         assert_eq!(s.form.rollout.sync_seconds, 35);
         assert!(errors(&s, "rollout.sync_seconds").is_empty() && errors(&s, "rollout.node_selector").is_empty());
+        // `0` is no silent 60 (the review's L2): the field keeps `0` and says so.
+        let s = s.reduce(set(Key::SyncSeconds, 0, 0, "0"));
+        assert_eq!((s.form.rollout.sync_seconds, s.shown(Key::SyncSeconds.into()).as_str()), (0, "0"));
+        assert_eq!(errors(&s, "rollout.sync_seconds").len(), 1, "{:?}", s.rendered.diagnostics);
+        let s = s.reduce(set(Key::SyncSeconds, 0, 0, ""));
+        assert!(errors(&s, "rollout.sync_seconds").is_empty());
     }
 
     #[test]

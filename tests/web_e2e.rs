@@ -533,9 +533,22 @@ async fn language_switch_is_applied_and_remembered() {
     let lang = "return document.documentElement.lang";
     assert_eq!(c.execute(lang, vec![]).await.expect("lang").as_str(), Some("en"));
     let english = c.execute("return document.body.innerText", vec![]).await.expect("text");
+    // The cards' placement badges: uppercase in English; in 简体中文 a Latin word inside
+    // the Chinese keeps its case ("放到 Ansible 控制机", not "ANSIBLE"; the review's L5).
+    click(c, "#preset-harbor").await;
+    let badges = "const b = Array.from(document.querySelectorAll('.output-file .where')); \
+                  return b.length ? b.map(e => [getComputedStyle(e).textTransform, e.innerText, e.textContent]) : null";
+    let en_badges = wait_js(c, "the placement badges", badges).await;
+    for b in en_badges.as_array().expect("badges") {
+        assert_eq!(b[0], "uppercase", "English badge {b}");
+    }
 
     click(c, "#lang-zh").await;
     wait_js(c, "lang=zh-CN", "return document.documentElement.lang === 'zh-CN'").await;
+    let zh_badges = wait_js(c, "the Chinese placement badges", badges).await;
+    for b in zh_badges.as_array().expect("badges") {
+        assert_eq!((&b[0], &b[1]), (&serde_json::json!("none"), &b[2]), "Chinese badge {b}");
+    }
     let chinese = c.execute("return document.body.innerText", vec![]).await.expect("text");
     assert_ne!(chinese, english, "switching to 简体中文 changed no text");
     assert!(

@@ -307,6 +307,14 @@ strings! {
         "{items}：不是 label=value 形式，已从节点选择器中略去。";
     node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",
         "每个节点标签写成 label=value，用逗号分隔，例如 {example}（值为空时写成 label=）。";
+    node_selector_key_error: "{key} is not a valid node label key; this selector entry is left out.",
+        "{key} 不是有效的节点标签键；该选择器条目已略去。";
+    node_selector_key_fix: "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
+        "请使用 node-role.kubernetes.io/worker 或 kubernetes.io/os 这样的标签键。";
+    node_selector_value_error: "{value} is not a valid label value; this selector entry is left out.",
+        "{value} 不是有效的标签值；该选择器条目已略去。";
+    node_selector_value_fix: "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
+        "最多 63 个字母、数字、“-”、“_”或“.”，并以字母或数字开头和结尾。";
     verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";
     verify_image_hint: "node-setup.sh ends with crictl pull of it.", "node-setup.sh 最后会用 crictl pull 拉取它。";
 
@@ -320,7 +328,7 @@ strings! {
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
     copy_label: "Copy {path}", "复制 {path}";
     preview_only: "Preview only, do not apply: an error above says no files until it is fixed (copy and zip are off until then).",
-        "仅为预览，切勿应用：上方有错误提示修复前不生成文件（修复前无法复制或下载 zip）。";
+        "仅为预览，切勿应用：上方的错误提示修复前不会生成文件（修复前无法复制或下载 zip）。";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
     run_on_node: "Run on every node", "在每个节点上运行";
@@ -594,6 +602,18 @@ mod tests {
         // The core writes diagnostics, findings and file notes in English only.
         assert!(ZH.outputs_hint.contains("只有英文"), "{}", ZH.outputs_hint);
         assert!(ZH.diagnose_hint.contains("只有英文"), "{}", ZH.diagnose_hint);
+    }
+
+    /// The review's L5: the Chinese preview note is two clauses, not a run-on ("上方有错误
+    /// 提示修复前不生成文件").
+    #[test]
+    fn chinese_preview_note_reads_as_two_clauses() {
+        assert!(
+            ZH.preview_only.starts_with("仅为预览，切勿应用：上方的错误提示修复前不会生成文件"),
+            "{}",
+            ZH.preview_only
+        );
+        assert!(!ZH.preview_only.contains("上方有错误提示修复前"), "{}", ZH.preview_only);
     }
 
     #[test]

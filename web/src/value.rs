@@ -276,6 +276,54 @@ pub fn typed_diagnostics(t: &Text, raw: &[(Loc, String)]) -> Vec<Diagnostic> {
     out
 }
 
+/// The codes of the diagnostics the page writes itself, in its language: those of
+/// [`typed_diagnostics`] and of [`selector_diagnostics`] (switching the language renders
+/// again when any is shown).
+pub const PAGE_CODES: &[&str] = &[
+    "rollout.sync-seconds",
+    "rollout.node-selector-entry",
+    "rollout.node-selector-key",
+    "rollout.node-selector-value",
+];
+
+/// The node selector's bad label keys and values, as core's rollout check finds them
+/// (same codes, fields and order, `pullfix_core::rollout::check`), in the page's
+/// language: the page shows these instead of core's English ones, so one field never
+/// mixes languages (the review's L5).
+pub fn selector_diagnostics(t: &Text, form: &Form) -> Vec<Diagnostic> {
+    use pullfix_core::diagnostic::quoted;
+    use pullfix_core::rollout::{is_label_key, is_label_value};
+    let mut out = Vec::new();
+    for (k, v) in &form.rollout.node_selector {
+        let field = Field::root("rollout").key("node_selector").key(k);
+        if !is_label_key(k) {
+            out.push(Diagnostic::error(
+                field,
+                "rollout.node-selector-key",
+                fill(t.node_selector_key_error, "key", &quoted(k)),
+                t.node_selector_key_fix,
+            ));
+        } else if !is_label_value(v) {
+            out.push(Diagnostic::error(
+                field,
+                "rollout.node-selector-value",
+                fill(t.node_selector_value_error, "value", &quoted(v)),
+                t.node_selector_value_fix,
+            ));
+        }
+    }
+    out
+}
+
+/// The page's own diagnostics in place of core's English ones: drops core's node
+/// selector key/value errors from `diagnostics` and adds [`selector_diagnostics`] and
+/// [`typed_diagnostics`], in the page's language.
+pub fn page_diagnostics(t: &Text, form: &Form, raw: &[(Loc, String)], diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.retain(|d| !matches!(d.code, "rollout.node-selector-key" | "rollout.node-selector-value"));
+    diagnostics.extend(selector_diagnostics(t, form));
+    diagnostics.extend(typed_diagnostics(t, raw));
+}
+
 /// The items of a list typed into one field: separated by commas (also `，`) or spaces,
 /// empty items dropped.
 pub fn split_list(text: &str) -> Vec<String> {
@@ -478,5 +526,52 @@ mod tests {
             assert!(zh[0].fix.contains("至少 1 秒") && zh[0].fix.contains("留空即 60"), "{:?}", zh[0]);
         }
         assert_eq!(typed_problem(Key::SyncSeconds.into(), "10"), None);
+    }
+
+    /// The review's L5: `bad key!=x` in the node selector gave one Chinese error (`bad`:
+    /// not label=value) and one English one from core (`key!`: not a label key). The
+    /// page's own check covers the label keys and values, same codes and fields as core's,
+    /// in the page's language, and replaces core's English ones.
+    #[test]
+    fn node_selector_key_and_value_errors_are_in_the_pages_language() {
+        let mut form = shaped();
+        assert!(set(&mut form, Key::NodeSelector.into(), "bad key!=x, pool=-gpu, node-role.kubernetes.io/worker="));
+        let raw = [(Key::NodeSelector.into(), "bad key!=x, pool=-gpu, node-role.kubernetes.io/worker=".to_owned())];
+        let core = pullfix_core::render(&form).diagnostics;
+        let core_codes = |d: &[Diagnostic]| {
+            d.iter()
+                .filter(|d| d.code.starts_with("rollout.node-selector-"))
+                .map(|d| (d.field.to_string(), d.code))
+                .collect::<Vec<_>>()
+        };
+        let expected = [
+            ("rollout.node_selector.key!".to_owned(), "rollout.node-selector-key"),
+            ("rollout.node_selector.pool".to_owned(), "rollout.node-selector-value"),
+        ];
+        assert_eq!(core_codes(&core), expected, "core's check finds both");
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+            let t = lang.text();
+            let mut d = core.clone();
+            page_diagnostics(t, &form, &raw, &mut d);
+            let mut selector: Vec<_> = core_codes(&d);
+            selector.retain(|(_, code)| *code != "rollout.node-selector-entry");
+            assert_eq!(selector, expected, "{lang:?}: core's errors replaced one for one");
+            let on_field: Vec<&Diagnostic> =
+                d.iter().filter(|d| d.field.as_str().starts_with("rollout.node_selector")).collect();
+            assert_eq!(on_field.len(), 3, "{lang:?}: {on_field:?}");
+            for diag in &on_field {
+                let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                let zh = lang == crate::i18n::Lang::Zh;
+                assert_eq!(cjk(&diag.message), zh, "{lang:?}: {diag:?}");
+                assert_eq!(cjk(&diag.fix), zh, "{lang:?}: {diag:?}");
+                assert_eq!(diag.severity, pullfix_core::Severity::Error);
+            }
+            assert!(on_field.iter().any(|d| d.message.contains("\"key!\"")), "{on_field:?}");
+            assert!(on_field.iter().any(|d| d.message.contains("\"-gpu\"")), "{on_field:?}");
+        }
+        // A clean selector: nothing added.
+        let mut form = shaped();
+        assert!(set(&mut form, Key::NodeSelector.into(), "kubernetes.io/os=linux, node-role.kubernetes.io/worker="));
+        assert!(selector_diagnostics(crate::i18n::Lang::Zh.text(), &form).is_empty());
     }
 }

@@ -877,6 +877,11 @@ async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
     let apply = wait_text(c, "k3s's apply", "#docs-apply", |t| t.contains("restart k3s-agent")).await;
     assert!(apply.contains("sudo cp etc/rancher/k3s/registries.yaml /etc/rancher/k3s/\n"), "{apply}");
     assert!(apply.contains("sudo systemctl restart k3s\n") && !apply.contains("restart containerd"), "{apply}");
+    // Review 5 L6: the comment above the copy commands ends on the restart below, no dangling "then".
+    assert!(apply.contains("writes containerd's config from them when it restarts (below)\n"), "{apply}");
+    assert!(!apply.contains(", then\n"), "{apply}");
+    let words = wait_text(c, "k3s's pull words", "p:has(+ #docs-pull)", |t| !t.is_empty()).await;
+    assert!(words.contains("crictl"), "{words}");
     wait_text(c, "k3s's crictl", "#docs-pull", |t| t.contains("sudo k3s crictl pull --creds")).await;
     wait_text(c, "k3s's table", "#docs-where", |t| t.contains("/etc/rancher/k3s/registries.yaml")).await;
     assert_eq!(
@@ -901,6 +906,10 @@ async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
     })
     .await;
     assert_eq!(card_place(c, "talos/registries-patch.yaml").await.0, "On your workstation");
+    // Review 5 L6: the words above talosctl's pull name talosctl, not ctr and crictl.
+    wait_text(c, "talos's pull", "#docs-pull", |t| t.contains("talosctl -n <node IP> image pull")).await;
+    let words = wait_text(c, "talos's pull words", "p:has(+ #docs-pull)", |t| t.contains("talosctl")).await;
+    assert!(!words.contains("ctr"), "{words}");
 
     type_into(c, "flavor", "kubespray").await;
     wait_text(c, "kubespray's apply", "#docs-apply", |t| t.contains("ansible-playbook")).await;

@@ -106,6 +106,17 @@ impl Text {
     }
 }
 
+impl Text {
+    /// The words above the Verify section's test pull: crictl's (through the CRI, unlike
+    /// ctr) on a node with a shell, `talosctl image pull`'s on Talos (no ctr or crictl there).
+    pub fn verify_pull(&self, flavor: pullfix_core::flavor::Flavor) -> &'static str {
+        match flavor {
+            pullfix_core::flavor::Flavor::Talos => self.docs_verify_pull_talos,
+            _ => self.docs_verify_pull,
+        }
+    }
+}
+
 macro_rules! strings {
     ($($key:ident: $en:expr, $zh:expr;)*) => {
         /// The page's strings in one language (fields named by their use).
@@ -393,8 +404,8 @@ strings! {
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",
         "集群侧：Secret 用 kubectl apply，补丁用 kubectl patch（kubectl apply -f k8s/ 会拒绝补丁文件；sh k8s/commands.sh 与这几行效果相同）";
-    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them, then",
-        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 会据此生成 containerd 配置，然后";
+    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them when it restarts (below)",
+        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 重启时（见下方）会据此生成 containerd 配置";
     docs_restart_servers: "restart {d} on servers:", "在 server 节点上重启 {d}：";
     docs_restart_agents: "and on agents:", "在 agent 节点上：";
     docs_apply_kind: "On your workstation, in the unzipped download: kind/cluster.yaml mounts kind/certs.d into the node containers (nothing to copy onto this machine)",
@@ -410,6 +421,8 @@ strings! {
     docs_verify_heading: "Verify", "验证";
     docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not), with an image your registry has:",
         "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读），换成你的仓库中有的镜像：";
+    docs_verify_pull_talos: "Pull with talosctl into the node's CRI, as the kubelet does (same registry settings), with an image your registry has:",
+        "用 talosctl 拉取到节点的 CRI 中，与 kubelet 的拉取方式相同（使用同样的仓库配置），换成你的仓库中有的镜像：";
     docs_pull_creds: "The credentials are only in the pull Secret, which crictl does not use: put the password in place of <password> (without --creds a private repository answers 401 Unauthorized)",
         "凭据只在拉取 Secret 中，crictl 不会使用它：请把 <password> 换成密码（不带 --creds 时，私有仓库会返回 401 Unauthorized）";
     docs_pull_401: "The credentials are only in the pull Secret, which this pull does not use: a private repository answers 401 Unauthorized here, while pods with the Secret pull fine",
@@ -614,6 +627,35 @@ mod tests {
             ZH.preview_only
         );
         assert!(!ZH.preview_only.contains("上方有错误提示修复前"), "{}", ZH.preview_only);
+    }
+
+    /// The review's L6: Talos's Verify words name its talosctl pull, not ctr and crictl
+    /// (which the others' pulls use), in both languages.
+    #[test]
+    fn verify_pull_words_follow_the_flavour() {
+        use pullfix_core::flavor::{Flavor, ALL};
+        for t in [&EN, &ZH] {
+            for flavor in ALL {
+                let words = t.verify_pull(flavor);
+                if flavor == Flavor::Talos {
+                    assert!(words.contains("talosctl") && !words.contains("ctr"), "{words}");
+                } else {
+                    assert!(words.contains("crictl"), "{flavor:?}: {words}");
+                }
+            }
+        }
+    }
+
+    /// The review's L6: the k3s/RKE2 Apply comment stands above the copy commands, not the
+    /// restart: it ends on the restart below, not on a dangling "then".
+    #[test]
+    fn rancher_apply_comment_has_no_dangling_then() {
+        for (t, then, restart) in [(&EN, "then", "when it restarts (below)"), (&ZH, "然后", "k3s 重启时（见下方）")]
+        {
+            let text = fill(t.docs_apply_rancher, "d", "k3s");
+            assert!(!text.trim_end().ends_with(then), "{text}");
+            assert!(text.contains(restart), "{text}");
+        }
     }
 
     #[test]

@@ -533,9 +533,22 @@ async fn language_switch_is_applied_and_remembered() {
     let lang = "return document.documentElement.lang";
     assert_eq!(c.execute(lang, vec![]).await.expect("lang").as_str(), Some("en"));
     let english = c.execute("return document.body.innerText", vec![]).await.expect("text");
+    // The cards' placement badges: uppercase in English; in 简体中文 a Latin word inside
+    // the Chinese keeps its case ("放到 Ansible 控制机", not "ANSIBLE"; the review's L5).
+    click(c, "#preset-harbor").await;
+    let badges = "const b = Array.from(document.querySelectorAll('.output-file .where')); \
+                  return b.length ? b.map(e => [getComputedStyle(e).textTransform, e.innerText, e.textContent]) : null";
+    let en_badges = wait_js(c, "the placement badges", badges).await;
+    for b in en_badges.as_array().expect("badges") {
+        assert_eq!(b[0], "uppercase", "English badge {b}");
+    }
 
     click(c, "#lang-zh").await;
     wait_js(c, "lang=zh-CN", "return document.documentElement.lang === 'zh-CN'").await;
+    let zh_badges = wait_js(c, "the Chinese placement badges", badges).await;
+    for b in zh_badges.as_array().expect("badges") {
+        assert_eq!((&b[0], &b[1]), (&serde_json::json!("none"), &b[2]), "Chinese badge {b}");
+    }
     let chinese = c.execute("return document.body.innerText", vec![]).await.expect("text");
     assert_ne!(chinese, english, "switching to 简体中文 changed no text");
     assert!(
@@ -864,6 +877,11 @@ async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
     let apply = wait_text(c, "k3s's apply", "#docs-apply", |t| t.contains("restart k3s-agent")).await;
     assert!(apply.contains("sudo cp etc/rancher/k3s/registries.yaml /etc/rancher/k3s/\n"), "{apply}");
     assert!(apply.contains("sudo systemctl restart k3s\n") && !apply.contains("restart containerd"), "{apply}");
+    // Review 5 L6: the comment above the copy commands ends on the restart below, no dangling "then".
+    assert!(apply.contains("writes containerd's config from them when it restarts (below)\n"), "{apply}");
+    assert!(!apply.contains(", then\n"), "{apply}");
+    let words = wait_text(c, "k3s's pull words", "p:has(+ #docs-pull)", |t| !t.is_empty()).await;
+    assert!(words.contains("crictl"), "{words}");
     wait_text(c, "k3s's crictl", "#docs-pull", |t| t.contains("sudo k3s crictl pull --creds")).await;
     wait_text(c, "k3s's table", "#docs-where", |t| t.contains("/etc/rancher/k3s/registries.yaml")).await;
     assert_eq!(
@@ -888,6 +906,10 @@ async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
     })
     .await;
     assert_eq!(card_place(c, "talos/registries-patch.yaml").await.0, "On your workstation");
+    // Review 5 L6: the words above talosctl's pull name talosctl, not ctr and crictl.
+    wait_text(c, "talos's pull", "#docs-pull", |t| t.contains("talosctl -n <node IP> image pull")).await;
+    let words = wait_text(c, "talos's pull words", "p:has(+ #docs-pull)", |t| t.contains("talosctl")).await;
+    assert!(!words.contains("ctr"), "{words}");
 
     type_into(c, "flavor", "kubespray").await;
     wait_text(c, "kubespray's apply", "#docs-apply", |t| t.contains("ansible-playbook")).await;

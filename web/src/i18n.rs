@@ -106,6 +106,17 @@ impl Text {
     }
 }
 
+impl Text {
+    /// The words above the Verify section's test pull: crictl's (through the CRI, unlike
+    /// ctr) on a node with a shell, `talosctl image pull`'s on Talos (no ctr or crictl there).
+    pub fn verify_pull(&self, flavor: pullfix_core::flavor::Flavor) -> &'static str {
+        match flavor {
+            pullfix_core::flavor::Flavor::Talos => self.docs_verify_pull_talos,
+            _ => self.docs_verify_pull,
+        }
+    }
+}
+
 macro_rules! strings {
     ($($key:ident: $en:expr, $zh:expr;)*) => {
         /// The page's strings in one language (fields named by their use).
@@ -294,15 +305,27 @@ strings! {
     tolerations_hint: "As taints are written: key=value:NoSchedule, key:NoExecute, or * for every taint. Empty: every taint.",
         "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
     sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
-    sync_seconds_hint: "Empty: 60.", "留空即 60。";
+    sync_seconds_hint: "A whole number, at least 1. Empty: 60.", "整数，至少为 1。留空即 60。";
     sync_seconds_error: "{value} is not a whole number of seconds; the default, 60, is used until it is fixed.",
         "{value} 不是整数秒数；改正之前使用默认值 60。";
     sync_seconds_fix: "Type a whole number of seconds without sign or decimals, e.g. 30, or leave it empty for 60.",
         "请输入不带正负号和小数的整数秒数，例如 30；留空即 60。";
+    sync_seconds_zero_error: "{value}: 0 seconds is not allowed; the default, 60, is used until it is fixed.",
+        "{value}：不允许为 0 秒；改正之前使用默认值 60。";
+    sync_seconds_zero_fix: "Type at least {min} second, e.g. 30, or leave it empty for 60.",
+        "请输入至少 {min} 秒，例如 30；留空即 60。";
     node_selector_error: "{items}: not written as label=value, so left out of the node selector.",
         "{items}：不是 label=value 形式，已从节点选择器中略去。";
     node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",
         "每个节点标签写成 label=value，用逗号分隔，例如 {example}（值为空时写成 label=）。";
+    node_selector_key_error: "{key} is not a valid node label key; this selector entry is left out.",
+        "{key} 不是有效的节点标签键；该选择器条目已略去。";
+    node_selector_key_fix: "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
+        "请使用 node-role.kubernetes.io/worker 或 kubernetes.io/os 这样的标签键。";
+    node_selector_value_error: "{value} is not a valid label value; this selector entry is left out.",
+        "{value} 不是有效的标签值；该选择器条目已略去。";
+    node_selector_value_fix: "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
+        "最多 63 个字母、数字、“-”、“_”或“.”，并以字母或数字开头和结尾。";
     verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";
     verify_image_hint: "node-setup.sh ends with crictl pull of it.", "node-setup.sh 最后会用 crictl pull 拉取它。";
 
@@ -316,7 +339,7 @@ strings! {
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
     copy_label: "Copy {path}", "复制 {path}";
     preview_only: "Preview only, do not apply: an error above says no files until it is fixed (copy and zip are off until then).",
-        "仅为预览，切勿应用：上方有错误提示修复前不生成文件（修复前无法复制或下载 zip）。";
+        "仅为预览，切勿应用：上方的错误提示修复前不会生成文件（修复前无法复制或下载 zip）。";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
     run_on_node: "Run on every node", "在每个节点上运行";
@@ -381,8 +404,8 @@ strings! {
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",
         "集群侧：Secret 用 kubectl apply，补丁用 kubectl patch（kubectl apply -f k8s/ 会拒绝补丁文件；sh k8s/commands.sh 与这几行效果相同）";
-    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them, then",
-        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 会据此生成 containerd 配置，然后";
+    docs_apply_rancher: "registries.yaml and its CA files: in the unzipped download, copy into place on every node (servers too when they run pods); {d} writes containerd's config from them when it restarts (below)",
+        "registries.yaml 及其 CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置（运行 Pod 的 server 节点也要）；{d} 重启时（见下方）会据此生成 containerd 配置";
     docs_restart_servers: "restart {d} on servers:", "在 server 节点上重启 {d}：";
     docs_restart_agents: "and on agents:", "在 agent 节点上：";
     docs_apply_kind: "On your workstation, in the unzipped download: kind/cluster.yaml mounts kind/certs.d into the node containers (nothing to copy onto this machine)",
@@ -398,6 +421,8 @@ strings! {
     docs_verify_heading: "Verify", "验证";
     docs_verify_pull: "Pull as the kubelet does (ctr ignores the CRI settings; crictl does not), with an image your registry has:",
         "按 kubelet 的方式拉取（ctr 不读 CRI 配置，crictl 会读），换成你的仓库中有的镜像：";
+    docs_verify_pull_talos: "Pull with talosctl into the node's CRI, as the kubelet does (same registry settings), with an image your registry has:",
+        "用 talosctl 拉取到节点的 CRI 中，与 kubelet 的拉取方式相同（使用同样的仓库配置），换成你的仓库中有的镜像：";
     docs_pull_creds: "The credentials are only in the pull Secret, which crictl does not use: put the password in place of <password> (without --creds a private repository answers 401 Unauthorized)",
         "凭据只在拉取 Secret 中，crictl 不会使用它：请把 <password> 换成密码（不带 --creds 时，私有仓库会返回 401 Unauthorized）";
     docs_pull_401: "The credentials are only in the pull Secret, which this pull does not use: a private repository answers 401 Unauthorized here, while pods with the Secret pull fine",
@@ -590,6 +615,47 @@ mod tests {
         // The core writes diagnostics, findings and file notes in English only.
         assert!(ZH.outputs_hint.contains("只有英文"), "{}", ZH.outputs_hint);
         assert!(ZH.diagnose_hint.contains("只有英文"), "{}", ZH.diagnose_hint);
+    }
+
+    /// The review's L5: the Chinese preview note is two clauses, not a run-on ("上方有错误
+    /// 提示修复前不生成文件").
+    #[test]
+    fn chinese_preview_note_reads_as_two_clauses() {
+        assert!(
+            ZH.preview_only.starts_with("仅为预览，切勿应用：上方的错误提示修复前不会生成文件"),
+            "{}",
+            ZH.preview_only
+        );
+        assert!(!ZH.preview_only.contains("上方有错误提示修复前"), "{}", ZH.preview_only);
+    }
+
+    /// The review's L6: Talos's Verify words name its talosctl pull, not ctr and crictl
+    /// (which the others' pulls use), in both languages.
+    #[test]
+    fn verify_pull_words_follow_the_flavour() {
+        use pullfix_core::flavor::{Flavor, ALL};
+        for t in [&EN, &ZH] {
+            for flavor in ALL {
+                let words = t.verify_pull(flavor);
+                if flavor == Flavor::Talos {
+                    assert!(words.contains("talosctl") && !words.contains("ctr"), "{words}");
+                } else {
+                    assert!(words.contains("crictl"), "{flavor:?}: {words}");
+                }
+            }
+        }
+    }
+
+    /// The review's L6: the k3s/RKE2 Apply comment stands above the copy commands, not the
+    /// restart: it ends on the restart below, not on a dangling "then".
+    #[test]
+    fn rancher_apply_comment_has_no_dangling_then() {
+        for (t, then, restart) in [(&EN, "then", "when it restarts (below)"), (&ZH, "然后", "k3s 重启时（见下方）")]
+        {
+            let text = fill(t.docs_apply_rancher, "d", "k3s");
+            assert!(!text.trim_end().ends_with(then), "{text}");
+            assert!(text.contains(restart), "{text}");
+        }
     }
 
     #[test]

@@ -256,8 +256,9 @@ impl State {
             }
             Action::SetLang(l) => {
                 self.lang = l;
-                // The page's own diagnostics (of typed texts) are in the page's language.
-                if self.raw.iter().any(|(loc, text)| value::typed_problem(*loc, text).is_some()) {
+                // The page's own diagnostics (of typed texts, of the node selector) are in
+                // the page's language.
+                if self.rendered.diagnostics.iter().any(|d| value::PAGE_CODES.contains(&d.code)) {
                     self.render();
                 }
                 return;
@@ -315,7 +316,8 @@ impl State {
     }
 
     /// Renders the form: merged into the pasted config.toml when there is one; with the
-    /// errors of typed texts the form could not take ([`value::typed_diagnostics`]).
+    /// errors of typed texts the form could not take and the node selector's errors, in
+    /// the page's language ([`value::page_diagnostics`]).
     fn render(&mut self) {
         let mut rendered = if self.existing_config.trim().is_empty() {
             self.merge = None;
@@ -326,7 +328,7 @@ impl State {
             self.merge = Some(Rc::new(out.merge));
             out.rendered
         };
-        rendered.diagnostics.extend(value::typed_diagnostics(self.lang.text(), &self.raw));
+        value::page_diagnostics(self.lang.text(), &self.form, &self.raw, &mut rendered.diagnostics);
         self.rendered = Rc::new(rendered);
     }
 }
@@ -654,6 +656,40 @@ mod tests {
             s.reduce(set(Key::SyncSeconds, 0, 0, "35")).reduce(set(Key::NodeSelector, 0, 0, "kubernetes.io/os=linux"));
         assert_eq!(s.form.rollout.sync_seconds, 35);
         assert!(errors(&s, "rollout.sync_seconds").is_empty() && errors(&s, "rollout.node_selector").is_empty());
+        // `0` is no silent 60 (the review's L2): the field keeps `0` and says so.
+        let s = s.reduce(set(Key::SyncSeconds, 0, 0, "0"));
+        assert_eq!((s.form.rollout.sync_seconds, s.shown(Key::SyncSeconds.into()).as_str()), (0, "0"));
+        assert_eq!(errors(&s, "rollout.sync_seconds").len(), 1, "{:?}", s.rendered.diagnostics);
+        let s = s.reduce(set(Key::SyncSeconds, 0, 0, ""));
+        assert!(errors(&s, "rollout.sync_seconds").is_empty());
+    }
+
+    /// The review's L5: a bad label key in the node selector is an error in the page's
+    /// language, also when the form came from a link (no typed text), and it follows a
+    /// language switch; core's English one is not shown as well.
+    #[test]
+    fn node_selector_label_errors_follow_the_pages_language() {
+        let in_selector = |s: &State| {
+            s.rendered
+                .diagnostics
+                .iter()
+                .filter(|d| d.field.as_str().starts_with("rollout.node_selector"))
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        };
+        let s = run([set(Key::NodeSelector, 0, 0, "bad key!=x")]);
+        let en = in_selector(&s);
+        assert_eq!(en.len(), 2, "{en:?}");
+        let s = s.reduce(Action::SetLang(Lang::Zh));
+        let zh = in_selector(&s);
+        assert_eq!(zh.len(), 2, "{zh:?}");
+        assert!(zh.iter().all(|m| m.contains("节点") || m.contains("label=value")), "{zh:?}");
+        assert!(zh.iter().any(|m| m.contains("\"key!\" 不是有效的节点标签键")), "{zh:?}");
+        // From a link: the same error, in Chinese, without a typed text.
+        let opened = State::open(Lang::Zh, link(&s.form));
+        assert!(opened.raw.is_empty());
+        let key_error: Vec<String> = zh.into_iter().filter(|m| m.contains("\"key!\"")).collect();
+        assert_eq!(in_selector(&opened), key_error);
     }
 
     #[test]

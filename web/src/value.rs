@@ -63,8 +63,8 @@ pub fn get(form: &Form, loc: Loc) -> Option<String> {
 }
 
 /// Sets the field at `loc` from what was typed: lists split like [`split_list`],
-/// `sync_seconds` a whole number (anything else leaves its default, and [`typed_problem`]
-/// says so), the node selector's `label=value` items (an item without `=` is left out,
+/// `sync_seconds` a whole number (anything else, and `0`, leaves its default, and
+/// [`typed_problem`] says so), the node selector's `label=value` items (an item without `=` is left out,
 /// [`typed_problem`] says so), check boxes take [`ON`] or empty (also `false`).
 /// False, changing nothing, when the item does not exist or the value is not one the
 /// control offers (a check box's `yes`, an unknown flavour).
@@ -194,6 +194,10 @@ fn set_other(form: &mut Form, loc: Loc, v: &str, flag: Option<bool>) -> bool {
     }
 }
 
+/// The smallest interval the sync loop takes, in seconds (`0` in the form means the
+/// default, [`pullfix_core::rollout::DEFAULT_SYNC_SECONDS`]).
+pub const MIN_SYNC_SECONDS: u32 = 1;
+
 /// A whole number of seconds as typed (surrounding spaces allowed); `None` for anything
 /// else (`3.5`, `-5`, `abc`, more than `u32` holds). Empty is 0: the default.
 fn seconds(text: &str) -> Option<u32> {
@@ -210,6 +214,9 @@ fn seconds(text: &str) -> Option<u32> {
 pub enum TypedProblem {
     /// `sync_seconds` is not a whole number of seconds (the default applies).
     NotSeconds,
+    /// `sync_seconds` is `0` (or `00`): below [`MIN_SYNC_SECONDS`]; the form holds 0,
+    /// which means the default, 60, so the field says so instead of a silent 60.
+    ZeroSeconds,
     /// Node selector items without `=`, left out.
     NotLabelValue(Vec<String>),
 }
@@ -217,7 +224,11 @@ pub enum TypedProblem {
 /// The problem with `text` typed into the field at `loc`, if [`set`] could not take all of it.
 pub fn typed_problem(loc: Loc, text: &str) -> Option<TypedProblem> {
     match loc.key {
-        Key::SyncSeconds if seconds(text).is_none() => Some(TypedProblem::NotSeconds),
+        Key::SyncSeconds => match seconds(text) {
+            None => Some(TypedProblem::NotSeconds),
+            Some(0) if !text.trim().is_empty() => Some(TypedProblem::ZeroSeconds),
+            Some(_) => None,
+        },
         Key::NodeSelector => {
             let bad: Vec<String> = split_list(text).into_iter().filter(|item| !item.contains('=')).collect();
             (!bad.is_empty()).then_some(TypedProblem::NotLabelValue(bad))
@@ -239,6 +250,12 @@ pub fn typed_diagnostics(t: &Text, raw: &[(Loc, String)]) -> Vec<Diagnostic> {
                 fill(t.sync_seconds_error, "value", &format!("{:?}", text.trim())),
                 t.sync_seconds_fix,
             )),
+            Some(TypedProblem::ZeroSeconds) => out.push(Diagnostic::error(
+                field,
+                "rollout.sync-seconds",
+                fill(t.sync_seconds_zero_error, "value", &format!("{:?}", text.trim())),
+                fill(t.sync_seconds_zero_fix, "min", &MIN_SYNC_SECONDS.to_string()),
+            )),
             Some(TypedProblem::NotLabelValue(bad)) => {
                 let items = bad.iter().map(|b| format!("{b:?}")).collect::<Vec<_>>().join(", ");
                 // `kubernetes.io/os linux`: a space typed for the `=`.
@@ -257,6 +274,54 @@ pub fn typed_diagnostics(t: &Text, raw: &[(Loc, String)]) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The codes of the diagnostics the page writes itself, in its language: those of
+/// [`typed_diagnostics`] and of [`selector_diagnostics`] (switching the language renders
+/// again when any is shown).
+pub const PAGE_CODES: &[&str] = &[
+    "rollout.sync-seconds",
+    "rollout.node-selector-entry",
+    "rollout.node-selector-key",
+    "rollout.node-selector-value",
+];
+
+/// The node selector's bad label keys and values, as core's rollout check finds them
+/// (same codes, fields and order, `pullfix_core::rollout::check`), in the page's
+/// language: the page shows these instead of core's English ones, so one field never
+/// mixes languages (the review's L5).
+pub fn selector_diagnostics(t: &Text, form: &Form) -> Vec<Diagnostic> {
+    use pullfix_core::diagnostic::quoted;
+    use pullfix_core::rollout::{is_label_key, is_label_value};
+    let mut out = Vec::new();
+    for (k, v) in &form.rollout.node_selector {
+        let field = Field::root("rollout").key("node_selector").key(k);
+        if !is_label_key(k) {
+            out.push(Diagnostic::error(
+                field,
+                "rollout.node-selector-key",
+                fill(t.node_selector_key_error, "key", &quoted(k)),
+                t.node_selector_key_fix,
+            ));
+        } else if !is_label_value(v) {
+            out.push(Diagnostic::error(
+                field,
+                "rollout.node-selector-value",
+                fill(t.node_selector_value_error, "value", &quoted(v)),
+                t.node_selector_value_fix,
+            ));
+        }
+    }
+    out
+}
+
+/// The page's own diagnostics in place of core's English ones: drops core's node
+/// selector key/value errors from `diagnostics` and adds [`selector_diagnostics`] and
+/// [`typed_diagnostics`], in the page's language.
+pub fn page_diagnostics(t: &Text, form: &Form, raw: &[(Loc, String)], diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.retain(|d| !matches!(d.code, "rollout.node-selector-key" | "rollout.node-selector-value"));
+    diagnostics.extend(selector_diagnostics(t, form));
+    diagnostics.extend(typed_diagnostics(t, raw));
 }
 
 /// The items of a list typed into one field: separated by commas (also `，`) or spaces,
@@ -417,7 +482,7 @@ mod tests {
             assert_eq!((d[0].field.as_str(), d[0].severity), ("rollout.sync_seconds", pullfix_core::Severity::Error));
             assert!(d[0].message.contains(bad) && d[0].message.contains("whole number"), "{:?}", d[0]);
         }
-        for fine in ["", "30", " 45 "] {
+        for fine in ["", " ", "30", " 45 ", "1"] {
             assert_eq!(typed_problem(Key::SyncSeconds.into(), fine), None, "{fine:?}");
         }
 
@@ -436,5 +501,77 @@ mod tests {
         assert_eq!(typed_problem(Key::NodeSelector.into(), "node-role.kubernetes.io/worker="), None);
         let zh = typed_diagnostics(crate::i18n::Lang::Zh.text(), &typed);
         assert!(zh[0].message.contains("label=value") && zh[0].message != d[0].message);
+    }
+
+    /// The review's L2: `0` and `00` are no silent 60 s: the form keeps its default (0,
+    /// which means 60), and the field gets an error in the page's language that says 0 is
+    /// not allowed, names the minimum and that empty means 60.
+    #[test]
+    fn zero_seconds_is_an_error_naming_the_minimum_and_the_default() {
+        for zero in ["0", "00", " 0 "] {
+            let mut form = shaped();
+            form.rollout.sync_seconds = 30;
+            assert!(set(&mut form, Key::SyncSeconds.into(), zero));
+            assert_eq!(form.rollout.sync_seconds, 0, "{zero:?}: the default applies");
+            assert_eq!(form.rollout.sync_seconds(), pullfix_core::rollout::DEFAULT_SYNC_SECONDS);
+            assert_eq!(typed_problem(Key::SyncSeconds.into(), zero), Some(TypedProblem::ZeroSeconds), "{zero:?}");
+            let typed = [(Key::SyncSeconds.into(), zero.to_owned())];
+            let en = typed_diagnostics(crate::i18n::Lang::En.text(), &typed);
+            assert_eq!(en.len(), 1, "{zero:?}");
+            assert_eq!((en[0].field.as_str(), en[0].severity), ("rollout.sync_seconds", pullfix_core::Severity::Error));
+            assert!(en[0].message.contains("0 seconds is not allowed") && en[0].message.contains("60"), "{:?}", en[0]);
+            assert!(en[0].fix.contains("at least 1 second") && en[0].fix.contains("empty for 60"), "{:?}", en[0]);
+            let zh = typed_diagnostics(crate::i18n::Lang::Zh.text(), &typed);
+            assert!(zh[0].message.contains("不允许为 0") && zh[0].message.contains("60"), "{:?}", zh[0]);
+            assert!(zh[0].fix.contains("至少 1 秒") && zh[0].fix.contains("留空即 60"), "{:?}", zh[0]);
+        }
+        assert_eq!(typed_problem(Key::SyncSeconds.into(), "10"), None);
+    }
+
+    /// The review's L5: `bad key!=x` in the node selector gave one Chinese error (`bad`:
+    /// not label=value) and one English one from core (`key!`: not a label key). The
+    /// page's own check covers the label keys and values, same codes and fields as core's,
+    /// in the page's language, and replaces core's English ones.
+    #[test]
+    fn node_selector_key_and_value_errors_are_in_the_pages_language() {
+        let mut form = shaped();
+        assert!(set(&mut form, Key::NodeSelector.into(), "bad key!=x, pool=-gpu, node-role.kubernetes.io/worker="));
+        let raw = [(Key::NodeSelector.into(), "bad key!=x, pool=-gpu, node-role.kubernetes.io/worker=".to_owned())];
+        let core = pullfix_core::render(&form).diagnostics;
+        let core_codes = |d: &[Diagnostic]| {
+            d.iter()
+                .filter(|d| d.code.starts_with("rollout.node-selector-"))
+                .map(|d| (d.field.to_string(), d.code))
+                .collect::<Vec<_>>()
+        };
+        let expected = [
+            ("rollout.node_selector.key!".to_owned(), "rollout.node-selector-key"),
+            ("rollout.node_selector.pool".to_owned(), "rollout.node-selector-value"),
+        ];
+        assert_eq!(core_codes(&core), expected, "core's check finds both");
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+            let t = lang.text();
+            let mut d = core.clone();
+            page_diagnostics(t, &form, &raw, &mut d);
+            let mut selector: Vec<_> = core_codes(&d);
+            selector.retain(|(_, code)| *code != "rollout.node-selector-entry");
+            assert_eq!(selector, expected, "{lang:?}: core's errors replaced one for one");
+            let on_field: Vec<&Diagnostic> =
+                d.iter().filter(|d| d.field.as_str().starts_with("rollout.node_selector")).collect();
+            assert_eq!(on_field.len(), 3, "{lang:?}: {on_field:?}");
+            for diag in &on_field {
+                let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                let zh = lang == crate::i18n::Lang::Zh;
+                assert_eq!(cjk(&diag.message), zh, "{lang:?}: {diag:?}");
+                assert_eq!(cjk(&diag.fix), zh, "{lang:?}: {diag:?}");
+                assert_eq!(diag.severity, pullfix_core::Severity::Error);
+            }
+            assert!(on_field.iter().any(|d| d.message.contains("\"key!\"")), "{on_field:?}");
+            assert!(on_field.iter().any(|d| d.message.contains("\"-gpu\"")), "{on_field:?}");
+        }
+        // A clean selector: nothing added.
+        let mut form = shaped();
+        assert!(set(&mut form, Key::NodeSelector.into(), "kubernetes.io/os=linux, node-role.kubernetes.io/worker="));
+        assert!(selector_diagnostics(crate::i18n::Lang::Zh.text(), &form).is_empty());
     }
 }

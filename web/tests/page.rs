@@ -434,3 +434,39 @@ async fn an_error_that_withholds_files_marks_them_as_previews() {
     assert_eq!(hosts.get_attribute("data-preview").as_deref(), Some("false"));
     assert!(zip(), "the zip is off while any file is withheld");
 }
+
+/// Review 5, L2 and L5, in the mounted page: `0` seconds between syncs is an error beside
+/// the field (the field keeps `0`); in 简体中文 a node selector `bad key!=x` gets two
+/// errors beside its field, both in Chinese (none of core's English).
+#[wasm_bindgen_test]
+async fn sync_seconds_zero_and_node_selector_errors_are_in_the_pages_language() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    let page = Page::mount().await;
+    wait_for("the sync field", || page.find("#f-rollout-sync_seconds")).await;
+    page.type_value("f-rollout-sync_seconds", "0");
+    let diag =
+        wait_for("its error", || page.find(".diag[data-field='rollout.sync_seconds'][data-severity='error']")).await;
+    let text = diag.text_content().unwrap_or_default();
+    assert!(text.contains("0 seconds is not allowed") && text.contains("at least 1 second"), "{text}");
+    assert_eq!(page.value("f-rollout-sync_seconds").as_deref(), Some("0"));
+
+    page.click("#lang-zh");
+    wait_for("Chinese labels", || page.text("#add-registry").contains("添加仓库").then_some(())).await;
+    page.type_value("f-rollout-node_selector", "bad key!=x");
+    let selector = ".diag[data-field^='rollout.node_selector']";
+    let texts = wait_for("two selector errors", || {
+        let all = page.root.query_selector_all(selector).ok()?;
+        let texts: Vec<String> = (0..all.length()).filter_map(|k| all.item(k)?.text_content()).collect();
+        (texts.len() == 2).then_some(texts)
+    })
+    .await;
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    for t in &texts {
+        assert!(cjk(t) && !t.contains("is not a valid") && !t.contains("Use a label key"), "{t}");
+    }
+    assert!(texts.iter().any(|t| t.contains("\"key!\" 不是有效的节点标签键")), "{texts:?}");
+    let sync = page.text(".diag[data-field='rollout.sync_seconds']");
+    assert!(sync.contains("不允许为 0"), "{sync}");
+    storage.clear().expect("clear");
+}

@@ -137,14 +137,18 @@ fn is_label_name(s: &str) -> bool {
         && s.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric)
 }
 
-fn is_label_key(s: &str) -> bool {
+/// True when `s` is a valid Kubernetes label key (`name` or `dns.prefix/name`), as
+/// [`check`] requires of a node selector's keys (the web page words its own error with it).
+pub fn is_label_key(s: &str) -> bool {
     match s.split_once('/') {
         Some((prefix, name)) => is_dns_subdomain(prefix) && is_label_name(name),
         None => is_label_name(s),
     }
 }
 
-fn is_label_value(s: &str) -> bool {
+/// True when `s` is a valid Kubernetes label value (empty allowed), as [`check`] requires
+/// of a node selector's values.
+pub fn is_label_value(s: &str) -> bool {
     s.is_empty() || is_label_name(s)
 }
 

@@ -19,7 +19,7 @@ use crate::validate::Checked;
 
 mod check;
 
-pub use check::check;
+pub use check::{check, is_label_key, is_label_value};
 
 fn is_false(b: &bool) -> bool {
     !*b

@@ -323,7 +323,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                 </div>
                 <div>
                     <h3>{ t.docs_verify_heading }</h3>
-                    <p>{ t.docs_verify_pull }</p>
+                    <p>{ t.verify_pull(page.form.flavor) }</p>
                     <pre class="commands" id="docs-pull">{ pull }</pre>
                     <p>{ t.docs_verify_info }</p>
                     <pre class="commands" id="docs-info">{ info }</pre>

@@ -954,7 +954,12 @@ async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
     wait_text(c, "Kubespray's CA row", "#docs-where", |t| t.contains("/etc/containerd/certs.d/<host>/ca.crt")).await;
     let apply = wait_text(c, "Kubespray's apply", "#docs-apply", |t| t.contains("ansible-playbook")).await;
     assert!(apply.contains("# The CA files: ") && !apply.contains("hosts.toml and the CA"), "{apply}");
-    assert!(apply.contains("/etc/containerd/certs.d/harbor.example.net/ca.crt"), "{apply}");
+    assert!(
+        apply.contains(
+            "sudo cp etc/containerd/certs.d/harbor.example.net/ca.crt /etc/containerd/certs.d/harbor.example.net/\n"
+        ),
+        "{apply}"
+    );
     type_into(c, "flavor", "minikube").await;
     let apply = wait_text(c, "minikube's apply", "#docs-apply", |t| t.contains("minikube/start.sh")).await;
     assert!(apply.contains("minikube ssh -- 'sudo cat /etc/containerd/config.toml'\n"), "{apply}");

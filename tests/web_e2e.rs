@@ -945,3 +945,99 @@ async fn docs_and_cards_follow_the_flavour_and_withheld_files_are_previews() {
     .await;
     assert_clean_console(c, "after the flavours and the preview").await;
 }
+
+/// The operator re-review's M1, M2, L1 and L3 in the real page: containerd 1.4 without a
+/// sandbox image names its default pause image; the table has a row for kind's and
+/// Kubespray's CA files and Kubespray's Apply says it copies the CA files; minikube's Apply
+/// gets the config.toml block into the node; a pasted config.toml whose merge would stop
+/// the CRI plugin is a preview (no Copy, no zip); on k3s nothing is merged.
+#[tokio::test]
+async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
+    let page = open_page().await;
+    let c = &page.session.client;
+    click(c, "#preset-harbor").await;
+    type_into(c, "registry[0].password", PASSWORD).await;
+
+    // L3: 1.4 with no sandbox image: its default k8s.gcr.io/pause:3.2, as an info.
+    type_into(c, "containerd", "1.4").await;
+    wait_text(c, "the pause note", ".diag[data-field=\"sandbox_image\"][data-severity=\"info\"]", |t| {
+        t.contains("k8s.gcr.io/pause:3.2") && t.contains("registry.k8s.io")
+    })
+    .await;
+    type_into(c, "containerd", "1.7").await;
+    wait_js(c, "the pause note gone", "return !document.querySelector('.diag[data-field=\"sandbox_image\"]')").await;
+
+    // L1: with a CA, a row for every card.
+    let pem = std::fs::read_to_string(repo_root().join("tests/fixtures/certs/example-harbor-ca.pem")).expect("CA");
+    type_into(c, "registry[0].ca_pem", &pem).await;
+    type_into(c, "flavor", "kind").await;
+    wait_text(c, "kind's CA row", "#docs-where", |t| t.contains("kind/certs.d/<host>/ca.crt")).await;
+    type_into(c, "flavor", "kubespray").await;
+    wait_text(c, "Kubespray's CA row", "#docs-where", |t| t.contains("/etc/containerd/certs.d/<host>/ca.crt")).await;
+    let apply = wait_text(c, "Kubespray's apply", "#docs-apply", |t| t.contains("ansible-playbook")).await;
+    assert!(apply.contains("# The CA files: ") && !apply.contains("hosts.toml and the CA"), "{apply}");
+    assert!(
+        apply.contains(
+            "sudo cp etc/containerd/certs.d/harbor.example.net/ca.crt /etc/containerd/certs.d/harbor.example.net/\n"
+        ),
+        "{apply}"
+    );
+    type_into(c, "flavor", "minikube").await;
+    let apply = wait_text(c, "minikube's apply", "#docs-apply", |t| t.contains("minikube/start.sh")).await;
+    assert!(apply.contains("minikube ssh -- 'sudo cat /etc/containerd/config.toml'\n"), "{apply}");
+    wait_text(c, "minikube's config.toml row", "#docs-where", |t| {
+        t.contains("minikube ssh -- 'sudo systemctl restart containerd'")
+    })
+    .await;
+
+    // M2: kubeadm, a pasted file with a legacy Docker Hub mirror the form lacks: an error,
+    // and the merged file and its diff are previews, no Copy, no zip.
+    type_into(c, "flavor", "kubeadm").await;
+    click(c, "details.merge > summary").await;
+    type_into_id(
+        c,
+        "existing-config",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\nendpoint = [\"https://mirror.gcr.io\", \"https://registry-1.docker.io\"]\n",
+    )
+    .await;
+    wait_js(
+        c,
+        "the merged file a preview",
+        "const m = ['merged/config.toml', 'merged/config.toml.diff'].map(p => \
+           document.querySelector(`.output-file[data-path=\"${p}\"]`)); \
+         return m.every(e => e && e.dataset.preview === 'true' && e.querySelector('button.copy').disabled \
+           && e.querySelector('.preview-note')) \
+           && !!document.querySelector('.diag[data-field=\"existing_config\"][data-severity=\"error\"]') \
+           && document.querySelector('#download-zip').disabled",
+    )
+    .await;
+    let hosts = "etc/containerd/certs.d/harbor.example.net/hosts.toml";
+    let preview = c
+        .execute(
+            &format!("return document.querySelector('.output-file[data-path=\"{hosts}\"]').dataset.preview"),
+            vec![],
+        )
+        .await
+        .expect("hosts.toml card");
+    assert_eq!(preview, serde_json::json!("false"), "hosts.toml is not withheld");
+
+    // M1: on k3s nothing is merged: no merged cards, an info on the box, the zip back on.
+    type_into(c, "flavor", "k3s").await;
+    wait_js(
+        c,
+        "no merged card on k3s",
+        "return !!document.querySelector('.output-file[data-path=\"etc/rancher/k3s/registries.yaml\"]') \
+           && !document.querySelector('.output-file[data-path^=\"merged/\"]') \
+           && !document.querySelector('#download-zip').disabled",
+    )
+    .await;
+    wait_text(c, "the k3s info", ".diag[data-field=\"existing_config\"][data-severity=\"info\"]", |t| {
+        t.contains("registries.yaml")
+    })
+    .await;
+    assert!(
+        !wait_text(c, "the outputs", "#outputs", |_| true).await.contains("restart containerd"),
+        "k3s's outputs still say restart containerd"
+    );
+    assert_clean_console(c, "after the merge box and the flavours").await;
+}

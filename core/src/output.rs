@@ -36,19 +36,27 @@ impl Rendered {
     /// legacy TLS keys that 2.x ignores, an invalid Secret name (the Secret, its patches
     /// and commands). These say "no files until it is fixed", as the CLI writes none; a
     /// front end that still shows the files marks them and keeps them from being copied.
+    ///
+    /// The merge box's `merged/config.toml` and its diff are also withheld by any error on
+    /// the pasted file (`existing_config`): each says the merged file must not be installed
+    /// as it is (legacy tables beside `config_path` stop containerd's CRI plugin, a key
+    /// that could not be set, settings left where the version ignores them).
     pub fn withheld_by(&self, file: &OutputFile) -> Option<&Diagnostic> {
         // The pull Secret side: `k8s/` except the fleet DaemonSet under `k8s/rollout/`.
         let pull_secret = file.placement == Placement::Cluster && !file.path.starts_with("k8s/rollout/");
+        let merged = file.path == crate::merge::page::MERGED_PATH || file.path == crate::merge::page::DIFF_PATH;
+        let pasted = crate::merge::existing_config_field();
         self.diagnostics.iter().find(|d| {
             d.severity == crate::diagnostic::Severity::Error
-                && WITHHOLDING.iter().any(|(code, scope)| {
-                    *code == d.code
-                        && match scope {
-                            Withheld::All => true,
-                            Withheld::AllButPullSecret => !pull_secret,
-                            Withheld::PullSecret => pull_secret,
-                        }
-                })
+                && (merged && d.field == pasted
+                    || WITHHOLDING.iter().any(|(code, scope)| {
+                        *code == d.code
+                            && match scope {
+                                Withheld::All => true,
+                                Withheld::AllButPullSecret => !pull_secret,
+                                Withheld::PullSecret => pull_secret,
+                            }
+                    }))
         })
     }
 }
@@ -227,5 +235,32 @@ mod tests {
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(seen.len(), super::WITHHOLDING.len(), "{seen:?}");
+    }
+
+    /// The review's M2: an error on the pasted config.toml (here: a legacy Docker Hub mirror
+    /// the form does not configure, which stops the CRI plugin beside config_path) makes
+    /// the merged file and its diff previews; the hosts.toml and the Secret stay usable,
+    /// and the merged file is usable again once the form takes docker.io over.
+    #[test]
+    fn an_error_on_the_pasted_file_withholds_the_merged_file() {
+        use crate::merge::page::{render_merged, DIFF_PATH, MERGED_PATH};
+        let story = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\ninsecure_skip_verify = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\nendpoint = [\"https://mirror.gcr.io\", \"https://registry-1.docker.io\"]\n";
+        let out = render_merged(&form(), story, Default::default()).rendered;
+        let error = out
+            .diagnostics
+            .iter()
+            .find(|d| d.field.as_str() == "existing_config" && d.severity == crate::diagnostic::Severity::Error)
+            .unwrap_or_else(|| panic!("{:?}", out.diagnostics));
+        for f in &out.files {
+            let want = f.path == MERGED_PATH || f.path == DIFF_PATH;
+            assert_eq!(out.withheld_by(f).map(|d| d.code), want.then_some(error.code), "{}", f.path);
+        }
+        assert!(out.files.iter().any(|f| f.path == MERGED_PATH));
+        // A warning or info on the pasted file withholds nothing.
+        let mut fixed = form();
+        fixed.registries.push(Registry { host: "docker.io".into(), ..Registry::default() });
+        let out = render_merged(&fixed, story, Default::default()).rendered;
+        assert!(out.diagnostics.iter().any(|d| d.field.as_str() == "existing_config"), "{:?}", out.diagnostics);
+        assert!(out.files.iter().all(|f| out.withheld_by(f).is_none()), "{:?}", out.diagnostics);
     }
 }

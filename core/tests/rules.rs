@@ -157,6 +157,7 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "registry[0].node_auth",
         ),
         ("sandbox_image = \"a b\"".into(), "sandbox_image.malformed", "sandbox_image"),
+        ("containerd = \"1.4\"".into(), "sandbox_image.default", "sandbox_image"),
         (
             "sandbox_image = \"a.example/pause:3.10\"\n".to_owned() + &r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\""),
             "sandbox_image.needs-node-auth",

@@ -156,7 +156,7 @@ fn legacy_config_1_6_keeps_config_path_empty() {
         .strs(CONFIG, &at(&["mirrors", "docker.io", "endpoint"]), &["https://harbor.example.net/v2/dockerhub-proxy"])
         .str(CONFIG, &at(&["configs", "harbor.example.net", "tls", "ca_file"]), HARBOR_CA_NODE)
         .str(CONFIG, &at(&["configs", "harbor.example.net", "auth", "password"]), "S3cret")
-        .diags(&[("legacy_config.deprecated", "legacy_config")]);
+        .diags(&[("legacy_config.deprecated", "legacy_config"), ("sandbox_image.default", "sandbox_image")]);
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn plain_http_is_explicit() {
         .errors(false)
         .str(hosts, &["server"], "http://10.50.1.104:5000")
         .absent(hosts, &["ca"])
-        .diags(&[("registry.http", "registry[0].scheme")]);
+        .diags(&[("registry.http", "registry[0].scheme"), ("sandbox_image.default", "sandbox_image")]);
 }
 
 #[test]
@@ -296,6 +296,7 @@ fn mirrors_on_a_listed_registry_carry_its_tls() {
         .absent(gcr_hosts, &["skip_verify"])
         .diags(&[
             ("registry.skip-verify", "registry[4].skip_verify"),
+            ("sandbox_image.default", "sandbox_image"),
             ("ca_file.mirror-not-written", "registry[3].mirror[0].ca_file"),
         ]);
     let pair = [
@@ -343,7 +344,11 @@ fn default_namespace_has_no_server() {
 
 #[test]
 fn default_namespace_on_1_6_needs_the_patch_release() {
-    check("default-1.6-without-patch").errors(false).diags(&[("default.needs-patch", "registry[0].host")]);
+    check("default-1.6-without-patch").errors(false).diags(&[
+        ("default.needs-patch", "registry[0].host"),
+        // No sandbox image: 1.6's default is on k8s.gcr.io before 1.6.20.
+        ("sandbox_image.default", "sandbox_image"),
+    ]);
 }
 
 #[test]
@@ -433,6 +438,8 @@ fn containerd_1_5_lacks_override_path_and_default() {
         ("config_path.relative", "config_path"),
         ("default.unsupported", "registry[0].host"),
         ("mirror.override-path-unsupported", "registry[1].mirror[0].override_path"),
+        // No sandbox image: 1.5's default is k8s.gcr.io/pause:3.5.
+        ("sandbox_image.default", "sandbox_image"),
     ]);
 }
 
@@ -471,6 +478,7 @@ fn inline_1_4_paths_mtls_and_http() {
         .diags(&[
             ("mirror.skip-verify", "registry[1].mirror[0].skip_verify"),
             ("registry.http", "registry[2].scheme"),
+            ("sandbox_image.default", "sandbox_image"),
             ("ca_file.not-written", "registry[1].ca_file"),
         ]);
 }

@@ -416,6 +416,18 @@ strings! {
         "在 Ansible 控制机上：把 kubespray/group_vars/all/containerd.yml 合并进 inventory/<cluster>/group_vars/all/containerd.yml，然后";
     docs_apply_minikube: "On your workstation: start a new cluster with the flags (minikube delete first for an existing one), then copy the node files in",
         "在你的工作站上：用这些参数创建新集群（已有集群请先 minikube delete），再把节点文件复制进去";
+    docs_apply_minikube_print: "config.toml: the block goes into the node's file. Print that file, paste it into \"Merge into your existing config.toml\" above, and the steps that put the merged file in appear here",
+        "config.toml：这段要合并进节点上的文件。先打印该文件，粘贴到上方的“合并到现有的 config.toml”，把合并后的文件放进去的步骤就会显示在这里";
+    docs_apply_minikube_replace: "config.toml: back up the node's file, put the merged file in its place, then restart containerd in the node (the next minikube start sets sandbox_image back)",
+        "config.toml：备份节点上的文件，用合并后的文件替换它，再在节点内重启 containerd（下次 minikube start 会把 sandbox_image 改回去）";
+    docs_minikube_config_where: "In the minikube node: merge the block into its file (the Apply steps: print it, paste it into the merge box); the next minikube start sets sandbox_image back.",
+        "放到 minikube 节点内：把这段合并进节点上的文件（见“应用”中的步骤：打印该文件，粘贴到合并框）；下次 minikube start 会把 sandbox_image 改回去。";
+    docs_minikube_config_where_merged: "In the minikube node: replace its file with merged/config.toml (minikube cp, see Apply); the next minikube start sets sandbox_image back.",
+        "放到 minikube 节点内：用 merged/config.toml 替换节点上的文件（minikube cp，见“应用”）；下次 minikube start 会把 sandbox_image 改回去。";
+    docs_apply_copy_ca: "The CA files: in the unzipped download, copy into place on every node, no restart needed",
+        "CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
+    docs_kubespray_ca_after: "Kubespray's hosts.toml does not name it in every release: also add it to the node's trust store.",
+        "并非每个 Kubespray 版本生成的 hosts.toml 都会引用它：请同时把它加入节点的系统信任库。";
     docs_zip_warning: "The zip mirrors the node's layout, but its config.toml is only a block to merge: never unzip it over /.",
         "zip 中的目录结构与节点一致，但其中的 config.toml 只是需要合并的片段：切勿直接解压到 / 覆盖。";
     docs_verify_heading: "Verify", "验证";

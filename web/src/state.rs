@@ -325,7 +325,7 @@ impl State {
         } else {
             let options = MergeOptions { convert_to_target_version: self.convert_version };
             let out = render_merged(&self.form, &self.existing_config, options);
-            self.merge = Some(Rc::new(out.merge));
+            self.merge = out.merge.map(Rc::new);
             out.rendered
         };
         value::page_diagnostics(self.lang.text(), &self.form, &self.raw, &mut rendered.diagnostics);
@@ -581,6 +581,25 @@ mod tests {
         assert!(s.rendered.diagnostics.iter().any(|d| d.code == "merge.ignored-tables"
             && d.severity == pullfix_core::Severity::Error
             && d.message.contains("SystemdCgroup")));
+    }
+
+    /// The review's M1: on k3s the pasted file is not merged (k3s regenerates config.toml
+    /// from registries.yaml): no merged card, no merge summary, an info on the box instead.
+    #[test]
+    fn a_pasted_config_is_not_merged_on_a_flavour_that_writes_it() {
+        let s = run([Action::Preset(Preset::Harbor), Action::SetExistingConfig("version = 2\n".into())]);
+        assert!(s.merge.is_some());
+        let s = s.reduce(set(Key::Flavor, 0, 0, "k3s"));
+        assert!(s.merge.is_none());
+        assert!(s.rendered.files.iter().all(|f| !f.path.starts_with("merged/")), "{:?}", s.rendered.files);
+        assert!(s.rendered.files.iter().any(|f| f.path == "etc/rancher/k3s/registries.yaml"));
+        assert!(s
+            .rendered
+            .diagnostics
+            .iter()
+            .any(|d| d.field.as_str() == "existing_config" && d.code == "merge.not-for-flavor"));
+        let s = s.reduce(set(Key::Flavor, 0, 0, "minikube"));
+        assert!(s.merge.is_some() && s.rendered.files.iter().any(|f| f.path == "merged/config.toml"));
     }
 
     #[test]

@@ -470,3 +470,40 @@ async fn sync_seconds_zero_and_node_selector_errors_are_in_the_pages_language() 
     assert!(sync.contains("不允许为 0"), "{sync}");
     storage.clear().expect("clear");
 }
+
+/// The review's M2: an error on the pasted config.toml (a legacy Docker Hub mirror the
+/// form does not configure stops the CRI plugin beside config_path) makes the merged file
+/// and its diff previews, Copy and the zip off; the hosts.toml stays usable.
+#[wasm_bindgen_test]
+async fn an_error_on_the_pasted_config_toml_makes_the_merged_file_a_preview() {
+    clear_hash();
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    wait_for("the password field", || page.find("#f-registry-0-password")).await;
+    page.type_value("f-registry-0-password", "pw");
+    let area: web_sys::HtmlTextAreaElement = page.get("#existing-config").dyn_into().expect("a <textarea>");
+    area.set_value(concat!(
+        "version = 2\n",
+        "[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n",
+        "  endpoint = [\"https://mirror.gcr.io\", \"https://registry-1.docker.io\"]\n",
+    ));
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+    let merged = ".output-file[data-path='merged/config.toml']";
+    wait_for("the merged card", || page.find(merged)).await;
+    assert!(
+        page.find(".diag[data-field='existing_config'][data-severity='error']").is_some(),
+        "the error on the pasted file"
+    );
+    for path in ["merged/config.toml", "merged/config.toml.diff"] {
+        let card = page.get(&format!(".output-file[data-path='{path}']"));
+        assert_eq!(card.get_attribute("data-preview").as_deref(), Some("true"), "{path}");
+        assert!(card.query_selector(".preview-note").ok().flatten().is_some(), "{path}: no banner");
+        let copy = card.query_selector("button.copy").ok().flatten().expect("copy button");
+        assert!(copy.has_attribute("disabled"), "{path}: Copy is on");
+    }
+    let hosts = page.get(".output-file[data-path$='/harbor.example.net/hosts.toml']");
+    assert_eq!(hosts.get_attribute("data-preview").as_deref(), Some("false"));
+    assert!(page.get("#download-zip").has_attribute("disabled"), "the zip is on");
+}

@@ -15,6 +15,19 @@ use crate::validate::Checked;
 /// The start script.
 pub const START_PATH: &str = "minikube/start.sh";
 
+/// Says how the engine's config.toml block gets into minikube's node, which has no file
+/// of the operator's to edit in place: print the node's file, merge the block into it,
+/// `minikube cp` the result in and restart containerd there.
+pub fn place_config_block(files: &mut [OutputFile]) {
+    for f in files.iter_mut().filter(|f| f.kind == FileKind::ContainerdConfig) {
+        f.instructions = format!(
+            "In the minikube node: merge this block into its {CONFIG}. Print that file with `minikube ssh -- 'sudo cat {CONFIG}'`, merge the block into it (the web page's merge box, or by hand), put the result in with `minikube cp <merged file> {CONFIG}`, then run `minikube ssh -- 'sudo systemctl restart containerd'`. Every minikube start sets sandbox_image back to its own pause image."
+        );
+    }
+}
+
+const CONFIG: &str = crate::node_script::CONFIG_TOML;
+
 /// Renders `minikube/start.sh` and reports what the flags cannot do.
 // Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
 #[inline(never)]
@@ -69,8 +82,8 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
         diags.push(Diagnostic::info(
             Field::root("sandbox_image"),
             "minikube.sandbox-image",
-            "No minikube flag sets containerd's sandbox image.",
-            "Use --image-repository=<mirror of registry.k8s.io> so minikube pulls every system image, pause included, from your mirror.",
+            "No minikube flag sets containerd's sandbox image, and every minikube start sets sandbox_image in the node's config.toml back to its own pause image: the config.toml block's line holds only until then.",
+            "For good, use --image-repository=<mirror of registry.k8s.io> so minikube pulls every system image, pause included, from your mirror; until then, merge the config.toml block into the node as its card says.",
         ));
     }
     let contents = format!(

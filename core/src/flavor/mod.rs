@@ -131,6 +131,7 @@ pub fn apply(checked: &Checked, files: &mut Vec<OutputFile>, diags: &mut Vec<Dia
         }
         Flavor::Minikube => {
             let own = minikube::render(checked, diags);
+            minikube::place_config_block(files);
             files.extend(own);
         }
     }

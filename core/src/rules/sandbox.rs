@@ -14,10 +14,11 @@ pub fn image_registry(image: &str) -> Option<String> {
 /// The sandbox image: well formed, and reachable without imagePullSecrets.
 pub(super) fn check(c: &Checked, d: &mut Vec<Diagnostic>) {
     let image = c.form.sandbox_image.trim();
+    let field = Field::root("sandbox_image");
     if image.is_empty() {
+        default_image(c, field, d);
         return;
     }
-    let field = Field::root("sandbox_image");
     let reg = match parse_reference(image) {
         Ok(r) => r.domain,
         Err(e) => {
@@ -52,6 +53,30 @@ pub(super) fn check(c: &Checked, d: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// An empty sandbox image on a containerd 1.2–1.6 node configured by hand: containerd
+/// pulls its own default from k8s.gcr.io (registry.k8s.io from 1.6.20), which nodes
+/// without that access cannot reach (STORY step 6). Other flavours set their own.
+fn default_image(c: &Checked, field: Field, d: &mut Vec<Diagnostic>) {
+    let t = c.target;
+    if c.form.flavor != crate::flavor::Flavor::Kubeadm || t.major != 1 || t.minor > 6 {
+        return;
+    }
+    let version = match t.patch {
+        Some(p) => format!("{}.{}.{p}", t.major, t.minor),
+        None => format!("{}.{}", t.major, t.minor),
+    };
+    let default = match (t.minor, t.patch) {
+        (6, None) => "k8s.gcr.io/pause:3.6 (registry.k8s.io/pause:3.6 from 1.6.20)".to_owned(),
+        _ => t.default_pause_image().to_owned(),
+    };
+    d.push(Diagnostic::info(
+        field,
+        "sandbox_image.default",
+        format!("With sandbox_image empty, containerd {version} pulls its own default pause image, {default}, for every pod; the kubelet sends no pull Secret for it."),
+        "If the nodes cannot reach k8s.gcr.io or registry.k8s.io, set a mirror they can reach here (e.g. your registry's copy of the same pause image); otherwise every pod fails with \"failed to get sandbox image\".",
+    ));
 }
 
 #[cfg(test)]
@@ -93,5 +118,47 @@ mod tests {
         let d = sandbox_diagnostics("registry.k8s.io/pause@sha256:abc");
         assert!(d[0].fix.contains("full digest"), "{}", d[0].fix);
         assert!(sandbox_diagnostics("registry.aliyuncs.com/google_containers/pause:3.10").is_empty());
+    }
+
+    /// The review's L3 (STORY step 6): an empty sandbox image on 1.2–1.6 names the
+    /// target's default pause image; nothing on 1.7+, with an image, or on a flavour that
+    /// sets its own.
+    #[test]
+    fn an_empty_sandbox_image_on_1_6_and_older_names_the_default() {
+        let infos = |containerd: &str, image: &str, flavor| -> Vec<Diagnostic> {
+            let form = crate::form::Form {
+                containerd: containerd.into(),
+                sandbox_image: image.into(),
+                flavor,
+                ..crate::form::Form::default()
+            };
+            let mut d = Vec::new();
+            crate::validate::check(&form, &mut d);
+            d.into_iter().filter(|d| d.code == "sandbox_image.default").collect()
+        };
+        use crate::flavor::Flavor::{K3s, Kubeadm};
+        for (v, want) in [
+            ("1.2", "k8s.gcr.io/pause:3.2"),
+            ("1.4", "k8s.gcr.io/pause:3.2"),
+            ("1.5", "k8s.gcr.io/pause:3.5"),
+            ("1.6.19", "k8s.gcr.io/pause:3.6"),
+            ("1.6.20", "registry.k8s.io/pause:3.6"),
+            ("1.6", "k8s.gcr.io/pause:3.6 (registry.k8s.io/pause:3.6 from 1.6.20)"),
+        ] {
+            let got = infos(v, "", Kubeadm);
+            assert_eq!(got.len(), 1, "{v}");
+            assert_eq!(got[0].severity, crate::diagnostic::Severity::Info);
+            assert_eq!(got[0].field.as_str(), "sandbox_image");
+            assert!(
+                got[0].message.contains(&format!("containerd {v} pulls its own default pause image, {want},")),
+                "{v}: {}",
+                got[0].message
+            );
+            assert!(got[0].fix.contains("k8s.gcr.io or registry.k8s.io"), "{}", got[0].fix);
+        }
+        assert!(infos("1.7", "", Kubeadm).is_empty());
+        assert!(infos("2.0", "", Kubeadm).is_empty());
+        assert!(infos("1.4", "harbor.example.net/library/pause:3.2", Kubeadm).is_empty());
+        assert!(infos("1.4", "", K3s).is_empty());
     }
 }

@@ -8,6 +8,7 @@ use pullfix_core::validate::Style;
 use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
+use crate::components::output_card::{after_note, place_label, placement};
 use crate::i18n::{fill, Text, ERRORS};
 use crate::state::State;
 
@@ -164,21 +165,48 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
                 t.docs_apply_kubespray
             ));
             if !copy.is_empty() {
-                out.push_str(&format!("\n# {}\n{copy}", t.docs_apply_copy));
+                // Usually only the CA files; hosts.toml too when `_default` has one.
+                let hosts = node_dirs(files).iter().flat_map(|(_, p)| p).any(|p| p.ends_with("/hosts.toml"));
+                let what = if hosts { t.docs_apply_copy } else { t.docs_apply_copy_ca };
+                out.push_str(&format!("\n# {what}\n{copy}"));
             }
         }
-        Flavor::Minikube => {
-            out.push_str(&format!("# {}\nsh minikube/start.sh\n", t.docs_apply_minikube));
-            for (dir, paths) in node_dirs(files) {
-                for p in paths {
-                    let name = p.rsplit('/').next().unwrap_or(p);
-                    out.push_str(&shell::command(["minikube", "cp", p, &format!("/{dir}/{name}")]));
-                    out.push('\n');
-                }
-            }
-        }
+        Flavor::Minikube => out.push_str(&minikube_commands(t, files, merged)),
     }
     out.push_str(&cluster_commands(t, form, files));
+    out
+}
+
+/// minikube's node side: the start flags, `minikube cp` of the certs.d files, and the
+/// config.toml block: without a merged file, print the node's file for the merge box;
+/// with one, back the node's file up, `minikube cp` the merged file in, restart containerd.
+fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>) -> String {
+    let mut out = format!("# {}\nsh minikube/start.sh\n", t.docs_apply_minikube);
+    for (dir, paths) in node_dirs(files) {
+        for p in paths {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            out.push_str(&shell::command(["minikube", "cp", p, &format!("/{dir}/{name}")]));
+            out.push('\n');
+        }
+    }
+    let ssh = |words: &[&str]| format!("{}\n", on_node(Flavor::Minikube, words));
+    match merged {
+        Some(f) => {
+            out.push_str(&format!("\n# {}\n", t.docs_apply_minikube_replace));
+            out.push_str(&ssh(&["cp", "-p", CONFIG_TOML, "/etc/containerd/config.toml.bak"]));
+            out.push_str(&shell::command(["minikube", "cp", MERGED_PATH, CONFIG_TOML]));
+            out.push('\n');
+            if f.sensitive {
+                out.push_str(&ssh(&["chmod", "600", CONFIG_TOML]));
+            }
+            out.push_str(&ssh(&["systemctl", "restart", "containerd"]));
+        }
+        None if files.iter().any(|f| f.kind == FileKind::ContainerdConfig) => {
+            out.push_str(&format!("\n# {}\n", t.docs_apply_minikube_print));
+            out.push_str(&ssh(&["cat", CONFIG_TOML]));
+        }
+        None => {}
+    }
     out
 }
 
@@ -228,17 +256,27 @@ pub fn cluster_commands(t: &Text, form: &Form, files: &[OutputFile]) -> String {
 /// follow the flavour (its own files, labelled where they really go), the form's
 /// `config_path`, and the target: without certs.d (containerd 1.2–1.4, or the inline
 /// keys) a row says that everything is in config.toml.
-pub fn where_rows(t: &Text, form: &Form, merged: bool) -> Vec<(String, &'static str, String)> {
+pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile]) -> Vec<(String, &'static str, String)> {
     let checked = pullfix_core::validate::check(form, &mut Vec::new());
     let dir = checked.config_path.trim_end_matches('/');
+    let merged = files.iter().any(|f| f.path == MERGED_PATH);
+    let ca = |under: &str| files.iter().any(|f| f.kind == FileKind::Certificate && f.path.starts_with(under));
     let own = |file: &str, place, after: &str| (file.to_owned(), place, after.to_owned());
     let mut rows = match form.flavor {
         Flavor::Kubeadm | Flavor::Minikube => {
-            let mut rows = vec![own(
-                CONFIG_TOML,
-                if merged { t.docs_config_where_merged } else { t.docs_config_where },
-                t.docs_config_after,
-            )];
+            let mut rows = vec![if form.flavor == Flavor::Minikube {
+                own(
+                    CONFIG_TOML,
+                    if merged { t.docs_minikube_config_where_merged } else { t.docs_minikube_config_where },
+                    &on_node(Flavor::Minikube, &["systemctl", "restart", "containerd"]),
+                )
+            } else {
+                own(
+                    CONFIG_TOML,
+                    if merged { t.docs_config_where_merged } else { t.docs_config_where },
+                    t.docs_config_after,
+                )
+            }];
             if checked.style == Style::HostsToml {
                 rows.push((format!("{dir}/<host>/hosts.toml"), t.docs_hosts_where, t.docs_hosts_after.to_owned()));
                 rows.push((format!("{dir}/<host>/ca.crt"), t.docs_ca_where, t.docs_hosts_after.to_owned()));
@@ -262,24 +300,60 @@ pub fn where_rows(t: &Text, form: &Form, merged: bool) -> Vec<(String, &'static 
                 (format!("/etc/rancher/{d}/certs/<host>/ca.crt"), t.on_node, restart),
             ]
         }
-        Flavor::Kind => vec![
-            own("kind/cluster.yaml", t.on_workstation, "kind create cluster --config cluster.yaml"),
-            own("kind/certs.d/<host>/hosts.toml", t.on_workstation, t.docs_hosts_after),
-        ],
+        Flavor::Kind => {
+            let mut rows = vec![
+                own("kind/cluster.yaml", t.on_workstation, "kind create cluster --config cluster.yaml"),
+                own("kind/certs.d/<host>/hosts.toml", t.on_workstation, t.docs_hosts_after),
+            ];
+            if ca("kind/") {
+                rows.push(own("kind/certs.d/<host>/ca.crt", t.on_workstation, t.docs_hosts_after));
+            }
+            rows
+        }
         Flavor::Talos => vec![own(
             "talos/registries-patch.yaml",
             t.on_workstation,
             "talosctl patch machineconfig --patch @talos/registries-patch.yaml",
         )],
-        Flavor::Kubespray => vec![own(
-            "kubespray/group_vars/all/containerd.yml",
-            t.on_ansible_controller,
-            "ansible-playbook -b cluster.yml --tags containerd",
-        )],
+        Flavor::Kubespray => {
+            let mut rows = vec![own(
+                "kubespray/group_vars/all/containerd.yml",
+                t.on_ansible_controller,
+                "ansible-playbook -b cluster.yml --tags containerd",
+            )];
+            // The files still copied onto the nodes: `_default`'s hosts.toml, the CA files.
+            for f in files.iter().filter(|f| f.placement == Placement::Node && f.kind == FileKind::HostsToml) {
+                rows.push((format!("/{}", f.path), t.docs_hosts_where, t.docs_hosts_after.to_owned()));
+            }
+            if files.iter().any(|f| f.placement == Placement::Node && f.kind == FileKind::Certificate) {
+                rows.push((format!("{dir}/<host>/ca.crt"), t.docs_ca_where, t.docs_kubespray_ca_after.to_owned()));
+            }
+            rows
+        }
     };
     rows.push(own("k8s/secret-*.yaml", t.docs_secret_where, t.docs_secret_after));
     rows.push(own("k8s/patch-*.yaml", t.docs_patch_where, t.docs_patch_after));
+    // Every other file that has a card (commands.sh, the fleet tools, a CA file outside
+    // certs.d, the merge's diff): a row from its card's placement and after-apply note.
+    for f in files {
+        let (place, shown) = placement(f);
+        if !rows.iter().any(|(pattern, ..)| covers(pattern, &shown)) {
+            rows.push((shown, place_label(t, place).0, after_note(t, f.after).0.to_owned()));
+        }
+    }
     rows
+}
+
+/// Whether a row's file pattern stands for `path` (as the card shows it): `<host>` is one
+/// path segment, `*` any text within a segment.
+fn covers(pattern: &str, path: &str) -> bool {
+    let (p, s): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == s.len()
+        && p.iter().zip(&s).all(|(p, s)| match p.split_once('*') {
+            _ if *p == "<host>" => !s.is_empty(),
+            Some((head, tail)) => s.len() >= head.len() + tail.len() && s.starts_with(head) && s.ends_with(tail),
+            None => p == s,
+        })
 }
 
 /// The how-to section under the form, its commands built from the page's outputs.
@@ -291,7 +365,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
     let files = &page.rendered.files;
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
     let apply = apply_commands(t, &page.form, files, merged);
-    let rows = where_rows(t, &page.form, merged.is_some());
+    let rows = where_rows(t, &page.form, files);
     let mut pull = pull_commands(t, &page.form);
     if pull.is_empty() {
         let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
@@ -596,7 +670,8 @@ mod tests {
     #[test]
     fn the_where_table_follows_the_form() {
         let t = Lang::En.text();
-        let files = |f: &Form| -> Vec<String> { where_rows(t, f, false).into_iter().map(|(file, ..)| file).collect() };
+        let rows_of = |f: &Form| where_rows(t, f, &pullfix_core::render(f).files);
+        let files = |f: &Form| -> Vec<String> { rows_of(f).into_iter().map(|(file, ..)| file).collect() };
         let kubeadm = files(&harbor(Flavor::Kubeadm));
         assert!(kubeadm.contains(&"/etc/containerd/certs.d/<host>/hosts.toml".to_owned()), "{kubeadm:?}");
         let mut moved = harbor(Flavor::Kubeadm);
@@ -607,23 +682,127 @@ mod tests {
         for old in ["1.2", "1.4"] {
             let mut f = harbor(Flavor::Kubeadm);
             f.containerd = old.into();
-            let rows = where_rows(t, &f, false);
+            let rows = rows_of(&f);
             assert!(rows.iter().all(|(file, ..)| !file.contains("hosts.toml")), "{old}: {rows:?}");
             assert!(rows.iter().any(|(_, place, _)| *place == t.docs_no_certs_d), "{old}: {rows:?}");
         }
-        let k3s = where_rows(t, &harbor(Flavor::K3s), false);
+        let k3s = rows_of(&harbor(Flavor::K3s));
         assert_eq!(k3s[0].0, "/etc/rancher/k3s/registries.yaml");
         assert_eq!(k3s[0].2, "systemctl restart k3s / k3s-agent");
         assert!(k3s.iter().all(|(file, ..)| !file.starts_with("/etc/containerd")), "{k3s:?}");
-        for flavor in [Flavor::Kind, Flavor::Talos, Flavor::Kubespray] {
-            let rows = where_rows(t, &harbor(flavor), false);
+        for flavor in [Flavor::Kind, Flavor::Talos] {
+            let rows = rows_of(&harbor(flavor));
             // Only the Kubernetes rows and the tool's own files, none of them on a node.
             assert!(
                 rows.iter().all(|(file, place, _)| !file.starts_with('/') && *place != t.on_node),
                 "{flavor}: {rows:?}"
             );
         }
-        assert_eq!(where_rows(t, &harbor(Flavor::Kind), false)[0].1, t.on_workstation);
-        assert_eq!(where_rows(t, &harbor(Flavor::Kubespray), false)[0].1, t.on_ansible_controller);
+        assert_eq!(rows_of(&harbor(Flavor::Kind))[0].1, t.on_workstation);
+        assert_eq!(rows_of(&harbor(Flavor::Kubespray))[0].1, t.on_ansible_controller);
+    }
+
+    /// The review's L1: a row for every file that has a card, whatever the flavour, with a
+    /// CA, a `_default` mirror (Kubespray's extra hosts.toml), the fleet tools, a merge.
+    #[test]
+    fn every_card_has_a_row() {
+        let t = Lang::En.text();
+        for flavor in pullfix_core::flavor::ALL {
+            let mut f = harbor(flavor);
+            f.registries.push(Registry {
+                host: "_default".into(),
+                mirrors: vec![Mirror { url: "https://mirror.example.net".into(), ..Mirror::default() }],
+                ..Registry::default()
+            });
+            f.kubernetes.patches.push(pullfix_core::PatchTarget {
+                kind: "ServiceAccount".into(),
+                name: "default".into(),
+                namespace: String::new(),
+            });
+            f.rollout.node_script = true;
+            f.rollout.daemonset = true;
+            let plain = pullfix_core::render(&f).files;
+            let merged =
+                pullfix_core::merge::page::render_merged(&f, "version = 2\n", Default::default()).rendered.files;
+            for files in [plain, merged] {
+                let rows = where_rows(t, &f, &files);
+                for file in &files {
+                    let shown = placement(file).1;
+                    assert!(rows.iter().any(|(p, ..)| covers(p, &shown)), "{flavor}: no row for {shown}: {rows:#?}");
+                }
+            }
+        }
+        let kind = where_rows(t, &harbor(Flavor::Kind), &pullfix_core::render(&harbor(Flavor::Kind)).files);
+        assert!(kind.iter().any(|(p, w, _)| p == "kind/certs.d/<host>/ca.crt" && *w == t.on_workstation), "{kind:?}");
+        let spray = harbor(Flavor::Kubespray);
+        let rows = where_rows(t, &spray, &pullfix_core::render(&spray).files);
+        assert!(
+            rows.iter().any(|(p, w, a)| p == "/etc/containerd/certs.d/<host>/ca.crt"
+                && *w == t.docs_ca_where
+                && a == t.docs_kubespray_ca_after),
+            "{rows:?}"
+        );
+        assert!(covers("/etc/containerd/certs.d/<host>/ca.crt", "/etc/containerd/certs.d/a:5000/ca.crt"));
+        assert!(covers("k8s/patch-*.yaml", "k8s/patch-serviceaccount-default.yaml"));
+        assert!(
+            !covers("k8s/patch-*.yaml", "k8s/rollout/daemonset.yaml") && !covers("k8s/secret-*.yaml", "k8s/x.yaml")
+        );
+    }
+
+    /// The review's L1: Kubespray's Apply comment names what it copies (only the CA files
+    /// here); minikube's Apply gets the config.toml block into the node: printed for the
+    /// merge box, and the merged file copied in with minikube cp and containerd restarted.
+    #[test]
+    fn kubespray_and_minikube_apply_what_their_cards_say() {
+        let t = Lang::En.text();
+        let spray = apply(Lang::En, &harbor(Flavor::Kubespray));
+        assert!(
+            spray.contains(&format!(
+                "# {}\nsudo mkdir -p /etc/containerd/certs.d/harbor.example.net\n",
+                t.docs_apply_copy_ca
+            )),
+            "{spray}"
+        );
+        assert!(!spray.contains(t.docs_apply_copy), "{spray}");
+        let mut spray_default = harbor(Flavor::Kubespray);
+        spray_default.registries.push(Registry {
+            host: "_default".into(),
+            mirrors: vec![Mirror { url: "https://mirror.example.net".into(), ..Mirror::default() }],
+            ..Registry::default()
+        });
+        let all = apply(Lang::En, &spray_default);
+        assert!(all.contains(&format!("# {}\n", t.docs_apply_copy)) && all.contains("_default/hosts.toml"), "{all}");
+
+        let mini = harbor(Flavor::Minikube);
+        let all = apply(Lang::En, &mini);
+        assert!(
+            all.contains(&format!(
+                "# {}\nminikube ssh -- 'sudo cat /etc/containerd/config.toml'\n",
+                t.docs_apply_minikube_print
+            )),
+            "{all}"
+        );
+        let out = pullfix_core::merge::page::render_merged(&mini, "version = 2\n", Default::default());
+        let merged = out.rendered.files.iter().find(|f| f.path == MERGED_PATH).expect("merged");
+        let all = apply_commands(t, &mini, &out.rendered.files, Some(merged));
+        let want = format!(
+            "# {}\nminikube ssh -- 'sudo cp -p /etc/containerd/config.toml /etc/containerd/config.toml.bak'\n\
+             minikube cp merged/config.toml /etc/containerd/config.toml\nminikube ssh -- 'sudo systemctl restart containerd'\n",
+            t.docs_apply_minikube_replace
+        );
+        assert!(all.contains(&want), "{all}");
+        assert!(!all.contains("sudo systemctl restart containerd\nsudo systemctl status"), "kubeadm's restart: {all}");
+        let rows = where_rows(t, &mini, &pullfix_core::render(&mini).files);
+        assert_eq!(
+            rows.iter().find(|(p, ..)| p == CONFIG_TOML).map(|(_, w, a)| (*w, a.as_str())),
+            Some((t.docs_minikube_config_where, "minikube ssh -- 'sudo systemctl restart containerd'"))
+        );
+        let card =
+            pullfix_core::render(&mini).files.into_iter().find(|f| f.kind == FileKind::ContainerdConfig).expect("card");
+        assert!(
+            card.instructions.contains("minikube ssh -- 'sudo cat /etc/containerd/config.toml'"),
+            "{}",
+            card.instructions
+        );
     }
 }

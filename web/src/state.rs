@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use pullfix_core::diagnose::{apply_prefill, diagnose, Diagnosis};
+use pullfix_core::diagnose::{apply_prefill, diagnose_keeping_version, Diagnosis};
 use pullfix_core::merge::page::render_merged;
 use pullfix_core::merge::{MergeOptions, MergeResult};
 use pullfix_core::{render, Form, Mirror, PatchTarget, Registry, Rendered};
@@ -78,7 +78,7 @@ pub struct State {
     pub load_error: Option<String>,
     /// The error text pasted into the diagnose box.
     pub diagnose_text: String,
-    /// `diagnose(&diagnose_text)`, always current.
+    /// `diagnose_keeping_version(&diagnose_text, form's containerd)`, made when the text changes.
     pub diagnosis: Rc<Diagnosis>,
     /// The registry whose credentials a applied finding asked for (highlighted, focused).
     pub wants_credentials: Option<usize>,
@@ -222,13 +222,20 @@ impl State {
                 }
             }
             Action::SetDiagnoseText(text) => {
-                self.diagnosis = Rc::new(diagnose(&text));
+                // The form's version is kept in every prefill (a pause image only hints at one).
+                self.diagnosis = Rc::new(diagnose_keeping_version(&text, &form.containerd));
                 self.diagnose_text = text;
                 return;
             }
             Action::ApplyPrefill(i) => {
                 let Some(finding) = self.diagnosis.findings.get(i) else { return };
+                let version = form.containerd.clone();
                 *form = apply_prefill(form, &finding.prefill);
+                // Only a version the text prints replaces the one the form shows now (a pause
+                // image only hints at one, and the form may have changed since the paste).
+                if self.diagnosis.facts.containerd.is_none() {
+                    form.containerd = version;
+                }
                 // A mirror's credentials belong to the mirror's [[registry]], not the image's.
                 self.wants_credentials = match finding.prefill.credentials_registry() {
                     Some(host) if finding.prefill.credentials_needed => {
@@ -567,6 +574,26 @@ mod tests {
         let hosts: Vec<&str> = s.form.registries.iter().map(|r| r.host.as_str()).collect();
         assert_eq!(hosts, ["docker.io", "harbor.example.net"]);
         assert_eq!(s.wants_credentials, Some(1), "the mirror's registry, not docker.io");
+    }
+
+    #[test]
+    fn a_prefill_keeps_the_forms_version_unless_the_text_prints_one() {
+        // The STORY's pause:3.2 event only hints at containerd 1.4: the form's 2.1 stays,
+        // also when the form changed after the paste.
+        let text = include_str!("../../tests/fixtures/diagnose/events-1.4-pause-3.2-and-x509.txt");
+        let s = run([set(Key::Containerd, 0, 0, "1.7"), Action::SetDiagnoseText(text.into())]);
+        let s = s.reduce(set(Key::Containerd, 0, 0, "2.1"));
+        assert!(s.diagnosis.facts.containerd.is_none());
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.containerd.is_some()).expect("a versioned prefill");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        assert_eq!(s.form.containerd, "2.1");
+        // A version the text prints (containerd's own journal) replaces it.
+        let journal = include_str!("../../tests/fixtures/diagnose/containerd-2.x-unknown-key-journal.log");
+        let s = s.reduce(Action::SetDiagnoseText(journal.into()));
+        let printed = s.diagnosis.facts.containerd.clone().expect("the journal prints its version");
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.containerd.is_some()).expect("a versioned prefill");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        assert_eq!(s.form.containerd, printed);
     }
 
     #[test]

@@ -82,9 +82,11 @@ fn on_node(flavor: Flavor, words: &[&str]) -> String {
 pub fn pull_commands(t: &Text, form: &Form) -> String {
     let checked = pullfix_core::validate::check(form, &mut Vec::new());
     let mut out = String::new();
-    for (_, r, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
+    for (i, _, host) in checked.registries().filter(|(_, _, h)| h.kind != HostKind::Default) {
         let image = format!("{}/library/nginx:latest", host.reference());
-        let creds = r.test_pull_creds();
+        // The Secret's rule: a registry pulled through an authenticating mirror tests with
+        // the mirror's account (Docker Hub through a Harbor proxy cache).
+        let creds = pullfix_core::pull_auth::test_pull_creds(&checked, i).map(|t| t.creds);
         if form.flavor == Flavor::Talos {
             if creds.is_some() {
                 out.push_str(&format!("# {}\n", t.docs_pull_401));
@@ -654,6 +656,27 @@ mod tests {
         for flavor in pullfix_core::flavor::ALL {
             assert!(!pulls(flavor).contains("s3cret"), "never the password");
         }
+        // Docker Hub through the Harbor proxy cache, the account only in the Secret: the
+        // Secret's docker.io entry carries Harbor's account, so the test pull does too.
+        let mut proxied = harbor(Flavor::Kubeadm);
+        proxied.registries.insert(
+            0,
+            pullfix_core::Registry {
+                host: "docker.io".into(),
+                mirror_only: true,
+                mirrors: vec![pullfix_core::Mirror {
+                    url: "https://harbor.example.net/v2/dockerhub-proxy".into(),
+                    override_path: true,
+                    ..pullfix_core::Mirror::default()
+                }],
+                ..pullfix_core::Registry::default()
+            },
+        );
+        let both = pull_commands(t, &proxied);
+        assert!(
+            both.contains("sudo crictl pull --creds 'robot$ci:<password>' docker.io/library/nginx:latest\n"),
+            "{both}"
+        );
         let mut on_nodes = harbor(Flavor::Kubeadm);
         on_nodes.registries[0].node_auth = true;
         assert_eq!(pull_commands(t, &on_nodes), "sudo crictl pull harbor.example.net/library/nginx:latest\n");

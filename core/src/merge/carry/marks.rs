@@ -10,7 +10,7 @@ use crate::host::Endpoint;
 /// The comment pullfix writes above each carried setting in a hosts.toml. A later `apply`
 /// keeps what it marks (the legacy table it came from is gone by then) as long as the form
 /// still does not set it; deleting the setting with its comment drops it.
-pub const CARRIED_MARK: &str = "# Carried by pullfix apply from the node's old config.toml; the form does not set it.";
+pub const CARRIED_MARK: &str = "# Carried by pullfix from the node's old config.toml; the form does not set it.";
 
 impl Carried {
     /// `contents`, the registry's rendered hosts.toml, with [`CARRIED_MARK`] above each

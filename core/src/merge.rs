@@ -153,6 +153,24 @@ impl MergeResult {
         });
     }
 
+    /// Moves the diagnostics that only the carried settings raise (the form's field is empty,
+    /// the value came from the pasted file: a carried skip_verify's warning, a carried
+    /// mirror's notes) from the form's field to the pasted file's, saying where they come
+    /// from. `diagnostics` are those of rendering [`MergeResult::form_for_files`].
+    pub fn rehome_carried_diagnostics(&self, form: &Form, diagnostics: &mut [Diagnostic]) {
+        if self.carried.is_empty() {
+            return;
+        }
+        let own = crate::render(form).diagnostics;
+        for d in diagnostics.iter_mut() {
+            let form_field = d.field.as_str().starts_with("registry[");
+            if form_field && !own.iter().any(|o| o.field == d.field && o.code == d.code) {
+                d.message = format!("From the pasted config.toml (carried into hosts.toml): {}", d.message);
+                d.field = existing_config_field();
+            }
+        }
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {

@@ -114,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // A CA carried from the node's own config.toml is not the form's to copy around: only
     // say something when that file is gone.
     merged.drop_carried_ca_notes(&form, &mut rendered.diagnostics);
+    merged.rehome_carried_diagnostics(&form, &mut rendered.diagnostics);
     for (field, path) in merged.carried_ca_files(&form) {
         if !Path::new(&path).exists() {
             rendered.diagnostics.push(Diagnostic::warning(

@@ -51,6 +51,7 @@ pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> Merg
     let mut rendered = crate::render(&merge.form_for_files(form));
     merge.mark_files(&mut rendered.files);
     merge.drop_carried_ca_notes(form, &mut rendered.diagnostics);
+    merge.rehome_carried_diagnostics(form, &mut rendered.diagnostics);
     if let Some(text) = &merge.text {
         rendered.files.retain(|f| f.kind != FileKind::ContainerdConfig);
         rendered.files.splice(0..0, merged_files(form.flavor, existing, text, &merge));
@@ -159,6 +160,15 @@ mod tests {
             hosts.contents
         );
         assert!(out.rendered.diagnostics.iter().any(|d| d.code == "merge.legacy-carried"));
+        // The carried skip_verify's warning is the pasted file's: the form's box is unticked
+        // (operator review 5, L4).
+        let skip: Vec<_> = out.rendered.diagnostics.iter().filter(|d| d.message.contains("skip")).collect();
+        assert!(skip.iter().all(|d| !d.field.as_str().starts_with("registry[")), "{skip:?}");
+        assert!(
+            skip.iter()
+                .any(|d| d.field == existing_config_field() && d.message.starts_with("From the pasted config.toml")),
+            "{skip:?}"
+        );
 
         let bad = render_merged(&form, "[x\n", MergeOptions::default());
         assert!(bad.rendered.files.iter().any(|f| f.path == "etc/containerd/config.toml"));

@@ -202,7 +202,11 @@ fn loopback_registries_are_steered_to_plain_http_not_to_a_ca() {
         .str(https, &["server"], "https://127.0.0.1:5000")
         .str(http, &["server"], "http://localhost:5001")
         .absent(http, &["ca"])
-        .diags(&[("registry.loopback-https", "registry[0].scheme"), ("registry.http-loopback", "registry[1].scheme")]);
+        .diags(&[
+            ("registry.loopback-https", "registry[0].scheme"),
+            ("registry.http-loopback", "registry[1].scheme"),
+            ("sandbox_image.default", "sandbox_image"),
+        ]);
 }
 
 #[test]

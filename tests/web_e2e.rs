@@ -1028,7 +1028,8 @@ async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
         "no merged card on k3s",
         "return !!document.querySelector('.output-file[data-path=\"etc/rancher/k3s/registries.yaml\"]') \
            && !document.querySelector('.output-file[data-path^=\"merged/\"]') \
-           && !document.querySelector('#download-zip').disabled",
+           && !document.querySelector('#download-zip').disabled \
+           && !document.querySelector('#merge-convert-version')",
     )
     .await;
     wait_text(c, "the k3s info", ".diag[data-field=\"existing_config\"][data-severity=\"info\"]", |t| {

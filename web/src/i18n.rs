@@ -338,8 +338,8 @@ strings! {
     copied: "Copied", "已复制";
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";
     copy_label: "Copy {path}", "复制 {path}";
-    preview_only: "Preview only, do not apply: an error above says no files until it is fixed (copy and zip are off until then).",
-        "仅为预览，切勿应用：上方的错误提示修复前不会生成文件（修复前无法复制或下载 zip）。";
+    preview_only: "Preview only, do not apply: fix the error above first (copy and zip are off until then).",
+        "仅为预览，切勿应用：请先修复上方的错误（修复前无法复制或下载 zip）。";
     sensitive: "Contains credentials: mode 0600, never share", "含凭据：权限 0600，切勿外传";
     on_node: "On every node", "放到每个节点";
     run_on_node: "Run on every node", "在每个节点上运行";
@@ -630,15 +630,13 @@ mod tests {
     }
 
     /// The review's L5: the Chinese preview note is two clauses, not a run-on ("上方有错误
-    /// 提示修复前不生成文件").
+    /// 提示修复前不生成文件"); and it fits every error that withholds files, the pasted
+    /// config.toml's included (which do not say "no files").
     #[test]
     fn chinese_preview_note_reads_as_two_clauses() {
-        assert!(
-            ZH.preview_only.starts_with("仅为预览，切勿应用：上方的错误提示修复前不会生成文件"),
-            "{}",
-            ZH.preview_only
-        );
+        assert_eq!(ZH.preview_only, "仅为预览，切勿应用：请先修复上方的错误（修复前无法复制或下载 zip）。");
         assert!(!ZH.preview_only.contains("上方有错误提示修复前"), "{}", ZH.preview_only);
+        assert!(!EN.preview_only.contains("no files"), "{}", EN.preview_only);
     }
 
     /// The review's L6: Talos's Verify words name its talosctl pull, not ctr and crictl

@@ -39,12 +39,15 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                 <p class="hint" id="existing-config-hint">{ t.merge_hint }</p>
                 { diags(page, &path) }
             </div>
+            // Nothing is merged on a flavour that writes config.toml itself: no version to convert.
+            if pullfix_core::merge::page::merges_config_toml(page.form.flavor) {
             <div class="field check">
                 <input type="checkbox" id="merge-convert-version" checked={page.convert_version} onchange={on_convert}
                     aria-describedby="merge-convert-version-hint" />
                 <label for="merge-convert-version">{ t.merge_convert_version_label }</label>
                 <p class="hint" id="merge-convert-version-hint">{ t.merge_convert_version_hint }</p>
             </div>
+            }
             if let Some(m) = page.merge.as_ref().filter(|m| m.text.is_some()) {
                 <p class="merge-summary" role="status">
                     { if m.changed() { fill(t.merge_changes, "n", &m.changes.len().to_string()) }

@@ -1114,3 +1114,75 @@ fn cli_with_a_forms_version_says_it_is_kept_not_assumed() {
     assert!(text.contains("containerd = \"1.4\" in the form is ASSUMED"), "{text}");
     assert!(text.contains("the form assumes 1.4") && text.contains("containerd 1.4 (assumed)"), "{text}");
 }
+
+// ---- a mirror's own failing blob GET is no redirect (review round 6, M1) ------------------
+
+/// An unknown CA on a mirror's own blob GET (copy phase, registry-API path): the finding
+/// blames the mirror, and the prefilled form puts the CA on the mirror's entry of
+/// `registry`, not on `registry` itself, with no redirect.
+#[track_caller]
+fn check_mirror_blob_x509(name: &str, registry: &str, mirror: &str) -> Form {
+    let d = check(name, &[(X509UnknownAuthority, Some(registry)), (ContainerdVersionUnknown, None)]);
+    assert_eq!(d.facts.redirect, None, "{name}: a mirror's blob GET is no redirect");
+    assert_eq!(d.facts.mirror.as_deref(), Some(mirror), "{name}");
+    let f = &d.findings[0];
+    assert!(f.title.contains("harbor.example.net") && f.title.contains(&format!("{registry}'s mirror")), "{}", f.title);
+    assert!(!f.title.contains("redirected") && !f.fix.contains("Do not add"), "{name}: {f:#?}");
+    assert!(f.fix.contains(&format!("[host.\"{mirror}\"]")), "{}", f.fix);
+    assert!(f.fix.contains(&format!("/etc/containerd/certs.d/{registry}/hosts.toml")), "{}", f.fix);
+    let p = &f.prefill;
+    assert_eq!((p.registry().as_deref(), p.mirror.as_deref(), p.ca_needed), (Some(registry), Some(mirror), true));
+
+    let form = d.apply_all(&unversioned());
+    assert_eq!(form.registries.len(), 1, "{name}: {:?}", form.registries);
+    let r = &form.registries[0];
+    assert_eq!((r.host.as_str(), r.ca_file.as_str()), (registry, ""), "{name}: the registry's own CA is not the fix");
+    assert_eq!(r.mirrors.len(), 1, "{name}: {:?}", r.mirrors);
+    assert_eq!(r.mirrors[0].url, mirror);
+    assert_eq!(r.mirrors[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+
+    // 1.6.20: the CA lands on the mirror's [host] table of the registry's hosts.toml.
+    let files = rendered(&Form { containerd: "1.6.20".into(), ..form.clone() });
+    let hosts = file_toml(&files, &format!("etc/containerd/certs.d/{registry}/hosts.toml"));
+    assert_eq!(
+        hosts["host"][mirror]["ca"].as_str(),
+        Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"),
+        "{name}: {hosts}"
+    );
+    assert!(hosts.get("ca").is_none(), "{name}: no `ca` on the registry's server: {hosts}");
+    form
+}
+
+#[test]
+fn a_mirrors_own_blob_x509_with_ns_is_the_mirrors_ca_real_1_6_20() {
+    // The review's live case: hub.example.net's `ca` was already set; the pull worked
+    // once the CA was on `[host."https://harbor.example.net"]`.
+    let form =
+        check_mirror_blob_x509("cri-1.6.20-mirror-blob-x509-ns.txt", "hub.example.net", "https://harbor.example.net");
+    assert!(!form.registries[0].mirrors[0].override_path, "/v2/<repo> is containerd's own path");
+}
+
+#[test]
+fn a_mirrors_own_blob_x509_in_kubelet_events_is_the_mirrors_ca() {
+    let form = check_mirror_blob_x509(
+        "events-mirror-blob-proxy-path-x509.txt",
+        "docker.io",
+        "https://harbor.example.net/v2/dockerhub-proxy",
+    );
+    assert!(form.registries[0].mirrors[0].override_path, "the proxy prefix is kept as the mirror's path");
+    let form =
+        check_mirror_blob_x509("events-mirror-blob-ns-docker-io-x509.txt", "docker.io", "https://harbor.example.net");
+    assert!(!form.registries[0].mirrors[0].override_path);
+}
+
+#[test]
+fn a_mirrors_own_blob_401_with_ns_asks_for_the_mirrors_credentials() {
+    let d = diagnose(&fixture("cri-1.6.20-mirror-blob-401-ns.txt"));
+    assert_eq!(d.facts.redirect, None);
+    let f = d.findings.iter().find(|f| f.family == Unauthorized).expect("the 401");
+    assert_eq!(f.prefill.registry().as_deref(), Some("hub.example.net"));
+    assert_eq!(f.prefill.mirror.as_deref(), Some("https://harbor.example.net"));
+    assert!(f.prefill.credentials_needed);
+    assert_eq!(f.prefill.credentials_registry().as_deref(), Some("harbor.example.net"), "the mirror's credentials");
+    assert!(f.title.contains("mirror harbor.example.net"), "{}", f.title);
+}

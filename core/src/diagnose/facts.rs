@@ -206,17 +206,55 @@ fn is_api_path(path: &str) -> bool {
     last("/manifests/").is_some() || last("/blobs/").is_some_and(|d| d.contains(':'))
 }
 
+/// The `ns=` query value of the URL `u` as the line writes it (`?ns=docker.io`).
+/// containerd (1.5+) adds `ns=<the image's registry>` to every request it sends to a
+/// mirror, never to the registry itself; a redirect's `Location` does not carry it.
+fn url_ns<'a>(l: &'a Line<'_>, u: &scan::UrlHost) -> Option<&'a str> {
+    let at = scan::find_ci(&l.text, &format!("{}{}", u.hostport, u.path))? + u.hostport.len() + u.path.len();
+    let rest = l.text.get(at..)?.strip_prefix('?')?;
+    let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '#')).unwrap_or(rest.len());
+    rest[..end]
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("ns="))
+        .map(|v| v.trim_end_matches([':', ',', ';', ')', '.']))
+        .filter(|v| !v.is_empty())
+}
+
+/// Hosts that registries redirect blob downloads to on a path shaped like a registry API
+/// request (registry.k8s.io sends them to Artifact Registry, `*-docker.pkg.dev/v2/...`,
+/// and once did to `*.gcr.io`). No one runs a pull-through mirror there.
+fn is_api_shaped_blob_store(hostport: &str) -> bool {
+    let host = hostport.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(hostport, |(h, _)| h);
+    let host = host.to_ascii_lowercase();
+    ["pkg.dev", "gcr.io"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
 /// Whether the URL `u` on another host than the registry is where a registry redirected a
-/// download: a GET that failed while containerd copied content, after the manifest
-/// resolved (`failed to copy: httpReadSeeker: failed open: failed to do request: Get
-/// "URL"` names the URL after redirects, while `unexpected status code URL` names the
-/// host containerd contacted), or a blob download on a path no registry API has (a CDN's
-/// `/registry-v2/.../blobs/sha256/ab/<digest>/data`).
+/// download (a CDN or object storage) rather than a mirror containerd contacted.
+///
+/// A mirror: any URL with containerd's `ns=` query (added only to mirror requests), and
+/// a registry API path (`.../blobs/<alg>:<hex>`, `.../manifests/<ref>`, also under a
+/// proxy prefix such as `/v2/dockerhub-proxy/...`). A containerd 1.6 blob fetch tries
+/// every host and reports the first error, so a mirror's own failing blob GET shows up
+/// in the copy phase too (the review's lab, real containerd 1.6.20).
+///
+/// A redirect: a download on a path no registry API has (Docker Hub's CDN
+/// `/registry-v2/.../blobs/sha256/ab/<digest>/data?verify=`, S3 keys), or, in the copy
+/// phase's failed GET (`failed to copy: httpReadSeeker: failed open: failed to do
+/// request: Get "URL"`, which names the URL after redirects), an API-shaped path on a
+/// known blob store ([`is_api_shaped_blob_store`], registry.k8s.io's `*.pkg.dev`).
 fn is_redirect_target(l: &Line<'_>, u: &scan::UrlHost) -> bool {
+    if url_ns(l, u).is_some() {
+        return false;
+    }
     let fetching = l.lower.contains("httpreadseeker") || l.lower.contains("failed to copy:");
     let get = format!("get \"{}://{}", u.scheme, u.hostport.to_ascii_lowercase());
+    let failed_get = fetching && l.lower.contains(&get);
+    if is_api_path(&u.path) {
+        return failed_get && is_api_shaped_blob_store(&u.hostport);
+    }
     let download = u.path.contains("/blobs/") || u.path.ends_with("/data") || u.path.contains("sha256:");
-    (fetching && l.lower.contains(&get)) || (download && !is_api_path(&u.path))
+    failed_get || download
 }
 
 /// The redirect target a line shows failing (see [`SeenRedirect`]), on another host than
@@ -481,5 +519,43 @@ mod tests {
         assert_eq!(redirect(&head), None);
         assert!(mirror(&head).is_some());
         assert_eq!(redirect(&format!(r#"{img}Get "https://auth.docker.io/token?scope=x": 401"#)), None);
+        // A mirror's own blob GET in the copy phase (containerd 1.6 reports the first
+        // host's error): a registry API path, with or without `ns=`, under a proxy prefix
+        // or not, is the mirror (round-6 review, real containerd 1.6.20).
+        let copy = r#"failed to copy: httpReadSeeker: failed open: failed to do request: Get "#;
+        for (line, url) in [
+            (
+                format!(
+                    r#"{img}{copy}"https://harbor.example.net/v2/library/busybox/blobs/sha256:ab?ns=docker.io": x509"#
+                ),
+                "https://harbor.example.net",
+            ),
+            (
+                format!(
+                    r#"{img}{copy}"https://harbor.example.net/v2/dockerhub-proxy/library/busybox/blobs/sha256:ab": x509"#
+                ),
+                "https://harbor.example.net/v2/dockerhub-proxy",
+            ),
+            (
+                format!(
+                    r#"{img}{copy}"https://M.example:5000/v2/library/busybox/manifests/1.36?x=1&ns=docker.io": EOF"#
+                ),
+                "https://m.example:5000",
+            ),
+        ] {
+            assert_eq!(redirect(&line), None, "{line}");
+            assert_eq!(mirror(&line).map(|m| m.url).as_deref(), Some(url), "{line}");
+        }
+        // `ns=` marks a mirror request even on a pkg.dev host; pkg.dev without it is a redirect.
+        let ns =
+            format!(r#"{img}{copy}"https://x-docker.pkg.dev/v2/p/library/busybox/blobs/sha256:ab?ns=docker.io": x509"#);
+        assert_eq!((redirect(&ns), mirror(&ns).map(|m| m.host)), (None, Some("x-docker.pkg.dev".to_owned())));
+        // A CDN path with a query but no `ns=` stays a redirect.
+        let cdn = format!(
+            r#"{img}{copy}"https://cdn.example.net:9443/registry-v2/x/blobs/sha256/ab/abcd/data?verify=1": x509"#
+        );
+        assert_eq!(redirect(&cdn).map(|r| r.1).as_deref(), Some("cdn.example.net:9443"));
+        assert!(is_api_shaped_blob_store("europe-west2-docker.pkg.dev:443") && is_api_shaped_blob_store("k8s.gcr.io"));
+        assert!(!is_api_shaped_blob_store("notpkg.dev") && !is_api_shaped_blob_store("harbor.example.net"));
     }
 }

@@ -434,7 +434,8 @@ fn cli_import_prints_the_form_and_generate_takes_a_flavor() {
     let printed =
         pullfix_core::parse_form(&String::from_utf8(out.stdout).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
     let (imported, _) = registries_yaml::import(&std::fs::read_to_string(fixture).unwrap());
-    assert_eq!(printed, imported);
+    // The CLI leaves the version empty (registries.yaml names none; review round 6, L4).
+    assert_eq!(printed, Form { containerd: String::new(), ..imported });
 
     let bad = tempdir();
     let bad_file = bad.path().join("registries.yaml");
@@ -446,9 +447,18 @@ fn cli_import_prints_the_form_and_generate_takes_a_flavor() {
     // The imported form, re-rendered for k3s by `generate --flavor`.
     let form_file = bad.path().join("form.toml");
     let out = Command::new(bin).args(["import-registries-yaml", fixture, "--flavor", "k3s"]).output().unwrap();
+    // As printed (no containerd version): generate refuses until the operator sets it.
     std::fs::write(&form_file, &out.stdout).unwrap();
-    let out =
-        Command::new(bin).args(["generate", "--print", "--flavor", "rke2", "--form"]).arg(&form_file).output().unwrap();
+    let generate = || {
+        Command::new(bin).args(["generate", "--print", "--flavor", "rke2", "--form"]).arg(&form_file).output().unwrap()
+    };
+    let refused = generate();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("No containerd version is set"));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("containerd = \"\""), "{printed}");
+    std::fs::write(&form_file, printed.replacen("containerd = \"\"", "containerd = \"2.0\"", 1)).unwrap();
+    let out = generate();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("==> etc/rancher/rke2/registries.yaml <=="), "{text}");

@@ -41,9 +41,12 @@ fn k3s_registries_yaml(form_file: &Path) -> (Value, String) {
     (serde_yaml::from_str(file["contents"].as_str().unwrap()).unwrap(), stderr(&out))
 }
 
+/// Writes `form` as the operator saves it after the import's note: with the nodes'
+/// containerd version set (the import leaves it empty; k3s 1.31+ ships 2.x).
 fn write_form(dir: &Path, form: &Form) -> std::path::PathBuf {
     let path = dir.join("form.toml");
-    std::fs::write(&path, pullfix_core::form_io::write_form(form, FormFormat::Toml)).unwrap();
+    let form = Form { containerd: "2.0".into(), ..form.clone() };
+    std::fs::write(&path, pullfix_core::form_io::write_form(&form, FormFormat::Toml)).unwrap();
     path
 }
 
@@ -172,4 +175,64 @@ fn a_default_registrys_ca_pem_is_exported_as_configs_star_with_its_file_under_ra
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let file = json["files"].as_array().unwrap().iter().find(|f| f["path"] == ca.trim_start_matches('/'));
     assert_eq!(file.and_then(|f| f["contents"].as_str()).map(str::trim), Some(pem.trim()));
+}
+
+// ---- the containerd version registries.yaml does not name (review round 6, L4) ------------
+
+/// The import's note on stderr, in the diagnostics' own format.
+const NOTE: &str = "info: containerd: registries.yaml does not say which containerd the nodes run, so the printed \
+                    form leaves `containerd` empty (no version is assumed";
+
+#[test]
+fn the_import_leaves_containerd_empty_and_says_how_to_find_it() {
+    for fixture in ["k3s-docs-tls-auth.yaml", "rke2-harbor-proxy-cache.yaml", "errors-scheme-in-configs-key.yaml"] {
+        let path = Path::new(FIXTURES).join(fixture);
+        for format in ["toml", "yaml", "json"] {
+            let out = run(&["import-registries-yaml", path.to_str().unwrap(), "--format", format]);
+            let text = String::from_utf8(out.stdout.clone()).unwrap();
+            let ff = match format {
+                "yaml" => FormFormat::Yaml,
+                "json" => FormFormat::Json,
+                _ => FormFormat::Toml,
+            };
+            let form = parse_form(&text, ff).unwrap_or_else(|e| panic!("{fixture} {format}: {e:?}\n{text}"));
+            assert_eq!(form.containerd, "", "{fixture} {format}: no version assumed:\n{text}");
+            assert!(!text.contains("1.7"), "{fixture} {format}: no 1.7 default in the form:\n{text}");
+            let err = stderr(&out);
+            assert!(err.contains(NOTE), "{fixture} {format}: {err}");
+            for how in ["`containerd --version`", "`k3s --version`", "`k3s ctr version`", "containerd 2.x"] {
+                assert!(err.contains(how), "{fixture}: {how:?} missing in {err}");
+            }
+            assert_eq!(err.matches(NOTE).count(), 1, "{fixture}: once: {err}");
+        }
+    }
+    // With the import's own diagnostics (errors here) the note is one of them, after them.
+    let (code, _, err) = import("errors-scheme-in-configs-key.yaml");
+    assert_eq!(code, Some(1));
+    assert!(err.find("error: configs.").unwrap() < err.find(NOTE).unwrap(), "{err}");
+    // Not YAML: no form, so no note about it.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("registries.yaml");
+    std::fs::write(&bad, "mirrors: [").unwrap();
+    assert!(!stderr(&run(&["import-registries-yaml", bad.to_str().unwrap()])).contains(NOTE));
+}
+
+#[test]
+fn generate_refuses_the_imported_form_until_the_version_is_set_then_renders_it() {
+    let (code, form, err) = import("k3s-docs-tls-auth.yaml");
+    assert_eq!(code, Some(0), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let as_printed = dir.path().join("as-printed.toml");
+    std::fs::write(&as_printed, pullfix_core::form_io::write_form(&form, FormFormat::Toml)).unwrap();
+    let out = run(&["generate", "--flavor", "kubeadm", "--form", as_printed.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "no version, no files: {}", stderr(&out));
+    assert!(stderr(&out).contains("No containerd version is set"), "{}", stderr(&out));
+    // Set as the note says (a k3s 1.31+ node: containerd 2.x): version-3 files.
+    let set = write_form(dir.path(), &form);
+    let out = run(&["generate", "--flavor", "kubeadm", "--form", set.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let config = json["files"].as_array().unwrap().iter().find(|f| f["path"] == "etc/containerd/config.toml");
+    let config: toml_edit::DocumentMut = config.unwrap()["contents"].as_str().unwrap().parse().unwrap();
+    assert_eq!(config["version"].as_integer(), Some(3), "{config}");
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use pullfix_core::diagnostic::has_errors;
+use pullfix_core::diagnostic::{has_errors, Diagnostic, Field};
 use pullfix_core::flavor::{registries_yaml, Flavor};
 use pullfix_core::form_io::write_form;
 use pullfix_core::FormFormat;
@@ -24,12 +24,33 @@ pub struct Args {
     pub flavor: Option<String>,
 }
 
+/// The code of the note that the imported form leaves `containerd` empty.
+pub const CONTAINERD_UNSET: &str = "registries-yaml.containerd_unset";
+
+/// The note printed with every imported form: registries.yaml names no containerd
+/// version, so the form leaves it empty rather than assume the form's default (1.7):
+/// k3s 1.31+ and RKE2 ship containerd 2.x, whose files differ from 1.x's.
+fn containerd_unset_note() -> Diagnostic {
+    Diagnostic::info(
+        Field::root("containerd"),
+        CONTAINERD_UNSET,
+        "registries.yaml does not say which containerd the nodes run, so the printed form leaves `containerd` \
+         empty (no version is assumed; pullfix generates nothing until it is set). k3s 1.31 and later and RKE2 \
+         ship containerd 2.x, older k3s containerd 1.x, and the files differ between them.",
+        "Set `containerd` in the form to the version the nodes run: `containerd --version` on a plain node; on \
+         k3s `k3s ctr version` (its Server version; `k3s --version` gives the k3s release, whose release notes \
+         name its containerd); on RKE2 `/var/lib/rancher/rke2/bin/containerd --version` (e.g. containerd = \"2.0\" \
+         or \"1.7.23\").",
+    )
+}
+
 /// Runs `pullfix import-registries-yaml`: the form on stdout, diagnostics on stderr.
 ///
 /// With errors the form is still printed, without the entries the errors name (as they
 /// say: "left out"), and the exit status is 1, as `generate --format json` prints its
 /// result and fails: a script that saves the form must not take a partial one for a
-/// whole one unnoticed. A file that is not YAML at all prints no form.
+/// whole one unnoticed. A file that is not YAML at all prints no form. The form's
+/// `containerd` is left empty, with a note on stderr ([`containerd_unset_note`]).
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = if args.file.as_os_str() == "-" {
         let mut s = String::new();
@@ -39,6 +60,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file.display()))?
     };
     let (mut form, diagnostics) = registries_yaml::import(&text);
+    // registries.yaml names no containerd version: leave it to the operator.
+    form.containerd.clear();
     if let Some(f) = &args.flavor {
         form.flavor = Flavor::parse(f).with_context(|| {
             format!("unknown flavor {f:?}: use kubeadm, k3s, rke2, kind, talos, kubespray or minikube")
@@ -52,6 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("pullfix: the file is not valid YAML; no form was printed.");
         return Ok(ExitCode::from(1));
     }
+    eprintln!("{}", containerd_unset_note());
     let format = match args.format.as_str() {
         "yaml" => FormFormat::Yaml,
         "json" => FormFormat::Json,

@@ -194,6 +194,11 @@ fn a_missing_config_is_created() {
     let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
     assert_eq!(doc["version"].as_integer(), Some(2));
     assert!(node.backups().is_empty());
+    // There was no file, so no "the file is a version 1 config" (review 6, L2).
+    let err = text(&out.stderr);
+    assert!(err.contains("does not exist: apply creates it"), "{err}");
+    assert!(!err.contains("version 1 config"), "{err}");
+    assert!(!err.contains("merge.version-mismatch") && !err.contains("warning: containerd:"), "{err}");
 }
 
 /// The node's files as (relative path, contents or symlink target), sorted.

@@ -130,6 +130,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ));
         }
     }
+    if existing.is_none() {
+        eprintln!(
+            "info: {config_name} does not exist: apply creates it with only the settings below (containerd's defaults stay in effect for everything else)."
+        );
+    }
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
         eprintln!("{d}");
     }

@@ -201,6 +201,20 @@ fn a_missing_config_is_created() {
     assert!(!err.contains("merge.version-mismatch") && !err.contains("warning: containerd:"), "{err}");
 }
 
+#[test]
+fn a_k3s_template_is_named_as_one() {
+    let node = Node::with("comments-everywhere.toml");
+    let tmpl = "{{ template \"base\" . }}\n\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(node.config(), tmpl).unwrap();
+    let out = node.apply(HARBOR, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("k3s/RKE2 config.toml.tmpl"), "{err}");
+    assert!(err.contains("--flavor k3s"), "{err}");
+    assert!(!err.contains("Fix that line") && !err.contains("would not start"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), tmpl);
+}
+
 /// The node's files as (relative path, contents or symlink target), sorted.
 fn tree(root: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -309,12 +309,23 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
     let parse_error = ParseError::new(existing, e);
     let ParseError { line, column, message } = &parse_error;
-    let diag = Diagnostic::error(
+    let diag = if is_go_template(existing) {
+        Diagnostic::error(
+            existing_config_field(),
+            "merge.k3s-template",
+            format!(
+                "This is a k3s/RKE2 config.toml.tmpl (Go template markers `{{{{ ... }}}}`, line {line}), not a containerd config.toml: k3s/RKE2 render it into config.toml at every start, so pullfix cannot merge into it."
+            ),
+            "Configure the registries in registries.yaml instead (`pullfix generate --flavor k3s` or `--flavor rke2`), or edit the template by hand: keep its `{{ ... }}` lines as they are.",
+        )
+    } else {
+        Diagnostic::error(
         existing_config_field(),
         "merge.invalid-toml",
         format!("The existing config.toml is not valid TOML at line {line}, column {column}: {message}"),
         "Fix that line (containerd would not start with it either), or paste the whole file exactly as it is on the node.",
-    );
+        )
+    };
     MergeResult {
         text: None,
         changes: Vec::new(),
@@ -326,6 +337,12 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         sensitive: false,
         carried: Vec::new(),
     }
+}
+
+/// Whether the text has Go template actions (`{{ template "base" . }}`, `{{ .NodeConfig }}`):
+/// a k3s/RKE2 `config.toml.tmpl`, which is no TOML until k3s renders it.
+fn is_go_template(text: &str) -> bool {
+    text.lines().any(|l| l.find("{{").is_some_and(|i| l[i + 2..].contains("}}")))
 }
 
 /// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.

@@ -29,6 +29,7 @@
 pub mod carry;
 pub mod diff;
 pub mod edit;
+pub mod imports;
 pub mod page;
 mod plugins;
 mod registry;

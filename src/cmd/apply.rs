@@ -106,6 +106,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &form,
         MergeOptions { convert_to_target_version: args.convert_version },
     );
+    // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
+    let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
+    if let Some(main) = merged.text.clone() {
+        let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
+        let found = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins);
+        merged.diagnostics.extend(found.into_iter().map(|f| f.diagnostic));
+    }
     // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
     // while the form does not set it; the rendered files mark what was carried.
     merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());

@@ -557,3 +557,30 @@ fn legacy_mirrors_in_a_drop_in_are_named() {
     let dump = effective(&node.config());
     assert!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"].get("harbor.example.net").is_some());
 }
+
+/// Review 6, L1: on 1.6 a colon-separated config_path is kept, so a Docker-style
+/// `certs.d/<host>/ca.crt` in its second directory keeps working (containerd agrees).
+#[test]
+fn a_config_path_list_is_kept_on_1_6() {
+    let node = Node::with("comments-everywhere.toml");
+    let docker = node.dir.path().join("docker-certs.d");
+    fs::create_dir_all(docker.join("harbor.example.net")).unwrap();
+    fs::write(docker.join("harbor.example.net/ca.crt"), "PEM").unwrap();
+    let list = format!("{}:{}", node.certs().display(), docker.display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    let docker_hub = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example\"\n";
+    let out = node.apply(docker_hub, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("reads every directory in it"), "{}", text(&out.stderr));
+    let dump = effective(&node.config());
+    assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(list.as_str()));
+    assert!(node.certs().join("docker.io/hosts.toml").exists());
+    // On 2.1 it is cut, and the warning names harbor.example.net, whose CA stops being read.
+    let out = node.apply(&docker_hub.replace("1.6.20", "2.1"), &["--dry-run"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("harbor.example.net (in"), "{err}");
+}

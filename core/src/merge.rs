@@ -98,6 +98,10 @@ pub struct MergeResult {
     /// What the removed legacy `mirrors` and `configs.tls` tables said that the form does not,
     /// per registry: [`MergeResult::form_for_files`] puts it into the hosts.toml files.
     pub carried: Vec<carry::Carried>,
+    /// The directories of the file's colon-separated `config_path` the result no longer
+    /// reads (the target reads `config_path` as one directory): the caller lists the registry
+    /// directories in them for [`MergeResult::name_lost_registries`].
+    pub dropped_config_dirs: Vec<String>,
 }
 
 impl MergeResult {
@@ -172,6 +176,13 @@ impl MergeResult {
         }
     }
 
+    /// Names the registries that lose their settings in the warning about a cut
+    /// `config_path` list: per dropped directory ([`MergeResult::dropped_config_dirs`]), the
+    /// names of its subdirectories holding a hosts.toml or CA/client certificate files.
+    pub fn name_lost_registries(&mut self, lost: &[(String, Vec<String>)]) {
+        Merger::name_lost_registries(&mut self.diagnostics, lost);
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {
@@ -236,7 +247,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let target = first.target;
     let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
-    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
+    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new(), dropped_dirs: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
     if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
@@ -245,8 +256,10 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let hosts_mode = first.style == Style::HostsToml;
     // The engine renders the settings; with hosts.toml, for the directory the file already uses
     // when the form names none.
+    let mut kept_list = None;
     let checked = if hosts_mode {
-        let cp = m.choose_config_path(form, dialect);
+        let (cp, list) = m.choose_config_path(form, dialect, &target);
+        kept_list = list;
         if cp == first.config_path {
             first
         } else {
@@ -257,7 +270,13 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     } else {
         first
     };
-    let plan = settings::plan(&checked, dialect);
+    let mut plan = settings::plan(&checked, dialect);
+    if let Some(list) = &kept_list {
+        // The target reads the list: it stays, with the directory pullfix writes to in it.
+        for s in plan.settings.iter_mut().filter(|s| s.path.last().is_some_and(|k| k == "config_path")) {
+            s.value = Value::from(list.as_str());
+        }
+    }
 
     m.set_version(&file, version, &target);
     m.fix_plugin_lists(&target, version);
@@ -276,7 +295,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
-    let Merger { mut changes, mut diags, .. } = m;
+    let Merger { mut changes, mut diags, dropped_dirs, .. } = m;
     // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
     for d in &mut diags {
         d.message = mask_userinfo(&d.message);
@@ -304,6 +323,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         config_path,
         sensitive,
         carried,
+        dropped_config_dirs: dropped_dirs,
     }
 }
 
@@ -337,6 +357,7 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         config_path: None,
         sensitive: false,
         carried: Vec::new(),
+        dropped_config_dirs: Vec::new(),
     }
 }
 
@@ -368,6 +389,8 @@ struct Merger<'d> {
     layout: Layout,
     changes: Vec<Change>,
     diags: Vec<Diagnostic>,
+    /// The directories of a colon-separated `config_path` that are no longer read.
+    dropped_dirs: Vec<String>,
 }
 
 impl Merger<'_> {

@@ -14,7 +14,8 @@
 //!   writes the target's version and plugin paths only when it cannot read the file's, or with
 //!   [`MergeOptions::convert_to_target_version`], and then reports, as errors, every setting left
 //!   at a path the result's version ignores, with the path it belongs at;
-//! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
+//! - with hosts.toml, sets one `config_path` directory (a colon-separated list stays when the
+//!   target reads it, 1.x and 2.0, and is cut to one directory for 2.1+) and
 //!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
 //!   hosts the form configures (listed in the changes), after carrying what they said into the
 //!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other

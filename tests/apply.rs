@@ -194,6 +194,25 @@ fn a_missing_config_is_created() {
     let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
     assert_eq!(doc["version"].as_integer(), Some(2));
     assert!(node.backups().is_empty());
+    // There was no file, so no "the file is a version 1 config" (review 6, L2).
+    let err = text(&out.stderr);
+    assert!(err.contains("does not exist: apply creates it"), "{err}");
+    assert!(!err.contains("version 1 config"), "{err}");
+    assert!(!err.contains("merge.version-mismatch") && !err.contains("warning: containerd:"), "{err}");
+}
+
+#[test]
+fn a_k3s_template_is_named_as_one() {
+    let node = Node::with("comments-everywhere.toml");
+    let tmpl = "{{ template \"base\" . }}\n\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(node.config(), tmpl).unwrap();
+    let out = node.apply(HARBOR, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("k3s/RKE2 config.toml.tmpl"), "{err}");
+    assert!(err.contains("--flavor k3s"), "{err}");
+    assert!(!err.contains("Fix that line") && !err.contains("would not start"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), tmpl);
 }
 
 /// The node's files as (relative path, contents or symlink target), sorted.
@@ -471,4 +490,97 @@ fn carried_ca_paths_are_not_form_input() {
     assert!(err.contains("ca_file \"certs/harbor-ca.crt\" is relative"), "{err}");
     let hosts = fs::read_to_string(node.certs().join("harbor.example.net/hosts.toml")).expect("hosts.toml");
     assert!(hosts.contains("ca = \"/certs/harbor-ca.crt\""), "{hosts}");
+}
+
+/// `containerd --config <main> config dump` (imports resolved), parsed.
+fn effective(config: &Path) -> toml_edit::DocumentMut {
+    let out = Command::new("containerd").arg("--config").arg(config).args(["config", "dump"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).parse().expect("containerd's dump is TOML")
+}
+
+/// Review 6, H1: a one-line SystemdCgroup drop-in replaces the whole CRI section on 1.x.
+#[test]
+fn a_drop_in_with_a_cri_table_is_refused_and_applying_to_it_works() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    fs::write(
+        &drop_in,
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    )
+    .unwrap();
+    // What pullfix would write into config.toml alone, containerd throws away.
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("replaces the main file's whole CRI section"), "{err}");
+    assert!(err.contains(&format!("pullfix apply --config {}", drop_in.display())), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(!node.certs().exists());
+    // The fix it names: apply to the drop-in.
+    let form = node.form(HARBOR);
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form)
+        .arg("--config")
+        .arg(&drop_in)
+        .arg("--certs-dir")
+        .arg(node.certs())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dump = effective(&node.config());
+    let cri = &dump["plugins"]["io.containerd.grpc.v1.cri"];
+    assert_eq!(cri["registry"]["config_path"].as_str(), Some(node.certs().to_str().unwrap()));
+    assert_eq!(cri["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"].as_bool(), Some(true));
+    assert!(node.certs().join("harbor.example.net/hosts.toml").exists());
+}
+
+/// Legacy registry tables in a drop-in are what 1.x uses: named, and apply refuses.
+#[test]
+fn legacy_mirrors_in_a_drop_in_are_named() {
+    let node = Node::with("comments-everywhere.toml");
+    let drop_in = node.dir.path().join("10-reg.toml");
+    // A relative, non-glob import is relative to config.toml's directory.
+    fs::write(node.config(), "version = 2\nimports = [\"10-reg.toml\"]\n").unwrap();
+    fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]\n  endpoint = [\"https://harbor.example.net\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  insecure_skip_verify = true\n").unwrap();
+    let out = node.apply(HARBOR, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("legacy registry.mirrors for harbor.example.net"), "{err}");
+    assert!(err.contains("legacy registry.configs.*.tls for harbor.example.net"), "{err}");
+    // containerd agrees that the drop-in's registry section is the one in effect.
+    let dump = effective(&node.config());
+    assert!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["mirrors"].get("harbor.example.net").is_some());
+}
+
+/// Review 6, L1: on 1.6 a colon-separated config_path is kept, so a Docker-style
+/// `certs.d/<host>/ca.crt` in its second directory keeps working (containerd agrees).
+#[test]
+fn a_config_path_list_is_kept_on_1_6() {
+    let node = Node::with("comments-everywhere.toml");
+    let docker = node.dir.path().join("docker-certs.d");
+    fs::create_dir_all(docker.join("harbor.example.net")).unwrap();
+    fs::write(docker.join("harbor.example.net/ca.crt"), "PEM").unwrap();
+    let list = format!("{}:{}", node.certs().display(), docker.display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    let docker_hub = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example\"\n";
+    let out = node.apply(docker_hub, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("reads every directory in it"), "{}", text(&out.stderr));
+    let dump = effective(&node.config());
+    assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(list.as_str()));
+    assert!(node.certs().join("docker.io/hosts.toml").exists());
+    // On 2.1 it is cut, and the warning names harbor.example.net, whose CA stops being read.
+    let out = node.apply(&docker_hub.replace("1.6.20", "2.1"), &["--dry-run"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("harbor.example.net (in"), "{err}");
 }

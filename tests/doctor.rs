@@ -489,3 +489,49 @@ fn dockers_disabled_cri_plugin_breaks_pulls() {
     assert_eq!(code, 1);
     assert!(checks.contains(&("error".into(), "config.short_plugin_name".into())), "{checks:?}");
 }
+
+/// Review 6, H1: doctor reads `imports`; on 1.x a drop-in with a CRI table replaces the
+/// main file's CRI section (an error) until the form is applied to that drop-in.
+#[test]
+fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
+    let main = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    );
+    // containerd 1.x globs a relative pattern from its working directory: the 2.x rule
+    // (relative to config.toml) finds the drop-in.
+    assert_eq!(n.doctor(Some("2.1")).0, 0);
+    let abs = V2_HEALTHY.replacen(
+        "version = 2\n",
+        &format!("version = 2\nimports = [\"{}/conf.d/*.toml\"]\n", n.dir.path().display()),
+        1,
+    );
+    n.file("config.toml", &abs);
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "merge.import-replaces-cri")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("99-cgroup.toml"), "{text}");
+    assert!(text.contains("pullfix apply --config"), "{text}");
+    // Without a version: a warning (2.x merges key by key).
+    assert_eq!(n.doctor(None), (0, pairs(&[("warning", "merge.import-replaces-cri")])));
+    // Once the drop-in has the registry settings, it is what containerd uses: an info.
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
+    );
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
+}
+
+/// On 2.x drop-ins merge key by key: their legacy mirrors still stop the CRI plugin.
+#[test]
+fn legacy_mirrors_in_a_drop_in_break_2_x() {
+    let main = V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"reg.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.file("reg.toml", "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://m.example\"]\n");
+    assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "merge.import-legacy-mirrors")])));
+    // A missing non-glob import stops containerd.
+    n.file("config.toml", &V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"gone.toml\"]\n", 1));
+    assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "merge.import-missing")])));
+}

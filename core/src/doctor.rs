@@ -162,6 +162,45 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     out
 }
 
+/// Checks the drop-in files config.toml imports (`imports = [...]`, read by the caller in
+/// containerd's load order, see [`crate::merge::imports`]): on containerd 1.x a drop-in with a
+/// CRI table replaces config.toml's whole CRI section; on 2.x a drop-in's own legacy registry
+/// keys or config_path still apply. Sorted errors first, like [`check`].
+pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn]) -> Vec<Check> {
+    use crate::merge::imports::sets_config_path;
+    let Some(main) = files.config.as_deref() else { return Vec::new() };
+    let cp = certs_dir(main);
+    let mut out: Vec<Check> = crate::merge::imports::check(files.containerd.as_deref(), main, cp.as_deref(), drop_ins)
+        .into_iter()
+        .map(|f| {
+            // pullfix was applied to the drop-in that owns the CRI section: that is the fix.
+            let applied = f.diagnostic.code == "merge.import-replaces-cri"
+                && drop_ins.iter().any(|d| d.path == f.file && d.text.as_deref().is_some_and(sets_config_path));
+            if applied {
+                return Check {
+                    severity: Severity::Info,
+                    code: f.diagnostic.code,
+                    message: format!(
+                        "{} It sets config_path itself, so the registry settings containerd uses are the drop-in's; the checks above of config.toml's CRI settings do not apply to it.",
+                        f.diagnostic.message.split(": containerd").next().unwrap_or_default()
+                    ),
+                    fix: format!("Keep applying the form to {} (`pullfix apply --config {}`).", f.file, crate::shell::quote(&f.file)),
+                    file: f.file,
+                };
+            }
+            Check {
+            severity: f.diagnostic.severity,
+            code: f.diagnostic.code,
+            file: f.file,
+            message: f.diagnostic.message,
+            fix: f.diagnostic.fix,
+        }
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

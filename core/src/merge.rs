@@ -14,7 +14,8 @@
 //!   writes the target's version and plugin paths only when it cannot read the file's, or with
 //!   [`MergeOptions::convert_to_target_version`], and then reports, as errors, every setting left
 //!   at a path the result's version ignores, with the path it belongs at;
-//! - with hosts.toml, sets one `config_path` directory (a colon-separated list is corrected) and
+//! - with hosts.toml, sets one `config_path` directory (a colon-separated list stays when the
+//!   target reads it, 1.x and 2.0, and is cut to one directory for 2.1+) and
 //!   removes the legacy `registry.mirrors."<host>"` and `registry.configs."<host>".tls` of the
 //!   hosts the form configures (listed in the changes), after carrying what they said into the
 //!   hosts.toml files where the form says nothing about it ([`carry`]); legacy entries of other
@@ -29,6 +30,7 @@
 pub mod carry;
 pub mod diff;
 pub mod edit;
+pub mod imports;
 pub mod page;
 mod plugins;
 mod registry;
@@ -97,6 +99,10 @@ pub struct MergeResult {
     /// What the removed legacy `mirrors` and `configs.tls` tables said that the form does not,
     /// per registry: [`MergeResult::form_for_files`] puts it into the hosts.toml files.
     pub carried: Vec<carry::Carried>,
+    /// The directories of the file's colon-separated `config_path` the result no longer
+    /// reads (the target reads `config_path` as one directory): the caller lists the registry
+    /// directories in them for [`MergeResult::name_lost_registries`].
+    pub dropped_config_dirs: Vec<String>,
 }
 
 impl MergeResult {
@@ -171,6 +177,13 @@ impl MergeResult {
         }
     }
 
+    /// Names the registries that lose their settings in the warning about a cut
+    /// `config_path` list: per dropped directory ([`MergeResult::dropped_config_dirs`]), the
+    /// names of its subdirectories holding a hosts.toml or CA/client certificate files.
+    pub fn name_lost_registries(&mut self, lost: &[(String, Vec<String>)]) {
+        Merger::name_lost_registries(&mut self.diagnostics, lost);
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {
@@ -235,7 +248,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let target = first.target;
     let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
-    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new() };
+    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new(), dropped_dirs: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
     if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
@@ -244,8 +257,10 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let hosts_mode = first.style == Style::HostsToml;
     // The engine renders the settings; with hosts.toml, for the directory the file already uses
     // when the form names none.
+    let mut kept_list = None;
     let checked = if hosts_mode {
-        let cp = m.choose_config_path(form, dialect);
+        let (cp, list) = m.choose_config_path(form, dialect, &target);
+        kept_list = list;
         if cp == first.config_path {
             first
         } else {
@@ -256,7 +271,13 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     } else {
         first
     };
-    let plan = settings::plan(&checked, dialect);
+    let mut plan = settings::plan(&checked, dialect);
+    if let Some(list) = &kept_list {
+        // The target reads the list: it stays, with the directory pullfix writes to in it.
+        for s in plan.settings.iter_mut().filter(|s| s.path.last().is_some_and(|k| k == "config_path")) {
+            s.value = Value::from(list.as_str());
+        }
+    }
 
     m.set_version(&file, version, &target);
     m.fix_plugin_lists(&target, version);
@@ -275,7 +296,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
-    let Merger { mut changes, mut diags, .. } = m;
+    let Merger { mut changes, mut diags, dropped_dirs, .. } = m;
     // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
     for d in &mut diags {
         d.message = mask_userinfo(&d.message);
@@ -303,18 +324,30 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         config_path,
         sensitive,
         carried,
+        dropped_config_dirs: dropped_dirs,
     }
 }
 
 fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
     let parse_error = ParseError::new(existing, e);
     let ParseError { line, column, message } = &parse_error;
-    let diag = Diagnostic::error(
+    let diag = if is_go_template(existing) {
+        Diagnostic::error(
+            existing_config_field(),
+            "merge.k3s-template",
+            format!(
+                "This is a k3s/RKE2 config.toml.tmpl (Go template markers `{{{{ ... }}}}`, line {line}), not a containerd config.toml: k3s/RKE2 render it into config.toml at every start, so pullfix cannot merge into it."
+            ),
+            "Configure the registries in registries.yaml instead (`pullfix generate --flavor k3s` or `--flavor rke2`), or edit the template by hand: keep its `{{ ... }}` lines as they are.",
+        )
+    } else {
+        Diagnostic::error(
         existing_config_field(),
         "merge.invalid-toml",
         format!("The existing config.toml is not valid TOML at line {line}, column {column}: {message}"),
         "Fix that line (containerd would not start with it either), or paste the whole file exactly as it is on the node.",
-    );
+        )
+    };
     MergeResult {
         text: None,
         changes: Vec::new(),
@@ -325,7 +358,14 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         config_path: None,
         sensitive: false,
         carried: Vec::new(),
+        dropped_config_dirs: Vec::new(),
     }
+}
+
+/// Whether the text has Go template actions (`{{ template "base" . }}`, `{{ .NodeConfig }}`):
+/// a k3s/RKE2 `config.toml.tmpl`, which is no TOML until k3s renders it.
+fn is_go_template(text: &str) -> bool {
+    text.lines().any(|l| l.find("{{").is_some_and(|i| l[i + 2..].contains("}}")))
 }
 
 /// Whether any credential key (`password`, `auth`, `identitytoken`) holds a value.
@@ -350,6 +390,8 @@ struct Merger<'d> {
     layout: Layout,
     changes: Vec<Change>,
     diags: Vec<Diagnostic>,
+    /// The directories of a colon-separated `config_path` that are no longer read.
+    dropped_dirs: Vec<String>,
 }
 
 impl Merger<'_> {

@@ -106,6 +106,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &form,
         MergeOptions { convert_to_target_version: args.convert_version },
     );
+    // A cut config_path list: name the registries whose directories stop being read.
+    let lost: Vec<(String, Vec<String>)> =
+        merged.dropped_config_dirs.iter().map(|d| (d.clone(), registry_dirs(Path::new(d)))).collect();
+    merged.name_lost_registries(&lost);
+    // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
+    let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
+    if let Some(main) = merged.text.clone() {
+        let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
+        let found = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins);
+        merged.diagnostics.extend(found.into_iter().map(|f| f.diagnostic));
+    }
     // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
     // while the form does not set it; the rendered files mark what was carried.
     merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());
@@ -129,6 +140,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 ),
             ));
         }
+    }
+    if existing.is_none() {
+        eprintln!(
+            "info: {config_name} does not exist: apply creates it with only the settings below (containerd's defaults stay in effect for everything else)."
+        );
     }
     for d in rendered.diagnostics.iter().chain(&merged.diagnostics) {
         eprintln!("{d}");
@@ -278,6 +294,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     println!("{summary}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The subdirectories of a hosts.toml directory that containerd reads for a registry: those
+/// with a hosts.toml, or (without one) `*.crt` CA and `*.cert`/`*.key` client files.
+fn registry_dirs(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter(|e| {
+            fs::read_dir(e.path()).is_ok_and(|files| {
+                files.flatten().any(|f| {
+                    let name = f.file_name().to_string_lossy().into_owned();
+                    name == "hosts.toml" || [".crt", ".cert", ".key"].iter().any(|x| name.ends_with(x))
+                })
+            })
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
 }
 
 /// The longest file name (one path component) and path Linux file systems take.

@@ -53,7 +53,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         existing: Vec::new(),
     };
     files.existing = doctor::referenced_files(&files).into_iter().filter(|p| Path::new(p).exists()).collect();
-    let checks = doctor::check(&files);
+    let mut checks = doctor::check(&files);
+    // Drop-ins (`imports`) can replace or override what config.toml says.
+    let drop_ins = files
+        .config
+        .as_deref()
+        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
+        .unwrap_or_default();
+    checks.extend(doctor::check_drop_ins(&files, &drop_ins));
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod diagnose;
 pub mod doctor;
+pub mod drop_ins;
 pub mod generate;
 pub mod import;
 pub mod input;

@@ -57,6 +57,8 @@ pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> Merg
         rendered.files.splice(0..0, merged_files(form.flavor, existing, text, &merge));
     }
     rendered.diagnostics.extend(merge.diagnostics.iter().cloned());
+    // The page has the one pasted file: its drop-ins may undo what is merged here.
+    rendered.diagnostics.extend(super::imports::not_seen_here(existing));
     MergedRender { rendered, merge: Some(merge) }
 }
 
@@ -135,6 +137,24 @@ fn merged_files(flavor: Flavor, existing: &str, text: &str, merge: &MergeResult)
 mod tests {
     use super::*;
     use crate::form::Registry;
+
+    #[test]
+    fn a_pasted_file_with_imports_says_its_drop_ins_are_not_seen() {
+        let form = Form {
+            containerd: "1.6.20".into(),
+            registries: vec![Registry { host: "harbor.example.net".into(), ..Registry::default() }],
+            ..Form::default()
+        };
+        let code = |text: &str| {
+            render_merged(&form, text, MergeOptions::default())
+                .rendered
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "merge.imports-not-seen" && d.field.as_str() == "existing_config")
+        };
+        assert!(code("version = 2\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n"));
+        assert!(!code("version = 2\n"));
+    }
 
     #[test]
     fn merged_files_replace_the_block() {

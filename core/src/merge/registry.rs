@@ -12,35 +12,67 @@ use crate::toml_table::TableRef;
 use crate::version::Target;
 
 impl Merger<'_> {
-    pub(super) fn choose_config_path(&mut self, form: &Form, dialect: Dialect) -> String {
+    /// The hosts.toml directory pullfix writes to, and (second) the colon-separated list the
+    /// file keeps as its `config_path` when the target reads such a list (1.x, 2.0; the
+    /// directory is one of its entries). With a list the target reads as one name (2.1+),
+    /// `config_path` becomes the one directory and the others are in [`Merger::dropped_dirs`].
+    pub(super) fn choose_config_path(
+        &mut self,
+        form: &Form,
+        dialect: Dialect,
+        target: &Target,
+    ) -> (String, Option<String>) {
         let from_form = form.config_path.trim();
         let mut path = dialect.registry_path();
         path.push("config_path".into());
         let existing = edit::get(self.doc, &path).and_then(Item::as_str).map(str::trim).unwrap_or("");
         if existing.is_empty() {
-            return if from_form.is_empty() { DEFAULT_CONFIG_PATH.to_owned() } else { from_form.to_owned() };
+            return (if from_form.is_empty() { DEFAULT_CONFIG_PATH.to_owned() } else { from_form.to_owned() }, None);
         }
         if existing.contains(':') {
-            let dirs: Vec<&str> = existing.split(':').filter(|d| !d.trim().is_empty()).collect();
+            let dirs: Vec<&str> = existing.split(':').map(str::trim).filter(|d| !d.is_empty()).collect();
             let chosen = if from_form.is_empty() {
-                dirs.first().map(|d| d.trim()).unwrap_or(DEFAULT_CONFIG_PATH).to_owned()
+                dirs.first().copied().unwrap_or(DEFAULT_CONFIG_PATH).to_owned()
             } else {
                 from_form.to_owned()
             };
-            let dropped: Vec<&str> = dirs.iter().copied().filter(|d| d.trim() != chosen).collect();
+            let dropped: Vec<String> = dirs.iter().filter(|d| **d != chosen).map(|d| (*d).to_owned()).collect();
+            if (target.major, target.minor) < (2, 1) {
+                // containerd before 2.1 reads every directory of the list: keep it.
+                let mut list: Vec<&str> = dirs.clone();
+                if !list.contains(&chosen.as_str()) {
+                    list.insert(0, &chosen);
+                }
+                let value = list.join(":");
+                self.diags.push(Diagnostic::warning(
+                    existing_config_field(),
+                    "merge.config-path-list",
+                    format!(
+                        "config_path is a colon-separated list ({existing:?}); containerd {target} reads every directory in it, so pullfix keeps it{} and writes its files under {chosen:?}. containerd 2.1+ pulls read config_path as one directory name, so after an upgrade to 2.1+ none of them is found.",
+                        if value == existing { String::new() } else { format!(" (as {value:?}, with {chosen:?} added)") }
+                    ),
+                    "Before upgrading to containerd 2.1+, move every registry's directory into one config_path directory.",
+                ));
+                return (chosen, Some(value));
+            }
+            self.dropped_dirs = dropped.clone();
             self.diags.push(Diagnostic::warning(
                 existing_config_field(),
                 "merge.config-path-list",
                 format!(
-                    "config_path is a colon-separated list ({existing:?}); containerd 2.1+ pulls read it as one directory name, so none of them is found. pullfix sets it to {chosen:?}.{}",
-                    if dropped.is_empty() { String::new() } else { format!(" hosts.toml files under {} are no longer read.", dropped.join(", ")) }
+                    "config_path is a colon-separated list ({existing:?}); containerd {target} pulls read it as one directory name, so none of them is found. pullfix sets it to {chosen:?}.{}",
+                    if dropped.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" The registry directories under {} (hosts.toml files, and ca.crt / client .cert and .key files) are no longer read.", dropped.join(", "))
+                    }
                 ),
-                "Move every registry's directory into the one config_path directory.",
+                "Move every registry's directory (hosts.toml, ca.crt, client certificates) into the one config_path directory.",
             ));
-            return chosen;
+            return (chosen, None);
         }
         if !from_form.is_empty() {
-            return from_form.to_owned();
+            return (from_form.to_owned(), None);
         }
         if existing != DEFAULT_CONFIG_PATH {
             self.diags.push(Diagnostic::info(
@@ -52,7 +84,31 @@ impl Merger<'_> {
                 "Set config_path in the form to use another directory.",
             ));
         }
-        existing.to_owned()
+        (existing.to_owned(), None)
+    }
+
+    /// Names, in the `merge.config-path-list` warning, the registries whose directories in
+    /// the dropped list entries stop being read.
+    pub(super) fn name_lost_registries(diags: &mut [Diagnostic], lost: &[(String, Vec<String>)]) {
+        let named: Vec<String> = lost
+            .iter()
+            .filter(|(_, regs)| !regs.is_empty())
+            .map(|(dir, regs)| format!("{} (in {dir})", regs.join(", ")))
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        for d in diags.iter_mut().filter(|d| d.code == "merge.config-path-list") {
+            d.message = format!(
+                "{} Registries that lose their settings (hosts.toml or CA/client certificate files): {}.",
+                d.message,
+                named.join("; ")
+            );
+            d.fix = format!(
+                "{} Or put those registries into the form, so that pullfix writes their files in the new directory.",
+                d.fix
+            );
+        }
     }
 
     /// With hosts.toml, legacy `mirrors` and `configs.*.tls` stop containerd's CRI plugin from
@@ -229,5 +285,58 @@ impl Merger<'_> {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::form::Form;
+    use crate::merge::merge;
+
+    const LIST: &str = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d:/etc/docker/certs.d\"\n";
+
+    fn form(containerd: &str, config_path: &str) -> Form {
+        let text = format!(
+            "containerd = \"{containerd}\"\nconfig_path = \"{config_path}\"\n[[registry]]\nhost = \"docker.io\"\n[[registry.mirror]]\nurl = \"https://m.example\"\n"
+        );
+        crate::parse_form(&text, crate::FormFormat::Toml).expect("form")
+    }
+
+    fn config_path(text: &str) -> String {
+        let doc: toml_edit::DocumentMut = text.parse().expect("toml");
+        doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Review 6, L1: a target that reads the list keeps it.
+    #[test]
+    fn a_list_is_kept_for_targets_that_read_it() {
+        let r = merge(LIST, &form("1.6.20", ""));
+        assert!(r.changes.is_empty(), "{:?}", r.changes);
+        assert_eq!(r.config_path.as_deref(), Some("/etc/containerd/certs.d"));
+        let d = r.diagnostics.iter().find(|d| d.code == "merge.config-path-list").expect("warned");
+        assert!(
+            d.message.contains("reads every directory") && d.message.contains("after an upgrade to 2.1+"),
+            "{}",
+            d.message
+        );
+        // The form's own directory joins the list (first, where doctor looks).
+        let r = merge(LIST, &form("2.0", "/srv/certs.d"));
+        assert_eq!(config_path(r.text.as_deref().unwrap()), "/srv/certs.d:/etc/containerd/certs.d:/etc/docker/certs.d");
+        assert_eq!(r.config_path.as_deref(), Some("/srv/certs.d"));
+        assert!(r.dropped_config_dirs.is_empty());
+        // Idempotent.
+        let again = merge(r.text.as_deref().unwrap(), &form("2.0", "/srv/certs.d"));
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn a_list_cut_for_2_1_names_the_registries_that_lose_their_files() {
+        let mut r = merge(LIST, &form("2.1", ""));
+        assert_eq!(config_path(r.text.as_deref().unwrap()), "/etc/containerd/certs.d");
+        assert_eq!(r.dropped_config_dirs, ["/etc/docker/certs.d"]);
+        r.name_lost_registries(&[("/etc/docker/certs.d".to_owned(), vec!["harbor.example.net".to_owned()])]);
+        let d = r.diagnostics.iter().find(|d| d.code == "merge.config-path-list").expect("warned");
+        assert!(d.message.contains("harbor.example.net (in /etc/docker/certs.d)"), "{}", d.message);
+        assert!(d.message.contains("ca.crt"), "{}", d.message);
     }
 }

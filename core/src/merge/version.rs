@@ -94,6 +94,11 @@ impl Merger<'_> {
             ));
             return (Some(2), Dialect::V2);
         }
+        if !convert && !keep_older && readable {
+            // A new, empty or top-level-only file: nothing in it is at a version's plugin
+            // paths, so writing the target's version loses nothing (the change says why).
+            return (version_line(wanted), target_dialect);
+        }
         let keep_hint = if !readable {
             format!(" containerd {target} cannot read version {v}, so keeping it is not possible.")
         } else if convert {
@@ -101,7 +106,7 @@ impl Merger<'_> {
                 " Without the conversion choice pullfix keeps the file's version {v}, which containerd {target} reads."
             )
         } else {
-            String::new() // nothing in the file to keep
+            String::new() // (returned above: nothing in the file to keep)
         };
         self.diags.push(Diagnostic::warning(
             field,

@@ -1,0 +1,424 @@
+//! config.toml's `imports = [...]`: the drop-in files containerd merges into it.
+//!
+//! containerd loads the main file, then each file its `imports` name (and theirs), in order,
+//! and merges each into what it has so far. How differs by major version (containerd's
+//! `mergeConfig`, server/config):
+//! - 1.x replaces whole `plugins.<id>` entries: a drop-in with any
+//!   `plugins."io.containerd.grpc.v1.cri"` table (`plugins.cri` in a version 1 config) replaces
+//!   the main file's whole CRI section, registry settings included, so what pullfix writes
+//!   into the main file is thrown away. A relative path is relative to the importing file's
+//!   directory, but a pattern with `*` is globbed as it is, i.e. relative to containerd's
+//!   working directory (`/` under systemd).
+//! - 2.x merges the plugin tables key by key (mergo): a drop-in overrides only the keys it
+//!   sets, so what breaks is a drop-in's own `config_path` or legacy `mirrors` (refused beside
+//!   `config_path`) and `configs.*.tls` (ignored). Every relative path, pattern or not, is
+//!   relative to the importing file's directory.
+//!
+//! Pure: [`patterns`] says what the caller must read, the caller reads the files
+//! (`pullfix apply` and `pullfix doctor` do), and [`check`] reports.
+
+use toml_edit::{DocumentMut, Item};
+
+use super::edit;
+use crate::config_file::display_path;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::toml_table::TableRef;
+use crate::version::Target;
+
+/// One `imports` entry, made absolute, for the caller to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPattern {
+    /// The absolute path or pattern.
+    pub pattern: String,
+    /// containerd globs it (it has a `*`): the matches, in order, are the files; none is fine.
+    /// Otherwise it is one file, which must exist (containerd does not start without it).
+    pub glob: bool,
+}
+
+/// One file containerd imports, as the caller read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropIn {
+    /// Its path.
+    pub path: String,
+    /// Its text; `None` when the file does not exist.
+    pub text: Option<String>,
+}
+
+/// One problem with a drop-in: the file it is about and what to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The drop-in's path.
+    pub file: String,
+    /// The problem (field `existing_config`).
+    pub diagnostic: Diagnostic,
+}
+
+/// The `imports` of the config text at `path` (a file's own path, absolute), in order, as
+/// containerd `containerd` (`None`: unknown) resolves them. Nothing when the text is not TOML
+/// or has no `imports`.
+pub fn patterns(text: &str, path: &str, containerd: Option<&str>) -> Vec<ImportPattern> {
+    let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
+    let major = containerd.and_then(|v| Target::parse(v).ok()).map(|t| t.major);
+    let dir = match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => ".",
+    };
+    let mut out = Vec::new();
+    for entry in imports(&doc) {
+        let glob = entry.contains('*');
+        let pattern = if entry.starts_with('/') {
+            entry
+        } else if glob && major == Some(1) {
+            // 1.x globs the pattern as it is: relative to containerd's working directory.
+            format!("/{entry}")
+        } else {
+            format!("{}/{entry}", dir.trim_end_matches('/'))
+        };
+        out.push(ImportPattern { pattern: clean(&pattern), glob });
+    }
+    out
+}
+
+/// An absolute path with `.`, `..` and doubled slashes resolved, as Go's `filepath.Clean`.
+fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            c => parts.push(c),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The `imports` entries of a parsed file.
+fn imports(doc: &DocumentMut) -> Vec<String> {
+    doc.get("imports")
+        .and_then(Item::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Whether the text has an `imports` line with at least one entry.
+pub fn has_imports(text: &str) -> bool {
+    text.parse::<DocumentMut>().is_ok_and(|d| !imports(&d).is_empty())
+}
+
+/// The info for a pasted config.toml that imports drop-ins: the page sees only the one file.
+pub fn not_seen_here(text: &str) -> Option<Diagnostic> {
+    has_imports(text).then(|| {
+        Diagnostic::info(
+            super::existing_config_field(),
+            "merge.imports-not-seen",
+            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, mirrors or configs.*.tls still apply.",
+            "On the node run `pullfix apply` (it reads the drop-ins and says which one to merge into) or `pullfix doctor`; or check the drop-ins by hand: `containerd config dump` shows what containerd really uses.",
+        )
+    })
+}
+
+/// The CRI plugin's id in `plugins` for a config version, on containerd 1.x.
+fn cri_id(version: i64) -> &'static str {
+    if version <= 1 {
+        "cri"
+    } else {
+        "io.containerd.grpc.v1.cri"
+    }
+}
+
+/// The registry tables a drop-in may hold, per dialect.
+const REGISTRY_PATHS: [[&str; 3]; 3] = [
+    ["plugins", "cri", "registry"],
+    ["plugins", "io.containerd.grpc.v1.cri", "registry"],
+    ["plugins", "io.containerd.cri.v1.images", "registry"],
+];
+
+/// What a drop-in's registry tables hold that matters beside hosts.toml.
+#[derive(Default)]
+struct Legacy {
+    mirrors: Vec<String>,
+    tls: Vec<String>,
+    config_path: Option<(String, String)>,
+}
+
+fn legacy(doc: &DocumentMut) -> Legacy {
+    let mut out = Legacy::default();
+    for p in REGISTRY_PATHS {
+        let path: Vec<String> = p.iter().map(|s| (*s).to_owned()).collect();
+        let Some(reg) = edit::get(doc, &path).and_then(TableRef::of) else { continue };
+        if let Some(m) = reg.get("mirrors").and_then(TableRef::of) {
+            out.mirrors.extend(m.entries().into_iter().map(|(k, _)| k.to_owned()));
+        }
+        if let Some(c) = reg.get("configs").and_then(TableRef::of) {
+            for (k, v) in c.entries() {
+                if TableRef::of(v).is_some_and(|t| t.get("tls").is_some()) {
+                    out.tls.push(k.to_owned());
+                }
+            }
+        }
+        if let Some(cp) = reg.get("config_path").and_then(Item::as_str) {
+            let mut key = path.clone();
+            key.push("config_path".into());
+            out.config_path = Some((display_path(&key), cp.to_owned()));
+        }
+    }
+    out
+}
+
+/// Whether a drop-in's text sets a non-empty registry `config_path` (pullfix was applied to it).
+pub fn sets_config_path(text: &str) -> bool {
+    text.parse::<DocumentMut>().is_ok_and(|d| legacy(&d).config_path.is_some_and(|(_, cp)| !cp.trim().is_empty()))
+}
+
+/// The config version a file sets (0: no line).
+fn version_of(doc: &DocumentMut) -> i64 {
+    doc.get("version").and_then(Item::as_integer).unwrap_or(0)
+}
+
+/// Checks the drop-ins `main` (the main config.toml's text, as it will be) imports, given in
+/// containerd's load order, for containerd `containerd` (`None`: unknown, so 1.x's rule is
+/// a warning). `config_path` is the hosts.toml directory the main file sets (pullfix's).
+pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, drop_ins: &[DropIn]) -> Vec<Finding> {
+    let target = containerd.and_then(|v| Target::parse(v).ok());
+    let mut out = Vec::new();
+    let push = |out: &mut Vec<Finding>, file: &str, d: Diagnostic| {
+        out.push(Finding { file: file.to_owned(), diagnostic: d });
+    };
+    let field = super::existing_config_field;
+    // containerd merges `version` too: the last file that sets one decides it.
+    let mut version = main.parse::<DocumentMut>().map(|d| version_of(&d)).unwrap_or(0);
+    let mut parsed = Vec::new();
+    for d in drop_ins {
+        let Some(text) = &d.text else {
+            push(
+                &mut out,
+                &d.path,
+                Diagnostic::error(
+                    field(),
+                    "merge.import-missing",
+                    format!("config.toml imports {}, which does not exist: containerd does not start (`failed to load TOML`).", d.path),
+                    format!("Create {} or remove it from config.toml's `imports`.", d.path),
+                ),
+            );
+            continue;
+        };
+        match text.parse::<DocumentMut>() {
+            Ok(doc) => {
+                let v = version_of(&doc);
+                if v != 0 {
+                    version = v;
+                }
+                parsed.push((d, doc));
+            }
+            Err(e) => push(
+                &mut out,
+                &d.path,
+                Diagnostic::error(
+                    field(),
+                    "merge.import-invalid",
+                    format!(
+                        "The drop-in {} that config.toml imports is not valid TOML ({}): containerd does not start.",
+                        d.path,
+                        crate::config_file::toml_error(text, &e)
+                    ),
+                    format!("Fix {} (or remove it from `imports`), then run pullfix again.", d.path),
+                ),
+            ),
+        }
+    }
+    let major = target.as_ref().map(|t| t.major);
+    if major.is_none_or(|m| m < 2) {
+        // 1.x (or unknown): whole plugin tables are replaced; the last CRI drop-in wins.
+        let id = cri_id(version);
+        let owners: Vec<&(&DropIn, DocumentMut)> =
+            parsed.iter().filter(|(_, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some()).collect();
+        if let Some((last, doc)) = owners.last() {
+            let l = legacy(doc);
+            let mut held = Vec::new();
+            if !l.mirrors.is_empty() {
+                held.push(format!("legacy registry.mirrors for {}", l.mirrors.join(", ")));
+            }
+            if !l.tls.is_empty() {
+                held.push(format!("legacy registry.configs.*.tls for {}", l.tls.join(", ")));
+            }
+            let others: Vec<&str> = owners[..owners.len() - 1].iter().map(|(d, _)| d.path.as_str()).collect();
+            let on = match &target {
+                Some(t) => format!("containerd {t}"),
+                None => "containerd 1.x (the node's version is not known; 2.x merges key by key)".to_owned(),
+            };
+            let message = format!(
+                "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
+                path = last.path,
+                held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
+                others = if others.is_empty() { String::new() } else { format!(" ({} also has one; the last file wins.)", others.join(", ")) },
+            );
+            let fix = format!(
+                "Run `pullfix apply --config {}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result.",
+                crate::shell::quote(&last.path)
+            );
+            let d = if target.is_some() {
+                Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+            } else {
+                Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+            };
+            push(&mut out, &last.path, d);
+        }
+        if target.is_some() {
+            return out;
+        }
+    }
+    // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters.
+    let severity = if target.is_some() { Severity::Error } else { Severity::Warning };
+    for (d, doc) in &parsed {
+        let l = legacy(doc);
+        if !l.mirrors.is_empty() {
+            let message = format!(
+                "The drop-in {} has legacy registry.mirrors for {}: containerd merges it into config.toml key by key, and beside config_path it does not load its CRI plugin, so every pull fails.",
+                d.path,
+                l.mirrors.join(", ")
+            );
+            let fix = format!(
+                "Put those mirrors into the form (as [[registry.mirror]]) and delete the mirrors tables from {}.",
+                d.path
+            );
+            push(
+                &mut out,
+                &d.path,
+                Diagnostic { severity, ..Diagnostic::error(field(), "merge.import-legacy-mirrors", message, fix) },
+            );
+        }
+        if !l.tls.is_empty() {
+            push(
+                &mut out,
+                &d.path,
+                Diagnostic::warning(
+                    field(),
+                    "merge.import-legacy-tls",
+                    format!(
+                        "The drop-in {} has legacy registry.configs.*.tls for {}: with config_path containerd 2.x ignores them (1.5-1.7 refuse them), so their CA or skip-verify no longer applies.",
+                        d.path,
+                        l.tls.join(", ")
+                    ),
+                    format!("Put those TLS settings into the form (ca_file, skip_verify) and delete the tls tables from {}.", d.path),
+                ),
+            );
+        }
+        if let (Some((key, cp)), Some(main_cp)) = (&l.config_path, config_path) {
+            if cp.trim() != main_cp {
+                push(
+                    &mut out,
+                    &d.path,
+                    Diagnostic::warning(
+                        field(),
+                        "merge.import-config-path",
+                        format!(
+                            "The drop-in {} sets {key} = {cp:?}: containerd merges drop-ins after config.toml, so its value wins over {main_cp:?} and the hosts.toml files pullfix writes there are not read.",
+                            d.path
+                        ),
+                        format!("Delete config_path from {} (or set it to {main_cp:?}).", d.path),
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAIN: &str = "version = 2\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    const CGROUP: &str = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+
+    fn drop_in(path: &str, text: &str) -> DropIn {
+        DropIn { path: path.to_owned(), text: Some(text.to_owned()) }
+    }
+
+    #[test]
+    fn patterns_follow_each_major_versions_rules() {
+        let text = "imports = [\"conf.d/*.toml\", \"extra.toml\", \"/abs/../abs/./x.toml\"]\n";
+        let p = |v| patterns(text, "/etc/containerd/config.toml", v);
+        let one = |s: &str, glob| ImportPattern { pattern: s.to_owned(), glob };
+        assert_eq!(
+            p(Some("1.6.20")),
+            vec![one("/conf.d/*.toml", true), one("/etc/containerd/extra.toml", false), one("/abs/x.toml", false)]
+        );
+        assert_eq!(p(Some("2.1"))[0], one("/etc/containerd/conf.d/*.toml", true));
+        assert_eq!(p(None)[0], one("/etc/containerd/conf.d/*.toml", true));
+        assert!(patterns("[x", "/c.toml", None).is_empty());
+        assert!(patterns("version = 2\n", "/c.toml", None).is_empty());
+    }
+
+    #[test]
+    fn on_1x_a_cri_drop_in_is_an_error_naming_it_and_the_fix() {
+        let f = check(
+            Some("1.6.20"),
+            MAIN,
+            Some("/etc/containerd/certs.d"),
+            &[drop_in("/etc/containerd/conf.d/99-cgroup.toml", CGROUP)],
+        );
+        assert_eq!(f.len(), 1);
+        let d = &f[0].diagnostic;
+        assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-replaces-cri"));
+        assert!(d.message.contains("/etc/containerd/conf.d/99-cgroup.toml"), "{}", d.message);
+        assert!(d.fix.contains("pullfix apply --config /etc/containerd/conf.d/99-cgroup.toml"), "{}", d.fix);
+        // Unknown version: a warning; 2.x: nothing (merged key by key).
+        let f = check(None, MAIN, None, &[drop_in("/d.toml", CGROUP)]);
+        assert_eq!(f[0].diagnostic.severity, Severity::Warning);
+        assert!(check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", CGROUP)]).is_empty());
+    }
+
+    #[test]
+    fn on_1x_only_the_plugin_id_the_version_reads_counts_and_the_last_wins() {
+        // A version 2 node does not read plugins.cri.
+        let v1_table = "[plugins.cri.containerd]\n  snapshotter = \"overlayfs\"\n";
+        assert!(check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
+        // A version 1 main file does.
+        let f = check(Some("1.6.20"), "imports = [\"/a.toml\"]\n", None, &[drop_in("/a.toml", v1_table)]);
+        assert!(f[0].diagnostic.message.contains("plugins.\"cri\""), "{}", f[0].diagnostic.message);
+        let legacy = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]\n  endpoint = [\"https://harbor.example.net\"]\n";
+        let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", CGROUP), drop_in("/b.toml", legacy)]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].file, "/b.toml");
+        assert!(f[0].diagnostic.message.contains("legacy registry.mirrors for harbor.example.net"));
+        assert!(f[0].diagnostic.message.contains("/a.toml also has one"));
+    }
+
+    #[test]
+    fn on_2x_legacy_keys_and_a_config_path_in_drop_ins_are_reported() {
+        let text = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/other\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://m.example\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".tls]\n  insecure_skip_verify = true\n";
+        let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", text)]);
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                (Severity::Error, "merge.import-legacy-mirrors"),
+                (Severity::Warning, "merge.import-legacy-tls"),
+                (Severity::Warning, "merge.import-config-path"),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_and_invalid_drop_ins_stop_containerd() {
+        let f = check(
+            Some("1.6.20"),
+            MAIN,
+            None,
+            &[DropIn { path: "/gone.toml".into(), text: None }, drop_in("/bad.toml", "[x\n")],
+        );
+        let codes: Vec<_> = f.iter().map(|f| f.diagnostic.code).collect();
+        assert_eq!(codes, vec!["merge.import-missing", "merge.import-invalid"]);
+    }
+
+    #[test]
+    fn the_page_says_it_cannot_see_drop_ins() {
+        assert!(not_seen_here(MAIN).is_some());
+        assert!(not_seen_here("version = 2\n").is_none());
+        assert!(not_seen_here("imports = []\n").is_none());
+    }
+}

@@ -172,6 +172,12 @@ impl MergeResult {
             let form_field = d.field.as_str().starts_with("registry[");
             if form_field && !own.iter().any(|o| o.field == d.field && o.code == d.code) {
                 d.message = format!("From the pasted config.toml (carried into hosts.toml): {}", d.message);
+                // The form's own fix ("turn skip_verify off") cannot be followed for a value
+                // the form does not hold.
+                d.fix = "The setting comes from the pasted config.toml, not from the form: delete it from that file \
+                         before merging, or set the registry's own value in the form, which always wins (a CA in the \
+                         form replaces a carried skip_verify)."
+                    .to_owned();
                 d.field = existing_config_field();
             }
         }

@@ -185,8 +185,10 @@ mod tests {
         let skip: Vec<_> = out.rendered.diagnostics.iter().filter(|d| d.message.contains("skip")).collect();
         assert!(skip.iter().all(|d| !d.field.as_str().starts_with("registry[")), "{skip:?}");
         assert!(
-            skip.iter()
-                .any(|d| d.field == existing_config_field() && d.message.starts_with("From the pasted config.toml")),
+            skip.iter().any(|d| d.field == existing_config_field()
+                && d.message.starts_with("From the pasted config.toml")
+                && !d.fix.contains("turn skip_verify off")
+                && d.fix.contains("a CA in the form replaces a carried skip_verify")),
             "{skip:?}"
         );
 

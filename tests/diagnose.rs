@@ -1186,3 +1186,91 @@ fn a_mirrors_own_blob_401_with_ns_asks_for_the_mirrors_credentials() {
     assert_eq!(f.prefill.credentials_registry().as_deref(), Some("harbor.example.net"), "the mirror's credentials");
     assert!(f.title.contains("mirror harbor.example.net"), "{}", f.title);
 }
+
+// ---- printed containerd versions in every spelling (review round 6, H1) -------------------
+
+/// The review's paste: Docker's `containerd.io` version line, then crictl's x509 error.
+const CONTAINERD_IO_PASTE: &str = "$ containerd --version
+containerd containerd.io 1.4.13 9cc61520f4cd876b86e77edfeb88fbcd536d1f9d
+$ sudo crictl pull hub.mooc.com/kubernetes/cronjob:v1
+E1126 02:00:01 failed to do request: Head \"https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1\": x509: certificate signed by unknown authority
+";
+
+/// Applies a diagnosis onto a form that targets 2.1 (the page's state in the review),
+/// renders it and checks that it is 1.4's setup: the CA inline in config.toml
+/// (`version = 2`, `registry.configs`), no `config_path`, no hosts.toml.
+#[track_caller]
+fn renders_for_1_4(d: &Diagnosis) {
+    let form = d.apply_all(&Form { containerd: "2.1".into(), ..Form::default() });
+    assert_eq!(form.containerd, "1.4.13");
+    let out = pullfix_core::render(&form);
+    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == pullfix_core::Severity::Error).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(!paths.iter().any(|p| p.ends_with("hosts.toml")), "1.4 reads no hosts.toml: {paths:?}");
+    let file = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
+    let c: toml_edit::DocumentMut = file.contents.parse().unwrap();
+    assert_eq!(c["version"].as_integer(), Some(2));
+    let registry = &c["plugins"]["io.containerd.grpc.v1.cri"]["registry"];
+    assert!(registry.get("config_path").is_none(), "{}", file.contents);
+    assert_eq!(
+        registry["configs"]["hub.mooc.com"]["tls"]["ca_file"].as_str(),
+        Some("/etc/containerd/certs.d/hub.mooc.com/ca.crt"),
+        "{}",
+        file.contents
+    );
+}
+
+#[test]
+fn containerd_io_version_line_wins_over_the_forms_2_1() {
+    use pullfix_core::diagnose::diagnose_keeping_version;
+    let d = diagnose_keeping_version(CONTAINERD_IO_PASTE, "2.1");
+    assert_eq!(d.facts.containerd.as_deref(), Some("1.4.13"));
+    assert_eq!(d.facts.containerd_unread, None);
+    let families: Vec<Family> = d.findings.iter().map(|f| f.family).collect();
+    assert_eq!(families, [X509UnknownAuthority], "a printed version needs no version note: {:#?}", d.findings);
+    assert_eq!(prefill(&d, X509UnknownAuthority).containerd.as_deref(), Some("1.4.13"));
+    renders_for_1_4(&d);
+    // The same without a form's version.
+    assert_eq!(diagnose(CONTAINERD_IO_PASTE).apply_all(&Form::default()).containerd, "1.4.13");
+}
+
+#[test]
+fn crictl_version_output_wins_over_the_forms_2_1() {
+    use pullfix_core::diagnose::diagnose_keeping_version;
+    let text = "$ sudo crictl version
+Version:  0.1.0
+RuntimeName:  containerd
+RuntimeVersion:  v1.4.13
+RuntimeApiVersion:  v1
+$ sudo crictl pull hub.mooc.com/kubernetes/cronjob:v1
+E1126 02:00:01 failed to do request: Head \"https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1\": x509: certificate signed by unknown authority
+";
+    let d = diagnose_keeping_version(text, "2.1");
+    assert_eq!(d.facts.containerd.as_deref(), Some("1.4.13"));
+    assert!(!d.findings.iter().any(|f| f.family == ContainerdVersionUnknown), "{:#?}", d.findings);
+    renders_for_1_4(&d);
+}
+
+#[test]
+fn an_unread_version_line_never_lets_the_note_claim_no_contradiction() {
+    use pullfix_core::diagnose::diagnose_keeping_version;
+    // A spelling pullfix does not read (a vendor build): the form's version is kept, but
+    // the note quotes that line and says it may contradict the form.
+    let text = CONTAINERD_IO_PASTE.replace("containerd containerd.io 1.4.13", "containerd 1.4.13-vendor build");
+    let d = diagnose_keeping_version(&text, "2.1");
+    assert_eq!((d.facts.containerd.as_deref(), d.facts.containerd_unread), (None, Some(2)));
+    let note = d.findings.iter().find(|f| f.family == ContainerdVersionUnknown).expect("the version note");
+    assert_eq!(note.line, 2);
+    assert!(note.excerpt.starts_with("containerd 1.4.13-vendor build"), "{}", note.excerpt);
+    assert!(!note.explanation.contains("contradicts it"), "{}", note.explanation);
+    assert!(!note.explanation.contains("No line prints"), "{}", note.explanation);
+    assert!(note.title.contains("could not read the containerd version on line 2"), "{}", note.title);
+    assert!(note.explanation.contains("if that line names another release"), "{}", note.explanation);
+    assert!(!note.fix.contains("Check with `containerd --version`"), "the version was pasted: {}", note.fix);
+    assert!(note.fix.contains("line 2") && note.fix.contains("2.1"), "{}", note.fix);
+    // Without a form's version: the note asks for it, quoting the same line.
+    let d = diagnose(&text);
+    let note = d.findings.iter().find(|f| f.family == ContainerdVersionUnknown).expect("the version note");
+    assert!(note.title.ends_with("set it in the form") && !note.explanation.contains("No line prints"), "{note:#?}");
+}

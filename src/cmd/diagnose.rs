@@ -60,9 +60,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if !args.json {
             println!("Wrote the prefilled form to {}.", out.display());
             match &kept {
-                Some(v) => println!(
-                    "containerd = \"{v}\" in the form is KEPT from --form (the text does not print the version)."
-                ),
+                Some(v) => match d.facts.containerd_unread {
+                    Some(n) => println!(
+                        "containerd = \"{v}\" in the form is KEPT from --form, but line {n} looks like a version \
+                         pullfix could not read: check it against {v}."
+                    ),
+                    None => println!(
+                        "containerd = \"{v}\" in the form is KEPT from --form (the text does not print the version)."
+                    ),
+                },
                 None => print!("{}", version_line(&d, &form)),
             }
             println!("Next: pullfix generate --form {}", out.display());
@@ -74,6 +80,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// What the written form says about the containerd version, when the text did not print it.
 fn version_line(d: &Diagnosis, form: &Form) -> String {
     let v = form.containerd.trim();
+    if let (true, Some(n)) = (v.is_empty(), d.facts.containerd_unread) {
+        return format!(
+            "containerd is NOT set in the form: line {n} looks like containerd's version output, but pullfix could \
+             not read it. Set `containerd` to the version it prints (1.4 and older need other files than 1.5+; \
+             pullfix generates nothing until it is set).\n"
+        );
+    }
     if v.is_empty() {
         return "containerd is NOT set in the form: the text does not show the version. Set `containerd` to what \
                 `containerd --version` prints on the node (1.4 and older need other files than 1.5+; pullfix \
@@ -86,7 +99,10 @@ fn version_line(d: &Diagnosis, form: &Form) -> String {
             _ if d.facts.containerd_major == Some(2) => {
                 "from the 2.x message format; every 2.x reads its files".to_owned()
             }
-            _ => "not shown by the text".to_owned(),
+            _ => match d.facts.containerd_unread {
+                Some(n) => format!("line {n} looks like a version pullfix could not read"),
+                None => "not shown by the text".to_owned(),
+            },
         };
         return format!(
             "containerd = \"{v}\" in the form is ASSUMED ({why}): check `containerd --version` on the node and correct it.\n"
@@ -213,11 +229,16 @@ fn facts(d: &Diagnosis, kept: Option<&str>) -> Vec<(&'static str, String)> {
     push("namespace", &f.namespace);
     if f.containerd.is_none() {
         let form = kept.map(|k| format!("; the form's {k} is kept")).unwrap_or_default();
+        let form = match f.containerd_unread {
+            Some(n) => format!("; line {n} looks like a version pullfix could not read{form}"),
+            None => form,
+        };
+        let not = if f.containerd_unread.is_some() { "not read" } else { "not printed" };
         if let (Some(g), Some(p)) = (&f.containerd_guess, &f.pause_image) {
             let how = if kept.is_some() { "hinted at by" } else { "assumed from" };
-            v.push(("containerd", format!("{g}? ({how} the default pause image {p}; not printed{form})")));
+            v.push(("containerd", format!("{g}? ({how} the default pause image {p}; {not}{form})")));
         } else if let Some(m) = f.containerd_major {
-            v.push(("containerd", format!("{m}.x (from the message format; the exact version is not printed{form})")));
+            v.push(("containerd", format!("{m}.x (from the message format; the exact version is {not}{form})")));
         }
     }
     v

@@ -597,6 +597,19 @@ mod tests {
     }
 
     #[test]
+    fn a_pasted_containerd_io_version_replaces_the_forms_2_1() {
+        // Review 6 H1: Docker's containerd.io package prints its own spelling.
+        let text = "$ containerd --version\ncontainerd containerd.io 1.4.13 9cc61520f4cd876b86e77edfeb88fbcd536d1f9d\n\
+                    E1126 02:00:01 failed to do request: Head \"https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1\": \
+                    x509: certificate signed by unknown authority\n";
+        let s = run([set(Key::Containerd, 0, 0, "2.1"), Action::SetDiagnoseText(text.into())]);
+        assert_eq!(s.diagnosis.facts.containerd.as_deref(), Some("1.4.13"));
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.ca_needed).expect("the x509 finding");
+        let s = s.reduce(Action::ApplyPrefill(i));
+        assert_eq!(s.form.containerd, "1.4.13");
+    }
+
+    #[test]
     fn a_version_2_paste_keeps_its_version_on_2x_until_converting_is_chosen() {
         let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
         let s = run([Action::Preset(Preset::Harbor), Action::SetExistingConfig(file.into())]);

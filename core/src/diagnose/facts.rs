@@ -38,6 +38,11 @@ pub struct Facts {
     pub pause_image: Option<String>,
     /// The containerd version (`1.6.20`), when the text prints it.
     pub containerd: Option<String>,
+    /// The number of a line that looks like containerd's version output (`containerd
+    /// containerd.io ...`, crictl's `RuntimeVersion:`) but from which no version could be
+    /// read, when [`Facts::containerd`] is `None`: the text may contradict the form's
+    /// version, so nothing may claim it does not.
+    pub containerd_unread: Option<usize>,
     /// The containerd major version the message formats reveal when no version is
     /// printed (2.x says `failed to resolve image:`, 1.x `failed to resolve reference`).
     pub containerd_major: Option<u32>,
@@ -99,7 +104,13 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         f.port = h.port;
     }
     f.registry = registry;
-    f.containerd = lines.iter().find_map(containerd_version);
+    let crictl_containerd = crictl_runs_containerd(lines);
+    f.containerd = lines.iter().find_map(|l| containerd_version(l, crictl_containerd));
+    if f.containerd.is_none() {
+        let other_runtime =
+            lines.iter().any(|l| crictl_field(l, "runtimename").is_some_and(|n| !n.eq_ignore_ascii_case("containerd")));
+        f.containerd_unread = lines.iter().find(|l| looks_like_version_output(l, other_runtime)).map(|l| l.number);
+    }
     f.containerd_major = f
         .containerd
         .as_deref()
@@ -354,15 +365,23 @@ fn lookup_host(l: &Line<'_>) -> Option<String> {
     scan::word_after(&l.text, "lookup ").filter(|h| Host::parse(h).is_ok()).map(|h| h.to_ascii_lowercase())
 }
 
-/// The containerd version printed by `containerd --version`, `kubectl describe node`,
-/// the journal's `starting containerd` line, or a user agent.
-fn containerd_version(l: &Line<'_>) -> Option<String> {
+/// The containerd version printed by `containerd --version` (upstream's
+/// `containerd github.com/containerd/containerd v1.6.20 <sha>`, 2.x's
+/// `.../containerd/v2 v2.0.4`, Docker's `containerd containerd.io 1.4.13 <sha>`, Debian's
+/// `... containerd 1.6.20~ds1 1.6.20~ds1-1+b1`), `crictl version`'s `RuntimeVersion:`
+/// (only when the text's `RuntimeName:` is containerd, `crictl_containerd`), `kubectl get
+/// nodes -o wide` / `describe node` (`containerd://1.6.20`), the journal's `starting
+/// containerd` line, or a user agent (`containerd/1.6.20`).
+fn containerd_version(l: &Line<'_>, crictl_containerd: bool) -> Option<String> {
     let t = &l.text;
     if let Some(w) = scan::word_after(t, "containerd://") {
         return scan::leading_version(w);
     }
-    if let Some(w) = scan::word_after(t, "github.com/containerd/containerd ") {
-        if let Some(v) = scan::leading_version(w) {
+    if let Some(v) = version_output(t) {
+        return Some(v);
+    }
+    if crictl_containerd {
+        if let Some(v) = crictl_field(l, "runtimeversion").and_then(scan::leading_version) {
             return Some(v);
         }
     }
@@ -381,6 +400,53 @@ fn containerd_version(l: &Line<'_>) -> Option<String> {
         from = at;
     }
     None
+}
+
+/// `containerd --version`'s line: the word `containerd`, the package it was built as
+/// (`containerd.io`, `github.com/containerd/containerd[/v2]`, a fork's module path), then
+/// the version (`1.4.13`, `v2.0.4`, `1.6.20~ds1`).
+fn version_output(t: &str) -> Option<String> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    words.windows(3).find_map(|w| {
+        let package = w[1].to_ascii_lowercase();
+        let is_package = (package.contains('.') || package.contains('/'))
+            && !package.starts_with('-')
+            && !package.contains(':')
+            && !package.contains('=');
+        (w[0].eq_ignore_ascii_case("containerd") && is_package).then(|| scan::leading_version(w[2])).flatten()
+    })
+}
+
+/// The value of `crictl version`'s (or `crictl version -o json`'s) field `key` (lower
+/// case, no colon) on this line: `RuntimeVersion:  v1.4.13`, `"runtimeVersion": "v1.4.13",`.
+fn crictl_field<'a>(l: &'a Line<'_>, key: &str) -> Option<&'a str> {
+    let lower = l.lower.trim_start().trim_start_matches('"');
+    let rest = lower.strip_prefix(key)?;
+    let rest = rest.trim_start_matches('"').trim_start();
+    let rest = rest.strip_prefix(':')?;
+    let offset = l.text.len() - rest.len();
+    let value = l.text.get(offset..)?.trim().trim_start_matches('"');
+    let end = value.find(|c: char| c.is_whitespace() || c == '"' || c == ',').unwrap_or(value.len());
+    Some(&value[..end]).filter(|v| !v.is_empty())
+}
+
+/// Whether the text holds `crictl version`'s `RuntimeName:` and it names containerd
+/// (CRI-O prints the same fields with its own version).
+fn crictl_runs_containerd(lines: &[Line<'_>]) -> bool {
+    lines.iter().any(|l| crictl_field(l, "runtimename").is_some_and(|n| n.eq_ignore_ascii_case("containerd")))
+}
+
+/// A line that looks like containerd's version output whatever its spelling: its first
+/// word (after a shell prompt) is `containerd` and a later word starts with a version
+/// number, or crictl's `RuntimeVersion:` (unless `RuntimeName:` names another runtime).
+fn looks_like_version_output(l: &Line<'_>, other_runtime: bool) -> bool {
+    let mut words = l.text.split_whitespace().skip_while(|w| matches!(*w, "$" | "#" | ">"));
+    let first = words.next();
+    if first.is_some_and(|w| w.eq_ignore_ascii_case("containerd")) && words.any(|w| scan::leading_version(w).is_some())
+    {
+        return true;
+    }
+    !other_runtime && crictl_field(l, "runtimeversion").is_some_and(|v| scan::leading_version(v).is_some())
 }
 
 fn major_hint(l: &Line<'_>) -> Option<u32> {
@@ -427,6 +493,65 @@ mod tests {
         assert_eq!(v("registry.k8s.io/pause:3.10").as_deref(), Some("2.1"));
         assert_eq!(v("registry.k8s.io/pause:3.9"), None, "no release's default");
         assert_eq!(v("registry.aliyuncs.com/google_containers/pause:3.2"), None, "a configured mirror says nothing");
+    }
+
+    fn printed(text: &str) -> Option<String> {
+        extract(&scan::lines(text)).containerd
+    }
+
+    #[test]
+    fn docker_containerd_io_version_lines() {
+        let sha = "9cc61520f4cd876b86e77edfeb88fbcd536d1f9d";
+        assert_eq!(printed(&format!("containerd containerd.io 1.4.13 {sha}")).as_deref(), Some("1.4.13"));
+        assert_eq!(printed(&format!("containerd containerd.io v1.6.33 {sha}")).as_deref(), Some("1.6.33"));
+        assert_eq!(printed(&format!("containerd containerd.io 1.7.22 {sha}")).as_deref(), Some("1.7.22"));
+        let pasted = format!("$ containerd --version\ncontainerd containerd.io 1.4.13 {sha}\n");
+        assert_eq!(printed(&pasted).as_deref(), Some("1.4.13"));
+    }
+
+    #[test]
+    fn upstream_v2_and_debian_version_lines() {
+        let sha = "1e1ea6e986c6c86565bc33d52e34b81b3e2bc71f";
+        let upstream = format!("containerd github.com/containerd/containerd v1.6.20 {sha}");
+        assert_eq!(printed(&upstream).as_deref(), Some("1.6.20"));
+        let v2 = format!("containerd github.com/containerd/containerd/v2 v2.0.4 {sha}");
+        assert_eq!(printed(&v2).as_deref(), Some("2.0.4"));
+        let debian = "containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+b1";
+        assert_eq!(printed(debian).as_deref(), Some("1.6.20"));
+    }
+
+    #[test]
+    fn crictl_version_and_kubectl_wide() {
+        let crictl = "Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  v1.4.13\nRuntimeApiVersion:  v1\n";
+        assert_eq!(printed(crictl).as_deref(), Some("1.4.13"), "not the kubelet API's 0.1.0");
+        let json =
+            "{\n  \"version\": \"0.1.0\",\n  \"runtimeName\": \"containerd\",\n  \"runtimeVersion\": \"v1.7.22\",\n}";
+        assert_eq!(printed(json).as_deref(), Some("1.7.22"));
+        let crio = "RuntimeName:  cri-o\nRuntimeVersion:  1.28.1\n";
+        assert_eq!(printed(crio), None, "CRI-O's version is no containerd version");
+        assert_eq!(extract(&scan::lines(crio)).containerd_unread, None, "nor does it look like one");
+        let wide = "NAME   STATUS   ROLES   AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE   KERNEL-VERSION   CONTAINER-RUNTIME\n\
+                    node1  Ready    <none>  10d   v1.23.17  10.0.0.5      <none>        CentOS     3.10.0           containerd://1.6.20\n";
+        assert_eq!(printed(wide).as_deref(), Some("1.6.20"));
+    }
+
+    #[test]
+    fn an_unread_version_line_is_noted_and_the_command_itself_is_not() {
+        let facts = |t: &str| extract(&scan::lines(t));
+        // A spelling no reader knows: the line is flagged, no version is invented.
+        let odd = facts(
+            "$ containerd --version\ncontainerd 1.4.13-custom build\nx509: certificate signed by unknown authority",
+        );
+        assert_eq!((odd.containerd, odd.containerd_unread), (None, Some(2)));
+        // crictl's RuntimeVersion without its RuntimeName line: possibly containerd's.
+        let bare = facts("RuntimeVersion:  v1.4.13");
+        assert_eq!((bare.containerd, bare.containerd_unread), (None, Some(1)));
+        // The command alone, or any other line naming containerd, prints no version.
+        for t in ["$ containerd --version", "sudo systemctl restart containerd", "containerd config default"] {
+            assert_eq!(facts(t).containerd_unread, None, "{t}");
+        }
+        // A read version leaves nothing unread.
+        assert_eq!(facts("containerd containerd.io 1.4.13 abc").containerd_unread, None);
     }
 
     #[test]

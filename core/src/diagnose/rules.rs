@@ -152,45 +152,89 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
         .as_ref()
         .and(facts.pause_image.as_deref())
         .and_then(|p| lines.iter().find(|l| l.text.contains(p)));
-    let line = pause_line.or_else(|| lines.iter().find(|l| l.number == first.line))?;
+    // A line that looks like containerd's version output but was not read: quote it, and
+    // never claim that the text does not contradict the form.
+    let unread = facts.containerd_unread.and_then(|n| lines.iter().find(|l| l.number == n));
+    let line = unread.or(pause_line).or_else(|| lines.iter().find(|l| l.number == first.line))?;
     let why = "The version decides the files: 1.5 and later read hosts.toml (`config_path`); 1.3 and 1.4 have no \
                hosts.toml and need the inline `registry.configs` keys in config.toml; 1.2 has no TLS setting at all; \
                2.x reads other section names (version 3). containerd silently ignores files written for another \
                version, so the fix would seem applied and change nothing.";
+    let (heading, lead) = match unread {
+        Some(u) => (
+            format!("pullfix could not read the containerd version on line {}", u.number),
+            format!(
+                "Line {} (`{}`) looks like containerd's version output, but pullfix could not read a version from it",
+                u.number,
+                scan::excerpt(u.raw)
+            ),
+        ),
+        None => (
+            "The text does not print the containerd version".to_owned(),
+            "No line prints containerd's version".to_owned(),
+        ),
+    };
     let (title, explanation) = match (kept, &facts.containerd_guess, &facts.pause_image) {
         (Some(k), Some(v), Some(p)) if k != v => (
-            format!("The text does not print the containerd version: the form's {k} is kept"),
+            format!("{heading}: the form's {k} is kept"),
             format!(
-                "No line prints containerd's version, so the form's `containerd = \"{k}\"` is kept and every fix \
-                 here is for {k}. The pause image {p} is containerd {v}'s own default, which hints that the node may \
-                 run {v} (unless {p} is a configured sandbox image): if it does, the files for {k} do nothing there. \
-                 {why}"
+                "{lead}, so the form's `containerd = \"{k}\"` is kept and every fix here is for {k}. The pause image \
+                 {p} is containerd {v}'s own default, which hints that the node may run {v} (unless {p} is a \
+                 configured sandbox image): if it does, the files for {k} do nothing there. {why}"
             ),
         ),
         (Some(k), ..) => (
-            format!("The text does not print the containerd version: the form's {k} is kept"),
-            format!(
-                "No line prints containerd's version, so the form's `containerd = \"{k}\"` is kept and every fix \
-                 here is for {k}; nothing in the text contradicts it. {why}"
-            ),
+            format!("{heading}: the form's {k} is kept"),
+            match unread {
+                Some(_) => format!(
+                    "{lead}, so the form's `containerd = \"{k}\"` is kept and every fix here is for {k}; if that line \
+                     names another release, these fixes are for the wrong containerd. {why}"
+                ),
+                None => format!(
+                    "{lead}, so the form's `containerd = \"{k}\"` is kept and every fix here is for {k}; nothing in \
+                     the text contradicts it. {why}"
+                ),
+            },
         ),
         (None, Some(v), Some(p)) => (
-            format!("The text does not print the containerd version: the form assumes {v}, whose default pause image is {p}"),
+            format!("{heading}: the form assumes {v}, whose default pause image is {p}"),
             format!(
-                "No line prints containerd's version, but the pause image {p} is containerd {v}'s own default, so the \
-                 node most likely runs {v} with its default sandbox image (a configured sandbox image can be any \
-                 image: then this is wrong). {why}"
+                "{lead}, but the pause image {p} is containerd {v}'s own default, so the node {} runs {v} with \
+                 its default sandbox image (a configured sandbox image can be any image: then this is wrong). {why}",
+                if unread.is_some() { "may" } else { "most likely" }
             ),
         ),
         (None, ..) => (
-            "The text does not print the containerd version: set it in the form".to_owned(),
+            format!("{heading}: set it in the form"),
             format!(
-                "No line prints containerd's version{}, and the fix depends on it. The written form leaves \
-                 `containerd` empty rather than assume a version (pullfix generates nothing until it is set; the \
-                 page's form keeps the version it shows). {why}",
+                "{lead}{}, and the fix depends on it. The written form leaves `containerd` empty rather than assume a \
+                 version (pullfix generates nothing until it is set; the page's form keeps the version it shows). {why}",
                 if facts.containerd_major == Some(1) { " (the messages only say 1.x)" } else { "" }
             ),
         ),
+    };
+    let fix = match (unread, kept) {
+        (Some(u), Some(k)) => format!(
+            "Read the version on line {} (the third word of `containerd --version`, crictl's `RuntimeVersion`): if it \
+             is not {k}, set the form's `containerd` to it before generating (1.4 and older need a different setup \
+             than 1.5+: inline `registry.configs` instead of hosts.toml).",
+            u.number
+        ),
+        (Some(u), None) => format!(
+            "Set the form's `containerd` to the version line {} prints (the third word of `containerd --version`, \
+             crictl's `RuntimeVersion`, e.g. 1.4.13 or 1.6.20) before generating; 1.4 and older need a different \
+             setup than 1.5+ (inline `registry.configs` instead of hosts.toml).",
+            u.number
+        ),
+        (None, Some(k)) => format!(
+            "Check with `containerd --version` on the node that it runs {k}; if it prints another version, set the \
+             form's `containerd` to it before generating (1.4 and older need a different setup than 1.5+: inline \
+             `registry.configs` instead of hosts.toml)."
+        ),
+        (None, None) => "Run `containerd --version` on the node and set the form's `containerd` to what it prints \
+                         (e.g. 1.4.13 or 1.6.20) before generating; 1.4 and older need a different setup than 1.5+ \
+                         (inline `registry.configs` instead of hosts.toml)."
+            .to_owned(),
     };
     finding(
         Family::ContainerdVersionUnknown,
@@ -198,17 +242,7 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
         facts,
         title,
         explanation,
-        match kept {
-            Some(k) => format!(
-                "Check with `containerd --version` on the node that it runs {k}; if it prints another version, set \
-                 the form's `containerd` to it before generating (1.4 and older need a different setup than 1.5+: \
-                 inline `registry.configs` instead of hosts.toml)."
-            ),
-            None => "Run `containerd --version` on the node and set the form's `containerd` to what it prints (e.g. \
-                     1.4.13 or 1.6.20) before generating; 1.4 and older need a different setup than 1.5+ (inline \
-                     `registry.configs` instead of hosts.toml)."
-                .to_owned(),
-        },
+        fix,
         Prefill { containerd: kept.map(str::to_owned), ..Prefill::default() },
     )
 }

@@ -521,6 +521,22 @@ async fn docs_tables_fit_a_phone_screen() {
     assert_eq!(overflow["past"], serde_json::json!([]), "docs table parts reach past a 390 px screen");
     let width = c.execute("return document.documentElement.scrollWidth", vec![]).await.expect("scrollWidth");
     assert!(width.as_f64().unwrap_or(f64::MAX) <= 390.0, "the page is {width} px wide on a 390 px screen");
+    // The first thing a phone user does in the story: paste the x509 line. Its finding
+    // (the excerpt's URL, the fix's TOML paths) wraps inside the screen (the review's M1).
+    type_into_id(c, "diagnose-input", STORY_X509).await;
+    let widths = wait_js(
+        c,
+        "the x509 finding laid out at 390 px",
+        "const f = document.querySelector('.finding .diag-fix'); if (!f) return null; \
+         const d = document.documentElement; \
+         return { scroll: d.scrollWidth, client: d.clientWidth, \
+           past: Array.from(document.querySelectorAll('.finding, .finding *')) \
+             .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5) \
+             .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60)) }",
+    )
+    .await;
+    assert_eq!(widths["past"], serde_json::json!([]), "finding parts reach past a 390 px screen");
+    assert_eq!(widths["scroll"], widths["client"], "the page pans sideways with the x509 finding: {widths}");
     std::fs::create_dir_all(repo_root().join("target")).expect("target/");
     let shot = browser::full_page_png(c).await;
     std::fs::write(repo_root().join("target/e2e-390px.png"), shot).expect("write target/e2e-390px.png");

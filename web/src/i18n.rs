@@ -319,11 +319,11 @@ strings! {
     node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",
         "每个节点标签写成 label=value，用逗号分隔，例如 {example}（值为空时写成 label=）。";
     node_selector_key_error: "{key} is not a valid node label key; this selector entry is left out.",
-        "{key} 不是有效的节点标签键；该选择器条目已略去。";
+        "{key}：不是有效的节点标签键，已从节点选择器中略去。";
     node_selector_key_fix: "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
         "请使用 node-role.kubernetes.io/worker 或 kubernetes.io/os 这样的标签键。";
     node_selector_value_error: "{value} is not a valid label value; this selector entry is left out.",
-        "{value} 不是有效的标签值；该选择器条目已略去。";
+        "{value}：不是有效的标签值，已从节点选择器中略去。";
     node_selector_value_fix: "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
         "最多 63 个字母、数字、“-”、“_”或“.”，并以字母或数字开头和结尾。";
     verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";

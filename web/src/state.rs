@@ -730,7 +730,13 @@ mod tests {
         let zh = in_selector(&s);
         assert_eq!(zh.len(), 2, "{zh:?}");
         assert!(zh.iter().all(|m| m.contains("节点") || m.contains("label=value")), "{zh:?}");
-        assert!(zh.iter().any(|m| m.contains("\"key!\" 不是有效的节点标签键")), "{zh:?}");
+        assert!(zh.iter().any(|m| m.contains("\"key!\"：不是有效的节点标签键")), "{zh:?}");
+        // Sibling errors on one field quote alike: `"item"：…，已从节点选择器中略去。` (the review's L4).
+        for m in &zh {
+            let (quoted, rest) = m.split_once('：').unwrap_or_else(|| panic!("no full-width colon after the item: {m}"));
+            assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{m}");
+            assert!(rest.ends_with("，已从节点选择器中略去。"), "{m}");
+        }
         // From a link: the same error, in Chinese, without a typed text.
         let opened = State::open(Lang::Zh, link(&s.form));
         assert!(opened.raw.is_empty());

@@ -267,8 +267,8 @@ strings! {
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
     merge_label: "The node's current /etc/containerd/config.toml", "节点当前的 /etc/containerd/config.toml";
-    merge_hint: "Paste the whole file (cat /etc/containerd/config.toml): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
-        "粘贴整个文件（cat /etc/containerd/config.toml）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
+    merge_hint: "Paste the whole file ({command}): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
+        "粘贴整个文件（{command}）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
     merge_convert_version_label: "Convert the file to the target's config version", "将文件转换为目标版本的配置格式";
     merge_convert_version_hint: "Off: a version the target still reads is kept (a version = 2 file on 2.x, which 2.x migrates at every start). On: the target's version is written, and every setting left at an old path (SystemdCgroup, the snapshotter, ...) is an error until you move it.",
         "关闭时：目标仍能读取的版本保持不变（例如 2.x 上的 version = 2 文件，2.x 每次启动都会迁移它）。开启时：写入目标版本号，留在旧路径上的每项设置（SystemdCgroup、snapshotter 等）都会报错，直到你把它移走。";

@@ -50,6 +50,15 @@ fn node_dirs(files: &[OutputFile]) -> Vec<(&str, Vec<&str>)> {
     dirs
 }
 
+/// The command that prints the node's config.toml, for the merge box's hint: `cat` on a
+/// node's shell, through `minikube ssh` on minikube (as the Apply block prints it).
+pub fn print_config_command(flavor: Flavor) -> String {
+    match flavor {
+        Flavor::Minikube => on_node(flavor, &["cat", CONFIG_TOML]),
+        _ => shell::command(["cat", CONFIG_TOML]),
+    }
+}
+
 /// A command run on a node the way the flavour reaches one: `sudo` on a node's shell,
 /// `k3s crictl` / RKE2's own crictl and socket, `docker exec` into kind's node container,
 /// `minikube ssh` (whose remote shell reads the command again: quoted as one word).

@@ -383,6 +383,8 @@ strings! {
     docs_hosts_where: "One directory per registry, named exactly as images name it (port included), on every node.",
         "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
     docs_hosts_after: "Nothing: read on every pull.", "无需操作：每次拉取时读取。";
+    docs_diff_after: "Read it; {command} applies it.", "先阅读；{command} 即可应用它。";
+    docs_card_after: "As its card ({path}) says.", "按其卡片（{path}）上的说明操作。";
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
     docs_no_certs_d: "No certs.d for this target (containerd 1.2–1.4, or the inline registry keys): mirrors, TLS and credentials are all in config.toml; a CA file goes where its card says.",
         "该目标没有 certs.d（containerd 1.2–1.4，或使用内联 registry 配置）：镜像站、TLS 和凭据全部写在 config.toml 中；CA 文件放在其卡片所示位置。";

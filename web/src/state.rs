@@ -733,7 +733,8 @@ mod tests {
         assert!(zh.iter().any(|m| m.contains("\"key!\"：不是有效的节点标签键")), "{zh:?}");
         // Sibling errors on one field quote alike: `"item"：…，已从节点选择器中略去。` (the review's L4).
         for m in &zh {
-            let (quoted, rest) = m.split_once('：').unwrap_or_else(|| panic!("no full-width colon after the item: {m}"));
+            let (quoted, rest) =
+                m.split_once('：').unwrap_or_else(|| panic!("no full-width colon after the item: {m}"));
             assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{m}");
             assert!(rest.ends_with("，已从节点选择器中略去。"), "{m}");
         }

@@ -2,10 +2,10 @@
 
 use pullfix_core::flavor::Flavor;
 use pullfix_core::host::HostKind;
-use pullfix_core::merge::page::MERGED_PATH;
+use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
 use pullfix_core::node_script::CONFIG_TOML;
 use pullfix_core::validate::Style;
-use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
+use pullfix_core::{shell, AfterApply, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
 use crate::components::output_card::{after_note, place_label, placement};
@@ -349,10 +349,32 @@ pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile]) -> Vec<(String, &
     for f in files {
         let (place, shown) = placement(f);
         if !rows.iter().any(|(pattern, ..)| covers(pattern, &shown)) {
-            rows.push((shown, place_label(t, place).0, after_note(t, f.after).0.to_owned()));
+            let after = afterwards(t, f, &shown);
+            rows.push((shown, place_label(t, place).0, after));
         }
     }
     rows
+}
+
+/// What to do with a file that has no row of its own: the command that applies the
+/// merge's diff (read it first), the command that runs a script, else its card's notes.
+/// Never "see the notes above", which a table row cannot point to (the review's L2).
+fn afterwards(t: &Text, f: &OutputFile, shown: &str) -> String {
+    if f.path == DIFF_PATH {
+        return fill(t.docs_diff_after, "command", &diff_command());
+    }
+    match (f.after, f.placement) {
+        (AfterApply::Run, Placement::RunOnNode) => shell::command(["sudo", "bash", &f.path]),
+        (AfterApply::Run, _) => shell::command(["sh", &f.path]),
+        (AfterApply::SeeNotes, _) => fill(t.docs_card_after, "path", shown),
+        (after, _) => after_note(t, after).0.to_owned(),
+    }
+}
+
+/// `patch /etc/containerd/config.toml < merged/config.toml.diff`, run in the unzipped
+/// download (the diff card says the same).
+pub fn diff_command() -> String {
+    format!("sudo patch {CONFIG_TOML} < {DIFF_PATH}")
 }
 
 /// Whether a row's file pattern stands for `path` (as the card shows it): `<host>` is one
@@ -829,6 +851,37 @@ mod tests {
             rows.iter().find(|(p, ..)| p == CONFIG_TOML).map(|(_, w, a)| (*w, a.as_str())),
             Some((t.docs_minikube_config_where, "minikube ssh -- 'sudo systemctl restart containerd'"))
         );
+        // With a merge: the diff's row names its zip path and how to apply it, and no
+        // catch-all row points to "the notes above" (the review's L2).
+        let mut kubeadm = harbor(Flavor::Kubeadm);
+        kubeadm.kubernetes.patches.push(pullfix_core::PatchTarget {
+            kind: "Deployment".to_owned(),
+            name: "web".to_owned(),
+            namespace: "default".to_owned(),
+        });
+        for lang in [Lang::En, Lang::Zh] {
+            let t = lang.text();
+            for form in [&mini, &kubeadm] {
+                let files =
+                    pullfix_core::merge::page::render_merged(form, "version = 2\n", Default::default()).rendered.files;
+                let rows = where_rows(t, form, &files);
+                let diff =
+                    rows.iter().find(|(p, ..)| p == DIFF_PATH).unwrap_or_else(|| panic!("no diff row: {rows:?}"));
+                assert_eq!(diff.1, t.for_review);
+                assert!(
+                    diff.2.contains("sudo patch /etc/containerd/config.toml < merged/config.toml.diff"),
+                    "{diff:?}"
+                );
+                for (p, _, after) in &rows {
+                    assert!(after != t.after_see_notes && after != t.after_run, "{p}: {after}");
+                }
+                if files.iter().any(|f| f.path == "k8s/commands.sh") {
+                    let sh = rows.iter().find(|(p, ..)| p == "k8s/commands.sh").expect("a commands.sh row");
+                    assert_eq!(sh.2, "sh k8s/commands.sh");
+                }
+            }
+        }
+        let t = Lang::En.text();
         let card =
             pullfix_core::render(&mini).files.into_iter().find(|f| f.kind == FileKind::ContainerdConfig).expect("card");
         assert!(

@@ -1,8 +1,8 @@
 //! The merge box: the node's current config.toml, pasted; the form is merged into it and
 //! the merged file and its diff replace the config.toml block among the outputs.
 
-use pullfix_core::merge::existing_config_field;
 use pullfix_core::flavor::Flavor;
+use pullfix_core::merge::existing_config_field;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 

@@ -1036,6 +1036,19 @@ async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
         .await
         .expect("hosts.toml card");
     assert_eq!(preview, serde_json::json!("false"), "hosts.toml is not withheld");
+    // Review 6 L1: while the merged file is a preview, the docs do not tell to install it.
+    let apply = wait_text(c, "the preview's apply", "#docs-apply", |t| t.contains("only a preview")).await;
+    for step in ["install -m", "merged/config.toml /etc/containerd", "restart containerd"] {
+        assert!(!apply.contains(step), "the Apply block of a preview says {step}: {apply}");
+    }
+    let table =
+        wait_text(c, "the preview's table", "#docs-where", |t| t.contains("Do not replace the node's file yet")).await;
+    assert!(!table.contains("Replace the node's file with merged/config.toml"), "{table}");
+    // Review 6 L2: the diff is named by its path in the zip, in its row and on its card.
+    assert!(table.contains("merged/config.toml.diff") && !table.contains("See the notes above"), "{table}");
+    let diff_card =
+        wait_text(c, "the diff card", ".output-file[data-path=\"merged/config.toml.diff\"]", |_| true).await;
+    assert!(diff_card.contains("/etc/containerd/config.toml < merged/config.toml.diff"), "{diff_card}");
 
     // M1: on k3s nothing is merged: no merged cards, an info on the box, the zip back on.
     type_into(c, "flavor", "k3s").await;

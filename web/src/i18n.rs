@@ -402,6 +402,11 @@ strings! {
         "示例（harbor.example.net）：在上方添加仓库后，这些命令会改用你的仓库";
     docs_apply_replace: "config.toml: back up the node's file and replace it with the merged file (it keeps the rest of yours), then",
         "config.toml：备份节点上的文件，再用合并后的文件替换它（其余内容已保留），然后";
+    docs_apply_preview: "config.toml: merged/config.toml is only a preview, do not install it: fix the error above first (the merge box).",
+        "config.toml：merged/config.toml 仅为预览，切勿安装：请先修复上方（合并框中）的错误。";
+    docs_config_where_preview: "Do not replace the node's file yet: merged/config.toml is only a preview until the error above is fixed.",
+        "暂时不要替换节点上的文件：在修复上方的错误之前，merged/config.toml 仅为预览。";
+    docs_preview_after: "Nothing yet: fix the error above first.", "暂不操作：请先修复上方的错误。";
     docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",

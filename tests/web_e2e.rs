@@ -674,6 +674,24 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
     assert_cards_match(c, &want, "after applying the x509 finding").await;
     let host = field(c, "registry[0].host").await.prop("value").await.expect("value");
     assert_eq!(host.as_deref(), Some("hub.mooc.com"), "the host field after apply");
+    // Review 6 M2: the cursor goes to the first changed field and a status line says what
+    // changed; the version finding, which would change nothing, has no button.
+    wait_js(
+        c,
+        "the cursor in the new registry's host",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-host'",
+    )
+    .await;
+    let status = wait_text(c, "the prefill status", ".prefill-status[role=\"status\"]", |t| !t.is_empty()).await;
+    assert!(status.contains("Registry host (hub.mooc.com)") && status.contains("CA certificate path"), "{status}");
+    let dead = c
+        .execute(
+            "return document.querySelectorAll('.finding[data-code=\"containerd.version_unknown\"] .apply-prefill').length",
+            vec![],
+        )
+        .await
+        .expect("version finding");
+    assert_eq!(dead, serde_json::json!(0), "the version finding has a button that changes nothing");
     let hosts = cards(c).await;
     let hosts_toml = hosts
         .get("etc/containerd/certs.d/hub.mooc.com/hosts.toml")
@@ -707,6 +725,24 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         .await
         .expect("wanted");
     assert_eq!(wanted, serde_json::json!(true), "the credential fields are not highlighted");
+
+    // STORY step 3's 401 names no registry: with the form's only registry, its button
+    // leads to that registry's user name (review 6 M2).
+    let story_401 = "unexpected status code [manifests v1]: 401 Unauthorized";
+    type_into_id(c, "diagnose-input", story_401).await;
+    wait_js(
+        c,
+        "the host-less 401 finding's button",
+        "return document.querySelector('.finding[data-code=\"auth.unauthorized\"] .apply-prefill') !== null",
+    )
+    .await;
+    click(c, ".finding[data-code=\"auth.unauthorized\"] .apply-prefill").await;
+    wait_js(
+        c,
+        "the cursor in the only registry's user name",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
+    )
+    .await;
     assert_clean_console(c, "after applying a finding").await;
 }
 

@@ -264,6 +264,11 @@ strings! {
     apply_prefill: "Apply to the form", "应用到表单";
     credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
         "此仓库需要凭据：请在此填写用户名和密码（或令牌）。";
+    credentials_go: "This registry needs credentials: the button takes you to its user name and password (or token).",
+        "此仓库需要凭据：点击按钮即可跳到它的用户名和密码（或令牌）。";
+    credentials_add_registry: "This registry needs credentials, but the text does not say which registry it is: add the registry first (Registries, below: its host as images name it), then type its user name and password there.",
+        "此仓库需要凭据，但这段文字没有指明是哪个仓库：请先在下方“仓库”中添加它（按镜像引用中的写法填写地址），再在那里填写用户名和密码。";
+    prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
     merge_label: "The node's current /etc/containerd/config.toml", "节点当前的 /etc/containerd/config.toml";

@@ -893,7 +893,6 @@ mod tests {
                 }
             }
         }
-        let t = Lang::En.text();
         let card =
             pullfix_core::render(&mini).files.into_iter().find(|f| f.kind == FileKind::ContainerdConfig).expect("card");
         assert!(

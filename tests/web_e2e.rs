@@ -521,6 +521,22 @@ async fn docs_tables_fit_a_phone_screen() {
     assert_eq!(overflow["past"], serde_json::json!([]), "docs table parts reach past a 390 px screen");
     let width = c.execute("return document.documentElement.scrollWidth", vec![]).await.expect("scrollWidth");
     assert!(width.as_f64().unwrap_or(f64::MAX) <= 390.0, "the page is {width} px wide on a 390 px screen");
+    // The first thing a phone user does in the story: paste the x509 line. Its finding
+    // (the excerpt's URL, the fix's TOML paths) wraps inside the screen (the review's M1).
+    type_into_id(c, "diagnose-input", STORY_X509).await;
+    let widths = wait_js(
+        c,
+        "the x509 finding laid out at 390 px",
+        "const f = document.querySelector('.finding .diag-fix'); if (!f) return null; \
+         const d = document.documentElement; \
+         return { scroll: d.scrollWidth, client: d.clientWidth, \
+           past: Array.from(document.querySelectorAll('.finding, .finding *')) \
+             .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5) \
+             .map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 60)) }",
+    )
+    .await;
+    assert_eq!(widths["past"], serde_json::json!([]), "finding parts reach past a 390 px screen");
+    assert_eq!(widths["scroll"], widths["client"], "the page pans sideways with the x509 finding: {widths}");
     std::fs::create_dir_all(repo_root().join("target")).expect("target/");
     let shot = browser::full_page_png(c).await;
     std::fs::write(repo_root().join("target/e2e-390px.png"), shot).expect("write target/e2e-390px.png");
@@ -658,6 +674,24 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
     assert_cards_match(c, &want, "after applying the x509 finding").await;
     let host = field(c, "registry[0].host").await.prop("value").await.expect("value");
     assert_eq!(host.as_deref(), Some("hub.mooc.com"), "the host field after apply");
+    // Review 6 M2: the cursor goes to the first changed field and a status line says what
+    // changed; the version finding, which would change nothing, has no button.
+    wait_js(
+        c,
+        "the cursor in the new registry's host",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-host'",
+    )
+    .await;
+    let status = wait_text(c, "the prefill status", ".prefill-status[role=\"status\"]", |t| !t.is_empty()).await;
+    assert!(status.contains("Registry host (hub.mooc.com)") && status.contains("CA certificate path"), "{status}");
+    let dead = c
+        .execute(
+            "return document.querySelectorAll('.finding[data-code=\"containerd.version_unknown\"] .apply-prefill').length",
+            vec![],
+        )
+        .await
+        .expect("version finding");
+    assert_eq!(dead, serde_json::json!(0), "the version finding has a button that changes nothing");
     let hosts = cards(c).await;
     let hosts_toml = hosts
         .get("etc/containerd/certs.d/hub.mooc.com/hosts.toml")
@@ -691,6 +725,24 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         .await
         .expect("wanted");
     assert_eq!(wanted, serde_json::json!(true), "the credential fields are not highlighted");
+
+    // STORY step 3's 401 names no registry: with the form's only registry, its button
+    // leads to that registry's user name (review 6 M2).
+    let story_401 = "unexpected status code [manifests v1]: 401 Unauthorized";
+    type_into_id(c, "diagnose-input", story_401).await;
+    wait_js(
+        c,
+        "the host-less 401 finding's button",
+        "return document.querySelector('.finding[data-code=\"auth.unauthorized\"] .apply-prefill') !== null",
+    )
+    .await;
+    click(c, ".finding[data-code=\"auth.unauthorized\"] .apply-prefill").await;
+    wait_js(
+        c,
+        "the cursor in the only registry's user name",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
+    )
+    .await;
     assert_clean_console(c, "after applying a finding").await;
 }
 
@@ -1020,6 +1072,19 @@ async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
         .await
         .expect("hosts.toml card");
     assert_eq!(preview, serde_json::json!("false"), "hosts.toml is not withheld");
+    // Review 6 L1: while the merged file is a preview, the docs do not tell to install it.
+    let apply = wait_text(c, "the preview's apply", "#docs-apply", |t| t.contains("only a preview")).await;
+    for step in ["install -m", "merged/config.toml /etc/containerd", "restart containerd"] {
+        assert!(!apply.contains(step), "the Apply block of a preview says {step}: {apply}");
+    }
+    let table =
+        wait_text(c, "the preview's table", "#docs-where", |t| t.contains("Do not replace the node's file yet")).await;
+    assert!(!table.contains("Replace the node's file with merged/config.toml"), "{table}");
+    // Review 6 L2: the diff is named by its path in the zip, in its row and on its card.
+    assert!(table.contains("merged/config.toml.diff") && !table.contains("See the notes above"), "{table}");
+    let diff_card =
+        wait_text(c, "the diff card", ".output-file[data-path=\"merged/config.toml.diff\"]", |_| true).await;
+    assert!(diff_card.contains("/etc/containerd/config.toml < merged/config.toml.diff"), "{diff_card}");
 
     // M1: on k3s nothing is merged: no merged cards, an info on the box, the zip back on.
     type_into(c, "flavor", "k3s").await;

@@ -264,11 +264,16 @@ strings! {
     apply_prefill: "Apply to the form", "应用到表单";
     credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
         "此仓库需要凭据：请在此填写用户名和密码（或令牌）。";
+    credentials_go: "This registry needs credentials: the button takes you to its user name and password (or token).",
+        "此仓库需要凭据：点击按钮即可跳到它的用户名和密码（或令牌）。";
+    credentials_add_registry: "This registry needs credentials, but the text does not say which registry it is: add the registry first (Registries, below: its host as images name it), then type its user name and password there.",
+        "此仓库需要凭据，但这段文字没有指明是哪个仓库：请先在下方“仓库”中添加它（按镜像引用中的写法填写地址），再在那里填写用户名和密码。";
+    prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
     merge_label: "The node's current /etc/containerd/config.toml", "节点当前的 /etc/containerd/config.toml";
-    merge_hint: "Paste the whole file (cat /etc/containerd/config.toml): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
-        "粘贴整个文件（cat /etc/containerd/config.toml）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
+    merge_hint: "Paste the whole file ({command}): the merged file and a diff replace the block among the files; comments and other settings are kept. It stays in this page and is never put into links.",
+        "粘贴整个文件（{command}）：生成的文件中会用合并后的完整文件和 diff 替代配置片段，注释和其他设置保持不变。内容只留在本页面，不会进入链接。";
     merge_convert_version_label: "Convert the file to the target's config version", "将文件转换为目标版本的配置格式";
     merge_convert_version_hint: "Off: a version the target still reads is kept (a version = 2 file on 2.x, which 2.x migrates at every start). On: the target's version is written, and every setting left at an old path (SystemdCgroup, the snapshotter, ...) is an error until you move it.",
         "关闭时：目标仍能读取的版本保持不变（例如 2.x 上的 version = 2 文件，2.x 每次启动都会迁移它）。开启时：写入目标版本号，留在旧路径上的每项设置（SystemdCgroup、snapshotter 等）都会报错，直到你把它移走。";
@@ -319,11 +324,11 @@ strings! {
     node_selector_fix: "Write each node label as label=value, comma separated, e.g. {example} (an empty value: label=).",
         "每个节点标签写成 label=value，用逗号分隔，例如 {example}（值为空时写成 label=）。";
     node_selector_key_error: "{key} is not a valid node label key; this selector entry is left out.",
-        "{key} 不是有效的节点标签键；该选择器条目已略去。";
+        "{key}：不是有效的节点标签键，已从节点选择器中略去。";
     node_selector_key_fix: "Use a label key like node-role.kubernetes.io/worker or kubernetes.io/os.",
         "请使用 node-role.kubernetes.io/worker 或 kubernetes.io/os 这样的标签键。";
     node_selector_value_error: "{value} is not a valid label value; this selector entry is left out.",
-        "{value} 不是有效的标签值；该选择器条目已略去。";
+        "{value}：不是有效的标签值，已从节点选择器中略去。";
     node_selector_value_fix: "Use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.",
         "最多 63 个字母、数字、“-”、“_”或“.”，并以字母或数字开头和结尾。";
     verify_image_label: "Image the node script pulls to verify", "节点脚本用于验证的镜像";
@@ -383,6 +388,8 @@ strings! {
     docs_hosts_where: "One directory per registry, named exactly as images name it (port included), on every node.",
         "每个仓库一个目录，目录名与镜像引用中的写法完全一致（含端口），每个节点都要放。";
     docs_hosts_after: "Nothing: read on every pull.", "无需操作：每次拉取时读取。";
+    docs_diff_after: "Read it; {command} applies it.", "先阅读；{command} 即可应用它。";
+    docs_card_after: "As its card ({path}) says.", "按其卡片（{path}）上的说明操作。";
     docs_ca_where: "Beside hosts.toml, on every node.", "与 hosts.toml 放在一起，每个节点都要放。";
     docs_no_certs_d: "No certs.d for this target (containerd 1.2–1.4, or the inline registry keys): mirrors, TLS and credentials are all in config.toml; a CA file goes where its card says.",
         "该目标没有 certs.d（containerd 1.2–1.4，或使用内联 registry 配置）：镜像站、TLS 和凭据全部写在 config.toml 中；CA 文件放在其卡片所示位置。";
@@ -400,6 +407,11 @@ strings! {
         "示例（harbor.example.net）：在上方添加仓库后，这些命令会改用你的仓库";
     docs_apply_replace: "config.toml: back up the node's file and replace it with the merged file (it keeps the rest of yours), then",
         "config.toml：备份节点上的文件，再用合并后的文件替换它（其余内容已保留），然后";
+    docs_apply_preview: "config.toml: merged/config.toml is only a preview, do not install it: fix the error above first (the merge box).",
+        "config.toml：merged/config.toml 仅为预览，切勿安装：请先修复上方（合并框中）的错误。";
+    docs_config_where_preview: "Do not replace the node's file yet: merged/config.toml is only a preview until the error above is fixed.",
+        "暂时不要替换节点上的文件：在修复上方的错误之前，merged/config.toml 仅为预览。";
+    docs_preview_after: "Nothing yet: fix the error above first.", "暂不操作：请先修复上方的错误。";
     docs_apply_merge: "config.toml: merge the block into the existing file (never replace the file), then",
         "config.toml：把这段合并进现有文件（不要替换整个文件），然后";
     docs_apply_cluster: "The cluster side: the Secrets with kubectl apply, the patches with kubectl patch (kubectl apply -f k8s/ rejects the patch files; sh k8s/commands.sh does the same as these lines)",

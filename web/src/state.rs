@@ -59,6 +59,56 @@ pub enum Action {
     ShowRest,
 }
 
+/// What the "Apply to the form" button of a diagnose finding does ([`State::prefilled`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prefilled {
+    /// The form after it.
+    pub form: Form,
+    /// The fields it changes, in page order (a new registry's fields left empty are not).
+    pub changed: Vec<Loc>,
+    /// The registry whose user name to type next, when the finding asks for credentials:
+    /// the one the text names, or the form's only registry when the text names none.
+    pub credentials: Option<usize>,
+}
+
+impl Prefilled {
+    /// Whether the button does anything: changes a field or leads to a registry's
+    /// credentials. Otherwise the finding shows no button.
+    pub fn does_something(&self) -> bool {
+        !self.changed.is_empty() || self.credentials.is_some()
+    }
+
+    /// Where the keyboard focus goes after it: the user name of the registry whose
+    /// credentials are asked for, else the first changed field.
+    pub fn focus(&self) -> Option<String> {
+        let loc = match self.credentials {
+            Some(i) => Key::Username.at(i, 0),
+            None => *self.changed.first()?,
+        };
+        Some(crate::field::dom_id(&loc.path()))
+    }
+}
+
+/// The fields whose values differ between `before` and `after` (a form with registries
+/// and mirrors added at the end), in page order. An added item counts from empty: only
+/// its fields that are not at their defaults changed.
+pub fn changed_fields(before: &Form, after: &Form) -> Vec<Loc> {
+    let mut base = before.clone();
+    for (i, r) in after.registries.iter().enumerate() {
+        if base.registries.len() <= i {
+            base.registries.push(Registry::default());
+        }
+        let mirrors = &mut base.registries[i].mirrors;
+        while mirrors.len() < r.mirrors.len() {
+            mirrors.push(Mirror::default());
+        }
+    }
+    while base.kubernetes.patches.len() < after.kubernetes.patches.len() {
+        base.kubernetes.patches.push(PatchTarget::default());
+    }
+    share::locs(after).into_iter().filter(|&loc| value::get(&base, loc) != value::get(after, loc)).collect()
+}
+
 /// The page's state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -82,6 +132,9 @@ pub struct State {
     pub diagnosis: Rc<Diagnosis>,
     /// The registry whose credentials a applied finding asked for (highlighted, focused).
     pub wants_credentials: Option<usize>,
+    /// The fields the last applied finding changed (announced in the diagnose box's status
+    /// line), until the form changes otherwise.
+    pub applied: Vec<Loc>,
     /// The existing config.toml pasted into the merge box (empty: no merge).
     pub existing_config: String,
     /// The merge box's choice to convert the file to the target's config version (off: the
@@ -110,6 +163,7 @@ impl State {
             diagnose_text: String::new(),
             diagnosis: Rc::default(),
             wants_credentials: None,
+            applied: Vec::new(),
             existing_config: String::new(),
             convert_version: false,
             merge: None,
@@ -178,12 +232,41 @@ impl State {
                     }
                 }
             }
+            Action::ApplyPrefill(i) => return self.prefilled(i)?.focus(),
             _ => return None,
         };
         Some(crate::field::dom_id(&loc.path()))
     }
 
+    /// What applying finding `i` of the current diagnosis does to the current form. The
+    /// form's containerd version is kept unless the text prints one (a pause image only
+    /// hints at one, and the form may have changed since the paste).
+    pub fn prefilled(&self, i: usize) -> Option<Prefilled> {
+        let finding = self.diagnosis.findings.get(i)?;
+        let p = &finding.prefill;
+        let mut form = apply_prefill(&self.form, p);
+        if self.diagnosis.facts.containerd.is_none() {
+            form.containerd = self.form.containerd.clone();
+        }
+        // A mirror's credentials belong to the mirror's [[registry]], not the image's; a
+        // text that names no registry (`[manifests v1]: 401`) means the only one listed.
+        let credentials = match p.credentials_registry() {
+            _ if !p.credentials_needed => None,
+            Some(host) => form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&host)),
+            None if form.registries.len() == 1 => Some(0),
+            None => None,
+        };
+        let changed = changed_fields(&self.form, &form);
+        Some(Prefilled { form, changed, credentials })
+    }
+
     fn apply(&mut self, action: Action) {
+        if matches!(
+            action,
+            Action::Set(..) | Action::Add(..) | Action::Remove(..) | Action::Preset(_) | Action::OpenLink(_)
+        ) {
+            self.applied.clear();
+        }
         let form = &mut self.form;
         match action {
             Action::Set(loc, v) => {
@@ -228,22 +311,13 @@ impl State {
                 return;
             }
             Action::ApplyPrefill(i) => {
-                let Some(finding) = self.diagnosis.findings.get(i) else { return };
-                let version = form.containerd.clone();
-                *form = apply_prefill(form, &finding.prefill);
-                // Only a version the text prints replaces the one the form shows now (a pause
-                // image only hints at one, and the form may have changed since the paste).
-                if self.diagnosis.facts.containerd.is_none() {
-                    form.containerd = version;
-                }
-                // A mirror's credentials belong to the mirror's [[registry]], not the image's.
-                self.wants_credentials = match finding.prefill.credentials_registry() {
-                    Some(host) if finding.prefill.credentials_needed => {
-                        form.registries.iter().position(|r| r.host.trim().eq_ignore_ascii_case(&host))
-                    }
-                    _ => None,
-                };
+                let Some(done) = self.prefilled(i) else { return };
+                self.form = done.form;
+                self.wants_credentials = done.credentials;
+                self.applied = done.changed;
                 self.raw.clear();
+                self.changed();
+                return;
             }
             Action::SetExistingConfig(text) => self.existing_config = text,
             Action::SetConvertVersion(b) => self.convert_version = b,
@@ -548,6 +622,74 @@ mod tests {
         assert_eq!(s.clone().reduce(Action::ApplyPrefill(9)).form, s.form);
     }
 
+    const STORY_401: &str = "unexpected status code [manifests v1]: 401 Unauthorized";
+
+    /// Review 6 M2: a finding whose button would change nothing has none (the version
+    /// finding, whose prefill only repeats the form's version).
+    #[test]
+    fn a_finding_that_changes_nothing_offers_no_button() {
+        for text in [STORY_X509, STORY_401] {
+            let s = run([set(Key::Containerd, 0, 0, "1.7"), Action::SetDiagnoseText(text.into())]);
+            let i = s
+                .diagnosis
+                .findings
+                .iter()
+                .position(|f| f.code == "containerd.version_unknown")
+                .expect("the version finding");
+            assert!(!s.diagnosis.findings[i].prefill.is_empty(), "core's prefill names the version");
+            let done = s.prefilled(i).expect("a finding");
+            assert!(done.changed.is_empty() && !done.does_something(), "{done:?}");
+            assert_eq!(s.focus_after(&Action::ApplyPrefill(i)), None);
+        }
+        // The x509 finding changes fields: a button, focus on the first changed one.
+        let s = run([Action::SetDiagnoseText(STORY_X509.into())]);
+        let i = s.diagnosis.findings.iter().position(|f| f.code == "x509.unknown_authority").expect("x509");
+        let done = s.prefilled(i).expect("a finding");
+        assert!(done.does_something());
+        assert_eq!(done.changed.first(), Some(&Key::Host.at(0, 0)), "{:?}", done.changed);
+        assert!(done.changed.contains(&Key::CaFile.at(0, 0)), "{:?}", done.changed);
+        assert!(
+            !done.changed.contains(&Key::Username.at(0, 0)),
+            "an empty field of the new registry: {:?}",
+            done.changed
+        );
+        assert_eq!(s.focus_after(&Action::ApplyPrefill(i)).as_deref(), Some("f-registry-0-host"));
+        let after = s.reduce(Action::ApplyPrefill(i));
+        assert_eq!(after.applied, done.changed);
+        // Typing elsewhere ends the announcement.
+        assert!(after.reduce(set(Key::SandboxImage, 0, 0, "x")).applied.is_empty());
+    }
+
+    /// Review 6 M2: STORY step 3's 401 names no registry. With exactly one registry in the
+    /// form the button leads to its user name; with none or several there is no button.
+    #[test]
+    fn a_401_without_a_host_leads_to_the_only_registry_or_none() {
+        let none = run([Action::SetDiagnoseText(STORY_401.into())]);
+        let i = none.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("the 401 finding");
+        let done = none.prefilled(i).expect("a finding");
+        assert_eq!((done.credentials, done.does_something()), (None, false), "{done:?}");
+
+        let one = run([Action::Add(Item::Registry, 0), set(Key::Host, 0, 0, "hub.mooc.com")])
+            .reduce(Action::SetDiagnoseText(STORY_401.into()));
+        let done = one.prefilled(i).expect("a finding");
+        assert_eq!(done.credentials, Some(0));
+        assert!(done.does_something());
+        assert_eq!(one.focus_after(&Action::ApplyPrefill(i)).as_deref(), Some("f-registry-0-username"));
+        let one = one.reduce(Action::ApplyPrefill(i));
+        assert_eq!(one.wants_credentials, Some(0));
+        assert_eq!(one.form.registries.len(), 1, "no registry added");
+
+        let two = run([
+            Action::Add(Item::Registry, 0),
+            set(Key::Host, 0, 0, "hub.mooc.com"),
+            Action::Add(Item::Registry, 0),
+            set(Key::Host, 1, 0, "docker.io"),
+            Action::SetDiagnoseText(STORY_401.into()),
+        ]);
+        let done = two.prefilled(i).expect("a finding");
+        assert_eq!((done.credentials, done.does_something()), (None, false), "{done:?}");
+    }
+
     #[test]
     fn a_finding_that_needs_credentials_marks_its_registry() {
         let s = run([
@@ -743,7 +885,14 @@ mod tests {
         let zh = in_selector(&s);
         assert_eq!(zh.len(), 2, "{zh:?}");
         assert!(zh.iter().all(|m| m.contains("节点") || m.contains("label=value")), "{zh:?}");
-        assert!(zh.iter().any(|m| m.contains("\"key!\" 不是有效的节点标签键")), "{zh:?}");
+        assert!(zh.iter().any(|m| m.contains("\"key!\"：不是有效的节点标签键")), "{zh:?}");
+        // Sibling errors on one field quote alike: `"item"：…，已从节点选择器中略去。` (the review's L4).
+        for m in &zh {
+            let (quoted, rest) =
+                m.split_once('：').unwrap_or_else(|| panic!("no full-width colon after the item: {m}"));
+            assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{m}");
+            assert!(rest.ends_with("，已从节点选择器中略去。"), "{m}");
+        }
         // From a link: the same error, in Chinese, without a typed text.
         let opened = State::open(Lang::Zh, link(&s.form));
         assert!(opened.raw.is_empty());

@@ -465,7 +465,9 @@ async fn sync_seconds_zero_and_node_selector_errors_are_in_the_pages_language() 
     for t in &texts {
         assert!(cjk(t) && !t.contains("is not a valid") && !t.contains("Use a label key"), "{t}");
     }
-    assert!(texts.iter().any(|t| t.contains("\"key!\" 不是有效的节点标签键")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("\"key!\"：不是有效的节点标签键")), "{texts:?}");
+    // Sibling errors quote alike (review 6 L4).
+    assert!(texts.iter().all(|t| t.contains("\"：不是") && t.contains("，已从节点选择器中略去。")), "{texts:?}");
     let sync = page.text(".diag[data-field='rollout.sync_seconds']");
     assert!(sync.contains("不允许为 0"), "{sync}");
     storage.clear().expect("clear");

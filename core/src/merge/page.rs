@@ -125,7 +125,9 @@ fn merged_files(flavor: Flavor, existing: &str, text: &str, merge: &MergeResult)
             contents: diff,
             kind: FileKind::Other,
             title: "What the merge changes in your config.toml (unified diff)".to_owned(),
-            instructions: "For review; `patch /etc/containerd/config.toml < config.toml.diff` applies it.".to_owned(),
+            instructions: format!(
+                "For review; `sudo patch /etc/containerd/config.toml < {DIFF_PATH}` applies it (in the unzipped download)."
+            ),
             after: AfterApply::SeeNotes,
             placement: Placement::Review,
             sensitive: merge.sensitive,

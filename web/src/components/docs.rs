@@ -2,10 +2,10 @@
 
 use pullfix_core::flavor::Flavor;
 use pullfix_core::host::HostKind;
-use pullfix_core::merge::page::MERGED_PATH;
+use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
 use pullfix_core::node_script::CONFIG_TOML;
 use pullfix_core::validate::Style;
-use pullfix_core::{shell, FileKind, Form, OutputFile, Placement};
+use pullfix_core::{shell, AfterApply, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
 use crate::components::output_card::{after_note, place_label, placement};
@@ -48,6 +48,15 @@ fn node_dirs(files: &[OutputFile]) -> Vec<(&str, Vec<&str>)> {
         }
     }
     dirs
+}
+
+/// The command that prints the node's config.toml, for the merge box's hint: `cat` on a
+/// node's shell, through `minikube ssh` on minikube (as the Apply block prints it).
+pub fn print_config_command(flavor: Flavor) -> String {
+    match flavor {
+        Flavor::Minikube => on_node(flavor, &["cat", CONFIG_TOML]),
+        _ => shell::command(["cat", CONFIG_TOML]),
+    }
 }
 
 /// A command run on a node the way the flavour reaches one: `sudo` on a node's shell,
@@ -136,11 +145,11 @@ fn verify_commands(flavor: Flavor) -> (String, String) {
 /// containerd restart. k3s/RKE2: registries.yaml and its CA files, then a restart of
 /// the distribution's service. kind, Talos, minikube: their tool on the workstation.
 /// Kubespray: the playbook on the Ansible controller (and CA files still to copy).
-fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&OutputFile>) -> String {
+fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&OutputFile>, preview: bool) -> String {
     let copy = copy_commands(files);
     let mut out = String::new();
     match form.flavor {
-        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, &copy, merged)),
+        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, &copy, merged, preview)),
         Flavor::K3s | Flavor::Rke2 => {
             let (d, server, agent) = if form.flavor == Flavor::K3s {
                 ("k3s", "k3s", "k3s-agent")
@@ -173,7 +182,7 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
                 out.push_str(&format!("\n# {what}\n{copy}"));
             }
         }
-        Flavor::Minikube => out.push_str(&minikube_commands(t, files, merged)),
+        Flavor::Minikube => out.push_str(&minikube_commands(t, files, merged, preview)),
     }
     out.push_str(&cluster_commands(t, form, files));
     out
@@ -182,7 +191,7 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
 /// minikube's node side: the start flags, `minikube cp` of the certs.d files, and the
 /// config.toml block: without a merged file, print the node's file for the merge box;
 /// with one, back the node's file up, `minikube cp` the merged file in, restart containerd.
-fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>) -> String {
+fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>, preview: bool) -> String {
     let mut out = format!("# {}\nsh minikube/start.sh\n", t.docs_apply_minikube);
     for (dir, paths) in node_dirs(files) {
         for p in paths {
@@ -193,6 +202,8 @@ fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>
     }
     let ssh = |words: &[&str]| format!("{}\n", on_node(Flavor::Minikube, words));
     match merged {
+        // Withheld by an error: not a step to follow (the review's L1).
+        Some(_) if preview => out.push_str(&format!("\n# {}\n", t.docs_apply_preview)),
         Some(f) => {
             out.push_str(&format!("\n# {}\n", t.docs_apply_minikube_replace));
             out.push_str(&ssh(&["cp", "-p", CONFIG_TOML, "/etc/containerd/config.toml.bak"]));
@@ -213,7 +224,7 @@ fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>
 }
 
 /// kubeadm's node side: copy the certs.d files, put the config.toml block in, restart.
-fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFile>) -> String {
+fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFile>, preview: bool) -> String {
     let mut out = String::new();
     if !copy.is_empty() {
         out = format!("# {}\n{copy}", t.docs_apply_copy);
@@ -225,6 +236,11 @@ fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFil
         );
     }
     match merged {
+        // Withheld by an error: no install, and nothing to restart for (the review's L1).
+        Some(_) if preview => {
+            out.push_str(&format!("# {}\n", t.docs_apply_preview));
+            return out;
+        }
         Some(f) => out.push_str(&format!(
             "# {}\nsudo cp -p /etc/containerd/config.toml /etc/containerd/config.toml.bak\n\
              sudo install -m {} {MERGED_PATH} /etc/containerd/config.toml\n",
@@ -258,7 +274,7 @@ pub fn cluster_commands(t: &Text, form: &Form, files: &[OutputFile]) -> String {
 /// follow the flavour (its own files, labelled where they really go), the form's
 /// `config_path`, and the target: without certs.d (containerd 1.2–1.4, or the inline
 /// keys) a row says that everything is in config.toml.
-pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile]) -> Vec<(String, &'static str, String)> {
+pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile], preview: bool) -> Vec<(String, &'static str, String)> {
     let checked = pullfix_core::validate::check(form, &mut Vec::new());
     let dir = checked.config_path.trim_end_matches('/');
     let merged = files.iter().any(|f| f.path == MERGED_PATH);
@@ -266,7 +282,9 @@ pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile]) -> Vec<(String, &
     let own = |file: &str, place, after: &str| (file.to_owned(), place, after.to_owned());
     let mut rows = match form.flavor {
         Flavor::Kubeadm | Flavor::Minikube => {
-            let mut rows = vec![if form.flavor == Flavor::Minikube {
+            let mut rows = vec![if merged && preview {
+                own(CONFIG_TOML, t.docs_config_where_preview, t.docs_preview_after)
+            } else if form.flavor == Flavor::Minikube {
                 own(
                     CONFIG_TOML,
                     if merged { t.docs_minikube_config_where_merged } else { t.docs_minikube_config_where },
@@ -340,10 +358,33 @@ pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile]) -> Vec<(String, &
     for f in files {
         let (place, shown) = placement(f);
         if !rows.iter().any(|(pattern, ..)| covers(pattern, &shown)) {
-            rows.push((shown, place_label(t, place).0, after_note(t, f.after).0.to_owned()));
+            let after =
+                if preview && f.path == DIFF_PATH { t.docs_preview_after.to_owned() } else { afterwards(t, f, &shown) };
+            rows.push((shown, place_label(t, place).0, after));
         }
     }
     rows
+}
+
+/// What to do with a file that has no row of its own: the command that applies the
+/// merge's diff (read it first), the command that runs a script, else its card's notes.
+/// Never "see the notes above", which a table row cannot point to (the review's L2).
+fn afterwards(t: &Text, f: &OutputFile, shown: &str) -> String {
+    if f.path == DIFF_PATH {
+        return fill(t.docs_diff_after, "command", &diff_command());
+    }
+    match (f.after, f.placement) {
+        (AfterApply::Run, Placement::RunOnNode) => shell::command(["sudo", "bash", &f.path]),
+        (AfterApply::Run, _) => shell::command(["sh", &f.path]),
+        (AfterApply::SeeNotes, _) => fill(t.docs_card_after, "path", shown),
+        (after, _) => after_note(t, after).0.to_owned(),
+    }
+}
+
+/// `patch /etc/containerd/config.toml < merged/config.toml.diff`, run in the unzipped
+/// download (the diff card says the same).
+pub fn diff_command() -> String {
+    format!("sudo patch {CONFIG_TOML} < {DIFF_PATH}")
 }
 
 /// Whether a row's file pattern stands for `path` (as the card shows it): `<host>` is one
@@ -366,8 +407,10 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
     let t = lang.text();
     let files = &page.rendered.files;
     let merged = files.iter().find(|f| f.path == MERGED_PATH);
-    let apply = apply_commands(t, &page.form, files, merged);
-    let rows = where_rows(t, &page.form, files);
+    // The merged file withheld by an error (a preview): the docs do not tell to install it.
+    let preview = merged.is_some_and(|f| page.rendered.withheld_by(f).is_some());
+    let apply = apply_commands(t, &page.form, files, merged, preview);
+    let rows = where_rows(t, &page.form, files, preview);
     let mut pull = pull_commands(t, &page.form);
     if pull.is_empty() {
         let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
@@ -441,7 +484,7 @@ mod tests {
 
     fn apply(lang: Lang, form: &Form) -> String {
         let files = pullfix_core::render(form).files;
-        apply_commands(lang.text(), form, &files, None)
+        apply_commands(lang.text(), form, &files, None, false)
     }
 
     #[test]
@@ -507,7 +550,7 @@ mod tests {
         let merged = out.rendered.files.iter().find(|f| f.path == MERGED_PATH).expect("a merged file");
         for lang in [Lang::En, Lang::Zh] {
             let t = lang.text();
-            let all = apply_commands(t, &f, &out.rendered.files, Some(merged));
+            let all = apply_commands(t, &f, &out.rendered.files, Some(merged), false);
             assert!(all.contains(&format!("# {}\n", t.docs_apply_replace)), "{all}");
             assert!(all.contains("sudo install -m 644 merged/config.toml /etc/containerd/config.toml\n"), "{all}");
             assert!(!all.contains(t.docs_apply_merge), "{all}");
@@ -693,7 +736,7 @@ mod tests {
     #[test]
     fn the_where_table_follows_the_form() {
         let t = Lang::En.text();
-        let rows_of = |f: &Form| where_rows(t, f, &pullfix_core::render(f).files);
+        let rows_of = |f: &Form| where_rows(t, f, &pullfix_core::render(f).files, false);
         let files = |f: &Form| -> Vec<String> { rows_of(f).into_iter().map(|(file, ..)| file).collect() };
         let kubeadm = files(&harbor(Flavor::Kubeadm));
         assert!(kubeadm.contains(&"/etc/containerd/certs.d/<host>/hosts.toml".to_owned()), "{kubeadm:?}");
@@ -748,17 +791,17 @@ mod tests {
             let merged =
                 pullfix_core::merge::page::render_merged(&f, "version = 2\n", Default::default()).rendered.files;
             for files in [plain, merged] {
-                let rows = where_rows(t, &f, &files);
+                let rows = where_rows(t, &f, &files, false);
                 for file in &files {
                     let shown = placement(file).1;
                     assert!(rows.iter().any(|(p, ..)| covers(p, &shown)), "{flavor}: no row for {shown}: {rows:#?}");
                 }
             }
         }
-        let kind = where_rows(t, &harbor(Flavor::Kind), &pullfix_core::render(&harbor(Flavor::Kind)).files);
+        let kind = where_rows(t, &harbor(Flavor::Kind), &pullfix_core::render(&harbor(Flavor::Kind)).files, false);
         assert!(kind.iter().any(|(p, w, _)| p == "kind/certs.d/<host>/ca.crt" && *w == t.on_workstation), "{kind:?}");
         let spray = harbor(Flavor::Kubespray);
-        let rows = where_rows(t, &spray, &pullfix_core::render(&spray).files);
+        let rows = where_rows(t, &spray, &pullfix_core::render(&spray).files, false);
         assert!(
             rows.iter().any(|(p, w, a)| p == "/etc/containerd/certs.d/<host>/ca.crt"
                 && *w == t.docs_ca_where
@@ -807,7 +850,7 @@ mod tests {
         );
         let out = pullfix_core::merge::page::render_merged(&mini, "version = 2\n", Default::default());
         let merged = out.rendered.files.iter().find(|f| f.path == MERGED_PATH).expect("merged");
-        let all = apply_commands(t, &mini, &out.rendered.files, Some(merged));
+        let all = apply_commands(t, &mini, &out.rendered.files, Some(merged), false);
         let want = format!(
             "# {}\nminikube ssh -- 'sudo cp -p /etc/containerd/config.toml /etc/containerd/config.toml.bak'\n\
              minikube cp merged/config.toml /etc/containerd/config.toml\nminikube ssh -- 'sudo systemctl restart containerd'\n",
@@ -815,11 +858,41 @@ mod tests {
         );
         assert!(all.contains(&want), "{all}");
         assert!(!all.contains("sudo systemctl restart containerd\nsudo systemctl status"), "kubeadm's restart: {all}");
-        let rows = where_rows(t, &mini, &pullfix_core::render(&mini).files);
+        let rows = where_rows(t, &mini, &pullfix_core::render(&mini).files, false);
         assert_eq!(
             rows.iter().find(|(p, ..)| p == CONFIG_TOML).map(|(_, w, a)| (*w, a.as_str())),
             Some((t.docs_minikube_config_where, "minikube ssh -- 'sudo systemctl restart containerd'"))
         );
+        // With a merge: the diff's row names its zip path and how to apply it, and no
+        // catch-all row points to "the notes above" (the review's L2).
+        let mut kubeadm = harbor(Flavor::Kubeadm);
+        kubeadm.kubernetes.patches.push(pullfix_core::PatchTarget {
+            kind: "Deployment".to_owned(),
+            name: "web".to_owned(),
+            namespace: "default".to_owned(),
+        });
+        for lang in [Lang::En, Lang::Zh] {
+            let t = lang.text();
+            for form in [&mini, &kubeadm] {
+                let files =
+                    pullfix_core::merge::page::render_merged(form, "version = 2\n", Default::default()).rendered.files;
+                let rows = where_rows(t, form, &files, false);
+                let diff =
+                    rows.iter().find(|(p, ..)| p == DIFF_PATH).unwrap_or_else(|| panic!("no diff row: {rows:?}"));
+                assert_eq!(diff.1, t.for_review);
+                assert!(
+                    diff.2.contains("sudo patch /etc/containerd/config.toml < merged/config.toml.diff"),
+                    "{diff:?}"
+                );
+                for (p, _, after) in &rows {
+                    assert!(after != t.after_see_notes && after != t.after_run, "{p}: {after}");
+                }
+                if files.iter().any(|f| f.path == "k8s/commands.sh") {
+                    let sh = rows.iter().find(|(p, ..)| p == "k8s/commands.sh").expect("a commands.sh row");
+                    assert_eq!(sh.2, "sh k8s/commands.sh");
+                }
+            }
+        }
         let card =
             pullfix_core::render(&mini).files.into_iter().find(|f| f.kind == FileKind::ContainerdConfig).expect("card");
         assert!(
@@ -827,5 +900,36 @@ mod tests {
             "{}",
             card.instructions
         );
+    }
+
+    /// A merge withheld by an error (legacy mirrors the form lacks) is a preview: neither
+    /// the Apply block nor the table tells to install it (the review's L1), in both
+    /// languages and on kubeadm and minikube.
+    #[test]
+    fn a_withheld_merge_is_not_installed_by_the_docs() {
+        let legacy = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n\
+                      endpoint = [\"https://mirror.gcr.io\"]\n";
+        for flavor in [Flavor::Kubeadm, Flavor::Minikube] {
+            let form = harbor(flavor);
+            let out = pullfix_core::merge::page::render_merged(&form, legacy, Default::default()).rendered;
+            let merged = out.files.iter().find(|f| f.path == MERGED_PATH).expect("a merged file");
+            assert!(out.withheld_by(merged).is_some(), "not withheld: {:?}", out.diagnostics);
+            for lang in [Lang::En, Lang::Zh] {
+                let t = lang.text();
+                let all = apply_commands(t, &form, &out.files, Some(merged), true);
+                assert!(all.contains(t.docs_apply_preview), "{all}");
+                for step in ["install -m", "cp merged/config.toml", "config.toml.bak", "restart containerd"] {
+                    assert!(!all.contains(step), "{flavor:?} {lang:?}: {step} in {all}");
+                }
+                let rows = where_rows(t, &form, &out.files, true);
+                let config = rows.iter().find(|(p, ..)| p == CONFIG_TOML).expect("config.toml row");
+                assert_eq!((config.1, config.2.as_str()), (t.docs_config_where_preview, t.docs_preview_after));
+                let diff = rows.iter().find(|(p, ..)| p == DIFF_PATH).expect("diff row");
+                assert_eq!(diff.2, t.docs_preview_after);
+                // The same files, not withheld: the install steps are there.
+                let ready = apply_commands(t, &form, &out.files, Some(merged), false);
+                assert!(ready.contains(MERGED_PATH) && !ready.contains(t.docs_apply_preview), "{ready}");
+            }
+        }
     }
 }

@@ -1,13 +1,21 @@
 //! The merge box: the node's current config.toml, pasted; the form is merged into it and
 //! the merged file and its diff replace the config.toml block among the outputs.
 
+use pullfix_core::flavor::Flavor;
 use pullfix_core::merge::existing_config_field;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::diags::diags;
-use crate::i18n::fill;
+use crate::components::docs::print_config_command;
+use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
+
+/// The box's hint: paste the whole file, printed the way the flavour reaches the node
+/// (`minikube ssh -- 'sudo cat …'` on minikube, the review's L3).
+pub fn merge_hint(t: &Text, flavor: Flavor) -> String {
+    fill(t.merge_hint, "command", &print_config_command(flavor))
+}
 
 /// `#existing-config` with `#merge-convert-version`, the merge's diagnostics and changes. A view: see
 /// [`crate::components::node_section::node_section`].
@@ -36,7 +44,7 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                 <textarea id="existing-config" rows="6" spellcheck="false" autocomplete="off"
                     aria-describedby="existing-config-hint f-existing_config-diags"
                     placeholder="version = 2" value={page.existing_config.clone()} {oninput} />
-                <p class="hint" id="existing-config-hint">{ t.merge_hint }</p>
+                <p class="hint" id="existing-config-hint">{ merge_hint(t, page.form.flavor) }</p>
                 { diags(page, &path) }
             </div>
             // Nothing is merged on a flavour that writes config.toml itself: no version to convert.
@@ -67,5 +75,25 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                 }
             }
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// On minikube the hint prints the file through `minikube ssh`, as the Apply block
+    /// does; elsewhere with `cat` on the node (both languages).
+    #[test]
+    fn the_hint_prints_the_file_the_way_the_flavour_reaches_the_node() {
+        for lang in [Lang::En, Lang::Zh] {
+            let t = lang.text();
+            let mini = merge_hint(t, Flavor::Minikube);
+            assert!(mini.contains("minikube ssh -- 'sudo cat /etc/containerd/config.toml'"), "{mini}");
+            assert!(!mini.contains("{command}"), "{mini}");
+            let kubeadm = merge_hint(t, Flavor::Kubeadm);
+            assert!(kubeadm.contains("cat /etc/containerd/config.toml") && !kubeadm.contains("minikube"), "{kubeadm}");
+        }
     }
 }

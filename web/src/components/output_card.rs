@@ -1,6 +1,6 @@
 //! One generated file: where it goes, what to do with it, its contents and a copy button.
 
-use pullfix_core::merge::page::{DIFF_PATH, MERGED_PATH};
+use pullfix_core::merge::page::MERGED_PATH;
 use pullfix_core::node_script::CONFIG_TOML;
 use pullfix_core::{AfterApply, OutputFile, Placement};
 use yew::prelude::*;
@@ -12,12 +12,12 @@ use crate::state::{Action, State};
 
 /// Where the file goes (core's [`Placement`]) and the path shown: a node file at its
 /// node path (`/<path>`; the merged config.toml replaces the node's
-/// `/etc/containerd/config.toml`), anything else at its path in the download.
+/// `/etc/containerd/config.toml`), anything else (the merge's diff too) at its path in the
+/// download.
 pub fn placement(file: &OutputFile) -> (Placement, String) {
     let shown = match file.placement {
         Placement::Node if file.path == MERGED_PATH => CONFIG_TOML.to_owned(),
         Placement::Node => format!("/{}", file.path),
-        Placement::Review if file.path == DIFF_PATH => "config.toml.diff".to_owned(),
         _ => file.path.clone(),
     };
     (file.placement, shown)

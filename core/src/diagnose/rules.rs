@@ -248,7 +248,8 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
 }
 
 fn show(r: &Option<String>) -> &str {
-    r.as_deref().unwrap_or("the registry")
+    // A placeholder the operator fills in, as in `<image>:<tag>`: it often stands in code.
+    r.as_deref().unwrap_or("<registry>")
 }
 
 // ---- containerd's own config -------------------------------------------------------
@@ -829,7 +830,7 @@ fn x509_name_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         None
     }
     .or_else(|| reg.clone())
-    .unwrap_or_else(|| "the registry".to_owned());
+    .unwrap_or_else(|| "<registry>".to_owned());
     let name = names.iter().find(|n| !is_ip(n) && !n.starts_with('*') && Host::parse(n).is_ok()).cloned();
     let (prefill, fix) = match &name {
         Some(n) => {

@@ -1038,6 +1038,74 @@ fn cli_prefills_no_mirror_for_a_blob_redirect() {
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.example.net/ca.crt");
 }
 
+// ---- ghcr.io's blob CDN (review round 7, M3) ----------------------------------------------
+
+#[test]
+fn ghcr_blob_cdn_x509_is_a_redirect_not_a_mirror() {
+    // `/ghcr1/blobs/sha256:…` is API-shaped, but has no `ns=` and does not name the
+    // image's repository, and pkg-containers.githubusercontent.com is a known blob store.
+    let form = check_redirect("ghcr-blob-redirect-cdn-x509.txt", "ghcr.io", "pkg-containers.githubusercontent.com");
+    let files = rendered(&Form { containerd: "1.7.22".into(), ..form });
+    assert!(!files.iter().any(|f| f.path.contains("githubusercontent") || f.contents.contains("githubusercontent")));
+}
+
+#[test]
+fn ghcr_blob_cdn_dns_names_ghcr_io_as_the_registry_and_the_cdn_to_allow() {
+    let d = check("ghcr-blob-redirect-cdn-dns.txt", &[(DnsLookup, Some("ghcr.io"))]);
+    assert_eq!((d.facts.mirror.as_deref(), d.facts.registry.as_deref()), (None, Some("ghcr.io")));
+    assert_eq!(d.facts.redirect.as_deref(), Some("https://pkg-containers.githubusercontent.com"));
+    let f = &d.findings[0];
+    let cdn = "pkg-containers.githubusercontent.com";
+    assert!(f.title.contains(cdn) && f.title.contains("where ghcr.io redirected"), "{}", f.title);
+    assert!(f.explanation.contains("the registry is still ghcr.io") && f.explanation.contains("10.0.0.2:53"));
+    assert!(f.fix.contains(&format!("Allow {cdn} wherever ghcr.io is allowed")), "{}", f.fix);
+    assert!(f.fix.contains("firewall") && f.fix.contains(&format!("Do not add {cdn} as a mirror")), "{}", f.fix);
+    let p = &f.prefill;
+    assert_eq!((p.registry().as_deref(), p.mirror.as_deref(), p.ca_needed), (Some("ghcr.io"), None, false));
+    let form = d.apply_all(&unversioned());
+    let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, ["ghcr.io"]);
+    assert!(form.registries[0].mirrors.is_empty());
+}
+
+#[test]
+fn a_host_shown_as_a_mirror_elsewhere_keeps_its_copy_phase_blob_get() {
+    // `pulling from host cache.example.net` shows the mirror; its later blob GET has no
+    // `ns=` and no repository in its path, which alone would read as a redirect.
+    let d = diagnose(&fixture("events-mirror-shown-elsewhere-blob-x509.txt"));
+    assert_eq!(d.facts.mirror_hosts, ["cache.example.net"]);
+    assert_eq!(d.facts.redirect, None);
+    let f = d.findings.iter().find(|f| f.family == X509UnknownAuthority).expect("the x509");
+    assert_eq!(f.prefill.registry().as_deref(), Some("ghcr.io"));
+    assert_eq!(f.prefill.mirror.as_deref(), Some("https://cache.example.net"));
+    assert!(f.title.contains("ghcr.io's mirror"), "{}", f.title);
+    // Without the line that shows it as a mirror, the same GET is a redirect.
+    let alone = fixture("events-mirror-shown-elsewhere-blob-x509.txt").lines().nth(2).unwrap().to_owned();
+    let d = diagnose(&alone);
+    assert_eq!(d.facts.redirect.as_deref(), Some("https://cache.example.net"));
+    assert_eq!(d.findings[0].prefill.mirror, None);
+}
+
+#[test]
+fn cli_ghcr_cdn_form_has_no_mirror() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/ghcr-blob-redirect-cdn-x509.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("form.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form-out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Form:  registry ghcr.io, CA certificate needed"), "{text}");
+    assert!(!text.contains("'s mirror") && !text.contains("mirror      "), "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
+    assert_eq!(form.registries.len(), 1, "{written}");
+    assert!(form.registries[0].mirrors.is_empty() && !written.contains("githubusercontent"), "{written}");
+}
+
 // ---- the form's own containerd version (review round 5, L4) -------------------------------
 
 #[test]
@@ -1164,6 +1232,10 @@ fn a_mirrors_own_blob_x509_with_ns_is_the_mirrors_ca_real_1_6_20() {
 
 #[test]
 fn a_mirrors_own_blob_x509_in_kubelet_events_is_the_mirrors_ca() {
+    // No `ns=` in this copy-phase GET and nothing else shows harbor as a mirror, but the
+    // path is containerd's own request for the image's repository
+    // (`/v2/dockerhub-proxy/library/nginx/blobs/<digest>`): a redirect's Location does not
+    // copy it, and harbor.example.net is no known blob store. So it stays the mirror.
     let form = check_mirror_blob_x509(
         "events-mirror-blob-proxy-path-x509.txt",
         "docker.io",

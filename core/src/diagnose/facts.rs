@@ -34,6 +34,11 @@ pub struct Facts {
     /// storage, `https://production.cloudflare.docker.com`): not a mirror, its TLS is
     /// checked with the settings of the host that redirected (see [`SeenRedirect`]).
     pub redirect: Option<String>,
+    /// Every `host[:port]` the text shows used as a mirror of the image's registry: named
+    /// by `pulling from host X`, sent a manifest request or a HEAD, or sent a request with
+    /// containerd's `ns=` query. Such a host is a mirror in the copy phase's blob GET too,
+    /// whatever its path (see [`line_redirect`]).
+    pub mirror_hosts: Vec<String>,
     /// The sandbox (pause) image the runtime uses (`k8s.gcr.io/pause:3.2`).
     pub pause_image: Option<String>,
     /// The containerd version (`1.6.20`), when the text prints it.
@@ -79,7 +84,14 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
             .find(|u| !is_documentation(&u.hostport))
             .map(|u| format!("{}://{}", u.scheme, u.hostport))
     });
-    let seen = lines.iter().find_map(|l| line_mirror(l, f.image.as_deref()));
+    for l in lines {
+        for h in shown_mirror_hosts(l, f.image.as_deref()) {
+            if !f.mirror_hosts.contains(&h) {
+                f.mirror_hosts.push(h);
+            }
+        }
+    }
+    let seen = lines.iter().find_map(|l| line_mirror(l, f.image.as_deref(), &f.mirror_hosts));
     if let Some(m) = &seen {
         // The first URL is the mirror's: keep its path, which the hosts.toml entry needs.
         if m.path_known && f.endpoint.as_deref().is_some_and(|e| m.url.starts_with(e)) {
@@ -87,7 +99,7 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         }
     }
     f.mirror = seen.map(|m| m.url);
-    f.redirect = lines.iter().find_map(|l| line_redirect(l, f.image.as_deref())).map(|r| r.url);
+    f.redirect = lines.iter().find_map(|l| line_redirect(l, f.image.as_deref(), &f.mirror_hosts)).map(|r| r.url);
     let registry =
         f.image.as_deref().and_then(image_ref::image_registry).or_else(|| lines.iter().find_map(lookup_host)).or_else(
             || {
@@ -231,30 +243,87 @@ fn url_ns<'a>(l: &'a Line<'_>, u: &scan::UrlHost) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-/// Hosts that registries redirect blob downloads to on a path shaped like a registry API
-/// request (registry.k8s.io sends them to Artifact Registry, `*-docker.pkg.dev/v2/...`,
-/// and once did to `*.gcr.io`). No one runs a pull-through mirror there.
-fn is_api_shaped_blob_store(hostport: &str) -> bool {
+/// Well-known hosts registries redirect blob downloads to (CDNs and object storage),
+/// some on a path shaped like a registry API request: registry.k8s.io sends them to
+/// Artifact Registry (`*-docker.pkg.dev/v2/...`, once `*.gcr.io`), ghcr.io to
+/// `pkg-containers.githubusercontent.com/ghcr1/blobs/sha256:...`, Docker Hub to
+/// `production.cloudflare.docker.com`, others to CloudFront, S3, Google Cloud Storage or
+/// Azure Blob Storage. In the copy phase's GET without `ns=` such a host is a redirect
+/// target unless the text shows it used as a mirror.
+fn is_known_blob_store(hostport: &str) -> bool {
     let host = hostport.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(hostport, |(h, _)| h);
     let host = host.to_ascii_lowercase();
-    ["pkg.dev", "gcr.io"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    let under = |d: &str| host == d || host.ends_with(&format!(".{d}"));
+    let s3 = under("amazonaws.com") && host.split('.').any(|label| label == "s3" || label.starts_with("s3-"));
+    s3 || host.split('.').next().is_some_and(|first| first.starts_with("cdn")) && under("quay.io")
+        || [
+            "pkg.dev",
+            "gcr.io",
+            "githubusercontent.com",
+            "cloudfront.net",
+            "cloudflare.docker.com",
+            "storage.googleapis.com",
+            "blob.core.windows.net",
+            "data.mcr.microsoft.com",
+        ]
+        .iter()
+        .any(|d| under(d))
+}
+
+/// Whether `path` is the request containerd itself builds for the image's repository
+/// `repo` on a registry host: `<host path>/<repo>/blobs/<digest>` (or `/manifests/<ref>`),
+/// where the host path is `/v2` or a mirror's own API root (`/v2/dockerhub-proxy`). A
+/// redirect's `Location` is whatever the registry chooses (ghcr.io's
+/// `/ghcr1/blobs/sha256:...` does not name the repository).
+fn is_repository_request(path: &str, repo: Option<&str>) -> bool {
+    let Some(repo) = repo.filter(|r| !r.is_empty()) else { return false };
+    ["/blobs/", "/manifests/"]
+        .iter()
+        .any(|m| path.rfind(m).is_some_and(|at| path[..at].strip_suffix(repo).is_some_and(|root| root.ends_with('/'))))
+}
+
+/// The `host[:port]`s a line shows used as a mirror of the image's registry (see
+/// [`Facts::mirror_hosts`]): `pulling from host X`, a manifest request or a HEAD, or any
+/// request with containerd's `ns=` query, on another host than the registry.
+fn shown_mirror_hosts(l: &Line<'_>, image: Option<&str>) -> Vec<String> {
+    let Some((registry, _)) = line_image_context(l, image) else { return Vec::new() };
+    let mut out: Vec<String> = scan::url_hosts(&l.text)
+        .into_iter()
+        .filter(|u| {
+            let head = l.lower.contains(&format!("head \"{}://{}", u.scheme, u.hostport.to_ascii_lowercase()));
+            url_ns(l, u).is_some() || head || (is_api_path(&u.path) && u.path.contains("/manifests/"))
+        })
+        .filter_map(|u| other_host(&u.hostport, &registry))
+        .collect();
+    if let Some(h) = scan::word_after(&l.text, "pulling from host ").and_then(|n| other_host(n, &registry)) {
+        out.push(h);
+    }
+    out
 }
 
 /// Whether the URL `u` on another host than the registry is where a registry redirected a
 /// download (a CDN or object storage) rather than a mirror containerd contacted.
+/// `repo` is the image's repository path, `mirror_hosts` [`Facts::mirror_hosts`].
 ///
-/// A mirror: any URL with containerd's `ns=` query (added only to mirror requests), and
-/// a registry API path (`.../blobs/<alg>:<hex>`, `.../manifests/<ref>`, also under a
-/// proxy prefix such as `/v2/dockerhub-proxy/...`). A containerd 1.6 blob fetch tries
-/// every host and reports the first error, so a mirror's own failing blob GET shows up
-/// in the copy phase too (the review's lab, real containerd 1.6.20).
+/// A mirror: any URL with containerd's `ns=` query (containerd 1.5+ adds it to every
+/// request to a mirror, never to the registry, and a redirect's `Location` does not carry
+/// it), and a registry API path (`.../blobs/<alg>:<hex>`, `.../manifests/<ref>`) outside
+/// the copy phase's failed GET. A containerd 1.6 blob fetch tries every host and reports
+/// the first error, so a mirror's own failing blob GET shows up in the copy phase too
+/// (the review's lab, real containerd 1.6.20).
 ///
 /// A redirect: a download on a path no registry API has (Docker Hub's CDN
 /// `/registry-v2/.../blobs/sha256/ab/<digest>/data?verify=`, S3 keys), or, in the copy
 /// phase's failed GET (`failed to copy: httpReadSeeker: failed open: failed to do
-/// request: Get "URL"`, which names the URL after redirects), an API-shaped path on a
-/// known blob store ([`is_api_shaped_blob_store`], registry.k8s.io's `*.pkg.dev`).
-fn is_redirect_target(l: &Line<'_>, u: &scan::UrlHost) -> bool {
+/// request: Get "URL"`, which names the URL after redirects), an API-shaped path without
+/// `ns=`, decided in this order:
+/// 1. a host the text shows used as a mirror elsewhere ([`Facts::mirror_hosts`]) is the mirror;
+/// 2. a well-known blob store ([`is_known_blob_store`]: ghcr.io's
+///    `pkg-containers.githubusercontent.com`, `*.pkg.dev`, CloudFront, S3 ...) is a redirect;
+/// 3. containerd's own request shape for the image's repository (`<API root>/<repo>/blobs/<digest>`,
+///    [`is_repository_request`]) is a mirror (older releases send no `ns=`);
+/// 4. anything else (`/ghcr1/blobs/sha256:...`) is a redirect.
+fn is_redirect_target(l: &Line<'_>, u: &scan::UrlHost, repo: Option<&str>, mirror_hosts: &[String]) -> bool {
     if url_ns(l, u).is_some() {
         return false;
     }
@@ -262,19 +331,28 @@ fn is_redirect_target(l: &Line<'_>, u: &scan::UrlHost) -> bool {
     let get = format!("get \"{}://{}", u.scheme, u.hostport.to_ascii_lowercase());
     let failed_get = fetching && l.lower.contains(&get);
     if is_api_path(&u.path) {
-        return failed_get && is_api_shaped_blob_store(&u.hostport);
+        if !failed_get {
+            return false;
+        }
+        let canonical = image_ref::canonical_registry(&u.hostport);
+        let bare = |h: &str| h.strip_suffix(":443").unwrap_or(h).to_ascii_lowercase();
+        if mirror_hosts.iter().any(|m| bare(m) == bare(&canonical)) {
+            return false;
+        }
+        return is_known_blob_store(&u.hostport) || !is_repository_request(&u.path, repo);
     }
     let download = u.path.contains("/blobs/") || u.path.ends_with("/data") || u.path.contains("sha256:");
     failed_get || download
 }
 
 /// The redirect target a line shows failing (see [`SeenRedirect`]), on another host than
-/// the registry of the image the line (else `image`) names.
-pub fn line_redirect(l: &Line<'_>, image: Option<&str>) -> Option<SeenRedirect> {
-    let (registry, _) = line_image_context(l, image)?;
+/// the registry of the image the line (else `image`) names. `mirror_hosts` are the hosts
+/// the whole text shows used as mirrors ([`Facts::mirror_hosts`]): never a redirect target.
+pub fn line_redirect(l: &Line<'_>, image: Option<&str>, mirror_hosts: &[String]) -> Option<SeenRedirect> {
+    let (registry, repo) = line_image_context(l, image)?;
     scan::url_hosts(&l.text).into_iter().find_map(|u| {
         let host = other_host(&u.hostport, &registry)?;
-        is_redirect_target(l, &u).then(|| SeenRedirect {
+        is_redirect_target(l, &u, repo.as_deref(), mirror_hosts).then(|| SeenRedirect {
             url: format!("{}://{host}", u.scheme),
             host,
             registry: registry.clone(),
@@ -286,11 +364,11 @@ pub fn line_redirect(l: &Line<'_>, image: Option<&str>) -> Option<SeenRedirect> 
 /// host answers an error status) or of a registry API request URL (`.../manifests/REF`,
 /// `.../blobs/sha256:HEX`), when it is not the registry of the image the line (else
 /// `image`) names. `None` when the line names no image, the host is the image's registry,
-/// or the URL is a redirect target ([`line_redirect`]).
-pub fn line_mirror(l: &Line<'_>, image: Option<&str>) -> Option<SeenMirror> {
+/// or the URL is a redirect target ([`line_redirect`], with the text's `mirror_hosts`).
+pub fn line_mirror(l: &Line<'_>, image: Option<&str>, mirror_hosts: &[String]) -> Option<SeenMirror> {
     let (registry, repo) = line_image_context(l, image)?;
     for u in scan::url_hosts(&l.text) {
-        if !is_api_path(&u.path) || is_redirect_target(l, &u) {
+        if !is_api_path(&u.path) || is_redirect_target(l, &u, repo.as_deref(), mirror_hosts) {
             continue;
         }
         let api = ["/manifests/", "/blobs/"].iter().find_map(|m| u.path.rfind(m));
@@ -479,7 +557,28 @@ mod tests {
     use super::*;
 
     fn mirror(line: &str) -> Option<SeenMirror> {
-        line_mirror(&scan::lines(line)[0], None)
+        line_mirror(&scan::lines(line)[0], None, &[])
+    }
+
+    #[test]
+    fn mirror_hosts_come_from_pulling_from_host_manifests_head_and_ns() {
+        let img = r#"failed to pull and unpack image "docker.io/library/busybox:1.36": "#;
+        let hosts = |t: &str| extract(&scan::lines(t)).mirror_hosts;
+        assert_eq!(hosts(&format!("{img}pulling from host a.example failed with status code: 401")), ["a.example"]);
+        assert_eq!(
+            hosts(&format!(r#"{img}Head "https://b.example/v2/library/busybox/manifests/1.36": x509"#)),
+            ["b.example"]
+        );
+        assert_eq!(
+            hosts(&format!(r#"{img}Get "https://c.example/x/blobs/sha256:ab?ns=docker.io": x509"#)),
+            ["c.example"]
+        );
+        // The registry itself and a plain blob GET without `ns=` show no mirror.
+        assert!(hosts(&format!(r#"{img}Head "https://registry-1.docker.io/v2/library/busybox/manifests/1.36": x"#))
+            .is_empty());
+        assert!(
+            hosts(&format!(r#"{img}failed to copy: Get "https://d.example/ghcr1/blobs/sha256:ab": x509"#)).is_empty()
+        );
     }
 
     #[test]
@@ -614,7 +713,8 @@ mod tests {
     #[test]
     fn blob_redirect_targets_are_no_mirrors() {
         let img = r#"failed to pull and unpack image "docker.io/library/busybox:1.36": "#;
-        let redirect = |line: &str| line_redirect(&scan::lines(line)[0], None).map(|r| (r.registry, r.host, r.url));
+        let redirect =
+            |line: &str| line_redirect(&scan::lines(line)[0], None, &[]).map(|r| (r.registry, r.host, r.url));
         // Docker Hub's CDN path: no registry API path, whatever the phase.
         for line in [
             format!(
@@ -680,7 +780,46 @@ mod tests {
             r#"{img}{copy}"https://cdn.example.net:9443/registry-v2/x/blobs/sha256/ab/abcd/data?verify=1": x509"#
         );
         assert_eq!(redirect(&cdn).map(|r| r.1).as_deref(), Some("cdn.example.net:9443"));
-        assert!(is_api_shaped_blob_store("europe-west2-docker.pkg.dev:443") && is_api_shaped_blob_store("k8s.gcr.io"));
-        assert!(!is_api_shaped_blob_store("notpkg.dev") && !is_api_shaped_blob_store("harbor.example.net"));
+        // ghcr.io's CDN: API-shaped (`/ghcr1/blobs/sha256:`), no `ns=`, no repository.
+        let ghcr = r#"failed to pull and unpack image "ghcr.io/fluxcd/source-controller:v1.3.0": "#;
+        let ghcr_get = format!(
+            r#"{ghcr}{copy}"https://pkg-containers.githubusercontent.com/ghcr1/blobs/sha256:0d3f?se=2026&sig=abc%3D&sp=r": x509"#
+        );
+        assert_eq!(mirror(&ghcr_get), None);
+        assert_eq!(redirect(&ghcr_get).map(|r| r.1).as_deref(), Some("pkg-containers.githubusercontent.com"));
+        // An unknown host with such a path is a redirect too; with the image's repository
+        // in the path it is containerd's own request, so a mirror.
+        let odd = format!(r#"{ghcr}{copy}"https://blobs.example.net/store/blobs/sha256:0d3f": x509"#);
+        assert_eq!((mirror(&odd), redirect(&odd).map(|r| r.1)), (None, Some("blobs.example.net".to_owned())));
+        let repo =
+            format!(r#"{ghcr}{copy}"https://cache.example.net/v2/fluxcd/source-controller/blobs/sha256:0d3f": x509"#);
+        assert_eq!(
+            (redirect(&repo), mirror(&repo).map(|m| m.url)),
+            (None, Some("https://cache.example.net".to_owned()))
+        );
+        // The text shows the host used as a mirror elsewhere: the mirror decides, even for a known store.
+        let shown = ["pkg-containers.githubusercontent.com".to_owned()];
+        let l = &scan::lines(&ghcr_get)[0];
+        assert_eq!(line_redirect(l, None, &shown), None);
+        assert_eq!(
+            line_mirror(l, None, &shown).map(|m| m.host).as_deref(),
+            Some("pkg-containers.githubusercontent.com")
+        );
+        for store in [
+            "pkg-containers.githubusercontent.com",
+            "d2glxqk2uabbnd.cloudfront.net",
+            "prod-registry-k8s-io-eu-west-1.s3.dualstack.eu-west-1.amazonaws.com",
+            "s3.amazonaws.com",
+            "production.cloudflare.docker.com",
+            "storage.googleapis.com",
+            "cdn01.quay.io",
+            "myacr.blob.core.windows.net",
+        ] {
+            assert!(is_known_blob_store(store), "{store}");
+        }
+        // A registry that serves as a pull-through mirror is no blob store (ECR, quay.io).
+        assert!(!is_known_blob_store("123.dkr.ecr.eu-west-1.amazonaws.com") && !is_known_blob_store("quay.io"));
+        assert!(is_known_blob_store("europe-west2-docker.pkg.dev:443") && is_known_blob_store("k8s.gcr.io"));
+        assert!(!is_known_blob_store("notpkg.dev") && !is_known_blob_store("harbor.example.net"));
     }
 }

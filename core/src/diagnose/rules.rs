@@ -496,6 +496,11 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let resolver =
         scan::word_after(&l.text, &format!("lookup {host} on ")).map(|r| format!(" ({r})")).unwrap_or_default();
+    if let Some(r) = facts::line_redirect(l, facts.image.as_deref(), &facts.mirror_hosts)
+        .filter(|r| r.host.split(':').next().is_some_and(|h| h.eq_ignore_ascii_case(&host)))
+    {
+        return dns_redirect(l, facts, &r, &resolver);
+    }
     let why = if l.lower.contains("no such host") {
         "answered that the name does not exist"
     } else if l.lower.contains("connection refused") {
@@ -526,6 +531,36 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              validate certificate for <ip> because it doesn't contain any IP SANs`)."
         ),
         Prefill::for_registry(Some(&registry)),
+    )
+}
+
+/// The node cannot resolve the host a registry redirected a blob download to (a CDN or
+/// object storage): the registry itself answered, so its form entry stays as it is and
+/// the CDN is no mirror; the CDN's name must resolve (and be allowed through the firewall
+/// or proxy) from every node.
+fn dns_redirect(l: &Line<'_>, facts: &Facts, r: &facts::SeenRedirect, resolver: &str) -> Option<Finding> {
+    let (reg, host) = (&r.registry, &r.host);
+    let name = host.split(':').next().unwrap_or(host);
+    finding(
+        Family::DnsLookup,
+        l,
+        facts,
+        format!("The node cannot resolve {name}, where {reg} redirected the image download"),
+        format!(
+            "DNS: the node's resolver{resolver} did not give an address for {name}. The image's manifest resolved on \
+             {reg}, then {reg} redirected a layer (blob) download to {name}, a CDN or object storage that serves its \
+             blobs (ghcr.io sends them to pkg-containers.githubusercontent.com, Docker Hub to \
+             production.cloudflare.docker.com). {name} is no registry and no mirror: the registry is still {reg}. A \
+             DNS, firewall or proxy allow-list that names {reg} but not its download host causes exactly this."
+        ),
+        format!(
+            "Allow {name} wherever {reg} is allowed: make it resolvable in the nodes' DNS (/etc/resolv.conf's \
+             server, a split-horizon or filtering resolver), and open the firewall or proxy allow-list for \
+             https://{host} (behind a proxy, containerd's HTTPS_PROXY must reach it and NO_PROXY must not name it). \
+             Do not add {name} as a mirror or a registry in the form: containerd only follows {reg}'s redirect to it. \
+             Check from the node with `getent hosts {name}` and `curl -sI https://{host}/`."
+        ),
+        Prefill::for_registry(Some(reg)),
     )
 }
 
@@ -696,10 +731,10 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("certificate signed by unknown authority") {
         return None;
     }
-    if let Some(r) = facts::line_redirect(l, facts.image.as_deref()) {
+    if let Some(r) = facts::line_redirect(l, facts.image.as_deref(), &facts.mirror_hosts) {
         return x509_redirect(l, facts, &r);
     }
-    let mirror = facts::line_mirror(l, facts.image.as_deref());
+    let mirror = facts::line_mirror(l, facts.image.as_deref(), &facts.mirror_hosts);
     let reg = match &mirror {
         Some(m) => Some(m.registry.clone()),
         None => line_registry(l, facts),
@@ -920,7 +955,7 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !has_any(l, NEEDLES) {
         return if l.lower.contains("403 forbidden") { forbidden(l, facts) } else { None };
     }
-    let mirror = facts::line_mirror(l, facts.image.as_deref());
+    let mirror = facts::line_mirror(l, facts.image.as_deref(), &facts.mirror_hosts);
     let reg = match &mirror {
         Some(m) => Some(m.registry.clone()),
         None => line_registry(l, facts),

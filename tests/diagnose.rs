@@ -1346,3 +1346,95 @@ fn an_unread_version_line_never_lets_the_note_claim_no_contradiction() {
     let note = d.findings.iter().find(|f| f.family == ContainerdVersionUnknown).expect("the version note");
     assert!(note.title.ends_with("set it in the form") && !note.explanation.contains("No line prints"), "{note:#?}");
 }
+
+// ---- versions that disagree (review round 7, M4) ------------------------------------------
+
+fn printed(d: &Diagnosis) -> Vec<(String, usize)> {
+    d.facts.containerd_printed.iter().map(|p| (p.version.clone(), p.line)).collect()
+}
+
+#[test]
+fn a_mixed_fleet_leaves_the_version_unread_and_lists_both() {
+    let name = "kubectl-wide-mixed-fleet-1.x-event.txt";
+    let d = check(name, &[(X509UnknownAuthority, Some("harbor.example.net")), (ContainerdVersionUnknown, None)]);
+    assert_eq!(d.facts.containerd, None, "which node failed decides");
+    assert_eq!(printed(&d), [("2.0.4".to_owned(), 2), ("1.6.20".to_owned(), 3)]);
+    assert_eq!(d.facts.containerd_major, Some(1), "the wording's major");
+    assert_eq!(d.facts.containerd_unread, None, "the versions were read, just not chosen");
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.is_none()), "{:#?}", d.findings);
+    let note = &d.findings[1];
+    assert_eq!(note.line, 2);
+    assert!(note.title.contains("more than one containerd version (2.0.4, 1.6.20)"), "{}", note.title);
+    for want in ["2.0.4 (line 2), 1.6.20 (line 3)", "line 4 is containerd 1.x's", "the node that runs 1.6.20"] {
+        assert!(note.explanation.contains(want), "{want:?} in {}", note.explanation);
+    }
+    assert!(note.fix.contains("kubectl get pod -o wide") && note.fix.contains("once per containerd version"));
+    let form = d.apply_all(&unversioned());
+    assert_eq!(form.containerd, "", "no version prefilled");
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+
+    // A form's version is kept, and the note says so.
+    let d = pullfix_core::diagnose::diagnose_keeping_version(&fixture(name), "1.6.20");
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.as_deref() == Some("1.6.20")), "{:#?}", d.findings);
+    let note = d.findings.iter().find(|f| f.family == ContainerdVersionUnknown).unwrap();
+    assert!(note.explanation.contains("The form's `containerd = \"1.6.20\"` is kept"), "{}", note.explanation);
+    assert_eq!(d.apply_all(&Form { containerd: "1.6.20".into(), ..unversioned() }).containerd, "1.6.20");
+}
+
+#[test]
+fn one_printed_version_against_the_wording_is_not_prefilled() {
+    let name = "kubectl-wide-2.0.4-with-1.x-event.txt";
+    let d = check(name, &[(X509UnknownAuthority, Some("harbor.example.net")), (ContainerdVersionUnknown, None)]);
+    assert_eq!((d.facts.containerd.as_deref(), d.facts.containerd_major), (None, Some(1)));
+    assert_eq!(printed(&d), [("2.0.4".to_owned(), 2)]);
+    assert!(d.findings.iter().all(|f| f.prefill.containerd.is_none()), "{:#?}", d.findings);
+    let note = &d.findings[1];
+    assert!(
+        note.title.contains("prints containerd 2.0.4, but the error's wording is containerd 1.x's"),
+        "{}",
+        note.title
+    );
+    assert!(note.explanation.contains("does not prefill 2.0.4"), "{}", note.explanation);
+    assert_eq!(d.apply_all(&unversioned()).containerd, "");
+    // The same node list with the 2.x wording agrees: 2.0.4 is read and no note is added.
+    // (2.x: `failed to resolve image: REF: ...`.)
+    let two = fixture(name).replace(
+        "failed to resolve reference \"harbor.example.net/kubernetes/cronjob:v1\"",
+        "failed to resolve image: harbor.example.net/kubernetes/cronjob:v1",
+    );
+    let d = diagnose(&two);
+    assert_eq!(d.facts.containerd_major, Some(2), "{two}");
+    assert_eq!(d.facts.containerd.as_deref(), Some("2.0.4"));
+    assert!(!d.findings.iter().any(|f| f.family == ContainerdVersionUnknown));
+}
+
+#[test]
+fn the_same_version_on_every_node_is_read() {
+    let text = fixture("kubectl-wide-mixed-fleet-1.x-event.txt").replace("containerd://2.0.4", "containerd://1.6.20");
+    let d = diagnose(&text);
+    assert_eq!(d.facts.containerd.as_deref(), Some("1.6.20"));
+    assert_eq!(printed(&d), [("1.6.20".to_owned(), 2)]);
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("1.6.20"));
+    assert!(!d.findings.iter().any(|f| f.family == ContainerdVersionUnknown));
+}
+
+#[test]
+fn cli_mixed_fleet_writes_no_version_and_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input =
+        format!("{}/tests/fixtures/diagnose/kubectl-wide-mixed-fleet-1.x-event.txt", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("form.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["diagnose", &input, "--form-out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("containerd  not read: the text prints 2.0.4 (line 2), 1.6.20 (line 3)"), "{text}");
+    assert!(text.contains("containerd is NOT set in the form: the text prints 2.0.4"), "{text}");
+    assert!(!text.contains("containerd 2.0.4\n"), "{text}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
+    assert_eq!(form.containerd, "", "{written}");
+}

@@ -60,6 +60,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if !args.json {
             println!("Wrote the prefilled form to {}.", out.display());
             match &kept {
+                Some(v) if !d.facts.containerd_printed.is_empty() => println!(
+                    "containerd = \"{v}\" in the form is KEPT from --form; the text prints {} but pullfix read none \
+                     as the failing node's: check {v} against the node whose pull failed.",
+                    printed_list(&d.facts)
+                ),
                 Some(v) => match d.facts.containerd_unread {
                     Some(n) => println!(
                         "containerd = \"{v}\" in the form is KEPT from --form, but line {n} looks like a version \
@@ -80,6 +85,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// What the written form says about the containerd version, when the text did not print it.
 fn version_line(d: &Diagnosis, form: &Form) -> String {
     let v = form.containerd.trim();
+    if v.is_empty() && !d.facts.containerd_printed.is_empty() {
+        return format!(
+            "containerd is NOT set in the form: the text prints {}, and pullfix cannot tell which is the failing \
+             node's (see the version finding). Set `containerd` to what `containerd --version` prints on the node \
+             whose pull failed.\n",
+            printed_list(&d.facts)
+        );
+    }
     if let (true, Some(n)) = (v.is_empty(), d.facts.containerd_unread) {
         return format!(
             "containerd is NOT set in the form: line {n} looks like containerd's version output, but pullfix could \
@@ -109,6 +122,11 @@ fn version_line(d: &Diagnosis, form: &Form) -> String {
         );
     }
     String::new()
+}
+
+/// The versions the text prints, with their lines: `2.0.4 (line 2), 1.6.20 (line 3)`.
+fn printed_list(f: &pullfix_core::diagnose::Facts) -> String {
+    f.containerd_printed.iter().map(|p| format!("{} (line {})", p.version, p.line)).collect::<Vec<_>>().join(", ")
 }
 
 /// How the report labels the containerd version of a finding's form changes, when the text
@@ -234,7 +252,10 @@ fn facts(d: &Diagnosis, kept: Option<&str>) -> Vec<(&'static str, String)> {
             None => form,
         };
         let not = if f.containerd_unread.is_some() { "not read" } else { "not printed" };
-        if let (Some(g), Some(p)) = (&f.containerd_guess, &f.pause_image) {
+        if !f.containerd_printed.is_empty() {
+            let wording = f.containerd_major.map(|m| format!("; the message wording is {m}.x's")).unwrap_or_default();
+            v.push(("containerd", format!("not read: the text prints {}{wording}{form}", printed_list(f))));
+        } else if let (Some(g), Some(p)) = (&f.containerd_guess, &f.pause_image) {
             let how = if kept.is_some() { "hinted at by" } else { "assumed from" };
             v.push(("containerd", format!("{g}? ({how} the default pause image {p}; {not}{form})")));
         } else if let Some(m) = f.containerd_major {

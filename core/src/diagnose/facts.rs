@@ -41,15 +41,23 @@ pub struct Facts {
     pub mirror_hosts: Vec<String>,
     /// The sandbox (pause) image the runtime uses (`k8s.gcr.io/pause:3.2`).
     pub pause_image: Option<String>,
-    /// The containerd version (`1.6.20`), when the text prints it.
+    /// The containerd version (`1.6.20`), when the text prints it: exactly one version
+    /// (see [`Facts::containerd_printed`]) whose major the message wording does not
+    /// contradict.
     pub containerd: Option<String>,
+    /// Every different containerd version the text prints, with the line that first prints
+    /// it. More than one (a mixed fleet's `kubectl get nodes -o wide`), or one whose major
+    /// contradicts the message wording (1.x's `failed to resolve reference` next to
+    /// `containerd://2.0.4`), leaves [`Facts::containerd`] `None`: which node failed decides.
+    pub containerd_printed: Vec<PrintedVersion>,
     /// The number of a line that looks like containerd's version output (`containerd
     /// containerd.io ...`, crictl's `RuntimeVersion:`) but from which no version could be
     /// read, when [`Facts::containerd`] is `None`: the text may contradict the form's
     /// version, so nothing may claim it does not.
     pub containerd_unread: Option<usize>,
-    /// The containerd major version the message formats reveal when no version is
-    /// printed (2.x says `failed to resolve image:`, 1.x `failed to resolve reference`).
+    /// The major of [`Facts::containerd`], else the one the message formats reveal (2.x
+    /// says `failed to resolve image:`, 1.x `failed to resolve reference`), also when the
+    /// printed versions are not read.
     pub containerd_major: Option<u32>,
     /// The containerd release line inferred from the pause image when no version is
     /// printed: the release whose default sandbox image the text names (`1.4` for
@@ -60,6 +68,15 @@ pub struct Facts {
     pub namespace: Option<String>,
     /// The pull Secrets the kubelet could not find.
     pub missing_secrets: Vec<String>,
+}
+
+/// A containerd version the text prints, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrintedVersion {
+    /// The version as read (`1.6.20`).
+    pub version: String,
+    /// The 1-based number of the first line that prints it.
+    pub line: usize,
 }
 
 /// Markers after which an image reference is quoted, in order of trust.
@@ -117,18 +134,25 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
     }
     f.registry = registry;
     let crictl_containerd = crictl_runs_containerd(lines);
-    f.containerd = lines.iter().find_map(|l| containerd_version(l, crictl_containerd));
-    if f.containerd.is_none() {
+    for l in lines {
+        if let Some(v) = containerd_version(l, crictl_containerd) {
+            if !f.containerd_printed.iter().any(|p| p.version == v) {
+                f.containerd_printed.push(PrintedVersion { version: v, line: l.number });
+            }
+        }
+    }
+    let hint = lines.iter().find_map(major_hint);
+    f.containerd = match f.containerd_printed.as_slice() {
+        [one] if hint.is_none_or(|h| major_of(&one.version) == Some(h)) => Some(one.version.clone()),
+        _ => None,
+    };
+    if f.containerd_printed.is_empty() {
         let other_runtime =
             lines.iter().any(|l| crictl_field(l, "runtimename").is_some_and(|n| !n.eq_ignore_ascii_case("containerd")));
         f.containerd_unread = lines.iter().find(|l| looks_like_version_output(l, other_runtime)).map(|l| l.number);
     }
-    f.containerd_major = f
-        .containerd
-        .as_deref()
-        .and_then(|v| v.split('.').next()?.parse().ok())
-        .or_else(|| lines.iter().find_map(major_hint));
-    if f.containerd.is_none() {
+    f.containerd_major = f.containerd.as_deref().and_then(major_of).or(hint);
+    if f.containerd_printed.is_empty() {
         f.containerd_guess = f
             .pause_image
             .as_deref()
@@ -527,7 +551,13 @@ fn looks_like_version_output(l: &Line<'_>, other_runtime: bool) -> bool {
     !other_runtime && crictl_field(l, "runtimeversion").is_some_and(|v| scan::leading_version(v).is_some())
 }
 
-fn major_hint(l: &Line<'_>) -> Option<u32> {
+/// The major of a version (`2` of `2.0.4`).
+pub fn major_of(version: &str) -> Option<u32> {
+    version.split('.').next()?.parse().ok()
+}
+
+/// The containerd major the line's wording reveals (see [`Facts::containerd_major`]).
+pub fn major_hint(l: &Line<'_>) -> Option<u32> {
     if l.lower.contains("failed to resolve image:")
         || l.lower.contains("io.containerd.cri.v1.")
         || l.lower.contains("ignoring unknown key in toml for plugin")
@@ -632,6 +662,34 @@ mod tests {
         let wide = "NAME   STATUS   ROLES   AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE   KERNEL-VERSION   CONTAINER-RUNTIME\n\
                     node1  Ready    <none>  10d   v1.23.17  10.0.0.5      <none>        CentOS     3.10.0           containerd://1.6.20\n";
         assert_eq!(printed(wide).as_deref(), Some("1.6.20"));
+    }
+
+    #[test]
+    fn versions_that_disagree_are_listed_not_read() {
+        let facts = |t: &str| extract(&scan::lines(t));
+        let wide = "n1 Ready <none> 1d v1.30.1 10.0.0.1 <none> Ubuntu 6.8 containerd://2.0.4\n\
+                    n2 Ready <none> 1d v1.30.1 10.0.0.2 <none> Ubuntu 6.8 containerd://1.6.20\n";
+        let f = facts(wide);
+        assert_eq!(f.containerd, None);
+        let got: Vec<(&str, usize)> = f.containerd_printed.iter().map(|p| (p.version.as_str(), p.line)).collect();
+        assert_eq!(got, [("2.0.4", 1), ("1.6.20", 2)]);
+        assert_eq!((f.containerd_major, f.containerd_unread), (None, None));
+        // One version, printed twice (two spellings): read.
+        let f = facts("containerd://1.6.20\ncontainerd github.com/containerd/containerd v1.6.20 abc");
+        assert_eq!((f.containerd.as_deref(), f.containerd_printed.len()), (Some("1.6.20"), 1));
+        // One version the wording contradicts: not read; the wording's major stays.
+        let one_x = r#"failed to resolve reference "h.example/a:1": x509: certificate signed by unknown authority"#;
+        let f = facts(&format!("n1 Ready containerd://2.0.4\n{one_x}"));
+        assert_eq!((f.containerd, f.containerd_major), (None, Some(1)));
+        let f = facts(&format!("n1 Ready containerd://1.7.22\n{one_x}"));
+        assert_eq!((f.containerd.as_deref(), f.containerd_major), (Some("1.7.22"), Some(1)));
+        let two_x = r#"failed to resolve image: h.example/a:1: not found"#;
+        let f = facts(&format!("containerd://1.6.20\n{two_x}"));
+        assert_eq!((f.containerd, f.containerd_major), (None, Some(2)));
+        // A pause image's guess is no fallback when the text prints versions.
+        let pause = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to pull image "k8s.gcr.io/pause:3.2": failed to resolve reference "k8s.gcr.io/pause:3.2": i/o timeout"#;
+        let f = facts(&format!("{wide}{pause}"));
+        assert_eq!((f.containerd, f.containerd_guess), (None, None));
     }
 
     #[test]

@@ -58,7 +58,10 @@ fn finding(
     if prefill.containerd.is_none() {
         prefill.containerd = facts.containerd.clone().filter(|v| Target::parse(v).is_ok());
     }
-    if prefill.containerd.is_none() && facts.containerd_major == Some(2) {
+    // The text prints versions but none is the failing node's for sure (a mixed fleet, or
+    // a version the wording contradicts): prefill none, the form's is kept.
+    let conflict = facts.containerd.is_none() && !facts.containerd_printed.is_empty();
+    if prefill.containerd.is_none() && facts.containerd_major == Some(2) && !conflict {
         // Only the message format says 2.x: every 2.x reads the same config version.
         prefill.containerd = Some("2.0".to_owned());
     }
@@ -143,10 +146,16 @@ fn changes_node_files(p: &Prefill) -> bool {
 /// `kept` is the version the operator's form already names: it is kept, and the note says
 /// so (and what the text hints at) instead of claiming an assumption.
 pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kept: Option<&str>) -> Option<Finding> {
-    if facts.containerd.is_some() || facts.containerd_major == Some(2) {
+    if facts.containerd.is_some() {
         return None;
     }
     let first = findings.iter().find(|f| changes_node_files(&f.prefill))?;
+    if !facts.containerd_printed.is_empty() {
+        return versions_conflict_note(lines, facts, kept);
+    }
+    if facts.containerd_major == Some(2) {
+        return None;
+    }
     let pause_line = facts
         .containerd_guess
         .as_ref()
@@ -243,6 +252,78 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
         title,
         explanation,
         fix,
+        Prefill { containerd: kept.map(str::to_owned), ..Prefill::default() },
+    )
+}
+
+/// The note for a text that prints containerd versions of which none is read: more than
+/// one different version (a mixed fleet), or one whose major the message wording
+/// contradicts. Lists them; the form's version (`kept`) is kept, none is prefilled.
+fn versions_conflict_note(lines: &[Line<'_>], facts: &Facts, kept: Option<&str>) -> Option<Finding> {
+    let printed = &facts.containerd_printed;
+    let first = printed.first()?;
+    let line = lines.iter().find(|l| l.number == first.line)?;
+    let list = printed.iter().map(|p| format!("{} (line {})", p.version, p.line)).collect::<Vec<_>>().join(", ");
+    let versions = printed.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ");
+    let wording = lines.iter().find_map(|l| facts::major_hint(l).map(|m| (m, l.number)));
+    let said = |m: u32| {
+        if m >= 2 {
+            "2.x's (`failed to resolve image:`, `io.containerd.cri.v1.` sections)"
+        } else {
+            "1.x's (`failed to resolve reference`; 2.x says `failed to resolve image:`)"
+        }
+    };
+    let wording_s = match wording {
+        Some((m, n)) => {
+            let fit: Vec<&str> =
+                printed.iter().filter(|p| facts::major_of(&p.version) == Some(m)).map(|p| p.version.as_str()).collect();
+            let which = match fit.as_slice() {
+                [] => format!(" No printed version is a {m}.x: the failing pull ran on a node the text does not show."),
+                [v] => format!(" That points at the node that runs {v}."),
+                _ => format!(" That points at a node that runs {}.", fit.join(" or ")),
+            };
+            format!(" The error's wording on line {n} is containerd {}.{which}", said(m))
+        }
+        None => String::new(),
+    };
+    let (title, lead) = if printed.len() > 1 {
+        (
+            format!("The text prints more than one containerd version ({versions})"),
+            format!(
+                "The text prints the containerd versions {list}: nodes that run different releases (a fleet in the \
+                 middle of an upgrade). The fix is for the node whose pull failed, and pullfix cannot tell which one \
+                 that is, so it prefills no version.{wording_s}"
+            ),
+        )
+    } else {
+        let m = wording.map_or(0, |w| w.0);
+        (
+            format!("The text prints containerd {versions}, but the error's wording is containerd {m}.x's"),
+            format!(
+                "Line {} prints containerd {versions}, but the failing pull's message is worded as containerd {m}.x \
+                 words it, so the pull ran on another containerd (another node, or before an upgrade) and pullfix \
+                 does not prefill {versions}.{wording_s}",
+                first.line
+            ),
+        )
+    };
+    let kept_s = match kept {
+        Some(k) => format!(" The form's `containerd = \"{k}\"` is kept: check that it is the failing node's."),
+        None => " The written form leaves `containerd` empty (pullfix generates nothing until it is set).".to_owned(),
+    };
+    let why = "The version decides the files: a version 3 config (2.x) stops containerd 1.x from starting, and 1.x's \
+               section names are silently ignored by 2.x.";
+    finding(
+        Family::ContainerdVersionUnknown,
+        line,
+        facts,
+        format!("{title}: set the failing node's version"),
+        format!("{lead}{kept_s} {why}"),
+        "Find the node the pod was scheduled on (`kubectl get pod -o wide`, the event's node), run `containerd \
+         --version` there (or read its CONTAINER-RUNTIME column) and set the form's `containerd` to that version \
+         before generating. In a mixed fleet generate once per containerd version and apply each result only to \
+         the nodes that run it."
+            .to_owned(),
         Prefill { containerd: kept.map(str::to_owned), ..Prefill::default() },
     )
 }

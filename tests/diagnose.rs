@@ -1438,3 +1438,20 @@ fn cli_mixed_fleet_writes_no_version_and_lists_them() {
     let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
     assert_eq!(form.containerd, "", "{written}");
 }
+
+// ---- `ctr version` / `k3s ctr version` (review round 7, L5) --------------------------------
+
+#[test]
+fn ctr_version_and_k3s_ctr_version_are_read_from_the_server_block() {
+    for (name, version, line) in
+        [("ctr-version-1.6.20-and-x509.txt", "1.6.20", 8), ("k3s-ctr-version-1.7-and-x509.txt", "1.7.23", 8)]
+    {
+        let d = check(name, &[(X509UnknownAuthority, Some("harbor.example.net"))]);
+        assert_eq!(d.facts.containerd.as_deref(), Some(version), "{name}");
+        assert_eq!(d.facts.containerd_unread, None, "{name}");
+        let at: Vec<usize> = d.facts.containerd_printed.iter().map(|p| p.line).collect();
+        assert_eq!(at, [line], "{name}: the Server block's Version line, not the Client's");
+        assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some(version), "{name}");
+        assert_eq!(d.apply_all(&unversioned()).containerd, version, "{name}");
+    }
+}

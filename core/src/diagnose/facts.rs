@@ -134,8 +134,10 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
     }
     f.registry = registry;
     let crictl_containerd = crictl_runs_containerd(lines);
+    let ctr = ctr_server_versions(lines);
     for l in lines {
-        if let Some(v) = containerd_version(l, crictl_containerd) {
+        let from_ctr = || ctr.iter().find(|p| p.line == l.number).map(|p| p.version.clone());
+        if let Some(v) = containerd_version(l, crictl_containerd).or_else(from_ctr) {
             if !f.containerd_printed.iter().any(|p| p.version == v) {
                 f.containerd_printed.push(PrintedVersion { version: v, line: l.number });
             }
@@ -504,6 +506,50 @@ fn containerd_version(l: &Line<'_>, crictl_containerd: bool) -> Option<String> {
     None
 }
 
+/// The versions `ctr version` (and `k3s ctr version`) prints for the daemon: the
+/// `Version:` line of a `Server:` block, not the `Client:` block's (that is the ctr
+/// binary's own version, which need not be the running containerd's):
+///
+/// ```text
+/// Client:
+///   Version:  v1.7.23-k3s2
+///   Revision: ...
+///
+/// Server:
+///   Version:  v1.7.23-k3s2
+///   Revision: ...
+/// ```
+///
+/// The block is a line that is exactly `Server:` (Docker's `docker version` says `Server:
+/// Docker Engine - Community`, and its first `Version:` is Docker's), up to a blank line
+/// or the next header.
+fn ctr_server_versions(lines: &[Line<'_>]) -> Vec<PrintedVersion> {
+    let mut out = Vec::new();
+    let mut in_server = false;
+    for l in lines {
+        let t = l.text.trim();
+        if t.eq_ignore_ascii_case("server:") {
+            in_server = true;
+            continue;
+        }
+        if t.is_empty() || t.eq_ignore_ascii_case("client:") {
+            in_server = false;
+            continue;
+        }
+        if !in_server {
+            continue;
+        }
+        let lower = t.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("version:").and_then(|_| t.get("version:".len()..)) {
+            if let Some(v) = v.split_whitespace().next().and_then(scan::leading_version) {
+                out.push(PrintedVersion { version: v, line: l.number });
+            }
+            in_server = false;
+        }
+    }
+    out
+}
+
 /// `containerd --version`'s line: the word `containerd`, the package it was built as
 /// (`containerd.io`, `github.com/containerd/containerd[/v2]`, a fork's module path), then
 /// the version (`1.4.13`, `v2.0.4`, `1.6.20~ds1`).
@@ -662,6 +708,27 @@ mod tests {
         let wide = "NAME   STATUS   ROLES   AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE   KERNEL-VERSION   CONTAINER-RUNTIME\n\
                     node1  Ready    <none>  10d   v1.23.17  10.0.0.5      <none>        CentOS     3.10.0           containerd://1.6.20\n";
         assert_eq!(printed(wide).as_deref(), Some("1.6.20"));
+    }
+
+    #[test]
+    fn ctr_version_reads_the_servers_version_not_the_clients() {
+        let ctr =
+            "$ ctr version\nClient:\n  Version:  1.6.19~ds1\n  Revision: 1.6.19~ds1-1\n  Go version: go1.19.8\n\n\
+                   Server:\n  Version:  1.6.20~ds1\n  Revision: 1.6.20~ds1-1+deb12u3\n  UUID: 4c6d\n";
+        let f = extract(&scan::lines(ctr));
+        assert_eq!(f.containerd.as_deref(), Some("1.6.20"), "the server's, not the client's 1.6.19");
+        assert_eq!(f.containerd_printed.iter().map(|p| p.line).collect::<Vec<_>>(), [8]);
+        let k3s = "# k3s ctr version\nClient:\n  Version:  v1.7.23-k3s2\n  Revision: \n  Go version: go1.22.8\n\n\
+                   Server:\n  Version:  v1.7.23-k3s2\n  Revision: \n  UUID: 9a1b\n";
+        assert_eq!(printed(k3s).as_deref(), Some("1.7.23"));
+        // Only the client block (ctr could not reach the daemon): no version.
+        assert_eq!(printed("Client:\n  Version:  1.6.20~ds1\n  Revision: x\nctr: failed to dial"), None);
+        // Docker's `docker version`: its Server header names Docker Engine; its Version is Docker's.
+        let docker = "Client: Docker Engine - Community\n Version:           26.1.4\n\
+                      Server: Docker Engine - Community\n Engine:\n  Version:          26.1.4\n";
+        assert_eq!(printed(docker), None);
+        // crictl's `Version:` (the kubelet API's) outside a Server block is no version.
+        assert_eq!(printed("Version:  0.1.0\nRuntimeName:  cri-o\n"), None);
     }
 
     #[test]

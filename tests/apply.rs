@@ -584,3 +584,26 @@ fn a_config_path_list_is_kept_on_1_6() {
     let err = text(&out.stderr);
     assert!(err.contains("harbor.example.net (in"), "{err}");
 }
+
+/// Review 7, H1: containerd 1.6 uses the first directory of the list that has a `<host>`
+/// directory, so pullfix's directory, already in the list behind a Docker-style one, moves first.
+#[test]
+fn a_config_path_list_puts_pullfix_first_on_1_6() {
+    let node = Node::with("comments-everywhere.toml");
+    let docker = node.dir.path().join("docker-certs.d");
+    fs::create_dir_all(docker.join("harbor.example.net")).unwrap();
+    fs::write(docker.join("harbor.example.net/ca.crt"), "PEM").unwrap();
+    let list = format!("{}:{}", docker.display(), node.certs().display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("moved first"), "{err}");
+    let first = format!("{}:{}", node.certs().display(), docker.display());
+    let dump = effective(&node.config());
+    assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(first.as_str()));
+}

@@ -535,3 +535,42 @@ fn legacy_mirrors_in_a_drop_in_break_2_x() {
     n.file("config.toml", &V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"gone.toml\"]\n", 1));
     assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "merge.import-missing")])));
 }
+
+/// Review 7, H1: containerd 1.6 uses the first directory of a config_path list that has a
+/// `<host>` directory: a Docker-style `ca.crt` in an earlier entry shadows pullfix's hosts.toml.
+#[test]
+fn a_host_directory_shadowed_by_an_earlier_list_entry_is_named() {
+    let n = Node::new(None);
+    let docker = n.dir.path().join("docker-certs.d");
+    let main = V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{}:{{CERTS}}\"", docker.display()));
+    n.file("config.toml", &main);
+    n.file("docker-certs.d/harbor.example.net/ca.crt", "STALE");
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(
+        n.doctor(Some("1.6.20")),
+        (0, pairs(&[("warning", "config.colon_config_path"), ("warning", "hosts.shadowed")]))
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    let used = docker.join("harbor.example.net");
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            used.display(),
+            n.certs().join("harbor.example.net").display()
+        )),
+        "{text}"
+    );
+    // pullfix's hosts.toml in the second directory was read too.
+    assert!(text.contains("1 hosts.toml file(s) under"), "{text}");
+    // With pullfix's directory first, the stale one is what is shadowed.
+    n.file("config.toml", &V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{{CERTS}}:{}\"", docker.display())));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            n.certs().join("harbor.example.net").display(),
+            used.display()
+        )),
+        "{text}"
+    );
+}

@@ -35,6 +35,10 @@ pub struct NodeFiles {
     pub hosts: Vec<HostsFile>,
     /// The files named by [`referenced_files`] that exist on the node.
     pub existing: Vec<String>,
+    /// For a colon-separated config_path list (1.x reads every entry): each directory in the
+    /// list's order with the `<host>` subdirectories containerd reads in it (those with a
+    /// hosts.toml or `*.crt` / `*.cert` / `*.key` files). Empty for one directory.
+    pub list_dirs: Vec<(String, Vec<String>)>,
 }
 
 /// One hosts.toml.
@@ -69,8 +73,16 @@ pub fn breaks_pulls(checks: &[Check]) -> bool {
 /// The hosts.toml directory config.toml enables (its `config_path`, the first when it is
 /// a colon-separated list); `None` when it sets none or cannot be read.
 pub fn certs_dir(config: &str) -> Option<String> {
-    let c = NodeConfig::parse(config).ok()?;
-    c.config_path().and_then(|p| p.split(':').find(|s| !s.is_empty())).map(str::to_owned)
+    certs_dirs(config).into_iter().next()
+}
+
+/// Every directory of config.toml's `config_path`, in order (one unless it is a
+/// colon-separated list); empty when it sets none or cannot be read.
+pub fn certs_dirs(config: &str) -> Vec<String> {
+    let Ok(c) = NodeConfig::parse(config) else { return Vec::new() };
+    c.config_path()
+        .map(|p| p.split(':').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Every CA, client certificate and key file the config and hosts.toml files name,

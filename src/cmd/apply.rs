@@ -298,7 +298,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// The subdirectories of a hosts.toml directory that containerd reads for a registry: those
 /// with a hosts.toml, or (without one) `*.crt` CA and `*.cert`/`*.key` client files.
-fn registry_dirs(dir: &Path) -> Vec<String> {
+pub(super) fn registry_dirs(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     let mut out: Vec<String> = entries
         .flatten()

@@ -44,13 +44,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(d) => d.to_string_lossy().into_owned(),
         None => config.as_deref().and_then(doctor::certs_dir).unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
     };
+    // A colon-separated config_path: 1.x reads every directory of it, the first match winning.
+    let listed = config.as_deref().map(doctor::certs_dirs).unwrap_or_default();
+    let dirs: Vec<String> = if listed.len() > 1 && listed.iter().any(|d| same_dir(d, &certs_dir)) {
+        listed
+    } else {
+        vec![certs_dir.clone()]
+    };
+    let mut hosts = Vec::new();
+    for d in &dirs {
+        hosts.extend(read_hosts(Path::new(d))?);
+    }
+    let list_dirs = if dirs.len() > 1 {
+        dirs.iter().map(|d| (d.clone(), super::apply::registry_dirs(Path::new(d)))).collect()
+    } else {
+        Vec::new()
+    };
     let mut files = NodeFiles {
         containerd: args.containerd.clone(),
         config_file: args.config.to_string_lossy().into_owned(),
         config,
-        hosts: read_hosts(Path::new(&certs_dir))?,
+        hosts,
         certs_dir,
         existing: Vec::new(),
+        list_dirs,
     };
     files.existing = doctor::referenced_files(&files).into_iter().filter(|p| Path::new(p).exists()).collect();
     let mut checks = doctor::check(&files);
@@ -74,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!(
             "{} hosts.toml file(s) under {} checked: {} error(s), {} other note(s).",
             files.hosts.len(),
-            files.certs_dir,
+            dirs.join(" and "),
             errors,
             checks.len() - errors
         );
@@ -99,4 +116,8 @@ fn read_hosts(dir: &Path) -> anyhow::Result<Vec<HostsFile>> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+fn same_dir(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
 }

@@ -69,16 +69,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         existing: Vec::new(),
         list_dirs,
     };
-    files.existing = doctor::referenced_files(&files).into_iter().filter(|p| Path::new(p).exists()).collect();
-    let mut checks = doctor::check(&files);
     // Drop-ins (`imports`) can replace or override what config.toml says.
     let drop_ins = files
         .config
         .as_deref()
         .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
         .unwrap_or_default();
-    checks.extend(doctor::check_drop_ins(&files, &drop_ins));
-    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    // On 1.x the CRI section in effect may be a drop-in's: the files it names count too.
+    let owner = files
+        .config
+        .as_deref()
+        .and_then(|main| pullfix_core::merge::imports::cri_owner(args.containerd.as_deref(), main, &drop_ins));
+    let mut referenced = doctor::referenced_files(&files);
+    if let Some(o) = &owner {
+        referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));
+    }
+    files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
+    let checks = doctor::check_node(&files, &drop_ins);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {

@@ -178,6 +178,48 @@ fn version_of(doc: &DocumentMut) -> i64 {
     doc.get("version").and_then(Item::as_integer).unwrap_or(0)
 }
 
+/// The drop-in whose CRI section containerd 1.x uses instead of config.toml's: the last one
+/// with a CRI table (1.x replaces whole `plugins.<id>` entries). `None` on 2.x (merged key by
+/// key), for an unknown version, or when no drop-in has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriOwner {
+    /// The drop-in's path.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// The config version of the merged files (a drop-in without a `version` line takes it).
+    pub version: i64,
+    /// Its non-empty registry `config_path`, when it sets one.
+    pub config_path: Option<String>,
+}
+
+/// See [`CriOwner`].
+pub fn cri_owner(containerd: Option<&str>, main: &str, drop_ins: &[DropIn]) -> Option<CriOwner> {
+    let target = containerd.and_then(|v| Target::parse(v).ok())?;
+    if target.major >= 2 {
+        return None;
+    }
+    let mut version = main.parse::<DocumentMut>().map(|d| version_of(&d)).unwrap_or(0);
+    let parsed: Vec<(&DropIn, &str, DocumentMut)> = drop_ins
+        .iter()
+        .filter_map(|d| {
+            let text = d.text.as_deref()?;
+            text.parse::<DocumentMut>().ok().map(|doc| (d, text, doc))
+        })
+        .collect();
+    for (_, _, doc) in &parsed {
+        let v = version_of(doc);
+        if v != 0 {
+            version = v;
+        }
+    }
+    let id = cri_id(version);
+    let (d, text, doc) =
+        parsed.iter().rev().find(|(_, _, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some())?;
+    let config_path = legacy(doc).config_path.map(|(_, cp)| cp.trim().to_owned()).filter(|cp| !cp.is_empty());
+    Some(CriOwner { path: d.path.clone(), text: (*text).to_owned(), version, config_path })
+}
+
 /// Checks the drop-ins `main` (the main config.toml's text, as it will be) imports, given in
 /// containerd's load order, for containerd `containerd` (`None`: unknown, so 1.x's rule is
 /// a warning). `config_path` is the hosts.toml directory the main file sets (pullfix's).
@@ -249,20 +291,57 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 Some(t) => format!("containerd {t}"),
                 None => "containerd 1.x (the node's version is not known; 2.x merges key by key)".to_owned(),
             };
-            let message = format!(
-                "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
-                path = last.path,
-                held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
-                others = if others.is_empty() { String::new() } else { format!(" ({} also has one; the last file wins.)", others.join(", ")) },
-            );
-            let fix = format!(
-                "Run `pullfix apply --config {}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result.",
-                crate::shell::quote(&last.path)
-            );
-            let d = if target.is_some() {
-                Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+            let others = if others.is_empty() {
+                String::new()
             } else {
-                Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                format!(" ({} also has one; the last file wins.)", others.join(", "))
+            };
+            let quoted = crate::shell::quote(&last.path);
+            let owns = l.config_path.as_ref().is_some_and(|(_, cp)| !cp.trim().is_empty());
+            let d = if owns {
+                // pullfix (or someone) gave the drop-in its own config_path: its CRI section is
+                // the one in effect, and that is the fix; legacy keys beside it still break it.
+                let message = format!(
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{others}",
+                    path = last.path,
+                    held = if held.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" The drop-in also has {}: beside config_path containerd 1.x does not load its CRI plugin, so every pull fails.", held.join(" and "))
+                    },
+                );
+                if held.is_empty() {
+                    Diagnostic::info(
+                        field(),
+                        "merge.import-replaces-cri",
+                        message,
+                        format!("Apply the form to {} (`pullfix apply --config {quoted}`).", last.path),
+                    )
+                } else {
+                    let fix = format!(
+                        "Put those mirrors and TLS settings into the form ([[registry.mirror]], ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
+                        last.path
+                    );
+                    if target.is_some() {
+                        Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+                    } else {
+                        Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                    }
+                }
+            } else {
+                let message = format!(
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
+                    path = last.path,
+                    held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
+                );
+                let fix = format!(
+                    "Run `pullfix apply --config {quoted}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result."
+                );
+                if target.is_some() {
+                    Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+                } else {
+                    Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                }
             };
             push(&mut out, &last.path, d);
         }

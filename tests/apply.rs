@@ -607,3 +607,60 @@ fn a_config_path_list_puts_pullfix_first_on_1_6() {
     let dump = effective(&node.config());
     assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(first.as_str()));
 }
+
+/// Runs `pullfix apply --config <file>` with the form.
+fn apply_to(node: &Node, file: &Path, form: &str) -> Output {
+    let form = node.form(form);
+    Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form)
+        .arg("--config")
+        .arg(file)
+        .arg("--certs-dir")
+        .arg(node.certs())
+        .output()
+        .unwrap()
+}
+
+/// Review 7, M1: with `imports = [".../conf.d/*"]`, a backup beside the drop-in would be
+/// imported last by 1.x and undo the apply: it goes to pullfix-backups/ beside config.toml.
+#[test]
+fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*\"]\n", conf_d.display())).unwrap();
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(&drop_in, old).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let names: Vec<String> =
+        fs::read_dir(&conf_d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["99-cgroup.toml".to_owned()]);
+    let backups: Vec<PathBuf> =
+        fs::read_dir(node.dir.path().join("pullfix-backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(fs::read_to_string(&backups[0]).unwrap(), old);
+    assert!(err.contains(&format!("backup: {}", backups[0].display())), "{err}");
+    // containerd uses what apply wrote.
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+        Some(node.certs().to_str().unwrap())
+    );
+    // A backup left in conf.d by an older pullfix: doctor names it and says to move it.
+    let stale = conf_d.join("99-cgroup.toml.pullfix-backup-20261126T073105Z");
+    fs::write(&stale, old).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "1.6.20", "--config"])
+        .arg(node.config())
+        .output()
+        .unwrap();
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("error   merge.import-backup"), "{report}");
+    assert!(report.contains(&format!("Delete {} or move it", stale.display())), "{report}");
+    assert!(!report.contains("apply --config"), "{report}");
+}

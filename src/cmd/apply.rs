@@ -221,6 +221,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("would back up {} to {}", p.path.display(), backup_path(&p.path).display());
         }
     } else {
+        let backup_dir = imported_backup_dir(&args.config, containerd);
         let mut undo = Undo::default();
         let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut config_backup: Option<PathBuf> = None;
@@ -244,7 +245,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             if config_changed {
                 if existing.is_some() {
-                    let backup = backup_path(&args.config);
+                    let backup = match &backup_dir {
+                        Some(dir) => {
+                            undo.create_dirs(dir).with_context(|| format!("creating {}", dir.display()))?;
+                            backup_path(&dir.join(args.config.file_name().unwrap_or_default()))
+                        }
+                        None => backup_path(&args.config),
+                    };
                     undo.backups.push(backup.clone());
                     config_backup = Some(backup.clone());
                     // Owner-only: the backup may hold credentials.
@@ -413,6 +420,27 @@ fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {
         note,
         hosts_toml: f.kind == FileKind::HostsToml,
     })
+}
+
+/// Where the backup of an imported drop-in goes: `pullfix-backups/` beside the config.toml
+/// that imports it. Beside the drop-in, an `imports` pattern such as `conf.d/*` would match
+/// the backup, and containerd 1.x, loading it last, would undo the apply. `None` (beside the
+/// file) when no importing config.toml is found.
+fn imported_backup_dir(config: &Path, containerd: Option<&str>) -> Option<PathBuf> {
+    let main = super::drop_ins::importing_main(config, containerd)?;
+    let dir = main.parent()?.join("pullfix-backups");
+    let name = config.file_name()?.to_string_lossy().into_owned();
+    let probe = format!("{}/{name}.pullfix-backup-20000101T000000Z", super::drop_ins::absolute(&dir));
+    let text = fs::read_to_string(&main).ok()?;
+    if super::drop_ins::would_import(&main, &text, containerd, &probe) {
+        eprintln!(
+            "warning: {} imports files under {}: the backup of {} written there is imported too. Fix: move it out of every `imports` pattern after apply.",
+            main.display(),
+            dir.display(),
+            config.display()
+        );
+    }
+    Some(dir)
 }
 
 /// `<file>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.

@@ -37,7 +37,47 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
     out
 }
 
-fn absolute(p: &Path) -> String {
+/// The config.toml that imports `file` (directly or through another drop-in), when one is
+/// found: /etc/containerd/config.toml, or a config.toml in `file`'s directory or the one
+/// above it (`conf.d/` beside config.toml).
+pub fn importing_main(file: &Path, containerd: Option<&str>) -> Option<PathBuf> {
+    let me = absolute(file);
+    let dir = Path::new(&me).parent()?;
+    let mut candidates = vec![PathBuf::from("/etc/containerd/config.toml"), dir.join("config.toml")];
+    if let Some(up) = dir.parent() {
+        candidates.push(up.join("config.toml"));
+    }
+    candidates
+        .into_iter()
+        .filter(|c| absolute(c) != me)
+        .find(|c| read_lossy(c).is_ok_and(|text| read(c, &text, containerd).iter().any(|d| d.path == me)))
+}
+
+/// Whether an `imports` entry of `main` (the text of the file at `path`, followed through its
+/// drop-ins) names `file`, or would once it exists (a `*` pattern that matches its name).
+pub fn would_import(path: &Path, main: &str, containerd: Option<&str>, file: &str) -> bool {
+    let mut texts = vec![(absolute(path), main.to_owned())];
+    texts.extend(read(path, main, containerd).into_iter().filter_map(|d| d.text.map(|t| (d.path, t))));
+    texts.iter().any(|(p, t)| {
+        patterns(t, p, containerd).iter().any(|pat| {
+            if pat.glob {
+                glob_matches(&pat.pattern, file)
+            } else {
+                pat.pattern == file
+            }
+        })
+    })
+}
+
+/// Whether the absolute path `file` matches the absolute pattern component by component.
+fn glob_matches(pattern: &str, file: &str) -> bool {
+    let p: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let f: Vec<&str> = file.split('/').filter(|c| !c.is_empty()).collect();
+    p.len() == f.len() && p.iter().zip(&f).all(|(p, f)| matches(p, f))
+}
+
+/// `p` as an absolute path (relative to the working directory), not resolving links.
+pub fn absolute(p: &Path) -> String {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {

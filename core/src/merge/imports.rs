@@ -173,6 +173,11 @@ pub fn sets_config_path(text: &str) -> bool {
     text.parse::<DocumentMut>().is_ok_and(|d| legacy(&d).config_path.is_some_and(|(_, cp)| !cp.trim().is_empty()))
 }
 
+/// Whether a path is a backup `pullfix apply` writes (`<file>.pullfix-backup-<UTC time>`).
+pub fn is_backup(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.contains(".pullfix-backup-"))
+}
+
 /// The config version a file sets (0: no line).
 fn version_of(doc: &DocumentMut) -> i64 {
     doc.get("version").and_then(Item::as_integer).unwrap_or(0)
@@ -272,12 +277,36 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
         }
     }
     let major = target.as_ref().map(|t| t.major);
+    let id = cri_id(version);
+    let owners: Vec<&(&DropIn, DocumentMut)> =
+        parsed.iter().filter(|(_, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some()).collect();
+    // A backup pullfix (before review 7) left beside a drop-in is imported like any drop-in.
+    for d in drop_ins.iter().filter(|d| is_backup(&d.path)) {
+        let undoes = major.is_none_or(|m| m < 2) && owners.last().is_some_and(|(last, _)| last.path == d.path);
+        let message = format!(
+            "config.toml imports {}, a backup that pullfix apply wrote beside the drop-in: containerd loads it like any drop-in{}.",
+            d.path,
+            if undoes {
+                ", and as the last file with a CRI table its CRI section replaces everything before it: the apply it backed up is undone"
+            } else {
+                ", so the old settings it holds are merged in again"
+            }
+        );
+        let fix = format!(
+            "Delete {} or move it where no `imports` pattern matches it (e.g. a pullfix-backups/ directory beside config.toml, where pullfix now puts such backups), then restart containerd.",
+            crate::shell::quote(&d.path)
+        );
+        let diag = if undoes && target.is_some() {
+            Diagnostic::error(field(), "merge.import-backup", message, fix)
+        } else {
+            Diagnostic::warning(field(), "merge.import-backup", message, fix)
+        };
+        push(&mut out, &d.path, diag);
+    }
     if major.is_none_or(|m| m < 2) {
-        // 1.x (or unknown): whole plugin tables are replaced; the last CRI drop-in wins.
-        let id = cri_id(version);
-        let owners: Vec<&(&DropIn, DocumentMut)> =
-            parsed.iter().filter(|(_, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some()).collect();
-        if let Some((last, doc)) = owners.last() {
+        // 1.x (or unknown): whole plugin tables are replaced; the last CRI drop-in wins (a
+        // backup as the last is merge.import-backup's).
+        if let Some((last, doc)) = owners.last().filter(|(last, _)| !is_backup(&last.path)) {
             let l = legacy(doc);
             let mut held = Vec::new();
             if !l.mirrors.is_empty() {

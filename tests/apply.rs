@@ -664,3 +664,31 @@ fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
     assert!(report.contains(&format!("Delete {} or move it", stale.display())), "{report}");
     assert!(!report.contains("apply --config"), "{report}");
 }
+
+/// Review 7, L2: once the drop-in that owns the CRI section has the settings, `apply` on
+/// config.toml (a re-run on every node) leaves config.toml alone and exits 0; a form the
+/// drop-in lacks (a new sandbox image) says to apply it to the drop-in, without "pulls fail".
+#[test]
+fn apply_on_config_toml_after_the_drop_in_was_fixed() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    assert!(apply_to(&node, &drop_in, HARBOR).status.success());
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("already has the form's settings"), "{err}");
+    assert!(!err.contains("pulls fail"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(node.backups().is_empty());
+    let out = node.apply(&HARBOR.replace("pause:3.6", "pause:3.9"), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --config {}`", drop_in.display())), "{err}");
+    assert!(!err.contains("pulls fail"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+}

@@ -26,7 +26,7 @@ use pullfix_core::{FileKind, OutputFile};
 /// Arguments of `pullfix apply`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit status: 0 applied (or nothing to do), 1 errors (nothing written), 2 usage or I/O problem.\n\n\
+    after_help = "Exit status: 0 applied (or nothing to do; on 1.x also when a drop-in that replaces config.toml's CRI section already has the form's settings, and config.toml is left alone), 1 errors (nothing written), 2 usage or I/O problem.\n\n\
 Examples:\n  sudo pullfix apply --form form.toml --diff --dry-run\n  sudo pullfix apply --form form.toml\n\n\
 --diff shows the file as it will be, credentials included: mind who watches the terminal."
 )]
@@ -112,10 +112,44 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     merged.name_lost_registries(&lost);
     // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
     let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
+    let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
         let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
-        let found = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins);
-        merged.diagnostics.extend(found.into_iter().map(|f| f.diagnostic));
+        let found: Vec<Diagnostic> = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins)
+            .into_iter()
+            .map(|f| f.diagnostic)
+            .collect();
+        // On 1.x a drop-in that sets config_path itself owns the CRI section (pullfix was
+        // applied to it): config.toml's registry settings would be thrown away, so config.toml
+        // is not written. Already up to date (a re-run on a good node): the certs.d files are
+        // still written, exit 0. Otherwise: say where to apply the form, exit 1.
+        if !has_errors(&found) {
+            if let Some(o) = merge::imports::cri_owner(containerd, &main, &drop_ins).filter(|o| o.config_path.is_some())
+            {
+                let options = MergeOptions { convert_to_target_version: args.convert_version };
+                let into = merge::merge_with(&o.text, &form, options);
+                let quoted = pullfix_core::shell::quote(&o.path);
+                if into.text.as_deref() != Some(o.text.as_str()) {
+                    for d in &found {
+                        eprintln!("{d}");
+                    }
+                    eprintln!(
+                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --config {quoted}` (same form and options).",
+                        containerd.unwrap_or("1.x"),
+                        o.path,
+                        into.changes.iter().map(|c| c.key_path.as_str()).collect::<Vec<_>>().join(", "),
+                    );
+                    eprintln!("pullfix: nothing was written.");
+                    return Ok(ExitCode::from(1));
+                }
+                eprintln!(
+                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --config {quoted}`.",
+                    o.path
+                );
+                owned_by = Some(o.path);
+            }
+        }
+        merged.diagnostics.extend(found);
     }
     // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
     // while the form does not set it; the rendered files mark what was carried.
@@ -159,6 +193,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let config_mode = existing_mode(&args.config).unwrap_or(0o644);
+    // config.toml's CRI section is replaced by a drop-in's that has the settings: keep it.
+    let text = if owned_by.is_some() { existing.clone().unwrap_or_default() } else { text };
+    if owned_by.is_some() {
+        merged.changes.clear();
+    }
     let config = Planned {
         path: args.config.clone(),
         contents: text,

@@ -692,3 +692,30 @@ fn apply_on_config_toml_after_the_drop_in_was_fixed() {
     assert!(!err.contains("pulls fail"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
 }
+
+/// Review 7, M2 (containerd 2.x's source, no 2.x binary here): a `version = 3` drop-in makes
+/// the merged version 3, so config.toml's version 2 keys would not be migrated: apply refuses
+/// and `--convert-version` writes the version 3 paths.
+#[test]
+fn a_version_3_drop_in_on_2_x_needs_convert_version() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
+    fs::write(conf_d.join("99-nvidia.toml"), "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n").unwrap();
+    let form = HARBOR.replace("1.6.20", "2.1");
+    let out = node.apply(&form, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
+    assert!(err.contains("--convert-version"), "{err}");
+    let out = node.apply(&form, &["--convert-version"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    assert_eq!(doc["version"].as_integer(), Some(3));
+    assert_eq!(
+        doc["plugins"]["io.containerd.cri.v1.images"]["registry"]["config_path"].as_str(),
+        Some(node.certs().to_str().unwrap())
+    );
+}

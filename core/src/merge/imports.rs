@@ -236,7 +236,11 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
     };
     let field = super::existing_config_field;
     // containerd merges `version` too: the last file that sets one decides it.
-    let mut version = main.parse::<DocumentMut>().map(|d| version_of(&d)).unwrap_or(0);
+    let main_doc = main.parse::<DocumentMut>().ok();
+    let main_version = main_doc.as_ref().map(version_of).unwrap_or(0);
+    let mut version = main_version;
+    // The last drop-in that sets a version (it decides the merged one).
+    let mut version_from: Option<&str> = None;
     let mut parsed = Vec::new();
     for d in drop_ins {
         let Some(text) = &d.text else {
@@ -257,6 +261,7 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 let v = version_of(&doc);
                 if v != 0 {
                     version = v;
+                    version_from = Some(&d.path);
                 }
                 parsed.push((d, doc));
             }
@@ -376,6 +381,37 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
         }
         if target.is_some() {
             return out;
+        }
+    }
+    // 2.x: containerd's LoadConfig merges every file first (mergo.WithOverride: the last
+    // non-zero `version` wins), then runs the plugins' ConfigMigration only when the merged
+    // `config.Version < version.ConfigVersion`, and the CRI migration (io.containerd.grpc.v1.cri
+    // -> io.containerd.cri.v1.images / .runtime) returns early for `configVersion >=
+    // version.ConfigVersion` (containerd/containerd cmd/containerd/server/config/config.go
+    // LoadConfig + mergeConfig, cmd/containerd/command/config.go dumpConfig, the CRI
+    // plugins' configMigration). So a version 3 drop-in stops the migration of a version 2
+    // config.toml on 2.0-2.2, and its v2 keys are ignored (`Ignoring unknown key in TOML for
+    // plugin`). 2.3+ (ConfigVersion 4) is not verified here: a warning.
+    let v2_cri = main_doc
+        .as_ref()
+        .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
+    if let (Some(t), Some(from)) = (&target, version_from) {
+        if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
+            let verified = t.max_config_version() == 3;
+            let message = format!(
+                "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are {}ignored, not migrated: pulls fail (x509, 401) and the default pause image is used.",
+                if verified { "" } else { "probably (checked in 2.0-2.2's source, not on 2.3+) " }
+            );
+            let fix = format!(
+                "Run `pullfix apply --convert-version` (it writes config.toml as version {} with the plugins.\"io.containerd.cri.v1.images\" paths and names every other version 2 setting to move); `containerd config dump` shows the result.",
+                t.config_version()
+            );
+            let d = if verified {
+                Diagnostic::error(field(), "merge.import-raises-version", message, fix)
+            } else {
+                Diagnostic::warning(field(), "merge.import-raises-version", message, fix)
+            };
+            push(&mut out, from, d);
         }
     }
     // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters.
@@ -509,6 +545,28 @@ mod tests {
                 (Severity::Warning, "merge.import-config-path"),
             ]
         );
+    }
+
+    /// Review 7, M2: a version 3 drop-in makes the merged config version 3 on 2.x, so a
+    /// version 2 config.toml's CRI keys are not migrated.
+    #[test]
+    fn on_2x_a_drop_in_that_raises_the_version_is_reported() {
+        let nvidia = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+        let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/n.toml", nvidia)]);
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code, f.file.as_str())).collect();
+        assert_eq!(codes, vec![(Severity::Error, "merge.import-raises-version", "/n.toml")]);
+        assert!(f[0].diagnostic.fix.contains("--convert-version"), "{}", f[0].diagnostic.fix);
+        // 2.3+ is not verified: a warning. A version 3 main file, a main file without v2 CRI
+        // tables, a drop-in without a version line, or 1.x: nothing.
+        assert_eq!(
+            check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic.severity,
+            Severity::Warning
+        );
+        let v3_main = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/c\"\n";
+        assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
+        assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
+        assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
+        assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
     }
 
     #[test]

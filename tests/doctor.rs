@@ -510,10 +510,18 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
         1,
     );
     n.file("config.toml", &abs);
-    // config.toml's sandbox image is thrown away with its CRI section: the drop-in has none.
+    // config.toml's sandbox image and config_path are thrown away with its CRI section: the
+    // drop-in has neither.
     assert_eq!(
         n.doctor(Some("1.6.20")),
-        (1, pairs(&[("error", "merge.import-replaces-cri"), ("warning", "sandbox.default")]))
+        (
+            1,
+            pairs(&[
+                ("error", "merge.import-replaces-cri"),
+                ("warning", "sandbox.default"),
+                ("warning", "hosts.not_enabled")
+            ])
+        )
     );
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml"), "{text}");
@@ -612,4 +620,36 @@ fn a_host_directory_shadowed_by_an_earlier_list_entry_is_named() {
         )),
         "{text}"
     );
+}
+
+/// Review 7, L1: after `apply --config <drop-in>` on 1.x, the config_path containerd uses is
+/// the drop-in's: doctor's default certs dir and hosts.not_enabled follow it.
+#[test]
+fn the_certs_dir_comes_from_the_drop_in_that_owns_the_cri_section() {
+    let n = Node::new(None);
+    n.file("config.toml", &format!("version = 2\nimports = [\"{}/conf.d/*.toml\"]\n", n.dir.path().display()));
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
+    );
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    // Without --certs-dir: the drop-in's config_path is read.
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "1.6.20", "--config"])
+        .arg(n.dir.path().join("config.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(&format!("1 hosts.toml file(s) under {} checked", n.certs().display())), "{text}");
+    assert!(!text.contains("hosts.not_enabled"), "{text}");
+    // With it: the same.
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
+    // A drop-in whose config_path points elsewhere: not enabled, and the fix names the drop-in.
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/elsewhere\"\n",
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("99-cgroup.toml's config_path does not point there"), "{text}");
 }

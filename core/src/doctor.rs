@@ -196,6 +196,7 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
 /// The config.toml checks about what the CRI plugin's own section holds.
 fn about_cri_section(code: &str) -> bool {
     code.starts_with("sandbox.")
+        || code == "hosts.not_enabled"
         || matches!(
             code,
             "config.mixed_styles"
@@ -237,6 +238,7 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
             c.version = c.version.or(Some(owner.version).filter(|v| *v != 0));
             let of_drop_in = NodeFiles { config_file: owner.path.clone(), ..files.clone() };
             config::check_config(&c, &of_drop_in, target, &mut out);
+            hosts::check_enabled(Some(&c), &of_drop_in, &mut out);
         }
     }
     // containerd merges every file's disabled_plugins and required_plugins.

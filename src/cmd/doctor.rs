@@ -40,12 +40,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.config.display())),
     };
+    // Drop-ins (`imports`) can replace or override what config.toml says.
+    let drop_ins = config
+        .as_deref()
+        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
+        .unwrap_or_default();
+    // On 1.x the CRI section in effect may be a drop-in's (its config_path, the files it names).
+    let owner = config
+        .as_deref()
+        .and_then(|main| pullfix_core::merge::imports::cri_owner(args.containerd.as_deref(), main, &drop_ins));
+    // The config_path containerd uses: the owning drop-in's, else config.toml's.
+    let effective = match &owner {
+        Some(o) => o.config_path.clone().unwrap_or_default(),
+        None => config.as_deref().map(|c| doctor::certs_dirs(c).join(":")).unwrap_or_default(),
+    };
+    let listed: Vec<String> =
+        effective.split(':').map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).collect();
     let certs_dir = match &args.certs_dir {
         Some(d) => d.to_string_lossy().into_owned(),
-        None => config.as_deref().and_then(doctor::certs_dir).unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
+        None => listed.first().cloned().unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
     };
     // A colon-separated config_path: 1.x reads every directory of it, the first match winning.
-    let listed = config.as_deref().map(doctor::certs_dirs).unwrap_or_default();
     let dirs: Vec<String> = if listed.len() > 1 && listed.iter().any(|d| same_dir(d, &certs_dir)) {
         listed
     } else {
@@ -69,17 +84,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         existing: Vec::new(),
         list_dirs,
     };
-    // Drop-ins (`imports`) can replace or override what config.toml says.
-    let drop_ins = files
-        .config
-        .as_deref()
-        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
-        .unwrap_or_default();
-    // On 1.x the CRI section in effect may be a drop-in's: the files it names count too.
-    let owner = files
-        .config
-        .as_deref()
-        .and_then(|main| pullfix_core::merge::imports::cri_owner(args.containerd.as_deref(), main, &drop_ins));
     let mut referenced = doctor::referenced_files(&files);
     if let Some(o) = &owner {
         referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));

@@ -23,24 +23,7 @@ pub(super) fn check_hosts(cfg: Option<&NodeConfig>, files: &NodeFiles, target: O
         check_shadowed(files, target, out);
         return;
     }
-    let enabled =
-        cfg.and_then(NodeConfig::config_path).is_some_and(|cp| cp.split(':').any(|d| same_dir(d, &files.certs_dir)));
-    if !enabled {
-        out.push(Check {
-            severity: Severity::Warning,
-            code: "hosts.not_enabled",
-            file: files.config_file.clone(),
-            message: format!(
-                "{} holds hosts.toml files, but config.toml's config_path does not point there: the kubelet's pulls \
-                 (CRI) do not read them (only `ctr --hosts-dir` does).",
-                files.certs_dir
-            ),
-            fix: format!(
-                "Set config_path = {:?} in the CRI registry table for this containerd version and restart containerd.",
-                files.certs_dir
-            ),
-        });
-    }
+    check_enabled(cfg, files, out);
     for h in &files.hosts {
         check_file(h, files, target, out);
     }
@@ -183,6 +166,34 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
             );
         }
     }
+}
+
+/// hosts.not_enabled: hosts.toml files in a directory that the config_path of `cfg` (the CRI
+/// section containerd uses, in `files.config_file`) does not name.
+pub(super) fn check_enabled(cfg: Option<&NodeConfig>, files: &NodeFiles, out: &mut Vec<Check>) {
+    if files.hosts.is_empty() {
+        return;
+    }
+    let enabled =
+        cfg.and_then(NodeConfig::config_path).is_some_and(|cp| cp.split(':').any(|d| same_dir(d, &files.certs_dir)));
+    if enabled {
+        return;
+    }
+    let name = files.config_file.rsplit('/').next().unwrap_or("config.toml");
+    out.push(Check {
+        severity: Severity::Warning,
+        code: "hosts.not_enabled",
+        file: files.config_file.clone(),
+        message: format!(
+            "{} holds hosts.toml files, but {name}'s config_path does not point there: the kubelet's pulls \
+             (CRI) do not read them (only `ctr --hosts-dir` does).",
+            files.certs_dir
+        ),
+        fix: format!(
+            "Set config_path = {:?} in the CRI registry table of {name} for this containerd version and restart containerd.",
+            files.certs_dir
+        ),
+    });
 }
 
 /// A `<host>` directory in a later entry of a colon-separated config_path list that an earlier

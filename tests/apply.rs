@@ -719,3 +719,42 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
         Some(node.certs().to_str().unwrap())
     );
 }
+
+/// Review 7, L3: a drop-in without a `version` line takes the importing config.toml's version
+/// (containerd agrees: its SystemdCgroup is in effect), so apply does not claim its settings
+/// were ignored.
+#[test]
+fn a_drop_in_without_a_version_line_is_not_called_ignored() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
+    fs::write(
+        &drop_in,
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    )
+    .unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"]
+            .as_bool(),
+        Some(true)
+    );
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("none of those settings were in effect"), "{err}");
+    assert!(err.contains("its plugins.\"io.containerd.grpc.v1.cri\" settings were in effect"), "{err}");
+    // Not imported by any config.toml pullfix finds: the warning stays, softened.
+    let alone = node.dir.path().join("other/99-cgroup.toml");
+    fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    fs::write(
+        &alone,
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    )
+    .unwrap();
+    let out = apply_to(&node, &alone, HARBOR);
+    let err = text(&out.stderr);
+    assert!(err.contains("If ") && err.contains("is a drop-in that a config.toml with `version = 2` imports"), "{err}");
+}

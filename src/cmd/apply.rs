@@ -151,6 +151,38 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         merged.diagnostics.extend(found);
     }
+    // A drop-in without a `version` line takes the version of the config.toml importing it
+    // (containerd merges `version`: mergo keeps the non-zero one), so "read as version 1" is
+    // only true for a main file.
+    if merged.diagnostics.iter().any(|d| d.code == "merge.version-missing") {
+        let importer = super::drop_ins::importing_main(&args.config, containerd);
+        let main_version = importer.as_ref().and_then(|m| fs::read_to_string(m).ok()).and_then(|t| {
+            t.parse::<toml_edit::DocumentMut>().ok().and_then(|d| d.get("version").and_then(|v| v.as_integer()))
+        });
+        let named_config_toml = args.config.file_name().is_some_and(|n| n == "config.toml");
+        for d in merged.diagnostics.iter_mut().filter(|d| d.code == "merge.version-missing") {
+            match (&importer, main_version) {
+                (Some(main), Some(2)) => {
+                    *d = Diagnostic::info(
+                        d.field.clone(),
+                        d.code,
+                        format!(
+                            "{config_name} has no `version` line, but {} imports it and says version = 2, which a drop-in takes: its plugins.\"io.containerd.grpc.v1.cri\" settings were in effect.",
+                            main.display()
+                        ),
+                        "pullfix adds `version = 2` to it, the version it already had: nothing changes for containerd.",
+                    );
+                }
+                (None, _) if !named_config_toml => {
+                    d.message = format!(
+                        "{} If {config_name} is a drop-in that a config.toml with `version = 2` imports, it takes that version and its settings were in effect (pullfix found no such config.toml in /etc/containerd or beside it).",
+                        d.message
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
     // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
     // while the form does not set it; the rendered files mark what was carried.
     merged.keep_from_hosts_toml(&form, |path| fs::read_to_string(path).ok());

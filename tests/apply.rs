@@ -758,3 +758,26 @@ fn a_drop_in_without_a_version_line_is_not_called_ignored() {
     let err = text(&out.stderr);
     assert!(err.contains("If ") && err.contains("is a drop-in that a config.toml with `version = 2` imports"), "{err}");
 }
+
+/// Review 7, L4: `[0-9]*` in an imports glob is a Go character class: the CRI drop-in it
+/// matches is found (containerd agrees), so apply refuses to write settings it would discard.
+#[test]
+fn imports_globs_with_character_classes_are_followed() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/[0-9]*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"]
+            .as_bool(),
+        Some(true)
+    );
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("99-cgroup.toml, which has a plugins"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+}

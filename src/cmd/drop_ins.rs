@@ -126,9 +126,12 @@ fn matches(pattern: &str, name: &str) -> Option<bool> {
     valid(&p).then(|| match_here(&p, &n))
 }
 
-/// One class `[...]` at the start of `p` (after the `[`): its ranges, whether negated, and how
-/// many characters it takes up to and including the `]`. `None`: malformed.
-fn class(p: &[char]) -> Option<(Vec<(char, char)>, bool, usize)> {
+/// A parsed `[...]` class: its `(lo, hi)` ranges, whether negated (`[^...]`), and how many
+/// characters it takes after the `[`, the `]` included.
+type Class = (Vec<(char, char)>, bool, usize);
+
+/// One class `[...]` at the start of `p` (after the `[`). `None`: malformed.
+fn class(p: &[char]) -> Option<Class> {
     let mut i = 0;
     let negated = p.first() == Some(&'^');
     if negated {

@@ -219,8 +219,9 @@ fn check_shadowed(files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check
                      in {unused} are not used."
                 ),
                 fix: format!(
-                    "Put {dir} first in config_path (`pullfix apply` does), or delete or merge {used} into {unused}; \
-                     then restart containerd."
+                    "If {unused} has the settings you want, put {dir} first in config_path (`pullfix apply` puts its \
+                     own directory first) or merge {used} into it and delete {used}, then restart containerd; \
+                     otherwise delete {unused}, which is never read."
                 ),
             });
         }

@@ -584,3 +584,200 @@ fn a_config_path_list_is_kept_on_1_6() {
     let err = text(&out.stderr);
     assert!(err.contains("harbor.example.net (in"), "{err}");
 }
+
+/// Review 7, H1: containerd 1.6 uses the first directory of the list that has a `<host>`
+/// directory, so pullfix's directory, already in the list behind a Docker-style one, moves first.
+#[test]
+fn a_config_path_list_puts_pullfix_first_on_1_6() {
+    let node = Node::with("comments-everywhere.toml");
+    let docker = node.dir.path().join("docker-certs.d");
+    fs::create_dir_all(docker.join("harbor.example.net")).unwrap();
+    fs::write(docker.join("harbor.example.net/ca.crt"), "PEM").unwrap();
+    let list = format!("{}:{}", docker.display(), node.certs().display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("moved first"), "{err}");
+    let first = format!("{}:{}", node.certs().display(), docker.display());
+    let dump = effective(&node.config());
+    assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(first.as_str()));
+}
+
+/// Runs `pullfix apply --config <file>` with the form.
+fn apply_to(node: &Node, file: &Path, form: &str) -> Output {
+    let form = node.form(form);
+    Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form)
+        .arg("--config")
+        .arg(file)
+        .arg("--certs-dir")
+        .arg(node.certs())
+        .output()
+        .unwrap()
+}
+
+/// Review 7, M1: with `imports = [".../conf.d/*"]`, a backup beside the drop-in would be
+/// imported last by 1.x and undo the apply: it goes to pullfix-backups/ beside config.toml.
+#[test]
+fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*\"]\n", conf_d.display())).unwrap();
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(&drop_in, old).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let names: Vec<String> =
+        fs::read_dir(&conf_d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["99-cgroup.toml".to_owned()]);
+    let backups: Vec<PathBuf> =
+        fs::read_dir(node.dir.path().join("pullfix-backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(fs::read_to_string(&backups[0]).unwrap(), old);
+    assert!(err.contains(&format!("backup: {}", backups[0].display())), "{err}");
+    // containerd uses what apply wrote.
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+        Some(node.certs().to_str().unwrap())
+    );
+    // A backup left in conf.d by an older pullfix: doctor names it and says to move it.
+    let stale = conf_d.join("99-cgroup.toml.pullfix-backup-20261126T073105Z");
+    fs::write(&stale, old).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "1.6.20", "--config"])
+        .arg(node.config())
+        .output()
+        .unwrap();
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("error   merge.import-backup"), "{report}");
+    assert!(report.contains(&format!("Delete {} or move it", stale.display())), "{report}");
+    assert!(!report.contains("apply --config"), "{report}");
+}
+
+/// Review 7, L2: once the drop-in that owns the CRI section has the settings, `apply` on
+/// config.toml (a re-run on every node) leaves config.toml alone and exits 0; a form the
+/// drop-in lacks (a new sandbox image) says to apply it to the drop-in, without "pulls fail".
+#[test]
+fn apply_on_config_toml_after_the_drop_in_was_fixed() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    assert!(apply_to(&node, &drop_in, HARBOR).status.success());
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("already has the form's settings"), "{err}");
+    assert!(!err.contains("pulls fail"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(node.backups().is_empty());
+    let out = node.apply(&HARBOR.replace("pause:3.6", "pause:3.9"), &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --config {}`", drop_in.display())), "{err}");
+    assert!(!err.contains("pulls fail"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+}
+
+/// Review 7, M2 (containerd 2.x's source, no 2.x binary here): a `version = 3` drop-in makes
+/// the merged version 3, so config.toml's version 2 keys would not be migrated: apply refuses
+/// and `--convert-version` writes the version 3 paths.
+#[test]
+fn a_version_3_drop_in_on_2_x_needs_convert_version() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
+    fs::write(conf_d.join("99-nvidia.toml"), "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n").unwrap();
+    let form = HARBOR.replace("1.6.20", "2.1");
+    let out = node.apply(&form, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
+    assert!(err.contains("--convert-version"), "{err}");
+    let out = node.apply(&form, &["--convert-version"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    assert_eq!(doc["version"].as_integer(), Some(3));
+    assert_eq!(
+        doc["plugins"]["io.containerd.cri.v1.images"]["registry"]["config_path"].as_str(),
+        Some(node.certs().to_str().unwrap())
+    );
+}
+
+/// Review 7, L3: a drop-in without a `version` line takes the importing config.toml's version
+/// (containerd agrees: its SystemdCgroup is in effect), so apply does not claim its settings
+/// were ignored.
+#[test]
+fn a_drop_in_without_a_version_line_is_not_called_ignored() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let drop_in = conf_d.join("99-cgroup.toml");
+    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
+    fs::write(
+        &drop_in,
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    )
+    .unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"]
+            .as_bool(),
+        Some(true)
+    );
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("none of those settings were in effect"), "{err}");
+    assert!(err.contains("its plugins.\"io.containerd.grpc.v1.cri\" settings were in effect"), "{err}");
+    // Not imported by any config.toml pullfix finds: the warning stays, softened.
+    let alone = node.dir.path().join("other/99-cgroup.toml");
+    fs::create_dir_all(alone.parent().unwrap()).unwrap();
+    fs::write(
+        &alone,
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    )
+    .unwrap();
+    let out = apply_to(&node, &alone, HARBOR);
+    let err = text(&out.stderr);
+    assert!(err.contains("If ") && err.contains("is a drop-in that a config.toml with `version = 2` imports"), "{err}");
+}
+
+/// Review 7, L4: `[0-9]*` in an imports glob is a Go character class: the CRI drop-in it
+/// matches is found (containerd agrees), so apply refuses to write settings it would discard.
+#[test]
+fn imports_globs_with_character_classes_are_followed() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/[0-9]*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(
+        dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"]
+            .as_bool(),
+        Some(true)
+    );
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("99-cgroup.toml, which has a plugins"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+}

@@ -510,18 +510,65 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
         1,
     );
     n.file("config.toml", &abs);
-    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "merge.import-replaces-cri")])));
+    // config.toml's sandbox image and config_path are thrown away with its CRI section: the
+    // drop-in has neither.
+    assert_eq!(
+        n.doctor(Some("1.6.20")),
+        (
+            1,
+            pairs(&[
+                ("error", "merge.import-replaces-cri"),
+                ("warning", "sandbox.default"),
+                ("warning", "hosts.not_enabled")
+            ])
+        )
+    );
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml"), "{text}");
     assert!(text.contains("pullfix apply --config"), "{text}");
     // Without a version: a warning (2.x merges key by key).
     assert_eq!(n.doctor(None), (0, pairs(&[("warning", "merge.import-replaces-cri")])));
-    // Once the drop-in has the registry settings, it is what containerd uses: an info.
+    // Once the drop-in has the registry settings, it is what containerd uses: an info, and
+    // its CRI section is checked as config.toml's (config.toml's sandbox image is thrown away).
     n.file(
         "conf.d/99-cgroup.toml",
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
     );
+    assert_eq!(
+        n.doctor(Some("1.6.20")),
+        (0, pairs(&[("warning", "sandbox.default"), ("info", "merge.import-replaces-cri")]))
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("table. It sets config_path itself"), "{text}");
+}
+
+/// Review 7, H2: a drop-in that sets config_path but keeps legacy `mirrors` and `configs.tls`
+/// stops 1.6's CRI plugin (`mirrors` cannot be set when `config_path` is provided): its CRI
+/// section is the one containerd uses, so it is checked, and doctor exits 1.
+#[test]
+fn the_cri_section_of_an_applied_drop_in_is_checked_on_1_x() {
+    let n = Node::new(None);
+    n.file("config.toml", &format!("version = 2\nimports = [\"{}/conf.d/*.toml\"]\n", n.dir.path().display()));
+    n.file(
+        "conf.d/50-registry.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  insecure_skip_verify = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://harbor.example.net\"]\n",
+    );
+    let (code, checks) = n.doctor(Some("1.6.20"));
+    assert_eq!(code, 1);
+    assert!(checks.contains(&("error".into(), "config.mixed_styles".into())), "{checks:?}");
+    assert!(checks.contains(&("error".into(), "merge.import-replaces-cri".into())), "{checks:?}");
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("The drop-in also has legacy registry.mirrors for docker.io and legacy registry.configs.*.tls for harbor.example.net"), "{text}");
+    assert!(text.contains("config.mixed_styles  ") && text.contains("50-registry.toml"), "{text}");
+    // A drop-in without a version line takes the main file's: no config.no_version for it.
+    n.file(
+        "conf.d/50-registry.toml",
+        "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
+    );
     assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
+    // disabled_plugins in the drop-in are checked too.
+    n.file("conf.d/60-docker.toml", "disabled_plugins = [\"cri\"]\n");
+    assert!(n.doctor(Some("1.6.20")).1.contains(&("error".into(), "config.cri_disabled".into())));
 }
 
 /// On 2.x drop-ins merge key by key: their legacy mirrors still stop the CRI plugin.
@@ -534,4 +581,75 @@ fn legacy_mirrors_in_a_drop_in_break_2_x() {
     // A missing non-glob import stops containerd.
     n.file("config.toml", &V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"gone.toml\"]\n", 1));
     assert_eq!(n.doctor(Some("2.1")), (1, pairs(&[("error", "merge.import-missing")])));
+}
+
+/// Review 7, H1: containerd 1.6 uses the first directory of a config_path list that has a
+/// `<host>` directory: a Docker-style `ca.crt` in an earlier entry shadows pullfix's hosts.toml.
+#[test]
+fn a_host_directory_shadowed_by_an_earlier_list_entry_is_named() {
+    let n = Node::new(None);
+    let docker = n.dir.path().join("docker-certs.d");
+    let main = V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{}:{{CERTS}}\"", docker.display()));
+    n.file("config.toml", &main);
+    n.file("docker-certs.d/harbor.example.net/ca.crt", "STALE");
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(
+        n.doctor(Some("1.6.20")),
+        (0, pairs(&[("warning", "config.colon_config_path"), ("warning", "hosts.shadowed")]))
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    let used = docker.join("harbor.example.net");
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            used.display(),
+            n.certs().join("harbor.example.net").display()
+        )),
+        "{text}"
+    );
+    // pullfix's hosts.toml in the second directory was read too.
+    assert!(text.contains("1 hosts.toml file(s) under"), "{text}");
+    // With pullfix's directory first, the stale one is what is shadowed.
+    n.file("config.toml", &V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{{CERTS}}:{}\"", docker.display())));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            n.certs().join("harbor.example.net").display(),
+            used.display()
+        )),
+        "{text}"
+    );
+}
+
+/// Review 7, L1: after `apply --config <drop-in>` on 1.x, the config_path containerd uses is
+/// the drop-in's: doctor's default certs dir and hosts.not_enabled follow it.
+#[test]
+fn the_certs_dir_comes_from_the_drop_in_that_owns_the_cri_section() {
+    let n = Node::new(None);
+    n.file("config.toml", &format!("version = 2\nimports = [\"{}/conf.d/*.toml\"]\n", n.dir.path().display()));
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
+    );
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    // Without --certs-dir: the drop-in's config_path is read.
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "1.6.20", "--config"])
+        .arg(n.dir.path().join("config.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains(&format!("1 hosts.toml file(s) under {} checked", n.certs().display())), "{text}");
+    assert!(!text.contains("hosts.not_enabled"), "{text}");
+    // With it: the same.
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
+    // A drop-in whose config_path points elsewhere: not enabled, and the fix names the drop-in.
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/elsewhere\"\n",
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("99-cgroup.toml's config_path does not point there"), "{text}");
 }

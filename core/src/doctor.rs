@@ -35,6 +35,10 @@ pub struct NodeFiles {
     pub hosts: Vec<HostsFile>,
     /// The files named by [`referenced_files`] that exist on the node.
     pub existing: Vec<String>,
+    /// For a colon-separated config_path list (1.x reads every entry): each directory in the
+    /// list's order with the `<host>` subdirectories containerd reads in it (those with a
+    /// hosts.toml or `*.crt` / `*.cert` / `*.key` files). Empty for one directory.
+    pub list_dirs: Vec<(String, Vec<String>)>,
 }
 
 /// One hosts.toml.
@@ -69,8 +73,16 @@ pub fn breaks_pulls(checks: &[Check]) -> bool {
 /// The hosts.toml directory config.toml enables (its `config_path`, the first when it is
 /// a colon-separated list); `None` when it sets none or cannot be read.
 pub fn certs_dir(config: &str) -> Option<String> {
-    let c = NodeConfig::parse(config).ok()?;
-    c.config_path().and_then(|p| p.split(':').find(|s| !s.is_empty())).map(str::to_owned)
+    certs_dirs(config).into_iter().next()
+}
+
+/// Every directory of config.toml's `config_path`, in order (one unless it is a
+/// colon-separated list); empty when it sets none or cannot be read.
+pub fn certs_dirs(config: &str) -> Vec<String> {
+    let Ok(c) = NodeConfig::parse(config) else { return Vec::new() };
+    c.config_path()
+        .map(|p| p.split(':').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
 }
 
 /// Every CA, client certificate and key file the config and hosts.toml files name,
@@ -162,41 +174,81 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     out
 }
 
+/// [`check`] and [`check_drop_ins`] together, as `pullfix doctor` runs them: when a drop-in's
+/// CRI section replaces config.toml's (1.x), config.toml's own CRI-section findings (registry
+/// tables, sandbox image) are left out, since containerd does not use that section; the
+/// drop-in's are reported instead.
+pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn]) -> Vec<Check> {
+    let mut out = check(files);
+    let replaced = files
+        .config
+        .as_deref()
+        .and_then(|main| crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins))
+        .is_some();
+    if replaced {
+        out.retain(|c| c.file != files.config_file || !about_cri_section(c.code));
+    }
+    out.extend(check_drop_ins(files, drop_ins));
+    out.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    out
+}
+
+/// The config.toml checks about what the CRI plugin's own section holds.
+fn about_cri_section(code: &str) -> bool {
+    code.starts_with("sandbox.")
+        || code == "hosts.not_enabled"
+        || matches!(
+            code,
+            "config.mixed_styles"
+                | "config.colon_config_path"
+                | "config.legacy_tls_ignored"
+                | "config.file_missing"
+                | "config.endpoint_without_scheme"
+                | "config.mirrors_refused_2_2"
+                | "config.deprecated_mirrors"
+                | "config.legacy_keys_in_v3"
+                | "config.wrong_dialect"
+        )
+}
+
 /// Checks the drop-in files config.toml imports (`imports = [...]`, read by the caller in
 /// containerd's load order, see [`crate::merge::imports`]): on containerd 1.x a drop-in with a
-/// CRI table replaces config.toml's whole CRI section; on 2.x a drop-in's own legacy registry
-/// keys or config_path still apply. Sorted errors first, like [`check`].
+/// CRI table replaces config.toml's whole CRI section, so that drop-in's CRI section gets the
+/// config.toml checks (mixed styles, legacy TLS, sandbox image, disabled plugins); on 2.x a
+/// drop-in's own legacy registry keys or config_path still apply. Sorted errors first, like
+/// [`check`].
 pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn]) -> Vec<Check> {
-    use crate::merge::imports::sets_config_path;
     let Some(main) = files.config.as_deref() else { return Vec::new() };
     let cp = certs_dir(main);
     let mut out: Vec<Check> = crate::merge::imports::check(files.containerd.as_deref(), main, cp.as_deref(), drop_ins)
         .into_iter()
-        .map(|f| {
-            // pullfix was applied to the drop-in that owns the CRI section: that is the fix.
-            let applied = f.diagnostic.code == "merge.import-replaces-cri"
-                && drop_ins.iter().any(|d| d.path == f.file && d.text.as_deref().is_some_and(sets_config_path));
-            if applied {
-                return Check {
-                    severity: Severity::Info,
-                    code: f.diagnostic.code,
-                    message: format!(
-                        "{} It sets config_path itself, so the registry settings containerd uses are the drop-in's; the checks above of config.toml's CRI settings do not apply to it.",
-                        f.diagnostic.message.split(": containerd").next().unwrap_or_default()
-                    ),
-                    fix: format!("Keep applying the form to {} (`pullfix apply --config {}`).", f.file, crate::shell::quote(&f.file)),
-                    file: f.file,
-                };
-            }
-            Check {
+        .map(|f| Check {
             severity: f.diagnostic.severity,
             code: f.diagnostic.code,
             file: f.file,
             message: f.diagnostic.message,
             fix: f.diagnostic.fix,
-        }
         })
         .collect();
+    // 1.x: the CRI section containerd uses is the last CRI drop-in's; check it as config.toml's.
+    if let Some(owner) = crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins) {
+        let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
+        if let Ok(mut c) = NodeConfig::parse(&owner.text) {
+            // A drop-in without a `version` line takes the merged one.
+            c.version = c.version.or(Some(owner.version).filter(|v| *v != 0));
+            let of_drop_in = NodeFiles { config_file: owner.path.clone(), ..files.clone() };
+            config::check_config(&c, &of_drop_in, target, &mut out);
+            hosts::check_enabled(Some(&c), &of_drop_in, &mut out);
+        }
+    }
+    // containerd merges every file's disabled_plugins and required_plugins.
+    let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
+    for d in drop_ins {
+        if let Some(text) = &d.text {
+            let of_drop_in = NodeFiles { config_file: d.path.clone(), ..files.clone() };
+            plugins::check_plugins(text, &of_drop_in, target, &mut out);
+        }
+    }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
     out
 }

@@ -26,7 +26,7 @@ use pullfix_core::{FileKind, OutputFile};
 /// Arguments of `pullfix apply`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit status: 0 applied (or nothing to do), 1 errors (nothing written), 2 usage or I/O problem.\n\n\
+    after_help = "Exit status: 0 applied (or nothing to do; on 1.x also when a drop-in that replaces config.toml's CRI section already has the form's settings, and config.toml is left alone), 1 errors (nothing written), 2 usage or I/O problem.\n\n\
 Examples:\n  sudo pullfix apply --form form.toml --diff --dry-run\n  sudo pullfix apply --form form.toml\n\n\
 --diff shows the file as it will be, credentials included: mind who watches the terminal."
 )]
@@ -112,10 +112,76 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     merged.name_lost_registries(&lost);
     // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
     let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
+    let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
         let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
-        let found = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins);
-        merged.diagnostics.extend(found.into_iter().map(|f| f.diagnostic));
+        let found: Vec<Diagnostic> = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins)
+            .into_iter()
+            .map(|f| f.diagnostic)
+            .collect();
+        // On 1.x a drop-in that sets config_path itself owns the CRI section (pullfix was
+        // applied to it): config.toml's registry settings would be thrown away, so config.toml
+        // is not written. Already up to date (a re-run on a good node): the certs.d files are
+        // still written, exit 0. Otherwise: say where to apply the form, exit 1.
+        if !has_errors(&found) {
+            if let Some(o) = merge::imports::cri_owner(containerd, &main, &drop_ins).filter(|o| o.config_path.is_some())
+            {
+                let options = MergeOptions { convert_to_target_version: args.convert_version };
+                let into = merge::merge_with(&o.text, &form, options);
+                let quoted = pullfix_core::shell::quote(&o.path);
+                if into.text.as_deref() != Some(o.text.as_str()) {
+                    for d in &found {
+                        eprintln!("{d}");
+                    }
+                    eprintln!(
+                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --config {quoted}` (same form and options).",
+                        containerd.unwrap_or("1.x"),
+                        o.path,
+                        into.changes.iter().map(|c| c.key_path.as_str()).collect::<Vec<_>>().join(", "),
+                    );
+                    eprintln!("pullfix: nothing was written.");
+                    return Ok(ExitCode::from(1));
+                }
+                eprintln!(
+                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --config {quoted}`.",
+                    o.path
+                );
+                owned_by = Some(o.path);
+            }
+        }
+        merged.diagnostics.extend(found);
+    }
+    // A drop-in without a `version` line takes the version of the config.toml importing it
+    // (containerd merges `version`: mergo keeps the non-zero one), so "read as version 1" is
+    // only true for a main file.
+    if merged.diagnostics.iter().any(|d| d.code == "merge.version-missing") {
+        let importer = super::drop_ins::importing_main(&args.config, containerd);
+        let main_version = importer.as_ref().and_then(|m| fs::read_to_string(m).ok()).and_then(|t| {
+            t.parse::<toml_edit::DocumentMut>().ok().and_then(|d| d.get("version").and_then(|v| v.as_integer()))
+        });
+        let named_config_toml = args.config.file_name().is_some_and(|n| n == "config.toml");
+        for d in merged.diagnostics.iter_mut().filter(|d| d.code == "merge.version-missing") {
+            match (&importer, main_version) {
+                (Some(main), Some(2)) => {
+                    *d = Diagnostic::info(
+                        d.field.clone(),
+                        d.code,
+                        format!(
+                            "{config_name} has no `version` line, but {} imports it and says version = 2, which a drop-in takes: its plugins.\"io.containerd.grpc.v1.cri\" settings were in effect.",
+                            main.display()
+                        ),
+                        "pullfix adds `version = 2` to it, the version it already had: nothing changes for containerd.",
+                    );
+                }
+                (None, _) if !named_config_toml => {
+                    d.message = format!(
+                        "{} If {config_name} is a drop-in that a config.toml with `version = 2` imports, it takes that version and its settings were in effect (pullfix found no such config.toml in /etc/containerd or beside it).",
+                        d.message
+                    );
+                }
+                _ => {}
+            }
+        }
     }
     // What an earlier apply carried into a hosts.toml from the (now gone) legacy tables stays
     // while the form does not set it; the rendered files mark what was carried.
@@ -159,6 +225,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let config_mode = existing_mode(&args.config).unwrap_or(0o644);
+    // config.toml's CRI section is replaced by a drop-in's that has the settings: keep it.
+    let text = if owned_by.is_some() { existing.clone().unwrap_or_default() } else { text };
+    if owned_by.is_some() {
+        merged.changes.clear();
+    }
     let config = Planned {
         path: args.config.clone(),
         contents: text,
@@ -221,6 +292,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("would back up {} to {}", p.path.display(), backup_path(&p.path).display());
         }
     } else {
+        let backup_dir = imported_backup_dir(&args.config, containerd);
         let mut undo = Undo::default();
         let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut config_backup: Option<PathBuf> = None;
@@ -244,7 +316,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             if config_changed {
                 if existing.is_some() {
-                    let backup = backup_path(&args.config);
+                    let backup = match &backup_dir {
+                        Some(dir) => {
+                            undo.create_dirs(dir).with_context(|| format!("creating {}", dir.display()))?;
+                            backup_path(&dir.join(args.config.file_name().unwrap_or_default()))
+                        }
+                        None => backup_path(&args.config),
+                    };
                     undo.backups.push(backup.clone());
                     config_backup = Some(backup.clone());
                     // Owner-only: the backup may hold credentials.
@@ -298,7 +376,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// The subdirectories of a hosts.toml directory that containerd reads for a registry: those
 /// with a hosts.toml, or (without one) `*.crt` CA and `*.cert`/`*.key` client files.
-fn registry_dirs(dir: &Path) -> Vec<String> {
+pub(super) fn registry_dirs(dir: &Path) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
     let mut out: Vec<String> = entries
         .flatten()
@@ -413,6 +491,27 @@ fn planned_node_file(f: &OutputFile) -> anyhow::Result<Planned> {
         note,
         hosts_toml: f.kind == FileKind::HostsToml,
     })
+}
+
+/// Where the backup of an imported drop-in goes: `pullfix-backups/` beside the config.toml
+/// that imports it. Beside the drop-in, an `imports` pattern such as `conf.d/*` would match
+/// the backup, and containerd 1.x, loading it last, would undo the apply. `None` (beside the
+/// file) when no importing config.toml is found.
+fn imported_backup_dir(config: &Path, containerd: Option<&str>) -> Option<PathBuf> {
+    let main = super::drop_ins::importing_main(config, containerd)?;
+    let dir = main.parent()?.join("pullfix-backups");
+    let name = config.file_name()?.to_string_lossy().into_owned();
+    let probe = format!("{}/{name}.pullfix-backup-20000101T000000Z", super::drop_ins::absolute(&dir));
+    let text = fs::read_to_string(&main).ok()?;
+    if super::drop_ins::would_import(&main, &text, containerd, &probe) {
+        eprintln!(
+            "warning: {} imports files under {}: the backup of {} written there is imported too. Fix: move it out of every `imports` pattern after apply.",
+            main.display(),
+            dir.display(),
+            config.display()
+        );
+    }
+    Some(dir)
 }
 
 /// `<file>.pullfix-backup-YYYYMMDDTHHMMSSZ`, with a counter if that exists.

@@ -40,28 +40,56 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.config.display())),
     };
+    // Drop-ins (`imports`) can replace or override what config.toml says.
+    let drop_ins = config
+        .as_deref()
+        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
+        .unwrap_or_default();
+    // On 1.x the CRI section in effect may be a drop-in's (its config_path, the files it names).
+    let owner = config
+        .as_deref()
+        .and_then(|main| pullfix_core::merge::imports::cri_owner(args.containerd.as_deref(), main, &drop_ins));
+    // The config_path containerd uses: the owning drop-in's, else config.toml's.
+    let effective = match &owner {
+        Some(o) => o.config_path.clone().unwrap_or_default(),
+        None => config.as_deref().map(|c| doctor::certs_dirs(c).join(":")).unwrap_or_default(),
+    };
+    let listed: Vec<String> =
+        effective.split(':').map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).collect();
     let certs_dir = match &args.certs_dir {
         Some(d) => d.to_string_lossy().into_owned(),
-        None => config.as_deref().and_then(doctor::certs_dir).unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
+        None => listed.first().cloned().unwrap_or_else(|| doctor::DEFAULT_CERTS_DIR.to_owned()),
+    };
+    // A colon-separated config_path: 1.x reads every directory of it, the first match winning.
+    let dirs: Vec<String> = if listed.len() > 1 && listed.iter().any(|d| same_dir(d, &certs_dir)) {
+        listed
+    } else {
+        vec![certs_dir.clone()]
+    };
+    let mut hosts = Vec::new();
+    for d in &dirs {
+        hosts.extend(read_hosts(Path::new(d))?);
+    }
+    let list_dirs = if dirs.len() > 1 {
+        dirs.iter().map(|d| (d.clone(), super::apply::registry_dirs(Path::new(d)))).collect()
+    } else {
+        Vec::new()
     };
     let mut files = NodeFiles {
         containerd: args.containerd.clone(),
         config_file: args.config.to_string_lossy().into_owned(),
         config,
-        hosts: read_hosts(Path::new(&certs_dir))?,
+        hosts,
         certs_dir,
         existing: Vec::new(),
+        list_dirs,
     };
-    files.existing = doctor::referenced_files(&files).into_iter().filter(|p| Path::new(p).exists()).collect();
-    let mut checks = doctor::check(&files);
-    // Drop-ins (`imports`) can replace or override what config.toml says.
-    let drop_ins = files
-        .config
-        .as_deref()
-        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
-        .unwrap_or_default();
-    checks.extend(doctor::check_drop_ins(&files, &drop_ins));
-    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
+    let mut referenced = doctor::referenced_files(&files);
+    if let Some(o) = &owner {
+        referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));
+    }
+    files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
+    let checks = doctor::check_node(&files, &drop_ins);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
@@ -74,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!(
             "{} hosts.toml file(s) under {} checked: {} error(s), {} other note(s).",
             files.hosts.len(),
-            files.certs_dir,
+            dirs.join(" and "),
             errors,
             checks.len() - errors
         );
@@ -99,4 +127,8 @@ fn read_hosts(dir: &Path) -> anyhow::Result<Vec<HostsFile>> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+fn same_dir(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
 }

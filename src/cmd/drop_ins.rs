@@ -1,7 +1,8 @@
 //! Reading the drop-in files a config.toml imports (`imports = [...]`), for `apply` and
 //! `doctor`: `pullfix_core::merge::imports::patterns` says what each file names (as the
 //! node's containerd resolves it), this expands the `*` patterns as Go's `filepath.Glob`
-//! does (matches sorted, `*` not crossing `/`) and follows the drop-ins' own imports, in
+//! does (matches sorted, `*` not crossing `/`, `?`, `[...]` classes and `\` escapes; a
+//! malformed pattern is a warning and is not followed) and follows the drop-ins' own imports, in
 //! containerd's load order, each file once.
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,13 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
     while !pending.is_empty() {
         let (path, text) = pending.remove(0);
         for p in patterns(&text, &path, containerd) {
+            if p.glob && p.pattern.split('/').any(|c| matches(c, "").is_none()) {
+                eprintln!(
+                    "warning: {path}: the imports pattern {:?} is malformed for Go's filepath.Glob (`syntax error in pattern`): containerd fails to load its config with it, and pullfix does not follow it. Fix: correct it; `containerd config dump` shows what containerd loads.",
+                    p.pattern
+                );
+                continue;
+            }
             let files = if p.glob { glob(&p.pattern) } else { vec![p.pattern.clone()] };
             for f in files {
                 if loaded.contains(&f) {
@@ -37,7 +45,47 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
     out
 }
 
-fn absolute(p: &Path) -> String {
+/// The config.toml that imports `file` (directly or through another drop-in), when one is
+/// found: /etc/containerd/config.toml, or a config.toml in `file`'s directory or the one
+/// above it (`conf.d/` beside config.toml).
+pub fn importing_main(file: &Path, containerd: Option<&str>) -> Option<PathBuf> {
+    let me = absolute(file);
+    let dir = Path::new(&me).parent()?;
+    let mut candidates = vec![PathBuf::from("/etc/containerd/config.toml"), dir.join("config.toml")];
+    if let Some(up) = dir.parent() {
+        candidates.push(up.join("config.toml"));
+    }
+    candidates
+        .into_iter()
+        .filter(|c| absolute(c) != me)
+        .find(|c| read_lossy(c).is_ok_and(|text| read(c, &text, containerd).iter().any(|d| d.path == me)))
+}
+
+/// Whether an `imports` entry of `main` (the text of the file at `path`, followed through its
+/// drop-ins) names `file`, or would once it exists (a `*` pattern that matches its name).
+pub fn would_import(path: &Path, main: &str, containerd: Option<&str>, file: &str) -> bool {
+    let mut texts = vec![(absolute(path), main.to_owned())];
+    texts.extend(read(path, main, containerd).into_iter().filter_map(|d| d.text.map(|t| (d.path, t))));
+    texts.iter().any(|(p, t)| {
+        patterns(t, p, containerd).iter().any(|pat| {
+            if pat.glob {
+                glob_matches(&pat.pattern, file)
+            } else {
+                pat.pattern == file
+            }
+        })
+    })
+}
+
+/// Whether the absolute path `file` matches the absolute pattern component by component.
+fn glob_matches(pattern: &str, file: &str) -> bool {
+    let p: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
+    let f: Vec<&str> = file.split('/').filter(|c| !c.is_empty()).collect();
+    p.len() == f.len() && p.iter().zip(&f).all(|(p, f)| matches(p, f) == Some(true))
+}
+
+/// `p` as an absolute path (relative to the working directory), not resolving links.
+pub fn absolute(p: &Path) -> String {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
@@ -46,19 +94,19 @@ fn absolute(p: &Path) -> String {
     abs.to_string_lossy().into_owned()
 }
 
-/// The existing paths matching an absolute pattern whose components may hold `*` and `?`,
-/// sorted within each directory.
+/// The existing paths matching an absolute pattern whose components may hold `*`, `?`,
+/// `[...]` and `\\` escapes (Go's `filepath.Glob`), sorted within each directory.
 fn glob(pattern: &str) -> Vec<String> {
     let mut found = vec![PathBuf::from("/")];
     for part in pattern.split('/').filter(|c| !c.is_empty()) {
         let mut next = Vec::new();
         for dir in &found {
-            if part.contains(['*', '?']) {
+            if part.contains(['*', '?', '[', '\\']) {
                 let Ok(entries) = std::fs::read_dir(dir) else { continue };
                 let mut names: Vec<String> =
                     entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
                 names.sort();
-                next.extend(names.into_iter().filter(|n| matches(part, n)).map(|n| dir.join(n)));
+                next.extend(names.into_iter().filter(|n| matches(part, n) == Some(true)).map(|n| dir.join(n)));
             } else {
                 next.push(dir.join(part));
             }
@@ -68,27 +116,87 @@ fn glob(pattern: &str) -> Vec<String> {
     found.into_iter().filter(|p| p.exists()).map(|p| p.to_string_lossy().into_owned()).collect()
 }
 
-/// Whether `name` matches `pattern` (`*`: any run of characters, `?`: one character).
-fn matches(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < n.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+/// Whether `name` (one path component) matches `pattern` as Go's `filepath.Match` does on
+/// Unix: `*` any run of characters, `?` one character, `[...]` a class (`[^...]` negated,
+/// `a-z` ranges, `\\` escapes inside and outside), `\\c` the character c. `None` for a
+/// malformed pattern (Go's `ErrBadPattern`, which stops containerd).
+fn matches(pattern: &str, name: &str) -> Option<bool> {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    valid(&p).then(|| match_here(&p, &n))
+}
+
+/// A parsed `[...]` class: its `(lo, hi)` ranges, whether negated (`[^...]`), and how many
+/// characters it takes after the `[`, the `]` included.
+type Class = (Vec<(char, char)>, bool, usize);
+
+/// One class `[...]` at the start of `p` (after the `[`). `None`: malformed.
+fn class(p: &[char]) -> Option<Class> {
+    let mut i = 0;
+    let negated = p.first() == Some(&'^');
+    if negated {
+        i += 1;
+    }
+    let mut ranges = Vec::new();
+    let esc = |i: &mut usize| -> Option<char> {
+        let c = *p.get(*i)?;
+        if c == '-' || c == ']' {
+            return None;
+        }
+        *i += 1;
+        if c == '\\' {
+            let e = *p.get(*i)?;
+            *i += 1;
+            return Some(e);
+        }
+        Some(c)
+    };
+    loop {
+        if p.get(i) == Some(&']') && !ranges.is_empty() {
+            return Some((ranges, negated, i + 1));
+        }
+        let lo = esc(&mut i)?;
+        let hi = if p.get(i) == Some(&'-') {
             i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
+            esc(&mut i)?
         } else {
-            return false;
+            lo
+        };
+        ranges.push((lo, hi));
+    }
+}
+
+/// Whether the whole pattern is well formed.
+fn valid(p: &[char]) -> bool {
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '[' => match class(&p[i + 1..]) {
+                Some((_, _, len)) => i += 1 + len,
+                None => return false,
+            },
+            '\\' if i + 1 >= p.len() => return false,
+            '\\' => i += 2,
+            _ => i += 1,
         }
     }
-    p[i..].iter().all(|c| *c == '*')
+    true
+}
+
+fn match_here(p: &[char], n: &[char]) -> bool {
+    let Some(&first) = p.first() else { return n.is_empty() };
+    match first {
+        '*' => (0..=n.len()).any(|k| match_here(&p[1..], &n[k..])),
+        '?' => !n.is_empty() && match_here(&p[1..], &n[1..]),
+        '[' => {
+            let Some((ranges, negated, len)) = class(&p[1..]) else { return false };
+            let Some(&c) = n.first() else { return false };
+            let inside = ranges.iter().any(|(lo, hi)| *lo <= c && c <= *hi);
+            inside != negated && match_here(&p[1 + len..], &n[1..])
+        }
+        '\\' => p.get(1).is_some_and(|e| n.first() == Some(e)) && match_here(&p[2..], &n[1..]),
+        c => n.first() == Some(&c) && match_here(&p[1..], &n[1..]),
+    }
 }
 
 #[cfg(test)]
@@ -97,11 +205,30 @@ mod tests {
 
     #[test]
     fn wildcards() {
-        assert!(matches("*.toml", "99-cgroup.toml"));
-        assert!(matches("*.toml", ".hidden.toml"));
-        assert!(!matches("*.toml", "a.toml.bak"));
-        assert!(matches("a?c*", "abcdef"));
-        assert!(!matches("a?c", "ac"));
+        let m = |p, n| matches(p, n) == Some(true);
+        assert!(m("*.toml", "99-cgroup.toml"));
+        assert!(m("*.toml", ".hidden.toml"));
+        assert!(!m("*.toml", "a.toml.bak"));
+        assert!(m("a?c*", "abcdef"));
+        assert!(!m("a?c", "ac"));
+    }
+
+    /// Review 7, L4: Go's filepath.Match character classes and escapes.
+    #[test]
+    fn character_classes_and_escapes_as_go() {
+        let m = |p, n| matches(p, n);
+        assert_eq!(m("[0-9]*.toml", "99-cgroup.toml"), Some(true));
+        assert_eq!(m("[0-9]*.toml", "cgroup.toml"), Some(false));
+        assert_eq!(m("[^0-9]*.toml", "cgroup.toml"), Some(true));
+        assert_eq!(m("[^0-9]*.toml", "9.toml"), Some(false));
+        assert_eq!(m("[a-c9]x", "9x"), Some(true));
+        assert_eq!(m("[\\]]x", "]x"), Some(true));
+        assert_eq!(m("\\*.toml", "*.toml"), Some(true));
+        assert_eq!(m("\\*.toml", "a.toml"), Some(false));
+        // Malformed, as Go's ErrBadPattern: an empty class, an unclosed one, a trailing `\\`.
+        for bad in ["[]a", "[a-", "[abc", "a\\", "[-a]", "x*["] {
+            assert_eq!(m(bad, "a"), None, "{bad}");
+        }
     }
 
     #[test]

@@ -20,33 +20,20 @@ fn namespace(path: &str) -> &str {
 
 pub(super) fn check_hosts(cfg: Option<&NodeConfig>, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
     if files.hosts.is_empty() {
+        check_shadowed(files, target, out);
         return;
     }
-    let enabled =
-        cfg.and_then(NodeConfig::config_path).is_some_and(|cp| cp.split(':').any(|d| same_dir(d, &files.certs_dir)));
-    if !enabled {
-        out.push(Check {
-            severity: Severity::Warning,
-            code: "hosts.not_enabled",
-            file: files.config_file.clone(),
-            message: format!(
-                "{} holds hosts.toml files, but config.toml's config_path does not point there: the kubelet's pulls \
-                 (CRI) do not read them (only `ctr --hosts-dir` does).",
-                files.certs_dir
-            ),
-            fix: format!(
-                "Set config_path = {:?} in the CRI registry table for this containerd version and restart containerd.",
-                files.certs_dir
-            ),
-        });
-    }
+    check_enabled(cfg, files, out);
     for h in &files.hosts {
         check_file(h, files, target, out);
     }
+    check_shadowed(files, target, out);
     let mut seen: Vec<(String, &str)> = Vec::new();
     for h in &files.hosts {
         let reg = registry_of(namespace(&h.path));
-        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == reg) {
+        // The same registry in two directories of a config_path list is check_shadowed's.
+        let parent = |p: &str| p.rsplitn(3, '/').nth(2).unwrap_or("").to_owned();
+        if let Some((_, first)) = seen.iter().find(|(r, f)| *r == reg && parent(f) == parent(&h.path)) {
             out.push(Check {
                 severity: Severity::Warning,
                 code: "hosts.duplicate_namespace",
@@ -177,6 +164,66 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
                 ),
                 format!("Copy the file to {path} (or fix the path; relative paths are relative to this hosts.toml)."),
             );
+        }
+    }
+}
+
+/// hosts.not_enabled: hosts.toml files in a directory that the config_path of `cfg` (the CRI
+/// section containerd uses, in `files.config_file`) does not name.
+pub(super) fn check_enabled(cfg: Option<&NodeConfig>, files: &NodeFiles, out: &mut Vec<Check>) {
+    if files.hosts.is_empty() {
+        return;
+    }
+    let enabled =
+        cfg.and_then(NodeConfig::config_path).is_some_and(|cp| cp.split(':').any(|d| same_dir(d, &files.certs_dir)));
+    if enabled {
+        return;
+    }
+    let name = files.config_file.rsplit('/').next().unwrap_or("config.toml");
+    out.push(Check {
+        severity: Severity::Warning,
+        code: "hosts.not_enabled",
+        file: files.config_file.clone(),
+        message: format!(
+            "{} holds hosts.toml files, but {name}'s config_path does not point there: the kubelet's pulls \
+             (CRI) do not read them (only `ctr --hosts-dir` does).",
+            files.certs_dir
+        ),
+        fix: format!(
+            "Set config_path = {:?} in the CRI registry table of {name} for this containerd version and restart containerd.",
+            files.certs_dir
+        ),
+    });
+}
+
+/// A `<host>` directory in a later entry of a colon-separated config_path list that an earlier
+/// entry also has: containerd 1.x (`hostDirFromRoots`) uses the first root with a `<host>`
+/// directory, so the later one (often pullfix's hosts.toml) is never read.
+fn check_shadowed(files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+    // 2.1+ reads the list as one name (config.colon_config_path says so).
+    if target.is_some_and(|t| (t.major, t.minor) >= (2, 1)) {
+        return;
+    }
+    for (i, (dir, hosts)) in files.list_dirs.iter().enumerate() {
+        for host in hosts {
+            let Some((first, _)) = files.list_dirs[..i].iter().find(|(_, h)| h.contains(host)) else { continue };
+            let (used, unused) =
+                (format!("{}/{host}", first.trim_end_matches('/')), format!("{}/{host}", dir.trim_end_matches('/')));
+            out.push(Check {
+                severity: Severity::Warning,
+                code: "hosts.shadowed",
+                file: unused.clone(),
+                message: format!(
+                    "{used} is read instead of {unused}: config_path lists {first} before {dir}, and containerd uses the \
+                     first directory of the list that has a {host} directory, so the hosts.toml, CA and client files \
+                     in {unused} are not used."
+                ),
+                fix: format!(
+                    "If {unused} has the settings you want, put {dir} first in config_path (`pullfix apply` puts its \
+                     own directory first) or merge {used} into it and delete {used}, then restart containerd; \
+                     otherwise delete {unused}, which is never read."
+                ),
+            });
         }
     }
 }

@@ -173,9 +173,56 @@ pub fn sets_config_path(text: &str) -> bool {
     text.parse::<DocumentMut>().is_ok_and(|d| legacy(&d).config_path.is_some_and(|(_, cp)| !cp.trim().is_empty()))
 }
 
+/// Whether a path is a backup `pullfix apply` writes (`<file>.pullfix-backup-<UTC time>`).
+pub fn is_backup(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|name| name.contains(".pullfix-backup-"))
+}
+
 /// The config version a file sets (0: no line).
 fn version_of(doc: &DocumentMut) -> i64 {
     doc.get("version").and_then(Item::as_integer).unwrap_or(0)
+}
+
+/// The drop-in whose CRI section containerd 1.x uses instead of config.toml's: the last one
+/// with a CRI table (1.x replaces whole `plugins.<id>` entries). `None` on 2.x (merged key by
+/// key), for an unknown version, or when no drop-in has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriOwner {
+    /// The drop-in's path.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// The config version of the merged files (a drop-in without a `version` line takes it).
+    pub version: i64,
+    /// Its non-empty registry `config_path`, when it sets one.
+    pub config_path: Option<String>,
+}
+
+/// See [`CriOwner`].
+pub fn cri_owner(containerd: Option<&str>, main: &str, drop_ins: &[DropIn]) -> Option<CriOwner> {
+    let target = containerd.and_then(|v| Target::parse(v).ok())?;
+    if target.major >= 2 {
+        return None;
+    }
+    let mut version = main.parse::<DocumentMut>().map(|d| version_of(&d)).unwrap_or(0);
+    let parsed: Vec<(&DropIn, &str, DocumentMut)> = drop_ins
+        .iter()
+        .filter_map(|d| {
+            let text = d.text.as_deref()?;
+            text.parse::<DocumentMut>().ok().map(|doc| (d, text, doc))
+        })
+        .collect();
+    for (_, _, doc) in &parsed {
+        let v = version_of(doc);
+        if v != 0 {
+            version = v;
+        }
+    }
+    let id = cri_id(version);
+    let (d, text, doc) =
+        parsed.iter().rev().find(|(_, _, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some())?;
+    let config_path = legacy(doc).config_path.map(|(_, cp)| cp.trim().to_owned()).filter(|cp| !cp.is_empty());
+    Some(CriOwner { path: d.path.clone(), text: (*text).to_owned(), version, config_path })
 }
 
 /// Checks the drop-ins `main` (the main config.toml's text, as it will be) imports, given in
@@ -189,7 +236,11 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
     };
     let field = super::existing_config_field;
     // containerd merges `version` too: the last file that sets one decides it.
-    let mut version = main.parse::<DocumentMut>().map(|d| version_of(&d)).unwrap_or(0);
+    let main_doc = main.parse::<DocumentMut>().ok();
+    let main_version = main_doc.as_ref().map(version_of).unwrap_or(0);
+    let mut version = main_version;
+    // The last drop-in that sets a version (it decides the merged one).
+    let mut version_from: Option<&str> = None;
     let mut parsed = Vec::new();
     for d in drop_ins {
         let Some(text) = &d.text else {
@@ -210,6 +261,7 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 let v = version_of(&doc);
                 if v != 0 {
                     version = v;
+                    version_from = Some(&d.path);
                 }
                 parsed.push((d, doc));
             }
@@ -230,12 +282,36 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
         }
     }
     let major = target.as_ref().map(|t| t.major);
+    let id = cri_id(version);
+    let owners: Vec<&(&DropIn, DocumentMut)> =
+        parsed.iter().filter(|(_, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some()).collect();
+    // A backup pullfix (before review 7) left beside a drop-in is imported like any drop-in.
+    for d in drop_ins.iter().filter(|d| is_backup(&d.path)) {
+        let undoes = major.is_none_or(|m| m < 2) && owners.last().is_some_and(|(last, _)| last.path == d.path);
+        let message = format!(
+            "config.toml imports {}, a backup that pullfix apply wrote beside the drop-in: containerd loads it like any drop-in{}.",
+            d.path,
+            if undoes {
+                ", and as the last file with a CRI table its CRI section replaces everything before it: the apply it backed up is undone"
+            } else {
+                ", so the old settings it holds are merged in again"
+            }
+        );
+        let fix = format!(
+            "Delete {} or move it where no `imports` pattern matches it (e.g. a pullfix-backups/ directory beside config.toml, where pullfix now puts such backups), then restart containerd.",
+            crate::shell::quote(&d.path)
+        );
+        let diag = if undoes && target.is_some() {
+            Diagnostic::error(field(), "merge.import-backup", message, fix)
+        } else {
+            Diagnostic::warning(field(), "merge.import-backup", message, fix)
+        };
+        push(&mut out, &d.path, diag);
+    }
     if major.is_none_or(|m| m < 2) {
-        // 1.x (or unknown): whole plugin tables are replaced; the last CRI drop-in wins.
-        let id = cri_id(version);
-        let owners: Vec<&(&DropIn, DocumentMut)> =
-            parsed.iter().filter(|(_, doc)| edit::get(doc, &["plugins".to_owned(), id.to_owned()]).is_some()).collect();
-        if let Some((last, doc)) = owners.last() {
+        // 1.x (or unknown): whole plugin tables are replaced; the last CRI drop-in wins (a
+        // backup as the last is merge.import-backup's).
+        if let Some((last, doc)) = owners.last().filter(|(last, _)| !is_backup(&last.path)) {
             let l = legacy(doc);
             let mut held = Vec::new();
             if !l.mirrors.is_empty() {
@@ -249,25 +325,93 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 Some(t) => format!("containerd {t}"),
                 None => "containerd 1.x (the node's version is not known; 2.x merges key by key)".to_owned(),
             };
-            let message = format!(
-                "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
-                path = last.path,
-                held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
-                others = if others.is_empty() { String::new() } else { format!(" ({} also has one; the last file wins.)", others.join(", ")) },
-            );
-            let fix = format!(
-                "Run `pullfix apply --config {}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result.",
-                crate::shell::quote(&last.path)
-            );
-            let d = if target.is_some() {
-                Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+            let others = if others.is_empty() {
+                String::new()
             } else {
-                Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                format!(" ({} also has one; the last file wins.)", others.join(", "))
+            };
+            let quoted = crate::shell::quote(&last.path);
+            let owns = l.config_path.as_ref().is_some_and(|(_, cp)| !cp.trim().is_empty());
+            let d = if owns {
+                // pullfix (or someone) gave the drop-in its own config_path: its CRI section is
+                // the one in effect, and that is the fix; legacy keys beside it still break it.
+                let message = format!(
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{others}",
+                    path = last.path,
+                    held = if held.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" The drop-in also has {}: beside config_path containerd 1.x does not load its CRI plugin, so every pull fails.", held.join(" and "))
+                    },
+                );
+                if held.is_empty() {
+                    Diagnostic::info(
+                        field(),
+                        "merge.import-replaces-cri",
+                        message,
+                        format!("Apply the form to {} (`pullfix apply --config {quoted}`).", last.path),
+                    )
+                } else {
+                    let fix = format!(
+                        "Put those mirrors and TLS settings into the form ([[registry.mirror]], ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
+                        last.path
+                    );
+                    if target.is_some() {
+                        Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+                    } else {
+                        Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                    }
+                }
+            } else {
+                let message = format!(
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
+                    path = last.path,
+                    held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
+                );
+                let fix = format!(
+                    "Run `pullfix apply --config {quoted}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result."
+                );
+                if target.is_some() {
+                    Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
+                } else {
+                    Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
+                }
             };
             push(&mut out, &last.path, d);
         }
         if target.is_some() {
             return out;
+        }
+    }
+    // 2.x: containerd's LoadConfig merges every file first (mergo.WithOverride: the last
+    // non-zero `version` wins), then runs the plugins' ConfigMigration only when the merged
+    // `config.Version < version.ConfigVersion`, and the CRI migration (io.containerd.grpc.v1.cri
+    // -> io.containerd.cri.v1.images / .runtime) returns early for `configVersion >=
+    // version.ConfigVersion` (containerd/containerd cmd/containerd/server/config/config.go
+    // LoadConfig + mergeConfig, cmd/containerd/command/config.go dumpConfig, the CRI
+    // plugins' configMigration). So a version 3 drop-in stops the migration of a version 2
+    // config.toml on 2.0-2.2, and its v2 keys are ignored (`Ignoring unknown key in TOML for
+    // plugin`). 2.3+ (ConfigVersion 4) is not verified here: a warning.
+    let v2_cri = main_doc
+        .as_ref()
+        .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
+    if let (Some(t), Some(from)) = (&target, version_from) {
+        if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
+            let verified = t.max_config_version() == 3;
+            let message = format!(
+                "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are {}ignored, not migrated: pulls fail (x509, 401) and the default pause image is used.",
+                if verified { "" } else { "probably (checked in 2.0-2.2's source, not on 2.3+) " }
+            );
+            let fix = format!(
+                "Run `pullfix apply --convert-version` (it writes config.toml as version {} with the plugins.\"io.containerd.cri.v1.images\" paths and names every other version 2 setting to move); `containerd config dump` shows the result.",
+                t.config_version()
+            );
+            let d = if verified {
+                Diagnostic::error(field(), "merge.import-raises-version", message, fix)
+            } else {
+                Diagnostic::warning(field(), "merge.import-raises-version", message, fix)
+            };
+            push(&mut out, from, d);
         }
     }
     // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters.
@@ -401,6 +545,28 @@ mod tests {
                 (Severity::Warning, "merge.import-config-path"),
             ]
         );
+    }
+
+    /// Review 7, M2: a version 3 drop-in makes the merged config version 3 on 2.x, so a
+    /// version 2 config.toml's CRI keys are not migrated.
+    #[test]
+    fn on_2x_a_drop_in_that_raises_the_version_is_reported() {
+        let nvidia = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+        let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/n.toml", nvidia)]);
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code, f.file.as_str())).collect();
+        assert_eq!(codes, vec![(Severity::Error, "merge.import-raises-version", "/n.toml")]);
+        assert!(f[0].diagnostic.fix.contains("--convert-version"), "{}", f[0].diagnostic.fix);
+        // 2.3+ is not verified: a warning. A version 3 main file, a main file without v2 CRI
+        // tables, a drop-in without a version line, or 1.x: nothing.
+        assert_eq!(
+            check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic.severity,
+            Severity::Warning
+        );
+        let v3_main = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/c\"\n";
+        assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
+        assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
+        assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
+        assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
     }
 
     #[test]

@@ -38,18 +38,26 @@ impl Merger<'_> {
             };
             let dropped: Vec<String> = dirs.iter().filter(|d| **d != chosen).map(|d| (*d).to_owned()).collect();
             if (target.major, target.minor) < (2, 1) {
-                // containerd before 2.1 reads every directory of the list: keep it.
-                let mut list: Vec<&str> = dirs.clone();
-                if !list.contains(&chosen.as_str()) {
-                    list.insert(0, &chosen);
-                }
+                // containerd before 2.1 reads every directory of the list: keep it, with
+                // pullfix's directory first. 1.x (`hostDirFromRoots`) uses the first root that
+                // has a `<host>` directory, so a later position is shadowed by e.g. a stale
+                // /etc/docker/certs.d/<host>/ca.crt.
+                let was = dirs.iter().position(|d| *d == chosen);
+                let mut list: Vec<&str> = dirs.iter().copied().filter(|d| *d != chosen).collect();
+                list.insert(0, &chosen);
                 let value = list.join(":");
+                let how = match was {
+                    None => format!(" (as {value:?}, with {chosen:?} added first)"),
+                    Some(0) => String::new(),
+                    Some(_) => format!(
+                        " (as {value:?}: {chosen:?} moved first, since containerd {target} uses the first directory of the list that has a <host> directory, so an earlier one with the same registry would be read instead of pullfix's files)"
+                    ),
+                };
                 self.diags.push(Diagnostic::warning(
                     existing_config_field(),
                     "merge.config-path-list",
                     format!(
-                        "config_path is a colon-separated list ({existing:?}); containerd {target} reads every directory in it, so pullfix keeps it{} and writes its files under {chosen:?}. containerd 2.1+ pulls read config_path as one directory name, so after an upgrade to 2.1+ none of them is found.",
-                        if value == existing { String::new() } else { format!(" (as {value:?}, with {chosen:?} added)") }
+                        "config_path is a colon-separated list ({existing:?}); containerd {target} reads every directory in it, so pullfix keeps it{how} and writes its files under {chosen:?}. containerd 2.1+ pulls read config_path as one directory name, so after an upgrade to 2.1+ none of them is found.",
                     ),
                     "Before upgrading to containerd 2.1+, move every registry's directory into one config_path directory.",
                 ));

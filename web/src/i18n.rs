@@ -354,6 +354,8 @@ strings! {
     for_review: "For review", "供审阅";
     after_restart: "Then restart containerd: systemctl restart containerd (config.toml is read only at start).",
         "然后重启 containerd：systemctl restart containerd（config.toml 只在启动时读取）。";
+    after_restart_minikube: "Then restart containerd in the node: minikube ssh -- 'sudo systemctl restart containerd' (config.toml is read only at start).",
+        "然后在 minikube 节点内重启 containerd：minikube ssh -- 'sudo systemctl restart containerd'（config.toml 只在启动时读取）。";
     after_nothing: "No restart needed: containerd reads it on every pull.", "无需重启：containerd 每次拉取时都会读取。";
     after_kubectl: "Then apply it: kubectl apply -f <file>.", "然后应用：kubectl apply -f <文件>。";
     after_kubectl_patch: "Then run the kubectl patch command above with it: it is a patch, not an object, and kubectl apply rejects it.",

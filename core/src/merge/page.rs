@@ -125,9 +125,15 @@ fn merged_files(flavor: Flavor, existing: &str, text: &str, merge: &MergeResult)
             contents: diff,
             kind: FileKind::Other,
             title: "What the merge changes in your config.toml (unified diff)".to_owned(),
-            instructions: format!(
-                "For review; `sudo patch /etc/containerd/config.toml < {DIFF_PATH}` applies it (in the unzipped download)."
-            ),
+            instructions: if flavor == Flavor::Minikube {
+                format!(
+                    "For review; in the unzipped download, `minikube cp {DIFF_PATH} /tmp/config.toml.diff` then `minikube ssh -- 'sudo patch /etc/containerd/config.toml < /tmp/config.toml.diff'` applies it in the minikube node."
+                )
+            } else {
+                format!(
+                    "For review; `sudo patch /etc/containerd/config.toml < {DIFF_PATH}` applies it (in the unzipped download)."
+                )
+            },
             after: AfterApply::SeeNotes,
             placement: Placement::Review,
             sensitive: merge.sensitive,
@@ -253,5 +259,13 @@ mod tests {
         };
         let out = render_merged(&minikube, "version = 2\n", MergeOptions::default());
         assert!(out.rendered.files[0].instructions.contains("minikube cp"), "{}", out.rendered.files[0].instructions);
+        // The diff is applied in the node, never to the workstation's own file (review 7 L1).
+        let diff = &out.rendered.files[1].instructions;
+        assert!(
+            diff.contains("minikube ssh -- 'sudo patch /etc/containerd/config.toml < /tmp/config.toml.diff'")
+                && diff.contains("minikube cp merged/config.toml.diff /tmp/config.toml.diff")
+                && !diff.contains("`sudo patch"),
+            "{diff}"
+        );
     }
 }

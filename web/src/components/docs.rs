@@ -358,8 +358,11 @@ pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile], preview: bool) ->
     for f in files {
         let (place, shown) = placement(f);
         if !rows.iter().any(|(pattern, ..)| covers(pattern, &shown)) {
-            let after =
-                if preview && f.path == DIFF_PATH { t.docs_preview_after.to_owned() } else { afterwards(t, f, &shown) };
+            let after = if preview && f.path == DIFF_PATH {
+                t.docs_preview_after.to_owned()
+            } else {
+                afterwards(t, form, f, &shown)
+            };
             rows.push((shown, place_label(t, place).0, after));
         }
     }
@@ -369,22 +372,35 @@ pub fn where_rows(t: &Text, form: &Form, files: &[OutputFile], preview: bool) ->
 /// What to do with a file that has no row of its own: the command that applies the
 /// merge's diff (read it first), the command that runs a script, else its card's notes.
 /// Never "see the notes above", which a table row cannot point to (the review's L2).
-fn afterwards(t: &Text, f: &OutputFile, shown: &str) -> String {
+fn afterwards(t: &Text, form: &Form, f: &OutputFile, shown: &str) -> String {
     if f.path == DIFF_PATH {
-        return fill(t.docs_diff_after, "command", &diff_command());
+        return fill(t.docs_diff_after, "command", &diff_command(form.flavor));
     }
     match (f.after, f.placement) {
         (AfterApply::Run, Placement::RunOnNode) => shell::command(["sudo", "bash", &f.path]),
         (AfterApply::Run, _) => shell::command(["sh", &f.path]),
         (AfterApply::SeeNotes, _) => fill(t.docs_card_after, "path", shown),
-        (after, _) => after_note(t, after).0.to_owned(),
+        (after, _) => after_note(t, after, form.flavor).0.to_owned(),
     }
 }
 
 /// `patch /etc/containerd/config.toml < merged/config.toml.diff`, run in the unzipped
-/// download (the diff card says the same).
-pub fn diff_command() -> String {
-    format!("sudo patch {CONFIG_TOML} < {DIFF_PATH}")
+/// download (the diff card says the same). On minikube the node's file is patched: the
+/// diff is copied in with `minikube cp` and `patch` runs through `minikube ssh`, never on
+/// the workstation's own /etc/containerd/config.toml (review 7 L1).
+pub fn diff_command(flavor: Flavor) -> String {
+    let patch = |diff: &str| format!("sudo patch {} < {}", shell::quote(CONFIG_TOML), shell::quote(diff));
+    match flavor {
+        Flavor::Minikube => {
+            let node_diff = "/tmp/config.toml.diff";
+            format!(
+                "{} && minikube ssh -- {}",
+                shell::command(["minikube", "cp", DIFF_PATH, node_diff]),
+                shell::quote(&patch(node_diff))
+            )
+        }
+        _ => patch(DIFF_PATH),
+    }
 }
 
 /// Whether a row's file pattern stands for `path` (as the card shows it): `<host>` is one
@@ -880,9 +896,25 @@ mod tests {
                 let diff =
                     rows.iter().find(|(p, ..)| p == DIFF_PATH).unwrap_or_else(|| panic!("no diff row: {rows:?}"));
                 assert_eq!(diff.1, t.for_review);
-                assert!(
-                    diff.2.contains("sudo patch /etc/containerd/config.toml < merged/config.toml.diff"),
-                    "{diff:?}"
+                // On minikube the node's file is patched, never the workstation's (review 7 L1).
+                let workstation = "sudo patch /etc/containerd/config.toml < merged/config.toml.diff";
+                if form.flavor == Flavor::Minikube {
+                    assert!(
+                        diff.2.contains(
+                            "minikube cp merged/config.toml.diff /tmp/config.toml.diff && minikube ssh -- 'sudo patch /etc/containerd/config.toml < /tmp/config.toml.diff'"
+                        ) && !diff.2.contains(workstation),
+                        "{diff:?}"
+                    );
+                } else {
+                    assert!(diff.2.contains(workstation), "{diff:?}");
+                }
+                // The merged file's card: restart containerd where it runs.
+                let merged = files.iter().find(|f| f.path == MERGED_PATH).expect("the merged file");
+                let (after, _) = after_note(t, merged.after, form.flavor);
+                assert_eq!(
+                    after.contains("minikube ssh -- 'sudo systemctl restart containerd'"),
+                    form.flavor == Flavor::Minikube,
+                    "{after}"
                 );
                 for (p, _, after) in &rows {
                     assert!(after != t.after_see_notes && after != t.after_run, "{p}: {after}");

@@ -1,5 +1,6 @@
 //! One generated file: where it goes, what to do with it, its contents and a copy button.
 
+use pullfix_core::flavor::Flavor;
 use pullfix_core::merge::page::MERGED_PATH;
 use pullfix_core::node_script::CONFIG_TOML;
 use pullfix_core::{AfterApply, OutputFile, Placement};
@@ -35,9 +36,11 @@ pub fn place_label(t: &Text, place: Placement) -> (&'static str, &'static str) {
     }
 }
 
-/// The after-apply note and its class.
-pub fn after_note(t: &Text, after: AfterApply) -> (&'static str, &'static str) {
+/// The after-apply note and its class. On minikube containerd runs in the node, so its
+/// restart goes through `minikube ssh` (review 7 L1).
+pub fn after_note(t: &Text, after: AfterApply, flavor: Flavor) -> (&'static str, &'static str) {
     match after {
+        AfterApply::RestartContainerd if flavor == Flavor::Minikube => (t.after_restart_minikube, "restart"),
         AfterApply::RestartContainerd => (t.after_restart, "restart"),
         AfterApply::NothingPickedUpOnPull => (t.after_nothing, "no-restart"),
         AfterApply::KubectlApply => (t.after_kubectl, "kubectl-apply"),
@@ -54,7 +57,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let t = page.lang.text();
     let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (place, shown_path) = placement(file);
-    let (after, after_class) = after_note(t, file.after);
+    let (after, after_class) = after_note(t, file.after, page.form.flavor);
     // An error that says "no files until it is fixed" stands: a preview, not to be applied.
     let preview = page.rendered.withheld_by(file).is_some();
     let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);

@@ -743,6 +743,28 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
     )
     .await;
+
+    // With two registries in the form the host-less 401 has no button and does not ask to
+    // add the registry (it is there): pick the one the image comes from (review 7 L3).
+    click(c, "#add-registry").await;
+    type_into(c, "registry[1].host", "hub2.mooc.com").await;
+    let hint = wait_text(
+        c,
+        "the pick-a-registry hint",
+        ".finding[data-code=\"auth.unauthorized\"] .hint.pick-registry",
+        |t| !t.is_empty(),
+    )
+    .await;
+    assert!(hint.contains("pick the registry this image comes from"), "{hint}");
+    let stale = c
+        .execute(
+            "return document.querySelectorAll('.finding[data-code=\"auth.unauthorized\"] .add-registry-first, \
+             .finding[data-code=\"auth.unauthorized\"] .apply-prefill').length",
+            vec![],
+        )
+        .await
+        .expect("the 401 finding");
+    assert_eq!(stale, serde_json::json!(0), "two registries: 'add the registry first' or a button that guesses");
     assert_clean_console(c, "after applying a finding").await;
 }
 

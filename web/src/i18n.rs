@@ -268,6 +268,8 @@ strings! {
         "此仓库需要凭据：点击按钮即可跳到它的用户名和密码（或令牌）。";
     credentials_add_registry: "This registry needs credentials, but the text does not say which registry it is: add the registry first (Registries, below: its host as images name it), then type its user name and password there.",
         "此仓库需要凭据，但这段文字没有指明是哪个仓库：请先在下方“仓库”中添加它（按镜像引用中的写法填写地址），再在那里填写用户名和密码。";
+    credentials_pick_registry: "This registry needs credentials, but the text does not say which registry it is: pick the registry this image comes from (Registries, below) and type its user name and password there.",
+        "此仓库需要凭据，但这段文字没有指明是哪个仓库：请在下方“仓库”中找到这个镜像所在的仓库，在那里填写用户名和密码。";
     prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::action_button::action_button;
+use crate::i18n::Text;
 use crate::state::{Action, State};
 
 /// Finding `i` of the current diagnosis as `li.finding` with its `.apply-prefill` button.
@@ -38,11 +39,50 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
                 { action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
                     label, Action::ApplyPrefill(i)) }
             }
-            if asks && done.credentials.is_some() {
-                <p class="hint">{ t.credentials_go }</p>
-            } else if asks {
-                <p class="hint add-registry-first">{ t.credentials_add_registry }</p>
+            if let Some((hint, class)) = credentials_hint(t, asks, done.credentials, done.form.registries.len()) {
+                <p class={classes!("hint", class)}>{ hint }</p>
             }
         </li>
+    }
+}
+
+/// The hint under a finding that needs credentials, and its class: the button leads to
+/// the registry's user name; else, with no registry in the form, add it first; with
+/// several, pick the one the image comes from (review 7 L3: not "add it first" then).
+fn credentials_hint(
+    t: &Text,
+    asks: bool,
+    credentials: Option<usize>,
+    registries: usize,
+) -> Option<(&'static str, &'static str)> {
+    match (asks, credentials) {
+        (false, _) => None,
+        (true, Some(_)) => Some((t.credentials_go, "go-to-registry")),
+        (true, None) if registries == 0 => Some((t.credentials_add_registry, "add-registry-first")),
+        (true, None) => Some((t.credentials_pick_registry, "pick-registry")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_401_naming_no_registry_asks_to_add_one_only_when_there_is_none() {
+        for lang in [Lang::En, Lang::Zh] {
+            let t = lang.text();
+            assert_eq!(credentials_hint(t, false, None, 2), None);
+            assert_eq!(credentials_hint(t, true, Some(0), 1), Some((t.credentials_go, "go-to-registry")));
+            assert_eq!(credentials_hint(t, true, None, 0), Some((t.credentials_add_registry, "add-registry-first")));
+            for several in [2, 3] {
+                let (hint, class) = credentials_hint(t, true, None, several).expect("a hint");
+                assert_eq!((hint, class), (t.credentials_pick_registry, "pick-registry"));
+            }
+        }
+        let en = Lang::En.text().credentials_pick_registry;
+        assert!(en.contains("pick the registry this image comes from") && !en.contains("add the registry"), "{en}");
+        let zh = Lang::Zh.text().credentials_pick_registry;
+        assert!(!zh.contains("添加"), "{zh}");
     }
 }

@@ -682,6 +682,7 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         "return document.activeElement && document.activeElement.id === 'f-registry-0-host'",
     )
     .await;
+    assert_focus_shows_its_label(c, "after applying the x509 finding").await;
     let status = wait_text(c, "the prefill status", ".prefill-status[role=\"status\"]", |t| !t.is_empty()).await;
     assert!(status.contains("Registry host (hub.mooc.com)") && status.contains("CA certificate path"), "{status}");
     let dead = c
@@ -720,6 +721,7 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
     )
     .await;
+    assert_focus_shows_its_label(c, "after applying the 401 finding").await;
     let wanted = c
         .execute("return document.querySelector('#f-registry-0-username').closest('fieldset.wanted') !== null", vec![])
         .await
@@ -743,6 +745,7 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         "return document.activeElement && document.activeElement.id === 'f-registry-0-username'",
     )
     .await;
+    assert_focus_shows_its_label(c, "after applying the host-less 401").await;
 
     // With two registries in the form the host-less 401 has no button and does not ask to
     // add the registry (it is there): pick the one the image comes from (review 7 L3).
@@ -766,6 +769,27 @@ async fn a_pasted_error_is_diagnosed_and_its_fix_fills_the_form() {
         .expect("the 401 finding");
     assert_eq!(stale, serde_json::json!(0), "two registries: 'add the registry first' or a button that guesses");
     assert_clean_console(c, "after applying a finding").await;
+}
+
+/// The focused field is scrolled clear of the window's top edge, with its label in view
+/// (review 7 L4: after "Apply to the form" it sat flush at the top, its label cut off).
+async fn assert_focus_shows_its_label(c: &Client, when: &str) {
+    let seen = c
+        .execute(
+            "const e = document.activeElement; \
+             const l = e && e.id ? document.querySelector(`label[for=\"${e.id}\"]`) : null; \
+             if (!l) return null; \
+             const r = e.getBoundingClientRect(), lr = l.getBoundingClientRect(); \
+             return [e.id, r.top, r.bottom, lr.top, lr.height, window.innerHeight];",
+            vec![],
+        )
+        .await
+        .expect("read the focused field");
+    let seen = seen.as_array().cloned().unwrap_or_else(|| panic!("{when}: the focused element has no label"));
+    let num = |i: usize| seen[i].as_f64().unwrap_or(f64::NAN);
+    let (top, bottom, label_top, label_height, height) = (num(1), num(2), num(3), num(4), num(5));
+    assert!(top > 48.0 && bottom <= height, "{when}: {seen:?} is not clear of the window's edges");
+    assert!(label_top >= 0.0 && label_height > 0.0 && label_top < height, "{when}: the label is off-screen: {seen:?}");
 }
 
 #[tokio::test]

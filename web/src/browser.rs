@@ -8,7 +8,8 @@ use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, Url, UrlSearchParams,
+    Blob, BlobPropertyBag, HtmlAnchorElement, HtmlDocument, HtmlElement, HtmlTextAreaElement, ScrollIntoViewOptions,
+    ScrollLogicalPosition, Url, UrlSearchParams,
 };
 
 use crate::i18n::Lang;
@@ -114,11 +115,22 @@ pub fn later(f: impl FnOnce() + 'static) {
     let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 0);
 }
 
-/// Moves the keyboard focus to the first of `ids` that exists and scrolls it into view.
+/// Moves the keyboard focus to the first of `ids` that exists and scrolls it into view:
+/// a field to the middle of the window, so that its label above it shows too (review 7
+/// L4: aligned to the top edge, the label was cut off); anything taller than the window
+/// (the outputs section) to the top, so that its heading shows.
 pub fn focus_first(ids: &[String]) {
     let Some(doc) = document() else { return };
     if let Some(el) = ids.iter().find_map(|id| doc.get_element_by_id(id)) {
-        el.scroll_into_view();
+        let window_height = window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
+        let block = if f64::from(el.client_height()) < window_height {
+            ScrollLogicalPosition::Center
+        } else {
+            ScrollLogicalPosition::Start
+        };
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(block);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
         if let Ok(el) = el.dyn_into::<HtmlElement>() {
             let _ = el.focus();
         }

@@ -23,7 +23,8 @@
 //! - removes the CRI plugin from `disabled_plugins` (Docker's containerd.io default disables it)
 //!   and, in a version 2+ result, gives the version 1 short names in `disabled_plugins` and
 //!   `required_plugins` their full ids (the `plugins` module);
-//! - sets the sandbox image and node-level credentials the form asks for.
+//! - sets the sandbox image and node-level credentials the form asks for; with the form's
+//!   sandbox image empty, names the one the file keeps (a warning on k8s.gcr.io: [`sandbox`]).
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
@@ -35,6 +36,7 @@ pub mod page;
 mod plugins;
 mod registry;
 pub mod replaced;
+pub mod sandbox;
 pub mod settings;
 mod version;
 
@@ -299,6 +301,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     }
     m.reset_stale_skip_verify(&plan.settings);
     m.report_node_auth_left(dialect, &plan.hosts, &plan.settings);
+    m.report_kept_sandbox(form, dialect);
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);

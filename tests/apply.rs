@@ -801,3 +801,22 @@ fn a_kept_k8s_gcr_io_pause_image_is_named_not_the_default() {
     );
     assert!(stderr.contains("registry.aliyuncs.com/google_containers/pause:3.2"), "{stderr}");
 }
+
+/// Operator review 7, L2: on a 1.4 node the inline keys stay, and the file's
+/// `insecure_skip_verify = true` (the form gives no CA) is applied with a warning, as on 1.5+.
+#[test]
+fn a_kept_inline_skip_verify_is_warned_about_on_1_4() {
+    let node = Node::with("story-legacy-harbor.toml");
+    let form = "containerd = \"1.4.13\"\n[[registry]]\nhost = \"harbor.example.net\"\n";
+    let out = node.apply(form, &[]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    let tls = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["harbor.example.net"]["tls"];
+    assert_eq!(tls["insecure_skip_verify"].as_bool(), Some(true));
+    assert!(
+        stderr.contains("warning: existing_config: From the pasted config.toml (kept in the merged file): insecure_skip_verify = true"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("accepts any certificate"), "{stderr}");
+}

@@ -300,6 +300,9 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         m.set(&s.path, &s.value, &s.why);
     }
     m.reset_stale_skip_verify(&plan.settings);
+    if !hosts_mode {
+        m.report_kept_skip_verify(dialect, &plan.settings);
+    }
     m.report_node_auth_left(dialect, &plan.hosts, &plan.settings);
     m.report_kept_sandbox(form, dialect);
     let sensitive = plan.sensitive || holds_credentials(m.doc);

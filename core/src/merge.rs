@@ -256,6 +256,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let target = first.target;
     let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
+    let headerless = !edit::has_headers(&doc);
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new(), dropped_dirs: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
@@ -324,6 +325,9 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         for i in &mut c.items {
             *i = mask_userinfo(i);
         }
+    }
+    if headerless {
+        edit::keep_trailing_comments_above_new_tables(&mut doc);
     }
     let text = doc.to_string();
     MergeResult {

@@ -233,6 +233,24 @@ mod tests {
         assert!(f.contains("under [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]"), "{f}");
     }
 
+    /// Operator review 7, L5: Docker's commented top-level keys stay top-level: the new
+    /// tables go after them, at the end of the file, and the file's own bytes stay.
+    #[test]
+    fn new_tables_go_below_dockers_commented_top_level_keys() {
+        let file = format!("{DOCKER}\n#root = \"/var/lib/containerd\"\n#oom_score = 0\n\n#[grpc]\n#  uid = 0\n");
+        let text = merge(&file, &form("1.6.20")).text.unwrap();
+        let tail = "disabled_plugins = []\n\n#root = \"/var/lib/containerd\"\n#oom_score = 0\n\n#[grpc]\n#  uid = 0\n\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n";
+        assert!(text.contains(tail), "{text}");
+        assert!(text.trim_end().ends_with("config_path = \"/etc/containerd/certs.d\""), "{text}");
+        let again = merge(&text, &form("1.6.20"));
+        assert_eq!(again.text.as_deref(), Some(text.as_str()));
+        // A file with tables keeps its trailing comments last.
+        let file =
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"x.example/pause:3.9\"\n# end\n";
+        let text = merge(file, &form("1.6.20")).text.unwrap();
+        assert!(text.ends_with("# end\n"), "{text}");
+    }
+
     #[test]
     fn other_short_names_get_full_ids_and_unknown_ones_are_errors() {
         let file = "disabled_plugins = [\"aufs\", \"cri\", \"zfs\"] # keep\nrequired_plugins = [ \"overlayfs\", \"io.containerd.snapshotter.v1.overlayfs\" ]\n";

@@ -781,3 +781,42 @@ fn imports_globs_with_character_classes_are_followed() {
     assert!(err.contains("99-cgroup.toml, which has a plugins"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
 }
+
+/// Operator review 7, M1 (STORY step 6): the node's file pins k8s.gcr.io/pause:3.2 and the
+/// form's sandbox image is empty: apply says the merged file keeps it and warns, instead of
+/// naming containerd's own default pause image.
+#[test]
+fn a_kept_k8s_gcr_io_pause_image_is_named_not_the_default() {
+    let node = Node::with("story-legacy-harbor.toml");
+    let form = "containerd = \"1.4.13\"\n[[registry]]\nhost = \"harbor.example.net\"\n";
+    let out = node.apply(form, &["--dry-run"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("own default pause image"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "keeps plugins.\"io.containerd.grpc.v1.cri\".sandbox_image = \"k8s.gcr.io/pause:3.2\" (the form's sandbox image is empty)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("registry.aliyuncs.com/google_containers/pause:3.2"), "{stderr}");
+}
+
+/// Operator review 7, L2: on a 1.4 node the inline keys stay, and the file's
+/// `insecure_skip_verify = true` (the form gives no CA) is applied with a warning, as on 1.5+.
+#[test]
+fn a_kept_inline_skip_verify_is_warned_about_on_1_4() {
+    let node = Node::with("story-legacy-harbor.toml");
+    let form = "containerd = \"1.4.13\"\n[[registry]]\nhost = \"harbor.example.net\"\n";
+    let out = node.apply(form, &[]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    let tls = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["harbor.example.net"]["tls"];
+    assert_eq!(tls["insecure_skip_verify"].as_bool(), Some(true));
+    assert!(
+        stderr.contains("warning: existing_config: From the pasted config.toml (kept in the merged file): insecure_skip_verify = true"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("accepts any certificate"), "{stderr}");
+}

@@ -23,7 +23,8 @@
 //! - removes the CRI plugin from `disabled_plugins` (Docker's containerd.io default disables it)
 //!   and, in a version 2+ result, gives the version 1 short names in `disabled_plugins` and
 //!   `required_plugins` their full ids (the `plugins` module);
-//! - sets the sandbox image and node-level credentials the form asks for.
+//! - sets the sandbox image and node-level credentials the form asks for; with the form's
+//!   sandbox image empty, names the one the file keeps (a warning on k8s.gcr.io: [`sandbox`]).
 //!
 //! The form's own problems are [`crate::render()`]'s diagnostics; these are about the file.
 
@@ -35,6 +36,7 @@ pub mod page;
 mod plugins;
 mod registry;
 pub mod replaced;
+pub mod sandbox;
 pub mod settings;
 mod version;
 
@@ -254,6 +256,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let target = first.target;
     let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
+    let headerless = !edit::has_headers(&doc);
     let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new(), dropped_dirs: Vec::new() };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
@@ -298,7 +301,11 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         m.set(&s.path, &s.value, &s.why);
     }
     m.reset_stale_skip_verify(&plan.settings);
+    if !hosts_mode {
+        m.report_kept_skip_verify(dialect, &plan.settings);
+    }
     m.report_node_auth_left(dialect, &plan.hosts, &plan.settings);
+    m.report_kept_sandbox(form, dialect);
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
@@ -318,6 +325,9 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         for i in &mut c.items {
             *i = mask_userinfo(i);
         }
+    }
+    if headerless {
+        edit::keep_trailing_comments_above_new_tables(&mut doc);
     }
     let text = doc.to_string();
     MergeResult {

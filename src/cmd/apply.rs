@@ -192,6 +192,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // say something when that file is gone.
     merged.drop_carried_ca_notes(&form, &mut rendered.diagnostics);
     merged.rehome_carried_diagnostics(&form, &mut rendered.diagnostics);
+    merged.drop_default_sandbox_note(&mut rendered.diagnostics);
     for (field, path) in merged.carried_ca_files(&form) {
         if !Path::new(&path).exists() {
             rendered.diagnostics.push(Diagnostic::warning(

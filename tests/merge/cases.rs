@@ -249,6 +249,13 @@ node_auth = true
         "docker-hub-legacy-mirror-1.6.20.toml",
         form!("1.6.20", "[[registry]]\nhost = \"docker.io\"\nusername = \"mooc\"\npassword = \"dckr_pat_x\"\n"),
     ),
+    // Operator review 7, M1 and L2: STORY's hand-written node (k8s.gcr.io/pause:3.2 pinned,
+    // skip-verify) on a 1.4 target, whose inline keys stay: the form sets neither.
+    case(
+        "story-legacy-1.4-inline-kept",
+        "story-legacy-harbor.toml",
+        form!("1.4.13", "[[registry]]\nhost = \"harbor.example.net\"\n"),
+    ),
     // review4 L3: a version 3 file that still has the 1.x registry table (mirror, skip-verify,
     // auth): the fix moves only the auth and sends TLS and mirrors to the form.
     case(

@@ -300,6 +300,59 @@ pub fn remove(doc: &mut DocumentMut, path: &[String]) -> Option<Item> {
     toml_table::remove(item, last)
 }
 
+/// Whether the document has a table with its own `[header]` line (dotted keys and
+/// headerless parents do not count).
+pub fn has_headers(doc: &DocumentMut) -> bool {
+    first_header(doc.as_table()).is_some()
+}
+
+/// For a file that had no `[table]` before the merge (Docker's containerd.io default: one
+/// `disabled_plugins` line, then its top-level keys and tables all commented out, which
+/// toml_edit keeps as the document's trailing text): moves that trailing text above the
+/// first table the merge added, so the new tables come at the end of the file, after the
+/// commented top-level keys. Uncommenting `#root = ...` later then puts it at the top
+/// level, not inside a CRI table. The file's own bytes stay as they were.
+pub fn keep_trailing_comments_above_new_tables(doc: &mut DocumentMut) {
+    let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+    if trailing.trim().is_empty() {
+        return;
+    }
+    let Some(path) = first_header(doc.as_table()) else { return };
+    let mut t = doc.as_table_mut();
+    for k in &path {
+        let Some(Item::Table(sub)) = t.get_mut(k) else { return };
+        t = sub;
+    }
+    let prefix = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+    t.decor_mut().set_prefix(format!("{trailing}{prefix}"));
+    doc.set_trailing("");
+}
+
+/// The key path of the first table printed with a header line: the lowest position, then
+/// the first in key order (tables the merge adds have no position yet).
+fn first_header(root: &Table) -> Option<Vec<String>> {
+    fn walk(t: &Table, path: &mut Vec<String>, best: &mut Option<(isize, Vec<String>)>) {
+        for (k, item) in t.iter() {
+            let Item::Table(sub) = item else { continue };
+            path.push(k.to_owned());
+            let has_values = sub.iter().any(|(_, v)| !matches!(v, Item::Table(_) | Item::ArrayOfTables(_)));
+            if !sub.is_dotted() && (!sub.is_implicit() || has_values) {
+                let pos = sub.position().unwrap_or(isize::MAX);
+                if best.as_ref().is_none_or(|(p, _)| pos < *p) {
+                    *best = Some((pos, path.clone()));
+                }
+            }
+            if !sub.is_dotted() {
+                walk(sub, path, best);
+            }
+            path.pop();
+        }
+    }
+    let mut best = None;
+    walk(root, &mut Vec::new(), &mut best);
+    best.map(|(_, p)| p)
+}
+
 /// Whether two values mean the same (ignoring quotes, spacing and comments).
 pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {

@@ -52,6 +52,7 @@ pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> Merg
     merge.mark_files(&mut rendered.files);
     merge.drop_carried_ca_notes(form, &mut rendered.diagnostics);
     merge.rehome_carried_diagnostics(form, &mut rendered.diagnostics);
+    merge.drop_default_sandbox_note(&mut rendered.diagnostics);
     if let Some(text) = &merge.text {
         rendered.files.retain(|f| f.kind != FileKind::ContainerdConfig);
         rendered.files.splice(0..0, merged_files(form.flavor, existing, text, &merge));

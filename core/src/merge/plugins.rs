@@ -4,6 +4,7 @@
 use toml_edit::{Array, Item, Value};
 
 use super::{edit, existing_config_field, Change, Merger};
+use crate::config_file::{display_path, Dialect, V3_RUNTIME_PLUGIN};
 use crate::diagnostic::Diagnostic;
 use crate::plugin_ids;
 use crate::version::Target;
@@ -17,7 +18,7 @@ impl Merger<'_> {
     /// version 1 short names in both lists to their full ids; a short name pullfix cannot map
     /// is an error, since containerd would not start with it.
     pub(super) fn fix_plugin_lists(&mut self, target: &Target, version: Option<i64>) {
-        self.enable_cri(target);
+        self.enable_cri(target, version);
         if let Some(v) = version.filter(|v| *v >= 2) {
             for key in [DISABLED, REQUIRED] {
                 self.full_plugin_names(key, target, v);
@@ -29,7 +30,7 @@ impl Merger<'_> {
         self.doc.get_mut(key).and_then(Item::as_array_mut)
     }
 
-    fn enable_cri(&mut self, target: &Target) {
+    fn enable_cri(&mut self, target: &Target, version: Option<i64>) {
         let on_2x = target.major >= 2;
         let Some(list) = self.plugin_list(DISABLED) else { return };
         let old = edit::show_value(&Value::Array(list.clone()));
@@ -67,8 +68,35 @@ impl Merger<'_> {
             format!(
                 "The file disables containerd's CRI plugin (disabled_plugins has {names}, the default of Docker's containerd.io package); pullfix removes it, so after the restart containerd serves the kubelet."
             ),
-            "Nothing to do for Kubernetes; Docker does not use the CRI plugin and keeps working. If this containerd must not serve CRI, do not apply the form on this node.",
+            self.cgroup_driver_advice(version),
         ));
+    }
+
+    /// What to do about the runc cgroup driver once CRI runs (Docker's file has no CRI
+    /// settings, so runc uses cgroupfs unless `SystemdCgroup = true`, while kubeadm sets the
+    /// kubelet to systemd since Kubernetes 1.22): the table to set it in, at the result's
+    /// `version`.
+    fn cgroup_driver_advice(&self, version: Option<i64>) -> String {
+        let dialect = Dialect::of_version(version.unwrap_or(1));
+        let mut path: Vec<String> = if dialect == Dialect::V3 {
+            vec!["plugins".to_owned(), V3_RUNTIME_PLUGIN.to_owned()]
+        } else {
+            dialect.cri_table().iter().map(|s| (*s).to_owned()).collect()
+        };
+        path.extend(["containerd", "runtimes", "runc", "options"].map(str::to_owned));
+        let table = display_path(&path);
+        path.push("SystemdCgroup".to_owned());
+        let check = "check with `kubectl get cm -n kube-system kubelet-config -o yaml | grep cgroupDriver` or cgroupDriver in /var/lib/kubelet/config.yaml";
+        let tail = "Docker does not use the CRI plugin and keeps working. If this containerd must not serve CRI, do not apply the form on this node.";
+        match edit::get(self.doc, &path).and_then(Item::as_bool) {
+            Some(true) => format!(
+                "The file sets SystemdCgroup = true in [{table}], which matches a kubelet on the systemd cgroup driver (kubeadm's default since Kubernetes 1.22; {check}). {tail}"
+            ),
+            set => format!(
+                "Match the kubelet's cgroup driver before the restart: the file {} SystemdCgroup, so CRI runs runc with the cgroupfs driver, while kubeadm sets the kubelet to systemd since Kubernetes 1.22 (the mismatch makes the node's pods unstable). When the kubelet uses systemd ({check}), add `SystemdCgroup = true` under [{table}] in the merged file. {tail}",
+                if set.is_some() { "sets false for" } else { "does not set" }
+            ),
+        }
     }
 
     fn full_plugin_names(&mut self, key: &str, target: &Target, v: i64) {
@@ -171,12 +199,56 @@ mod tests {
         let c = r.changes.iter().find(|c| c.key_path == "disabled_plugins").expect("listed");
         assert_eq!((c.old.as_deref(), c.new.as_deref()), (Some("[\"cri\"]"), Some("[]")));
         assert!(c.why.contains("CRI plugin"), "{}", c.why);
-        assert!(r.diagnostics.iter().any(|d| d.code == "merge.cri-enabled"));
+        // CRI then runs with runc on cgroupfs: no "nothing to do", but the cgroup-driver
+        // setting the kubelet needs (operator review 7, L5).
+        let d = r.diagnostics.iter().find(|d| d.code == "merge.cri-enabled").expect("warned");
+        assert!(!d.fix.contains("Nothing to do"), "{}", d.fix);
+        assert!(
+            d.fix.contains("does not set SystemdCgroup")
+                && d.fix.contains("`SystemdCgroup = true` under [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]")
+                && d.fix.contains("kubectl get cm -n kube-system kubelet-config -o yaml | grep cgroupDriver")
+                && d.fix.contains("/var/lib/kubelet/config.yaml"),
+            "{}",
+            d.fix
+        );
         assert!(r.diagnostics.iter().all(|d| d.severity != Severity::Error), "{:?}", r.diagnostics);
         // Idempotent.
         let again = merge(&text, &form("1.6.20"));
         assert_eq!(again.text.as_deref(), Some(text.as_str()));
         assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
+    #[test]
+    fn the_cgroup_driver_advice_names_each_versions_runc_table_and_a_set_value() {
+        let fix = |file: &str, v: &str| {
+            let r = merge(file, &form(v));
+            r.diagnostics.iter().find(|d| d.code == "merge.cri-enabled").expect("warned").fix.clone()
+        };
+        let on = "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+        let f = fix(on, "1.7");
+        assert!(f.starts_with("The file sets SystemdCgroup = true in [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]"), "{f}");
+        let f = fix(&on.replace("true", "false"), "1.7");
+        assert!(f.contains("the file sets false for SystemdCgroup"), "{f}");
+        let f = fix("version = 3\ndisabled_plugins = [\"io.containerd.cri.v1.runtime\"]\n", "2.1");
+        assert!(f.contains("under [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]"), "{f}");
+    }
+
+    /// Operator review 7, L5: Docker's commented top-level keys stay top-level: the new
+    /// tables go after them, at the end of the file, and the file's own bytes stay.
+    #[test]
+    fn new_tables_go_below_dockers_commented_top_level_keys() {
+        let file = format!("{DOCKER}\n#root = \"/var/lib/containerd\"\n#oom_score = 0\n\n#[grpc]\n#  uid = 0\n");
+        let text = merge(&file, &form("1.6.20")).text.unwrap();
+        let tail = "disabled_plugins = []\n\n#root = \"/var/lib/containerd\"\n#oom_score = 0\n\n#[grpc]\n#  uid = 0\n\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n";
+        assert!(text.contains(tail), "{text}");
+        assert!(text.trim_end().ends_with("config_path = \"/etc/containerd/certs.d\""), "{text}");
+        let again = merge(&text, &form("1.6.20"));
+        assert_eq!(again.text.as_deref(), Some(text.as_str()));
+        // A file with tables keeps its trailing comments last.
+        let file =
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"x.example/pause:3.9\"\n# end\n";
+        let text = merge(file, &form("1.6.20")).text.unwrap();
+        assert!(text.ends_with("# end\n"), "{text}");
     }
 
     #[test]

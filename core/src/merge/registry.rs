@@ -294,6 +294,51 @@ impl Merger<'_> {
             }
         }
     }
+
+    /// With the inline keys (no hosts.toml: 1.2 - 1.4, or `legacy_config`), a
+    /// `configs."<host>".tls.insecure_skip_verify = true` the form does not set stays in
+    /// effect: warned like the form's own skip_verify (with hosts.toml the carry does it).
+    pub(super) fn report_kept_skip_verify(&mut self, dialect: Dialect, settings: &[settings::Setting]) {
+        let mut configs = dialect.registry_path();
+        configs.push("configs".into());
+        let Some(table) = edit::get(self.doc, &configs).and_then(Item::as_table_like) else { return };
+        let mut hosts = Vec::new();
+        for (host, item) in table.iter() {
+            let on = item
+                .as_table_like()
+                .and_then(|t| t.get("tls"))
+                .and_then(Item::as_table_like)
+                .and_then(|t| t.get("insecure_skip_verify"))
+                .and_then(Item::as_bool)
+                == Some(true);
+            let mut key = configs.clone();
+            key.extend([host.to_owned(), "tls".to_owned(), "insecure_skip_verify".to_owned()]);
+            let from_form = settings.iter().any(|s| s.path == key && s.value.as_bool() == Some(true));
+            if on && !from_form {
+                hosts.push(host.to_owned());
+            }
+        }
+        if hosts.is_empty() {
+            return;
+        }
+        let tables: Vec<String> = hosts
+            .iter()
+            .map(|h| {
+                let mut p = configs.clone();
+                p.extend([h.clone(), "tls".to_owned()]);
+                crate::config_file::display_path(&p)
+            })
+            .collect();
+        self.diags.push(Diagnostic::warning(
+            existing_config_field(),
+            "merge.skip-verify-kept",
+            format!(
+                "From the pasted config.toml (kept in the merged file): insecure_skip_verify = true in {}. skip_verify accepts any certificate, so anyone on the path can serve images and read credentials.",
+                tables.join(", ")
+            ),
+            "The setting comes from the pasted config.toml, not from the form: give the registry's CA in the form (ca_pem, or ca_file where it is on the nodes), which sets insecure_skip_verify = false, or delete it from that file before merging.",
+        ));
+    }
 }
 
 #[cfg(test)]
@@ -346,5 +391,42 @@ mod tests {
         let d = r.diagnostics.iter().find(|d| d.code == "merge.config-path-list").expect("warned");
         assert!(d.message.contains("harbor.example.net (in /etc/docker/certs.d)"), "{}", d.message);
         assert!(d.message.contains("ca.crt"), "{}", d.message);
+    }
+
+    /// Operator review 7, L2: on a 1.4 target the inline keys stay, and a pasted
+    /// `insecure_skip_verify = true` the form does not set is warned about, as 1.5+ does
+    /// through the carry.
+    #[test]
+    fn a_kept_inline_skip_verify_is_warned_about() {
+        let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  insecure_skip_verify = true\n";
+        let form = |extra: &str| {
+            let text = format!("containerd = \"1.4.13\"\n[[registry]]\nhost = \"harbor.example.net\"\n{extra}");
+            crate::parse_form(&text, crate::FormFormat::Toml).expect("form")
+        };
+        let r = merge(file, &form(""));
+        assert!(r.text.as_deref().is_some_and(|t| t.contains("insecure_skip_verify = true")));
+        let w = r.diagnostics.iter().find(|d| d.code == "merge.skip-verify-kept").expect("warned");
+        assert_eq!((w.severity, w.field.as_str()), (crate::diagnostic::Severity::Warning, "existing_config"));
+        assert!(
+            w.message.contains("plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls")
+                && w.message.contains("accepts any certificate"),
+            "{}",
+            w.message
+        );
+        assert!(w.fix.contains("give the registry's CA in the form") && w.fix.contains("delete it from that file"));
+        // The form's CA turns it off: nothing kept, nothing to say.
+        let r = merge(file, &form("ca_file = \"/etc/ssl/certs/ca.pem\"\n"));
+        assert!(r.text.as_deref().is_some_and(|t| t.contains("insecure_skip_verify = false")));
+        assert!(r.diagnostics.iter().all(|d| d.code != "merge.skip-verify-kept"), "{:?}", r.diagnostics);
+        // The form's own skip_verify has the form's warning.
+        let r = merge(file, &form("skip_verify = true\n"));
+        assert!(r.diagnostics.iter().all(|d| d.code != "merge.skip-verify-kept"), "{:?}", r.diagnostics);
+        // With hosts.toml (1.6) the carry moves it and the render warns instead.
+        let f = crate::parse_form(
+            "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\n",
+            crate::FormFormat::Toml,
+        )
+        .expect("form");
+        assert!(merge(file, &f).diagnostics.iter().all(|d| d.code != "merge.skip-verify-kept"));
     }
 }

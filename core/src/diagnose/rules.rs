@@ -650,6 +650,9 @@ fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         // `lookup ... read: connection refused` is the DNS server refusing: a DNS finding.
         return None;
     }
+    if let Some(f) = unreachable_elsewhere(l, facts, Family::ConnectionRefused) {
+        return Some(f);
+    }
     let reg = line_registry(l, facts);
     let addr = scan::word_after(&l.text, "dial tcp ").filter(|a| !a.ends_with("lookup")).unwrap_or("");
     finding(
@@ -703,6 +706,9 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     ) {
         return None;
     }
+    if let Some(f) = unreachable_elsewhere(l, facts, Family::NetworkTimeout) {
+        return Some(f);
+    }
     let image_reg = line_image_registry(l);
     let reg = if image_reg.as_deref().is_some_and(is_public) { image_reg } else { line_registry(l, facts) };
     let public = reg.as_deref().is_some_and(is_public);
@@ -744,6 +750,87 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "From the node, `curl -v https://{}/v2/` must answer. Open the firewall or route, or set HTTPS_PROXY / \
              NO_PROXY in containerd's systemd unit (`systemctl edit containerd`) and restart it.",
             show(&reg)
+        ),
+        prefill,
+    )
+}
+
+/// What a network failure on a line looks like, in the words of a sentence's verb.
+fn network_failure(l: &Line<'_>) -> &'static str {
+    if l.lower.contains("connection refused") {
+        "are refused"
+    } else if l.lower.contains("no route to host") || l.lower.contains("network is unreachable") {
+        "find no route"
+    } else {
+        "time out"
+    }
+}
+
+/// A timeout, refused connection or missing route on a host that is not the image's
+/// registry: a redirect target (a CDN or object storage, see [`facts::SeenRedirect`]) or a
+/// configured mirror (a request with containerd's `ns=` query or a mirror's API path).
+/// Neither is the registry being unreachable: for a redirect the registry answered and
+/// its download host must be allowed; for a mirror the configured mirror is what failed
+/// (containerd reports the first host's error), and the form keeps that mirror.
+fn unreachable_elsewhere(l: &Line<'_>, facts: &Facts, family: Family) -> Option<Finding> {
+    let addr = scan::word_after(&l.text, "dial tcp ").filter(|a| !a.ends_with("lookup"));
+    let at = addr.map(|a| format!(" ({a})")).unwrap_or_default();
+    let what = network_failure(l);
+    if let Some(r) = facts::line_redirect(l, facts.image.as_deref(), &facts.mirror_hosts) {
+        let (reg, host) = (&r.registry, &r.host);
+        let name = host.split(':').next().unwrap_or(host);
+        return finding(
+            family,
+            l,
+            facts,
+            format!("The node cannot reach {name}, where {reg} redirected the image download"),
+            format!(
+                "Connections to {name}{at} {what}. The image's manifest resolved on {reg}, so {reg} itself is \
+                 reachable; then {reg} redirected a layer (blob) download to {name}, a CDN or object storage that \
+                 serves its blobs (Docker Hub sends them to production.cloudflare.docker.com, registry.k8s.io to \
+                 *.pkg.dev or S3). {name} is no registry and no mirror: the registry is still {reg}. A firewall or \
+                 proxy allow-list that names {reg} but not its download host causes exactly this."
+            ),
+            format!(
+                "Allow {name} wherever {reg} is allowed: open the firewall or proxy allow-list for https://{host}{at} \
+                 from every node (behind a proxy, containerd's HTTPS_PROXY must reach it and NO_PROXY must not name \
+                 it; set them with `systemctl edit containerd` and restart it). Object storage and CDNs answer on \
+                 many addresses: allow the name, not one IP. Do not add {name} as a mirror or a registry in the \
+                 form: containerd only follows {reg}'s redirect to it, with {reg}'s settings. Check from the node \
+                 with `curl -sI https://{host}/`."
+            ),
+            Prefill::for_registry(Some(reg)),
+        );
+    }
+    let m = facts::line_mirror(l, facts.image.as_deref(), &facts.mirror_hosts)?;
+    let (reg, host, url) = (&m.registry, &m.host, &m.url);
+    let mut prefill = Prefill::for_registry(Some(reg));
+    prefill.mirror = Some(url.clone());
+    let down = if family == Family::ConnectionRefused {
+        "the address answered, but nothing listens on that port: the mirror is down or listens on another port"
+    } else {
+        "a firewall drops the traffic, the address is not routed from the node, the mirror is down, or a proxy is \
+         needed (containerd uses one only when its service environment sets HTTPS_PROXY)"
+    };
+    finding(
+        family,
+        l,
+        facts,
+        format!("{reg}'s configured mirror {host}{at} is unreachable"),
+        format!(
+            "containerd pulled {reg}'s image through its configured mirror {url} (the request carries containerd's \
+             `ns={reg}` query or the mirror's API path), and connections to {host}{at} {what}: {down}. containerd \
+             tries the hosts of certs.d/{reg}/hosts.toml in order and reports the first host's error, so this is \
+             the mirror failing, not {reg}: adding another mirror for {reg} does not fix a mirror that is already \
+             there."
+        ),
+        format!(
+            "Make the mirror reachable from every node: check it is up (`curl -v {url}/v2/` from the node), open the \
+             firewall or route to {host}{at}, or set HTTPS_PROXY / NO_PROXY in containerd's systemd unit \
+             (`systemctl edit containerd`) and restart it. If the mirror moved (another host or port), correct its \
+             URL on {reg}'s mirror entry{path_hint}. The form keeps {reg} with the mirror {url}; do not make {host} a \
+             registry of its own: a pull of a {reg} image reads only certs.d/{reg}/hosts.toml.",
+            path_hint = path_hint(&m),
         ),
         prefill,
     )

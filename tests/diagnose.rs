@@ -1455,3 +1455,136 @@ fn ctr_version_and_k3s_ctr_version_are_read_from_the_server_block() {
         assert_eq!(d.apply_all(&unversioned()).containerd, version, "{name}");
     }
 }
+
+// ---- network failures off the registry (review round 8, M1 and L5) -------------------------
+
+/// A timeout or refused connection on a redirect target (a CDN or object storage): the
+/// image's registry is named, the download host is to be allowed in the firewall or
+/// proxy, and the form gets the registry alone (no mirror, no CDN entry).
+#[track_caller]
+fn check_redirect_unreachable(name: &str, family: Family, registry: &str, cdn: &str, addr: &str) {
+    // The registry entry alone changes no node file: no version note.
+    let d = check(name, &[(family, Some(registry))]);
+    assert_eq!(d.facts.redirect.as_deref(), Some(format!("https://{cdn}").as_str()));
+    let f = &d.findings[0];
+    assert!(f.title.contains(cdn) && f.title.contains(&format!("where {registry} redirected")), "{}", f.title);
+    assert!(!f.title.contains(&format!("cannot reach {registry}")), "{}", f.title);
+    assert!(f.explanation.contains(&format!("the registry is still {registry}")), "{}", f.explanation);
+    assert!(f.explanation.contains(addr), "{}", f.explanation);
+    assert!(f.fix.contains(&format!("Allow {cdn} wherever {registry} is allowed")), "{}", f.fix);
+    assert!(f.fix.contains("firewall or proxy allow-list"), "{}", f.fix);
+    assert!(f.fix.contains(&format!("Do not add {cdn} as a mirror")), "{}", f.fix);
+    assert!(!f.fix.contains("add a mirror for"), "{}", f.fix);
+    let p = &f.prefill;
+    assert_eq!((p.registry().as_deref(), p.mirror.as_deref(), p.ca_needed), (Some(registry), None, false));
+    let form = d.apply_all(&unversioned());
+    let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, [registry], "{name}: no registry for {cdn}");
+    assert!(form.registries[0].mirrors.is_empty(), "{name}: no mirror");
+}
+
+#[test]
+fn a_timeout_on_a_redirect_target_names_the_registry_and_the_host_to_allow() {
+    let s3 = "harbor-registry.s3.eu-west-1.amazonaws.com";
+    check_redirect_unreachable(
+        "s3-blob-redirect-timeout.txt",
+        NetworkTimeout,
+        "harbor.example.net",
+        s3,
+        "52.1.2.3:443",
+    );
+    let cdn = "production.cloudflare.docker.com";
+    check_redirect_unreachable(
+        "dockerhub-blob-redirect-cdn-timeout.txt",
+        NetworkTimeout,
+        "docker.io",
+        cdn,
+        "104.16.99.55:443",
+    );
+    let pkg = "us-west1-docker.pkg.dev";
+    check_redirect_unreachable(
+        "registry-k8s-io-blob-redirect-pkg-dev-timeout.txt",
+        NetworkTimeout,
+        "registry.k8s.io",
+        pkg,
+        "142.250.1.1:443",
+    );
+    // The DNS variant of the S3 line was already right, and stays so.
+    let d = check("s3-blob-redirect-dns.txt", &[(DnsLookup, Some("harbor.example.net"))]);
+    assert!(d.findings[0].fix.contains(&format!("Allow {s3} wherever harbor.example.net is allowed")));
+}
+
+#[test]
+fn refused_and_no_route_on_a_redirect_target_are_the_redirect_too() {
+    let text = fixture("s3-blob-redirect-timeout.txt");
+    for (failure, family, verb) in [
+        ("connect: connection refused", ConnectionRefused, "are refused"),
+        ("connect: no route to host", NetworkTimeout, "find no route"),
+    ] {
+        let d = diagnose(&text.replace("i/o timeout", failure));
+        let f = &d.findings[0];
+        assert_eq!(f.family, family, "{failure}: {f:#?}");
+        assert!(f.title.contains("where harbor.example.net redirected"), "{}", f.title);
+        assert!(f.explanation.contains(verb), "{}", f.explanation);
+        assert_eq!((f.prefill.registry().as_deref(), f.prefill.mirror.as_deref()), (Some("harbor.example.net"), None));
+    }
+}
+
+/// A timeout or refused connection on a configured mirror (`?ns=docker.io`): the mirror is
+/// named as unreachable with its address, no "add a mirror" advice, and the form gets
+/// docker.io with that mirror (not the mirror as a registry of its own).
+#[track_caller]
+fn check_mirror_unreachable(name: &str, family: Family) {
+    let d = check(name, &[(family, Some("docker.io")), (ContainerdVersionUnknown, None)]);
+    assert_eq!(d.facts.mirror.as_deref(), Some("https://mirror.corp.example"));
+    let f = &d.findings[0];
+    assert!(f.title.contains("configured mirror mirror.corp.example (10.1.2.3:443) is unreachable"), "{}", f.title);
+    assert!(!f.title.contains("cannot reach docker.io"), "{}", f.title);
+    assert!(f.explanation.contains("the mirror failing, not docker.io"), "{}", f.explanation);
+    assert!(f.fix.contains("curl -v https://mirror.corp.example/v2/"), "{}", f.fix);
+    assert!(f.fix.contains("keeps docker.io with the mirror https://mirror.corp.example"), "{}", f.fix);
+    assert!(!f.fix.contains("add a mirror for"), "{}", f.fix);
+    let p = &f.prefill;
+    assert_eq!(
+        (p.registry().as_deref(), p.mirror.as_deref(), p.ca_needed),
+        (Some("docker.io"), Some("https://mirror.corp.example"), false)
+    );
+    let form = d.apply_all(&unversioned());
+    let hosts: Vec<&str> = form.registries.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(hosts, ["docker.io"], "{name}: the mirror is no registry of its own");
+    let mirrors: Vec<&str> = form.registries[0].mirrors.iter().map(|m| m.url.as_str()).collect();
+    assert_eq!(mirrors, ["https://mirror.corp.example"], "{name}: the mirror is kept");
+}
+
+#[test]
+fn a_timeout_on_a_configured_mirror_keeps_the_mirror() {
+    check_mirror_unreachable("mirror-manifest-ns-timeout.txt", NetworkTimeout);
+    // A form that already has the mirror keeps exactly that one entry.
+    let d = diagnose(&fixture("mirror-manifest-ns-timeout.txt"));
+    let once = d.apply_all(&unversioned());
+    let twice = d.apply_all(&once);
+    assert_eq!(twice.registries.len(), 1);
+    assert_eq!(twice.registries[0].mirrors.len(), 1);
+}
+
+#[test]
+fn connection_refused_on_a_configured_mirror_is_the_registry_with_that_mirror() {
+    check_mirror_unreachable("mirror-manifest-ns-refused.txt", ConnectionRefused);
+    check_mirror_unreachable("mirror-blob-ns-refused.txt", ConnectionRefused);
+    // The x509 variant of the same request gives the same registry and mirror.
+    let d = check(
+        "mirror-manifest-ns-x509.txt",
+        &[(X509UnknownAuthority, Some("docker.io")), (ContainerdVersionUnknown, None)],
+    );
+    assert_eq!(d.findings[0].prefill.mirror.as_deref(), Some("https://mirror.corp.example"));
+}
+
+#[test]
+fn timeouts_on_the_registry_itself_are_unchanged() {
+    // No redirect and no mirror: a public registry is still unreachable, a private one times out.
+    let d = diagnose(&fixture("registry-k8s-io-timeout-2.x.txt"));
+    assert_eq!(d.findings[0].family, PublicRegistryUnreachable);
+    assert!(d.findings[0].title.contains("cannot reach registry.k8s.io"), "{}", d.findings[0].title);
+    check("network-timeout-private.txt", &[(NetworkTimeout, Some("10.50.1.104:5000"))]);
+    check("ctr-1.6.20-connection-refused.txt", &[(ConnectionRefused, Some("127.0.0.1:15999"))]);
+}

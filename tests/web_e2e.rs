@@ -1153,3 +1153,42 @@ async fn the_merge_box_the_table_and_the_pause_note_follow_the_form() {
     );
     assert_clean_console(c, "after the merge box and the flavours").await;
 }
+
+/// Review 8, L1 and L3: after the Harbor preset (its user name filled) a 401's button puts
+/// the cursor into the password, the credential still missing; and a problem link to the
+/// pasted config.toml opens the merge box when it was closed, then focuses the file.
+#[tokio::test]
+async fn prefill_focus_finds_the_missing_credential_and_links_open_the_merge_box() {
+    let page = open_page().await;
+    let c = &page.session.client;
+    click(c, "#preset-harbor").await;
+    let auth =
+        "Failed to pull image \"harbor.example.net/library/nginx:1.25\": rpc error: code = Unknown desc = failed \
+                to pull and unpack image \"harbor.example.net/library/nginx:1.25\": failed to resolve reference \
+                \"harbor.example.net/library/nginx:1.25\": unexpected status from HEAD request to \
+                https://harbor.example.net/v2/library/nginx/manifests/1.25: 401 Unauthorized";
+    type_into_id(c, "diagnose-input", auth).await;
+    let button = ".finding[data-code=\"auth.unauthorized\"] .apply-prefill";
+    wait_js(c, "the 401 finding's button", &format!("return document.querySelector('{button}') !== null")).await;
+    click(c, button).await;
+    wait_js(
+        c,
+        "the cursor in the password",
+        "return document.activeElement && document.activeElement.id === 'f-registry-0-password'",
+    )
+    .await;
+
+    click(c, "details.merge > summary").await;
+    type_into_id(c, "existing-config", "[x\n").await;
+    wait_js(c, "the file's error", "return !!document.querySelector('.problems a[href=\"#existing-config\"]')").await;
+    click(c, "details.merge > summary").await;
+    wait_js(c, "the merge box closed", "return !document.querySelector('details.merge').open").await;
+    click(c, ".problems a[href=\"#existing-config\"]").await;
+    wait_js(
+        c,
+        "the merge box open, the file focused",
+        "return document.querySelector('details.merge').open \
+           && document.activeElement && document.activeElement.id === 'existing-config'",
+    )
+    .await;
+}

@@ -122,6 +122,12 @@ pub fn later(f: impl FnOnce() + 'static) {
 pub fn focus_first(ids: &[String]) {
     let Some(doc) = document() else { return };
     if let Some(el) = ids.iter().find_map(|id| doc.get_element_by_id(id)) {
+        // A field inside a closed <details> (the merge box) cannot take focus: open it.
+        while let Ok(Some(closed)) = el.closest("details:not([open])") {
+            if closed.set_attribute("open", "").is_err() {
+                break;
+            }
+        }
         let window_height = window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(0.0);
         let block = if f64::from(el.client_height()) < window_height {
             ScrollLogicalPosition::Center

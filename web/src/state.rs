@@ -78,10 +78,14 @@ impl Prefilled {
         !self.changed.is_empty() || self.credentials.is_some()
     }
 
-    /// Where the keyboard focus goes after it: the user name of the registry whose
+    /// Where the keyboard focus goes after it: the first missing credential (user name,
+    /// else password: a preset may have filled the user name) of the registry whose
     /// credentials are asked for, else the first changed field.
     pub fn focus(&self) -> Option<String> {
         let loc = match self.credentials {
+            Some(i) if self.form.registries.get(i).is_some_and(|r| !r.username.trim().is_empty()) => {
+                Key::Password.at(i, 0)
+            }
             Some(i) => Key::Username.at(i, 0),
             None => *self.changed.first()?,
         };
@@ -658,6 +662,18 @@ mod tests {
         assert_eq!(after.applied, done.changed);
         // Typing elsewhere ends the announcement.
         assert!(after.reduce(set(Key::SandboxImage, 0, 0, "x")).applied.is_empty());
+    }
+
+    /// Review 8 L3: after the Harbor preset the user name is filled; a 401's button leads
+    /// to the password, the credential still missing.
+    #[test]
+    fn a_401_leads_to_the_first_missing_credential() {
+        let s = run([Action::Preset(Preset::Harbor), Action::SetDiagnoseText(STORY_401.into())]);
+        let i = s.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("the 401 finding");
+        assert_eq!(s.focus_after(&Action::ApplyPrefill(i)).as_deref(), Some("f-registry-0-password"));
+        let blank = run([Action::Preset(Preset::Harbor), set(Key::Username, 0, 0, "")])
+            .reduce(Action::SetDiagnoseText(STORY_401.into()));
+        assert_eq!(blank.focus_after(&Action::ApplyPrefill(i)).as_deref(), Some("f-registry-0-username"));
     }
 
     /// Review 6 M2: STORY step 3's 401 names no registry. With exactly one registry in the

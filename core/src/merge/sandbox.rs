@@ -2,9 +2,9 @@
 //! leaves it in place, so the image every pod starts from is the file's, not the target's
 //! default (STORY step 6: a hand-written 1.x file pinning `k8s.gcr.io/pause:3.2`).
 
-use super::{edit, existing_config_field, MergeResult, Merger};
+use super::{edit, MergeResult, Merger};
 use crate::config_file::{display_path, Dialect};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Field};
 use crate::form::Form;
 
 /// The code of the info on a kept sandbox image.
@@ -32,8 +32,9 @@ impl Merger<'_> {
         let key = display_path(&path);
         let tag = crate::image_ref::image_tag(image).unwrap_or("<tag>");
         if image.starts_with("k8s.gcr.io/") {
+            // On the form's sandbox image field: that is where the fix is typed (review 8 L2).
             self.diags.push(Diagnostic::warning(
-                existing_config_field(),
+                Field::root("sandbox_image"),
                 KEPT_K8S_GCR_IO,
                 format!(
                     "The merged file keeps {key} = {image:?} (the form's sandbox image is empty), so containerd pulls that pause image for every pod, not its own default: k8s.gcr.io is frozen and redirects to registry.k8s.io, unreachable from many networks, and then every pod fails with \"failed to get sandbox image\" (FailedCreatePodSandbox). The kubelet sends no pull Secret for it."
@@ -44,7 +45,7 @@ impl Merger<'_> {
             ));
         } else {
             self.diags.push(Diagnostic::info(
-                existing_config_field(),
+                Field::root("sandbox_image"),
                 KEPT,
                 format!(
                     "The merged file keeps {key} = {image:?} (the form's sandbox image is empty): containerd pulls this pause image for every pod, not its own default; the kubelet sends no pull Secret for it."
@@ -100,7 +101,7 @@ mod tests {
             assert!(!codes(d).contains(&"sandbox_image.default"), "{v}: {:?}", codes(d));
             assert!(!d.iter().any(|d| d.message.contains("own default pause image")), "{v}");
             let w = d.iter().find(|d| d.code == KEPT_K8S_GCR_IO).unwrap_or_else(|| panic!("{v}: {:?}", codes(d)));
-            assert_eq!((w.severity, w.field.as_str()), (Severity::Warning, "existing_config"), "{v}");
+            assert_eq!((w.severity, w.field.as_str()), (Severity::Warning, "sandbox_image"), "{v}");
             assert!(
                 w.message
                     .contains("keeps plugins.\"io.containerd.grpc.v1.cri\".sandbox_image = \"k8s.gcr.io/pause:3.2\""),

@@ -37,10 +37,14 @@ pub fn App() -> Html {
     }
     // A diagnose finding asked for a registry's credentials: put the cursor into its user
     // name once the registry is on the page.
-    let wants = state.wants_credentials;
+    // The first credential still missing: a preset may have filled the user name already.
+    let wants = state.wants_credentials.map(|i| {
+        let filled = state.form.registries.get(i).is_some_and(|r| !r.username.trim().is_empty());
+        (i, if filled { "password" } else { "username" })
+    });
     use_effect_with(wants, move |wants| {
-        if let Some(i) = *wants {
-            browser::focus_first(&[field::dom_id(&field::registry(i, "username"))]);
+        if let Some((i, key)) = *wants {
+            browser::focus_first(&[field::dom_id(&field::registry(i, key))]);
         }
     });
     let rest = state.rest;

@@ -711,6 +711,9 @@ fn a_runc_table_without_runtime_type_in_the_owning_drop_in_breaks_every_pod_on_1
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml") && text.contains("container.Runtime.Name must be set"), "{text}");
     // Fixed in the drop-in: config.toml's broken table is thrown away by containerd, not reported.
-    n.file("conf.d/99-cgroup.toml", &drop_in.replacen(RUNC_OPTIONS_ONLY, &format!("{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"), 1));
+    n.file(
+        "conf.d/99-cgroup.toml",
+        &drop_in.replacen(RUNC_OPTIONS_ONLY, &format!("{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"), 1),
+    );
     assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
 }

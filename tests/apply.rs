@@ -830,7 +830,10 @@ fn a_runc_table_without_runtime_type_is_refused() {
     let out = node.apply(HARBOR, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
-    assert!(err.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] (the default runtime"), "{err}");
+    assert!(
+        err.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] (the default runtime"),
+        "{err}"
+    );
     assert!(err.contains("every pod fails: container.Runtime.Name must be set"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), before);
     // With runc's runtime_type added, as the fix says, it applies.

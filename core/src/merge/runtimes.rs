@@ -3,12 +3,12 @@
 //! containerd 1.x decodes the CRI section onto its default config, but an entry of the
 //! `containerd.runtimes` map that the file has is built from scratch: a file with only
 //! `[...containerd.runtimes.runc.options] SystemdCgroup = true` (the usual cgroup-driver
-//! snippet) gives runc `runtime_type = ""` (`containerd config dump`, verified on 1.6.20), and
-//! every `RunPodSandbox` then fails with `container.Runtime.Name must be set` (reproduced
-//! live, operator review 8, H1). containerd 2.x decodes plugin configs with go-toml v2, which
-//! decodes a map entry that the defaults have onto a copy of it, so runc probably keeps its
-//! default `runtime_type` there; that is read from the decoder, not run on a 2.x binary, so
-//! on 2.x this is a warning.
+//! snippet, the one containerd's own docs/cri/config.md shows for 1.x) gives runc
+//! `runtime_type = ""` (`containerd config dump`, verified on 1.6.20; containerd#6964 shows
+//! the same dump), and every `RunPodSandbox` then fails with `container.Runtime.Name must be
+//! set` (reproduced live, operator review 8, H1). For 2.x the same docs give the options-only
+//! table as the way to set the cgroup driver, and 2.x decodes plugin configs with another TOML
+//! library; pullfix has not run a 2.x binary on it, so on 2.x this is a warning.
 
 use toml_edit::{DocumentMut, Item};
 
@@ -56,7 +56,7 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diag
             existing_config_field(),
             CODE,
             format!(
-                "[{table}] (the default runtime, {name:?}) has no runtime_type. containerd 1.x builds that runtime from the file alone, so every pod fails (`container.Runtime.Name must be set`); 2.x probably keeps the default runtime_type for runc (read from its TOML decoder, not verified on a 2.x binary), but not for a runtime it has no default for."
+                "[{table}] (the default runtime, {name:?}) has no runtime_type. containerd 1.x builds that runtime from the file alone, so there every pod fails (`container.Runtime.Name must be set`); containerd's docs give this table without runtime_type for 2.x's cgroup driver, but pullfix has not checked 2.x's decoding on a 2.x binary."
             ),
             fix,
         ))

@@ -32,7 +32,8 @@ pub fn runtime_plugin_path(version: i64) -> Vec<String> {
     }
 }
 
-/// The error (containerd `major` 1, or `None`: not known) or warning (2.x) for a CRI
+/// The error (containerd `major` 1, or `None`: not known, for a version 1 or 2 file) or
+/// warning (2.x, or a version 3+ file) for a CRI
 /// section, in a file read as config `version`, whose default runtime's table
 /// (`containerd.runtimes.<default_runtime_name>`, `runc` unless the file names another)
 /// exists without `runtime_type`. `None` when the file has no such table or it sets one.
@@ -51,7 +52,8 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diag
     let fix = format!(
         "Add `runtime_type = \"{RUNC_V2}\"` to [{table}] (write that table above its .options table: [{table}] runtime_type = \"{RUNC_V2}\", then [{table}.options] SystemdCgroup = true), restart containerd and check with `containerd config dump`."
     );
-    if major.is_some_and(|m| m >= 2) {
+    // A version 3+ file is read by 2.x only.
+    if major.map_or(version >= 3, |m| m >= 2) {
         Some(Diagnostic::warning(
             existing_config_field(),
             CODE,
@@ -102,6 +104,7 @@ mod tests {
         let dotted = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\ncontainerd.runtimes.runc.options.SystemdCgroup = true\n";
         assert!(check(&doc(dotted), 2, Some(1)).is_some());
         let v3 = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
+        assert_eq!(check(&doc(v3), 3, None).unwrap().severity, Severity::Warning);
         let d = check(&doc(v3), 3, Some(2)).unwrap();
         assert!(d.fix.contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]"), "{}", d.fix);
     }

@@ -510,7 +510,7 @@ fn a_drop_in_with_a_cri_table_is_refused_and_applying_to_it_works() {
     fs::write(node.config(), &main).unwrap();
     fs::write(
         &drop_in,
-        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
     )
     .unwrap();
     // What pullfix would write into config.toml alone, containerd throws away.
@@ -631,7 +631,7 @@ fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
     fs::create_dir(&conf_d).unwrap();
     let drop_in = conf_d.join("99-cgroup.toml");
     fs::write(node.config(), format!("version = 2\nimports = [\"{}/*\"]\n", conf_d.display())).unwrap();
-    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
     fs::write(&drop_in, old).unwrap();
     let out = apply_to(&node, &drop_in, HARBOR);
     let err = text(&out.stderr);
@@ -676,7 +676,7 @@ fn apply_on_config_toml_after_the_drop_in_was_fixed() {
     let drop_in = conf_d.join("99-cgroup.toml");
     let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
     fs::write(node.config(), &main).unwrap();
-    fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
     assert!(apply_to(&node, &drop_in, HARBOR).status.success());
     let out = node.apply(HARBOR, &[]);
     let err = text(&out.stderr);
@@ -732,7 +732,7 @@ fn a_drop_in_without_a_version_line_is_not_called_ignored() {
     fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
     fs::write(
         &drop_in,
-        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
     )
     .unwrap();
     let dump = effective(&node.config());
@@ -751,7 +751,7 @@ fn a_drop_in_without_a_version_line_is_not_called_ignored() {
     fs::create_dir_all(alone.parent().unwrap()).unwrap();
     fs::write(
         &alone,
-        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
     )
     .unwrap();
     let out = apply_to(&node, &alone, HARBOR);
@@ -768,7 +768,7 @@ fn imports_globs_with_character_classes_are_followed() {
     fs::create_dir(&conf_d).unwrap();
     let main = format!("version = 2\nimports = [\"{}/[0-9]*.toml\"]\n", conf_d.display());
     fs::write(node.config(), &main).unwrap();
-    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
     let dump = effective(&node.config());
     assert_eq!(
         dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"]
@@ -819,4 +819,35 @@ fn a_kept_inline_skip_verify_is_warned_about_on_1_4() {
         "{stderr}"
     );
     assert!(stderr.contains("accepts any certificate"), "{stderr}");
+}
+
+/// Review 8, H1: a runc table without runtime_type (comments-everywhere.toml has the usual
+/// options-only cgroup snippet) makes every pod fail on 1.x: apply names it and writes nothing.
+#[test]
+fn a_runc_table_without_runtime_type_is_refused() {
+    let node = Node::with("comments-everywhere.toml");
+    let before = fs::read_to_string(node.config()).unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] (the default runtime"),
+        "{err}"
+    );
+    assert!(err.contains("every pod fails: container.Runtime.Name must be set"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), before);
+    // With runc's runtime_type added, as the fix says, it applies.
+    let fixed = before.replacen(
+        "  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]",
+        "  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n    runtime_type = \"io.containerd.runc.v2\"\n  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]",
+        1,
+    );
+    assert_ne!(fixed, before);
+    fs::write(node.config(), &fixed).unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dump = effective(&node.config());
+    let runc = &dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"];
+    assert_eq!(runc["runtime_type"].as_str(), Some("io.containerd.runc.v2"));
+    assert_eq!(runc["options"]["SystemdCgroup"].as_bool(), Some(true));
 }

@@ -201,3 +201,70 @@ fn dockers_default_config_merged_starts_with_the_cri_plugin() {
     assert_eq!(disabled, ["io.containerd.snapshotter.v1.zfs"]);
     assert_eq!(cri(&doc)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"));
 }
+
+/// Review 8, H1: the cgroup advice for Docker's default must give runc's runtime_type too.
+/// containerd 1.x builds a `runtimes` entry the file has from the file alone: with only
+/// `[...runtimes.runc.options] SystemdCgroup = true` runc gets `runtime_type = ""` and every
+/// pod fails (`container.Runtime.Name must be set`, reproduced live by the reviewer). The dump
+/// shows both shapes; merge and doctor's shared check reports the broken one as an error.
+#[test]
+fn the_advised_cgroup_tables_give_runc_its_runtime_type_and_the_options_only_shape_does_not() {
+    let target = installed();
+    let docker = "#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = [\"cri\"]\n";
+    let form = format!("containerd = \"{target}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n");
+    let form = parse_form(&form, FormFormat::Toml).expect("form");
+    let merged = pullfix_core::merge::merge(docker, &form);
+    let advice = &merged.diagnostics.iter().find(|d| d.code == "merge.cri-enabled").expect("advice").fix;
+    let runc = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]";
+    let options = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]";
+    assert!(
+        advice.contains(&format!(
+            "{runc} with `runtime_type = \"io.containerd.runc.v2\"` and {options} with `SystemdCgroup = true`"
+        )),
+        "{advice}"
+    );
+    let text = merged.text.expect("merged");
+    let advised =
+        format!("{text}\n{runc}\n  runtime_type = \"io.containerd.runc.v2\"\n{options}\n  SystemdCgroup = true\n");
+    let broken = format!("{text}\n{options}\n  SystemdCgroup = true\n");
+    let runc_of = |doc: &DocumentMut| {
+        let r = &cri(doc)["containerd"]["runtimes"]["runc"];
+        (r["runtime_type"].as_str().map(str::to_owned), r["options"]["SystemdCgroup"].as_bool())
+    };
+    let doc = dump_text(&advised).unwrap_or_else(|e| panic!("{e}\n{advised}"));
+    assert_eq!(runc_of(&doc), (Some("io.containerd.runc.v2".to_owned()), Some(true)));
+    let doc = dump_text(&broken).unwrap_or_else(|e| panic!("{e}\n{broken}"));
+    assert_eq!(runc_of(&doc), (Some(String::new()), Some(true)), "containerd {target} now fills runtime_type in");
+
+    // Merging each again: the broken one is the error, the advised one is clean.
+    let again = pullfix_core::merge::merge(&broken, &form);
+    let e = again.diagnostics.iter().find(|d| d.code == "merge.runtime-type-missing").expect("reported");
+    assert_eq!(e.severity, pullfix_core::diagnostic::Severity::Error);
+    assert!(e.message.contains("every pod fails: container.Runtime.Name must be set"), "{}", e.message);
+    let again = pullfix_core::merge::merge(&advised, &form);
+    assert!(!pullfix_core::diagnostic::has_errors(&again.diagnostics), "{:?}", again.diagnostics);
+}
+
+/// The drop-in variant: on 1.x a cgroup drop-in replaces config.toml's whole CRI section, so a
+/// full default runc table in config.toml does not help; the drop-in needs runtime_type.
+#[test]
+fn a_cgroup_drop_in_needs_runcs_runtime_type_on_1_x() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drop_in = tmp.path().join("99-cgroup.toml");
+    let main = format!(
+        "version = 2\nimports = [\"{}\"]\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n",
+        drop_in.display()
+    );
+    let options = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let type_of = |drop_in_text: &str| {
+        fs::write(&drop_in, drop_in_text).expect("write");
+        let doc = dump_text(&main).unwrap_or_else(|e| panic!("{e}"));
+        cri(&doc)["containerd"]["runtimes"]["runc"]["runtime_type"].as_str().map(str::to_owned)
+    };
+    let broken = format!("version = 2\n{options}");
+    assert_eq!(type_of(&broken), Some(String::new()));
+    let fixed = format!(
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n{options}"
+    );
+    assert_eq!(type_of(&fixed), Some("io.containerd.runc.v2".to_owned()));
+}

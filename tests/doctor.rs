@@ -499,7 +499,7 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
     n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
     n.file(
         "conf.d/99-cgroup.toml",
-        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
     );
     // containerd 1.x globs a relative pattern from its working directory: the 2.x rule
     // (relative to config.toml) finds the drop-in.
@@ -532,7 +532,7 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
     // its CRI section is checked as config.toml's (config.toml's sandbox image is thrown away).
     n.file(
         "conf.d/99-cgroup.toml",
-        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n",
     );
     assert_eq!(
         n.doctor(Some("1.6.20")),
@@ -652,4 +652,68 @@ fn the_certs_dir_comes_from_the_drop_in_that_owns_the_cri_section() {
     );
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml's config_path does not point there"), "{text}");
+}
+
+/// The cgroup snippet without runc's runtime_type: containerd 1.x builds runc from the file
+/// alone, with `runtime_type = ""`, and every pod fails (`container.Runtime.Name must be set`;
+/// review 8, H1). `containerd_oracle.rs` has containerd 1.6.20's own `config dump` of it.
+const RUNC_OPTIONS_ONLY: &str =
+    "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+const RUNC_TYPE: &str =
+    "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+
+#[test]
+fn a_runc_table_without_runtime_type_in_config_toml_breaks_every_pod_on_1_x() {
+    let n = Node::new(Some(&format!("{V2_HEALTHY}{RUNC_OPTIONS_ONLY}")));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("every pod fails: container.Runtime.Name must be set"), "{text}");
+    assert!(
+        text.contains("Add `runtime_type = \"io.containerd.runc.v2\"` to [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]"),
+        "{text}"
+    );
+    // Unknown version: still an error (1.x's rule); 2.x keeps runc's default type: a warning.
+    assert_eq!(n.doctor(None), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    assert_eq!(n.doctor(Some("2.0")).0, 0);
+    assert!(n.doctor(Some("2.0")).1.contains(&("warning".into(), "config.runtime_type_missing".into())));
+    // Both tables: nothing to report.
+    n.file("config.toml", &format!("{V2_HEALTHY}{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
+    // Another default runtime: its table counts.
+    let crun = format!(
+        "{V2_HEALTHY}{RUNC_TYPE}{RUNC_OPTIONS_ONLY}\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  default_runtime_name = \"crun\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.crun.options]\n  SystemdCgroup = true\n"
+    );
+    n.file("config.toml", &crun);
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    assert!(n.doctor_text(Some("1.6.20")).contains("runtimes.crun]"));
+}
+
+/// The drop-in variant (review 8, `c/I2s`): the applied 99-cgroup drop-in owns the CRI section
+/// on 1.x, so its runc table is the one containerd uses; config.toml's is not.
+#[test]
+fn a_runc_table_without_runtime_type_in_the_owning_drop_in_breaks_every_pod_on_1_x() {
+    let n = Node::new(None);
+    let main = format!(
+        "version = 2\nimports = [\"{}/conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"{RUNC_OPTIONS_ONLY}",
+        n.dir.path().display()
+    );
+    n.file("config.toml", &main);
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    let drop_in = format!(
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.6\"{RUNC_OPTIONS_ONLY}[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{{CERTS}}\"\n"
+    );
+    n.file("conf.d/99-cgroup.toml", &drop_in);
+    assert_eq!(
+        n.doctor(Some("1.6.20")),
+        (1, pairs(&[("error", "config.runtime_type_missing"), ("info", "merge.import-replaces-cri")]))
+    );
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("99-cgroup.toml") && text.contains("container.Runtime.Name must be set"), "{text}");
+    // Fixed in the drop-in: config.toml's broken table is thrown away by containerd, not reported.
+    n.file(
+        "conf.d/99-cgroup.toml",
+        &drop_in.replacen(RUNC_OPTIONS_ONLY, &format!("{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"), 1),
+    );
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
 }

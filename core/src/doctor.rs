@@ -8,6 +8,7 @@
 mod config;
 mod hosts;
 mod plugins;
+mod runtimes;
 
 use serde::Serialize;
 use toml_edit::{DocumentMut, Item};
@@ -185,9 +186,14 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
         .as_deref()
         .and_then(|main| crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins))
         .is_some();
+    let owner = files
+        .config
+        .as_deref()
+        .and_then(|main| crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins));
     if replaced {
         out.retain(|c| c.file != files.config_file || !about_cri_section(c.code));
     }
+    runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
     out

@@ -36,6 +36,7 @@ pub mod page;
 mod plugins;
 mod registry;
 pub mod replaced;
+pub mod runtimes;
 pub mod sandbox;
 pub mod settings;
 mod version;
@@ -309,6 +310,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let sensitive = plan.sensitive || holds_credentials(m.doc);
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
+    m.diags.extend(runtimes::check(m.doc, version.unwrap_or(1), Some(target.major)));
     let Merger { mut changes, mut diags, dropped_dirs, .. } = m;
     // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
     for d in &mut diags {

@@ -476,7 +476,8 @@ mod tests {
     use super::*;
 
     const MAIN: &str = "version = 2\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
-    const CGROUP: &str = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    /// A cgroup drop-in as it must be on 1.x: runc's table whole (runtime_type too).
+    const CGROUP: &str = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
 
     fn drop_in(path: &str, text: &str) -> DropIn {
         DropIn { path: path.to_owned(), text: Some(text.to_owned()) }

@@ -4,7 +4,7 @@
 use toml_edit::{Array, Item, Value};
 
 use super::{edit, existing_config_field, Change, Merger};
-use crate::config_file::{display_path, Dialect, V3_RUNTIME_PLUGIN};
+use crate::config_file::display_path;
 use crate::diagnostic::Diagnostic;
 use crate::plugin_ids;
 use crate::version::Target;
@@ -77,23 +77,25 @@ impl Merger<'_> {
     /// kubelet to systemd since Kubernetes 1.22): the table to set it in, at the result's
     /// `version`.
     fn cgroup_driver_advice(&self, version: Option<i64>) -> String {
-        let dialect = Dialect::of_version(version.unwrap_or(1));
-        let mut path: Vec<String> = if dialect == Dialect::V3 {
-            vec!["plugins".to_owned(), V3_RUNTIME_PLUGIN.to_owned()]
-        } else {
-            dialect.cri_table().iter().map(|s| (*s).to_owned()).collect()
-        };
-        path.extend(["containerd", "runtimes", "runc", "options"].map(str::to_owned));
-        let table = display_path(&path);
-        path.push("SystemdCgroup".to_owned());
+        let mut runc = super::runtimes::runtime_plugin_path(version.unwrap_or(1));
+        runc.extend(["containerd", "runtimes", "runc"].map(str::to_owned));
+        let table = display_path(&runc);
+        let mut path = runc;
+        path.extend(["options", "SystemdCgroup"].map(str::to_owned));
+        let v2 = super::runtimes::RUNC_V2;
+        // containerd 1.x builds the runc entry from the file alone: without runtime_type
+        // every pod fails (`container.Runtime.Name must be set`; review 8, H1).
+        let both = format!(
+            "[{table}] with `runtime_type = \"{v2}\"` and [{table}.options] with `SystemdCgroup = true` (both tables: on containerd 1.x a runc table without runtime_type makes every pod fail with `container.Runtime.Name must be set`)"
+        );
         let check = "check with `kubectl get cm -n kube-system kubelet-config -o yaml | grep cgroupDriver` or cgroupDriver in /var/lib/kubelet/config.yaml";
         let tail = "Docker does not use the CRI plugin and keeps working. If this containerd must not serve CRI, do not apply the form on this node.";
         match edit::get(self.doc, &path).and_then(Item::as_bool) {
             Some(true) => format!(
-                "The file sets SystemdCgroup = true in [{table}], which matches a kubelet on the systemd cgroup driver (kubeadm's default since Kubernetes 1.22; {check}). {tail}"
+                "The file sets SystemdCgroup = true in [{table}.options], which matches a kubelet on the systemd cgroup driver (kubeadm's default since Kubernetes 1.22; {check}). It takes effect only with the runc runtime spelled out: {both}. {tail}"
             ),
             set => format!(
-                "Match the kubelet's cgroup driver before the restart: the file {} SystemdCgroup, so CRI runs runc with the cgroupfs driver, while kubeadm sets the kubelet to systemd since Kubernetes 1.22 (the mismatch makes the node's pods unstable). When the kubelet uses systemd ({check}), add `SystemdCgroup = true` under [{table}] in the merged file. {tail}",
+                "Match the kubelet's cgroup driver before the restart: the file {} SystemdCgroup, so CRI runs runc with the cgroupfs driver, while kubeadm sets the kubelet to systemd since Kubernetes 1.22 (the mismatch makes the node's pods unstable). When the kubelet uses systemd ({check}), add to the merged file {both}. {tail}",
                 if set.is_some() { "sets false for" } else { "does not set" }
             ),
         }
@@ -205,7 +207,8 @@ mod tests {
         assert!(!d.fix.contains("Nothing to do"), "{}", d.fix);
         assert!(
             d.fix.contains("does not set SystemdCgroup")
-                && d.fix.contains("`SystemdCgroup = true` under [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]")
+                && d.fix.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"` and [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options] with `SystemdCgroup = true`")
+                && d.fix.contains("container.Runtime.Name must be set")
                 && d.fix.contains("kubectl get cm -n kube-system kubelet-config -o yaml | grep cgroupDriver")
                 && d.fix.contains("/var/lib/kubelet/config.yaml"),
             "{}",
@@ -227,10 +230,15 @@ mod tests {
         let on = "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
         let f = fix(on, "1.7");
         assert!(f.starts_with("The file sets SystemdCgroup = true in [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]"), "{f}");
+        assert!(f.contains("[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"`"), "{f}");
+        // The file's options-only runc table is the error that breaks every pod on 1.x.
+        let r = merge(on, &form("1.7"));
+        let e = r.diagnostics.iter().find(|d| d.code == "merge.runtime-type-missing").expect("reported");
+        assert_eq!(e.severity, Severity::Error);
         let f = fix(&on.replace("true", "false"), "1.7");
         assert!(f.contains("the file sets false for SystemdCgroup"), "{f}");
         let f = fix("version = 3\ndisabled_plugins = [\"io.containerd.cri.v1.runtime\"]\n", "2.1");
-        assert!(f.contains("under [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]"), "{f}");
+        assert!(f.contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"` and [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options] with `SystemdCgroup = true`"), "{f}");
     }
 
     /// Operator review 7, L5: Docker's commented top-level keys stay top-level: the new

@@ -608,6 +608,83 @@ fn a_config_path_list_puts_pullfix_first_on_1_6() {
     assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(first.as_str()));
 }
 
+/// Writes config.toml with `config_path = "<docker>:<certs>"` and the registry directories
+/// (a `ca.crt` in each `docker` one, a hosts.toml in each `certs` one); the list.
+fn list_node(node: &Node, docker_hosts: &[&str], certs_hosts: &[&str]) -> (PathBuf, String) {
+    let docker = node.dir.path().join("docker-certs.d");
+    for h in docker_hosts {
+        fs::create_dir_all(docker.join(h)).unwrap();
+        fs::write(docker.join(h).join("ca.crt"), "PEM").unwrap();
+    }
+    for h in certs_hosts {
+        fs::create_dir_all(node.certs().join(h)).unwrap();
+        fs::write(node.certs().join(h).join("hosts.toml"), "server = \"https://10.0.0.1:5000\"\n").unwrap();
+    }
+    let list = format!("{}:{}", docker.display(), node.certs().display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    (docker, list)
+}
+
+/// Review 8, H2 (CP6, CP5): putting pullfix's directory first would switch
+/// harbor.example.net:8443 (not in the form) from its Docker-style directory to a stale one,
+/// or to a `_default`, in pullfix's directory. The form's registry is not shadowed in the
+/// file's order, so that order is kept (checked with the real containerd's `config dump`).
+#[test]
+fn a_reorder_that_moves_another_registry_keeps_the_order() {
+    for stale in ["harbor.example.net:8443", "_default"] {
+        let node = Node::with("comments-everywhere.toml");
+        let (_, list) = list_node(&node, &["harbor.example.net:8443"], &[stale]);
+        let out = node.apply(HARBOR, &[]);
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{stale}: {err}");
+        assert!(err.contains("in its order") && !err.contains("moved first"), "{stale}: {err}");
+        let dump = effective(&node.config());
+        assert_eq!(
+            dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+            Some(list.as_str())
+        );
+        assert!(node.certs().join("harbor.example.net/hosts.toml").exists(), "{stale}");
+    }
+}
+
+/// Review 8, H2: when the form's registry is shadowed in the file's order (a stale
+/// harbor.example.net in the Docker-style directory) and moving pullfix's directory first
+/// would switch another registry, apply refuses, naming it, and writes nothing.
+#[test]
+fn a_reorder_that_moves_another_registry_is_refused() {
+    for stale in ["harbor.example.net:8443", "_default"] {
+        let node = Node::with("comments-everywhere.toml");
+        let (docker, list) = list_node(&node, &["harbor.example.net", "harbor.example.net:8443"], &[stale]);
+        let original = fs::read_to_string(node.config()).unwrap();
+        let out = node.apply(HARBOR, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stale}: {err}");
+        assert!(
+            err.contains("changes which directory containerd reads for registries the form does not write"),
+            "{err}"
+        );
+        assert!(err.contains("harbor.example.net is read from") && err.contains("keeping the file's order"), "{err}");
+        let expected = format!(
+            "harbor.example.net:8443 would be read from {}/{stale} instead of {}/harbor.example.net:8443",
+            node.certs().display(),
+            docker.display()
+        );
+        assert!(err.contains(&expected), "{stale}: {err}");
+        assert!(err.contains("then run pullfix apply again"), "{err}");
+        assert_eq!(fs::read_to_string(node.config()).unwrap(), original, "{stale}: nothing written");
+        assert!(!node.certs().join("harbor.example.net").exists(), "{stale}: nothing written");
+        let dump = effective(&node.config());
+        assert_eq!(
+            dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+            Some(list.as_str())
+        );
+    }
+}
+
 /// Runs `pullfix apply --config <file>` with the form.
 fn apply_to(node: &Node, file: &Path, form: &str) -> Output {
     let form = node.form(form);

@@ -622,6 +622,31 @@ fn a_host_directory_shadowed_by_an_earlier_list_entry_is_named() {
     );
 }
 
+/// Review 8, H2 (CP5): since 1.6.17 containerd searches each directory of the list for
+/// `<host>` and then `_default`: a `_default` in an earlier entry shadows a later `<host>`
+/// directory (not on 1.6.16).
+#[test]
+fn a_default_directory_in_an_earlier_list_entry_shadows_later_hosts() {
+    let n = Node::new(None);
+    let docker = n.dir.path().join("docker-certs.d");
+    n.file("config.toml", &V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{{CERTS}}:{}\"", docker.display())));
+    n.hosts("_default", "server = \"https://mirror.example\"\n");
+    n.file("docker-certs.d/harbor.example.net:8443/ca.crt", "PEM");
+    let (_, found) = n.doctor(Some("1.6.20"));
+    assert!(found.contains(&("warning".into(), "hosts.shadowed".into())), "{found:?}");
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            n.certs().join("_default").display(),
+            docker.join("harbor.example.net:8443").display()
+        )),
+        "{text}"
+    );
+    let (_, found) = n.doctor(Some("1.6.16"));
+    assert!(!found.contains(&("warning".into(), "hosts.shadowed".into())), "{found:?}");
+}
+
 /// Review 7, L1: after `apply --config <drop-in>` on 1.x, the config_path containerd uses is
 /// the drop-in's: doctor's default certs dir and hosts.not_enabled follow it.
 #[test]

@@ -36,8 +36,8 @@ pub struct NodeFiles {
     /// The files named by [`referenced_files`] that exist on the node.
     pub existing: Vec<String>,
     /// For a colon-separated config_path list (1.x reads every entry): each directory in the
-    /// list's order with the `<host>` subdirectories containerd reads in it (those with a
-    /// hosts.toml or `*.crt` / `*.cert` / `*.key` files). Empty for one directory.
+    /// list's order with its subdirectory names (`<host>`, `_default`: containerd takes any
+    /// such directory). Empty for one directory.
     pub list_dirs: Vec<(String, Vec<String>)>,
 }
 

@@ -71,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         hosts.extend(read_hosts(Path::new(d))?);
     }
     let list_dirs = if dirs.len() > 1 {
-        dirs.iter().map(|d| (d.clone(), super::apply::registry_dirs(Path::new(d)))).collect()
+        dirs.iter().map(|d| (d.clone(), super::apply::subdirectories(Path::new(d)))).collect()
     } else {
         Vec::new()
     };

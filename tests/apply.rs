@@ -785,7 +785,7 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
-    assert!(err.contains("--convert-version"), "{err}");
+    assert!(err.contains("containerd config migrate > config.toml.new"), "{err}");
     let out = node.apply(&form, &["--convert-version"]);
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");

@@ -403,7 +403,7 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 if verified { "" } else { "probably (checked in 2.0-2.2's source, not on 2.3+) " }
             );
             let fix = format!(
-                "Run `pullfix apply --convert-version` (it writes config.toml as version {} with the plugins.\"io.containerd.cri.v1.images\" paths and names every other version 2 setting to move); `containerd config dump` shows the result.",
+                "On the containerd {t} node run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
                 t.config_version()
             );
             let d = if verified {
@@ -555,7 +555,12 @@ mod tests {
         let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/n.toml", nvidia)]);
         let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code, f.file.as_str())).collect();
         assert_eq!(codes, vec![(Severity::Error, "merge.import-raises-version", "/n.toml")]);
-        assert!(f[0].diagnostic.fix.contains("--convert-version"), "{}", f[0].diagnostic.fix);
+        // Review 8, L1: `--convert-version` refuses on any real upgraded config.toml (its
+        // other v2 tables); containerd's own migration is the way.
+        let fix = &f[0].diagnostic.fix;
+        assert!(fix.contains("`containerd config migrate > config.toml.new`"), "{fix}");
+        assert!(fix.contains("replace config.toml with it, then run `pullfix apply`"), "{fix}");
+        assert!(!fix.contains("--convert-version"), "{fix}");
         // 2.3+ is not verified: a warning. A version 3 main file, a main file without v2 CRI
         // tables, a drop-in without a version line, or 1.x: nothing.
         assert_eq!(

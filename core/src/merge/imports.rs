@@ -391,25 +391,40 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
     // LoadConfig + mergeConfig, cmd/containerd/command/config.go dumpConfig, the CRI
     // plugins' configMigration). So a version 3 drop-in stops the migration of a version 2
     // config.toml on 2.0-2.2, and its v2 keys are ignored (`Ignoring unknown key in TOML for
-    // plugin`). 2.3+ (ConfigVersion 4) is not verified here: a warning.
+    // plugin`). 2.3+ (ConfigVersion 4) migrates each file on load: a warning (see below).
     let v2_cri = main_doc
         .as_ref()
         .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
     if let (Some(t), Some(from)) = (&target, version_from) {
         if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
-            let verified = t.max_config_version() == 3;
-            let message = format!(
-                "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are {}ignored, not migrated: pulls fail (x509, 401) and the default pause image is used.",
-                if verified { "" } else { "probably (checked in 2.0-2.2's source, not on 2.3+) " }
-            );
-            let fix = format!(
-                "On the containerd {t} node run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
+            let migrate = format!(
+                "run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
                 t.config_version()
             );
-            let d = if verified {
-                Diagnostic::error(field(), "merge.import-raises-version", message, fix)
+            let d = if t.max_config_version() == 3 {
+                Diagnostic::error(
+                    field(),
+                    "merge.import-raises-version",
+                    format!(
+                        "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are ignored, not migrated: pulls fail (x509, 401) and the default pause image is used."
+                    ),
+                    format!("On the containerd {t} node {migrate}"),
+                )
             } else {
-                Diagnostic::warning(field(), "merge.import-raises-version", message, fix)
+                // 2.3+: containerd#12608 migrates each file on load, before the merge;
+                // #12891 then refused a drop-in of a higher version than config.toml, and
+                // #13939 reverted that on release/2.3. Which one a node has depends on its
+                // patch release.
+                Diagnostic::warning(
+                    field(),
+                    "merge.import-raises-version",
+                    format!(
+                        "The drop-in {from} sets version = {version}, above config.toml's version {main_version}. containerd {t}'s outcome depends on its patch release: since containerd/containerd#12608 each file is migrated on load, so config.toml's version {main_version} keys keep working, but the releases with #12891 refuse such a drop-in (`drop-in config version {version} higher than root config version {main_version}`) and containerd does not start, until #13939 reverted that on release/2.3."
+                    ),
+                    format!(
+                        "Run `containerd config dump` on the node: if it fails with that message, or to be safe on every release, {migrate}"
+                    ),
+                )
             };
             push(&mut out, from, d);
         }
@@ -561,12 +576,17 @@ mod tests {
         assert!(fix.contains("`containerd config migrate > config.toml.new`"), "{fix}");
         assert!(fix.contains("replace config.toml with it, then run `pullfix apply`"), "{fix}");
         assert!(!fix.contains("--convert-version"), "{fix}");
-        // 2.3+ is not verified: a warning. A version 3 main file, a main file without v2 CRI
-        // tables, a drop-in without a version line, or 1.x: nothing.
-        assert_eq!(
-            check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic.severity,
-            Severity::Warning
-        );
+        // Review 8, L2: on 2.3+ it works or containerd refuses to start, depending on the
+        // patch release (#12608, #12891, #13939): a warning that says so, not "ignored".
+        let d = &check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic;
+        assert_eq!(d.severity, Severity::Warning);
+        for pr in ["#12608", "#12891", "#13939", "does not start", "patch release"] {
+            assert!(d.message.contains(pr), "{pr}: {}", d.message);
+        }
+        assert!(!d.message.contains("ignored") && !d.message.contains("pulls fail"), "{}", d.message);
+        assert!(d.fix.contains("containerd config dump") && d.fix.contains("containerd config migrate"), "{}", d.fix);
+        // A version 3 main file, a main file without v2 CRI tables, a drop-in without a
+        // version line, or 1.x: nothing.
         let v3_main = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/c\"\n";
         assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
         assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());

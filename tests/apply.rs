@@ -859,6 +859,28 @@ fn imports_globs_with_character_classes_are_followed() {
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
 }
 
+/// Review 8, L3: the real containerd does not start with a malformed imports pattern
+/// (`syntax error in pattern`): apply reports an error and writes nothing.
+#[test]
+fn a_malformed_imports_pattern_is_an_error() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/*[\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    // Go's filepath.Glob finds the syntax error when it compares a name in the directory.
+    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n").unwrap();
+    let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(!dump.status.success() && text(&dump.stderr).contains("syntax error in pattern"), "{}", text(&dump.stderr));
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: existing_config:") && err.contains("malformed for Go's filepath.Glob"), "{err}");
+    assert!(!err.contains("systemctl restart"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(!node.certs().join("harbor.example.net").exists());
+}
+
 /// Operator review 7, M1 (STORY step 6): the node's file pins k8s.gcr.io/pause:3.2 and the
 /// form's sandbox image is empty: apply says the merged file keeps it and warns, instead of
 /// naming containerd's own default pause image.

@@ -647,6 +647,20 @@ fn a_default_directory_in_an_earlier_list_entry_shadows_later_hosts() {
     assert!(!found.contains(&("warning".into(), "hosts.shadowed".into())), "{found:?}");
 }
 
+/// Review 8, L3: containerd does not start with a malformed imports pattern: an error, exit 1.
+#[test]
+fn a_malformed_imports_pattern_is_an_error() {
+    let n = Node::new(None);
+    let main = V2_HEALTHY.replacen(
+        "version = 2\n",
+        &format!("version = 2\nimports = [\"{}/conf.d/*[\"]\n", n.dir.path().display()),
+        1,
+    );
+    n.file("config.toml", &main).file("conf.d/99-cgroup.toml", "version = 2\n");
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "merge.import-malformed")])));
+}
+
 /// Review 7, L1: after `apply --config <drop-in>` on 1.x, the config_path containerd uses is
 /// the drop-in's: doctor's default certs dir and hosts.not_enabled follow it.
 #[test]

@@ -120,9 +120,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
     let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
-        let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
-        let found: Vec<Diagnostic> = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins)
+        let (drop_ins, malformed) = super::drop_ins::read_checked(&args.config, &main, containerd);
+        let found: Vec<Diagnostic> = malformed
             .into_iter()
+            .chain(merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins))
             .map(|f| f.diagnostic)
             .collect();
         // On 1.x a drop-in that sets config_path itself owns the CRI section (pullfix was

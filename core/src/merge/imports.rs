@@ -53,6 +53,26 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
 }
 
+/// An `imports` pattern of the file at `importer` that Go's `filepath.Glob` rejects (an
+/// unclosed `[` class, a trailing `\`): containerd does not start (`containerd: syntax error
+/// in pattern`) once the directory holds a file (containerd 1.6.20 starts with an empty one),
+/// an error like a missing import.
+pub fn malformed_pattern(importer: &str, pattern: &str) -> Finding {
+    Finding {
+        file: importer.to_owned(),
+        diagnostic: Diagnostic::error(
+            super::existing_config_field(),
+            "merge.import-malformed",
+            format!(
+                "{importer} imports {pattern:?}, which is malformed for Go's filepath.Glob: containerd does not start (`containerd: syntax error in pattern`) once the directory it names holds a file (Go checks the pattern against each name there), and pullfix does not follow it."
+            ),
+            format!(
+                "Correct the pattern in {importer}'s `imports` (close every `[...]` class, write a literal `[` as `\\[`), check that `containerd config dump` loads it, then run pullfix again."
+            ),
+        ),
+    }
+}
+
 /// The `imports` of the config text at `path` (a file's own path, absolute), in order, as
 /// containerd `containerd` (`None`: unknown) resolves them. Nothing when the text is not TOML
 /// or has no `imports`.
@@ -592,6 +612,15 @@ mod tests {
         assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
         assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
         assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
+    }
+
+    /// Review 8, L3: containerd does not start with a malformed pattern: an error.
+    #[test]
+    fn a_malformed_pattern_is_an_error() {
+        let f = malformed_pattern("/etc/containerd/config.toml", "/etc/containerd/conf.d/*[");
+        assert_eq!((f.diagnostic.severity, f.diagnostic.code), (Severity::Error, "merge.import-malformed"));
+        assert_eq!(f.file, "/etc/containerd/config.toml");
+        assert!(f.diagnostic.message.contains("syntax error in pattern"), "{}", f.diagnostic.message);
     }
 
     #[test]

@@ -881,6 +881,30 @@ fn a_malformed_imports_pattern_is_an_error() {
     assert!(!node.certs().join("harbor.example.net").exists());
 }
 
+/// Review 8, L4 (I6): a drop-in's `disabled_plugins = ["io.containerd.grpc.v1.cri"]` keeps
+/// CRI off whatever config.toml says (the real containerd's dump): apply on config.toml
+/// reports it, naming the drop-in, and writes nothing.
+#[test]
+fn a_drop_in_that_disables_cri_is_an_error() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    let docker = conf_d.join("10-docker.toml");
+    fs::write(&docker, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n").unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(dump["disabled_plugins"].as_array().map(|a| a.len()), Some(1));
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let docker = docker.display().to_string();
+    assert!(err.contains(&format!("The drop-in {docker} disables containerd's CRI plugin")), "{err}");
+    assert!(err.contains(&format!("Edit {docker}: remove \"io.containerd.grpc.v1.cri\"")), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(!node.certs().join("harbor.example.net").exists());
+}
+
 /// Operator review 7, M1 (STORY step 6): the node's file pins k8s.gcr.io/pause:3.2 and the
 /// form's sandbox image is empty: apply says the merged file keeps it and warns, instead of
 /// naming containerd's own default pause image.

@@ -569,6 +569,17 @@ fn the_cri_section_of_an_applied_drop_in_is_checked_on_1_x() {
     // disabled_plugins in the drop-in are checked too.
     n.file("conf.d/60-docker.toml", "disabled_plugins = [\"cri\"]\n");
     assert!(n.doctor(Some("1.6.20")).1.contains(&("error".into(), "config.cri_disabled".into())));
+    // Review 8, L4: named by the drop-in's path and line, with the fix to edit that file.
+    n.file("conf.d/60-docker.toml", "version = 2\ndisabled_plugins = [\"cri\"]\n");
+    let text = n.doctor_text(Some("1.6.20"));
+    let docker = n.dir.path().join("conf.d/60-docker.toml").display().to_string();
+    for code in ["config.cri_disabled", "config.short_plugin_name"] {
+        assert!(text.contains(&format!("{code}  {docker}")), "{code}: {text}");
+    }
+    assert!(text.contains(&format!("{docker} line 2 disables containerd's CRI plugin")), "{text}");
+    assert!(text.contains(&format!("{docker} line 2 is a version 2 file")), "{text}");
+    assert!(text.contains(&format!("Fix: Edit {docker}: delete \"cri\" from its disabled_plugins line 2")), "{text}");
+    assert!(!text.contains("config.toml line 2"), "{text}");
 }
 
 /// On 2.x drop-ins merge key by key: their legacy mirrors still stop the CRI plugin.

@@ -166,7 +166,7 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     if let Some(c) = &cfg {
         config::check_config(c, files, target, &mut out);
         if let Some(text) = files.config.as_deref() {
-            plugins::check_plugins(text, files, target, &mut out);
+            plugins::check_plugins(text, files, target, false, &mut out);
         }
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
@@ -246,7 +246,7 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
     for d in drop_ins {
         if let Some(text) = &d.text {
             let of_drop_in = NodeFiles { config_file: d.path.clone(), ..files.clone() };
-            plugins::check_plugins(text, &of_drop_in, target, &mut out);
+            plugins::check_plugins(text, &of_drop_in, target, true, &mut out);
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

@@ -124,6 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let found: Vec<Diagnostic> = malformed
             .into_iter()
             .chain(merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins))
+            .chain(merge::imports::disabling_cri(containerd, &drop_ins))
             .map(|f| f.diagnostic)
             .collect();
         // On 1.x a drop-in that sets config_path itself owns the CRI section (pullfix was

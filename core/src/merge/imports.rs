@@ -73,6 +73,47 @@ pub fn malformed_pattern(importer: &str, pattern: &str) -> Finding {
     }
 }
 
+/// The drop-ins whose `disabled_plugins` names the CRI plugin: containerd appends every
+/// file's list, so the plugin stays off whatever config.toml says, and `pullfix apply` on
+/// config.toml does not edit drop-ins. One error each.
+pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Finding> {
+    let on_2x = containerd.and_then(|v| Target::parse(v).ok()).is_none_or(|t| t.major >= 2);
+    let mut out = Vec::new();
+    for d in drop_ins {
+        let Some(doc) = d.text.as_deref().and_then(|t| t.parse::<DocumentMut>().ok()) else { continue };
+        let Some(list) = doc.get("disabled_plugins").and_then(Item::as_array) else { continue };
+        let cri: Vec<String> = list
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::trim)
+            .filter(|n| crate::plugin_ids::is_cri(n, on_2x))
+            .map(|n| format!("{n:?}"))
+            .collect();
+        if cri.is_empty() {
+            continue;
+        }
+        let quoted = crate::shell::quote(&d.path);
+        out.push(Finding {
+            file: d.path.clone(),
+            diagnostic: Diagnostic::error(
+                super::existing_config_field(),
+                "merge.import-disables-cri",
+                format!(
+                    "The drop-in {} disables containerd's CRI plugin (disabled_plugins has {}): containerd adds every file's disabled_plugins together, so the kubelet cannot pull or run anything through this containerd whatever config.toml says, and pullfix apply on config.toml does not edit drop-ins.",
+                    d.path,
+                    cri.join(", ")
+                ),
+                format!(
+                    "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --config {quoted}` (same form), which removes it; then run pullfix apply on config.toml again.",
+                    d.path,
+                    cri.join(", ")
+                ),
+            ),
+        });
+    }
+    out
+}
+
 /// The `imports` of the config text at `path` (a file's own path, absolute), in order, as
 /// containerd `containerd` (`None`: unknown) resolves them. Nothing when the text is not TOML
 /// or has no `imports`.
@@ -612,6 +653,31 @@ mod tests {
         assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
         assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
         assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
+    }
+
+    /// Review 8, L4: a drop-in that disables CRI is an error naming it (1.x and 2.x ids).
+    #[test]
+    fn a_drop_in_disabling_cri_is_an_error() {
+        let docker = drop_in("/c/conf.d/10-docker.toml", "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n");
+        let f = disabling_cri(
+            Some("1.6.20"),
+            &[drop_in("/c/conf.d/20-zfs.toml", "disabled_plugins = [\"zfs\"]\n"), docker],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].file.as_str(), f[0].diagnostic.severity), ("/c/conf.d/10-docker.toml", Severity::Error));
+        assert!(
+            f[0].diagnostic.fix.starts_with("Edit /c/conf.d/10-docker.toml: remove \"io.containerd.grpc.v1.cri\""),
+            "{}",
+            f[0].diagnostic.fix
+        );
+        assert!(
+            f[0].diagnostic.fix.contains("pullfix apply --config /c/conf.d/10-docker.toml"),
+            "{}",
+            f[0].diagnostic.fix
+        );
+        let v2 = drop_in("/d.toml", "disabled_plugins = [\"io.containerd.cri.v1.images\"]\n");
+        assert_eq!(disabling_cri(Some("2.1"), std::slice::from_ref(&v2)).len(), 1);
+        assert!(disabling_cri(Some("1.7"), &[v2]).is_empty());
     }
 
     /// Review 8, L3: containerd does not start with a malformed pattern: an error.

@@ -608,6 +608,83 @@ fn a_config_path_list_puts_pullfix_first_on_1_6() {
     assert_eq!(dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(), Some(first.as_str()));
 }
 
+/// Writes config.toml with `config_path = "<docker>:<certs>"` and the registry directories
+/// (a `ca.crt` in each `docker` one, a hosts.toml in each `certs` one); the list.
+fn list_node(node: &Node, docker_hosts: &[&str], certs_hosts: &[&str]) -> (PathBuf, String) {
+    let docker = node.dir.path().join("docker-certs.d");
+    for h in docker_hosts {
+        fs::create_dir_all(docker.join(h)).unwrap();
+        fs::write(docker.join(h).join("ca.crt"), "PEM").unwrap();
+    }
+    for h in certs_hosts {
+        fs::create_dir_all(node.certs().join(h)).unwrap();
+        fs::write(node.certs().join(h).join("hosts.toml"), "server = \"https://10.0.0.1:5000\"\n").unwrap();
+    }
+    let list = format!("{}:{}", docker.display(), node.certs().display());
+    fs::write(
+        node.config(),
+        format!("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{list}\"\n"),
+    )
+    .unwrap();
+    (docker, list)
+}
+
+/// Review 8, H2 (CP6, CP5): putting pullfix's directory first would switch
+/// harbor.example.net:8443 (not in the form) from its Docker-style directory to a stale one,
+/// or to a `_default`, in pullfix's directory. The form's registry is not shadowed in the
+/// file's order, so that order is kept (checked with the real containerd's `config dump`).
+#[test]
+fn a_reorder_that_moves_another_registry_keeps_the_order() {
+    for stale in ["harbor.example.net:8443", "_default"] {
+        let node = Node::with("comments-everywhere.toml");
+        let (_, list) = list_node(&node, &["harbor.example.net:8443"], &[stale]);
+        let out = node.apply(HARBOR, &[]);
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{stale}: {err}");
+        assert!(err.contains("in its order") && !err.contains("moved first"), "{stale}: {err}");
+        let dump = effective(&node.config());
+        assert_eq!(
+            dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+            Some(list.as_str())
+        );
+        assert!(node.certs().join("harbor.example.net/hosts.toml").exists(), "{stale}");
+    }
+}
+
+/// Review 8, H2: when the form's registry is shadowed in the file's order (a stale
+/// harbor.example.net in the Docker-style directory) and moving pullfix's directory first
+/// would switch another registry, apply refuses, naming it, and writes nothing.
+#[test]
+fn a_reorder_that_moves_another_registry_is_refused() {
+    for stale in ["harbor.example.net:8443", "_default"] {
+        let node = Node::with("comments-everywhere.toml");
+        let (docker, list) = list_node(&node, &["harbor.example.net", "harbor.example.net:8443"], &[stale]);
+        let original = fs::read_to_string(node.config()).unwrap();
+        let out = node.apply(HARBOR, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stale}: {err}");
+        assert!(
+            err.contains("changes which directory containerd reads for registries the form does not write"),
+            "{err}"
+        );
+        assert!(err.contains("harbor.example.net is read from") && err.contains("keeping the file's order"), "{err}");
+        let expected = format!(
+            "harbor.example.net:8443 would be read from {}/{stale} instead of {}/harbor.example.net:8443",
+            node.certs().display(),
+            docker.display()
+        );
+        assert!(err.contains(&expected), "{stale}: {err}");
+        assert!(err.contains("then run pullfix apply again"), "{err}");
+        assert_eq!(fs::read_to_string(node.config()).unwrap(), original, "{stale}: nothing written");
+        assert!(!node.certs().join("harbor.example.net").exists(), "{stale}: nothing written");
+        let dump = effective(&node.config());
+        assert_eq!(
+            dump["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str(),
+            Some(list.as_str())
+        );
+    }
+}
+
 /// Runs `pullfix apply --config <file>` with the form.
 fn apply_to(node: &Node, file: &Path, form: &str) -> Output {
     let form = node.form(form);
@@ -708,7 +785,7 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
-    assert!(err.contains("--convert-version"), "{err}");
+    assert!(err.contains("containerd config migrate > config.toml.new"), "{err}");
     let out = node.apply(&form, &["--convert-version"]);
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
@@ -780,6 +857,52 @@ fn imports_globs_with_character_classes_are_followed() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("99-cgroup.toml, which has a plugins"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+}
+
+/// Review 8, L3: the real containerd does not start with a malformed imports pattern
+/// (`syntax error in pattern`): apply reports an error and writes nothing.
+#[test]
+fn a_malformed_imports_pattern_is_an_error() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/*[\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    // Go's filepath.Glob finds the syntax error when it compares a name in the directory.
+    fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n").unwrap();
+    let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(!dump.status.success() && text(&dump.stderr).contains("syntax error in pattern"), "{}", text(&dump.stderr));
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: existing_config:") && err.contains("malformed for Go's filepath.Glob"), "{err}");
+    assert!(!err.contains("systemctl restart"), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(!node.certs().join("harbor.example.net").exists());
+}
+
+/// Review 8, L4 (I6): a drop-in's `disabled_plugins = ["io.containerd.grpc.v1.cri"]` keeps
+/// CRI off whatever config.toml says (the real containerd's dump): apply on config.toml
+/// reports it, naming the drop-in, and writes nothing.
+#[test]
+fn a_drop_in_that_disables_cri_is_an_error() {
+    let node = Node::with("comments-everywhere.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
+    fs::write(node.config(), &main).unwrap();
+    let docker = conf_d.join("10-docker.toml");
+    fs::write(&docker, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n").unwrap();
+    let dump = effective(&node.config());
+    assert_eq!(dump["disabled_plugins"].as_array().map(|a| a.len()), Some(1));
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let docker = docker.display().to_string();
+    assert!(err.contains(&format!("The drop-in {docker} disables containerd's CRI plugin")), "{err}");
+    assert!(err.contains(&format!("Edit {docker}: remove \"io.containerd.grpc.v1.cri\"")), "{err}");
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    assert!(!node.certs().join("harbor.example.net").exists());
 }
 
 /// Operator review 7, M1 (STORY step 6): the node's file pins k8s.gcr.io/pause:3.2 and the

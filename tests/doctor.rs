@@ -569,6 +569,17 @@ fn the_cri_section_of_an_applied_drop_in_is_checked_on_1_x() {
     // disabled_plugins in the drop-in are checked too.
     n.file("conf.d/60-docker.toml", "disabled_plugins = [\"cri\"]\n");
     assert!(n.doctor(Some("1.6.20")).1.contains(&("error".into(), "config.cri_disabled".into())));
+    // Review 8, L4: named by the drop-in's path and line, with the fix to edit that file.
+    n.file("conf.d/60-docker.toml", "version = 2\ndisabled_plugins = [\"cri\"]\n");
+    let text = n.doctor_text(Some("1.6.20"));
+    let docker = n.dir.path().join("conf.d/60-docker.toml").display().to_string();
+    for code in ["config.cri_disabled", "config.short_plugin_name"] {
+        assert!(text.contains(&format!("{code}  {docker}")), "{code}: {text}");
+    }
+    assert!(text.contains(&format!("{docker} line 2 disables containerd's CRI plugin")), "{text}");
+    assert!(text.contains(&format!("{docker} line 2 is a version 2 file")), "{text}");
+    assert!(text.contains(&format!("Fix: Edit {docker}: delete \"cri\" from its disabled_plugins line 2")), "{text}");
+    assert!(!text.contains("config.toml line 2"), "{text}");
 }
 
 /// On 2.x drop-ins merge key by key: their legacy mirrors still stop the CRI plugin.
@@ -620,6 +631,45 @@ fn a_host_directory_shadowed_by_an_earlier_list_entry_is_named() {
         )),
         "{text}"
     );
+}
+
+/// Review 8, H2 (CP5): since 1.6.17 containerd searches each directory of the list for
+/// `<host>` and then `_default`: a `_default` in an earlier entry shadows a later `<host>`
+/// directory (not on 1.6.16).
+#[test]
+fn a_default_directory_in_an_earlier_list_entry_shadows_later_hosts() {
+    let n = Node::new(None);
+    let docker = n.dir.path().join("docker-certs.d");
+    n.file("config.toml", &V2_HEALTHY.replace("\"{CERTS}\"", &format!("\"{{CERTS}}:{}\"", docker.display())));
+    n.hosts("_default", "server = \"https://mirror.example\"\n");
+    n.file("docker-certs.d/harbor.example.net:8443/ca.crt", "PEM");
+    let (_, found) = n.doctor(Some("1.6.20"));
+    assert!(found.contains(&("warning".into(), "hosts.shadowed".into())), "{found:?}");
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(
+        text.contains(&format!(
+            "{} is read instead of {}",
+            n.certs().join("_default").display(),
+            docker.join("harbor.example.net:8443").display()
+        )),
+        "{text}"
+    );
+    let (_, found) = n.doctor(Some("1.6.16"));
+    assert!(!found.contains(&("warning".into(), "hosts.shadowed".into())), "{found:?}");
+}
+
+/// Review 8, L3: containerd does not start with a malformed imports pattern: an error, exit 1.
+#[test]
+fn a_malformed_imports_pattern_is_an_error() {
+    let n = Node::new(None);
+    let main = V2_HEALTHY.replacen(
+        "version = 2\n",
+        &format!("version = 2\nimports = [\"{}/conf.d/*[\"]\n", n.dir.path().display()),
+        1,
+    );
+    n.file("config.toml", &main).file("conf.d/99-cgroup.toml", "version = 2\n");
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "merge.import-malformed")])));
 }
 
 /// Review 7, L1: after `apply --config <drop-in>` on 1.x, the config_path containerd uses is

@@ -37,8 +37,8 @@ pub struct NodeFiles {
     /// The files named by [`referenced_files`] that exist on the node.
     pub existing: Vec<String>,
     /// For a colon-separated config_path list (1.x reads every entry): each directory in the
-    /// list's order with the `<host>` subdirectories containerd reads in it (those with a
-    /// hosts.toml or `*.crt` / `*.cert` / `*.key` files). Empty for one directory.
+    /// list's order with its subdirectory names (`<host>`, `_default`: containerd takes any
+    /// such directory). Empty for one directory.
     pub list_dirs: Vec<(String, Vec<String>)>,
 }
 
@@ -167,7 +167,7 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     if let Some(c) = &cfg {
         config::check_config(c, files, target, &mut out);
         if let Some(text) = files.config.as_deref() {
-            plugins::check_plugins(text, files, target, &mut out);
+            plugins::check_plugins(text, files, target, false, &mut out);
         }
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
@@ -252,7 +252,7 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
     for d in drop_ins {
         if let Some(text) = &d.text {
             let of_drop_in = NodeFiles { config_file: d.path.clone(), ..files.clone() };
-            plugins::check_plugins(text, &of_drop_in, target, &mut out);
+            plugins::check_plugins(text, &of_drop_in, target, true, &mut out);
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

@@ -36,6 +36,7 @@ pub mod page;
 mod plugins;
 mod registry;
 pub mod replaced;
+pub mod roots;
 pub mod runtimes;
 pub mod sandbox;
 pub mod settings;
@@ -52,6 +53,7 @@ use crate::host::Host;
 use crate::output::{FileKind, OutputFile};
 use crate::toml_table::TableRef;
 use crate::validate::{self, Style};
+use crate::version::Target;
 use edit::{Layout, SetOutcome};
 
 /// Choices about how to merge.
@@ -106,6 +108,10 @@ pub struct MergeResult {
     /// reads (the target reads `config_path` as one directory): the caller lists the registry
     /// directories in them for [`MergeResult::name_lost_registries`].
     pub dropped_config_dirs: Vec<String>,
+    /// A kept colon-separated `config_path` list whose order merging changed (pullfix's
+    /// directory put first): the directories before and after. The caller lists each one's
+    /// `<host>` subdirectories for [`MergeResult::check_list_order`].
+    pub reordered_config_dirs: Option<roots::ListOrder>,
 }
 
 impl MergeResult {
@@ -193,6 +199,77 @@ impl MergeResult {
         Merger::name_lost_registries(&mut self.diagnostics, lost);
     }
 
+    /// Checks a reordered `config_path` list ([`MergeResult::reordered_config_dirs`]) against
+    /// the node's directories: `listing` gives each listed directory's subdirectory names
+    /// (`<host>` and `_default`). When the new order makes containerd read a registry the form
+    /// does not write from another directory than before, the file's order is kept if the
+    /// form's registries are not shadowed in it (pullfix's directory last when it was not in
+    /// the list); otherwise an error names those registries.
+    pub fn check_list_order(&mut self, form: &Form, listing: &[(String, Vec<String>)]) {
+        let Some(order) = self.reordered_config_dirs.clone() else { return };
+        let default_ns =
+            Target::parse(form.containerd.trim()).ok().and_then(|t| t.has_default_namespace()) != Some(false);
+        let own: Vec<String> =
+            form.registries.iter().filter_map(|r| Host::parse(r.host.trim()).ok()).map(|h| h.reference()).collect();
+        // pullfix writes the form's registries into its own directory.
+        let mut listing = listing.to_vec();
+        match listing.iter_mut().find(|(d, _)| *d == order.chosen) {
+            Some((_, subs)) => subs.extend(own.iter().cloned()),
+            None => listing.push((order.chosen.clone(), own.clone())),
+        }
+        let moved = roots::moved_hosts(&listing, &order.before, &order.after, default_ns, &own);
+        if moved.is_empty() {
+            return;
+        }
+        let mut kept = order.before.clone();
+        if !kept.contains(&order.chosen) {
+            kept.push(order.chosen.clone());
+        }
+        let shadowed: Vec<String> = own
+            .iter()
+            .filter_map(|h| match roots::winner(&listing, &kept, h, default_ns) {
+                Some((d, sub)) if d != order.chosen => {
+                    Some(format!("{h} is read from {}/{sub}", d.trim_end_matches('/')))
+                }
+                _ => None,
+            })
+            .collect();
+        if !shadowed.is_empty() || !roots::moved_hosts(&listing, &order.before, &kept, default_ns, &own).is_empty() {
+            self.diagnostics.extend(roots::list_order_error(&moved, &shadowed));
+            return;
+        }
+        self.keep_list(&order, &kept);
+    }
+
+    /// Writes `kept` as the `config_path` list instead of the reordered one, and says so.
+    fn keep_list(&mut self, order: &roots::ListOrder, kept: &[String]) {
+        let Some(mut doc) = self.text.as_deref().and_then(|t| t.parse::<DocumentMut>().ok()) else { return };
+        let value = kept.join(":");
+        let layout = Layout::detect(&doc);
+        edit::set(&mut doc, &order.key, &Value::from(value.as_str()), layout);
+        self.text = Some(doc.to_string());
+        let key = display_path(&order.key);
+        if *kept == order.before[..] {
+            self.changes.retain(|c| c.key_path != key);
+        } else if let Some(c) = self.changes.iter_mut().find(|c| c.key_path == key) {
+            c.new = Some(edit::show_value(&Value::from(value.as_str())));
+        }
+        self.reordered_config_dirs = None;
+        for d in self.diagnostics.iter_mut().filter(|d| d.code == "merge.config-path-list") {
+            if let (Some(a), Some(b)) = (d.message.find(" (as "), d.message.find(" and writes its files")) {
+                if a < b {
+                    d.message.replace_range(
+                        a..b,
+                        &format!(
+                            " in its order (as {value:?}: putting {:?} first would change the directory containerd reads for registries the form does not write, and no earlier directory has the form's registries or a _default)",
+                            order.chosen
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// Puts [`carry::CARRIED_MARK`] above each carried setting in the rendered hosts.toml
     /// files, so that a later apply keeps them ([`MergeResult::keep_from_hosts_toml`]).
     pub fn mark_files(&self, files: &mut [OutputFile]) {
@@ -258,7 +335,14 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let file = config_file::detect(&doc);
     let layout = Layout::detect(&doc);
     let headerless = !edit::has_headers(&doc);
-    let mut m = Merger { doc: &mut doc, layout, changes: Vec::new(), diags: Vec::new(), dropped_dirs: Vec::new() };
+    let mut m = Merger {
+        doc: &mut doc,
+        layout,
+        changes: Vec::new(),
+        diags: Vec::new(),
+        dropped_dirs: Vec::new(),
+        list_order: None,
+    };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
     if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
@@ -311,7 +395,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
     m.diags.extend(runtimes::check(m.doc, version.unwrap_or(1), Some(target.major)));
-    let Merger { mut changes, mut diags, dropped_dirs, .. } = m;
+    let Merger { mut changes, mut diags, dropped_dirs, list_order, .. } = m;
     // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.
     for d in &mut diags {
         d.message = mask_userinfo(&d.message);
@@ -343,6 +427,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
         sensitive,
         carried,
         dropped_config_dirs: dropped_dirs,
+        reordered_config_dirs: list_order,
     }
 }
 
@@ -377,6 +462,7 @@ fn parse_failure(existing: &str, e: &toml_edit::TomlError) -> MergeResult {
         sensitive: false,
         carried: Vec::new(),
         dropped_config_dirs: Vec::new(),
+        reordered_config_dirs: None,
     }
 }
 
@@ -410,6 +496,8 @@ struct Merger<'d> {
     diags: Vec<Diagnostic>,
     /// The directories of a colon-separated `config_path` that are no longer read.
     dropped_dirs: Vec<String>,
+    /// A kept list that pullfix reordered (its own directory first).
+    list_order: Option<roots::ListOrder>,
 }
 
 impl Merger<'_> {

@@ -110,13 +110,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let lost: Vec<(String, Vec<String>)> =
         merged.dropped_config_dirs.iter().map(|d| (d.clone(), registry_dirs(Path::new(d)))).collect();
     merged.name_lost_registries(&lost);
+    // A reordered config_path list: no other registry may switch directories.
+    if let Some(order) = merged.reordered_config_dirs.clone() {
+        let listing: Vec<(String, Vec<String>)> =
+            order.after.iter().map(|d| (d.clone(), subdirectories(Path::new(d)))).collect();
+        merged.check_list_order(&form, &listing);
+    }
     // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
     let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
     let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
-        let drop_ins = super::drop_ins::read(&args.config, &main, containerd);
-        let found: Vec<Diagnostic> = merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins)
+        let (drop_ins, malformed) = super::drop_ins::read_checked(&args.config, &main, containerd);
+        let found: Vec<Diagnostic> = malformed
             .into_iter()
+            .chain(merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins))
+            .chain(merge::imports::disabling_cri(containerd, &drop_ins))
             .map(|f| f.diagnostic)
             .collect();
         // On 1.x a drop-in that sets config_path itself owns the CRI section (pullfix was
@@ -392,6 +400,16 @@ pub(super) fn registry_dirs(dir: &Path) -> Vec<String> {
         })
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
+    out.sort();
+    out
+}
+
+/// Every subdirectory name of `dir` (containerd 1.x takes any `<host>` or `_default`
+/// directory of a config_path root, whatever it holds); sorted, empty when unreadable.
+pub(super) fn subdirectories(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<String> =
+        entries.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     out.sort();
     out
 }

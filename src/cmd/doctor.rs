@@ -41,9 +41,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.config.display())),
     };
     // Drop-ins (`imports`) can replace or override what config.toml says.
-    let drop_ins = config
+    let (drop_ins, malformed) = config
         .as_deref()
-        .map(|text| super::drop_ins::read(&args.config, text, args.containerd.as_deref()))
+        .map(|text| super::drop_ins::read_checked(&args.config, text, args.containerd.as_deref()))
         .unwrap_or_default();
     // On 1.x the CRI section in effect may be a drop-in's (its config_path, the files it names).
     let owner = config
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         hosts.extend(read_hosts(Path::new(d))?);
     }
     let list_dirs = if dirs.len() > 1 {
-        dirs.iter().map(|d| (d.clone(), super::apply::registry_dirs(Path::new(d)))).collect()
+        dirs.iter().map(|d| (d.clone(), super::apply::subdirectories(Path::new(d)))).collect()
     } else {
         Vec::new()
     };
@@ -89,7 +89,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));
     }
     files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
-    let checks = doctor::check_node(&files, &drop_ins);
+    // A malformed imports pattern stops containerd: an error, first.
+    let mut checks: Vec<doctor::Check> = malformed
+        .into_iter()
+        .map(|f| doctor::Check {
+            severity: f.diagnostic.severity,
+            code: f.diagnostic.code,
+            file: f.file,
+            message: f.diagnostic.message,
+            fix: f.diagnostic.fix,
+        })
+        .collect();
+    checks.extend(doctor::check_node(&files, &drop_ins));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {

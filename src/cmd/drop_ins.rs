@@ -7,14 +7,21 @@
 
 use std::path::{Path, PathBuf};
 
-use pullfix_core::merge::imports::{patterns, DropIn};
+use pullfix_core::merge::imports::{malformed_pattern, patterns, DropIn, Finding};
 
 use super::input::read_lossy;
 
 /// The drop-ins `text` (the file at `config`) imports, in load order; `containerd` is the
 /// node's version when known (1.x globs relative patterns from `/`).
 pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> {
+    read_checked(config, text, containerd).0
+}
+
+/// [`read`], and the malformed patterns it could not follow (containerd does not start with
+/// them): one [`malformed_pattern`] error each.
+pub fn read_checked(config: &Path, text: &str, containerd: Option<&str>) -> (Vec<DropIn>, Vec<Finding>) {
     let main = absolute(config);
+    let mut malformed = Vec::new();
     let mut loaded = vec![main.clone()];
     let mut out: Vec<DropIn> = Vec::new();
     let mut pending: Vec<(String, String)> = vec![(main, text.to_owned())];
@@ -22,10 +29,7 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
         let (path, text) = pending.remove(0);
         for p in patterns(&text, &path, containerd) {
             if p.glob && p.pattern.split('/').any(|c| matches(c, "").is_none()) {
-                eprintln!(
-                    "warning: {path}: the imports pattern {:?} is malformed for Go's filepath.Glob (`syntax error in pattern`): containerd fails to load its config with it, and pullfix does not follow it. Fix: correct it; `containerd config dump` shows what containerd loads.",
-                    p.pattern
-                );
+                malformed.push(malformed_pattern(&path, &p.pattern));
                 continue;
             }
             let files = if p.glob { glob(&p.pattern) } else { vec![p.pattern.clone()] };
@@ -42,7 +46,7 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
             }
         }
     }
-    out
+    (out, malformed)
 }
 
 /// The config.toml that imports `file` (directly or through another drop-in), when one is

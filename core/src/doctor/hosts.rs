@@ -197,30 +197,42 @@ pub(super) fn check_enabled(cfg: Option<&NodeConfig>, files: &NodeFiles, out: &m
 }
 
 /// A `<host>` directory in a later entry of a colon-separated config_path list that an earlier
-/// entry also has: containerd 1.x (`hostDirFromRoots`) uses the first root with a `<host>`
-/// directory, so the later one (often pullfix's hosts.toml) is never read.
+/// entry also has, or (1.6.17+, 1.7) an earlier entry's `_default`: containerd 1.x
+/// (`hostDirFromRoots`) searches each root for `<host>` and then `_default` before the next
+/// root, so the later one (often pullfix's hosts.toml) is never read.
 fn check_shadowed(files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
     // 2.1+ reads the list as one name (config.colon_config_path says so).
     if target.is_some_and(|t| (t.major, t.minor) >= (2, 1)) {
         return;
     }
+    let default_ns = target.and_then(|t| t.has_default_namespace()) != Some(false);
     for (i, (dir, hosts)) in files.list_dirs.iter().enumerate() {
         for host in hosts {
-            let Some((first, _)) = files.list_dirs[..i].iter().find(|(_, h)| h.contains(host)) else { continue };
+            let earlier = &files.list_dirs[..i];
+            let found = earlier.iter().find_map(|(d, h)| {
+                if h.contains(host) {
+                    Some((d, host.as_str()))
+                } else if default_ns && h.iter().any(|x| x == DEFAULT_NAMESPACE) {
+                    Some((d, DEFAULT_NAMESPACE))
+                } else {
+                    None
+                }
+            });
+            let Some((first, sub)) = found else { continue };
             let (used, unused) =
-                (format!("{}/{host}", first.trim_end_matches('/')), format!("{}/{host}", dir.trim_end_matches('/')));
+                (format!("{}/{sub}", first.trim_end_matches('/')), format!("{}/{host}", dir.trim_end_matches('/')));
             out.push(Check {
                 severity: Severity::Warning,
                 code: "hosts.shadowed",
                 file: unused.clone(),
                 message: format!(
                     "{used} is read instead of {unused}: config_path lists {first} before {dir}, and containerd uses the \
-                     first directory of the list that has a {host} directory, so the hosts.toml, CA and client files \
+                     first directory of the list that has a {host} directory (or, since 1.6.17, a _default one), so the hosts.toml, CA and client files \
                      in {unused} are not used."
                 ),
                 fix: format!(
-                    "If {unused} has the settings you want, put {dir} first in config_path (`pullfix apply` puts its \
-                     own directory first) or merge {used} into it and delete {used}, then restart containerd; \
+                    "If {unused} has the settings you want, put {dir} first in config_path (`pullfix apply` does, unless that \
+                     changes the directory of a registry the form does not write) or merge {used} into it and delete {used}, then restart containerd; \
                      otherwise delete {unused}, which is never read."
                 ),
             });

@@ -8,9 +8,17 @@ use crate::plugin_ids;
 use crate::version::Target;
 
 /// A disabled CRI plugin, and version 1 short names in a version 2+ file (containerd refuses
-/// to start with them).
-pub(super) fn check_plugins(text: &str, files: &NodeFiles, target: Option<Target>, out: &mut Vec<Check>) {
+/// to start with them). `drop_in`: `files.config_file` is a drop-in config.toml imports,
+/// named in the texts (`pullfix apply` on config.toml does not edit it).
+pub(super) fn check_plugins(
+    text: &str,
+    files: &NodeFiles,
+    target: Option<Target>,
+    drop_in: bool,
+    out: &mut Vec<Check>,
+) {
     let Ok(doc) = text.parse::<DocumentMut>() else { return };
+    let name = if drop_in { files.config_file.as_str() } else { "config.toml" };
     let version = crate::config_file::detect(&doc).line.unwrap_or(1);
     // Without a target, both CRI spellings of 2.x count too.
     let on_2x = target.is_none_or(|t| t.major >= 2);
@@ -25,16 +33,26 @@ pub(super) fn check_plugins(text: &str, files: &NodeFiles, target: Option<Target
                 code: "config.cri_disabled",
                 file: files.config_file.clone(),
                 message: format!(
-                    "config.toml{at} disables containerd's CRI plugin (disabled_plugins has {}, the default of Docker's \
+                    "{name}{at} disables containerd's CRI plugin (disabled_plugins has {}, the default of Docker's \
                      containerd.io package): the kubelet cannot pull or run anything through this containerd \
                      (`unknown service runtime.v1.ImageService`), and no registry or sandbox setting applies.",
                     quoted(&cri)
                 ),
-                fix: format!(
-                    "Run `pullfix apply` with your form (it removes it), or delete {} from disabled_plugins{at}; then \
-                     restart containerd. Docker does not use the CRI plugin.",
-                    quoted(&cri)
-                ),
+                fix: if drop_in {
+                    format!(
+                        "Edit {name}: delete {} from its disabled_plugins{at} (or run `pullfix apply --config {}` with \
+                         your form, which removes it; `pullfix apply` on config.toml does not edit drop-ins); then \
+                         restart containerd. Docker does not use the CRI plugin.",
+                        quoted(&cri),
+                        crate::shell::quote(name)
+                    )
+                } else {
+                    format!(
+                        "Run `pullfix apply` with your form (it removes it), or delete {} from disabled_plugins{at}; \
+                         then restart containerd. Docker does not use the CRI plugin.",
+                        quoted(&cri)
+                    )
+                },
             });
         }
         if version >= 2 {
@@ -52,16 +70,25 @@ pub(super) fn check_plugins(text: &str, files: &NodeFiles, target: Option<Target
                     code: "config.short_plugin_name",
                     file: files.config_file.clone(),
                     message: format!(
-                        "config.toml{at} is a version {version} file whose {key} names {} by a version 1 short name: \
+                        "{name}{at} is a version {version} file whose {key} names {} by a version 1 short name: \
                          containerd refuses to start (`invalid {} plugin URI {:?} expect io.containerd.x.vx`).",
                         quoted(&short),
                         key.trim_end_matches("_plugins"),
                         short[0]
                     ),
-                    fix: format!(
-                        "Write the full plugin ids: {}. `pullfix apply` does this for the names it knows.",
-                        full.join(", ")
-                    ),
+                    fix: if drop_in {
+                        format!(
+                            "Edit {name}: write the full plugin ids in its {key}{at}: {}. `pullfix apply --config {}` \
+                             does this for the names it knows (`pullfix apply` on config.toml does not edit drop-ins).",
+                            full.join(", "),
+                            crate::shell::quote(name)
+                        )
+                    } else {
+                        format!(
+                            "Write the full plugin ids: {}. `pullfix apply` does this for the names it knows.",
+                            full.join(", ")
+                        )
+                    },
                 });
             }
         }
@@ -134,5 +161,22 @@ mod tests {
         assert!(c.fix.contains("\"content\" -> its full id"), "{}", c.fix);
         let v3 = check(&files("version = 3\ndisabled_plugins = [\"io.containerd.cri.v1.images\"]\n", None));
         assert!(v3.iter().any(|c| c.code == "config.cri_disabled"), "{v3:?}");
+    }
+
+    /// Review 8, L4: a drop-in's disabled_plugins is named by the drop-in's path and line,
+    /// and the fix says to edit that file (apply on config.toml does not).
+    #[test]
+    fn a_drop_in_is_named_in_the_plugin_checks() {
+        let f = NodeFiles { config_file: "/etc/containerd/conf.d/10-docker.toml".into(), ..files("", Some("1.6.20")) };
+        let mut out = Vec::new();
+        check_plugins("version = 2\ndisabled_plugins = [\"cri\"]\n", &f, Target::parse("1.6.20").ok(), true, &mut out);
+        let codes: Vec<_> = out.iter().map(|c| c.code).collect();
+        assert_eq!(codes, ["config.cri_disabled", "config.short_plugin_name"]);
+        for c in &out {
+            assert_eq!(c.file, "/etc/containerd/conf.d/10-docker.toml");
+            assert!(c.message.starts_with("/etc/containerd/conf.d/10-docker.toml line 2 "), "{}", c.message);
+            assert!(!c.message.contains("config.toml"), "{}", c.message);
+            assert!(c.fix.starts_with("Edit /etc/containerd/conf.d/10-docker.toml: "), "{}", c.fix);
+        }
     }
 }

@@ -53,6 +53,67 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
 }
 
+/// An `imports` pattern of the file at `importer` that Go's `filepath.Glob` rejects (an
+/// unclosed `[` class, a trailing `\`): containerd does not start (`containerd: syntax error
+/// in pattern`) once the directory holds a file (containerd 1.6.20 starts with an empty one),
+/// an error like a missing import.
+pub fn malformed_pattern(importer: &str, pattern: &str) -> Finding {
+    Finding {
+        file: importer.to_owned(),
+        diagnostic: Diagnostic::error(
+            super::existing_config_field(),
+            "merge.import-malformed",
+            format!(
+                "{importer} imports {pattern:?}, which is malformed for Go's filepath.Glob: containerd does not start (`containerd: syntax error in pattern`) once the directory it names holds a file (Go checks the pattern against each name there), and pullfix does not follow it."
+            ),
+            format!(
+                "Correct the pattern in {importer}'s `imports` (close every `[...]` class, write a literal `[` as `\\[`), check that `containerd config dump` loads it, then run pullfix again."
+            ),
+        ),
+    }
+}
+
+/// The drop-ins whose `disabled_plugins` names the CRI plugin: containerd appends every
+/// file's list, so the plugin stays off whatever config.toml says, and `pullfix apply` on
+/// config.toml does not edit drop-ins. One error each.
+pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Finding> {
+    let on_2x = containerd.and_then(|v| Target::parse(v).ok()).is_none_or(|t| t.major >= 2);
+    let mut out = Vec::new();
+    for d in drop_ins {
+        let Some(doc) = d.text.as_deref().and_then(|t| t.parse::<DocumentMut>().ok()) else { continue };
+        let Some(list) = doc.get("disabled_plugins").and_then(Item::as_array) else { continue };
+        let cri: Vec<String> = list
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::trim)
+            .filter(|n| crate::plugin_ids::is_cri(n, on_2x))
+            .map(|n| format!("{n:?}"))
+            .collect();
+        if cri.is_empty() {
+            continue;
+        }
+        let quoted = crate::shell::quote(&d.path);
+        out.push(Finding {
+            file: d.path.clone(),
+            diagnostic: Diagnostic::error(
+                super::existing_config_field(),
+                "merge.import-disables-cri",
+                format!(
+                    "The drop-in {} disables containerd's CRI plugin (disabled_plugins has {}): containerd adds every file's disabled_plugins together, so the kubelet cannot pull or run anything through this containerd whatever config.toml says, and pullfix apply on config.toml does not edit drop-ins.",
+                    d.path,
+                    cri.join(", ")
+                ),
+                format!(
+                    "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --config {quoted}` (same form), which removes it; then run pullfix apply on config.toml again.",
+                    d.path,
+                    cri.join(", ")
+                ),
+            ),
+        });
+    }
+    out
+}
+
 /// The `imports` of the config text at `path` (a file's own path, absolute), in order, as
 /// containerd `containerd` (`None`: unknown) resolves them. Nothing when the text is not TOML
 /// or has no `imports`.
@@ -391,25 +452,40 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
     // LoadConfig + mergeConfig, cmd/containerd/command/config.go dumpConfig, the CRI
     // plugins' configMigration). So a version 3 drop-in stops the migration of a version 2
     // config.toml on 2.0-2.2, and its v2 keys are ignored (`Ignoring unknown key in TOML for
-    // plugin`). 2.3+ (ConfigVersion 4) is not verified here: a warning.
+    // plugin`). 2.3+ (ConfigVersion 4) migrates each file on load: a warning (see below).
     let v2_cri = main_doc
         .as_ref()
         .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
     if let (Some(t), Some(from)) = (&target, version_from) {
         if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
-            let verified = t.max_config_version() == 3;
-            let message = format!(
-                "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are {}ignored, not migrated: pulls fail (x509, 401) and the default pause image is used.",
-                if verified { "" } else { "probably (checked in 2.0-2.2's source, not on 2.3+) " }
-            );
-            let fix = format!(
-                "Run `pullfix apply --convert-version` (it writes config.toml as version {} with the plugins.\"io.containerd.cri.v1.images\" paths and names every other version 2 setting to move); `containerd config dump` shows the result.",
+            let migrate = format!(
+                "run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
                 t.config_version()
             );
-            let d = if verified {
-                Diagnostic::error(field(), "merge.import-raises-version", message, fix)
+            let d = if t.max_config_version() == 3 {
+                Diagnostic::error(
+                    field(),
+                    "merge.import-raises-version",
+                    format!(
+                        "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are ignored, not migrated: pulls fail (x509, 401) and the default pause image is used."
+                    ),
+                    format!("On the containerd {t} node {migrate}"),
+                )
             } else {
-                Diagnostic::warning(field(), "merge.import-raises-version", message, fix)
+                // 2.3+: containerd#12608 migrates each file on load, before the merge;
+                // #12891 then refused a drop-in of a higher version than config.toml, and
+                // #13939 reverted that on release/2.3. Which one a node has depends on its
+                // patch release.
+                Diagnostic::warning(
+                    field(),
+                    "merge.import-raises-version",
+                    format!(
+                        "The drop-in {from} sets version = {version}, above config.toml's version {main_version}. containerd {t}'s outcome depends on its patch release: since containerd/containerd#12608 each file is migrated on load, so config.toml's version {main_version} keys keep working, but the releases with #12891 refuse such a drop-in (`drop-in config version {version} higher than root config version {main_version}`) and containerd does not start, until #13939 reverted that on release/2.3."
+                    ),
+                    format!(
+                        "Run `containerd config dump` on the node: if it fails with that message, or to be safe on every release, {migrate}"
+                    ),
+                )
             };
             push(&mut out, from, d);
         }
@@ -556,18 +632,62 @@ mod tests {
         let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/n.toml", nvidia)]);
         let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code, f.file.as_str())).collect();
         assert_eq!(codes, vec![(Severity::Error, "merge.import-raises-version", "/n.toml")]);
-        assert!(f[0].diagnostic.fix.contains("--convert-version"), "{}", f[0].diagnostic.fix);
-        // 2.3+ is not verified: a warning. A version 3 main file, a main file without v2 CRI
-        // tables, a drop-in without a version line, or 1.x: nothing.
-        assert_eq!(
-            check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic.severity,
-            Severity::Warning
-        );
+        // Review 8, L1: `--convert-version` refuses on any real upgraded config.toml (its
+        // other v2 tables); containerd's own migration is the way.
+        let fix = &f[0].diagnostic.fix;
+        assert!(fix.contains("`containerd config migrate > config.toml.new`"), "{fix}");
+        assert!(fix.contains("replace config.toml with it, then run `pullfix apply`"), "{fix}");
+        assert!(!fix.contains("--convert-version"), "{fix}");
+        // Review 8, L2: on 2.3+ it works or containerd refuses to start, depending on the
+        // patch release (#12608, #12891, #13939): a warning that says so, not "ignored".
+        let d = &check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic;
+        assert_eq!(d.severity, Severity::Warning);
+        for pr in ["#12608", "#12891", "#13939", "does not start", "patch release"] {
+            assert!(d.message.contains(pr), "{pr}: {}", d.message);
+        }
+        assert!(!d.message.contains("ignored") && !d.message.contains("pulls fail"), "{}", d.message);
+        assert!(d.fix.contains("containerd config dump") && d.fix.contains("containerd config migrate"), "{}", d.fix);
+        // A version 3 main file, a main file without v2 CRI tables, a drop-in without a
+        // version line, or 1.x: nothing.
         let v3_main = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/c\"\n";
         assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
         assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
         assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
         assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
+    }
+
+    /// Review 8, L4: a drop-in that disables CRI is an error naming it (1.x and 2.x ids).
+    #[test]
+    fn a_drop_in_disabling_cri_is_an_error() {
+        let docker = drop_in("/c/conf.d/10-docker.toml", "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n");
+        let f = disabling_cri(
+            Some("1.6.20"),
+            &[drop_in("/c/conf.d/20-zfs.toml", "disabled_plugins = [\"zfs\"]\n"), docker],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].file.as_str(), f[0].diagnostic.severity), ("/c/conf.d/10-docker.toml", Severity::Error));
+        assert!(
+            f[0].diagnostic.fix.starts_with("Edit /c/conf.d/10-docker.toml: remove \"io.containerd.grpc.v1.cri\""),
+            "{}",
+            f[0].diagnostic.fix
+        );
+        assert!(
+            f[0].diagnostic.fix.contains("pullfix apply --config /c/conf.d/10-docker.toml"),
+            "{}",
+            f[0].diagnostic.fix
+        );
+        let v2 = drop_in("/d.toml", "disabled_plugins = [\"io.containerd.cri.v1.images\"]\n");
+        assert_eq!(disabling_cri(Some("2.1"), std::slice::from_ref(&v2)).len(), 1);
+        assert!(disabling_cri(Some("1.7"), &[v2]).is_empty());
+    }
+
+    /// Review 8, L3: containerd does not start with a malformed pattern: an error.
+    #[test]
+    fn a_malformed_pattern_is_an_error() {
+        let f = malformed_pattern("/etc/containerd/config.toml", "/etc/containerd/conf.d/*[");
+        assert_eq!((f.diagnostic.severity, f.diagnostic.code), (Severity::Error, "merge.import-malformed"));
+        assert_eq!(f.file, "/etc/containerd/config.toml");
+        assert!(f.diagnostic.message.contains("syntax error in pattern"), "{}", f.diagnostic.message);
     }
 
     #[test]

@@ -46,6 +46,14 @@ impl Merger<'_> {
                 let mut list: Vec<&str> = dirs.iter().copied().filter(|d| *d != chosen).collect();
                 list.insert(0, &chosen);
                 let value = list.join(":");
+                if list != dirs {
+                    self.list_order = Some(super::roots::ListOrder {
+                        key: path.clone(),
+                        before: dirs.iter().map(|d| (*d).to_owned()).collect(),
+                        after: list.iter().map(|d| (*d).to_owned()).collect(),
+                        chosen: chosen.clone(),
+                    });
+                }
                 let how = match was {
                     None => format!(" (as {value:?}, with {chosen:?} added first)"),
                     Some(0) => String::new(),

@@ -15,6 +15,16 @@ struct Node {
 }
 
 impl Node {
+    /// Makes config.toml `version = 2` importing `conf.d/<pattern>` beside it; returns the
+    /// conf.d directory (created) and config.toml's text.
+    fn importing(&self, pattern: &str) -> (std::path::PathBuf, String) {
+        let conf_d = self.dir.path().join("conf.d");
+        fs::create_dir(&conf_d).unwrap();
+        let main = format!("version = 2\nimports = [\"{}/{pattern}\"]\n", conf_d.display());
+        fs::write(self.config(), &main).unwrap();
+        (conf_d, main)
+    }
+
     /// A node whose config.toml is a corpus file, with mode 0640.
     fn with(fixture: &str) -> Node {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -503,11 +513,8 @@ fn effective(config: &Path) -> toml_edit::DocumentMut {
 #[test]
 fn a_drop_in_with_a_cri_table_is_refused_and_applying_to_it_works() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
+    let (conf_d, main) = node.importing("*.toml");
     let drop_in = conf_d.join("99-cgroup.toml");
-    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
-    fs::write(node.config(), &main).unwrap();
     fs::write(
         &drop_in,
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
@@ -704,10 +711,8 @@ fn apply_to(node: &Node, file: &Path, form: &str) -> Output {
 #[test]
 fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
+    let (conf_d, _) = node.importing("*");
     let drop_in = conf_d.join("99-cgroup.toml");
-    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*\"]\n", conf_d.display())).unwrap();
     let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
     fs::write(&drop_in, old).unwrap();
     let out = apply_to(&node, &drop_in, HARBOR);
@@ -748,11 +753,8 @@ fn the_backup_of_an_imported_drop_in_is_kept_out_of_the_imports() {
 #[test]
 fn apply_on_config_toml_after_the_drop_in_was_fixed() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
+    let (conf_d, main) = node.importing("*.toml");
     let drop_in = conf_d.join("99-cgroup.toml");
-    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
-    fs::write(node.config(), &main).unwrap();
     fs::write(&drop_in, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
     assert!(apply_to(&node, &drop_in, HARBOR).status.success());
     let out = node.apply(HARBOR, &[]);
@@ -776,9 +778,7 @@ fn apply_on_config_toml_after_the_drop_in_was_fixed() {
 #[test]
 fn a_version_3_drop_in_on_2_x_needs_convert_version() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
-    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
+    let (conf_d, _) = node.importing("*.toml");
     fs::write(conf_d.join("99-nvidia.toml"), "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n").unwrap();
     let form = HARBOR.replace("1.6.20", "2.1");
     let out = node.apply(&form, &[]);
@@ -803,10 +803,8 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
 #[test]
 fn a_drop_in_without_a_version_line_is_not_called_ignored() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
+    let (conf_d, _) = node.importing("*.toml");
     let drop_in = conf_d.join("99-cgroup.toml");
-    fs::write(node.config(), format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display())).unwrap();
     fs::write(
         &drop_in,
         "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
@@ -841,10 +839,7 @@ fn a_drop_in_without_a_version_line_is_not_called_ignored() {
 #[test]
 fn imports_globs_with_character_classes_are_followed() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
-    let main = format!("version = 2\nimports = [\"{}/[0-9]*.toml\"]\n", conf_d.display());
-    fs::write(node.config(), &main).unwrap();
+    let (conf_d, main) = node.importing("[0-9]*.toml");
     fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
     let dump = effective(&node.config());
     assert_eq!(
@@ -864,10 +859,7 @@ fn imports_globs_with_character_classes_are_followed() {
 #[test]
 fn a_malformed_imports_pattern_is_an_error() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
-    let main = format!("version = 2\nimports = [\"{}/*[\"]\n", conf_d.display());
-    fs::write(node.config(), &main).unwrap();
+    let (conf_d, main) = node.importing("*[");
     // Go's filepath.Glob finds the syntax error when it compares a name in the directory.
     fs::write(conf_d.join("99-cgroup.toml"), "version = 2\n").unwrap();
     let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
@@ -887,10 +879,7 @@ fn a_malformed_imports_pattern_is_an_error() {
 #[test]
 fn a_drop_in_that_disables_cri_is_an_error() {
     let node = Node::with("comments-everywhere.toml");
-    let conf_d = node.dir.path().join("conf.d");
-    fs::create_dir(&conf_d).unwrap();
-    let main = format!("version = 2\nimports = [\"{}/*.toml\"]\n", conf_d.display());
-    fs::write(node.config(), &main).unwrap();
+    let (conf_d, main) = node.importing("*.toml");
     let docker = conf_d.join("10-docker.toml");
     fs::write(&docker, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n").unwrap();
     let dump = effective(&node.config());

@@ -875,22 +875,31 @@ fn a_1_x_text_without_a_default_pause_image_leaves_the_version_unset() {
         .any(|f| f.family == ContainerdVersionUnknown));
 }
 
+/// Runs `pullfix diagnose <fixture> [--form <base>] --form-out <tmp>/form.toml` and returns
+/// what it printed, the written form's text and the form parsed back.
+fn cli_form_out(fixture: &str, base: Option<&std::path::Path>) -> (String, String, pullfix_core::Form) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!("{}/tests/fixtures/diagnose/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("form.toml");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"));
+    cmd.args(["diagnose", &input]);
+    if let Some(base) = base {
+        cmd.arg("--form").arg(base);
+    }
+    let o = cmd.arg("--form-out").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
+    (String::from_utf8_lossy(&o.stdout).into_owned(), written, form)
+}
+
 #[test]
 fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
-    let dir = tempfile::tempdir().unwrap();
-    let run = |name: &str, out: &std::path::Path| {
-        let input = format!("{}/tests/fixtures/diagnose/{name}", env!("CARGO_MANIFEST_DIR"));
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-            .args(["diagnose", &input, "--form-out"])
-            .arg(out)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let form =
-            pullfix_core::parse_form(&std::fs::read_to_string(out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
-        (String::from_utf8_lossy(&o.stdout).into_owned(), form)
+    let run = |name: &str| {
+        let (text, _, form) = cli_form_out(name, None);
+        (text, form)
     };
-    let (text, form) = run("cri-1.6.20-harbor-proxy-x509.txt", &dir.path().join("x509.toml"));
+    let (text, form) = run("cri-1.6.20-harbor-proxy-x509.txt");
     for want in [
         "[containerd.version_unknown]",
         "mirror      https://harbor.example.net/v2/dockerhub-proxy",
@@ -902,14 +911,14 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
     assert_eq!(form.containerd, "");
     assert_eq!(form.registries[0].mirrors[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
 
-    let (text, form) = run("cri-1.6.20-harbor-proxy-401.txt", &dir.path().join("401.toml"));
+    let (text, form) = run("cri-1.6.20-harbor-proxy-401.txt");
     assert!(text.contains("credentials of harbor.example.net needed (registry harbor.example.net)"), "{text}");
     assert_eq!(
         form.registries.iter().map(|r| r.host.as_str()).collect::<Vec<_>>(),
         ["docker.io", "harbor.example.net"]
     );
 
-    let (text, form) = run("events-1.4-pause-3.2-and-x509.txt", &dir.path().join("pause.toml"));
+    let (text, form) = run("events-1.4-pause-3.2-and-x509.txt");
     assert!(
         text.contains(
             "containerd = \"1.4\" in the form is ASSUMED (from the default pause image k8s.gcr.io/pause:3.2)"
@@ -921,20 +930,10 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
 
     // With the operator's form, an inferred version does not replace the one it names.
+    let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("base.toml");
     std::fs::write(&base, "containerd = \"1.6.20\"\n").unwrap();
-    let input = format!("{}/tests/fixtures/diagnose/events-1.4-pause-3.2-and-x509.txt", env!("CARGO_MANIFEST_DIR"));
-    let out = dir.path().join("updated.toml");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["diagnose", &input, "--form"])
-        .arg(&base)
-        .arg("--form-out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let form =
-        pullfix_core::parse_form(&std::fs::read_to_string(&out).unwrap(), pullfix_core::FormFormat::Toml).unwrap();
+    let (_, _, form) = cli_form_out("events-1.4-pause-3.2-and-x509.txt", Some(&base));
     assert_eq!(form.containerd, "1.6.20");
 }
 
@@ -1018,21 +1017,10 @@ fn a_registry_k8s_io_redirect_to_pkg_dev_is_no_mirror_though_its_path_looks_like
 
 #[test]
 fn cli_prefills_no_mirror_for_a_blob_redirect() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = format!("{}/tests/fixtures/diagnose/cri-1.6.20-blob-redirect-cdn-x509.txt", env!("CARGO_MANIFEST_DIR"));
-    let out = dir.path().join("form.toml");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["diagnose", &input, "--form-out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
+    let (text, written, form) = cli_form_out("cri-1.6.20-blob-redirect-cdn-x509.txt", None);
     assert!(text.contains("redirect    https://cdn.example.net:9443"), "{text}");
     assert!(text.contains("Form:  registry hub.example.net, CA certificate needed"), "{text}");
     assert!(!text.contains("its mirror") && !text.contains("mirror      "), "{text}");
-    let written = std::fs::read_to_string(&out).unwrap();
-    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
     assert_eq!(form.registries.len(), 1, "{written}");
     assert!(form.registries[0].mirrors.is_empty() && !written.contains("cdn.example.net"), "{written}");
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.example.net/ca.crt");
@@ -1088,20 +1076,9 @@ fn a_host_shown_as_a_mirror_elsewhere_keeps_its_copy_phase_blob_get() {
 
 #[test]
 fn cli_ghcr_cdn_form_has_no_mirror() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = format!("{}/tests/fixtures/diagnose/ghcr-blob-redirect-cdn-x509.txt", env!("CARGO_MANIFEST_DIR"));
-    let out = dir.path().join("form.toml");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["diagnose", &input, "--form-out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
+    let (text, written, form) = cli_form_out("ghcr-blob-redirect-cdn-x509.txt", None);
     assert!(text.contains("Form:  registry ghcr.io, CA certificate needed"), "{text}");
     assert!(!text.contains("'s mirror") && !text.contains("mirror      "), "{text}");
-    let written = std::fs::read_to_string(&out).unwrap();
-    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
     assert_eq!(form.registries.len(), 1, "{written}");
     assert!(form.registries[0].mirrors.is_empty() && !written.contains("githubusercontent"), "{written}");
 }
@@ -1420,22 +1397,10 @@ fn the_same_version_on_every_node_is_read() {
 
 #[test]
 fn cli_mixed_fleet_writes_no_version_and_lists_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let input =
-        format!("{}/tests/fixtures/diagnose/kubectl-wide-mixed-fleet-1.x-event.txt", env!("CARGO_MANIFEST_DIR"));
-    let out = dir.path().join("form.toml");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["diagnose", &input, "--form-out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = String::from_utf8_lossy(&o.stdout);
+    let (text, written, form) = cli_form_out("kubectl-wide-mixed-fleet-1.x-event.txt", None);
     assert!(text.contains("containerd  not read: the text prints 2.0.4 (line 2), 1.6.20 (line 3)"), "{text}");
     assert!(text.contains("containerd is NOT set in the form: the text prints 2.0.4"), "{text}");
     assert!(!text.contains("containerd 2.0.4\n"), "{text}");
-    let written = std::fs::read_to_string(&out).unwrap();
-    let form = pullfix_core::parse_form(&written, pullfix_core::FormFormat::Toml).unwrap();
     assert_eq!(form.containerd, "", "{written}");
 }
 

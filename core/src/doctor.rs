@@ -66,6 +66,19 @@ pub struct Check {
     pub fix: String,
 }
 
+impl From<crate::merge::imports::Finding> for Check {
+    /// A drop-in finding (`imports`), reported on the drop-in's path.
+    fn from(f: crate::merge::imports::Finding) -> Check {
+        Check {
+            severity: f.diagnostic.severity,
+            code: f.diagnostic.code,
+            file: f.file,
+            message: f.diagnostic.message,
+            fix: f.diagnostic.fix,
+        }
+    }
+}
+
 /// True when a check says pulls will break (the CLI then exits non-zero).
 pub fn breaks_pulls(checks: &[Check]) -> bool {
     checks.iter().any(|c| c.severity == Severity::Error)
@@ -228,13 +241,7 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
     let cp = certs_dir(main);
     let mut out: Vec<Check> = crate::merge::imports::check(files.containerd.as_deref(), main, cp.as_deref(), drop_ins)
         .into_iter()
-        .map(|f| Check {
-            severity: f.diagnostic.severity,
-            code: f.diagnostic.code,
-            file: f.file,
-            message: f.diagnostic.message,
-            fix: f.diagnostic.fix,
-        })
+        .map(Check::from)
         .collect();
     // 1.x: the CRI section containerd uses is the last CRI drop-in's; check it as config.toml's.
     if let Some(owner) = crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins) {

@@ -90,16 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
     // A malformed imports pattern stops containerd: an error, first.
-    let mut checks: Vec<doctor::Check> = malformed
-        .into_iter()
-        .map(|f| doctor::Check {
-            severity: f.diagnostic.severity,
-            code: f.diagnostic.code,
-            file: f.file,
-            message: f.diagnostic.message,
-            fix: f.diagnostic.fix,
-        })
-        .collect();
+    let mut checks: Vec<doctor::Check> = malformed.into_iter().map(doctor::Check::from).collect();
     checks.extend(doctor::check_node(&files, &drop_ins));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);

@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pullfix_core::node_script::{self, Plan};
@@ -536,6 +536,22 @@ fn generated_node_script_installs_the_block_on_a_fresh_node_and_is_sensitive() {
     assert_eq!(tree(&root).iter().filter(|(p, _, _)| p.contains("pullfix-backup")).count(), 0);
 }
 
+/// A node root under `run_dir` whose /etc/containerd/config.toml is `config`, and the stub
+/// directory for its commands; with `hide_containerd` the stub `containerd` fails (exit
+/// 127), so the script reads the file's text instead of asking containerd.
+fn node_with_config(run_dir: &Path, config: &[u8], hide_containerd: bool) -> (PathBuf, PathBuf) {
+    let (root, stubs) = (run_dir.join("root"), run_dir.join("stubs"));
+    stub_dir(&stubs);
+    if hide_containerd {
+        let p = stubs.join("containerd");
+        std::fs::write(&p, "#!/bin/sh\nexit 127\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
+    std::fs::write(root.join("etc/containerd/config.toml"), config).unwrap();
+    (root, stubs)
+}
+
 #[test]
 fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() {
     let tmp = tempdir();
@@ -546,16 +562,7 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
     assert!(default.status.success());
     for hide_containerd in [false, true] {
         let run_dir = tmp.path().join(format!("run-{hide_containerd}"));
-        let (root, stubs) = (run_dir.join("root"), run_dir.join("stubs"));
-        stub_dir(&stubs);
-        if hide_containerd {
-            // No containerd to ask: the script reads the file's text instead.
-            let p = stubs.join("containerd");
-            std::fs::write(&p, "#!/bin/sh\nexit 127\n").unwrap();
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
-        std::fs::write(root.join("etc/containerd/config.toml"), &default.stdout).unwrap();
+        let (root, stubs) = node_with_config(&run_dir, &default.stdout, hide_containerd);
         let run = try_node_script(&script, &root, &run_dir, &stubs);
         assert!(!run.ok, "must fail: {}", run.stdout);
         assert!(run.stderr.contains("does not set config_path = \"/etc/containerd/certs.d\""), "{}", run.stderr);
@@ -658,15 +665,7 @@ fn generated_node_script_stops_for_every_legacy_setting_refused_beside_config_pa
         for (script, refused, target) in [(&script, refused_1x, "1.6.20"), (&script_2x, refused_2x, "2.1")] {
             for hide_containerd in [false, true] {
                 let run_dir = tmp.path().join(format!("{name}-{target}-{hide_containerd}"));
-                let (root, stubs) = (run_dir.join("root"), run_dir.join("stubs"));
-                stub_dir(&stubs);
-                if hide_containerd {
-                    let p = stubs.join("containerd");
-                    std::fs::write(&p, "#!/bin/sh\nexit 127\n").unwrap();
-                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-                }
-                std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
-                std::fs::write(root.join("etc/containerd/config.toml"), &text).unwrap();
+                let (root, stubs) = node_with_config(&run_dir, text.as_bytes(), hide_containerd);
                 let run = try_node_script(script, &root, &run_dir, &stubs);
                 let case = format!("{name} on {target} (containerd hidden: {hide_containerd})");
                 assert_eq!(!run.ok, refused, "{case}:\n{}{}", run.stdout, run.stderr);

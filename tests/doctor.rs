@@ -723,10 +723,11 @@ fn a_runc_table_without_runtime_type_in_config_toml_breaks_every_pod_on_1_x() {
         text.contains("Add `runtime_type = \"io.containerd.runc.v2\"` to [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]"),
         "{text}"
     );
-    // Unknown version: still an error (1.x's rule); 2.x keeps runc's default type: a warning.
+    // Unknown version: still an error (1.x's rule); 1.7 too; 2.x keeps runc's default type
+    // (2.1.9's config dump, tests/containerd_oracle.rs): nothing to report.
     assert_eq!(n.doctor(None), (1, pairs(&[("error", "config.runtime_type_missing")])));
-    assert_eq!(n.doctor(Some("2.0")).0, 0);
-    assert!(n.doctor(Some("2.0")).1.contains(&("warning".into(), "config.runtime_type_missing".into())));
+    assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    assert!(!n.doctor(Some("2.1.9")).1.iter().any(|(_, code)| code == "config.runtime_type_missing"));
     // Both tables: nothing to report.
     n.file("config.toml", &format!("{V2_HEALTHY}{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"));
     assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));

@@ -463,3 +463,27 @@ fn releases_ipv6_table_names_fail_on_1_x_only() {
         assert_eq!(dumped.is_err(), v.major < 2, "{v}: {dumped:?}");
     }
 }
+
+/// A version 1 file (or one without a `version` line) on 2.x: containerd 2.1.9 starts but
+/// ignores every CRI setting in it. pullfix's merge raises the file to version 2, which 2.1.9
+/// migrates, and warns that the file's settings take effect after the restart.
+#[test]
+fn releases_2_x_ignores_a_version_1_file_and_reads_the_merged_one() {
+    let [_, _, v21] = releases();
+    let old = "[plugins.cri]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n[plugins.cri.containerd]\n  snapshotter = \"native\"\n";
+    for text in [old.to_owned(), format!("version = 1\n{old}")] {
+        let d = v21.dump_text(&text).expect("2.1.9 starts");
+        assert_eq!(v21.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "2.1.9 read a version 1 file's keys");
+    }
+    let form = format!(
+        "containerd = \"{}\"\nsandbox_image = \"\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n",
+        v21.target
+    );
+    let merged = pullfix_core::merge::merge(old, &parse_form(&form, FormFormat::Toml).expect("form"));
+    let raised = merged.diagnostics.iter().find(|d| d.code == "merge.version-raised").expect("warned");
+    assert_eq!(raised.severity, pullfix_core::Severity::Warning);
+    let text = merged.text.expect("merged");
+    let d = v21.dump_text(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(v21.sandbox(&d), Some("pause.example.net/pause:3.10"), "{text}");
+    assert_eq!(v21.images(&d)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
+}

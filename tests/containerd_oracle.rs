@@ -471,7 +471,8 @@ fn releases_ipv6_table_names_fail_on_1_x_only() {
 fn releases_2_x_ignores_a_version_1_file_and_reads_the_merged_one() {
     let [_, _, v21] = releases();
     let old = "[plugins.cri]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n[plugins.cri.containerd]\n  snapshotter = \"native\"\n";
-    for text in [old.to_owned(), format!("version = 1\n{old}")] {
+    let grpc = "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n";
+    for text in [old.to_owned(), format!("version = 1\n{old}"), grpc.to_owned()] {
         let d = v21.dump_text(&text).expect("2.1.9 starts");
         assert_eq!(v21.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "2.1.9 read a version 1 file's keys");
     }

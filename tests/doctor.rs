@@ -768,3 +768,24 @@ fn a_runc_table_without_runtime_type_in_the_owning_drop_in_breaks_every_pod_on_1
     );
     assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
 }
+
+/// A version 1 file (`[plugins.cri]`): containerd 1.x reads it (deprecated), 2.x ignores
+/// all its CRI settings (verified on 2.1.9, tests/containerd_oracle.rs), so it is an error on
+/// 2.x and a warning before; version 2's tables without the line stay the error they were.
+#[test]
+fn a_version_1_file_is_read_by_1_x_and_ignored_by_2_x() {
+    let v1 = "[plugins.cri]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.10\"\n";
+    let n = Node::new(Some(v1));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "config.no_version")])));
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.version_1_on_2x")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("containerd 2.x ignores every CRI setting"), "{text}");
+    assert!(text.contains("pullfix apply"), "{text}");
+    let n = Node::new(Some(&format!("version = 1\n{v1}")));
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.version_1_on_2x")])));
+    assert_eq!(n.doctor(Some("1.7.24")).0, 0);
+    // Version 2's tables without the line on 2.x: the fix is `version = 2`, not 3.
+    let n = Node::new(Some(&V2_HEALTHY.replace("version = 2\n", "")));
+    assert_eq!(n.doctor(Some("2.1.9")).1.first(), Some(&("error".into(), "config.no_version".into())));
+    assert!(n.doctor_text(Some("2.1.9")).contains("Add `version = 2` as the first line"));
+}

@@ -394,9 +394,10 @@ fn releases_read_legacy_tls_on_1_x_and_ignore_it_on_2_x() {
 }
 
 /// A runc table with only options: 1.x gives runc an empty runtime_type (every pod fails),
-/// 2.x fills in the default. pullfix's merge reports it as an error on 1.x only.
+/// 2.x fills in the default. pullfix's merge reports it as an error on 1.x only. Another
+/// default runtime (crun) with only options gets no runtime_type on any release.
 #[test]
-fn releases_runc_options_only_breaks_1_x_and_not_2_x() {
+fn releases_runc_options_only_breaks_1_x_and_not_2_x_and_other_runtimes_everywhere() {
     for ctd in releases() {
         let v = &ctd.target;
         let (version, plugin) =
@@ -413,6 +414,16 @@ fn releases_runc_options_only_breaks_1_x_and_not_2_x() {
         let merged = pullfix_core::merge::merge(&text, &parse_form(&form, FormFormat::Toml).expect("form"));
         let reported = merged.diagnostics.iter().any(|d| d.code == "merge.runtime-type-missing");
         assert_eq!(reported, broken, "{v}: {:?}", merged.diagnostics);
+
+        // Another default runtime: no release fills its runtime_type in (review 9, M9).
+        let crun = format!(
+            "version = {version}\n[plugins.\"{plugin}\".containerd]\n  default_runtime_name = \"crun\"\n[plugins.\"{plugin}\".containerd.runtimes.crun.options]\n  BinaryName = \"/usr/bin/crun\"\n"
+        );
+        let d = ctd.dump_text(&crun).unwrap_or_else(|e| panic!("{v}: {e}"));
+        let runtimes = &d["plugins"][plugin]["containerd"]["runtimes"];
+        assert_eq!(runtimes["crun"]["runtime_type"].as_str(), Some(""), "{v}");
+        let merged = pullfix_core::merge::merge(&crun, &parse_form(&form, FormFormat::Toml).expect("form"));
+        assert!(merged.diagnostics.iter().any(|d| d.code == "merge.runtime-type-missing"), "{v}: {:?}", merged.diagnostics);
     }
 }
 

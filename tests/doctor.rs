@@ -738,6 +738,10 @@ fn a_runc_table_without_runtime_type_in_config_toml_breaks_every_pod_on_1_x() {
     n.file("config.toml", &crun);
     assert_eq!(n.doctor(Some("1.6.20")), (1, pairs(&[("error", "config.runtime_type_missing")])));
     assert!(n.doctor_text(Some("1.6.20")).contains("runtimes.crun]"));
+    // containerd 2.x fills in runc's type only: crun without one fails there too (review 9, M9).
+    assert_eq!(n.doctor(Some("2.1.9")).0, 1);
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("runtimes.crun]") && text.contains("for runc only"), "{text}");
 }
 
 /// The drop-in variant (review 8, `c/I2s`): the applied 99-cgroup drop-in owns the CRI section

@@ -10,6 +10,9 @@
 //! 2.x decodes the file onto its defaults key by key, so the same table keeps runc's
 //! `runtime_type = "io.containerd.runc.v2"`: verified with `containerd config dump` on 2.1.9,
 //! for a version 3 file and for a version 2 file it migrates (tests/containerd_oracle.rs).
+//! Only runc has a default there: another default runtime (`default_runtime_name = "crun"`)
+//! with an options-only table gets `runtime_type = ""` on 2.1.9 too, and every pod fails
+//! (RunPodSandbox, review 9 M9).
 
 use toml_edit::{DocumentMut, Item};
 
@@ -33,20 +36,21 @@ pub fn runtime_plugin_path(version: i64) -> Vec<String> {
     }
 }
 
-/// The error for a CRI section, in a file read as config `version` by containerd `major` 1
-/// (or `None`: not known, for a version 1 or 2 file), whose default runtime's table
+/// The error for a CRI section, in a file read as config `version` by containerd `major`
+/// (`None`: not known; a version 3+ file is read by 2.x only), whose default runtime's table
 /// (`containerd.runtimes.<default_runtime_name>`, `runc` unless the file names another)
 /// exists without `runtime_type`. `None` when the file has no such table, it sets one, or
-/// containerd 2.x reads it (a version 3+ file is read by 2.x only).
+/// it is runc's on containerd 2.x (which keeps runc's default type).
 pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diagnostic> {
     let mut plugin = runtime_plugin_path(version);
     plugin.push("containerd".to_owned());
-    // 2.x keeps the default runtime_type (a version 3+ file is read by 2.x only).
-    if major.map_or(version >= 3, |m| m >= 2) {
-        return None;
-    }
     let containerd = edit::get(doc, &plugin).and_then(TableRef::of)?;
     let name = containerd.get("default_runtime_name").and_then(Item::as_str).unwrap_or("runc").to_owned();
+    let on_2x = major.map_or(version >= 3, |m| m >= 2);
+    // 2.x keeps runc's default runtime_type, and only runc's.
+    if on_2x && name == "runc" {
+        return None;
+    }
     let runtime = containerd.get("runtimes").and_then(TableRef::of)?.get(&name).and_then(TableRef::of)?;
     if runtime.get("runtime_type").is_some() {
         return None;
@@ -61,7 +65,12 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diag
         existing_config_field(),
         CODE,
         format!(
-            "[{table}] (the default runtime, {name:?}) has no runtime_type: containerd 1.x builds that runtime from the file alone, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so every pod fails: container.Runtime.Name must be set."
+            "[{table}] (the default runtime, {name:?}) has no runtime_type: {}, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so every pod fails: container.Runtime.Name must be set.",
+            if on_2x {
+                "containerd 2.x fills in a default type for runc only, so this runtime gets none"
+            } else {
+                "containerd 1.x builds that runtime from the file alone"
+            }
         ),
         fix,
     ))
@@ -90,8 +99,13 @@ mod tests {
             d.fix
         );
         assert_eq!(check(&doc(OPTIONS_ONLY), 2, None).unwrap().severity, Severity::Error);
-        // 2.x (2.1.9's config dump) fills runtime_type in, also in a version 2 file it migrates.
+        // 2.x (2.1.9's config dump) fills runc's runtime_type in, also in a version 2 file it
+        // migrates; another default runtime gets none there either.
         assert_eq!(check(&doc(OPTIONS_ONLY), 2, Some(2)), None);
+        let crun = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\ndefault_runtime_name = \"crun\"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.crun.options]\nBinaryName = \"/usr/bin/crun\"\n";
+        let d = check(&doc(crun), 3, Some(2)).expect("crun reported on 2.x");
+        assert_eq!(d.severity, Severity::Error);
+        assert!(d.message.contains("for runc only"), "{}", d.message);
         // Version 1's plugins.cri and dotted keys.
         let v1 = "[plugins.cri.containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
         assert!(check(&doc(v1), 1, Some(1)).unwrap().fix.contains("[plugins.cri.containerd.runtimes.runc]"));

@@ -423,7 +423,11 @@ fn releases_runc_options_only_breaks_1_x_and_not_2_x_and_other_runtimes_everywhe
         let runtimes = &d["plugins"][plugin]["containerd"]["runtimes"];
         assert_eq!(runtimes["crun"]["runtime_type"].as_str(), Some(""), "{v}");
         let merged = pullfix_core::merge::merge(&crun, &parse_form(&form, FormFormat::Toml).expect("form"));
-        assert!(merged.diagnostics.iter().any(|d| d.code == "merge.runtime-type-missing"), "{v}: {:?}", merged.diagnostics);
+        assert!(
+            merged.diagnostics.iter().any(|d| d.code == "merge.runtime-type-missing"),
+            "{v}: {:?}",
+            merged.diagnostics
+        );
     }
 }
 
@@ -498,4 +502,32 @@ fn releases_2_x_ignores_a_version_1_file_and_reads_the_merged_one() {
     let d = v21.dump_text(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(v21.sandbox(&d), Some("pause.example.net/pause:3.10"), "{text}");
     assert_eq!(v21.images(&d)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
+}
+
+/// A config version beyond the daemon's: 1.6.20 starts (the tables mean nothing to it), 1.7.24
+/// and 2.1.9 refuse, in the words doctor quotes (`config.version_too_new`).
+#[test]
+fn releases_refuse_a_config_version_beyond_theirs_from_1_7_on() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let too_new = ctd.target.max_config_version() + 1;
+        let refused = ctd.dump_text(&format!("version = {too_new}\n"));
+        match (v.major, v.minor) {
+            (1, 6) => assert!(refused.is_ok(), "{v}: {refused:?}"),
+            (1, _) => {
+                let e = refused.expect_err("1.7 refuses");
+                assert!(e.contains(&format!("unsupported config version `{too_new}`")), "{v}: {e}");
+                assert!(e.contains(&format!("containerd config version `{too_new}` is not supported")), "{v}: {e}");
+            }
+            _ => {
+                let e = refused.expect_err("2.x refuses");
+                assert!(
+                    e.contains(&format!(
+                        "expected containerd config version equal to or less than `3`, got `{too_new}`"
+                    )),
+                    "{v}: {e}"
+                );
+            }
+        }
+    }
 }

@@ -75,9 +75,21 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 "config.version_too_new",
                 format!(
                     "config.toml says version = {v}, containerd {t} reads at most {max}: it refuses to start \
-                     (`expected containerd config version equal to or less than {max}, got {v}`)."
+                     (`expected containerd config version equal to or less than `{max}`, got `{v}``)."
                 ),
                 format!("Write `version = {max}` with that version's sections (or regenerate with pullfix)."),
+            );
+        } else if v > max && t.minor >= 7 {
+            // Verified on 1.7.24: it logs the first line and exits with the second.
+            push(
+                Severity::Error,
+                "config.version_too_new",
+                format!(
+                    "config.toml says version = {v}, containerd {t} reads at most {max}: it refuses to start \
+                     (`containerd config version `{v}` is not supported, the max version is `{max}``, then \
+                     `failed to load TOML from ...: unsupported config version `{v}``), so the kubelet sees no runtime."
+                ),
+                format!("Write `version = {max}` with plugins.\"{GRPC_CRI}\" sections (or regenerate with pullfix)."),
             );
         } else if v > max {
             push(
@@ -85,8 +97,8 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
                 "config.version_too_new",
                 format!(
                     "config.toml says version = {v}, containerd {t} knows at most {max}. It starts anyway (verified \
-                     on 1.6.20 with version = 99), but a 2.x file's plugins.\"{IMAGES_CRI}\" tables mean nothing to \
-                     it: registry and sandbox settings are ignored."
+                     on 1.6.20 with version = 99; 1.7 refuses to start), but a 2.x file's plugins.\"{IMAGES_CRI}\" \
+                     tables mean nothing to it: registry and sandbox settings are ignored."
                 ),
                 format!("Write `version = {max}` with plugins.\"{GRPC_CRI}\" sections (or regenerate with pullfix)."),
             );

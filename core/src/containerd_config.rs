@@ -150,8 +150,8 @@ fn instructions(checked: &Checked, sensitive: bool) -> String {
     let why = match v {
         1 => "containerd 1.2 does not read it, newer releases do: it marks the plugins.cri layout".to_owned(),
         2 => format!("without it containerd {t} reads the file as version 1 and silently ignores every plugins.\"io.containerd.grpc.v1.cri\" table"),
-        3 => format!("containerd {t} migrates an older file at every start, and the io.containerd.cri.v1.images section exists only from version 3 on"),
-        _ => format!("the version containerd {t}'s own `config default` writes; an existing `version = 3` may stay, as {t} reads versions 1 to 4 and the io.containerd.cri.v1.images section is the same in 3 and 4"),
+        3 => format!("containerd {t} migrates a version 2 file at every start but ignores a version 1 file's CRI settings, and the io.containerd.cri.v1.images section exists only from version 3 on"),
+        _ => format!("the version containerd {t}'s own `config default` writes; an existing `version = 3` may stay, as {t} reads version 3 and the io.containerd.cri.v1.images section is the same in 3 and 4"),
     };
     let mut s = format!(
         "Merge into {NODE_PATH} on every node. The file needs exactly one `version` line at the top, `version = {v}` ({why}). \
@@ -161,7 +161,8 @@ fn instructions(checked: &Checked, sensitive: bool) -> String {
     match checked.style {
         Style::HostsToml => s.push_str(&format!(
             " The hosts.toml files under {} need no restart; remove any registry.mirrors or registry.configs.*.tls \
-             left in the file (beside config_path they stop the CRI plugin on 1.x and are ignored on 2.x).",
+             left in the file (beside config_path, mirrors stop the CRI plugin on 1.5 and later, 2.x included; \
+             configs.*.tls stops it on 1.x and is ignored on 2.x).",
             checked.config_path
         )),
         Style::Inline if t.has_hosts_toml() => s.push_str(

@@ -531,3 +531,18 @@ fn releases_refuse_a_config_version_beyond_theirs_from_1_7_on() {
         }
     }
 }
+
+/// The oracle of doctor's `config.sandbox_image_ignored` (review 9, M5): containerd 2.1.9
+/// ignores a `sandbox_image` key in its own default file, in the 1.x section or in the images
+/// section, and pods use `pinned_images.sandbox`.
+#[test]
+fn releases_2_x_ignores_sandbox_image_keys_in_a_version_3_file() {
+    let [_, _, v21] = releases();
+    let default = include_str!("fixtures/configs/containerd-2.1.9-debian-default.toml");
+    for table in ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images"] {
+        let mut doc: DocumentMut = default.parse().expect("default");
+        doc["plugins"][table]["sandbox_image"] = toml_edit::value("harbor.example.net/library/pause:3.10");
+        let d = v21.dump_text(&doc.to_string()).expect("2.1.9 starts");
+        assert_eq!(v21.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "{table}");
+    }
+}

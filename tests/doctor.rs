@@ -809,3 +809,28 @@ fn a_version_1_file_is_read_by_1_x_and_ignored_by_2_x() {
     assert_eq!(n.doctor(Some("2.1.9")).1.first(), Some(&("error".into(), "config.no_version".into())));
     assert!(n.doctor_text(Some("2.1.9")).contains("Add `version = 2` as the first line"));
 }
+
+/// Review 9, M5: the STORY's step 6 done by hand on a 2.x node: `sandbox_image` added to a 2.x
+/// default file (which has `pinned_images.sandbox`), in the 1.x section or in the images
+/// section. containerd 2.1.9 ignores both (tests/containerd_oracle.rs); doctor says which
+/// image pods really use.
+#[test]
+fn a_sandbox_image_key_in_a_2_x_default_file_is_reported() {
+    let default = include_str!("fixtures/configs/containerd-2.1.9-debian-default.toml");
+    let clean = Node::new(Some(default));
+    assert!(!clean.doctor(Some("2.1.9")).1.iter().any(|(_, c)| c == "config.sandbox_image_ignored"));
+    for table in ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images"] {
+        let mut doc: toml_edit::DocumentMut = default.parse().unwrap();
+        doc["plugins"][table]["sandbox_image"] = toml_edit::value("harbor.example.net/library/pause:3.10");
+        let n = Node::new(Some(&doc.to_string()));
+        let (code, checks) = n.doctor(Some("2.1.9"));
+        assert_eq!(code, 1, "{table}: {checks:?}");
+        assert!(checks.contains(&("error".into(), "config.sandbox_image_ignored".into())), "{table}: {checks:?}");
+        let text = n.doctor_text(Some("2.1.9"));
+        assert!(
+            text.contains(&format!("plugins.\"{table}\".sandbox_image = \"harbor.example.net/library/pause:3.10\"")),
+            "{text}"
+        );
+        assert!(text.contains("pods use \"registry.k8s.io/pause:3.10\""), "{text}");
+    }
+}

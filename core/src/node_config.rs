@@ -20,6 +20,9 @@ pub struct NodeConfig {
     pub registries: Vec<RegistryTable>,
     /// The sandbox image and the key that sets it (`plugins."io.containerd.grpc.v1.cri".sandbox_image`).
     pub sandbox_image: Option<(String, String)>,
+    /// Every `sandbox_image` key of the file's CRI tables, the 2.x runtime plugin's included,
+    /// with its value: 2.x reads none of them in a version 3+ file (only `pinned_images.sandbox`).
+    pub sandbox_image_keys: Vec<(String, String)>,
 }
 
 /// One `[plugins.<cri>.registry]` table.
@@ -72,7 +75,9 @@ impl NodeConfig {
             };
             c.dialects.push(dialect);
             if let Some(s) = cri.get("sandbox_image").and_then(Item::as_str) {
-                c.sandbox_image = Some((format!("{}.sandbox_image", dialect.cri_table_name()), s.to_owned()));
+                let key = format!("{}.sandbox_image", dialect.cri_table_name());
+                c.sandbox_image_keys.push((key.clone(), s.to_owned()));
+                c.sandbox_image = Some((key, s.to_owned()));
             }
             if let Some(s) = cri.get("pinned_images").and_then(Item::as_table_like).and_then(|p| p.get("sandbox")) {
                 if let Some(s) = s.as_str() {
@@ -84,12 +89,23 @@ impl NodeConfig {
                 c.registries.push(registry_table(dialect, reg));
             }
         }
+        let runtime = config_file::V3_RUNTIME_PLUGIN;
+        if let Some(s) = plugins.get(runtime).and_then(|p| p.get("sandbox_image")).and_then(Item::as_str) {
+            c.sandbox_image_keys.push((display_path(&["plugins", runtime, "sandbox_image"]), s.to_owned()));
+        }
         Ok(c)
     }
 
-    /// The `config_path` in effect (the first registry table that sets one).
+    /// The `config_path` in effect: the registry table of the CRI plugin the file's version
+    /// reads (a version 3 file's `io.containerd.cri.v1.images`, not an ignored
+    /// `io.containerd.grpc.v1.cri` one), else the first registry table that sets one.
     pub fn config_path(&self) -> Option<&str> {
-        self.registries.iter().find_map(|r| r.config_path.as_deref())
+        let read = Dialect::of_version(self.version.unwrap_or(1));
+        self.registries
+            .iter()
+            .filter(|r| r.dialect == read)
+            .chain(self.registries.iter())
+            .find_map(|r| r.config_path.as_deref())
     }
 }
 
@@ -180,5 +196,13 @@ mod tests {
         assert_eq!(c.sandbox_image.unwrap().0, "plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox");
         assert!(NodeConfig::parse("[a]\n[a]\n").is_err());
         assert_eq!(NodeConfig::parse("").unwrap().version, None);
+    }
+
+    #[test]
+    fn the_config_path_in_effect_is_the_one_the_files_version_reads() {
+        let v3 = "version = 3\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\nconfig_path = \"/etc/containerd/other.d\"\n[plugins.\"io.containerd.cri.v1.images\".registry]\nconfig_path = \"/etc/containerd/certs.d\"\n";
+        assert_eq!(NodeConfig::parse(v3).unwrap().config_path(), Some("/etc/containerd/certs.d"));
+        let v2 = v3.replace("version = 3", "version = 2");
+        assert_eq!(NodeConfig::parse(&v2).unwrap().config_path(), Some("/etc/containerd/other.d"));
     }
 }

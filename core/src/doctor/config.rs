@@ -106,6 +106,31 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
     }
     let legacy_in_v3 = c.registries.iter().any(|r| r.dialect == Dialect::V2)
         || c.sandbox_image.as_ref().is_some_and(|(k, _)| k.contains(GRPC_CRI));
+    // Any `sandbox_image` key of a version 3+ file, also beside the `pinned_images.sandbox`
+    // every 2.x default file has: 2.1.9 ignores it (review 9, M5).
+    let pinned = c.sandbox_image.as_ref().filter(|(k, _)| k.ends_with(".pinned_images.sandbox"));
+    if c.version.is_some_and(|v| v >= 3) && (pinned.is_some() || !legacy_in_v3) {
+        for (key, image) in &c.sandbox_image_keys {
+            let used = match (pinned, target) {
+                (Some((_, p)), _) => format!("{p:?} ({IMAGES_CRI}'s pinned_images.sandbox)"),
+                (None, Some(t)) => format!("containerd {t}'s default {}", t.default_pause_image()),
+                (None, None) => "containerd's default".to_owned(),
+            };
+            push(
+                Severity::Error,
+                "config.sandbox_image_ignored",
+                format!(
+                    "{key} = {image:?} in a version {} config: containerd 2.x ignores it (`Ignoring unknown key in \
+                     TOML for plugin`, key=sandbox_image); pods use {used}.",
+                    c.version.unwrap_or(3)
+                ),
+                format!(
+                    "Set the image as `sandbox` under [plugins.\"{IMAGES_CRI}\".pinned_images] (replace the value \
+                     there) and delete {key}, then restart containerd."
+                ),
+            );
+        }
+    }
     if c.version.is_some_and(|v| v >= 3) && legacy_in_v3 {
         push(
             Severity::Error,

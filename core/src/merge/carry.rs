@@ -380,8 +380,19 @@ impl Merger<'_> {
                 }
             }
             if form_mirrors {
-                if !list.is_empty() {
-                    let urls: Vec<&str> = list.iter().map(|m| m.raw.as_str()).collect();
+                // The legacy mirrors the form does not name itself (same URL, trailing `/` aside).
+                let named: Vec<String> = r
+                    .mirrors
+                    .iter()
+                    .filter_map(|m| Endpoint::parse(&add_default_scheme(m.url.trim())).ok())
+                    .map(|e| e.url())
+                    .collect();
+                let urls: Vec<&str> = list
+                    .iter()
+                    .filter(|m| !named.iter().any(|n| n.trim_end_matches('/') == m.mirror.url.trim_end_matches('/')))
+                    .map(|m| m.raw.as_str())
+                    .collect();
+                if !urls.is_empty() {
                     self.not_carried(
                         format!(
                             "{full} names the mirrors {}, which are not carried into {file}: the form's own mirrors replace them.",

@@ -311,3 +311,31 @@ fn the_catch_all_mirrors_go_to_default() {
     let d = old.diagnostics.iter().find(|d| d.code == "merge.legacy-mirrors-left").expect("reported");
     assert!(d.fix.contains("delete the lines") && !d.fix.contains("carried"), "{}", d.fix);
 }
+
+/// Review 9, L1: a legacy mirror the form names itself (the STORY's Harbor proxy-cache project,
+/// with override_path) is not "not carried": only the legacy mirrors the form leaves out are.
+#[test]
+fn legacy_mirrors_the_form_names_itself_are_not_reported_as_lost() {
+    let existing = file(
+        "[mirrors.\"docker.io\"]\nendpoint = [\"https://harbor.example.net/v2/dockerhub-proxy\", \"https://hub.example.net/\"]",
+    );
+    let mirror =
+        |url: &str, override_path: bool| crate::form::Mirror { url: url.into(), override_path, ..Default::default() };
+    let same =
+        Registry { mirrors: vec![mirror("https://harbor.example.net/v2/dockerhub-proxy/", true)], ..reg("docker.io") };
+    let (r, _, _) = run(&existing, &form(same));
+    let lost = codes(&r, "merge.legacy-not-carried");
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert!(lost[0].contains("names the mirrors https://hub.example.net/,"), "{}", lost[0]);
+    assert!(!lost[0].contains("dockerhub-proxy"), "{}", lost[0]);
+
+    let both = Registry {
+        mirrors: vec![
+            mirror("https://harbor.example.net/v2/dockerhub-proxy", true),
+            mirror("https://hub.example.net", false),
+        ],
+        ..reg("docker.io")
+    };
+    let (r, _, _) = run(&existing, &form(both));
+    assert!(codes(&r, "merge.legacy-not-carried").is_empty(), "{:?}", r.diagnostics);
+}

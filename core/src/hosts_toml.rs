@@ -116,12 +116,16 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
     let test = crate::pull_auth::test_pull_creds(checked, i);
     let creds = test.as_ref().map(|t| t.creds.as_str());
     // The image stays a bare placeholder; the user name is quoted (`robot$ci`).
-    let flag = |name: &str| creds.map(|c| format!("{name} {} ", shell::quote(c))).unwrap_or_default();
+    let flag =
+        |name: &str, creds: Option<&str>| creds.map(|c| format!("{name} {} ", shell::quote(c))).unwrap_or_default();
+    // ctr reads no config.toml: node credentials (node_auth) need --user there too (review 9, L7).
+    let node_user = (r.node_auth && !r.username.trim().is_empty()).then(|| format!("{}:<password>", r.username.trim()));
     instructions.push_str(&format!(
-        " Test with `crictl pull {}{example}/<image>:<tag>` (the kubelet's path) or `ctr images pull {}--hosts-dir {} {example}/<image>:<tag>`.",
-        flag("--creds"),
-        flag("--user"),
-        shell::quote(&checked.config_path)
+        " Test with `crictl pull {}{example}/<image>:<tag>` (the kubelet's path) or `ctr images pull {}--hosts-dir {} {example}/<image>:<tag>`{}.",
+        flag("--creds", creds),
+        flag("--user", creds.or(node_user.as_deref())),
+        shell::quote(&checked.config_path),
+        if creds.is_none() && node_user.is_some() { " (ctr does not read config.toml's credentials)" } else { "" }
     ));
     match test.as_ref().and_then(|t| t.mirror) {
         Some(j) => {

@@ -1,5 +1,7 @@
-//! Acceptance: pullfix's generated files make a real containerd 1.6 pull from a
-//! TLS + basic-auth registry, replaying `STORY.md` end to end.
+//! Acceptance: pullfix's generated files make a real containerd pull from a TLS +
+//! basic-auth registry, replaying `STORY.md` end to end, on every release the suite has:
+//! Debian's containerd 1.6.20 (`v1_6::`), 1.7.24 (`v1_7::`) and 2.1.9 (`v2_1::`), each
+//! with the form's target set to its exact version (see `acceptance/release.rs`).
 //!
 //! Each test starts its own world (CA, `docker-registry` with TLS and htpasswd,
 //! a tiny OCI image pushed over the registry API) and its own private containerd
@@ -8,9 +10,15 @@
 //! kubelet does, and with `ctr images pull --hosts-dir`. Everything is stopped
 //! and deleted when the test ends, pass or fail.
 //!
-//! Needs root, containerd 1.6, docker-registry, openssl, htpasswd (`scripts/setup.sh all`).
-//! Without them the tests fail; `PULLFIX_SKIP_ACCEPTANCE=1` skips them explicitly.
-//! `PULLFIX_BLESS=1` rewrites the error fixtures in `tests/fixtures/errors/`.
+//! The cases are functions of the [`Release`]; the `v1_6`, `v1_7` and `v2_1` modules at
+//! the end list which cases run on which release (`cargo test --test acceptance v2_1::`).
+//!
+//! Needs root, containerd 1.6 (Debian's), the 1.7.24 and 2.1.9 binaries
+//! (`$PULLFIX_CONTAINERD_1_7`, `$PULLFIX_CONTAINERD_2_1`), docker-registry, openssl,
+//! htpasswd (`scripts/setup.sh all`). Without them the tests fail;
+//! `PULLFIX_SKIP_ACCEPTANCE=1` skips them explicitly. `PULLFIX_BLESS=1` rewrites the
+//! error fixtures in `tests/fixtures/errors/` (1.6's at its top, the others' under
+//! `<version>/`).
 
 mod acceptance {
     pub mod containerd;
@@ -21,12 +29,14 @@ mod acceptance {
     pub mod image;
     pub mod pki;
     pub mod registry;
+    pub mod release;
     pub mod world;
 }
 
-use acceptance::containerd::{Containerd, CRI};
+use acceptance::containerd::Containerd;
 use acceptance::cri::{crictl_text, Cri};
 use acceptance::registry::{PASSWORD, USER};
+use acceptance::release::Release;
 use acceptance::world::World;
 use pullfix_core::Severity;
 use toml_edit::value;
@@ -74,9 +84,8 @@ fn failed_pull(cri: &Cri, image: &str, creds: Option<&acceptance::cri::Creds>, c
 }
 
 /// STORY step 2: a node with no registry configuration does not trust the CA.
-#[test]
-fn case01_no_configuration_fails_with_x509_unknown_authority() {
-    let Some(w) = World::start("case01_no_configuration", false) else { return };
+fn case01_no_configuration_fails_with_x509_unknown_authority(r: Release) {
+    let Some(w) = World::start(r, "case01_no_configuration", false) else { return };
     let ctd = w.containerd("ctd", &w.base_config("ctd"));
     let cri = Cri::connect(&ctd.socket);
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
@@ -90,9 +99,8 @@ fn case01_no_configuration_fails_with_x509_unknown_authority() {
 }
 
 /// STORY step 3: with the CA trusted (generated hosts.toml) but no credentials, 401.
-#[test]
-fn case02_hosts_toml_with_ca_without_credentials_gives_401() {
-    let Some(w) = World::start("case02_hosts_toml_no_credentials", false) else { return };
+fn case02_hosts_toml_with_ca_without_credentials_gives_401(r: Release) {
+    let Some(w) = World::start(r, "case02_hosts_toml_no_credentials", false) else { return };
     let mut form = w.form();
     form.registries[0].username.clear();
     form.registries[0].password.clear();
@@ -111,9 +119,8 @@ fn case02_hosts_toml_with_ca_without_credentials_gives_401() {
 }
 
 /// STORY step 5: hosts.toml + CA + the generated Secret's credentials, as the kubelet sends them.
-#[test]
-fn case03_hosts_toml_with_ca_and_secret_credentials_pulls() {
-    let Some(w) = World::start("case03_hosts_toml_and_secret", false) else { return };
+fn case03_hosts_toml_with_ca_and_secret_credentials_pulls(r: Release) {
+    let Some(w) = World::start(r, "case03_hosts_toml_and_secret", false) else { return };
     let generated = w.generate(&w.form());
     let creds = generated.secret_creds(&w.host());
     assert_eq!((creds.username.as_str(), creds.password.as_str()), (USER, PASSWORD));
@@ -130,9 +137,8 @@ fn case03_hosts_toml_with_ca_and_secret_credentials_pulls() {
 }
 
 /// Node-level credentials (`node_auth = true`): no Secret needed.
-#[test]
-fn case04_node_auth_without_secret_pulls() {
-    let Some(w) = World::start("case04_node_auth", false) else { return };
+fn case04_node_auth_without_secret_pulls(r: Release) {
+    let Some(w) = World::start(r, "case04_node_auth", false) else { return };
     let mut form = w.form();
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
@@ -142,9 +148,8 @@ fn case04_node_auth_without_secret_pulls() {
 }
 
 /// `skip_verify = true` instead of the CA (STORY step 4's quick fix), Secret credentials.
-#[test]
-fn case05_skip_verify_instead_of_ca_pulls() {
-    let Some(w) = World::start("case05_skip_verify", false) else { return };
+fn case05_skip_verify_instead_of_ca_pulls(r: Release) {
+    let Some(w) = World::start(r, "case05_skip_verify", false) else { return };
     let mut form = w.form();
     form.registries[0].ca_file.clear();
     form.registries[0].ca_pem.clear();
@@ -158,16 +163,15 @@ fn case05_skip_verify_instead_of_ca_pulls() {
 
 /// STORY step 4 as the operator did it: legacy inline `registry.configs.<host>.tls.ca_file`
 /// and `.auth` in config.toml, on 1.6.
-#[test]
-fn case06_legacy_inline_config_pulls() {
-    let Some(w) = World::start("case06_legacy_inline", false) else { return };
+fn case06_legacy_inline_config_pulls(r: Release) {
+    let Some(w) = World::start(r, "case06_legacy_inline", false) else { return };
     let mut form = w.form();
     form.legacy_config = true;
     form.config_path.clear();
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
     let block = generated.config_block();
-    let configs = &block["plugins"][CRI]["registry"]["configs"][&w.host()];
+    let configs = &block["plugins"][r.images_plugin()]["registry"]["configs"][&w.host()];
     assert!(configs["tls"]["ca_file"].is_str(), "no legacy tls.ca_file in:\n{block}");
     assert!(configs["auth"].is_table_like(), "no legacy auth in:\n{block}");
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
@@ -176,9 +180,8 @@ fn case06_legacy_inline_config_pulls() {
 }
 
 /// A plain-HTTP registry: fails without config, pulls with the generated `http://` hosts.toml.
-#[test]
-fn case07_plain_http_registry_needs_generated_http_config() {
-    let Some(w) = World::start("case07_plain_http", true) else { return };
+fn case07_plain_http_registry_needs_generated_http_config(r: Release) {
+    let Some(w) = World::start(r, "case07_plain_http", true) else { return };
     let image = format!("{}/kubernetes/cronjob:v1", w.plain_host());
     {
         let ctd = w.containerd("ctd-none", &w.base_config("ctd-none"));
@@ -195,12 +198,12 @@ fn case07_plain_http_registry_needs_generated_http_config() {
     assert!(ok, "ctr pull --hosts-dir from the plain registry failed:\n{out}");
 }
 
-/// STORY step 6: the generated sandbox image is what CRI reports, and containerd
-/// pulls a pause image on the private registry for a new pod sandbox only with
-/// node-level credentials (the kubelet never sends a Secret for it).
-#[test]
-fn case08_sandbox_image_on_private_registry_needs_node_auth() {
-    let Some(w) = World::start("case08_sandbox_image", false) else { return };
+/// STORY step 6: the generated sandbox image is the one containerd uses (its `config
+/// dump` and CRI Status, as `crictl info` shows it), and containerd pulls a pause image
+/// on the private registry for a new pod sandbox only with node-level credentials (the
+/// kubelet never sends a Secret for it).
+fn case08_sandbox_image_on_private_registry_needs_node_auth(r: Release) {
+    let Some(w) = World::start(r, "case08_sandbox_image", false) else { return };
     let mut form = w.form();
     form.sandbox_image = w.pause_ref();
     {
@@ -208,7 +211,7 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth() {
         let generated = w.generate(&form);
         let ctd = w.containerd("ctd-secret-only", &w.merged_config("ctd-secret-only", &generated));
         let cri = Cri::connect(&ctd.socket);
-        let text = crictl_text(&cri.run_sandbox_until_image());
+        let text = crictl_text(&cri.run_sandbox_until_image(r.sandbox_handler()));
         assert_error(&text, "failed to get sandbox image", &ctd);
         assert_error(&text, "401 Unauthorized", &ctd);
         w.fixture("sandbox-image-unauthorized.crictl.txt", &text);
@@ -216,22 +219,36 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth() {
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let dump = ctd.config_dump();
+    let images = &dump["plugins"][r.images_plugin()];
+    let dumped = if r.is_2x() { &images["pinned_images"]["sandbox"] } else { &images["sandbox_image"] };
+    assert_eq!(dumped.as_str(), Some(w.pause_ref().as_str()), "config dump:\n{dump}");
     let cri = Cri::connect(&ctd.socket);
-    let config = cri.status_config().expect("CRI Status");
-    assert_eq!(config["sandboxImage"], w.pause_ref(), "CRI status config: {config}");
-    let text = crictl_text(&cri.run_sandbox_until_image());
-    // It got past the image and stopped at the runtime lookup.
-    assert_error(&text, "no runtime for", &ctd);
+    let info = cri.status_info().expect("CRI Status");
+    assert_eq!(status_sandbox_image(r, &info), Some(w.pause_ref().as_str()), "CRI Status info: {info:#?}");
+    let text = crictl_text(&cri.run_sandbox_until_image(r.sandbox_handler()));
+    // It got past the image and stopped at the runtime.
+    assert_error(&text, r.past_the_image(), &ctd);
     let status = cri.image_status(&w.pause_ref()).expect("the pause image was pulled");
     assert!(status.repo_tags.contains(&w.pause_ref()), "{:?}", status.repo_tags);
+}
+
+/// The sandbox image in verbose CRI Status (`crictl info`): 1.x reports its whole CRI
+/// config under `config`; 2.x reports the image service's config under `imageConfig`
+/// (`pinnedImages.sandbox`).
+fn status_sandbox_image(r: Release, info: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
+    if r.is_2x() {
+        info.get("imageConfig")?["pinnedImages"]["sandbox"].as_str()
+    } else {
+        info.get("config")?["sandboxImage"].as_str()
+    }
 }
 
 /// `config_path` plus legacy `configs.tls`: containerd 1.6 keeps running but the
 /// CRI plugin does not load. pullfix warns about that form, and its own block
 /// avoids the trap by setting `config_path = ""` beside the inline keys.
-#[test]
-fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
-    let Some(w) = World::start("case09_mixed_styles", false) else { return };
+fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns(r: Release) {
+    let Some(w) = World::start(r, "case09_mixed_styles", false) else { return };
     let mut form = w.form();
     form.legacy_config = true;
     form.registries[0].node_auth = true;
@@ -247,7 +264,7 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
     // operator pastes only the inline registry keys of the legacy block.
     let node = |name: &str| {
         let mut config = w.base_config(name);
-        config["plugins"][CRI]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
+        config["plugins"][r.images_plugin()]["registry"]["config_path"] = value(w.certs_d().to_string_lossy().as_ref());
         config
     };
     // Each style mix alone: `configs` (tls + auth), then `mirrors`.
@@ -256,7 +273,7 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
         ("mirrors", "configs", "mirrors", "mirrors-with-config-path"),
     ] {
         let mut block = generated.config_block();
-        let registry = block["plugins"][CRI]["registry"]
+        let registry = block["plugins"][r.images_plugin()]["registry"]
             .as_table_like_mut()
             .unwrap_or_else(|| panic!("no registry table in the legacy block:\n{}", generated.config_block()));
         assert!(registry.contains_key(keep), "the legacy block has no `{keep}`");
@@ -289,9 +306,8 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns() {
 }
 
 /// A wrong password in the Secret gives 401: the registry really checks.
-#[test]
-fn case10_wrong_password_gives_401() {
-    let Some(w) = World::start("case10_wrong_password", false) else { return };
+fn case10_wrong_password_gives_401(r: Release) {
+    let Some(w) = World::start(r, "case10_wrong_password", false) else { return };
     let mut form = w.form();
     form.registries[0].password = "not-Harbor12345".to_owned();
     let generated = w.generate(&form);
@@ -310,9 +326,8 @@ fn case10_wrong_password_gives_401() {
 /// containerd 1.6 drops a hosts.toml that has no `[host]` table at all ("invalid
 /// `host` tree", containerd/containerd#10027, fixed for 1.7 only): pullfix's files
 /// must always carry one, and a root-fields-only file is really ignored.
-#[test]
-fn case11_hosts_toml_without_host_table_is_ignored_by_1_6() {
-    let Some(w) = World::start("case11_hosts_toml_host_table", false) else { return };
+fn case11_hosts_toml_without_host_table_is_ignored_by_1_6(r: Release) {
+    let Some(w) = World::start(r, "case11_hosts_toml_host_table", false) else { return };
     let generated = w.generate(&w.form());
     let creds = generated.secret_creds(&w.host());
     let files = generated.hosts_files();
@@ -350,9 +365,8 @@ fn case11_hosts_toml_without_host_table_is_ignored_by_1_6() {
 
 /// STORY step 1: the node cannot resolve the registry's name. No configuration
 /// fixes DNS; the error names the lookup.
-#[test]
-fn case12_unresolvable_name_fails_with_dns_lookup() {
-    let Some(w) = World::start("case12_dns", false) else { return };
+fn case12_unresolvable_name_fails_with_dns_lookup(r: Release) {
+    let Some(w) = World::start(r, "case12_dns", false) else { return };
     let generated = w.generate(&w.form());
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
@@ -366,9 +380,8 @@ fn case12_unresolvable_name_fails_with_dns_lookup() {
 /// (a Harbor with a private CA). containerd reads only `certs.d/docker.io/hosts.toml` for
 /// a docker.io image, so the mirror's entry there must carry the Harbor's CA: without it
 /// the pull fails with `x509: certificate signed by unknown authority`.
-#[test]
-fn case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca() {
-    let Some(w) = World::start("case13_mirror_on_listed_registry", false) else { return };
+fn case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca(r: Release) {
+    let Some(w) = World::start(r, "case13_mirror_on_listed_registry", false) else { return };
     let form = docker_hub_through(&w);
     let generated = w.generate(&form);
     let docker = w.certs_d().join("docker.io/hosts.toml");
@@ -412,15 +425,14 @@ fn docker_hub_through(w: &World) -> pullfix_core::Form {
 
 /// H1 on the inline config (`legacy_config`, 1.6): `configs."<host>".tls` is looked up by
 /// the host contacted, so the registry's own entry covers the Docker Hub mirror on it.
-#[test]
-fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca() {
-    let Some(w) = World::start("case14_legacy_mirror_on_listed_registry", false) else { return };
+fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca(r: Release) {
+    let Some(w) = World::start(r, "case14_legacy_mirror_on_listed_registry", false) else { return };
     let mut form = docker_hub_through(&w);
     form.legacy_config = true;
     form.config_path.clear();
     let generated = w.generate(&form);
     let block = generated.config_block();
-    let registry = &block["plugins"][CRI]["registry"];
+    let registry = &block["plugins"][r.images_plugin()]["registry"];
     let endpoint = registry["mirrors"]["docker.io"]["endpoint"].as_array().and_then(|a| a.get(0)?.as_str());
     assert_eq!(endpoint, Some(format!("https://{}", w.host()).as_str()), "{block}");
     assert_eq!(
@@ -438,12 +450,11 @@ fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca() {
 /// hand-written legacy `configs."<host>".tls.insecure_skip_verify` (beside a scheme-less mirror
 /// naming the registry itself). `pullfix apply` with a credentials-only form moves the node to
 /// hosts.toml; the skip-verify goes with it, so the node still pulls with the Secret.
-#[test]
-fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify() {
-    let Some(w) = World::start("case15_apply_keeps_legacy_skip_verify", false) else { return };
+fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify(r: Release) {
+    let Some(w) = World::start(r, "case15_apply_keeps_legacy_skip_verify", false) else { return };
     let host = w.host();
     let mut node = w.base_config("ctd");
-    let registry = acceptance::containerd::table(&mut node, &["plugins", CRI, "registry"]);
+    let registry = acceptance::containerd::table(&mut node, &["plugins", r.images_plugin(), "registry"]);
     registry["configs"][&host]["tls"]["insecure_skip_verify"] = value(true);
     registry["mirrors"][&host]["endpoint"] = value(toml_edit::Array::from_iter([host.as_str()]));
     // The credentials-only form (STORY step 3), and the Secret the kubelet would send.
@@ -483,3 +494,65 @@ fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify() {
     let cri = Cri::connect(&ctd.socket);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
 }
+
+/// One `#[test]` per case for `$release`, in module `$module`: `v2_1::case03_...`.
+macro_rules! cases {
+    ($module:ident = $release:expr => $($case:ident),+ $(,)?) => {
+        mod $module {
+            $(
+                #[test]
+                fn $case() {
+                    super::$case($release)
+                }
+            )+
+        }
+    };
+}
+
+cases!(v1_6 = super::Release::V1_6 =>
+    case01_no_configuration_fails_with_x509_unknown_authority,
+    case02_hosts_toml_with_ca_without_credentials_gives_401,
+    case03_hosts_toml_with_ca_and_secret_credentials_pulls,
+    case04_node_auth_without_secret_pulls,
+    case05_skip_verify_instead_of_ca_pulls,
+    case06_legacy_inline_config_pulls,
+    case07_plain_http_registry_needs_generated_http_config,
+    case08_sandbox_image_on_private_registry_needs_node_auth,
+    case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
+    case10_wrong_password_gives_401,
+    case11_hosts_toml_without_host_table_is_ignored_by_1_6,
+    case12_unresolvable_name_fails_with_dns_lookup,
+    case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
+    case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
+    case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
+);
+
+cases!(v1_7 = super::Release::V1_7 =>
+    case01_no_configuration_fails_with_x509_unknown_authority,
+    case02_hosts_toml_with_ca_without_credentials_gives_401,
+    case03_hosts_toml_with_ca_and_secret_credentials_pulls,
+    case04_node_auth_without_secret_pulls,
+    case05_skip_verify_instead_of_ca_pulls,
+    case06_legacy_inline_config_pulls,
+    case07_plain_http_registry_needs_generated_http_config,
+    case08_sandbox_image_on_private_registry_needs_node_auth,
+    case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
+    case10_wrong_password_gives_401,
+    case12_unresolvable_name_fails_with_dns_lookup,
+    case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
+    case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
+    case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
+);
+
+cases!(v2_1 = super::Release::V2_1 =>
+    case01_no_configuration_fails_with_x509_unknown_authority,
+    case02_hosts_toml_with_ca_without_credentials_gives_401,
+    case03_hosts_toml_with_ca_and_secret_credentials_pulls,
+    case04_node_auth_without_secret_pulls,
+    case05_skip_verify_instead_of_ca_pulls,
+    case07_plain_http_registry_needs_generated_http_config,
+    case08_sandbox_image_on_private_registry_needs_node_auth,
+    case10_wrong_password_gives_401,
+    case12_unresolvable_name_fails_with_dns_lookup,
+    case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
+);

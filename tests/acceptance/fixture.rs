@@ -37,7 +37,7 @@ pub fn normalize(text: &str, ports: &[u16], tmp: &Path) -> String {
 pub fn check(name: &str, text: &str) {
     let file = dir().join(name);
     if std::env::var_os("PULLFIX_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(dir()).expect("create fixtures dir");
+        std::fs::create_dir_all(file.parent().expect("fixture has a parent")).expect("create fixtures dir");
         std::fs::write(&file, text).expect("write fixture");
         return;
     }

@@ -38,6 +38,7 @@ use acceptance::cri::{crictl_text, Cri};
 use acceptance::registry::{PASSWORD, USER};
 use acceptance::release::Release;
 use acceptance::world::World;
+use pullfix_core::diagnose::Family;
 use pullfix_core::Severity;
 use toml_edit::value;
 
@@ -90,12 +91,12 @@ fn case01_no_configuration_fails_with_x509_unknown_authority(r: Release) {
     let cri = Cri::connect(&ctd.socket);
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
     assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
-    w.fixture("x509-unknown-authority.crictl.txt", &text);
+    w.fixture("x509-unknown-authority.crictl.txt", &text, &[Family::X509UnknownAuthority]);
 
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), None, Some(&format!("{USER}:{PASSWORD}")));
     assert!(!ok, "ctr pull succeeded without the CA:\n{out}");
     assert!(out.contains("x509: certificate signed by unknown authority"), "{out}");
-    w.fixture("x509-unknown-authority.ctr.txt", &ctr_error(&out));
+    w.fixture("x509-unknown-authority.ctr.txt", &ctr_error(&out), &[Family::X509UnknownAuthority]);
 }
 
 /// STORY step 3: with the CA trusted (generated hosts.toml) but no credentials, 401.
@@ -109,13 +110,13 @@ fn case02_hosts_toml_with_ca_without_credentials_gives_401(r: Release) {
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
-    assert_error(&text, "401 Unauthorized", &ctd);
+    assert_error(&text, r.no_credentials(), &ctd);
     assert!(!text.contains("x509"), "the CA should be trusted now: {text}");
-    w.fixture("unauthorized-no-credentials.crictl.txt", &text);
+    w.fixture("unauthorized-no-credentials.crictl.txt", &text, &[Family::Unauthorized]);
 
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), None);
-    assert!(!ok && out.contains("401 Unauthorized"), "{out}");
-    w.fixture("unauthorized-no-credentials.ctr.txt", &ctr_error(&out));
+    assert!(!ok && out.contains(r.no_credentials()), "{out}");
+    w.fixture("unauthorized-no-credentials.ctr.txt", &ctr_error(&out), &[Family::Unauthorized]);
 }
 
 /// STORY step 5: hosts.toml + CA + the generated Secret's credentials, as the kubelet sends them.
@@ -128,7 +129,7 @@ fn case03_hosts_toml_with_ca_and_secret_credentials_pulls(r: Release) {
     let cri = Cri::connect(&ctd.socket);
     // Without the Secret the same node still gets 401: the credentials are what fixed it.
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
-    assert_error(&text, "401 Unauthorized", &ctd);
+    assert_error(&text, r.no_credentials(), &ctd);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
 
     let user = format!("{}:{}", creds.username, creds.password);
@@ -188,7 +189,7 @@ fn case07_plain_http_registry_needs_generated_http_config(r: Release) {
         let cri = Cri::connect(&ctd.socket);
         let text = failed_pull(&cri, &image, None, &ctd);
         assert_error(&text, "server gave HTTP response to HTTPS client", &ctd);
-        w.fixture("http-response-to-https-client.crictl.txt", &text);
+        w.fixture("http-response-to-https-client.crictl.txt", &text, &[Family::HttpResponseToHttps]);
     }
     let generated = w.generate(&w.plain_form());
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
@@ -213,8 +214,8 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth(r: Release) {
         let cri = Cri::connect(&ctd.socket);
         let text = crictl_text(&cri.run_sandbox_until_image(r.sandbox_handler()));
         assert_error(&text, "failed to get sandbox image", &ctd);
-        assert_error(&text, "401 Unauthorized", &ctd);
-        w.fixture("sandbox-image-unauthorized.crictl.txt", &text);
+        assert_error(&text, r.no_credentials(), &ctd);
+        w.fixture("sandbox-image-unauthorized.crictl.txt", &text, &[Family::Unauthorized, Family::SandboxImage]);
     }
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
@@ -225,20 +226,25 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth(r: Release) {
     assert_eq!(dumped.as_str(), Some(w.pause_ref().as_str()), "config dump:\n{dump}");
     let cri = Cri::connect(&ctd.socket);
     let info = cri.status_info().expect("CRI Status");
-    assert_eq!(status_sandbox_image(r, &info), Some(w.pause_ref().as_str()), "CRI Status info: {info:#?}");
+    let want = (!r.is_2x()).then_some(w.pause_ref());
+    assert_eq!(status_sandbox_image(r, &info), want.as_deref(), "CRI Status info: {info:#?}");
+    // 2.x's verbose Status shows only the runtime's config: the image service's pinned
+    // sandbox image is not in it (`crictl info` of 2.1.9 has no sandbox image at all).
     let text = crictl_text(&cri.run_sandbox_until_image(r.sandbox_handler()));
     // It got past the image and stopped at the runtime.
     assert_error(&text, r.past_the_image(), &ctd);
     let status = cri.image_status(&w.pause_ref()).expect("the pause image was pulled");
     assert!(status.repo_tags.contains(&w.pause_ref()), "{:?}", status.repo_tags);
+    // 1.7+ pins the image it uses as the sandbox image (kept from image GC; `crictl images
+    // --pinned`): pullfix's is that image.
+    assert_eq!(status.pinned, r != Release::V1_6, "pinned flag of {}", w.pause_ref());
 }
 
 /// The sandbox image in verbose CRI Status (`crictl info`): 1.x reports its whole CRI
-/// config under `config`; 2.x reports the image service's config under `imageConfig`
-/// (`pinnedImages.sandbox`).
+/// config under `config`, 2.1 only the runtime's part of it (no sandbox image).
 fn status_sandbox_image(r: Release, info: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
     if r.is_2x() {
-        info.get("imageConfig")?["pinnedImages"]["sandbox"].as_str()
+        info.get("config")?.get("sandboxImage")?.as_str()
     } else {
         info.get("config")?["sandboxImage"].as_str()
     }
@@ -286,7 +292,7 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns(r: Release) {
         let cri = Cri::connect(&ctd.socket);
         let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
         assert_error(&text, "unknown service runtime.v1.ImageService", &ctd);
-        w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text);
+        w.fixture("cri-not-loaded-unknown-service.crictl.txt", &text, &[Family::CriNotLoaded]);
         let log = ctd.log();
         let line = log
             .lines()
@@ -294,7 +300,7 @@ fn case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns(r: Release) {
             .unwrap_or_else(|| panic!("containerd's log lacks the `{needle}` with config_path error:\n{log}"));
         // From the level on, without the timestamp.
         let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
-        w.fixture(&format!("{fixture}.containerd-log.txt"), &excerpt);
+        w.fixture(&format!("{fixture}.containerd-log.txt"), &excerpt, &[Family::MixedConfigStyles]);
     }
 
     // pullfix on that same node (its merge, equal to pasting its whole block) clears
@@ -317,10 +323,10 @@ fn case10_wrong_password_gives_401(r: Release) {
     let cri = Cri::connect(&ctd.socket);
     let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
     assert_error(&text, "401 Unauthorized", &ctd);
-    w.fixture("unauthorized-wrong-password.crictl.txt", &text);
+    w.fixture("unauthorized-wrong-password.crictl.txt", &text, &[Family::Unauthorized]);
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&format!("{USER}:not-Harbor12345")));
     assert!(!ok && out.contains("401 Unauthorized"), "{out}");
-    w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out));
+    w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out), &[Family::Unauthorized]);
 }
 
 /// containerd 1.6 drops a hosts.toml that has no `[host]` table at all ("invalid
@@ -360,7 +366,7 @@ fn case11_hosts_toml_without_host_table_is_ignored_by_1_6(r: Release) {
         .unwrap_or_else(|| panic!("containerd did not reject the root-only hosts.toml:\n{log}"));
     let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
     assert!(excerpt.contains("invalid `host` tree"), "{excerpt}");
-    w.fixture("hosts-toml-invalid-host-tree.containerd-log.txt", &excerpt);
+    w.fixture("hosts-toml-invalid-host-tree.containerd-log.txt", &excerpt, &[Family::HostsTomlInvalid]);
 }
 
 /// STORY step 1: the node cannot resolve the registry's name. No configuration
@@ -373,7 +379,7 @@ fn case12_unresolvable_name_fails_with_dns_lookup(r: Release) {
     let image = format!("unknown.pullfix.test:{}/kubernetes/cronjob:v1", w.secure.port);
     let text = failed_pull(&cri, &image, None, &ctd);
     assert_error(&text, "dial tcp: lookup unknown.pullfix.test", &ctd);
-    w.fixture("dns-lookup-failed.crictl.txt", &text);
+    w.fixture("dns-lookup-failed.crictl.txt", &text, &[Family::DnsLookup]);
 }
 
 /// Operator review H1: Docker Hub through a proxy cache on another registry of the form

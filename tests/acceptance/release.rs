@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{value, Array, DocumentMut};
+use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
 
 use super::containerd::table;
 
@@ -120,6 +120,17 @@ impl Release {
         }
     }
 
+    /// What a pull without any credentials from the basic-auth registry says: 1.6 shows the
+    /// registry's status, 1.7+ the resolver's `pull access denied, ...: authorization
+    /// failed: no basic auth credentials`.
+    pub fn no_credentials(self) -> &'static str {
+        if self == Release::V1_6 {
+            "401 Unauthorized"
+        } else {
+            "no basic auth credentials"
+        }
+    }
+
     /// What a sandbox's error says once it got past the image (at the handler above).
     pub fn past_the_image(self) -> &'static str {
         if self.is_2x() {
@@ -146,6 +157,16 @@ impl Release {
         service["disable_tcp_service"] = value(true);
         service["stream_server_address"] = value("127.0.0.1");
         service["stream_server_port"] = value("0");
+        if self != Release::V1_6 {
+            // 1.7+: the transfer service unpacks with overlayfs unless told otherwise, and
+            // fails to load without it (2.x: and the CRI with it).
+            let mut unpack = Table::new();
+            unpack["platform"] = value(format!("linux/{}", go_arch()));
+            unpack["snapshotter"] = value("native");
+            table(&mut doc, &["plugins", "io.containerd.transfer.v1.local"])["unpack_config"] =
+                Item::ArrayOfTables(ArrayOfTables::from_iter([unpack]));
+        }
+        let service = table(&mut doc, &["plugins", CRI_1X]);
         if !self.is_2x() {
             service["netns_mounts_under_state_dir"] = value(true);
             table(&mut doc, &["plugins", CRI_1X, "containerd"])["snapshotter"] = value("native");
@@ -166,6 +187,15 @@ impl Release {
         no_shim["sandboxer"] = value("podsandbox");
         table(&mut doc, &["plugins", "io.containerd.image-verifier.v1.bindir"])["bin_dir"] = value(p("image-verifier"));
         doc
+    }
+}
+
+/// This machine's architecture as containerd's platforms name it.
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
     }
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use pullfix_core::diagnose::Family;
 use pullfix_core::{Form, Kubernetes, Registry as FormRegistry, Scheme, Severity};
 use tempfile::TempDir;
 use toml_edit::DocumentMut;
@@ -198,7 +199,17 @@ impl World {
 
     /// Checks (or blesses) an error fixture, with ports and temp paths normalized:
     /// 1.6's directly in `tests/fixtures/errors/`, other releases' under `<version>/`.
-    pub fn fixture(&self, file: &str, text: &str) {
+    /// pullfix's `diagnose` must find each of `families` in the real text.
+    pub fn fixture(&self, file: &str, text: &str, families: &[Family]) {
+        let found = pullfix_core::diagnose::diagnose(text);
+        let got: Vec<Family> = found.findings.iter().map(|f| f.family).collect();
+        for family in families {
+            assert!(
+                got.contains(family),
+                "pullfix diagnose does not recognize containerd {}'s {file} as {family:?} (it finds {got:?}):\n{text}",
+                self.release.version()
+            );
+        }
         let mut ports = vec![self.secure.port];
         ports.extend(self.plain.as_ref().map(|r| r.port));
         let name = match self.release {

@@ -36,7 +36,7 @@ mod acceptance {
 use acceptance::containerd::Containerd;
 use acceptance::cri::{crictl_text, Cri};
 use acceptance::registry::{PASSWORD, USER};
-use acceptance::release::Release;
+use acceptance::release::{Release, CRI_1X, CRI_IMAGES};
 use acceptance::world::World;
 use pullfix_core::diagnose::Family;
 use pullfix_core::Severity;
@@ -58,6 +58,20 @@ fn assert_pulled(world: &World, ctd: &Containerd, cri: &Cri, image: &str, pulled
     let digest = format!("{repo}@{}", world.image.manifest_digest());
     assert!(status.repo_digests.contains(&digest), "{:?} lacks {digest}", status.repo_digests);
     assert!(status.repo_tags.iter().any(|t| t == image), "{:?} lacks {image}", status.repo_tags);
+    // Every key of the config (pullfix's among them) is one this containerd knows.
+    let log = ctd.log();
+    let unknown: Vec<&str> = log.lines().filter(|l| l.contains("Ignoring unknown key")).collect();
+    assert!(unknown.is_empty(), "containerd ignored keys of its config:\n{}\n{}", unknown.join("\n"), ctd.config);
+}
+
+/// containerd 2.1+'s CRI pulls through the transfer service, unless legacy `mirrors` or
+/// `configs` are in its config: then it logs that it falls back to the local pull path.
+fn assert_pull_path(ctd: &Containerd, transfer_service: bool) {
+    if !ctd.release.is_2x() {
+        return;
+    }
+    let fell_back = ctd.log().contains("Falling back to local image pull mode");
+    assert_eq!(!fell_back, transfer_service, "transfer service expected: {transfer_service}\n{}", ctd.problems());
 }
 
 /// Asserts the CRI error `text` contains `needle`, showing containerd's errors if not.
@@ -131,6 +145,7 @@ fn case03_hosts_toml_with_ca_and_secret_credentials_pulls(r: Release) {
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
     assert_error(&text, r.no_credentials(), &ctd);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    assert_pull_path(&ctd, true);
 
     let user = format!("{}:{}", creds.username, creds.password);
     let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&user));
@@ -143,9 +158,16 @@ fn case04_node_auth_without_secret_pulls(r: Release) {
     let mut form = w.form();
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
+    if r.is_2x() {
+        // pullfix says what node credentials cost on 2.1+.
+        let info = generated.rendered.diagnostics.iter().find(|d| d.field.as_str() == "registry[0].node_auth");
+        assert!(info.is_some_and(|d| d.message.contains("transfer service")), "{:#?}", generated.rendered.diagnostics);
+    }
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
+    // And it is so: `configs."<host>".auth` puts 2.1.9 on the local pull path.
+    assert_pull_path(&ctd, false);
 }
 
 /// `skip_verify = true` instead of the CA (STORY step 4's quick fix), Secret credentials.
@@ -477,19 +499,7 @@ fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify(r: Release) {
 
     let config = w.dir().join("node-config.toml");
     std::fs::write(&config, node.to_string()).expect("write the node's config");
-    let form_path = w.dir().join("form.toml");
-    std::fs::write(&form_path, toml_edit::ser::to_string(&form).expect("form as TOML")).expect("write the form");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["apply", "--form"])
-        .arg(&form_path)
-        .arg("--config")
-        .arg(&config)
-        .arg("--certs-dir")
-        .arg(w.certs_d())
-        .output()
-        .expect("run pullfix apply");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "pullfix apply failed:\n{stderr}");
+    let stderr = pullfix_apply(&w, &form, &config);
     assert!(stderr.contains("Carried skip_verify = true"), "{stderr}");
     let applied: toml_edit::DocumentMut =
         std::fs::read_to_string(&config).expect("applied config").parse().expect("applied config is TOML");
@@ -499,6 +509,105 @@ fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify(r: Release) {
     let ctd = w.containerd("ctd", &applied);
     let cri = Cri::connect(&ctd.socket);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+}
+
+/// Runs the CLI's `pullfix apply --form <form> --config <config> --certs-dir <certs.d>`
+/// as an operator would on the node; returns its stderr (what it reports).
+fn pullfix_apply(w: &World, form: &pullfix_core::Form, config: &std::path::Path) -> String {
+    let form_path = w.dir().join("form.toml");
+    std::fs::write(&form_path, toml_edit::ser::to_string(form).expect("form as TOML")).expect("write the form");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form_path)
+        .arg("--config")
+        .arg(config)
+        .arg("--certs-dir")
+        .arg(w.certs_d())
+        .output()
+        .expect("run pullfix apply");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "pullfix apply failed:\n{stderr}");
+    stderr
+}
+
+/// The upgrade to 2.x: a node's 1.6-era `version = 2` config.toml trusts the registry's CA
+/// through the legacy `configs."<host>".tls.ca_file`. It pulls on 1.6; containerd 2.1.9
+/// ignores `configs.*.tls` without a word, so the same file gives x509. `pullfix apply`
+/// (target 2.1.9) onto that file moves the node to hosts.toml, and the pull works again
+/// with the Secret's credentials.
+fn case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply(r: Release) {
+    assert!(r.is_2x(), "the upgrade story is for 2.x");
+    let Some(w) = World::start(r, "case16_upgrade_legacy_ca_file", false) else { return };
+    let host = w.host();
+    let old_ca = w.dir().join("old-ca/harbor-ca.crt");
+    std::fs::create_dir_all(old_ca.parent().expect("parent")).expect("mkdir old-ca");
+    std::fs::write(&old_ca, w.pki.ca_pem()).expect("write the old CA file");
+    // The 1.6 node's file (paths under `name`), with what the 2.x daemon needs to stay
+    // inside the test's dir (plugins 1.6 does not have, set in the same version 2 file).
+    let old_node = |name: &str| {
+        let dir = w.dir().join(name);
+        let mut node = Release::V1_6.base_config(&dir);
+        let only_2x = Release::V2_1.base_config(&dir);
+        node["disabled_plugins"] = only_2x["disabled_plugins"].clone();
+        for plugin in ["io.containerd.image-verifier.v1.bindir", "io.containerd.transfer.v1.local"] {
+            node["plugins"][plugin] = only_2x["plugins"][plugin].clone();
+        }
+        // As 1.6's `config default` has it (2.1.9 migrates `containerd.snapshotter` only
+        // from a `containerd` table that has `runtimes`).
+        let runc = acceptance::containerd::table(&mut node, &["plugins", CRI_1X, "containerd", "runtimes", "runc"]);
+        runc["runtime_type"] = value("io.containerd.runc.v2");
+        let registry = acceptance::containerd::table(&mut node, &["plugins", CRI_1X, "registry"]);
+        registry["configs"][&host]["tls"]["ca_file"] = value(old_ca.to_string_lossy().as_ref());
+        node
+    };
+    // The STORY's form for the new version, and the Secret the kubelet sends.
+    let form = w.form();
+    assert_eq!(form.containerd, "2.1.9");
+    let creds = acceptance::generated::Generated { form: form.clone(), rendered: pullfix_core::render(&form) }
+        .secret_creds(&host);
+    {
+        let ctd = acceptance::containerd::Containerd::start(Release::V1_6, &w.dir().join("ctd-1.6"), &old_node("ctd-1.6"));
+        let cri = Cri::connect(&ctd.socket);
+        assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    }
+    {
+        let ctd = w.containerd("ctd-upgraded", &old_node("ctd-upgraded"));
+        let cri = Cri::connect(&ctd.socket);
+        let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+        assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
+        // 2.1.9 migrates the file and drops `configs.<host>.tls` with one warning at start.
+        let log = ctd.log();
+        let line = log
+            .lines()
+            .find(|l| l.contains("Ignoring unknown key in TOML for plugin") && l.contains("tls"))
+            .unwrap_or_else(|| panic!("no warning about the ignored configs.tls:\n{log}"));
+        let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
+        w.fixture("configs-tls-ignored.containerd-log.txt", &excerpt, &[Family::UnknownConfigKey]);
+    }
+
+    let config = w.dir().join("node-config.toml");
+    std::fs::write(&config, old_node("ctd").to_string()).expect("write the node's config");
+    let stderr = pullfix_apply(&w, &form, &config);
+    let text = std::fs::read_to_string(&config).expect("applied config");
+    let applied: toml_edit::DocumentMut = text.parse().expect("applied config is TOML");
+    let hosts = std::fs::read_to_string(w.certs_d().join(&host).join("hosts.toml")).expect("hosts.toml written");
+    assert!(hosts.contains("ca = "), "{hosts}");
+    let ctd = w.containerd("ctd", &applied);
+    let dump = ctd.config_dump();
+    let images = &dump["plugins"][CRI_IMAGES]["registry"];
+    assert_eq!(
+        images["config_path"].as_str(),
+        Some(w.certs_d().to_string_lossy().as_ref()),
+        "2.1.9's config dump of the applied file:\n{dump}\npullfix apply said:\n{stderr}"
+    );
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    // Nothing of the old `configs` is left to make 2.1.9 fall back from the transfer service.
+    assert!(
+        !ctd.log().contains("Falling back to local image pull mode"),
+        "the applied file keeps 2.1.9 off the transfer service:\n{text}\n{}",
+        ctd.problems()
+    );
 }
 
 /// One `#[test]` per case for `$release`, in module `$module`: `v2_1::case03_...`.
@@ -561,4 +670,5 @@ cases!(v2_1 = super::Release::V2_1 =>
     case10_wrong_password_gives_401,
     case12_unresolvable_name_fails_with_dns_lookup,
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
+    case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply,
 );

@@ -451,6 +451,26 @@ fn docker_hub_through(w: &World) -> pullfix_core::Form {
     form
 }
 
+/// Docker Hub through the authenticated mirror with the pull Secret alone (no node
+/// credentials; on 2.1 the transfer service's path): pullfix keys the Secret's entry for
+/// Docker Hub (`https://index.docker.io/v1/`, what the kubelet matches for `docker.io/...`)
+/// with the mirror's credentials, and containerd presents them to the mirror.
+fn case17_docker_hub_mirror_with_the_secret_alone_pulls(r: Release) {
+    let Some(w) = World::start(r, "case17_docker_hub_mirror_secret", false) else { return };
+    let mut form = docker_hub_through(&w);
+    form.registries[0].node_auth = false;
+    let generated = w.generate(&form);
+    let creds = generated.secret_creds("index.docker.io/v1");
+    assert_eq!((creds.username.as_str(), creds.password.as_str()), (USER, PASSWORD));
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let image = "docker.io/kubernetes/cronjob:v1";
+    let text = failed_pull(&cri, image, None, &ctd);
+    assert_error(&text, r.no_credentials(), &ctd);
+    assert_pulled(&w, &ctd, &cri, image, cri.pull(image, Some(&creds)));
+    assert_pull_path(&ctd, true);
+}
+
 /// H1 on the inline config (`legacy_config`, 1.6): `configs."<host>".tls` is looked up by
 /// the host contacted, so the registry's own entry covers the Docker Hub mirror on it.
 fn case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca(r: Release) {
@@ -640,6 +660,7 @@ cases!(v1_6 = super::Release::V1_6 =>
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
     case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
+    case17_docker_hub_mirror_with_the_secret_alone_pulls,
 );
 
 cases!(v1_7 = super::Release::V1_7 =>
@@ -657,6 +678,7 @@ cases!(v1_7 = super::Release::V1_7 =>
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
     case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
+    case17_docker_hub_mirror_with_the_secret_alone_pulls,
 );
 
 cases!(v2_1 = super::Release::V2_1 =>
@@ -671,4 +693,5 @@ cases!(v2_1 = super::Release::V2_1 =>
     case12_unresolvable_name_fails_with_dns_lookup,
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply,
+    case17_docker_hub_mirror_with_the_secret_alone_pulls,
 );

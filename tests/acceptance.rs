@@ -190,13 +190,26 @@ fn case06_legacy_inline_config_pulls(r: Release) {
     let Some(w) = World::start(r, "case06_legacy_inline", false) else { return };
     let mut form = w.form();
     form.legacy_config = true;
-    form.config_path.clear();
+    if !r.is_2x() {
+        form.config_path.clear();
+    }
     form.registries[0].node_auth = true;
     let generated = w.generate(&form);
     let block = generated.config_block();
     let configs = &block["plugins"][r.images_plugin()]["registry"]["configs"][&w.host()];
-    assert!(configs["tls"]["ca_file"].is_str(), "no legacy tls.ca_file in:\n{block}");
     assert!(configs["auth"].is_table_like(), "no legacy auth in:\n{block}");
+    if r.is_2x() {
+        // 2.x ignores `configs.*.tls`: pullfix says so and writes the CA into hosts.toml.
+        let diagnostics = &generated.rendered.diagnostics;
+        let warned = diagnostics
+            .iter()
+            .any(|d| d.field.as_str() == "legacy_config" && d.severity >= Severity::Warning);
+        assert!(warned, "no warning on legacy_config for {}: {diagnostics:#?}", r.version());
+        assert!(configs.get("tls").is_none(), "legacy tls for 2.x in:\n{block}");
+        assert!(!generated.hosts_files().is_empty(), "no hosts.toml for 2.x");
+    } else {
+        assert!(configs["tls"]["ca_file"].is_str(), "no legacy tls.ca_file in:\n{block}");
+    }
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), None));
@@ -351,10 +364,11 @@ fn case10_wrong_password_gives_401(r: Release) {
     w.fixture("unauthorized-wrong-password.ctr.txt", &ctr_error(&out), &[Family::Unauthorized]);
 }
 
-/// containerd 1.6 drops a hosts.toml that has no `[host]` table at all ("invalid
-/// `host` tree", containerd/containerd#10027, fixed for 1.7 only): pullfix's files
-/// must always carry one, and a root-fields-only file is really ignored.
-fn case11_hosts_toml_without_host_table_is_ignored_by_1_6(r: Release) {
+/// containerd 1.6 and 1.7 drop a hosts.toml that has no `[host]` table at all ("invalid
+/// `host` tree", containerd/containerd#10027; verified on 1.6.20 and 1.7.24, while 2.1.9
+/// reads such a file): pullfix's files must always carry one, and a root-fields-only file
+/// is really ignored.
+fn case11_hosts_toml_without_host_table_is_ignored_by_1_x(r: Release) {
     let Some(w) = World::start(r, "case11_hosts_toml_host_table", false) else { return };
     let generated = w.generate(&w.form());
     let creds = generated.secret_creds(&w.host());
@@ -366,7 +380,7 @@ fn case11_hosts_toml_without_host_table_is_ignored_by_1_6(r: Release) {
         let mut doc: toml_edit::DocumentMut = text.parse().expect("generated hosts.toml is TOML");
         assert!(
             doc.contains_key("host"),
-            "pullfix's {} has no [host] table; containerd 1.6 rejects such a file \
+            "pullfix's {} has no [host] table; containerd 1.6 and 1.7 reject such a file \
              (\"invalid `host` tree\") and never uses its CA:\n{text}",
             path.display()
         );
@@ -379,6 +393,12 @@ fn case11_hosts_toml_without_host_table_is_ignored_by_1_6(r: Release) {
     }
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let cri = Cri::connect(&ctd.socket);
+    if r.is_2x() {
+        // 2.1.9 reads the root-only file (1.7.24 does not: pullfix's empty [host] is for 1.x).
+        assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+        assert!(!ctd.log().contains("failed to decode hosts.toml"), "{}", ctd.problems());
+        return;
+    }
     let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
     assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
     let log = ctd.log();
@@ -655,7 +675,7 @@ cases!(v1_6 = super::Release::V1_6 =>
     case08_sandbox_image_on_private_registry_needs_node_auth,
     case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
     case10_wrong_password_gives_401,
-    case11_hosts_toml_without_host_table_is_ignored_by_1_6,
+    case11_hosts_toml_without_host_table_is_ignored_by_1_x,
     case12_unresolvable_name_fails_with_dns_lookup,
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
@@ -674,6 +694,7 @@ cases!(v1_7 = super::Release::V1_7 =>
     case08_sandbox_image_on_private_registry_needs_node_auth,
     case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
     case10_wrong_password_gives_401,
+    case11_hosts_toml_without_host_table_is_ignored_by_1_x,
     case12_unresolvable_name_fails_with_dns_lookup,
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
@@ -687,9 +708,11 @@ cases!(v2_1 = super::Release::V2_1 =>
     case03_hosts_toml_with_ca_and_secret_credentials_pulls,
     case04_node_auth_without_secret_pulls,
     case05_skip_verify_instead_of_ca_pulls,
+    case06_legacy_inline_config_pulls,
     case07_plain_http_registry_needs_generated_http_config,
     case08_sandbox_image_on_private_registry_needs_node_auth,
     case10_wrong_password_gives_401,
+    case11_hosts_toml_without_host_table_is_ignored_by_1_x,
     case12_unresolvable_name_fails_with_dns_lookup,
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply,

@@ -463,7 +463,7 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     });
     let detail = scan::quoted_after(&l.text, "error=").unwrap_or("");
     let why = if tree {
-        " containerd 1.5 and 1.6 (verified on 1.6.20) reject a hosts.toml without any [host.\"…\"] table (for example one \
+        " containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24) reject a hosts.toml without any [host.\"…\"] table (for example one \
          with only `server = …`) with `invalid `host` tree`."
     } else if detail.to_ascii_lowercase().contains("duplicate") {
         " The same [host.\"…\"] table appears twice."

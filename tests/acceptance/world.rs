@@ -199,10 +199,21 @@ impl World {
 
     /// Checks (or blesses) an error fixture, with ports and temp paths normalized:
     /// 1.6's directly in `tests/fixtures/errors/`, other releases' under `<version>/`.
-    /// pullfix's `diagnose` must find each of `families` in the real text.
+    /// pullfix's `diagnose` must find each of `families` in the real text, and prefill no
+    /// registry the text does not name.
     pub fn fixture(&self, file: &str, text: &str, families: &[Family]) {
         let found = pullfix_core::diagnose::diagnose(text);
         let got: Vec<Family> = found.findings.iter().map(|f| f.family).collect();
+        for finding in &found.findings {
+            if let Some(registry) = finding.prefill.registry() {
+                assert!(
+                    text.contains(&registry),
+                    "pullfix diagnose prefills registry {registry} for containerd {}'s {file}, which names no such \
+                     registry:\n{text}",
+                    self.release.version()
+                );
+            }
+        }
         for family in families {
             assert!(
                 got.contains(family),

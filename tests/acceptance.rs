@@ -201,9 +201,7 @@ fn case06_legacy_inline_config_pulls(r: Release) {
     if r.is_2x() {
         // 2.x ignores `configs.*.tls`: pullfix says so and writes the CA into hosts.toml.
         let diagnostics = &generated.rendered.diagnostics;
-        let warned = diagnostics
-            .iter()
-            .any(|d| d.field.as_str() == "legacy_config" && d.severity >= Severity::Warning);
+        let warned = diagnostics.iter().any(|d| d.field.as_str() == "legacy_config" && d.severity >= Severity::Warning);
         assert!(warned, "no warning on legacy_config for {}: {diagnostics:#?}", r.version());
         assert!(configs.get("tls").is_none(), "legacy tls for 2.x in:\n{block}");
         assert!(!generated.hosts_files().is_empty(), "no hosts.toml for 2.x");
@@ -606,7 +604,8 @@ fn case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply(r: Release) {
     let creds = acceptance::generated::Generated { form: form.clone(), rendered: pullfix_core::render(&form) }
         .secret_creds(&host);
     {
-        let ctd = acceptance::containerd::Containerd::start(Release::V1_6, &w.dir().join("ctd-1.6"), &old_node("ctd-1.6"));
+        let ctd =
+            acceptance::containerd::Containerd::start(Release::V1_6, &w.dir().join("ctd-1.6"), &old_node("ctd-1.6"));
         let cri = Cri::connect(&ctd.socket);
         assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
     }

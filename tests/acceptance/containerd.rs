@@ -133,7 +133,10 @@ impl Containerd {
     /// after its defaults and its migration of older config versions.
     pub fn config_dump(&self) -> DocumentMut {
         let program = self.release.program("containerd");
-        let out = super::daemon::run(&program.to_string_lossy(), &["--config", &self.file.to_string_lossy(), "config", "dump"]);
+        let out = super::daemon::run(
+            &program.to_string_lossy(),
+            &["--config", &self.file.to_string_lossy(), "config", "dump"],
+        );
         out.parse().unwrap_or_else(|e| panic!("`config dump` is not TOML: {e}\n{out}"))
     }
 

@@ -149,10 +149,7 @@ impl Cri {
             }),
             ..Default::default()
         };
-        let request = RunPodSandboxRequest {
-            config: Some(config),
-            runtime_handler: handler.to_owned(),
-        };
+        let request = RunPodSandboxRequest { config: Some(config), runtime_handler: handler.to_owned() };
         match self.rt.block_on(client.run_pod_sandbox(request)) {
             Ok(resp) => panic!("RunPodSandbox unexpectedly created sandbox {:?}", resp.into_inner().pod_sandbox_id),
             Err(status) => status,

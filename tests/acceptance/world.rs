@@ -82,7 +82,9 @@ fn preflight(name: &str, release: Release) -> bool {
     let version = super::daemon::run(&program.to_string_lossy(), &["--version"]);
     let word = format!(" {}", release.version());
     assert!(
-        version.contains(&format!("{word}~")) || version.contains(&format!("{word}+")) || version.contains(&format!("{word} ")),
+        version.contains(&format!("{word}~"))
+            || version.contains(&format!("{word}+"))
+            || version.contains(&format!("{word} ")),
         "{} is not containerd {}: {version}",
         program.display(),
         release.version()

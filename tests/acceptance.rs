@@ -549,6 +549,55 @@ fn case15_apply_with_credentials_only_keeps_the_legacy_skip_verify(r: Release) {
     assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
 }
 
+/// A node whose `config_path` is a colon-separated list (`certs.d:docker-certs.d`, as
+/// kubespray and older guides wrote it) with pullfix's hosts.toml in its first directory.
+/// 1.x reads every directory of the list; 2.1.9's transfer-service pulls read it as one
+/// directory name and find no hosts.toml (x509), while its local pull path (node
+/// credentials in `configs.auth`) still reads the list. pullfix's merge keeps the list
+/// for 1.x and cuts it to one directory for 2.1 (warning either way), and the node pulls.
+fn case18_config_path_list(r: Release) {
+    let Some(w) = World::start(r, "case18_config_path_list", false) else { return };
+    let generated = w.generate(&w.form());
+    let creds = generated.secret_creds(&w.host());
+    let list = format!("{}:{}", w.certs_d().display(), w.dir().join("docker-certs.d").display());
+    let node = |name: &str, node_auth: bool| {
+        let mut config = w.base_config(name);
+        let registry = acceptance::containerd::table(&mut config, &["plugins", r.images_plugin(), "registry"]);
+        registry["config_path"] = value(list.as_str());
+        if node_auth {
+            registry["configs"][&w.host()]["auth"]["username"] = value(USER);
+            registry["configs"][&w.host()]["auth"]["password"] = value(PASSWORD);
+        }
+        config
+    };
+    for node_auth in [false, true] {
+        let name = format!("ctd-list-{node_auth}");
+        let ctd = w.containerd(&name, &node(&name, node_auth));
+        let cri = Cri::connect(&ctd.socket);
+        if r.is_2x() && !node_auth {
+            let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+            assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
+        } else {
+            assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+        }
+        assert_pull_path(&ctd, !node_auth);
+    }
+
+    // pullfix's merge of the form over the list node (without node credentials).
+    let result = pullfix_core::merge::merge(&node("ctd", false).to_string(), &w.form());
+    let warned = result.diagnostics.iter().any(|d| d.code == "merge.config-path-list");
+    assert!(warned, "no merge.config-path-list diagnostic: {:#?}", result.diagnostics);
+    let text = result.text.expect("pullfix's merge returns the file");
+    let merged: toml_edit::DocumentMut = text.parse().expect("merged config is TOML");
+    let config_path = merged["plugins"][r.images_plugin()]["registry"]["config_path"].as_str();
+    let want = if r.is_2x() { w.certs_d().to_string_lossy().into_owned() } else { list.clone() };
+    assert_eq!(config_path, Some(want.as_str()), "{text}");
+    let ctd = w.containerd("ctd", &merged);
+    let cri = Cri::connect(&ctd.socket);
+    assert_pulled(&w, &ctd, &cri, &w.image_ref(), cri.pull(&w.image_ref(), Some(&creds)));
+    assert_pull_path(&ctd, true);
+}
+
 /// Runs the CLI's `pullfix apply --form <form> --config <config> --certs-dir <certs.d>`
 /// as an operator would on the node; returns its stderr (what it reports).
 fn pullfix_apply(w: &World, form: &pullfix_core::Form, config: &std::path::Path) -> String {
@@ -680,6 +729,7 @@ cases!(v1_6 = super::Release::V1_6 =>
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
     case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
     case17_docker_hub_mirror_with_the_secret_alone_pulls,
+    case18_config_path_list,
 );
 
 cases!(v1_7 = super::Release::V1_7 =>
@@ -699,6 +749,7 @@ cases!(v1_7 = super::Release::V1_7 =>
     case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
     case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
     case17_docker_hub_mirror_with_the_secret_alone_pulls,
+    case18_config_path_list,
 );
 
 cases!(v2_1 = super::Release::V2_1 =>
@@ -716,4 +767,5 @@ cases!(v2_1 = super::Release::V2_1 =>
     case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
     case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply,
     case17_docker_hub_mirror_with_the_secret_alone_pulls,
+    case18_config_path_list,
 );

@@ -671,6 +671,9 @@ fn case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply(r: Release) {
             .unwrap_or_else(|| panic!("no warning about the ignored configs.tls:\n{log}"));
         let excerpt = line.split_once(" level=").map(|(_, rest)| format!("level={rest}")).unwrap_or_default();
         w.fixture("configs-tls-ignored.containerd-log.txt", &excerpt, &[Family::UnknownConfigKey]);
+        // pullfix diagnose names the registry whose CA went, from that one line.
+        let d = pullfix_core::diagnose::diagnose(&excerpt);
+        assert_eq!(d.findings[0].prefill.registry().as_deref(), Some(host.as_str()), "{d:#?}");
     }
 
     let config = w.dir().join("node-config.toml");

@@ -140,6 +140,10 @@ fn case03_hosts_toml_with_ca_and_secret_credentials_pulls(r: Release) {
     let creds = generated.secret_creds(&w.host());
     assert_eq!((creds.username.as_str(), creds.password.as_str()), (USER, PASSWORD));
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    // The release's own reading of pullfix's block (2.1.9: the version 3 images section).
+    let dump = ctd.config_dump();
+    let config_path = dump["plugins"][r.images_plugin()]["registry"]["config_path"].as_str();
+    assert_eq!(config_path, Some(w.certs_d().to_string_lossy().as_ref()), "config dump:\n{dump}");
     let cri = Cri::connect(&ctd.socket);
     // Without the Secret the same node still gets 401: the credentials are what fixed it.
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);

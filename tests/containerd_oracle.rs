@@ -5,55 +5,137 @@
 //!
 //! Needs the `containerd` binary (`scripts/setup.sh` installs Debian's, 1.6.20 on
 //! bookworm); the forms target the installed version, so a newer distribution still tests
-//! the right layout.
+//! the right layout. The `releases_*` tests also run the 1.7.24 and 2.1.9 builds that
+//! `scripts/setup.sh` unpacks from Debian trixie and forky (`scripts/env.sh` names their
+//! directories in `PULLFIX_CONTAINERD_1_7` and `PULLFIX_CONTAINERD_2_1`).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pullfix_core::{parse_form, render, FormFormat};
+use pullfix_core::{parse_form, render, FormFormat, Target};
 use toml_edit::{DocumentMut, Item};
 
-/// Renders `form` (TOML), runs `containerd config dump` on its config.toml, returns the dump.
+/// One real containerd binary and its version.
+struct Containerd {
+    bin: PathBuf,
+    target: Target,
+}
+
+impl Containerd {
+    /// The binary at `bin`, its version read from `containerd --version` (Debian's 1.x print
+    /// `containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3`, 2.x
+    /// `containerd github.com/containerd/containerd/v2 2.1.9+unknown`).
+    fn at(bin: PathBuf) -> Containerd {
+        let o = Command::new(&bin)
+            .arg("--version")
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e} (scripts/setup.sh installs it)", bin.display()));
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let word = text.split_whitespace().nth(2).unwrap_or_default();
+        let target = Target::parse(word).unwrap_or_else(|e| panic!("containerd version {word:?} from {text:?}: {e:?}"));
+        Containerd { bin, target }
+    }
+
+    /// `containerd -c <text> config dump`: the dump, or the error containerd starts with.
+    fn dump_text(&self, text: &str) -> Result<DocumentMut, String> {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let path = tmp.path().join("config.toml");
+        fs::write(&path, text).expect("write");
+        let o = Command::new(&self.bin).arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+    }
+
+    /// Renders `form` (TOML) and dumps its config.toml; the form must have no errors.
+    #[track_caller]
+    fn dump(&self, form: &str) -> DocumentMut {
+        let form = parse_form(form, FormFormat::Toml).expect("form");
+        let out = render(&form);
+        assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
+        let config = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
+        self.dump_text(&config.contents)
+            .unwrap_or_else(|e| panic!("containerd {} refuses:\n{e}\n{}", self.target, config.contents))
+    }
+
+    /// The table that holds the registry settings and the sandbox image: the CRI plugin's
+    /// on 1.x, the CRI image service's on 2.x.
+    fn images<'d>(&self, doc: &'d DocumentMut) -> &'d Item {
+        if self.target.major >= 2 {
+            &doc["plugins"]["io.containerd.cri.v1.images"]
+        } else {
+            cri(doc)
+        }
+    }
+
+    /// The sandbox image containerd will run pods with.
+    fn sandbox<'d>(&self, doc: &'d DocumentMut) -> Option<&'d str> {
+        if self.target.major >= 2 {
+            self.images(doc)["pinned_images"]["sandbox"].as_str()
+        } else {
+            cri(doc)["sandbox_image"].as_str()
+        }
+    }
+
+    /// runc's runtime table, in the CRI runtime plugin's section on 2.x.
+    fn runc<'d>(&self, doc: &'d DocumentMut) -> &'d Item {
+        let plugin = if self.target.major >= 2 { "io.containerd.cri.v1.runtime" } else { "io.containerd.grpc.v1.cri" };
+        &doc["plugins"][plugin]["containerd"]["runtimes"]["runc"]
+    }
+}
+
+/// Debian 12's containerd on PATH (1.6.20).
+fn debian() -> Containerd {
+    Containerd::at(PathBuf::from("containerd"))
+}
+
+/// Debian 12's, and the 1.7.24 and 2.1.9 releases scripts/setup.sh unpacks.
+fn releases() -> [Containerd; 3] {
+    let tools = std::env::var("PULLFIX_TOOLS").map(PathBuf::from).unwrap_or_else(|_| {
+        let cache = std::env::var("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").expect("HOME")).join(".cache"));
+        cache.join("pullfix-tools")
+    });
+    let dir = |var: &str, version: &str| {
+        std::env::var(var).map(PathBuf::from).unwrap_or_else(|_| tools.join("containerd").join(version).join("bin"))
+    };
+    [
+        debian(),
+        Containerd::at(dir("PULLFIX_CONTAINERD_1_7", "1.7.24").join("containerd")),
+        Containerd::at(dir("PULLFIX_CONTAINERD_2_1", "2.1.9").join("containerd")),
+    ]
+}
+
+/// Renders `form` (TOML), runs the installed `containerd config dump` on its config.toml.
 #[track_caller]
 fn dump(form: &str) -> DocumentMut {
-    let form = parse_form(form, FormFormat::Toml).expect("form");
-    let out = render(&form);
-    assert!(!pullfix_core::diagnostic::has_errors(&out.diagnostics), "{:?}", out.diagnostics);
-    let config = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
-    let tmp = tempfile::tempdir().expect("tmp");
-    let path = tmp.path().join("config.toml");
-    fs::write(&path, &config.contents).expect("write");
-    let o = Command::new("containerd")
-        .arg("-c")
-        .arg(&path)
-        .args(["config", "dump"])
-        .output()
-        .expect("containerd is installed (scripts/setup.sh)");
-    assert!(o.status.success(), "containerd config dump: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML")
+    debian().dump(form)
 }
 
 fn cri(doc: &DocumentMut) -> &Item {
     &doc["plugins"]["io.containerd.grpc.v1.cri"]
 }
 
-/// The installed containerd's `major.minor.patch` (`containerd --version` prints
-/// `containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3`).
-fn installed() -> pullfix_core::Target {
-    let o = Command::new("containerd").arg("--version").output().expect("containerd is installed (scripts/setup.sh)");
-    let text = String::from_utf8_lossy(&o.stdout).into_owned();
-    let word = text.split_whitespace().nth(2).unwrap_or_default();
-    pullfix_core::Target::parse(word).unwrap_or_else(|e| panic!("containerd version {word:?} from {text:?}: {e:?}"))
+/// The installed containerd's `major.minor.patch`.
+fn installed() -> Target {
+    debian().target
+}
+
+/// A golden case's form, retargeted at `target`.
+fn golden_form_for(case: &str, target: &Target) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(case).join("form.toml");
+    let text = fs::read_to_string(path).expect("golden form");
+    let mut doc: DocumentMut = text.parse().expect("form TOML");
+    doc["containerd"] = toml_edit::value(target.to_string());
+    doc.to_string()
 }
 
 /// A golden case's form, retargeted at the installed containerd.
 fn golden_form(case: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(case).join("form.toml");
-    let text = fs::read_to_string(path).expect("golden form");
-    let mut doc: DocumentMut = text.parse().expect("form TOML");
-    doc["containerd"] = toml_edit::value(installed().to_string());
-    doc.to_string()
+    golden_form_for(case, &installed())
 }
 
 #[test]
@@ -116,11 +198,7 @@ fn without_our_version_line_containerd_would_ignore_the_section() {
     let form = parse_form(&text, FormFormat::Toml).expect("form");
     let config = render(&form).files.into_iter().find(|f| f.path == "etc/containerd/config.toml").expect("config");
     let without = config.contents.replacen("version = 2\n", "", 1);
-    let tmp = tempfile::tempdir().expect("tmp");
-    let path = tmp.path().join("config.toml");
-    fs::write(&path, without).expect("write");
-    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
-    let d: DocumentMut = String::from_utf8(o.stdout).expect("utf8").parse().expect("dump");
+    let d = dump_text(&without).expect("dump");
     assert_ne!(cri(&d)["sandbox_image"].as_str(), Some("example.net/pause:1"));
     assert_eq!(cri(&dump(&text))["sandbox_image"].as_str(), Some("example.net/pause:1"));
 }
@@ -150,12 +228,8 @@ fn an_ipv6_literal_in_a_table_name_is_an_error_because_containerd_1_x_would_not_
     let out = render(&parse_form(&form("kubeadm", &installed, false), FormFormat::Toml).expect("form"));
     let config = out.files.iter().find(|f| f.path == "etc/containerd/config.toml").expect("config.toml");
     assert!(config.contents.contains("\"[::1]:5000\""), "{}", config.contents);
-    let tmp = tempfile::tempdir().expect("tmp");
-    let path = tmp.path().join("config.toml");
-    fs::write(&path, &config.contents).expect("write");
-    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("table key cannot contain ']'"));
+    let refused = dump_text(&config.contents).expect_err("containerd 1.x refuses the key");
+    assert!(refused.contains("table key cannot contain ']'"), "{refused}");
     // Without node credentials (hosts.toml only), and on containerd 2.x (go-toml v2), no error.
     let no_auth = form("kubeadm", &installed, false).replace("node_auth = true", "node_auth = false");
     let two = form("kubeadm", "2.1", false);
@@ -165,16 +239,9 @@ fn an_ipv6_literal_in_a_table_name_is_an_error_because_containerd_1_x_would_not_
     }
 }
 
-/// `containerd -c <text> config dump`: the dump, or the error containerd starts with.
+/// `containerd -c <text> config dump` of the installed containerd.
 fn dump_text(text: &str) -> Result<DocumentMut, String> {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let path = tmp.path().join("config.toml");
-    fs::write(&path, text).expect("write");
-    let o = Command::new("containerd").arg("-c").arg(&path).args(["config", "dump"]).output().expect("containerd");
-    if !o.status.success() {
-        return Err(String::from_utf8_lossy(&o.stderr).into_owned());
-    }
-    Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+    debian().dump_text(text)
 }
 
 /// Docker's containerd.io package ships `disabled_plugins = ["cri"]` without a version line:
@@ -267,4 +334,157 @@ fn a_cgroup_drop_in_needs_runcs_runtime_type_on_1_x() {
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n{options}"
     );
     assert_eq!(type_of(&fixed), Some("io.containerd.runc.v2".to_owned()));
+}
+
+/// The STORY's form (private CA, robot account, node credentials, a reachable pause image)
+/// for each release: containerd reads the config_path, the node credentials and the sandbox
+/// image from the tables pullfix writes them to (version 2 on 1.x, version 3 on 2.x).
+#[test]
+fn releases_read_the_hosts_toml_block_where_pullfix_writes_it() {
+    for ctd in releases() {
+        let d = ctd.dump(&golden_form_for("harbor-ca-auth-1.6", &ctd.target));
+        let images = ctd.images(&d);
+        let reg = &images["registry"];
+        let v = &ctd.target;
+        assert_eq!(d["version"].as_integer(), Some(if v.major >= 2 { 3 } else { 2 }), "{v}");
+        assert_eq!(ctd.sandbox(&d), Some("registry.aliyuncs.com/google_containers/pause:3.10"), "{v}");
+        assert_eq!(reg["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{v}");
+        let auth = &reg["configs"]["harbor.example.net"]["auth"];
+        assert_eq!(auth["username"].as_str(), Some("robot$ci"), "{v}");
+        assert_eq!(auth["password"].as_str(), Some("S3cret"), "{v}");
+        let mirrors = reg.get("mirrors").and_then(Item::as_table_like);
+        assert!(mirrors.is_none_or(|t| t.is_empty()), "{v}: no inline mirrors");
+    }
+}
+
+/// Hostile credentials reach every release byte for byte (inline auth is the only place a
+/// password goes into config.toml).
+#[test]
+fn releases_get_hostile_credentials_byte_for_byte() {
+    let password = "p\"a\\ss$w'ord 🔑 ]]\" = true";
+    for ctd in releases() {
+        let form = format!(
+            "containerd = \"{}\"\n[[registry]]\nhost = \"h.example.net:5000\"\nusername = \"robot$ci\"\npassword = {password:?}\nnode_auth = true\n",
+            ctd.target
+        );
+        let d = ctd.dump(&form);
+        let auth = &ctd.images(&d)["registry"]["configs"]["h.example.net:5000"]["auth"];
+        assert_eq!(auth["password"].as_str(), Some(password), "{}", ctd.target);
+        assert_eq!(auth["username"].as_str(), Some("robot$ci"), "{}", ctd.target);
+    }
+}
+
+/// Legacy inline TLS: 1.7 still reads it; 2.x ignores `configs.*.tls` with only a warning,
+/// which is why pullfix refuses legacy_config for 2.x (`legacy-config-2.1`) and carries a
+/// node's old TLS keys into hosts.toml when it merges.
+#[test]
+fn releases_read_legacy_tls_on_1_x_and_ignore_it_on_2_x() {
+    let [_, v17, v21] = releases();
+    let d = v17.dump(&golden_form_for("legacy-config-1.6", &v17.target));
+    let harbor = &cri(&d)["registry"]["configs"]["harbor.example.net"];
+    assert_eq!(harbor["tls"]["ca_file"].as_str(), Some("/etc/containerd/certs.d/harbor.example.net/ca.crt"));
+
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  ca_file = \"/etc/harbor-ca.crt\"\n";
+    let d = v21.dump_text(old).expect("2.x migrates a version 2 file");
+    let registry = &d["plugins"]["io.containerd.cri.v1.images"]["registry"];
+    let tls = registry.get("configs").and_then(|c| c.get("harbor.example.net")).and_then(|h| h.get("tls"));
+    assert!(tls.is_none(), "2.1.9 kept the legacy TLS: {d}");
+    let out = render(&parse_form(&golden_form_for("legacy-config-2.1", &v21.target), FormFormat::Toml).expect("form"));
+    assert!(pullfix_core::diagnostic::has_errors(&out.diagnostics), "legacy_config on 2.x must be an error");
+}
+
+/// A runc table with only options: 1.x gives runc an empty runtime_type (every pod fails),
+/// 2.x fills in the default. pullfix's merge reports it as an error on 1.x only.
+#[test]
+fn releases_runc_options_only_breaks_1_x_and_not_2_x() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let (version, plugin) =
+            if v.major >= 2 { (3, "io.containerd.cri.v1.runtime") } else { (2, "io.containerd.grpc.v1.cri") };
+        let text = format!(
+            "version = {version}\n[plugins.\"{plugin}\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n"
+        );
+        let d = ctd.dump_text(&text).unwrap_or_else(|e| panic!("{v}: {e}"));
+        let runtime_type = ctd.runc(&d)["runtime_type"].as_str().map(str::to_owned);
+        let broken = runtime_type.as_deref() == Some("");
+        assert_eq!(broken, v.major < 2, "{v}: runtime_type {runtime_type:?}");
+
+        let form = format!("containerd = \"{v}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n");
+        let merged = pullfix_core::merge::merge(&text, &parse_form(&form, FormFormat::Toml).expect("form"));
+        let reported = merged.diagnostics.iter().any(|d| d.code == "merge.runtime-type-missing");
+        assert_eq!(reported, broken, "{v}: {:?}", merged.diagnostics);
+    }
+}
+
+/// An `imports` drop-in with a CRI table: 1.x replaces config.toml's whole CRI section with
+/// the drop-in's (config_path is lost), 2.x merges the two key by key. pullfix's drop-in
+/// check names the drop-in as the CRI section's owner on 1.x only.
+#[test]
+fn releases_drop_in_replaces_the_cri_section_on_1_x_and_merges_it_on_2_x() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drop_in = tmp.path().join("99-pause.toml");
+    for ctd in releases() {
+        let v = &ctd.target;
+        let (version, images, sandbox) = if v.major >= 2 {
+            (3, "io.containerd.cri.v1.images", "[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox")
+        } else {
+            (2, "io.containerd.grpc.v1.cri", "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image")
+        };
+        let main = format!(
+            "version = {version}\nimports = [\"{}\"]\n[plugins.\"{images}\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n",
+            drop_in.display()
+        );
+        let drop_in_text = format!("version = {version}\n{sandbox} = \"pause.example.net/pause:3.10\"\n");
+        fs::write(&drop_in, &drop_in_text).expect("write");
+        let d = ctd.dump_text(&main).unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(ctd.sandbox(&d), Some("pause.example.net/pause:3.10"), "{v}");
+        let kept = ctd.images(&d)["registry"]["config_path"].as_str() == Some("/etc/containerd/certs.d");
+        assert_eq!(kept, v.major >= 2, "{v}: config.toml's config_path kept by containerd");
+
+        let drop_ins =
+            [pullfix_core::merge::imports::DropIn { path: drop_in.display().to_string(), text: Some(drop_in_text) }];
+        let owner = pullfix_core::merge::imports::cri_owner(Some(&v.to_string()), &main, &drop_ins);
+        assert_eq!(owner.is_some(), v.major < 2, "{v}: pullfix's model of the drop-in: {owner:?}");
+    }
+}
+
+/// An IPv6 literal in a TOML table name: containerd 1.x's TOML reader refuses it (pullfix
+/// makes node credentials for such a host an error on 1.x); 2.x reads it.
+#[test]
+fn releases_ipv6_table_names_fail_on_1_x_only() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let text = if v.major >= 2 {
+            "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry.configs.\"[::1]:5000\".auth]\n  username = \"u\"\n"
+        } else {
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"[::1]:5000\".auth]\n  username = \"u\"\n"
+        };
+        let dumped = ctd.dump_text(text);
+        assert_eq!(dumped.is_err(), v.major < 2, "{v}: {dumped:?}");
+    }
+}
+
+/// A version 1 file (or one without a `version` line) on 2.x: containerd 2.1.9 starts but
+/// ignores every CRI setting in it. pullfix's merge raises the file to version 2, which 2.1.9
+/// migrates, and warns that the file's settings take effect after the restart.
+#[test]
+fn releases_2_x_ignores_a_version_1_file_and_reads_the_merged_one() {
+    let [_, _, v21] = releases();
+    let old = "[plugins.cri]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n[plugins.cri.containerd]\n  snapshotter = \"native\"\n";
+    let grpc = "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n";
+    for text in [old.to_owned(), format!("version = 1\n{old}"), grpc.to_owned()] {
+        let d = v21.dump_text(&text).expect("2.1.9 starts");
+        assert_eq!(v21.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "2.1.9 read a version 1 file's keys");
+    }
+    let form = format!(
+        "containerd = \"{}\"\nsandbox_image = \"\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n",
+        v21.target
+    );
+    let merged = pullfix_core::merge::merge(old, &parse_form(&form, FormFormat::Toml).expect("form"));
+    let raised = merged.diagnostics.iter().find(|d| d.code == "merge.version-raised").expect("warned");
+    assert_eq!(raised.severity, pullfix_core::Severity::Warning);
+    let text = merged.text.expect("merged");
+    let d = v21.dump_text(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(v21.sandbox(&d), Some("pause.example.net/pause:3.10"), "{text}");
+    assert_eq!(v21.images(&d)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
 }

@@ -188,6 +188,11 @@ fn captured_mixed_styles_stop_the_cri_plugin() {
         assert_eq!(d.facts.containerd.as_deref(), Some("1.6.20"));
         assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("1.6.20"));
     }
+    // containerd 2.1.9 (Debian forky) refuses the same with its own words, in its image plugin.
+    let d = check("containerd-2.1.9-mirrors-with-config-path.log", &[(MixedConfigStyles, None)]);
+    assert!(d.findings[0].title.contains("mirrors"), "{}", d.findings[0].title);
+    assert_eq!(d.facts.containerd.as_deref(), Some("2.1.9"));
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.1.9"));
 }
 
 // ---- containerd 2.x and kubeadm ----------------------------------------------------------

@@ -726,10 +726,11 @@ fn a_runc_table_without_runtime_type_in_config_toml_breaks_every_pod_on_1_x() {
         text.contains("Add `runtime_type = \"io.containerd.runc.v2\"` to [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]"),
         "{text}"
     );
-    // Unknown version: still an error (1.x's rule); 2.x keeps runc's default type: a warning.
+    // Unknown version: still an error (1.x's rule); 1.7 too; 2.x keeps runc's default type
+    // (2.1.9's config dump, tests/containerd_oracle.rs): nothing to report.
     assert_eq!(n.doctor(None), (1, pairs(&[("error", "config.runtime_type_missing")])));
-    assert_eq!(n.doctor(Some("2.0")).0, 0);
-    assert!(n.doctor(Some("2.0")).1.contains(&("warning".into(), "config.runtime_type_missing".into())));
+    assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    assert!(!n.doctor(Some("2.1.9")).1.iter().any(|(_, code)| code == "config.runtime_type_missing"));
     // Both tables: nothing to report.
     n.file("config.toml", &format!("{V2_HEALTHY}{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"));
     assert_eq!(n.doctor(Some("1.6.20")), (0, vec![]));
@@ -769,4 +770,25 @@ fn a_runc_table_without_runtime_type_in_the_owning_drop_in_breaks_every_pod_on_1
         &drop_in.replacen(RUNC_OPTIONS_ONLY, &format!("{RUNC_TYPE}{RUNC_OPTIONS_ONLY}"), 1),
     );
     assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("info", "merge.import-replaces-cri")])));
+}
+
+/// A version 1 file (`[plugins.cri]`): containerd 1.x reads it (deprecated), 2.x ignores
+/// all its CRI settings (verified on 2.1.9, tests/containerd_oracle.rs), so it is an error on
+/// 2.x and a warning before; version 2's tables without the line stay the error they were.
+#[test]
+fn a_version_1_file_is_read_by_1_x_and_ignored_by_2_x() {
+    let v1 = "[plugins.cri]\n  sandbox_image = \"registry.aliyuncs.com/google_containers/pause:3.10\"\n";
+    let n = Node::new(Some(v1));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "config.no_version")])));
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.version_1_on_2x")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("containerd 2.x ignores every CRI setting"), "{text}");
+    assert!(text.contains("pullfix apply"), "{text}");
+    let n = Node::new(Some(&format!("version = 1\n{v1}")));
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.version_1_on_2x")])));
+    assert_eq!(n.doctor(Some("1.7.24")).0, 0);
+    // Version 2's tables without the line on 2.x: the fix is `version = 2`, not 3.
+    let n = Node::new(Some(&V2_HEALTHY.replace("version = 2\n", "")));
+    assert_eq!(n.doctor(Some("2.1.9")).1.first(), Some(&("error".into(), "config.no_version".into())));
+    assert!(n.doctor_text(Some("2.1.9")).contains("Add `version = 2` as the first line"));
 }

@@ -14,19 +14,50 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
     let mut push = |severity, code, message: String, fix: String| {
         out.push(Check { severity, code, file: file.clone(), message, fix });
     };
-    let has_cri = !c.dialects.is_empty();
     let version_1_node = target.is_some_and(|t| t.config_version() == 1);
+    let on_2x = target.is_some_and(|t| t.major >= 2);
+    let grpc_tables = c.dialects.contains(&Dialect::V2);
+    let v1_tables = c.dialects.contains(&Dialect::V1);
     match c.version {
-        None if has_cri && !version_1_node => push(
+        // Version 2's tables without the line: every containerd reads the file as version 1
+        // and ignores them (1.6.20; 2.1.9 logs `Ignoring unknown key in TOML for plugin`).
+        None if grpc_tables && !version_1_node => push(
             Severity::Error,
             "config.no_version",
             "config.toml has no `version` line, so containerd reads it as version 1 and silently ignores every \
              plugins.\"io.containerd.grpc.v1.cri\" table (registry, sandbox image)."
                 .into(),
-            format!(
-                "Add `version = {}` as the first line and restart containerd.",
-                target.map_or(2, |t| t.config_version())
-            ),
+            if on_2x {
+                "Add `version = 2` as the first line (containerd 2.x migrates a version 2 file at every start; \
+                 under `version = 3` these tables would be ignored too) and restart containerd."
+                    .into()
+            } else {
+                "Add `version = 2` as the first line and restart containerd.".into()
+            },
+        ),
+        // A real version 1 file (`[plugins.cri]`): 1.x reads it; 2.x renames its plugins but
+        // does not move their keys, so 2.1.9 ignores every CRI setting of it.
+        None | Some(1) if v1_tables && on_2x => push(
+            Severity::Error,
+            "config.version_1_on_2x",
+            "config.toml is a version 1 file ([plugins.cri]): containerd 2.x ignores every CRI setting in it \
+             (registry, sandbox image; it logs `Ignoring unknown key in TOML for plugin`) and runs with its defaults."
+                .into(),
+            "Run `pullfix apply` with the form (it rewrites the file as version 2 with the plugins' full names, which \
+             containerd 2.x migrates), or rename every [plugins.cri...] table to [plugins.\"io.containerd.grpc.v1.cri\"...] \
+             and add `version = 2` as the first line, then restart containerd. (`containerd config migrate` drops \
+             these settings too, verified on 2.1.9.)"
+                .into(),
+        ),
+        None if v1_tables && !version_1_node => push(
+            Severity::Warning,
+            "config.no_version",
+            "config.toml has no `version` line: containerd reads it as version 1 ([plugins.cri]), which containerd \
+             1.x still reads (deprecated), but containerd 2.x ignores all its CRI settings."
+                .into(),
+            "Before upgrading to containerd 2.x, run `pullfix apply` with the form: it writes `version = 2` with the \
+             plugins' full names."
+                .into(),
         ),
         None if !version_1_node => push(
             Severity::Warning,

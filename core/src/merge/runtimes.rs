@@ -6,9 +6,10 @@
 //! snippet, the one containerd's own docs/cri/config.md shows for 1.x) gives runc
 //! `runtime_type = ""` (`containerd config dump`, verified on 1.6.20; containerd#6964 shows
 //! the same dump), and every `RunPodSandbox` then fails with `container.Runtime.Name must be
-//! set` (reproduced live, operator review 8, H1). For 2.x the same docs give the options-only
-//! table as the way to set the cgroup driver, and 2.x decodes plugin configs with another TOML
-//! library; pullfix has not run a 2.x binary on it, so on 2.x this is a warning.
+//! set` (reproduced live, operator review 8, H1). containerd 1.7.24 does the same. containerd
+//! 2.x decodes the file onto its defaults key by key, so the same table keeps runc's
+//! `runtime_type = "io.containerd.runc.v2"`: verified with `containerd config dump` on 2.1.9,
+//! for a version 3 file and for a version 2 file it migrates (tests/containerd_oracle.rs).
 
 use toml_edit::{DocumentMut, Item};
 
@@ -32,14 +33,18 @@ pub fn runtime_plugin_path(version: i64) -> Vec<String> {
     }
 }
 
-/// The error (containerd `major` 1, or `None`: not known, for a version 1 or 2 file) or
-/// warning (2.x, or a version 3+ file) for a CRI
-/// section, in a file read as config `version`, whose default runtime's table
+/// The error for a CRI section, in a file read as config `version` by containerd `major` 1
+/// (or `None`: not known, for a version 1 or 2 file), whose default runtime's table
 /// (`containerd.runtimes.<default_runtime_name>`, `runc` unless the file names another)
-/// exists without `runtime_type`. `None` when the file has no such table or it sets one.
+/// exists without `runtime_type`. `None` when the file has no such table, it sets one, or
+/// containerd 2.x reads it (a version 3+ file is read by 2.x only).
 pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diagnostic> {
     let mut plugin = runtime_plugin_path(version);
     plugin.push("containerd".to_owned());
+    // 2.x keeps the default runtime_type (a version 3+ file is read by 2.x only).
+    if major.map_or(version >= 3, |m| m >= 2) {
+        return None;
+    }
     let containerd = edit::get(doc, &plugin).and_then(TableRef::of)?;
     let name = containerd.get("default_runtime_name").and_then(Item::as_str).unwrap_or("runc").to_owned();
     let runtime = containerd.get("runtimes").and_then(TableRef::of)?.get(&name).and_then(TableRef::of)?;
@@ -52,26 +57,14 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diag
     let fix = format!(
         "Add `runtime_type = \"{RUNC_V2}\"` to [{table}] (write that table above its .options table: [{table}] runtime_type = \"{RUNC_V2}\", then [{table}.options] SystemdCgroup = true), restart containerd and check with `containerd config dump`."
     );
-    // A version 3+ file is read by 2.x only.
-    if major.map_or(version >= 3, |m| m >= 2) {
-        Some(Diagnostic::warning(
-            existing_config_field(),
-            CODE,
-            format!(
-                "[{table}] (the default runtime, {name:?}) has no runtime_type. containerd 1.x builds that runtime from the file alone, so there every pod fails (`container.Runtime.Name must be set`); containerd's docs give this table without runtime_type for 2.x's cgroup driver, but pullfix has not checked 2.x's decoding on a 2.x binary."
-            ),
-            fix,
-        ))
-    } else {
-        Some(Diagnostic::error(
-            existing_config_field(),
-            CODE,
-            format!(
-                "[{table}] (the default runtime, {name:?}) has no runtime_type: containerd 1.x builds that runtime from the file alone, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so every pod fails: container.Runtime.Name must be set."
-            ),
-            fix,
-        ))
-    }
+    Some(Diagnostic::error(
+        existing_config_field(),
+        CODE,
+        format!(
+            "[{table}] (the default runtime, {name:?}) has no runtime_type: containerd 1.x builds that runtime from the file alone, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so every pod fails: container.Runtime.Name must be set."
+        ),
+        fix,
+    ))
 }
 
 #[cfg(test)]
@@ -87,7 +80,7 @@ mod tests {
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
 
     #[test]
-    fn the_options_only_runc_table_is_an_error_on_1x_and_a_warning_on_2x() {
+    fn the_options_only_runc_table_is_an_error_on_1x_and_fine_on_2x() {
         let d = check(&doc(OPTIONS_ONLY), 2, Some(1)).expect("reported");
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("every pod fails: container.Runtime.Name must be set"), "{}", d.message);
@@ -97,16 +90,16 @@ mod tests {
             d.fix
         );
         assert_eq!(check(&doc(OPTIONS_ONLY), 2, None).unwrap().severity, Severity::Error);
-        assert_eq!(check(&doc(OPTIONS_ONLY), 2, Some(2)).unwrap().severity, Severity::Warning);
-        // Version 1's plugins.cri, dotted keys and version 3's runtime plugin.
+        // 2.x (2.1.9's config dump) fills runtime_type in, also in a version 2 file it migrates.
+        assert_eq!(check(&doc(OPTIONS_ONLY), 2, Some(2)), None);
+        // Version 1's plugins.cri and dotted keys.
         let v1 = "[plugins.cri.containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
         assert!(check(&doc(v1), 1, Some(1)).unwrap().fix.contains("[plugins.cri.containerd.runtimes.runc]"));
         let dotted = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\ncontainerd.runtimes.runc.options.SystemdCgroup = true\n";
         assert!(check(&doc(dotted), 2, Some(1)).is_some());
         let v3 = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
-        assert_eq!(check(&doc(v3), 3, None).unwrap().severity, Severity::Warning);
-        let d = check(&doc(v3), 3, Some(2)).unwrap();
-        assert!(d.fix.contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]"), "{}", d.fix);
+        assert_eq!(check(&doc(v3), 3, None), None);
+        assert_eq!(check(&doc(v3), 3, Some(2)), None);
     }
 
     #[test]

@@ -32,17 +32,16 @@ impl Merger<'_> {
         }
         let convert = options.convert_to_target_version;
         if file.v2_tables_without_line && (target_dialect == Dialect::V2 || (!convert && reads(target, 2))) {
-            let (message, fix) = if target.major >= 2 {
-                (
-                    format!("The file has no `version` line, so containerd reads it as version 1 (containerd {target} still migrates version 1 at every start, deprecated); its plugins.\"io.containerd.grpc.v1.cri\" tables are version 2's, and a 1.x node ignored them all."),
-                    format!("pullfix adds `version = 2`, which containerd {target} reads and migrates at every start; check the CRI settings of the file before restarting containerd, they take effect now."),
-                )
-            } else {
-                (
-                    "The file has no `version` line, so containerd reads it as version 1 and ignores every plugins.\"io.containerd.grpc.v1.cri\" table in it: none of those settings were in effect.".to_owned(),
-                    "pullfix adds `version = 2`; check the CRI settings of the file before restarting containerd, they take effect now.".to_owned(),
-                )
-            };
+            // containerd 2.x does not carry a version 1 file's CRI keys over either: 2.1.9 logs
+            // `Ignoring unknown key in TOML for plugin` for each (tests/containerd_oracle.rs).
+            let message = format!(
+                "The file has no `version` line, so containerd reads it as version 1 and ignores every plugins.\"io.containerd.grpc.v1.cri\" table in it{}: none of those settings were in effect.",
+                if target.major >= 2 { " (containerd 2.x logs `Ignoring unknown key in TOML for plugin` for each)" } else { "" }
+            );
+            let fix = format!(
+                "pullfix adds `version = 2`{}; check the CRI settings of the file before restarting containerd, they take effect now.",
+                if target.major >= 2 { format!(", which containerd {target} migrates at every start") } else { String::new() }
+            );
             self.diags.push(Diagnostic::warning(existing_config_field(), "merge.version-missing", message, fix));
             return (Some(2), Dialect::V2);
         }
@@ -84,13 +83,16 @@ impl Merger<'_> {
             return (file.line, file.dialect());
         }
         if keep_older && v < 2 && reads(target, 2) {
-            self.diags.push(Diagnostic::info(
+            // Only 2.x targets get here (1.x reads version 1). 2.x renames a version 1 file's
+            // plugins but does not move their keys to version 3's: 2.1.9 ignores every CRI
+            // setting of it (tests/containerd_oracle.rs), so the node runs on the defaults.
+            self.diags.push(Diagnostic::warning(
                 field,
                 "merge.version-raised",
                 format!(
-                    "The file is a version 1 config. containerd {target} still migrates version 1 at every start, but that is deprecated; pullfix writes `version = 2` with the plugins' full names, which containerd {target} reads, so the file does not depend on the version 1 migration and its settings keep applying."
+                    "The file is a version 1 config, and containerd {target} ignores its CRI settings (it logs `Ignoring unknown key in TOML for plugin` for each and uses its defaults): none of them are in effect now. pullfix writes `version = 2` with the plugins' full names, which containerd {target} migrates at every start, so after the restart the file's CRI settings (its sandbox_image, snapshotter, runtimes, registry keys) take effect."
                 ),
-                convert_hint,
+                format!("Check the file's CRI settings before restarting containerd: they take effect now. {convert_hint}"),
             ));
             return (Some(2), Dialect::V2);
         }
@@ -341,9 +343,9 @@ fn notable_first(leaves: &[String], n: usize) -> Vec<&str> {
 }
 
 /// Whether containerd `target` reads a file of config version `v`: up to its highest, and
-/// since 2.0 no longer version 1 (containerd PR #8275 removed it; 2.x refuses to start).
-/// Whether pullfix keeps version `v` for `target`: 2.x migrates a version 1 file too
-/// (deprecated), but pullfix raises such a file to 2 rather than rely on that.
+/// since 2.0 no longer version 1: containerd 2.1.9 starts with a version 1 file but ignores
+/// every CRI setting in it (`Ignoring unknown key in TOML for plugin`), so pullfix raises
+/// such a file to 2, which 2.x migrates.
 fn reads(target: &Target, v: i64) -> bool {
     v <= target.max_config_version() && (target.major < 2 || v >= 2)
 }
@@ -408,11 +410,13 @@ mod tests {
         assert!(e.message.contains("SystemdCgroup"), "{}", e.message);
         assert!(e.fix.contains("plugins.\"io.containerd.cri.v1.runtime\".containerd"), "{}", e.fix);
 
-        // 2.x still migrates version 1 (deprecated); pullfix writes the nearest version
-        // that does not depend on it, 2.
+        // 2.x ignores a version 1 file's CRI settings; pullfix writes the nearest version
+        // 2.x migrates, 2, and warns that the file's settings take effect.
         let v1 = merge("[plugins.cri.containerd]\nsnapshotter = 'overlayfs'\n", &form);
         assert_eq!(v1.version, Some(2));
-        assert!(v1.diagnostics.iter().any(|d| d.code == "merge.version-raised"));
+        let raised = v1.diagnostics.iter().find(|d| d.code == "merge.version-raised").expect("reported");
+        assert_eq!(raised.severity, Severity::Warning);
+        assert!(raised.message.contains("none of them are in effect now"), "{}", raised.message);
     }
 
     /// The same order and text as toml_edit's own stable sort with the comparator it replaces.

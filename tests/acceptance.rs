@@ -102,6 +102,9 @@ fn failed_pull(cri: &Cri, image: &str, creds: Option<&acceptance::cri::Creds>, c
 fn case01_no_configuration_fails_with_x509_unknown_authority(r: Release) {
     let Some(w) = World::start(r, "case01_no_configuration", false) else { return };
     let ctd = w.containerd("ctd", &w.base_config("ctd"));
+    // The release's own default sandbox image is the one pullfix knows for it.
+    let target = pullfix_core::Target::parse(r.version()).expect("the release's version parses");
+    assert_eq!(sandbox_in_dump(r, &ctd.config_dump()), Some(target.default_pause_image()));
     let cri = Cri::connect(&ctd.socket);
     let text = failed_pull(&cri, &w.image_ref(), None, &ctd);
     assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
@@ -258,9 +261,7 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth(r: Release) {
     let generated = w.generate(&form);
     let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
     let dump = ctd.config_dump();
-    let images = &dump["plugins"][r.images_plugin()];
-    let dumped = if r.is_2x() { &images["pinned_images"]["sandbox"] } else { &images["sandbox_image"] };
-    assert_eq!(dumped.as_str(), Some(w.pause_ref().as_str()), "config dump:\n{dump}");
+    assert_eq!(sandbox_in_dump(r, &dump), Some(w.pause_ref().as_str()), "config dump:\n{dump}");
     let cri = Cri::connect(&ctd.socket);
     let info = cri.status_info().expect("CRI Status");
     let want = (!r.is_2x()).then_some(w.pause_ref());
@@ -275,6 +276,17 @@ fn case08_sandbox_image_on_private_registry_needs_node_auth(r: Release) {
     // 1.7+ pins the image it uses as the sandbox image (kept from image GC; `crictl images
     // --pinned`): pullfix's is that image.
     assert_eq!(status.pinned, r != Release::V1_6, "pinned flag of {}", w.pause_ref());
+}
+
+/// The sandbox image in `containerd config dump`: 1.x's `sandbox_image`, 2.x's
+/// `pinned_images.sandbox`.
+fn sandbox_in_dump(r: Release, dump: &toml_edit::DocumentMut) -> Option<&str> {
+    let images = &dump["plugins"][r.images_plugin()];
+    if r.is_2x() {
+        images["pinned_images"]["sandbox"].as_str()
+    } else {
+        images["sandbox_image"].as_str()
+    }
 }
 
 /// The sandbox image in verbose CRI Status (`crictl info`): 1.x reports its whole CRI

@@ -16,7 +16,7 @@ run() { # label, extra libtest args...
   out=$(cargo test --quiet --test acceptance -- --nocapture "$@" 2>&1) || true
   end=$(date +%s%N)
   printf '\n%s: wall %d.%01ds\n' "$label" $(((end - start) / 1000000000)) $(((end - start) / 100000000 % 10))
-  grep -oE 'case[0-9]+_[a-z0-9_]+: (ok|FAILED|SKIPPED)[^[:cntrl:]]*' <<<"$out" | sort | sed 's/^/  /'
+  grep -oE 'case[0-9]+_[a-z0-9_]+ \([0-9.]+\): (ok|FAILED|SKIPPED)[^[:cntrl:]]*' <<<"$out" | sort | sed 's/^/  /'
   grep -E '^test result' <<<"$out" | sed 's/^/  /'
 }
 run "serial (--test-threads=1)" --test-threads=1

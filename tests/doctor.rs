@@ -215,6 +215,9 @@ fn broken_hosts_toml_files() {
             ("warning", "hosts.server_without_scheme"),
         ])
     );
+    // 1.7.24 rejects it too (tests/acceptance.rs, case11 on 1.7.24): an error, not a warning.
+    let (_, checks) = n.doctor(Some("1.7.24"));
+    assert!(checks.contains(&("error".to_owned(), "hosts.no_host_table".to_owned())), "{checks:?}");
     // 2.x reads a file without [host] tables; the rest stays.
     let (_, checks) = n.doctor(Some("2.1"));
     assert!(!checks.iter().any(|c| c.1 == "hosts.no_host_table"), "{checks:?}");

@@ -82,12 +82,13 @@ fn file(checked: &Checked, i: usize, r: &Registry, host: &Host) -> OutputFile {
         }
         doc["host"] = Item::Table(hosts);
     } else {
-        // containerd 1.6 (and some 2.x builds) log "invalid `host` tree" and ignore a hosts.toml
-        // that has no [host] table at all, CA included; an empty one keeps the file in use.
+        // containerd 1.6 and 1.7 log "invalid `host` tree" and ignore a hosts.toml that has no
+        // [host] table at all, CA included (verified on 1.6.20 and 1.7.24; 2.1.9 reads it); an
+        // empty one keeps the file in use.
         let mut hosts = Table::new();
-        hosts
-            .decor_mut()
-            .set_prefix("\n# Keep this empty table: containerd 1.6 ignores a hosts.toml without a [host] table.\n");
+        hosts.decor_mut().set_prefix(
+            "\n# Keep this empty table: containerd 1.6 and 1.7 ignore a hosts.toml without a [host] table.\n",
+        );
         doc["host"] = Item::Table(hosts);
     }
 

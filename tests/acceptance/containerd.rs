@@ -1,4 +1,4 @@
-//! A private containerd 1.6 per test: root, state, sockets, plugin dirs and CNI
+//! A private containerd (of any [`Release`]) per test: root, state, sockets, plugin dirs and CNI
 //! dirs under the test's temp dir, in a private mount namespace whose `/etc/hosts`
 //! maps `registry.pullfix.test` to 127.0.0.1 and whose `/etc/resolv.conf` names
 //! only a loopback resolver (no DNS query leaves the machine).
@@ -14,52 +14,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use toml_edit::{value, Array, DocumentMut, Item, Table};
+use toml_edit::{DocumentMut, Item, Table};
 
 use super::daemon::Daemon;
 use super::pki::REGISTRY_NAME;
-
-/// The CRI plugin's section in a version 2 config.
-pub const CRI: &str = "io.containerd.grpc.v1.cri";
-
-/// Plugins a registry test does not need (and that would probe the host).
-const DISABLED: [&str; 7] = [
-    "io.containerd.snapshotter.v1.aufs",
-    "io.containerd.snapshotter.v1.btrfs",
-    "io.containerd.snapshotter.v1.devmapper",
-    "io.containerd.snapshotter.v1.zfs",
-    "io.containerd.snapshotter.v1.overlayfs",
-    "io.containerd.tracing.processor.v1.otlp",
-    "io.containerd.internal.v1.tracing",
-];
+use super::release::Release;
 
 /// The host's containerd and CNI directories, which the suite must never use.
 const HOST_PATHS: [&str; 6] =
     ["/etc/containerd", "/opt/containerd", "/etc/cni", "/opt/cni", "/var/lib/containerd", "/run/containerd"];
-
-/// A minimal containerd 1.6 config with every path under `dir`: what a node's
-/// config.toml is before the operator merges pullfix's block into it.
-pub fn base_config(dir: &Path) -> DocumentMut {
-    let p = |f: &str| dir.join(f).to_string_lossy().into_owned();
-    let mut doc = DocumentMut::new();
-    doc["version"] = value(2);
-    doc["root"] = value(p("root"));
-    doc["state"] = value(p("state"));
-    doc["disabled_plugins"] = value(DISABLED.iter().copied().collect::<Array>());
-    table(&mut doc, &["grpc"])["address"] = value(p("containerd.sock"));
-    table(&mut doc, &["ttrpc"])["address"] = value(p("containerd.sock.ttrpc"));
-    table(&mut doc, &["plugins", "io.containerd.internal.v1.opt"])["path"] = value(p("opt"));
-    let cri = table(&mut doc, &["plugins", CRI]);
-    cri["disable_tcp_service"] = value(true);
-    cri["stream_server_address"] = value("127.0.0.1");
-    cri["stream_server_port"] = value("0");
-    cri["netns_mounts_under_state_dir"] = value(true);
-    table(&mut doc, &["plugins", CRI, "containerd"])["snapshotter"] = value("native");
-    let cni = table(&mut doc, &["plugins", CRI, "cni"]);
-    cni["bin_dir"] = value(p("cni/bin"));
-    cni["conf_dir"] = value(p("cni/net.d"));
-    doc
-}
 
 /// The standard (not inline) table at `path`, created (implicit parents) if missing.
 pub fn table<'a>(doc: &'a mut DocumentMut, path: &[&str]) -> &'a mut Table {
@@ -100,13 +63,17 @@ pub struct Containerd {
     pub socket: PathBuf,
     /// The config it was started with, for failure messages.
     pub config: String,
+    /// Its release (which `containerd` and `ctr` run).
+    pub release: Release,
+    file: PathBuf,
     daemon: Daemon,
 }
 
 impl Containerd {
-    /// Writes `config` to `dir/config.toml` and starts containerd with it, in a
-    /// private mount namespace where `registry.pullfix.test` is 127.0.0.1.
-    pub fn start(dir: &Path, config: &DocumentMut) -> Containerd {
+    /// Writes `config` to `dir/config.toml` and starts `release`'s containerd with it,
+    /// in a private mount namespace where `registry.pullfix.test` is 127.0.0.1. The
+    /// release's own directory comes first on its `PATH` (its shim).
+    pub fn start(release: Release, dir: &Path, config: &DocumentMut) -> Containerd {
         for sub in ["root", "state", "opt", "cni/bin", "cni/net.d"] {
             std::fs::create_dir_all(dir.join(sub)).expect("create containerd dir");
         }
@@ -121,10 +88,18 @@ impl Containerd {
         std::fs::write(&resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n").expect("write resolv.conf");
         let socket = dir.join("containerd.sock");
         let (hosts_s, resolv_s, file_s) = (hosts.to_string_lossy(), resolv.to_string_lossy(), file.to_string_lossy());
+        let program = release.program("containerd");
+        let program_s = program.to_string_lossy();
+        let path = match release.bin_dir() {
+            Some(bin) => format!("PATH={}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()),
+            None => format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+        };
         let mut daemon = Daemon::start(
             "containerd",
-            "unshare",
+            "env",
             &[
+                &path,
+                "unshare",
                 "--mount",
                 "--propagation",
                 "private",
@@ -132,10 +107,11 @@ impl Containerd {
                 "sh",
                 "-c",
                 "mount --bind \"$0\" /etc/hosts && mount --bind \"$1\" /etc/resolv.conf \
-                 && exec containerd --log-level debug --config \"$2\"",
+                 && exec \"$3\" --log-level debug --config \"$2\"",
                 &hosts_s,
                 &resolv_s,
                 &file_s,
+                &program_s,
             ],
             &dir.join("containerd.log"),
         );
@@ -145,12 +121,23 @@ impl Containerd {
         for host_path in HOST_PATHS {
             assert!(!log.contains(host_path), "the private containerd uses {host_path}:\n{log}");
         }
-        Containerd { socket, config: config_text, daemon }
+        Containerd { socket, config: config_text, release, file, daemon }
     }
 
     /// containerd's log so far.
     pub fn log(&self) -> String {
         self.daemon.log()
+    }
+
+    /// `containerd config dump` of its config file, by its own binary: the settings
+    /// after its defaults and its migration of older config versions.
+    pub fn config_dump(&self) -> DocumentMut {
+        let program = self.release.program("containerd");
+        let out = super::daemon::run(
+            &program.to_string_lossy(),
+            &["--config", &self.file.to_string_lossy(), "config", "dump"],
+        );
+        out.parse().unwrap_or_else(|e| panic!("`config dump` is not TOML: {e}\n{out}"))
     }
 
     /// The log's error and warning lines, for failure messages.
@@ -167,7 +154,9 @@ impl Containerd {
     pub fn ctr(&self, args: &[&str]) -> (bool, String) {
         let pid = self.daemon.pid().to_string();
         let out = Command::new("nsenter")
-            .args(["--target", &pid, "--mount", "--", "ctr", "--address"])
+            .args(["--target", &pid, "--mount", "--"])
+            .arg(self.release.program("ctr"))
+            .arg("--address")
             .arg(&self.socket)
             .args(["--namespace", "k8s.io"])
             .args(args)

@@ -107,20 +107,26 @@ impl Cri {
         resp.into_inner().image
     }
 
-    /// Verbose `Status`: containerd 1.6 reports its CRI config as JSON under `config`.
-    pub fn status_config(&self) -> Result<serde_json::Value, tonic::Status> {
+    /// Verbose `Status` (what `crictl info` prints): its `info` entries, each JSON.
+    pub fn status_info(&self) -> Result<serde_json::Map<String, serde_json::Value>, tonic::Status> {
         let mut client = RuntimeServiceClient::new(self.channel.clone());
         let resp = self.rt.block_on(client.status(StatusRequest { verbose: true }))?;
         let info = resp.into_inner().info;
-        let config = info.get("config").expect("verbose Status has a `config` entry");
-        Ok(serde_json::from_str(config).expect("Status config is JSON"))
+        Ok(info
+            .into_iter()
+            .map(|(k, v)| {
+                let json = serde_json::from_str(&v).unwrap_or(serde_json::Value::String(v));
+                (k, json)
+            })
+            .collect())
     }
 
-    /// `RunPodSandbox` on the host network with a runtime handler that does not
-    /// exist: containerd first ensures the sandbox image (pulling it with its
-    /// node-level config, never with a pod's credentials, exactly as for a real
-    /// pod), then fails at the runtime lookup before creating anything.
-    pub fn run_sandbox_until_image(&self) -> tonic::Status {
+    /// `RunPodSandbox` on the host network with runtime `handler`, which cannot run
+    /// anything (see [`super::release::Release::sandbox_handler`]): containerd first
+    /// ensures the sandbox image (pulling it with its node-level config, never with a
+    /// pod's credentials, exactly as for a real pod), then fails at the runtime (1.x: its
+    /// lookup; 2.x: its shim's start) before anything runs.
+    pub fn run_sandbox_until_image(&self, handler: &str) -> tonic::Status {
         let mut client = RuntimeServiceClient::new(self.channel.clone());
         let config = PodSandboxConfig {
             metadata: Some(PodSandboxMetadata {
@@ -143,10 +149,7 @@ impl Cri {
             }),
             ..Default::default()
         };
-        let request = RunPodSandboxRequest {
-            config: Some(config),
-            runtime_handler: "pullfix-acceptance-no-such-runtime".to_owned(),
-        };
+        let request = RunPodSandboxRequest { config: Some(config), runtime_handler: handler.to_owned() };
         match self.rt.block_on(client.run_pod_sandbox(request)) {
             Ok(resp) => panic!("RunPodSandbox unexpectedly created sandbox {:?}", resp.into_inner().pod_sandbox_id),
             Err(status) => status,

@@ -30,14 +30,29 @@ pub fn normalize(text: &str, ports: &[u16], tmp: &Path) -> String {
         }
     }
     stable.push_str(rest);
-    stable + "\n"
+    // 2.x names the sandbox it failed to start by its random id.
+    let mut out = String::new();
+    let mut rest = stable.as_str();
+    while let Some(at) = rest.find("sandbox \"") {
+        let (head, tail) = rest.split_at(at + "sandbox \"".len());
+        out.push_str(head);
+        let id_len = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+        if id_len == 64 && tail[64..].starts_with('"') {
+            out.push_str("<id>");
+            rest = &tail[64..];
+        } else {
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    out + "\n"
 }
 
 /// Compares `text` with the fixture `name`, or rewrites it under `PULLFIX_BLESS=1`.
 pub fn check(name: &str, text: &str) {
     let file = dir().join(name);
     if std::env::var_os("PULLFIX_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(dir()).expect("create fixtures dir");
+        std::fs::create_dir_all(file.parent().expect("fixture has a parent")).expect("create fixtures dir");
         std::fs::write(&file, text).expect("write fixture");
         return;
     }

@@ -5,16 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use pullfix_core::diagnose::Family;
 use pullfix_core::{Form, Kubernetes, Registry as FormRegistry, Scheme, Severity};
 use tempfile::TempDir;
 use toml_edit::DocumentMut;
 
-use super::containerd::{base_config, merge, Containerd};
+use super::containerd::{merge, Containerd};
 use super::fixture;
 use super::generated::Generated;
 use super::image::Image;
 use super::pki::{Pki, REGISTRY_NAME};
 use super::registry::{Registry, PASSWORD, USER};
+use super::release::Release;
 
 /// The incident's repository and tag.
 pub const REPO: &str = "kubernetes/cronjob";
@@ -34,13 +36,15 @@ pub struct World {
     pub pki: Pki,
     /// The image pushed to both registries.
     pub image: Image,
+    /// The containerd release this test runs.
+    pub release: Release,
     started: Instant,
-    name: &'static str,
+    name: String,
     dir: TempDir,
 }
 
 /// Fails (or, with `PULLFIX_SKIP_ACCEPTANCE=1`, skips) when the suite cannot run.
-fn preflight(name: &str) -> bool {
+fn preflight(name: &str, release: Release) -> bool {
     if std::env::var_os("PULLFIX_SKIP_ACCEPTANCE").is_some_and(|v| v == "1") {
         eprintln!("{name}: SKIPPED (PULLFIX_SKIP_ACCEPTANCE=1)");
         return false;
@@ -60,16 +64,40 @@ fn preflight(name: &str) -> bool {
              docker-registry, openssl, apache2-utils, util-linux), or set PULLFIX_SKIP_ACCEPTANCE=1"
         );
     }
-    let version = super::daemon::run("containerd", &["--version"]);
-    assert!(version.contains(" 1.6."), "the acceptance suite targets containerd 1.6; found {version}");
+    if let Some(dir) = release.bin_dir() {
+        for tool in ["containerd", "ctr"] {
+            assert!(
+                dir.join(tool).is_file(),
+                "containerd {}'s `{tool}` is not in {}: run `scripts/setup.sh all` (it installs it under \
+                 $TOOLS/containerd/{}/bin), point PULLFIX_CONTAINERD_{} at its directory, or set \
+                 PULLFIX_SKIP_ACCEPTANCE=1",
+                release.version(),
+                dir.display(),
+                release.version(),
+                if release.is_2x() { "2_1" } else { "1_7" },
+            );
+        }
+    }
+    let program = release.program("containerd");
+    let version = super::daemon::run(&program.to_string_lossy(), &["--version"]);
+    let word = format!(" {}", release.version());
+    assert!(
+        version.contains(&format!("{word}~"))
+            || version.contains(&format!("{word}+"))
+            || version.contains(&format!("{word} ")),
+        "{} is not containerd {}: {version}",
+        program.display(),
+        release.version()
+    );
     true
 }
 
 impl World {
-    /// Sets up the world for test `name`, with a plain-HTTP registry when `plain`.
-    /// `None` when skipped by `PULLFIX_SKIP_ACCEPTANCE=1`.
-    pub fn start(name: &'static str, plain: bool) -> Option<World> {
-        if !preflight(name) {
+    /// Sets up the world for test `name` on `release`, with a plain-HTTP registry when
+    /// `plain`. `None` when skipped by `PULLFIX_SKIP_ACCEPTANCE=1`.
+    pub fn start(release: Release, name: &str, plain: bool) -> Option<World> {
+        let name = format!("{name} ({})", release.version());
+        if !preflight(&name, release) {
             return None;
         }
         let started = Instant::now();
@@ -86,7 +114,7 @@ impl World {
             image.push(r.port, None, REPO, TAG);
             r
         });
-        Some(World { secure, plain, pki, image, started, name, dir })
+        Some(World { secure, plain, pki, image, release, started, name, dir })
     }
 
     /// The temp dir everything lives in.
@@ -119,11 +147,11 @@ impl World {
         self.dir().join("certs.d")
     }
 
-    /// The incident's form: containerd 1.6.20, hosts.toml in the temp dir, the
+    /// The incident's form: the release's exact version, hosts.toml in the temp dir, the
     /// registry with its CA (PEM and node path) and credentials, one Secret.
     pub fn form(&self) -> Form {
         Form {
-            containerd: "1.6.20".to_owned(),
+            containerd: self.release.version().to_owned(),
             config_path: self.certs_d().to_string_lossy().into_owned(),
             registries: vec![FormRegistry {
                 host: self.host(),
@@ -141,7 +169,7 @@ impl World {
     /// A form for the plain-HTTP registry.
     pub fn plain_form(&self) -> Form {
         Form {
-            containerd: "1.6.20".to_owned(),
+            containerd: self.release.version().to_owned(),
             config_path: self.certs_d().to_string_lossy().into_owned(),
             registries: vec![FormRegistry { host: self.plain_host(), scheme: Scheme::Http, ..FormRegistry::default() }],
             ..Form::default()
@@ -158,24 +186,50 @@ impl World {
     /// It must say the same as pasting the generated config.toml block over the
     /// base by hand ([`Generated::config_block`]), which is checked here too.
     pub fn merged_config(&self, name: &str, generated: &Generated) -> DocumentMut {
-        merge_over(base_config(&self.dir().join(name)), generated)
+        merge_over(self.base_config(name), generated)
     }
 
     /// A fresh containerd (its own dirs under `name`) with `config`.
     pub fn containerd(&self, name: &str, config: &DocumentMut) -> Containerd {
-        Containerd::start(&self.dir().join(name), config)
+        Containerd::start(self.release, &self.dir().join(name), config)
     }
 
     /// The base config alone (a node before any fix).
     pub fn base_config(&self, name: &str) -> DocumentMut {
-        base_config(&self.dir().join(name))
+        self.release.base_config(&self.dir().join(name))
     }
 
-    /// Checks (or blesses) an error fixture, with ports and temp paths normalized.
-    pub fn fixture(&self, file: &str, text: &str) {
+    /// Checks (or blesses) an error fixture, with ports and temp paths normalized:
+    /// 1.6's directly in `tests/fixtures/errors/`, other releases' under `<version>/`.
+    /// pullfix's `diagnose` must find each of `families` in the real text, and prefill no
+    /// registry the text does not name.
+    pub fn fixture(&self, file: &str, text: &str, families: &[Family]) {
+        let found = pullfix_core::diagnose::diagnose(text);
+        let got: Vec<Family> = found.findings.iter().map(|f| f.family).collect();
+        for finding in &found.findings {
+            if let Some(registry) = finding.prefill.registry() {
+                assert!(
+                    text.contains(&registry),
+                    "pullfix diagnose prefills registry {registry} for containerd {}'s {file}, which names no such \
+                     registry:\n{text}",
+                    self.release.version()
+                );
+            }
+        }
+        for family in families {
+            assert!(
+                got.contains(family),
+                "pullfix diagnose does not recognize containerd {}'s {file} as {family:?} (it finds {got:?}):\n{text}",
+                self.release.version()
+            );
+        }
         let mut ports = vec![self.secure.port];
         ports.extend(self.plain.as_ref().map(|r| r.port));
-        fixture::check(file, &fixture::normalize(text, &ports, self.dir()));
+        let name = match self.release {
+            Release::V1_6 => file.to_owned(),
+            other => format!("{}/{file}", other.version()),
+        };
+        fixture::check(&name, &fixture::normalize(text, &ports, self.dir()));
     }
 }
 

@@ -450,8 +450,13 @@ fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
     // Unquoted forms: 2.x `failed to resolve image: REF: not found`, Docker's
     // `pull access denied for REF,`, and `kubectl describe pod`'s `Image:` line.
     for l in lines {
+        // Only a word that ends in `:` is the image: 2.x's transfer pulls also write
+        // `failed to resolve image: failed to do request: ...` and `failed to resolve image:
+        // pull access denied, ...` (seen on 2.1.9), whose first words are no image.
+        let resolved = scan::word_after(&l.text, "failed to resolve image:")
+            .filter(|w| scan::find_ci(&l.text, &format!("failed to resolve image: {w}:")).is_some());
         let candidates = [
-            scan::word_after(&l.text, "failed to resolve image:"),
+            resolved,
             scan::word_after(&l.text, "pull access denied for "),
             l.text.trim_start().strip_prefix("Image:").map(str::trim),
         ];
@@ -753,6 +758,15 @@ mod tests {
         let two_x = r#"failed to resolve image: h.example/a:1: not found"#;
         let f = facts(&format!("containerd://1.6.20\n{two_x}"));
         assert_eq!((f.containerd, f.containerd_major), (None, Some(2)));
+        // 2.1.9's transfer-service pulls (`ctr images pull`) name no image: the first word
+        // after the marker is none (tests/fixtures/errors/2.1.9/*.ctr.txt).
+        assert_eq!(facts(two_x).image.as_deref(), Some("h.example/a:1"));
+        for text in [
+            r#"ctr: failed to resolve image: failed to do request: Head "https://r.example:5000/v2/a/b/manifests/v1": tls: failed to verify certificate: x509: certificate signed by unknown authority"#,
+            "ctr: failed to resolve image: pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials",
+        ] {
+            assert_eq!(facts(text).image, None, "{text}");
+        }
         // A pause image's guess is no fallback when the text prints versions.
         let pause = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to pull image "k8s.gcr.io/pause:3.2": failed to resolve reference "k8s.gcr.io/pause:3.2": i/o timeout"#;
         let f = facts(&format!("{wide}{pause}"));

@@ -423,6 +423,31 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let key = scan::quoted_after(&l.text, "key=").or_else(|| scan::word_after(&l.text, "key=")).unwrap_or("?");
     let plugin = scan::quoted_after(&l.text, "plugin=").or_else(|| scan::word_after(&l.text, "plugin=")).unwrap_or("?");
+    // 2.x has no `configs."<host>".tls`: a version 2 file's is dropped by the migration with
+    // exactly this warning (`key="registry configs <host> tls"`, seen on 2.1.9).
+    let tls_host = key.strip_prefix("registry configs ").and_then(|k| k.strip_suffix(" tls"));
+    if let Some(host) = tls_host {
+        let mut prefill = Prefill::for_registry(Some(host));
+        prefill.ca_needed = true;
+        return finding(
+            Family::UnknownConfigKey,
+            l,
+            facts,
+            format!("containerd ignored the legacy TLS settings for {host} (`registry.configs.\"{host}\".tls`)"),
+            format!(
+                "containerd 2.x has no `registry.configs.\"<host>\".tls` (removed in 2.0; a version 2 config is migrated \
+                 at every start and this table dropped with this warning): the CA, client certificate or skip-verify it \
+                 set for {host} no longer applies, so pulls from {host} fail with x509 errors."
+            ),
+            format!(
+                "Give {host}'s TLS settings in its hosts.toml: `[plugins.\"io.containerd.cri.v1.images\".registry] \
+                 config_path` (or the version 2 file's `plugins.\"io.containerd.grpc.v1.cri\".registry.config_path`) and \
+                 `ca` in `<config_path>/{host}/hosts.toml` (pullfix writes both for the form's containerd version, and \
+                 `pullfix apply` moves the old ca_file there), then remove the tls table. Restart containerd."
+            ),
+            prefill,
+        );
+    }
     finding(
         Family::UnknownConfigKey,
         l,
@@ -463,7 +488,7 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     });
     let detail = scan::quoted_after(&l.text, "error=").unwrap_or("");
     let why = if tree {
-        " containerd 1.5 and 1.6 (verified on 1.6.20) reject a hosts.toml without any [host.\"…\"] table (for example one \
+        " containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24) reject a hosts.toml without any [host.\"…\"] table (for example one \
          with only `server = …`) with `invalid `host` tree`."
     } else if detail.to_ascii_lowercase().contains("duplicate") {
         " The same [host.\"…\"] table appears twice."
@@ -1411,4 +1436,26 @@ fn sandbox_mismatch(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!("Set containerd's sandbox image to {w} (or a reachable copy of it) and restart containerd."),
         prefill,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnose::{diagnose, Family};
+
+    /// containerd 2.1.9's warning for a version 2 file's `configs."<host>".tls` (recorded in
+    /// tests/fixtures/errors/2.1.9/configs-tls-ignored.containerd-log.txt): the registry and
+    /// its CA are what the fix needs.
+    #[test]
+    fn an_ignored_legacy_tls_table_names_its_registry() {
+        let line = r#"level=warning msg="Ignoring unknown key in TOML for plugin" error="strict mode: fields in the document are missing in the target struct" key="registry configs harbor.example.net:8443 tls" plugin=io.containerd.cri.v1.images"#;
+        let d = diagnose(line);
+        let f = &d.findings[0];
+        assert_eq!(f.family, Family::UnknownConfigKey);
+        assert_eq!(f.prefill.registry().as_deref(), Some("harbor.example.net:8443"));
+        assert!(f.prefill.ca_needed);
+        assert!(f.fix.contains("hosts.toml"), "{}", f.fix);
+        // Any other unknown key keeps the general reading.
+        let other = line.replace("registry configs harbor.example.net:8443 tls", "sandbox_image");
+        assert_eq!(diagnose(&other).findings[0].prefill.registry(), None);
+    }
 }

@@ -111,21 +111,22 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
         }
     };
     // containerd 1.5-1.7 (`getSortedHosts`) need `host` to be a table: a missing key (or a
-    // `host = "..."` value, or `[[host]]`) is "invalid `host` tree" and the file is ignored.
+    // `host = "..."` value, or `[[host]]`) is "invalid `host` tree" and the file is ignored
+    // (verified on 1.6.20 and 1.7.24; 2.1.9 reads such a file).
     // An empty `[host]` table is fine: the file is used with `server` as its only host
     // (verified on 1.6.20), and it is what pullfix writes for a registry without mirrors.
     let hosts = doc.get("host").and_then(Item::as_table_like);
     if hosts.is_none() {
-        let old = target.map(|t| t.major == 1 && (5..=6).contains(&t.minor));
-        if old != Some(false) || target.is_some_and(|t| t.major == 1 && t.minor == 7) {
+        let old = target.map(|t| t.major == 1 && (5..=7).contains(&t.minor));
+        if old != Some(false) {
             let what =
                 if doc.contains_key("host") { "Its `host` key is not a table" } else { "The file has no [host] table" };
             push(
                 if old == Some(true) { Severity::Error } else { Severity::Warning },
                 "hosts.no_host_table",
                 format!(
-                    "{what}. containerd 1.5 and 1.6 (verified on 1.6.20) reject such a file with ``invalid `host` \
-                     tree`` and ignore it: its server, CA and skip_verify silently do not apply."
+                    "{what}. containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24) reject such a file with \
+                     ``invalid `host` tree`` and ignore it: its server, CA and skip_verify silently do not apply."
                 ),
                 "Make `host` a table after the top-level keys: an empty `[host]` (what pullfix writes for a registry \
                  without mirrors), or one `[host.\"https://MIRROR\"]` table per mirror."

@@ -189,6 +189,14 @@ impl Merger<'_> {
             }
         }
         let gone_tls: Vec<String> = hosts.iter().chain(&carry.mirror_tls_hosts).cloned().collect();
+        // A `configs."<host>"` left empty by its `tls` going goes too: containerd 2.1+ falls
+        // back from the transfer service for any entry of `configs`, even an empty one.
+        for h in &gone_tls {
+            let entry = sub(&["configs", h]);
+            if edit::get(self.doc, &entry).and_then(TableRef::of).is_some_and(|t| t.entries().is_empty()) {
+                edit::remove(self.doc, &entry);
+            }
+        }
         let others = |doc: &DocumentMut, tail: &[&str], want_tls: bool| -> Vec<String> {
             let Some(t) = edit::get(doc, &sub(tail)).and_then(TableRef::of) else { return Vec::new() };
             t.entries()
@@ -366,6 +374,29 @@ mod tests {
     fn config_path(text: &str) -> String {
         let doc: toml_edit::DocumentMut = text.parse().expect("toml");
         doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Real containerd 2.1.9 (tests/acceptance.rs, case16): a `configs."<host>"` left empty
+    /// after its `tls` goes still makes the CRI log "Found 'Registry.Configs' ... Falling back
+    /// to local image pull mode": the empty entry goes too; one with `auth` stays.
+    #[test]
+    fn a_configs_entry_emptied_by_its_tls_going_is_removed() {
+        let file = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".tls]\n  ca_file = \"/etc/ca.crt\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"other.example.net\".tls]\n  ca_file = \"/etc/ca.crt\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"other.example.net\".auth]\n  username = \"u\"\n";
+        let form = |host: &str| {
+            let text = format!("containerd = \"2.1.9\"\n[[registry]]\nhost = \"{host}\"\nca_file = \"/etc/ca.crt\"\n");
+            crate::parse_form(&text, crate::FormFormat::Toml).expect("form")
+        };
+        let r = merge(file, &form("harbor.example.net"));
+        let text = r.text.expect("merged");
+        let doc: toml_edit::DocumentMut = text.parse().expect("toml");
+        let configs = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"];
+        assert!(configs.get("harbor.example.net").is_none(), "{text}");
+        assert!(configs["other.example.net"]["tls"].is_table_like(), "{text}");
+        let r = merge(file, &form("other.example.net"));
+        let text = r.text.expect("merged");
+        let doc: toml_edit::DocumentMut = text.parse().expect("toml");
+        let other = &doc["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["other.example.net"];
+        assert!(other.get("tls").is_none() && other["auth"]["username"].as_str() == Some("u"), "{text}");
     }
 
     /// Review 6, L1: a target that reads the list keeps it.

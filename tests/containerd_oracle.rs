@@ -546,3 +546,35 @@ fn releases_2_x_ignores_sandbox_image_keys_in_a_version_3_file() {
         assert_eq!(v21.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "{table}");
     }
 }
+
+/// A version 2 file's `containerd.snapshotter` on 2.x: 2.1.9 carries it over only when the same
+/// `containerd` table has runtimes; without them it uses overlayfs, without a warning. pullfix's
+/// merge (and doctor, through the same check) warns about that shape only.
+#[test]
+fn releases_2_x_drops_a_version_2_snapshotter_without_runtimes() {
+    let [_, _, v21] = releases();
+    let bare = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n";
+    let with_runc = format!(
+        "{bare}[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n"
+    );
+    let form =
+        format!("containerd = \"{}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n", v21.target);
+    let form = parse_form(&form, FormFormat::Toml).expect("form");
+    for (text, kept) in [(bare.to_owned(), false), (with_runc, true)] {
+        let d = v21.dump_text(&text).expect("2.1.9 starts");
+        let snapshotter = v21.images(&d)["snapshotter"].as_str();
+        assert_eq!(snapshotter == Some("native"), kept, "{snapshotter:?} for\n{text}");
+        let merged = pullfix_core::merge::merge(&text, &form);
+        let warned = merged.diagnostics.iter().any(|d| d.code == "merge.snapshotter-not-migrated");
+        assert_eq!(warned, !kept, "{:?}", merged.diagnostics);
+        // The advised fix works: the merged file plus the runc table keeps the snapshotter.
+        if !kept {
+            let fixed = format!(
+                "{}\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n",
+                merged.text.expect("merged")
+            );
+            let d = v21.dump_text(&fixed).unwrap_or_else(|e| panic!("{e}\n{fixed}"));
+            assert_eq!(v21.images(&d)["snapshotter"].as_str(), Some("native"), "{fixed}");
+        }
+    }
+}

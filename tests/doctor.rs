@@ -834,3 +834,19 @@ fn a_sandbox_image_key_in_a_2_x_default_file_is_reported() {
         assert!(text.contains("pods use \"registry.k8s.io/pause:3.10\""), "{text}");
     }
 }
+
+/// A version 2 file whose CRI `containerd` table sets a snapshotter without runtimes: containerd
+/// 2.x drops it when it migrates the file (2.1.9, tests/containerd_oracle.rs); 1.x reads it.
+#[test]
+fn a_snapshotter_without_runtimes_is_lost_on_2_x() {
+    let config =
+        format!("{V2_HEALTHY}\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"stargz\"\n");
+    let n = Node::new(Some(&config));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, pairs(&[("warning", "config.snapshotter_not_migrated")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("snapshotter = \"stargz\"") && text.contains("overlayfs"), "{text}");
+    assert_eq!(n.doctor(Some("1.7.24")), (0, vec![]));
+    n.file("config.toml", &format!("{config}{RUNC_TYPE}"));
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+}

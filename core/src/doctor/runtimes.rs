@@ -10,6 +10,9 @@ use crate::version::Target;
 /// The code of the check.
 pub const CODE: &str = "config.runtime_type_missing";
 
+/// The code of the check for a snapshotter 2.x's migration drops ([`crate::merge::runtimes::snapshotter_lost`]).
+pub const SNAPSHOTTER_CODE: &str = "config.snapshotter_not_migrated";
+
 /// Checks the CRI section containerd uses: the owning drop-in's on 1.x when one replaces
 /// config.toml's (`owner`), else config.toml's.
 pub(super) fn check_runtime_type(files: &NodeFiles, owner: Option<&CriOwner>, out: &mut Vec<Check>) {
@@ -28,6 +31,9 @@ pub(super) fn check_runtime_type(files: &NodeFiles, owner: Option<&CriOwner>, ou
     };
     let Ok(doc) = text.parse::<DocumentMut>() else { return };
     if let Some(d) = crate::merge::runtimes::check(&doc, version, target.map(|t| t.major)) {
-        out.push(Check { severity: d.severity, code: CODE, file, message: d.message, fix: d.fix });
+        out.push(Check { severity: d.severity, code: CODE, file: file.clone(), message: d.message, fix: d.fix });
+    }
+    if let Some(d) = crate::merge::runtimes::snapshotter_lost(&doc, version, target.map(|t| t.major)) {
+        out.push(Check { severity: d.severity, code: SNAPSHOTTER_CODE, file, message: d.message, fix: d.fix });
     }
 }

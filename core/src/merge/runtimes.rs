@@ -76,6 +76,41 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diag
     ))
 }
 
+/// The code of [`snapshotter_lost`]'s warning.
+pub const SNAPSHOTTER_CODE: &str = "merge.snapshotter-not-migrated";
+
+/// The warning for a version 2 file read by containerd 2.x (`major`, `None`: not known) whose
+/// CRI `containerd` table sets `snapshotter` but has no `runtimes` table: 2.x's migration
+/// carries the snapshotter over only together with the runtimes, so it drops it without a
+/// word and unpacks images with overlayfs (`containerd config migrate` and `config dump` on
+/// 2.1.9, tests/containerd_oracle.rs).
+pub fn snapshotter_lost(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diagnostic> {
+    if version != 2 || major.is_none_or(|m| m < 2) {
+        return None;
+    }
+    let mut path = runtime_plugin_path(2);
+    path.push("containerd".to_owned());
+    let containerd = edit::get(doc, &path).and_then(TableRef::of)?;
+    let snapshotter = containerd.get("snapshotter").and_then(Item::as_str)?.to_owned();
+    if containerd.get("runtimes").is_some() || snapshotter.is_empty() || snapshotter == "overlayfs" {
+        return None;
+    }
+    let table = display_path(&path);
+    let mut runc = path;
+    runc.extend(["runtimes".to_owned(), "runc".to_owned()]);
+    let runc = display_path(&runc);
+    Some(Diagnostic::warning(
+        existing_config_field(),
+        SNAPSHOTTER_CODE,
+        format!(
+            "[{table}] sets snapshotter = {snapshotter:?} without a runtimes table: containerd 2.x migrates a version 2 file's snapshotter only together with its runtimes, so it drops this one without a warning and unpacks images with overlayfs."
+        ),
+        format!(
+            "Add [{runc}] with `runtime_type = \"{RUNC_V2}\"` to the file (2.x then carries the snapshotter over), or convert the file to version 3 and set `snapshotter = {snapshotter:?}` under [plugins.\"io.containerd.cri.v1.images\"]; check with `containerd config dump`."
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -498,6 +498,11 @@ fn dockers_disabled_cri_plugin_breaks_pulls() {
     assert!(checks.contains(&("error".into(), "config.cri_disabled".into())), "{checks:?}");
     let text = node.doctor_text(Some("1.6.20"));
     assert!(text.contains("line 3") && text.contains("pullfix apply"), "{text}");
+    assert!(text.contains("the default of Docker's containerd.io package"), "{text}");
+    // A full plugin id is no Docker default (review 9, L5).
+    let node = Node::new(Some("version = 3\ndisabled_plugins = [\"io.containerd.cri.v1.images\"]\n"));
+    let text = node.doctor_text(Some("2.1.9"));
+    assert!(text.contains("config.cri_disabled") && !text.contains("Docker's containerd.io"), "{text}");
 
     // The same list in a version 2 file: containerd does not even start.
     let node = Node::new(Some("version = 2\ndisabled_plugins = [\"cri\", \"zfs\"]\n"));

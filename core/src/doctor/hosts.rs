@@ -101,8 +101,9 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
                 Severity::Error,
                 "hosts.unparsable",
                 format!(
-                    "Not valid TOML: {}. containerd logs `failed to decode hosts.toml` once and ignores the whole \
-                     file: its mirrors, CA and skip_verify silently disappear.",
+                    "Not valid TOML: {}. containerd logs `failed to decode hosts.toml` and ignores the whole file: \
+                     its mirrors, skip_verify and a `ca` it names disappear (2.1.9 still trusts a ca.crt lying in \
+                     this directory).",
                     crate::config_file::toml_error(&h.text, &e)
                 ),
                 "Fix the TOML: each [host.\"URL\"] table once, strings quoted (pullfix generates valid files).".into(),

@@ -33,10 +33,11 @@ pub(super) fn check_plugins(
                 code: "config.cri_disabled",
                 file: files.config_file.clone(),
                 message: format!(
-                    "{name}{at} disables containerd's CRI plugin (disabled_plugins has {}, the default of Docker's \
-                     containerd.io package): the kubelet cannot pull or run anything through this containerd \
-                     (`unknown service runtime.v1.ImageService`), and no registry or sandbox setting applies.",
-                    quoted(&cri)
+                    "{name}{at} disables containerd's CRI plugin (disabled_plugins has {}{}): the kubelet cannot pull \
+                     or run anything through this containerd (`unknown service runtime.v1.ImageService`), and no \
+                     registry or sandbox setting applies.",
+                    quoted(&cri),
+                    if cri.contains(&"cri") { ", the default of Docker's containerd.io package" } else { "" }
                 ),
                 fix: if drop_in {
                     format!(

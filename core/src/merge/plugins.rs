@@ -66,7 +66,8 @@ impl Merger<'_> {
             existing_config_field(),
             "merge.cri-enabled",
             format!(
-                "The file disables containerd's CRI plugin (disabled_plugins has {names}, the default of Docker's containerd.io package); pullfix removes it, so after the restart containerd serves the kubelet."
+                "The file disables containerd's CRI plugin (disabled_plugins has {names}{}); pullfix removes it, so after the restart containerd serves the kubelet.",
+                if names.contains("\"cri\"") { ", the default of Docker's containerd.io package" } else { "" }
             ),
             self.cgroup_driver_advice(version),
         ));

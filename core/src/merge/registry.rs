@@ -65,7 +65,7 @@ impl Merger<'_> {
                     existing_config_field(),
                     "merge.config-path-list",
                     format!(
-                        "config_path is a colon-separated list ({existing:?}); containerd {target} reads every directory in it, so pullfix keeps it{how} and writes its files under {chosen:?}. containerd 2.1+ pulls read config_path as one directory name, so after an upgrade to 2.1+ none of them is found.",
+                        "config_path is a colon-separated list ({existing:?}); containerd {target} reads every directory in it, so pullfix keeps it{how} and writes its files under {chosen:?}. containerd 2.1+ pulls through the transfer service (its default without legacy registry keys) read config_path as one directory name, so after an upgrade to 2.1+ none of them is found.",
                     ),
                     "Before upgrading to containerd 2.1+, move every registry's directory into one config_path directory.",
                 ));
@@ -76,7 +76,7 @@ impl Merger<'_> {
                 existing_config_field(),
                 "merge.config-path-list",
                 format!(
-                    "config_path is a colon-separated list ({existing:?}); containerd {target} pulls read it as one directory name, so none of them is found. pullfix sets it to {chosen:?}.{}",
+                    "config_path is a colon-separated list ({existing:?}); containerd {target} pulls through the transfer service (its default without legacy registry keys) read it as one directory name, so none of them is found. pullfix sets it to {chosen:?}.{}",
                     if dropped.is_empty() {
                         String::new()
                     } else {
@@ -239,7 +239,7 @@ impl Merger<'_> {
         let tls = others(self.doc, &["configs"], true);
         if !tls.is_empty() {
             let (sev_error, consequence) = if target.major >= 2 {
-                (false, "containerd 2.x silently ignores them, so their CA or skip-verify no longer applies")
+                (false, "containerd 2.x ignores them (it only logs `Ignoring unknown key in TOML for plugin` at start), so their CA or skip-verify no longer applies")
             } else {
                 (true, "beside config_path containerd 1.5-1.7 does not load its CRI plugin, so every pull fails")
             };

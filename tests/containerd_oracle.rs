@@ -578,3 +578,33 @@ fn releases_2_x_drops_a_version_2_snapshotter_without_runtimes() {
         }
     }
 }
+
+/// `apply --convert-version` on pullfix's own 1.7 block, for 2.1.9 (review 9, L2): the keys the
+/// form writes at their version 3 paths anyway are moved, not left as errors; the result is
+/// read by the real 2.1.9 with every setting in place, and the password is masked in the
+/// change list.
+#[test]
+fn releases_convert_pullfixs_own_1_7_block_to_version_3() {
+    let [_, v17, v21] = releases();
+    let block = {
+        let form = parse_form(&golden_form_for("harbor-ca-auth-1.6", &v17.target), FormFormat::Toml).expect("form");
+        let out = render(&form);
+        out.files.into_iter().find(|f| f.path == "etc/containerd/config.toml").expect("config").contents
+    };
+    let form = parse_form(&golden_form_for("harbor-ca-auth-1.6", &v21.target), FormFormat::Toml).expect("form");
+    let merged = pullfix_core::merge::merge_with(
+        &block,
+        &form,
+        pullfix_core::merge::MergeOptions { convert_to_target_version: true },
+    );
+    assert!(!pullfix_core::diagnostic::has_errors(&merged.diagnostics), "{:?}", merged.diagnostics);
+    let text = merged.text.expect("merged");
+    assert!(!text.contains("io.containerd.grpc.v1.cri"), "{text}");
+    let password = merged.changes.iter().find(|c| c.key_path.ends_with(".auth.password") && c.new.is_none());
+    assert_eq!(password.and_then(|c| c.old.as_deref()), Some("\"********\""), "{:#?}", merged.changes);
+    let d = v21.dump_text(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(v21.sandbox(&d), Some("registry.aliyuncs.com/google_containers/pause:3.10"), "{text}");
+    let reg = &v21.images(&d)["registry"];
+    assert_eq!(reg["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
+    assert_eq!(reg["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("S3cret"), "{text}");
+}

@@ -259,8 +259,14 @@ fn reviewers_version_2_file_keeps_systemd_cgroup_where_each_target_reads_it() {
     assert_eq!(stranded.severity, pullfix_core::Severity::Error);
     assert!(stranded.message.contains("SystemdCgroup"), "{}", stranded.message);
     assert!(stranded.fix.contains(r#"plugins."io.containerd.cri.v1.runtime".containerd"#), "{}", stranded.fix);
-    assert!(r.diagnostics.iter().any(|d| d.code == "merge.ignored-tables"
-        && d.fix.contains(r#"plugins."io.containerd.grpc.v1.cri".sandbox_image -> plugins."io.containerd.cri.v1.images".pinned_images.sandbox"#)));
+    // The old sandbox_image is replaced by the form's, at its version 3 path (review 9, L2).
+    let moved = r
+        .changes
+        .iter()
+        .find(|c| c.key_path == r#"plugins."io.containerd.grpc.v1.cri".sandbox_image"# && c.new.is_none())
+        .expect("the old sandbox_image is removed");
+    assert!(moved.why.contains(r#"plugins."io.containerd.cri.v1.images".pinned_images.sandbox"#), "{}", moved.why);
+    assert_eq!(doc["plugins"]["io.containerd.cri.v1.images"]["pinned_images"]["sandbox"].as_str(), Some(pause));
 }
 
 #[test]

@@ -375,6 +375,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 
     m.set_version(&file, version, &target);
     m.fix_plugin_lists(&target, version);
+    m.drop_keys_the_form_moves(dialect, &plan.settings);
     m.report_ignored_tables(&target, dialect, version);
     let mut carried: Vec<carry::Carried> = Vec::new();
     if hosts_mode {

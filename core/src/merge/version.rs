@@ -3,7 +3,7 @@
 
 use toml_edit::{Item, Value};
 
-use super::{display_path, existing_config_field, Change, MergeOptions, Merger};
+use super::{display_path, edit, existing_config_field, Change, MergeOptions, Merger};
 use crate::config_file::{self, Dialect, FileVersion};
 use crate::diagnostic::{Diagnostic, Field};
 use crate::toml_table::{self, TableRef};
@@ -245,6 +245,50 @@ impl Merger<'_> {
         }
     }
 
+    /// With the conversion to version 3: the version 2 keys the form sets anyway at their
+    /// version 3 paths (config_path, node credentials, the sandbox image) are removed instead of
+    /// being left for the operator to move (review 9, L2); tables they empty go too.
+    pub(super) fn drop_keys_the_form_moves(&mut self, dialect: Dialect, settings: &[super::settings::Setting]) {
+        if dialect != Dialect::V3 {
+            return;
+        }
+        let images = Dialect::V3.cri_plugin();
+        for s in settings {
+            let [plugins, id, rest @ ..] = s.path.as_slice() else { continue };
+            if plugins != "plugins" || id != images {
+                continue;
+            }
+            let old_rest: Vec<String> = match rest {
+                [a, b] if a == "pinned_images" && b == "sandbox" => vec!["sandbox_image".to_owned()],
+                [a, ..] if a == "registry" => rest.to_vec(),
+                _ => continue,
+            };
+            let mut old = vec!["plugins".to_owned(), Dialect::V2.cri_plugin().to_owned()];
+            old.extend(old_rest);
+            let Some(item) = edit::remove(self.doc, &old) else { continue };
+            let secret = super::is_secret_key(old.last().map(String::as_str).unwrap_or(""));
+            self.changes.push(super::Change {
+                key_path: display_path(&old),
+                old: Some(if secret { super::MASK.to_owned() } else { super::mask_item(&item) }),
+                new: None,
+                why: format!(
+                    "A version 3 file ignores it; the form's value goes to {} instead.",
+                    display_path(&s.path)
+                ),
+            });
+            // Tables left empty go, unless a comment sits on them (it stays with the table).
+            old.pop();
+            while old.len() > 1 {
+                let Some(item) = edit::get(self.doc, &old) else { break };
+                if !TableRef::of(item).is_some_and(|t| t.entries().is_empty()) || has_comment(item) {
+                    break;
+                }
+                edit::remove(self.doc, &old);
+                old.pop();
+            }
+        }
+    }
+
     /// Settings in another dialect's tables than the result's are ignored by containerd: each
     /// table, and the single values together, is an error naming where it belongs instead.
     pub(super) fn report_ignored_tables(&mut self, target: &Target, dialect: Dialect, version: Option<i64>) {
@@ -264,6 +308,10 @@ impl Merger<'_> {
                 // In a version 1 file the whole grpc.v1.cri table is unknown, streaming keys too;
                 // in a version 2 file grpc.v1.cri is the CRI table itself.
                 if dialect == Dialect::V2 && e.plugin == Dialect::V2.cri_plugin() {
+                    continue;
+                }
+                // An empty table holds no setting that could stop applying.
+                if e.is_table && e.leaves.is_empty() {
                     continue;
                 }
                 let old = display_path(&["plugins", e.plugin, e.key.as_str()]);
@@ -383,6 +431,16 @@ fn version_entries_first(t: &mut toml_edit::Table) {
             }
         }
     }
+}
+
+/// Whether a comment sits on the table `item` (its header's decor).
+fn has_comment(item: &Item) -> bool {
+    let decor = match item {
+        Item::Table(t) => t.decor(),
+        Item::Value(Value::InlineTable(t)) => t.decor(),
+        _ => return false,
+    };
+    [decor.prefix(), decor.suffix()].into_iter().flatten().any(|r| r.as_str().is_some_and(|s| s.contains('#')))
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
             format!(
                 "{lead}{}, and the fix depends on it. The written form leaves `containerd` empty rather than assume a \
                  version (pullfix generates nothing until it is set; the page's form keeps the version it shows). {why}",
-                if facts.containerd_major == Some(1) { " (the messages only say 1.x)" } else { "" }
+                if facts.containerd_major == Some(1) { format!(" (the messages only say 1.x; {})", OLD_PATH_2X.trim_end_matches('.')) } else { String::new() }
             ),
         ),
     };
@@ -265,7 +265,7 @@ fn versions_conflict_note(lines: &[Line<'_>], facts: &Facts, kept: Option<&str>)
     let line = lines.iter().find(|l| l.number == first.line)?;
     let list = printed.iter().map(|p| format!("{} (line {})", p.version, p.line)).collect::<Vec<_>>().join(", ");
     let versions = printed.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ");
-    let wording = lines.iter().find_map(|l| facts::major_hint(l).map(|m| (m, l.number)));
+    let wording = facts::text_major_hint(lines);
     let said = |m: u32| {
         if m >= 2 {
             "2.x's (`failed to resolve image:`, `io.containerd.cri.v1.` sections)"
@@ -326,6 +326,16 @@ fn versions_conflict_note(lines: &[Line<'_>], facts: &Facts, kept: Option<&str>)
             .to_owned(),
         Prefill { containerd: kept.map(str::to_owned), ..Prefill::default() },
     )
+}
+
+/// Why `failed to resolve reference` does not prove 1.x (real containerd 2.1.9).
+const OLD_PATH_2X: &str = "`failed to resolve reference` is also containerd 2.x's wording when config.toml has \
+                           legacy `registry.mirrors` or `configs`, which make 2.1+ fall back to its older pull path.";
+
+/// Whether the line is `ctr`'s own error (`ctr: failed to ...`): ctr never reads
+/// config.toml's registry settings.
+fn is_ctr(l: &Line<'_>) -> bool {
+    l.lower.trim_start().starts_with("ctr: ")
 }
 
 fn show(r: &Option<String>) -> &str {
@@ -561,7 +571,9 @@ fn strip_suffixes<'a>(mut s: &'a str, suffix: &str) -> &'a str {
 
 fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let host = lookup(l)?;
-    if !has_any(
+    // Go's `lookup H on RESOLVER: <error>` is a failed lookup whatever the error (the
+    // resolver unreachable: `dial udp R:53: connect: network is unreachable`).
+    if !(has_any(
         l,
         &[
             "no such host",
@@ -572,7 +584,8 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "connection refused",
             "read udp",
         ],
-    ) {
+    ) || l.lower.contains(&format!("lookup {host} on ")))
+    {
         return None;
     }
     let resolver =
@@ -586,6 +599,9 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         "answered that the name does not exist"
     } else if l.lower.contains("connection refused") {
         "refused the query (no DNS server listens there)"
+    } else if has_any(l, UNREACHABLE) {
+        "could not even be reached (the node has no route to it: no default route, or a resolver on a network the \
+         node is not on) and gave no answer"
     } else {
         "did not answer in time"
     };
@@ -690,20 +706,16 @@ fn is_public(registry: &str) -> bool {
         .any(|s| h.ends_with(s))
 }
 
+/// A connect that failed at once for lack of a route (no timeout involved).
+const UNREACHABLE: &[&str] = &["no route to host", "network is unreachable", "cannot assign requested address"];
+
 fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if lookup(l).is_some() || l.lower.contains("tls handshake timeout") {
         return None;
     }
-    if !has_any(
-        l,
-        &[
-            "i/o timeout",
-            "request canceled while waiting for connection",
-            "client.timeout exceeded",
-            "connect: no route to host",
-            "network is unreachable",
-        ],
-    ) {
+    if !has_any(l, &["i/o timeout", "request canceled while waiting for connection", "client.timeout exceeded"])
+        && !has_any(l, UNREACHABLE)
+    {
         return None;
     }
     if let Some(f) = unreachable_elsewhere(l, facts, Family::NetworkTimeout) {
@@ -725,9 +737,11 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             facts,
             format!("The node cannot reach {}", show(&reg)),
             format!(
-                "Connections to {} time out: the node has no route to the internet, a firewall drops the traffic, or \
-                 the registry is blocked where the node runs (k8s.gcr.io and registry.k8s.io from mainland China).",
-                show(&reg)
+                "Connections to {} {}: the node has no route to the internet, a firewall drops the traffic, or \
+                 the registry is blocked where the node runs (k8s.gcr.io and registry.k8s.io from mainland China).{}",
+                show(&reg),
+                network_failure(l),
+                ipv6_note(l)
             ),
             format!(
                 "Pull through something the node can reach: add a mirror for {} in the form (a Harbor proxy-cache \
@@ -738,14 +752,26 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             prefill,
         );
     }
+    let why = if has_any(l, UNREACHABLE) {
+        "The connection failed at once, nothing timed out: the node has no route to that address (no default route, \
+         no route to that subnet, or a firewall answering with ICMP unreachable), or a proxy is needed."
+    } else {
+        "The node sends but gets no answer: a firewall drops the traffic, the address is not routed from the node, or \
+         a proxy is needed."
+    };
     finding(
         Family::NetworkTimeout,
         l,
         facts,
-        format!("Connections to {} time out", show(&reg)),
-        "The node sends but gets no answer: a firewall drops the traffic, the address is not routed from the node, or \
-         a proxy is needed. containerd does not use a proxy unless its service environment sets HTTPS_PROXY."
-            .to_owned(),
+        if has_any(l, UNREACHABLE) {
+            format!("The node has no route to {}", show(&reg))
+        } else {
+            format!("Connections to {} time out", show(&reg))
+        },
+        format!(
+            "{why} containerd does not use a proxy unless its service environment sets HTTPS_PROXY.{}",
+            ipv6_note(l)
+        ),
         format!(
             "From the node, `curl -v https://{}/v2/` must answer. Open the firewall or route, or set HTTPS_PROXY / \
              NO_PROXY in containerd's systemd unit (`systemctl edit containerd`) and restart it.",
@@ -759,10 +785,25 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 fn network_failure(l: &Line<'_>) -> &'static str {
     if l.lower.contains("connection refused") {
         "are refused"
-    } else if l.lower.contains("no route to host") || l.lower.contains("network is unreachable") {
-        "find no route"
+    } else if l.lower.contains("tls handshake timeout") {
+        "open, but the TLS handshake times out"
+    } else if has_any(l, UNREACHABLE) {
+        "have no route"
     } else {
         "time out"
+    }
+}
+
+/// `dial tcp [IPv6]:443: connect: cannot assign requested address`: the name resolved
+/// to an IPv6 address and the node has no IPv6 address to connect from.
+fn ipv6_note(l: &Line<'_>) -> &'static str {
+    if l.lower.contains("cannot assign requested address") && l.lower.contains("dial tcp [") {
+        " `cannot assign requested address` on an IPv6 address ([…]) means the node has no IPv6 address or route to \
+         connect from: the name resolved to an IPv6 address (Docker Hub and CDNs publish them) on an IPv4-only node. \
+         Give the node IPv6 connectivity, or make its resolver return only IPv4 addresses for the registry (an \
+         /etc/hosts entry with its IPv4 address)."
+    } else {
+        ""
     }
 }
 
@@ -808,6 +849,9 @@ fn unreachable_elsewhere(l: &Line<'_>, facts: &Facts, family: Family) -> Option<
     prefill.mirror = Some(url.clone());
     let down = if family == Family::ConnectionRefused {
         "the address answered, but nothing listens on that port: the mirror is down or listens on another port"
+    } else if family == Family::TlsHandshakeTimeout {
+        "the port accepts the connection but never completes TLS (a plain-HTTP service on that port, whose URL then \
+         needs `http://`; a hung or overloaded mirror; a proxy or firewall inspecting TLS)"
     } else {
         "a firewall drops the traffic, the address is not routed from the node, the mirror is down, or a proxy is \
          needed (containerd uses one only when its service environment sets HTTPS_PROXY)"
@@ -847,6 +891,9 @@ fn pause_mirror(pause: &str) -> Option<String> {
 fn tls_handshake_timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("tls handshake timeout") {
         return None;
+    }
+    if let Some(f) = unreachable_elsewhere(l, facts, Family::TlsHandshakeTimeout) {
+        return Some(f);
     }
     let reg = line_registry(l, facts);
     finding(
@@ -910,11 +957,20 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let mut prefill = Prefill::for_registry(reg.as_deref());
     prefill.mirror = mirror.as_ref().map(|m| m.url.clone());
     prefill.ca_needed = true;
-    let upgrade = if facts.containerd_major == Some(2) {
-        " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or `insecure_skip_verify` is ignored \
-         without any error, which is why a setup that worked on 1.x fails like this after an upgrade."
-    } else {
-        ""
+    const LEGACY_TLS: &str = " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or \
+                              `insecure_skip_verify` is ignored without any error, which is why a setup that \
+                              worked on 1.x fails like this after an upgrade.";
+    let upgrade = match facts.containerd_major {
+        _ if is_ctr(l) => " `ctr` reads hosts.toml only with `--hosts-dir /etc/containerd/certs.d` and never \
+                            config.toml's registry settings."
+            .to_owned(),
+        Some(2) => LEGACY_TLS.to_owned(),
+        // 2.1+ words its errors like 1.x when legacy mirrors or configs make it fall back
+        // to the older pull path (real 2.1.9).
+        _ if l.lower.contains("failed to resolve reference") => {
+            format!(" {OLD_PATH_2X}{LEGACY_TLS}")
+        }
+        _ => String::new(),
     };
     if let Some(m) = &mirror {
         return finding(
@@ -1203,7 +1259,13 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!(
             "The registry wants credentials and got none it accepts: no pull Secret, a Secret keyed for another \
              server (`10.50.1.104` and `10.50.1.104:443` are different), a wrong password, or a user without pull \
-             permission on the project. `ctr --user` works by hand, but the kubelet has no such flag.{maybe_name}"
+             permission on the project. `ctr --user` works by hand, but the kubelet has no such flag.{ctr}{maybe_name}",
+            ctr = if is_ctr(l) {
+                " This is ctr's own error: ctr sends credentials only with `--user USER:PASSWORD` (it never reads \
+                 config.toml's `configs.auth`)."
+            } else {
+                ""
+            }
         ),
         format!(
             "Give the kubelet credentials for exactly `{r}`: a kubernetes.io/dockerconfigjson Secret with server \

@@ -68,6 +68,9 @@ pub struct Facts {
     pub namespace: Option<String>,
     /// The pull Secrets the kubelet could not find.
     pub missing_secrets: Vec<String>,
+    /// The config version containerd 2.x migrated config.toml from at start (its log line
+    /// `Configuration migrated from version 2`): a 1.x file it reads, not ignores.
+    pub migrated_from: Option<u32>,
 }
 
 /// A containerd version the text prints, and where.
@@ -165,6 +168,9 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
     f.namespace = lines.iter().find_map(|l| {
         let t = l.text.trim_start();
         t.strip_prefix("Namespace:").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')).map(str::to_owned)
+    });
+    f.migrated_from = lines.iter().find_map(|l| {
+        scan::word_after(&l.text, "configuration migrated from version ").and_then(|w| w.parse().ok())
     });
     for l in lines {
         for s in missing_secrets(l) {

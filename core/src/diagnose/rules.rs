@@ -15,10 +15,12 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 21] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 23] = [
         config_version,
+        config_load_failed,
         mixed_styles,
         cri_not_loaded,
+        runtime_type_missing,
         unknown_key,
         hosts_toml,
         ca_file_unusable,
@@ -346,16 +348,26 @@ fn show(r: &Option<String>) -> &str {
 // ---- containerd's own config -------------------------------------------------------
 
 fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
-    const M: &str = "expected containerd config version equal to or less than";
-    let i = l.lower.find(M)?;
-    let rest = &l.text[i + M.len()..];
     let num = |s: &str| -> Option<u32> {
         let s = s.trim_start_matches([' ', '`', '\'', '"']);
         let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         s[..end].parse().ok()
     };
-    let max = num(rest);
-    let got = scan::find_ci(rest, "got ").and_then(|j| num(&rest[j + 4..]));
+    let after = |m: &str| scan::find_ci(&l.text, m).and_then(|i| num(&l.text[i + m.len()..]));
+    // 2.x: `expected containerd config version equal to or less than N, got M`; 1.7
+    // (real 1.7.24): `containerd config version `M` is not supported, the max version is
+    // `N`` and `failed to load TOML ...: unsupported config version `M``. 1.6 starts.
+    const M: &str = "expected containerd config version equal to or less than";
+    let (max, got) = if l.lower.contains(M) {
+        let rest = &l.text[scan::find_ci(&l.text, M)? + M.len()..];
+        (num(rest), scan::find_ci(rest, "got ").and_then(|j| num(&rest[j + 4..])))
+    } else if l.lower.contains("the max version is") {
+        (after("the max version is"), after("containerd config version"))
+    } else if l.lower.contains("unsupported config version") {
+        (Some(2), after("unsupported config version"))
+    } else {
+        return None;
+    };
     let (max_s, got_s) = (max.map_or("?".to_owned(), |n| n.to_string()), got.map_or("?".to_owned(), |n| n.to_string()));
     let sections = match max {
         Some(2) => " with the 1.x section names (plugins.\"io.containerd.grpc.v1.cri\")",
@@ -377,6 +389,88 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "Write `version = {max_s}`{sections}, or regenerate the file for this node's containerd \
              (`containerd --version`) with pullfix, then `systemctl restart containerd`."
         ),
+        Prefill::default(),
+    )
+}
+
+/// containerd exits because it cannot load config.toml (`containerd: failed to load TOML
+/// from <path>: <why>`), for a reason other than the version ([`config_version`]): 2.x's
+/// `invalid disabled plugin URI "cri" expect io.containerd.x.vx` (real 2.1.9, a version 3
+/// file with Docker's `disabled_plugins = ["cri"]`), a TOML syntax error, ...
+fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let short = l.lower.contains("invalid disabled plugin uri");
+    if !(short || l.lower.contains("failed to load toml"))
+        || has_any(l, &["config version", "unsupported config version"])
+    {
+        return None;
+    }
+    let name = scan::quoted_after(&l.text, "invalid disabled plugin URI").unwrap_or("cri");
+    let (title, why, fix) = if short {
+        (
+            format!("containerd does not start: disabled_plugins names \"{name}\", not a full plugin URI"),
+            format!(
+                " In a version 3 config, containerd 2.x wants full plugin ids (`io.containerd.grpc.v1.cri`) in \
+                 `disabled_plugins`; the short \"{name}\" (the default of Docker's containerd.io package, read by \
+                 1.x and in 2.x's migrated version 2 files) makes it exit."
+            ),
+            "Remove \"cri\" from `disabled_plugins` (the kubelet needs the CRI plugin; any other entry needs its full \
+             id, e.g. `io.containerd.snapshotter.v1.zfs`), then `systemctl restart containerd`. `pullfix doctor` \
+             checks the file."
+                .to_owned(),
+        )
+    } else {
+        (
+            "containerd does not start: it cannot load config.toml".to_owned(),
+            String::new(),
+            "Correct the file where the error points (`containerd config dump` shows the first error), or regenerate \
+             it for this node's containerd with pullfix, then `systemctl restart containerd`."
+                .to_owned(),
+        )
+    };
+    finding(
+        Family::ConfigLoadFailed,
+        l,
+        facts,
+        title,
+        format!(
+            "containerd exits at start because it cannot load its config: nothing runs on the node, so the kubelet \
+             sees the runtime as down.{why}"
+        ),
+        fix,
+        Prefill::default(),
+    )
+}
+
+/// `container.Runtime.Name must be set`: the default runtime's table has no
+/// `runtime_type`. 1.x fills it in for no runtime; 2.x only for `runc` (real 1.7.24 with
+/// an options-only runc table, real 2.1.9 with `default_runtime_name = "crun"`).
+fn runtime_type_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("runtime.name must be set") {
+        return None;
+    }
+    let which = match facts.containerd_major {
+        Some(2) => "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the default runtime \
+                    (`default_runtime_name`, e.g. crun or kata) has a table without it.",
+        Some(_) => "containerd 1.x fills `runtime_type` in for no runtime: the default runtime's table (often only \
+                    `runtimes.runc.options` with `SystemdCgroup = true`) lacks it.",
+        None => "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the default \
+                 runtime's table (an options-only `runtimes.runc.options` on 1.x, a `crun` or `kata` runtime on 2.x) \
+                 lacks it.",
+    };
+    finding(
+        Family::RuntimeTypeMissing,
+        l,
+        facts,
+        "containerd's default runtime has no runtime_type: no container or sandbox can be created".to_owned(),
+        format!(
+            "containerd refused to create the container because its runtime name is empty. {which} No pod starts on \
+             the node (FailedCreatePodSandBox); image pulls are not the problem."
+        ),
+        "Set `runtime_type = \"io.containerd.runc.v2\"` (kata: `io.containerd.kata.v2`) in the default runtime's table: \
+         `[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.<name>]` on 1.x, \
+         `[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.<name>]` in a version 3 file (its `options` \
+         stay in the `.options` table), then `systemctl restart containerd`. `pullfix doctor` names the table."
+            .to_owned(),
         Prefill::default(),
     )
 }
@@ -433,6 +527,34 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let key = scan::quoted_after(&l.text, "key=").or_else(|| scan::word_after(&l.text, "key=")).unwrap_or("?");
     let plugin = scan::quoted_after(&l.text, "plugin=").or_else(|| scan::word_after(&l.text, "plugin=")).unwrap_or("?");
+    let words: Vec<&str> = key.split_whitespace().collect();
+    // Options 2.0 removed, which every 1.x default file has: harmless (real 2.1.9 log of
+    // an upgraded node, where the rest of the file was migrated and works).
+    const REMOVED: &[&str] = &[
+        "disable_cgroup",
+        "systemd_cgroup",
+        "no_pivot",
+        "default_runtime",
+        "untrusted_workload_runtime",
+        "runtime_engine",
+        "runtime_root",
+    ];
+    if words.iter().any(|w| REMOVED.contains(w)) {
+        return None;
+    }
+    if let ["registry", "configs", host, "tls", ..] = words.as_slice() {
+        return legacy_tls_ignored(l, facts, host);
+    }
+    let why = match facts.migrated_from {
+        Some(v) => format!(
+            "containerd 2.x migrated the version {v} config.toml at start (see the `Configuration migrated` line), \
+             and this key has no place in 2.x: it has no effect."
+        ),
+        None => "This is what happens to 1.x keys in a version 3 config: `registry` (mirrors, configs, config_path) \
+                 or `sandbox_image` under plugins.\"io.containerd.grpc.v1.cri\" are not migrated, only warned about, \
+                 so TLS, mirrors and the pause image silently fall back to the defaults."
+            .to_owned(),
+    };
     finding(
         Family::UnknownConfigKey,
         l,
@@ -440,9 +562,7 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!("containerd ignored the key `{key}` of plugin {plugin}"),
         format!(
             "containerd 2.x read a key that plugin {plugin} does not have and ignored it: the setting has no effect. \
-             This is what happens to 1.x keys in a version 3 config: `registry` (mirrors, configs, config_path) or \
-             `sandbox_image` under plugins.\"io.containerd.grpc.v1.cri\" are not migrated, only warned about, so TLS, \
-             mirrors and the pause image silently fall back to the defaults."
+             {why}"
         ),
         "Write the settings where 2.x reads them: `[plugins.\"io.containerd.cri.v1.images\".registry] config_path` with \
          TLS and mirrors in hosts.toml, and `[plugins.\"io.containerd.cri.v1.images\".pinned_images] sandbox` for the \
@@ -450,6 +570,32 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          Restart containerd."
             .to_owned(),
         Prefill::default(),
+    )
+}
+
+/// `key="registry configs <host> tls"`: 2.x dropped the inline TLS settings (migrated
+/// file or not), so a private CA or skip_verify that worked on 1.x is gone.
+fn legacy_tls_ignored(l: &Line<'_>, facts: &Facts, host: &str) -> Option<Finding> {
+    let mut prefill = Prefill::for_registry(Some(host));
+    prefill.ca_needed = true;
+    let cp = crate::form::DEFAULT_CONFIG_PATH;
+    finding(
+        Family::UnknownConfigKey,
+        l,
+        facts,
+        format!("containerd 2.x ignores the legacy TLS settings of {host} (`registry.configs.\"{host}\".tls`)"),
+        format!(
+            "containerd 2.x no longer has `registry.configs.\"…\".tls`: its `ca_file`, `insecure_skip_verify` and \
+             client certificates are ignored without any error, even in a file it migrates (the rest of such a file \
+             works). Pulls from {host} then fail with `x509: certificate signed by unknown authority`."
+        ),
+        format!(
+            "Give {host} its TLS in hosts.toml: `config_path = \"{cp}\"` in the registry section and `ca = \
+             \"{cp}/{host}/ca.crt\"` (or skip_verify) in {cp}/{host}/hosts.toml; delete the `tls` table, and move \
+             any `registry.mirrors` into hosts.toml too (beside `config_path` they stop the CRI plugin). The form \
+             gets {host} with its CA path: `pullfix apply` writes the files. Restart containerd."
+        ),
+        prefill,
     )
 }
 

@@ -619,8 +619,8 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     });
     let detail = scan::quoted_after(&l.text, "error=").unwrap_or("");
     let why = if tree {
-        " containerd 1.5 and 1.6 (verified on 1.6.20) reject a hosts.toml without any [host.\"…\"] table (for example one \
-         with only `server = …`) with `invalid `host` tree`."
+        " containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24; 2.1.9 accepts it) reject a hosts.toml without any \
+         [host.\"…\"] table (for example one with only `server = …`) with `invalid `host` tree`."
     } else if detail.to_ascii_lowercase().contains("duplicate") {
         " The same [host.\"…\"] table appears twice."
     } else {
@@ -634,7 +634,8 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!(
             "containerd could not read a hosts.toml ({}), logged it once and ignored the whole file: its mirrors, \
              `ca`, `skip_verify` and `server` are silently gone, so pulls go to the upstream with default TLS and \
-             fail there (x509, timeouts).{why}",
+             fail there (x509, timeouts). Only Docker-style `*.crt`, `*.cert` and `*.key` files in that directory \
+             are still read (verified on 2.1.9: a `ca.crt` there kept pulls working).{why}",
             if detail.is_empty() { "see the line" } else { detail }
         ),
         "Make the file valid TOML with each [host.\"URL\"] table written once and at least one [host.\"URL\"] table \
@@ -826,9 +827,13 @@ fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          the image names the wrong port (https means 443 and http 80 unless the image says `host:5000`)."
             .to_owned(),
         format!(
-            "Check from the node that the registry is up (`curl -v https://{0}/v2/`). Name the port exactly as the \
+            "Check from the node that the registry is up (`curl -v {0}/v2/`). Name the port exactly as the \
              registry listens in the image references, the form's host, and so in hosts.toml and the Secret.",
-            show(&reg)
+            // The host containerd contacted (Docker Hub's is registry-1.docker.io).
+            scan::url_hosts(&l.text)
+                .into_iter()
+                .next()
+                .map_or_else(|| format!("https://{}", show(&reg)), |u| format!("{}://{}", u.scheme, u.hostport))
         ),
         Prefill::for_registry(reg.as_deref()),
     )

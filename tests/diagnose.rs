@@ -1595,11 +1595,15 @@ fn ctr_2_1_9_401_without_a_reference_asks_for_no_docker_io_credentials() {
     assert!(hosts(&d.apply_all(&unversioned())).is_empty());
     // With the command line pasted above it, its argument names the registry.
     let text = fixture("ctr-2.1.9-401-hosts-dir-no-user.txt");
-    let cmd = "$ sudo ctr -n k8s.io images pull --hosts-dir /etc/containerd/certs.d harbor.example.net/kubernetes/cronjob:v1";
+    let cmd =
+        "$ sudo ctr -n k8s.io images pull --hosts-dir /etc/containerd/certs.d harbor.example.net/kubernetes/cronjob:v1";
     let d = diagnose(&format!("{cmd}\n{text}"));
     assert_eq!(d.facts.image.as_deref(), Some("harbor.example.net/kubernetes/cronjob:v1"));
     assert_eq!(d.findings.len(), 1, "{:#?}", d.findings);
-    assert_eq!((d.findings[0].family, d.findings[0].prefill.registry().as_deref()), (Unauthorized, Some("harbor.example.net")));
+    assert_eq!(
+        (d.findings[0].family, d.findings[0].prefill.registry().as_deref()),
+        (Unauthorized, Some("harbor.example.net"))
+    );
     assert!(d.findings[0].prefill.credentials_needed);
 }
 
@@ -1631,10 +1635,13 @@ fn two_x_markers_beat_the_older_pull_paths_wording() {
     );
     assert_eq!(d.facts.containerd_major, Some(1));
     let f = &d.findings[0];
-    assert!(f.explanation.contains("also containerd 2.x's wording") && f.explanation.contains("ignored without any error"));
+    assert!(
+        f.explanation.contains("also containerd 2.x's wording") && f.explanation.contains("ignored without any error")
+    );
     assert!(d.findings[1].explanation.contains("also containerd 2.x's wording"), "{}", d.findings[1].explanation);
     // The same markers are absent from 1.7.24's texts: they stay 1.x.
-    for name in ["cri-1.7.24-sandbox-401.txt", "cri-1.7.24-mirror-tls-timeout.txt", "containerd-1.7.24-lab-errors.log"] {
+    for name in ["cri-1.7.24-sandbox-401.txt", "cri-1.7.24-mirror-tls-timeout.txt", "containerd-1.7.24-lab-errors.log"]
+    {
         assert_eq!(diagnose(&fixture(name)).facts.containerd_major, Some(1), "{name}");
     }
 }
@@ -1716,7 +1723,11 @@ fn runtime_name_must_be_set() {
 #[test]
 fn start_failures_of_1_7_24_and_2_1_9() {
     let d = check("containerd-1.7.24-version-3.log", &[(ConfigVersionTooNew, None)]);
-    assert!(d.findings[0].title.contains("version = 3, this containerd reads at most version 2"), "{}", d.findings[0].title);
+    assert!(
+        d.findings[0].title.contains("version = 3, this containerd reads at most version 2"),
+        "{}",
+        d.findings[0].title
+    );
     assert_eq!(d.findings[0].line, 1);
     let d = check("containerd-2.1.9-short-disabled-plugin.log", &[(ConfigLoadFailed, None)]);
     assert!(d.findings[0].fix.contains("Remove \"cri\" from `disabled_plugins`"), "{}", d.findings[0].fix);

@@ -169,9 +169,9 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         let t = l.text.trim_start();
         t.strip_prefix("Namespace:").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')).map(str::to_owned)
     });
-    f.migrated_from = lines.iter().find_map(|l| {
-        scan::word_after(&l.text, "configuration migrated from version ").and_then(|w| w.parse().ok())
-    });
+    f.migrated_from = lines
+        .iter()
+        .find_map(|l| scan::word_after(&l.text, "configuration migrated from version ").and_then(|w| w.parse().ok()));
     for l in lines {
         for s in missing_secrets(l) {
             if !f.missing_secrets.contains(&s) {
@@ -458,8 +458,9 @@ fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
     // word followed by `: not found` is one), Docker's `pull access denied for REF,`, and
     // `kubectl describe pod`'s `Image:` line.
     for l in lines {
-        let resolved = scan::word_after(&l.text, "failed to resolve image:")
-            .filter(|w| w.contains(['/', '.', ':']) && l.lower.contains(&format!("{}: not found", w.to_ascii_lowercase())));
+        let resolved = scan::word_after(&l.text, "failed to resolve image:").filter(|w| {
+            w.contains(['/', '.', ':']) && l.lower.contains(&format!("{}: not found", w.to_ascii_lowercase()))
+        });
         let candidates = [
             resolved,
             scan::word_after(&l.text, "pull access denied for "),
@@ -470,7 +471,10 @@ fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
         }
     }
     lines.iter().find_map(|l| ctr_pull_argument(l).filter(|c| ok(c))).or_else(|| {
-        lines.iter().filter(|l| !l.lower.contains("sandbox image")).find_map(|l| manifest_request_image(l).filter(|c| ok(c)))
+        lines
+            .iter()
+            .filter(|l| !l.lower.contains("sandbox image"))
+            .find_map(|l| manifest_request_image(l).filter(|c| ok(c)))
     })
 }
 

@@ -449,13 +449,19 @@ fn runtime_type_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         return None;
     }
     let which = match facts.containerd_major {
-        Some(2) => "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the default runtime \
-                    (`default_runtime_name`, e.g. crun or kata) has a table without it.",
-        Some(_) => "containerd 1.x fills `runtime_type` in for no runtime: the default runtime's table (often only \
-                    `runtimes.runc.options` with `SystemdCgroup = true`) lacks it.",
-        None => "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the default \
+        Some(2) => {
+            "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the default runtime \
+                    (`default_runtime_name`, e.g. crun or kata) has a table without it."
+        }
+        Some(_) => {
+            "containerd 1.x fills `runtime_type` in for no runtime: the default runtime's table (often only \
+                    `runtimes.runc.options` with `SystemdCgroup = true`) lacks it."
+        }
+        None => {
+            "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the default \
                  runtime's table (an options-only `runtimes.runc.options` on 1.x, a `crun` or `kata` runtime on 2.x) \
-                 lacks it.",
+                 lacks it."
+        }
     };
     finding(
         Family::RuntimeTypeMissing,

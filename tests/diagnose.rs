@@ -1639,6 +1639,13 @@ fn two_x_markers_beat_the_older_pull_paths_wording() {
         f.explanation.contains("also containerd 2.x's wording") && f.explanation.contains("ignored without any error")
     );
     assert!(d.findings[1].explanation.contains("also containerd 2.x's wording"), "{}", d.findings[1].explanation);
+    // A printed 2.1+ version does not contradict that wording (2.1.9's local pull mode).
+    let text = fixture("cri-2.1.9-nodeauth-x509.txt");
+    let d = diagnose(&format!("containerd github.com/containerd/containerd/v2 v2.1.9 abc123\n{text}"));
+    assert_eq!((d.facts.containerd.as_deref(), d.facts.containerd_major), (Some("2.1.9"), Some(2)));
+    assert_eq!(d.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [X509UnknownAuthority]);
+    assert!(d.findings[0].explanation.contains("ignored without any error"));
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.1.9"));
     // The same markers are absent from 1.7.24's texts: they stay 1.x.
     for name in ["cri-1.7.24-sandbox-401.txt", "cri-1.7.24-mirror-tls-timeout.txt", "containerd-1.7.24-lab-errors.log"]
     {

@@ -148,7 +148,9 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
     }
     let hint = text_major_hint(lines).map(|h| h.0);
     f.containerd = match f.containerd_printed.as_slice() {
-        [one] if hint.is_none_or(|h| major_of(&one.version) == Some(h)) => Some(one.version.clone()),
+        [one] if hint.is_none_or(|h| major_of(&one.version) == Some(h)) || (hint == Some(1) && local_pull_2x(one)) => {
+            Some(one.version.clone())
+        }
         _ => None,
     };
     if f.containerd_printed.is_empty() {
@@ -661,6 +663,13 @@ const MARKERS_2X: &[&str] = &[
     "incompatible with transfer service",
     "invalid disabled plugin uri",
 ];
+
+/// Whether a printed version words pulls like 1.x in local pull mode: 2.1+ falls back to
+/// the older pull path (`failed to resolve reference`) with legacy `registry.mirrors` /
+/// `configs` (real 2.1.9). 2.0 is not checked here, so its contradiction stays.
+fn local_pull_2x(p: &PrintedVersion) -> bool {
+    Target::parse(&p.version).is_ok_and(|t| (t.major, t.minor) >= (2, 1))
+}
 
 /// The containerd major the line's wording reveals (see [`Facts::containerd_major`]).
 /// `failed to resolve reference` is 1.x's wording, but also 2.x's older pull path (2.1+

@@ -1020,10 +1020,12 @@ fn unreachable_elsewhere(l: &Line<'_>, facts: &Facts, family: Family) -> Option<
         format!("{reg}'s configured mirror {host}{at} is unreachable"),
         format!(
             "containerd pulled {reg}'s image through its configured mirror {url} (the request carries containerd's \
-             `ns={reg}` query or the mirror's API path), and connections to {host}{at} {what}: {down}. containerd \
+             `ns={ns}` query or the mirror's API path), and connections to {host}{at} {what}: {down}. containerd \
              tries the hosts of certs.d/{reg}/hosts.toml in order and reports the first host's error, so this is \
              the mirror failing, not {reg}: adding another mirror for {reg} does not fix a mirror that is already \
-             there."
+             there.",
+            // 2.x redacts it (`ns=%5BREDACTED%5D`, real 2.1.9).
+            ns = if l.lower.contains("ns=%5bredacted%5d") { "%5BREDACTED%5D" } else { reg }
         ),
         format!(
             "Make the mirror reachable from every node: check it is up (`curl -v {url}/v2/` from the node), open the \
@@ -1124,7 +1126,7 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         Some(2) => LEGACY_TLS.to_owned(),
         // 2.1+ words its errors like 1.x when legacy mirrors or configs make it fall back
         // to the older pull path (real 2.1.9).
-        _ if l.lower.contains("failed to resolve reference") => {
+        _ if facts.containerd.is_none() && l.lower.contains("failed to resolve reference") => {
             format!(" {OLD_PATH_2X}{LEGACY_TLS}")
         }
         _ => String::new(),

@@ -1489,7 +1489,7 @@ fn refused_and_no_route_on_a_redirect_target_are_the_redirect_too() {
     let text = fixture("s3-blob-redirect-timeout.txt");
     for (failure, family, verb) in [
         ("connect: connection refused", ConnectionRefused, "are refused"),
-        ("connect: no route to host", NetworkTimeout, "find no route"),
+        ("connect: no route to host", NetworkTimeout, "have no route"),
     ] {
         let d = diagnose(&text.replace("i/o timeout", failure));
         let f = &d.findings[0];
@@ -1557,4 +1557,264 @@ fn timeouts_on_the_registry_itself_are_unchanged() {
     assert!(d.findings[0].title.contains("cannot reach registry.k8s.io"), "{}", d.findings[0].title);
     check("network-timeout-private.txt", &[(NetworkTimeout, Some("10.50.1.104:5000"))]);
     check("ctr-1.6.20-connection-refused.txt", &[(ConnectionRefused, Some("127.0.0.1:15999"))]);
+}
+
+// ---- review 9: real containerd 2.1.9 and 1.7.24 texts ------------------------------------
+
+fn hosts(form: &Form) -> Vec<&str> {
+    form.registries.iter().map(|r| r.host.as_str()).collect()
+}
+
+#[test]
+fn ctr_2_1_9_x509_reads_the_registry_from_the_request_url() {
+    // 2.1.9's ctr prints `failed to resolve image: failed to do request: ...` without the
+    // reference: `failed` is no image, and docker.io is not the registry (H3).
+    for name in ["ctr-2.1.9-x509-unknown-authority.txt", "ctr-2.1.9-x509-with-command-line.txt"] {
+        let d = check(name, &[(X509UnknownAuthority, Some("harbor.example.net"))]);
+        assert_eq!(d.facts.image.as_deref(), Some("harbor.example.net/kubernetes/cronjob:v1"), "{name}");
+        assert_eq!((d.facts.registry.as_deref(), d.facts.mirror.as_deref()), (Some("harbor.example.net"), None));
+        let f = &d.findings[0];
+        assert_eq!((f.prefill.mirror.as_deref(), f.prefill.ca_needed), (None, true));
+        assert!(f.explanation.contains("--hosts-dir /etc/containerd/certs.d"), "{}", f.explanation);
+        assert!(!f.explanation.contains("after an upgrade"), "ctr never reads config.toml: {}", f.explanation);
+        let form = d.apply_all(&unversioned());
+        assert_eq!(hosts(&form), ["harbor.example.net"], "{name}");
+        assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+        assert!(form.registries[0].mirrors.is_empty());
+        assert_eq!(form.containerd, "2.0", "2.x's wording");
+    }
+}
+
+#[test]
+fn ctr_2_1_9_401_without_a_reference_asks_for_no_docker_io_credentials() {
+    let d = check("ctr-2.1.9-401-hosts-dir-no-user.txt", &[(Unauthorized, None)]);
+    assert_eq!((d.facts.image.as_deref(), d.facts.registry.as_deref()), (None, None));
+    let f = &d.findings[0];
+    assert!(f.explanation.contains("--user USER:PASSWORD"), "{}", f.explanation);
+    assert!(!f.fix.contains("docker.io"), "{}", f.fix);
+    assert!(hosts(&d.apply_all(&unversioned())).is_empty());
+    // With the command line pasted above it, its argument names the registry.
+    let text = fixture("ctr-2.1.9-401-hosts-dir-no-user.txt");
+    let cmd =
+        "$ sudo ctr -n k8s.io images pull --hosts-dir /etc/containerd/certs.d harbor.example.net/kubernetes/cronjob:v1";
+    let d = diagnose(&format!("{cmd}\n{text}"));
+    assert_eq!(d.facts.image.as_deref(), Some("harbor.example.net/kubernetes/cronjob:v1"));
+    assert_eq!(d.findings.len(), 1, "{:#?}", d.findings);
+    assert_eq!(
+        (d.findings[0].family, d.findings[0].prefill.registry().as_deref()),
+        (Unauthorized, Some("harbor.example.net"))
+    );
+    assert!(d.findings[0].prefill.credentials_needed);
+}
+
+#[test]
+fn two_x_markers_beat_the_older_pull_paths_wording() {
+    // 2.1.9 with legacy mirrors/configs says `failed to resolve reference` like 1.x; the
+    // redacted `ns=` and the `failed to start sandbox "<id>":` prefix are 2.x's (M2).
+    let d = check(
+        "cri-2.1.9-upgraded-legacy-tls-x509.txt",
+        &[
+            (X509UnknownAuthority, Some("harbor.example.net")),
+            (X509UnknownAuthority, Some("docker.io")),
+            (SandboxImage, Some("harbor.example.net")),
+        ],
+    );
+    assert_eq!(d.facts.containerd_major, Some(2));
+    for f in &d.findings[..2] {
+        assert!(f.explanation.contains("ignored without any error"), "{}", f.explanation);
+        assert_eq!(f.prefill.containerd.as_deref(), Some("2.0"));
+    }
+    assert_eq!(d.findings[1].prefill.mirror.as_deref(), Some("https://harbor.example.net/v2/dockerhub-proxy"));
+    let d = check("cri-2.1.9-mirror-x509-redacted-ns-event.txt", &[(X509UnknownAuthority, Some("docker.io"))]);
+    assert_eq!(d.facts.containerd_major, Some(2));
+    assert!(d.findings[0].explanation.contains("ignored without any error"));
+    // Without any 2.x marker the wording stays 1.x's, and the x509 cause names 2.x's case too.
+    let d = check(
+        "cri-2.1.9-nodeauth-x509.txt",
+        &[(X509UnknownAuthority, Some("harbor.example.net")), (ContainerdVersionUnknown, None)],
+    );
+    assert_eq!(d.facts.containerd_major, Some(1));
+    let f = &d.findings[0];
+    assert!(
+        f.explanation.contains("also containerd 2.x's wording") && f.explanation.contains("ignored without any error")
+    );
+    assert!(d.findings[1].explanation.contains("also containerd 2.x's wording"), "{}", d.findings[1].explanation);
+    // A printed 2.1+ version does not contradict that wording (2.1.9's local pull mode).
+    let text = fixture("cri-2.1.9-nodeauth-x509.txt");
+    let d = diagnose(&format!("containerd github.com/containerd/containerd/v2 v2.1.9 abc123\n{text}"));
+    assert_eq!((d.facts.containerd.as_deref(), d.facts.containerd_major), (Some("2.1.9"), Some(2)));
+    assert_eq!(d.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [X509UnknownAuthority]);
+    assert!(d.findings[0].explanation.contains("ignored without any error"));
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("2.1.9"));
+    // The same markers are absent from 1.7.24's texts: they stay 1.x.
+    for name in ["cri-1.7.24-sandbox-401.txt", "cri-1.7.24-mirror-tls-timeout.txt", "containerd-1.7.24-lab-errors.log"]
+    {
+        assert_eq!(diagnose(&fixture(name)).facts.containerd_major, Some(1), "{name}");
+    }
+}
+
+#[test]
+fn dns_with_an_unreachable_resolver() {
+    for name in ["cri-2.1.9-dns-resolver-unreachable.txt", "cri-1.7.24-dns-resolver-unreachable.txt"] {
+        let d = check(name, &[(DnsLookup, Some("nosuch.example.org"))]);
+        let f = &d.findings[0];
+        assert!(f.explanation.contains("(10.255.255.53:53) could not even be reached"), "{}", f.explanation);
+        assert_eq!((f.prefill.host.as_deref(), f.prefill.port), (Some("nosuch.example.org"), None));
+    }
+    // The pause image's lookup on 2.1.9, with the sandbox finding: no image, 2.x.
+    let d = check("cri-2.1.9-sandbox-image-dns.txt", &[(DnsLookup, Some("registry.k8s.io")), (SandboxImage, None)]);
+    assert_eq!((d.facts.image.as_deref(), d.facts.containerd_major), (None, Some(2)));
+    assert_eq!(
+        prefill(&d, SandboxImage).sandbox_image.as_deref(),
+        Some("registry.aliyuncs.com/google_containers/pause:3.10")
+    );
+}
+
+#[test]
+fn tls_handshake_timeout_on_a_configured_mirror_keeps_the_mirror() {
+    for (name, want) in [
+        ("cri-2.1.9-mirror-tls-timeout.txt", &[(TlsHandshakeTimeout, Some("docker.io"))][..]),
+        (
+            "cri-1.7.24-mirror-tls-timeout.txt",
+            &[(TlsHandshakeTimeout, Some("docker.io")), (ContainerdVersionUnknown, None)][..],
+        ),
+    ] {
+        let d = check(name, want);
+        let f = &d.findings[0];
+        assert!(f.title.contains("docker.io's configured mirror 10.50.1.105:7443"), "{}", f.title);
+        assert!(f.explanation.contains("TLS handshake times out"), "{}", f.explanation);
+        assert!(!f.fix.contains("add one in the form"), "{}", f.fix);
+        assert_eq!(f.prefill.mirror.as_deref(), Some("https://10.50.1.105:7443"));
+        let form = d.apply_all(&unversioned());
+        assert_eq!(hosts(&form), ["docker.io"], "{name}");
+        let mirrors: Vec<&str> = form.registries[0].mirrors.iter().map(|m| m.url.as_str()).collect();
+        assert_eq!(mirrors, ["https://10.50.1.105:7443"]);
+    }
+}
+
+#[test]
+fn upgraded_node_journal_leads_with_the_ignored_legacy_tls() {
+    let d = check(
+        "containerd-2.1.9-upgraded-node-startup-and-pull.log",
+        &[(UnknownConfigKey, Some("harbor.example.net")), (X509UnknownAuthority, Some("harbor.example.net"))],
+    );
+    assert_eq!(d.facts.migrated_from, Some(2));
+    let f = &d.findings[0];
+    assert!(f.title.contains("legacy TLS settings of harbor.example.net"), "{}", f.title);
+    assert!(!f.explanation.contains("not migrated"), "{}", f.explanation);
+    assert!(f.prefill.ca_needed);
+    assert!(d.findings.iter().all(|f| !f.title.contains("disable_cgroup")));
+    let form = d.apply_all(&unversioned());
+    assert_eq!(hosts(&form), ["harbor.example.net"]);
+    assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/harbor.example.net/ca.crt");
+    // Another ignored key after a migration is not called "not migrated" either.
+    let text = fixture("containerd-2.1.9-upgraded-node-startup-and-pull.log").replace("key=disable_cgroup", "key=foo");
+    let d = diagnose(&text);
+    let f = d.findings.iter().find(|f| f.title.contains("`foo`")).expect("the unknown key");
+    assert!(f.explanation.contains("migrated the version 2 config.toml"), "{}", f.explanation);
+}
+
+#[test]
+fn runtime_name_must_be_set() {
+    let d = check("cri-1.7.24-runtime-name-must-be-set.txt", &[(RuntimeTypeMissing, None)]);
+    assert!(d.findings[0].explanation.contains("1.x fills `runtime_type` in for no runtime"));
+    for name in ["cri-2.1.9-runtime-name-must-be-set-crun.txt", "events-2.1.9-runtime-name-must-be-set-crun.txt"] {
+        let d = check(name, &[(RuntimeTypeMissing, None)]);
+        let f = &d.findings[0];
+        assert!(f.explanation.contains("only for a runtime named `runc`"), "{}", f.explanation);
+        assert!(f.fix.contains("runtime_type = \"io.containerd.runc.v2\""), "{}", f.fix);
+        assert_eq!(f.prefill.registry(), None);
+    }
+}
+
+#[test]
+fn start_failures_of_1_7_24_and_2_1_9() {
+    let d = check("containerd-1.7.24-version-3.log", &[(ConfigVersionTooNew, None)]);
+    assert!(
+        d.findings[0].title.contains("version = 3, this containerd reads at most version 2"),
+        "{}",
+        d.findings[0].title
+    );
+    assert_eq!(d.findings[0].line, 1);
+    let d = check("containerd-2.1.9-short-disabled-plugin.log", &[(ConfigLoadFailed, None)]);
+    assert!(d.findings[0].fix.contains("Remove \"cri\" from `disabled_plugins`"), "{}", d.findings[0].fix);
+    // 2.1.9's version check stays the version finding, not a second load failure.
+    let d = diagnose("containerd: failed to load TOML from /etc/containerd/config.toml: expected containerd config version equal to or less than `3`, got `4`");
+    assert_eq!(d.findings.iter().map(|f| f.family).collect::<Vec<_>>(), [ConfigVersionTooNew]);
+}
+
+#[test]
+fn no_route_and_ipv6_wording() {
+    let text = fixture("cri-2.1.9-dns-resolver-unreachable.txt");
+    let lookup = "dial tcp: lookup nosuch.example.org on 10.255.255.53:53: dial udp 10.255.255.53:53: connect: network is unreachable";
+    assert!(text.contains(lookup));
+    for failure in ["connect: network is unreachable", "connect: no route to host"] {
+        let d = diagnose(&text.replace(lookup, &format!("dial tcp 10.50.1.104:443: {failure}")));
+        let f = &d.findings[0];
+        assert_eq!((f.family, f.prefill.registry().as_deref()), (NetworkTimeout, Some("nosuch.example.org")));
+        assert_eq!(f.title, "The node has no route to nosuch.example.org");
+        assert!(f.explanation.contains("nothing timed out"), "{}", f.explanation);
+    }
+    let v6 = fixture("cri-1.7.24-mirror-404-upstream-refused.txt").replace(
+        "dial tcp 10.50.1.105:443: connect: connection refused",
+        "dial tcp [2606:4700::6810:1]:443: connect: cannot assign requested address",
+    );
+    let d = diagnose(&v6);
+    let f = &d.findings[0];
+    assert_eq!((f.family, f.prefill.registry().as_deref()), (PublicRegistryUnreachable, Some("docker.io")));
+    assert!(f.explanation.contains("no IPv6 address or route"), "{}", f.explanation);
+}
+
+#[test]
+fn sandbox_401_on_2_1_9_has_no_made_up_image() {
+    let d = check(
+        "cri-2.1.9-sandbox-401.txt",
+        &[(Unauthorized, Some("harbor.example.net")), (SandboxImage, Some("harbor.example.net"))],
+    );
+    assert_eq!((d.facts.image.as_deref(), d.facts.registry.as_deref()), (None, None));
+    assert_eq!(d.facts.containerd_major, Some(2));
+    assert_eq!(prefill(&d, Unauthorized).node_auth, Some(true));
+    let form = d.apply_all(&unversioned());
+    assert_eq!(hosts(&form), ["harbor.example.net"]);
+    assert!(form.registries[0].node_auth);
+}
+
+#[test]
+fn other_real_2_1_9_and_1_7_24_texts() {
+    // Docker Hub's refusal after the mirror's 404: the host contacted is registry-1.docker.io.
+    let d = check("cri-1.7.24-mirror-404-upstream-refused.txt", &[(ConnectionRefused, Some("docker.io"))]);
+    assert!(d.findings[0].fix.contains("curl -v https://registry-1.docker.io/v2/"), "{}", d.findings[0].fix);
+    // A hosts.toml that fails to decode: Docker-style CA files in its directory still count.
+    let d = check("containerd-2.1.9-hosts-toml-duplicate.log", &[(HostsTomlInvalid, Some("harbor.example.net"))]);
+    assert!(d.findings[0].explanation.contains("`*.crt`"), "{}", d.findings[0].explanation);
+    check(
+        "containerd-1.7.24-lab-errors.log",
+        &[
+            (HostsTomlInvalid, None),
+            (DnsLookup, Some("nosuch.example.org")),
+            (ConnectionRefused, Some("docker.io")),
+            (TlsHandshakeTimeout, Some("docker.io")),
+            (HttpResponseToHttps, Some("10.50.1.104:5000")),
+            (X509UnknownAuthority, Some("harbor.example.net")),
+            (Unauthorized, Some("harbor.example.net")),
+            (ManifestNotFound, Some("harbor.example.net")),
+            (SandboxImage, Some("harbor.example.net")),
+            (ContainerdVersionUnknown, None),
+        ],
+    );
+    let d = check(
+        "containerd-2.1.9-lab-errors.log",
+        &[
+            (DnsLookup, Some("nosuch.example.org")),
+            (ConnectionRefused, Some("docker.io")),
+            (TlsHandshakeTimeout, Some("docker.io")),
+            (HttpResponseToHttps, Some("10.50.1.104:5000")),
+            (X509UnknownAuthority, Some("harbor.example.net")),
+            (Unauthorized, Some("harbor.example.net")),
+            (ManifestNotFound, Some("harbor.example.net")),
+            (ManifestNotFound, Some("docker.io")),
+            (SandboxImage, Some("harbor.example.net")),
+        ],
+    );
+    assert_eq!(d.facts.containerd_major, Some(2));
 }

@@ -36,10 +36,15 @@ pub use prefill::{apply_prefill, Prefill};
 pub enum Family {
     /// `expected containerd config version equal to or less than N, got M`.
     ConfigVersionTooNew,
+    /// `containerd: failed to load TOML from <path>: <why>` for another reason than the
+    /// version (2.x's `invalid disabled plugin URI "cri"`): containerd does not start.
+    ConfigLoadFailed,
     /// `` `mirrors` / `configs.tls` cannot be set when `config_path` is provided ``.
     MixedConfigStyles,
     /// `unknown service runtime.v1.ImageService`: containerd runs without its CRI plugin.
     CriNotLoaded,
+    /// `container.Runtime.Name must be set`: the default runtime has no `runtime_type`.
+    RuntimeTypeMissing,
     /// `Ignoring unknown key in TOML for plugin`.
     UnknownConfigKey,
     /// `failed to decode hosts.toml` (or 1.6's `invalid `host` tree`).
@@ -94,7 +99,9 @@ impl Family {
         match self {
             Family::ConfigVersionTooNew => "config.version_too_new",
             Family::MixedConfigStyles => "config.mixed_styles",
+            Family::ConfigLoadFailed => "config.load_failed",
             Family::CriNotLoaded => "config.cri_not_loaded",
+            Family::RuntimeTypeMissing => "config.runtime_type_missing",
             Family::UnknownConfigKey => "config.unknown_key",
             Family::HostsTomlInvalid => "hosts_toml.invalid",
             Family::CaFileUnusable => "tls.ca_file_unusable",

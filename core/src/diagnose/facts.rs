@@ -68,6 +68,9 @@ pub struct Facts {
     pub namespace: Option<String>,
     /// The pull Secrets the kubelet could not find.
     pub missing_secrets: Vec<String>,
+    /// The config version containerd 2.x migrated config.toml from at start (its log line
+    /// `Configuration migrated from version 2`): a 1.x file it reads, not ignores.
+    pub migrated_from: Option<u32>,
 }
 
 /// A containerd version the text prints, and where.
@@ -143,9 +146,11 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
             }
         }
     }
-    let hint = lines.iter().find_map(major_hint);
+    let hint = text_major_hint(lines).map(|h| h.0);
     f.containerd = match f.containerd_printed.as_slice() {
-        [one] if hint.is_none_or(|h| major_of(&one.version) == Some(h)) => Some(one.version.clone()),
+        [one] if hint.is_none_or(|h| major_of(&one.version) == Some(h)) || (hint == Some(1) && local_pull_2x(one)) => {
+            Some(one.version.clone())
+        }
         _ => None,
     };
     if f.containerd_printed.is_empty() {
@@ -166,6 +171,9 @@ pub fn extract(lines: &[Line<'_>]) -> Facts {
         let t = l.text.trim_start();
         t.strip_prefix("Namespace:").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')).map(str::to_owned)
     });
+    f.migrated_from = lines
+        .iter()
+        .find_map(|l| scan::word_after(&l.text, "configuration migrated from version ").and_then(|w| w.parse().ok()));
     for l in lines {
         for s in missing_secrets(l) {
             if !f.missing_secrets.contains(&s) {
@@ -447,14 +455,14 @@ fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
             }
         }
     }
-    // Unquoted forms: 2.x `failed to resolve image: REF: not found`, Docker's
-    // `pull access denied for REF,`, and `kubectl describe pod`'s `Image:` line.
+    // Unquoted forms: 2.x `failed to resolve image: REF: not found` (2.x's ctr prints
+    // `failed to resolve image: failed to do request: ...` without any reference: only a
+    // word followed by `: not found` is one), Docker's `pull access denied for REF,`, and
+    // `kubectl describe pod`'s `Image:` line.
     for l in lines {
-        // Only a word that ends in `:` is the image: 2.x's transfer pulls also write
-        // `failed to resolve image: failed to do request: ...` and `failed to resolve image:
-        // pull access denied, ...` (seen on 2.1.9), whose first words are no image.
-        let resolved = scan::word_after(&l.text, "failed to resolve image:")
-            .filter(|w| scan::find_ci(&l.text, &format!("failed to resolve image: {w}:")).is_some());
+        let resolved = scan::word_after(&l.text, "failed to resolve image:").filter(|w| {
+            w.contains(['/', '.', ':']) && l.lower.contains(&format!("{}: not found", w.to_ascii_lowercase()))
+        });
         let candidates = [
             resolved,
             scan::word_after(&l.text, "pull access denied for "),
@@ -464,7 +472,40 @@ fn image(lines: &[Line<'_>], pause: Option<&str>) -> Option<String> {
             return Some(c.to_owned());
         }
     }
-    None
+    lines.iter().find_map(|l| ctr_pull_argument(l).filter(|c| ok(c))).or_else(|| {
+        lines
+            .iter()
+            .filter(|l| !l.lower.contains("sandbox image"))
+            .find_map(|l| manifest_request_image(l).filter(|c| ok(c)))
+    })
+}
+
+/// The image of a pasted `ctr [-n NS] image(s) pull [FLAGS] REF` command line: its last
+/// word, when it names a registry host (`harbor.example.net/a/b:v1`).
+fn ctr_pull_argument(l: &Line<'_>) -> Option<String> {
+    let words: Vec<&str> = l.text.split_whitespace().skip_while(|w| *w != "ctr" && !w.ends_with("/ctr")).collect();
+    let pull = words.iter().position(|w| *w == "pull")?;
+    let last = *words.last()?;
+    (pull + 1 < words.len() && !last.starts_with('-') && last.contains('/') && last.contains('.'))
+        .then(|| last.trim_matches(['"', '\'']).to_owned())
+}
+
+/// The image a registry request URL names: `https://H/v2/REPO/manifests/TAG` is
+/// `H/REPO:TAG` (2.x's transfer service and its ctr print no reference). Not for a
+/// mirror's request (containerd's `ns=` query; `%5BREDACTED%5D` on 2.x hides the registry).
+fn manifest_request_image(l: &Line<'_>) -> Option<String> {
+    scan::url_hosts(&l.text).into_iter().find_map(|u| {
+        if url_ns(l, &u).is_some() || is_documentation(&u.hostport) {
+            return None;
+        }
+        let rest = u.path.strip_prefix("/v2/")?;
+        let (repo, tag) = rest.rsplit_once("/manifests/")?;
+        if repo.is_empty() || tag.is_empty() || tag.contains('/') {
+            return None;
+        }
+        let sep = if tag.contains(':') { '@' } else { ':' };
+        Some(format!("{}/{repo}{sep}{tag}", image_ref::canonical_registry(&u.hostport)))
+    })
 }
 
 fn lookup_host(l: &Line<'_>) -> Option<String> {
@@ -607,18 +648,48 @@ pub fn major_of(version: &str) -> Option<u32> {
     version.split('.').next()?.parse().ok()
 }
 
+/// Wordings only containerd 2.x prints (checked against the real 1.6.20 and 1.7.24
+/// texts): the transfer service's `failed to resolve image:`, 2.x's plugin ids and config
+/// messages, the redacted `ns=` of a mirror request (1.x prints `?ns=docker.io`), and the
+/// sandbox controller's `failed to start sandbox "<id>":` prefix (1.x starts with
+/// `failed to get sandbox image`).
+const MARKERS_2X: &[&str] = &[
+    "failed to resolve image:",
+    "io.containerd.cri.v1.",
+    "ignoring unknown key in toml for plugin",
+    "ns=%5bredacted%5d",
+    "failed to start sandbox \"",
+    "configuration migrated from version",
+    "incompatible with transfer service",
+    "invalid disabled plugin uri",
+];
+
+/// Whether a printed version words pulls like 1.x in local pull mode: 2.1+ falls back to
+/// the older pull path (`failed to resolve reference`) with legacy `registry.mirrors` /
+/// `configs` (real 2.1.9). 2.0 is not checked here, so its contradiction stays.
+fn local_pull_2x(p: &PrintedVersion) -> bool {
+    Target::parse(&p.version).is_ok_and(|t| (t.major, t.minor) >= (2, 1))
+}
+
 /// The containerd major the line's wording reveals (see [`Facts::containerd_major`]).
+/// `failed to resolve reference` is 1.x's wording, but also 2.x's older pull path (2.1+
+/// falls back to it when config.toml has legacy `registry.mirrors` / `configs`): a 2.x
+/// marker anywhere in the text wins over it ([`text_major_hint`]).
 pub fn major_hint(l: &Line<'_>) -> Option<u32> {
-    if l.lower.contains("failed to resolve image:")
-        || l.lower.contains("io.containerd.cri.v1.")
-        || l.lower.contains("ignoring unknown key in toml for plugin")
-    {
+    if MARKERS_2X.iter().any(|m| l.lower.contains(m)) {
         Some(2)
     } else if l.lower.contains("failed to resolve reference") {
         Some(1)
     } else {
         None
     }
+}
+
+/// The major the whole text's wording reveals, and the line that shows it: the first 2.x
+/// marker, else the first 1.x wording.
+pub fn text_major_hint(lines: &[Line<'_>]) -> Option<(u32, usize)> {
+    let hints = || lines.iter().filter_map(|l| major_hint(l).map(|m| (m, l.number)));
+    hints().find(|h| h.0 == 2).or_else(|| hints().next())
 }
 
 /// `Unable to retrieve some image pull secrets (regcred, other); attempting ...`.
@@ -759,14 +830,13 @@ mod tests {
         let f = facts(&format!("containerd://1.6.20\n{two_x}"));
         assert_eq!((f.containerd, f.containerd_major), (None, Some(2)));
         // 2.1.9's transfer-service pulls (`ctr images pull`) name no image: the first word
-        // after the marker is none (tests/fixtures/errors/2.1.9/*.ctr.txt).
+        // after the marker is none (tests/fixtures/errors/2.1.9/*.ctr.txt); the request URL,
+        // when there is one, names it.
         assert_eq!(facts(two_x).image.as_deref(), Some("h.example/a:1"));
-        for text in [
-            r#"ctr: failed to resolve image: failed to do request: Head "https://r.example:5000/v2/a/b/manifests/v1": tls: failed to verify certificate: x509: certificate signed by unknown authority"#,
-            "ctr: failed to resolve image: pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials",
-        ] {
-            assert_eq!(facts(text).image, None, "{text}");
-        }
+        let x509 = r#"ctr: failed to resolve image: failed to do request: Head "https://r.example:5000/v2/a/b/manifests/v1": tls: failed to verify certificate: x509: certificate signed by unknown authority"#;
+        assert_eq!(facts(x509).image.as_deref(), Some("r.example:5000/a/b:v1"));
+        let denied = "ctr: failed to resolve image: pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials";
+        assert_eq!(facts(denied).image, None);
         // A pause image's guess is no fallback when the text prints versions.
         let pause = r#"failed to get sandbox image "k8s.gcr.io/pause:3.2": failed to pull image "k8s.gcr.io/pause:3.2": failed to resolve reference "k8s.gcr.io/pause:3.2": i/o timeout"#;
         let f = facts(&format!("{wide}{pause}"));

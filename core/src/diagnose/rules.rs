@@ -15,10 +15,12 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 21] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 23] = [
         config_version,
+        config_load_failed,
         mixed_styles,
         cri_not_loaded,
+        runtime_type_missing,
         unknown_key,
         hosts_toml,
         ca_file_unusable,
@@ -218,7 +220,7 @@ pub fn version_note(lines: &[Line<'_>], facts: &Facts, findings: &[Finding], kep
             format!(
                 "{lead}{}, and the fix depends on it. The written form leaves `containerd` empty rather than assume a \
                  version (pullfix generates nothing until it is set; the page's form keeps the version it shows). {why}",
-                if facts.containerd_major == Some(1) { " (the messages only say 1.x)" } else { "" }
+                if facts.containerd_major == Some(1) { format!(" (the messages only say 1.x; {})", OLD_PATH_2X.trim_end_matches('.')) } else { String::new() }
             ),
         ),
     };
@@ -265,7 +267,7 @@ fn versions_conflict_note(lines: &[Line<'_>], facts: &Facts, kept: Option<&str>)
     let line = lines.iter().find(|l| l.number == first.line)?;
     let list = printed.iter().map(|p| format!("{} (line {})", p.version, p.line)).collect::<Vec<_>>().join(", ");
     let versions = printed.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ");
-    let wording = lines.iter().find_map(|l| facts::major_hint(l).map(|m| (m, l.number)));
+    let wording = facts::text_major_hint(lines);
     let said = |m: u32| {
         if m >= 2 {
             "2.x's (`failed to resolve image:`, `io.containerd.cri.v1.` sections)"
@@ -328,6 +330,16 @@ fn versions_conflict_note(lines: &[Line<'_>], facts: &Facts, kept: Option<&str>)
     )
 }
 
+/// Why `failed to resolve reference` does not prove 1.x (real containerd 2.1.9).
+const OLD_PATH_2X: &str = "`failed to resolve reference` is also containerd 2.x's wording when config.toml has \
+                           legacy `registry.mirrors` or `configs`, which make 2.1+ fall back to its older pull path.";
+
+/// Whether the line is `ctr`'s own error (`ctr: failed to ...`): ctr never reads
+/// config.toml's registry settings.
+fn is_ctr(l: &Line<'_>) -> bool {
+    l.lower.trim_start().starts_with("ctr: ")
+}
+
 fn show(r: &Option<String>) -> &str {
     // A placeholder the operator fills in, as in `<image>:<tag>`: it often stands in code.
     r.as_deref().unwrap_or("<registry>")
@@ -336,16 +348,26 @@ fn show(r: &Option<String>) -> &str {
 // ---- containerd's own config -------------------------------------------------------
 
 fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
-    const M: &str = "expected containerd config version equal to or less than";
-    let i = l.lower.find(M)?;
-    let rest = &l.text[i + M.len()..];
     let num = |s: &str| -> Option<u32> {
         let s = s.trim_start_matches([' ', '`', '\'', '"']);
         let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         s[..end].parse().ok()
     };
-    let max = num(rest);
-    let got = scan::find_ci(rest, "got ").and_then(|j| num(&rest[j + 4..]));
+    let after = |m: &str| scan::find_ci(&l.text, m).and_then(|i| num(&l.text[i + m.len()..]));
+    // 2.x: `expected containerd config version equal to or less than N, got M`; 1.7
+    // (real 1.7.24): `containerd config version `M` is not supported, the max version is
+    // `N`` and `failed to load TOML ...: unsupported config version `M``. 1.6 starts.
+    const M: &str = "expected containerd config version equal to or less than";
+    let (max, got) = if l.lower.contains(M) {
+        let rest = &l.text[scan::find_ci(&l.text, M)? + M.len()..];
+        (num(rest), scan::find_ci(rest, "got ").and_then(|j| num(&rest[j + 4..])))
+    } else if l.lower.contains("the max version is") {
+        (after("the max version is"), after("containerd config version"))
+    } else if l.lower.contains("unsupported config version") {
+        (Some(2), after("unsupported config version"))
+    } else {
+        return None;
+    };
     let (max_s, got_s) = (max.map_or("?".to_owned(), |n| n.to_string()), got.map_or("?".to_owned(), |n| n.to_string()));
     let sections = match max {
         Some(2) => " with the 1.x section names (plugins.\"io.containerd.grpc.v1.cri\")",
@@ -367,6 +389,94 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "Write `version = {max_s}`{sections}, or regenerate the file for this node's containerd \
              (`containerd --version`) with pullfix, then `systemctl restart containerd`."
         ),
+        Prefill::default(),
+    )
+}
+
+/// containerd exits because it cannot load config.toml (`containerd: failed to load TOML
+/// from <path>: <why>`), for a reason other than the version ([`config_version`]): 2.x's
+/// `invalid disabled plugin URI "cri" expect io.containerd.x.vx` (real 2.1.9, a version 3
+/// file with Docker's `disabled_plugins = ["cri"]`), a TOML syntax error, ...
+fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let short = l.lower.contains("invalid disabled plugin uri");
+    if !(short || l.lower.contains("failed to load toml"))
+        || has_any(l, &["config version", "unsupported config version"])
+    {
+        return None;
+    }
+    let name = scan::quoted_after(&l.text, "invalid disabled plugin URI").unwrap_or("cri");
+    let (title, why, fix) = if short {
+        (
+            format!("containerd does not start: disabled_plugins names \"{name}\", not a full plugin URI"),
+            format!(
+                " In a version 3 config, containerd 2.x wants full plugin ids (`io.containerd.grpc.v1.cri`) in \
+                 `disabled_plugins`; the short \"{name}\" (the default of Docker's containerd.io package, read by \
+                 1.x and in 2.x's migrated version 2 files) makes it exit."
+            ),
+            "Remove \"cri\" from `disabled_plugins` (the kubelet needs the CRI plugin; any other entry needs its full \
+             id, e.g. `io.containerd.snapshotter.v1.zfs`), then `systemctl restart containerd`. `pullfix doctor` \
+             checks the file."
+                .to_owned(),
+        )
+    } else {
+        (
+            "containerd does not start: it cannot load config.toml".to_owned(),
+            String::new(),
+            "Correct the file where the error points (`containerd config dump` shows the first error), or regenerate \
+             it for this node's containerd with pullfix, then `systemctl restart containerd`."
+                .to_owned(),
+        )
+    };
+    finding(
+        Family::ConfigLoadFailed,
+        l,
+        facts,
+        title,
+        format!(
+            "containerd exits at start because it cannot load its config: nothing runs on the node, so the kubelet \
+             sees the runtime as down.{why}"
+        ),
+        fix,
+        Prefill::default(),
+    )
+}
+
+/// `container.Runtime.Name must be set`: the default runtime's table has no
+/// `runtime_type`. 1.x fills it in for no runtime; 2.x only for `runc` (real 1.7.24 with
+/// an options-only runc table, real 2.1.9 with `default_runtime_name = "crun"`).
+fn runtime_type_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    if !l.lower.contains("runtime.name must be set") {
+        return None;
+    }
+    let which = match facts.containerd_major {
+        Some(2) => {
+            "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the default runtime \
+                    (`default_runtime_name`, e.g. crun or kata) has a table without it."
+        }
+        Some(_) => {
+            "containerd 1.x fills `runtime_type` in for no runtime: the default runtime's table (often only \
+                    `runtimes.runc.options` with `SystemdCgroup = true`) lacks it."
+        }
+        None => {
+            "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the default \
+                 runtime's table (an options-only `runtimes.runc.options` on 1.x, a `crun` or `kata` runtime on 2.x) \
+                 lacks it."
+        }
+    };
+    finding(
+        Family::RuntimeTypeMissing,
+        l,
+        facts,
+        "containerd's default runtime has no runtime_type: no container or sandbox can be created".to_owned(),
+        format!(
+            "containerd refused to create the container because its runtime name is empty. {which} No pod starts on \
+             the node (FailedCreatePodSandBox); image pulls are not the problem."
+        ),
+        "Set `runtime_type = \"io.containerd.runc.v2\"` (kata: `io.containerd.kata.v2`) in the default runtime's table: \
+         `[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.<name>]` on 1.x, \
+         `[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.<name>]` in a version 3 file (its `options` \
+         stay in the `.options` table), then `systemctl restart containerd`. `pullfix doctor` names the table."
+            .to_owned(),
         Prefill::default(),
     )
 }
@@ -423,31 +533,34 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let key = scan::quoted_after(&l.text, "key=").or_else(|| scan::word_after(&l.text, "key=")).unwrap_or("?");
     let plugin = scan::quoted_after(&l.text, "plugin=").or_else(|| scan::word_after(&l.text, "plugin=")).unwrap_or("?");
-    // 2.x has no `configs."<host>".tls`: a version 2 file's is dropped by the migration with
-    // exactly this warning (`key="registry configs <host> tls"`, seen on 2.1.9).
-    let tls_host = key.strip_prefix("registry configs ").and_then(|k| k.strip_suffix(" tls"));
-    if let Some(host) = tls_host {
-        let mut prefill = Prefill::for_registry(Some(host));
-        prefill.ca_needed = true;
-        return finding(
-            Family::UnknownConfigKey,
-            l,
-            facts,
-            format!("containerd ignored the legacy TLS settings for {host} (`registry.configs.\"{host}\".tls`)"),
-            format!(
-                "containerd 2.x has no `registry.configs.\"<host>\".tls` (removed in 2.0; a version 2 config is migrated \
-                 at every start and this table dropped with this warning): the CA, client certificate or skip-verify it \
-                 set for {host} no longer applies, so pulls from {host} fail with x509 errors."
-            ),
-            format!(
-                "Give {host}'s TLS settings in its hosts.toml: `[plugins.\"io.containerd.cri.v1.images\".registry] \
-                 config_path` (or the version 2 file's `plugins.\"io.containerd.grpc.v1.cri\".registry.config_path`) and \
-                 `ca` in `<config_path>/{host}/hosts.toml` (pullfix writes both for the form's containerd version, and \
-                 `pullfix apply` moves the old ca_file there), then remove the tls table. Restart containerd."
-            ),
-            prefill,
-        );
+    let words: Vec<&str> = key.split_whitespace().collect();
+    // Options 2.0 removed, which every 1.x default file has: harmless (real 2.1.9 log of
+    // an upgraded node, where the rest of the file was migrated and works).
+    const REMOVED: &[&str] = &[
+        "disable_cgroup",
+        "systemd_cgroup",
+        "no_pivot",
+        "default_runtime",
+        "untrusted_workload_runtime",
+        "runtime_engine",
+        "runtime_root",
+    ];
+    if words.iter().any(|w| REMOVED.contains(w)) {
+        return None;
     }
+    if let ["registry", "configs", host, "tls", ..] = words.as_slice() {
+        return legacy_tls_ignored(l, facts, host);
+    }
+    let why = match facts.migrated_from {
+        Some(v) => format!(
+            "containerd 2.x migrated the version {v} config.toml at start (see the `Configuration migrated` line), \
+             and this key has no place in 2.x: it has no effect."
+        ),
+        None => "This is what happens to 1.x keys in a version 3 config: `registry` (mirrors, configs, config_path) \
+                 or `sandbox_image` under plugins.\"io.containerd.grpc.v1.cri\" are not migrated, only warned about, \
+                 so TLS, mirrors and the pause image silently fall back to the defaults."
+            .to_owned(),
+    };
     finding(
         Family::UnknownConfigKey,
         l,
@@ -455,9 +568,7 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!("containerd ignored the key `{key}` of plugin {plugin}"),
         format!(
             "containerd 2.x read a key that plugin {plugin} does not have and ignored it: the setting has no effect. \
-             This is what happens to 1.x keys in a version 3 config: `registry` (mirrors, configs, config_path) or \
-             `sandbox_image` under plugins.\"io.containerd.grpc.v1.cri\" are not migrated, only warned about, so TLS, \
-             mirrors and the pause image silently fall back to the defaults."
+             {why}"
         ),
         "Write the settings where 2.x reads them: `[plugins.\"io.containerd.cri.v1.images\".registry] config_path` with \
          TLS and mirrors in hosts.toml, and `[plugins.\"io.containerd.cri.v1.images\".pinned_images] sandbox` for the \
@@ -465,6 +576,32 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          Restart containerd."
             .to_owned(),
         Prefill::default(),
+    )
+}
+
+/// `key="registry configs <host> tls"`: 2.x dropped the inline TLS settings (migrated
+/// file or not), so a private CA or skip_verify that worked on 1.x is gone.
+fn legacy_tls_ignored(l: &Line<'_>, facts: &Facts, host: &str) -> Option<Finding> {
+    let mut prefill = Prefill::for_registry(Some(host));
+    prefill.ca_needed = true;
+    let cp = crate::form::DEFAULT_CONFIG_PATH;
+    finding(
+        Family::UnknownConfigKey,
+        l,
+        facts,
+        format!("containerd 2.x ignores the legacy TLS settings of {host} (`registry.configs.\"{host}\".tls`)"),
+        format!(
+            "containerd 2.x no longer has `registry.configs.\"…\".tls`: its `ca_file`, `insecure_skip_verify` and \
+             client certificates are ignored without any error, even in a file it migrates (the rest of such a file \
+             works). Pulls from {host} then fail with `x509: certificate signed by unknown authority`."
+        ),
+        format!(
+            "Give {host} its TLS in hosts.toml: `config_path = \"{cp}\"` in the registry section and `ca = \
+             \"{cp}/{host}/ca.crt\"` (or skip_verify) in {cp}/{host}/hosts.toml; delete the `tls` table, and move \
+             any `registry.mirrors` into hosts.toml too (beside `config_path` they stop the CRI plugin). The form \
+             gets {host} with its CA path: `pullfix apply` writes the files. Restart containerd."
+        ),
+        prefill,
     )
 }
 
@@ -488,8 +625,8 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     });
     let detail = scan::quoted_after(&l.text, "error=").unwrap_or("");
     let why = if tree {
-        " containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24) reject a hosts.toml without any [host.\"…\"] table (for example one \
-         with only `server = …`) with `invalid `host` tree`."
+        " containerd 1.5 to 1.7 (verified on 1.6.20 and 1.7.24; 2.1.9 accepts it) reject a hosts.toml without any \
+         [host.\"…\"] table (for example one with only `server = …`) with `invalid `host` tree`."
     } else if detail.to_ascii_lowercase().contains("duplicate") {
         " The same [host.\"…\"] table appears twice."
     } else {
@@ -503,7 +640,8 @@ fn hosts_toml(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!(
             "containerd could not read a hosts.toml ({}), logged it once and ignored the whole file: its mirrors, \
              `ca`, `skip_verify` and `server` are silently gone, so pulls go to the upstream with default TLS and \
-             fail there (x509, timeouts).{why}",
+             fail there (x509, timeouts). Only Docker-style `*.crt`, `*.cert` and `*.key` files in that directory \
+             are still read (verified on 2.1.9: a `ca.crt` there kept pulls working).{why}",
             if detail.is_empty() { "see the line" } else { detail }
         ),
         "Make the file valid TOML with each [host.\"URL\"] table written once and at least one [host.\"URL\"] table \
@@ -586,7 +724,9 @@ fn strip_suffixes<'a>(mut s: &'a str, suffix: &str) -> &'a str {
 
 fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let host = lookup(l)?;
-    if !has_any(
+    // Go's `lookup H on RESOLVER: <error>` is a failed lookup whatever the error (the
+    // resolver unreachable: `dial udp R:53: connect: network is unreachable`).
+    if !(has_any(
         l,
         &[
             "no such host",
@@ -597,7 +737,8 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "connection refused",
             "read udp",
         ],
-    ) {
+    ) || l.lower.contains(&format!("lookup {host} on ")))
+    {
         return None;
     }
     let resolver =
@@ -611,6 +752,9 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         "answered that the name does not exist"
     } else if l.lower.contains("connection refused") {
         "refused the query (no DNS server listens there)"
+    } else if has_any(l, UNREACHABLE) {
+        "could not even be reached (the node has no route to it: no default route, or a resolver on a network the \
+         node is not on) and gave no answer"
     } else {
         "did not answer in time"
     };
@@ -689,9 +833,13 @@ fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          the image names the wrong port (https means 443 and http 80 unless the image says `host:5000`)."
             .to_owned(),
         format!(
-            "Check from the node that the registry is up (`curl -v https://{0}/v2/`). Name the port exactly as the \
+            "Check from the node that the registry is up (`curl -v {0}/v2/`). Name the port exactly as the \
              registry listens in the image references, the form's host, and so in hosts.toml and the Secret.",
-            show(&reg)
+            // The host containerd contacted (Docker Hub's is registry-1.docker.io).
+            scan::url_hosts(&l.text)
+                .into_iter()
+                .next()
+                .map_or_else(|| format!("https://{}", show(&reg)), |u| format!("{}://{}", u.scheme, u.hostport))
         ),
         Prefill::for_registry(reg.as_deref()),
     )
@@ -715,20 +863,16 @@ fn is_public(registry: &str) -> bool {
         .any(|s| h.ends_with(s))
 }
 
+/// A connect that failed at once for lack of a route (no timeout involved).
+const UNREACHABLE: &[&str] = &["no route to host", "network is unreachable", "cannot assign requested address"];
+
 fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if lookup(l).is_some() || l.lower.contains("tls handshake timeout") {
         return None;
     }
-    if !has_any(
-        l,
-        &[
-            "i/o timeout",
-            "request canceled while waiting for connection",
-            "client.timeout exceeded",
-            "connect: no route to host",
-            "network is unreachable",
-        ],
-    ) {
+    if !has_any(l, &["i/o timeout", "request canceled while waiting for connection", "client.timeout exceeded"])
+        && !has_any(l, UNREACHABLE)
+    {
         return None;
     }
     if let Some(f) = unreachable_elsewhere(l, facts, Family::NetworkTimeout) {
@@ -750,9 +894,11 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             facts,
             format!("The node cannot reach {}", show(&reg)),
             format!(
-                "Connections to {} time out: the node has no route to the internet, a firewall drops the traffic, or \
-                 the registry is blocked where the node runs (k8s.gcr.io and registry.k8s.io from mainland China).",
-                show(&reg)
+                "Connections to {} {}: the node has no route to the internet, a firewall drops the traffic, or \
+                 the registry is blocked where the node runs (k8s.gcr.io and registry.k8s.io from mainland China).{}",
+                show(&reg),
+                network_failure(l),
+                ipv6_note(l)
             ),
             format!(
                 "Pull through something the node can reach: add a mirror for {} in the form (a Harbor proxy-cache \
@@ -763,14 +909,26 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             prefill,
         );
     }
+    let why = if has_any(l, UNREACHABLE) {
+        "The connection failed at once, nothing timed out: the node has no route to that address (no default route, \
+         no route to that subnet, or a firewall answering with ICMP unreachable), or a proxy is needed."
+    } else {
+        "The node sends but gets no answer: a firewall drops the traffic, the address is not routed from the node, or \
+         a proxy is needed."
+    };
     finding(
         Family::NetworkTimeout,
         l,
         facts,
-        format!("Connections to {} time out", show(&reg)),
-        "The node sends but gets no answer: a firewall drops the traffic, the address is not routed from the node, or \
-         a proxy is needed. containerd does not use a proxy unless its service environment sets HTTPS_PROXY."
-            .to_owned(),
+        if has_any(l, UNREACHABLE) {
+            format!("The node has no route to {}", show(&reg))
+        } else {
+            format!("Connections to {} time out", show(&reg))
+        },
+        format!(
+            "{why} containerd does not use a proxy unless its service environment sets HTTPS_PROXY.{}",
+            ipv6_note(l)
+        ),
         format!(
             "From the node, `curl -v https://{}/v2/` must answer. Open the firewall or route, or set HTTPS_PROXY / \
              NO_PROXY in containerd's systemd unit (`systemctl edit containerd`) and restart it.",
@@ -784,10 +942,25 @@ fn timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 fn network_failure(l: &Line<'_>) -> &'static str {
     if l.lower.contains("connection refused") {
         "are refused"
-    } else if l.lower.contains("no route to host") || l.lower.contains("network is unreachable") {
-        "find no route"
+    } else if l.lower.contains("tls handshake timeout") {
+        "open, but the TLS handshake times out"
+    } else if has_any(l, UNREACHABLE) {
+        "have no route"
     } else {
         "time out"
+    }
+}
+
+/// `dial tcp [IPv6]:443: connect: cannot assign requested address`: the name resolved
+/// to an IPv6 address and the node has no IPv6 address to connect from.
+fn ipv6_note(l: &Line<'_>) -> &'static str {
+    if l.lower.contains("cannot assign requested address") && l.lower.contains("dial tcp [") {
+        " `cannot assign requested address` on an IPv6 address ([…]) means the node has no IPv6 address or route to \
+         connect from: the name resolved to an IPv6 address (Docker Hub and CDNs publish them) on an IPv4-only node. \
+         Give the node IPv6 connectivity, or make its resolver return only IPv4 addresses for the registry (an \
+         /etc/hosts entry with its IPv4 address)."
+    } else {
+        ""
     }
 }
 
@@ -833,6 +1006,9 @@ fn unreachable_elsewhere(l: &Line<'_>, facts: &Facts, family: Family) -> Option<
     prefill.mirror = Some(url.clone());
     let down = if family == Family::ConnectionRefused {
         "the address answered, but nothing listens on that port: the mirror is down or listens on another port"
+    } else if family == Family::TlsHandshakeTimeout {
+        "the port accepts the connection but never completes TLS (a plain-HTTP service on that port, whose URL then \
+         needs `http://`; a hung or overloaded mirror; a proxy or firewall inspecting TLS)"
     } else {
         "a firewall drops the traffic, the address is not routed from the node, the mirror is down, or a proxy is \
          needed (containerd uses one only when its service environment sets HTTPS_PROXY)"
@@ -844,10 +1020,12 @@ fn unreachable_elsewhere(l: &Line<'_>, facts: &Facts, family: Family) -> Option<
         format!("{reg}'s configured mirror {host}{at} is unreachable"),
         format!(
             "containerd pulled {reg}'s image through its configured mirror {url} (the request carries containerd's \
-             `ns={reg}` query or the mirror's API path), and connections to {host}{at} {what}: {down}. containerd \
+             `ns={ns}` query or the mirror's API path), and connections to {host}{at} {what}: {down}. containerd \
              tries the hosts of certs.d/{reg}/hosts.toml in order and reports the first host's error, so this is \
              the mirror failing, not {reg}: adding another mirror for {reg} does not fix a mirror that is already \
-             there."
+             there.",
+            // 2.x redacts it (`ns=%5BREDACTED%5D`, real 2.1.9).
+            ns = if l.lower.contains("ns=%5bredacted%5d") { "%5BREDACTED%5D" } else { reg }
         ),
         format!(
             "Make the mirror reachable from every node: check it is up (`curl -v {url}/v2/` from the node), open the \
@@ -872,6 +1050,9 @@ fn pause_mirror(pause: &str) -> Option<String> {
 fn tls_handshake_timeout(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("tls handshake timeout") {
         return None;
+    }
+    if let Some(f) = unreachable_elsewhere(l, facts, Family::TlsHandshakeTimeout) {
+        return Some(f);
     }
     let reg = line_registry(l, facts);
     finding(
@@ -935,11 +1116,20 @@ fn x509_unknown_authority(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let mut prefill = Prefill::for_registry(reg.as_deref());
     prefill.mirror = mirror.as_ref().map(|m| m.url.clone());
     prefill.ca_needed = true;
-    let upgrade = if facts.containerd_major == Some(2) {
-        " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or `insecure_skip_verify` is ignored \
-         without any error, which is why a setup that worked on 1.x fails like this after an upgrade."
-    } else {
-        ""
+    const LEGACY_TLS: &str = " On containerd 2.x a legacy `registry.configs.\"…\".tls` `ca_file` or \
+                              `insecure_skip_verify` is ignored without any error, which is why a setup that \
+                              worked on 1.x fails like this after an upgrade.";
+    let upgrade = match facts.containerd_major {
+        _ if is_ctr(l) => " `ctr` reads hosts.toml only with `--hosts-dir /etc/containerd/certs.d` and never \
+                            config.toml's registry settings."
+            .to_owned(),
+        Some(2) => LEGACY_TLS.to_owned(),
+        // 2.1+ words its errors like 1.x when legacy mirrors or configs make it fall back
+        // to the older pull path (real 2.1.9).
+        _ if facts.containerd.is_none() && l.lower.contains("failed to resolve reference") => {
+            format!(" {OLD_PATH_2X}{LEGACY_TLS}")
+        }
+        _ => String::new(),
     };
     if let Some(m) = &mirror {
         return finding(
@@ -1228,7 +1418,13 @@ fn unauthorized(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!(
             "The registry wants credentials and got none it accepts: no pull Secret, a Secret keyed for another \
              server (`10.50.1.104` and `10.50.1.104:443` are different), a wrong password, or a user without pull \
-             permission on the project. `ctr --user` works by hand, but the kubelet has no such flag.{maybe_name}"
+             permission on the project. `ctr --user` works by hand, but the kubelet has no such flag.{ctr}{maybe_name}",
+            ctr = if is_ctr(l) {
+                " This is ctr's own error: ctr sends credentials only with `--user USER:PASSWORD` (it never reads \
+                 config.toml's `configs.auth`)."
+            } else {
+                ""
+            }
         ),
         format!(
             "Give the kubelet credentials for exactly `{r}`: a kubernetes.io/dockerconfigjson Secret with server \

@@ -731,45 +731,32 @@ macro_rules! cases {
     };
 }
 
-cases!(v1_6 = super::Release::V1_6 =>
-    case01_no_configuration_fails_with_x509_unknown_authority,
-    case02_hosts_toml_with_ca_without_credentials_gives_401,
-    case03_hosts_toml_with_ca_and_secret_credentials_pulls,
-    case04_node_auth_without_secret_pulls,
-    case05_skip_verify_instead_of_ca_pulls,
-    case06_legacy_inline_config_pulls,
-    case07_plain_http_registry_needs_generated_http_config,
-    case08_sandbox_image_on_private_registry_needs_node_auth,
-    case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
-    case10_wrong_password_gives_401,
-    case11_hosts_toml_without_host_table_is_ignored_by_1_x,
-    case12_unresolvable_name_fails_with_dns_lookup,
-    case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
-    case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
-    case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
-    case17_docker_hub_mirror_with_the_secret_alone_pulls,
-    case18_config_path_list,
-);
+/// The cases both 1.x releases run, once per release.
+macro_rules! one_x_cases {
+    ($($module:ident = $release:expr),+) => {
+        $(cases!($module = $release =>
+            case01_no_configuration_fails_with_x509_unknown_authority,
+            case02_hosts_toml_with_ca_without_credentials_gives_401,
+            case03_hosts_toml_with_ca_and_secret_credentials_pulls,
+            case04_node_auth_without_secret_pulls,
+            case05_skip_verify_instead_of_ca_pulls,
+            case06_legacy_inline_config_pulls,
+            case07_plain_http_registry_needs_generated_http_config,
+            case08_sandbox_image_on_private_registry_needs_node_auth,
+            case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
+            case10_wrong_password_gives_401,
+            case11_hosts_toml_without_host_table_is_ignored_by_1_x,
+            case12_unresolvable_name_fails_with_dns_lookup,
+            case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
+            case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
+            case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
+            case17_docker_hub_mirror_with_the_secret_alone_pulls,
+            case18_config_path_list,
+        );)+
+    };
+}
 
-cases!(v1_7 = super::Release::V1_7 =>
-    case01_no_configuration_fails_with_x509_unknown_authority,
-    case02_hosts_toml_with_ca_without_credentials_gives_401,
-    case03_hosts_toml_with_ca_and_secret_credentials_pulls,
-    case04_node_auth_without_secret_pulls,
-    case05_skip_verify_instead_of_ca_pulls,
-    case06_legacy_inline_config_pulls,
-    case07_plain_http_registry_needs_generated_http_config,
-    case08_sandbox_image_on_private_registry_needs_node_auth,
-    case09_config_path_with_legacy_tls_stops_cri_and_pullfix_warns,
-    case10_wrong_password_gives_401,
-    case11_hosts_toml_without_host_table_is_ignored_by_1_x,
-    case12_unresolvable_name_fails_with_dns_lookup,
-    case13_docker_hub_mirror_on_a_listed_registry_uses_its_ca,
-    case14_legacy_inline_mirror_on_a_listed_registry_uses_its_ca,
-    case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
-    case17_docker_hub_mirror_with_the_secret_alone_pulls,
-    case18_config_path_list,
-);
+one_x_cases!(v1_6 = super::Release::V1_6, v1_7 = super::Release::V1_7);
 
 cases!(v2_1 = super::Release::V2_1 =>
     case01_no_configuration_fails_with_x509_unknown_authority,

@@ -488,3 +488,51 @@ fn releases_2_x_ignores_a_version_1_file_and_reads_the_merged_one() {
     assert_eq!(v21.sandbox(&d), Some("pause.example.net/pause:3.10"), "{text}");
     assert_eq!(v21.images(&d)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
 }
+
+/// Review 9, M7: a relative `imports` pattern (`conf.d/*.toml`). 1.6.20 globs it from its
+/// working directory (`/` under systemd), 1.7.24 and 2.1.9 from config.toml's directory
+/// (containerd#9746, in 1.6.30 and 1.7.16). Each release runs from a working directory that
+/// has its own `conf.d/`, so the sandbox image in the dump says which file it loaded; pullfix's
+/// `patterns` must name the same place.
+#[test]
+fn releases_glob_a_relative_import_where_pullfix_looks() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let etc = tmp.path().join("etc/containerd");
+        let cwd = tmp.path().join("cwd");
+        let (version, sandbox) = if v.major >= 2 {
+            (3, "[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox")
+        } else {
+            (2, "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image")
+        };
+        for (dir, image) in [(&etc, "beside.example.net/pause:1"), (&cwd, "cwd.example.net/pause:1")] {
+            fs::create_dir_all(dir.join("conf.d")).expect("mkdir");
+            fs::write(dir.join("conf.d/50-pause.toml"), format!("version = {version}\n{sandbox} = \"{image}\"\n"))
+                .expect("write");
+        }
+        let main = format!("version = {version}\nimports = [\"conf.d/*.toml\"]\n");
+        let config = etc.join("config.toml");
+        fs::write(&config, &main).expect("write");
+        let o = Command::new(&ctd.bin)
+            .current_dir(&cwd)
+            .arg("-c")
+            .arg(&config)
+            .args(["config", "dump"])
+            .output()
+            .expect("containerd");
+        assert!(o.status.success(), "{v}: {}", String::from_utf8_lossy(&o.stderr));
+        let d: DocumentMut = String::from_utf8(o.stdout).expect("utf8").parse().expect("dump");
+        let from_cwd = match ctd.sandbox(&d) {
+            Some("cwd.example.net/pause:1") => true,
+            Some("beside.example.net/pause:1") => false,
+            other => panic!("{v}: sandbox {other:?}"),
+        };
+        assert_eq!(from_cwd, v.major == 1 && v.minor == 6, "{v}: globbed from the working directory");
+        assert_eq!(pullfix_core::merge::imports::globs_from_cwd(v), Some(from_cwd), "{v}");
+        // pullfix reads the pattern from `/`, containerd's working directory under systemd.
+        let p = pullfix_core::merge::imports::patterns(&main, &config.display().to_string(), Some(&v.to_string()));
+        let want = if from_cwd { "/conf.d/*.toml".to_owned() } else { etc.join("conf.d/*.toml").display().to_string() };
+        assert_eq!(p[0].pattern, want, "{v}");
+    }
+}

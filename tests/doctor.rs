@@ -789,3 +789,39 @@ fn a_version_1_file_is_read_by_1_x_and_ignored_by_2_x() {
     assert_eq!(n.doctor(Some("2.1.9")).1.first(), Some(&("error".into(), "config.no_version".into())));
     assert!(n.doctor_text(Some("2.1.9")).contains("Add `version = 2` as the first line"));
 }
+
+/// Review 9, M7: 1.7.24 globs `conf.d/*.toml` from config.toml's directory (1.7.16+,
+/// containerd#9746), so its cgroup drop-in replaces the CRI section there; 1.6.20 globs it
+/// from `/` (a warning that config.toml's `conf.d/` is not loaded, with the absolute pattern).
+#[test]
+fn a_relative_glob_import_is_read_per_patch_release_on_1_x() {
+    let main = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    );
+    let replaced = pairs(&[
+        ("error", "merge.import-replaces-cri"),
+        ("warning", "sandbox.default"),
+        ("warning", "hosts.not_enabled"),
+    ]);
+    assert_eq!(n.doctor(Some("1.7.24")), (1, replaced.clone()));
+    assert_eq!(n.doctor(Some("1.6.30")), (1, replaced.clone()));
+    let text = n.doctor_text(Some("1.7.24"));
+    assert!(text.contains(&n.dir.path().join("conf.d/99-cgroup.toml").display().to_string()), "{text}");
+    // 1.6.20 does not load it (it looks in /conf.d): a warning naming both places.
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "merge.import-relative-glob")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    let beside = n.dir.path().join("conf.d/*.toml").display().to_string();
+    assert!(text.contains(&format!("it loads /conf.d/*.toml, not {beside}")), "{text}");
+    assert!(text.contains(&format!("`imports = [\"{beside}\"]`")), "{text}");
+    // 1.7 without its patch release: read as 1.7.16+, and a warning that it depends.
+    let (code, checks) = n.doctor(Some("1.7"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        checks[..2],
+        pairs(&[("error", "merge.import-replaces-cri"), ("warning", "merge.import-relative-glob")])
+    );
+}

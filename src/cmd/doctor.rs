@@ -89,9 +89,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));
     }
     files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
-    // A malformed imports pattern stops containerd: an error, first.
+    // A malformed imports pattern stops containerd: an error; a relative pattern whose
+    // directory depends on the release: a warning.
     let mut checks: Vec<doctor::Check> = malformed.into_iter().map(doctor::Check::from).collect();
     checks.extend(doctor::check_node(&files, &drop_ins));
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {

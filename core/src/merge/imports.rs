@@ -7,8 +7,10 @@
 //!   `plugins."io.containerd.grpc.v1.cri"` table (`plugins.cri` in a version 1 config) replaces
 //!   the main file's whole CRI section, registry settings included, so what pullfix writes
 //!   into the main file is thrown away. A relative path is relative to the importing file's
-//!   directory, but a pattern with `*` is globbed as it is, i.e. relative to containerd's
-//!   working directory (`/` under systemd).
+//!   directory; a relative pattern with `*` is too since 1.6.30 and 1.7.16 (containerd#9746,
+//!   backported as #9835 and #9834), but older releases glob it as it is, i.e. relative to
+//!   containerd's working directory (`/` under systemd): 1.6.20 does, 1.7.24 does not
+//!   (tests/containerd_oracle.rs).
 //! - 2.x merges the plugin tables key by key (mergo): a drop-in overrides only the keys it
 //!   sets, so what breaks is a drop-in's own `config_path` or legacy `mirrors` (refused beside
 //!   `config_path`) and `configs.*.tls` (ignored). Every relative path, pattern or not, is
@@ -119,24 +121,96 @@ pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Findi
 /// or has no `imports`.
 pub fn patterns(text: &str, path: &str, containerd: Option<&str>) -> Vec<ImportPattern> {
     let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
-    let major = containerd.and_then(|v| Target::parse(v).ok()).map(|t| t.major);
     let dir = match path.rfind('/') {
         Some(0) => "/",
         Some(i) => &path[..i],
         None => ".",
     };
+    let from_cwd = containerd.and_then(|v| Target::parse(v).ok()).is_some_and(|t| reads_from_cwd(&t));
     let mut out = Vec::new();
     for entry in imports(&doc) {
         let glob = entry.contains('*');
         let pattern = if entry.starts_with('/') {
             entry
-        } else if glob && major == Some(1) {
-            // 1.x globs the pattern as it is: relative to containerd's working directory.
+        } else if glob && from_cwd {
+            // Before containerd#9746 the pattern is globbed as it is: relative to
+            // containerd's working directory.
             format!("/{entry}")
         } else {
             format!("{}/{entry}", dir.trim_end_matches('/'))
         };
         out.push(ImportPattern { pattern: clean(&pattern), glob });
+    }
+    out
+}
+
+/// Whether containerd `t` globs a relative `imports` pattern from its working directory
+/// (`Some(true)`: 1.5 and older, 1.6 before 1.6.30, 1.7 before 1.7.16) or from the importing
+/// file's directory (`Some(false)`: those releases on, containerd#9746, and 2.x). `None`: a
+/// 1.6 or 1.7 without its patch release, which could be either (read as 1.6 before 1.6.30
+/// and 1.7.16+, the releases most nodes run).
+pub fn globs_from_cwd(t: &Target) -> Option<bool> {
+    match (t.major, t.minor, t.patch) {
+        (1, 6, Some(p)) => Some(p < 30),
+        (1, 7, Some(p)) => Some(p < 16),
+        (1, 6 | 7, None) => None,
+        (1, m, _) => Some(m < 6),
+        _ => Some(false),
+    }
+}
+
+/// Where pullfix looks for a relative pattern's files: [`globs_from_cwd`], a 1.6 without its
+/// patch release read as before 1.6.30, a 1.7 as 1.7.16+.
+fn reads_from_cwd(t: &Target) -> bool {
+    globs_from_cwd(t).unwrap_or(t.minor == 6)
+}
+
+/// The relative `*` patterns among the `imports` of the file at `importer` (its text) whose
+/// directory depends on containerd's release: a warning each, since the drop-ins next to
+/// config.toml are not loaded when containerd globs from its working directory (`/` under
+/// systemd), and pullfix cannot tell which it does without the patch release. An absolute
+/// pattern means the same to every release.
+pub fn relative_globs(importer: &str, text: &str, containerd: Option<&str>) -> Vec<Finding> {
+    let Some(t) = containerd.and_then(|v| Target::parse(v).ok()) else { return Vec::new() };
+    let from_cwd = globs_from_cwd(&t);
+    if t.major != 1 || from_cwd == Some(false) {
+        return Vec::new();
+    }
+    let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
+    let dir = match importer.rfind('/') {
+        Some(0) | None => "",
+        Some(i) => &importer[..i],
+    };
+    let mut out = Vec::new();
+    for entry in imports(&doc).into_iter().filter(|e| e.contains('*') && !e.starts_with('/')) {
+        let beside = clean(&format!("{dir}/{entry}"));
+        let rooted = clean(&format!("/{entry}"));
+        let how = match from_cwd {
+            Some(true) => format!(
+                "containerd {t} globs it from its working directory (`/` under systemd), so it loads {rooted}, not {beside} (only 1.6.30+ and 1.7.16+ join it to {importer}'s directory, containerd#9746)"
+            ),
+            _ => format!(
+                "containerd 1.6 before 1.6.30 and 1.7 before 1.7.16 glob it from their working directory (`/` under systemd: {rooted}), later releases from {importer}'s directory ({beside}, containerd#9746), and the node's patch release is not known (pullfix read {})",
+                if reads_from_cwd(&t) { &rooted } else { &beside }
+            ),
+        };
+        // Every relative entry made absolute as the newer releases read it.
+        let abs: toml_edit::Array = imports(&doc)
+            .iter()
+            .map(|e| if e.starts_with('/') { e.clone() } else { clean(&format!("{dir}/{e}")) })
+            .collect();
+        let line = format!("imports = {abs}");
+        out.push(Finding {
+            file: importer.to_owned(),
+            diagnostic: Diagnostic::warning(
+                super::existing_config_field(),
+                "merge.import-relative-glob",
+                format!("{importer} imports {entry:?}, a relative pattern: {how}."),
+                format!(
+                    "Write the pattern as an absolute path in {importer}, which every containerd release reads the same: `{line}`; then check with `containerd config dump` (its `imports` line lists the files loaded)."
+                ),
+            ),
+        });
     }
     out
 }
@@ -569,9 +643,55 @@ mod tests {
             vec![one("/conf.d/*.toml", true), one("/etc/containerd/extra.toml", false), one("/abs/x.toml", false)]
         );
         assert_eq!(p(Some("2.1"))[0], one("/etc/containerd/conf.d/*.toml", true));
+        // Review 9, M7: containerd#9746 (1.6.30, 1.7.16) joins the pattern to the directory
+        // first; 1.6.20 globs from `/`, 1.7.24 from config.toml's directory (oracle test).
+        for (v, rooted) in [
+            ("1.5.9", true),
+            ("1.6.29", true),
+            ("1.6.30", false),
+            ("1.6", true),
+            ("1.7.15", true),
+            ("1.7.16", false),
+            ("1.7.24", false),
+            ("1.7", false),
+            ("2.0.0", false),
+        ] {
+            let want = if rooted { "/conf.d/*.toml" } else { "/etc/containerd/conf.d/*.toml" };
+            assert_eq!(p(Some(v))[0], one(want, true), "{v}");
+        }
         assert_eq!(p(None)[0], one("/etc/containerd/conf.d/*.toml", true));
         assert!(patterns("[x", "/c.toml", None).is_empty());
         assert!(patterns("version = 2\n", "/c.toml", None).is_empty());
+    }
+
+    /// Review 9, M7: a relative pattern on a 1.x release that globs it from `/`, or whose
+    /// patch release is not known, is a warning with the absolute pattern as the fix.
+    #[test]
+    fn a_relative_glob_on_1x_is_a_warning_with_the_absolute_pattern() {
+        let text = "version = 2\nimports = [\"conf.d/*.toml\", \"/opt/x.toml\", \"extra.toml\"]\n";
+        let main = "/etc/containerd/config.toml";
+        let f = relative_globs(main, text, Some("1.6.20"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        let d = &f[0].diagnostic;
+        assert_eq!((d.severity, d.code, f[0].file.as_str()), (Severity::Warning, "merge.import-relative-glob", main));
+        assert!(d.message.contains("it loads /conf.d/*.toml, not /etc/containerd/conf.d/*.toml"), "{}", d.message);
+        assert!(
+            d.fix.contains(
+                "`imports = [\"/etc/containerd/conf.d/*.toml\", \"/opt/x.toml\", \"/etc/containerd/extra.toml\"]`"
+            ),
+            "{}",
+            d.fix
+        );
+        let d = &relative_globs(main, text, Some("1.7"))[0].diagnostic;
+        assert!(
+            d.message.contains("patch release is not known (pullfix read /etc/containerd/conf.d/*.toml)"),
+            "{}",
+            d.message
+        );
+        assert!(relative_globs(main, text, Some("1.7.24")).is_empty());
+        assert!(relative_globs(main, text, Some("2.1.9")).is_empty());
+        assert!(relative_globs(main, text, None).is_empty());
+        assert!(relative_globs(main, "imports = [\"/etc/containerd/conf.d/*.toml\"]\n", Some("1.6.20")).is_empty());
     }
 
     #[test]

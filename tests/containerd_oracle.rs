@@ -49,6 +49,21 @@ impl Containerd {
         Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
     }
 
+    /// `containerd -c <path> config dump`, run from `/` as under systemd.
+    fn dump_text_at(&self, path: &Path) -> Result<DocumentMut, String> {
+        let o = Command::new(&self.bin)
+            .current_dir("/")
+            .arg("-c")
+            .arg(path)
+            .args(["config", "dump"])
+            .output()
+            .expect("containerd");
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+    }
+
     /// Renders `form` (TOML) and dumps its config.toml; the form must have no errors.
     #[track_caller]
     fn dump(&self, form: &str) -> DocumentMut {
@@ -535,4 +550,120 @@ fn releases_glob_a_relative_import_where_pullfix_looks() {
         let want = if from_cwd { "/conf.d/*.toml".to_owned() } else { etc.join("conf.d/*.toml").display().to_string() };
         assert_eq!(p[0].pattern, want, "{v}");
     }
+}
+
+/// Review 9, H1: the fix of `merge.import-raises-version` (a version 3 drop-in under a version
+/// 2 config.toml on 2.0-2.2). Run on config.toml itself, 2.1.9's `config migrate` loads the
+/// drop-in too and drops config.toml's version 2 settings; the commands pullfix gives migrate a
+/// copy without the `imports` line and put the line back. They are run here as given (only
+/// `containerd` and the scratch file pointed at the test's), and 2.1.9's dump of the result
+/// has every setting at its version 3 path, the drop-in's runtime beside them.
+#[test]
+fn releases_2_x_migrate_without_imports_keeps_config_tomls_settings() {
+    let [_, _, v21] = releases();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let etc = tmp.path().join("etc/containerd");
+    fs::create_dir_all(etc.join("conf.d")).expect("mkdir");
+    let config = etc.join("config.toml");
+    let main = format!(
+        "imports = [\"{}/conf.d/*.toml\"]\nversion = 2\n\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n  password = \"S3cret\"\n",
+        etc.display()
+    );
+    fs::write(&config, &main).expect("write");
+    let gpu = "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia.options]\n  BinaryName = '/usr/bin/nvidia-container-runtime'\n";
+    let gpu_path = etc.join("conf.d/90-gpu.toml");
+    fs::write(&gpu_path, gpu).expect("write");
+    let settings = |d: &DocumentMut| {
+        let at = |path: &[&str]| {
+            path.iter().try_fold(d.as_item(), |item, k| item.get(k)).and_then(|i| i.as_value()).cloned()
+        };
+        let runtimes = ["plugins", "io.containerd.cri.v1.runtime", "containerd", "runtimes"];
+        let registry = ["plugins", "io.containerd.cri.v1.images", "registry"];
+        (
+            v21.sandbox(d).map(str::to_owned),
+            at(&[&registry[..], &["config_path"]].concat()).and_then(|v| v.as_str().map(str::to_owned)),
+            at(&[&registry[..], &["configs", "harbor.example.net", "auth", "username"]].concat())
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            at(&[&runtimes[..], &["runc", "options", "SystemdCgroup"]].concat()).and_then(|v| v.as_bool()),
+            at(&[&runtimes[..], &["nvidia", "runtime_type"]].concat()).is_some(),
+        )
+    };
+    let migrate = |config: &Path| {
+        let o = Command::new(&v21.bin).arg("-c").arg(config).args(["config", "migrate"]).output().expect("migrate");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf8").parse::<DocumentMut>().expect("TOML")
+    };
+    // The old advice: `config migrate` on config.toml itself loses its settings.
+    let naive = migrate(&config);
+    assert_eq!(
+        settings(&naive),
+        (Some("registry.k8s.io/pause:3.10".into()), Some(String::new()), None, Some(false), true)
+    );
+
+    // pullfix's check says so, and its fix holds the commands.
+    let drop_ins =
+        [pullfix_core::merge::imports::DropIn { path: gpu_path.display().to_string(), text: Some(gpu.to_owned()) }];
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v21.target.to_string()),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &drop_ins,
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-raises-version").expect("reported").diagnostic;
+    let start = d.fix.find("`awk ").expect("the commands") + 1;
+    let commands = &d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")];
+    let scratch = tmp.path().join("config-noimports.toml");
+    let commands = commands
+        .replace("/tmp/config-noimports.toml", &scratch.display().to_string())
+        .replace("containerd -c", &format!("{} -c", v21.bin.display()));
+    let o = Command::new("sh").args(["-c", &commands]).output().expect("sh");
+    assert!(o.status.success(), "{commands}: {}", String::from_utf8_lossy(&o.stderr));
+    let new = etc.join("config.toml.new");
+    let text = fs::read_to_string(&new).expect("config.toml.new");
+    let d = v21.dump_text_at(&new).unwrap_or_else(|e| panic!("2.1.9 refuses config.toml.new: {e}\n{text}"));
+    assert_eq!(d["version"].as_integer(), Some(3), "{text}");
+    assert_eq!(
+        settings(&d),
+        (
+            Some("harbor.example.net/library/pause:3.10".into()),
+            Some("/etc/containerd/certs.d".into()),
+            Some("robot$ci".into()),
+            Some(true),
+            true
+        ),
+        "{text}"
+    );
+    // The imports line is back, as config.toml had it.
+    let imports: Vec<&str> = d["imports"].as_array().expect("imports").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(imports, [format!("{}/conf.d/*.toml", etc.display())]);
+
+    // An imports array over several lines is deleted whole.
+    let multi = main.replacen(
+        &format!("imports = [\"{}/conf.d/*.toml\"]\n", etc.display()),
+        &format!(
+            "imports = [\n  \"{}/conf.d/*.toml\",\n  \"{}/other/[0-9]*.toml\",\n]\n",
+            etc.display(),
+            etc.display()
+        ),
+        1,
+    );
+    fs::write(&config, &multi).expect("write");
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v21.target.to_string()),
+        &config.display().to_string(),
+        &multi,
+        None,
+        &drop_ins,
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-raises-version").expect("reported").diagnostic;
+    let start = d.fix.find("`awk ").expect("the commands") + 1;
+    let commands = d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")]
+        .replace("/tmp/config-noimports.toml", &scratch.display().to_string())
+        .replace("containerd -c", &format!("{} -c", v21.bin.display()));
+    let o = Command::new("sh").args(["-c", &commands]).output().expect("sh");
+    assert!(o.status.success(), "{commands}: {}", String::from_utf8_lossy(&o.stderr));
+    let d = v21.dump_text_at(&new).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(settings(&d).3, Some(true));
+    assert_eq!(d["imports"].as_array().map(|a| a.len()), Some(2));
 }

@@ -239,10 +239,11 @@ fn about_cri_section(code: &str) -> bool {
 pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn]) -> Vec<Check> {
     let Some(main) = files.config.as_deref() else { return Vec::new() };
     let cp = certs_dir(main);
-    let mut out: Vec<Check> = crate::merge::imports::check(files.containerd.as_deref(), main, cp.as_deref(), drop_ins)
-        .into_iter()
-        .map(Check::from)
-        .collect();
+    let mut out: Vec<Check> =
+        crate::merge::imports::check_at(files.containerd.as_deref(), &files.config_file, main, cp.as_deref(), drop_ins)
+            .into_iter()
+            .map(Check::from)
+            .collect();
     // 1.x: the CRI section containerd uses is the last CRI drop-in's; check it as config.toml's.
     if let Some(owner) = crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins) {
         let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());

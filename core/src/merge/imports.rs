@@ -144,6 +144,27 @@ pub fn patterns(text: &str, path: &str, containerd: Option<&str>) -> Vec<ImportP
     out
 }
 
+/// The fix for config.toml's version 2 settings under a drop-in of a higher version: the
+/// commands that migrate a copy of config.toml WITHOUT its `imports` line and put the line
+/// back. `containerd config migrate` loads the imports like the daemon (2.1.9: run on
+/// config.toml itself it prints the merged config at the drop-in's version, config.toml's
+/// version 2 settings dropped, not moved, and the drop-ins' tables baked in); on the copy it
+/// moves every setting to its version 3 path and prints `imports = []`, which the commands
+/// replace with config.toml's own line. Verified with the real 2.1.9
+/// (tests/containerd_oracle.rs runs these commands).
+pub fn migrate_without_imports(main_path: &str, main: Option<&DocumentMut>, t: &Target) -> String {
+    let q = crate::shell::quote(main_path);
+    let new = crate::shell::quote(&format!("{main_path}.new"));
+    let entries: toml_edit::Array = main.map(imports).unwrap_or_default().into_iter().collect();
+    let line = crate::shell::quote(&format!("imports = {entries}"));
+    // Deletes the top-level `imports = [...]`, one line or several (up to the line ending in `]`).
+    let strip = r#"awk '/^[[:space:]]*imports[[:space:]]*=/{s=1} !s{print} s&&/\][[:space:]]*(#.*)?$/{s=0}'"#;
+    format!(
+        "migrate a copy of config.toml without its `imports` line and put the line back (`containerd config migrate` run on config.toml itself loads the drop-ins too, so it drops these version 2 settings instead of moving them): `{strip} {q} > /tmp/config-noimports.toml && {{ printf '%s\\n' {line}; containerd -c /tmp/config-noimports.toml config migrate | grep -v '^imports = \\[\\]$'; }} > {new}`. Check the result with `containerd -c {new} config dump` (the sandbox image, config_path, node credentials and SystemdCgroup must be at their version {} paths), then replace config.toml with it: `cp -p {q} /root/config.toml.v2 && cat {new} > {q} && rm {new}`, run `pullfix apply` again and restart containerd.",
+        t.config_version()
+    )
+}
+
 /// Whether containerd `t` globs a relative `imports` pattern from its working directory
 /// (`Some(true)`: 1.5 and older, 1.6 before 1.6.30, 1.7 before 1.7.16) or from the importing
 /// file's directory (`Some(false)`: those releases on, containerd#9746, and 2.x). `None`: a
@@ -360,10 +381,25 @@ pub fn cri_owner(containerd: Option<&str>, main: &str, drop_ins: &[DropIn]) -> O
     Some(CriOwner { path: d.path.clone(), text: (*text).to_owned(), version, config_path })
 }
 
-/// Checks the drop-ins `main` (the main config.toml's text, as it will be) imports, given in
-/// containerd's load order, for containerd `containerd` (`None`: unknown, so 1.x's rule is
-/// a warning). `config_path` is the hosts.toml directory the main file sets (pullfix's).
+/// [`check_at`] for a config.toml at containerd's default path, /etc/containerd/config.toml.
 pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, drop_ins: &[DropIn]) -> Vec<Finding> {
+    check_at(containerd, DEFAULT_MAIN, main, config_path, drop_ins)
+}
+
+/// containerd's default config file.
+const DEFAULT_MAIN: &str = "/etc/containerd/config.toml";
+
+/// Checks the drop-ins `main` (the text of the config.toml at `main_path`, as it will be)
+/// imports, given in containerd's load order, for containerd `containerd` (`None`: unknown, so
+/// 1.x's rule is a warning). `config_path` is the hosts.toml directory the main file sets
+/// (pullfix's). `main_path` goes into the commands the fixes give.
+pub fn check_at(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    config_path: Option<&str>,
+    drop_ins: &[DropIn],
+) -> Vec<Finding> {
     let target = containerd.and_then(|v| Target::parse(v).ok());
     let mut out = Vec::new();
     let push = |out: &mut Vec<Finding>, file: &str, d: Diagnostic| {
@@ -532,10 +568,7 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
         .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
     if let (Some(t), Some(from)) = (&target, version_from) {
         if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
-            let migrate = format!(
-                "run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
-                t.config_version()
-            );
+            let migrate = migrate_without_imports(main_path, main_doc.as_ref(), t);
             let d = if t.max_config_version() == 3 {
                 Diagnostic::error(
                     field(),
@@ -755,8 +788,10 @@ mod tests {
         // Review 8, L1: `--convert-version` refuses on any real upgraded config.toml (its
         // other v2 tables); containerd's own migration is the way.
         let fix = &f[0].diagnostic.fix;
-        assert!(fix.contains("`containerd config migrate > config.toml.new`"), "{fix}");
-        assert!(fix.contains("replace config.toml with it, then run `pullfix apply`"), "{fix}");
+        // Review 9, H1: `config migrate` loads the imports too: a copy without them.
+        assert!(!fix.contains("config migrate >"), "{fix}");
+        assert!(fix.contains("awk '/^[[:space:]]*imports[[:space:]]*=/{s=1} !s{print} s&&/\\][[:space:]]*(#.*)?$/{s=0}' /etc/containerd/config.toml > /tmp/config-noimports.toml && { printf '%s\\n' 'imports = [\"/etc/containerd/conf.d/*.toml\"]'; containerd -c /tmp/config-noimports.toml config migrate | grep -v '^imports = \\[\\]$'; } > /etc/containerd/config.toml.new"), "{fix}");
+        assert!(fix.contains("run `pullfix apply` again"), "{fix}");
         assert!(!fix.contains("--convert-version"), "{fix}");
         // Review 8, L2: on 2.3+ it works or containerd refuses to start, depending on the
         // patch release (#12608, #12891, #13939): a warning that says so, not "ignored".

@@ -67,7 +67,7 @@ impl Merger<'_> {
         let keep_older = !convert && (file.line.is_some() || self.doc.as_table().contains_key("plugins"));
         let convert_hint = format!(
             "To convert the file to version {wanted} instead, use `pullfix apply --convert-version` or the page's convert choice, then move the settings pullfix lists to their version {wanted} paths{}.",
-            if wanted >= 3 { " (`containerd config migrate` on containerd 2.x prints the whole file converted)" } else { "" }
+            if wanted >= 3 { " (`containerd config migrate` on containerd 2.x prints the whole file converted; it loads the file's `imports` too, so with an `imports` line run it on a copy without that line)" } else { "" }
         );
         if keep_older && readable {
             self.diags.push(Diagnostic::info(
@@ -279,7 +279,7 @@ impl Merger<'_> {
             return;
         }
         let migrate = if dialect == Dialect::V3 {
-            " `containerd config migrate` on containerd 2.x prints the whole file converted."
+            " `containerd config migrate` on containerd 2.x prints the whole file converted (it loads the file's `imports` too: with an `imports` line run it on a copy without that line)."
         } else {
             ""
         };

@@ -785,7 +785,10 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
-    assert!(err.contains("containerd config migrate > config.toml.new"), "{err}");
+    // Review 9, H1: migrate a copy without the imports line (config migrate loads them).
+    assert!(!err.contains("config migrate >"), "{err}");
+    assert!(err.contains("containerd -c /tmp/config-noimports.toml config migrate"), "{err}");
+    assert!(err.contains(&format!("> {}.new`", node.config().display())), "{err}");
     let out = node.apply(&form, &["--convert-version"]);
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");

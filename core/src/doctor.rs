@@ -206,6 +206,14 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
     if replaced {
         out.retain(|c| c.file != files.config_file || !about_cri_section(c.code));
     }
+    // 2.x: a drop-in's config_path wins (merge.import-config-path says so); the hosts.toml
+    // files read from its directory are enabled, whatever config.toml's says.
+    let drop_in_dir = files.config.as_deref().and_then(|main| {
+        crate::merge::imports::drop_in_config_path(files.containerd.as_deref(), &files.config_file, main, drop_ins)
+    });
+    if drop_in_dir.is_some_and(|s| s.value.trim().trim_end_matches('/') == files.certs_dir.trim_end_matches('/')) {
+        out.retain(|c| c.file != files.config_file || c.code != "hosts.not_enabled");
+    }
     runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

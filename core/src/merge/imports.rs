@@ -19,6 +19,9 @@
 //! Pure: [`patterns`] says what the caller must read, the caller reads the files
 //! (`pullfix apply` and `pullfix doctor` do), and [`check`] reports.
 
+pub mod effective;
+mod overrides;
+
 use toml_edit::{DocumentMut, Item};
 
 use super::edit;
@@ -301,8 +304,13 @@ struct Legacy {
 }
 
 fn legacy(doc: &DocumentMut) -> Legacy {
+    legacy_in(doc, &REGISTRY_PATHS)
+}
+
+/// [`legacy`] of the registry tables at `paths` only.
+fn legacy_in(doc: &DocumentMut, paths: &[[&str; 3]]) -> Legacy {
     let mut out = Legacy::default();
-    for p in REGISTRY_PATHS {
+    for p in paths {
         let path: Vec<String> = p.iter().map(|s| (*s).to_owned()).collect();
         let Some(reg) = edit::get(doc, &path).and_then(TableRef::of) else { continue };
         if let Some(m) = reg.get("mirrors").and_then(TableRef::of) {
@@ -597,10 +605,20 @@ pub fn check_at(
             push(&mut out, from, d);
         }
     }
-    // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters.
+    // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters, and
+    // what wins: a drop-in's sandbox image or config_path, a version 2 drop-in's fate.
     let severity = if target.is_some() { Severity::Error } else { Severity::Warning };
+    let found = main_doc
+        .as_ref()
+        .map(|m| overrides::findings(target.as_ref(), main_path, m, config_path, &parsed))
+        .unwrap_or(overrides::Found { findings: Vec::new(), covered: Vec::new() });
     for (d, doc) in &parsed {
-        let l = legacy(doc);
+        // A version 2 registry table whose fate a merge.import-lowers-version finding tells.
+        let l = if found.covered.contains(&d.path) {
+            legacy_in(doc, &[REGISTRY_PATHS[0], REGISTRY_PATHS[2]])
+        } else {
+            legacy(doc)
+        };
         if !l.mirrors.is_empty() {
             let message = format!(
                 "The drop-in {} has legacy registry.mirrors for {}: containerd merges it into config.toml key by key, and beside config_path it does not load its CRI plugin, so every pull fails.",
@@ -633,25 +651,29 @@ pub fn check_at(
                 ),
             );
         }
-        if let (Some((key, cp)), Some(main_cp)) = (&l.config_path, config_path) {
-            if cp.trim() != main_cp {
-                push(
-                    &mut out,
-                    &d.path,
-                    Diagnostic::warning(
-                        field(),
-                        "merge.import-config-path",
-                        format!(
-                            "The drop-in {} sets {key} = {cp:?}: containerd merges drop-ins after config.toml, so its value wins over {main_cp:?} and the hosts.toml files pullfix writes there are not read.",
-                            d.path
-                        ),
-                        format!("Delete config_path from {} (or set it to {main_cp:?}).", d.path),
-                    ),
-                );
-            }
-        }
     }
+    out.extend(found.findings);
     out
+}
+
+/// The registry `config_path` containerd 2.x uses when a drop-in's wins over config.toml's
+/// (`main`, at `main_path`): that drop-in's path and the directory (possibly empty). `None` on
+/// 1.x (see [`cri_owner`]), with an unknown version, or when config.toml's is the one in effect.
+pub fn drop_in_config_path(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    drop_ins: &[DropIn],
+) -> Option<effective::Setting> {
+    let target = containerd.and_then(|v| Target::parse(v).ok())?;
+    let main_doc = main.parse::<DocumentMut>().ok()?;
+    let docs: Vec<(&str, DocumentMut)> = drop_ins
+        .iter()
+        .filter_map(|d| Some((d.path.as_str(), d.text.as_deref()?.parse::<DocumentMut>().ok()?)))
+        .collect();
+    let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, &main_doc)];
+    files.extend(docs.iter().map(|(p, d)| (*p, d)));
+    effective::effective(&target, &files)?.config_path.filter(|s| s.file != main_path)
 }
 
 #[cfg(test)]
@@ -772,9 +794,121 @@ mod tests {
             vec![
                 (Severity::Error, "merge.import-legacy-mirrors"),
                 (Severity::Warning, "merge.import-legacy-tls"),
-                (Severity::Warning, "merge.import-config-path"),
+                // Review 9, L8: the drop-in's config_path is the one containerd uses.
+                (Severity::Error, "merge.import-config-path"),
             ]
         );
+        let d = &f[2].diagnostic;
+        assert!(
+            d.message.contains("containerd reads hosts.toml from \"/other\" instead of \"/etc/containerd/certs.d\""),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.fix.contains("Delete config_path from /d.toml (or set it to \"/etc/containerd/certs.d\")"),
+            "{}",
+            d.fix
+        );
+        assert!(d.fix.contains("`pullfix apply --certs-dir /other`"), "{}", d.fix);
+        // Unknown version: a warning; the same value as config.toml's: nothing.
+        let f = check(None, MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", text)]);
+        assert_eq!(
+            f.iter().find(|f| f.diagnostic.code == "merge.import-config-path").map(|f| f.diagnostic.severity),
+            Some(Severity::Warning)
+        );
+        let same = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+        assert!(check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", same)]).is_empty());
+        // A later drop-in that sets config.toml's value back: containerd uses that one.
+        let f = check(
+            Some("2.1"),
+            MAIN,
+            Some("/etc/containerd/certs.d"),
+            &[drop_in("/d.toml", text), drop_in("/e.toml", same)],
+        );
+        assert!(f.iter().all(|f| f.diagnostic.code != "merge.import-config-path"), "{f:?}");
+    }
+
+    const V3_MAIN: &str = "version = 3\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.cri.v1.images\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+
+    /// Review 9, M1: a drop-in's sandbox image wins on 2.x: an error naming both values.
+    #[test]
+    fn on_2x_a_drop_in_sandbox_image_that_wins_is_an_error() {
+        let pause = "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n";
+        let f = check(Some("2.1.9"), V3_MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/c/50-pause.toml", pause)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        let d = &f[0].diagnostic;
+        assert_eq!(
+            (d.severity, d.code, f[0].file.as_str()),
+            (Severity::Error, "merge.import-sandbox", "/c/50-pause.toml")
+        );
+        assert!(
+            d.message.contains(
+                "sets plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"registry.k8s.io/pause:3.10\""
+            ),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"harbor.example.net/library/pause:3.10\""), "{}", d.message);
+        assert!(d.fix.starts_with("Delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from /c/50-pause.toml (or set it to \"harbor.example.net/library/pause:3.10\")"), "{}", d.fix);
+        // The same image, or a drop-in before one that sets config.toml's back: nothing.
+        let same = pause.replace("registry.k8s.io/pause:3.10", "harbor.example.net/library/pause:3.10");
+        assert!(check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", &same)]).is_empty());
+        assert!(check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", pause), drop_in("/b.toml", &same)]).is_empty());
+        // A version 2 config.toml and drop-in (2.x migrates both): the drop-in's sandbox_image wins.
+        let v2 =
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+        let main = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n";
+        let f = check(Some("2.1.9"), main, None, &[drop_in("/a.toml", v2)]);
+        assert_eq!(f.iter().map(|f| f.diagnostic.code).collect::<Vec<_>>(), ["merge.import-sandbox"]);
+        // On 1.x the drop-in replaces the whole CRI section: merge.import-replaces-cri says so.
+        let f = check(Some("1.7.24"), main, None, &[drop_in("/a.toml", v2)]);
+        assert_eq!(f.iter().map(|f| f.diagnostic.code).collect::<Vec<_>>(), ["merge.import-replaces-cri"]);
+    }
+
+    /// Review 9, H2: a version 2 drop-in under a version 3 config.toml on 2.0-2.2.
+    #[test]
+    fn on_2x_a_version_2_drop_in_under_a_version_3_file_is_reported_per_table() {
+        let cgroup = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+        let f = check(Some("2.1.9"), V3_MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/c/99-cgroup.toml", cgroup)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        let d = &f[0].diagnostic;
+        assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-lowers-version"));
+        assert!(d.message.contains("the merged config is version 2"), "{}", d.message);
+        assert!(
+            d.message
+                .contains("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup) do not apply"),
+            "{}",
+            d.message
+        );
+        assert!(d.fix.contains("Rewrite /c/99-cgroup.toml as a version 3 drop-in"), "{}", d.fix);
+        assert!(d.fix.contains("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes -> plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes"), "{}", d.fix);
+        // With config.toml's runtimes table missing, the drop-in's applies: a warning.
+        let bare = V3_MAIN.replace("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n", "");
+        let d = &check(Some("2.1.9"), &bare, None, &[drop_in("/c/99-cgroup.toml", cgroup)])[0].diagnostic;
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("(SystemdCgroup) apply"), "{}", d.message);
+        // Mirrors only: the registry table is replaced (config_path gone); no key-by-key story.
+        let mirrors = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://q.example\"]\n";
+        let f = check(Some("2.1.9"), V3_MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/m.toml", mirrors)]);
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+        assert_eq!(codes, [(Severity::Error, "merge.import-lowers-version")], "{f:?}");
+        assert!(f[0].diagnostic.message.contains("replaces the whole plugins.\"io.containerd.cri.v1.images\".registry of config.toml, so config.toml's config_path (now empty) and node credentials are gone"), "{}", f[0].diagnostic.message);
+        // A sandbox_image and config_path in it override: reported with the sandbox check too.
+        let pause = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"h/pause:9.99\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/v2dropin.d\"\n";
+        let f = check(Some("2.1.9"), V3_MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/p.toml", pause)]);
+        let mut codes: Vec<_> = f.iter().map(|f| f.diagnostic.code).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, ["merge.import-config-path", "merge.import-lowers-version", "merge.import-sandbox"]);
+        // A later version 3 drop-in: merged version 3, the version 2 settings are ignored.
+        let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", cgroup), drop_in("/b.toml", "version = 3\n")]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].diagnostic.message.contains("merged config is version 3"), "{}", f[0].diagnostic.message);
+        assert!(f[0].diagnostic.message.contains("(`Ignoring unknown key in TOML for plugin`): plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup) do not apply"), "{}", f[0].diagnostic.message);
+        // A drop-in without a version line takes config.toml's 3: ignored too.
+        let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", &cgroup.replace("version = 2\n", ""))]);
+        assert_eq!(f.iter().map(|f| f.diagnostic.code).collect::<Vec<_>>(), ["merge.import-lowers-version"]);
+        // 2.3+ migrates each file on load; 1.x replaces the CRI section: not this finding.
+        assert!(check(Some("2.3"), V3_MAIN, None, &[drop_in("/a.toml", cgroup)]).is_empty());
     }
 
     /// Review 7, M2: a version 3 drop-in makes the merged config version 3 on 2.x, so a

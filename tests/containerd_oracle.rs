@@ -667,3 +667,126 @@ fn releases_2_x_migrate_without_imports_keeps_config_tomls_settings() {
     assert_eq!(settings(&d).3, Some(true));
     assert_eq!(d["imports"].as_array().map(|a| a.len()), Some(2));
 }
+
+/// Review 9, M1, L8, H2: what containerd 2.1.9 takes from config.toml and a drop-in: the
+/// sandbox image, the registry's config_path and runc's SystemdCgroup in its dump, against
+/// pullfix's model (`imports::effective`, `v2_settings`) and the findings `check` gives.
+#[test]
+fn releases_2_x_drop_in_overrides_match_pullfixs_model() {
+    use pullfix_core::merge::imports::{self, effective::Fate, DropIn};
+    let [_, _, v21] = releases();
+    let v = v21.target.to_string();
+    let main3 = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.cri.v1.images\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox = \"harbor.example.net/library/pause:3.10\"\n";
+    let runc3 = "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    let main3_runc = format!("{main3}{runc3}");
+    let main2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let pause3 = "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n";
+    let cp3 =
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/other.d'\n";
+    let cp3_empty = "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = ''\n";
+    let cgroup2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let cgroup_bare =
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let pause2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:9.99\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/v2dropin.d\"\n";
+    let mirrors2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://quay.example.net\"]\n";
+    let sandbox2 =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+    // (config.toml, drop-ins in load order, the codes pullfix reports, sorted)
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        (main3, vec![pause3], vec!["merge.import-sandbox"]),
+        (main3, vec![cp3], vec!["merge.import-config-path"]),
+        (main3, vec![cp3_empty], vec!["merge.import-config-path"]),
+        (&main3_runc, vec![cgroup2], vec!["merge.import-lowers-version"]),
+        (main3, vec![cgroup2], vec!["merge.import-lowers-version"]),
+        (main3, vec![pause2], vec!["merge.import-config-path", "merge.import-lowers-version", "merge.import-sandbox"]),
+        (main3, vec![mirrors2], vec!["merge.import-lowers-version"]),
+        (&main3_runc, vec![cgroup2, "version = 3\n"], vec!["merge.import-lowers-version"]),
+        (main3, vec![cgroup_bare], vec!["merge.import-lowers-version"]),
+        (main2, vec![sandbox2], vec!["merge.import-sandbox"]),
+        (main3, vec![runc3], vec![]),
+    ];
+    for (i, (main, drop_ins, codes)) in cases.into_iter().enumerate() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let paths: Vec<PathBuf> = (0..drop_ins.len()).map(|n| tmp.path().join(format!("{n}0-drop-in.toml"))).collect();
+        let imports: Vec<String> = paths.iter().map(|p| format!("{:?}", p.display().to_string())).collect();
+        let main = main.replacen("\n", &format!("\nimports = [{}]\n", imports.join(", ")), 1);
+        let config = tmp.path().join("config.toml");
+        fs::write(&config, &main).expect("write");
+        let mut read = Vec::new();
+        for (p, text) in paths.iter().zip(&drop_ins) {
+            fs::write(p, text).expect("write");
+            read.push(DropIn { path: p.display().to_string(), text: Some((*text).to_owned()) });
+        }
+        let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("case {i}: {e}"));
+        let images = v21.images(&d);
+        let dumped_cp = images["registry"]["config_path"].as_str().unwrap_or_default().to_owned();
+        let dumped_auth = images["registry"].get("configs").and_then(|c| c.get("harbor.example.net")).is_some();
+        let cgroup = v21.runc(&d).get("options").and_then(|o| o.get("SystemdCgroup")).and_then(Item::as_bool);
+
+        // pullfix's model.
+        let main_doc: DocumentMut = main.parse().expect("TOML");
+        let docs: Vec<DocumentMut> = drop_ins.iter().map(|t| t.parse().expect("TOML")).collect();
+        let mut files: Vec<(&str, &DocumentMut)> = vec![("config.toml", &main_doc)];
+        files.extend(read.iter().map(|r| r.path.as_str()).zip(&docs));
+        let eff = imports::effective::effective(&v21.target, &files).expect("2.x");
+        let sandbox = eff.sandbox.as_ref().map_or("registry.k8s.io/pause:3.10", |s| s.value.as_str());
+        assert_eq!(v21.sandbox(&d), Some(sandbox), "case {i}: sandbox");
+        assert_eq!(dumped_cp, eff.config_path.as_ref().map_or("", |s| s.value.as_str()), "case {i}: config_path");
+        let replaced = eff.registry_from_v2.as_deref().is_some_and(|f| f != "config.toml");
+        assert_eq!(dumped_auth, !replaced && main.contains("auth"), "case {i}: config.toml's registry table kept");
+        let all: Vec<&DocumentMut> = files.iter().map(|(_, d)| *d).collect();
+        let fates: Vec<Fate> = docs
+            .iter()
+            .flat_map(|doc| imports::effective::v2_settings(doc, eff.version, &all))
+            .filter(|s| s.leaves.iter().any(|l| l == "SystemdCgroup"))
+            .map(|s| s.fate)
+            .collect();
+        if let Some(fate) = fates.first() {
+            assert_eq!(
+                cgroup == Some(true),
+                *fate == Fate::Applied,
+                "case {i}: {fate:?}, dump SystemdCgroup {cgroup:?}"
+            );
+        }
+        let mut got: Vec<&str> =
+            imports::check_at(Some(&v), &config.display().to_string(), &main, Some("/etc/containerd/certs.d"), &read)
+                .iter()
+                .map(|f| f.diagnostic.code)
+                .collect();
+        got.sort_unstable();
+        assert_eq!(got, codes, "case {i}");
+    }
+}
+
+/// Review 9, M1 on 1.x: a drop-in that sets the sandbox image has a CRI table, so 1.6.20 and
+/// 1.7.24 replace config.toml's whole CRI section with it (its sandbox image wins, config.toml's
+/// config_path is gone): `merge.import-replaces-cri`, an error, as on 2.1.9 `merge.import-sandbox`.
+#[test]
+fn releases_a_drop_in_sandbox_image_is_an_error_on_every_release() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let drop_in = tmp.path().join("50-pause.toml");
+        let main = format!(
+            "version = 2\nimports = [\"{}\"]\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n",
+            drop_in.display()
+        );
+        let text =
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+        fs::write(&drop_in, text).expect("write");
+        let d = ctd.dump_text(&main).unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(ctd.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "{v}");
+        let f = pullfix_core::merge::imports::check(
+            Some(&v.to_string()),
+            &main,
+            Some("/etc/containerd/certs.d"),
+            &[pullfix_core::merge::imports::DropIn {
+                path: drop_in.display().to_string(),
+                text: Some(text.to_owned()),
+            }],
+        );
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+        let want = if v.major >= 2 { "merge.import-sandbox" } else { "merge.import-replaces-cri" };
+        assert_eq!(codes, [(pullfix_core::Severity::Error, want)], "{v}");
+    }
+}

@@ -825,3 +825,54 @@ fn a_relative_glob_import_is_read_per_patch_release_on_1_x() {
         pairs(&[("error", "merge.import-replaces-cri"), ("warning", "merge.import-relative-glob")])
     );
 }
+
+/// Review 9, M1, H2, L8 on 2.x: a drop-in's sandbox image, a version 2 drop-in under a version
+/// 3 config.toml, and a drop-in's own config_path (doctor then reads hosts.toml from the
+/// directory containerd uses, the drop-in's).
+#[test]
+fn drop_ins_that_win_over_config_toml_on_2_x() {
+    let main = V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    n.file("conf.d/50-pause.toml", "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-sandbox")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("so every pod sandbox starts from that image, not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"harbor.example.net/library/pause:3.10\""), "{text}");
+    std::fs::remove_file(n.dir.path().join("conf.d/50-pause.toml")).unwrap();
+
+    // c/di-b: the 1.x cgroup drop-in kept across the upgrade.
+    n.file("conf.d/99-cgroup.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    // config.toml without runc's version 3 table: the drop-in's applies (a warning).
+    assert_eq!(n.doctor(Some("2.1.9")), (0, pairs(&[("warning", "merge.import-lowers-version")])));
+    let with_runc = format!("{main}[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n");
+    n.file("config.toml", &with_runc);
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-lowers-version")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("the merged config is version 2"), "{text}");
+    assert!(text.contains("(SystemdCgroup) do not apply"), "{text}");
+    std::fs::remove_file(n.dir.path().join("conf.d/99-cgroup.toml")).unwrap();
+
+    // c/di-k: the drop-in's config_path wins. Without --certs-dir doctor reads its directory.
+    let other = n.dir.path().join("other.d");
+    n.file(
+        "conf.d/50-registry.toml",
+        &format!(
+            "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '{}'\n",
+            other.display()
+        ),
+    );
+    n.file("other.d/quay.io/hosts.toml", "server = \"quay.io\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "2.1.9", "--config"])
+        .arg(n.dir.path().join("config.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error   merge.import-config-path"), "{text}");
+    assert!(text.contains(&format!("1 hosts.toml file(s) under {} checked", other.display())), "{text}");
+    // The hosts.toml there is checked (its server has no scheme); it is enabled (by the drop-in).
+    assert!(text.contains(&format!("hosts.server_without_scheme  {}/quay.io/hosts.toml", other.display())), "{text}");
+    assert!(!text.contains("hosts.not_enabled"), "{text}");
+}

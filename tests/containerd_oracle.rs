@@ -788,5 +788,6 @@ fn releases_a_drop_in_sandbox_image_is_an_error_on_every_release() {
         let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
         let want = if v.major >= 2 { "merge.import-sandbox" } else { "merge.import-replaces-cri" };
         assert_eq!(codes, [(pullfix_core::Severity::Error, want)], "{v}");
+        assert!(f[0].diagnostic.message.contains("\"registry.k8s.io/pause:3.10\""), "{v}: {}", f[0].diagnostic.message);
     }
 }

@@ -542,8 +542,13 @@ pub fn check_at(
                     }
                 }
             } else {
+                // Review 9, M1 on 1.x: its sandbox image replaces config.toml's too.
+                let sandbox = edit::get(doc, &["plugins".to_owned(), id.to_owned(), "sandbox_image".to_owned()])
+                    .and_then(Item::as_str)
+                    .map(|s| format!(" Its sandbox_image = {s:?} is the pause image every pod sandbox starts from, not config.toml's."))
+                    .unwrap_or_default();
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{others}",
                     path = last.path,
                     held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
                 );

@@ -88,7 +88,7 @@ pub fn effective(target: &Target, files: &[(&str, &DocumentMut)]) -> Option<Effe
     if target.major < 2 {
         return None;
     }
-    let version = files.iter().map(|(_, d)| version_of(d)).filter(|v| *v != 0).last().unwrap_or(0);
+    let version = files.iter().rev().map(|(_, d)| version_of(d)).find(|v| *v != 0).unwrap_or(0);
     if version < 2 {
         return None;
     }

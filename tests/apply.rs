@@ -1075,7 +1075,7 @@ fn a_version_2_drop_in_under_a_version_3_config_stops_apply_on_2_x() {
         "{err}"
     );
     assert!(
-        err.contains("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup) do not apply"),
+        err.contains("so they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"),
         "{err}"
     );
     assert!(err.contains("-> plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes"), "{err}");

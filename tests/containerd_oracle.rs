@@ -791,3 +791,63 @@ fn releases_a_drop_in_sandbox_image_is_an_error_on_every_release() {
         assert!(f[0].diagnostic.message.contains("\"registry.k8s.io/pause:3.10\""), "{v}: {}", f[0].diagnostic.message);
     }
 }
+
+/// Review 9, H2: the fix of `merge.import-lowers-version` for the 1.x cgroup drop-in kept under
+/// a 2.1.9 default config.toml (SystemdCgroup dropped): the `printf` it gives, run as is,
+/// rewrites the drop-in at version 3, and 2.1.9 then applies SystemdCgroup beside config.toml's
+/// registry settings; pullfix has nothing more to say.
+#[test]
+fn releases_2_x_the_rewritten_version_3_drop_in_applies() {
+    let [_, _, v21] = releases();
+    let v = v21.target.to_string();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drop_in = tmp.path().join("99-cgroup.toml");
+    let default = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/configs/containerd-2.0.11-default.toml"),
+    )
+    .expect("fixture");
+    let main = default
+        .replacen("imports = []", &format!("imports = [{:?}]", drop_in.display().to_string()), 1)
+        .replacen("config_path = ''", "config_path = '/etc/containerd/certs.d'", 1);
+    let config = tmp.path().join("config.toml");
+    fs::write(&config, &main).expect("write");
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(&drop_in, old).expect("write");
+    let state = |d: &DocumentMut| {
+        let cgroup = v21.runc(d).get("options").and_then(|o| o.get("SystemdCgroup")).and_then(Item::as_bool);
+        (cgroup, v21.images(d)["registry"]["config_path"].as_str().map(str::to_owned))
+    };
+    let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        state(&d),
+        (Some(false), Some("/etc/containerd/certs.d".to_owned())),
+        "2.1.9 drops the version 2 drop-in's runc options"
+    );
+    let read = |text: &str| {
+        [pullfix_core::merge::imports::DropIn { path: drop_in.display().to_string(), text: Some(text.to_owned()) }]
+    };
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &read(old),
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-lowers-version").expect("reported").diagnostic;
+    assert_eq!(d.severity, pullfix_core::Severity::Error);
+    let start = d.fix.find("`printf ").expect("a command to paste") + 1;
+    let command = &d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")];
+    let o = Command::new("sh").args(["-c", command]).output().expect("sh");
+    assert!(o.status.success(), "{command}: {}", String::from_utf8_lossy(&o.stderr));
+    let new = fs::read_to_string(&drop_in).expect("rewritten");
+    let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("{e}\n{new}"));
+    assert_eq!(state(&d), (Some(true), Some("/etc/containerd/certs.d".to_owned())), "{new}");
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &read(&new),
+    );
+    assert!(f.is_empty(), "{f:?}");
+}

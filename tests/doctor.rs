@@ -850,7 +850,12 @@ fn drop_ins_that_win_over_config_toml_on_2_x() {
     assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-lowers-version")])));
     let text = n.doctor_text(Some("2.1.9"));
     assert!(text.contains("the merged config is version 2"), "{text}");
-    assert!(text.contains("(SystemdCgroup) do not apply"), "{text}");
+    assert!(
+        text.contains(
+            "so they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"
+        ),
+        "{text}"
+    );
     std::fs::remove_file(n.dir.path().join("conf.d/99-cgroup.toml")).unwrap();
 
     // c/di-k: the drop-in's config_path wins. Without --certs-dir doctor reads its directory.

@@ -880,18 +880,20 @@ mod tests {
         assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-lowers-version"));
         assert!(d.message.contains("the merged config is version 2"), "{}", d.message);
         assert!(
-            d.message
-                .contains("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup) do not apply"),
+            d.message.contains(
+                "so they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"
+            ),
             "{}",
             d.message
         );
         assert!(d.fix.contains("Rewrite /c/99-cgroup.toml as a version 3 drop-in"), "{}", d.fix);
+        assert!(d.fix.contains("`printf '%s\\n' 'version = 3' '[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]' '  SystemdCgroup = true' > /c/99-cgroup.toml`"), "{}", d.fix);
         assert!(d.fix.contains("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes -> plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes"), "{}", d.fix);
         // With config.toml's runtimes table missing, the drop-in's applies: a warning.
         let bare = V3_MAIN.replace("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n", "");
         let d = &check(Some("2.1.9"), &bare, None, &[drop_in("/c/99-cgroup.toml", cgroup)])[0].diagnostic;
         assert_eq!(d.severity, Severity::Warning);
-        assert!(d.message.contains("(SystemdCgroup) apply"), "{}", d.message);
+        assert!(d.message.contains("these apply (config.toml's version 3 tables lack them): plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"), "{}", d.message);
         // Mirrors only: the registry table is replaced (config_path gone); no key-by-key story.
         let mirrors = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://q.example\"]\n";
         let f = check(Some("2.1.9"), V3_MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/m.toml", mirrors)]);
@@ -908,7 +910,7 @@ mod tests {
         let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", cgroup), drop_in("/b.toml", "version = 3\n")]);
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].diagnostic.message.contains("merged config is version 3"), "{}", f[0].diagnostic.message);
-        assert!(f[0].diagnostic.message.contains("(`Ignoring unknown key in TOML for plugin`): plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup) do not apply"), "{}", f[0].diagnostic.message);
+        assert!(f[0].diagnostic.message.contains("(`Ignoring unknown key in TOML for plugin`) and they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)."), "{}", f[0].diagnostic.message);
         // A drop-in without a version line takes config.toml's 3: ignored too.
         let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", &cgroup.replace("version = 2\n", ""))]);
         assert_eq!(f.iter().map(|f| f.diagnostic.code).collect::<Vec<_>>(), ["merge.import-lowers-version"]);

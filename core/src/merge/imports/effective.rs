@@ -242,6 +242,69 @@ pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&Documen
     out
 }
 
+/// `drop_in` rewritten as a version 3 drop-in: `version = 3`, each version 2 CRI setting at its
+/// version 3 path ([`V2Setting::v3_path`], containerd's own migration), everything else as it
+/// is. `None` when it has a `registry` table (its legacy mirrors and TLS belong in hosts.toml,
+/// not at a new path) or a setting pullfix does not move (`cni.bin_dir`, which becomes a list).
+pub fn rewritten_v3(drop_in: &DocumentMut) -> Option<String> {
+    let settings = v2_settings(drop_in, 3, &[]);
+    if settings.iter().any(|s| s.rel == ["registry"] || s.rel == ["cni", "bin_dir"]) {
+        return None;
+    }
+    let mut out = DocumentMut::new();
+    out["version"] = toml_edit::value(3);
+    for (k, item) in drop_in.iter() {
+        if k != "version" && k != "plugins" {
+            out[k] = item.clone();
+        }
+    }
+    let plugins = item_at(drop_in, &["plugins"]).and_then(TableRef::of).map(|t| t.entries()).unwrap_or_default();
+    for (id, item) in plugins {
+        if id != GRPC {
+            insert(&mut out, &["plugins", id], item.clone());
+            continue;
+        }
+        let Some(cri) = TableRef::of(item) else { continue };
+        for (k, v) in cri.entries() {
+            if crate::config_file::V3_GRPC_CRI_KEYS.contains(&k) {
+                insert(&mut out, &["plugins", GRPC, k], v.clone());
+            }
+        }
+    }
+    for s in &settings {
+        let rel: Vec<&str> = s.rel.iter().map(String::as_str).collect();
+        let Some(item) = item_at(drop_in, &[&["plugins", GRPC][..], &rel].concat()) else { continue };
+        let to: Vec<&str> = match rel.as_slice() {
+            ["sandbox_image"] => vec!["plugins", IMAGES, "pinned_images", "sandbox"],
+            ["containerd", k] if V3_IMAGE_CONTAINERD_KEYS.contains(k) => vec!["plugins", IMAGES, k],
+            [k, ..] if V3_IMAGE_KEYS.contains(k) => [&["plugins", IMAGES][..], &rel].concat(),
+            _ => [&["plugins", V3_RUNTIME_PLUGIN][..], &rel].concat(),
+        };
+        insert(&mut out, &to, item.clone());
+    }
+    Some(out.to_string())
+}
+
+/// Puts `item` at `path` in `doc`, creating implicit tables on the way.
+fn insert(doc: &mut DocumentMut, path: &[&str], mut item: Item) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut table = doc.as_table_mut();
+    for k in parents {
+        let entry = table.entry(k).or_insert_with(|| {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        let Some(t) = entry.as_table_mut() else { return };
+        table = t;
+    }
+    if let Item::Table(t) = &mut item {
+        t.decor_mut().clear();
+        t.set_position(None);
+    }
+    table.insert(last, item);
+}
+
 fn leaves_of(t: TableRef<'_>, out: &mut Vec<String>) {
     for (k, item) in t.entries() {
         match TableRef::of(item) {
@@ -310,5 +373,31 @@ mod tests {
         assert_eq!(e.version, 3);
         assert_eq!(e.sandbox.map(|s| s.file), Some("/c.toml".to_owned()));
         assert!(v2_settings(&cgroup, 3, &[&main]).iter().all(|s| s.fate == Fate::Ignored));
+        // With a registry table there is no rewrite to give (mirrors belong in hosts.toml).
+        assert_eq!(rewritten_v3(&cgroup), None);
+    }
+
+    #[test]
+    fn a_cgroup_drop_in_is_rewritten_at_version_3_paths() {
+        let d = doc("# kept from 1.x\nversion = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"x/pause:9\"\n  enable_cdi = true\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.snapshotter.v1.zfs\"]\n  root_path = \"/z\"\n");
+        let text = rewritten_v3(&d).expect("rewritten");
+        let out: DocumentMut = text.parse().expect("TOML");
+        assert_eq!(out["version"].as_integer(), Some(3), "{text}");
+        let at = |p: &[&str]| item_at(&out, p).map(|i| i.to_string().trim().to_owned());
+        assert_eq!(at(&["plugins", IMAGES, "pinned_images", "sandbox"]).as_deref(), Some("\"x/pause:9\""), "{text}");
+        assert_eq!(at(&["plugins", IMAGES, "snapshotter"]).as_deref(), Some("\"native\""), "{text}");
+        assert_eq!(at(&["plugins", V3_RUNTIME_PLUGIN, "enable_cdi"]).as_deref(), Some("true"), "{text}");
+        assert_eq!(
+            at(&["plugins", V3_RUNTIME_PLUGIN, "containerd", "runtimes", "runc", "options", "SystemdCgroup"])
+                .as_deref(),
+            Some("true"),
+            "{text}"
+        );
+        assert!(item_at(&out, &["plugins", GRPC]).is_none(), "{text}");
+        assert_eq!(
+            at(&["plugins", "io.containerd.snapshotter.v1.zfs", "root_path"]).as_deref(),
+            Some("\"/z\""),
+            "{text}"
+        );
     }
 }

@@ -108,21 +108,27 @@ pub(super) fn findings(
         };
         let moves: Vec<String> = settings.iter().map(|s| format!("{} -> {}", s.path(), s.v3_path())).collect();
         let registry = settings.iter().any(|s| s.rel == ["registry"]);
+        // The drop-in as version 3, to paste, when pullfix can write it.
+        let paste = effective::rewritten_v3(doc).map(|text| {
+            let lines: Vec<String> = text.lines().map(crate::shell::quote).collect();
+            format!(": `printf '%s\\n' {} > {}`", lines.join(" "), crate::shell::quote(&d.path))
+        });
         let fix = format!(
-            "Rewrite {} as a version 3 drop-in, which containerd merges key by key: `version = 3` and each setting at its version 3 path ({}){}; then restart containerd and check with `containerd config dump`.",
+            "Rewrite {} as a version 3 drop-in, which containerd merges key by key: `version = 3` and each setting at its version 3 path ({}){}{}; then restart containerd and check with `containerd config dump`.",
             d.path,
             moves.join("; "),
             if registry {
                 ", with its legacy mirrors and configs.*.tls put into the form instead (they go to hosts.toml) and only configs.\"<host>\".auth kept"
             } else {
                 ""
-            }
+            },
+            paste.unwrap_or_default()
         );
         let (sev, message) = if eff.version >= 3 {
             (
                 severity,
                 format!(
-                    "The drop-in {} {has} and holds version 2 CRI settings, but the merged config is version 3 ({on} takes the last file's version, here {}'s), so containerd ignores them instead of migrating them (`Ignoring unknown key in TOML for plugin`): {} do not apply.",
+                    "The drop-in {} {has} and holds version 2 CRI settings, but the merged config is version 3 ({on} takes the last file's version, here {}'s), so containerd ignores them instead of migrating them (`Ignoring unknown key in TOML for plugin`) and they do not apply: {}.",
                     d.path,
                     last_versioned.unwrap_or(main_path),
                     list(Fate::Ignored).join(", ")
@@ -133,7 +139,7 @@ pub(super) fn findings(
             let dropped = list(Fate::Dropped);
             if !dropped.is_empty() {
                 parts.push(format!(
-                    "{} do not apply, since the version 3 runtime tables (config.toml's) have those keys and the migration only fills in missing ones",
+                    "the version 3 runtime tables (config.toml's) already have these keys and the migration only fills in missing ones, so they do not apply: {}",
                     dropped.join(", ")
                 ));
             }
@@ -150,19 +156,22 @@ pub(super) fn findings(
                 .map(V2Setting::described)
                 .collect();
             if !overrides.is_empty() {
-                parts.push(format!("{} override config.toml's version 3 values", overrides.join(", ")));
+                parts.push(format!("these override config.toml's version 3 values: {}", overrides.join(", ")));
             }
             let applied = list(Fate::Applied);
             if !applied.is_empty() {
-                parts.push(format!("{} apply", applied.join(", ")));
+                parts.push(format!("these apply (config.toml's version 3 tables lack them): {}", applied.join(", ")));
             }
             let sev = if !dropped.is_empty() || replaced { severity } else { Severity::Warning };
             (
                 sev,
                 format!(
-                    "The drop-in {} {has} under a version 3 config.toml: {on} takes the last file's version ({}'s), so the merged config is version 2 and it migrates it at every start (`Configuration migrated from version 2`), table by table: {}.",
+                    "The drop-in {} {has} under a version 3 config.toml: {on} takes the last file's version ({}), so the merged config is version 2 and it migrates it at every start (`Configuration migrated from version 2`), table by table: {}.",
                     d.path,
-                    last_versioned.unwrap_or(&d.path),
+                    match last_versioned {
+                        Some(p) if p != d.path => format!("{p}'s"),
+                        _ => "this drop-in's".to_owned(),
+                    },
                     parts.join("; ")
                 ),
             )

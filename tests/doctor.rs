@@ -881,3 +881,19 @@ fn drop_ins_that_win_over_config_toml_on_2_x() {
     assert!(text.contains(&format!("hosts.server_without_scheme  {}/quay.io/hosts.toml", other.display())), "{text}");
     assert!(!text.contains("hosts.not_enabled"), "{text}");
 }
+
+/// On 2.x a drop-in that sets the sandbox image when config.toml sets none: that image is the
+/// one in effect, so doctor does not say containerd's default is used.
+#[test]
+fn a_drop_in_sandbox_image_is_not_called_the_default_on_2_x() {
+    let main = "version = 3\nimports = [\"conf.d/*.toml\"]\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"{CERTS}\"\n";
+    let n = Node::new(Some(main));
+    assert_eq!(n.doctor(Some("2.1.9")), (0, pairs(&[("warning", "sandbox.default")])));
+    n.file("conf.d/50-pause.toml", "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'harbor.example.net/library/pause:3.10'\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    // On 1.x the drop-in replaces config.toml's CRI section (config_path lost): an error.
+    let v2 = "version = 2\nimports = [\"conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n";
+    n.file("config.toml", v2);
+    n.file("conf.d/50-pause.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n");
+    assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "merge.import-replaces-cri")])));
+}

@@ -208,11 +208,19 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
     }
     // 2.x: a drop-in's config_path wins (merge.import-config-path says so); the hosts.toml
     // files read from its directory are enabled, whatever config.toml's says.
-    let drop_in_dir = files.config.as_deref().and_then(|main| {
-        crate::merge::imports::drop_in_config_path(files.containerd.as_deref(), &files.config_file, main, drop_ins)
+    let eff = files.config.as_deref().and_then(|main| {
+        crate::merge::imports::effective_of(files.containerd.as_deref(), &files.config_file, main, drop_ins)
     });
-    if drop_in_dir.is_some_and(|s| s.value.trim().trim_end_matches('/') == files.certs_dir.trim_end_matches('/')) {
+    let from_drop_in = |s: &Option<crate::merge::imports::effective::Setting>| {
+        s.as_ref().filter(|s| s.file != files.config_file).map(|s| s.value.trim().to_owned())
+    };
+    let drop_in_dir = eff.as_ref().and_then(|e| from_drop_in(&e.config_path));
+    if drop_in_dir.is_some_and(|d| d.trim_end_matches('/') == files.certs_dir.trim_end_matches('/')) {
         out.retain(|c| c.file != files.config_file || c.code != "hosts.not_enabled");
+    }
+    // 2.x: a drop-in's sandbox image is the one in effect, not containerd's default.
+    if eff.as_ref().and_then(|e| from_drop_in(&e.sandbox)).is_some_and(|s| !s.is_empty()) {
+        out.retain(|c| c.file != files.config_file || c.code != "sandbox.default");
     }
     runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
     out.extend(check_drop_ins(files, drop_ins));

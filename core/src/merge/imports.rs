@@ -670,6 +670,17 @@ pub fn drop_in_config_path(
     main: &str,
     drop_ins: &[DropIn],
 ) -> Option<effective::Setting> {
+    effective_of(containerd, main_path, main, drop_ins)?.config_path.filter(|s| s.file != main_path)
+}
+
+/// [`effective::effective`] of config.toml (`main`, at `main_path`) and its drop-ins, for a
+/// known containerd 2.x version; `None` otherwise (or when config.toml is not TOML).
+pub fn effective_of(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    drop_ins: &[DropIn],
+) -> Option<effective::Effective> {
     let target = containerd.and_then(|v| Target::parse(v).ok())?;
     let main_doc = main.parse::<DocumentMut>().ok()?;
     let docs: Vec<(&str, DocumentMut)> = drop_ins
@@ -678,7 +689,7 @@ pub fn drop_in_config_path(
         .collect();
     let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, &main_doc)];
     files.extend(docs.iter().map(|(p, d)| (*p, d)));
-    effective::effective(&target, &files)?.config_path.filter(|s| s.file != main_path)
+    effective::effective(&target, &files)
 }
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ pub fn not_seen_here(text: &str) -> Option<Diagnostic> {
         Diagnostic::info(
             super::existing_config_field(),
             "merge.imports-not-seen",
-            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, mirrors or configs.*.tls still apply.",
+            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, sandbox image, mirrors or configs.*.tls win over this file's, and a version 2 drop-in under a version 3 file is migrated table by table (its registry table replaces this one).",
             "On the node run `pullfix apply` (it reads the drop-ins and says which one to merge into) or `pullfix doctor`; or check the drop-ins by hand: `containerd config dump` shows what containerd really uses.",
         )
     })

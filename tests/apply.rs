@@ -785,7 +785,10 @@ fn a_version_3_drop_in_on_2_x_needs_convert_version() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("99-nvidia.toml sets version = 3"), "{err}");
-    assert!(err.contains("containerd config migrate > config.toml.new"), "{err}");
+    // Review 9, H1: migrate a copy without the imports line (config migrate loads them).
+    assert!(!err.contains("config migrate >"), "{err}");
+    assert!(err.contains("containerd -c /tmp/config-noimports.toml config migrate"), "{err}");
+    assert!(err.contains(&format!("> {}.new`", node.config().display())), "{err}");
     let out = node.apply(&form, &["--convert-version"]);
     let err = text(&out.stderr);
     assert!(out.status.success(), "{err}");
@@ -962,4 +965,124 @@ fn a_runc_table_without_runtime_type_is_refused() {
     let runc = &dump["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"]["runc"];
     assert_eq!(runc["runtime_type"].as_str(), Some("io.containerd.runc.v2"));
     assert_eq!(runc["options"]["SystemdCgroup"].as_bool(), Some(true));
+}
+
+/// A 2.x default config.toml whose `imports` names `conf.d/*.toml`: the node and its conf.d.
+fn v3_node_importing() -> (Node, PathBuf) {
+    let node = Node::with("containerd-2.0.11-default.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let text = fs::read_to_string(node.config()).unwrap();
+    let text = text.replacen("imports = []", &format!("imports = ['{}/*.toml']", conf_d.display()), 1);
+    fs::write(node.config(), text).unwrap();
+    (node, conf_d)
+}
+
+/// Review 9, M1: on 2.x a drop-in's sandbox image wins over the one apply writes: apply
+/// refuses (nothing written), naming the drop-in, its value and the form's.
+#[test]
+fn a_drop_in_sandbox_image_on_2_x_stops_apply() {
+    let (node, conf_d) = v3_node_importing();
+    let before = fs::read_to_string(node.config()).unwrap();
+    fs::write(
+        conf_d.join("50-pause.toml"),
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n",
+    )
+    .unwrap();
+    let form = HARBOR.replace("1.6.20", "2.1.9");
+    let out = node.apply(&form, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let pause = conf_d.join("50-pause.toml").display().to_string();
+    assert!(err.contains(&format!("error: existing_config: The drop-in {pause} sets plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"registry.k8s.io/pause:3.10\"")), "{err}");
+    assert!(err.contains("not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"registry.aliyuncs.com/google_containers/pause:3.6\""), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Fix: Delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from {pause}"
+        )),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), before);
+    assert!(!node.certs().exists(), "nothing written");
+    // The drop-in set to the form's image: apply goes through.
+    fs::write(
+        conf_d.join("50-pause.toml"),
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.aliyuncs.com/google_containers/pause:3.6'\n",
+    )
+    .unwrap();
+    let out = node.apply(&form, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Review 9, L8: on 2.x a drop-in's own config_path wins: apply would write hosts.toml where
+/// containerd does not read them, so it refuses; with `--certs-dir` set to the drop-in's
+/// directory (the fix offers it) config.toml and the files agree with it.
+#[test]
+fn a_drop_in_config_path_on_2_x_stops_apply() {
+    let (node, conf_d) = v3_node_importing();
+    let other = node.dir.path().join("other.d");
+    fs::write(
+        conf_d.join("50-registry.toml"),
+        format!(
+            "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '{}'\n",
+            other.display()
+        ),
+    )
+    .unwrap();
+    let form = HARBOR.replace("1.6.20", "2.1.9");
+    let out = node.apply(&form, &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "containerd reads hosts.toml from {:?} instead of {:?}",
+            other.display().to_string(),
+            node.certs().display().to_string()
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("`pullfix apply --certs-dir {}`", other.display())), "{err}");
+    assert!(!node.certs().exists(), "nothing written");
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(node.form(&form))
+        .arg("--config")
+        .arg(node.config())
+        .arg("--certs-dir")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(other.join("harbor.example.net/hosts.toml").is_file());
+}
+
+/// Review 9, H2: a version 2 cgroup drop-in kept from 1.x under a version 3 config.toml: 2.x
+/// drops its SystemdCgroup (config.toml has runc's table), and apply says so with the version 3
+/// path as the fix.
+#[test]
+fn a_version_2_drop_in_under_a_version_3_config_stops_apply_on_2_x() {
+    let (node, conf_d) = v3_node_importing();
+    let cgroup = conf_d.join("99-cgroup.toml");
+    fs::write(&cgroup, "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    let out = node.apply(&HARBOR.replace("1.6.20", "2.1.9"), &["--dry-run"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: existing_config: The drop-in {} has `version = 2` under a version 3 config.toml",
+            cgroup.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("so they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"),
+        "{err}"
+    );
+    assert!(err.contains("-> plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes"), "{err}");
+    // Rewritten at version 3 it merges key by key: nothing to say.
+    fs::write(&cgroup, "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n").unwrap();
+    let out = node.apply(&HARBOR.replace("1.6.20", "2.1.9"), &["--dry-run"]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("99-cgroup.toml"), "{err}");
 }

@@ -49,6 +49,21 @@ impl Containerd {
         Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
     }
 
+    /// `containerd -c <path> config dump`, run from `/` as under systemd.
+    fn dump_text_at(&self, path: &Path) -> Result<DocumentMut, String> {
+        let o = Command::new(&self.bin)
+            .current_dir("/")
+            .arg("-c")
+            .arg(path)
+            .args(["config", "dump"])
+            .output()
+            .expect("containerd");
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+    }
+
     /// Renders `form` (TOML) and dumps its config.toml; the form must have no errors.
     #[track_caller]
     fn dump(&self, form: &str) -> DocumentMut {
@@ -607,4 +622,352 @@ fn releases_convert_pullfixs_own_1_7_block_to_version_3() {
     let reg = &v21.images(&d)["registry"];
     assert_eq!(reg["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{text}");
     assert_eq!(reg["configs"]["harbor.example.net"]["auth"]["password"].as_str(), Some("S3cret"), "{text}");
+}
+
+/// Review 9, M7: a relative `imports` pattern (`conf.d/*.toml`). 1.6.20 globs it from its
+/// working directory (`/` under systemd), 1.7.24 and 2.1.9 from config.toml's directory
+/// (containerd#9746, in 1.6.30 and 1.7.16). Each release runs from a working directory that
+/// has its own `conf.d/`, so the sandbox image in the dump says which file it loaded; pullfix's
+/// `patterns` must name the same place.
+#[test]
+fn releases_glob_a_relative_import_where_pullfix_looks() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let etc = tmp.path().join("etc/containerd");
+        let cwd = tmp.path().join("cwd");
+        let (version, sandbox) = if v.major >= 2 {
+            (3, "[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox")
+        } else {
+            (2, "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image")
+        };
+        for (dir, image) in [(&etc, "beside.example.net/pause:1"), (&cwd, "cwd.example.net/pause:1")] {
+            fs::create_dir_all(dir.join("conf.d")).expect("mkdir");
+            fs::write(dir.join("conf.d/50-pause.toml"), format!("version = {version}\n{sandbox} = \"{image}\"\n"))
+                .expect("write");
+        }
+        let main = format!("version = {version}\nimports = [\"conf.d/*.toml\"]\n");
+        let config = etc.join("config.toml");
+        fs::write(&config, &main).expect("write");
+        let o = Command::new(&ctd.bin)
+            .current_dir(&cwd)
+            .arg("-c")
+            .arg(&config)
+            .args(["config", "dump"])
+            .output()
+            .expect("containerd");
+        assert!(o.status.success(), "{v}: {}", String::from_utf8_lossy(&o.stderr));
+        let d: DocumentMut = String::from_utf8(o.stdout).expect("utf8").parse().expect("dump");
+        let from_cwd = match ctd.sandbox(&d) {
+            Some("cwd.example.net/pause:1") => true,
+            Some("beside.example.net/pause:1") => false,
+            other => panic!("{v}: sandbox {other:?}"),
+        };
+        assert_eq!(from_cwd, v.major == 1 && v.minor == 6, "{v}: globbed from the working directory");
+        assert_eq!(pullfix_core::merge::imports::globs_from_cwd(v), Some(from_cwd), "{v}");
+        // pullfix reads the pattern from `/`, containerd's working directory under systemd.
+        let p = pullfix_core::merge::imports::patterns(&main, &config.display().to_string(), Some(&v.to_string()));
+        let want = if from_cwd { "/conf.d/*.toml".to_owned() } else { etc.join("conf.d/*.toml").display().to_string() };
+        assert_eq!(p[0].pattern, want, "{v}");
+    }
+}
+
+/// Review 9, H1: the fix of `merge.import-raises-version` (a version 3 drop-in under a version
+/// 2 config.toml on 2.0-2.2). Run on config.toml itself, 2.1.9's `config migrate` loads the
+/// drop-in too and drops config.toml's version 2 settings; the commands pullfix gives migrate a
+/// copy without the `imports` line and put the line back. They are run here as given (only
+/// `containerd` and the scratch file pointed at the test's), and 2.1.9's dump of the result
+/// has every setting at its version 3 path, the drop-in's runtime beside them.
+#[test]
+fn releases_2_x_migrate_without_imports_keeps_config_tomls_settings() {
+    let [_, _, v21] = releases();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let etc = tmp.path().join("etc/containerd");
+    fs::create_dir_all(etc.join("conf.d")).expect("mkdir");
+    let config = etc.join("config.toml");
+    let main = format!(
+        "imports = [\"{}/conf.d/*.toml\"]\nversion = 2\n\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n  password = \"S3cret\"\n",
+        etc.display()
+    );
+    fs::write(&config, &main).expect("write");
+    let gpu = "version = 3\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia.options]\n  BinaryName = '/usr/bin/nvidia-container-runtime'\n";
+    let gpu_path = etc.join("conf.d/90-gpu.toml");
+    fs::write(&gpu_path, gpu).expect("write");
+    let settings = |d: &DocumentMut| {
+        let at = |path: &[&str]| {
+            path.iter().try_fold(d.as_item(), |item, k| item.get(k)).and_then(|i| i.as_value()).cloned()
+        };
+        let runtimes = ["plugins", "io.containerd.cri.v1.runtime", "containerd", "runtimes"];
+        let registry = ["plugins", "io.containerd.cri.v1.images", "registry"];
+        (
+            v21.sandbox(d).map(str::to_owned),
+            at(&[&registry[..], &["config_path"]].concat()).and_then(|v| v.as_str().map(str::to_owned)),
+            at(&[&registry[..], &["configs", "harbor.example.net", "auth", "username"]].concat())
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            at(&[&runtimes[..], &["runc", "options", "SystemdCgroup"]].concat()).and_then(|v| v.as_bool()),
+            at(&[&runtimes[..], &["nvidia", "runtime_type"]].concat()).is_some(),
+        )
+    };
+    let migrate = |config: &Path| {
+        let o = Command::new(&v21.bin).arg("-c").arg(config).args(["config", "migrate"]).output().expect("migrate");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("utf8").parse::<DocumentMut>().expect("TOML")
+    };
+    // The old advice: `config migrate` on config.toml itself loses its settings.
+    let naive = migrate(&config);
+    assert_eq!(
+        settings(&naive),
+        (Some("registry.k8s.io/pause:3.10".into()), Some(String::new()), None, Some(false), true)
+    );
+
+    // pullfix's check says so, and its fix holds the commands.
+    let drop_ins =
+        [pullfix_core::merge::imports::DropIn { path: gpu_path.display().to_string(), text: Some(gpu.to_owned()) }];
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v21.target.to_string()),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &drop_ins,
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-raises-version").expect("reported").diagnostic;
+    let start = d.fix.find("`awk ").expect("the commands") + 1;
+    let commands = &d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")];
+    let scratch = tmp.path().join("config-noimports.toml");
+    let commands = commands
+        .replace("/tmp/config-noimports.toml", &scratch.display().to_string())
+        .replace("containerd -c", &format!("{} -c", v21.bin.display()));
+    let o = Command::new("sh").args(["-c", &commands]).output().expect("sh");
+    assert!(o.status.success(), "{commands}: {}", String::from_utf8_lossy(&o.stderr));
+    let new = etc.join("config.toml.new");
+    let text = fs::read_to_string(&new).expect("config.toml.new");
+    let d = v21.dump_text_at(&new).unwrap_or_else(|e| panic!("2.1.9 refuses config.toml.new: {e}\n{text}"));
+    assert_eq!(d["version"].as_integer(), Some(3), "{text}");
+    assert_eq!(
+        settings(&d),
+        (
+            Some("harbor.example.net/library/pause:3.10".into()),
+            Some("/etc/containerd/certs.d".into()),
+            Some("robot$ci".into()),
+            Some(true),
+            true
+        ),
+        "{text}"
+    );
+    // The imports line is back, as config.toml had it.
+    let imports: Vec<&str> = d["imports"].as_array().expect("imports").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(imports, [format!("{}/conf.d/*.toml", etc.display())]);
+
+    // An imports array over several lines is deleted whole.
+    let multi = main.replacen(
+        &format!("imports = [\"{}/conf.d/*.toml\"]\n", etc.display()),
+        &format!(
+            "imports = [\n  \"{}/conf.d/*.toml\",\n  \"{}/other/[0-9]*.toml\",\n]\n",
+            etc.display(),
+            etc.display()
+        ),
+        1,
+    );
+    fs::write(&config, &multi).expect("write");
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v21.target.to_string()),
+        &config.display().to_string(),
+        &multi,
+        None,
+        &drop_ins,
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-raises-version").expect("reported").diagnostic;
+    let start = d.fix.find("`awk ").expect("the commands") + 1;
+    let commands = d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")]
+        .replace("/tmp/config-noimports.toml", &scratch.display().to_string())
+        .replace("containerd -c", &format!("{} -c", v21.bin.display()));
+    let o = Command::new("sh").args(["-c", &commands]).output().expect("sh");
+    assert!(o.status.success(), "{commands}: {}", String::from_utf8_lossy(&o.stderr));
+    let d = v21.dump_text_at(&new).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(settings(&d).3, Some(true));
+    assert_eq!(d["imports"].as_array().map(|a| a.len()), Some(2));
+}
+
+/// Review 9, M1, L8, H2: what containerd 2.1.9 takes from config.toml and a drop-in: the
+/// sandbox image, the registry's config_path and runc's SystemdCgroup in its dump, against
+/// pullfix's model (`imports::effective`, `v2_settings`) and the findings `check` gives.
+#[test]
+fn releases_2_x_drop_in_overrides_match_pullfixs_model() {
+    use pullfix_core::merge::imports::{self, effective::Fate, DropIn};
+    let [_, _, v21] = releases();
+    let v = v21.target.to_string();
+    let main3 = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.cri.v1.images\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n  sandbox = \"harbor.example.net/library/pause:3.10\"\n";
+    let runc3 = "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    let main3_runc = format!("{main3}{runc3}");
+    let main2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let pause3 = "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n";
+    let cp3 =
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/other.d'\n";
+    let cp3_empty = "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = ''\n";
+    let cgroup2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let cgroup_bare =
+        "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let pause2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:9.99\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/v2dropin.d\"\n";
+    let mirrors2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://quay.example.net\"]\n";
+    let sandbox2 =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+    // (config.toml, drop-ins in load order, the codes pullfix reports, sorted)
+    let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
+        (main3, vec![pause3], vec!["merge.import-sandbox"]),
+        (main3, vec![cp3], vec!["merge.import-config-path"]),
+        (main3, vec![cp3_empty], vec!["merge.import-config-path"]),
+        (&main3_runc, vec![cgroup2], vec!["merge.import-lowers-version"]),
+        (main3, vec![cgroup2], vec!["merge.import-lowers-version"]),
+        (main3, vec![pause2], vec!["merge.import-config-path", "merge.import-lowers-version", "merge.import-sandbox"]),
+        (main3, vec![mirrors2], vec!["merge.import-lowers-version"]),
+        (&main3_runc, vec![cgroup2, "version = 3\n"], vec!["merge.import-lowers-version"]),
+        (main3, vec![cgroup_bare], vec!["merge.import-lowers-version"]),
+        (main2, vec![sandbox2], vec!["merge.import-sandbox"]),
+        (main3, vec![runc3], vec![]),
+    ];
+    for (i, (main, drop_ins, codes)) in cases.into_iter().enumerate() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let paths: Vec<PathBuf> = (0..drop_ins.len()).map(|n| tmp.path().join(format!("{n}0-drop-in.toml"))).collect();
+        let imports: Vec<String> = paths.iter().map(|p| format!("{:?}", p.display().to_string())).collect();
+        let main = main.replacen("\n", &format!("\nimports = [{}]\n", imports.join(", ")), 1);
+        let config = tmp.path().join("config.toml");
+        fs::write(&config, &main).expect("write");
+        let mut read = Vec::new();
+        for (p, text) in paths.iter().zip(&drop_ins) {
+            fs::write(p, text).expect("write");
+            read.push(DropIn { path: p.display().to_string(), text: Some((*text).to_owned()) });
+        }
+        let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("case {i}: {e}"));
+        let images = v21.images(&d);
+        let dumped_cp = images["registry"]["config_path"].as_str().unwrap_or_default().to_owned();
+        let dumped_auth = images["registry"].get("configs").and_then(|c| c.get("harbor.example.net")).is_some();
+        let cgroup = v21.runc(&d).get("options").and_then(|o| o.get("SystemdCgroup")).and_then(Item::as_bool);
+
+        // pullfix's model.
+        let main_doc: DocumentMut = main.parse().expect("TOML");
+        let docs: Vec<DocumentMut> = drop_ins.iter().map(|t| t.parse().expect("TOML")).collect();
+        let mut files: Vec<(&str, &DocumentMut)> = vec![("config.toml", &main_doc)];
+        files.extend(read.iter().map(|r| r.path.as_str()).zip(&docs));
+        let eff = imports::effective::effective(&v21.target, &files).expect("2.x");
+        let sandbox = eff.sandbox.as_ref().map_or("registry.k8s.io/pause:3.10", |s| s.value.as_str());
+        assert_eq!(v21.sandbox(&d), Some(sandbox), "case {i}: sandbox");
+        assert_eq!(dumped_cp, eff.config_path.as_ref().map_or("", |s| s.value.as_str()), "case {i}: config_path");
+        let replaced = eff.registry_from_v2.as_deref().is_some_and(|f| f != "config.toml");
+        assert_eq!(dumped_auth, !replaced && main.contains("auth"), "case {i}: config.toml's registry table kept");
+        let all: Vec<&DocumentMut> = files.iter().map(|(_, d)| *d).collect();
+        let fates: Vec<Fate> = docs
+            .iter()
+            .flat_map(|doc| imports::effective::v2_settings(doc, eff.version, &all))
+            .filter(|s| s.leaves.iter().any(|l| l == "SystemdCgroup"))
+            .map(|s| s.fate)
+            .collect();
+        if let Some(fate) = fates.first() {
+            assert_eq!(
+                cgroup == Some(true),
+                *fate == Fate::Applied,
+                "case {i}: {fate:?}, dump SystemdCgroup {cgroup:?}"
+            );
+        }
+        let mut got: Vec<&str> =
+            imports::check_at(Some(&v), &config.display().to_string(), &main, Some("/etc/containerd/certs.d"), &read)
+                .iter()
+                .map(|f| f.diagnostic.code)
+                .collect();
+        got.sort_unstable();
+        assert_eq!(got, codes, "case {i}");
+    }
+}
+
+/// Review 9, M1 on 1.x: a drop-in that sets the sandbox image has a CRI table, so 1.6.20 and
+/// 1.7.24 replace config.toml's whole CRI section with it (its sandbox image wins, config.toml's
+/// config_path is gone): `merge.import-replaces-cri`, an error, as on 2.1.9 `merge.import-sandbox`.
+#[test]
+fn releases_a_drop_in_sandbox_image_is_an_error_on_every_release() {
+    for ctd in releases() {
+        let v = &ctd.target;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let drop_in = tmp.path().join("50-pause.toml");
+        let main = format!(
+            "version = 2\nimports = [\"{}\"]\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n",
+            drop_in.display()
+        );
+        let text =
+            "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+        fs::write(&drop_in, text).expect("write");
+        let d = ctd.dump_text(&main).unwrap_or_else(|e| panic!("{v}: {e}"));
+        assert_eq!(ctd.sandbox(&d), Some("registry.k8s.io/pause:3.10"), "{v}");
+        let f = pullfix_core::merge::imports::check(
+            Some(&v.to_string()),
+            &main,
+            Some("/etc/containerd/certs.d"),
+            &[pullfix_core::merge::imports::DropIn {
+                path: drop_in.display().to_string(),
+                text: Some(text.to_owned()),
+            }],
+        );
+        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+        let want = if v.major >= 2 { "merge.import-sandbox" } else { "merge.import-replaces-cri" };
+        assert_eq!(codes, [(pullfix_core::Severity::Error, want)], "{v}");
+        assert!(f[0].diagnostic.message.contains("\"registry.k8s.io/pause:3.10\""), "{v}: {}", f[0].diagnostic.message);
+    }
+}
+
+/// Review 9, H2: the fix of `merge.import-lowers-version` for the 1.x cgroup drop-in kept under
+/// a 2.1.9 default config.toml (SystemdCgroup dropped): the `printf` it gives, run as is,
+/// rewrites the drop-in at version 3, and 2.1.9 then applies SystemdCgroup beside config.toml's
+/// registry settings; pullfix has nothing more to say.
+#[test]
+fn releases_2_x_the_rewritten_version_3_drop_in_applies() {
+    let [_, _, v21] = releases();
+    let v = v21.target.to_string();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let drop_in = tmp.path().join("99-cgroup.toml");
+    let default = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/configs/containerd-2.0.11-default.toml"),
+    )
+    .expect("fixture");
+    let main = default
+        .replacen("imports = []", &format!("imports = [{:?}]", drop_in.display().to_string()), 1)
+        .replacen("config_path = ''", "config_path = '/etc/containerd/certs.d'", 1);
+    let config = tmp.path().join("config.toml");
+    fs::write(&config, &main).expect("write");
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    fs::write(&drop_in, old).expect("write");
+    let state = |d: &DocumentMut| {
+        let cgroup = v21.runc(d).get("options").and_then(|o| o.get("SystemdCgroup")).and_then(Item::as_bool);
+        (cgroup, v21.images(d)["registry"]["config_path"].as_str().map(str::to_owned))
+    };
+    let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        state(&d),
+        (Some(false), Some("/etc/containerd/certs.d".to_owned())),
+        "2.1.9 drops the version 2 drop-in's runc options"
+    );
+    let read = |text: &str| {
+        [pullfix_core::merge::imports::DropIn { path: drop_in.display().to_string(), text: Some(text.to_owned()) }]
+    };
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &read(old),
+    );
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-lowers-version").expect("reported").diagnostic;
+    assert_eq!(d.severity, pullfix_core::Severity::Error);
+    let start = d.fix.find("`printf ").expect("a command to paste") + 1;
+    let command = &d.fix[start..start + d.fix[start..].find('`').expect("closing backtick")];
+    let o = Command::new("sh").args(["-c", command]).output().expect("sh");
+    assert!(o.status.success(), "{command}: {}", String::from_utf8_lossy(&o.stderr));
+    let new = fs::read_to_string(&drop_in).expect("rewritten");
+    let d = v21.dump_text_at(&config).unwrap_or_else(|e| panic!("{e}\n{new}"));
+    assert_eq!(state(&d), (Some(true), Some("/etc/containerd/certs.d".to_owned())), "{new}");
+    let f = pullfix_core::merge::imports::check_at(
+        Some(&v),
+        &config.display().to_string(),
+        &main,
+        Some("/etc/containerd/certs.d"),
+        &read(&new),
+    );
+    assert!(f.is_empty(), "{f:?}");
 }

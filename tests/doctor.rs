@@ -855,3 +855,111 @@ fn a_snapshotter_without_runtimes_is_lost_on_2_x() {
     n.file("config.toml", &format!("{config}{RUNC_TYPE}"));
     assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
 }
+
+/// Review 9, M7: 1.7.24 globs `conf.d/*.toml` from config.toml's directory (1.7.16+,
+/// containerd#9746), so its cgroup drop-in replaces the CRI section there; 1.6.20 globs it
+/// from `/` (a warning that config.toml's `conf.d/` is not loaded, with the absolute pattern).
+#[test]
+fn a_relative_glob_import_is_read_per_patch_release_on_1_x() {
+    let main = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    n.file(
+        "conf.d/99-cgroup.toml",
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+    );
+    let replaced = pairs(&[
+        ("error", "merge.import-replaces-cri"),
+        ("warning", "sandbox.default"),
+        ("warning", "hosts.not_enabled"),
+    ]);
+    assert_eq!(n.doctor(Some("1.7.24")), (1, replaced.clone()));
+    assert_eq!(n.doctor(Some("1.6.30")), (1, replaced.clone()));
+    let text = n.doctor_text(Some("1.7.24"));
+    assert!(text.contains(&n.dir.path().join("conf.d/99-cgroup.toml").display().to_string()), "{text}");
+    // 1.6.20 does not load it (it looks in /conf.d): a warning naming both places.
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "merge.import-relative-glob")])));
+    let text = n.doctor_text(Some("1.6.20"));
+    let beside = n.dir.path().join("conf.d/*.toml").display().to_string();
+    assert!(text.contains(&format!("it loads /conf.d/*.toml, not {beside}")), "{text}");
+    assert!(text.contains(&format!("`imports = [\"{beside}\"]`")), "{text}");
+    // 1.7 without its patch release: read as 1.7.16+, and a warning that it depends.
+    let (code, checks) = n.doctor(Some("1.7"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        checks[..2],
+        pairs(&[("error", "merge.import-replaces-cri"), ("warning", "merge.import-relative-glob")])
+    );
+}
+
+/// Review 9, M1, H2, L8 on 2.x: a drop-in's sandbox image, a version 2 drop-in under a version
+/// 3 config.toml, and a drop-in's own config_path (doctor then reads hosts.toml from the
+/// directory containerd uses, the drop-in's).
+#[test]
+fn drop_ins_that_win_over_config_toml_on_2_x() {
+    let main = V3_HEALTHY.replacen("version = 3\n", "version = 3\nimports = [\"conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&main));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    n.file("conf.d/50-pause.toml", "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'registry.k8s.io/pause:3.10'\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-sandbox")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("so every pod sandbox starts from that image, not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"harbor.example.net/library/pause:3.10\""), "{text}");
+    std::fs::remove_file(n.dir.path().join("conf.d/50-pause.toml")).unwrap();
+
+    // c/di-b: the 1.x cgroup drop-in kept across the upgrade.
+    n.file("conf.d/99-cgroup.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    // config.toml without runc's version 3 table: the drop-in's applies (a warning).
+    assert_eq!(n.doctor(Some("2.1.9")), (0, pairs(&[("warning", "merge.import-lowers-version")])));
+    let with_runc = format!("{main}[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n");
+    n.file("config.toml", &with_runc);
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-lowers-version")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("the merged config is version 2"), "{text}");
+    assert!(
+        text.contains(
+            "so they do not apply: plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"
+        ),
+        "{text}"
+    );
+    std::fs::remove_file(n.dir.path().join("conf.d/99-cgroup.toml")).unwrap();
+
+    // c/di-k: the drop-in's config_path wins. Without --certs-dir doctor reads its directory.
+    let other = n.dir.path().join("other.d");
+    n.file(
+        "conf.d/50-registry.toml",
+        &format!(
+            "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '{}'\n",
+            other.display()
+        ),
+    );
+    n.file("other.d/quay.io/hosts.toml", "server = \"quay.io\"\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["doctor", "--containerd", "2.1.9", "--config"])
+        .arg(n.dir.path().join("config.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error   merge.import-config-path"), "{text}");
+    assert!(text.contains(&format!("1 hosts.toml file(s) under {} checked", other.display())), "{text}");
+    // The hosts.toml there is checked (its server has no scheme); it is enabled (by the drop-in).
+    assert!(text.contains(&format!("hosts.server_without_scheme  {}/quay.io/hosts.toml", other.display())), "{text}");
+    assert!(!text.contains("hosts.not_enabled"), "{text}");
+}
+
+/// On 2.x a drop-in that sets the sandbox image when config.toml sets none: that image is the
+/// one in effect, so doctor does not say containerd's default is used.
+#[test]
+fn a_drop_in_sandbox_image_is_not_called_the_default_on_2_x() {
+    let main = "version = 3\nimports = [\"conf.d/*.toml\"]\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"{CERTS}\"\n";
+    let n = Node::new(Some(main));
+    assert_eq!(n.doctor(Some("2.1.9")), (0, pairs(&[("warning", "sandbox.default")])));
+    n.file("conf.d/50-pause.toml", "version = 3\n[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'harbor.example.net/library/pause:3.10'\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    // On 1.x the drop-in replaces config.toml's CRI section (config_path lost): an error.
+    let v2 = "version = 2\nimports = [\"conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{CERTS}\"\n";
+    n.file("config.toml", v2);
+    n.file("conf.d/50-pause.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n");
+    assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "merge.import-replaces-cri")])));
+}

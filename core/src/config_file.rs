@@ -179,7 +179,7 @@ pub const V3_RUNTIME_PLUGIN: &str = "io.containerd.cri.v1.runtime";
 
 /// The top-level `plugins."io.containerd.grpc.v1.cri"` keys containerd 2.x moves to the images
 /// plugin when it migrates a version 2 file (`plugins/cri/images/plugin.go`, `migrateConfig`).
-const V3_IMAGE_KEYS: &[&str] = &[
+pub const V3_IMAGE_KEYS: &[&str] = &[
     "registry",
     "image_decryption",
     "max_concurrent_downloads",
@@ -190,7 +190,8 @@ const V3_IMAGE_KEYS: &[&str] = &[
 
 /// The keys of `plugins."io.containerd.grpc.v1.cri".containerd` that migration moves to the
 /// images plugin; the rest of that table goes to the runtime plugin.
-const V3_IMAGE_CONTAINERD_KEYS: &[&str] = &["snapshotter", "disable_snapshot_annotations", "discard_unpacked_layers"];
+pub const V3_IMAGE_CONTAINERD_KEYS: &[&str] =
+    &["snapshotter", "disable_snapshot_annotations", "discard_unpacked_layers"];
 
 /// Where the setting `entry` (of `from`'s CRI tables) belongs in a file of `to`'s dialect, as
 /// containerd's own migrations move it (2.x's CRI images and runtime plugins for 2 -> 3, the

@@ -206,6 +206,22 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
     if replaced {
         out.retain(|c| c.file != files.config_file || !about_cri_section(c.code));
     }
+    // 2.x: a drop-in's config_path wins (merge.import-config-path says so); the hosts.toml
+    // files read from its directory are enabled, whatever config.toml's says.
+    let eff = files.config.as_deref().and_then(|main| {
+        crate::merge::imports::effective_of(files.containerd.as_deref(), &files.config_file, main, drop_ins)
+    });
+    let from_drop_in = |s: &Option<crate::merge::imports::effective::Setting>| {
+        s.as_ref().filter(|s| s.file != files.config_file).map(|s| s.value.trim().to_owned())
+    };
+    let drop_in_dir = eff.as_ref().and_then(|e| from_drop_in(&e.config_path));
+    if drop_in_dir.is_some_and(|d| d.trim_end_matches('/') == files.certs_dir.trim_end_matches('/')) {
+        out.retain(|c| c.file != files.config_file || c.code != "hosts.not_enabled");
+    }
+    // 2.x: a drop-in's sandbox image is the one in effect, not containerd's default.
+    if eff.as_ref().and_then(|e| from_drop_in(&e.sandbox)).is_some_and(|s| !s.is_empty()) {
+        out.retain(|c| c.file != files.config_file || c.code != "sandbox.default");
+    }
     runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
@@ -239,10 +255,11 @@ fn about_cri_section(code: &str) -> bool {
 pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn]) -> Vec<Check> {
     let Some(main) = files.config.as_deref() else { return Vec::new() };
     let cp = certs_dir(main);
-    let mut out: Vec<Check> = crate::merge::imports::check(files.containerd.as_deref(), main, cp.as_deref(), drop_ins)
-        .into_iter()
-        .map(Check::from)
-        .collect();
+    let mut out: Vec<Check> =
+        crate::merge::imports::check_at(files.containerd.as_deref(), &files.config_file, main, cp.as_deref(), drop_ins)
+            .into_iter()
+            .map(Check::from)
+            .collect();
     // 1.x: the CRI section containerd uses is the last CRI drop-in's; check it as config.toml's.
     if let Some(owner) = crate::merge::imports::cri_owner(files.containerd.as_deref(), main, drop_ins) {
         let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());

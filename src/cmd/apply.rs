@@ -123,7 +123,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let (drop_ins, malformed) = super::drop_ins::read_checked(&args.config, &main, containerd);
         let found: Vec<Diagnostic> = malformed
             .into_iter()
-            .chain(merge::imports::check(containerd, &main, merged.config_path.as_deref(), &drop_ins))
+            .chain(merge::imports::check_at(
+                containerd,
+                &super::drop_ins::absolute(&args.config),
+                &main,
+                merged.config_path.as_deref(),
+                &drop_ins,
+            ))
             .chain(merge::imports::disabling_cri(containerd, &drop_ins))
             .map(|f| f.diagnostic)
             .collect();

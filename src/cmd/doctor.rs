@@ -49,10 +49,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let owner = config
         .as_deref()
         .and_then(|main| pullfix_core::merge::imports::cri_owner(args.containerd.as_deref(), main, &drop_ins));
-    // The config_path containerd uses: the owning drop-in's, else config.toml's.
-    let effective = match &owner {
-        Some(o) => o.config_path.clone().unwrap_or_default(),
-        None => config.as_deref().map(|c| doctor::certs_dirs(c).join(":")).unwrap_or_default(),
+    // On 2.x a drop-in's own config_path wins over config.toml's (merged key by key).
+    let from_drop_in = config
+        .as_deref()
+        .and_then(|main| {
+            pullfix_core::merge::imports::drop_in_config_path(
+                args.containerd.as_deref(),
+                &super::drop_ins::absolute(&args.config),
+                main,
+                &drop_ins,
+            )
+        })
+        .map(|s| s.value.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    // The config_path containerd uses: the owning drop-in's (1.x) or the winning drop-in's
+    // (2.x), else config.toml's.
+    let effective = match (&owner, from_drop_in) {
+        (Some(o), _) => o.config_path.clone().unwrap_or_default(),
+        (None, Some(d)) => d,
+        (None, None) => config.as_deref().map(|c| doctor::certs_dirs(c).join(":")).unwrap_or_default(),
     };
     let listed: Vec<String> =
         effective.split(':').map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned).collect();
@@ -89,9 +104,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         referenced.extend(doctor::referenced_files(&NodeFiles { config: Some(o.text.clone()), ..files.clone() }));
     }
     files.existing = referenced.into_iter().filter(|p| Path::new(p).exists()).collect();
-    // A malformed imports pattern stops containerd: an error, first.
+    // A malformed imports pattern stops containerd: an error; a relative pattern whose
+    // directory depends on the release: a warning.
     let mut checks: Vec<doctor::Check> = malformed.into_iter().map(doctor::Check::from).collect();
     checks.extend(doctor::check_node(&files, &drop_ins));
+    checks.sort_by_key(|c| std::cmp::Reverse(c.severity));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checks)?);
     } else {

@@ -7,18 +7,20 @@
 
 use std::path::{Path, PathBuf};
 
-use pullfix_core::merge::imports::{malformed_pattern, patterns, DropIn, Finding};
+use pullfix_core::merge::imports::{malformed_pattern, patterns, relative_globs, DropIn, Finding};
 
 use super::input::read_lossy;
 
 /// The drop-ins `text` (the file at `config`) imports, in load order; `containerd` is the
-/// node's version when known (1.x globs relative patterns from `/`).
+/// node's version when known (1.6 before 1.6.30 and 1.7 before 1.7.16 glob relative patterns
+/// from `/`).
 pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> {
     read_checked(config, text, containerd).0
 }
 
 /// [`read`], and the malformed patterns it could not follow (containerd does not start with
-/// them): one [`malformed_pattern`] error each.
+/// them): one [`malformed_pattern`] error each; and a [`relative_globs`] warning for each
+/// relative `*` pattern whose directory depends on the node's containerd release.
 pub fn read_checked(config: &Path, text: &str, containerd: Option<&str>) -> (Vec<DropIn>, Vec<Finding>) {
     let main = absolute(config);
     let mut malformed = Vec::new();
@@ -27,6 +29,7 @@ pub fn read_checked(config: &Path, text: &str, containerd: Option<&str>) -> (Vec
     let mut pending: Vec<(String, String)> = vec![(main, text.to_owned())];
     while !pending.is_empty() {
         let (path, text) = pending.remove(0);
+        malformed.extend(relative_globs(&path, &text, containerd));
         for p in patterns(&text, &path, containerd) {
             if p.glob && p.pattern.split('/').any(|c| matches(c, "").is_none()) {
                 malformed.push(malformed_pattern(&path, &p.pattern));

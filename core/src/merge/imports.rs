@@ -7,8 +7,10 @@
 //!   `plugins."io.containerd.grpc.v1.cri"` table (`plugins.cri` in a version 1 config) replaces
 //!   the main file's whole CRI section, registry settings included, so what pullfix writes
 //!   into the main file is thrown away. A relative path is relative to the importing file's
-//!   directory, but a pattern with `*` is globbed as it is, i.e. relative to containerd's
-//!   working directory (`/` under systemd).
+//!   directory; a relative pattern with `*` is too since 1.6.30 and 1.7.16 (containerd#9746,
+//!   backported as #9835 and #9834), but older releases glob it as it is, i.e. relative to
+//!   containerd's working directory (`/` under systemd): 1.6.20 does, 1.7.24 does not
+//!   (tests/containerd_oracle.rs).
 //! - 2.x merges the plugin tables key by key (mergo): a drop-in overrides only the keys it
 //!   sets, so what breaks is a drop-in's own `config_path` or legacy `mirrors` (refused beside
 //!   `config_path`) and `configs.*.tls` (ignored). Every relative path, pattern or not, is
@@ -16,6 +18,9 @@
 //!
 //! Pure: [`patterns`] says what the caller must read, the caller reads the files
 //! (`pullfix apply` and `pullfix doctor` do), and [`check`] reports.
+
+pub mod effective;
+mod overrides;
 
 use toml_edit::{DocumentMut, Item};
 
@@ -119,24 +124,117 @@ pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Findi
 /// or has no `imports`.
 pub fn patterns(text: &str, path: &str, containerd: Option<&str>) -> Vec<ImportPattern> {
     let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
-    let major = containerd.and_then(|v| Target::parse(v).ok()).map(|t| t.major);
     let dir = match path.rfind('/') {
         Some(0) => "/",
         Some(i) => &path[..i],
         None => ".",
     };
+    let from_cwd = containerd.and_then(|v| Target::parse(v).ok()).is_some_and(|t| reads_from_cwd(&t));
     let mut out = Vec::new();
     for entry in imports(&doc) {
         let glob = entry.contains('*');
         let pattern = if entry.starts_with('/') {
             entry
-        } else if glob && major == Some(1) {
-            // 1.x globs the pattern as it is: relative to containerd's working directory.
+        } else if glob && from_cwd {
+            // Before containerd#9746 the pattern is globbed as it is: relative to
+            // containerd's working directory.
             format!("/{entry}")
         } else {
             format!("{}/{entry}", dir.trim_end_matches('/'))
         };
         out.push(ImportPattern { pattern: clean(&pattern), glob });
+    }
+    out
+}
+
+/// The fix for config.toml's version 2 settings under a drop-in of a higher version: the
+/// commands that migrate a copy of config.toml WITHOUT its `imports` line and put the line
+/// back. `containerd config migrate` loads the imports like the daemon (2.1.9: run on
+/// config.toml itself it prints the merged config at the drop-in's version, config.toml's
+/// version 2 settings dropped, not moved, and the drop-ins' tables baked in); on the copy it
+/// moves every setting to its version 3 path and prints `imports = []`, which the commands
+/// replace with config.toml's own line. Verified with the real 2.1.9
+/// (tests/containerd_oracle.rs runs these commands).
+pub fn migrate_without_imports(main_path: &str, main: Option<&DocumentMut>, t: &Target) -> String {
+    let q = crate::shell::quote(main_path);
+    let new = crate::shell::quote(&format!("{main_path}.new"));
+    let entries: toml_edit::Array = main.map(imports).unwrap_or_default().into_iter().collect();
+    let line = crate::shell::quote(&format!("imports = {entries}"));
+    // Deletes the top-level `imports = [...]`, one line or several (up to the line ending in `]`).
+    let strip = r#"awk '/^[[:space:]]*imports[[:space:]]*=/{s=1} !s{print} s&&/\][[:space:]]*(#.*)?$/{s=0}'"#;
+    format!(
+        "migrate a copy of config.toml without its `imports` line and put the line back (`containerd config migrate` run on config.toml itself loads the drop-ins too, so it drops these version 2 settings instead of moving them): `{strip} {q} > /tmp/config-noimports.toml && {{ printf '%s\\n' {line}; containerd -c /tmp/config-noimports.toml config migrate | grep -v '^imports = \\[\\]$'; }} > {new}`. Check the result with `containerd -c {new} config dump` (the sandbox image, config_path, node credentials and SystemdCgroup must be at their version {} paths), then replace config.toml with it: `cp -p {q} /root/config.toml.v2 && cat {new} > {q} && rm {new}`, run `pullfix apply` again and restart containerd.",
+        t.config_version()
+    )
+}
+
+/// Whether containerd `t` globs a relative `imports` pattern from its working directory
+/// (`Some(true)`: 1.5 and older, 1.6 before 1.6.30, 1.7 before 1.7.16) or from the importing
+/// file's directory (`Some(false)`: those releases on, containerd#9746, and 2.x). `None`: a
+/// 1.6 or 1.7 without its patch release, which could be either (read as 1.6 before 1.6.30
+/// and 1.7.16+, the releases most nodes run).
+pub fn globs_from_cwd(t: &Target) -> Option<bool> {
+    match (t.major, t.minor, t.patch) {
+        (1, 6, Some(p)) => Some(p < 30),
+        (1, 7, Some(p)) => Some(p < 16),
+        (1, 6 | 7, None) => None,
+        (1, m, _) => Some(m < 6),
+        _ => Some(false),
+    }
+}
+
+/// Where pullfix looks for a relative pattern's files: [`globs_from_cwd`], a 1.6 without its
+/// patch release read as before 1.6.30, a 1.7 as 1.7.16+.
+fn reads_from_cwd(t: &Target) -> bool {
+    globs_from_cwd(t).unwrap_or(t.minor == 6)
+}
+
+/// The relative `*` patterns among the `imports` of the file at `importer` (its text) whose
+/// directory depends on containerd's release: a warning each, since the drop-ins next to
+/// config.toml are not loaded when containerd globs from its working directory (`/` under
+/// systemd), and pullfix cannot tell which it does without the patch release. An absolute
+/// pattern means the same to every release.
+pub fn relative_globs(importer: &str, text: &str, containerd: Option<&str>) -> Vec<Finding> {
+    let Some(t) = containerd.and_then(|v| Target::parse(v).ok()) else { return Vec::new() };
+    let from_cwd = globs_from_cwd(&t);
+    if t.major != 1 || from_cwd == Some(false) {
+        return Vec::new();
+    }
+    let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
+    let dir = match importer.rfind('/') {
+        Some(0) | None => "",
+        Some(i) => &importer[..i],
+    };
+    let mut out = Vec::new();
+    for entry in imports(&doc).into_iter().filter(|e| e.contains('*') && !e.starts_with('/')) {
+        let beside = clean(&format!("{dir}/{entry}"));
+        let rooted = clean(&format!("/{entry}"));
+        let how = match from_cwd {
+            Some(true) => format!(
+                "containerd {t} globs it from its working directory (`/` under systemd), so it loads {rooted}, not {beside} (only 1.6.30+ and 1.7.16+ join it to {importer}'s directory, containerd#9746)"
+            ),
+            _ => format!(
+                "containerd 1.6 before 1.6.30 and 1.7 before 1.7.16 glob it from their working directory (`/` under systemd: {rooted}), later releases from {importer}'s directory ({beside}, containerd#9746), and the node's patch release is not known (pullfix read {})",
+                if reads_from_cwd(&t) { &rooted } else { &beside }
+            ),
+        };
+        // Every relative entry made absolute as the newer releases read it.
+        let abs: toml_edit::Array = imports(&doc)
+            .iter()
+            .map(|e| if e.starts_with('/') { e.clone() } else { clean(&format!("{dir}/{e}")) })
+            .collect();
+        let line = format!("imports = {abs}");
+        out.push(Finding {
+            file: importer.to_owned(),
+            diagnostic: Diagnostic::warning(
+                super::existing_config_field(),
+                "merge.import-relative-glob",
+                format!("{importer} imports {entry:?}, a relative pattern: {how}."),
+                format!(
+                    "Write the pattern as an absolute path in {importer}, which every containerd release reads the same: `{line}`; then check with `containerd config dump` (its `imports` line lists the files loaded)."
+                ),
+            ),
+        });
     }
     out
 }
@@ -175,7 +273,7 @@ pub fn not_seen_here(text: &str) -> Option<Diagnostic> {
         Diagnostic::info(
             super::existing_config_field(),
             "merge.imports-not-seen",
-            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, mirrors or configs.*.tls still apply.",
+            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, sandbox image, mirrors or configs.*.tls win over this file's, and a version 2 drop-in under a version 3 file is migrated table by table (its registry table replaces this one).",
             "On the node run `pullfix apply` (it reads the drop-ins and says which one to merge into) or `pullfix doctor`; or check the drop-ins by hand: `containerd config dump` shows what containerd really uses.",
         )
     })
@@ -206,8 +304,13 @@ struct Legacy {
 }
 
 fn legacy(doc: &DocumentMut) -> Legacy {
+    legacy_in(doc, &REGISTRY_PATHS)
+}
+
+/// [`legacy`] of the registry tables at `paths` only.
+fn legacy_in(doc: &DocumentMut, paths: &[[&str; 3]]) -> Legacy {
     let mut out = Legacy::default();
-    for p in REGISTRY_PATHS {
+    for p in paths {
         let path: Vec<String> = p.iter().map(|s| (*s).to_owned()).collect();
         let Some(reg) = edit::get(doc, &path).and_then(TableRef::of) else { continue };
         if let Some(m) = reg.get("mirrors").and_then(TableRef::of) {
@@ -286,10 +389,25 @@ pub fn cri_owner(containerd: Option<&str>, main: &str, drop_ins: &[DropIn]) -> O
     Some(CriOwner { path: d.path.clone(), text: (*text).to_owned(), version, config_path })
 }
 
-/// Checks the drop-ins `main` (the main config.toml's text, as it will be) imports, given in
-/// containerd's load order, for containerd `containerd` (`None`: unknown, so 1.x's rule is
-/// a warning). `config_path` is the hosts.toml directory the main file sets (pullfix's).
+/// [`check_at`] for a config.toml at containerd's default path, /etc/containerd/config.toml.
 pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, drop_ins: &[DropIn]) -> Vec<Finding> {
+    check_at(containerd, DEFAULT_MAIN, main, config_path, drop_ins)
+}
+
+/// containerd's default config file.
+const DEFAULT_MAIN: &str = "/etc/containerd/config.toml";
+
+/// Checks the drop-ins `main` (the text of the config.toml at `main_path`, as it will be)
+/// imports, given in containerd's load order, for containerd `containerd` (`None`: unknown, so
+/// 1.x's rule is a warning). `config_path` is the hosts.toml directory the main file sets
+/// (pullfix's). `main_path` goes into the commands the fixes give.
+pub fn check_at(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    config_path: Option<&str>,
+    drop_ins: &[DropIn],
+) -> Vec<Finding> {
     let target = containerd.and_then(|v| Target::parse(v).ok());
     let mut out = Vec::new();
     let push = |out: &mut Vec<Finding>, file: &str, d: Diagnostic| {
@@ -424,8 +542,13 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                     }
                 }
             } else {
+                // Review 9, M1 on 1.x: its sandbox image replaces config.toml's too.
+                let sandbox = edit::get(doc, &["plugins".to_owned(), id.to_owned(), "sandbox_image".to_owned()])
+                    .and_then(Item::as_str)
+                    .map(|s| format!(" Its sandbox_image = {s:?} is the pause image every pod sandbox starts from, not config.toml's."))
+                    .unwrap_or_default();
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) in config.toml are thrown away and pulls fail (x509, 401).{held}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{others}",
                     path = last.path,
                     held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
                 );
@@ -458,10 +581,7 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
         .is_some_and(|d| edit::get(d, &["plugins".to_owned(), "io.containerd.grpc.v1.cri".to_owned()]).is_some());
     if let (Some(t), Some(from)) = (&target, version_from) {
         if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
-            let migrate = format!(
-                "run `containerd config migrate > config.toml.new` in /etc/containerd (it prints the loaded config at version {} with every setting at its new path), review config.toml.new, replace config.toml with it, then run `pullfix apply` again; `containerd config dump` shows the result.",
-                t.config_version()
-            );
+            let migrate = migrate_without_imports(main_path, main_doc.as_ref(), t);
             let d = if t.max_config_version() == 3 {
                 Diagnostic::error(
                     field(),
@@ -490,10 +610,20 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
             push(&mut out, from, d);
         }
     }
-    // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters.
+    // 2.x (or unknown): key by key, so only what the drop-ins set themselves matters, and
+    // what wins: a drop-in's sandbox image or config_path, a version 2 drop-in's fate.
     let severity = if target.is_some() { Severity::Error } else { Severity::Warning };
+    let found = main_doc
+        .as_ref()
+        .map(|m| overrides::findings(target.as_ref(), main_path, m, config_path, &parsed))
+        .unwrap_or(overrides::Found { findings: Vec::new(), covered: Vec::new() });
     for (d, doc) in &parsed {
-        let l = legacy(doc);
+        // A version 2 registry table whose fate a merge.import-lowers-version finding tells.
+        let l = if found.covered.contains(&d.path) {
+            legacy_in(doc, &[REGISTRY_PATHS[0], REGISTRY_PATHS[2]])
+        } else {
+            legacy(doc)
+        };
         if !l.mirrors.is_empty() {
             let message = format!(
                 "The drop-in {} has legacy registry.mirrors for {}: containerd merges it into config.toml key by key, and beside config_path it does not load its CRI plugin, so every pull fails.",
@@ -526,186 +656,41 @@ pub fn check(containerd: Option<&str>, main: &str, config_path: Option<&str>, dr
                 ),
             );
         }
-        if let (Some((key, cp)), Some(main_cp)) = (&l.config_path, config_path) {
-            if cp.trim() != main_cp {
-                push(
-                    &mut out,
-                    &d.path,
-                    Diagnostic::warning(
-                        field(),
-                        "merge.import-config-path",
-                        format!(
-                            "The drop-in {} sets {key} = {cp:?}: containerd merges drop-ins after config.toml, so its value wins over {main_cp:?} and the hosts.toml files pullfix writes there are not read.",
-                            d.path
-                        ),
-                        format!("Delete config_path from {} (or set it to {main_cp:?}).", d.path),
-                    ),
-                );
-            }
-        }
     }
+    out.extend(found.findings);
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MAIN: &str = "version = 2\nimports = [\"/etc/containerd/conf.d/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
-    /// A cgroup drop-in as it must be on 1.x: runc's table whole (runtime_type too).
-    const CGROUP: &str = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
-
-    fn drop_in(path: &str, text: &str) -> DropIn {
-        DropIn { path: path.to_owned(), text: Some(text.to_owned()) }
-    }
-
-    #[test]
-    fn patterns_follow_each_major_versions_rules() {
-        let text = "imports = [\"conf.d/*.toml\", \"extra.toml\", \"/abs/../abs/./x.toml\"]\n";
-        let p = |v| patterns(text, "/etc/containerd/config.toml", v);
-        let one = |s: &str, glob| ImportPattern { pattern: s.to_owned(), glob };
-        assert_eq!(
-            p(Some("1.6.20")),
-            vec![one("/conf.d/*.toml", true), one("/etc/containerd/extra.toml", false), one("/abs/x.toml", false)]
-        );
-        assert_eq!(p(Some("2.1"))[0], one("/etc/containerd/conf.d/*.toml", true));
-        assert_eq!(p(None)[0], one("/etc/containerd/conf.d/*.toml", true));
-        assert!(patterns("[x", "/c.toml", None).is_empty());
-        assert!(patterns("version = 2\n", "/c.toml", None).is_empty());
-    }
-
-    #[test]
-    fn on_1x_a_cri_drop_in_is_an_error_naming_it_and_the_fix() {
-        let f = check(
-            Some("1.6.20"),
-            MAIN,
-            Some("/etc/containerd/certs.d"),
-            &[drop_in("/etc/containerd/conf.d/99-cgroup.toml", CGROUP)],
-        );
-        assert_eq!(f.len(), 1);
-        let d = &f[0].diagnostic;
-        assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-replaces-cri"));
-        assert!(d.message.contains("/etc/containerd/conf.d/99-cgroup.toml"), "{}", d.message);
-        assert!(d.fix.contains("pullfix apply --config /etc/containerd/conf.d/99-cgroup.toml"), "{}", d.fix);
-        // Unknown version: a warning; 2.x: nothing (merged key by key).
-        let f = check(None, MAIN, None, &[drop_in("/d.toml", CGROUP)]);
-        assert_eq!(f[0].diagnostic.severity, Severity::Warning);
-        assert!(check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", CGROUP)]).is_empty());
-    }
-
-    #[test]
-    fn on_1x_only_the_plugin_id_the_version_reads_counts_and_the_last_wins() {
-        // A version 2 node does not read plugins.cri.
-        let v1_table = "[plugins.cri.containerd]\n  snapshotter = \"overlayfs\"\n";
-        assert!(check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
-        // A version 1 main file does.
-        let f = check(Some("1.6.20"), "imports = [\"/a.toml\"]\n", None, &[drop_in("/a.toml", v1_table)]);
-        assert!(f[0].diagnostic.message.contains("plugins.\"cri\""), "{}", f[0].diagnostic.message);
-        let legacy = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"harbor.example.net\"]\n  endpoint = [\"https://harbor.example.net\"]\n";
-        let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", CGROUP), drop_in("/b.toml", legacy)]);
-        assert_eq!(f.len(), 1);
-        assert_eq!(f[0].file, "/b.toml");
-        assert!(f[0].diagnostic.message.contains("legacy registry.mirrors for harbor.example.net"));
-        assert!(f[0].diagnostic.message.contains("/a.toml also has one"));
-    }
-
-    #[test]
-    fn on_2x_legacy_keys_and_a_config_path_in_drop_ins_are_reported() {
-        let text = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/other\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://m.example\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".tls]\n  insecure_skip_verify = true\n";
-        let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", text)]);
-        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
-        assert_eq!(
-            codes,
-            vec![
-                (Severity::Error, "merge.import-legacy-mirrors"),
-                (Severity::Warning, "merge.import-legacy-tls"),
-                (Severity::Warning, "merge.import-config-path"),
-            ]
-        );
-    }
-
-    /// Review 7, M2: a version 3 drop-in makes the merged config version 3 on 2.x, so a
-    /// version 2 config.toml's CRI keys are not migrated.
-    #[test]
-    fn on_2x_a_drop_in_that_raises_the_version_is_reported() {
-        let nvidia = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
-        let f = check(Some("2.1"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/n.toml", nvidia)]);
-        let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code, f.file.as_str())).collect();
-        assert_eq!(codes, vec![(Severity::Error, "merge.import-raises-version", "/n.toml")]);
-        // Review 8, L1: `--convert-version` refuses on any real upgraded config.toml (its
-        // other v2 tables); containerd's own migration is the way.
-        let fix = &f[0].diagnostic.fix;
-        assert!(fix.contains("`containerd config migrate > config.toml.new`"), "{fix}");
-        assert!(fix.contains("replace config.toml with it, then run `pullfix apply`"), "{fix}");
-        assert!(!fix.contains("--convert-version"), "{fix}");
-        // Review 8, L2: on 2.3+ it works or containerd refuses to start, depending on the
-        // patch release (#12608, #12891, #13939): a warning that says so, not "ignored".
-        let d = &check(Some("2.3"), MAIN, None, &[drop_in("/n.toml", nvidia)])[0].diagnostic;
-        assert_eq!(d.severity, Severity::Warning);
-        for pr in ["#12608", "#12891", "#13939", "does not start", "patch release"] {
-            assert!(d.message.contains(pr), "{pr}: {}", d.message);
-        }
-        assert!(!d.message.contains("ignored") && !d.message.contains("pulls fail"), "{}", d.message);
-        assert!(d.fix.contains("containerd config dump") && d.fix.contains("containerd config migrate"), "{}", d.fix);
-        // A version 3 main file, a main file without v2 CRI tables, a drop-in without a
-        // version line, or 1.x: nothing.
-        let v3_main = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/c\"\n";
-        assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
-        assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
-        assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
-        assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
-    }
-
-    /// Review 8, L4: a drop-in that disables CRI is an error naming it (1.x and 2.x ids).
-    #[test]
-    fn a_drop_in_disabling_cri_is_an_error() {
-        let docker = drop_in("/c/conf.d/10-docker.toml", "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n");
-        let f = disabling_cri(
-            Some("1.6.20"),
-            &[drop_in("/c/conf.d/20-zfs.toml", "disabled_plugins = [\"zfs\"]\n"), docker],
-        );
-        assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!((f[0].file.as_str(), f[0].diagnostic.severity), ("/c/conf.d/10-docker.toml", Severity::Error));
-        assert!(
-            f[0].diagnostic.fix.starts_with("Edit /c/conf.d/10-docker.toml: remove \"io.containerd.grpc.v1.cri\""),
-            "{}",
-            f[0].diagnostic.fix
-        );
-        assert!(
-            f[0].diagnostic.fix.contains("pullfix apply --config /c/conf.d/10-docker.toml"),
-            "{}",
-            f[0].diagnostic.fix
-        );
-        let v2 = drop_in("/d.toml", "disabled_plugins = [\"io.containerd.cri.v1.images\"]\n");
-        assert_eq!(disabling_cri(Some("2.1"), std::slice::from_ref(&v2)).len(), 1);
-        assert!(disabling_cri(Some("1.7"), &[v2]).is_empty());
-    }
-
-    /// Review 8, L3: containerd does not start with a malformed pattern: an error.
-    #[test]
-    fn a_malformed_pattern_is_an_error() {
-        let f = malformed_pattern("/etc/containerd/config.toml", "/etc/containerd/conf.d/*[");
-        assert_eq!((f.diagnostic.severity, f.diagnostic.code), (Severity::Error, "merge.import-malformed"));
-        assert_eq!(f.file, "/etc/containerd/config.toml");
-        assert!(f.diagnostic.message.contains("syntax error in pattern"), "{}", f.diagnostic.message);
-    }
-
-    #[test]
-    fn missing_and_invalid_drop_ins_stop_containerd() {
-        let f = check(
-            Some("1.6.20"),
-            MAIN,
-            None,
-            &[DropIn { path: "/gone.toml".into(), text: None }, drop_in("/bad.toml", "[x\n")],
-        );
-        let codes: Vec<_> = f.iter().map(|f| f.diagnostic.code).collect();
-        assert_eq!(codes, vec!["merge.import-missing", "merge.import-invalid"]);
-    }
-
-    #[test]
-    fn the_page_says_it_cannot_see_drop_ins() {
-        assert!(not_seen_here(MAIN).is_some());
-        assert!(not_seen_here("version = 2\n").is_none());
-        assert!(not_seen_here("imports = []\n").is_none());
-    }
+/// The registry `config_path` containerd 2.x uses when a drop-in's wins over config.toml's
+/// (`main`, at `main_path`): that drop-in's path and the directory (possibly empty). `None` on
+/// 1.x (see [`cri_owner`]), with an unknown version, or when config.toml's is the one in effect.
+pub fn drop_in_config_path(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    drop_ins: &[DropIn],
+) -> Option<effective::Setting> {
+    effective_of(containerd, main_path, main, drop_ins)?.config_path.filter(|s| s.file != main_path)
 }
+
+/// [`effective::effective`] of config.toml (`main`, at `main_path`) and its drop-ins, for a
+/// known containerd 2.x version; `None` otherwise (or when config.toml is not TOML).
+pub fn effective_of(
+    containerd: Option<&str>,
+    main_path: &str,
+    main: &str,
+    drop_ins: &[DropIn],
+) -> Option<effective::Effective> {
+    let target = containerd.and_then(|v| Target::parse(v).ok())?;
+    let main_doc = main.parse::<DocumentMut>().ok()?;
+    let docs: Vec<(&str, DocumentMut)> = drop_ins
+        .iter()
+        .filter_map(|d| Some((d.path.as_str(), d.text.as_deref()?.parse::<DocumentMut>().ok()?)))
+        .collect();
+    let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, &main_doc)];
+    files.extend(docs.iter().map(|(p, d)| (*p, d)));
+    effective::effective(&target, &files)
+}
+
+#[cfg(test)]
+mod tests;

@@ -443,6 +443,18 @@ fn releases_runc_options_only_breaks_1_x_and_not_2_x_and_other_runtimes_everywhe
             "{v}: {:?}",
             merged.diagnostics
         );
+        // A RuntimeClass handler (nvidia) with only options, runc the default: no release fills
+        // its runtime_type in either (review 10, M1).
+        let nvidia = format!(
+            "version = {version}\n[plugins.\"{plugin}\".containerd.runtimes.nvidia.options]\n  BinaryName = \"/usr/bin/nvidia-container-runtime\"\n"
+        );
+        let d = ctd.dump_text(&nvidia).unwrap_or_else(|e| panic!("{v}: {e}"));
+        let runtimes = &d["plugins"][plugin]["containerd"]["runtimes"];
+        assert_eq!(runtimes["nvidia"]["runtime_type"].as_str(), Some(""), "{v}");
+        let merged = pullfix_core::merge::merge(&nvidia, &parse_form(&form, FormFormat::Toml).expect("form"));
+        let found: Vec<_> = merged.diagnostics.iter().filter(|d| d.code == "merge.runtime-type-missing").collect();
+        assert_eq!(found.len(), 1, "{v}: {found:?}");
+        assert!(found[0].message.contains("RuntimeClass handler \"nvidia\""), "{v}: {}", found[0].message);
     }
 }
 

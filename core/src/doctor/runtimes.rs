@@ -30,7 +30,7 @@ pub(super) fn check_runtime_type(files: &NodeFiles, owner: Option<&CriOwner>, ou
         }
     };
     let Ok(doc) = text.parse::<DocumentMut>() else { return };
-    if let Some(d) = crate::merge::runtimes::check(&doc, version, target.map(|t| t.major)) {
+    for d in crate::merge::runtimes::check(&doc, version, target.map(|t| t.major)) {
         out.push(Check { severity: d.severity, code: CODE, file: file.clone(), message: d.message, fix: d.fix });
     }
     if let Some(d) = crate::merge::runtimes::snapshotter_lost(&doc, version, target.map(|t| t.major)) {

@@ -36,44 +36,54 @@ pub fn runtime_plugin_path(version: i64) -> Vec<String> {
     }
 }
 
-/// The error for a CRI section, in a file read as config `version` by containerd `major`
-/// (`None`: not known; a version 3+ file is read by 2.x only), whose default runtime's table
-/// (`containerd.runtimes.<default_runtime_name>`, `runc` unless the file names another)
-/// exists without `runtime_type`. `None` when the file has no such table, it sets one, or
-/// it is runc's on containerd 2.x (which keeps runc's default type).
-pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diagnostic> {
+/// The errors for a CRI section, in a file read as config `version` by containerd `major`
+/// (`None`: not known; a version 3+ file is read by 2.x only), one per runtime table
+/// (`containerd.runtimes.<name>`: the default runtime, `runc` unless the file names another,
+/// and every RuntimeClass handler) that exists without `runtime_type`, except runc's on
+/// containerd 2.x (which keeps runc's default type). Pods of such a runtime fail (review 9
+/// M9, review 10 M1: a handler's pods on 1.7.24 and 2.1.9).
+pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Vec<Diagnostic> {
     let mut plugin = runtime_plugin_path(version);
     plugin.push("containerd".to_owned());
-    let containerd = edit::get(doc, &plugin).and_then(TableRef::of)?;
-    let name = containerd.get("default_runtime_name").and_then(Item::as_str).unwrap_or("runc").to_owned();
+    let Some(containerd) = edit::get(doc, &plugin).and_then(TableRef::of) else { return Vec::new() };
+    let default = containerd.get("default_runtime_name").and_then(Item::as_str).unwrap_or("runc").to_owned();
     let on_2x = major.map_or(version >= 3, |m| m >= 2);
-    // 2.x keeps runc's default runtime_type, and only runc's.
-    if on_2x && name == "runc" {
-        return None;
+    let Some(runtimes) = containerd.get("runtimes").and_then(TableRef::of) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (name, item) in runtimes.entries() {
+        // 2.x keeps runc's default runtime_type, and only runc's.
+        if on_2x && name == "runc" {
+            continue;
+        }
+        let Some(runtime) = TableRef::of(item) else { continue };
+        if runtime.get("runtime_type").is_some() {
+            continue;
+        }
+        let mut path = plugin.clone();
+        path.extend(["runtimes".to_owned(), name.to_owned()]);
+        let table = display_path(&path);
+        let why = if on_2x {
+            "containerd 2.x fills in a default type for runc only, so this runtime gets none"
+        } else {
+            "containerd 1.x builds that runtime from the file alone"
+        };
+        let (what, fails) = if name == default {
+            (format!("the default runtime, {name:?}"), "every pod fails")
+        } else {
+            (format!("the runtime of RuntimeClass handler {name:?}"), "every pod of that RuntimeClass fails")
+        };
+        out.push(Diagnostic::error(
+            existing_config_field(),
+            CODE,
+            format!(
+                "[{table}] ({what}) has no runtime_type: {why}, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so {fails}: container.Runtime.Name must be set."
+            ),
+            format!(
+                "Add `runtime_type = \"{RUNC_V2}\"` to [{table}] (write that table above its .options table: [{table}] runtime_type = \"{RUNC_V2}\", then its [{table}.options]), restart containerd and check with `containerd config dump`."
+            ),
+        ));
     }
-    let runtime = containerd.get("runtimes").and_then(TableRef::of)?.get(&name).and_then(TableRef::of)?;
-    if runtime.get("runtime_type").is_some() {
-        return None;
-    }
-    let mut path = plugin;
-    path.extend(["runtimes".to_owned(), name.clone()]);
-    let table = display_path(&path);
-    let fix = format!(
-        "Add `runtime_type = \"{RUNC_V2}\"` to [{table}] (write that table above its .options table: [{table}] runtime_type = \"{RUNC_V2}\", then [{table}.options] SystemdCgroup = true), restart containerd and check with `containerd config dump`."
-    );
-    Some(Diagnostic::error(
-        existing_config_field(),
-        CODE,
-        format!(
-            "[{table}] (the default runtime, {name:?}) has no runtime_type: {}, with runtime_type = \"\" (its own settings, SystemdCgroup included, are then ignored), so every pod fails: container.Runtime.Name must be set.",
-            if on_2x {
-                "containerd 2.x fills in a default type for runc only, so this runtime gets none"
-            } else {
-                "containerd 1.x builds that runtime from the file alone"
-            }
-        ),
-        fix,
-    ))
+    out
 }
 
 /// The code of [`snapshotter_lost`]'s warning.
@@ -125,7 +135,7 @@ mod tests {
 
     #[test]
     fn the_options_only_runc_table_is_an_error_on_1x_and_fine_on_2x() {
-        let d = check(&doc(OPTIONS_ONLY), 2, Some(1)).expect("reported");
+        let d = check(&doc(OPTIONS_ONLY), 2, Some(1)).into_iter().next().expect("reported");
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("every pod fails: container.Runtime.Name must be set"), "{}", d.message);
         assert!(
@@ -133,42 +143,59 @@ mod tests {
             "{}",
             d.fix
         );
-        assert_eq!(check(&doc(OPTIONS_ONLY), 2, None).unwrap().severity, Severity::Error);
+        assert_eq!(check(&doc(OPTIONS_ONLY), 2, None).into_iter().next().unwrap().severity, Severity::Error);
         // 2.x (2.1.9's config dump) fills runc's runtime_type in, also in a version 2 file it
         // migrates; another default runtime gets none there either.
-        assert_eq!(check(&doc(OPTIONS_ONLY), 2, Some(2)), None);
+        assert!(check(&doc(OPTIONS_ONLY), 2, Some(2)).is_empty());
         let crun = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\ndefault_runtime_name = \"crun\"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.crun.options]\nBinaryName = \"/usr/bin/crun\"\n";
-        let d = check(&doc(crun), 3, Some(2)).expect("crun reported on 2.x");
+        let d = check(&doc(crun), 3, Some(2)).into_iter().next().expect("crun reported on 2.x");
         assert_eq!(d.severity, Severity::Error);
         assert!(d.message.contains("for runc only"), "{}", d.message);
         // Version 1's plugins.cri and dotted keys.
         let v1 = "[plugins.cri.containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
-        assert!(check(&doc(v1), 1, Some(1)).unwrap().fix.contains("[plugins.cri.containerd.runtimes.runc]"));
+        assert!(check(&doc(v1), 1, Some(1))
+            .into_iter()
+            .next()
+            .unwrap()
+            .fix
+            .contains("[plugins.cri.containerd.runtimes.runc]"));
         let dotted = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\ncontainerd.runtimes.runc.options.SystemdCgroup = true\n";
-        assert!(check(&doc(dotted), 2, Some(1)).is_some());
+        assert!(!check(&doc(dotted), 2, Some(1)).is_empty());
         let v3 = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
-        assert_eq!(check(&doc(v3), 3, None), None);
-        assert_eq!(check(&doc(v3), 3, Some(2)), None);
+        assert!(check(&doc(v3), 3, None).is_empty());
+        assert!(check(&doc(v3), 3, Some(2)).is_empty());
     }
 
     #[test]
     fn a_runtime_type_or_no_default_runtime_table_is_fine() {
         let with = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\nruntime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n";
-        assert_eq!(check(&doc(with), 2, Some(1)), None);
-        assert_eq!(
-            check(
-                &doc("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"overlayfs\"\n"),
-                2,
-                Some(1)
-            ),
-            None
-        );
-        assert_eq!(check(&doc(""), 2, Some(1)), None);
-        // Another default runtime: its table counts, runc's does not.
+        assert!(check(&doc(with), 2, Some(1)).is_empty());
+        assert!(check(
+            &doc("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"overlayfs\"\n"),
+            2,
+            Some(1)
+        )
+        .is_empty());
+        assert!(check(&doc(""), 2, Some(1)).is_empty());
+        // Another default runtime: its table counts as the default's; runc's is a RuntimeClass
+        // handler's then, whose pods fail the same way (review 10, M1).
         let crun = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\ndefault_runtime_name = \"crun\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\nSystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.crun.options]\nSystemdCgroup = true\n";
-        let d = check(&doc(crun), 2, Some(1)).expect("crun reported");
-        assert!(d.message.contains("runtimes.crun]") && d.message.contains("\"crun\""), "{}", d.message);
+        let found = check(&doc(crun), 2, Some(1));
+        assert_eq!(found.len(), 2, "{found:?}");
+        let d = found.iter().find(|d| d.message.contains("runtimes.crun]")).expect("crun reported");
+        assert!(
+            d.message.contains("the default runtime, \"crun\"") && d.message.contains("every pod fails"),
+            "{}",
+            d.message
+        );
+        let h = found.iter().find(|d| d.message.contains("runtimes.runc]")).expect("runc reported");
+        assert!(h.message.contains("RuntimeClass handler \"runc\""), "{}", h.message);
+        // A handler on 2.x (nvidia, options only): its pods fail too.
+        let nvidia = "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.nvidia.options]\nBinaryName = \"/usr/bin/nvidia-container-runtime\"\n";
+        let found = check(&doc(nvidia), 3, Some(2));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("every pod of that RuntimeClass fails"), "{}", found[0].message);
         // A version 2 table in a version 3 file is not the one containerd reads.
-        assert_eq!(check(&doc(OPTIONS_ONLY), 3, Some(2)), None);
+        assert!(check(&doc(OPTIONS_ONLY), 3, Some(2)).is_empty());
     }
 }

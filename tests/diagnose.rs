@@ -1725,6 +1725,14 @@ fn runtime_name_must_be_set() {
         assert!(f.fix.contains("runtime_type = \"io.containerd.runc.v2\""), "{}", f.fix);
         assert_eq!(f.prefill.registry(), None);
     }
+    // A RuntimeClass handler's runtime (nvidia, options only), the default being runc: the
+    // finding names the handler, not only the default (review 10, M1).
+    for name in ["cri-2.1.9-runtime-handler-no-type.txt", "cri-1.7.24-runtime-handler-no-type.txt"] {
+        let d = check(name, &[(RuntimeTypeMissing, None)]);
+        let f = &d.findings[0];
+        assert!(f.explanation.contains("RuntimeClass handler"), "{name}: {}", f.explanation);
+        assert!(f.fix.contains("`<name>` is the pod's RuntimeClass handler"), "{name}: {}", f.fix);
+    }
 }
 
 #[test]

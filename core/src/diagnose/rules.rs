@@ -441,41 +441,44 @@ fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     )
 }
 
-/// `container.Runtime.Name must be set`: the default runtime's table has no
-/// `runtime_type`. 1.x fills it in for no runtime; 2.x only for `runc` (real 1.7.24 with
-/// an options-only runc table, real 2.1.9 with `default_runtime_name = "crun"`).
+/// `container.Runtime.Name must be set`: the pod's runtime table (the default runtime, or
+/// its RuntimeClass handler) has no `runtime_type`. 1.x fills it in for no runtime; 2.x only
+/// for `runc` (real 1.7.24 with an options-only runc table, real 2.1.9 with
+/// `default_runtime_name = "crun"`, and both with an options-only `nvidia` handler).
 fn runtime_type_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if !l.lower.contains("runtime.name must be set") {
         return None;
     }
     let which = match facts.containerd_major {
         Some(2) => {
-            "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the default runtime \
-                    (`default_runtime_name`, e.g. crun or kata) has a table without it."
+            "containerd 2.x fills `runtime_type` in only for a runtime named `runc`: the pod's runtime (the \
+             default, `default_runtime_name`, e.g. crun or kata, or its RuntimeClass handler, e.g. nvidia) has a \
+             table without it."
         }
         Some(_) => {
-            "containerd 1.x fills `runtime_type` in for no runtime: the default runtime's table (often only \
-                    `runtimes.runc.options` with `SystemdCgroup = true`) lacks it."
+            "containerd 1.x fills `runtime_type` in for no runtime: the pod's runtime table (the default, often \
+             only `runtimes.runc.options` with `SystemdCgroup = true`, or its RuntimeClass handler's) lacks it."
         }
         None => {
-            "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the default \
-                 runtime's table (an options-only `runtimes.runc.options` on 1.x, a `crun` or `kata` runtime on 2.x) \
-                 lacks it."
+            "containerd 1.x fills `runtime_type` in for no runtime, 2.x only for one named `runc`: the pod's \
+             runtime table (the default runtime's or its RuntimeClass handler's; an options-only table) lacks it."
         }
     };
     finding(
         Family::RuntimeTypeMissing,
         l,
         facts,
-        "containerd's default runtime has no runtime_type: no container or sandbox can be created".to_owned(),
+        "the pod's containerd runtime has no runtime_type: its containers and sandbox cannot be created".to_owned(),
         format!(
-            "containerd refused to create the container because its runtime name is empty. {which} No pod starts on \
-             the node (FailedCreatePodSandBox); image pulls are not the problem."
+            "containerd refused to create the container because its runtime name is empty. {which} Pods on that \
+             runtime do not start (FailedCreatePodSandBox: every pod when it is the default runtime, those of the \
+             RuntimeClass otherwise); image pulls are not the problem."
         ),
-        "Set `runtime_type = \"io.containerd.runc.v2\"` (kata: `io.containerd.kata.v2`) in the default runtime's table: \
+        "Set `runtime_type = \"io.containerd.runc.v2\"` (kata: `io.containerd.kata.v2`) in that runtime's table: \
          `[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.<name>]` on 1.x, \
          `[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.<name>]` in a version 3 file (its `options` \
-         stay in the `.options` table), then `systemctl restart containerd`. `pullfix doctor` names the table."
+         stay in the `.options` table; `<name>` is the pod's RuntimeClass handler, else `default_runtime_name`), then \
+         `systemctl restart containerd`. `pullfix doctor` names every such table."
             .to_owned(),
         Prefill::default(),
     )

@@ -1826,3 +1826,33 @@ fn other_real_2_1_9_and_1_7_24_texts() {
     );
     assert_eq!(d.facts.containerd_major, Some(2));
 }
+
+/// Review 10, M2: a client certificate (mTLS) that is missing, a missing key (containerd says
+/// CERT for it too), and a pair that does not match, from real 2.1.9 and 1.7.24 pulls.
+#[test]
+fn client_certificate_problems() {
+    for (name, file) in [
+        ("cri-2.1.9-client-cert-missing.txt", Some("client.crt")),
+        ("cri-2.1.9-client-key-missing.txt", Some("client.key")),
+        ("cri-1.7.24-client-cert-missing.txt", Some("client.crt")),
+        ("cri-2.1.9-client-keypair-mismatch.txt", None),
+    ] {
+        let d = check(name, &[(ClientCertUnusable, Some("harbor.example.net"))]);
+        let f = &d.findings[0];
+        match file {
+            Some(file) => assert!(f.title.contains(file) && f.title.contains("missing"), "{name}: {}", f.title),
+            None => assert!(f.title.contains("do not belong together"), "{name}: {}", f.title),
+        }
+        assert!(f.fix.contains("client = [[") && f.fix.contains("openssl"), "{name}: {}", f.fix);
+    }
+}
+
+/// Review 10, L1: 2.1.9's start failures for a config it cannot parse and for a missing import.
+#[test]
+fn start_failures_of_2_1_9_for_bad_toml_and_a_missing_import() {
+    let d = check("containerd-2.1.9-invalid-toml.log", &[(ConfigLoadFailed, None)]);
+    assert!(d.findings[0].title.contains("cannot load config.toml"), "{}", d.findings[0].title);
+    let d = check("containerd-2.1.9-import-missing.log", &[(ConfigLoadFailed, None)]);
+    assert!(d.findings[0].title.contains("/etc/containerd/conf.d/99-missing.toml"), "{}", d.findings[0].title);
+    assert!(d.findings[0].fix.contains("remove it from `imports`"), "{}", d.findings[0].fix);
+}

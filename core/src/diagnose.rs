@@ -53,6 +53,9 @@ pub enum Family {
     /// `failed to load CA file` (1.x inline `tls.ca_file`): the CA file is missing,
     /// unreadable or not a PEM certificate.
     CaFileUnusable,
+    /// `unable to read CERT file "<path>"` (the client certificate or its key: containerd says
+    /// CERT for both) or `failed to load X509 key pair` (hosts.toml `client`, mTLS).
+    ClientCertUnusable,
     /// `dial tcp: lookup <host> ...: no such host` / `i/o timeout`.
     DnsLookup,
     /// `connect: connection refused`.
@@ -105,6 +108,7 @@ impl Family {
             Family::UnknownConfigKey => "config.unknown_key",
             Family::HostsTomlInvalid => "hosts_toml.invalid",
             Family::CaFileUnusable => "tls.ca_file_unusable",
+            Family::ClientCertUnusable => "tls.client_cert_unusable",
             Family::DnsLookup => "net.dns",
             Family::ConnectionRefused => "net.connection_refused",
             Family::PublicRegistryUnreachable => "net.public_registry_unreachable",

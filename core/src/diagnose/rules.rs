@@ -15,7 +15,7 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 23] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 24] = [
         config_version,
         config_load_failed,
         mixed_styles,
@@ -24,6 +24,7 @@ pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
         unknown_key,
         hosts_toml,
         ca_file_unusable,
+        client_cert_unusable,
         dns,
         connection_refused,
         timeout,
@@ -399,13 +400,30 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 /// file with Docker's `disabled_plugins = ["cri"]`), a TOML syntax error, ...
 fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let short = l.lower.contains("invalid disabled plugin uri");
-    if !(short || l.lower.contains("failed to load toml"))
+    // 2.x's own words for a file it cannot parse, and for an `imports` entry that does not
+    // exist (`containerd: open <path>: no such file or directory`; real 2.1.9, review 10 L1).
+    let unmarshal = l.lower.contains("failed to unmarshal toml");
+    let missing =
+        l.lower.trim_start().starts_with("containerd: open ") && l.lower.contains("no such file or directory");
+    if !(short || unmarshal || missing || l.lower.contains("failed to load toml"))
         || has_any(l, &["config version", "unsupported config version"])
     {
         return None;
     }
     let name = scan::quoted_after(&l.text, "invalid disabled plugin URI").unwrap_or("cri");
-    let (title, why, fix) = if short {
+    let (title, why, fix) = if missing {
+        let path = scan::word_after(&l.text, "open ").map_or("", |w| w.trim_end_matches(':'));
+        (
+            format!("containerd does not start: {path}, a file config.toml imports, is missing"),
+            " An `imports` entry that names a file (not a glob) must exist; a glob that matches nothing is fine."
+                .to_owned(),
+            format!(
+                "Create {path} or remove it from `imports` in config.toml (or use a glob such as \
+                 `/etc/containerd/conf.d/*.toml`), then `systemctl restart containerd`. `pullfix doctor` checks every \
+                 imported file."
+            ),
+        )
+    } else if short {
         (
             format!("containerd does not start: disabled_plugins names \"{name}\", not a full plugin URI"),
             format!(
@@ -713,6 +731,49 @@ fn ca_file_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              certificate. No restart is needed for hosts.toml; the inline keys need `systemctl restart containerd`."
         ),
         prefill,
+    )
+}
+
+/// containerd could not use the client certificate (mTLS) hosts.toml's `client` names:
+/// `unable to read CERT file "<path>": open <path>: ...` for a missing certificate or key (the
+/// same words for both), `failed to load X509 key pair: tls: private key does not match public
+/// key` for a pair that does not belong together (real 1.7.24 and 2.1.9, review 10 M2).
+fn client_cert_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let read = l.lower.contains("unable to read cert file");
+    let pair = l.lower.contains("failed to load x509 key pair");
+    if !(read || pair) {
+        return None;
+    }
+    let reg = line_registry(l, facts);
+    let r = show(&reg);
+    let (title, why) = match scan::quoted_after(&l.text, "unable to read CERT file") {
+        Some(path) => (
+            format!("The client certificate file {path} is missing or unreadable on this node"),
+            format!(
+                "hosts.toml's `client` names {path} (a client certificate or its key: containerd says CERT for \
+                 both), and it was never copied to this node, or containerd may not read it."
+            ),
+        ),
+        None => (
+            "The client certificate and key for mTLS do not belong together".to_owned(),
+            "hosts.toml's `client` pair names a certificate and a key that do not match (an old key, or the \
+             certificate of another client)."
+                .to_owned(),
+        ),
+    };
+    finding(
+        Family::ClientCertUnusable,
+        l,
+        facts,
+        title,
+        format!("{why} containerd gives up on {r} before contacting it: every pull from it fails."),
+        format!(
+            "Put the client certificate and its own key on every node where hosts.toml's `client = [[\"<cert>\", \
+             \"<key>\"]]` says (`openssl x509 -noout -modulus -in <cert> | openssl md5` and `openssl rsa -noout \
+             -modulus -in <key> | openssl md5` must match), and give the same paths in the form's client \
+             certificate and key for {r}. No restart is needed for hosts.toml."
+        ),
+        Prefill::for_registry(reg.as_deref()),
     )
 }
 

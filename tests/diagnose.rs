@@ -1856,3 +1856,15 @@ fn start_failures_of_2_1_9_for_bad_toml_and_a_missing_import() {
     assert!(d.findings[0].title.contains("/etc/containerd/conf.d/99-missing.toml"), "{}", d.findings[0].title);
     assert!(d.findings[0].fix.contains("remove it from `imports`"), "{}", d.findings[0].fix);
 }
+
+/// Review 10, L2: 2.1.9 ignoring a version-less cgroup drop-in's runc options under a version 3
+/// config.toml warns once per table level; the finding names the deepest key and the version 3
+/// runtime table, not registry advice.
+#[test]
+fn ignored_runtime_keys_name_the_deepest_table() {
+    let d = check("containerd-2.1.9-versionless-drop-in-runtime.log", &[(UnknownConfigKey, None)]);
+    let f = &d.findings[0];
+    assert!(f.title.contains("`containerd runtimes runc options`"), "{}", f.title);
+    assert!(f.fix.contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]"), "{}", f.fix);
+    assert!(!f.fix.contains("pinned_images"), "{}", f.fix);
+}

@@ -190,6 +190,17 @@ pub fn diagnose_keeping_version(text: &str, version: &str) -> Diagnosis {
     diagnose_with(text, crate::version::Target::parse(v).is_ok().then_some(v))
 }
 
+/// Whether the `key=` of containerd's unknown-key warning `line` is a deeper key of the same
+/// plugin's table than `other`'s (`containerd runtimes runc` below `containerd`).
+fn deeper_key(line: &str, other: &str) -> bool {
+    let key = |l: &str| scan::quoted_after(l, "key=").or_else(|| scan::word_after(l, "key=")).map(str::to_owned);
+    let plugin = |l: &str| scan::word_after(l, "plugin=").map(str::to_owned);
+    match (key(line), key(other)) {
+        (Some(k), Some(o)) => plugin(line) == plugin(other) && k.starts_with(&format!("{o} ")),
+        _ => false,
+    }
+}
+
 fn diagnose_with(text: &str, kept: Option<&str>) -> Diagnosis {
     let lines = scan::lines(text);
     let facts = facts::extract(&lines);
@@ -202,6 +213,9 @@ fn diagnose_with(text: &str, kept: Option<&str>) -> Diagnosis {
                 // ctr logs each failed attempt as `trying next host` before its final
                 // error line: quote the final line.
                 Some(g) if is_retry_line(&g.excerpt) && !is_retry_line(&f.excerpt) => *g = f,
+                // containerd warns about each level of an ignored table (`containerd`, then
+                // `containerd runtimes`, ...): name the deepest one.
+                Some(g) if f.family == Family::UnknownConfigKey && deeper_key(&f.excerpt, &g.excerpt) => *g = f,
                 Some(_) => {}
             }
         }

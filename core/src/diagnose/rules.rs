@@ -572,6 +572,27 @@ fn unknown_key(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     if let ["registry", "configs", host, "tls", ..] = words.as_slice() {
         return legacy_tls_ignored(l, facts, host);
     }
+    // Runtime settings (runc's options, SystemdCgroup) at 1.x's place in a file 2.x reads as
+    // version 3: a drop-in without a `version` line under a version 3 config.toml (review 10 L2).
+    if words.first() == Some(&"containerd") && plugin == "io.containerd.grpc.v1.cri" && facts.migrated_from.is_none() {
+        let table = format!("plugins.\"io.containerd.cri.v1.runtime\".{}", words.join("."));
+        return finding(
+            Family::UnknownConfigKey,
+            l,
+            facts,
+            format!("containerd ignored the runtime settings `{key}` of plugin {plugin}"),
+            "containerd 2.x read them in a version 3 file (config.toml, or a drop-in without its own `version` \
+             line, which takes config.toml's), where runtimes live under plugins.\"io.containerd.cri.v1.runtime\": \
+             they have no effect, so runc runs with its defaults (SystemdCgroup = false: the cgroupfs driver)."
+                .to_owned(),
+            format!(
+                "Move the table to [{table}] (the same keys; a `version = 2` line in a drop-in under a version 3 \
+                 config.toml does not help: 2.x then drops runtime keys config.toml already has), check with \
+                 `containerd config dump`, then restart containerd. `pullfix doctor` names the file."
+            ),
+            Prefill::default(),
+        );
+    }
     let why = match facts.migrated_from {
         Some(v) => format!(
             "containerd 2.x migrated the version {v} config.toml at start (see the `Configuration migrated` line), \

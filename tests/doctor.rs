@@ -963,3 +963,20 @@ fn a_drop_in_sandbox_image_is_not_called_the_default_on_2_x() {
     n.file("conf.d/50-pause.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n");
     assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "merge.import-replaces-cri")])));
 }
+
+/// Review 10, L4: a mirror with `capabilities = ["pull"]` only is never asked for a tag (real
+/// 1.7.24 and 2.1.9 resolve the tag upstream), so doctor warns; pull + resolve is fine.
+#[test]
+fn a_mirror_without_resolve_is_reported() {
+    let n = Node::new(Some(V2_HEALTHY));
+    let hosts = |caps: &str| {
+        format!("server = \"https://registry-1.docker.io\"\n\n[host.\"https://harbor.example.net/v2/dockerhub-proxy\"]\n  capabilities = {caps}\n  override_path = true\n")
+    };
+    n.hosts("docker.io", &hosts("[\"pull\"]"));
+    let (code, checks) = n.doctor(Some("2.1.9"));
+    assert_eq!(code, 0, "{checks:?}");
+    assert!(checks.contains(&("warning".into(), "hosts.mirror_without_resolve".into())), "{checks:?}");
+    assert!(n.doctor_text(Some("2.1.9")).contains("never asks it for a tag"));
+    n.hosts("docker.io", &hosts("[\"pull\", \"resolve\"]"));
+    assert!(!n.doctor(Some("2.1.9")).1.iter().any(|(_, c)| c == "hosts.mirror_without_resolve"));
+}

@@ -463,6 +463,17 @@ fn check_capabilities(field: &Field, caps: &mut Vec<String>, diags: &mut Vec<Dia
             kept.push(lower);
         }
     }
+    if kept.iter().any(|c| c == "pull") && !kept.iter().any(|c| c == "resolve") {
+        // containerd resolves tags only at a host with `resolve` (real 1.7.24 and 2.1.9 went
+        // upstream for the tag; review 10 L4).
+        diags.push(Diagnostic::warning(
+            field.key("capabilities"),
+            "mirror.capabilities-no-resolve",
+            "Without \"resolve\" containerd never asks this mirror for a tag: tags resolve at the next host (the \
+             upstream registry when there is no other mirror), and only the layers come from the mirror.",
+            "Add \"resolve\" (a mirror usually gets [\"pull\", \"resolve\"]), unless tags must come from upstream.",
+        ));
+    }
     *caps = kept;
 }
 
@@ -790,6 +801,28 @@ mod tests {
         assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), ["host.underscore", "host.underscore"]);
         assert!(d[0].fix.contains("10.50.1.104:5000"), "{}", d[0].fix);
         assert!(d[1].fix.contains("no `_`"), "{}", d[1].fix);
+    }
+
+    #[test]
+    fn a_mirror_without_resolve_is_a_warning() {
+        let mut f = Form::default();
+        f.registries.push(Registry {
+            host: "docker.io".into(),
+            mirrors: vec![Mirror {
+                url: "https://m.example.net".into(),
+                capabilities: vec!["pull".into()],
+                ..Mirror::default()
+            }],
+            ..Registry::default()
+        });
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        let w = d.iter().find(|d| d.code == "mirror.capabilities-no-resolve").expect("warned");
+        assert_eq!(w.field.as_str(), "registry[0].mirror[0].capabilities");
+        f.registries[0].mirrors[0].capabilities.push("resolve".into());
+        let mut d = Vec::new();
+        check(&f, &mut d);
+        assert!(d.iter().all(|d| d.code != "mirror.capabilities-no-resolve"));
     }
 
     #[test]

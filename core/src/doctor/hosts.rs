@@ -146,6 +146,27 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
         }
     }
     if let Some(t) = hosts {
+        // A mirror without `resolve` is never asked for a tag: containerd resolves tags at the
+        // next host that may (upstream), and only fetches by digest from this one (real 1.7.24
+        // and 2.1.9 went to registry-1.docker.io with `capabilities = ["pull"]`; review 10 L4).
+        for (url, item) in t.iter() {
+            let caps = item.as_table_like().and_then(|m| m.get("capabilities")).and_then(Item::as_array);
+            let Some(caps) = caps else { continue };
+            let has = |c: &str| caps.iter().any(|v| v.as_str() == Some(c));
+            if has("pull") && !has("resolve") {
+                let table = display_path(&["host", url]);
+                push(
+                    Severity::Warning,
+                    "hosts.mirror_without_resolve",
+                    format!(
+                        "[{table}] has capabilities without \"resolve\": containerd never asks it for a tag, so image \
+                         tags resolve at the next host (the upstream registry, when there is no other mirror) and only \
+                         the layers come from this mirror; a node that cannot reach the upstream fails."
+                    ),
+                    "Use `capabilities = [\"pull\", \"resolve\"]` (what pullfix writes for a mirror).".into(),
+                );
+            }
+        }
         for (url, _) in t.iter().filter(|(u, _)| !u.contains("://")) {
             let table = |u: &str| display_path(&["host", u]);
             push(

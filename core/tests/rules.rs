@@ -50,6 +50,11 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
             "mirror.capability-unknown",
             "registry[0].mirror[0].capabilities[0]",
         ),
+        (
+            r("host = \"a.example\"\n[[registry.mirror]]\nurl = \"https://m.example\"\ncapabilities = [\"pull\"]"),
+            "mirror.capabilities-no-resolve",
+            "registry[0].mirror[0].capabilities",
+        ),
         ("config_path = \"/a:/b\"".into(), "config_path.list", "config_path"),
         (
             "[kubernetes]\nsecret_name = \"Bad_Name\"\n".to_owned() + &r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\""),

@@ -723,3 +723,25 @@ fn a_file_leaving_the_configmap_gives_the_node_its_hand_written_original_back() 
     assert!(!log.contains("harbor.example.net/hosts.toml"), "{log}");
     assert_eq!(std::fs::read_to_string(&harbor).unwrap(), original);
 }
+
+/// Review 10, L3: with a containerd on the node that cannot load config.toml (1.7.24 and a
+/// version 3 file: it would not start), node-setup.sh stops with containerd's own error
+/// instead of reading the file's text.
+#[test]
+fn generated_node_script_stops_when_containerd_cannot_load_config_toml() {
+    let tmp = tempdir();
+    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
+    let bin = std::env::var("PULLFIX_CONTAINERD_1_7").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/pullfix-tools/containerd/1.7.24/bin")
+    });
+    assert!(bin.join("containerd").exists(), "containerd 1.7.24 (scripts/setup.sh) at {}", bin.display());
+    let v3 = "version = 3\n[plugins.\"io.containerd.cri.v1.images\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let (root, stubs) = node_with_config(tmp.path(), v3.as_bytes(), false);
+    std::os::unix::fs::symlink(bin.join("containerd"), stubs.join("containerd")).unwrap();
+    let run = try_node_script(&script, &root, tmp.path(), &stubs);
+    assert!(!run.ok, "{}", run.stdout);
+    assert!(run.stderr.contains("containerd cannot load"), "{}", run.stderr);
+    assert!(run.stderr.contains("unsupported config version `3`"), "{}", run.stderr);
+    assert!(run.calls.is_empty(), "no restart and no verify pull: {}", run.calls);
+}

@@ -236,12 +236,27 @@ pub fn script(plan: &Plan<'_>) -> String {
 
 /// Checks the node's config.toml (through `containerd config dump` where containerd is
 /// installed, so imports, the version line and defaults count; the file's text
-/// otherwise): succeeds when a `config_path` lists the directory `$1`.
+/// otherwise, or when containerd cannot run: exit 126/127): succeeds when a `config_path`
+/// lists the directory `$1`. When containerd runs but cannot load the file (1.7 with a version
+/// 3 file, a broken import), the script stops with containerd's own error: that containerd
+/// would not start (review 10 L3).
 const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
-  local want="$1" text="" line v p parts
+  local want="$1" text="" line v p parts err
   local re=$'^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\'"]([^\'"]*)'
   if command -v containerd >/dev/null 2>&1; then
-    text="$(containerd --config "$ROOT/etc/containerd/config.toml" config dump 2>/dev/null)" || text=""
+    err="$(mktemp "${TMPDIR:-/tmp}/pullfix-dump.XXXXXX")"
+    if text="$(containerd --config "$ROOT/etc/containerd/config.toml" config dump 2>"$err")"; then
+      :
+    elif [ "$?" -lt 126 ]; then
+      echo "ERROR: containerd cannot load $ROOT/etc/containerd/config.toml, so it would not start:" >&2
+      cat "$err" >&2
+      rm -f "$err"
+      echo "Fix: correct the file (pullfix doctor --containerd <version> names the problem), then run this script again." >&2
+      exit 1
+    else
+      text=""
+    fi
+    rm -f "$err"
   fi
   if [ -z "$text" ]; then text="$(cat "$ROOT/etc/containerd/config.toml")"; fi
   while IFS= read -r line; do

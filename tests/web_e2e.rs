@@ -321,26 +321,38 @@ async fn page_from_a_sub_path_renders_copies_zips_and_stays_offline() {
         .expect("read storage");
     assert!(!stored.as_str().unwrap_or_default().contains(PASSWORD), "the password is stored: {stored}");
 
-    // Copy: the button says so and the clipboard holds the file.
+    // Copy: the button says so and the clipboard holds the file, byte for byte: the first
+    // file and every file with indented lines (the Secret and patch YAML; review 10 web H1:
+    // the copy lost their leading spaces).
     grant(c, "clipboard-read").await;
     grant(c, "clipboard-write").await;
-    let (path, contents) = expected_files(&form).into_iter().next().expect("a file");
-    let button = format!(".output-file[data-path=\"{path}\"] button.copy");
-    click(c, &button).await;
-    wait_js(
-        c,
-        "the copy button to say Copied",
-        &format!("return document.querySelector({:?}).textContent.includes('Copied')", button),
-    )
-    .await;
-    let clip = c
-        .execute_async(
-            "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e))",
-            vec![],
+    let files = expected_files(&form);
+    let indented: Vec<(&String, &String)> = files
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, t))| *i == 0 || t.lines().any(|l| l.starts_with(' ')))
+        .map(|(_, f)| f)
+        .collect();
+    assert!(indented.iter().any(|(p, _)| p.ends_with(".yaml")), "an indented YAML to copy: {files:?}");
+    for (path, contents) in indented {
+        let button = format!(".output-file[data-path=\"{path}\"] button.copy");
+        c.execute("return navigator.clipboard.writeText('')", vec![]).await.expect("clear the clipboard");
+        click(c, &button).await;
+        wait_js(
+            c,
+            "the copy button to say Copied",
+            &format!("return document.querySelector({:?}).textContent.includes('Copied')", button),
         )
-        .await
-        .expect("read the clipboard");
-    assert_eq!(clip.as_str(), Some(contents.as_str()), "the clipboard does not hold {path}");
+        .await;
+        let clip = c
+            .execute_async(
+                "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('ERROR ' + e))",
+                vec![],
+            )
+            .await
+            .expect("read the clipboard");
+        assert_eq!(clip.as_str(), Some(contents.as_str()), "the clipboard does not hold {path}");
+    }
 
     // The zip holds exactly the cards.
     click(c, "#download-zip").await;

@@ -188,8 +188,10 @@ fn copy_with_exec_command(text: &str) -> bool {
     area.set_value(text);
     let _ = area.set_attribute("readonly", "");
     let _ = area.set_attribute("aria-hidden", "true");
-    // A class, not a style attribute: the page's CSP allows no inline styles.
-    let _ = area.set_attribute("class", "visually-hidden");
+    // A class, not a style attribute: the page's CSP allows no inline styles. Not
+    // `visually-hidden`: its `white-space: nowrap` collapses the lines' leading spaces in what
+    // execCommand copies, which broke every indented YAML (review 10 web H1).
+    let _ = area.set_attribute("class", "copy-buffer");
     if body.append_child(&area).is_err() {
         return false;
     }

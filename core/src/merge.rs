@@ -376,12 +376,21 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     m.set_version(&file, version, &target);
     m.fix_plugin_lists(&target, version);
     m.drop_keys_the_form_moves(dialect, &plan.settings);
-    m.report_ignored_tables(&target, dialect, version);
     let mut carried: Vec<carry::Carried> = Vec::new();
+    // A version 3 result (converted, or a version 3 file with a 1.x snippet appended): the
+    // form's registries' legacy tables at the version 2 path are carried and removed as in a
+    // version 2 file, not left as ignored tables (review 10 web M1).
+    if hosts_mode && dialect == Dialect::V3 {
+        let carry = m.carry_legacy(&checked, Dialect::V2);
+        m.remove_conflicting_legacy(&target, Dialect::V2, &plan.hosts, &carry);
+        carried = carry.carried;
+        m.prune_empty_v2_registry();
+    }
+    m.report_ignored_tables(&target, dialect, version);
     if hosts_mode {
         let carry = m.carry_legacy(&checked, dialect);
         m.remove_conflicting_legacy(&target, dialect, &plan.hosts, &carry);
-        carried = carry.carried;
+        carried.extend(carry.carried);
     }
     for s in &plan.settings {
         m.set(&s.path, &s.value, &s.why);

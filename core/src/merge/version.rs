@@ -289,6 +289,37 @@ impl Merger<'_> {
         }
     }
 
+    /// After the version 2 legacy tables of a version 3 result were carried: the version 2 CRI
+    /// table's `registry` (and the CRI table itself) when nothing is left in them, unless a
+    /// comment sits on them.
+    pub(super) fn prune_empty_v2_registry(&mut self) {
+        let mut path = Dialect::V2.registry_path();
+        for _ in 0..2 {
+            for sub in ["mirrors", "configs"] {
+                let mut p = path.clone();
+                p.push(sub.to_owned());
+                if edit::get(self.doc, &p).is_some_and(|i| is_empty_table(i) && !has_comment(i)) {
+                    self.remove_empty_table(&p);
+                }
+            }
+            match edit::get(self.doc, &path) {
+                Some(i) if is_empty_table(i) && !has_comment(i) => self.remove_empty_table(&path),
+                _ => return,
+            }
+            path.pop();
+        }
+    }
+
+    fn remove_empty_table(&mut self, path: &[String]) {
+        edit::remove(self.doc, path);
+        self.changes.push(Change {
+            key_path: display_path(path),
+            old: Some("{}".to_owned()),
+            new: None,
+            why: "An empty table at the version 2 path, which a version 3 file ignores.".to_owned(),
+        });
+    }
+
     /// Settings in another dialect's tables than the result's are ignored by containerd: each
     /// table, and the single values together, is an error naming where it belongs instead.
     pub(super) fn report_ignored_tables(&mut self, target: &Target, dialect: Dialect, version: Option<i64>) {
@@ -431,6 +462,11 @@ fn version_entries_first(t: &mut toml_edit::Table) {
             }
         }
     }
+}
+
+/// Whether `item` is a table with no entries.
+fn is_empty_table(item: &Item) -> bool {
+    TableRef::of(item).is_some_and(|t| t.entries().is_empty())
 }
 
 /// Whether a comment sits on the table `item` (its header's decor).

@@ -457,6 +457,8 @@ strings! {
         "凭据只在拉取 Secret 中，这里的拉取不会使用它：私有仓库在此会返回 401 Unauthorized，而带该 Secret 的 Pod 可以正常拉取";
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
+    docs_verify_dump: "Show the configuration containerd loads, drop-ins included (look for config_path and sandbox):",
+        "查看 containerd 加载的配置（含 imports 的文件，关注 config_path 和 sandbox）：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",
         "无法解析的 hosts.toml 只会记录一次日志，然后被忽略：";
     docs_errors_heading: "Error messages and their fixes", "报错信息与解决方法";

@@ -117,7 +117,7 @@ pub fn pull_commands(t: &Text, form: &Form) -> String {
 
 /// The "Verify" commands after the pull: the configuration containerd loaded, and its log
 /// lines about hosts.toml, on a node of the flavour.
-fn verify_commands(flavor: Flavor) -> (String, String) {
+fn verify_commands(flavor: Flavor, two_x: bool) -> (String, String) {
     let hosts = "grep -i hosts.toml";
     let info = " | grep -E 'configPath|sandboxImage'\n";
     let log = |d: &str| format!("sudo {hosts} /var/lib/rancher/{d}/agent/containerd/containerd.log\n");
@@ -125,6 +125,12 @@ fn verify_commands(flavor: Flavor) -> (String, String) {
         Flavor::Talos => (
             "talosctl -n <node IP> read /etc/cri/conf.d/cri.toml | grep -E 'config_path|sandbox'\n".to_owned(),
             format!("talosctl -n <node IP> logs cri | {hosts}\n"),
+        ),
+        // 2.x's `crictl info` shows only the runtime's config: no config_path, no sandbox image
+        // (2.1.9, tests/acceptance.rs). A containerd binary of its own: its config dump.
+        Flavor::Kubeadm | Flavor::Kind | Flavor::Kubespray | Flavor::Minikube if two_x => (
+            format!("{} | grep -nE 'config_path|sandbox'\n", on_node(flavor, &["containerd", "config", "dump"])),
+            format!("{} | {hosts}\n", on_node(flavor, &["journalctl", "-u", "containerd", "--since", "-10min"])),
         ),
         _ => (
             format!("{}{info}", on_node(flavor, &["crictl", "info"])),
@@ -432,7 +438,8 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
         let image = format!("{EXAMPLE_HOST}/library/nginx:latest");
         pull = format!("# {}\n{}\n", t.docs_example, on_node(page.form.flavor, &["crictl", "pull", &image]));
     }
-    let (info, logs) = verify_commands(page.form.flavor);
+    let two_x = pullfix_core::version::Target::parse(&page.form.containerd).is_ok_and(|t| t.major >= 2);
+    let (info, logs) = verify_commands(page.form.flavor, two_x);
     html! {
         <section id="docs" class="docs" aria-labelledby="docs-heading">
             <h2 id="docs-heading">{ t.docs_heading }</h2>
@@ -460,7 +467,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
                     <h3>{ t.docs_verify_heading }</h3>
                     <p>{ t.verify_pull(page.form.flavor) }</p>
                     <pre class="commands" id="docs-pull">{ pull }</pre>
-                    <p>{ t.docs_verify_info }</p>
+                    <p>{ if two_x { t.docs_verify_dump } else { t.docs_verify_info } }</p>
                     <pre class="commands" id="docs-info">{ info }</pre>
                     <p>{ t.docs_verify_logs }</p>
                     <pre class="commands" id="docs-logs">{ logs }</pre>
@@ -739,12 +746,17 @@ mod tests {
         let mut on_nodes = harbor(Flavor::Kubeadm);
         on_nodes.registries[0].node_auth = true;
         assert_eq!(pull_commands(t, &on_nodes), "sudo crictl pull harbor.example.net/library/nginx:latest\n");
-        let (info, logs) = verify_commands(Flavor::K3s);
+        let (info, logs) = verify_commands(Flavor::K3s, false);
         assert_eq!(info, "sudo k3s crictl info | grep -E 'configPath|sandboxImage'\n");
         assert_eq!(logs, "sudo grep -i hosts.toml /var/lib/rancher/k3s/agent/containerd/containerd.log\n");
         assert_eq!(
-            verify_commands(Flavor::Kubeadm).1,
+            verify_commands(Flavor::Kubeadm, false).1,
             "sudo journalctl -u containerd --since -10min | grep -i hosts.toml\n"
+        );
+        // 2.x: `crictl info` has no config_path and no sandbox image; the config dump does.
+        assert_eq!(
+            verify_commands(Flavor::Kubeadm, true).0,
+            "sudo containerd config dump | grep -nE 'config_path|sandbox'\n"
         );
     }
 

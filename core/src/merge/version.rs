@@ -146,7 +146,7 @@ impl Merger<'_> {
                 } else {
                     if target.major >= 2 {
                         format!(
-                            "Without a `version` line containerd reads the file as version 1 (containerd {target} migrates it, deprecated); version {v} is what the file's {} tables are.",
+                            "Without a `version` line containerd reads the file as version 1, whose CRI settings containerd {target} ignores; version {v} is what the file's {} tables are, and containerd {target} migrates a version {v} file.",
                             Dialect::of_version(v).cri_table_name()
                         )
                     } else {
@@ -217,7 +217,7 @@ impl Merger<'_> {
         }
         for (k, full) in renamed {
             let why = format!(
-                "Config version 2 and later name plugins by their full id; containerd {target} refuses the version 1 name `{k}` and does not start."
+                "Config version 2 and later name plugins by their full id: in the version 2 file pullfix writes, containerd {target} would refuse the version 1 name `{k}` and not start."
             );
             self.changes.push(Change {
                 key_path: display_path(&["plugins", k.as_str()]),

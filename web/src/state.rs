@@ -260,6 +260,13 @@ impl State {
             None if form.registries.len() == 1 => Some(0),
             None => None,
         };
+        // A registry that already has a user name and a password (or token) is asked for
+        // nothing: no button that only moves the focus (review 10 web L2).
+        let credentials = credentials.filter(|&i| {
+            form.registries.get(i).is_some_and(|r| {
+                r.username.trim().is_empty() || (r.password.is_empty() && r.identity_token.trim().is_empty())
+            })
+        });
         let changed = changed_fields(&self.form, &form);
         Some(Prefilled { form, changed, credentials })
     }
@@ -674,6 +681,22 @@ mod tests {
         let blank = run([Action::Preset(Preset::Harbor), set(Key::Username, 0, 0, "")])
             .reduce(Action::SetDiagnoseText(STORY_401.into()));
         assert_eq!(blank.focus_after(&Action::ApplyPrefill(i)).as_deref(), Some("f-registry-0-username"));
+    }
+
+    /// Review 10 web L2: a 401 for a registry that already has its credentials changes
+    /// nothing, so it offers nothing.
+    #[test]
+    fn a_401_for_a_registry_with_credentials_offers_nothing() {
+        let full = run([
+            Action::Preset(Preset::Harbor),
+            set(Key::Username, 0, 0, "robot$ci"),
+            set(Key::Password, 0, 0, "secret"),
+        ])
+        .reduce(Action::SetDiagnoseText(STORY_401.into()));
+        let i = full.diagnosis.findings.iter().position(|f| f.prefill.credentials_needed).expect("the 401 finding");
+        let done = full.prefilled(i).expect("a finding");
+        assert_eq!(done.credentials, None, "{done:?}");
+        assert!(!done.does_something(), "{done:?}");
     }
 
     /// Review 6 M2: STORY step 3's 401 names no registry. With exactly one registry in the

@@ -477,7 +477,9 @@ mod tests {
         let out: DocumentMut = text.parse().expect("TOML");
         assert_eq!(out["version"].as_integer(), Some(3), "{text}");
         let at = |p: &[&str]| item_at(&out, p).map(|i| i.to_string().trim().to_owned());
-        assert_eq!(at(&["plugins", IMAGES, "pinned_images", "sandbox"]).as_deref(), Some("\"x/pause:9\""), "{text}");
+        // Review 10, M5: the sandbox image is left out, not brought to its winning path.
+        assert_eq!(at(&["plugins", IMAGES, "pinned_images", "sandbox"]), None, "{text}");
+        assert!(!text.contains("x/pause:9"), "{text}");
         assert_eq!(at(&["plugins", IMAGES, "snapshotter"]).as_deref(), Some("\"native\""), "{text}");
         assert_eq!(at(&["plugins", V3_RUNTIME_PLUGIN, "enable_cdi"]).as_deref(), Some("true"), "{text}");
         assert_eq!(

@@ -92,9 +92,13 @@ fn on_1x_a_cri_drop_in_is_an_error_naming_it_and_the_fix() {
 
 #[test]
 fn on_1x_only_the_plugin_id_the_version_reads_counts_and_the_last_wins() {
-    // A version 2 node does not read plugins.cri.
+    // A version 2 node does not read plugins.cri: it does not start with it (review 10, H2).
     let v1_table = "[plugins.cri.containerd]\n  snapshotter = \"overlayfs\"\n";
-    assert!(check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
+    let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]);
+    let codes: Vec<_> = f.iter().map(|f| (f.file.as_str(), f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [("/a.toml", Severity::Error, "merge.import-short-plugin-ids")]);
+    assert!(f[0].diagnostic.message.contains("invalid plugin key URI \"cri\""), "{}", f[0].diagnostic.message);
+    assert!(check(Some("2.1.9"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
     // A version 1 main file does.
     let f = check(Some("1.6.20"), "imports = [\"/a.toml\"]\n", None, &[drop_in("/a.toml", v1_table)]);
     assert!(f[0].diagnostic.message.contains("plugins.\"cri\""), "{}", f[0].diagnostic.message);
@@ -259,7 +263,13 @@ fn on_2x_a_drop_in_that_raises_the_version_is_reported() {
     assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
     assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
     assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
-    assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
+    // 1.7 does not start with a version 3 drop-in (review 10, H3); 1.6 starts.
+    let f = check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]);
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Error, "merge.import-version-too-new")]);
+    let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]);
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Warning, "merge.import-version-too-new")]);
 }
 
 /// Review 8, L4: a drop-in that disables CRI is an error naming it (1.x and 2.x ids).

@@ -16,6 +16,9 @@ use std::process::Command;
 use pullfix_core::{parse_form, render, FormFormat, Target};
 use toml_edit::{DocumentMut, Item};
 
+#[path = "containerd_oracle/drop_in_versions.rs"]
+mod drop_in_versions;
+
 /// One real containerd binary and its version.
 struct Containerd {
     bin: PathBuf,

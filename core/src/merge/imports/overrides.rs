@@ -333,8 +333,13 @@ fn v3_under_v2(
         let mut parts = Vec::new();
         if !dropped.is_empty() {
             parts.push(format!(
-                "the migration only fills in the version 3 runtime keys that are missing, and the drop-in has them, so these no longer apply: {} (without runc's SystemdCgroup containerd runs runc with the cgroupfs driver, a mismatch with a kubelet on the systemd driver)",
-                dropped.join(", ")
+                "the migration only fills in the version 3 runtime keys that are missing, and the drop-in has them, so these no longer apply: {}{}",
+                dropped.join(", "),
+                if dropped.iter().any(|d| d.contains("SystemdCgroup")) {
+                    " (without runc's SystemdCgroup containerd runs runc with the cgroupfs driver, a mismatch with a kubelet on the systemd driver)"
+                } else {
+                    ""
+                }
             ));
         }
         if !lost.is_empty() {

@@ -402,3 +402,72 @@ fn releases_2_x_the_version_3_rewrite_does_not_revive_a_sandbox_image() {
     assert_eq!(state(&node), (Some("harbor.example.net/library/pause:3.10".to_owned()), Some(true)));
     assert_eq!(codes(&node.check(v)), []);
 }
+
+/// L3(b): node-setup.sh on a 2.1.9 node whose config.toml sets config_path and a drop-in
+/// overrides it: the script (reading the real 2.1.9's `config dump`) says what containerd
+/// loads, not that config.toml lacks it, and stops before restarting anything.
+#[test]
+fn releases_2_x_node_setup_names_a_drop_in_config_path() {
+    let [_, _, v21] = releases();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let form = tmp.path().join("form.toml");
+    fs::write(
+        &form,
+        format!(
+            "containerd = \"{}\"\n[[registry]]\nhost = \"harbor.example.net\"\n[rollout]\nnode_script = true\n",
+            v21.target
+        ),
+    )
+    .expect("form");
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "--out"])
+        .arg(&out)
+        .arg("--form")
+        .arg(&form)
+        .output()
+        .expect("pullfix");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = fs::read_to_string(out.join("node-setup.sh")).expect("node-setup.sh");
+    let root = tmp.path().join("root");
+    let etc = root.join("etc/containerd");
+    fs::create_dir_all(etc.join("conf.d")).expect("mkdir");
+    let main = format!(
+        "version = 3\nimports = [\"{}/conf.d/*.toml\"]\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+        etc.display()
+    );
+    fs::write(etc.join("config.toml"), &main).expect("write");
+    fs::write(
+        etc.join("conf.d/50-registry.toml"),
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/other.d'\n",
+    )
+    .expect("write");
+    let stubs = tmp.path().join("stubs");
+    fs::create_dir_all(&stubs).expect("mkdir");
+    let log = tmp.path().join("calls.log");
+    for tool in ["systemctl", "crictl"] {
+        let p = stubs.join(tool);
+        fs::write(&p, format!("#!/bin/sh\necho \"{tool} $*\" >> {}\n", log.display())).expect("stub");
+        fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    }
+    let bin = v21.bin.parent().expect("bin dir");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(tmp.path())
+        .env("ROOT", &root)
+        .env("PATH", format!("{}:{}:{}", stubs.display(), bin.display(), std::env::var("PATH").expect("PATH")))
+        .output()
+        .expect("bash");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the config containerd loads")
+            && stderr
+                .contains("does not set config_path = \"/etc/containerd/certs.d\" (it has: /etc/containerd/other.d)")
+            && stderr.contains("a drop-in overrides it"),
+        "{stderr}"
+    );
+    assert!(!log.exists(), "no restart, no pull: {}", fs::read_to_string(&log).unwrap_or_default());
+    assert_eq!(fs::read_to_string(etc.join("config.toml")).expect("config.toml"), main, "left alone");
+}

@@ -987,7 +987,10 @@ fn drop_in_versions_and_credentials_are_checked_with_config_toml() {
     n.file("conf.d/90-gpu.toml", gpu);
     assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-v3-under-v2")])));
     let text = n.doctor_text(Some("2.1.9"));
-    assert!(text.contains("config.toml's plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"), "{text}");
+    assert!(
+        text.contains("config.toml's plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"),
+        "{text}"
+    );
     assert!(text.contains("printf '%s\\n' 'version = 2'"), "{text}");
     std::fs::remove_file(n.dir.path().join("conf.d/90-gpu.toml")).unwrap();
     n.file("config.toml", &v2);

@@ -312,7 +312,7 @@ fn imports(doc: &DocumentMut) -> Vec<String> {
 /// config.toml version 2 too (review 10, H2).
 pub fn merged_version(main: &str, drop_ins: &[DropIn]) -> i64 {
     let texts = std::iter::once(Some(main)).chain(drop_ins.iter().map(|d| d.text.as_deref()));
-    texts.filter_map(|t| t?.parse::<DocumentMut>().ok()).map(|d| version_of(&d)).filter(|v| *v != 0).last().unwrap_or(0)
+    texts.filter_map(|t| t?.parse::<DocumentMut>().ok()).map(|d| version_of(&d)).rfind(|v| *v != 0).unwrap_or(0)
 }
 
 /// Whether the text has an `imports` line with at least one entry.

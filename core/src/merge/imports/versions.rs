@@ -179,7 +179,6 @@ pub fn raises_version_1(containerd: Option<&str>, main: &str, drop_ins: &[DropIn
         .iter()
         .filter_map(|d| Some((d, d.text.as_deref()?.parse::<DocumentMut>().ok()?)))
         .map(|(d, doc)| (d.path.clone(), version_of(&doc)))
-        .filter(|(_, v)| *v != 0)
-        .last()?;
+        .rfind(|(_, v)| *v != 0)?;
     (last.1 >= 2 && last.1 <= t.max_config_version()).then_some(last)
 }

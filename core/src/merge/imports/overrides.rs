@@ -322,7 +322,12 @@ fn v3_under_v2(
             };
             if over {
                 let what = if k == "registry" { " (replaced whole: its node credentials and mirrors too)" } else { "" };
-                lost.push(format!("{}{what}", crate::config_file::display_path(&["plugins", IMAGES, k])));
+                let key = if k == "pinned_images" {
+                    vec!["plugins", IMAGES, k, "sandbox"]
+                } else {
+                    vec!["plugins", IMAGES, k]
+                };
+                lost.push(format!("{}{what}", crate::config_file::display_path(&key)));
             }
         }
         if dropped.is_empty() && lost.is_empty() {
@@ -376,6 +381,10 @@ fn v3_under_v2(
             paste.unwrap_or_default(),
             super::migrate_without_imports(main_path, Some(main), model)
         );
+        // Only an image key such as its sandbox image lost (config.toml's, pullfix's, wins): a
+        // warning; runtime settings or the drop-in's registry table lost: an error.
+        let lost_registry = lost.iter().any(|l| l.contains(".registry"));
+        let severity = if dropped.is_empty() && !lost_registry { Severity::Warning } else { severity };
         found.covered.push(d.path.clone());
         found.findings.push(Finding {
             file: d.path.clone(),

@@ -36,7 +36,7 @@ pub(super) fn too_new(t: &Target, parsed: &[(&DropIn, DocumentMut)]) -> Vec<Find
                     d.path
                 ),
                 format!(
-                    "If the drop-in is meant for containerd 2.x nodes, keep it off this node (or upgrade containerd first); otherwise write it at version {max} with plugins.\"io.containerd.grpc.v1.cri\" sections."
+                    "If the drop-in is meant for containerd 2.x nodes, keep it off this node (or upgrade containerd first); if this node needs its settings, put them into config.toml at version {max} paths (plugins.\"io.containerd.grpc.v1.cri\"), not into a drop-in: on containerd 1.x a drop-in with a CRI table replaces config.toml's whole CRI section."
                 ),
             )
         } else {
@@ -54,8 +54,13 @@ pub(super) fn too_new(t: &Target, parsed: &[(&DropIn, DocumentMut)]) -> Vec<Find
                     d.path
                 ),
                 format!(
-                    "Remove {} from this node (a drop-in written for a newer containerd, e.g. a 2.x GPU runtime drop-in, belongs on nodes that run it), or rewrite it at version {max} with that version's plugin sections; then check with `containerd config dump` and restart containerd.",
-                    crate::shell::quote(&d.path)
+                    "Remove {} from this node (a drop-in written for a newer containerd, e.g. a 2.x GPU runtime drop-in, belongs on nodes that run it){}; then check with `containerd config dump` and restart containerd.",
+                    crate::shell::quote(&d.path),
+                    if t.major == 1 {
+                        format!(", and if this node needs its settings put them into config.toml at version {max} paths (plugins.\"io.containerd.grpc.v1.cri\"), not into a drop-in: on containerd 1.x a drop-in with a CRI table replaces config.toml's whole CRI section")
+                    } else {
+                        format!(", or rewrite it at version {max} with that version's plugin sections")
+                    }
                 ),
             )
         };

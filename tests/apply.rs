@@ -1086,3 +1086,68 @@ fn a_version_2_drop_in_under_a_version_3_config_stops_apply_on_2_x() {
     assert!(out.status.success(), "{err}");
     assert!(!err.contains("99-cgroup.toml"), "{err}");
 }
+
+/// Review 10, H2: a version 1 config.toml under a `version = 2` drop-in: apply for a 1.6.20
+/// form writes version 2 with the plugins' full ids (it kept version 1 before, and 1.6.20 then
+/// did not start), and the real 1.6.20 reads the result with the drop-in.
+#[test]
+fn a_version_1_config_under_a_version_2_drop_in_is_written_at_version_2() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let conf_d = node.dir.path().join("conf.d");
+    fs::create_dir(&conf_d).unwrap();
+    let v1 = format!(
+        "imports = [\"{}/*.toml\"]\n[plugins.cri.containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.cri.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
+        conf_d.display()
+    );
+    fs::write(node.config(), &v1).unwrap();
+    fs::write(conf_d.join("10-metrics.toml"), "version = 2\n[metrics]\n  address = \"\"\n").unwrap();
+    let refused =
+        Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(text(&refused.stderr).contains("invalid plugin key URI \"cri\""), "{}", text(&refused.stderr));
+    let out = node.apply(HARBOR, &[]);
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("10-metrics.toml says version = 2"), "{err}");
+    let written: toml_edit::DocumentMut = fs::read_to_string(node.config()).unwrap().parse().unwrap();
+    assert_eq!(written["version"].as_integer(), Some(2));
+    assert!(written["plugins"].get("cri").is_none());
+    let dump = Command::new("containerd").arg("--config").arg(node.config()).args(["config", "dump"]).output().unwrap();
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    let eff: toml_edit::DocumentMut = text(&dump.stdout).parse().unwrap();
+    let cri = &eff["plugins"]["io.containerd.grpc.v1.cri"];
+    assert_eq!(cri["registry"]["config_path"].as_str(), Some(node.certs().to_str().unwrap()));
+    assert_eq!(cri["containerd"]["runtimes"]["runc"]["options"]["SystemdCgroup"].as_bool(), Some(true));
+}
+
+/// Review 10, H3, H1, M3: apply refuses (nothing written) where it said "no restart needed"
+/// or "nothing to change": a version 3 drop-in on 1.7, a version-less drop-in at version 3
+/// paths under a version 2 config.toml on 2.1.9, a drop-in's node credentials on 2.1.9.
+#[test]
+fn drop_ins_that_break_the_node_stop_apply() {
+    let gpu = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n";
+    let runc = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    let auth = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$old\"\n";
+    let node_auth = format!("{HARBOR}username = \"robot$ci\"\npassword = \"S3cret\"\nnode_auth = true\n");
+    for (version, drop_in, says) in [
+        ("1.7.24", format!("version = 3\n{gpu}"), "unsupported config version `3`"),
+        ("2.1.9", gpu.to_owned(), "has no `version` line but uses version 3 plugin sections"),
+        ("2.1.9", auth.to_owned(), "sets node credentials for harbor.example.net"),
+    ] {
+        let node = Node::with("containerd-1.6.20-debian-default.toml");
+        let (conf_d, main) = node.importing("*.toml");
+        fs::write(node.config(), format!("{main}{runc}")).unwrap();
+        let form = node_auth.replace("1.6.20", version);
+        // The node as apply leaves it when the drop-in is not there.
+        assert!(node.apply(&form, &[]).status.success(), "{version}");
+        let before = fs::read_to_string(node.config()).unwrap();
+        fs::write(conf_d.join("50-drop-in.toml"), &drop_in).unwrap();
+        let out = node.apply(&form, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{version} {says}: {err}");
+        let drop_in = conf_d.join("50-drop-in.toml").display().to_string();
+        let line = err.lines().find(|l| l.starts_with("error: existing_config: ")).unwrap_or_default();
+        assert!(line.contains(&drop_in) && line.contains(says), "{says}: {err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert_eq!(fs::read_to_string(node.config()).unwrap(), before, "{version} {says}");
+    }
+}

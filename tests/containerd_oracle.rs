@@ -16,6 +16,9 @@ use std::process::Command;
 use pullfix_core::{parse_form, render, FormFormat, Target};
 use toml_edit::{DocumentMut, Item};
 
+#[path = "containerd_oracle/drop_in_versions.rs"]
+mod drop_in_versions;
+
 /// One real containerd binary and its version.
 struct Containerd {
     bin: PathBuf,
@@ -823,6 +826,14 @@ fn releases_2_x_drop_in_overrides_match_pullfixs_model() {
     let mirrors2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"quay.io\"]\n  endpoint = [\"https://quay.example.net\"]\n";
     let sandbox2 =
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"registry.k8s.io/pause:3.10\"\n";
+    let main2_runc = format!(
+        "{main2}[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n"
+    );
+    let gpu_bare = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n";
+    let main2_auth = format!("{main2}[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n");
+    let auth3 = "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry.configs.'harbor.example.net'.auth]\n  username = 'robot$old'\n";
+    let auth2 = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$old\"\n";
+    let auth3_bare = "[plugins.'io.containerd.cri.v1.images'.registry.configs.'harbor.example.net'.auth]\n  username = 'robot$old'\n";
     // (config.toml, drop-ins in load order, the codes pullfix reports, sorted)
     let cases: Vec<(&str, Vec<&str>, Vec<&str>)> = vec![
         (main3, vec![pause3], vec!["merge.import-sandbox"]),
@@ -836,6 +847,15 @@ fn releases_2_x_drop_in_overrides_match_pullfixs_model() {
         (main3, vec![cgroup_bare], vec!["merge.import-lowers-version"]),
         (main2, vec![sandbox2], vec!["merge.import-sandbox"]),
         (main3, vec![runc3], vec![]),
+        // Review 10, H1: version 3 tables in a drop-in without a `version` line, merged at 2.
+        (&main2_runc, vec![gpu_bare], vec!["merge.import-v3-under-v2"]),
+        (main2, vec![gpu_bare], vec![]),
+        // Review 10, M3: a drop-in's node credentials win key by key.
+        (main3, vec![auth3], vec!["merge.import-auth"]),
+        (&main2_auth, vec![auth2], vec!["merge.import-auth"]),
+        // ... but not version 3 ones merged at version 2: config.toml's version 2 registry
+        // table replaces them (H1's images side).
+        (&main2_auth, vec![auth3_bare], vec!["merge.import-v3-under-v2"]),
     ];
     for (i, (main, drop_ins, codes)) in cases.into_iter().enumerate() {
         let tmp = tempfile::tempdir().expect("tmp");
@@ -865,7 +885,17 @@ fn releases_2_x_drop_in_overrides_match_pullfixs_model() {
         assert_eq!(v21.sandbox(&d), Some(sandbox), "case {i}: sandbox");
         assert_eq!(dumped_cp, eff.config_path.as_ref().map_or("", |s| s.value.as_str()), "case {i}: config_path");
         let replaced = eff.registry_from_v2.as_deref().is_some_and(|f| f != "config.toml");
-        assert_eq!(dumped_auth, !replaced && main.contains("auth"), "case {i}: config.toml's registry table kept");
+        let drop_in_auth = drop_ins.iter().any(|t| t.contains(".auth]"));
+        assert_eq!(
+            dumped_auth,
+            (!replaced && main.contains("auth")) || drop_in_auth,
+            "case {i}: config.toml's registry table kept"
+        );
+        // The node credentials in effect (review 10, M3).
+        let user = ["configs", "harbor.example.net", "auth", "username"];
+        let dumped_user = user.iter().try_fold(&images["registry"], |i, k| i.get(k)).and_then(Item::as_str);
+        let modelled = imports::effective::registry_setting(&v21.target, &files, &user);
+        assert_eq!(dumped_user, modelled.as_ref().map(|s| s.value.as_str()), "case {i}: username");
         let all: Vec<&DocumentMut> = files.iter().map(|(_, d)| *d).collect();
         let fates: Vec<Fate> = docs
             .iter()

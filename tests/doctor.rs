@@ -980,3 +980,66 @@ fn a_mirror_without_resolve_is_reported() {
     n.hosts("docker.io", &hosts("[\"pull\", \"resolve\"]"));
     assert!(!n.doctor(Some("2.1.9")).1.iter().any(|(_, c)| c == "hosts.mirror_without_resolve"));
 }
+
+/// Review 10, H1, H2, H3, M3: config.toml and its drop-ins taken together (their `version`
+/// lines, version 3 tables merged at version 2, a drop-in's node credentials), per release
+/// (tests/containerd_oracle.rs checks each against the real binaries).
+#[test]
+fn drop_in_versions_and_credentials_are_checked_with_config_toml() {
+    let v2 = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"{CERTS}/../conf.d/*.toml\"]\n", 1);
+    let n = Node::new(Some(&v2));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    for v in ["1.6.20", "1.7.24", "2.1.9"] {
+        assert_eq!(n.doctor(Some(v)).0, 0, "{v}: healthy");
+    }
+    // H3: a version 3 GPU drop-in: 1.7 does not start, 1.6 ignores it.
+    let gpu = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n";
+    n.file("conf.d/90-gpu.toml", &format!("version = 3\n{gpu}"));
+    assert_eq!(n.doctor(Some("1.7.24")), (1, pairs(&[("error", "merge.import-version-too-new")])));
+    assert_eq!(n.doctor(Some("1.6.20")), (0, pairs(&[("warning", "merge.import-version-too-new")])));
+    assert!(n.doctor_text(Some("1.7.24")).contains("unsupported config version `3`"));
+    // H1: the same drop-in without its `version` line on 2.1.9: config.toml's runc options go.
+    let runc = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    n.file("config.toml", &format!("{v2}{runc}"));
+    n.file("conf.d/90-gpu.toml", gpu);
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-v3-under-v2")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(
+        text.contains("config.toml's plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes (SystemdCgroup)"),
+        "{text}"
+    );
+    assert!(text.contains("printf '%s\\n' 'version = 2'"), "{text}");
+    std::fs::remove_file(n.dir.path().join("conf.d/90-gpu.toml")).unwrap();
+    n.file("config.toml", &v2);
+    // H2: an old `plugins.cri` drop-in under the version 2 config.toml: 1.x does not start.
+    n.file("conf.d/20-snap.toml", "[plugins.cri.containerd]\n  snapshotter = \"native\"\n");
+    for v in ["1.6.20", "1.7.24"] {
+        assert_eq!(n.doctor(Some(v)), (1, pairs(&[("error", "merge.import-short-plugin-ids")])), "{v}");
+    }
+    std::fs::remove_file(n.dir.path().join("conf.d/20-snap.toml")).unwrap();
+    // M3: a drop-in's stale node credentials for harbor win on 2.x.
+    n.file("conf.d/50-auth.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$old\"\n  password = \"expired\"\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "merge.import-auth")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("\"robot$old\"") && !text.contains("expired"), "{text}");
+}
+
+/// Review 10, H2: a version 1 config.toml under a `version = 2` drop-in: 1.x does not start
+/// (an error, not config.no_version's "1.x still reads it"); 2.1.9 reads both, so it is not
+/// called a version 1 file that 2.x ignores.
+#[test]
+fn a_version_1_config_under_a_version_2_drop_in() {
+    let v1 = "imports = [\"{CERTS}/../conf.d/*.toml\"]\n[plugins.cri]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.cri.registry]\n  config_path = \"{CERTS}\"\n";
+    let n = Node::new(Some(v1));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    let (_, before) = n.doctor(Some("1.6.20"));
+    assert!(before.iter().any(|(_, c)| c == "config.no_version"), "{before:?}");
+    n.file("conf.d/10-metrics.toml", "version = 2\n[metrics]\n  address = \"\"\n");
+    for v in ["1.6.20", "1.7.24"] {
+        assert_eq!(n.doctor(Some(v)), (1, pairs(&[("error", "merge.import-short-plugin-ids")])), "{v}");
+    }
+    let text = n.doctor_text(Some("1.6.20"));
+    assert!(text.contains("pullfix apply --convert-version --config"), "{text}");
+    let (_, on_2x) = n.doctor(Some("2.1.9"));
+    assert!(!on_2x.iter().any(|(_, c)| c == "config.version_1_on_2x" || c.starts_with("merge.")), "{on_2x:?}");
+}

@@ -222,6 +222,21 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
     if eff.as_ref().and_then(|e| from_drop_in(&e.sandbox)).is_some_and(|s| !s.is_empty()) {
         out.retain(|c| c.file != files.config_file || c.code != "sandbox.default");
     }
+    // A drop-in's `version = 2` makes a version-less config.toml version 2 (containerd merges
+    // the version lines): config.toml's version 1 findings do not hold; a version 1 plugin
+    // name in it is merge.import-short-plugin-ids' (review 10, H2).
+    let own_version = files
+        .config
+        .as_deref()
+        .and_then(|t| t.parse::<toml_edit::DocumentMut>().ok())
+        .map(|d| d.get("version").and_then(toml_edit::Item::as_integer).unwrap_or(0));
+    if own_version.is_some_and(|v| v < 2)
+        && files.config.as_deref().is_some_and(|m| crate::merge::imports::merged_version(m, drop_ins) >= 2)
+    {
+        out.retain(|c| {
+            c.file != files.config_file || !matches!(c.code, "config.no_version" | "config.version_1_on_2x")
+        });
+    }
     runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

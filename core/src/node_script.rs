@@ -239,14 +239,18 @@ pub fn script(plan: &Plan<'_>) -> String {
 /// otherwise, or when containerd cannot run: exit 126/127): succeeds when a `config_path`
 /// lists the directory `$1`. When containerd runs but cannot load the file (1.7 with a version
 /// 3 file, a broken import), the script stops with containerd's own error: that containerd
-/// would not start (review 10 L3).
+/// would not start (review 10 L3). Leaves in `CONFIG_PATH_DUMPED` whether it read
+/// containerd's dump (1) or the file (0), and in `CONFIG_PATH_SEEN` the non-empty
+/// config_path values it found.
 const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
   local want="$1" text="" line v p parts err
   local re=$'^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\'"]([^\'"]*)'
+  CONFIG_PATH_DUMPED=0
+  CONFIG_PATH_SEEN=""
   if command -v containerd >/dev/null 2>&1; then
     err="$(mktemp "${TMPDIR:-/tmp}/pullfix-dump.XXXXXX")"
     if text="$(containerd --config "$ROOT/etc/containerd/config.toml" config dump 2>"$err")"; then
-      :
+      CONFIG_PATH_DUMPED=1
     elif [ "$?" -lt 126 ]; then
       echo "ERROR: containerd cannot load $ROOT/etc/containerd/config.toml, so it would not start:" >&2
       cat "$err" >&2
@@ -263,6 +267,7 @@ const CONFIG_PATH_CHECK: &str = r#"config_path_lists() {
     if [[ $line =~ $re ]]; then
       v="${BASH_REMATCH[1]}"
       [ -n "$v" ] || continue
+      CONFIG_PATH_SEEN="${CONFIG_PATH_SEEN:+$CONFIG_PATH_SEEN, }$v"
       IFS=: read -r -a parts <<<"$v"
       for p in "${parts[@]}"; do
         if [ "${p%/}" = "$want" ]; then return 0; fi
@@ -360,9 +365,17 @@ fn push_config_block(out: &mut String, plan: &Plan<'_>, block: &OutputFile) {
     ));
     match plan.config_path {
         Some(dir) => {
+            // Review 10, L3(b): what containerd loads is config.toml with its drop-ins; one of
+            // them may override config.toml's config_path (2.x merges key by key).
             out.push_str(&format!(
-                "elif ! config_path_lists {}; then\n  echo {} >&2\n  echo {} >&2\n  exit 1\n",
+                "elif ! config_path_lists {}; then\n  if [ \"$CONFIG_PATH_DUMPED\" = 1 ]; then\n    printf '%s%s%s\\n' {} \"${{CONFIG_PATH_SEEN:-none}}\" {} >&2\n  else\n    echo {} >&2\n  fi\n  echo {} >&2\n  exit 1\n",
                 quote(dir),
+                quote(&format!(
+                    "ERROR: the config containerd loads ({CONFIG_TOML} with the drop-ins its imports line names, as `containerd config dump` shows them) does not set config_path = \"{dir}\" (it has: "
+                )),
+                quote(&format!(
+                    "), so containerd ignores the hosts.toml files just installed and pulls would still fail. If {CONFIG_TOML} itself sets it, a drop-in overrides it: find it with `grep -rn config_path /etc/containerd` and delete config_path there (`pullfix apply` names the drop-in)."
+                )),
                 quote(&format!(
                     "ERROR: {CONFIG_TOML} does not set config_path = \"{dir}\", so containerd ignores the hosts.toml files just installed and pulls would still fail."
                 )),

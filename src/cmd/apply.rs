@@ -101,10 +101,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config_name = args.config.display().to_string();
     // `--keep-file-version` asks for what merging does by default.
     let _ = args.keep_file_version;
+    // Review 10, H2: a version 1 config.toml under a `version = 2` drop-in stops containerd
+    // 1.x (the merged config is version 2, which wants full plugin ids): write version 2.
+    let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
+    let mut convert = args.convert_version;
+    if let Some(text) = existing.as_deref().filter(|_| !convert) {
+        let drop_ins = super::drop_ins::read(&args.config, text, containerd);
+        if let Some((from, v)) = merge::imports::raises_version_1(containerd, text, &drop_ins) {
+            eprintln!(
+                "info: existing_config: {config_name} is a version 1 config (plugins.cri ...), but the drop-in {from} says version = {v}: containerd merges the version lines, and containerd {} does not start with version 1 plugin names in a version {v} config (`invalid plugin key URI \"cri\" expect io.containerd.x.vx`). pullfix writes {config_name} at version 2 with the plugins' full ids (as --convert-version does).",
+                containerd.unwrap_or("1.x")
+            );
+            convert = true;
+        }
+    }
     let mut merged = merge::merge_with(
         existing.as_deref().unwrap_or(""),
         &form,
-        MergeOptions { convert_to_target_version: args.convert_version },
+        MergeOptions { convert_to_target_version: convert },
     );
     // A cut config_path list: name the registries whose directories stop being read.
     let lost: Vec<(String, Vec<String>)> =
@@ -117,7 +131,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         merged.check_list_order(&form, &listing);
     }
     // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
-    let containerd = Some(form.containerd.trim()).filter(|v| !v.is_empty());
     let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
         let (drop_ins, malformed) = super::drop_ins::read_checked(&args.config, &main, containerd);
@@ -140,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if !has_errors(&found) {
             if let Some(o) = merge::imports::cri_owner(containerd, &main, &drop_ins).filter(|o| o.config_path.is_some())
             {
-                let options = MergeOptions { convert_to_target_version: args.convert_version };
+                let options = MergeOptions { convert_to_target_version: convert };
                 let into = merge::merge_with(&o.text, &form, options);
                 let quoted = pullfix_core::shell::quote(&o.path);
                 if into.text.as_deref() != Some(o.text.as_str()) {

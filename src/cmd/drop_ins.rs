@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pullfix_core::merge::imports::{malformed_pattern, patterns, relative_globs, DropIn, Finding};
+use pullfix_core::merge::imports::{malformed_pattern, patterns, relative_globs_loading, DropIn, Finding};
 
 use super::input::read_lossy;
 
@@ -19,7 +19,7 @@ pub fn read(config: &Path, text: &str, containerd: Option<&str>) -> Vec<DropIn> 
 }
 
 /// [`read`], and the malformed patterns it could not follow (containerd does not start with
-/// them): one [`malformed_pattern`] error each; and a [`relative_globs`] warning for each
+/// them): one [`malformed_pattern`] error each; and a `relative_globs` warning for each
 /// relative `*` pattern whose directory depends on the node's containerd release.
 pub fn read_checked(config: &Path, text: &str, containerd: Option<&str>) -> (Vec<DropIn>, Vec<Finding>) {
     let main = absolute(config);
@@ -29,7 +29,9 @@ pub fn read_checked(config: &Path, text: &str, containerd: Option<&str>) -> (Vec
     let mut pending: Vec<(String, String)> = vec![(main, text.to_owned())];
     while !pending.is_empty() {
         let (path, text) = pending.remove(0);
-        malformed.extend(relative_globs(&path, &text, containerd));
+        malformed.extend(relative_globs_loading(&path, &text, containerd, |pattern| {
+            glob(pattern).into_iter().map(|f| DropIn { text: read_lossy(Path::new(&f)).ok(), path: f }).collect()
+        }));
         for p in patterns(&text, &path, containerd) {
             if p.glob && p.pattern.split('/').any(|c| matches(c, "").is_none()) {
                 malformed.push(malformed_pattern(&path, &p.pattern));

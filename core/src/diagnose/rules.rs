@@ -379,15 +379,15 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         Family::ConfigVersionTooNew,
         l,
         facts,
-        format!("config.toml says version = {got_s}, this containerd reads at most version {max_s}"),
+        format!("a config file (config.toml or a drop-in it imports: the file in `failed to load TOML from <file>`) says version = {got_s}, this containerd reads at most version {max_s}"),
         format!(
-            "containerd refuses to start: /etc/containerd/config.toml declares config version {got_s}, but the \
+            "containerd refuses to start: the file named in `failed to load TOML from <file>` (config.toml or a drop-in its `imports` line names) declares config version {got_s}, but the \
              installed containerd understands versions up to {max_s}. This happens when a config written by a newer \
              release (containerd 2.3's `config default` prints version = 4) reaches an older node, or after a \
              downgrade. Nothing on the node runs until it is fixed."
         ),
         format!(
-            "Write `version = {max_s}`{sections}, or regenerate the file for this node's containerd \
+            "Write `version = {max_s}`{sections} in that file (a drop-in written for a newer containerd belongs off this node), or regenerate it for this node's containerd \
              (`containerd --version`) with pullfix, then `systemctl restart containerd`."
         ),
         Prefill::default(),

@@ -21,6 +21,9 @@
 
 pub mod effective;
 mod overrides;
+mod versions;
+
+pub use versions::raises_version_1;
 
 use toml_edit::{DocumentMut, Item};
 
@@ -195,6 +198,20 @@ fn reads_from_cwd(t: &Target) -> bool {
 /// systemd), and pullfix cannot tell which it does without the patch release. An absolute
 /// pattern means the same to every release.
 pub fn relative_globs(importer: &str, text: &str, containerd: Option<&str>) -> Vec<Finding> {
+    relative_globs_loading(importer, text, containerd, |_| Vec::new())
+}
+
+/// [`relative_globs`], with `matching` giving the drop-ins an absolute pattern matches (the
+/// caller globs and reads them): when the pattern made absolute, as the fix says (or as
+/// 1.6.30+ and 1.7.16+ read it by themselves), would load a drop-in with a CRI table, the
+/// warning says that containerd 1.x then replaces config.toml's whole CRI section, and the fix
+/// moves those tables into config.toml first (review 10, M4: verified with 1.6.20).
+pub fn relative_globs_loading(
+    importer: &str,
+    text: &str,
+    containerd: Option<&str>,
+    matching: impl Fn(&str) -> Vec<DropIn>,
+) -> Vec<Finding> {
     let Some(t) = containerd.and_then(|v| Target::parse(v).ok()) else { return Vec::new() };
     let from_cwd = globs_from_cwd(&t);
     if t.major != 1 || from_cwd == Some(false) {
@@ -224,14 +241,42 @@ pub fn relative_globs(importer: &str, text: &str, containerd: Option<&str>) -> V
             .map(|e| if e.starts_with('/') { e.clone() } else { clean(&format!("{dir}/{e}")) })
             .collect();
         let line = format!("imports = {abs}");
+        let with_cri: Vec<String> = matching(&beside)
+            .into_iter()
+            .filter(|d| {
+                d.text.as_deref().and_then(|t| t.parse::<DocumentMut>().ok()).is_some_and(|doc| {
+                    ["cri", "io.containerd.grpc.v1.cri"]
+                        .iter()
+                        .any(|id| edit::get(&doc, &["plugins".to_owned(), (*id).to_owned()]).is_some())
+                })
+            })
+            .map(|d| d.path)
+            .collect();
+        let (consequence, first) = if with_cri.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!(
+                    " Written as an absolute path (or read by 1.6.30+ and 1.7.16+, which join it to {importer}'s directory themselves), it loads {}, which {} a plugins.\"io.containerd.grpc.v1.cri\" table: containerd 1.x then replaces config.toml's whole CRI section with the last such drop-in's, so config.toml's config_path, sandbox image and node credentials are thrown away (x509, 401, containerd's default pause image).",
+                    with_cri.join(", "),
+                    if with_cri.len() == 1 { "has" } else { "each have" }
+                ),
+                format!(
+                    "First move the CRI tables of {} into {importer} (plugins.\"io.containerd.grpc.v1.cri\"..., e.g. runc's runtime_type and SystemdCgroup; `pullfix apply` keeps them there) and delete them from the drop-in (delete a drop-in left empty). Only then ",
+                    with_cri.join(", ")
+                ),
+            )
+        };
         out.push(Finding {
             file: importer.to_owned(),
             diagnostic: Diagnostic::warning(
                 super::existing_config_field(),
                 "merge.import-relative-glob",
-                format!("{importer} imports {entry:?}, a relative pattern: {how}."),
+                format!("{importer} imports {entry:?}, a relative pattern: {how}.{consequence}"),
                 format!(
-                    "Write the pattern as an absolute path in {importer}, which every containerd release reads the same: `{line}`; then check with `containerd config dump` (its `imports` line lists the files loaded)."
+                    "{first}{} the pattern as an absolute path in {importer}, which every containerd release reads the same: `{line}`; then check with `containerd config dump` (its `imports` line lists the files loaded{}).",
+                    if first.is_empty() { "Write" } else { "write" },
+                    if first.is_empty() { "" } else { "; config_path and the sandbox image must be config.toml's" }
                 ),
             ),
         });
@@ -260,6 +305,14 @@ fn imports(doc: &DocumentMut) -> Vec<String> {
         .and_then(Item::as_array)
         .map(|a| a.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect())
         .unwrap_or_default()
+}
+
+/// The config version containerd merges config.toml (`main`) and its drop-ins to: the last
+/// file's non-zero `version` (0: none sets one). A drop-in's `version = 2` makes a version-less
+/// config.toml version 2 too (review 10, H2).
+pub fn merged_version(main: &str, drop_ins: &[DropIn]) -> i64 {
+    let texts = std::iter::once(Some(main)).chain(drop_ins.iter().map(|d| d.text.as_deref()));
+    texts.filter_map(|t| t?.parse::<DocumentMut>().ok()).map(|d| version_of(&d)).rfind(|v| *v != 0).unwrap_or(0)
 }
 
 /// Whether the text has an `imports` line with at least one entry.
@@ -458,6 +511,13 @@ pub fn check_at(
                     format!("Fix {} (or remove it from `imports`), then run pullfix again.", d.path),
                 ),
             ),
+        }
+    }
+    // Review 10, H2, H3: the versions of all the files together.
+    if let Some(t) = &target {
+        out.extend(versions::too_new(t, &parsed));
+        if let Some(m) = &main_doc {
+            out.extend(versions::short_plugin_keys(t, main_path, m, &parsed));
         }
     }
     let major = target.as_ref().map(|t| t.major);

@@ -94,8 +94,7 @@ pub fn effective(target: &Target, files: &[(&str, &DocumentMut)]) -> Option<Effe
     }
     let sandbox3: &[&str] = &["plugins", IMAGES, "pinned_images", "sandbox"];
     let sandbox2: &[&str] = &["plugins", GRPC, "sandbox_image"];
-    let cp3: &[&str] = &["plugins", IMAGES, "registry", "config_path"];
-    let cp2: &[&str] = &["plugins", GRPC, "registry", "config_path"];
+    let config_path = registry_setting(target, files, &["config_path"]);
     if target.max_config_version() > 3 {
         // Each file migrated on load: a version 2 file's keys count as their new ones.
         let v2 = |d: &DocumentMut| version_of(d) == 2;
@@ -109,18 +108,13 @@ pub fn effective(target: &Target, files: &[(&str, &DocumentMut)]) -> Option<Effe
                 })
             })
         };
-        return Some(Effective {
-            version,
-            sandbox: pick(sandbox3, sandbox2),
-            config_path: pick(cp3, cp2),
-            registry_from_v2: None,
-        });
+        return Some(Effective { version, sandbox: pick(sandbox3, sandbox2), config_path, registry_from_v2: None });
     }
     if version >= 3 {
         return Some(Effective {
             version,
             sandbox: last_set(files, &[sandbox3], |_| true),
-            config_path: last_set(files, &[cp3], |_| true),
+            config_path,
             registry_from_v2: None,
         });
     }
@@ -130,10 +124,38 @@ pub fn effective(target: &Target, files: &[(&str, &DocumentMut)]) -> Option<Effe
         .rev()
         .find(|(_, doc)| item_at(doc, &["plugins", GRPC, "registry"]).is_some())
         .map(|(file, _)| (*file).to_owned());
-    let config_path =
-        if registry_from_v2.is_some() { last_set(files, &[cp2], |_| true) } else { last_set(files, &[cp3], |_| true) };
     let sandbox = last_set(files, &[sandbox2], |_| true).or_else(|| last_set(files, &[sandbox3], |_| true));
     Some(Effective { version, sandbox, config_path, registry_from_v2 })
+}
+
+/// The string at `rel` under the CRI registry table (`["configs", host, "auth", "username"]`)
+/// that containerd `target` (2.x) uses from `files` (config.toml first, then its drop-ins in
+/// load order), and the file it comes from: last file wins key by key at version 3; at a merged
+/// version 2 on 2.0-2.2 the merged version 2 registry table, when any file has one, replaces
+/// the version 3 one whole; 2.3+ migrates each file on load. `None` on 1.x, at a merged
+/// version 1, or when no file sets it.
+pub fn registry_setting(target: &Target, files: &[(&str, &DocumentMut)], rel: &[&str]) -> Option<Setting> {
+    if target.major < 2 {
+        return None;
+    }
+    let version = files.iter().rev().map(|(_, d)| version_of(d)).find(|v| *v != 0).unwrap_or(0);
+    if version < 2 {
+        return None;
+    }
+    let v3: Vec<&str> = [&["plugins", IMAGES, "registry"][..], rel].concat();
+    let v2: Vec<&str> = [&["plugins", GRPC, "registry"][..], rel].concat();
+    if target.max_config_version() > 3 {
+        return files.iter().rev().find_map(|(file, doc)| {
+            let old = if version_of(doc) == 2 { string_at(doc, &v2).map(|v| (&v2, v)) } else { None };
+            string_at(doc, &v3).map(|v| (&v3, v)).or(old).map(|(p, value)| Setting {
+                file: (*file).to_owned(),
+                key: display_path(p),
+                value,
+            })
+        });
+    }
+    let from_v2 = version == 2 && files.iter().any(|(_, doc)| item_at(doc, &["plugins", GRPC, "registry"]).is_some());
+    last_set(files, &[if from_v2 { &v2 } else { &v3 }], |_| true)
 }
 
 /// What happens to one version 2 CRI setting of a drop-in under a version 3 config.toml.
@@ -244,7 +266,9 @@ pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&Documen
 
 /// `drop_in` rewritten as a version 3 drop-in: `version = 3`, each version 2 CRI setting at its
 /// version 3 path ([`V2Setting::v3_path`], containerd's own migration), everything else as it
-/// is. `None` when it has a `registry` table (its legacy mirrors and TLS belong in hosts.toml,
+/// is, except `sandbox_image`, which is left out: at its version 3 path a drop-in's sandbox
+/// image wins over config.toml's (pullfix's), and one that containerd ignores now must not come
+/// back to life (review 10, M5: verified with 2.1.9). `None` when it has a `registry` table (its legacy mirrors and TLS belong in hosts.toml,
 /// not at a new path) or a setting pullfix does not move (`cni.bin_dir`, which becomes a list).
 pub fn rewritten_v3(drop_in: &DocumentMut) -> Option<String> {
     let settings = v2_settings(drop_in, 3, &[]);
@@ -271,7 +295,7 @@ pub fn rewritten_v3(drop_in: &DocumentMut) -> Option<String> {
             }
         }
     }
-    for s in &settings {
+    for s in settings.iter().filter(|s| s.rel != ["sandbox_image"]) {
         let rel: Vec<&str> = s.rel.iter().map(String::as_str).collect();
         let Some(item) = item_at(drop_in, &[&["plugins", GRPC][..], &rel].concat()) else { continue };
         let to: Vec<&str> = match rel.as_slice() {
@@ -283,6 +307,75 @@ pub fn rewritten_v3(drop_in: &DocumentMut) -> Option<String> {
         insert(&mut out, &to, item.clone());
     }
     Some(out.to_string())
+}
+
+/// `drop_in`'s version 3 CRI tables (`plugins."io.containerd.cri.v1.runtime"`,
+/// `plugins."io.containerd.cri.v1.images"`) rewritten at their version 2 paths with
+/// `version = 2`, everything else as it is: merged with a version 2 config.toml, containerd
+/// 2.0-2.2 migrates both together, so the drop-in's runtimes and config.toml's (SystemdCgroup)
+/// all apply (review 10, H1: verified with 2.1.9). Left out, and named in the second value:
+/// `pinned_images.sandbox` and `registry.config_path`, which would win over config.toml's
+/// (pullfix's) and are not in effect now. `None` when a key has no version 2 path pullfix knows
+/// (`cni.bin_dirs`, a list where version 2 has one `bin_dir`; other pinned images).
+pub fn rewritten_v2(drop_in: &DocumentMut) -> Option<(String, Vec<String>)> {
+    let mut out = DocumentMut::new();
+    out["version"] = toml_edit::value(2);
+    let mut left_out = Vec::new();
+    for (k, item) in drop_in.iter() {
+        if k != "version" && k != "plugins" {
+            out[k] = item.clone();
+        }
+    }
+    let plugins = item_at(drop_in, &["plugins"]).and_then(TableRef::of).map(|t| t.entries()).unwrap_or_default();
+    for (id, item) in plugins {
+        let Some(t) = TableRef::of(item).filter(|_| id == IMAGES || id == V3_RUNTIME_PLUGIN) else {
+            insert(&mut out, &["plugins", id], item.clone());
+            continue;
+        };
+        for (k, v) in t.entries() {
+            if id == V3_RUNTIME_PLUGIN {
+                if k == "cni" && TableRef::of(v).is_some_and(|c| c.get("bin_dirs").is_some()) {
+                    return None;
+                }
+                insert(&mut out, &["plugins", GRPC, k], v.clone());
+                continue;
+            }
+            match k {
+                "pinned_images" => {
+                    let p = TableRef::of(v)?;
+                    for (name, image) in p.entries() {
+                        if name != "sandbox" {
+                            return None;
+                        }
+                        left_out.push(format!(
+                            "{} = {}",
+                            display_path(&["plugins", IMAGES, "pinned_images", "sandbox"]),
+                            image.to_string().trim()
+                        ));
+                    }
+                }
+                "registry" => {
+                    let mut reg = v.clone();
+                    if let Some(t) = reg.as_table_like_mut() {
+                        if let Some(cp) = t.remove("config_path") {
+                            left_out.push(format!(
+                                "{} = {}",
+                                display_path(&["plugins", IMAGES, "registry", "config_path"]),
+                                cp.to_string().trim()
+                            ));
+                        }
+                    }
+                    insert(&mut out, &["plugins", GRPC, "registry"], reg);
+                }
+                k if V3_IMAGE_CONTAINERD_KEYS.contains(&k) => {
+                    insert(&mut out, &["plugins", GRPC, "containerd", k], v.clone())
+                }
+                k if V3_IMAGE_KEYS.contains(&k) => insert(&mut out, &["plugins", GRPC, k], v.clone()),
+                _ => return None,
+            }
+        }
+    }
+    Some((out.to_string(), left_out))
 }
 
 /// Puts `item` at `path` in `doc`, creating implicit tables on the way.
@@ -384,7 +477,9 @@ mod tests {
         let out: DocumentMut = text.parse().expect("TOML");
         assert_eq!(out["version"].as_integer(), Some(3), "{text}");
         let at = |p: &[&str]| item_at(&out, p).map(|i| i.to_string().trim().to_owned());
-        assert_eq!(at(&["plugins", IMAGES, "pinned_images", "sandbox"]).as_deref(), Some("\"x/pause:9\""), "{text}");
+        // Review 10, M5: the sandbox image is left out, not brought to its winning path.
+        assert_eq!(at(&["plugins", IMAGES, "pinned_images", "sandbox"]), None, "{text}");
+        assert!(!text.contains("x/pause:9"), "{text}");
         assert_eq!(at(&["plugins", IMAGES, "snapshotter"]).as_deref(), Some("\"native\""), "{text}");
         assert_eq!(at(&["plugins", V3_RUNTIME_PLUGIN, "enable_cdi"]).as_deref(), Some("true"), "{text}");
         assert_eq!(

@@ -92,9 +92,13 @@ fn on_1x_a_cri_drop_in_is_an_error_naming_it_and_the_fix() {
 
 #[test]
 fn on_1x_only_the_plugin_id_the_version_reads_counts_and_the_last_wins() {
-    // A version 2 node does not read plugins.cri.
+    // A version 2 node does not read plugins.cri: it does not start with it (review 10, H2).
     let v1_table = "[plugins.cri.containerd]\n  snapshotter = \"overlayfs\"\n";
-    assert!(check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
+    let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/a.toml", v1_table)]);
+    let codes: Vec<_> = f.iter().map(|f| (f.file.as_str(), f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [("/a.toml", Severity::Error, "merge.import-short-plugin-ids")]);
+    assert!(f[0].diagnostic.message.contains("invalid plugin key URI \"cri\""), "{}", f[0].diagnostic.message);
+    assert!(check(Some("2.1.9"), MAIN, None, &[drop_in("/a.toml", v1_table)]).is_empty());
     // A version 1 main file does.
     let f = check(Some("1.6.20"), "imports = [\"/a.toml\"]\n", None, &[drop_in("/a.toml", v1_table)]);
     assert!(f[0].diagnostic.message.contains("plugins.\"cri\""), "{}", f[0].diagnostic.message);
@@ -259,7 +263,13 @@ fn on_2x_a_drop_in_that_raises_the_version_is_reported() {
     assert!(check(Some("2.1"), v3_main, None, &[drop_in("/n.toml", nvidia)]).is_empty());
     assert!(check(Some("2.1"), "version = 2\n", None, &[drop_in("/n.toml", nvidia)]).is_empty());
     assert!(check(Some("2.1"), MAIN, None, &[drop_in("/n.toml", &nvidia.replace("version = 3\n", ""))]).is_empty());
-    assert!(check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]).is_empty());
+    // 1.7 does not start with a version 3 drop-in (review 10, H3); 1.6 starts.
+    let f = check(Some("1.7"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]);
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Error, "merge.import-version-too-new")]);
+    let f = check(Some("1.6.20"), MAIN, None, &[drop_in("/n.toml", "version = 3\n")]);
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Warning, "merge.import-version-too-new")]);
 }
 
 /// Review 8, L4: a drop-in that disables CRI is an error naming it (1.x and 2.x ids).
@@ -307,4 +317,97 @@ fn the_page_says_it_cannot_see_drop_ins() {
     assert!(not_seen_here(MAIN).is_some());
     assert!(not_seen_here("version = 2\n").is_none());
     assert!(not_seen_here("imports = []\n").is_none());
+}
+
+/// Review 10, H2: the version lines of config.toml and its drop-ins together.
+#[test]
+fn a_drop_in_version_raises_a_version_1_config_toml() {
+    let v1 = "imports = [\"/d/*.toml\"]\n[plugins.cri]\n  sandbox_image = \"x/pause:1\"\n";
+    let metrics = drop_in("/d/10-metrics.toml", "version = 2\n[metrics]\n  address = \"\"\n");
+    assert_eq!(merged_version(v1, &[]), 0);
+    assert_eq!(merged_version(v1, std::slice::from_ref(&metrics)), 2);
+    assert_eq!(merged_version("version = 2\n", &[drop_in("/a", "x = 1\n"), drop_in("/b", "version = 3\n")]), 3);
+    assert_eq!(
+        raises_version_1(Some("1.6.20"), v1, std::slice::from_ref(&metrics)),
+        Some(("/d/10-metrics.toml".to_owned(), 2))
+    );
+    // Not on 2.x, not for full names, not when the drop-in's version is beyond the release.
+    assert_eq!(raises_version_1(Some("2.1.9"), v1, std::slice::from_ref(&metrics)), None);
+    let full = "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"x/pause:1\"\n";
+    assert_eq!(raises_version_1(Some("1.7.24"), full, std::slice::from_ref(&metrics)), None);
+    assert_eq!(raises_version_1(Some("1.7.24"), v1, &[drop_in("/d/g.toml", "version = 3\n")]), None);
+    let f = check(Some("1.7.24"), v1, None, &[metrics]);
+    let codes: Vec<_> = f.iter().map(|f| (f.file.as_str(), f.diagnostic.code)).collect();
+    assert_eq!(codes, [("/etc/containerd/config.toml", "merge.import-short-plugin-ids")]);
+    assert!(f[0].diagnostic.fix.contains("pullfix apply --convert-version --config /etc/containerd/config.toml"));
+}
+
+/// Review 10, H1: version 3 tables in a version-less drop-in under a version 2 config.toml
+/// (2.0-2.2): what is lost decides the severity; the rewrite is at version 2 paths.
+#[test]
+fn version_3_tables_merged_at_version_2() {
+    let main = format!("{MAIN}[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"h/pause:1\"\n");
+    let pause = "[plugins.'io.containerd.cri.v1.images'.pinned_images]\n  sandbox = 'q/pause:1'\n";
+    let f = check(Some("2.1.9"), &main, Some("/etc/containerd/certs.d"), &[drop_in("/p.toml", pause)]);
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Warning, "merge.import-v3-under-v2")], "only its sandbox image, which loses");
+    assert!(f[0].diagnostic.fix.contains("pinned_images.sandbox = 'q/pause:1' left out"), "{}", f[0].diagnostic.fix);
+    // Nothing to lose: config.toml has no version 2 runtimes, the drop-in no image keys.
+    let gpu = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n";
+    assert!(check(Some("2.1.9"), MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/g.toml", gpu)]).is_empty());
+    let f = check(
+        Some("2.1.9"),
+        &format!("{MAIN}{CGROUP}").replacen("version = 2\n", "", 2).replacen("imports", "version = 2\nimports", 1),
+        Some("/etc/containerd/certs.d"),
+        &[drop_in("/g.toml", gpu)],
+    );
+    let codes: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [(Severity::Error, "merge.import-v3-under-v2")]);
+    // 2.3+ migrates each file on load; 1.x is another story.
+    assert!(check(Some("2.3"), MAIN, None, &[drop_in("/g.toml", gpu)])
+        .iter()
+        .all(|f| f.diagnostic.code != "merge.import-v3-under-v2"));
+    // The rewrite: version 2 paths, the drop-in's sandbox and config_path left out.
+    let both = "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia]\n  runtime_type = 'io.containerd.runc.v2'\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/x'\n[plugins.'io.containerd.cri.v1.images'.registry.configs.'q'.auth]\n  username = 'u'\n";
+    let (text, left_out) = effective::rewritten_v2(&both.parse().expect("TOML")).expect("rewritten");
+    let out: DocumentMut = text.parse().expect("TOML");
+    let cri = &out["plugins"]["io.containerd.grpc.v1.cri"];
+    assert_eq!(out["version"].as_integer(), Some(2), "{text}");
+    assert_eq!(
+        cri["containerd"]["runtimes"]["nvidia"]["runtime_type"].as_str(),
+        Some("io.containerd.runc.v2"),
+        "{text}"
+    );
+    assert_eq!(cri["containerd"]["snapshotter"].as_str(), Some("native"), "{text}");
+    assert_eq!(cri["registry"]["configs"]["q"]["auth"]["username"].as_str(), Some("u"), "{text}");
+    assert!(cri["registry"].get("config_path").is_none(), "{text}");
+    assert_eq!(left_out, ["plugins.\"io.containerd.cri.v1.images\".registry.config_path = '/x'"]);
+    assert!(out["plugins"].get("io.containerd.cri.v1.images").is_none(), "{text}");
+    let bin_dirs = "[plugins.'io.containerd.cri.v1.runtime'.cni]\n  bin_dirs = ['/opt/cni/bin']\n";
+    assert_eq!(effective::rewritten_v2(&bin_dirs.parse().expect("TOML")), None);
+}
+
+/// Review 10, M3: a drop-in's node credentials for config.toml's host win on 2.x.
+#[test]
+fn a_drop_in_s_node_credentials_are_an_error_on_2_x() {
+    let main = format!("{MAIN}[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".auth]\n  username = \"ci\"\n  password = \"s\"\n");
+    let old = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".auth]\n  auth = \"b2xkOm9sZA==\"\n";
+    let f = check(Some("2.1.9"), &main, Some("/etc/containerd/certs.d"), &[drop_in("/a.toml", old)]);
+    let codes: Vec<_> = f.iter().map(|f| (f.file.as_str(), f.diagnostic.severity, f.diagnostic.code)).collect();
+    assert_eq!(codes, [("/a.toml", Severity::Error, "merge.import-auth")]);
+    assert!(
+        f[0].diagnostic.message.contains(".auth.auth)") && !f[0].diagnostic.message.contains("b2xk"),
+        "{}",
+        f[0].diagnostic.message
+    );
+    // Unknown version: a warning; the same value: nothing.
+    assert_eq!(
+        check(None, &main, None, &[drop_in("/a.toml", old)])
+            .iter()
+            .find(|f| f.diagnostic.code == "merge.import-auth")
+            .map(|f| f.diagnostic.severity),
+        Some(Severity::Warning)
+    );
+    let same = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".auth]\n  username = \"ci\"\n";
+    assert!(check(Some("2.1.9"), &main, Some("/etc/containerd/certs.d"), &[drop_in("/a.toml", same)]).is_empty());
 }

@@ -1868,3 +1868,14 @@ fn ignored_runtime_keys_name_the_deepest_table() {
     assert!(f.fix.contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options]"), "{}", f.fix);
     assert!(!f.fix.contains("pinned_images"), "{}", f.fix);
 }
+
+/// Review 10, H2: a version 1 config.toml under a version 2 drop-in stops 1.7.24 with an error
+/// that names the drop-in; the finding names the short plugin name and where to look.
+#[test]
+fn a_short_plugin_name_in_a_merged_version_2_config() {
+    let d = check("containerd-1.7.24-short-plugin-key.log", &[(ConfigLoadFailed, None)]);
+    let f = &d.findings[0];
+    assert!(f.title.contains("version 1 name \"cri\""), "{}", f.title);
+    assert!(f.explanation.contains("last one loaded"), "{}", f.explanation);
+    assert!(f.fix.contains("[plugins.\"io.containerd.grpc.v1.cri\"...]"), "{}", f.fix);
+}

@@ -400,18 +400,38 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 /// file with Docker's `disabled_plugins = ["cri"]`), a TOML syntax error, ...
 fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let short = l.lower.contains("invalid disabled plugin uri");
+    // A version 1 short plugin name (`[plugins.cri]`) in a merged version 2+ config: 1.6.20
+    // and 1.7.24 name the last file loaded, not the one with the short name (review 10 H2).
+    let key_uri = l.lower.contains("invalid plugin key uri");
     // 2.x's own words for a file it cannot parse, and for an `imports` entry that does not
     // exist (`containerd: open <path>: no such file or directory`; real 2.1.9, review 10 L1).
     let unmarshal = l.lower.contains("failed to unmarshal toml");
     let missing =
         l.lower.trim_start().starts_with("containerd: open ") && l.lower.contains("no such file or directory");
-    if !(short || unmarshal || missing || l.lower.contains("failed to load toml"))
+    if !(short || key_uri || unmarshal || missing || l.lower.contains("failed to load toml"))
         || has_any(l, &["config version", "unsupported config version"])
     {
         return None;
     }
     let name = scan::quoted_after(&l.text, "invalid disabled plugin URI").unwrap_or("cri");
-    let (title, why, fix) = if missing {
+    let (title, why, fix) = if key_uri {
+        let key = scan::quoted_after(&l.text, "invalid plugin key URI").unwrap_or("cri");
+        (
+            format!("containerd does not start: a plugin table uses the version 1 name \"{key}\""),
+            format!(
+                " In config version 2 and later (config.toml's `version` line, or a drop-in's: the merged files \
+                 take the last file's version) plugin tables need their full ids; a version 1 config.toml or an old \
+                 drop-in still says [plugins.{key}]. The file the error names is the last one loaded, not \
+                 necessarily the one with the short name."
+            ),
+            format!(
+                "Rename every [plugins.{key}...] table, in config.toml and its drop-ins, to its full id \
+                 ([plugins.\"io.containerd.grpc.v1.cri\"...] for cri) and give config.toml `version = 2` \
+                 (`pullfix apply` does both for config.toml; `pullfix doctor` names the file with the short name), \
+                 then `systemctl restart containerd`."
+            ),
+        )
+    } else if missing {
         let path = scan::word_after(&l.text, "open ").map_or("", |w| w.trim_end_matches(':'));
         (
             format!("containerd does not start: {path}, a file config.toml imports, is missing"),

@@ -321,15 +321,25 @@ pub fn has_imports(text: &str) -> bool {
 }
 
 /// The info for a pasted config.toml that imports drop-ins: the page sees only the one file.
-pub fn not_seen_here(text: &str) -> Option<Diagnostic> {
-    has_imports(text).then(|| {
-        Diagnostic::info(
-            super::existing_config_field(),
-            "merge.imports-not-seen",
-            "The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included; on 2.x a drop-in's own config_path, sandbox image, mirrors or configs.*.tls win over this file's, and a version 2 drop-in under a version 3 file is migrated table by table (its registry table replaces this one).",
-            "On the node run `pullfix apply` (it reads the drop-ins and says which one to merge into) or `pullfix doctor`; or check the drop-ins by hand: `containerd config dump` shows what containerd really uses.",
-        )
-    })
+/// `containerd` is the form's target: with a known release only its rule is told (review 10
+/// web L5); the merged file's `version` decides 2.x's version 2 drop-in clause.
+pub fn not_seen_here(text: &str, containerd: Option<&str>) -> Option<Diagnostic> {
+    let doc = text.parse::<DocumentMut>().ok().filter(|d| !imports(d).is_empty())?;
+    let one_x = "on containerd 1.x a drop-in with any plugins.\"io.containerd.grpc.v1.cri\" table replaces this file's whole CRI section, the registry settings merged here included";
+    let two_x = "on containerd 2.x a drop-in's own config_path, sandbox image, node credentials, mirrors or configs.*.tls win over this file's";
+    let v3 = version_of(&doc) >= 3;
+    let rule = match containerd.and_then(|v| Target::parse(v).ok()).map(|t| t.major) {
+        Some(1) => format!("{one_x}."),
+        Some(_) if v3 => format!("{two_x}, and a version 2 drop-in under this version 3 file is migrated table by table (its registry table replaces this one)."),
+        Some(_) => format!("{two_x}."),
+        None => format!("{one_x}; {two_x}."),
+    };
+    Some(Diagnostic::info(
+        super::existing_config_field(),
+        "merge.imports-not-seen",
+        format!("The pasted config.toml imports drop-in files (`imports = [...]`), which this page cannot see: {rule}"),
+        "On the node run `pullfix apply` (it reads the drop-ins and says which one to merge into) or `pullfix doctor`; or check the drop-ins by hand: `containerd config dump` shows what containerd really uses.",
+    ))
 }
 
 /// The CRI plugin's id in `plugins` for a config version, on containerd 1.x.

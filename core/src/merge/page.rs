@@ -59,7 +59,7 @@ pub fn render_merged(form: &Form, existing: &str, options: MergeOptions) -> Merg
     }
     rendered.diagnostics.extend(merge.diagnostics.iter().cloned());
     // The page has the one pasted file: its drop-ins may undo what is merged here.
-    rendered.diagnostics.extend(super::imports::not_seen_here(existing));
+    rendered.diagnostics.extend(super::imports::not_seen_here(existing, Some(&form.containerd)));
     MergedRender { rendered, merge: Some(merge) }
 }
 

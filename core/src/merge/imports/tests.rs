@@ -314,9 +314,16 @@ fn missing_and_invalid_drop_ins_stop_containerd() {
 
 #[test]
 fn the_page_says_it_cannot_see_drop_ins() {
-    assert!(not_seen_here(MAIN).is_some());
-    assert!(not_seen_here("version = 2\n").is_none());
-    assert!(not_seen_here("imports = []\n").is_none());
+    assert!(not_seen_here(MAIN, None).is_some());
+    assert!(not_seen_here("version = 2\n", None).is_none());
+    assert!(not_seen_here("imports = []\n", None).is_none());
+    // One release's rule only (review 10 web L5).
+    let one = not_seen_here(MAIN, Some("1.7.24")).unwrap().message;
+    assert!(one.contains("replaces this file's whole CRI section") && !one.contains("2.x"), "{one}");
+    let two = not_seen_here(MAIN, Some("2.1.9")).unwrap().message;
+    assert!(two.contains("win over this file's") && !two.contains("1.x"), "{two}");
+    let both = not_seen_here(MAIN, None).unwrap().message;
+    assert!(both.contains("1.x") && both.contains("2.x"), "{both}");
 }
 
 /// Review 10, H2: the version lines of config.toml and its drop-ins together.

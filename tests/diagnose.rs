@@ -1792,6 +1792,9 @@ fn other_real_2_1_9_and_1_7_24_texts() {
     // Docker Hub's refusal after the mirror's 404: the host contacted is registry-1.docker.io.
     let d = check("cri-1.7.24-mirror-404-upstream-refused.txt", &[(ConnectionRefused, Some("docker.io"))]);
     assert!(d.findings[0].fix.contains("curl -v https://registry-1.docker.io/v2/"), "{}", d.findings[0].fix);
+    // Docker Hub is reached after the mirrors failed: the mirror is named as the first suspect
+    // (review 10 web L4).
+    assert!(d.findings[0].explanation.contains("every mirror failed"), "{}", d.findings[0].explanation);
     // A hosts.toml that fails to decode: Docker-style CA files in its directory still count.
     let d = check("containerd-2.1.9-hosts-toml-duplicate.log", &[(HostsTomlInvalid, Some("harbor.example.net"))]);
     assert!(d.findings[0].explanation.contains("`*.crt`"), "{}", d.findings[0].explanation);

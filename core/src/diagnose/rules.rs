@@ -929,14 +929,26 @@ fn connection_refused(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     }
     let reg = line_registry(l, facts);
     let addr = scan::word_after(&l.text, "dial tcp ").filter(|a| !a.ends_with("lookup")).unwrap_or("");
+    // Docker Hub itself refused: on a node with a docker.io mirror containerd gets there only
+    // after every mirror failed (real 1.7.24: a mirror's 404, then Docker Hub; review 10 web L4).
+    let hub = scan::url_hosts(&l.text).iter().any(|u| u.hostport.starts_with("registry-1.docker.io"));
+    let mut why = "The address answered, but nothing listens on that port: the registry is down, listens on another \
+                   port, or the image names the wrong port (https means 443 and http 80 unless the image says \
+                   `host:5000`)."
+        .to_owned();
+    if hub {
+        why.push_str(
+            " If docker.io has a mirror in hosts.toml, containerd reached Docker Hub only because every mirror failed \
+             first: check the mirror (a 404 means a wrong project path or override_path), and set mirror_only on \
+             docker.io where the nodes must never fall back to Docker Hub.",
+        );
+    }
     finding(
         Family::ConnectionRefused,
         l,
         facts,
         format!("Connection refused by {}", if addr.is_empty() { show(&reg) } else { addr }),
-        "The address answered, but nothing listens on that port: the registry is down, listens on another port, or \
-         the image names the wrong port (https means 443 and http 80 unless the image says `host:5000`)."
-            .to_owned(),
+        why,
         format!(
             "Check from the node that the registry is up (`curl -v {0}/v2/`). Name the port exactly as the \
              registry listens in the image references, the form's host, and so in hosts.toml and the Secret.",

@@ -1882,3 +1882,18 @@ fn a_short_plugin_name_in_a_merged_version_2_config() {
     assert!(f.explanation.contains("last one loaded"), "{}", f.explanation);
     assert!(f.fix.contains("[plugins.\"io.containerd.grpc.v1.cri\"...]"), "{}", f.fix);
 }
+
+/// A configured mirror's name does not resolve: the finding is the mirror's, the form keeps the
+/// image's registry with that mirror. The line follows the captured `ns=` mirror requests
+/// (`cri-1.6.20-mirror-blob-x509-ns.txt`) with Go's DNS error for the mirror's name.
+#[test]
+fn dns_failure_on_a_configured_mirror() {
+    let d = diagnose(
+        "Failed to pull image \"docker.io/library/nginx:1.25\": rpc error: code = Unknown desc = failed to pull and unpack image \"docker.io/library/nginx:1.25\": failed to resolve reference \"docker.io/library/nginx:1.25\": failed to do request: Head \"https://hub-mirror.example.net/v2/library/nginx/manifests/1.25?ns=docker.io\": dial tcp: lookup hub-mirror.example.net on 10.96.0.10:53: no such host",
+    );
+    let f = &d.findings[0];
+    assert_eq!((f.family, f.prefill.registry().as_deref()), (DnsLookup, Some("docker.io")));
+    assert_eq!(f.prefill.mirror.as_deref(), Some("https://hub-mirror.example.net"));
+    assert!(f.title.contains("docker.io's configured mirror"), "{}", f.title);
+    assert!(f.fix.contains("Do not add hub-mirror.example.net as a registry"), "{}", f.fix);
+}

@@ -863,6 +863,32 @@ fn dns(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     } else {
         "did not answer in time"
     };
+    // The name of a configured mirror (the request carries `ns=` or the mirror's API path): the
+    // registry stays the image's, with that mirror.
+    if let Some(m) = facts::line_mirror(l, facts.image.as_deref(), &facts.mirror_hosts)
+        .filter(|m| m.host.split(':').next().is_some_and(|h| h.eq_ignore_ascii_case(&host)))
+    {
+        let (reg, url) = (&m.registry, &m.url);
+        let mut prefill = Prefill::for_registry(Some(reg));
+        prefill.mirror = Some(url.clone());
+        return finding(
+            Family::DnsLookup,
+            l,
+            facts,
+            format!("The node cannot resolve {host}, {reg}'s configured mirror"),
+            format!(
+                "DNS: the node's resolver{resolver} {why} for {host}. containerd pulled {reg}'s image through its \
+                 configured mirror {url} and reports the first host's error: this is the mirror's name failing, not \
+                 {reg}. containerd resolves names itself with the node's /etc/resolv.conf and /etc/hosts."
+            ),
+            format!(
+                "Make {host} resolvable on every node (the DNS server in /etc/resolv.conf, or `MIRROR-IP {host}` in \
+                 /etc/hosts), or correct the mirror's URL in the form for {reg} if the mirror moved. Do not add {host} \
+                 as a registry: images keep naming {reg}."
+            ),
+            prefill,
+        );
+    }
     // The registry the form should configure keeps its port when the image names one.
     let registry = line_image_registry(l)
         .or_else(|| facts.registry.clone())

@@ -511,10 +511,9 @@ fn dockers_disabled_cri_plugin_breaks_pulls() {
     assert!(checks.contains(&("error".into(), "config.short_plugin_name".into())), "{checks:?}");
 }
 
-/// Review 6, H1: doctor reads `imports`; on 1.x a drop-in with a CRI table replaces the
-/// main file's CRI section (an error) until the form is applied to that drop-in.
-#[test]
-fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
+/// A healthy version 2 node whose config.toml imports `conf.d/*.toml` (relative), with the
+/// README's 1.x cgroup drop-in `conf.d/99-cgroup.toml` (a CRI table).
+fn cgroup_drop_in_node() -> Node {
     let main = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"conf.d/*.toml\"]\n", 1);
     let n = Node::new(Some(&main));
     n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
@@ -522,6 +521,14 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
         "conf.d/99-cgroup.toml",
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
     );
+    n
+}
+
+/// Review 6, H1: doctor reads `imports`; on 1.x a drop-in with a CRI table replaces the
+/// main file's CRI section (an error) until the form is applied to that drop-in.
+#[test]
+fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
+    let n = cgroup_drop_in_node();
     // containerd 1.x globs a relative pattern from its working directory: the 2.x rule
     // (relative to config.toml) finds the drop-in.
     assert_eq!(n.doctor(Some("2.1")).0, 0);
@@ -861,13 +868,7 @@ fn a_snapshotter_without_runtimes_is_lost_on_2_x() {
 /// from `/` (a warning that config.toml's `conf.d/` is not loaded, with the absolute pattern).
 #[test]
 fn a_relative_glob_import_is_read_per_patch_release_on_1_x() {
-    let main = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"conf.d/*.toml\"]\n", 1);
-    let n = Node::new(Some(&main));
-    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
-    n.file(
-        "conf.d/99-cgroup.toml",
-        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n",
-    );
+    let n = cgroup_drop_in_node();
     let replaced = pairs(&[
         ("error", "merge.import-replaces-cri"),
         ("warning", "sandbox.default"),

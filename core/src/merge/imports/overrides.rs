@@ -20,6 +20,17 @@ pub(super) struct Found {
     pub covered: Vec<String>,
 }
 
+/// What every check of [`findings`] works from: the release modelled (2.1 when unknown), how
+/// the messages name it, the findings' severity, and config.toml with its drop-ins in load order.
+struct Ctx<'a> {
+    model: Target,
+    on: &'a str,
+    severity: Severity,
+    main_path: &'a str,
+    main: &'a DocumentMut,
+    files: &'a [(&'a str, &'a DocumentMut)],
+}
+
 /// The findings for containerd `target` (`None`: unknown, modelled as 2.1 and reported as
 /// warnings) given config.toml (`main_path`, parsed) with the hosts.toml directory
 /// `config_path` (pullfix's) and the parsed drop-ins in load order.
@@ -90,10 +101,11 @@ pub(super) fn findings(
             );
         }
     }
-    auth(&mut found, &model, &on, severity, main_path, main, &files);
+    let ctx = Ctx { model, on: &on, severity, main_path, main, files: &files };
+    auth(&mut found, &ctx);
     // A drop-in at version 3 paths merged at version 2 (2.0-2.2).
     if model.max_config_version() == 3 && eff.version == 2 && effective::version_of(main) < 3 {
-        v3_under_v2(&mut found, &model, &on, severity, main_path, main, parsed, &files);
+        v3_under_v2(&mut found, &ctx, parsed);
     }
     // A version 2 drop-in under a version 3 config.toml (2.0-2.2: the merge comes first).
     if model.max_config_version() != 3 || effective::version_of(main) != 3 {
@@ -221,15 +233,9 @@ const AUTH_FIELDS: [&str; 4] = ["username", "password", "auth", "identitytoken"]
 /// Review 10, M3: a drop-in's node credentials for a host config.toml has credentials for win
 /// key by key on 2.x (2.1.9: the sandbox pull then gets `401 Unauthorized`). One error per
 /// drop-in and host.
-fn auth(
-    found: &mut Found,
-    model: &Target,
-    on: &str,
-    severity: Severity,
-    main_path: &str,
-    main: &DocumentMut,
-    files: &[(&str, &DocumentMut)],
-) {
+fn auth(found: &mut Found, ctx: &Ctx<'_>) {
+    let Ctx { model, on, severity, main_path, main, files } = *ctx;
+    let model = &model;
     for host in auth_hosts(main) {
         // (drop-in, key, field, username value when that is the field)
         let mut won: Vec<(String, String, &str, Option<String>)> = Vec::new();
@@ -280,17 +286,9 @@ fn auth(
 /// in the version 3 runtime keys that are missing, so config.toml's runtimes (runc's
 /// SystemdCgroup) are dropped where the drop-in has a version 3 runtimes table, and the version
 /// 2 image keys (registry, sandbox image) replace the drop-in's version 3 ones.
-#[allow(clippy::too_many_arguments)]
-fn v3_under_v2(
-    found: &mut Found,
-    model: &Target,
-    on: &str,
-    severity: Severity,
-    main_path: &str,
-    main: &DocumentMut,
-    parsed: &[(&DropIn, DocumentMut)],
-    files: &[(&str, &DocumentMut)],
-) {
+fn v3_under_v2(found: &mut Found, ctx: &Ctx<'_>, parsed: &[(&DropIn, DocumentMut)]) {
+    let Ctx { model, on, severity, main_path, main, files } = *ctx;
+    let model = &model;
     const IMAGES: &str = "io.containerd.cri.v1.images";
     const RUNTIME: &str = crate::config_file::V3_RUNTIME_PLUGIN;
     const GRPC: &str = "io.containerd.grpc.v1.cri";

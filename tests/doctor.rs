@@ -1044,3 +1044,14 @@ fn a_version_1_config_under_a_version_2_drop_in() {
     let (_, on_2x) = n.doctor(Some("2.1.9"));
     assert!(!on_2x.iter().any(|(_, c)| c == "config.version_1_on_2x" || c.starts_with("merge.")), "{on_2x:?}");
 }
+
+/// Review 11, N8: a k3s/RKE2 template is no containerd config.toml: doctor says what it is
+/// (as apply does) instead of "invalid TOML, containerd will not start".
+#[test]
+fn a_k3s_template_is_named_not_called_invalid() {
+    let n = Node::new(Some("{{ template \"base\" . }}\n\n[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia.options]\n  BinaryName = '/usr/bin/nvidia-container-runtime'\n"));
+    let (code, checks) = n.doctor(Some("2.1.9"));
+    assert_eq!(code, 0, "{checks:?}");
+    assert!(checks.contains(&("info".into(), "config.k3s_template".into())), "{checks:?}");
+    assert!(!checks.iter().any(|(_, c)| c == "config.unparsable"), "{checks:?}");
+}

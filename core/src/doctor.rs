@@ -165,6 +165,24 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
         }
         Some(text) => match NodeConfig::parse(text) {
             Ok(c) => Some(c),
+            // A k3s/RKE2 template is no TOML until k3s renders it; containerd never reads it
+            // (review 11 N8).
+            Err(_) if crate::merge::is_go_template(text) => {
+                out.push(Check {
+                    severity: Severity::Info,
+                    code: "config.k3s_template",
+                    file: files.config_file.clone(),
+                    message: "This is a k3s/RKE2 config.toml.tmpl (Go template markers `{{ ... }}`), not the \
+                              config.toml containerd reads: k3s/RKE2 render it into config.toml at every start."
+                        .into(),
+                    fix:
+                        "Run doctor on the config.toml k3s renders from it (/var/lib/rancher/k3s/agent/etc/containerd/\
+                          config.toml, or rke2's), and configure registries in registries.yaml (`pullfix generate \
+                          --flavor k3s` or `--flavor rke2`)."
+                            .into(),
+                });
+                None
+            }
             Err(e) => {
                 out.push(Check {
                     severity: Severity::Error,

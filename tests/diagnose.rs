@@ -1854,7 +1854,7 @@ fn client_certificate_problems() {
 #[test]
 fn start_failures_of_2_1_9_for_bad_toml_and_a_missing_import() {
     let d = check("containerd-2.1.9-invalid-toml.log", &[(ConfigLoadFailed, None)]);
-    assert!(d.findings[0].title.contains("cannot load config.toml"), "{}", d.findings[0].title);
+    assert!(d.findings[0].title.contains("/tmp/badmain.toml is not valid TOML"), "{}", d.findings[0].title);
     let d = check("containerd-2.1.9-import-missing.log", &[(ConfigLoadFailed, None)]);
     assert!(d.findings[0].title.contains("/etc/containerd/conf.d/99-missing.toml"), "{}", d.findings[0].title);
     assert!(d.findings[0].fix.contains("remove it from `imports`"), "{}", d.findings[0].fix);
@@ -1896,4 +1896,58 @@ fn dns_failure_on_a_configured_mirror() {
     assert_eq!(f.prefill.mirror.as_deref(), Some("https://hub-mirror.example.net"));
     assert!(f.title.contains("docker.io's configured mirror"), "{}", f.title);
     assert!(f.fix.contains("Do not add hub-mirror.example.net as a registry"), "{}", f.fix);
+}
+
+/// Review 11, N4: a registry that asks for a client certificate (mTLS) and gets none: the
+/// finding names it, and the form gets the registry with suggested client certificate paths.
+#[test]
+fn an_mtls_registry_refusing_a_node_without_a_client_certificate() {
+    for name in ["cri-2.1.9-mtls-no-client.txt", "cri-1.7.24-mtls-no-client.txt"] {
+        let d = check(name, &[(ClientCertUnusable, Some("harbor.example.net:9443"))]);
+        let f = &d.findings[0];
+        assert!(f.title.contains("asks for a client certificate"), "{name}: {}", f.title);
+        assert_eq!(
+            f.prefill.client_cert.as_deref(),
+            Some("/etc/containerd/certs.d/harbor.example.net:9443/client.cert"),
+            "{name}"
+        );
+        let form = apply_prefill(&pullfix_core::Form::default(), &f.prefill);
+        assert_eq!(form.registries[0].client_key, "/etc/containerd/certs.d/harbor.example.net:9443/client.key");
+    }
+    // A missing file the text names goes into the form as that file.
+    let d = check("cri-2.1.9-client-key-missing.txt", &[(ClientCertUnusable, Some("harbor.example.net"))]);
+    assert_eq!(
+        d.findings[0].prefill.client_key.as_deref(),
+        Some("/etc/containerd/certs.d/harbor.example.net/client.key")
+    );
+}
+
+/// Review 11, N5: the file containerd cannot parse is the one its log names (here a drop-in),
+/// and 1.x's missing import gets the same finding as 2.x's.
+#[test]
+fn start_failures_name_the_file() {
+    let d = check("containerd-2.1.9-drop-in-invalid-toml.log", &[(ConfigLoadFailed, None)]);
+    assert!(
+        d.findings[0].title.contains("/etc/containerd/conf.d/20-bad.toml is not valid TOML"),
+        "{}",
+        d.findings[0].title
+    );
+    let d = check("containerd-1.7.24-import-missing.txt", &[(ConfigLoadFailed, None)]);
+    assert!(
+        d.findings[0].title.contains("99-missing.toml, a file config.toml imports, is missing"),
+        "{}",
+        d.findings[0].title
+    );
+}
+
+/// Review 11, N10 and N11: a RuntimeClass handler without a runtime table (2.1.9), and a CRI
+/// section without its default runtime's table (1.7.24: a GPU drop-in replaced it).
+#[test]
+fn runtimes_containerd_has_no_table_for() {
+    let d = check("cri-2.1.9-runtime-handler-not-configured.txt", &[(RuntimeNotConfigured, None)]);
+    assert!(d.findings[0].title.contains("handler \"kata\""), "{}", d.findings[0].title);
+    assert!(d.findings[0].fix.contains("runtimes.kata"), "{}", d.findings[0].fix);
+    let d = check("containerd-1.7.24-gpu-drop-in-no-runc.log", &[(RuntimeNotConfigured, None)]);
+    assert!(d.findings[0].title.contains("default runtime \"runc\""), "{}", d.findings[0].title);
+    assert!(d.findings[0].explanation.contains("replaces config.toml's"), "{}", d.findings[0].explanation);
 }

@@ -45,6 +45,10 @@ pub enum Family {
     CriNotLoaded,
     /// `container.Runtime.Name must be set`: the default runtime has no `runtime_type`.
     RuntimeTypeMissing,
+    /// `no runtime for "<handler>" is configured` (a RuntimeClass handler without a runtime
+    /// table) or `no corresponding runtime configured in `containerd.runtimes` for ...
+    /// default_runtime_name` (the CRI plugin does not load).
+    RuntimeNotConfigured,
     /// `Ignoring unknown key in TOML for plugin`.
     UnknownConfigKey,
     /// `failed to decode hosts.toml` (or 1.6's `invalid `host` tree`).
@@ -105,6 +109,7 @@ impl Family {
             Family::ConfigLoadFailed => "config.load_failed",
             Family::CriNotLoaded => "config.cri_not_loaded",
             Family::RuntimeTypeMissing => "config.runtime_type_missing",
+            Family::RuntimeNotConfigured => "config.runtime_not_configured",
             Family::UnknownConfigKey => "config.unknown_key",
             Family::HostsTomlInvalid => "hosts_toml.invalid",
             Family::CaFileUnusable => "tls.ca_file_unusable",

@@ -30,6 +30,13 @@ pub struct Prefill {
     /// Set `skip_verify` (only offered where no safer form change exists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_verify: Option<bool>,
+    /// The client certificate's path on the node (mTLS): the one the text names, or where
+    /// pullfix suggests it (`<config_path>/<host>/client.cert`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<String>,
+    /// The client key's path on the node (mTLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<String>,
     /// The registry needs credentials (username and password, or a token); with a
     /// `mirror`, the mirror does (see [`Prefill::credentials_registry`]).
     pub credentials_needed: bool,
@@ -150,6 +157,15 @@ pub fn apply_prefill(form: &Form, prefill: &Prefill) -> Form {
                 }
                 if prefill.ca_needed && r.ca_file.trim().is_empty() && r.ca_pem.trim().is_empty() && !r.skip_verify {
                     r.ca_file = format!("{}/{}/ca.crt", config_path.trim_end_matches('/'), reference);
+                }
+                // A client certificate pair: only where the form has none (review 11 N4).
+                if r.client_cert.trim().is_empty() && r.client_key.trim().is_empty() {
+                    if let Some(c) = prefill.client_cert.as_deref().filter(|c| !c.is_empty()) {
+                        r.client_cert = c.to_owned();
+                    }
+                    if let Some(k) = prefill.client_key.as_deref().filter(|k| !k.is_empty()) {
+                        r.client_key = k.to_owned();
+                    }
                 }
             }
             Some(e) => {

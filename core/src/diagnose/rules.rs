@@ -15,12 +15,13 @@ pub const PAUSE_MIRROR: &str = "registry.aliyuncs.com/google_containers/pause";
 
 /// Every finding one line shows.
 pub fn match_line(l: &Line<'_>, facts: &Facts) -> Vec<Finding> {
-    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 24] = [
+    let rules: [fn(&Line<'_>, &Facts) -> Option<Finding>; 25] = [
         config_version,
         config_load_failed,
         mixed_styles,
         cri_not_loaded,
         runtime_type_missing,
+        runtime_not_configured,
         unknown_key,
         hosts_toml,
         ca_file_unusable,
@@ -405,15 +406,20 @@ fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let key_uri = l.lower.contains("invalid plugin key uri");
     // 2.x's own words for a file it cannot parse, and for an `imports` entry that does not
     // exist (`containerd: open <path>: no such file or directory`; real 2.1.9, review 10 L1).
-    let unmarshal = l.lower.contains("failed to unmarshal toml");
-    let missing =
-        l.lower.trim_start().starts_with("containerd: open ") && l.lower.contains("no such file or directory");
+    let unmarshal = has_any(l, &["failed to unmarshal toml", "failure unmarshaling toml"]);
+    // 2.x's `containerd: open <path>: ...`; 1.x's `failed to load TOML: <path>: open <path>: ...`.
+    let missing = (l.lower.trim_start().starts_with("containerd: open ")
+        || (l.lower.contains("failed to load toml") && l.lower.contains(": open ")))
+        && l.lower.contains("no such file or directory");
     if !(short || key_uri || unmarshal || missing || l.lower.contains("failed to load toml"))
         || has_any(l, &["config version", "unsupported config version"])
     {
         return None;
     }
     let name = scan::quoted_after(&l.text, "invalid disabled plugin URI").unwrap_or("cri");
+    // The file 2.x's log names (`file=...` on its `Failure unmarshaling TOML` line), which may
+    // be a drop-in (review 11 N5).
+    let bad_file = scan::word_after(&l.text, "file=").map(|f| f.trim_matches('"').to_owned());
     let (title, why, fix) = if key_uri {
         let key = scan::quoted_after(&l.text, "invalid plugin key URI").unwrap_or("cri");
         (
@@ -456,12 +462,22 @@ fn config_load_failed(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
              checks the file."
                 .to_owned(),
         )
+    } else if let Some(file) = bad_file.filter(|_| unmarshal) {
+        (
+            format!("containerd does not start: {file} is not valid TOML"),
+            format!(" {file} is config.toml or one of the drop-ins it imports; containerd parses every file at start."),
+            format!(
+                "Correct {file} at the row and column the log names (`containerd config dump` shows the first error), \
+                 then `systemctl restart containerd`. `pullfix doctor` checks config.toml and every imported file."
+            ),
+        )
     } else {
         (
-            "containerd does not start: it cannot load config.toml".to_owned(),
+            "containerd does not start: it cannot load config.toml or a drop-in it imports".to_owned(),
             String::new(),
-            "Correct the file where the error points (`containerd config dump` shows the first error), or regenerate \
-             it for this node's containerd with pullfix, then `systemctl restart containerd`."
+            "Correct the file where the error points (`containerd config dump` shows the first error; `journalctl -u \
+             containerd` names the file), or regenerate it for this node's containerd with pullfix, then `systemctl \
+             restart containerd`. `pullfix doctor` checks config.toml and every imported file."
                 .to_owned(),
         )
     };
@@ -518,6 +534,58 @@ fn runtime_type_missing(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
          stay in the `.options` table; `<name>` is the pod's RuntimeClass handler, else `default_runtime_name`), then \
          `systemctl restart containerd`. `pullfix doctor` names every such table."
             .to_owned(),
+        Prefill::default(),
+    )
+}
+
+/// A runtime containerd has no table for: a pod's RuntimeClass handler (`no runtime for
+/// "kata" is configured`, real 2.1.9), or the default runtime itself (`no corresponding runtime
+/// configured in `containerd.runtimes` for `containerd` `default_runtime_name = "runc"``, real
+/// 1.6.20 and 1.7.24: a drop-in with only an nvidia runtime replaced the CRI section, and the
+/// CRI plugin does not load). Reviews 10 and 11 (N10, N11).
+fn runtime_not_configured(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
+    let handler = if l.lower.contains("is configured") { scan::quoted_after(&l.text, "no runtime for") } else { None };
+    let default = l.lower.contains("no corresponding runtime configured");
+    if handler.is_none() && !default {
+        return None;
+    }
+    let (title, why, name) = match handler {
+        Some(h) => (
+            format!("containerd has no runtime for the RuntimeClass handler \"{h}\""),
+            format!(
+                "Pods with a RuntimeClass whose handler is \"{h}\" need a `containerd.runtimes.{h}` table in the \
+                 config containerd loads; it has none (a drop-in that is not loaded, a table at another config \
+                 version's path, or a node the runtime was never installed on). Those pods do not start; others do."
+            ),
+            h.to_owned(),
+        ),
+        None => {
+            let name = scan::quoted_after(&l.text, "default_runtime_name = ").unwrap_or("runc");
+            (
+                format!("containerd's CRI plugin did not load: no runtime table for its default runtime \"{name}\""),
+                format!(
+                    "The CRI section containerd uses has no `containerd.runtimes.{name}` table, so the CRI plugin \
+                     refuses its config: the kubelet sees the runtime as down and no pod starts. On 1.x this happens \
+                     when a drop-in with a CRI table (only an nvidia or kata runtime, say) replaces config.toml's \
+                     whole CRI section, runc's table included."
+                ),
+                name.to_owned(),
+            )
+        }
+    };
+    finding(
+        Family::RuntimeNotConfigured,
+        l,
+        facts,
+        title,
+        why,
+        format!(
+            "Add `[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.{name}]` (1.x, or a version 2 file) \
+             or `[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.{name}]` (a version 3 file) with its \
+             `runtime_type` to the config containerd loads (on 1.x into the drop-in that holds the CRI section, if one \
+             does), restart containerd, and check with `containerd config dump | grep -n 'runtimes.{name}'`. \
+             `pullfix doctor` lists the drop-ins containerd loads."
+        ),
         Prefill::default(),
     )
 }
@@ -778,21 +846,45 @@ fn ca_file_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
 /// containerd could not use the client certificate (mTLS) hosts.toml's `client` names:
 /// `unable to read CERT file "<path>": open <path>: ...` for a missing certificate or key (the
 /// same words for both), `failed to load X509 key pair: tls: private key does not match public
-/// key` for a pair that does not belong together (real 1.7.24 and 2.1.9, review 10 M2).
+/// key` for a pair that does not belong together (real 1.7.24 and 2.1.9, review 10 M2); and a
+/// registry that asks for one the node did not send, or does not accept:
+/// `remote error: tls: bad certificate` (TLS 1.2) / `tls: certificate required` (TLS 1.3)
+/// (real 1.7.24 and 2.1.9 against a registry with `clientcas`, review 11 N4).
 fn client_cert_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
     let read = l.lower.contains("unable to read cert file");
     let pair = l.lower.contains("failed to load x509 key pair");
-    if !(read || pair) {
+    let refused = has_any(l, &["remote error: tls: bad certificate", "remote error: tls: certificate required"]);
+    if !(read || pair || refused) {
         return None;
     }
     let reg = line_registry(l, facts);
     let r = show(&reg);
-    let (title, why) = match scan::quoted_after(&l.text, "unable to read CERT file") {
+    let mut prefill = Prefill::for_registry(reg.as_deref());
+    let named = scan::quoted_after(&l.text, "unable to read CERT file");
+    if let Some(path) = named {
+        if path.ends_with(".key") {
+            prefill.client_key = Some(path.to_owned());
+        } else {
+            prefill.client_cert = Some(path.to_owned());
+        }
+    } else if refused {
+        let dir = format!("{}/{}", crate::form::DEFAULT_CONFIG_PATH, reg.as_deref().unwrap_or("<registry>"));
+        prefill.client_cert = Some(format!("{dir}/client.cert"));
+        prefill.client_key = Some(format!("{dir}/client.key"));
+    }
+    let (title, why) = match named {
         Some(path) => (
             format!("The client certificate file {path} is missing or unreadable on this node"),
             format!(
                 "hosts.toml's `client` names {path} (a client certificate or its key: containerd says CERT for \
                  both), and it was never copied to this node, or containerd may not read it."
+            ),
+        ),
+        None if refused => (
+            format!("{r} asks for a client certificate (mTLS) and refused the node's"),
+            format!(
+                "{r} only talks to clients with a certificate its CA signed: the node sent none (hosts.toml has no \
+                 `client` for it) or one {r} does not accept (signed by another CA, expired)."
             ),
         ),
         None => (
@@ -807,14 +899,15 @@ fn client_cert_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         l,
         facts,
         title,
-        format!("{why} containerd gives up on {r} before contacting it: every pull from it fails."),
+        format!("{why} containerd gives up on {r}: every pull from it fails."),
         format!(
             "Put the client certificate and its own key on every node where hosts.toml's `client = [[\"<cert>\", \
              \"<key>\"]]` says (`openssl x509 -noout -modulus -in <cert> | openssl md5` and `openssl rsa -noout \
-             -modulus -in <key> | openssl md5` must match), and give the same paths in the form's client \
-             certificate and key for {r}. No restart is needed for hosts.toml."
+             -modulus -in <key> | openssl md5` must match; the certificate must be signed by a CA {r} trusts), and \
+             give the same paths in the form's client certificate and key for {r}. No restart is needed for \
+             hosts.toml."
         ),
-        Prefill::for_registry(reg.as_deref()),
+        prefill,
     )
 }
 

@@ -346,7 +346,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
 
     let (version, dialect) = m.choose_version(&target, &file, options);
     if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
-        m.rename_v1_plugins(&target);
+        m.rename_v1_plugins(&target, version.unwrap_or(2));
     }
     let hosts_mode = first.style == Style::HostsToml;
     // The engine renders the settings; with hosts.toml, for the directory the file already uses

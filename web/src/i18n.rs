@@ -270,6 +270,8 @@ strings! {
         "此仓库需要凭据，但这段文字没有指明是哪个仓库：请先在下方“仓库”中添加它（按镜像引用中的写法填写地址），再在那里填写用户名和密码。";
     credentials_pick_registry: "This registry needs credentials, but the text does not say which registry it is: pick the registry this image comes from (Registries, below) and type its user name and password there.",
         "此仓库需要凭据，但这段文字没有指明是哪个仓库：请在下方“仓库”中找到这个镜像所在的仓库，在那里填写用户名和密码。";
+    credentials_present: "The form already has credentials for this registry: check the password (or token), that the pods' Secret is the one generated here, and, for the sandbox image, that node credentials are on and the merged config.toml is installed (containerd reads it when it starts).",
+        "表单中已有此仓库的凭据：请核对密码（或令牌）、Pod 使用的是这里生成的 Secret；若是 sandbox 镜像，请确认已开启节点凭据并已安装合并后的 config.toml（containerd 启动时读取它）。";
     prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
@@ -457,8 +459,8 @@ strings! {
         "凭据只在拉取 Secret 中，这里的拉取不会使用它：私有仓库在此会返回 401 Unauthorized，而带该 Secret 的 Pod 可以正常拉取";
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
-    docs_verify_dump: "Show the configuration containerd loads, drop-ins included (look for config_path and sandbox):",
-        "查看 containerd 加载的配置（含 imports 的文件，关注 config_path 和 sandbox）：";
+    docs_verify_dump: "Show the configuration containerd loads, drop-ins included: the CRI image service's sandbox image and config_path:",
+        "查看 containerd 加载的配置（含 imports 的文件）：CRI 镜像服务的 sandbox 镜像和 config_path：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",
         "无法解析的 hosts.toml 只会记录一次日志，然后被忽略：";
     docs_errors_heading: "Error messages and their fixes", "报错信息与解决方法";

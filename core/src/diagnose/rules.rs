@@ -902,8 +902,8 @@ fn client_cert_unusable(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
         format!("{why} containerd gives up on {r}: every pull from it fails."),
         format!(
             "Put the client certificate and its own key on every node where hosts.toml's `client = [[\"<cert>\", \
-             \"<key>\"]]` says (`openssl x509 -noout -modulus -in <cert> | openssl md5` and `openssl rsa -noout \
-             -modulus -in <key> | openssl md5` must match; the certificate must be signed by a CA {r} trusts), and \
+             \"<key>\"]]` says (`openssl x509 -noout -pubkey -in <cert> | openssl md5` and `openssl pkey -pubout \
+             -in <key> | openssl md5` must match; the certificate must be signed by a CA {r} trusts), and \
              give the same paths in the form's client certificate and key for {r}. No restart is needed for \
              hosts.toml."
         ),

@@ -146,8 +146,13 @@ impl Merger<'_> {
                 } else {
                     if target.major >= 2 {
                         format!(
-                            "Without a `version` line containerd reads the file as version 1, whose CRI settings containerd {target} ignores; version {v} is what the file's {} tables are, and containerd {target} migrates a version {v} file.",
-                            Dialect::of_version(v).cri_table_name()
+                            "Without a `version` line containerd reads the file as version 1, whose CRI settings containerd {target} ignores; version {v} is what the file's {} tables are{}.",
+                            Dialect::of_version(v).cri_table_name(),
+                            if v < i64::from(target.config_version()) {
+                                format!(", and containerd {target} migrates a version {v} file")
+                            } else {
+                                String::new()
+                            }
                         )
                     } else {
                         format!(
@@ -195,7 +200,7 @@ impl Merger<'_> {
     /// Version 2+ files name plugins by their full id: containerd refuses a short `plugins.cri`
     /// (`invalid plugin key URI "cri" expect io.containerd.x.vx`, seen on 1.6.20). Renames them
     /// as containerd's own version 1 migration does.
-    pub(super) fn rename_v1_plugins(&mut self, target: &Target) {
+    pub(super) fn rename_v1_plugins(&mut self, target: &Target, version: i64) {
         let Some(plugins) = self.doc.get_mut("plugins").filter(|p| TableRef::of(p).is_some()) else { return };
         let short: Vec<String> = TableRef::of(plugins)
             .map(|t| t.entries().into_iter().map(|(k, _)| k.to_owned()).filter(|k| !k.contains('.')).collect())
@@ -217,7 +222,7 @@ impl Merger<'_> {
         }
         for (k, full) in renamed {
             let why = format!(
-                "Config version 2 and later name plugins by their full id: in the version 2 file pullfix writes, containerd {target} would refuse the version 1 name `{k}` and not start."
+                "Config version 2 and later name plugins by their full id: in the version {version} file pullfix writes, containerd {target} would refuse the version 1 name `{k}` and not start."
             );
             self.changes.push(Change {
                 key_path: display_path(&["plugins", k.as_str()]),

@@ -129,7 +129,12 @@ fn verify_commands(flavor: Flavor, two_x: bool) -> (String, String) {
         // 2.x's `crictl info` shows only the runtime's config: no config_path, no sandbox image
         // (2.1.9, tests/acceptance.rs). A containerd binary of its own: its config dump.
         Flavor::Kubeadm | Flavor::Kind | Flavor::Kubespray | Flavor::Minikube if two_x => (
-            format!("{} | grep -nE 'config_path|sandbox'\n", on_node(flavor, &["containerd", "config", "dump"])),
+            // The line under each header: `sandbox = ...` and the CRI registry's `config_path`
+            // (the transfer service has a config_path of its own; review 11 web N2).
+            format!(
+                "{} | grep -A1 -E \"cri.v1.images'.(pinned_images|registry)]\"\n",
+                on_node(flavor, &["containerd", "config", "dump"])
+            ),
             format!("{} | {hosts}\n", on_node(flavor, &["journalctl", "-u", "containerd", "--since", "-10min"])),
         ),
         _ => (
@@ -756,7 +761,7 @@ mod tests {
         // 2.x: `crictl info` has no config_path and no sandbox image; the config dump does.
         assert_eq!(
             verify_commands(Flavor::Kubeadm, true).0,
-            "sudo containerd config dump | grep -nE 'config_path|sandbox'\n"
+            "sudo containerd config dump | grep -A1 -E \"cri.v1.images'.(pinned_images|registry)]\"\n"
         );
     }
 

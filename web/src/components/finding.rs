@@ -22,6 +22,7 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
             .map(|r| r.host.trim().to_owned())
             .filter(|h| !h.is_empty())
     });
+    let present = has_credentials(&done.form, registry.as_deref());
     let label = html! {
         <>
             { t.apply_prefill }
@@ -39,7 +40,7 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
                 { action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
                     label, Action::ApplyPrefill(i)) }
             }
-            if let Some((hint, class)) = credentials_hint(t, asks, done.credentials, done.form.registries.len()) {
+            if let Some((hint, class)) = credentials_hint(t, asks, done.credentials, present, done.form.registries.len()) {
                 <p class={classes!("hint", class)}>{ hint }</p>
             }
         </li>
@@ -53,14 +54,28 @@ fn credentials_hint(
     t: &Text,
     asks: bool,
     credentials: Option<usize>,
+    present: bool,
     registries: usize,
 ) -> Option<(&'static str, &'static str)> {
     match (asks, credentials) {
         (false, _) => None,
         (true, Some(_)) => Some((t.credentials_go, "go-to-registry")),
+        // The named registry already has a user name and a password (review 11 web N1).
+        (true, None) if present => Some((t.credentials_present, "credentials-present")),
         (true, None) if registries == 0 => Some((t.credentials_add_registry, "add-registry-first")),
         (true, None) => Some((t.credentials_pick_registry, "pick-registry")),
     }
+}
+
+/// Whether the form's registry `host` has a user name and a password (or token).
+fn has_credentials(form: &pullfix_core::Form, host: Option<&str>) -> bool {
+    host.is_some_and(|h| {
+        form.registries.iter().any(|r| {
+            r.host.trim().eq_ignore_ascii_case(h)
+                && !r.username.trim().is_empty()
+                && (!r.password.is_empty() || !r.identity_token.trim().is_empty())
+        })
+    })
 }
 
 #[cfg(test)]
@@ -72,11 +87,16 @@ mod tests {
     fn a_401_naming_no_registry_asks_to_add_one_only_when_there_is_none() {
         for lang in [Lang::En, Lang::Zh] {
             let t = lang.text();
-            assert_eq!(credentials_hint(t, false, None, 2), None);
-            assert_eq!(credentials_hint(t, true, Some(0), 1), Some((t.credentials_go, "go-to-registry")));
-            assert_eq!(credentials_hint(t, true, None, 0), Some((t.credentials_add_registry, "add-registry-first")));
+            assert_eq!(credentials_hint(t, false, None, false, 2), None);
+            assert_eq!(credentials_hint(t, true, Some(0), false, 1), Some((t.credentials_go, "go-to-registry")));
+            assert_eq!(
+                credentials_hint(t, true, None, false, 0),
+                Some((t.credentials_add_registry, "add-registry-first"))
+            );
+            // Review 11 web N1: the named registry already has its credentials.
+            assert_eq!(credentials_hint(t, true, None, true, 1), Some((t.credentials_present, "credentials-present")));
             for several in [2, 3] {
-                let (hint, class) = credentials_hint(t, true, None, several).expect("a hint");
+                let (hint, class) = credentials_hint(t, true, None, false, several).expect("a hint");
                 assert_eq!((hint, class), (t.credentials_pick_registry, "pick-registry"));
             }
         }

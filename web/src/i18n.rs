@@ -566,11 +566,44 @@ pub static ERRORS: &[ErrorRow] = &[
         ],
     },
     ErrorRow {
-        seen: "expected containerd config version equal to or less than",
-        cause: ["The config's version line is newer than this containerd.", "配置文件的 version 高于该 containerd 支持的版本。"],
+        seen: "expected containerd config version equal to or less than / containerd config version `3` is not supported, the max version is `2`",
+        cause: ["The config's version line (config.toml's or a drop-in's) is newer than this containerd.", "配置文件（config.toml 或某个 drop-in）的 version 高于该 containerd 支持的版本。"],
         fix: [
             "Generate for the node's exact containerd version.",
             "按节点上 containerd 的确切版本重新生成。",
+        ],
+    },
+    ErrorRow {
+        seen: "unable to read CERT file \"<path>\" / failed to load X509 key pair / remote error: tls: bad certificate",
+        cause: [
+            "mTLS: the client certificate or key is missing, they do not match, or the registry wants a certificate the node did not send.",
+            "mTLS：客户端证书或私钥不存在、二者不匹配，或仓库要求节点提供证书而节点没有发送。",
+        ],
+        fix: [
+            "Put the certificate and its key on every node and name them in the form's client certificate and key.",
+            "把证书及其私钥放到每个节点上，并在表单的客户端证书和私钥中填写其路径。",
+        ],
+    },
+    ErrorRow {
+        seen: "container.Runtime.Name must be set / no runtime for \"<handler>\" is configured",
+        cause: [
+            "A runtime table without runtime_type (1.x: any; 2.x: any but runc), or no table for the pod's RuntimeClass handler.",
+            "运行时表缺少 runtime_type（1.x：任何运行时；2.x：runc 以外的运行时），或没有 Pod 的 RuntimeClass 处理器对应的表。",
+        ],
+        fix: [
+            "Add runtime_type = \"io.containerd.runc.v2\" (or the handler's table) where containerd reads it; pullfix doctor names the table.",
+            "在 containerd 读取的位置添加 runtime_type = \"io.containerd.runc.v2\"（或处理器对应的表）；pullfix doctor 会指出是哪张表。",
+        ],
+    },
+    ErrorRow {
+        seen: "invalid plugin key URI \"cri\" / invalid disabled plugin URI \"cri\"",
+        cause: [
+            "A version 2+ config names a plugin by its version 1 short name: containerd does not start.",
+            "版本 2 及以上的配置使用了版本 1 的插件短名：containerd 无法启动。",
+        ],
+        fix: [
+            "Use full plugin ids (io.containerd.grpc.v1.cri); pullfix apply renames them in config.toml.",
+            "使用完整的插件 ID（io.containerd.grpc.v1.cri）；pullfix apply 会在 config.toml 中自动改名。",
         ],
     },
 ];
@@ -616,7 +649,11 @@ mod tests {
 
     #[test]
     fn error_table_is_complete_in_both_languages() {
-        assert_eq!(ERRORS.len(), 11, "REFERENCE.md's table has ten rows, plus the CA file's");
+        assert_eq!(
+            ERRORS.len(),
+            14,
+            "REFERENCE.md's table has ten rows, plus the CA file's, client certificates, runtimes and short plugin names"
+        );
         for row in ERRORS {
             assert!(!row.seen.is_empty());
             for (en, zh) in [(row.cause[0], row.cause[1]), (row.fix[0], row.fix[1])] {

@@ -602,7 +602,7 @@ pub fn check_at(
                     )
                 } else {
                     let fix = format!(
-                        "Put those mirrors and TLS settings into the form ([[registry.mirror]], ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
+                        "Put those mirrors and TLS settings into the form (mirrors: + Add mirror on the page, [[registry.mirror]] in a form file; ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
                         last.path
                     );
                     if target.is_some() {
@@ -701,7 +701,7 @@ pub fn check_at(
                 l.mirrors.join(", ")
             );
             let fix = format!(
-                "Put those mirrors into the form (as [[registry.mirror]]) and delete the mirrors tables from {}.",
+                "Put those mirrors into the form (+ Add mirror on the page, [[registry.mirror]] in a form file) and delete the mirrors tables from {}.",
                 d.path
             );
             push(

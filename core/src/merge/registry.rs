@@ -215,7 +215,7 @@ impl Merger<'_> {
             let mut fix = Vec::new();
             if !named.is_empty() {
                 fix.push(format!(
-                    "Add {} to the form as [[registry]] entries (their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
+                    "Add {} to the form as registries (+ Add registry on the page, [[registry]] in a form file; their mirror URLs are carried into their hosts.toml when the form names none) so pullfix removes the old lines, or delete the lines.",
                     named.iter().map(|h| h.as_str()).collect::<Vec<_>>().join(", ")
                 ));
             }

@@ -391,7 +391,7 @@ impl Merger<'_> {
                         "Move it to {new} without its configs.\"<host>\".tls tables and mirrors: move the node credentials \
                          (configs.\"<host>\".auth) there, and put the TLS settings (ca_file, insecure_skip_verify, cert_file, \
                          key_file) and the mirrors into the form instead (ca_file, skip_verify, client_cert/client_key, \
-                         [[registry.mirror]]) so that they go to hosts.toml: {why}. Then delete {old}."
+                         a mirror: + Add mirror on the page, [[registry.mirror]] in a form file) so that they go to hosts.toml: {why}. Then delete {old}."
                     )
                 } else {
                     format!("Move the table to {new}, or delete it if containerd's defaults are meant.{migrate}")

@@ -1738,6 +1738,8 @@ fn runtime_name_must_be_set() {
 #[test]
 fn start_failures_of_1_7_24_and_2_1_9() {
     let d = check("containerd-1.7.24-version-3.log", &[(ConfigVersionTooNew, None)]);
+    // Only 1.7 refuses that way: the form gets 1.7 (review 11 web N7).
+    assert_eq!(d.findings[0].prefill.containerd.as_deref(), Some("1.7"));
     assert!(
         d.findings[0].title.contains("version = 3, this containerd reads at most version 2"),
         "{}",

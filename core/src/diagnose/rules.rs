@@ -391,7 +391,15 @@ fn config_version(l: &Line<'_>, facts: &Facts) -> Option<Finding> {
             "Write `version = {max_s}`{sections} in that file (a drop-in written for a newer containerd belongs off this node), or regenerate it for this node's containerd \
              (`containerd --version`) with pullfix, then `systemctl restart containerd`."
         ),
-        Prefill::default(),
+        {
+            // Only 1.7 refuses with `the max version is 2` (1.6 starts): the form's target is
+            // 1.7 unless the text prints the exact version (review 11 web N7).
+            let mut p = Prefill::default();
+            if max == Some(2) && facts.containerd.is_none() && l.lower.contains("is not supported, the max version is") {
+                p.containerd = Some("1.7".to_owned());
+            }
+            p
+        },
     )
 }
 

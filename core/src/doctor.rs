@@ -237,7 +237,7 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
             c.file != files.config_file || !matches!(c.code, "config.no_version" | "config.version_1_on_2x")
         });
     }
-    runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
+    runtimes::check_runtime_type(files, owner.as_ref(), drop_ins, &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
     out

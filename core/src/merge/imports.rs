@@ -20,6 +20,7 @@
 //! (`pullfix apply` and `pullfix doctor` do), and [`check`] reports.
 
 pub mod effective;
+pub mod merged;
 mod overrides;
 mod versions;
 

@@ -180,7 +180,7 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     if let Some(c) = &cfg {
         config::check_config(c, files, target, &mut out);
         if let Some(text) = files.config.as_deref() {
-            plugins::check_plugins(text, files, target, false, &mut out);
+            plugins::check_plugins(text, files, target, None, &mut out);
         }
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
@@ -288,10 +288,11 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
     }
     // containerd merges every file's disabled_plugins and required_plugins.
     let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
+    let merged = crate::merge::imports::merged_version(main, drop_ins);
     for d in drop_ins {
         if let Some(text) = &d.text {
             let of_drop_in = NodeFiles { config_file: d.path.clone(), ..files.clone() };
-            plugins::check_plugins(text, &of_drop_in, target, true, &mut out);
+            plugins::check_plugins(text, &of_drop_in, target, Some(merged), &mut out);
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

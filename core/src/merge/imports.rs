@@ -112,11 +112,21 @@ pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Findi
                     d.path,
                     cri.join(", ")
                 ),
-                format!(
-                    "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --config {quoted}` (same form), which removes it; then run pullfix apply on config.toml again.",
-                    d.path,
-                    cri.join(", ")
-                ),
+                if on_2x {
+                    format!(
+                        "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --form <your form> --config {quoted}`, which removes it; then run pullfix apply on config.toml again.",
+                        d.path,
+                        cri.join(", ")
+                    )
+                } else {
+                    // Review 11, N1: on 1.x applying the form to the drop-in gives it a CRI
+                    // table, which replaces config.toml's whole CRI section.
+                    format!(
+                        "Edit {}: remove {} from its disabled_plugins (delete the drop-in when nothing is left), then restart containerd; do not apply the form to the drop-in: on containerd 1.x a drop-in with a CRI table replaces config.toml's whole CRI section.",
+                        d.path,
+                        cri.join(", ")
+                    )
+                },
             ),
         });
     }
@@ -396,6 +406,34 @@ fn legacy_in(doc: &DocumentMut, paths: &[[&str; 3]]) -> Legacy {
     out
 }
 
+/// What config.toml's (`main`) CRI runtimes lose on containerd 1.x when the drop-in `doc`'s CRI
+/// section (plugin `id`) replaces it: runc's `SystemdCgroup = true` first, then every runtime
+/// table the drop-in does not have.
+fn runtime_losses(main: &DocumentMut, doc: &DocumentMut, id: &str) -> Vec<String> {
+    let runtimes = |d: &DocumentMut| {
+        edit::get(d, &["plugins".to_owned(), id.to_owned(), "containerd".to_owned(), "runtimes".to_owned()])
+            .and_then(TableRef::of)
+            .map(|t| t.entries().into_iter().map(|(k, v)| (k.to_owned(), v.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let systemd = |r: &[(String, Item)]| {
+        r.iter().find(|(k, _)| k == "runc").and_then(|(_, v)| {
+            TableRef::of(v)?.get("options").and_then(TableRef::of)?.get("SystemdCgroup").and_then(Item::as_bool)
+        }) == Some(true)
+    };
+    let (mine, theirs) = (runtimes(main), runtimes(doc));
+    let mut out = Vec::new();
+    if systemd(&mine) && !systemd(&theirs) {
+        out.push("runc's SystemdCgroup = true (runc runs with the cgroupfs driver, a mismatch with a kubelet on the systemd driver)".to_owned());
+    }
+    let gone: Vec<String> =
+        mine.iter().filter(|(k, _)| !theirs.iter().any(|(t, _)| t == k)).map(|(k, _)| format!("{k:?}")).collect();
+    if !gone.is_empty() {
+        out.push(format!("its runtimes {} are gone", gone.join(", ")));
+    }
+    out
+}
+
 /// Whether a drop-in's text sets a non-empty registry `config_path` (pullfix was applied to it).
 pub fn sets_config_path(text: &str) -> bool {
     text.parse::<DocumentMut>().is_ok_and(|d| legacy(&d).config_path.is_some_and(|(_, cp)| !cp.trim().is_empty()))
@@ -582,11 +620,30 @@ pub fn check_at(
             };
             let quoted = crate::shell::quote(&last.path);
             let owns = l.config_path.as_ref().is_some_and(|(_, cp)| !cp.trim().is_empty());
+            // Review 11, N1, N11: what config.toml's runtimes lose, and a section without a
+            // table for its default runtime (the CRI plugin does not load at all).
+            let lost = main_doc.as_ref().map(|m| runtime_losses(m, doc, id)).unwrap_or_default();
+            let no_default = super::runtimes::default_missing(doc, version.max(1), Some(1)).is_some();
+            let lost_words = if lost.is_empty() {
+                String::new()
+            } else {
+                format!(" config.toml's runtime settings do not apply either: {}.", lost.join(", "))
+            };
+            let no_default_words = if no_default {
+                " The drop-in's CRI section has runtimes tables but none for the default runtime, so containerd does not load its CRI plugin at all (`no corresponding runtime configured in containerd.runtimes`): no pod runs, and applying the form to the drop-in does not change that."
+            } else {
+                ""
+            };
+            let move_fix = format!(
+                "Move the CRI tables of {} into config.toml (under plugins.\"{id}\", beside its runtimes: e.g. the drop-in's runtimes.<name> tables) and delete them from the drop-in (delete the drop-in when nothing is left), then run `pullfix apply --form <your form> --config {}` and restart containerd; `containerd config dump` must show config.toml's runtimes (runc with SystemdCgroup) and the drop-in's together.",
+                last.path,
+                crate::shell::quote(main_path)
+            );
             let d = if owns {
                 // pullfix (or someone) gave the drop-in its own config_path: its CRI section is
                 // the one in effect, and that is the fix; legacy keys beside it still break it.
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{lost_words}{no_default_words}{others}",
                     path = last.path,
                     held = if held.is_empty() {
                         String::new()
@@ -594,19 +651,24 @@ pub fn check_at(
                         format!(" The drop-in also has {}: beside config_path containerd 1.x does not load its CRI plugin, so every pull fails.", held.join(" and "))
                     },
                 );
-                if held.is_empty() {
+                if held.is_empty() && lost.is_empty() && !no_default {
                     Diagnostic::info(
                         field(),
                         "merge.import-replaces-cri",
                         message,
-                        format!("Apply the form to {} (`pullfix apply --config {quoted}`).", last.path),
+                        format!("Apply the form to {} (`pullfix apply --form <your form> --config {quoted}`).", last.path),
                     )
                 } else {
-                    let fix = format!(
-                        "Put those mirrors and TLS settings into the form ([[registry.mirror]], ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
-                        last.path
-                    );
-                    if target.is_some() {
+                    let fix = if held.is_empty() {
+                        move_fix.clone()
+                    } else {
+                        format!(
+                            "Put those mirrors and TLS settings into the form ([[registry.mirror]], ca_file, skip_verify) and delete the mirrors and configs.*.tls tables from {}; then {}",
+                            last.path,
+                            move_fix.replacen("Move", "move", 1)
+                        )
+                    };
+                    if target.is_some() && (!held.is_empty() || no_default) {
                         Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
                     } else {
                         Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
@@ -619,13 +681,20 @@ pub fn check_at(
                     .map(|s| format!(" Its sandbox_image = {s:?} is the pause image every pod sandbox starts from, not config.toml's."))
                     .unwrap_or_default();
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{lost_words}{no_default_words}{others}",
                     path = last.path,
                     held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
                 );
-                let fix = format!(
-                    "Run `pullfix apply --config {quoted}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result."
-                );
+                // Applying the form to the drop-in keeps its runtimes as they are: only when it
+                // loses nothing of config.toml's is that a fix (review 11, N1, N11).
+                let fix = if lost.is_empty() && !no_default {
+                    format!(
+                        "Run `pullfix apply --form <your form> --config {quoted}` so the CRI section containerd uses gets the settings, or {}",
+                        move_fix.replacen("Move", "move", 1)
+                    )
+                } else {
+                    move_fix.clone()
+                };
                 if target.is_some() {
                     Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
                 } else {

@@ -634,6 +634,24 @@ pub fn check_at(
             } else {
                 ""
             };
+            // Review 11, N9: 2.x merges key by key, so config.toml's legacy registry keys come
+            // back at the upgrade, beside the drop-in's config_path.
+            let main_legacy = main_doc.as_ref().map(|m| legacy_in(m, &REGISTRY_PATHS[..2])).unwrap_or_default();
+            let upgrade = if owns && !(main_legacy.mirrors.is_empty() && main_legacy.tls.is_empty()) {
+                let mut what = Vec::new();
+                if !main_legacy.mirrors.is_empty() {
+                    what.push(format!("registry.mirrors for {}", main_legacy.mirrors.join(", ")));
+                }
+                if !main_legacy.tls.is_empty() {
+                    what.push(format!("registry.configs.*.tls for {}", main_legacy.tls.join(", ")));
+                }
+                format!(
+                    " config.toml still has legacy {}: containerd 1.x ignores them now, but 2.x merges config.toml and its drop-ins key by key, so after an upgrade they come back beside the drop-in's config_path and 2.x does not load its CRI images plugin (mirrors beside config_path; TLS settings ignored): delete them from config.toml before upgrading.",
+                    what.join(" and ")
+                )
+            } else {
+                String::new()
+            };
             let move_fix = format!(
                 "Move the CRI tables of {} into config.toml (under plugins.\"{id}\", beside its runtimes: e.g. the drop-in's runtimes.<name> tables) and delete them from the drop-in (delete the drop-in when nothing is left), then run `pullfix apply --form <your form> --config {}` and restart containerd; `containerd config dump` must show config.toml's runtimes (runc with SystemdCgroup) and the drop-in's together.",
                 last.path,
@@ -643,7 +661,7 @@ pub fn check_at(
                 // pullfix (or someone) gave the drop-in its own config_path: its CRI section is
                 // the one in effect, and that is the fix; legacy keys beside it still break it.
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{lost_words}{no_default_words}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{lost_words}{no_default_words}{upgrade}{others}",
                     path = last.path,
                     held = if held.is_empty() {
                         String::new()
@@ -651,7 +669,7 @@ pub fn check_at(
                         format!(" The drop-in also has {}: beside config_path containerd 1.x does not load its CRI plugin, so every pull fails.", held.join(" and "))
                     },
                 );
-                if held.is_empty() && lost.is_empty() && !no_default {
+                if held.is_empty() && lost.is_empty() && !no_default && upgrade.is_empty() {
                     Diagnostic::info(
                         field(),
                         "merge.import-replaces-cri",
@@ -659,7 +677,11 @@ pub fn check_at(
                         format!("Apply the form to {} (`pullfix apply --form <your form> --config {quoted}`).", last.path),
                     )
                 } else {
-                    let fix = if held.is_empty() {
+                    let fix = if held.is_empty() && lost.is_empty() && !no_default {
+                        format!(
+                            "Delete the legacy registry.mirrors and configs.*.tls tables from config.toml (put them into the form: [[registry.mirror]], ca_file, skip_verify) before upgrading to containerd 2.x; the drop-in's CRI section is the one in effect now (`pullfix apply --form <your form> --config {quoted}` keeps it up to date)."
+                        )
+                    } else if held.is_empty() {
                         move_fix.clone()
                     } else {
                         format!(
@@ -798,7 +820,58 @@ pub fn check_at(
         }
     }
     out.extend(found.findings);
+    if let Some(m) = &main_doc {
+        out.extend(main_mirrors_beside_drop_in_config_path(target.as_ref(), main_path, m, &parsed));
+    }
     out
+}
+
+/// Review 11, N9: config.toml's legacy `registry.mirrors` and a drop-in's `config_path`, which
+/// containerd 2.x merges key by key into one registry table: beside `config_path` the CRI
+/// images plugin refuses to load ("invalid cri image config: mirrors cannot be set when
+/// config_path is provided", real 2.1.9), so no image is pulled. The usual way there is
+/// an upgrade of a 1.x node whose CRI settings moved into a drop-in (1.x ignored config.toml's
+/// whole CRI section). `target` `None`: modelled as 2.1, a warning.
+fn main_mirrors_beside_drop_in_config_path(
+    target: Option<&Target>,
+    main_path: &str,
+    main: &DocumentMut,
+    parsed: &[(&DropIn, DocumentMut)],
+) -> Vec<Finding> {
+    let model = target.copied().unwrap_or(Target { major: 2, minor: 1, patch: None });
+    if model.major < 2 {
+        return Vec::new();
+    }
+    let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, main)];
+    files.extend(parsed.iter().map(|(d, doc)| (d.path.as_str(), doc)));
+    let Some(eff) = effective::effective(&model, &files) else { return Vec::new() };
+    let Some(cp) = eff.config_path.filter(|c| c.file != main_path && !c.value.trim().is_empty()) else {
+        return Vec::new();
+    };
+    let paths: &[[&str; 3]] =
+        if eff.version >= 3 { &REGISTRY_PATHS[2..] } else { &REGISTRY_PATHS[1..] };
+    let mirrors = legacy_in(main, paths).mirrors;
+    if mirrors.is_empty() {
+        return Vec::new();
+    }
+    let on = target.map_or_else(|| "containerd 2.x".to_owned(), |t| format!("containerd {t}"));
+    let message = format!(
+        "config.toml has legacy registry.mirrors for {} and the drop-in {} sets {} = {:?}: {on} merges config.toml and its drop-ins key by key into one registry table, and with mirrors beside config_path its CRI images plugin does not load (its log: \"failed to load plugin ... mirrors cannot be set when config_path is provided\"), so the kubelet gets `unknown service runtime.v1.ImageService` and no pod starts. (containerd 1.x ignored config.toml's CRI section while the drop-in had one: this breaks at the upgrade to 2.x.)",
+        mirrors.join(", "),
+        cp.file,
+        cp.key,
+        cp.value
+    );
+    let fix = format!(
+        "Delete the registry.mirrors tables from config.toml (put the mirrors into the form as [[registry.mirror]] so they go to hosts.toml: `pullfix apply --form <your form> --config {}` does both), restart containerd and check that `containerd config dump` has no registry.mirrors.",
+        crate::shell::quote(main_path)
+    );
+    let d = if target.is_some() {
+        Diagnostic::error(super::existing_config_field(), "merge.main-mirrors-beside-config-path", message, fix)
+    } else {
+        Diagnostic::warning(super::existing_config_field(), "merge.main-mirrors-beside-config-path", message, fix)
+    };
+    vec![Finding { file: main_path.to_owned(), diagnostic: d }]
 }
 
 /// The registry `config_path` containerd 2.x uses when a drop-in's wins over config.toml's

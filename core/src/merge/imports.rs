@@ -567,6 +567,8 @@ pub fn check_at(
         out.extend(versions::too_new(t, &parsed));
         if let Some(m) = &main_doc {
             out.extend(versions::short_plugin_keys(t, main_path, m, &parsed));
+            out.extend(versions::lowers_to_1(t, m, &parsed));
+            out.extend(versions::short_ids_at_3(t, main_path, m, &parsed));
         }
     }
     let major = target.as_ref().map(|t| t.major);

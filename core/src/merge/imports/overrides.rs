@@ -91,7 +91,7 @@ pub(super) fn findings(
                 format!("Delete config_path from {} (or set it to {main_cp:?}), then restart containerd.", won.file)
             } else {
                 format!(
-                    "Delete config_path from {} (or set it to {main_cp:?}) and restart containerd; or keep that directory and write the hosts.toml files there: `pullfix apply --certs-dir {}` (same form).",
+                    "Delete config_path from {} (or set it to {main_cp:?}) and restart containerd; or keep that directory and write the hosts.toml files there: `pullfix apply --form <your form> --certs-dir {}`.",
                     won.file,
                     crate::shell::quote(dir)
                 )

@@ -204,7 +204,13 @@ mod tests {
     fn a_drop_in_is_named_in_the_plugin_checks() {
         let f = NodeFiles { config_file: "/etc/containerd/conf.d/10-docker.toml".into(), ..files("", Some("1.6.20")) };
         let mut out = Vec::new();
-        check_plugins("version = 2\ndisabled_plugins = [\"cri\"]\n", &f, Target::parse("1.6.20").ok(), Some(2), &mut out);
+        check_plugins(
+            "version = 2\ndisabled_plugins = [\"cri\"]\n",
+            &f,
+            Target::parse("1.6.20").ok(),
+            Some(2),
+            &mut out,
+        );
         let codes: Vec<_> = out.iter().map(|c| c.code).collect();
         assert_eq!(codes, ["config.cri_disabled", "config.short_plugin_name"]);
         for c in &out {

@@ -27,7 +27,12 @@ pub const SNAPSHOTTER_CODE: &str = "config.snapshotter_not_migrated";
 /// Checks the runtimes containerd uses: the owning drop-in's CRI section on 1.x when one
 /// replaces config.toml's (`owner`), config.toml and its `drop_ins` merged on a known 2.x,
 /// else config.toml's.
-pub(super) fn check_runtime_type(files: &NodeFiles, owner: Option<&CriOwner>, drop_ins: &[DropIn], out: &mut Vec<Check>) {
+pub(super) fn check_runtime_type(
+    files: &NodeFiles,
+    owner: Option<&CriOwner>,
+    drop_ins: &[DropIn],
+    out: &mut Vec<Check>,
+) {
     let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
     let major = target.map(|t| t.major);
     let Some(main_doc) = files.config.as_deref().and_then(|t| t.parse::<DocumentMut>().ok()) else { return };
@@ -95,16 +100,16 @@ fn check_merged(files: &NodeFiles, t: &Target, main_doc: &DocumentMut, drop_ins:
     let mut containerd: Vec<&str> = plugin.iter().map(String::as_str).collect();
     containerd.push("containerd");
     let name_of = |p: &str| if p == files.config_file { "config.toml".to_owned() } else { p.to_owned() };
-    let default_from = merged::holders(&all, &[&containerd[..], &["default_runtime_name"]].concat()).last().map(|p| name_of(p));
-    let merged_words = format!("containerd {t} merges config.toml and its drop-ins key by key (merged version {version}");
+    let default_from =
+        merged::holders(&all, &[&containerd[..], &["default_runtime_name"]].concat()).last().map(|p| name_of(p));
+    let merged_words =
+        format!("containerd {t} merges config.toml and its drop-ins key by key (merged version {version}");
     for (name, d) in runtimes::check_named(&merged, version, Some(t.major)) {
         let holders = merged::holders(&all, &[&containerd[..], &["runtimes", name.as_str()]].concat());
         let file = holders.last().map_or_else(|| files.config_file.clone(), |p| (*p).to_owned());
         let from = holders.iter().map(|p| name_of(p)).collect::<Vec<_>>().join(", ");
-        let default = default_from
-            .as_ref()
-            .map(|f| format!("; default_runtime_name comes from {f}"))
-            .unwrap_or_default();
+        let default =
+            default_from.as_ref().map(|f| format!("; default_runtime_name comes from {f}")).unwrap_or_default();
         out.push(Check {
             severity: d.severity,
             code: CODE,

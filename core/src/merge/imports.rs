@@ -676,7 +676,10 @@ pub fn check_at(
                         field(),
                         "merge.import-replaces-cri",
                         message,
-                        format!("Apply the form to {} (`pullfix apply --form <your form> --config {quoted}`).", last.path),
+                        format!(
+                            "Apply the form to {} (`pullfix apply --form <your form> --config {quoted}`).",
+                            last.path
+                        ),
                     )
                 } else {
                     let fix = if held.is_empty() && lost.is_empty() && !no_default {
@@ -850,8 +853,7 @@ fn main_mirrors_beside_drop_in_config_path(
     let Some(cp) = eff.config_path.filter(|c| c.file != main_path && !c.value.trim().is_empty()) else {
         return Vec::new();
     };
-    let paths: &[[&str; 3]] =
-        if eff.version >= 3 { &REGISTRY_PATHS[2..] } else { &REGISTRY_PATHS[1..] };
+    let paths: &[[&str; 3]] = if eff.version >= 3 { &REGISTRY_PATHS[2..] } else { &REGISTRY_PATHS[1..] };
     let mirrors = legacy_in(main, paths).mirrors;
     if mirrors.is_empty() {
         return Vec::new();
@@ -865,7 +867,8 @@ fn main_mirrors_beside_drop_in_config_path(
         cp.value
     );
     let fix = format!(
-        "Delete the registry.mirrors tables from config.toml (put the mirrors into the form as [[registry.mirror]] so they go to hosts.toml: `pullfix apply --form <your form> --config {}` does both), restart containerd and check that `containerd config dump` has no registry.mirrors.",
+        "Delete the registry.mirrors tables from config.toml: add {} to the form as [[registry]] entries (pullfix carries their mirror URLs into hosts.toml) and run `pullfix apply --form <your form> --config {}`, which removes them (or delete the tables by hand); restart containerd and check that `containerd config dump` has no registry.mirrors.",
+        mirrors.join(", "),
         crate::shell::quote(main_path)
     );
     let d = if target.is_some() {

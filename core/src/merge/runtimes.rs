@@ -126,7 +126,8 @@ pub fn default_missing(doc: &DocumentMut, version: i64, major: Option<u32>) -> O
     let why = if on_2x {
         format!("containerd keeps only its default runc beside the tables the files have, and none is {default:?}")
     } else {
-        "containerd 1.x builds the runtimes from this section's runtimes tables alone, so its default runc is gone".to_owned()
+        "containerd 1.x builds the runtimes from this section's runtimes tables alone, so its default runc is gone"
+            .to_owned()
     };
     Some(Diagnostic::error(
         existing_config_field(),
@@ -251,5 +252,28 @@ mod tests {
         assert!(found[0].message.contains("every pod of that RuntimeClass fails"), "{}", found[0].message);
         // A version 2 table in a version 3 file is not the one containerd reads.
         assert!(check(&doc(OPTIONS_ONLY), 3, Some(2)).is_empty());
+    }
+
+    /// Review 11, N11: a section with runtimes but none for the default runtime.
+    #[test]
+    fn a_default_runtime_without_a_table_stops_cri() {
+        let nvidia = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\nruntime_type = \"io.containerd.runc.v2\"\n";
+        let d = default_missing(&doc(nvidia), 2, Some(1)).expect("1.x has no runc then");
+        assert_eq!((d.severity, d.code), (Severity::Error, DEFAULT_MISSING_CODE));
+        assert!(d.message.contains("it has \"nvidia\""), "{}", d.message);
+        assert!(d.fix.contains("runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"`"), "{}", d.fix);
+        // 2.x keeps its runc; no runtimes table on 1.x keeps the default one.
+        assert!(default_missing(&doc(nvidia), 2, Some(2)).is_none());
+        assert!(default_missing(&doc(OPTIONS_ONLY), 2, Some(1)).is_none());
+        assert!(default_missing(
+            &doc("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"x\"\n"),
+            2,
+            Some(1)
+        )
+        .is_none());
+        // A default runtime named without a table: no release has it.
+        let crun =
+            "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\ndefault_runtime_name = \"crun\"\n";
+        assert!(default_missing(&doc(crun), 3, Some(2)).is_some());
     }
 }

@@ -118,7 +118,8 @@ pub(super) fn short_plugin_keys(
         }
         let is_main = *path == main_path;
         let first = short.first().map(|k| k.trim_start_matches("plugins.").trim_matches('"')).unwrap_or("cri");
-        let naming = if last == *path { String::new() } else { ", naming the last file it loaded, not this one".to_owned() };
+        let naming =
+            if last == *path { String::new() } else { ", naming the last file it loaded, not this one".to_owned() };
         let refuses = format!(
             "containerd {t} does not start (`failed to load TOML from {last}: invalid plugin key URI \"{first}\" expect io.containerd.x.vx`{naming}), so the kubelet sees no runtime"
         );
@@ -194,11 +195,7 @@ pub fn raises_version_1(containerd: Option<&str>, main: &str, drop_ins: &[DropIn
 /// `plugins."io.containerd.grpc.v1.cri"` is ignored without a word (real 1.6.20 and 1.7.24
 /// dumps: `config_path = ""`, the default pause image, `SystemdCgroup = false`). One error, on
 /// the drop-in whose version 1 is the merged one.
-pub(super) fn lowers_to_1(
-    t: &Target,
-    main: &DocumentMut,
-    parsed: &[(&DropIn, DocumentMut)],
-) -> Vec<Finding> {
+pub(super) fn lowers_to_1(t: &Target, main: &DocumentMut, parsed: &[(&DropIn, DocumentMut)]) -> Vec<Finding> {
     if t.major != 1 || version_of(main) < 2 {
         return Vec::new();
     }
@@ -219,6 +216,14 @@ pub(super) fn lowers_to_1(
         return Vec::new();
     }
     let cri = ignored.iter().any(|k| k.contains(GRPC));
+    // The CRI section first; the other plugin tables counted.
+    let named = if cri {
+        crate::config_file::display_path(&["plugins", GRPC])
+    } else {
+        ignored.first().cloned().unwrap_or_default()
+    };
+    let ignored =
+        if ignored.len() > 1 { format!("{named} (and its {} other plugin tables)", ignored.len() - 1) } else { named };
     let short = doc
         .get("plugins")
         .and_then(Item::as_table_like)
@@ -227,7 +232,7 @@ pub(super) fn lowers_to_1(
         "The drop-in {} says version = 1 under config.toml's version {}: containerd merges every file's `version` line (the last one wins), so the merged config is version 1, and containerd {t} ignores config.toml's {} without an error{}.",
         d.path,
         version_of(main),
-        ignored.join(", "),
+        ignored,
         if cri {
             ": its CRI settings do not apply (no config_path, so hosts.toml is not read: x509; no node credentials: 401; containerd's default pause image; runc without SystemdCgroup, the cgroupfs driver)"
         } else {
@@ -275,7 +280,8 @@ pub(super) fn short_ids_at_3(
         if own != 0 && own < 3 {
             continue;
         }
-        let Some(cri) = doc.get("plugins").and_then(TableRef::of).and_then(|p| p.get("cri")).and_then(TableRef::of) else {
+        let Some(cri) = doc.get("plugins").and_then(TableRef::of).and_then(|p| p.get("cri")).and_then(TableRef::of)
+        else {
             continue;
         };
         let keys: Vec<String> = cri.entries().into_iter().map(|(k, _)| format!("plugins.cri.{k}")).collect();
@@ -295,7 +301,12 @@ pub(super) fn short_ids_at_3(
         );
         out.push(Finding {
             file: (*path).to_owned(),
-            diagnostic: Diagnostic::error(super::super::existing_config_field(), "merge.short-plugin-ids-at-3", message, fix),
+            diagnostic: Diagnostic::error(
+                super::super::existing_config_field(),
+                "merge.short-plugin-ids-at-3",
+                message,
+                fix,
+            ),
         });
     }
     out

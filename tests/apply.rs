@@ -525,7 +525,7 @@ fn a_drop_in_with_a_cri_table_is_refused_and_applying_to_it_works() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("replaces the main file's whole CRI section"), "{err}");
-    assert!(err.contains(&format!("pullfix apply --config {}", drop_in.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", drop_in.display())), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
     assert!(!node.certs().exists());
     // The fix it names: apply to the drop-in.
@@ -998,7 +998,7 @@ fn a_drop_in_sandbox_image_on_2_x_stops_apply() {
     assert!(err.contains("not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"registry.aliyuncs.com/google_containers/pause:3.6\""), "{err}");
     assert!(
         err.contains(&format!(
-            "Fix: Delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from {pause}"
+            "Fix: Keep one sandbox image, in config.toml: delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from {pause}"
         )),
         "{err}"
     );
@@ -1041,7 +1041,7 @@ fn a_drop_in_config_path_on_2_x_stops_apply() {
         )),
         "{err}"
     );
-    assert!(err.contains(&format!("`pullfix apply --certs-dir {}`", other.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --certs-dir {}`", other.display())), "{err}");
     assert!(!node.certs().exists(), "nothing written");
     let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
         .args(["apply", "--form"])

@@ -553,7 +553,7 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
     );
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml"), "{text}");
-    assert!(text.contains("pullfix apply --config"), "{text}");
+    assert!(text.contains("pullfix apply --form <your form> --config"), "{text}");
     // Without a version: a warning (2.x merges key by key).
     assert_eq!(n.doctor(None), (0, pairs(&[("warning", "merge.import-replaces-cri")])));
     // Once the drop-in has the registry settings, it is what containerd uses: an info, and
@@ -1040,7 +1040,7 @@ fn a_version_1_config_under_a_version_2_drop_in() {
         assert_eq!(n.doctor(Some(v)), (1, pairs(&[("error", "merge.import-short-plugin-ids")])), "{v}");
     }
     let text = n.doctor_text(Some("1.6.20"));
-    assert!(text.contains("pullfix apply --convert-version --config"), "{text}");
+    assert!(text.contains("pullfix apply --form <your form> --convert-version --config"), "{text}");
     let (_, on_2x) = n.doctor(Some("2.1.9"));
     assert!(!on_2x.iter().any(|(_, c)| c == "config.version_1_on_2x" || c.starts_with("merge.")), "{on_2x:?}");
 }

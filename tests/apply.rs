@@ -767,7 +767,7 @@ fn apply_on_config_toml_after_the_drop_in_was_fixed() {
     let out = node.apply(&HARBOR.replace("pause:3.6", "pause:3.9"), &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains(&format!("`pullfix apply --config {}`", drop_in.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", drop_in.display())), "{err}");
     assert!(!err.contains("pulls fail"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
 }

@@ -161,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         eprintln!("{d}");
                     }
                     eprintln!(
-                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --config {quoted}` (same form and options).",
+                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --form <your form> --config {quoted}` (and the same options).",
                         containerd.unwrap_or("1.x"),
                         o.path,
                         into.changes.iter().map(|c| c.key_path.as_str()).collect::<Vec<_>>().join(", "),
@@ -170,7 +170,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
                 eprintln!(
-                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --config {quoted}`.",
+                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --form <your form> --config {quoted}`.",
                     o.path
                 );
                 owned_by = Some(o.path);

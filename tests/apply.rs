@@ -1151,3 +1151,25 @@ fn drop_ins_that_break_the_node_stop_apply() {
         assert_eq!(fs::read_to_string(node.config()).unwrap(), before, "{version} {says}");
     }
 }
+
+/// Review 11, N11: applying the form to a 1.x GPU drop-in with only `runtimes.nvidia` (the
+/// fix doctor used to print) would leave the CRI section containerd uses without runc, so the
+/// CRI plugin does not load (real 1.6.20 and 1.7.24, tests/containerd_oracle.rs): refused,
+/// nothing written.
+#[test]
+fn applying_to_a_gpu_drop_in_without_runc_is_refused_on_1_x() {
+    let node = Node::with("comments-everywhere.toml");
+    let (conf_d, _) = node.importing("*.toml");
+    let drop_in = conf_d.join("90-gpu.toml");
+    let gpu = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    fs::write(&drop_in, gpu).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no \"runc\" table (it has \"nvidia\")"), "{err}");
+    assert!(err.contains("does not load its CRI plugin at all"), "{err}");
+    assert_eq!(fs::read_to_string(&drop_in).unwrap(), gpu);
+    // On 2.x (containerd keeps its runc) the same drop-in takes the form.
+    let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
+    assert!(!text(&out.stderr).contains("no \"runc\" table"), "{}", text(&out.stderr));
+}

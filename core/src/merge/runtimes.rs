@@ -126,7 +126,7 @@ pub fn default_missing(doc: &DocumentMut, version: i64, major: Option<u32>) -> O
     let why = if on_2x {
         format!("containerd keeps only its default runc beside the tables the files have, and none is {default:?}")
     } else {
-        "containerd 1.x builds the runtimes from this section's runtimes tables alone, so its default runc is gone"
+        "containerd 1.x builds the runtimes from this section's runtimes tables alone, without its default runc"
             .to_owned()
     };
     Some(Diagnostic::error(

@@ -1173,3 +1173,27 @@ fn applying_to_a_gpu_drop_in_without_runc_is_refused_on_1_x() {
     let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
     assert!(!text(&out.stderr).contains("no \"runc\" table"), "{}", text(&out.stderr));
 }
+
+/// Review 11, N1: on 1.x the form applied to a drop-in without a CRI table (here one that
+/// only disables CRI) would give it one, replacing config.toml's whole CRI section (real
+/// 1.7.24: config.toml's SystemdCgroup = true became false): refused, nothing written.
+#[test]
+fn applying_to_a_drop_in_without_a_cri_table_is_refused_on_1_x() {
+    let node = Node::with("comments-everywhere.toml");
+    let (conf_d, main) = node.importing("*.toml");
+    let main = format!("{main}[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    fs::write(node.config(), &main).unwrap();
+    let drop_in = conf_d.join("50-disable.toml");
+    let disable = "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n";
+    fs::write(&drop_in, disable).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a drop-in that") && err.contains("has no CRI table"), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", node.config().display())), "{err}");
+    assert_eq!(fs::read_to_string(&drop_in).unwrap(), disable);
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    // 2.x merges key by key: the drop-in may take the form.
+    let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
+    assert!(!text(&out.stderr).contains("has no CRI table"), "{}", text(&out.stderr));
+}

@@ -378,6 +378,21 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
         }
         assert!(!c.fix.contains("pullfix apply"), "{v}: {}", c.fix);
         assert!(c.fix.contains("Do not apply the form to the drop-in"), "{v}: {}", c.fix);
+        // The old alternative, `pullfix apply --config <drop-in>`: refused now, nothing written.
+        let form = node.etc.join("form.toml");
+        fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
+        let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+            .args(["apply", "--form"])
+            .arg(&form)
+            .arg("--config")
+            .arg(&node.drop_ins[0].path)
+            .arg("--certs-dir")
+            .arg(node.etc.join("certs.d"))
+            .output()
+            .expect("pullfix");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{v}: {err}");
+        assert!(err.contains("has no CRI table"), "{v}: {err}");
         fs::write(&node.drop_ins[0].path, "version = 2\ndisabled_plugins = []\n").expect("write");
         node.reread();
         let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: {e}"));

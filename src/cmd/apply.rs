@@ -633,18 +633,6 @@ fn write_atomic(path: &Path, contents: &[u8], _mode: u32) -> std::io::Result<()>
     fs::rename(&tmp, path)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::utc_stamp;
-
-    #[test]
-    fn stamps() {
-        assert_eq!(utc_stamp(0), "19700101T000000Z");
-        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
-        assert_eq!(utc_stamp(1_795_730_706), "20261126T220506Z");
-    }
-}
-
 /// Whether the config text has a CRI plugin table (`plugins."io.containerd.grpc.v1.cri"` or
 /// version 1's `plugins.cri`).
 fn has_cri_table(text: &str) -> bool {
@@ -688,4 +676,16 @@ fn refuse_new_cri_table_in_drop_in(
             pullfix_core::shell::quote(&main.display().to_string())
         ),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_stamp;
+
+    #[test]
+    fn stamps() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(951_782_400), "20000229T000000Z");
+        assert_eq!(utc_stamp(1_795_730_706), "20261126T220506Z");
+    }
 }

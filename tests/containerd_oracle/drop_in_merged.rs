@@ -284,6 +284,10 @@ fn releases_1_x_a_version_less_drop_ins_short_disabled_plugin_stops_containerd()
             assert_eq!((c.severity, c.file.as_str()), (Severity::Error, node.drop_ins[0].path.as_str()), "{v}");
             assert!(c.fix.contains(&format!("\"{short}\" -> \"{full}\"")), "{v}: {}", c.fix);
             assert!(!c.fix.contains("pullfix apply"), "{v}: {}", c.fix);
+            if short == "cri" {
+                let d = find(&checks, "config.cri_disabled").expect("reported");
+                assert!(d.message.contains("containerd does not even start"), "{v}: {}", d.message);
+            }
             fs::write(&node.drop_ins[0].path, format!("disabled_plugins = [\"{full}\"]\n")).expect("write");
             node.reread();
             ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: after the fix: {e}"));

@@ -59,7 +59,12 @@ pub(super) fn check_plugins(
                      registry or sandbox setting applies.",
                     quoted(&cri),
                     if cri.contains(&"cri") { ", the default of Docker's containerd.io package" } else { "" }
-                ),
+                ) + if version >= 2 && cri.iter().any(|n| plugin_ids::is_short(n)) {
+                    // Review 11, N12: the short name in a version 2+ config stops containerd.
+                    " Here containerd does not even start: the short name is refused in a version 2+ config (config.short_plugin_name)."
+                } else {
+                    ""
+                },
                 fix: if drop_in && apply_ok {
                     format!(
                         "Edit {name}: delete {} from its disabled_plugins{at} (or run `pullfix apply --form <your form> \

@@ -540,7 +540,7 @@ fn a_drop_in_with_a_cri_table_is_refused_and_applying_to_it_works() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("replaces the main file's whole CRI section"), "{err}");
-    assert!(err.contains(&format!("pullfix apply --config {}", drop_in.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", drop_in.display())), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
     assert!(!node.certs().exists());
     // The fix it names: apply to the drop-in.
@@ -782,7 +782,7 @@ fn apply_on_config_toml_after_the_drop_in_was_fixed() {
     let out = node.apply(&HARBOR.replace("pause:3.6", "pause:3.9"), &[]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains(&format!("`pullfix apply --config {}`", drop_in.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", drop_in.display())), "{err}");
     assert!(!err.contains("pulls fail"), "{err}");
     assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
 }
@@ -1013,7 +1013,7 @@ fn a_drop_in_sandbox_image_on_2_x_stops_apply() {
     assert!(err.contains("not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"registry.aliyuncs.com/google_containers/pause:3.6\""), "{err}");
     assert!(
         err.contains(&format!(
-            "Fix: Delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from {pause}"
+            "Fix: Keep one sandbox image, in config.toml: delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from {pause}"
         )),
         "{err}"
     );
@@ -1056,7 +1056,7 @@ fn a_drop_in_config_path_on_2_x_stops_apply() {
         )),
         "{err}"
     );
-    assert!(err.contains(&format!("`pullfix apply --certs-dir {}`", other.display())), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --certs-dir {}`", other.display())), "{err}");
     assert!(!node.certs().exists(), "nothing written");
     let out = Command::new(env!("CARGO_BIN_EXE_pullfix"))
         .args(["apply", "--form"])
@@ -1165,4 +1165,50 @@ fn drop_ins_that_break_the_node_stop_apply() {
         assert!(err.contains("nothing was written"), "{err}");
         assert_eq!(fs::read_to_string(node.config()).unwrap(), before, "{version} {says}");
     }
+}
+
+/// Review 11, N11: applying the form to a 1.x GPU drop-in with only `runtimes.nvidia` (the
+/// fix doctor used to print) would leave the CRI section containerd uses without runc, so the
+/// CRI plugin does not load (real 1.6.20 and 1.7.24, tests/containerd_oracle.rs): refused,
+/// nothing written.
+#[test]
+fn applying_to_a_gpu_drop_in_without_runc_is_refused_on_1_x() {
+    let node = Node::with("comments-everywhere.toml");
+    let (conf_d, _) = node.importing("*.toml");
+    let drop_in = conf_d.join("90-gpu.toml");
+    let gpu = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    fs::write(&drop_in, gpu).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no \"runc\" table (it has \"nvidia\")"), "{err}");
+    assert!(err.contains("does not load its CRI plugin at all"), "{err}");
+    assert_eq!(fs::read_to_string(&drop_in).unwrap(), gpu);
+    // On 2.x (containerd keeps its runc) the same drop-in takes the form.
+    let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
+    assert!(!text(&out.stderr).contains("no \"runc\" table"), "{}", text(&out.stderr));
+}
+
+/// Review 11, N1: on 1.x the form applied to a drop-in without a CRI table (here one that
+/// only disables CRI) would give it one, replacing config.toml's whole CRI section (real
+/// 1.7.24: config.toml's SystemdCgroup = true became false): refused, nothing written.
+#[test]
+fn applying_to_a_drop_in_without_a_cri_table_is_refused_on_1_x() {
+    let node = Node::with("comments-everywhere.toml");
+    let (conf_d, main) = node.importing("*.toml");
+    let main = format!("{main}[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    fs::write(node.config(), &main).unwrap();
+    let drop_in = conf_d.join("50-disable.toml");
+    let disable = "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n";
+    fs::write(&drop_in, disable).unwrap();
+    let out = apply_to(&node, &drop_in, HARBOR);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a drop-in that") && err.contains("has no CRI table"), "{err}");
+    assert!(err.contains(&format!("`pullfix apply --form <your form> --config {}`", node.config().display())), "{err}");
+    assert_eq!(fs::read_to_string(&drop_in).unwrap(), disable);
+    assert_eq!(fs::read_to_string(node.config()).unwrap(), main);
+    // 2.x merges key by key: the drop-in may take the form.
+    let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
+    assert!(!text(&out.stderr).contains("has no CRI table"), "{}", text(&out.stderr));
 }

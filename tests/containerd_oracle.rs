@@ -19,6 +19,9 @@ use toml_edit::{DocumentMut, Item};
 #[path = "containerd_oracle/drop_in_versions.rs"]
 mod drop_in_versions;
 
+#[path = "containerd_oracle/drop_in_merged.rs"]
+mod drop_in_merged;
+
 /// One real containerd binary and its version.
 struct Containerd {
     bin: PathBuf,
@@ -65,6 +68,50 @@ impl Containerd {
             return Err(String::from_utf8_lossy(&o.stderr).into_owned());
         }
         Ok(String::from_utf8(o.stdout).expect("utf8").parse().expect("containerd's dump is TOML"))
+    }
+
+    /// Starts the daemon on the config file at `path` (its root, state and sockets in a
+    /// temporary directory) until it says it booted or exits, stops it and returns its log:
+    /// what `config dump` does not show, a plugin that does not load (`failed to load plugin`).
+    fn boot_log(&self, path: &Path) -> String {
+        use std::io::{BufRead, BufReader};
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut child = Command::new(&self.bin)
+            .current_dir("/")
+            .arg("-c")
+            .arg(path)
+            .arg("--root")
+            .arg(tmp.path().join("root"))
+            .arg("--state")
+            .arg(tmp.path().join("state"))
+            .arg("--address")
+            .arg(tmp.path().join("c.sock"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("containerd");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut log = String::new();
+        // A cap, not an assertion: a daemon that neither boots nor exits is stopped.
+        while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            let booted = line.contains("containerd successfully booted");
+            log.push_str(&line);
+            log.push('\n');
+            if booted {
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        log
     }
 
     /// Renders `form` (TOML) and dumps its config.toml; the form must have no errors.

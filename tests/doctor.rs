@@ -553,7 +553,7 @@ fn a_drop_in_that_replaces_the_cri_section_breaks_pulls_on_1_x() {
     );
     let text = n.doctor_text(Some("1.6.20"));
     assert!(text.contains("99-cgroup.toml"), "{text}");
-    assert!(text.contains("pullfix apply --config"), "{text}");
+    assert!(text.contains("pullfix apply --form <your form> --config"), "{text}");
     // Without a version: a warning (2.x merges key by key).
     assert_eq!(n.doctor(None), (0, pairs(&[("warning", "merge.import-replaces-cri")])));
     // Once the drop-in has the registry settings, it is what containerd uses: an info, and
@@ -1040,7 +1040,7 @@ fn a_version_1_config_under_a_version_2_drop_in() {
         assert_eq!(n.doctor(Some(v)), (1, pairs(&[("error", "merge.import-short-plugin-ids")])), "{v}");
     }
     let text = n.doctor_text(Some("1.6.20"));
-    assert!(text.contains("pullfix apply --convert-version --config"), "{text}");
+    assert!(text.contains("pullfix apply --form <your form> --convert-version --config"), "{text}");
     let (_, on_2x) = n.doctor(Some("2.1.9"));
     assert!(!on_2x.iter().any(|(_, c)| c == "config.version_1_on_2x" || c.starts_with("merge.")), "{on_2x:?}");
 }
@@ -1054,4 +1054,74 @@ fn a_k3s_template_is_named_not_called_invalid() {
     assert_eq!(code, 0, "{checks:?}");
     assert!(checks.contains(&("info".into(), "config.k3s_template".into())), "{checks:?}");
     assert!(!checks.iter().any(|(_, c)| c == "config.unparsable"), "{checks:?}");
+}
+
+/// Review 11, N3: on 2.x the runtime tables are checked as containerd merges config.toml and
+/// its drop-ins (key by key): a drop-in's options-only crun, made the default by another
+/// drop-in, is an error on the drop-in with the table (tests/containerd_oracle.rs has 2.1.9's
+/// dump of it: `runtime_type = ''`).
+#[test]
+fn a_drop_in_runtime_without_type_is_an_error_on_2_x() {
+    let n = Node::new(None);
+    let main = format!("imports = [\"{}/conf.d/*.toml\"]\n{V3_HEALTHY}", n.dir.path().display());
+    n.file("config.toml", &main);
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    n.file(
+        "conf.d/10-crun.toml",
+        "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.crun.options]\n  BinaryName = \"/usr/bin/crun\"\n",
+    );
+    // Only a handler's table: its RuntimeClass's pods fail.
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    assert!(n.doctor_text(Some("2.1.9")).contains("RuntimeClass handler \"crun\""));
+    n.file(
+        "conf.d/20-default.toml",
+        "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\n  default_runtime_name = \"crun\"\n",
+    );
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.runtime_type_missing")])));
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("error   config.runtime_type_missing  ") && text.contains("conf.d/10-crun.toml\n"), "{text}");
+    assert!(text.contains("the default runtime, \"crun\"") && text.contains("conf.d/20-default.toml"), "{text}");
+    // The line in the drop-in: nothing to report.
+    n.file(
+        "conf.d/10-crun.toml",
+        "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.crun]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.crun.options]\n  BinaryName = \"/usr/bin/crun\"\n",
+    );
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    // A default runtime no file has a table for: the CRI plugin does not load.
+    n.file("conf.d/10-crun.toml", "version = 3\n");
+    assert_eq!(n.doctor(Some("2.1.9")), (1, pairs(&[("error", "config.default_runtime_missing")])));
+}
+
+/// Review 11, N11: on 1.x a GPU drop-in with only `runtimes.nvidia` replaces config.toml's
+/// CRI section and leaves no runc: the CRI plugin does not load (real 1.6.20 and 1.7.24 in
+/// tests/containerd_oracle.rs); doctor says so before and after the form is applied to it.
+#[test]
+fn a_gpu_drop_in_without_runc_stops_cri_on_1_x() {
+    let n = Node::new(None);
+    let main =
+        format!("imports = [\"{}/conf.d/*.toml\"]\n{V2_HEALTHY}{RUNC_TYPE}{RUNC_OPTIONS_ONLY}", n.dir.path().display());
+    n.file("config.toml", &main);
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    let gpu = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    n.file("conf.d/90-gpu.toml", gpu);
+    for v in ["1.6.20", "1.7.24"] {
+        let (code, checks) = n.doctor(Some(v));
+        assert_eq!(code, 1, "{v}");
+        assert!(checks.contains(&("error".to_owned(), "config.default_runtime_missing".to_owned())), "{v}: {checks:?}");
+        assert!(checks.contains(&("error".to_owned(), "merge.import-replaces-cri".to_owned())), "{v}: {checks:?}");
+    }
+    let text = n.doctor_text(Some("1.7.24"));
+    assert!(text.contains("does not load its CRI plugin at all"), "{text}");
+    assert!(!text.contains("conf.d/90-gpu.toml` "), "no apply on the drop-in: {text}");
+    // After `pullfix apply` on the drop-in (its own config_path): still an error, not an info.
+    n.file(
+        "conf.d/90-gpu.toml",
+        &format!("{gpu}[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"{{CERTS}}\"\n"),
+    );
+    let (code, checks) = n.doctor(Some("1.7.24"));
+    assert_eq!(code, 1);
+    assert!(checks.contains(&("error".to_owned(), "config.default_runtime_missing".to_owned())), "{checks:?}");
+    // 2.x keeps its runc: no such error.
+    assert!(!n.doctor(Some("2.1.9")).1.iter().any(|(_, c)| c == "config.default_runtime_missing"));
 }

@@ -198,7 +198,7 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     if let Some(c) = &cfg {
         config::check_config(c, files, target, &mut out);
         if let Some(text) = files.config.as_deref() {
-            plugins::check_plugins(text, files, target, false, &mut out);
+            plugins::check_plugins(text, files, target, None, &mut out);
         }
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
@@ -255,7 +255,7 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
             c.file != files.config_file || !matches!(c.code, "config.no_version" | "config.version_1_on_2x")
         });
     }
-    runtimes::check_runtime_type(files, owner.as_ref(), &mut out);
+    runtimes::check_runtime_type(files, owner.as_ref(), drop_ins, &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
     out
@@ -306,10 +306,11 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
     }
     // containerd merges every file's disabled_plugins and required_plugins.
     let target = files.containerd.as_deref().and_then(|v| Target::parse(v).ok());
+    let merged = crate::merge::imports::merged_version(main, drop_ins);
     for d in drop_ins {
         if let Some(text) = &d.text {
             let of_drop_in = NodeFiles { config_file: d.path.clone(), ..files.clone() };
-            plugins::check_plugins(text, &of_drop_in, target, true, &mut out);
+            plugins::check_plugins(text, &of_drop_in, target, Some(merged), &mut out);
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));

@@ -405,6 +405,7 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     let config_path = hosts_mode.then(|| checked.config_path.clone());
     m.report_k3s(existing);
     m.diags.extend(runtimes::check(m.doc, version.unwrap_or(1), Some(target.major)));
+    m.diags.extend(runtimes::default_missing(m.doc, version.unwrap_or(1), Some(target.major)));
     m.diags.extend(runtimes::snapshotter_lost(m.doc, version.unwrap_or(1), Some(target.major)));
     let Merger { mut changes, mut diags, dropped_dirs, list_order, .. } = m;
     // A legacy endpoint's `user:password@` must not reach the terminal or CI logs.

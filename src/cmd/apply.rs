@@ -130,6 +130,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             order.after.iter().map(|d| (d.clone(), subdirectories(Path::new(d)))).collect();
         merged.check_list_order(&form, &listing);
     }
+    // Review 11, N1: on 1.x the form applied to a drop-in without a CRI table gives it one,
+    // which replaces the whole CRI section of the config.toml importing it (its runtimes,
+    // SystemdCgroup): refused.
+    refuse_new_cri_table_in_drop_in(&args.config, existing.as_deref(), containerd, &mut merged);
     // Drop-ins (`imports`): on 1.x one with a CRI table replaces this file's CRI section.
     let mut owned_by: Option<String> = None;
     if let Some(main) = merged.text.clone() {
@@ -161,7 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                         eprintln!("{d}");
                     }
                     eprintln!(
-                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --config {quoted}` (same form and options).",
+                        "error: existing_config: containerd {} uses the CRI section of {} (it sets config_path itself) instead of {config_name}'s, and it lacks some of the form's settings ({}). Fix: apply the form to it: `pullfix apply --form <your form> --config {quoted}` (and the same options).",
                         containerd.unwrap_or("1.x"),
                         o.path,
                         into.changes.iter().map(|c| c.key_path.as_str()).collect::<Vec<_>>().join(", "),
@@ -170,7 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(1));
                 }
                 eprintln!(
-                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --config {quoted}`.",
+                    "info: existing_config: {} already has the form's settings and is the CRI section containerd uses, so {config_name} is left as it is (settings there would be thrown away); the certs.d files are checked below. Next time apply the form to it: `pullfix apply --form <your form> --config {quoted}`.",
                     o.path
                 );
                 owned_by = Some(o.path);
@@ -627,6 +631,51 @@ fn write_atomic(path: &Path, contents: &[u8], _mode: u32) -> std::io::Result<()>
     let tmp = path.with_extension("pullfix.tmp");
     fs::write(&tmp, contents)?;
     fs::rename(&tmp, path)
+}
+
+/// Whether the config text has a CRI plugin table (`plugins."io.containerd.grpc.v1.cri"` or
+/// version 1's `plugins.cri`).
+fn has_cri_table(text: &str) -> bool {
+    text.parse::<toml_edit::DocumentMut>().is_ok_and(|d| {
+        d.get("plugins")
+            .and_then(|p| p.as_table_like())
+            .is_some_and(|p| p.contains_key("io.containerd.grpc.v1.cri") || p.contains_key("cri"))
+    })
+}
+
+/// Review 11, N1 (real 1.7.24: config.toml's `SystemdCgroup = true` became false): on
+/// containerd 1.x, `config` is a drop-in that a config.toml with a CRI table imports, the
+/// drop-in (`existing`) has no CRI table and the merged one would: an error, so nothing is
+/// written.
+fn refuse_new_cri_table_in_drop_in(
+    config: &Path,
+    existing: Option<&str>,
+    containerd: Option<&str>,
+    merged: &mut merge::MergeResult,
+) {
+    let one_x = containerd.and_then(|v| pullfix_core::Target::parse(v).ok()).is_some_and(|t| t.major == 1);
+    let Some(after) = merged.text.as_deref() else { return };
+    if !one_x || existing.is_some_and(has_cri_table) || !has_cri_table(after) {
+        return;
+    }
+    let Some(main) = super::drop_ins::importing_main(config, containerd) else { return };
+    if !fs::read_to_string(&main).is_ok_and(|t| has_cri_table(&t)) {
+        return;
+    }
+    merged.diagnostics.push(Diagnostic::error(
+        merge::existing_config_field(),
+        "apply.drop-in-would-replace-cri",
+        format!(
+            "{} is a drop-in that {} imports, and it has no CRI table: the form's settings would give it one, and containerd {} replaces config.toml's whole CRI section with a drop-in's (its runtimes, runc's SystemdCgroup and registry settings would stop applying).",
+            config.display(),
+            main.display(),
+            containerd.unwrap_or("1.x")
+        ),
+        format!(
+            "Apply the form to config.toml instead: `pullfix apply --form <your form> --config {}`; edit the drop-in by hand for what it is for (e.g. delete a disabled_plugins entry).",
+            pullfix_core::shell::quote(&main.display().to_string())
+        ),
+    ));
 }
 
 #[cfg(test)]

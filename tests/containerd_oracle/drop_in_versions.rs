@@ -10,16 +10,16 @@ use pullfix_core::Severity;
 /// A node in a temporary directory: `etc/containerd/config.toml` is `main` with `IMPORTS`
 /// replaced by an `imports` line naming the drop-ins (absolute paths, in order), which are
 /// written to `etc/containerd/conf.d/<name>`.
-struct Node {
+pub(super) struct Node {
     _tmp: tempfile::TempDir,
-    etc: PathBuf,
-    config: PathBuf,
-    main: String,
-    drop_ins: Vec<DropIn>,
+    pub(super) etc: PathBuf,
+    pub(super) config: PathBuf,
+    pub(super) main: String,
+    pub(super) drop_ins: Vec<DropIn>,
 }
 
 impl Node {
-    fn new(main: &str, drop_ins: &[(&str, &str)]) -> Node {
+    pub(super) fn new(main: &str, drop_ins: &[(&str, &str)]) -> Node {
         let tmp = tempfile::tempdir().expect("tmp");
         let etc = tmp.path().join("etc/containerd");
         fs::create_dir_all(etc.join("conf.d")).expect("mkdir");
@@ -37,7 +37,7 @@ impl Node {
     }
 
     /// pullfix's drop-in findings for containerd `v`, config.toml's config_path `cp`.
-    fn check(&self, v: &Target) -> Vec<imports::Finding> {
+    pub(super) fn check(&self, v: &Target) -> Vec<imports::Finding> {
         imports::check_at(
             Some(&v.to_string()),
             &self.config.display().to_string(),
@@ -48,26 +48,26 @@ impl Node {
     }
 
     /// Re-reads the drop-ins from disk (after a printed command changed one).
-    fn reread(&mut self) {
+    pub(super) fn reread(&mut self) {
         for d in &mut self.drop_ins {
             d.text = fs::read_to_string(&d.path).ok();
         }
     }
 }
 
-fn codes(f: &[imports::Finding]) -> Vec<(Severity, &'static str)> {
+pub(super) fn codes(f: &[imports::Finding]) -> Vec<(Severity, &'static str)> {
     let mut c: Vec<_> = f.iter().map(|f| (f.diagnostic.severity, f.diagnostic.code)).collect();
     c.sort_unstable();
     c
 }
 
 /// The first backtick-quoted command in `fix` that starts with `start`.
-fn command<'f>(fix: &'f str, start: &str) -> &'f str {
+pub(super) fn command<'f>(fix: &'f str, start: &str) -> &'f str {
     let i = fix.find(&format!("`{start}")).unwrap_or_else(|| panic!("no `{start}` in {fix}")) + 1;
     &fix[i..i + fix[i..].find('`').expect("closing backtick")]
 }
 
-fn sh(command: &str) {
+pub(super) fn sh(command: &str) {
     let o = Command::new("sh").args(["-c", command]).output().expect("sh");
     assert!(o.status.success(), "{command}: {}", String::from_utf8_lossy(&o.stderr));
 }
@@ -76,7 +76,7 @@ fn at<'d>(d: &'d DocumentMut, path: &[&str]) -> Option<&'d Item> {
     path.iter().try_fold(d.as_item(), |item, k| item.get(k))
 }
 
-const V2_MAIN: &str = "version = 2\nIMPORTS\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n  password = \"S3cret\"\n";
+pub(super) const V2_MAIN: &str = "version = 2\nIMPORTS\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"harbor.example.net\".auth]\n  username = \"robot$ci\"\n  password = \"S3cret\"\n";
 
 const V1_MAIN: &str = "IMPORTS\n[plugins.cri]\n  sandbox_image = \"harbor.example.net/library/pause:3.10\"\n[plugins.cri.containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.cri.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n[plugins.cri.registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
 
@@ -107,13 +107,14 @@ fn releases_version_1_names_under_a_version_2_merge_stop_1_x() {
             let cmd = command(&d.fix, "pullfix apply");
             let form = node.etc.join("form.toml");
             fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
-            let cmd = cmd.replacen("pullfix", env!("CARGO_BIN_EXE_pullfix"), 1).replace(
-                "--convert-version",
-                &format!(
-                    "--convert-version --form {} --certs-dir {}",
-                    form.display(),
-                    node.etc.join("certs.d").display()
-                ),
+            // Review 11, N6: as printed, with the form's path for `<your form>` (and the test's
+            // certs.d instead of the machine's /etc/containerd/certs.d).
+            assert!(cmd.starts_with("pullfix apply --form <your form> --convert-version --config "), "{v}: {cmd}");
+            let cmd = format!(
+                "{} --certs-dir {}",
+                cmd.replacen("pullfix", env!("CARGO_BIN_EXE_pullfix"), 1)
+                    .replace("<your form>", &form.display().to_string()),
+                node.etc.join("certs.d").display()
             );
             sh(&cmd);
             let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: after the fix: {e}"));

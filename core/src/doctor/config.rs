@@ -147,16 +147,29 @@ pub(super) fn check_config(c: &NodeConfig, files: &NodeFiles, target: Option<Tar
             ),
         );
     }
-    if c.version == Some(2) && c.dialects.iter().any(|d| *d != Dialect::V2) {
+    // Review 11, N7: on 1.x a version 2 file's `plugins.cri` stops containerd (merge's
+    // merge.import-short-plugin-ids says so); only another dialect is merely ignored there.
+    let other = c.dialects.iter().find(|d| **d != Dialect::V2);
+    let one_x = target.is_some_and(|t| t.major == 1);
+    if let Some(other) = other.filter(|d| c.version == Some(2) && !(one_x && **d == Dialect::V1)) {
+        let fix = match target {
+            Some(t) if t.major == 1 => format!("Use plugins.\"{GRPC_CRI}\" (containerd {t} reads version 2 at most)."),
+            Some(t) => format!(
+                "Use plugins.\"{GRPC_CRI}\" (containerd {t} migrates a version 2 file at every start) or write `version = 3` with plugins.\"{IMAGES_CRI}\"."
+            ),
+            None => format!(
+                "Use plugins.\"{GRPC_CRI}\" (1.x, and 2.x migrates it) or, on containerd 2.x only, write `version = 3` with plugins.\"{IMAGES_CRI}\"."
+            ),
+        };
         push(
             Severity::Error,
             "config.wrong_dialect",
             format!(
                 "A version 2 config names the CRI plugin `{}`; version 2 files use plugins.\"{GRPC_CRI}\", so \
                  those settings are ignored.",
-                c.dialects.iter().find(|d| **d != Dialect::V2).map_or("", |d| d.cri_plugin())
+                other.cri_plugin()
             ),
-            format!("Use plugins.\"{GRPC_CRI}\" (1.x) or write `version = 3` with plugins.\"{IMAGES_CRI}\" (2.x)."),
+            fix,
         );
     }
     // A 2.x node: the target says so, or (without one) a version 3+ file.

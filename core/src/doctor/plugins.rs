@@ -14,14 +14,35 @@ pub(super) fn check_plugins(
     text: &str,
     files: &NodeFiles,
     target: Option<Target>,
-    drop_in: bool,
+    merged: Option<i64>,
     out: &mut Vec<Check>,
 ) {
     let Ok(doc) = text.parse::<DocumentMut>() else { return };
+    let drop_in = merged.is_some();
     let name = if drop_in { files.config_file.as_str() } else { "config.toml" };
-    let version = crate::config_file::detect(&doc).line.unwrap_or(1);
+    // containerd 1.x checks the plugin names of the merged config (a version-less drop-in under
+    // a version 2 config.toml is version 2: review 11, N12); 2.x checks each file at its own.
+    let on_1x = target.is_some_and(|t| t.major == 1);
+    let line = crate::config_file::detect(&doc).line;
+    let version = match (line, merged) {
+        (Some(v), _) => v,
+        (None, Some(m)) if on_1x && m >= 2 => m,
+        _ => 1,
+    };
+    let merged_words = if line.is_none() && version >= 2 {
+        " (it has no `version` line, so it takes config.toml's: containerd 1.x checks the merged config)"
+    } else {
+        ""
+    };
     // Without a target, both CRI spellings of 2.x count too.
     let on_2x = target.is_none_or(|t| t.major >= 2);
+    // Review 11, N1: on 1.x (or unknown) a drop-in's CRI table replaces config.toml's whole CRI
+    // section, so `pullfix apply` on a drop-in without one would throw config.toml's away.
+    let has_cri = doc
+        .get("plugins")
+        .and_then(Item::as_table_like)
+        .is_some_and(|p| p.iter().any(|(k, _)| plugin_ids::is_cri(k, on_2x)));
+    let apply_ok = (on_2x && target.is_some()) || has_cri;
     for key in ["disabled_plugins", "required_plugins"] {
         let Some(list) = doc.get(key).and_then(Item::as_array) else { continue };
         let names: Vec<&str> = list.iter().filter_map(|v| v.as_str()).map(str::trim).collect();
@@ -38,14 +59,27 @@ pub(super) fn check_plugins(
                      registry or sandbox setting applies.",
                     quoted(&cri),
                     if cri.contains(&"cri") { ", the default of Docker's containerd.io package" } else { "" }
-                ),
-                fix: if drop_in {
+                ) + if version >= 2 && cri.iter().any(|n| plugin_ids::is_short(n)) {
+                    // Review 11, N12: the short name in a version 2+ config stops containerd.
+                    " Here containerd does not even start: the short name is refused in a version 2+ config (config.short_plugin_name)."
+                } else {
+                    ""
+                },
+                fix: if drop_in && apply_ok {
                     format!(
-                        "Edit {name}: delete {} from its disabled_plugins{at} (or run `pullfix apply --config {}` with \
-                         your form, which removes it; `pullfix apply` on config.toml does not edit drop-ins); then \
+                        "Edit {name}: delete {} from its disabled_plugins{at} (or run `pullfix apply --form <your form> \
+                         --config {}`, which removes it; `pullfix apply` on config.toml does not edit drop-ins); then \
                          restart containerd. Docker does not use the CRI plugin.",
                         quoted(&cri),
                         crate::shell::quote(name)
+                    )
+                } else if drop_in {
+                    format!(
+                        "Edit {name}: delete {} from its disabled_plugins{at} (delete the drop-in when nothing is left), \
+                         then restart containerd. Do not apply the form to the drop-in: on containerd 1.x a drop-in \
+                         with a CRI table replaces config.toml's whole CRI section (runtimes, SystemdCgroup, registry \
+                         settings). Docker does not use the CRI plugin.",
+                        quoted(&cri)
                     )
                 } else {
                     format!(
@@ -71,18 +105,23 @@ pub(super) fn check_plugins(
                     code: "config.short_plugin_name",
                     file: files.config_file.clone(),
                     message: format!(
-                        "{name}{at} is a version {version} file whose {key} names {} by a version 1 short name: \
+                        "{name}{at} is a version {version} file{merged_words} whose {key} names {} by a version 1 short name: \
                          containerd refuses to start (`invalid {} plugin URI {:?} expect io.containerd.x.vx`).",
                         quoted(&short),
                         key.trim_end_matches("_plugins"),
                         short[0]
                     ),
-                    fix: if drop_in {
+                    fix: if drop_in && apply_ok {
                         format!(
-                            "Edit {name}: write the full plugin ids in its {key}{at}: {}. `pullfix apply --config {}` \
+                            "Edit {name}: write the full plugin ids in its {key}{at}: {}. `pullfix apply --form <your form> --config {}` \
                              does this for the names it knows (`pullfix apply` on config.toml does not edit drop-ins).",
                             full.join(", "),
                             crate::shell::quote(name)
+                        )
+                    } else if drop_in {
+                        format!(
+                            "Edit {name}: write the full plugin ids in its {key}{at}: {} (or delete the entries), then restart containerd.",
+                            full.join(", ")
                         )
                     } else {
                         format!(
@@ -170,7 +209,13 @@ mod tests {
     fn a_drop_in_is_named_in_the_plugin_checks() {
         let f = NodeFiles { config_file: "/etc/containerd/conf.d/10-docker.toml".into(), ..files("", Some("1.6.20")) };
         let mut out = Vec::new();
-        check_plugins("version = 2\ndisabled_plugins = [\"cri\"]\n", &f, Target::parse("1.6.20").ok(), true, &mut out);
+        check_plugins(
+            "version = 2\ndisabled_plugins = [\"cri\"]\n",
+            &f,
+            Target::parse("1.6.20").ok(),
+            Some(2),
+            &mut out,
+        );
         let codes: Vec<_> = out.iter().map(|c| c.code).collect();
         assert_eq!(codes, ["config.cri_disabled", "config.short_plugin_name"]);
         for c in &out {

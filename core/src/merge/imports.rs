@@ -20,6 +20,7 @@
 //! (`pullfix apply` and `pullfix doctor` do), and [`check`] reports.
 
 pub mod effective;
+pub mod merged;
 mod overrides;
 mod versions;
 
@@ -111,11 +112,21 @@ pub fn disabling_cri(containerd: Option<&str>, drop_ins: &[DropIn]) -> Vec<Findi
                     d.path,
                     cri.join(", ")
                 ),
-                format!(
-                    "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --config {quoted}` (same form), which removes it; then run pullfix apply on config.toml again.",
-                    d.path,
-                    cri.join(", ")
-                ),
+                if on_2x {
+                    format!(
+                        "Edit {}: remove {} from its disabled_plugins, or run `pullfix apply --form <your form> --config {quoted}`, which removes it; then run pullfix apply on config.toml again.",
+                        d.path,
+                        cri.join(", ")
+                    )
+                } else {
+                    // Review 11, N1: on 1.x applying the form to the drop-in gives it a CRI
+                    // table, which replaces config.toml's whole CRI section.
+                    format!(
+                        "Edit {}: remove {} from its disabled_plugins (delete the drop-in when nothing is left), then restart containerd; do not apply the form to the drop-in: on containerd 1.x a drop-in with a CRI table replaces config.toml's whole CRI section.",
+                        d.path,
+                        cri.join(", ")
+                    )
+                },
             ),
         });
     }
@@ -395,6 +406,34 @@ fn legacy_in(doc: &DocumentMut, paths: &[[&str; 3]]) -> Legacy {
     out
 }
 
+/// What config.toml's (`main`) CRI runtimes lose on containerd 1.x when the drop-in `doc`'s CRI
+/// section (plugin `id`) replaces it: runc's `SystemdCgroup = true` first, then every runtime
+/// table the drop-in does not have.
+fn runtime_losses(main: &DocumentMut, doc: &DocumentMut, id: &str) -> Vec<String> {
+    let runtimes = |d: &DocumentMut| {
+        edit::get(d, &["plugins".to_owned(), id.to_owned(), "containerd".to_owned(), "runtimes".to_owned()])
+            .and_then(TableRef::of)
+            .map(|t| t.entries().into_iter().map(|(k, v)| (k.to_owned(), v.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    let systemd = |r: &[(String, Item)]| {
+        r.iter().find(|(k, _)| k == "runc").and_then(|(_, v)| {
+            TableRef::of(v)?.get("options").and_then(TableRef::of)?.get("SystemdCgroup").and_then(Item::as_bool)
+        }) == Some(true)
+    };
+    let (mine, theirs) = (runtimes(main), runtimes(doc));
+    let mut out = Vec::new();
+    if systemd(&mine) && !systemd(&theirs) {
+        out.push("runc's SystemdCgroup = true (runc runs with the cgroupfs driver, a mismatch with a kubelet on the systemd driver)".to_owned());
+    }
+    let gone: Vec<String> =
+        mine.iter().filter(|(k, _)| !theirs.iter().any(|(t, _)| t == k)).map(|(k, _)| format!("{k:?}")).collect();
+    if !gone.is_empty() {
+        out.push(format!("its runtimes {} are gone", gone.join(", ")));
+    }
+    out
+}
+
 /// Whether a drop-in's text sets a non-empty registry `config_path` (pullfix was applied to it).
 pub fn sets_config_path(text: &str) -> bool {
     text.parse::<DocumentMut>().is_ok_and(|d| legacy(&d).config_path.is_some_and(|(_, cp)| !cp.trim().is_empty()))
@@ -528,6 +567,8 @@ pub fn check_at(
         out.extend(versions::too_new(t, &parsed));
         if let Some(m) = &main_doc {
             out.extend(versions::short_plugin_keys(t, main_path, m, &parsed));
+            out.extend(versions::lowers_to_1(t, m, &parsed));
+            out.extend(versions::short_ids_at_3(t, main_path, m, &parsed));
         }
     }
     let major = target.as_ref().map(|t| t.major);
@@ -581,11 +622,48 @@ pub fn check_at(
             };
             let quoted = crate::shell::quote(&last.path);
             let owns = l.config_path.as_ref().is_some_and(|(_, cp)| !cp.trim().is_empty());
+            // Review 11, N1, N11: what config.toml's runtimes lose, and a section without a
+            // table for its default runtime (the CRI plugin does not load at all).
+            let lost = main_doc.as_ref().map(|m| runtime_losses(m, doc, id)).unwrap_or_default();
+            let no_default = super::runtimes::default_missing(doc, version.max(1), Some(1)).is_some();
+            let lost_words = if lost.is_empty() {
+                String::new()
+            } else {
+                format!(" config.toml's runtime settings do not apply either: {}.", lost.join(", "))
+            };
+            let no_default_words = if no_default {
+                " The drop-in's CRI section has runtimes tables but none for the default runtime, so containerd does not load its CRI plugin at all (`no corresponding runtime configured in containerd.runtimes`): no pod runs, and applying the form to the drop-in does not change that."
+            } else {
+                ""
+            };
+            // Review 11, N9: 2.x merges key by key, so config.toml's legacy registry keys come
+            // back at the upgrade, beside the drop-in's config_path.
+            let main_legacy = main_doc.as_ref().map(|m| legacy_in(m, &REGISTRY_PATHS[..2])).unwrap_or_default();
+            let upgrade = if owns && !(main_legacy.mirrors.is_empty() && main_legacy.tls.is_empty()) {
+                let mut what = Vec::new();
+                if !main_legacy.mirrors.is_empty() {
+                    what.push(format!("registry.mirrors for {}", main_legacy.mirrors.join(", ")));
+                }
+                if !main_legacy.tls.is_empty() {
+                    what.push(format!("registry.configs.*.tls for {}", main_legacy.tls.join(", ")));
+                }
+                format!(
+                    " config.toml still has legacy {}: containerd 1.x ignores them now, but 2.x merges config.toml and its drop-ins key by key, so after an upgrade they come back beside the drop-in's config_path and 2.x does not load its CRI images plugin (mirrors beside config_path; TLS settings ignored): delete them from config.toml before upgrading.",
+                    what.join(" and ")
+                )
+            } else {
+                String::new()
+            };
+            let move_fix = format!(
+                "Move the CRI tables of {} into config.toml (under plugins.\"{id}\", beside its runtimes: e.g. the drop-in's runtimes.<name> tables) and delete them from the drop-in (delete the drop-in when nothing is left), then run `pullfix apply --form <your form> --config {}` and restart containerd; `containerd config dump` must show config.toml's runtimes (runc with SystemdCgroup) and the drop-in's together.",
+                last.path,
+                crate::shell::quote(main_path)
+            );
             let d = if owns {
                 // pullfix (or someone) gave the drop-in its own config_path: its CRI section is
                 // the one in effect, and that is the fix; legacy keys beside it still break it.
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table. It sets config_path itself, so {on} uses the drop-in's CRI section (registry settings included) instead of config.toml's.{held}{lost_words}{no_default_words}{upgrade}{others}",
                     path = last.path,
                     held = if held.is_empty() {
                         String::new()
@@ -593,19 +671,31 @@ pub fn check_at(
                         format!(" The drop-in also has {}: beside config_path containerd 1.x does not load its CRI plugin, so every pull fails.", held.join(" and "))
                     },
                 );
-                if held.is_empty() {
+                if held.is_empty() && lost.is_empty() && !no_default && upgrade.is_empty() {
                     Diagnostic::info(
                         field(),
                         "merge.import-replaces-cri",
                         message,
-                        format!("Apply the form to {} (`pullfix apply --config {quoted}`).", last.path),
+                        format!(
+                            "Apply the form to {} (`pullfix apply --form <your form> --config {quoted}`).",
+                            last.path
+                        ),
                     )
                 } else {
-                    let fix = format!(
-                        "Put those mirrors and TLS settings into the form (mirrors: + Add mirror on the page, [[registry.mirror]] in a form file; ca_file, skip_verify), delete the mirrors and configs.*.tls tables from {}, then run `pullfix apply --config {quoted}`.",
-                        last.path
-                    );
-                    if target.is_some() {
+                    let fix = if held.is_empty() && lost.is_empty() && !no_default {
+                        format!(
+                            "Delete the legacy registry.mirrors and configs.*.tls tables from config.toml (put them into the form: mirrors with + Add mirror on the page, [[registry.mirror]] in a form file; ca_file, skip_verify) before upgrading to containerd 2.x; the drop-in's CRI section is the one in effect now (`pullfix apply --form <your form> --config {quoted}` keeps it up to date)."
+                        )
+                    } else if held.is_empty() {
+                        move_fix.clone()
+                    } else {
+                        format!(
+                            "Put those mirrors and TLS settings into the form (mirrors: + Add mirror on the page, [[registry.mirror]] in a form file; ca_file, skip_verify) and delete the mirrors and configs.*.tls tables from {}; then {}",
+                            last.path,
+                            move_fix.replacen("Move", "move", 1)
+                        )
+                    };
+                    if target.is_some() && (!held.is_empty() || no_default) {
                         Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
                     } else {
                         Diagnostic::warning(field(), "merge.import-replaces-cri", message, fix)
@@ -618,13 +708,20 @@ pub fn check_at(
                     .map(|s| format!(" Its sandbox_image = {s:?} is the pause image every pod sandbox starts from, not config.toml's."))
                     .unwrap_or_default();
                 let message = format!(
-                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{others}",
+                    "config.toml imports {path}, which has a plugins.\"{id}\" table: {on} replaces the main file's whole CRI section with the drop-in's, so the registry settings (config_path, node credentials) and the sandbox image in config.toml are thrown away and pulls fail (x509, 401).{held}{sandbox}{lost_words}{no_default_words}{others}",
                     path = last.path,
                     held = if held.is_empty() { String::new() } else { format!(" The drop-in has {}, which is what containerd uses.", held.join(" and ")) },
                 );
-                let fix = format!(
-                    "Run `pullfix apply --config {quoted}` (with the same form) so the CRI section containerd uses gets the settings, or move that drop-in's CRI settings into config.toml and drop it from `imports`; `containerd config dump` shows the result."
-                );
+                // Applying the form to the drop-in keeps its runtimes as they are: only when it
+                // loses nothing of config.toml's is that a fix (review 11, N1, N11).
+                let fix = if lost.is_empty() && !no_default {
+                    format!(
+                        "Run `pullfix apply --form <your form> --config {quoted}` so the CRI section containerd uses gets the settings, or {}",
+                        move_fix.replacen("Move", "move", 1)
+                    )
+                } else {
+                    move_fix.clone()
+                };
                 if target.is_some() {
                     Diagnostic::error(field(), "merge.import-replaces-cri", message, fix)
                 } else {
@@ -728,7 +825,58 @@ pub fn check_at(
         }
     }
     out.extend(found.findings);
+    if let Some(m) = &main_doc {
+        out.extend(main_mirrors_beside_drop_in_config_path(target.as_ref(), main_path, m, &parsed));
+    }
     out
+}
+
+/// Review 11, N9: config.toml's legacy `registry.mirrors` and a drop-in's `config_path`, which
+/// containerd 2.x merges key by key into one registry table: beside `config_path` the CRI
+/// images plugin refuses to load ("invalid cri image config: mirrors cannot be set when
+/// config_path is provided", real 2.1.9), so no image is pulled. The usual way there is
+/// an upgrade of a 1.x node whose CRI settings moved into a drop-in (1.x ignored config.toml's
+/// whole CRI section). `target` `None`: modelled as 2.1, a warning.
+fn main_mirrors_beside_drop_in_config_path(
+    target: Option<&Target>,
+    main_path: &str,
+    main: &DocumentMut,
+    parsed: &[(&DropIn, DocumentMut)],
+) -> Vec<Finding> {
+    let model = target.copied().unwrap_or(Target { major: 2, minor: 1, patch: None });
+    if model.major < 2 {
+        return Vec::new();
+    }
+    let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, main)];
+    files.extend(parsed.iter().map(|(d, doc)| (d.path.as_str(), doc)));
+    let Some(eff) = effective::effective(&model, &files) else { return Vec::new() };
+    let Some(cp) = eff.config_path.filter(|c| c.file != main_path && !c.value.trim().is_empty()) else {
+        return Vec::new();
+    };
+    let paths: &[[&str; 3]] = if eff.version >= 3 { &REGISTRY_PATHS[2..] } else { &REGISTRY_PATHS[1..] };
+    let mirrors = legacy_in(main, paths).mirrors;
+    if mirrors.is_empty() {
+        return Vec::new();
+    }
+    let on = target.map_or_else(|| "containerd 2.x".to_owned(), |t| format!("containerd {t}"));
+    let message = format!(
+        "config.toml has legacy registry.mirrors for {} and the drop-in {} sets {} = {:?}: {on} merges config.toml and its drop-ins key by key into one registry table, and with mirrors beside config_path its CRI images plugin does not load (its log: \"failed to load plugin ... mirrors cannot be set when config_path is provided\"), so the kubelet gets `unknown service runtime.v1.ImageService` and no pod starts. (containerd 1.x ignored config.toml's CRI section while the drop-in had one: this breaks at the upgrade to 2.x.)",
+        mirrors.join(", "),
+        cp.file,
+        cp.key,
+        cp.value
+    );
+    let fix = format!(
+        "Delete the registry.mirrors tables from config.toml: add {} to the form as [[registry]] entries (pullfix carries their mirror URLs into hosts.toml) and run `pullfix apply --form <your form> --config {}`, which removes them (or delete the tables by hand); restart containerd and check that `containerd config dump` has no registry.mirrors.",
+        mirrors.join(", "),
+        crate::shell::quote(main_path)
+    );
+    let d = if target.is_some() {
+        Diagnostic::error(super::existing_config_field(), "merge.main-mirrors-beside-config-path", message, fix)
+    } else {
+        Diagnostic::warning(super::existing_config_field(), "merge.main-mirrors-beside-config-path", message, fix)
+    };
+    vec![Finding { file: main_path.to_owned(), diagnostic: d }]
 }
 
 /// The registry `config_path` containerd 2.x uses when a drop-in's wins over config.toml's

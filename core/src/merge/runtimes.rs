@@ -43,6 +43,11 @@ pub fn runtime_plugin_path(version: i64) -> Vec<String> {
 /// containerd 2.x (which keeps runc's default type). Pods of such a runtime fail (review 9
 /// M9, review 10 M1: a handler's pods on 1.7.24 and 2.1.9).
 pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Vec<Diagnostic> {
+    check_named(doc, version, major).into_iter().map(|(_, d)| d).collect()
+}
+
+/// [`check`], each error with the name of its runtime (`runc`, `nvidia`).
+pub fn check_named(doc: &DocumentMut, version: i64, major: Option<u32>) -> Vec<(String, Diagnostic)> {
     let mut plugin = runtime_plugin_path(version);
     plugin.push("containerd".to_owned());
     let Some(containerd) = edit::get(doc, &plugin).and_then(TableRef::of) else { return Vec::new() };
@@ -72,7 +77,7 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Vec<Diagnos
         } else {
             (format!("the runtime of RuntimeClass handler {name:?}"), "every pod of that RuntimeClass fails")
         };
-        out.push(Diagnostic::error(
+        out.push((name.to_owned(), Diagnostic::error(
             existing_config_field(),
             CODE,
             format!(
@@ -81,9 +86,59 @@ pub fn check(doc: &DocumentMut, version: i64, major: Option<u32>) -> Vec<Diagnos
             format!(
                 "Add `runtime_type = \"{RUNC_V2}\"` to [{table}] (write that table above its .options table: [{table}] runtime_type = \"{RUNC_V2}\", then its [{table}.options]), restart containerd and check with `containerd config dump`."
             ),
-        ));
+        )));
     }
     out
+}
+
+/// The code of [`default_missing`]'s error.
+pub const DEFAULT_MISSING_CODE: &str = "merge.default-runtime-missing";
+
+/// The error for a CRI section (of a file read as config `version` by containerd `major`)
+/// without a `containerd.runtimes` table for its default runtime (`default_runtime_name`,
+/// `runc` unless set): containerd does not load its CRI plugin at all ("invalid plugin
+/// config: no corresponding runtime configured in containerd.runtimes", review 11, N11). containerd 1.x builds the runtimes map
+/// from the file alone when it has one (1.6.20's and 1.7.24's `config dump` of a file with only
+/// `runtimes.nvidia` has no runc); 2.x keeps its default runc beside the file's.
+pub fn default_missing(doc: &DocumentMut, version: i64, major: Option<u32>) -> Option<Diagnostic> {
+    let mut plugin = runtime_plugin_path(version);
+    plugin.push("containerd".to_owned());
+    let containerd = edit::get(doc, &plugin).and_then(TableRef::of)?;
+    let default = containerd.get("default_runtime_name").and_then(Item::as_str).unwrap_or("runc").to_owned();
+    let on_2x = major.map_or(version >= 3, |m| m >= 2);
+    let runtimes = containerd.get("runtimes").and_then(TableRef::of);
+    let mut names: Vec<String> =
+        runtimes.map(|r| r.entries().into_iter().map(|(k, _)| k.to_owned()).collect()).unwrap_or_default();
+    if on_2x || runtimes.is_none() {
+        names.push("runc".to_owned());
+    }
+    if names.contains(&default) {
+        return None;
+    }
+    let mut table = plugin.clone();
+    table.extend(["runtimes".to_owned(), default.clone()]);
+    let table = display_path(&table);
+    let has = if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+    };
+    let why = if on_2x {
+        format!("containerd keeps only its default runc beside the tables the files have, and none is {default:?}")
+    } else {
+        "containerd 1.x builds the runtimes from this section's runtimes tables alone, without its default runc"
+            .to_owned()
+    };
+    Some(Diagnostic::error(
+        existing_config_field(),
+        DEFAULT_MISSING_CODE,
+        format!(
+            "The default runtime is {default:?} but the CRI section's containerd.runtimes has no {default:?} table (it has {has}): {why}, so containerd does not load its CRI plugin at all (its log: `failed to load plugin io.containerd.grpc.v1.cri ... no corresponding runtime configured in containerd.runtimes for containerd default_runtime_name = \"{default}\"`) and the kubelet gets `unknown service runtime.v1.RuntimeService`: no pod runs and no image is pulled."
+        ),
+        format!(
+            "Add [{table}] with `runtime_type = \"{RUNC_V2}\"` (and its [{table}.options], e.g. SystemdCgroup = true on a systemd node) to the CRI section containerd uses, restart containerd and check with `containerd config dump | grep -n 'runtimes'`."
+        ),
+    ))
 }
 
 /// The code of [`snapshotter_lost`]'s warning.
@@ -197,5 +252,28 @@ mod tests {
         assert!(found[0].message.contains("every pod of that RuntimeClass fails"), "{}", found[0].message);
         // A version 2 table in a version 3 file is not the one containerd reads.
         assert!(check(&doc(OPTIONS_ONLY), 3, Some(2)).is_empty());
+    }
+
+    /// Review 11, N11: a section with runtimes but none for the default runtime.
+    #[test]
+    fn a_default_runtime_without_a_table_stops_cri() {
+        let nvidia = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\nruntime_type = \"io.containerd.runc.v2\"\n";
+        let d = default_missing(&doc(nvidia), 2, Some(1)).expect("1.x has no runc then");
+        assert_eq!((d.severity, d.code), (Severity::Error, DEFAULT_MISSING_CODE));
+        assert!(d.message.contains("it has \"nvidia\""), "{}", d.message);
+        assert!(d.fix.contains("runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"`"), "{}", d.fix);
+        // 2.x keeps its runc; no runtimes table on 1.x keeps the default one.
+        assert!(default_missing(&doc(nvidia), 2, Some(2)).is_none());
+        assert!(default_missing(&doc(OPTIONS_ONLY), 2, Some(1)).is_none());
+        assert!(default_missing(
+            &doc("version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\nsnapshotter = \"x\"\n"),
+            2,
+            Some(1)
+        )
+        .is_none());
+        // A default runtime named without a table: no release has it.
+        let crun =
+            "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\".containerd]\ndefault_runtime_name = \"crun\"\n";
+        assert!(default_missing(&doc(crun), 3, Some(2)).is_some());
     }
 }

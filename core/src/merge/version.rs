@@ -66,7 +66,7 @@ impl Merger<'_> {
         // top-level-only file) loses nothing when it gets the target's own version.
         let keep_older = !convert && (file.line.is_some() || self.doc.as_table().contains_key("plugins"));
         let convert_hint = format!(
-            "To convert the file to version {wanted} instead, use `pullfix apply --convert-version` or the page's convert choice, then move the settings pullfix lists to their version {wanted} paths{}.",
+            "To convert the file to version {wanted} instead, use `pullfix apply --form <your form> --convert-version` or the page's convert choice, then move the settings pullfix lists to their version {wanted} paths{}.",
             if wanted >= 3 { " (`containerd config migrate` on containerd 2.x prints the file converted as the daemon reads it; it folds in the drop-ins an `imports` line names, so run it on a copy without that line)" } else { "" }
         );
         if keep_older && readable {

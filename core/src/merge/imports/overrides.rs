@@ -60,12 +60,14 @@ pub(super) fn findings(
     if let (Some(won), Some(own)) = (&eff.sandbox, &main_sandbox) {
         if won.file != main_path && won.value != own.value {
             let message = format!(
-                "The drop-in {} sets {} = {:?}: {on} merges drop-ins after config.toml, so every pod sandbox starts from that image, not from config.toml's {} = {:?} (the sandbox image pullfix sets); the kubelet sends no pull Secret for it, and when the nodes cannot reach it every pod fails with \"failed to get sandbox image\".",
+                "The drop-in {} sets {} = {:?}: {on} merges drop-ins after config.toml, so every pod sandbox starts from that image, not from config.toml's {} = {:?} (where `pullfix apply` writes the form's sandbox image); the kubelet sends no pull Secret for it, and when the nodes cannot reach it every pod fails with \"failed to get sandbox image\".",
                 won.file, won.key, won.value, own.key, own.value
             );
+            // Review 11, N9: which of the two is the right one is the operator's call (a drop-in
+            // pullfix was applied to on 1.x holds the form's image).
             let fix = format!(
-                "Delete {} from {} (or set it to {:?}), restart containerd, and check with `containerd config dump | grep -n sandbox`.",
-                won.key, won.file, own.value
+                "Keep one sandbox image, in config.toml: delete {} from {}; if {:?} is the image the nodes must use (e.g. on a private registry they can reach), put it into the form's sandbox image and run `pullfix apply --form <your form> --config {}` (it sets config.toml's), otherwise config.toml's {:?} is used. Restart containerd and check with `containerd config dump | grep -n sandbox`.",
+                won.key, won.file, won.value, crate::shell::quote(main_path), own.value
             );
             push(
                 &mut found,
@@ -89,7 +91,7 @@ pub(super) fn findings(
                 format!("Delete config_path from {} (or set it to {main_cp:?}), then restart containerd.", won.file)
             } else {
                 format!(
-                    "Delete config_path from {} (or set it to {main_cp:?}) and restart containerd; or keep that directory and write the hosts.toml files there: `pullfix apply --certs-dir {}` (same form).",
+                    "Delete config_path from {} (or set it to {main_cp:?}) and restart containerd; or keep that directory and write the hosts.toml files there: `pullfix apply --form <your form> --certs-dir {}`.",
                     won.file,
                     crate::shell::quote(dir)
                 )

@@ -83,7 +83,11 @@ fn on_1x_a_cri_drop_in_is_an_error_naming_it_and_the_fix() {
     let d = &f[0].diagnostic;
     assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-replaces-cri"));
     assert!(d.message.contains("/etc/containerd/conf.d/99-cgroup.toml"), "{}", d.message);
-    assert!(d.fix.contains("pullfix apply --config /etc/containerd/conf.d/99-cgroup.toml"), "{}", d.fix);
+    assert!(
+        d.fix.contains("`pullfix apply --form <your form> --config /etc/containerd/conf.d/99-cgroup.toml`"),
+        "{}",
+        d.fix
+    );
     // Unknown version: a warning; 2.x: nothing (merged key by key).
     let f = check(None, MAIN, None, &[drop_in("/d.toml", CGROUP)]);
     assert_eq!(f[0].diagnostic.severity, Severity::Warning);
@@ -131,7 +135,7 @@ fn on_2x_legacy_keys_and_a_config_path_in_drop_ins_are_reported() {
         d.message
     );
     assert!(d.fix.contains("Delete config_path from /d.toml (or set it to \"/etc/containerd/certs.d\")"), "{}", d.fix);
-    assert!(d.fix.contains("`pullfix apply --certs-dir /other`"), "{}", d.fix);
+    assert!(d.fix.contains("`pullfix apply --form <your form> --certs-dir /other`"), "{}", d.fix);
     // Unknown version: a warning; the same value as config.toml's: nothing.
     let f = check(None, MAIN, Some("/etc/containerd/certs.d"), &[drop_in("/d.toml", text)]);
     assert_eq!(
@@ -169,7 +173,8 @@ fn on_2x_a_drop_in_sandbox_image_that_wins_is_an_error() {
         d.message
     );
     assert!(d.message.contains("not from config.toml's plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox = \"harbor.example.net/library/pause:3.10\""), "{}", d.message);
-    assert!(d.fix.starts_with("Delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from /c/50-pause.toml (or set it to \"harbor.example.net/library/pause:3.10\")"), "{}", d.fix);
+    assert!(d.fix.starts_with("Keep one sandbox image, in config.toml: delete plugins.\"io.containerd.cri.v1.images\".pinned_images.sandbox from /c/50-pause.toml; if \"registry.k8s.io/pause:3.10\" is the image the nodes must use"), "{}", d.fix);
+    assert!(d.fix.contains("otherwise config.toml's \"harbor.example.net/library/pause:3.10\" is used"), "{}", d.fix);
     // The same image, or a drop-in before one that sets config.toml's back: nothing.
     let same = pause.replace("registry.k8s.io/pause:3.10", "harbor.example.net/library/pause:3.10");
     assert!(check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/a.toml", &same)]).is_empty());
@@ -285,9 +290,17 @@ fn a_drop_in_disabling_cri_is_an_error() {
         "{}",
         f[0].diagnostic.fix
     );
-    assert!(f[0].diagnostic.fix.contains("pullfix apply --config /c/conf.d/10-docker.toml"), "{}", f[0].diagnostic.fix);
+    // Review 11, N1: on 1.x applying the form to the drop-in would give it a CRI table.
+    assert!(!f[0].diagnostic.fix.contains("pullfix apply"), "{}", f[0].diagnostic.fix);
+    assert!(f[0].diagnostic.fix.contains("do not apply the form to the drop-in"), "{}", f[0].diagnostic.fix);
     let v2 = drop_in("/d.toml", "disabled_plugins = [\"io.containerd.cri.v1.images\"]\n");
-    assert_eq!(disabling_cri(Some("2.1"), std::slice::from_ref(&v2)).len(), 1);
+    let f = disabling_cri(Some("2.1"), std::slice::from_ref(&v2));
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].diagnostic.fix.contains("`pullfix apply --form <your form> --config /d.toml`"),
+        "{}",
+        f[0].diagnostic.fix
+    );
     assert!(disabling_cri(Some("1.7"), &[v2]).is_empty());
 }
 
@@ -346,7 +359,10 @@ fn a_drop_in_version_raises_a_version_1_config_toml() {
     let f = check(Some("1.7.24"), v1, None, &[metrics]);
     let codes: Vec<_> = f.iter().map(|f| (f.file.as_str(), f.diagnostic.code)).collect();
     assert_eq!(codes, [("/etc/containerd/config.toml", "merge.import-short-plugin-ids")]);
-    assert!(f[0].diagnostic.fix.contains("pullfix apply --convert-version --config /etc/containerd/config.toml"));
+    assert!(f[0]
+        .diagnostic
+        .fix
+        .contains("`pullfix apply --form <your form> --convert-version --config /etc/containerd/config.toml`"));
 }
 
 /// Review 10, H1: version 3 tables in a version-less drop-in under a version 2 config.toml
@@ -417,4 +433,84 @@ fn a_drop_in_s_node_credentials_are_an_error_on_2_x() {
     );
     let same = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"h.example\".auth]\n  username = \"ci\"\n";
     assert!(check(Some("2.1.9"), &main, Some("/etc/containerd/certs.d"), &[drop_in("/a.toml", same)]).is_empty());
+}
+
+/// Review 11, N11 and N1: on 1.x a drop-in whose CRI section has runtimes but none for the
+/// default runtime (a GPU drop-in with only `runtimes.nvidia`) stops the CRI plugin, and one
+/// without config.toml's runc SystemdCgroup loses it: the fix moves its tables into config.toml
+/// instead of applying the form to the drop-in.
+#[test]
+fn on_1x_a_gpu_drop_in_without_runc_is_an_error_whose_fix_moves_it_into_config_toml() {
+    let gpu = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.nvidia]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    let main = format!("{MAIN}{}", CGROUP.trim_start_matches("version = 2\n"));
+    let f = check(Some("1.7.24"), &main, Some("/etc/containerd/certs.d"), &[drop_in("/c/90-gpu.toml", gpu)]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    let d = &f[0].diagnostic;
+    assert_eq!((d.severity, d.code), (Severity::Error, "merge.import-replaces-cri"));
+    assert!(d.message.contains("runc's SystemdCgroup = true"), "{}", d.message);
+    assert!(d.message.contains("its runtimes \"runc\" are gone"), "{}", d.message);
+    assert!(d.message.contains("containerd does not load its CRI plugin at all"), "{}", d.message);
+    assert!(d.fix.starts_with("Move the CRI tables of /c/90-gpu.toml into config.toml"), "{}", d.fix);
+    assert!(!d.fix.contains("--config /c/90-gpu.toml"), "{}", d.fix);
+    // After `pullfix apply` on the drop-in (it sets config_path): still an error.
+    let applied =
+        format!("{gpu}[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n");
+    let f = check(Some("1.7.24"), &main, None, &[drop_in("/c/90-gpu.toml", &applied)]);
+    assert_eq!((f[0].diagnostic.severity, f[0].diagnostic.code), (Severity::Error, "merge.import-replaces-cri"));
+    // Only SystemdCgroup lost after such an apply (N1): a warning, not the info it was.
+    let disabled = "version = 2\ndisabled_plugins = []\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let f = check(Some("1.7.24"), &main, None, &[drop_in("/c/50-disable.toml", disabled)]);
+    assert_eq!(f[0].diagnostic.severity, Severity::Warning, "{f:?}");
+    assert!(f[0].diagnostic.message.contains("runc's SystemdCgroup = true"), "{}", f[0].diagnostic.message);
+}
+
+/// Review 11, N9: config.toml's legacy mirrors and a drop-in's config_path meet on 2.x.
+#[test]
+fn on_2x_config_tomls_mirrors_beside_a_drop_ins_config_path_are_an_error() {
+    let main = "version = 2\nimports = [\"/c/*.toml\"]\n[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"https://registry-1.docker.io\"]\n";
+    let cri =
+        "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
+    let f = check(Some("2.1.9"), main, None, &[drop_in("/c/50-cri.toml", cri)]);
+    let hit = f.iter().find(|f| f.diagnostic.code == "merge.main-mirrors-beside-config-path").expect("reported");
+    assert_eq!((hit.diagnostic.severity, hit.file.as_str()), (Severity::Error, DEFAULT_MAIN));
+    assert!(hit.diagnostic.message.contains("legacy registry.mirrors for docker.io"), "{}", hit.diagnostic.message);
+    // On 1.7.24 the drop-in's section is the one in effect: the upgrade is warned about.
+    let f = check(Some("1.7.24"), main, None, &[drop_in("/c/50-cri.toml", cri)]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].diagnostic.severity, Severity::Warning);
+    assert!(f[0].diagnostic.message.contains("after an upgrade they come back"), "{}", f[0].diagnostic.message);
+    // No mirrors in config.toml: nothing.
+    assert!(check(Some("2.1.9"), MAIN, None, &[drop_in("/c/50-cri.toml", cri)])
+        .iter()
+        .all(|f| f.diagnostic.code != "merge.main-mirrors-beside-config-path"));
+}
+
+/// Review 11, N2 and N13: a version 1 drop-in under a version 2 config.toml (1.x), and
+/// plugins.cri tables read at version 3 (2.x).
+#[test]
+fn version_1_drop_ins_and_short_ids_at_version_3() {
+    let metrics = drop_in("/c/50.toml", "version = 1\n[metrics]\n  address = \"127.0.0.1:1338\"\n");
+    let f = check(Some("1.6.20"), MAIN, None, std::slice::from_ref(&metrics));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].diagnostic.code, f[0].file.as_str()), ("merge.import-lowers-to-1", "/c/50.toml"));
+    assert!(f[0].diagnostic.message.contains("the merged config is version 1"), "{}", f[0].diagnostic.message);
+    assert!(check(Some("2.1.9"), MAIN, None, std::slice::from_ref(&metrics)).is_empty());
+    assert!(check(Some("1.6.20"), MAIN, None, &[drop_in("/c/50.toml", "version = 2\n")]).is_empty());
+
+    let cgroup =
+        drop_in("/c/99-cgroup.toml", "[plugins.cri.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    let f = check(Some("2.1.9"), V3_MAIN, None, std::slice::from_ref(&cgroup));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!((f[0].diagnostic.code, f[0].file.as_str()), ("merge.short-plugin-ids-at-3", "/c/99-cgroup.toml"));
+    assert!(f[0]
+        .diagnostic
+        .fix
+        .contains("[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options] SystemdCgroup = true"));
+    let own = format!("{V3_MAIN}[plugins.cri.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n");
+    let f = check(Some("2.1.9"), &own, None, &[]);
+    assert_eq!((f[0].diagnostic.code, f[0].file.as_str()), ("merge.short-plugin-ids-at-3", DEFAULT_MAIN));
+    // 1.x: not this rule (merge.import-short-plugin-ids').
+    assert!(check(Some("1.7.24"), MAIN, None, std::slice::from_ref(&cgroup))
+        .iter()
+        .all(|f| f.diagnostic.code != "merge.short-plugin-ids-at-3"));
 }

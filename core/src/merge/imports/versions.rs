@@ -118,8 +118,10 @@ pub(super) fn short_plugin_keys(
         }
         let is_main = *path == main_path;
         let first = short.first().map(|k| k.trim_start_matches("plugins.").trim_matches('"')).unwrap_or("cri");
+        let naming =
+            if last == *path { String::new() } else { ", naming the last file it loaded, not this one".to_owned() };
         let refuses = format!(
-            "containerd {t} does not start (`failed to load TOML from {last}: invalid plugin key URI \"{first}\" expect io.containerd.x.vx`, naming the last file it loaded, not this one), so the kubelet sees no runtime"
+            "containerd {t} does not start (`failed to load TOML from {last}: invalid plugin key URI \"{first}\" expect io.containerd.x.vx`{naming}), so the kubelet sees no runtime"
         );
         let (message, fix) = if is_main {
             let how = if from == main_path {
@@ -136,7 +138,7 @@ pub(super) fn short_plugin_keys(
                     short.join(", ")
                 ),
                 format!(
-                    "Rewrite config.toml at version 2 with the plugins' full ids: `pullfix apply --convert-version --config {}` (same form) does it (`containerd config default` lists the ids, e.g. io.containerd.grpc.v1.cri); then check with `containerd config dump` and restart containerd.",
+                    "Rewrite config.toml at version 2 with the plugins' full ids: `pullfix apply --form <your form> --convert-version --config {}` does it (`containerd config default` lists the ids, e.g. io.containerd.grpc.v1.cri); then check with `containerd config dump` and restart containerd.",
                     crate::shell::quote(main_path)
                 ),
             )
@@ -186,4 +188,126 @@ pub fn raises_version_1(containerd: Option<&str>, main: &str, drop_ins: &[DropIn
         .map(|(d, doc)| (d.path.clone(), version_of(&doc)))
         .rfind(|(_, v)| *v != 0)?;
     (last.1 >= 2 && last.1 <= t.max_config_version()).then_some(last)
+}
+
+/// Review 11, N2: on containerd 1.x a drop-in's `version = 1` under a version 2+ config.toml
+/// makes the merged config version 1 (the last file's `version` wins), so config.toml's
+/// `plugins."io.containerd.grpc.v1.cri"` is ignored without a word (real 1.6.20 and 1.7.24
+/// dumps: `config_path = ""`, the default pause image, `SystemdCgroup = false`). One error, on
+/// the drop-in whose version 1 is the merged one.
+pub(super) fn lowers_to_1(t: &Target, main: &DocumentMut, parsed: &[(&DropIn, DocumentMut)]) -> Vec<Finding> {
+    if t.major != 1 || version_of(main) < 2 {
+        return Vec::new();
+    }
+    let Some((d, doc)) = parsed.iter().rev().find(|(_, doc)| version_of(doc) != 0) else { return Vec::new() };
+    if version_of(doc) != 1 {
+        return Vec::new();
+    }
+    const GRPC: &str = "io.containerd.grpc.v1.cri";
+    let ignored: Vec<String> = main
+        .get("plugins")
+        .and_then(TableRef::of)
+        .map(|p| p.entries().into_iter().map(|(k, _)| k).filter(|k| k.contains('.')).collect::<Vec<&str>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|k| crate::config_file::display_path(&["plugins", k]))
+        .collect();
+    if ignored.is_empty() {
+        return Vec::new();
+    }
+    let cri = ignored.iter().any(|k| k.contains(GRPC));
+    // The CRI section first; the other plugin tables counted.
+    let named = if cri {
+        crate::config_file::display_path(&["plugins", GRPC])
+    } else {
+        ignored.first().cloned().unwrap_or_default()
+    };
+    let ignored =
+        if ignored.len() > 1 { format!("{named} (and its {} other plugin tables)", ignored.len() - 1) } else { named };
+    let short = doc
+        .get("plugins")
+        .and_then(Item::as_table_like)
+        .is_some_and(|p| p.iter().any(|(k, _)| crate::plugin_ids::is_short(k)));
+    let message = format!(
+        "The drop-in {} says version = 1 under config.toml's version {}: containerd merges every file's `version` line (the last one wins), so the merged config is version 1, and containerd {t} ignores config.toml's {} without an error{}.",
+        d.path,
+        version_of(main),
+        ignored,
+        if cri {
+            ": its CRI settings do not apply (no config_path, so hosts.toml is not read: x509; no node credentials: 401; containerd's default pause image; runc without SystemdCgroup, the cgroupfs driver)"
+        } else {
+            ""
+        }
+    );
+    let fix = format!(
+        "Delete the `version = 1` line from {} (or write `version = {}`){}; then check with `containerd config dump` (config_path and the sandbox image must be config.toml's) and restart containerd.",
+        d.path,
+        version_of(main),
+        if short {
+            ", and move its plugins.cri... tables into config.toml under plugins.\"io.containerd.grpc.v1.cri\" (at version 2 the short name stops containerd 1.x, and a drop-in with a CRI table would replace config.toml's whole CRI section)"
+        } else {
+            ""
+        }
+    );
+    vec![Finding {
+        file: d.path.clone(),
+        diagnostic: Diagnostic::error(super::super::existing_config_field(), "merge.import-lowers-to-1", message, fix),
+    }]
+}
+
+/// Review 11, N13: on containerd 2.x, version 1 short-name tables (`[plugins.cri...]`) in a
+/// file read at version 3 (config.toml's `version = 3`, or a drop-in without a `version` line
+/// under one) are ignored (`Ignoring unknown key in TOML for plugin ... plugin=io.containerd.grpc.v1.cri`,
+/// real 2.1.9: runc's SystemdCgroup stays false). One error per file.
+pub(super) fn short_ids_at_3(
+    t: &Target,
+    main_path: &str,
+    main: &DocumentMut,
+    parsed: &[(&DropIn, DocumentMut)],
+) -> Vec<Finding> {
+    if t.major < 2 {
+        return Vec::new();
+    }
+    let mut files: Vec<(&str, &DocumentMut)> = vec![(main_path, main)];
+    files.extend(parsed.iter().map(|(d, doc)| (d.path.as_str(), doc)));
+    let merged = files.iter().rev().map(|(_, d)| version_of(d)).find(|v| *v != 0).unwrap_or(0);
+    if merged < 3 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (path, doc) in &files {
+        let own = version_of(doc);
+        if own != 0 && own < 3 {
+            continue;
+        }
+        let Some(cri) = doc.get("plugins").and_then(TableRef::of).and_then(|p| p.get("cri")).and_then(TableRef::of)
+        else {
+            continue;
+        };
+        let keys: Vec<String> = cri.entries().into_iter().map(|(k, _)| format!("plugins.cri.{k}")).collect();
+        let is_main = *path == main_path;
+        let how = if own != 0 {
+            format!("{} says version = {own}", if is_main { "config.toml" } else { path })
+        } else {
+            format!("the drop-in {path} has no `version` line and the merged config is version {merged}")
+        };
+        let message = format!(
+            "{how}, and containerd {t} does not read version 1 short plugin names there: it ignores {} (`Ignoring unknown key in TOML for plugin ... plugin=io.containerd.grpc.v1.cri`), so these settings do not apply (runc's SystemdCgroup under plugins.cri, for one, leaves runc on the cgroupfs driver, a mismatch with a kubelet on the systemd driver).",
+            keys.join(", ")
+        );
+        let fix = format!(
+            "In {} write them at their version 3 paths: plugins.cri.containerd.* under [plugins.\"io.containerd.cri.v1.runtime\".containerd...] (e.g. [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options] SystemdCgroup = true), plugins.cri.registry under [plugins.\"io.containerd.cri.v1.images\".registry], sandbox_image as [plugins.\"io.containerd.cri.v1.images\".pinned_images] sandbox; delete the plugins.cri tables, restart containerd and check with `containerd config dump`.",
+            if is_main { "config.toml" } else { path }
+        );
+        out.push(Finding {
+            file: (*path).to_owned(),
+            diagnostic: Diagnostic::error(
+                super::super::existing_config_field(),
+                "merge.short-plugin-ids-at-3",
+                message,
+                fix,
+            ),
+        });
+    }
+    out
 }

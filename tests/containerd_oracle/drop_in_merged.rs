@@ -127,19 +127,7 @@ fn releases_1_x_a_gpu_drop_in_without_runc_stops_cri_and_doctor_says_so() {
             r.fix
         );
         // The old fix, `pullfix apply` on the drop-in: refused now (it would leave no runc).
-        let form = node.etc.join("form.toml");
-        fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
-        let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-            .args(["apply", "--form"])
-            .arg(&form)
-            .arg("--config")
-            .arg(&node.drop_ins[0].path)
-            .arg("--certs-dir")
-            .arg(node.etc.join("certs.d"))
-            .output()
-            .expect("pullfix");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{v}: {err}");
+        let err = apply_on_the_drop_in_is_refused(&node, v);
         assert!(err.contains("no \"runc\" table"), "{v}: {err}");
         // The fix as given: the drop-in's CRI tables into config.toml, out of the drop-in.
         let moved = format!("{}{}", node.main, GPU_V2.trim_start_matches("version = 2\n"));
@@ -383,19 +371,7 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
         assert!(!c.fix.contains("pullfix apply"), "{v}: {}", c.fix);
         assert!(c.fix.contains("Do not apply the form to the drop-in"), "{v}: {}", c.fix);
         // The old alternative, `pullfix apply --config <drop-in>`: refused now, nothing written.
-        let form = node.etc.join("form.toml");
-        fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
-        let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-            .args(["apply", "--form"])
-            .arg(&form)
-            .arg("--config")
-            .arg(&node.drop_ins[0].path)
-            .arg("--certs-dir")
-            .arg(node.etc.join("certs.d"))
-            .output()
-            .expect("pullfix");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{v}: {err}");
+        let err = apply_on_the_drop_in_is_refused(&node, v);
         assert!(err.contains("has no CRI table"), "{v}: {err}");
         fs::write(&node.drop_ins[0].path, "version = 2\ndisabled_plugins = []\n").expect("write");
         node.reread();
@@ -406,4 +382,23 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
         assert!(log.contains("containerd successfully booted"), "{v}: {log}");
         assert_eq!(errors(&doctor(&node, v)), Vec::<&str>::new(), "{v}");
     }
+}
+
+/// `pullfix apply --form <a Harbor form> --config <the node's first drop-in>`, which must be
+/// refused (exit 1, nothing written); its standard error.
+fn apply_on_the_drop_in_is_refused(node: &Node, v: &pullfix_core::Target) -> String {
+    let form = node.etc.join("form.toml");
+    fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["apply", "--form"])
+        .arg(&form)
+        .arg("--config")
+        .arg(&node.drop_ins[0].path)
+        .arg("--certs-dir")
+        .arg(node.etc.join("certs.d"))
+        .output()
+        .expect("pullfix");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{v}: {err}");
+    err
 }

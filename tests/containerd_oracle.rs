@@ -1060,3 +1060,24 @@ fn releases_2_x_the_rewritten_version_3_drop_in_applies() {
     );
     assert!(f.is_empty(), "{f:?}");
 }
+
+/// Review 11 web N6: a version 2 file that kept `[plugins.cri]` does not start 1.x; the merge
+/// renames the tables to their full id (as for a version 1 file), and the real 1.6.20 and
+/// 1.7.24 then read the file's settings where they were meant.
+#[test]
+fn releases_1_x_a_version_2_file_with_plugins_cri_is_renamed_by_the_merge() {
+    let old = "version = 2\n[plugins.cri]\n  sandbox_image = \"pause.example.net/pause:3.10\"\n[plugins.cri.containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n[plugins.cri.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n";
+    for ctd in releases().into_iter().filter(|c| c.target.major == 1) {
+        let v = &ctd.target;
+        let refused = ctd.dump_text(old).expect_err("1.x refuses plugins.cri in a version 2 file");
+        assert!(refused.contains("invalid plugin key URI \"cri\""), "{v}: {refused}");
+        let form = format!("containerd = \"{v}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n");
+        let merged = pullfix_core::merge::merge(old, &parse_form(&form, FormFormat::Toml).expect("form"));
+        assert!(!pullfix_core::diagnostic::has_errors(&merged.diagnostics), "{v}: {:?}", merged.diagnostics);
+        let text = merged.text.expect("merged");
+        let d = ctd.dump_text(&text).unwrap_or_else(|e| panic!("{v}: {e}\n{text}"));
+        assert_eq!(ctd.sandbox(&d), Some("pause.example.net/pause:3.10"), "{v}");
+        assert_eq!(ctd.runc(&d)["options"]["SystemdCgroup"].as_bool(), Some(true), "{v}");
+        assert_eq!(ctd.images(&d)["registry"]["config_path"].as_str(), Some("/etc/containerd/certs.d"), "{v}");
+    }
+}

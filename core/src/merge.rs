@@ -345,7 +345,13 @@ pub fn merge_with(existing: &str, form: &Form, options: MergeOptions) -> MergeRe
     };
 
     let (version, dialect) = m.choose_version(&target, &file, options);
-    if file.dialect() == Dialect::V1 && version.is_some_and(|v| v >= 2) {
+    // Version 1 short plugin names in a file written at version 2+: a version 1 file, or a
+    // version 2 file that kept `[plugins.cri]` (containerd 1.x does not start with it; review
+    // 11 web N6).
+    let short_names = m.doc.get("plugins").and_then(TableRef::of).is_some_and(|p| {
+        p.entries().into_iter().any(|(k, _)| !k.contains('.') && crate::plugin_ids::full_id(k).is_some())
+    });
+    if (file.dialect() == Dialect::V1 || short_names) && version.is_some_and(|v| v >= 2) {
         m.rename_v1_plugins(&target, version.unwrap_or(2));
     }
     let hosts_mode = first.style == Style::HostsToml;

@@ -160,7 +160,8 @@ pub fn ignored_entries(doc: &DocumentMut, from: Dialect) -> Vec<PluginEntry> {
     out
 }
 
-fn collect_leaves(t: TableRef<'_>, out: &mut Vec<String>) {
+/// The names of every leaf (non-table) key under `t`, each once, in order.
+pub(crate) fn collect_leaves(t: TableRef<'_>, out: &mut Vec<String>) {
     for (k, item) in t.entries() {
         match TableRef::of(item) {
             Some(sub) => collect_leaves(sub, out),

@@ -282,10 +282,10 @@ fn replace(old: &mut Value, value: &Value, layout: Layout) -> SetOutcome {
 }
 
 /// The item at `path`, through tables, dotted keys and inline tables.
-pub fn get<'a>(doc: &'a DocumentMut, path: &[String]) -> Option<&'a Item> {
+pub fn get<'a, S: AsRef<str>>(doc: &'a DocumentMut, path: &[S]) -> Option<&'a Item> {
     let mut item = doc.as_item();
     for k in path {
-        item = TableRef::of(item)?.get(k)?;
+        item = TableRef::of(item)?.get(k.as_ref())?;
     }
     Some(item)
 }

@@ -58,11 +58,7 @@ fn string_at(doc: &DocumentMut, path: &[&str]) -> Option<String> {
 
 /// The item at `path` in `doc`.
 pub(super) fn item_at<'d>(doc: &'d DocumentMut, path: &[&str]) -> Option<&'d Item> {
-    let mut item = doc.as_item();
-    for k in path {
-        item = TableRef::of(item)?.get(k)?;
-    }
-    Some(item)
+    crate::merge::edit::get(doc, path)
 }
 
 /// The config version a file sets (0: no line).
@@ -234,7 +230,7 @@ pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&Documen
     let mut push = |rel: Vec<&str>, item: &Item, image: bool| {
         let mut leaves = Vec::new();
         if let Some(t) = TableRef::of(item) {
-            leaves_of(t, &mut leaves);
+            crate::config_file::collect_leaves(t, &mut leaves);
         }
         let fate = if merged_version >= 3 {
             Fate::Ignored
@@ -396,16 +392,6 @@ fn insert(doc: &mut DocumentMut, path: &[&str], mut item: Item) {
         t.set_position(None);
     }
     table.insert(last, item);
-}
-
-fn leaves_of(t: TableRef<'_>, out: &mut Vec<String>) {
-    for (k, item) in t.entries() {
-        match TableRef::of(item) {
-            Some(sub) => leaves_of(sub, out),
-            None if !out.iter().any(|l| l == k) => out.push(k.to_owned()),
-            None => {}
-        }
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ use crate::config_file::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::toml_table::TableRef;
 use crate::version::Target;
+use effective::version_of;
 
 /// One `imports` entry, made absolute, for the caller to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -442,11 +443,6 @@ pub fn sets_config_path(text: &str) -> bool {
 /// Whether a path is a backup `pullfix apply` writes (`<file>.pullfix-backup-<UTC time>`).
 pub fn is_backup(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|name| name.contains(".pullfix-backup-"))
-}
-
-/// The config version a file sets (0: no line).
-fn version_of(doc: &DocumentMut) -> i64 {
-    doc.get("version").and_then(Item::as_integer).unwrap_or(0)
 }
 
 /// The drop-in whose CRI section containerd 1.x uses instead of config.toml's: the last one

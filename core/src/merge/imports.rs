@@ -63,24 +63,31 @@ pub struct Finding {
     pub diagnostic: Diagnostic,
 }
 
+impl Finding {
+    /// An error about the file at `file`, on the `existing_config` field.
+    pub fn error(file: &str, code: &'static str, message: String, fix: String) -> Finding {
+        Finding {
+            file: file.to_owned(),
+            diagnostic: Diagnostic::error(super::existing_config_field(), code, message, fix),
+        }
+    }
+}
+
 /// An `imports` pattern of the file at `importer` that Go's `filepath.Glob` rejects (an
 /// unclosed `[` class, a trailing `\`): containerd does not start (`containerd: syntax error
 /// in pattern`) once the directory holds a file (containerd 1.6.20 starts with an empty one),
 /// an error like a missing import.
 pub fn malformed_pattern(importer: &str, pattern: &str) -> Finding {
-    Finding {
-        file: importer.to_owned(),
-        diagnostic: Diagnostic::error(
-            super::existing_config_field(),
-            "merge.import-malformed",
-            format!(
-                "{importer} imports {pattern:?}, which is malformed for Go's filepath.Glob: containerd does not start (`containerd: syntax error in pattern`) once the directory it names holds a file (Go checks the pattern against each name there), and pullfix does not follow it."
-            ),
-            format!(
-                "Correct the pattern in {importer}'s `imports` (close every `[...]` class, write a literal `[` as `\\[`), check that `containerd config dump` loads it, then run pullfix again."
-            ),
+    Finding::error(
+        importer,
+        "merge.import-malformed",
+        format!(
+            "{importer} imports {pattern:?}, which is malformed for Go's filepath.Glob: containerd does not start (`containerd: syntax error in pattern`) once the directory it names holds a file (Go checks the pattern against each name there), and pullfix does not follow it."
         ),
-    }
+        format!(
+            "Correct the pattern in {importer}'s `imports` (close every `[...]` class, write a literal `[` as `\\[`), check that `containerd config dump` loads it, then run pullfix again."
+        ),
+    )
 }
 
 /// The drop-ins whose `disabled_plugins` names the CRI plugin: containerd appends every

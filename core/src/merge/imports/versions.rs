@@ -155,15 +155,7 @@ pub(super) fn short_plugin_keys(
                 ),
             )
         };
-        out.push(Finding {
-            file: (*path).to_owned(),
-            diagnostic: Diagnostic::error(
-                super::super::existing_config_field(),
-                "merge.import-short-plugin-ids",
-                message,
-                fix,
-            ),
-        });
+        out.push(Finding::error(path, "merge.import-short-plugin-ids", message, fix));
     }
     out
 }
@@ -249,10 +241,7 @@ pub(super) fn lowers_to_1(t: &Target, main: &DocumentMut, parsed: &[(&DropIn, Do
             ""
         }
     );
-    vec![Finding {
-        file: d.path.clone(),
-        diagnostic: Diagnostic::error(super::super::existing_config_field(), "merge.import-lowers-to-1", message, fix),
-    }]
+    vec![Finding::error(&d.path, "merge.import-lowers-to-1", message, fix)]
 }
 
 /// Review 11, N13: on containerd 2.x, version 1 short-name tables (`[plugins.cri...]`) in a
@@ -299,15 +288,7 @@ pub(super) fn short_ids_at_3(
             "In {} write them at their version 3 paths: plugins.cri.containerd.* under [plugins.\"io.containerd.cri.v1.runtime\".containerd...] (e.g. [plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc.options] SystemdCgroup = true), plugins.cri.registry under [plugins.\"io.containerd.cri.v1.images\".registry], sandbox_image as [plugins.\"io.containerd.cri.v1.images\".pinned_images] sandbox; delete the plugins.cri tables, restart containerd and check with `containerd config dump`.",
             if is_main { "config.toml" } else { path }
         );
-        out.push(Finding {
-            file: (*path).to_owned(),
-            diagnostic: Diagnostic::error(
-                super::super::existing_config_field(),
-                "merge.short-plugin-ids-at-3",
-                message,
-                fix,
-            ),
-        });
+        out.push(Finding::error(path, "merge.short-plugin-ids-at-3", message, fix));
     }
     out
 }

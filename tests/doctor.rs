@@ -863,6 +863,52 @@ fn a_snapshotter_without_runtimes_is_lost_on_2_x() {
     assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
 }
 
+/// The snapshotter and the runtimes in different files on 2.1.9, which merges config.toml and
+/// its drop-ins key by key before it migrates them (tests/containerd_oracle/
+/// drop_in_snapshotter.rs shows the real dumps): a runtimes table in any file keeps the
+/// snapshotter, none in any file drops it, and a version 3 drop-in makes containerd ignore
+/// config.toml's whole version 2 section (merge.import-raises-version, which names the
+/// snapshotter). 1.x has no migration.
+#[test]
+fn a_snapshotter_with_drop_ins_is_judged_on_the_merged_tables() {
+    let v2 = V2_HEALTHY.replacen("version = 2\n", "version = 2\nimports = [\"{CERTS}/../conf.d/*.toml\"]\n", 1);
+    let snap = "\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n";
+    let n = Node::new(Some(&format!("{v2}{snap}")));
+    n.hosts("harbor.example.net", HOSTS_HEALTHY).file("certs.d/harbor.example.net/ca.crt", "PEM");
+    let drop_in = n.dir.path().join("conf.d/10-x.toml").display().to_string();
+    let lost = (0, pairs(&[("warning", "config.snapshotter_not_migrated")]));
+    // (c) No runtimes table in any file: lost, the message names both files.
+    n.file("conf.d/10-x.toml", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  enable_cdi = true\n");
+    assert_eq!(n.doctor(Some("2.1.9")), lost);
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("the snapshotter comes from config.toml"), "{text}");
+    assert!(text.contains(&format!("none of the files (config.toml, {drop_in})")), "{text}");
+    // 1.7.24: no migration (the drop-in's CRI table replaces config.toml's section: its own error).
+    let (_, checks) = n.doctor(Some("1.7.24"));
+    assert!(!checks.iter().any(|(_, c)| c == "config.snapshotter_not_migrated"), "{checks:?}");
+    // (b) The drop-in has runc's table: kept (config.toml alone said lost).
+    n.file("conf.d/10-x.toml", &format!("version = 2{RUNC_TYPE}"));
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    // (a) config.toml has the runtimes, the drop-in the snapshotter: kept.
+    n.file("config.toml", &format!("{v2}{RUNC_TYPE}"));
+    n.file("conf.d/10-x.toml", &format!("version = 2{snap}"));
+    assert_eq!(n.doctor(Some("2.1.9")), (0, vec![]));
+    // The drop-in's snapshotter and no runtimes anywhere: reported on the drop-in.
+    n.file("config.toml", &v2);
+    assert_eq!(n.doctor(Some("2.1.9")), lost);
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains(&format!("the snapshotter comes from {drop_in}")), "{text}");
+    // (d) A version 3 drop-in: config.toml's version 2 section is ignored, snapshotter too.
+    n.file("config.toml", &format!("{v2}{snap}"));
+    n.file("conf.d/10-x.toml", "version = 3\n[plugins.\"io.containerd.cri.v1.runtime\"]\n  enable_cdi = true\n");
+    let (code, checks) = n.doctor(Some("2.1.9"));
+    assert_eq!(code, 1, "{checks:?}");
+    assert!(checks.contains(&("error".into(), "merge.import-raises-version".into())), "{checks:?}");
+    assert!(!checks.iter().any(|(_, c)| c == "config.snapshotter_not_migrated"), "{checks:?}");
+    let text = n.doctor_text(Some("2.1.9"));
+    assert!(text.contains("Its snapshotter = \"native\" is ignored too"), "{text}");
+}
+
 /// Review 9, M7: 1.7.24 globs `conf.d/*.toml` from config.toml's directory (1.7.16+,
 /// containerd#9746), so its cgroup drop-in replaces the CRI section there; 1.6.20 globs it
 /// from `/` (a warning that config.toml's `conf.d/` is not loaded, with the absolute pattern).

@@ -180,6 +180,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 owned_by = Some(o.path);
             }
         }
+        // containerd 2.0-2.2 migrates config.toml and its drop-ins merged: whether a version 2
+        // snapshotter survives depends on every file, not config.toml's tables alone.
+        if let Some(snap) = merge::imports::snapshotter::merged_loss(
+            containerd,
+            &super::drop_ins::absolute(&args.config),
+            &main,
+            &drop_ins,
+        ) {
+            merged.diagnostics.retain(|d| d.code != merge::runtimes::SNAPSHOTTER_CODE);
+            merged.diagnostics.extend(snap.into_iter().map(|f| f.diagnostic));
+        }
         merged.diagnostics.extend(found);
     }
     // A drop-in without a `version` line takes the version of the config.toml importing it

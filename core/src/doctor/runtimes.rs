@@ -7,11 +7,13 @@
 //! last drop-in's that has one (it replaces config.toml's whole section); on 2.x config.toml
 //! and every drop-in merged key by key at the merged version (review 11, N3: a drop-in's
 //! options-only `runtimes.crun` with `default_runtime_name = "crun"` stops every pod on 2.1.9).
+//! The same goes for a version 2 snapshotter that 2.x's migration drops without a runtimes
+//! table: on 2.0-2.2 the merged tables decide ([`crate::merge::imports::snapshotter`]).
 
 use toml_edit::DocumentMut;
 
 use super::{Check, NodeFiles};
-use crate::merge::imports::{merged, CriOwner, DropIn};
+use crate::merge::imports::{merged, snapshotter, CriOwner, DropIn};
 use crate::merge::runtimes;
 use crate::version::Target;
 
@@ -73,6 +75,13 @@ pub(super) fn check_runtime_type(
             };
             out.push(Check { severity: d.severity, code: DEFAULT_CODE, file: file.clone(), message, fix });
         }
+    }
+    // 2.0-2.2 with drop-ins: the merged tables decide; else config.toml's alone.
+    let main_text = files.config.as_deref().unwrap_or_default();
+    if let Some(found) = snapshotter::merged_loss(files.containerd.as_deref(), &files.config_file, main_text, drop_ins)
+    {
+        out.extend(found.into_iter().map(|f| Check { code: SNAPSHOTTER_CODE, ..Check::from(f) }));
+        return;
     }
     let version = crate::config_file::detect(&main_doc).version();
     if let Some(d) = runtimes::snapshotter_lost(&main_doc, version, major) {

@@ -22,6 +22,7 @@
 pub mod effective;
 pub mod merged;
 mod overrides;
+pub mod snapshotter;
 mod versions;
 
 pub use versions::raises_version_1;
@@ -752,14 +753,15 @@ pub fn check_at(
     if let (Some(t), Some(from)) = (&target, version_from) {
         if t.major >= 2 && main_version < 3 && version >= 3 && v2_cri {
             let migrate = migrate_without_imports(main_path, main_doc.as_ref(), t);
+            let (snap_words, snap_fix) = main_doc.as_ref().map(snapshotter_words).unwrap_or_default();
             let d = if t.max_config_version() == 3 {
                 Diagnostic::error(
                     field(),
                     "merge.import-raises-version",
                     format!(
-                        "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are ignored, not migrated: pulls fail (x509, 401) and the default pause image is used."
+                        "The drop-in {from} sets version = {version}: containerd merges config.toml and its drop-ins before it migrates anything, so the merged config is version {version} and config.toml's version {main_version} keys under plugins.\"io.containerd.grpc.v1.cri\" (registry, sandbox image) are ignored, not migrated: pulls fail (x509, 401) and the default pause image is used.{snap_words}"
                     ),
-                    format!("On the containerd {t} node {migrate}"),
+                    format!("On the containerd {t} node {snap_fix}{migrate}"),
                 )
             } else {
                 // 2.3+: containerd#12608 migrates each file on load, before the merge;
@@ -832,6 +834,31 @@ pub fn check_at(
         out.extend(main_mirrors_beside_drop_in_config_path(target.as_ref(), main_path, m, &parsed));
     }
     out
+}
+
+/// What [`check_at`]'s `merge.import-raises-version` adds about a version 2 config.toml's
+/// non-default `containerd.snapshotter` (empty when it sets none): it is ignored with the rest
+/// (real 2.1.9: overlayfs, whatever runtimes config.toml has), and without a runtimes table the
+/// migration the fix runs drops it too ([`super::runtimes::snapshotter_lost`]), so the fix adds
+/// runc's table first.
+fn snapshotter_words(main: &DocumentMut) -> (String, String) {
+    let containerd = ["plugins", "io.containerd.grpc.v1.cri", "containerd"];
+    let Some(name) = effective::item_at(main, &[&containerd[..], &["snapshotter"]].concat())
+        .and_then(Item::as_str)
+        .filter(|s| !s.is_empty() && *s != "overlayfs")
+    else {
+        return Default::default();
+    };
+    let words = format!(" Its snapshotter = {name:?} is ignored too, so images are unpacked with overlayfs.");
+    if effective::item_at(main, &[&containerd[..], &["runtimes"]].concat()).is_some() {
+        return (words, String::new());
+    }
+    let runc = display_path(&[&containerd[..], &["runtimes", "runc"]].concat());
+    let fix = format!(
+        "first add [{runc}] with `runtime_type = \"{}\"` to config.toml (without a runtimes table the migration drops its snapshotter = {name:?} too), then ",
+        super::runtimes::RUNC_V2
+    );
+    (words, fix)
 }
 
 /// Review 11, N9: config.toml's legacy `registry.mirrors` and a drop-in's `config_path`, which

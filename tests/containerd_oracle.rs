@@ -22,6 +22,9 @@ mod drop_in_versions;
 #[path = "containerd_oracle/drop_in_merged.rs"]
 mod drop_in_merged;
 
+#[path = "containerd_oracle/drop_in_snapshotter.rs"]
+mod drop_in_snapshotter;
+
 /// One real containerd binary and its version.
 struct Containerd {
     bin: PathBuf,

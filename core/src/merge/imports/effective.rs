@@ -166,6 +166,10 @@ pub enum Fate {
     Dropped,
     /// Merged version 2, a runtime key the version 3 tables lack: applied.
     Applied,
+    /// Merged version 2, `containerd.snapshotter` without a version 2 `containerd.runtimes`
+    /// table in any file: the migration drops it (2.1.9, tests/containerd_oracle/
+    /// drop_in_snapshotter.rs; [`crate::merge::runtimes::snapshotter_lost`]).
+    Lost,
 }
 
 /// One version 2 CRI setting of a drop-in: its key path under
@@ -217,7 +221,8 @@ impl V2Setting {
 
 /// The version 2 CRI settings of `drop_in` (streaming server keys aside, which version 3 keeps
 /// under the same plugin) and their fate when containerd merges them at `merged_version` with
-/// `files` (every file, for the version 3 runtime keys they have). Runtime keys are taken at the
+/// `files` (every file, for the version 3 runtime keys they have and the version 2 runtimes
+/// tables a version 2 snapshotter needs to survive). Runtime keys are taken at the
 /// depth containerd's migration compares them: top-level keys, `containerd.<key>`, `cni.<key>`.
 pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&DocumentMut]) -> Vec<V2Setting> {
     let Some(cri) = item_at(drop_in, &["plugins", GRPC]).and_then(TableRef::of) else { return Vec::new() };
@@ -226,6 +231,7 @@ pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&Documen
         p.extend_from_slice(rel);
         files.iter().any(|d| item_at(d, &p).is_some())
     };
+    let has_v2_runtimes = files.iter().any(|d| item_at(d, &["plugins", GRPC, "containerd", "runtimes"]).is_some());
     let mut out = Vec::new();
     let mut push = |rel: Vec<&str>, item: &Item, image: bool| {
         let mut leaves = Vec::new();
@@ -234,6 +240,8 @@ pub fn v2_settings(drop_in: &DocumentMut, merged_version: i64, files: &[&Documen
         }
         let fate = if merged_version >= 3 {
             Fate::Ignored
+        } else if rel == ["containerd", "snapshotter"] && !has_v2_runtimes {
+            Fate::Lost
         } else if image {
             Fate::Overrides
         } else if rel == ["cni", "bin_dir"] && has_v3_runtime(&["cni", "bin_dirs"]) || has_v3_runtime(&rel) {
@@ -454,6 +462,27 @@ mod tests {
         assert!(v2_settings(&cgroup, 3, &[&main]).iter().all(|s| s.fate == Fate::Ignored));
         // With a registry table there is no rewrite to give (mirrors belong in hosts.toml).
         assert_eq!(rewritten_v3(&cgroup), None);
+    }
+
+    /// 2.1.9 (tests/containerd_oracle/drop_in_snapshotter.rs): a version 2 drop-in's snapshotter
+    /// under a version 3 config.toml survives the migration only beside a version 2 runtimes
+    /// table, in any file.
+    #[test]
+    fn a_version_2_snapshotter_needs_a_version_2_runtimes_table() {
+        let main = doc(MAIN3);
+        let snap = "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n";
+        let fate = |drop_in: &DocumentMut, files: &[&DocumentMut]| {
+            v2_settings(drop_in, 2, files).into_iter().find(|s| s.rel == ["containerd", "snapshotter"]).map(|s| s.fate)
+        };
+        let alone = doc(snap);
+        assert_eq!(fate(&alone, &[&main, &alone]), Some(Fate::Lost));
+        let runc = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+        let with = doc(&format!("{snap}{runc}"));
+        assert_eq!(fate(&with, &[&main, &with]), Some(Fate::Overrides));
+        // Another file's version 2 runtimes table counts too; merged version 3 ignores it.
+        let other = doc(&format!("version = 2\n{runc}"));
+        assert_eq!(fate(&alone, &[&main, &other, &alone]), Some(Fate::Overrides));
+        assert_eq!(v2_settings(&alone, 3, &[&main, &alone])[0].fate, Fate::Ignored);
     }
 
     #[test]

@@ -187,6 +187,13 @@ pub(super) fn findings(
             if !overrides.is_empty() {
                 parts.push(format!("these override config.toml's version 3 values: {}", overrides.join(", ")));
             }
+            let lost = list(Fate::Lost);
+            if !lost.is_empty() {
+                parts.push(format!(
+                    "the migration carries a version 2 snapshotter over only together with a version 2 runtimes table, and no file has one, so it drops this one (config.toml's version 3 snapshotter, or overlayfs, stays): {}",
+                    lost.join(", ")
+                ));
+            }
             let applied = list(Fate::Applied);
             if !applied.is_empty() {
                 parts.push(format!("these apply (config.toml's version 3 tables lack them): {}", applied.join(", ")));

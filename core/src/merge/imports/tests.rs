@@ -514,3 +514,42 @@ fn version_1_drop_ins_and_short_ids_at_version_3() {
         .iter()
         .all(|f| f.diagnostic.code != "merge.short-plugin-ids-at-3"));
 }
+
+/// A version 2 snapshotter and a drop-in on 2.1.9 (tests/containerd_oracle/
+/// drop_in_snapshotter.rs): a version 3 drop-in makes containerd ignore config.toml's (the
+/// error names it, and without runtimes its fix adds runc's table before the migration); a
+/// version 2 drop-in's under a version 3 config.toml is dropped without a version 2 runtimes
+/// table.
+#[test]
+fn on_2x_a_drop_in_tells_the_fate_of_a_version_2_snapshotter() {
+    let snap = "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n";
+    let runc = "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n  runtime_type = \"io.containerd.runc.v2\"\n";
+    let v3 = drop_in("/n.toml", "version = 3\n");
+    let raised = |main: &str| {
+        let f = check(Some("2.1.9"), main, None, std::slice::from_ref(&v3));
+        f.into_iter().find(|f| f.diagnostic.code == "merge.import-raises-version").expect("reported").diagnostic
+    };
+    let d = raised(&format!("{MAIN}{snap}"));
+    assert!(
+        d.message.ends_with("Its snapshotter = \"native\" is ignored too, so images are unpacked with overlayfs."),
+        "{}",
+        d.message
+    );
+    assert!(d.fix.starts_with("On the containerd 2.1.9 node first add [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc] with `runtime_type = \"io.containerd.runc.v2\"` to config.toml (without a runtimes table the migration drops its snapshotter = \"native\" too), then migrate a copy"), "{}", d.fix);
+    // With runtimes the migration keeps it: only the message names it.
+    let d = raised(&format!("{MAIN}{snap}{runc}"));
+    assert!(d.message.contains("Its snapshotter = \"native\" is ignored too"), "{}", d.message);
+    assert!(d.fix.starts_with("On the containerd 2.1.9 node migrate a copy"), "{}", d.fix);
+    // overlayfs (the default) or no snapshotter: nothing to add.
+    let d = raised(&format!("{MAIN}{}", snap.replace("native", "overlayfs")));
+    assert!(!d.message.contains("snapshotter") && !d.fix.contains("first add"), "{}", d.message);
+    // A version 2 drop-in's snapshotter under a version 3 config.toml.
+    let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/s.toml", &format!("version = 2\n{snap}"))]);
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-lowers-version").expect("reported").diagnostic;
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("so it drops this one (config.toml's version 3 snapshotter, or overlayfs, stays): plugins.\"io.containerd.grpc.v1.cri\".containerd.snapshotter"), "{}", d.message);
+    assert!(!d.message.contains("override"), "{}", d.message);
+    let f = check(Some("2.1.9"), V3_MAIN, None, &[drop_in("/s.toml", &format!("version = 2\n{snap}{runc}"))]);
+    let d = &f.iter().find(|f| f.diagnostic.code == "merge.import-lowers-version").expect("reported").diagnostic;
+    assert!(d.message.contains("these override config.toml's version 3 values: plugins.\"io.containerd.grpc.v1.cri\".containerd.snapshotter"), "{}", d.message);
+}

@@ -8,20 +8,8 @@
 
 use super::drop_in_versions::{codes, command, sh, Node, V2_MAIN};
 use super::*;
-use pullfix_core::doctor::{check_node, Check, NodeFiles};
+use pullfix_core::doctor::Check;
 use pullfix_core::Severity;
-
-/// `pullfix doctor`'s checks of the node for containerd `v`.
-fn doctor(node: &Node, v: &Target) -> Vec<Check> {
-    let files = NodeFiles {
-        containerd: Some(v.to_string()),
-        config_file: node.config.display().to_string(),
-        config: Some(node.main.clone()),
-        certs_dir: node.etc.join("certs.d").display().to_string(),
-        ..NodeFiles::default()
-    };
-    check_node(&files, &node.drop_ins)
-}
 
 /// The check with `code`, if any.
 fn find<'c>(checks: &'c [Check], code: &str) -> Option<&'c Check> {
@@ -61,7 +49,7 @@ fn releases_2_x_a_drop_in_runtime_without_type_is_found_in_the_merged_tables() {
             let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v} {layout}: {e}"));
             let rt = &d["plugins"][RUNTIME3]["containerd"]["runtimes"][table];
             assert_eq!(rt["runtime_type"].as_str(), Some(""), "{v} {layout}: real dump");
-            let checks = doctor(&node, v);
+            let checks = node.doctor(v);
             assert_eq!(errors(&checks), ["config.runtime_type_missing"], "{v} {layout}: {checks:#?}");
             let c = find(&checks, "config.runtime_type_missing").expect("reported");
             assert_eq!(c.file, node.drop_ins[0].path, "{v} {layout}");
@@ -82,7 +70,7 @@ fn releases_2_x_a_drop_in_runtime_without_type_is_found_in_the_merged_tables() {
             let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v} {layout}: after the fix: {e}"));
             let rt = &d["plugins"][RUNTIME3]["containerd"]["runtimes"][table];
             assert_eq!(rt["runtime_type"].as_str(), Some("io.containerd.runc.v2"), "{v} {layout}");
-            assert_eq!(errors(&doctor(&node, v)), Vec::<&str>::new(), "{v} {layout}");
+            assert_eq!(errors(&node.doctor(v)), Vec::<&str>::new(), "{v} {layout}");
         }
     }
 }
@@ -102,7 +90,7 @@ fn releases_1_x_a_gpu_drop_in_without_runc_stops_cri_and_doctor_says_so() {
         let mut node = Node::new(V2_MAIN, &[("90-gpu.toml", GPU_V2)]);
         let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: {e}"));
         let log = ctd.boot_log(&node.config);
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         if v.major >= 2 {
             // 2.1.9 migrates both files and keeps its runc beside nvidia.
             let runtimes = &d["plugins"][RUNTIME3]["containerd"]["runtimes"];
@@ -141,7 +129,7 @@ fn releases_1_x_a_gpu_drop_in_without_runc_stops_cri_and_doctor_says_so() {
         assert_eq!(runtimes["nvidia"]["runtime_type"].as_str(), Some("io.containerd.runc.v2"), "{v}");
         let log = ctd.boot_log(&node.config);
         assert!(!log.contains("failed to load plugin io.containerd.grpc.v1.cri"), "{v}: {log}");
-        assert_eq!(errors(&doctor(&node, v)), Vec::<&str>::new(), "{v}");
+        assert_eq!(errors(&node.doctor(v)), Vec::<&str>::new(), "{v}");
     }
 }
 
@@ -165,7 +153,7 @@ fn releases_2_x_config_tomls_mirrors_meet_a_drop_ins_config_path() {
         fs::write(&node.drop_ins[0].path, CRI_DROP_IN.replace("/etc/containerd/certs.d", &certs)).expect("write");
         node.reread();
         let log = ctd.boot_log(&node.config);
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         let refused = log.contains("`mirrors` cannot be set when `config_path` is provided");
         assert_eq!(refused, v.major >= 2, "{v}: {log}");
         if v.major == 1 {
@@ -199,7 +187,7 @@ fn releases_2_x_config_tomls_mirrors_meet_a_drop_ins_config_path() {
         assert!(!log.contains("cannot be set when"), "{v}: {log}");
         let d = ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: {e}"));
         assert!(ctd.images(&d)["registry"].get("mirrors").and_then(|m| m.get("docker.io")).is_none(), "{v}");
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         assert!(find(&checks, "merge.main-mirrors-beside-config-path").is_none(), "{v}: {checks:#?}");
     }
 }
@@ -226,15 +214,7 @@ fn releases_1_x_a_version_1_drop_in_turns_config_toml_to_version_1() {
         assert_eq!(f[0].file, node.drop_ins[0].path, "{v}");
         let form = node.etc.join("form.toml");
         fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
-        let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-            .args(["apply", "--dry-run", "--form"])
-            .arg(&form)
-            .arg("--config")
-            .arg(&node.config)
-            .arg("--certs-dir")
-            .arg(node.etc.join("certs.d"))
-            .output()
-            .expect("pullfix");
+        let o = node.apply(&form, &node.config, true);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{v}: {err}");
         assert!(err.contains("the merged config is version 1"), "{v}: {err}");
@@ -259,7 +239,7 @@ fn releases_1_x_a_version_less_drop_ins_short_disabled_plugin_stops_containerd()
         for (short, full) in [("zfs", "io.containerd.snapshotter.v1.zfs"), ("cri", "io.containerd.grpc.v1.cri")] {
             let mut node = Node::new(V2_MAIN, &[("50-x.toml", &format!("disabled_plugins = [\"{short}\"]\n"))]);
             let dump = ctd.dump_text_at(&node.config);
-            let checks = doctor(&node, v);
+            let checks = node.doctor(v);
             let reported = find(&checks, "config.short_plugin_name");
             if v.major >= 2 {
                 dump.unwrap_or_else(|e| panic!("{v}: {e}"));
@@ -279,7 +259,7 @@ fn releases_1_x_a_version_less_drop_ins_short_disabled_plugin_stops_containerd()
             fs::write(&node.drop_ins[0].path, format!("disabled_plugins = [\"{full}\"]\n")).expect("write");
             node.reread();
             ctd.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{v}: after the fix: {e}"));
-            assert!(find(&doctor(&node, v), "config.short_plugin_name").is_none(), "{v}");
+            assert!(find(&node.doctor(v), "config.short_plugin_name").is_none(), "{v}");
         }
     }
 }
@@ -335,7 +315,7 @@ fn releases_1_x_a_version_2_file_with_plugins_cri_is_one_error() {
         let v = &ctd.target;
         let node = Node::new(text, &[]);
         let dump = ctd.dump_text_at(&node.config);
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         if v.major >= 2 {
             dump.unwrap_or_else(|e| panic!("{v}: {e}"));
             assert_eq!(errors(&checks), ["config.wrong_dialect"], "{v}: {checks:#?}");
@@ -362,7 +342,7 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
             V2_MAIN,
             &[("50-disable.toml", "version = 2\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n")],
         );
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         let c = find(&checks, "config.cri_disabled").expect("reported");
         if v.major >= 2 {
             assert!(c.fix.contains("`pullfix apply --form <your form> --config "), "{v}: {}", c.fix);
@@ -380,7 +360,7 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
         let log = ctd.boot_log(&node.config);
         assert!(!log.contains("failed to load plugin io.containerd.grpc.v1.cri"), "{v}: {log}");
         assert!(log.contains("containerd successfully booted"), "{v}: {log}");
-        assert_eq!(errors(&doctor(&node, v)), Vec::<&str>::new(), "{v}");
+        assert_eq!(errors(&node.doctor(v)), Vec::<&str>::new(), "{v}");
     }
 }
 
@@ -389,15 +369,7 @@ fn releases_a_cri_disabling_drop_ins_fix_keeps_config_tomls_section() {
 fn apply_on_the_drop_in_is_refused(node: &Node, v: &pullfix_core::Target) -> String {
     let form = node.etc.join("form.toml");
     fs::write(&form, format!("containerd = \"{v}\"\nsandbox_image = \"harbor.example.net/library/pause:3.10\"\n[[registry]]\nhost = \"harbor.example.net\"\n")).expect("form");
-    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["apply", "--form"])
-        .arg(&form)
-        .arg("--config")
-        .arg(&node.drop_ins[0].path)
-        .arg("--certs-dir")
-        .arg(node.etc.join("certs.d"))
-        .output()
-        .expect("pullfix");
+    let o = node.apply(&form, Path::new(&node.drop_ins[0].path), false);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(1), "{v}: {err}");
     err

@@ -9,7 +9,7 @@
 
 use super::drop_in_versions::{command, sh, Node};
 use super::*;
-use pullfix_core::doctor::{check_node, Check, NodeFiles};
+use pullfix_core::doctor::Check;
 
 const GRPC: &str = "io.containerd.grpc.v1.cri";
 const SNAP: &str = "[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  snapshotter = \"native\"\n";
@@ -23,18 +23,6 @@ const V3_SANDBOX: &str =
 /// config.toml at version 2 with `IMPORTS` and `body`.
 fn main_v2(body: &str) -> String {
     format!("version = 2\nIMPORTS\n{body}")
-}
-
-/// `pullfix doctor`'s checks of the node for containerd `v`.
-fn doctor(node: &Node, v: &Target) -> Vec<Check> {
-    let files = NodeFiles {
-        containerd: Some(v.to_string()),
-        config_file: node.config.display().to_string(),
-        config: Some(node.main.clone()),
-        certs_dir: node.etc.join("certs.d").display().to_string(),
-        ..NodeFiles::default()
-    };
-    check_node(&files, &node.drop_ins)
 }
 
 /// Whether doctor says the snapshotter is lost: its own warning, or the version 3 drop-in's
@@ -54,15 +42,7 @@ fn apply_dry_run(node: &Node, v: &Target) -> String {
         format!("containerd = \"{v}\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n"),
     )
     .expect("form");
-    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["apply", "--dry-run", "--form"])
-        .arg(&form)
-        .arg("--config")
-        .arg(&node.config)
-        .arg("--certs-dir")
-        .arg(node.etc.join("certs.d"))
-        .output()
-        .expect("pullfix");
+    let o = node.apply(&form, &node.config, true);
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -116,7 +96,7 @@ fn releases_2_x_a_version_2_snapshotter_with_drop_ins_is_judged_as_2_x_merges() 
         let d = v21.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{case}: {e}"));
         let kept = v21.images(&d)["snapshotter"].as_str() == Some("native");
         assert_eq!(kept, recorded, "{case}: 2.1.9's dump changed: {}", v21.images(&d)["snapshotter"]);
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         assert_eq!(doctor_says_lost(&checks), !kept, "{case}: doctor vs 2.1.9 (kept: {kept}): {checks:#?}");
         let err = apply_dry_run(&node, v);
         assert_eq!(apply_says_lost(&err), !kept, "{case}: apply vs 2.1.9 (kept: {kept}): {err}");
@@ -146,7 +126,7 @@ fn releases_2_x_the_merged_snapshotter_fix_works_in_the_file_it_names() {
         (main_v2(SANDBOX), format!("version = 2\n{SNAP}"), true),
     ] {
         let mut node = Node::new(&main, &[("10-x.toml", drop_in.as_str())]);
-        let checks = doctor(&node, v);
+        let checks = node.doctor(v);
         let c = checks.iter().find(|c| c.code == "config.snapshotter_not_migrated").expect("reported");
         let file = if in_drop_in { node.drop_ins[0].path.clone() } else { node.config.display().to_string() };
         assert_eq!(c.file, file, "{checks:#?}");
@@ -163,7 +143,7 @@ fn releases_2_x_the_merged_snapshotter_fix_works_in_the_file_it_names() {
         node.reread();
         let d = v21.dump_text_at(&node.config).unwrap_or_else(|e| panic!("after the fix: {e}"));
         assert_eq!(v21.images(&d)["snapshotter"].as_str(), Some("native"), "after the fix in {file}");
-        assert!(!doctor_says_lost(&doctor(&node, v)), "after the fix in {file}");
+        assert!(!doctor_says_lost(&node.doctor(v)), "after the fix in {file}");
     }
 }
 
@@ -175,7 +155,7 @@ fn releases_2_x_a_version_3_drop_in_ignores_the_snapshotter_and_the_fix_keeps_it
     let [_, _, v21] = releases();
     let v = &v21.target;
     let mut node = Node::new(&main_v2(SNAP), &[("10-x.toml", V3_SANDBOX)]);
-    let checks = doctor(&node, v);
+    let checks = node.doctor(v);
     let c = checks.iter().find(|c| c.code == "merge.import-raises-version").expect("reported");
     assert!(c.message.contains("Its snapshotter = \"native\" is ignored too"), "{}", c.message);
     assert!(
@@ -204,5 +184,5 @@ fn releases_2_x_a_version_3_drop_in_ignores_the_snapshotter_and_the_fix_keeps_it
     node.main = fs::read_to_string(&node.config).expect("read");
     let d = v21.dump_text_at(&node.config).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v21.images(&d)["snapshotter"].as_str(), Some("native"));
-    assert!(!doctor_says_lost(&doctor(&node, v)), "{:#?}", doctor(&node, v));
+    assert!(!doctor_says_lost(&node.doctor(v)), "{:#?}", node.doctor(v));
 }

@@ -47,6 +47,34 @@ impl Node {
         )
     }
 
+    /// `pullfix doctor`'s checks of the node for containerd `v`.
+    pub(super) fn doctor(&self, v: &Target) -> Vec<pullfix_core::doctor::Check> {
+        let files = pullfix_core::doctor::NodeFiles {
+            containerd: Some(v.to_string()),
+            config_file: self.config.display().to_string(),
+            config: Some(self.main.clone()),
+            certs_dir: self.etc.join("certs.d").display().to_string(),
+            ..Default::default()
+        };
+        pullfix_core::doctor::check_node(&files, &self.drop_ins)
+    }
+
+    /// Runs `pullfix apply` (`--dry-run` first when `dry_run`) of the form file `form` into
+    /// `config` (config.toml or one of the drop-ins), certs.d under the node's `etc`.
+    pub(super) fn apply(&self, form: &Path, config: &Path, dry_run: bool) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_pullfix"))
+            .arg("apply")
+            .args(dry_run.then_some("--dry-run"))
+            .arg("--form")
+            .arg(form)
+            .arg("--config")
+            .arg(config)
+            .arg("--certs-dir")
+            .arg(self.etc.join("certs.d"))
+            .output()
+            .expect("pullfix")
+    }
+
     /// Re-reads the drop-ins from disk (after a printed command changed one).
     pub(super) fn reread(&mut self) {
         for d in &mut self.drop_ins {
@@ -125,15 +153,7 @@ fn releases_version_1_names_under_a_version_2_merge_stop_1_x() {
 
             // A plain `pullfix apply` (no --convert-version) converts by itself now.
             let plain = Node::new(V1_MAIN, &[("10-metrics.toml", "version = 2\n")]);
-            let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-                .args(["apply", "--form"])
-                .arg(&form)
-                .arg("--config")
-                .arg(&plain.config)
-                .arg("--certs-dir")
-                .arg(plain.etc.join("certs.d"))
-                .output()
-                .expect("pullfix");
+            let o = plain.apply(&form, &plain.config, false);
             assert!(o.status.success(), "{v}: {}", String::from_utf8_lossy(&o.stderr));
             assert!(String::from_utf8_lossy(&o.stderr).contains("10-metrics.toml says version = 2"), "{v}");
             let d = ctd.dump_text_at(&plain.config).unwrap_or_else(|e| panic!("{v}: after apply: {e}"));

@@ -1,6 +1,8 @@
 //! Fleet rollout: the DaemonSet (validated by kubernetes-validate, its container script
 //! run by `sh` against temp dirs) and node-setup.sh (bash -n, shellcheck, and a real
-//! run with ROOT and stubbed systemctl/crictl, fed hostile values).
+//! run with ROOT and stubbed systemctl/crictl, fed hostile values). ROOT makes the
+//! script a preview that restarts nothing and pulls nothing (tests/node_preview.rs runs it
+//! both ways); these runs check what it writes and where it stops.
 
 #[path = "fleet/support.rs"]
 mod support;
@@ -280,6 +282,21 @@ fn stub_dir(dir: &Path) {
     }
 }
 
+/// The script stopped before containerd's restart and the verify pull, and its preview
+/// does not claim it would do them either.
+#[track_caller]
+fn assert_stopped_before_acting(run: &Run, case: &str) {
+    assert!(run.calls.is_empty(), "{case}: no restart and no verify pull: {}", run.calls);
+    assert!(!run.stdout.contains("would restart") && !run.stdout.contains("would verify"), "{case}: {}", run.stdout);
+}
+
+/// What a preview prints instead of pulling `image`.
+fn would_verify(image: &str) -> String {
+    format!("would verify with: crictl --runtime-endpoint {} pull {image}\n", node_script::CONTAINERD_SOCKET)
+}
+
+const WOULD_RESTART: &str = "would restart containerd (config.toml changed)\n";
+
 fn assert_no_pwned(dir: &Path) {
     for (path, _, _) in tree(dir) {
         assert!(!path.contains("PWNED") || path.contains("$(touch PWNED_PATH)"), "a value was executed: {path}");
@@ -300,8 +317,11 @@ fn node_script_writes_every_file_with_its_mode_and_expands_nothing() {
     std::fs::write(root.join("etc/containerd/config.toml"), "version = 2\n# old\n").unwrap();
 
     let run = run_node_script(&script, &root, &cwd, &stubs);
-    let crictl = format!("crictl --runtime-endpoint {} pull {image}\n", node_script::CONTAINERD_SOCKET);
-    assert_eq!(run.calls, format!("systemctl restart containerd\n{crictl}"));
+    assert_eq!(run.calls, "", "a preview (ROOT) restarts nothing and pulls nothing");
+    assert!(run.stdout.contains(WOULD_RESTART) && run.stdout.contains(&would_verify(image)), "{}", run.stdout);
+    let config = format!("{}/etc/containerd/config.toml", root.display());
+    assert!(run.stdout.contains(&format!("backed up: {config} -> {config}.pullfix-backup-")), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("wrote: {config} (mode 0600)")), "{}", run.stdout);
     let mut expected: BTreeMap<String, (Vec<u8>, u32)> = rollout::node_files(&files)
         .iter()
         .map(|f| (f.path.clone(), (f.contents.as_bytes().to_vec(), f.mode())))
@@ -330,8 +350,9 @@ fn node_script_writes_every_file_with_its_mode_and_expands_nothing() {
 
     // Run again: nothing changed, so no restart and no new backup; still verifies.
     let run = run_node_script(&script, &root, &cwd, &stubs);
-    assert_eq!(run.calls, crictl);
-    assert!(run.stdout.contains("unchanged: /etc/containerd/config.toml"), "{}", run.stdout);
+    assert_eq!(run.calls, "");
+    assert!(!run.stdout.contains("would restart") && run.stdout.contains(&would_verify(image)), "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("unchanged: {config}\n")), "{}", run.stdout);
     assert_eq!(tree(&root).iter().filter(|(p, _, _)| p.contains(".pullfix-backup-")).count(), 1);
 }
 
@@ -442,13 +463,9 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     expected.push(("etc/containerd/config.toml".to_owned(), block, 0o600));
     expected.sort();
     assert_eq!(tree(&root), expected);
-    assert_eq!(
-        run.calls,
-        format!(
-            "systemctl restart containerd\ncrictl --runtime-endpoint {} pull harbor.example.net/library/busybox:1.36\n",
-            node_script::CONTAINERD_SOCKET
-        ),
-    );
+    assert_eq!(run.calls, "", "a preview (ROOT) restarts nothing and pulls nothing");
+    assert!(run.stdout.contains(WOULD_RESTART), "{}", run.stdout);
+    assert!(run.stdout.contains(&would_verify("harbor.example.net/library/busybox:1.36")), "{}", run.stdout);
     assert!(!tmp.path().join("PWNED").exists());
 }
 
@@ -476,7 +493,8 @@ fn a_merged_config_from_the_merge_feature_is_installed_and_restarts_containerd()
     let (root, stubs) = (tmp.path().join("root"), tmp.path().join("stubs"));
     stub_dir(&stubs);
     let run = run_node_script(&f.contents, &root, tmp.path(), &stubs);
-    assert!(run.calls.starts_with("systemctl restart containerd\n"), "{}", run.calls);
+    assert_eq!(run.calls, "", "a preview (ROOT) restarts nothing and pulls nothing");
+    assert!(run.stdout.contains(WOULD_RESTART), "{}", run.stdout);
     let md = std::fs::metadata(root.join("etc/containerd/config.toml")).unwrap();
     assert_eq!(md.permissions().mode() & 0o777, 0o600);
     assert_eq!(std::fs::read_to_string(root.join("etc/containerd/config.toml")).unwrap(), merged);
@@ -531,8 +549,12 @@ fn generated_node_script_installs_the_block_on_a_fresh_node_and_is_sensitive() {
     assert_eq!(dump["grpc"]["address"].as_str(), Some("/run/containerd/containerd.sock"));
     // Second run: nothing changes, no restart.
     let run = run_node_script(&script, &root, tmp.path(), &stubs);
-    assert!(run.stdout.contains("unchanged: /etc/containerd/config.toml"), "{}", run.stdout);
-    assert!(!run.calls.contains("systemctl"), "{}", run.calls);
+    assert!(
+        run.stdout.contains(&format!("unchanged: {}/etc/containerd/config.toml\n", root.display())),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.calls.contains("systemctl") && !run.stdout.contains("would restart"), "{}{}", run.calls, run.stdout);
     assert_eq!(tree(&root).iter().filter(|(p, _, _)| p.contains("pullfix-backup")).count(), 0);
 }
 
@@ -566,7 +588,7 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
         let run = try_node_script(&script, &root, &run_dir, &stubs);
         assert!(!run.ok, "must fail: {}", run.stdout);
         assert!(run.stderr.contains("does not set config_path = \"/etc/containerd/certs.d\""), "{}", run.stderr);
-        assert!(run.calls.is_empty(), "no restart and no verify pull: {}", run.calls);
+        assert_stopped_before_acting(&run, &format!("containerd hidden: {hide_containerd}"));
         assert_eq!(std::fs::read(root.join("etc/containerd/config.toml")).unwrap(), default.stdout, "left alone");
     }
     // A version-less file with the v2 keys: containerd ignores the section, and so does the check.
@@ -580,7 +602,8 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
     )
     .unwrap();
     let run = try_node_script(&script, &root, tmp.path(), &stubs);
-    assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
+    assert!(!run.ok, "{}{}", run.stdout, run.stderr);
+    assert_stopped_before_acting(&run, "version-less");
     // config_path with inline mirrors beside it: containerd does not load its CRI plugin.
     let registry =
         "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/etc/containerd/certs.d\"\n";
@@ -594,7 +617,8 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
         std::fs::create_dir_all(root.join("etc/containerd")).unwrap();
         std::fs::write(root.join("etc/containerd/config.toml"), &file).unwrap();
         let run = try_node_script(&script, &root, tmp.path(), &stubs);
-        assert!(!run.ok && run.calls.is_empty(), "{}{}", run.stdout, run.stderr);
+        assert!(!run.ok, "{}{}", run.stdout, run.stderr);
+        assert_stopped_before_acting(&run, "inline mirrors");
         assert!(run.stderr.contains("inline registry.mirrors"), "{}", run.stderr);
     }
 }
@@ -670,6 +694,7 @@ fn generated_node_script_stops_for_every_legacy_setting_refused_beside_config_pa
                 let case = format!("{name} on {target} (containerd hidden: {hide_containerd})");
                 assert_eq!(!run.ok, refused, "{case}:\n{}{}", run.stdout, run.stderr);
                 assert!(run.calls.is_empty(), "{case}: no restart: {}", run.calls);
+                assert!(!run.stdout.contains("would restart"), "{case}: {}", run.stdout);
                 if refused {
                     assert!(run.stderr.contains("does not load its CRI plugin"), "{case}: {}", run.stderr);
                     assert!(
@@ -743,5 +768,5 @@ fn generated_node_script_stops_when_containerd_cannot_load_config_toml() {
     assert!(!run.ok, "{}", run.stdout);
     assert!(run.stderr.contains("containerd cannot load"), "{}", run.stderr);
     assert!(run.stderr.contains("unsupported config version `3`"), "{}", run.stderr);
-    assert!(run.calls.is_empty(), "no restart and no verify pull: {}", run.calls);
+    assert_stopped_before_acting(&run, "version 3 on 1.7.24");
 }

@@ -57,9 +57,24 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
         assert_eq!(out.kind, FileKind::Kubernetes);
         assert!(out.sensitive, "the client key travels in a Secret");
         kubernetes_validate(&out.path, &out.contents);
-        let d = docs(&out.contents);
+        let mut d = docs(&out.contents);
         let kinds: Vec<&str> = d.iter().map(|d| d["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
+        if form_toml.contains("[rollout]") {
+            // A namespace clusters do not have comes first, at the level hostPath pods need.
+            assert_eq!(kinds, ["Namespace", "ConfigMap", "Secret", "DaemonSet"]);
+            let ns = d.remove(0);
+            assert_eq!(ns["apiVersion"].as_str(), Some("v1"));
+            assert_eq!(ns["metadata"]["name"].as_str(), Some("pullfix"));
+            assert!(ns["metadata"].get("namespace").is_none(), "a Namespace is cluster-scoped");
+            for mode in ["enforce", "audit", "warn"] {
+                let label = format!("pod-security.kubernetes.io/{mode}");
+                assert_eq!(ns["metadata"]["labels"][label.as_str()].as_str(), Some("privileged"), "{mode}");
+            }
+            assert!(out.instructions.contains("creates namespace pullfix first"), "{}", out.instructions);
+        } else {
+            assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
+            assert!(!out.instructions.contains("creates namespace"), "{}", out.instructions);
+        }
         let pod = &d[2]["spec"]["template"]["spec"];
         assert_eq!(pod["containers"][0]["command"][2].as_str().unwrap(), rollout::SYNC_SCRIPT);
         if form_toml.contains("[rollout]") {
@@ -80,6 +95,21 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
         assert_eq!(host_paths, ["/etc/containerd/certs.d", &format!("/{}", HOSTILE_PATH.rsplit_once('/').unwrap().0)]);
         assert!(out.instructions.contains("config_path"), "{}", out.instructions);
         assert!(out.instructions.contains("systemctl restart containerd"));
+    }
+}
+
+#[test]
+fn namespaces_every_cluster_has_are_neither_created_nor_relabelled() {
+    let files = engine_like_files();
+    for ns in rollout::BUILT_IN_NAMESPACES {
+        let out = rollout_yaml(&format!("[rollout]\nnamespace = \"{ns}\""), &files);
+        kubernetes_validate(&out.path, &out.contents);
+        let d = docs(&out.contents);
+        let kinds: Vec<&str> = d.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"], "{ns}");
+        assert!(d.iter().all(|d| d["metadata"]["namespace"].as_str() == Some(ns)));
+        // Outside kube-system the note says what the namespace must allow.
+        assert_eq!(out.instructions.contains("must allow privileged pods"), ns != "kube-system", "{ns}");
     }
 }
 

@@ -19,34 +19,70 @@ const IMAGE_FIX: &str = "Use an installer image the nodes can already pull: one 
     `ctr -n k8s.io images import <image>.tar` (tagged, not :latest, so the kubelet uses the local copy). \
     Or run node-setup.sh on each node first: it writes the same files, and the DaemonSet keeps them in sync afterwards.";
 
+/// A setting only the DaemonSet's files give containerd.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// A CA (`ca_pem`, `ca_file`).
+    Ca,
+    /// A client certificate (mTLS).
+    ClientCert,
+    /// `skip_verify`.
+    SkipVerify,
+    /// Plain HTTP.
+    Http,
+}
+
+impl Need {
+    /// What a pull without the setting fails with.
+    fn symptom(self) -> &'static str {
+        match self {
+            Need::Http => "http: server gave HTTP response to HTTPS client",
+            Need::ClientCert => "the registry refuses the TLS handshake without a client certificate",
+            Need::Ca | Need::SkipVerify => "x509: certificate signed by unknown authority",
+        }
+    }
+
+    /// The setting in an operator's words, with the registry's field that sets it.
+    fn on_registry(self, r: &crate::form::Registry, reg: &Field) -> String {
+        match self {
+            Need::Ca if !r.ca_file.trim().is_empty() => format!("the CA in {}", reg.key("ca_file")),
+            Need::Ca => format!("the CA in {}", reg.key("ca_pem")),
+            Need::ClientCert => format!("the client certificate in {}", reg.key("client_cert")),
+            Need::SkipVerify => format!("skip_verify ({})", reg.key("skip_verify")),
+            Need::Http => format!("plain HTTP ({})", reg.key("scheme")),
+        }
+    }
+
+    /// The setting in an operator's words, for a mirror.
+    fn on_mirror(self) -> &'static str {
+        match self {
+            Need::Ca => "a private CA",
+            Need::ClientCert => "a client certificate",
+            Need::SkipVerify => "skip_verify",
+            Need::Http => "plain HTTP",
+        }
+    }
+}
+
 /// Why a contact needs a file only the DaemonSet brings: `None` when a plain HTTPS pull with
 /// the system's CAs reaches it (what containerd does for a registry without hosts.toml).
-fn needs(c: &Contact, loopback: bool) -> Option<&'static str> {
+fn needs(c: &Contact, loopback: bool) -> Option<Need> {
     if c.scheme == "http" {
         // containerd picks plain HTTP for localhost without any file.
-        return (!loopback).then_some("plain HTTP");
+        return (!loopback).then_some(Need::Http);
     }
     tls_needs(&c.tls)
 }
 
-fn tls_needs(tls: &Tls) -> Option<&'static str> {
+fn tls_needs(tls: &Tls) -> Option<Need> {
     if !tls.ca.is_empty() {
-        Some("its own CA")
+        Some(Need::Ca)
     } else if tls.client.is_some() {
-        Some("a client certificate")
+        Some(Need::ClientCert)
     } else if tls.skip_verify {
-        Some("skip_verify")
+        Some(Need::SkipVerify)
     } else {
         None
-    }
-}
-
-/// What a failed pull says for a missing setting.
-fn symptom(what: &str) -> &'static str {
-    match what {
-        "plain HTTP" => "http: server gave HTTP response to HTTPS client",
-        "a client certificate" => "the registry refuses the TLS handshake",
-        _ => "x509: certificate signed by unknown authority",
     }
 }
 
@@ -92,17 +128,19 @@ pub(super) fn check_image(
         None => format!("https://{registry}"),
     };
     let entry = if is_default { format!("{reg} (_default)") } else { reg.to_string() };
-    if let Some(what) = upstream_needs {
+    if let Some(need) = upstream_needs {
         diags.push(Diagnostic::warning(
             field,
             "rollout.image-needs-its-files",
             format!(
-                "The DaemonSet's own image {} is on {registry}, which the nodes reach only with {what} ({entry}), \
-                 and that comes with the files this DaemonSet installs. Until they are on a node, its kubelet pulls \
+                "The DaemonSet's own image {} is on {registry}, which the nodes reach only with {}{}, \
+                 and that comes with the files this DaemonSet installs. Until they are on a node, containerd pulls \
                  the image without them and fails ({}): the pods stay in ImagePullBackOff on every node, so no node \
                  ever gets the files.",
                 quoted(image),
-                symptom(what)
+                need.on_registry(r, &reg),
+                if is_default { " (_default, for every registry without its own entry)" } else { "" },
+                need.symptom()
             ),
             IMAGE_FIX,
         ));
@@ -113,21 +151,22 @@ pub(super) fn check_image(
         return;
     }
     let mirror = contacts.iter().find_map(|c| match c.source {
-        Source::Mirror(j) => needs(c, false).map(|what| (j, what)),
+        Source::Mirror(j) => needs(c, false).map(|need| (j, need)),
         Source::Upstream => None,
     });
     match mirror {
-        Some((j, what)) => diags.push(Diagnostic::warning(
+        Some((j, need)) => diags.push(Diagnostic::warning(
             field,
             "rollout.image-needs-its-files",
             format!(
                 "The DaemonSet's own image {} is on {registry}, which {entry} reaches only through its mirrors \
-                 (mirror_only), and {}.mirror[{j}] needs {what}: both come with the files this DaemonSet installs. \
+                 (mirror_only), and {}.mirror[{j}] needs {}: the route and that setting come with the files this DaemonSet installs. \
                  Until they are on a node, containerd pulls the image from {direct} directly; where the nodes cannot \
                  reach it (the usual reason for mirror_only, e.g. an air-gapped cluster), the pods stay in \
                  ImagePullBackOff on every node, so no node ever gets the files.",
                 quoted(image),
                 reg,
+                need.on_mirror(),
             ),
             IMAGE_FIX,
         )),
@@ -233,7 +272,7 @@ mod tests {
         assert_eq!(image(&own), ["rollout.image-needs-its-files"]);
         let d = diags(&own);
         let w = d.iter().find(|d| d.code == "rollout.image-needs-its-files").expect("warned");
-        assert!(w.message.contains("x509") && w.message.contains("registry[0]"), "{}", w.message);
+        assert!(w.message.contains("x509") && w.message.contains("the CA in registry[0].ca_pem"), "{}", w.message);
         assert!(w.fix.contains("ctr -n k8s.io images import") && w.fix.contains("node-setup.sh"), "{}", w.fix);
         // The default busybox:1.36 from Docker Hub does not use harbor's files.
         assert!(image(&format!("{harbor}{ON}")).is_empty());

@@ -71,6 +71,16 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
                 assert_eq!(ns["metadata"]["labels"][label.as_str()].as_str(), Some("privileged"), "{mode}");
             }
             assert!(out.instructions.contains("creates namespace pullfix first"), "{}", out.instructions);
+            // kubectl itself reads the file (offline) as these objects, in this order.
+            assert_eq!(
+                kubectl_reads(&out.contents),
+                [
+                    ("Namespace".to_owned(), "pullfix".to_owned(), "privileged".to_owned()),
+                    ("ConfigMap".to_owned(), "registry-files".to_owned(), String::new()),
+                    ("Secret".to_owned(), "registry-files".to_owned(), String::new()),
+                    ("DaemonSet".to_owned(), "registry-files".to_owned(), String::new()),
+                ]
+            );
         } else {
             assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
             assert!(!out.instructions.contains("creates namespace"), "{}", out.instructions);
@@ -96,6 +106,31 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
         assert!(out.instructions.contains("config_path"), "{}", out.instructions);
         assert!(out.instructions.contains("systemctl restart containerd"));
     }
+}
+
+/// The objects kubectl reads from a multi-document file, offline (`kubectl patch --local`
+/// with an empty patch prints each one): kind, name and the Pod Security `enforce` label.
+fn kubectl_reads(yaml: &str) -> Vec<(String, String, String)> {
+    let dir = tempdir();
+    let file = dir.path().join("rollout.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let out = Command::new("kubectl")
+        .env("PATH", tools_path())
+        .args(["patch", "--local", "--type=merge", "-p", "{}", "-o", "json", "-f"])
+        .arg(&file)
+        .output()
+        .expect("kubectl not found: run scripts/setup.sh");
+    assert!(out.status.success(), "kubectl: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .map(|o| {
+            let o = o.unwrap();
+            let field = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            let enforce = &o["metadata"]["labels"]["pod-security.kubernetes.io/enforce"];
+            (field(&o["kind"]), field(&o["metadata"]["name"]), field(enforce))
+        })
+        .collect()
 }
 
 #[test]

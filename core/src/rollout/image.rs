@@ -123,9 +123,13 @@ pub(super) fn check_image(
     };
     let contacts = plan::contacts_with(checked, i, Inherit::AnyRegistry);
     let mirror_only = r.mirror_only && contacts.iter().any(|c| c.source != Source::Upstream);
+    // `_default` has no upstream of its own: the image's registry as containerd dials it.
     let direct = match plan::upstream(checked, r, host) {
         Some(c) => c.url(),
-        None => format!("https://{registry}"),
+        None => Host::parse(&registry)
+            .ok()
+            .and_then(|h| h.server_url("https"))
+            .unwrap_or_else(|| format!("https://{registry}")),
     };
     let entry = if is_default { format!("{reg} (_default)") } else { reg.to_string() };
     if let Some(need) = upstream_needs {
@@ -340,6 +344,16 @@ mod tests {
         );
         // Docker Hub's certificate is from a public CA; containerd keeps the system's CAs beside `ca`.
         assert!(image(&format!("{default}{ON}")).is_empty());
+        // Everything through a private proxy (mirror_only): Docker Hub is dialled directly until then.
+        let proxy = "containerd = \"1.7\"\n[[registry]]\nhost = \"_default\"\nmirror_only = true\n[[registry.mirror]]\nurl = \"http://proxy.corp.example:5000\"\n";
+        let d = diags(&format!("{proxy}{ON}"));
+        let w = d.iter().find(|d| d.code == "rollout.image-needs-its-files").expect("warned");
+        assert!(
+            w.message.contains("https://registry-1.docker.io") && w.message.contains("plain HTTP"),
+            "{}",
+            w.message
+        );
+        assert!(image(&format!("{}{ON}", proxy.replace("mirror_only = true\n", ""))).is_empty());
         // A registry of its own is read instead of _default.
         let own = format!(
             "{default}[[registry]]\nhost = \"registry.corp.example\"\n{ON}image = \"registry.corp.example/b:1\"\n"

@@ -276,7 +276,11 @@ pub fn render(
         path: format!("k8s/rollout/{name}.yaml"),
         contents,
         kind: FileKind::Kubernetes,
-        title: format!("DaemonSet {namespace}/{name}: installs {} certs.d file(s) on every node", installed.len()),
+        title: format!(
+            "DaemonSet {namespace}/{name}{}: installs {} certs.d file(s) on every node",
+            if creates_namespace { " (creates the namespace)" } else { "" },
+            installed.len()
+        ),
         instructions: format!(
             "kubectl apply -f k8s/rollout/{name}.yaml\n\
              The DaemonSet copies the hosts.toml and CA files into {config_path} on every matching node and \

@@ -13,11 +13,18 @@ use crate::output::OutputFile;
 use crate::plan::{self, Contact, Inherit, Source, Tls};
 use crate::validate::Checked;
 
+/// The installer image fix's words after "Use".
+macro_rules! image_fix_tail {
+    () => {
+        "an installer image the nodes can already pull: one on a registry they reach without \
+         these files (a public registry with a certificate from a public CA), or load it on every node first with \
+         `ctr -n k8s.io images import <image>.tar` (tagged, not :latest, so the kubelet uses the local copy). \
+         Or run node-setup.sh on each node first: it writes the same files, and the DaemonSet keeps them in sync afterwards."
+    };
+}
+
 /// The fix shared by the installer image's warnings, in an operator's words.
-const IMAGE_FIX: &str = "Use an installer image the nodes can already pull: one on a registry they reach without \
-    these files (a public registry with a certificate from a public CA), or load it on every node first with \
-    `ctr -n k8s.io images import <image>.tar` (tagged, not :latest, so the kubelet uses the local copy). \
-    Or run node-setup.sh on each node first: it writes the same files, and the DaemonSet keeps them in sync afterwards.";
+const IMAGE_FIX: &str = concat!("Use ", image_fix_tail!());
 
 /// A setting only the DaemonSet's files give containerd.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,12 +185,13 @@ pub(super) fn check_image(
             field,
             "rollout.image-before-mirrors",
             format!(
-                "Until the DaemonSet has installed {registry}'s hosts.toml on a node, containerd pulls its own image \
+                "Until the DaemonSet has installed {}/hosts.toml on a node, containerd pulls its own image \
                  {} from {direct} directly, not through {entry}'s mirrors (mirror_only). Where the nodes cannot \
                  reach {direct}, the pods stay in ImagePullBackOff and no node gets the files.",
+                host.reference(),
                 quoted(image)
             ),
-            format!("Nothing to do if the nodes reach {direct}. Otherwise: {IMAGE_FIX}"),
+            format!(concat!("Nothing to do if the nodes reach {}. Otherwise use ", image_fix_tail!()), direct),
         )),
     }
 }

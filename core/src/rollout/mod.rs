@@ -257,7 +257,8 @@ pub fn render(
     let version_key = target.dialect().cri_table_name();
     let namespace_note = if creates_namespace {
         format!(
-            "\nIt creates namespace {namespace} first, labelled pod-security.kubernetes.io/enforce=privileged: the pods \
+            "\nIt creates namespace {namespace} first, at Pod Security level privileged (labels \
+             pod-security.kubernetes.io/enforce, audit and warn = privileged): the pods \
              mount node directories through hostPath, which the baseline and restricted Pod Security levels forbid. \
              If {namespace} exists already, apply only sets those labels. Apply this file before anything else that goes \
              into {namespace} (such as a pull Secret for it); `kubectl delete -f` on it deletes the namespace with \

@@ -59,9 +59,34 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
         assert_eq!(out.kind, FileKind::Kubernetes);
         assert!(out.sensitive, "the client key travels in a Secret");
         kubernetes_validate(&out.path, &out.contents);
-        let d = docs(&out.contents);
+        let mut d = docs(&out.contents);
         let kinds: Vec<&str> = d.iter().map(|d| d["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
+        if form_toml.contains("[rollout]") {
+            // A namespace clusters do not have comes first, at the level hostPath pods need.
+            assert_eq!(kinds, ["Namespace", "ConfigMap", "Secret", "DaemonSet"]);
+            let ns = d.remove(0);
+            assert_eq!(ns["apiVersion"].as_str(), Some("v1"));
+            assert_eq!(ns["metadata"]["name"].as_str(), Some("pullfix"));
+            assert!(ns["metadata"].get("namespace").is_none(), "a Namespace is cluster-scoped");
+            for mode in ["enforce", "audit", "warn"] {
+                let label = format!("pod-security.kubernetes.io/{mode}");
+                assert_eq!(ns["metadata"]["labels"][label.as_str()].as_str(), Some("privileged"), "{mode}");
+            }
+            assert!(out.instructions.contains("creates namespace pullfix first"), "{}", out.instructions);
+            // kubectl itself reads the file (offline) as these objects, in this order.
+            assert_eq!(
+                kubectl_reads(&out.contents),
+                [
+                    ("Namespace".to_owned(), "pullfix".to_owned(), "privileged".to_owned()),
+                    ("ConfigMap".to_owned(), "registry-files".to_owned(), String::new()),
+                    ("Secret".to_owned(), "registry-files".to_owned(), String::new()),
+                    ("DaemonSet".to_owned(), "registry-files".to_owned(), String::new()),
+                ]
+            );
+        } else {
+            assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"]);
+            assert!(!out.instructions.contains("creates namespace"), "{}", out.instructions);
+        }
         let pod = &d[2]["spec"]["template"]["spec"];
         assert_eq!(pod["containers"][0]["command"][2].as_str().unwrap(), rollout::SYNC_SCRIPT);
         if form_toml.contains("[rollout]") {
@@ -82,6 +107,46 @@ fn daemonset_configmap_and_secret_pass_kubernetes_validate_strict() {
         assert_eq!(host_paths, ["/etc/containerd/certs.d", &format!("/{}", HOSTILE_PATH.rsplit_once('/').unwrap().0)]);
         assert!(out.instructions.contains("config_path"), "{}", out.instructions);
         assert!(out.instructions.contains("systemctl restart containerd"));
+    }
+}
+
+/// The objects kubectl reads from a multi-document file, offline (`kubectl patch --local`
+/// with an empty patch prints each one): kind, name and the Pod Security `enforce` label.
+fn kubectl_reads(yaml: &str) -> Vec<(String, String, String)> {
+    let dir = tempdir();
+    let file = dir.path().join("rollout.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let out = Command::new("kubectl")
+        .env("PATH", tools_path())
+        .args(["patch", "--local", "--type=merge", "-p", "{}", "-o", "json", "-f"])
+        .arg(&file)
+        .output()
+        .expect("kubectl not found: run scripts/setup.sh");
+    assert!(out.status.success(), "kubectl: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    serde_json::Deserializer::from_str(&text)
+        .into_iter::<serde_json::Value>()
+        .map(|o| {
+            let o = o.unwrap();
+            let field = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+            let enforce = &o["metadata"]["labels"]["pod-security.kubernetes.io/enforce"];
+            (field(&o["kind"]), field(&o["metadata"]["name"]), field(enforce))
+        })
+        .collect()
+}
+
+#[test]
+fn namespaces_every_cluster_has_are_neither_created_nor_relabelled() {
+    let files = engine_like_files();
+    for ns in rollout::BUILT_IN_NAMESPACES {
+        let out = rollout_yaml(&format!("[rollout]\nnamespace = \"{ns}\""), &files);
+        kubernetes_validate(&out.path, &out.contents);
+        let d = docs(&out.contents);
+        let kinds: Vec<&str> = d.iter().map(|d| d["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["ConfigMap", "Secret", "DaemonSet"], "{ns}");
+        assert!(d.iter().all(|d| d["metadata"]["namespace"].as_str() == Some(ns)));
+        // Outside kube-system the note says what the namespace must allow.
+        assert_eq!(out.instructions.contains("must allow privileged pods"), ns != "kube-system", "{ns}");
     }
 }
 

@@ -92,6 +92,26 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
             "rollout.image-pull-secret",
             "rollout.image_pull_secret",
         ),
+        (
+            format!("{REG}ca_file = \"/ca.crt\"\n[rollout]\ndaemonset = true\nimage = \"a.example/busybox:1.36\""),
+            "rollout.image-needs-its-files",
+            "rollout.image",
+        ),
+        (
+            "[[registry]]\nhost = \"docker.io\"\nmirror_only = true\n[[registry.mirror]]\nurl = \"https://mirror.gcr.io\"\n[rollout]\ndaemonset = true".into(),
+            "rollout.image-before-mirrors",
+            "rollout.image",
+        ),
+        (
+            format!("{REG}{creds}[rollout]\ndaemonset = true\nimage_pull_secret = \"regcred\""),
+            "rollout.pull-secret-namespace",
+            "rollout.image_pull_secret",
+        ),
+        (
+            format!("{REG}[rollout]\ndaemonset = true\nimage_pull_secret = \"other\""),
+            "rollout.pull-secret-existing",
+            "rollout.image_pull_secret",
+        ),
         ("[rollout]\ndaemonset = true\nname = \"Bad\"".into(), "rollout.name", "rollout.name"),
         ("[rollout]\ndaemonset = true\nnamespace = \"Bad\"".into(), "rollout.namespace", "rollout.namespace"),
         (format!("containerd = \"1.4\"\n[rollout]\ndaemonset = true\n{REG}"), "rollout.needs-hosts-toml", "rollout"),

@@ -18,6 +18,7 @@ use crate::output::{AfterApply, FileKind, OutputFile, Placement};
 use crate::validate::Checked;
 
 mod check;
+mod image;
 
 pub use check::{check, is_label_key, is_label_value};
 
@@ -160,8 +161,10 @@ pub fn node_files(files: &[OutputFile]) -> Vec<&OutputFile> {
         .collect()
 }
 
-/// Renders `k8s/rollout/<name>.yaml`: the ConfigMap, the Secret (when a file is
-/// sensitive) and the DaemonSet, as one multi-document YAML file.
+/// Renders `k8s/rollout/<name>.yaml`: the Namespace (for a namespace clusters do not
+/// have by themselves), the ConfigMap, the Secret (when a file is sensitive) and the
+/// DaemonSet, as one multi-document YAML file; and checks that the DaemonSet's pods can
+/// pull their image before the files are on the node.
 // Kept out of the first render's code (compiled on first call): ARCHITECTURE.md, "Start-up".
 #[inline(never)]
 pub fn render(
@@ -189,6 +192,8 @@ pub fn render(
     if installed.is_empty() {
         return Vec::new();
     }
+    image::check_image(checked, rollout, &installed, diags);
+    image::check_pull_secret(checked, rollout, diags);
     let name = rollout.name();
     let namespace = rollout.namespace();
     let config_path = checked.config_path.trim_end_matches('/').to_owned();
@@ -219,12 +224,17 @@ pub fn render(
 
     let labels = map([("app.kubernetes.io/name", s(name)), ("app.kubernetes.io/managed-by", s("pullfix"))]);
     let meta = map([("name", s(name)), ("namespace", s(namespace)), ("labels", labels.clone())]);
-    let mut docs = vec![map([
+    let creates_namespace = !BUILT_IN_NAMESPACES.contains(&namespace);
+    let mut docs = Vec::new();
+    if creates_namespace {
+        docs.push(namespace_object(namespace));
+    }
+    docs.push(map([
         ("apiVersion", s("v1")),
         ("kind", s("ConfigMap")),
         ("metadata", meta.clone()),
         ("data", Value::Mapping(cm_data)),
-    ])];
+    ]));
     let has_secret = !secret_data.is_empty();
     if has_secret {
         docs.push(map([
@@ -245,11 +255,33 @@ pub fn render(
         contents.push_str(&crate::yaml::to_string(d));
     }
     let version_key = target.dialect().cri_table_name();
+    let namespace_note = if creates_namespace {
+        format!(
+            "\nIt creates namespace {namespace} first, at Pod Security level privileged (labels \
+             pod-security.kubernetes.io/enforce, audit and warn = privileged): the pods \
+             mount node directories through hostPath, which the baseline and restricted Pod Security levels forbid. \
+             If {namespace} exists already, apply only sets those labels. Apply this file before anything else that goes \
+             into {namespace} (such as a pull Secret for it); `kubectl delete -f` on it deletes the namespace with \
+             everything in it."
+        )
+    } else if namespace != DEFAULT_NAMESPACE {
+        format!(
+            "\nThe pods mount node directories through hostPath, so namespace {namespace} must allow privileged pods \
+             (Pod Security level privileged: label pod-security.kubernetes.io/enforce=privileged, or no such label where \
+             the cluster's default allows it)."
+        )
+    } else {
+        String::new()
+    };
     vec![OutputFile {
         path: format!("k8s/rollout/{name}.yaml"),
         contents,
         kind: FileKind::Kubernetes,
-        title: format!("DaemonSet {namespace}/{name}: installs {} certs.d file(s) on every node", installed.len()),
+        title: format!(
+            "DaemonSet {namespace}/{name}{}: installs {} certs.d file(s) on every node",
+            if creates_namespace { " (creates the namespace)" } else { "" },
+            installed.len()
+        ),
         instructions: format!(
             "kubectl apply -f k8s/rollout/{name}.yaml\n\
              The DaemonSet copies the hosts.toml and CA files into {config_path} on every matching node and \
@@ -258,13 +290,33 @@ pub fn render(
              is kept as <file>.pullfix-backup and put back when its replacement leaves the ConfigMap. No containerd restart is needed: containerd reads hosts.toml on every pull.\n\
              One-time prerequisite it cannot do for you: containerd must have config_path = \"{config_path}\" under \
              [{version_key}.registry] in /etc/containerd/config.toml, and turning that on is a config.toml change \
-             followed by `systemctl restart containerd` on each node (node-setup.sh does it when you give pullfix your config.toml).",
+             followed by `systemctl restart containerd` on each node (node-setup.sh does it when you give pullfix your config.toml).{namespace_note}",
             rollout.sync_seconds()
         ),
         after: AfterApply::KubectlApply,
         placement: Placement::Cluster,
         sensitive: has_secret,
     }]
+}
+
+/// Namespaces every cluster has: the rollout file never creates (or relabels) them.
+pub const BUILT_IN_NAMESPACES: [&str; 4] = ["kube-system", "default", "kube-public", "kube-node-lease"];
+
+/// The Namespace a custom `rollout.namespace` gets, at the Pod Security level its pods
+/// need: `privileged`, since they mount node directories through hostPath. `warn` and
+/// `audit` too, so a cluster whose default is stricter does not warn on every apply.
+fn namespace_object(namespace: &str) -> Value {
+    let labels = map([
+        ("app.kubernetes.io/managed-by", s("pullfix")),
+        ("pod-security.kubernetes.io/enforce", s("privileged")),
+        ("pod-security.kubernetes.io/audit", s("privileged")),
+        ("pod-security.kubernetes.io/warn", s("privileged")),
+    ]);
+    map([
+        ("apiVersion", s("v1")),
+        ("kind", s("Namespace")),
+        ("metadata", map([("name", s(namespace)), ("labels", labels)])),
+    ])
 }
 
 fn daemonset(rollout: &Rollout, meta: &Value, labels: &Value, dirs: &[String], has_secret: bool) -> Value {

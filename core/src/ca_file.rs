@@ -27,6 +27,7 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
                 continue;
             }
         };
+        bundle_note(&pem, host, i, diags);
         let node_path = plan::registry_ca_path(checked, r, host);
         if node_path.split('/').any(|p| p == "..") {
             continue; // reported by the rules (path.parent)
@@ -184,6 +185,41 @@ fn not_written(
             "Paste the registry's CA certificate (PEM) into ca_pem and pullfix writes {path}; or copy the CA to {path} \
              on every node yourself (`sudo install -D -m 0644 ca.crt {}`).",
             crate::shell::quote(&path)
+        ),
+    ));
+}
+
+/// More certificates than a registry's CA chain has: a CA pasted with the registry's CA
+/// and its intermediates is one to three.
+pub const BUNDLE_CERTIFICATES: usize = 5;
+
+/// A `ca_pem` with more than [`BUNDLE_CERTIFICATES`] certificates: most likely the
+/// system's trust store (`/etc/ssl/certs/ca-certificates.crt`, some 140 public roots),
+/// which does not hold a private registry's CA unless someone added it. Still written (a
+/// company bundle can be meant), with a warning.
+fn bundle_note(pem: &str, host: &crate::host::Host, i: usize, diags: &mut Vec<Diagnostic>) {
+    let n = pem.lines().filter(|l| *l == "-----BEGIN CERTIFICATE-----").count();
+    if n <= BUNDLE_CERTIFICATES {
+        return;
+    }
+    let connect = match host.port {
+        Some(_) => host.reference(),
+        None => format!("{}:443", host.name),
+    };
+    diags.push(Diagnostic::warning(
+        Field::registry(i).key("ca_pem"),
+        "ca_pem.bundle",
+        format!(
+            "This is a CA bundle ({n} certificates), like the system's /etc/ssl/certs/ca-certificates.crt; a \
+             registry's private CA is usually one certificate. A public bundle does not hold a private CA unless \
+             someone added it, so pulls would still fail with `x509: certificate signed by unknown authority`, and \
+             every node gets a copy of the whole bundle."
+        ),
+        format!(
+            "Paste only the CA that signed the registry's certificate: Harbor's \"Registry Certificate\" download, or \
+             the last certificate `openssl s_client -showcerts -connect {} </dev/null` prints. If the registry's \
+             certificate is from a public CA, clear ca_pem: containerd trusts the system's CAs already.",
+            crate::shell::quote(&connect)
         ),
     ));
 }
@@ -475,6 +511,33 @@ mod tests {
             normalize_pem("-----BEGIN CERTIFICATE-----\nMAYCAQECAQI=\n-----END CERTIFICATE-----\n"),
             Err(PemError::NotDer)
         );
+    }
+
+    #[test]
+    fn a_bundle_of_more_than_five_certificates_gets_a_warning() {
+        let bundle = |n: usize| {
+            let form = format!("[[registry]]\nhost = \"harbor.example.net\"\nca_pem = '''{}'''\n", REAL.repeat(n));
+            let form = crate::form_io::parse_form(&form, crate::form_io::FormFormat::Toml).expect("form");
+            let out = crate::render(&form);
+            let d: Vec<_> = out.diagnostics.into_iter().filter(|d| d.code == "ca_pem.bundle").collect();
+            let written = out.files.iter().any(|f| f.path.ends_with("harbor.example.net/ca.crt"));
+            (d, written)
+        };
+        for n in [1, 2, BUNDLE_CERTIFICATES] {
+            let (d, written) = bundle(n);
+            assert!(d.is_empty() && written, "{n}: {d:?}");
+        }
+        let (d, written) = bundle(140);
+        assert!(written, "the bundle is still written");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].field.as_str(), d[0].severity), ("registry[0].ca_pem", crate::Severity::Warning));
+        assert!(d[0].message.contains("CA bundle (140 certificates)"), "{:?}", d[0]);
+        assert!(
+            d[0].fix.contains("openssl s_client -showcerts -connect harbor.example.net:443 </dev/null"),
+            "{:?}",
+            d[0]
+        );
+        assert_eq!(bundle(BUNDLE_CERTIFICATES + 1).0.len(), 1);
     }
 
     #[test]

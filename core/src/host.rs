@@ -48,6 +48,12 @@ pub enum HostError {
     BadPort,
     /// A character no registry host can have.
     BadCharacter,
+    /// An internationalised domain name (`bücher.example`); the first non-ASCII letter.
+    /// Image references take only ASCII hosts: its punycode (`xn--`) form.
+    Idn(char),
+    /// A character that is not ASCII and makes no IDN (a no-break or zero-width space, a
+    /// fullwidth colon); the first such character.
+    NonAscii(char),
     /// A label is empty, or starts or ends with `-`.
     BadLabel,
     /// A label is longer than DNS allows (63); the length.
@@ -70,6 +76,22 @@ impl fmt::Display for HostError {
             HostError::HasPath => "the host must not include a path",
             HostError::BadPort => "the port must be a number from 1 to 65535",
             HostError::BadCharacter => "the host contains a character no host name can have",
+            HostError::Idn(c) => {
+                return write!(
+                    f,
+                    "the host is an internationalised domain name ({c} is {}), which image references (and so \
+                     containerd and the kubelet) take only in its ASCII, punycode (xn--) form",
+                    crate::host_spelling::code_point(*c)
+                );
+            }
+            HostError::NonAscii(c) => {
+                return write!(
+                    f,
+                    "the host contains {}, a character that is not ASCII (often an invisible or look-alike one picked \
+                     up in copying); image references take only ASCII host names",
+                    crate::host_spelling::code_point(*c)
+                );
+            }
             HostError::BadLabel => "a part of the host name (between dots) is empty, or starts or ends with '-'",
             HostError::LabelTooLong(n) => {
                 return write!(f, "a part of the host name (between dots) is {n} characters long; DNS allows at most 63");
@@ -132,6 +154,9 @@ impl Host {
                 None => (s, None),
             }
         };
+        if let Some(e) = crate::host_spelling::non_ascii_error(name) {
+            return Err(e);
+        }
         if name.contains(':') {
             // An unbracketed IPv6 literal with something that is not hex in it.
             return Err(HostError::BadCharacter);

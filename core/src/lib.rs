@@ -25,6 +25,7 @@ pub mod flavor;
 pub mod form;
 pub mod form_io;
 pub mod host;
+pub mod host_spelling;
 pub mod hosts_toml;
 pub mod image_ref;
 pub mod k8s_name;
@@ -46,6 +47,7 @@ pub mod shell;
 mod small_sort;
 mod toml_table;
 pub mod validate;
+pub mod value_size;
 pub mod version;
 pub mod yaml;
 

@@ -54,6 +54,7 @@ impl Checked {
 pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) -> Checked {
     let mut form = form.clone();
     let blanked = strip_control_characters(&mut form, diags);
+    crate::value_size::check(&form, diags);
     let target = check_target(&form, diags);
     let hosts = check_hosts(&form, diags);
     let mirrors = check_mirrors(&mut form, diags);
@@ -219,6 +220,7 @@ fn check_hosts(form: &Form, diags: &mut Vec<Diagnostic>) -> Vec<Option<Host>> {
             seen.push((reference, i));
             docker_hub_alias(&host, &field, diags);
             default_port(&host, r.scheme, &field, diags);
+            crate::host_spelling::uppercase(&host, &field, diags);
             if host.kind == HostKind::Ipv6 {
                 diags.push(Diagnostic::warning(
                     field,
@@ -334,10 +336,8 @@ fn host_fix(e: HostError, h: &str, scheme: Scheme) -> String {
         };
     }
     match e {
-        HostError::Ipv6NeedsBrackets => format!(
-            "Put the address in brackets as image references do: [{h}] (with a port: [{h}]:5000). Better, give the registry a DNS name: IPv6 literals are reported broken in containerd.",
-            h = clip(h)
-        ),
+        HostError::Ipv6NeedsBrackets => crate::host_spelling::ipv6_fix(h),
+        HostError::Idn(_) | HostError::NonAscii(_) => crate::host_spelling::non_ascii_fix(e, h, crate::host_spelling::HostField::Registry).unwrap_or_default(),
         HostError::TooLong(_) | HostError::LabelTooLong(_) => {
             "Use the registry's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()
         }
@@ -366,13 +366,10 @@ const CREDENTIALS_FIX: &str = "Remove `user:password@` and enter them in the reg
 /// The fix for a mirror URL that does not parse.
 fn mirror_url_fix(e: EndpointError, url: &str) -> String {
     match e {
-        EndpointError::Host(HostError::Ipv6NeedsBrackets) => {
-            let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
-            let (host, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-            let (scheme, host, path) = (clip(scheme), clip(host), clip(path));
-            format!(
-                "Put the address in brackets: {scheme}://[{host}]{path} (with a port: {scheme}://[{host}]:5000{path}). Better, give the mirror a DNS name: IPv6 literals are reported broken in containerd."
-            )
+        EndpointError::Host(HostError::Ipv6NeedsBrackets) => crate::host_spelling::ipv6_url_fix(url),
+        EndpointError::Host(h @ (HostError::Idn(_) | HostError::NonAscii(_))) => {
+            let host = url.split_once("://").map_or(url, |(_, r)| r.split('/').next().unwrap_or(r));
+            crate::host_spelling::non_ascii_fix(h, host, crate::host_spelling::HostField::MirrorUrl).unwrap_or_default()
         }
         EndpointError::Host(HostError::TooLong(_) | HostError::LabelTooLong(_)) => {
             "Use the mirror's real DNS name: at most 253 characters, and at most 63 between two dots.".to_owned()

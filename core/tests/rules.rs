@@ -32,6 +32,18 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"10.50.1.104_5000_\""), "host.underscore", "registry[0].host"),
         (r("host = \"index.docker.io\""), "host.docker-hub-alias", "registry[0].host"),
         (r("host = \"harbor.example.net:443\""), "host.default-port", "registry[0].host"),
+        (r("host = \"Harbor.Example.NET\""), "host.uppercase", "registry[0].host"),
+        (r(&format!("host = \"a.example\"\nca_pem = {:?}", PEM.repeat(6))), "ca_pem.bundle", "registry[0].ca_pem"),
+        (
+            r(&format!("host = \"a.example\"\nusername = \"{}\"\npassword = \"p\"", "u".repeat(300))),
+            "username.too-long",
+            "registry[0].username",
+        ),
+        (
+            r(&format!("host = \"a.example\"\nusername = \"u\"\npassword = \"{}\"", "p".repeat(20_000))),
+            "credentials.too-long",
+            "registry[0].password",
+        ),
         (
             "containerd = \"1.6\"\n".to_owned() + &r("host = \"[fd00::1]:5000\"\nusername = \"u\"\npassword = \"p\"\nnode_auth = true"),
             "host.ipv6-config-toml",
@@ -241,6 +253,8 @@ fn every_code_has_a_row() {
         "hosts_toml.rs",
         "ca_file.rs",
         "output.rs",
+        "host_spelling.rs",
+        "value_size.rs",
     ];
     let mut missing = Vec::new();
     for file in engine {

@@ -13,15 +13,29 @@ pub fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
 }
 
-/// Why a host name with non-ASCII characters is refused: [`HostError::Idn`] when it
-/// reads as an internationalised domain name (every character a letter, a digit, `-` or
-/// a dot, an ideographic full stop included), else [`HostError::NonAscii`] naming the
-/// first character that is not ASCII. `None` for an ASCII name.
+/// Why a host name with non-ASCII characters is refused: [`HostError::Idn`] (naming its
+/// first non-ASCII letter) when it reads as an internationalised domain name, every
+/// character a letter, a digit, `-` or a dot (an ideographic full stop included); else
+/// [`HostError::NonAscii`] naming the first character that is none of those, or
+/// [`HostError::BadLabel`] for an IDN with an empty label. `None` for an ASCII name.
 pub fn non_ascii_error(name: &str) -> Option<HostError> {
     let first = name.chars().find(|c| !c.is_ascii())?;
-    let idn = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || is_dot(c) || is_idn_letter(c));
-    let has_label = name.split(is_dot).all(|l| !l.is_empty());
-    Some(if idn && has_label { HostError::Idn(first) } else { HostError::NonAscii(first) })
+    let mut prev: Option<char> = None;
+    let odd = name.chars().find(|&c| {
+        let ok = c.is_ascii_alphanumeric() || c == '-' || is_dot(c) || is_idn_letter(c, prev);
+        prev = Some(c);
+        !ok
+    });
+    if let Some(c) = odd {
+        // An ASCII one (`a b`) is the ASCII checks' to name; the first non-ASCII is named then.
+        return Some(HostError::NonAscii(if c.is_ascii() { first } else { c }));
+    }
+    // A trailing dot (the DNS root) is left for the ASCII checks to report.
+    let trimmed = name.strip_suffix(is_dot).unwrap_or(name);
+    if trimmed.split(is_dot).any(str::is_empty) {
+        return Some(HostError::BadLabel);
+    }
+    Some(HostError::Idn(first))
 }
 
 /// `.` and the full stops IDNA reads as one (ideographic, fullwidth, halfwidth).
@@ -29,9 +43,23 @@ fn is_dot(c: char) -> bool {
     matches!(c, '.' | '\u{3002}' | '\u{FF0E}' | '\u{FF61}')
 }
 
-/// A letter or digit of some script (`ü`, `镜`), marks that combine with one included.
-fn is_idn_letter(c: char) -> bool {
-    !c.is_ascii() && c.is_alphanumeric()
+/// A letter or digit of some script (`ü`, `镜`), or a mark that combines with the
+/// non-ASCII letter before it (a Devanagari virama, which is no letter by itself); never
+/// a space, an invisible format character, punctuation or a fullwidth ASCII look-alike.
+fn is_idn_letter(c: char, prev: Option<char>) -> bool {
+    if c.is_ascii() || c.is_whitespace() || c.is_control() || looks_like_punctuation(c) {
+        return false;
+    }
+    c.is_alphanumeric() || prev.is_some_and(|p| !p.is_ascii() && p.is_alphanumeric())
+}
+
+/// Non-ASCII characters that are punctuation, symbols, invisible or fullwidth ASCII:
+/// Latin-1 signs, general punctuation (dashes, quotes, zero-width and direction marks),
+/// CJK punctuation (the ideographic full stop is a dot, handled before), the fullwidth
+/// forms, and the byte-order mark.
+fn looks_like_punctuation(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00A0..=0x00BF | 0x00D7 | 0x00F7 | 0x2000..=0x206F | 0x3000..=0x303F | 0xFF00..=0xFFEF | 0xFEFF)
 }
 
 /// `host` and `:port` when `hostport` ends in a port (`bücher.example:5000`).
@@ -171,6 +199,9 @@ mod tests {
         assert_eq!(Host::parse("bücher.example"), Err(HostError::Idn('ü')));
         assert_eq!(Host::parse("镜像.例子.中国"), Err(HostError::Idn('镜')));
         assert_eq!(Host::parse("镜像。例子。中国:5000"), Err(HostError::Idn('镜')));
+        // Devanagari: the virama (U+094D) is a combining mark, not a letter.
+        assert_eq!(Host::parse("हिन्दी.example"), Err(HostError::Idn('ह')));
+        assert_eq!(Host::parse("bücher.example."), Err(HostError::Idn('ü')));
         let r = render("[[registry]]\nhost = \"bücher.example:5000\"\n");
         let d = diag(&r, "registry[0].host");
         assert_eq!(d.len(), 1, "{d:?}");
@@ -199,8 +230,17 @@ mod tests {
         // A zero-width space and a fullwidth colon, as pasted from chat.
         assert_eq!(Host::parse("harbor.example.net\u{200B}"), Err(HostError::NonAscii('\u{200B}')));
         assert_eq!(Host::parse("harbor.example.net\u{FF1A}5000"), Err(HostError::NonAscii('\u{FF1A}')));
-        // An IDN-looking name with an empty label is not offered punycode.
-        assert_eq!(Host::parse("bücher..example"), Err(HostError::NonAscii('ü')));
+        // An IDN with an empty label: that is what to fix first.
+        assert_eq!(Host::parse("bücher..example"), Err(HostError::BadLabel));
+        // Look-alikes: an en dash, fullwidth letters, a right quote, an emoji.
+        assert_eq!(Host::parse("harbor\u{2013}1.example.net"), Err(HostError::NonAscii('\u{2013}')));
+        assert_eq!(Host::parse("ｈａｒｂｏｒ.example.net"), Err(HostError::NonAscii('ｈ')));
+        assert_eq!(Host::parse("bücher\u{2019}.example"), Err(HostError::NonAscii('\u{2019}')));
+        assert_eq!(Host::parse("\u{1F600}.example"), Err(HostError::NonAscii('\u{1F600}')));
+        // A zero-width joiner after a letter is still invisible, not a mark.
+        assert_eq!(Host::parse("bü\u{200D}cher.example"), Err(HostError::NonAscii('\u{200D}')));
+        // An ASCII character no host has, beside a non-ASCII one: the non-ASCII one is named.
+        assert_eq!(Host::parse("bü cher.example"), Err(HostError::NonAscii('ü')));
         // (A no-break space at either end is trimmed like any space; inside, it is an error.)
         let r = render("[[registry]]\nhost = \"harbor\u{00A0}.example.net\"\n");
         let d = diag(&r, "registry[0].host");

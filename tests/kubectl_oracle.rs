@@ -589,3 +589,103 @@ fn apply_commands_apply_objects_and_patch_with_patch_files() {
     }
     assert_eq!(patched, 4, "{commands}");
 }
+
+/// Review 12, L7: file names that the plain scheme gives twice (Deployment `a` in `b` and
+/// `c` vs `a-b` in `d`; ServiceAccount `x` in `b` vs `x-replace` in `c`). `--format json`
+/// lists each path once, `--out` writes each, and every `kubectl patch ... --patch-file`
+/// command in the instructions works with `kubectl patch --local` on the object it names.
+#[test]
+fn colliding_patch_names_get_distinct_files_and_each_printed_command_works() {
+    let k = Kubectl::new();
+    let form = k.write(
+        "coll2.toml",
+        r#"containerd = "1.7"
+[[registry]]
+host = "h.example.net"
+username = "u"
+password = "p"
+[kubernetes]
+namespaces = ["b", "c", "d"]
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a"
+namespace = "b"
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a"
+namespace = "c"
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a-b"
+namespace = "d"
+[[kubernetes.patch]]
+kind = "ServiceAccount"
+name = "x"
+namespace = "b"
+[[kubernetes.patch]]
+kind = "ServiceAccount"
+name = "x-replace"
+namespace = "c"
+"#,
+    );
+    let form = form.to_str().unwrap();
+    let json = pullfix().args(["generate", "--form", form, "--format", "json"]).output().unwrap();
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    let mut paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort_unstable();
+    let n = paths.len();
+    paths.dedup();
+    assert_eq!(paths.len(), n, "a path listed twice: {paths:?}");
+    assert_eq!(paths.iter().filter(|p| p.starts_with("k8s/patch-")).count(), 7, "{paths:?}");
+    let out = k.dir.path().join("out");
+    let o = pullfix().args(["generate", "--form", form, "--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // An object of each named kind, with one Secret listed already (the append needs the list).
+    let object = |kind: &str, name: &str, ns: &str| {
+        let yaml = if kind == "serviceaccount" {
+            format!("apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: {ns}}}\nimagePullSecrets:\n- name: other\n")
+        } else {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: a}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec:\n      containers: [{{name: c, image: busybox}}]\n"
+            )
+        };
+        k.write(&format!("obj-{kind}-{name}-{ns}.yaml"), &yaml)
+    };
+    let mut ran = 0;
+    for f in files {
+        for line in f["instructions"].as_str().unwrap().lines().filter(|l| l.contains("--patch-file")) {
+            let cmd = line.trim_start_matches("or: ");
+            let words: Vec<&str> = cmd.split(' ').collect();
+            let ["kubectl", "patch", kind, name, "-n", ns, ty, "--patch-file", path] = words.as_slice() else {
+                panic!("unexpected command {cmd}")
+            };
+            assert_eq!(*path, f["path"].as_str().unwrap(), "the command names its own file");
+            let written = out.join(path);
+            assert_eq!(std::fs::read_to_string(&written).unwrap(), f["contents"].as_str().unwrap(), "{path}");
+            let obj = object(kind, name, ns);
+            let args = [
+                "patch",
+                "--local",
+                "-f",
+                obj.to_str().unwrap(),
+                ty,
+                "--patch-file",
+                written.to_str().unwrap(),
+                "-o",
+                "yaml",
+            ];
+            let result = tree(&k.ok(&args));
+            assert_eq!(result["metadata"]["name"].as_str(), Some(*name), "{cmd}");
+            let list = if *kind == "serviceaccount" {
+                &result["imagePullSecrets"]
+            } else {
+                &result["spec"]["template"]["spec"]["imagePullSecrets"]
+            };
+            assert!(list.as_array().unwrap().iter().any(|e| e["name"] == "regcred"), "{cmd}: {result}");
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 7, "one command per patch file");
+}

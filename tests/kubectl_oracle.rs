@@ -689,3 +689,71 @@ namespace = "c"
     }
     assert_eq!(ran, 7, "one command per patch file");
 }
+
+/// Review 12, L2: `k8s/commands.sh` run twice (after a password change, say) lists the
+/// Secret once on the ServiceAccount. The script runs under `sh` against a stand-in
+/// `kubectl` that keeps one ServiceAccount in a file and edits it with the real kubectl's
+/// `patch --local` (`get -o jsonpath` is the same jsonpath over that object).
+#[test]
+fn commands_sh_twice_lists_the_secret_once_on_the_service_account() {
+    let k = Kubectl::new();
+    let target = PatchTarget { kind: "ServiceAccount".into(), name: "default".into(), namespace: "batch".into() };
+    let out = pullfix_core::render(&form(vec![reg("harbor.example.net", "u", "p")], vec![target], &["batch"]));
+    let script = &out.files.iter().find(|f| f.path == "k8s/commands.sh").unwrap().contents;
+    let script = k.write("commands.sh", script);
+    let real = k.bin_dir().join("kubectl");
+    let wrapper_dir = k.dir.path().join("wbin");
+    std::fs::create_dir_all(&wrapper_dir).unwrap();
+    let wrapper = wrapper_dir.join("kubectl");
+    std::fs::write(
+        &wrapper,
+        r#"#!/bin/sh
+# A cluster of one ServiceAccount, in $SA_STATE; each call is logged to $SA_LOG.
+echo "$1 $2" >> "$SA_LOG"
+case "$1 $2" in
+  "apply -f") cat > /dev/null ;;
+  "create secret") exec "$REAL_KUBECTL" "$@" ;;
+  "get serviceaccount")
+    [ "$3 $4 $5 $6" = "default -n batch -o" ] || exit 3
+    exec "$REAL_KUBECTL" patch --local -f "$SA_STATE" --type=merge -p '{}' -o "$7" ;;
+  "patch serviceaccount")
+    [ "$3 $4 $5 $7" = "default -n batch -p" ] || exit 3
+    "$REAL_KUBECTL" patch --local -f "$SA_STATE" "$6" -p "$8" -o yaml > "$SA_STATE.new" || exit 1
+    mv "$SA_STATE.new" "$SA_STATE" ;;
+  *) exit 3 ;;
+esac
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: batch}\n";
+    for (initial, want, patch_calls) in [
+        (format!("{sa}imagePullSecrets:\n- name: other\n"), vec!["other", "regcred"], 1),
+        // No list: the append fails, the replace sets it; the second run finds it.
+        (sa.to_owned(), vec!["regcred"], 2),
+    ] {
+        let state = k.write("sa.yaml", &initial);
+        let log = k.dir.path().join("calls.log");
+        let _ = std::fs::remove_file(&log);
+        for run in 1..=2 {
+            let mut sh = Command::new("sh");
+            k.isolate(&mut sh)
+                .arg(&script)
+                .env("PATH", format!("{}:{}", wrapper_dir.display(), std::env::var("PATH").unwrap_or_default()))
+                .env("REAL_KUBECTL", &real)
+                .env("SA_STATE", &state)
+                .env("SA_LOG", &log);
+            let o = sh.output().unwrap();
+            assert!(o.status.success(), "run {run}: {}", String::from_utf8_lossy(&o.stderr));
+            let now = tree(&std::fs::read_to_string(&state).unwrap());
+            let names: Vec<&str> =
+                now["imagePullSecrets"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+            assert_eq!(names, want, "after run {run} from\n{initial}");
+        }
+        let calls = std::fs::read_to_string(&log).unwrap();
+        // Both runs create and apply the Secret and look at the list; only the first patches.
+        assert_eq!(calls.matches("get serviceaccount").count(), 2, "{calls}");
+        assert_eq!(calls.matches("patch serviceaccount").count(), patch_calls, "{calls}");
+    }
+}

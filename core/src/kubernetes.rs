@@ -411,9 +411,10 @@ fn patch_files(t: &Target, secret: &str, paths: &PatchPaths) -> Vec<OutputFile> 
                     append,
                     format!("imagePullSecrets append for {what} (JSON patch)"),
                     format!(
-                        "Appends {secret} to the ServiceAccount's imagePullSecrets, keeping the Secrets already listed:\n{}\nor: {}\n\nIt fails (\"doc is missing path\") when the ServiceAccount has no imagePullSecrets yet: then use {p2}. Running it twice lists the Secret twice (harmless). Pods that use this ServiceAccount (spec.serviceAccountName, or none given for `default`) get the Secret when they are created. {afterwards}",
+                        "Appends {secret} to the ServiceAccount's imagePullSecrets, keeping the Secrets already listed:\n{}\nor: {}\n\nIt fails (\"doc is missing path\") when the ServiceAccount has no imagePullSecrets yet: then use {p2}. Run it only when the Secret is not listed yet (`{}`): a second run lists it twice, and every pod then created with this ServiceAccount gets the API warning `duplicate name`; k8s/commands.sh checks first. Pods that use this ServiceAccount (spec.serviceAccountName, or none given for `default`) get the Secret when they are created. {afterwards}",
                         append.command(),
                         patch_command_with_file(append, &p1),
+                        shell::command(listed_secrets_words(t)),
                     ),
                     AfterApply::KubectlPatch,
                 ),
@@ -479,6 +480,23 @@ fn patch_files(t: &Target, secret: &str, paths: &PatchPaths) -> Vec<OutputFile> 
     }
 }
 
+/// `kubectl get` printing the names of a ServiceAccount's `imagePullSecrets`, one a line
+/// (nothing when it has none or does not exist).
+fn listed_secrets_words(t: &Target) -> Vec<String> {
+    [
+        "kubectl",
+        "get",
+        t.kind.resource(),
+        &t.name,
+        "-n",
+        &t.namespace,
+        "-o",
+        r#"jsonpath={range .imagePullSecrets[*]}{.name}{"\n"}{end}"#,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 fn commands_file(
     name: &str,
     namespaces: &[String],
@@ -525,8 +543,14 @@ fn commands_file(
         s.push_str(&format!("\n# {} {} in namespace {}\n", t.kind, t.name, t.namespace));
         match (t.kind, patches.as_slice()) {
             (TargetKind::ServiceAccount, [append, replace]) => {
-                s.push_str("# Append; when the ServiceAccount has no imagePullSecrets yet the append fails and the list is set instead.\n");
-                s.push_str(&format!("{} ||\n  {}\n", append.command(), replace.command()));
+                s.push_str("# Append unless the Secret is listed already (a second run would list it twice, and every\n# new pod would get the warning `duplicate name`); when the ServiceAccount has no\n# imagePullSecrets yet the append fails and the list is set instead.\n");
+                s.push_str(&format!(
+                    "if ! {} | {}; then\n  {} ||\n    {}\nfi\n",
+                    shell::command(listed_secrets_words(t)),
+                    shell::command(["grep", "-qxF", "-e", name]),
+                    append.command(),
+                    replace.command()
+                ));
             }
             (kind, [_]) if kind.must_recreate() => {
                 s.push_str(&format!(

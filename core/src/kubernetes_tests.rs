@@ -229,7 +229,13 @@ fn patch_files_per_kind() {
     file(&out, "k8s/patch-statefulset-db-default.yaml");
     file(&out, "k8s/patch-statefulset-db-batch.yaml");
     let sh = &file(&out, "k8s/commands.sh").contents;
-    assert!(sh.contains("--type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]' ||\n  kubectl patch serviceaccount default -n batch --type=strategic"), "{sh}");
+    assert!(sh.contains("--type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]' ||\n    kubectl patch serviceaccount default -n batch --type=strategic"), "{sh}");
+    // The append runs only when the Secret is not listed yet (a second run would list it twice).
+    assert!(
+        sh.contains("if ! kubectl get serviceaccount default -n batch -o 'jsonpath={range .imagePullSecrets[*]}{.name}{\"\\n\"}{end}' | grep -qxF -e regcred; then\n  kubectl patch serviceaccount default -n batch --type=json"),
+        "{sh}"
+    );
+    assert!(!sa.instructions.contains("harmless"), "{}", sa.instructions);
     assert!(sh.contains("# A Pod must be recreated"), "{sh}");
 }
 

@@ -757,3 +757,33 @@ esac
         assert_eq!(calls.matches("patch serviceaccount").count(), patch_calls, "{calls}");
     }
 }
+
+/// Review 12, L1: a user name with a colon gives kubectl's Secret byte for byte on stdout
+/// and a warning on stderr that names the flag and what the kubelet would send.
+#[test]
+fn cli_secret_warns_about_a_colon_in_the_user_name() {
+    let k = Kubectl::new();
+    let args = ["--docker-server=h.example.net", "--docker-username=dom:user", "--docker-password=p"];
+    let out = pullfix().arg("secret").arg("r").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let theirs = k.ok(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        args[0],
+        args[1],
+        args[2],
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), theirs);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("pullfix secret: warning: --docker-username: the user name contains a colon"), "{err}");
+    assert!(err.contains("the user name \"dom\"") && err.contains("Fix: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Without a colon: nothing on stderr.
+    let out = pullfix().args(["secret", "r", "--docker-username=robot$ci", "--docker-password=a:b"]).output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+}

@@ -83,6 +83,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::from(1));
     }
+    // A warning only: the Secret stays byte for byte what kubectl would print.
+    if let Some(why) = pullfix_core::secret::username_breaks_auth(&args.docker_username) {
+        eprintln!(
+            "pullfix secret: warning: --docker-username: {why}. Fix: {}",
+            pullfix_core::secret::USERNAME_COLON_FIX
+        );
+    }
     let entry = AuthEntry { username: args.docker_username, password, email: args.docker_email };
     let auths = std::collections::BTreeMap::from([(args.docker_server, entry)]);
     let yaml = secret_yaml(&args.name, args.namespace.as_deref(), &docker_config_json(&auths));

@@ -8,6 +8,8 @@
 //! - The Secret name and namespace are checked against Kubernetes' naming rules
 //!   (kubectl's client-side dry run does not check them; the API server would refuse).
 //! - Input that is not UTF-8 is refused; Go's encoder would silently turn it into U+FFFD.
+//! - Control characters (a newline inside the password from `echo` or a heredoc, a tab)
+//!   are refused, with the words `generate` uses for them.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use pullfix_core::k8s_name::NameRule;
 use pullfix_core::secret::{docker_config_json, secret_yaml, AuthEntry, DOCKER_HUB_KEY};
+use pullfix_core::validate::{has_control_character, CONTROL_CHARACTER, CONTROL_CHARACTER_FIX};
 
 /// Arguments of `pullfix secret` (kubectl's flag names).
 #[derive(Debug, clap::Args)]
@@ -51,18 +54,32 @@ pub fn strip_one_newline(s: &str) -> &str {
 
 /// Runs `pullfix secret`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut problems = Vec::new();
+    let password_flag = if args.password_stdin { "--password-stdin" } else { "--docker-password" };
     let password = match (&args.docker_password, args.password_stdin) {
         (Some(p), false) => p.clone(),
         (None, true) => {
             let mut bytes = Vec::new();
             std::io::stdin().read_to_end(&mut bytes).context("reading the password from standard input")?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow::anyhow!("the password on standard input is not UTF-8 text"))?;
-            strip_one_newline(&text).to_owned()
+            match String::from_utf8(bytes) {
+                Ok(text) if text.is_empty() => {
+                    problems.push(
+                        "--password-stdin: standard input was empty. Fix: Pipe the password in, e.g. printf '%s\\n' \"$PASSWORD\" | pullfix secret ..."
+                            .to_owned(),
+                    );
+                    String::new()
+                }
+                Ok(text) => strip_one_newline(&text).to_owned(),
+                Err(_) => {
+                    problems.push(
+                        "--password-stdin: the password on standard input is not UTF-8 text (kubectl would store it as U+FFFD). Fix: Pipe the password as UTF-8 text.".to_owned(),
+                    );
+                    String::new()
+                }
+            }
         }
         _ => bail!("give the password with --password-stdin or --docker-password"),
     };
-    let mut problems = Vec::new();
     if let Err(e) = NameRule::Subdomain.check(&args.name) {
         problems.push(format!("the Secret name {:?} is not valid: {e}", args.name));
     }
@@ -71,11 +88,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             problems.push(format!("the namespace {ns:?} is not valid: {e}"));
         }
     }
-    if args.docker_username.is_empty() || password.is_empty() {
-        problems.push("a pull Secret needs both a username and a password".to_owned());
+    if args.docker_username.is_empty() {
+        problems.push("--docker-username is empty: a pull Secret needs both a username and a password".to_owned());
+    }
+    if password.is_empty() && problems.iter().all(|p| !p.starts_with("--password-stdin:")) {
+        problems.push(format!(
+            "{password_flag}: the password is empty: a pull Secret needs both a username and a password"
+        ));
     }
     if args.docker_server.is_empty() {
         problems.push("--docker-server is empty".to_owned());
+    }
+    // generate refuses these too (value.control-character): a newline from `echo` or a
+    // heredoc would end up inside the password.
+    for (flag, value) in [
+        ("--docker-server", &args.docker_server),
+        ("--docker-username", &args.docker_username),
+        (password_flag, &password),
+        ("--docker-email", &args.docker_email),
+    ] {
+        if has_control_character(value, false) {
+            problems.push(format!("{flag}: {CONTROL_CHARACTER}. Fix: {CONTROL_CHARACTER_FIX}"));
+        }
     }
     if !problems.is_empty() {
         for p in problems {

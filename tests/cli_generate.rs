@@ -382,3 +382,27 @@ fn a_sandbox_image_containerd_rejects_is_an_error_with_the_corrected_form() {
         Some("harbor.example.net/lib/pause:3.9")
     );
 }
+
+/// Review 12, L8: messages name characters and number ranges in plain words, not in
+/// Rust's escapes and type names.
+#[test]
+fn messages_have_no_rust_debug_text() {
+    let o = run(
+        &["--form", "-", "--print"],
+        "containerd=\"1.7\"\n[rollout]\ndaemonset=true\nsync_seconds=99999999999999\n",
+    );
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(e.contains("the form is not valid TOML: "), "{e}");
+    assert!(e.contains("expected a whole number from 0 to 4294967295 for sync_seconds"), "{e}");
+    assert!(!e.contains("u32"), "{e}");
+    let form = "containerd=\"1.7\"\n[[registry]]\nhost=\"h.example.net\"\nusername=\"u\"\npassword=\"p\"\n[kubernetes]\nsecret_name=\"reg\u{200b}cred\"\n";
+    let o = run(&["--form", "-", "--print"], form);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("\"reg<U+200B>cred\" cannot be a Secret's name: it contains U+200B (zero width space), which"),
+        "{e}"
+    );
+    assert!(!e.contains("\\u{"), "{e}");
+}

@@ -889,3 +889,20 @@ fn cli_secret_warns_about_a_colon_in_the_user_name() {
     let out = pullfix().args(["secret", "r", "--docker-username=robot$ci", "--docker-password=a:b"]).output().unwrap();
     assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
 }
+
+/// Review 12, L8: a bad character in the Secret name or namespace is named as U+XXXX,
+/// not in Rust's escapes.
+#[test]
+fn cli_secret_names_bad_characters_plainly() {
+    let o = pullfix()
+        .args(["secret", "reg\u{200b}cred", "-n", "a\tb", "--docker-username=u", "--docker-password=p"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(
+        err,
+        "pullfix secret: the Secret name \"reg<U+200B>cred\" is not valid: it contains U+200B (zero width space), which a Kubernetes name cannot have\n\
+         pullfix secret: the namespace \"a\\tb\" is not valid: it contains U+0009 (tab), which a Kubernetes name cannot have\n"
+    );
+}

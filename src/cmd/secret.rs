@@ -15,6 +15,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use pullfix_core::diagnostic::quoted;
 use pullfix_core::k8s_name::NameRule;
 use pullfix_core::secret::{docker_config_json, secret_yaml, AuthEntry, DOCKER_HUB_KEY};
 use pullfix_core::validate::{has_control_character, CONTROL_CHARACTER, CONTROL_CHARACTER_FIX};
@@ -81,11 +82,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         _ => bail!("give the password with --password-stdin or --docker-password"),
     };
     if let Err(e) = NameRule::Subdomain.check(&args.name) {
-        problems.push(format!("the Secret name {:?} is not valid: {e}", args.name));
+        problems.push(format!("the Secret name {} is not valid: {e}", quoted(&args.name)));
     }
     if let Some(ns) = &args.namespace {
         if let Err(e) = NameRule::Label.check(ns) {
-            problems.push(format!("the namespace {ns:?} is not valid: {e}"));
+            problems.push(format!("the namespace {} is not valid: {e}", quoted(ns)));
         }
     }
     if args.docker_username.is_empty() {

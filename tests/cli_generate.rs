@@ -282,7 +282,10 @@ fn overlong_hosts_and_unbracketed_ipv6_are_refused_with_their_reason() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!out.exists(), "nothing written");
     let err = stderr(&o);
-    assert!(err.contains("error: registry[0].host:") && err.contains("365 characters") && err.contains("253"), "{err}");
+    assert!(
+        err.contains("error: registry[0].host (--registry):") && err.contains("365 characters") && err.contains("253"),
+        "{err}"
+    );
 
     let o = run(&["--registry", "fe80::1", "--format", "json"], "");
     assert_eq!(code(&o), 1);
@@ -405,4 +408,56 @@ fn messages_have_no_rust_debug_text() {
         "{e}"
     );
     assert!(!e.contains("\\u{"), "{e}");
+}
+
+/// Review 12, L5: an empty form (`cat missing.toml | pullfix generate --form -`) still
+/// renders the defaults, exit 0, but says the form was empty.
+#[test]
+fn an_empty_form_is_a_warning() {
+    for stdin in ["", "\n  \n"] {
+        let o = run(&["--form", "-", "--print"], stdin);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.starts_with("warning: -: the form is empty (standard input was empty)"), "{e}");
+    }
+    let o = run(&["--form", "-", "--print"], "containerd = \"1.7\"\n");
+    assert!(!stderr(&o).contains("the form is empty"), "{}", stderr(&o));
+}
+
+/// Review 12, L4: in flag mode a diagnostic names the flag beside the form field, and
+/// the fix speaks of flags (there is no --identity-token).
+#[test]
+fn flag_mode_diagnostics_name_the_flag() {
+    let o = run(&["--registry", "h.example.net", "--username", "u", "--containerd", "1.7", "--print"], "");
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("error: registry[0].password (--password-stdin): A user name without a password. Fix: Pipe the password or robot token into --password-stdin.\n"),
+        "{e}"
+    );
+    assert!(!e.contains("identity_token"), "{e}");
+    assert!(e.contains("info: registry[0].ca_pem (--ca-pem-file): "), "{e}");
+    // A form's own registry keeps the form's words; the flag registry comes after it.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let form = tmp.path().join("form.toml");
+    fs::write(&form, "containerd = \"1.7\"\n[[registry]]\nhost = \"a.example.net\"\nusername = \"u\"\n").expect("form");
+    let o = run(&["--form", form.to_str().expect("utf8"), "--registry", "b.example.net", "--print"], "");
+    let e = stderr(&o);
+    assert!(e.contains("error: registry[0].password: A user name without a password. Fix: Enter the password"), "{e}");
+    assert!(e.contains("info: registry[1].ca_pem (--ca-pem-file): "), "{e}");
+    // A bad --containerd names the flag.
+    let o = run(&["--registry", "h.example.net", "--containerd", "one", "--print"], "");
+    assert!(stderr(&o).contains("error: containerd (--containerd): "), "{}", stderr(&o));
+}
+
+/// Review 12, L4: every subcommand's --help states its exit status and shows examples.
+#[test]
+fn every_subcommand_help_has_exit_status_and_examples() {
+    for sub in ["generate", "secret", "apply", "diagnose", "doctor", "import-registries-yaml"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pullfix")).args([sub, "--help"]).output().expect("runs");
+        assert!(o.status.success(), "{sub}");
+        let help = String::from_utf8(o.stdout).expect("utf8");
+        assert!(help.contains("\nExit status: 0 "), "{sub}: {help}");
+        assert!(help.contains("\nExamples:\n  "), "{sub}: {help}");
+    }
 }

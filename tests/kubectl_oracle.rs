@@ -906,3 +906,62 @@ fn cli_secret_names_bad_characters_plainly() {
          pullfix secret: the namespace \"a\\tb\" is not valid: it contains U+0009 (tab), which a Kubernetes name cannot have\n"
     );
 }
+
+/// Review 12, L4: kubectl's own command pastes: `--dry-run=client -o yaml` (and
+/// `--output=yaml`, bare `--dry-run`) are accepted, change nothing on stdout and say so on
+/// stderr; other values are usage errors naming what is supported. The usage line shows
+/// --password-stdin, and giving no password names both ways.
+#[test]
+fn cli_secret_takes_kubectls_dry_run_and_output_flags() {
+    let k = Kubectl::new();
+    let base = ["--docker-server=h.example.net", "--docker-username=u", "--docker-password=p"];
+    let theirs = k.ok(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        base[0],
+        base[1],
+        base[2],
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    for extra in [
+        &["--dry-run=client", "-o", "yaml"][..],
+        &["--dry-run=client", "--output=yaml"],
+        &["--dry-run"],
+        &["-o", "yaml"],
+    ] {
+        let o = pullfix().args(["secret", "r"]).args(base).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{extra:?}");
+        assert_eq!(String::from_utf8(o.stdout).unwrap(), theirs, "{extra:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.starts_with("pullfix secret: note: ") && err.contains("nothing is created"), "{extra:?}: {err}");
+    }
+    for (extra, says) in [
+        (&["-o", "json"][..], "-o json: pullfix secret prints YAML only; the one output format it takes is -o yaml"),
+        (&["--dry-run=server"], "--dry-run=server: pullfix secret only prints the Secret"),
+        (&["--dry-run=none"], "--dry-run=none: pullfix secret only prints the Secret"),
+    ] {
+        let o = pullfix().args(["secret", "r"]).args(base).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(o.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{extra:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = pullfix().args(["secret", "r", "--docker-username", "u"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("<--docker-password <PASSWORD>|--password-stdin>"), "{err}");
+    assert!(
+        err.contains(
+            "Usage: pullfix secret <NAME> --docker-username <USER> (--password-stdin | --docker-password <PASSWORD>)"
+        ),
+        "{err}"
+    );
+    let o = pullfix()
+        .args(["secret", "r", "--docker-username=u", "--docker-password=p", "--password-stdin"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "both ways at once");
+}

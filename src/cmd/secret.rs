@@ -22,6 +22,17 @@ use pullfix_core::validate::{has_control_character, CONTROL_CHARACTER, CONTROL_C
 
 /// Arguments of `pullfix secret` (kubectl's flag names).
 #[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "pullfix secret <NAME> --docker-username <USER> (--password-stdin | --docker-password <PASSWORD>) \
+[--docker-server <SERVER>] [--docker-email <EMAIL>] [-n <NAMESPACE>]",
+    group(clap::ArgGroup::new("password").args(["docker_password", "password_stdin"]).required(true)),
+    after_help = "kubectl's --dry-run=client and -o yaml are accepted and change nothing: the Secret is always printed, as YAML.\n\n\
+Exit status: 0 the Secret is printed, 1 invalid input (name, namespace, an empty value, a control character, \
+standard input empty or not UTF-8; nothing printed), 2 usage problem.\n\n\
+Examples:\n  printf '%s\\n' \"$PASSWORD\" | pullfix secret regcred --docker-server=harbor.example.net \\\n      \
+--docker-username='robot$ci' --password-stdin -n team-a > regcred.yaml\n  \
+pullfix secret regcred --docker-server=harbor.example.net --docker-username=u --password-stdin < pw.txt | kubectl apply -f -"
+)]
 pub struct Args {
     /// The Secret's name.
     pub name: String,
@@ -33,7 +44,7 @@ pub struct Args {
     #[arg(long)]
     pub docker_username: String,
     /// Password on the command line (visible in `ps`); prefer --password-stdin.
-    #[arg(long, conflicts_with = "password_stdin", required_unless_present = "password_stdin")]
+    #[arg(long, value_name = "PASSWORD")]
     pub docker_password: Option<String>,
     /// Read the password from standard input (one trailing newline is removed).
     #[arg(long)]
@@ -44,6 +55,38 @@ pub struct Args {
     /// Namespace; printed in metadata only when given, as kubectl does.
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
+    /// kubectl's flag, accepted so its command can be pasted: only `client` (what
+    /// pullfix secret always does: print, create nothing).
+    #[arg(long, value_name = "client", num_args = 0..=1, default_missing_value = "client", hide_short_help = true)]
+    pub dry_run: Option<String>,
+    /// kubectl's flag, accepted so its command can be pasted: only `yaml` (what is printed).
+    #[arg(short = 'o', long, value_name = "yaml", hide_short_help = true)]
+    pub output: Option<String>,
+}
+
+/// kubectl's `--dry-run` and `-o`, which change nothing here: a usage error for values
+/// pullfix secret cannot honour, else the note that they are accepted (for stderr).
+fn kubectl_flags(args: &Args) -> anyhow::Result<Option<String>> {
+    if let Some(mode) = args.dry_run.as_deref().filter(|m| *m != "client") {
+        bail!(
+            "--dry-run={mode}: pullfix secret only prints the Secret, as --dry-run=client does; to create it, pipe \
+             the output into `kubectl apply -f -`"
+        );
+    }
+    if let Some(format) = args.output.as_deref().filter(|f| *f != "yaml") {
+        bail!("-o {format}: pullfix secret prints YAML only; the one output format it takes is -o yaml");
+    }
+    let given: Vec<&str> = [args.dry_run.as_ref().map(|_| "--dry-run=client"), args.output.as_ref().map(|_| "-o yaml")]
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok((!given.is_empty()).then(|| {
+        let verb = if given.len() > 1 { "change" } else { "changes" };
+        format!(
+            "pullfix secret: note: {} {verb} nothing: the Secret is always printed as YAML, nothing is created.",
+            given.join(" and ")
+        )
+    }))
 }
 
 /// Removes one trailing `\n`, then one trailing `\r` (what `docker login
@@ -55,6 +98,9 @@ pub fn strip_one_newline(s: &str) -> &str {
 
 /// Runs `pullfix secret`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(note) = kubectl_flags(&args)? {
+        eprintln!("{note}");
+    }
     let mut problems = Vec::new();
     let password_flag = if args.password_stdin { "--password-stdin" } else { "--docker-password" };
     let password = match (&args.docker_password, args.password_stdin) {

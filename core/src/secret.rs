@@ -58,7 +58,7 @@ pub fn auth_field(username: &str, password: &str) -> String {
 pub fn username_breaks_auth(username: &str) -> Option<String> {
     let (user, _) = username.split_once(':')?;
     Some(format!(
-        "the user name contains a colon, and `auth` (the base64 of user:password) is split at the first colon          (by the kubelet and by containerd), so the registry is sent the user name {} and a wrong password          (RFC 7617 allows no colon in a user name)",
+        "the user name contains a colon, and `auth` (the base64 of user:password) is split at the first colon (by the kubelet and by containerd), so the registry is sent the user name {} and a wrong password (RFC 7617 allows no colon in a user name)",
         crate::diagnostic::quoted(user)
     ))
 }

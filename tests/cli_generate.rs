@@ -282,7 +282,10 @@ fn overlong_hosts_and_unbracketed_ipv6_are_refused_with_their_reason() {
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!out.exists(), "nothing written");
     let err = stderr(&o);
-    assert!(err.contains("error: registry[0].host:") && err.contains("365 characters") && err.contains("253"), "{err}");
+    assert!(
+        err.contains("error: registry[0].host (--registry):") && err.contains("365 characters") && err.contains("253"),
+        "{err}"
+    );
 
     let o = run(&["--registry", "fe80::1", "--format", "json"], "");
     assert_eq!(code(&o), 1);
@@ -381,4 +384,80 @@ fn a_sandbox_image_containerd_rejects_is_an_error_with_the_corrected_form() {
         doc["plugins"]["io.containerd.grpc.v1.cri"]["sandbox_image"].as_str(),
         Some("harbor.example.net/lib/pause:3.9")
     );
+}
+
+/// Review 12, L8: messages name characters and number ranges in plain words, not in
+/// Rust's escapes and type names.
+#[test]
+fn messages_have_no_rust_debug_text() {
+    let o = run(
+        &["--form", "-", "--print"],
+        "containerd=\"1.7\"\n[rollout]\ndaemonset=true\nsync_seconds=99999999999999\n",
+    );
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(e.contains("the form is not valid TOML: "), "{e}");
+    assert!(e.contains("expected a whole number from 0 to 4294967295 for sync_seconds"), "{e}");
+    assert!(!e.contains("u32"), "{e}");
+    let form = "containerd=\"1.7\"\n[[registry]]\nhost=\"h.example.net\"\nusername=\"u\"\npassword=\"p\"\n[kubernetes]\nsecret_name=\"reg\u{200b}cred\"\n";
+    let o = run(&["--form", "-", "--print"], form);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("\"reg<U+200B>cred\" cannot be a Secret's name: it contains U+200B (zero width space), which"),
+        "{e}"
+    );
+    assert!(!e.contains("\\u{"), "{e}");
+}
+
+/// Review 12, L5: an empty form (`cat missing.toml | pullfix generate --form -`) still
+/// renders the defaults, exit 0, but says the form was empty.
+#[test]
+fn an_empty_form_is_a_warning() {
+    for stdin in ["", "\n  \n"] {
+        let o = run(&["--form", "-", "--print"], stdin);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.starts_with("warning: -: the form is empty (standard input was empty)"), "{e}");
+    }
+    let o = run(&["--form", "-", "--print"], "containerd = \"1.7\"\n");
+    assert!(!stderr(&o).contains("the form is empty"), "{}", stderr(&o));
+}
+
+/// Review 12, L4: in flag mode a diagnostic names the flag beside the form field, and
+/// the fix speaks of flags (there is no --identity-token).
+#[test]
+fn flag_mode_diagnostics_name_the_flag() {
+    let o = run(&["--registry", "h.example.net", "--username", "u", "--containerd", "1.7", "--print"], "");
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("error: registry[0].password (--password-stdin): A user name without a password. Fix: Pipe the password or robot token into --password-stdin.\n"),
+        "{e}"
+    );
+    assert!(!e.contains("identity_token"), "{e}");
+    assert!(e.contains("info: registry[0].ca_pem (--ca-pem-file): "), "{e}");
+    // A form's own registry keeps the form's words; the flag registry comes after it.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let form = tmp.path().join("form.toml");
+    fs::write(&form, "containerd = \"1.7\"\n[[registry]]\nhost = \"a.example.net\"\nusername = \"u\"\n").expect("form");
+    let o = run(&["--form", form.to_str().expect("utf8"), "--registry", "b.example.net", "--print"], "");
+    let e = stderr(&o);
+    assert!(e.contains("error: registry[0].password: A user name without a password. Fix: Enter the password"), "{e}");
+    assert!(e.contains("info: registry[1].ca_pem (--ca-pem-file): "), "{e}");
+    // A bad --containerd names the flag.
+    let o = run(&["--registry", "h.example.net", "--containerd", "one", "--print"], "");
+    assert!(stderr(&o).contains("error: containerd (--containerd): "), "{}", stderr(&o));
+}
+
+/// Review 12, L4: every subcommand's --help states its exit status and shows examples.
+#[test]
+fn every_subcommand_help_has_exit_status_and_examples() {
+    for sub in ["generate", "secret", "apply", "diagnose", "doctor", "import-registries-yaml"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_pullfix")).args([sub, "--help"]).output().expect("runs");
+        assert!(o.status.success(), "{sub}");
+        let help = String::from_utf8(o.stdout).expect("utf8");
+        assert!(help.contains("\nExit status: 0 "), "{sub}: {help}");
+        assert!(help.contains("\nExamples:\n  "), "{sub}: {help}");
+    }
 }

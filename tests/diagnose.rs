@@ -440,6 +440,53 @@ fn cli_reads_stdin_and_prints_json() {
     assert_eq!(v["findings"][0]["prefill"]["port"], 15000);
 }
 
+/// Review 12, L5: `kubectl describe pod nope 2>/dev/null | pullfix diagnose` gives no
+/// text; that is "no input" and exit 2, not "no known problem" and exit 0. Whitespace
+/// only and an empty file alike.
+#[test]
+fn cli_empty_input_is_no_input_and_exit_2() {
+    use std::io::Write;
+    for stdin in ["", " \n\n"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"))
+            .arg("diagnose")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{stdin:?}");
+        assert!(out.stdout.is_empty(), "{stdin:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with("pullfix diagnose: no input: standard input was empty"), "{err}");
+        assert!(!err.contains("paste it"), "stdin is a pipe, not a terminal: {err}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("describe.txt");
+    std::fs::write(&empty, "").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix")).arg("diagnose").arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("no input: {} is empty", empty.display())), "{err}");
+}
+
+/// Review 12, L5: on a terminal, diagnose says what it waits for. `script` (util-linux)
+/// gives it a terminal; its stdin at end of file ends the paste at once.
+#[test]
+fn cli_on_a_terminal_prints_a_paste_hint() {
+    let bin = env!("CARGO_BIN_EXE_pullfix");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{bin} diagnose"), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("paste it, then press Ctrl-D on a new line"), "{text}");
+    assert!(text.contains("no input"), "{text}");
+    assert_eq!(out.status.code(), Some(2), "{text}");
+}
+
 // ---- the acceptance suite's captures (tests/fixtures/errors/, real containerd 1.6.20) ----
 
 /// The families (in order) and registries a text must give.

@@ -99,11 +99,23 @@ fn cli_secret_prints_what_kubectl_prints() {
         // A password typed into a pipe ends with one newline; it is not part of the password.
         child.stdin.take().unwrap().write_all(format!("{pass}\n").as_bytes()).unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{case:?}: {}", String::from_utf8_lossy(&out.stderr));
-        let mine = String::from_utf8(out.stdout).unwrap();
         // The password ends in "\r" in one case: stdin strips "\n" then "\r", like docker login.
         let expected_case =
             if pass.ends_with('\r') { (server, user, pass.trim_end_matches('\r'), email, ns) } else { case };
+        if expected_case.2.chars().any(char::is_control) {
+            // Refused as generate refuses it (review 12, L3); the core's Secret for it is
+            // compared with kubectl's in dockerconfigjson_bytes_and_secret_equal_kubectls.
+            assert_eq!(out.status.code(), Some(1), "{case:?}");
+            assert!(out.stdout.is_empty(), "{case:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("--password-stdin: This value contains a newline or another control character"),
+                "{err}"
+            );
+            continue;
+        }
+        assert!(out.status.success(), "{case:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let mine = String::from_utf8(out.stdout).unwrap();
         assert_eq!(mine, kubectl_secret(&k, expected_case), "{case:?}");
     }
     // --docker-password, like kubectl's flag.
@@ -135,16 +147,106 @@ fn cli_secret_prints_what_kubectl_prints() {
 
 #[test]
 fn cli_secret_refuses_bad_names_and_missing_password() {
-    for args in [
-        &["secret", "Reg_Cred", "--docker-username=u", "--docker-password=p"][..],
-        &["secret", "regcred", "-n", "Default", "--docker-username=u", "--docker-password=p"],
-        &["secret", "regcred", "--docker-username=u", "--docker-password="],
+    for (args, says) in [
+        (&["secret", "Reg_Cred", "--docker-username=u", "--docker-password=p"][..], "the Secret name"),
+        (&["secret", "regcred", "-n", "Default", "--docker-username=u", "--docker-password=p"], "the namespace"),
+        (
+            &["secret", "regcred", "--docker-username=u", "--docker-password="],
+            "--docker-password: the password is empty",
+        ),
+        (&["secret", "regcred", "--docker-username=", "--docker-password=p"], "--docker-username is empty"),
     ] {
         let out = pullfix().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(out.stdout.is_empty());
-        assert!(String::from_utf8_lossy(&out.stderr).contains("pullfix secret: "), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("pullfix secret: {says}")), "{args:?}: {err}");
     }
+}
+
+/// `pullfix secret` with `args`, `stdin` piped in: (exit code, stdout, stderr).
+fn secret_with_stdin(args: &[&str], stdin: &[u8]) -> (Option<i32>, String, String) {
+    let mut child = pullfix()
+        .arg("secret")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// Review 12, L3: control characters are refused as `generate` refuses them (the same
+/// words, with the flag named), exit 1; stdin that is not UTF-8 or empty is exit 1 too,
+/// as the README says, with stdin named.
+#[test]
+fn cli_secret_refuses_control_characters_and_bad_stdin_naming_the_flag() {
+    let same_words = "This value contains a newline or another control character. Fix: Retype the value on one line";
+    let stdin_args = ["r", "--docker-server=h.example.net", "--docker-username=u", "--password-stdin"];
+    // A heredoc or `echo` of two lines: the inner newline stays in the password.
+    let (code, out, err) = secret_with_stdin(&stdin_args, b"a\nb\n");
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    assert_eq!(err, format!("pullfix secret: --password-stdin: {same_words}; paste only the value itself.\n"));
+    let o = pullfix()
+        .args([
+            "secret",
+            "r",
+            "--docker-server=h\tx",
+            "--docker-username=u\nx",
+            "--docker-password=p",
+            "--docker-email=a\u{1}b",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8(o.stderr).unwrap();
+    for flag in ["--docker-server", "--docker-username", "--docker-email"] {
+        assert!(err.contains(&format!("pullfix secret: {flag}: {same_words}")), "{flag}: {err}");
+    }
+    assert!(!err.contains("--docker-password:"), "{err}");
+    // generate says the same for the same value.
+    let mut child = pullfix()
+        .args([
+            "generate",
+            "--registry",
+            "h.example.net",
+            "--username",
+            "u",
+            "--password-stdin",
+            "--containerd",
+            "1.7",
+            "--print",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a\nb\n").unwrap();
+    let g = child.wait_with_output().unwrap();
+    assert_eq!(g.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&g.stderr).contains("This value contains a newline or another control character"));
+    let (code, out, err) = secret_with_stdin(&stdin_args, b"p\xff\n");
+    assert_eq!((code, out.as_str()), (Some(1), ""), "{err}");
+    assert!(
+        err.starts_with("pullfix secret: --password-stdin: the password on standard input is not UTF-8 text"),
+        "{err}"
+    );
+    let (code, _, err) = secret_with_stdin(&stdin_args, b"");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.starts_with("pullfix secret: --password-stdin: standard input was empty."), "{err}");
+    assert_eq!(err.lines().count(), 1, "no second message about the empty password: {err}");
+    let (code, _, err) = secret_with_stdin(&stdin_args, b"\n");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("pullfix secret: --password-stdin: the password is empty"), "{err}");
+    // A CRLF line end only, as a pipe from Windows tools adds it: removed, fine.
+    let (code, out, err) = secret_with_stdin(&stdin_args, b"pw\r\n");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(".dockerconfigjson"), "{out}");
 }
 
 fn form(registries: Vec<Registry>, patches: Vec<PatchTarget>, namespaces: &[&str]) -> Form {
@@ -588,4 +690,278 @@ fn apply_commands_apply_objects_and_patch_with_patch_files() {
         }
     }
     assert_eq!(patched, 4, "{commands}");
+}
+
+/// Review 12, L7: file names that the plain scheme gives twice (Deployment `a` in `b` and
+/// `c` vs `a-b` in `d`; ServiceAccount `x` in `b` vs `x-replace` in `c`). `--format json`
+/// lists each path once, `--out` writes each, and every `kubectl patch ... --patch-file`
+/// command in the instructions works with `kubectl patch --local` on the object it names.
+#[test]
+fn colliding_patch_names_get_distinct_files_and_each_printed_command_works() {
+    let k = Kubectl::new();
+    let form = k.write(
+        "coll2.toml",
+        r#"containerd = "1.7"
+[[registry]]
+host = "h.example.net"
+username = "u"
+password = "p"
+[kubernetes]
+namespaces = ["b", "c", "d"]
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a"
+namespace = "b"
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a"
+namespace = "c"
+[[kubernetes.patch]]
+kind = "Deployment"
+name = "a-b"
+namespace = "d"
+[[kubernetes.patch]]
+kind = "ServiceAccount"
+name = "x"
+namespace = "b"
+[[kubernetes.patch]]
+kind = "ServiceAccount"
+name = "x-replace"
+namespace = "c"
+"#,
+    );
+    let form = form.to_str().unwrap();
+    let json = pullfix().args(["generate", "--form", form, "--format", "json"]).output().unwrap();
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    let mut paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    paths.sort_unstable();
+    let n = paths.len();
+    paths.dedup();
+    assert_eq!(paths.len(), n, "a path listed twice: {paths:?}");
+    assert_eq!(paths.iter().filter(|p| p.starts_with("k8s/patch-")).count(), 7, "{paths:?}");
+    let out = k.dir.path().join("out");
+    let o = pullfix().args(["generate", "--form", form, "--out", out.to_str().unwrap()]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // An object of each named kind, with one Secret listed already (the append needs the list).
+    let object = |kind: &str, name: &str, ns: &str| {
+        let yaml = if kind == "serviceaccount" {
+            format!("apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: {ns}}}\nimagePullSecrets:\n- name: other\n")
+        } else {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  selector: {{matchLabels: {{app: a}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec:\n      containers: [{{name: c, image: busybox}}]\n"
+            )
+        };
+        k.write(&format!("obj-{kind}-{name}-{ns}.yaml"), &yaml)
+    };
+    let mut ran = 0;
+    for f in files {
+        for line in f["instructions"].as_str().unwrap().lines().filter(|l| l.contains("--patch-file")) {
+            let cmd = line.trim_start_matches("or: ");
+            let words: Vec<&str> = cmd.split(' ').collect();
+            let ["kubectl", "patch", kind, name, "-n", ns, ty, "--patch-file", path] = words.as_slice() else {
+                panic!("unexpected command {cmd}")
+            };
+            assert_eq!(*path, f["path"].as_str().unwrap(), "the command names its own file");
+            let written = out.join(path);
+            assert_eq!(std::fs::read_to_string(&written).unwrap(), f["contents"].as_str().unwrap(), "{path}");
+            let obj = object(kind, name, ns);
+            let args = [
+                "patch",
+                "--local",
+                "-f",
+                obj.to_str().unwrap(),
+                ty,
+                "--patch-file",
+                written.to_str().unwrap(),
+                "-o",
+                "yaml",
+            ];
+            let result = tree(&k.ok(&args));
+            assert_eq!(result["metadata"]["name"].as_str(), Some(*name), "{cmd}");
+            let list = if *kind == "serviceaccount" {
+                &result["imagePullSecrets"]
+            } else {
+                &result["spec"]["template"]["spec"]["imagePullSecrets"]
+            };
+            assert!(list.as_array().unwrap().iter().any(|e| e["name"] == "regcred"), "{cmd}: {result}");
+            ran += 1;
+        }
+    }
+    assert_eq!(ran, 7, "one command per patch file");
+}
+
+/// Review 12, L2: `k8s/commands.sh` run twice (after a password change, say) lists the
+/// Secret once on the ServiceAccount. The script runs under `sh` against a stand-in
+/// `kubectl` that keeps one ServiceAccount in a file and edits it with the real kubectl's
+/// `patch --local` (`get -o jsonpath` is the same jsonpath over that object).
+#[test]
+fn commands_sh_twice_lists_the_secret_once_on_the_service_account() {
+    let k = Kubectl::new();
+    let target = PatchTarget { kind: "ServiceAccount".into(), name: "default".into(), namespace: "batch".into() };
+    let out = pullfix_core::render(&form(vec![reg("harbor.example.net", "u", "p")], vec![target], &["batch"]));
+    let script = &out.files.iter().find(|f| f.path == "k8s/commands.sh").unwrap().contents;
+    let script = k.write("commands.sh", script);
+    let real = k.bin_dir().join("kubectl");
+    let wrapper_dir = k.dir.path().join("wbin");
+    std::fs::create_dir_all(&wrapper_dir).unwrap();
+    let wrapper = wrapper_dir.join("kubectl");
+    std::fs::write(
+        &wrapper,
+        r#"#!/bin/sh
+# A cluster of one ServiceAccount, in $SA_STATE; each call is logged to $SA_LOG.
+echo "$1 $2" >> "$SA_LOG"
+case "$1 $2" in
+  "apply -f") cat > /dev/null ;;
+  "create secret") exec "$REAL_KUBECTL" "$@" ;;
+  "get serviceaccount")
+    [ "$3 $4 $5 $6" = "default -n batch -o" ] || exit 3
+    exec "$REAL_KUBECTL" patch --local -f "$SA_STATE" --type=merge -p '{}' -o "$7" ;;
+  "patch serviceaccount")
+    [ "$3 $4 $5 $7" = "default -n batch -p" ] || exit 3
+    "$REAL_KUBECTL" patch --local -f "$SA_STATE" "$6" -p "$8" -o yaml > "$SA_STATE.new" || exit 1
+    mv "$SA_STATE.new" "$SA_STATE" ;;
+  *) exit 3 ;;
+esac
+"#,
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: batch}\n";
+    for (initial, want, patch_calls) in [
+        (format!("{sa}imagePullSecrets:\n- name: other\n"), vec!["other", "regcred"], 1),
+        // No list: the append fails, the replace sets it; the second run finds it.
+        (sa.to_owned(), vec!["regcred"], 2),
+    ] {
+        let state = k.write("sa.yaml", &initial);
+        let log = k.dir.path().join("calls.log");
+        let _ = std::fs::remove_file(&log);
+        for run in 1..=2 {
+            let mut sh = Command::new("sh");
+            k.isolate(&mut sh)
+                .arg(&script)
+                .env("PATH", format!("{}:{}", wrapper_dir.display(), std::env::var("PATH").unwrap_or_default()))
+                .env("REAL_KUBECTL", &real)
+                .env("SA_STATE", &state)
+                .env("SA_LOG", &log);
+            let o = sh.output().unwrap();
+            assert!(o.status.success(), "run {run}: {}", String::from_utf8_lossy(&o.stderr));
+            let now = tree(&std::fs::read_to_string(&state).unwrap());
+            let names: Vec<&str> =
+                now["imagePullSecrets"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
+            assert_eq!(names, want, "after run {run} from\n{initial}");
+        }
+        let calls = std::fs::read_to_string(&log).unwrap();
+        // Both runs create and apply the Secret and look at the list; only the first patches.
+        assert_eq!(calls.matches("get serviceaccount").count(), 2, "{calls}");
+        assert_eq!(calls.matches("patch serviceaccount").count(), patch_calls, "{calls}");
+    }
+}
+
+/// Review 12, L1: a user name with a colon gives kubectl's Secret byte for byte on stdout
+/// and a warning on stderr that names the flag and what the kubelet would send.
+#[test]
+fn cli_secret_warns_about_a_colon_in_the_user_name() {
+    let k = Kubectl::new();
+    let args = ["--docker-server=h.example.net", "--docker-username=dom:user", "--docker-password=p"];
+    let out = pullfix().arg("secret").arg("r").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let theirs = k.ok(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        args[0],
+        args[1],
+        args[2],
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), theirs);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("pullfix secret: warning: --docker-username: the user name contains a colon"), "{err}");
+    assert!(err.contains("the user name \"dom\"") && err.contains("Fix: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Without a colon: nothing on stderr.
+    let out = pullfix().args(["secret", "r", "--docker-username=robot$ci", "--docker-password=a:b"]).output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+}
+
+/// Review 12, L8: a bad character in the Secret name or namespace is named as U+XXXX,
+/// not in Rust's escapes.
+#[test]
+fn cli_secret_names_bad_characters_plainly() {
+    let o = pullfix()
+        .args(["secret", "reg\u{200b}cred", "-n", "a\tb", "--docker-username=u", "--docker-password=p"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(
+        err,
+        "pullfix secret: the Secret name \"reg<U+200B>cred\" is not valid: it contains U+200B (zero width space), which a Kubernetes name cannot have\n\
+         pullfix secret: the namespace \"a\\tb\" is not valid: it contains U+0009 (tab), which a Kubernetes name cannot have\n"
+    );
+}
+
+/// Review 12, L4: kubectl's own command pastes: `--dry-run=client -o yaml` (and
+/// `--output=yaml`, bare `--dry-run`) are accepted, change nothing on stdout and say so on
+/// stderr; other values are usage errors naming what is supported. The usage line shows
+/// --password-stdin, and giving no password names both ways.
+#[test]
+fn cli_secret_takes_kubectls_dry_run_and_output_flags() {
+    let k = Kubectl::new();
+    let base = ["--docker-server=h.example.net", "--docker-username=u", "--docker-password=p"];
+    let theirs = k.ok(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        base[0],
+        base[1],
+        base[2],
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]);
+    for extra in [
+        &["--dry-run=client", "-o", "yaml"][..],
+        &["--dry-run=client", "--output=yaml"],
+        &["--dry-run"],
+        &["-o", "yaml"],
+    ] {
+        let o = pullfix().args(["secret", "r"]).args(base).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{extra:?}");
+        assert_eq!(String::from_utf8(o.stdout).unwrap(), theirs, "{extra:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.starts_with("pullfix secret: note: ") && err.contains("nothing is created"), "{extra:?}: {err}");
+    }
+    for (extra, says) in [
+        (&["-o", "json"][..], "-o json: pullfix secret prints YAML only; the one output format it takes is -o yaml"),
+        (&["--dry-run=server"], "--dry-run=server: pullfix secret only prints the Secret"),
+        (&["--dry-run=none"], "--dry-run=none: pullfix secret only prints the Secret"),
+    ] {
+        let o = pullfix().args(["secret", "r"]).args(base).args(extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(o.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{extra:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = pullfix().args(["secret", "r", "--docker-username", "u"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("<--docker-password <PASSWORD>|--password-stdin>"), "{err}");
+    assert!(
+        err.contains(
+            "Usage: pullfix secret <NAME> --docker-username <USER> (--password-stdin | --docker-password <PASSWORD>)"
+        ),
+        "{err}"
+    );
+    let o = pullfix()
+        .args(["secret", "r", "--docker-username=u", "--docker-password=p", "--password-stdin"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "both ways at once");
 }

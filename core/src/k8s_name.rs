@@ -36,7 +36,9 @@ impl fmt::Display for NameError {
             NameError::Empty => f.write_str("it is empty"),
             NameError::TooLong(n) => write!(f, "it is longer than {n} characters"),
             NameError::Uppercase => f.write_str("it has upper-case letters; Kubernetes names are lowercase"),
-            NameError::BadCharacter(c) => write!(f, "it contains {c:?}, which a Kubernetes name cannot have"),
+            NameError::BadCharacter(c) => {
+                write!(f, "it contains {}, which a Kubernetes name cannot have", crate::diagnostic::describe_char(*c))
+            }
             NameError::BadEdge => f.write_str("it must start and end with a letter or digit"),
         }
     }

@@ -30,13 +30,21 @@ pub struct Target {
 }
 
 /// What the Kubernetes files are made of: the Secret's name, its namespaces, the
-/// credentials, the patch targets and their file stems.
+/// credentials, the patch targets and their file names.
 struct Plan {
     name: String,
     namespaces: Vec<String>,
     auths: Vec<PullAuth>,
     targets: Vec<Target>,
-    paths: Vec<String>,
+    paths: Vec<PatchPaths>,
+}
+
+/// The file names of one target's patches: `main` for its patch (a ServiceAccount's
+/// append), `replace` for a ServiceAccount's list-replacing patch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PatchPaths {
+    main: String,
+    replace: String,
 }
 
 /// Renders the Kubernetes files.
@@ -72,19 +80,19 @@ pub fn apply_commands(checked: &Checked) -> String {
             s.push('\n');
         }
     }
-    for (t, stem) in targets.iter().zip(&paths) {
+    for (t, paths) in targets.iter().zip(&paths) {
         let patches = patches_for(t.kind, &t.name, &t.namespace, &name);
         match (t.kind, patches.as_slice()) {
             (TargetKind::ServiceAccount, [append, replace]) => s.push_str(&format!(
                 "{} ||\n  {}\n",
-                patch_command_with_file(append, &format!("{stem}.yaml")),
-                patch_command_with_file(replace, &format!("{stem}-replace.yaml"))
+                patch_command_with_file(append, &paths.main),
+                patch_command_with_file(replace, &paths.replace)
             )),
             (kind, [_]) if kind.must_recreate() => {
-                s.push_str(&format!("# {kind} {}: recreate it with {stem}.yaml in its manifest\n", t.name))
+                s.push_str(&format!("# {kind} {}: recreate it with {} in its manifest\n", t.name, paths.main))
             }
             (_, [p]) => {
-                s.push_str(&patch_command_with_file(p, &format!("{stem}.yaml")));
+                s.push_str(&patch_command_with_file(p, &paths.main));
                 s.push('\n');
             }
             _ => {}
@@ -312,17 +320,54 @@ fn single(auths: &[PullAuth]) -> Option<&PullAuth> {
     }
 }
 
-/// `k8s/patch-<kind>-<name>.yaml`; with `-<namespace>` when the same kind and name
-/// appear in several namespaces.
-fn patch_paths(targets: &[Target]) -> Vec<String> {
+/// `k8s/patch-<kind>-<name>.yaml` (and a ServiceAccount's `...-replace.yaml`); with
+/// `-<namespace>` before `.yaml` when the same kind and name appear in several namespaces.
+///
+/// Those names can coincide: Deployment `a` in `b` and in `c` gives
+/// `patch-deployment-a-b.yaml`, which is also Deployment `a-b`'s name, and ServiceAccount
+/// `x`'s replace file is ServiceAccount `x-replace`'s append file. Every target with a
+/// name that another file also gets (and its kind and name in the other namespaces) is named `k8s/patch-<kind>-<name>_<namespace>.yaml`
+/// (`..._<namespace>_replace.yaml`) instead. No Kubernetes name or namespace holds `_`
+/// and no kind holds `-`, so these names cannot coincide with each other or with the
+/// plain ones.
+fn patch_paths(targets: &[Target]) -> Vec<PatchPaths> {
     let same = |t: &Target| targets.iter().filter(|o| o.kind == t.kind && o.name == t.name).count();
-    targets
+    let plain: Vec<PatchPaths> = targets
         .iter()
         .map(|t| {
-            if same(t) > 1 {
+            let stem = if same(t) > 1 {
                 format!("k8s/patch-{}-{}-{}", t.kind.resource(), t.name, t.namespace)
             } else {
                 format!("k8s/patch-{}-{}", t.kind.resource(), t.name)
+            };
+            PatchPaths { main: format!("{stem}.yaml"), replace: format!("{stem}-replace.yaml") }
+        })
+        .collect();
+    let names = |(t, p): (&Target, &PatchPaths)| {
+        let mut v = vec![p.main.clone()];
+        if t.kind == TargetKind::ServiceAccount {
+            v.push(p.replace.clone());
+        }
+        v
+    };
+    let all: Vec<String> = targets.iter().zip(&plain).flat_map(names).collect();
+    let collides =
+        |i: usize| names((&targets[i], &plain[i])).iter().any(|n| all.iter().filter(|a| *a == n).count() > 1);
+    // The same kind and name in other namespaces is renamed along, so they read alike.
+    let renamed: Vec<bool> = targets
+        .iter()
+        .map(|t| (0..targets.len()).any(|i| targets[i].kind == t.kind && targets[i].name == t.name && collides(i)))
+        .collect();
+    targets
+        .iter()
+        .zip(plain)
+        .zip(renamed)
+        .map(|((t, p), renamed)| {
+            if renamed {
+                let stem = format!("k8s/patch-{}-{}_{}", t.kind.resource(), t.name, t.namespace);
+                PatchPaths { main: format!("{stem}.yaml"), replace: format!("{stem}_replace.yaml") }
+            } else {
+                p
             }
         })
         .collect()
@@ -342,7 +387,7 @@ fn patch_command_with_file(p: &Patch, path: &str) -> String {
     ])
 }
 
-fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
+fn patch_files(t: &Target, secret: &str, paths: &PatchPaths) -> Vec<OutputFile> {
     let patches = patches_for(t.kind, &t.name, &t.namespace, secret);
     let what = format!("{} {} in namespace {}", t.kind, t.name, t.namespace);
     let file = |path: String, p: &Patch, title: String, instructions: String, after| OutputFile {
@@ -358,17 +403,18 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
     let afterwards = "Only pods created afterwards get the Secret; running pods keep pulling as before.";
     match (t.kind, patches.as_slice()) {
         (TargetKind::ServiceAccount, [append, replace]) => {
-            let p1 = format!("{stem}.yaml");
-            let p2 = format!("{stem}-replace.yaml");
+            let p1 = paths.main.clone();
+            let p2 = paths.replace.clone();
             vec![
                 file(
                     p1.clone(),
                     append,
                     format!("imagePullSecrets append for {what} (JSON patch)"),
                     format!(
-                        "Appends {secret} to the ServiceAccount's imagePullSecrets, keeping the Secrets already listed:\n{}\nor: {}\n\nIt fails (\"doc is missing path\") when the ServiceAccount has no imagePullSecrets yet: then use {p2}. Running it twice lists the Secret twice (harmless). Pods that use this ServiceAccount (spec.serviceAccountName, or none given for `default`) get the Secret when they are created. {afterwards}",
+                        "Appends {secret} to the ServiceAccount's imagePullSecrets, keeping the Secrets already listed:\n{}\nor: {}\n\nIt fails (\"doc is missing path\") when the ServiceAccount has no imagePullSecrets yet: then use {p2}. Run it only when the Secret is not listed yet (`{}`): a second run lists it twice, and every pod then created with this ServiceAccount gets the API warning `duplicate name`; k8s/commands.sh checks first. Pods that use this ServiceAccount (spec.serviceAccountName, or none given for `default`) get the Secret when they are created. {afterwards}",
                         append.command(),
                         patch_command_with_file(append, &p1),
+                        shell::command(listed_secrets_words(t)),
                     ),
                     AfterApply::KubectlPatch,
                 ),
@@ -386,7 +432,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
             ]
         }
         (kind, [p]) if kind.must_recreate() => {
-            let path = format!("{stem}.yaml");
+            let path = paths.main.clone();
             let why = if kind == TargetKind::Pod {
                 format!(
                     "A Pod's imagePullSecrets cannot be changed once it exists. Add this snippet to the Pod's manifest and recreate it, for example:\n{} | {} | {}\n(If a controller owns the Pod, patch the controller instead.)",
@@ -409,7 +455,7 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
             )]
         }
         (kind, [p]) => {
-            let path = format!("{stem}.yaml");
+            let path = paths.main.clone();
             let rollout = match kind {
                 TargetKind::CronJob => "The next Job the CronJob starts gets it.",
                 TargetKind::ReplicaSet | TargetKind::ReplicationController => {
@@ -434,12 +480,29 @@ fn patch_files(t: &Target, secret: &str, stem: &str) -> Vec<OutputFile> {
     }
 }
 
+/// `kubectl get` printing the names of a ServiceAccount's `imagePullSecrets`, one a line
+/// (nothing when it has none or does not exist).
+fn listed_secrets_words(t: &Target) -> Vec<String> {
+    [
+        "kubectl",
+        "get",
+        t.kind.resource(),
+        &t.name,
+        "-n",
+        &t.namespace,
+        "-o",
+        r#"jsonpath={range .imagePullSecrets[*]}{.name}{"\n"}{end}"#,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 fn commands_file(
     name: &str,
     namespaces: &[String],
     auths: &[PullAuth],
     targets: &[Target],
-    stems: &[String],
+    paths: &[PatchPaths],
 ) -> OutputFile {
     let mut s =
         // Values are single-quoted on purpose (SC2016: nothing in them may expand).
@@ -475,17 +538,24 @@ fn commands_file(
             }
         }
     }
-    for (t, stem) in targets.iter().zip(stems) {
+    for (t, paths) in targets.iter().zip(paths) {
         let patches = patches_for(t.kind, &t.name, &t.namespace, name);
         s.push_str(&format!("\n# {} {} in namespace {}\n", t.kind, t.name, t.namespace));
         match (t.kind, patches.as_slice()) {
             (TargetKind::ServiceAccount, [append, replace]) => {
-                s.push_str("# Append; when the ServiceAccount has no imagePullSecrets yet the append fails and the list is set instead.\n");
-                s.push_str(&format!("{} ||\n  {}\n", append.command(), replace.command()));
+                s.push_str("# Append unless the Secret is listed already (a second run would list it twice, and every\n# new pod would get the warning `duplicate name`); when the ServiceAccount has no\n# imagePullSecrets yet the append fails and the list is set instead.\n");
+                s.push_str(&format!(
+                    "if ! {} | {}; then\n  {} ||\n    {}\nfi\n",
+                    shell::command(listed_secrets_words(t)),
+                    shell::command(["grep", "-qxF", "-e", name]),
+                    append.command(),
+                    replace.command()
+                ));
             }
             (kind, [_]) if kind.must_recreate() => {
                 s.push_str(&format!(
-                    "# A {kind} must be recreated with the Secret in its manifest: see {stem}.yaml.\n"
+                    "# A {kind} must be recreated with the Secret in its manifest: see {}.\n",
+                    paths.main
                 ));
             }
             (_, [p]) if p.patch_type == PatchType::Strategic => {

@@ -229,7 +229,13 @@ fn patch_files_per_kind() {
     file(&out, "k8s/patch-statefulset-db-default.yaml");
     file(&out, "k8s/patch-statefulset-db-batch.yaml");
     let sh = &file(&out, "k8s/commands.sh").contents;
-    assert!(sh.contains("--type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]' ||\n  kubectl patch serviceaccount default -n batch --type=strategic"), "{sh}");
+    assert!(sh.contains("--type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":{\"name\":\"regcred\"}}]' ||\n    kubectl patch serviceaccount default -n batch --type=strategic"), "{sh}");
+    // The append runs only when the Secret is not listed yet (a second run would list it twice).
+    assert!(
+        sh.contains("if ! kubectl get serviceaccount default -n batch -o 'jsonpath={range .imagePullSecrets[*]}{.name}{\"\\n\"}{end}' | grep -qxF -e regcred; then\n  kubectl patch serviceaccount default -n batch --type=json"),
+        "{sh}"
+    );
+    assert!(!sa.instructions.contains("harmless"), "{}", sa.instructions);
     assert!(sh.contains("# A Pod must be recreated"), "{sh}");
 }
 
@@ -322,4 +328,62 @@ fn patch_bodies_are_patched_not_applied() {
     let none =
         crate::validate::check(&form(vec![reg("harbor.example.net", "", "")], Kubernetes::default()), &mut diags);
     assert_eq!(crate::kubernetes::apply_commands(&none), "");
+}
+
+/// Names that the plain scheme gives twice (review 12, L7): Deployment `a` in `b` and in
+/// `c` is `patch-deployment-a-b.yaml`, also Deployment `a-b`'s name; ServiceAccount `x`'s
+/// replace file is ServiceAccount `x-replace`'s append file. Each file gets its own name,
+/// holds its own target's patch, and the commands name that file.
+#[test]
+fn patch_file_names_never_coincide() {
+    let k = Kubernetes {
+        namespaces: vec!["b".into(), "c".into(), "d".into()],
+        patches: vec![
+            target("Deployment", "a", "b"),
+            target("Deployment", "a", "c"),
+            target("Deployment", "a-b", "d"),
+            target("ServiceAccount", "x", "b"),
+            target("ServiceAccount", "x-replace", "c"),
+            target("Deployment", "web", "b"),
+        ],
+        ..Kubernetes::default()
+    };
+    let f = form(vec![reg("h.example.net", "u", "p")], k);
+    let out = render(&f);
+    let mut paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    let n = paths.len();
+    paths.dedup();
+    assert_eq!(paths.len(), n, "{paths:?}");
+    for (path, wants) in [
+        ("k8s/patch-deployment-a_b.yaml", "deployment a -n b "),
+        ("k8s/patch-deployment-a_c.yaml", "deployment a -n c "),
+        ("k8s/patch-deployment-a-b_d.yaml", "deployment a-b -n d "),
+        ("k8s/patch-serviceaccount-x_b.yaml", "serviceaccount x -n b --type=json"),
+        ("k8s/patch-serviceaccount-x_b_replace.yaml", "serviceaccount x -n b --type=strategic"),
+        ("k8s/patch-serviceaccount-x-replace_c.yaml", "serviceaccount x-replace -n c --type=json"),
+        ("k8s/patch-serviceaccount-x-replace_c_replace.yaml", "serviceaccount x-replace -n c --type=strategic"),
+        // Not involved in a collision: the plain name stays.
+        ("k8s/patch-deployment-web.yaml", "deployment web -n b "),
+    ] {
+        let file = file(&out, path);
+        assert!(file.instructions.contains(&format!("kubectl patch {wants}")), "{path}: {}", file.instructions);
+        assert!(file.instructions.contains(&format!("--patch-file {path}\n")), "{path}: {}", file.instructions);
+        let body: serde_yaml::Value = serde_yaml::from_str(&file.contents).unwrap();
+        // A JSON patch is a list of operations, a strategic patch a mapping.
+        assert_eq!(body.is_sequence(), wants.contains("--type=json"), "{path}: {}", file.contents);
+    }
+    let checked = crate::validate::check(&f, &mut Vec::new());
+    let commands = crate::kubernetes::apply_commands(&checked);
+    assert!(
+        commands.contains(
+            "kubectl patch serviceaccount x -n b --type=json --patch-file k8s/patch-serviceaccount-x_b.yaml ||\n  \
+         kubectl patch serviceaccount x -n b --type=strategic --patch-file k8s/patch-serviceaccount-x_b_replace.yaml\n"
+        ),
+        "{commands}"
+    );
+    for line in commands.lines().filter(|l| l.contains("--patch-file")) {
+        let path = line.trim_start().split(' ').nth(8).unwrap();
+        file(&out, path);
+    }
 }

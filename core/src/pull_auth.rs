@@ -16,7 +16,7 @@
 //!   entry (`identitytoken` is ignored). It works only at node level (containerd's
 //!   `configs.auth`).
 
-use crate::diagnostic::{Diagnostic, Field};
+use crate::diagnostic::{quoted, Diagnostic, Field};
 use crate::form::Registry;
 use crate::host::{Endpoint, Host, HostKind};
 use crate::secret::{key_for, AuthEntry};
@@ -58,10 +58,10 @@ pub fn pull_auths(checked: &Checked, email: &str, diags: &mut Vec<Diagnostic>) -
                     let note = format!(
                         "Images named {reg}/... are pulled through the mirror {mirror}, which needs its own credentials \
                          (registry[{j}], {mhost}). The kubelet chooses a Secret entry by the image's registry, so the \
-                         entry is keyed for {reg} but carries {mhost}'s user {user:?}; containerd presents it to the mirror.{fallback}",
+                         entry is keyed for {reg} but carries {mhost}'s user {user}; containerd presents it to the mirror.{fallback}",
                         reg = host.reference(),
                         mhost = m.host.trim(),
-                        user = m.username,
+                        user = quoted(&m.username),
                         fallback = if r.mirror_only {
                             String::new()
                         } else {
@@ -195,8 +195,9 @@ fn own_note(checked: &Checked, i: usize, host: &Host, field: &Field, diags: &mut
             field.index("mirror", k).key("url"),
             "secret.mirror-credentials",
             format!(
-                "Images of {reg} are pulled through this mirror, but the kubelet hands containerd {reg}'s credentials (user {:?}), not the mirror's own (registry[{j}], user {:?}).",
-                r.username, other.username
+                "Images of {reg} are pulled through this mirror, but the kubelet hands containerd {reg}'s credentials (user {}), not the mirror's own (registry[{j}], user {}).",
+                quoted(&r.username),
+                quoted(&other.username)
             ),
             format!(
                 "If the mirror needs its own credentials, remove the username and password from registry[{i}]: the Secret then carries the mirror's credentials for {reg}'s images."

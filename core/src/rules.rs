@@ -286,6 +286,14 @@ fn client_and_credentials(f: &Field, r: &Registry, d: &mut Vec<Diagnostic>) {
             "Enter the password or robot token, or use identity_token instead.",
         ));
     }
+    if let (true, true, Some(why)) = (user, pass, crate::secret::username_breaks_auth(&r.username)) {
+        d.push(Diagnostic::warning(
+            f.key("username"),
+            "credentials.username-colon",
+            format!("This user name cannot log in through the pull Secret: {why}."),
+            crate::secret::USERNAME_COLON_FIX,
+        ));
+    }
     if token && user && pass {
         d.push(Diagnostic::warning(
             f.key("identity_token"),
@@ -514,6 +522,22 @@ mod tests {
         let mut d = Vec::new();
         crate::validate::check(&form, &mut d);
         d
+    }
+
+    /// Review 12, L1: the kubelet splits `auth` at the first colon, so `dom:user` would
+    /// log in as `dom`. A warning on the user name; without a password, no warning.
+    #[test]
+    fn a_colon_in_the_user_name_is_a_warning_on_it() {
+        let with =
+            |user: &str, pass: &str| Registry { username: user.into(), password: pass.into(), ..reg("h.example.net") };
+        let d = diags(vec![with("dom:user", "p"), with("robot$ci", "a:b"), with("x:y", "")], "1.7");
+        let colon: Vec<_> = d.iter().filter(|d| d.code == "credentials.username-colon").collect();
+        assert_eq!(colon.len(), 1, "{d:?}");
+        assert_eq!(colon[0].field.to_string(), "registry[0].username");
+        assert_eq!(colon[0].severity, crate::diagnostic::Severity::Warning);
+        assert!(colon[0].message.contains("user name \"dom\""), "{}", colon[0].message);
+        assert!(!colon[0].message.contains("user\""), "the password side is not quoted: {}", colon[0].message);
+        assert_eq!(colon[0].fix, crate::secret::USERNAME_COLON_FIX);
     }
 
     #[test]

@@ -49,6 +49,24 @@ pub fn auth_field(username: &str, password: &str) -> String {
     STANDARD.encode(plain.as_bytes())
 }
 
+/// Why a user name cannot travel in `auth`, or `None` when it can. `auth` is the base64
+/// of `user:password`, and its readers split it at the first `:` (the kubelet's
+/// `decodeDockerConfigFieldAuth`, containerd's CRI plugin), so a user name with a colon
+/// arrives cut short at it, the rest glued to the password; RFC 7617 allows no colon in
+/// a user-id. One wording for every place that checks it: the form's
+/// `registry[].username`, `pullfix secret --docker-username` and Kubespray's `auth`.
+pub fn username_breaks_auth(username: &str) -> Option<String> {
+    let (user, _) = username.split_once(':')?;
+    Some(format!(
+        "the user name contains a colon, and `auth` (the base64 of user:password) is split at the first colon (by the kubelet and by containerd), so the registry is sent the user name {} and a wrong password (RFC 7617 allows no colon in a user name)",
+        crate::diagnostic::quoted(user)
+    ))
+}
+
+/// The fix for [`username_breaks_auth`].
+pub const USERNAME_COLON_FIX: &str =
+    "Use the account's user name without a colon, as the registry's UI shows it (Harbor robot accounts look like robot$ci).";
+
 /// The `.dockerconfigjson` text kubectl would write for these `auths` (keys sorted by
 /// bytes, as Go sorts map keys).
 pub fn docker_config_json(auths: &BTreeMap<String, AuthEntry>) -> String {

@@ -531,19 +531,29 @@ fn check_config_path(form: &Form, diags: &mut Vec<Diagnostic>) -> String {
     }
 }
 
+/// What a value with a control character is told (`pullfix secret` says the same).
+pub const CONTROL_CHARACTER: &str = "This value contains a newline or another control character";
+/// The fix for [`CONTROL_CHARACTER`].
+pub const CONTROL_CHARACTER_FIX: &str = "Retype the value on one line; paste only the value itself.";
+
+/// Whether `value` holds a control character (with `multiline_ok`, `\n`, `\r` and `\t`
+/// are allowed, as in a pasted PEM).
+pub fn has_control_character(value: &str, multiline_ok: bool) -> bool {
+    value.chars().any(|c| c.is_control() && !(multiline_ok && (c == '\n' || c == '\r' || c == '\t')))
+}
+
 /// Reports and blanks every value with a control character (a newline would break
 /// out of the TOML or YAML value it lands in).
 fn strip_control_characters(form: &mut Form, diags: &mut Vec<Diagnostic>) -> Vec<Field> {
     let mut blanked = Vec::new();
     let mut check = |field: Field, value: &mut String, multiline_ok: bool| {
-        let bad = value.chars().any(|c| c.is_control() && !(multiline_ok && (c == '\n' || c == '\r' || c == '\t')));
-        if bad {
+        if has_control_character(value, multiline_ok) {
             blanked.push(field.clone());
             diags.push(Diagnostic::error(
                 field,
                 "value.control-character",
-                "This value contains a newline or another control character; it is left out of every file.",
-                "Retype the value on one line; paste only the value itself.",
+                format!("{CONTROL_CHARACTER}; it is left out of every file."),
+                CONTROL_CHARACTER_FIX,
             ));
             value.clear();
         }

@@ -97,6 +97,7 @@ fn rows() -> Vec<(String, &'static str, &'static str)> {
         (r("host = \"a.example\"\nclient_key = \"/k\""), "client.cert-missing", "registry[0].client_cert"),
         (r("host = \"a.example\"\npassword = \"p\""), "credentials.username-missing", "registry[0].username"),
         (r("host = \"a.example\"\nusername = \"u\""), "credentials.password-missing", "registry[0].password"),
+        (r("host = \"a.example\"\nusername = \"dom:u\"\npassword = \"p\""), "credentials.username-colon", "registry[0].username"),
         (
             r("host = \"a.example\"\nusername = \"u\"\npassword = \"p\"\nidentity_token = \"t\""),
             "credentials.token-and-password",

@@ -10,6 +10,12 @@ use pullfix_core::Form;
 
 /// Arguments of `pullfix diagnose`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 the text was read (whether or not a known problem was found), 2 no input (empty text), \
+or a usage or I/O problem.\n\n\
+Examples:\n  kubectl describe pod web-7d4b9 -n team-a | pullfix diagnose --form-out form.toml\n  \
+journalctl -u containerd --since -1h | pullfix diagnose\n  pullfix diagnose crictl-pull.txt --json"
+)]
 pub struct Args {
     /// The error text: `kubectl describe pod`, kubelet events, `crictl pull` or `ctr`
     /// output, containerd's journal. `-` or nothing reads standard input.
@@ -25,9 +31,21 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Runs `pullfix diagnose`. Exit code 0 whether or not something was found.
+/// Runs `pullfix diagnose`. Exit code 0 whether or not something was found; 2 when
+/// the text is empty (a failed `kubectl describe` before the pipe prints nothing).
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = super::input::read_input(args.input.as_deref())?;
+    let text = super::input::read_input(
+        args.input.as_deref(),
+        "pullfix diagnose: reading the error text from the terminal: paste it, then press Ctrl-D on a new line.",
+    )?;
+    if text.trim().is_empty() {
+        let what = match args.input.as_deref().filter(|p| p.as_os_str() != "-") {
+            Some(p) => format!("{} is empty", p.display()),
+            None => "standard input was empty (did the command before the pipe fail?)".to_owned(),
+        };
+        eprintln!("pullfix diagnose: no input: {what}. Give the text of kubectl describe pod, the kubelet's events, crictl pull or containerd's journal.");
+        return Ok(ExitCode::from(2));
+    }
     let base = match &args.form {
         Some(p) => {
             let t = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;

@@ -12,6 +12,12 @@ use super::input::read_lossy;
 
 /// Arguments of `pullfix doctor`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 nothing found that breaks pulls (warnings and notes may be printed), 1 something \
+will break pulls (an error), 2 usage or I/O problem.\n\n\
+Examples:\n  sudo pullfix doctor --containerd 1.7.24\n  \
+pullfix doctor --config ./config.toml --certs-dir ./certs.d --containerd 1.7 --json"
+)]
 pub struct Args {
     /// containerd's config file.
     #[arg(long, value_name = "FILE", default_value = "/etc/containerd/config.toml")]

@@ -126,8 +126,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let rendered = pullfix_core::render(&form);
+    // The registry the flags describe is the last one (after the form's).
+    let flag_registry = args.registry.as_ref().map(|_| form.registries.len() - 1);
     for d in &rendered.diagnostics {
-        eprintln!("{d}");
+        eprintln!("{}", with_flag(d, &args, flag_registry));
     }
     let failed = has_errors(&rendered.diagnostics);
     if args.format == OutputFormat::Json {
@@ -145,6 +147,54 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         write(dir, &rendered)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A diagnostic as printed: on a value a flag gave, the flag is named beside the form
+/// field (`registry[0].password (--password-stdin)`), and a fix that names a form-only
+/// field says what to do with the flags instead.
+fn with_flag(d: &pullfix_core::Diagnostic, args: &Args, flag_registry: Option<usize>) -> String {
+    let Some(flag) = flag_for(d.field.as_str(), args, flag_registry) else { return d.to_string() };
+    let fix = match d.code {
+        // identity_token has no flag.
+        "credentials.password-missing" => "Pipe the password or robot token into --password-stdin.",
+        "registry.private-ca" => "Give the registry's CA certificate (PEM) with --ca-pem-file, or --ca-file with where the CA already is on every node. Nothing to do if the certificate is from a public CA (e.g. Let's Encrypt).",
+        _ => d.fix.as_str(),
+    };
+    let mut line = format!("{}: {} ({flag}): {}", d.severity, d.field, d.message);
+    if !fix.is_empty() {
+        line.push_str(&format!(" Fix: {fix}"));
+    }
+    line
+}
+
+/// The flag that set `field`, when a flag did.
+fn flag_for(field: &str, args: &Args, flag_registry: Option<usize>) -> Option<&'static str> {
+    let top = match field {
+        "containerd" => args.containerd.as_ref().map(|_| "--containerd"),
+        "sandbox_image" => args.sandbox_image.as_ref().map(|_| "--sandbox-image"),
+        "config_path" => args.config_path.as_ref().map(|_| "--config-path"),
+        _ => None,
+    };
+    if top.is_some() {
+        return top;
+    }
+    let rest = field.strip_prefix(&format!("registry[{}]", flag_registry?))?;
+    let key = rest.strip_prefix('.').unwrap_or(rest);
+    Some(match key {
+        "" | "host" => "--registry",
+        "scheme" => "--scheme",
+        "ca_file" => "--ca-file",
+        "ca_pem" => "--ca-pem-file",
+        "client_cert" => "--client-cert",
+        "client_key" => "--client-key",
+        "skip_verify" => "--skip-verify",
+        "username" => "--username",
+        "password" => "--password-stdin",
+        "node_auth" => "--node-auth",
+        "mirror_only" => "--mirror-only",
+        k if k.starts_with("mirror") => "--mirror",
+        _ => return None,
+    })
 }
 
 /// The form from --form and the flags. `Ok(Err(_))` is a form that does not parse.

@@ -12,6 +12,12 @@ use pullfix_core::FormFormat;
 
 /// Arguments of `pullfix import-registries-yaml`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 the form is printed, 1 registries.yaml has errors (the form is printed without what \
+they name; nothing when the file is not YAML), 2 usage or I/O problem.\n\n\
+Examples:\n  pullfix import-registries-yaml /etc/rancher/k3s/registries.yaml > form.toml\n  \
+pullfix import-registries-yaml - --flavor kubeadm --format yaml < registries.yaml"
+)]
 pub struct Args {
     /// The registries.yaml to read (`-` for standard input), e.g. /etc/rancher/k3s/registries.yaml.
     pub file: PathBuf,

@@ -1,6 +1,6 @@
 //! Reading what the subcommands take in: text files, standard input, the form.
 
-use std::io::Read;
+use std::io::{IsTerminal as _, Read};
 use std::path::Path;
 
 use anyhow::Context;
@@ -13,11 +13,15 @@ pub fn read_lossy(path: &Path) -> std::io::Result<String> {
 }
 
 /// The text of `path`, or of standard input when it is `-` or not given; invalid UTF-8
-/// replaced.
-pub fn read_input(path: Option<&Path>) -> anyhow::Result<String> {
+/// replaced. Reading a terminal, `hint` is printed on stderr first (else the command
+/// seems to hang).
+pub fn read_input(path: Option<&Path>, hint: &str) -> anyhow::Result<String> {
     match path {
         Some(p) if p.as_os_str() != "-" => read_lossy(p).with_context(|| format!("cannot read {}", p.display())),
         _ => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("{hint}");
+            }
             let mut b = Vec::new();
             std::io::stdin().read_to_end(&mut b).context("cannot read standard input")?;
             Ok(String::from_utf8_lossy(&b).into_owned())
@@ -38,5 +42,12 @@ pub fn read_form(path: &str) -> anyhow::Result<Result<Form, String>> {
             FormFormat::from_path(path),
         )
     };
+    if text.trim().is_empty() {
+        let what = if path == "-" { "standard input was empty" } else { "the file is empty" };
+        eprintln!(
+            "warning: {path}: the form is empty ({what}), so only the defaults are used: no registry. Fix: Check the \
+             path, or the command before the pipe."
+        );
+    }
     Ok(parse_form(&text, format).map_err(|e| format!("{path}: {e}")))
 }

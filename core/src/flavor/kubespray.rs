@@ -192,13 +192,15 @@ fn credentials(
         return Some(vec![("username", r.username.clone()), ("password", r.password.clone())]);
     }
     let field = if template_unsafe(&r.password) { f.key("password") } else { f.key("username") };
-    if r.username.contains(':') {
+    if let Some(why) = crate::secret::username_breaks_auth(&r.username) {
         diags.push(Diagnostic::error(
             field,
             "kubespray.credentials-unsafe",
-            "Kubespray's config.toml template copies the user name and password between double quotes without escaping \
-             (a \", a \\ or Ansible's {{ {% {# would make a config.toml containerd refuses on every node), and the base64 \
-             `auth` form cannot carry a user name with a colon. The node credentials are left out.",
+            format!(
+                "Kubespray's config.toml template copies the user name and password between double quotes without escaping \
+                 (a \", a \\ or Ansible's {{{{ {{% {{# would make a config.toml containerd refuses on every node), and the base64 \
+                 `auth` form cannot carry this user name: {why}. The node credentials are left out."
+            ),
             "Use a password without \", \\, {{, {% and {# (regenerate the robot token), or a user name without a colon; or rely on the pull Secret.",
         ));
         return None;

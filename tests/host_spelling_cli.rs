@@ -45,7 +45,10 @@ fn an_idn_host_gets_its_punycode_commands_and_the_python_one_prints_the_right_ho
     let o = run(&["--registry", "bücher.example:5000", "--print"], "");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("error: registry[0].host:") && err.contains("internationalised domain name"), "{err}");
+    assert!(
+        err.contains("error: registry[0].host (--registry): ") && err.contains("internationalised domain name"),
+        "{err}"
+    );
     assert!(err.contains("U+00FC") && !err.contains("no host name can have"), "{err}");
 
     let o = run(&["--registry", "bücher.example:5000", "--format", "json"], "");
@@ -84,7 +87,7 @@ fn a_capitalised_host_is_kept_as_typed_with_a_warning_and_its_mirror_is_lowercas
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("warning: registry[0].host:") && err.contains("capital letters"), "{err}");
+    assert!(err.contains("warning: registry[0].host (--registry): ") && err.contains("capital letters"), "{err}");
     assert!(err.contains("harbor.example.net if they use lower case"), "{err}");
     assert!(headers(&o).contains(&"etc/containerd/certs.d/Harbor.Example.NET/hosts.toml".to_owned()));
     let out = String::from_utf8(o.stdout).expect("utf8");
@@ -127,7 +130,7 @@ fn a_pasted_ca_bundle_is_written_with_a_warning() {
         let o = run(&[&args[..], &["--print"]].concat(), "");
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let err = stderr(&o);
-        assert!(err.contains("warning: registry[0].ca_pem:"), "{err}");
+        assert!(err.contains("warning: registry[0].ca_pem (--ca-pem-file): "), "{err}");
         assert!(err.contains(&format!("This is a CA bundle ({n} certificates)")), "{err}");
         assert!(err.contains("openssl s_client -showcerts -connect harbor.example.net:443"), "{err}");
         assert!(headers(&o).contains(&"etc/containerd/certs.d/harbor.example.net/ca.crt".to_owned()));

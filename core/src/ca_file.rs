@@ -216,9 +216,9 @@ fn bundle_note(pem: &str, host: &crate::host::Host, i: usize, diags: &mut Vec<Di
              every node gets a copy of the whole bundle."
         ),
         format!(
-            "Paste only the CA that signed the registry's certificate: Harbor's \"Registry Certificate\" download, or \
+            "Give only the CA that signed the registry's certificate: Harbor's \"Registry Certificate\" download, or \
              the last certificate `openssl s_client -showcerts -connect {} </dev/null` prints. If the registry's \
-             certificate is from a public CA, clear ca_pem: containerd trusts the system's CAs already.",
+             certificate is from a public CA, give no CA at all: containerd trusts the system's CAs already.",
             crate::shell::quote(&connect)
         ),
     ));

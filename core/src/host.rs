@@ -79,9 +79,9 @@ impl fmt::Display for HostError {
             HostError::Idn(c) => {
                 return write!(
                     f,
-                    "the host is an internationalised domain name ({c} is {}), which image references (and so \
+                    "the host is an internationalised domain name ({} is not ASCII), which image references (and so \
                      containerd and the kubelet) take only in its ASCII, punycode (xn--) form",
-                    crate::host_spelling::code_point(*c)
+                    crate::diagnostic::describe_char(*c)
                 );
             }
             HostError::NonAscii(c) => {
@@ -89,7 +89,7 @@ impl fmt::Display for HostError {
                     f,
                     "the host contains {}, a character that is not ASCII (often an invisible or look-alike one picked \
                      up in copying); image references take only ASCII host names",
-                    crate::host_spelling::code_point(*c)
+                    crate::diagnostic::describe_char(*c)
                 );
             }
             HostError::BadLabel => "a part of the host name (between dots) is empty, or starts or ends with '-'",

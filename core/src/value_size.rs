@@ -46,7 +46,7 @@ pub fn check(form: &Form, diags: &mut Vec<Diagnostic>) {
                          registry tokens are a few thousand). A file or a log was probably pasted here, and all of \
                          it goes into the pull Secret."
                     ),
-                    format!("Paste only the {what} itself, nothing around it."),
+                    format!("Give only the {what} itself, nothing around it."),
                 ));
             }
         }

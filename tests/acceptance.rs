@@ -614,6 +614,35 @@ fn case18_config_path_list(r: Release) {
     assert_pull_path(&ctd, true);
 }
 
+/// A registry host with capital letters (review 12 E1). containerd looks up
+/// `certs.d/<host>` with the host exactly as the image reference spells it, so pullfix
+/// keeps the spelling and warns: images spelled the same way pull (CRI and `ctr`), and the
+/// same registry spelled in lower case reads no hosts.toml, so its CA is not trusted.
+fn case19_capitalised_host_serves_only_images_spelled_alike(r: Release) {
+    let Some(w) = World::start(r, "case19_capitalised_host", false) else { return };
+    let lower = w.host();
+    let typed = lower.replacen(acceptance::pki::REGISTRY_NAME, "Registry.Pullfix.TEST", 1);
+    let mut form = w.form();
+    form.registries[0].host = typed.clone();
+    let generated = w.generate(&form);
+    let warned = generated.rendered.diagnostics.iter().any(|d| d.code == "host.uppercase");
+    assert!(warned, "no host.uppercase warning: {:#?}", generated.rendered.diagnostics);
+    assert!(w.certs_d().join(&typed).join("hosts.toml").is_file(), "hosts.toml goes to certs.d/{typed}/");
+    let creds = generated.secret_creds(&typed);
+    let ctd = w.containerd("ctd", &w.merged_config("ctd", &generated));
+    let cri = Cri::connect(&ctd.socket);
+    let typed_image = w.image_ref().replacen(&lower, &typed, 1);
+    assert_pulled(&w, &ctd, &cri, &typed_image, cri.pull(&typed_image, Some(&creds)));
+    let text = failed_pull(&cri, &w.image_ref(), Some(&creds), &ctd);
+    assert_error(&text, "x509: certificate signed by unknown authority", &ctd);
+
+    let user = format!("{}:{}", creds.username, creds.password);
+    let (ok, out) = ctd.ctr_pull(&typed_image, Some(&w.certs_d()), Some(&user));
+    assert!(ok, "ctr pull --hosts-dir of {typed_image} failed:\n{out}");
+    let (ok, out) = ctd.ctr_pull(&w.image_ref(), Some(&w.certs_d()), Some(&user));
+    assert!(!ok && out.contains("x509: certificate signed by unknown authority"), "{out}");
+}
+
 /// Runs the CLI's `pullfix apply --form <form> --config <config> --certs-dir <certs.d>`
 /// as an operator would on the node; returns its stderr (what it reports).
 fn pullfix_apply(w: &World, form: &pullfix_core::Form, config: &std::path::Path) -> String {
@@ -752,6 +781,7 @@ macro_rules! one_x_cases {
             case15_apply_with_credentials_only_keeps_the_legacy_skip_verify,
             case17_docker_hub_mirror_with_the_secret_alone_pulls,
             case18_config_path_list,
+            case19_capitalised_host_serves_only_images_spelled_alike,
         );)+
     };
 }
@@ -774,4 +804,5 @@ cases!(v2_1 = super::Release::V2_1 =>
     case16_upgrade_legacy_ca_file_to_2x_with_pullfix_apply,
     case17_docker_hub_mirror_with_the_secret_alone_pulls,
     case18_config_path_list,
+    case19_capitalised_host_serves_only_images_spelled_alike,
 );

@@ -164,9 +164,9 @@ pub fn uppercase(host: &Host, field: &Field, diags: &mut Vec<Diagnostic>) {
         "host.uppercase",
         format!(
             "{typed} has capital letters, and containerd and the kubelet compare registry names letter for letter: \
-             these files go to certs.d/{typed}/ and the pull Secret entry is keyed {typed}, so only images named \
-             {typed}/... use them. Images named {lower}/... (the usual spelling) read certs.d/{lower}/ and match no \
-             such Secret entry."
+             pullfix's files for it (certs.d/{typed}/, or the config.toml entries keyed {typed} where the registry \
+             is configured inline) and the pull Secret entry keyed {typed} serve only images named {typed}/...; \
+             images named {lower}/... (the usual spelling) read none of them."
         ),
         format!(
             "Write the host exactly as your image references spell it: {lower} if they use lower case (the usual \

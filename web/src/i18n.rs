@@ -45,6 +45,12 @@ impl Lang {
         }
     }
 
+    /// `lang` of an element that shows the core's English text: `en` when the page is
+    /// not English (screen readers then read it with an English voice), else none.
+    pub fn en(self) -> Option<&'static str> {
+        (self != Lang::En).then_some("en")
+    }
+
     /// Picks this language's side of a pair.
     pub fn pick(self, pair: [&'static str; 2]) -> &'static str {
         match self {

@@ -509,3 +509,78 @@ async fn an_error_on_the_pasted_config_toml_makes_the_merged_file_a_preview() {
     assert_eq!(hosts.get_attribute("data-preview").as_deref(), Some("false"));
     assert!(page.get("#download-zip").has_attribute("disabled"), "the zip is on");
 }
+
+/// Dispatches an `input` event on the textarea `css` holding `text`.
+fn paste(page: &Page, css: &str, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = page.get(css).dyn_into().expect("a <textarea>");
+    area.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+}
+
+/// `lang` of the nearest element at or above each match of `css` that has one.
+fn langs(page: &Page, css: &str) -> Vec<String> {
+    let all = page.root.query_selector_all(css).expect("a selector");
+    (0..all.length())
+        .filter_map(|k| all.item(k)?.dyn_into::<Element>().ok())
+        .map(|e| e.closest("[lang]").ok().flatten().and_then(|l| l.get_attribute("lang")).unwrap_or_default())
+        .collect()
+}
+
+/// Review 12 Z1: in 简体中文 every kind of the core's English text is marked `lang="en"`
+/// (field diagnostics and their fixes, the problem list, findings, card titles and
+/// instructions, merge reasons); the page's own words around them are not. In English
+/// nothing is marked.
+#[wasm_bindgen_test]
+async fn the_cores_english_text_is_marked_en_in_chinese() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    wait_for("the merge box", || page.find("#existing-config")).await;
+    page.type_value("f-registry-0-host", "harbor.example.net/");
+    paste(&page, "#existing-config", "version = 2\n");
+    paste(&page, "#diagnose-input", "x509: certificate signed by unknown authority");
+    let kinds = [
+        ".diag .diag-message",
+        ".diag .diag-fix > span:not(.diag-fix-label)",
+        ".problem .diag-message",
+        ".finding h3",
+        ".finding .explanation",
+        ".finding .diag-fix > span:not(.diag-fix-label)",
+        ".output-file h3",
+        ".output-file .instructions",
+        ".change .why",
+    ];
+    wait_for("a finding and a merge change", || {
+        (page.find(".finding").and(page.find(".change"))).is_some().then_some(())
+    })
+    .await;
+    for css in kinds {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "en"), "{css}: {l:?}");
+    }
+    assert_eq!(
+        page.root.query_selector_all("[lang=en]:not(#lang-en)").expect("a selector").length(),
+        0,
+        "nothing marked in English"
+    );
+
+    page.click("#lang-zh");
+    wait_for("Chinese labels", || page.text("#add-registry").contains("添加仓库").then_some(())).await;
+    for css in kinds {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "en"), "{css}: {l:?}");
+    }
+    // The page's words beside them stay Chinese: severity, fix label, the merge summary.
+    for css in [".diag .diag-severity", ".diag .diag-fix-label", ".merge-summary"] {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "zh-CN"), "{css}: {l:?}");
+    }
+    // The severity word and the English text are not glued together in a description.
+    let diag = page.text(".diag[data-field='registry[0].host']");
+    assert!(diag.starts_with("错误 "), "{diag}");
+    page.click("#lang-en");
+    storage.clear().expect("clear");
+}

@@ -68,7 +68,7 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                                 <code>{ &c.key_path }</code>{ ": " }
                                 <span class="old">{ c.old.as_deref().unwrap_or("—") }</span>{ " → " }
                                 <span class="new">{ c.new.as_deref().unwrap_or("—") }</span>
-                                <span class="why">{ " " }{ &c.why }</span>
+                                { " " }<span class="why" lang={page.lang.en()}>{ &c.why }</span>
                             </li>
                         }) }
                     </ul>

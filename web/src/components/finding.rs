@@ -30,12 +30,13 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
         </>
     };
     let asks = f.prefill.credentials_needed;
+    let en = page.lang.en();
     html! {
         <li class="finding" data-code={f.code}>
-            <h3>{ &f.title }</h3>
+            <h3 lang={en}>{ &f.title }</h3>
             <blockquote class="excerpt"><code>{ &f.excerpt }</code></blockquote>
-            <p class="explanation">{ &f.explanation }</p>
-            <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
+            <p class="explanation" lang={en}>{ &f.explanation }</p>
+            <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }<span lang={en}>{ &f.fix }</span></p>
             if done.does_something() {
                 { action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
                     label, Action::ApplyPrefill(i)) }

@@ -36,9 +36,9 @@ pub fn problems(page: &UseReducerHandle<State>) -> Html {
                     with_class(html! {
                         <li data-field={path.clone()}
                             data-severity={severity.clone()}>
-                            <span class="diag-severity">{ severity_word(t, d.severity) }</span>
-                            <a {href} {onclick} title={path.clone()}>{ field::label(t, &path) }</a>
-                            <span class="diag-message">{ &d.message }</span>
+                            <span class="diag-severity">{ severity_word(t, d.severity) }</span>{ " " }
+                            <a {href} {onclick} title={path.clone()}>{ field::label(t, &path) }</a>{ " " }
+                            <span class="diag-message" lang={page.lang.en()}>{ &d.message }</span>
                         </li>
                     }, class)
                 }) }

@@ -386,6 +386,12 @@ strings! {
     share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
         "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
+    link_unreadable: "it is not a form link of this page (f={v}): it was made by an older version, or cut off or changed",
+        "这不是本页面的表单链接（f={v}）：它来自旧版本，或被截断、改动过";
+    link_newer: "This link was made by a newer version of pullfix (f={v}): open it there or update this page.",
+        "此链接由较新版本的 pullfix 生成（f={v}）：请在新版本中打开，或更新此页面。";
+    link_ignored: "The link's form is loaded, but this page does not know these parts of it (a newer pullfix made it, or it was cut off or changed); they were ignored: {items}",
+        "已载入链接中的表单，但本页面不认识其中以下部分（链接来自较新版本的 pullfix，或被截断、改动过），已忽略：{items}";
 
     docs_heading: "How to apply and verify", "如何应用与验证";
     docs_where_heading: "Where each file goes", "各文件放在哪里";

@@ -142,7 +142,7 @@ async fn share_link_round_trip_leaves_the_password_out() {
     assert!(hash.starts_with("#f="), "{hash}");
     assert!(link.ends_with(&hash), "{link} does not end in the address bar's fragment");
     assert!(!link.contains("S3cret"), "{link}");
-    let form = share::decode(&hash).expect("a form").expect("readable");
+    let form = share::decode(&hash).expect("a form").expect("readable").form;
     assert_eq!(form.registries[0].username, "robot$ci");
     assert_eq!(form.registries[0].ca_file, "/etc/pki/harbor-ca.crt");
     assert!(form.registries[0].password.is_empty());
@@ -583,4 +583,36 @@ async fn the_cores_english_text_is_marked_en_in_chinese() {
     assert!(diag.starts_with("错误 "), "{diag}");
     page.click("#lang-en");
     storage.clear().expect("clear");
+}
+
+/// Review 12 S1: a newer page's link (an unknown key) restores every field this page
+/// knows and lists the rest in a translated banner, gone on the next edit; `f=3` says a
+/// newer pullfix made it and keeps the form.
+#[wasm_bindgen_test]
+async fn a_newer_pages_link_loads_what_it_knows_and_says_what_it_left_out() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    storage.set_item("pullfix.lang", "zh-CN").expect("store");
+    window()
+        .location()
+        .set_hash(
+            "#f=2&containerd=1.7.24&registry%5B0%5D.host=harbor.example.net&registry%5B0%5D.dial_timeout=5s&theme=dark",
+        )
+        .expect("set hash");
+    let page = Page::mount().await;
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("harbor.example.net"));
+    assert_eq!(page.value("f-containerd").as_deref(), Some("1.7.24"));
+    let banner = page.text(".banner");
+    assert!(banner.contains("已忽略") && banner.contains("registry[0].dial_timeout, theme"), "{banner}");
+    page.type_value("f-registry-0-username", "admin");
+    wait_for("the banner to go", || page.find(".banner").is_none().then_some(())).await;
+
+    window().location().set_hash("#f=3&containerd=9.9&registry%5B0%5D.host=other.example").expect("set hash");
+    let banner = wait_for("the banner", || page.find(".banner")).await.text_content().unwrap_or_default();
+    assert!(banner.contains("较新版本的 pullfix") && banner.contains("f=3") && !banner.contains("older"), "{banner}");
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("harbor.example.net"), "the form stays");
+    assert_eq!(page.value("f-registry-0-username").as_deref(), Some("admin"));
+    drop(page);
+    storage.clear().expect("clear");
+    clear_hash();
 }

@@ -14,7 +14,6 @@ use crate::components::outputs::outputs;
 use crate::components::preset_bar::preset_bar;
 use crate::components::registry_list::registry_list;
 use crate::field;
-use crate::i18n::fill;
 use crate::state::{Action, State};
 
 /// The whole page.
@@ -57,8 +56,8 @@ pub fn App() -> Html {
         <>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
             { header(&state) }
-            if let Some(e) = &state.load_error {
-                <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
+            if let Some(note) = &state.link_note {
+                <p class="banner" role="alert">{ note.text(t) }</p>
             }
             <main class="layout">
                 <div class="form-col">

@@ -386,6 +386,8 @@ strings! {
     share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
         "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
+    link_passwords_dropped: "The link's form replaced the one here. Links never hold passwords or tokens: type them again.",
+        "已载入链接中的表单，替换了原有表单。链接从不包含密码和令牌，请重新填写。";
     link_unreadable: "it is not a form link of this page (f={v}): it was made by an older version, or cut off or changed",
         "这不是本页面的表单链接（f={v}）：它来自旧版本，或被截断、改动过";
     link_newer: "This link was made by a newer version of pullfix (f={v}): open it there or update this page.",

@@ -131,6 +131,9 @@ pub struct State {
     /// What opening the page's link found besides its form (the banner), until the
     /// form is edited.
     pub link_note: Option<share::LinkNote>,
+    /// A link's form replaced one with typed passwords or tokens, which links never hold
+    /// (a status line says so, review 12 S2), until the form is edited.
+    pub passwords_dropped: bool,
     /// The error text pasted into the diagnose box.
     pub diagnose_text: String,
     /// `diagnose_keeping_version(&diagnose_text, form's containerd)`, made when the text changes.
@@ -165,6 +168,7 @@ impl State {
             raw: Vec::new(),
             share_url: None,
             link_note: None,
+            passwords_dropped: false,
             diagnose_text: String::new(),
             diagnosis: Rc::default(),
             wants_credentials: None,
@@ -280,6 +284,7 @@ impl State {
             self.applied.clear();
             // An edit: the link's banner no longer concerns the form (review 12 S1).
             self.link_note = None;
+            self.passwords_dropped = false;
         }
         let form = &mut self.form;
         match action {
@@ -389,6 +394,8 @@ impl State {
             // the form holds differently stays as in the link with its error beside the
             // field (review 12 S1).
             Some(Ok(opened)) => {
+                self.passwords_dropped =
+                    self.form.registries.iter().any(|r| !r.password.is_empty() || !r.identity_token.trim().is_empty());
                 self.form = opened.form;
                 self.raw = opened.typed;
                 self.link_note = (!opened.ignored.is_empty()).then_some(share::LinkNote::Ignored(opened.ignored));
@@ -654,6 +661,12 @@ mod tests {
         // Another form's link replaces the form.
         let s = s.reduce(Action::OpenLink(link(&Preset::HttpIp.form())));
         assert_eq!(s.form, Preset::HttpIp.form());
+        // Review 12 S2: the typed password went; a status line says so until the next edit.
+        assert!(s.passwords_dropped);
+        let s = s.reduce(set(Key::Host, 0, 0, "10.0.0.1"));
+        assert!(!s.passwords_dropped);
+        let s = s.reduce(Action::OpenLink(link(&Preset::Harbor.form())));
+        assert!(!s.passwords_dropped, "no password was typed");
     }
 
     const STORY_X509: &str = "failed to do request: Head https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1: x509: certificate signed by unknown authority";

@@ -616,3 +616,36 @@ async fn a_newer_pages_link_loads_what_it_knows_and_says_what_it_left_out() {
     storage.clear().expect("clear");
     clear_hash();
 }
+
+/// Review 12 S2: making share links adds no history entry (Back does not load an older
+/// link's form over typed passwords); a pasted link that replaces a form with a typed
+/// password says so in the status line, which is on the page before it says anything.
+#[wasm_bindgen_test]
+async fn share_links_replace_the_history_entry_and_a_lost_password_is_announced() {
+    clear_hash();
+    let page = Page::mount().await;
+    let history = window().history().expect("history");
+    let status = page.get(".link-status");
+    assert_eq!((status.get_attribute("role").as_deref(), status.text_content().as_deref()), (Some("status"), Some("")));
+    page.click("#preset-harbor");
+    wait_for("the password field", || page.find("#f-registry-0-password")).await;
+    page.type_value("f-registry-0-password", "Harbor12345");
+    let before = history.length().expect("length");
+    page.click("#share-link");
+    wait_for("link A", || Some(page.input("share-url").value()).filter(|v| !v.is_empty())).await;
+    page.type_value("f-registry-0-host", "harbor.mooc.com");
+    page.click("#share-link");
+    let b =
+        wait_for("link B", || Some(page.input("share-url").value()).filter(|v| v.contains("harbor.mooc.com"))).await;
+    assert_eq!(history.length().expect("length"), before, "no new history entries");
+    assert!(b.ends_with(&window().location().hash().expect("hash")), "{b}");
+    assert_eq!(page.value("f-registry-0-password").as_deref(), Some("Harbor12345"));
+    // Another form's link pasted into the tab: the password goes, and the page says so.
+    window().location().set_hash(&share::encode(&pullfix_web::presets::Preset::HttpIp.form())).expect("set hash");
+    let said =
+        wait_for("the status line", || page.find(".link-status")?.text_content().filter(|t| !t.is_empty())).await;
+    assert!(said.contains("type them again"), "{said}");
+    assert_eq!(page.value("f-registry-0-password").as_deref(), Some(""));
+    drop(page);
+    clear_hash();
+}

@@ -59,6 +59,8 @@ pub fn App() -> Html {
             if let Some(note) = &state.link_note {
                 <p class="banner" role="alert">{ note.text(t) }</p>
             }
+            // Always on the page, so that screen readers announce it (review 12 A1).
+            <p class="link-status" role="status">{ if state.passwords_dropped { t.link_passwords_dropped } else { "" } }</p>
             <main class="layout">
                 <div class="form-col">
                     { diagnose_box(&state) }

@@ -267,6 +267,7 @@ strings! {
     diagnose_hint: "kubectl describe pod, kubelet events, crictl pull or ctr output, containerd's journal: the cause, the fix and the form changes appear below.",
         "kubectl describe pod、kubelet 事件、crictl pull 或 ctr 的输出、containerd 日志均可：下方会给出原因、解决方法和对应的表单修改（分析结果目前只有英文）。";
     diagnose_none: "No known problem in this text.", "这段文字中没有发现已知问题。";
+    diagnose_found: "Known problems found: {n}, see below.", "发现 {n} 个已知问题，见下方。";
     apply_prefill: "Apply to the form", "应用到表单";
     credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
         "此仓库需要凭据：请在此填写用户名和密码（或令牌）。";
@@ -383,6 +384,7 @@ strings! {
     share_heading: "Share this form", "分享此表单";
     share_button: "Make share link", "生成分享链接";
     share_url_label: "Share link", "分享链接";
+    share_made: "Link made: it is in the box above and in the address bar.", "链接已生成：见上方输入框和地址栏。";
     share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
         "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";

@@ -649,3 +649,53 @@ async fn share_links_replace_the_history_entry_and_a_lost_password_is_announced(
     drop(page);
     clear_hash();
 }
+
+/// Review 12 A1: live regions are on the page, empty, before what they announce; field
+/// lists are not live; a made share link is announced; problem links carry no internal
+/// path; each finding's button is tied to its title; a file's `<pre>` is named by its card.
+#[wasm_bindgen_test]
+async fn status_lines_are_on_the_page_before_their_content() {
+    clear_hash();
+    let page = Page::mount().await;
+    let status = |css: &str| {
+        let e = page.get(css);
+        assert_eq!(e.get_attribute("role").as_deref(), Some("status"), "{css}");
+        e.text_content().unwrap_or_default()
+    };
+    wait_for("the share box", || page.find("#share-link")).await;
+    assert_eq!(status(".diagnose-status"), "");
+    assert_eq!(status(".share-status"), "");
+    assert_eq!(status("#problems-status"), "No problems found.");
+    page.click("#add-registry");
+    wait_for("the registry", || page.find("#f-registry-0-host")).await;
+    assert_eq!(status(".wanted-note"), "");
+    // The same elements fill in.
+    let before = page.get(".diagnose-status");
+    paste(&page, "#diagnose-input", "x509: certificate signed by unknown authority\nhello");
+    wait_for("the result", || (!status(".diagnose-status").is_empty()).then_some(())).await;
+    assert!(before.is_same_node(Some(&page.get(".diagnose-status"))));
+    assert!(status(".diagnose-status").contains("Known problems found"), "{}", status(".diagnose-status"));
+    paste(&page, "#diagnose-input", "hello");
+    wait_for("no result", || status(".diagnose-status").contains("No known problem").then_some(())).await;
+    page.type_value("f-registry-0-host", "harbor.example.net/");
+    let before = page.get("#problems-status");
+    wait_for("the count", || status("#problems-status").starts_with("Problems (").then_some(())).await;
+    assert!(before.is_same_node(Some(&page.get("#problems-status"))));
+    assert!(page.find("[aria-live] .diag, [role=status] .diag, ul.diags[aria-live]").is_none());
+    let link = page.get(".problem a");
+    assert!(!link.has_attribute("title"), "no internal path as the description");
+    page.click("#share-link");
+    wait_for("the share status", || status(".share-status").contains("Link made").then_some(())).await;
+    // Apply buttons name their finding, a file's <pre> its card.
+    paste(&page, "#diagnose-input", "failed to do request: Head https://hub.mooc.com/v2/app/manifests/v1: x509: certificate signed by unknown authority");
+    let button = wait_for("an Apply button", || page.find(".finding .apply-prefill")).await;
+    let title = button.get_attribute("aria-describedby").expect("aria-describedby");
+    let h3 = document().get_element_by_id(&title).expect("the title");
+    assert!(h3.tag_name() == "H3" && h3.closest(".finding").ok().flatten().is_some(), "{title}");
+    let pre = page.get(".output-file pre.file-contents");
+    let name = pre.get_attribute("aria-labelledby").expect("aria-labelledby");
+    let card_title = document().get_element_by_id(&name).expect("the card title");
+    assert_eq!(card_title.closest(".output-file").ok().flatten(), pre.closest(".output-file").ok().flatten());
+    drop(page);
+    clear_hash();
+}

@@ -46,7 +46,9 @@ pub fn diags(page: &State, path: &str) -> Html {
         return html! {};
     }
     html! {
-        <ul class="diags" id={format!("{}-diags", field::dom_id(path))} aria-live="polite">
+        // Not a live region: typing would announce every passing error. The input's
+        // description reads it; the problem count is the page's status (review 12 A1).
+        <ul class="diags" id={format!("{}-diags", field::dom_id(path))}>
             { for diags.iter().map(|d| diag_item(t, page.lang.en(), d)) }
         </ul>
     }

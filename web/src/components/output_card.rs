@@ -92,7 +92,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}
             data-preview={if preview { "true" } else { "false" }} aria-labelledby={title_id.clone()}>
             <div class="card-head">
-                <h3 id={title_id} lang={page.lang.en()}>{ &file.title }</h3>
+                <h3 id={title_id.clone()} lang={page.lang.en()}>{ &file.title }</h3>
                 { copy }
             </div>
             <p class="file-path" id={path_id}>
@@ -110,7 +110,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
                 <p class="instructions" lang={page.lang.en()}>{ &file.instructions }</p>
             }
             { after }
-            <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
+            <pre class="file-contents" tabindex="0" aria-labelledby={title_id}>{ &file.contents }</pre>
         </article>
     };
     with_class(

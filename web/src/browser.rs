@@ -43,11 +43,14 @@ pub fn store_lang(lang: Lang) {
     }
 }
 
-/// Sets `<html lang>`, so screen readers and fonts follow the language.
+/// Sets `<html lang>` and the document's title, so screen readers, fonts, the tab and
+/// bookmarks follow the language.
 pub fn set_document_lang(lang: Lang) {
-    if let Some(root) = document().and_then(|d| d.document_element()) {
+    let Some(doc) = document() else { return };
+    if let Some(root) = doc.document_element() {
         let _ = root.set_attribute("lang", lang.code());
     }
+    doc.set_title(lang.text().page_title);
 }
 
 /// The URL fragment, with its `#` (empty when there is none).

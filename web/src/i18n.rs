@@ -145,6 +145,9 @@ macro_rules! strings {
 
 strings! {
     app_title: "pullfix", "pullfix";
+    page_title: "pullfix: fix ImagePullBackOff against a private registry", "pullfix：修复私有镜像仓库的 ImagePullBackOff";
+    diags_english: "Field diagnostics are in English only.", "表单各项的诊断目前只有英文。";
+    merge_reasons_english: "The reasons are in English only.", "修改原因目前只有英文。";
     tagline: "Fix ImagePullBackOff against a private registry: fill in the form, copy the files, apply them.",
         "修复私有镜像仓库导致的 ImagePullBackOff：填写表单，复制生成的文件，按说明应用。";
     privacy: "Runs entirely in your browser: nothing is sent anywhere, and passwords are never stored or put into links.",
@@ -278,7 +281,7 @@ strings! {
     credentials_pick_registry: "This registry needs credentials, but the text does not say which registry it is: pick the registry this image comes from (Registries, below) and type its user name and password there.",
         "此仓库需要凭据，但这段文字没有指明是哪个仓库：请在下方“仓库”中找到这个镜像所在的仓库，在那里填写用户名和密码。";
     credentials_present: "The form already has credentials for this registry: check the password (or token), that the pods' Secret is the one generated here, and, for the sandbox image, that node credentials are on and the merged config.toml is installed (containerd reads it when it starts).",
-        "表单中已有此仓库的凭据：请核对密码（或令牌）、Pod 使用的是这里生成的 Secret；若是 sandbox 镜像，请确认已开启节点凭据并已安装合并后的 config.toml（containerd 启动时读取它）。";
+        "表单中已有此仓库的凭据：请核对密码（或令牌）、Pod 使用的是这里生成的 Secret；若是沙箱（pause）镜像，请确认已开启节点凭据并已安装合并后的 config.toml（containerd 启动时读取它）。";
     prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
@@ -310,14 +313,14 @@ strings! {
     rollout_namespace_hint: "Empty: kube-system.", "留空即 kube-system。";
     rollout_name_label: "DaemonSet name", "DaemonSet 名称";
     rollout_name_hint: "Also names its ConfigMap and Secret. Empty: pullfix-node-files.", "同时用于 ConfigMap 和 Secret。留空即 pullfix-node-files。";
-    rollout_image_label: "Installer image", "安装容器镜像";
+    rollout_image_label: "Installer image", "安装器镜像";
     rollout_image_hint: "Any image with sh, cmp and cp; point it at your own mirror when nodes cannot reach Docker Hub. Empty: busybox:1.36.",
         "任何带 sh、cmp、cp 的镜像；节点无法访问 Docker Hub 时请指向自己的镜像站。留空即 busybox:1.36。";
     rollout_pull_secret_label: "Pull Secret for that image", "该镜像的拉取 Secret";
     rollout_pull_secret_hint: "An existing Secret in the DaemonSet's namespace, when the image needs one.", "DaemonSet 命名空间中已有的 Secret（镜像需要时填写）。";
     node_selector_label: "Node selector", "节点选择器";
     node_selector_hint: "label=value items, comma separated. Empty: kubernetes.io/os=linux.", "label=value 形式，逗号分隔。留空即 kubernetes.io/os=linux。";
-    tolerations_label: "Tolerations", "容忍";
+    tolerations_label: "Tolerations", "容忍度";
     tolerations_hint: "As taints are written: key=value:NoSchedule, key:NoExecute, or * for every taint. Empty: every taint.",
         "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
     sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
@@ -476,7 +479,7 @@ strings! {
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
     docs_verify_dump: "Show the configuration containerd loads, drop-ins included: the CRI image service's sandbox image and config_path:",
-        "查看 containerd 加载的配置（含 imports 的文件）：CRI 镜像服务的 sandbox 镜像和 config_path：";
+        "查看 containerd 加载的配置（含 imports 的文件），关注 CRI 镜像服务的沙箱（pause）镜像和 config_path：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",
         "无法解析的 hosts.toml 只会记录一次日志，然后被忽略：";
     docs_errors_heading: "Error messages and their fixes", "报错信息与解决方法";
@@ -607,8 +610,8 @@ pub static ERRORS: &[ErrorRow] = &[
             "运行时表缺少 runtime_type（1.x：任何运行时；2.x：runc 以外的运行时），或没有 Pod 的 RuntimeClass 处理器对应的表。",
         ],
         fix: [
-            "Add runtime_type = \"io.containerd.runc.v2\" (or the handler's table) where containerd reads it; pullfix doctor names the table.",
-            "在 containerd 读取的位置添加 runtime_type = \"io.containerd.runc.v2\"（或处理器对应的表）；pullfix doctor 会指出是哪张表。",
+            "Add runtime_type = \"io.containerd.runc.v2\" (or the handler's table) where containerd reads it; pullfix doctor, or config.toml pasted into the merge box above, names the table.",
+            "在 containerd 读取的位置添加 runtime_type = \"io.containerd.runc.v2\"（或处理器对应的表）；pullfix doctor 或上方的合并框（粘贴 config.toml）会指出是哪张表。",
         ],
     },
     ErrorRow {
@@ -618,8 +621,8 @@ pub static ERRORS: &[ErrorRow] = &[
             "版本 2 及以上的配置使用了版本 1 的插件短名：containerd 无法启动。",
         ],
         fix: [
-            "Use full plugin ids (io.containerd.grpc.v1.cri); pullfix apply renames them in config.toml.",
-            "使用完整的插件 ID（io.containerd.grpc.v1.cri）；pullfix apply 会在 config.toml 中自动改名。",
+            "Use full plugin ids (io.containerd.grpc.v1.cri); pullfix apply, or config.toml pasted into the merge box above, renames them.",
+            "使用完整的插件 ID（io.containerd.grpc.v1.cri）；pullfix apply 或上方的合并框（粘贴 config.toml）会自动改名。",
         ],
     },
 ];
@@ -700,6 +703,8 @@ mod tests {
         // The core writes diagnostics, findings and file notes in English only.
         assert!(ZH.outputs_hint.contains("只有英文"), "{}", ZH.outputs_hint);
         assert!(ZH.diagnose_hint.contains("只有英文"), "{}", ZH.diagnose_hint);
+        // Review 12 Z2: also beside the form's fields and the merge box's changes.
+        assert!(ZH.diags_english.contains("只有英文") && ZH.merge_reasons_english.contains("只有英文"));
     }
 
     /// The review's L5: the Chinese preview note is two clauses, not a run-on ("上方有错误

@@ -578,6 +578,10 @@ async fn the_cores_english_text_is_marked_en_in_chinese() {
         let l = langs(&page, css);
         assert!(!l.is_empty() && l.iter().all(|l| l == "zh-CN"), "{css}: {l:?}");
     }
+    // Review 12 Z2: the merge box says its reasons are English only.
+    let hints = page.root.query_selector_all(".merge .hint").expect("a selector");
+    assert!((0..hints.length())
+        .any(|k| hints.item(k).and_then(|h| h.text_content()).is_some_and(|t| t.contains("修改原因目前只有英文"))));
     // The severity word and the English text are not glued together in a description.
     let diag = page.text(".diag[data-field='registry[0].host']");
     assert!(diag.starts_with("错误 "), "{diag}");
@@ -698,4 +702,44 @@ async fn status_lines_are_on_the_page_before_their_content() {
     assert_eq!(card_title.closest(".output-file").ok().flatten(), pre.closest(".output-file").ok().flatten());
     drop(page);
     clear_hash();
+}
+
+/// Review 12 Z2: the document's title follows the language; the Apply button's host is
+/// in full-width brackets in 简体中文; notes say that field diagnostics and merge reasons
+/// are English only, in 简体中文 only.
+#[wasm_bindgen_test]
+async fn the_title_and_the_apply_button_follow_the_language() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    let page = Page::mount().await;
+    page.click("#lang-en");
+    wait_for("the English title", || document().title().starts_with("pullfix: fix ImagePullBackOff").then_some(()))
+        .await;
+    paste(&page, "#diagnose-input", "failed to do request: Head https://hub.mooc.com/v2/app/manifests/v1: x509: certificate signed by unknown authority");
+    let button = wait_for("an Apply button", || page.find(".finding .apply-prefill")).await;
+    assert!(button.text_content().unwrap_or_default().ends_with(" (hub.mooc.com)"));
+    let notes = || {
+        page.root.query_selector_all(".hint").ok().map(|l| {
+            (0..l.length())
+                .filter_map(|k| l.item(k)?.text_content())
+                .filter(|t| t.contains("English only") || t.contains("只有英文"))
+                .count()
+        })
+    };
+    let english_notes = notes();
+    page.click("#lang-zh");
+    wait_for("the Chinese title", || {
+        (document().title() == "pullfix：修复私有镜像仓库的 ImagePullBackOff").then_some(())
+    })
+    .await;
+    wait_for("the Chinese button", || {
+        (page.text(".finding .apply-prefill") == "应用到表单（hub.mooc.com）").then_some(())
+    })
+    .await;
+    // The diagnose box's, the outputs', and the one beside the form's fields.
+    assert_eq!((english_notes, notes()), (Some(0), Some(3)));
+    page.click("#lang-en");
+    wait_for("the English title", || document().title().starts_with("pullfix: fix").then_some(())).await;
+    drop(page);
+    storage.clear().expect("clear");
 }

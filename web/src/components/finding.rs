@@ -27,7 +27,7 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
     let label = html! {
         <>
             { t.apply_prefill }
-            if let Some(r) = registry { { " (" }<code>{ r }</code>{ ")" } }
+            if let Some(r) = registry { { page.lang.pick([" (", "（"]) }<code>{ r }</code>{ page.lang.pick([")", "）"]) } }
         </>
     };
     let asks = f.prefill.credentials_needed;

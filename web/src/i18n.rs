@@ -461,6 +461,10 @@ strings! {
         "放到 minikube 节点内：把这段合并进节点上的文件（见“应用”中的步骤：打印该文件，粘贴到合并框）；下次 minikube start 会把 sandbox_image 改回去。";
     docs_minikube_config_where_merged: "In the minikube node: replace its file with merged/config.toml (minikube cp, see Apply); the next minikube start sets sandbox_image back.",
         "放到 minikube 节点内：用 merged/config.toml 替换节点上的文件（minikube cp，见“应用”）；下次 minikube start 会把 sandbox_image 改回去。";
+    docs_apply_copy_system: "The CA into the system trust store (containerd 1.2 trusts nothing else): in the unzipped download, copy it on every node, run update-ca-certificates, restart containerd",
+        "CA 放入系统信任库（containerd 1.2 只信任它）：在解压后的下载目录中执行，复制到每个节点，运行 update-ca-certificates，再重启 containerd";
+    after_system_ca: "Then run sudo update-ca-certificates and restart containerd: systemctl restart containerd (containerd 1.2 reads the system store only at start).",
+        "然后运行 sudo update-ca-certificates 并重启 containerd：systemctl restart containerd（containerd 1.2 只在启动时读取系统信任库）。";
     docs_apply_copy_ca: "The CA files: in the unzipped download, copy into place on every node, no restart needed",
         "CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
     docs_kubespray_ca_after: "Kubespray's hosts.toml does not name it in every release: also add it to the node's trust store.",

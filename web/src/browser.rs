@@ -43,11 +43,14 @@ pub fn store_lang(lang: Lang) {
     }
 }
 
-/// Sets `<html lang>`, so screen readers and fonts follow the language.
+/// Sets `<html lang>` and the document's title, so screen readers, fonts, the tab and
+/// bookmarks follow the language.
 pub fn set_document_lang(lang: Lang) {
-    if let Some(root) = document().and_then(|d| d.document_element()) {
+    let Some(doc) = document() else { return };
+    if let Some(root) = doc.document_element() {
         let _ = root.set_attribute("lang", lang.code());
     }
+    doc.set_title(lang.text().page_title);
 }
 
 /// The URL fragment, with its `#` (empty when there is none).
@@ -98,9 +101,14 @@ pub fn on_hash_change(on_change: impl Fn(Vec<(String, String)>) + 'static) -> im
 }
 
 /// Puts `fragment` (starting with `#`) into the address bar and returns the full link.
+/// `history.replaceState`, not `location.hash`: no new history entry, so Back leaves the
+/// page rather than loading an older link's form over the typed passwords (review 12 S2).
 pub fn set_location_hash(fragment: &str) -> String {
-    let Some(loc) = window().map(|w| w.location()) else { return fragment.to_owned() };
-    let _ = loc.set_hash(fragment);
+    let Some(w) = window() else { return fragment.to_owned() };
+    let loc = w.location();
+    if w.history().and_then(|h| h.replace_state_with_url(&JsValue::NULL, "", Some(fragment))).is_err() {
+        let _ = loc.set_hash(fragment);
+    }
     let href = loc.href().unwrap_or_default();
     let base = href.split('#').next().unwrap_or_default();
     format!("{base}{fragment}")

@@ -45,6 +45,12 @@ impl Lang {
         }
     }
 
+    /// `lang` of an element that shows the core's English text: `en` when the page is
+    /// not English (screen readers then read it with an English voice), else none.
+    pub fn en(self) -> Option<&'static str> {
+        (self != Lang::En).then_some("en")
+    }
+
     /// Picks this language's side of a pair.
     pub fn pick(self, pair: [&'static str; 2]) -> &'static str {
         match self {
@@ -139,6 +145,9 @@ macro_rules! strings {
 
 strings! {
     app_title: "pullfix", "pullfix";
+    page_title: "pullfix: fix ImagePullBackOff against a private registry", "pullfix：修复私有镜像仓库的 ImagePullBackOff";
+    diags_english: "Field diagnostics are in English only.", "表单各项的诊断目前只有英文。";
+    merge_reasons_english: "The reasons are in English only.", "修改原因目前只有英文。";
     tagline: "Fix ImagePullBackOff against a private registry: fill in the form, copy the files, apply them.",
         "修复私有镜像仓库导致的 ImagePullBackOff：填写表单，复制生成的文件，按说明应用。";
     privacy: "Runs entirely in your browser: nothing is sent anywhere, and passwords are never stored or put into links.",
@@ -261,6 +270,7 @@ strings! {
     diagnose_hint: "kubectl describe pod, kubelet events, crictl pull or ctr output, containerd's journal: the cause, the fix and the form changes appear below.",
         "kubectl describe pod、kubelet 事件、crictl pull 或 ctr 的输出、containerd 日志均可：下方会给出原因、解决方法和对应的表单修改（分析结果目前只有英文）。";
     diagnose_none: "No known problem in this text.", "这段文字中没有发现已知问题。";
+    diagnose_found: "Known problems found: {n}, see below.", "发现 {n} 个已知问题，见下方。";
     apply_prefill: "Apply to the form", "应用到表单";
     credentials_needed: "This registry needs credentials: type the user name and password (or token) here.",
         "此仓库需要凭据：请在此填写用户名和密码（或令牌）。";
@@ -271,7 +281,7 @@ strings! {
     credentials_pick_registry: "This registry needs credentials, but the text does not say which registry it is: pick the registry this image comes from (Registries, below) and type its user name and password there.",
         "此仓库需要凭据，但这段文字没有指明是哪个仓库：请在下方“仓库”中找到这个镜像所在的仓库，在那里填写用户名和密码。";
     credentials_present: "The form already has credentials for this registry: check the password (or token), that the pods' Secret is the one generated here, and, for the sandbox image, that node credentials are on and the merged config.toml is installed (containerd reads it when it starts).",
-        "表单中已有此仓库的凭据：请核对密码（或令牌）、Pod 使用的是这里生成的 Secret；若是 sandbox 镜像，请确认已开启节点凭据并已安装合并后的 config.toml（containerd 启动时读取它）。";
+        "表单中已有此仓库的凭据：请核对密码（或令牌）、Pod 使用的是这里生成的 Secret；若是沙箱（pause）镜像，请确认已开启节点凭据并已安装合并后的 config.toml（containerd 启动时读取它）。";
     prefill_applied: "Applied to the form: {fields}.", "已应用到表单：{fields}。";
 
     merge_heading: "Merge into your existing config.toml", "合并到现有的 config.toml";
@@ -303,14 +313,14 @@ strings! {
     rollout_namespace_hint: "Empty: kube-system.", "留空即 kube-system。";
     rollout_name_label: "DaemonSet name", "DaemonSet 名称";
     rollout_name_hint: "Also names its ConfigMap and Secret. Empty: pullfix-node-files.", "同时用于 ConfigMap 和 Secret。留空即 pullfix-node-files。";
-    rollout_image_label: "Installer image", "安装容器镜像";
+    rollout_image_label: "Installer image", "安装器镜像";
     rollout_image_hint: "Any image with sh, cmp and cp; point it at your own mirror when nodes cannot reach Docker Hub. Empty: busybox:1.36.",
         "任何带 sh、cmp、cp 的镜像；节点无法访问 Docker Hub 时请指向自己的镜像站。留空即 busybox:1.36。";
     rollout_pull_secret_label: "Pull Secret for that image", "该镜像的拉取 Secret";
     rollout_pull_secret_hint: "An existing Secret in the DaemonSet's namespace, when the image needs one.", "DaemonSet 命名空间中已有的 Secret（镜像需要时填写）。";
     node_selector_label: "Node selector", "节点选择器";
     node_selector_hint: "label=value items, comma separated. Empty: kubernetes.io/os=linux.", "label=value 形式，逗号分隔。留空即 kubernetes.io/os=linux。";
-    tolerations_label: "Tolerations", "容忍";
+    tolerations_label: "Tolerations", "容忍度";
     tolerations_hint: "As taints are written: key=value:NoSchedule, key:NoExecute, or * for every taint. Empty: every taint.",
         "按污点的写法：key=value:NoSchedule、key:NoExecute，或 * 表示所有污点。留空即容忍所有污点。";
     sync_seconds_label: "Seconds between syncs", "同步间隔（秒）";
@@ -377,9 +387,18 @@ strings! {
     share_heading: "Share this form", "分享此表单";
     share_button: "Make share link", "生成分享链接";
     share_url_label: "Share link", "分享链接";
+    share_made: "Link made: it is in the box above and in the address bar.", "链接已生成：见上方输入框和地址栏。";
     share_hint: "The form travels in the link's #fragment, which browsers never send to a server. Passwords, tokens, private keys and user:password@ in URLs are left out.",
         "表单放在链接的 # 片段中，浏览器从不把它发送给服务器。密码、令牌、私钥以及 URL 中的 user:password@ 都不会包含在内。";
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
+    link_passwords_dropped: "The link's form replaced the one here. Links never hold passwords or tokens: type them again.",
+        "已载入链接中的表单，替换了原有表单。链接从不包含密码和令牌，请重新填写。";
+    link_unreadable: "it is not a form link of this page (f={v}): it was made by an older version, or cut off or changed",
+        "这不是本页面的表单链接（f={v}）：它来自旧版本，或被截断、改动过";
+    link_newer: "This link was made by a newer version of pullfix (f={v}): open it there or update this page.",
+        "此链接由较新版本的 pullfix 生成（f={v}）：请在新版本中打开，或更新此页面。";
+    link_ignored: "The link's form is loaded, but this page does not know these parts of it (a newer pullfix made it, or it was cut off or changed); they were ignored: {items}",
+        "已载入链接中的表单，但本页面不认识其中以下部分（链接来自较新版本的 pullfix，或被截断、改动过），已忽略：{items}";
 
     docs_heading: "How to apply and verify", "如何应用与验证";
     docs_where_heading: "Where each file goes", "各文件放在哪里";
@@ -442,6 +461,10 @@ strings! {
         "放到 minikube 节点内：把这段合并进节点上的文件（见“应用”中的步骤：打印该文件，粘贴到合并框）；下次 minikube start 会把 sandbox_image 改回去。";
     docs_minikube_config_where_merged: "In the minikube node: replace its file with merged/config.toml (minikube cp, see Apply); the next minikube start sets sandbox_image back.",
         "放到 minikube 节点内：用 merged/config.toml 替换节点上的文件（minikube cp，见“应用”）；下次 minikube start 会把 sandbox_image 改回去。";
+    docs_apply_copy_system: "The CA into the system trust store (containerd 1.2 trusts nothing else): in the unzipped download, copy it on every node, run update-ca-certificates, restart containerd",
+        "CA 放入系统信任库（containerd 1.2 只信任它）：在解压后的下载目录中执行，复制到每个节点，运行 update-ca-certificates，再重启 containerd";
+    after_system_ca: "Then run sudo update-ca-certificates and restart containerd: systemctl restart containerd (containerd 1.2 reads the system store only at start).",
+        "然后运行 sudo update-ca-certificates 并重启 containerd：systemctl restart containerd（containerd 1.2 只在启动时读取系统信任库）。";
     docs_apply_copy_ca: "The CA files: in the unzipped download, copy into place on every node, no restart needed",
         "CA 文件：在解压后的下载目录中执行，复制到每个节点的对应位置，无需重启";
     docs_kubespray_ca_after: "Kubespray's hosts.toml does not name it in every release: also add it to the node's trust store.",
@@ -460,7 +483,7 @@ strings! {
     docs_verify_info: "Show the configuration containerd actually loaded (look for configPath and sandboxImage):",
         "查看 containerd 实际加载的配置（关注 configPath 和 sandboxImage）：";
     docs_verify_dump: "Show the configuration containerd loads, drop-ins included: the CRI image service's sandbox image and config_path:",
-        "查看 containerd 加载的配置（含 imports 的文件）：CRI 镜像服务的 sandbox 镜像和 config_path：";
+        "查看 containerd 加载的配置（含 imports 的文件），关注 CRI 镜像服务的沙箱（pause）镜像和 config_path：";
     docs_verify_logs: "A hosts.toml that does not parse is logged once and ignored:",
         "无法解析的 hosts.toml 只会记录一次日志，然后被忽略：";
     docs_errors_heading: "Error messages and their fixes", "报错信息与解决方法";
@@ -591,8 +614,8 @@ pub static ERRORS: &[ErrorRow] = &[
             "运行时表缺少 runtime_type（1.x：任何运行时；2.x：runc 以外的运行时），或没有 Pod 的 RuntimeClass 处理器对应的表。",
         ],
         fix: [
-            "Add runtime_type = \"io.containerd.runc.v2\" (or the handler's table) where containerd reads it; pullfix doctor names the table.",
-            "在 containerd 读取的位置添加 runtime_type = \"io.containerd.runc.v2\"（或处理器对应的表）；pullfix doctor 会指出是哪张表。",
+            "Add runtime_type = \"io.containerd.runc.v2\" (or the handler's table) where containerd reads it; pullfix doctor, or config.toml pasted into the merge box above, names the table.",
+            "在 containerd 读取的位置添加 runtime_type = \"io.containerd.runc.v2\"（或处理器对应的表）；pullfix doctor 或上方的合并框（粘贴 config.toml）会指出是哪张表。",
         ],
     },
     ErrorRow {
@@ -602,8 +625,8 @@ pub static ERRORS: &[ErrorRow] = &[
             "版本 2 及以上的配置使用了版本 1 的插件短名：containerd 无法启动。",
         ],
         fix: [
-            "Use full plugin ids (io.containerd.grpc.v1.cri); pullfix apply renames them in config.toml.",
-            "使用完整的插件 ID（io.containerd.grpc.v1.cri）；pullfix apply 会在 config.toml 中自动改名。",
+            "Use full plugin ids (io.containerd.grpc.v1.cri); pullfix apply, or config.toml pasted into the merge box above, renames them.",
+            "使用完整的插件 ID（io.containerd.grpc.v1.cri）；pullfix apply 或上方的合并框（粘贴 config.toml）会自动改名。",
         ],
     },
 ];
@@ -684,6 +707,8 @@ mod tests {
         // The core writes diagnostics, findings and file notes in English only.
         assert!(ZH.outputs_hint.contains("只有英文"), "{}", ZH.outputs_hint);
         assert!(ZH.diagnose_hint.contains("只有英文"), "{}", ZH.diagnose_hint);
+        // Review 12 Z2: also beside the form's fields and the merge box's changes.
+        assert!(ZH.diags_english.contains("只有英文") && ZH.merge_reasons_english.contains("只有英文"));
     }
 
     /// The review's L5: the Chinese preview note is two clauses, not a run-on ("上方有错误

@@ -92,58 +92,103 @@ fn certificates_only(text: &str) -> String {
     out
 }
 
-/// Why a link's form could not be read.
+/// What opening a link found besides its form, shown in a banner in the page's language
+/// ([`LinkNote::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkError {
-    /// `f=` is not this page's format (an older link, or cut off or changed).
-    Version(String),
-    /// A pair that names no form field (or an item out of order).
-    Field(String),
-    /// A value the field's control does not offer.
-    Value(String, String),
+pub enum LinkNote {
+    /// `f=` is no format this page reads (an older link, or cut off or changed): the
+    /// form is not loaded.
+    Unreadable(String),
+    /// `f=` is a newer format than this page's (a link from a newer pullfix opened in an
+    /// older copy of the page): the form is not loaded.
+    Newer(String),
+    /// The form was loaded without these pairs (`key` or `key=value`): keys that name
+    /// no field of this page or an item out of order (a newer page's field), and values
+    /// that the field's control does not offer.
+    Ignored(Vec<String>),
 }
 
-impl std::fmt::Display for LinkError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// How many ignored pairs a banner lists (a crafted link may hold thousands).
+const LISTED: usize = 8;
+
+impl LinkNote {
+    /// The banner's text in the page's language.
+    pub fn text(&self, t: &crate::i18n::Text) -> String {
+        use crate::i18n::fill;
         match self {
-            LinkError::Version(v) => write!(
-                f,
-                "it is not a form link of this page (f={v:?}): it was made by an older version, or cut off or changed"
-            ),
-            LinkError::Field(p) => write!(f, "{p:?} is not a field of the form: the link was cut off or changed"),
-            LinkError::Value(p, v) => write!(f, "{v:?} is not a value of {p}: the link was cut off or changed"),
+            LinkNote::Unreadable(v) => fill(t.share_load_failed, "error", &fill(t.link_unreadable, "v", &short(v))),
+            LinkNote::Newer(v) => fill(t.link_newer, "v", &short(v)),
+            LinkNote::Ignored(items) => {
+                let mut list: Vec<String> = items.iter().take(LISTED).map(|i| short(i)).collect();
+                if items.len() > LISTED {
+                    list.push(format!("… (+{})", items.len() - LISTED));
+                }
+                fill(t.link_ignored, "items", &list.join(", "))
+            }
         }
     }
 }
 
-/// The form of a link's pairs: `None` when they hold no form (no `f`: `#outputs`),
-/// otherwise the form without secrets, or why it could not be read.
-pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Option<Result<Form, LinkError>> {
-    let (_, version) = pairs.iter().find(|(k, _)| k.as_ref() == MARK.0)?;
-    if version.as_ref() != MARK.1 {
-        return Some(Err(LinkError::Version(version.as_ref().to_owned())));
+/// `text` cut to 60 characters (a value in a banner).
+fn short(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
-    let mut form = Form::default();
-    Some(fill(&mut form, pairs).map(|()| form))
+}
+
+/// A link's form, and what of it the form could not take.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Opened {
+    /// The form, without secrets.
+    pub form: Form,
+    /// The pairs left out ([`LinkNote::Ignored`]).
+    pub ignored: Vec<String>,
+    /// The values the form holds differently (a list written out otherwise, `-5` seconds
+    /// read as the default): shown as in the link, with their errors beside the field
+    /// ([`crate::state::State::raw`]).
+    pub typed: Vec<(Loc, String)>,
+}
+
+/// The form of a link's pairs: `None` when they hold no form (no `f`: `#outputs`),
+/// otherwise the form without secrets, or why it was not loaded.
+pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Option<Result<Opened, LinkNote>> {
+    let (_, version) = pairs.iter().find(|(k, _)| k.as_ref() == MARK.0)?;
+    let version = version.as_ref();
+    if version != MARK.1 {
+        let newer = version.parse::<u32>().is_ok_and(|v| v > 2);
+        let v = version.to_owned();
+        return Some(Err(if newer { LinkNote::Newer(v) } else { LinkNote::Unreadable(v) }));
+    }
+    let mut opened = Opened::default();
+    fill(&mut opened, pairs);
+    Some(Ok(opened))
 }
 
 /// Sets every `(path, value)` of `pairs` but the marker and secrets, adding registries,
-/// mirrors and patch targets as their first field comes.
-pub fn fill<K: AsRef<str>, V: AsRef<str>>(form: &mut Form, pairs: &[(K, V)]) -> Result<(), LinkError> {
+/// mirrors and patch targets as their first field comes; notes what it left out and
+/// what the form holds differently.
+pub fn fill<K: AsRef<str>, V: AsRef<str>>(opened: &mut Opened, pairs: &[(K, V)]) {
+    let form = &mut opened.form;
     for (path, v) in pairs {
         let (path, v) = (path.as_ref(), v.as_ref());
         if path == MARK.0 {
             continue;
         }
         let Some(loc) = Loc::parse(path).filter(|loc| make_room(form, *loc)) else {
-            return Err(LinkError::Field(path.to_owned()));
+            opened.ignored.push(path.to_owned());
+            continue;
         };
         // A crafted link cannot plant a password.
-        if loc.key.kind() != Kind::Secret && !value::set(form, loc, v) {
-            return Err(LinkError::Value(path.to_owned(), v.to_owned()));
+        if loc.key.kind() == Kind::Secret {
+            continue;
+        }
+        if !value::set(form, loc, v) {
+            opened.ignored.push(format!("{path}={v}"));
+        } else if value::get(form, loc).as_deref() != Some(v) {
+            opened.typed.push((loc, v.to_owned()));
         }
     }
-    Ok(())
 }
 
 /// Adds the registry, mirror or patch target `loc` is in when it is the next one; false
@@ -171,8 +216,8 @@ pub fn encode(form: &Form) -> String {
 }
 
 /// Reads the form from a fragment (`#f=2&...`): `None` when there is none, otherwise the
-/// form without secrets, or why it could not be read.
-pub fn decode(fragment: &str) -> Option<Result<Form, LinkError>> {
+/// form without secrets, or why it was not loaded.
+pub fn decode(fragment: &str) -> Option<Result<Opened, LinkNote>> {
     from_pairs(&crate::browser::query_pairs(fragment))
 }
 
@@ -222,14 +267,16 @@ mod tests {
     #[test]
     fn round_trip_keeps_everything_but_secrets() {
         let form = full_form();
-        let back = from_pairs(&pairs(&form)).expect("has a form").expect("reads back");
+        let opened = from_pairs(&pairs(&form)).expect("has a form").expect("reads back");
+        assert_eq!((opened.ignored, opened.typed), (vec![], vec![]));
+        let back = opened.form;
         assert_eq!(back, strip_secrets(&form));
         assert_eq!(back.registries[0].username, "robot$ci");
         assert_eq!(back.registries[0].ca_pem, form.registries[0].ca_pem, "a CA is public: kept");
         assert_eq!(back.registries[0].client_key, "/etc/certs/client.key", "a path, not a key");
         assert_eq!(back.registries[0].mirrors[0].url, "https://m.example/v2/p?x=1&y=é");
         assert_eq!((back.registries.len(), back.registries[0].mirrors.len()), (3, 2), "empty items are kept");
-        assert_eq!(from_pairs(&pairs(&Form::default())), Some(Ok(Form::default())));
+        assert_eq!(from_pairs(&pairs(&Form::default())), Some(Ok(Opened::default())));
     }
 
     #[test]
@@ -257,7 +304,7 @@ mod tests {
         for leak in ["PRIVATE KEY", "MIIEvwIBADAN", "KeyBodyOnly", "Harbor12345", "Mirror999", "robot:", "admin:"] {
             assert!(!all.contains(leak), "{leak} leaked into {all}");
         }
-        let back = from_pairs(&pairs(&form)).unwrap().unwrap();
+        let back = from_pairs(&pairs(&form)).unwrap().unwrap().form;
         assert_eq!(back.registries[0].ca_pem, format!("{CERT}{CERT}"), "the certificates stay");
         assert_eq!(back.registries[0].host, "harbor.example.net");
         assert_eq!(back.registries[0].mirrors[0].url, "https://mirror.example.net/v2/p");
@@ -273,23 +320,80 @@ mod tests {
     #[test]
     fn a_crafted_link_cannot_plant_a_password() {
         let link = [("f", "2"), ("registry[0].host", "h"), ("registry[0].password", "planted")];
-        let form = from_pairs(&link).unwrap().unwrap();
+        let opened = from_pairs(&link).unwrap().unwrap();
+        assert!(opened.ignored.is_empty(), "{opened:?}");
+        let form = opened.form;
         assert_eq!(form.registries[0].host, "h");
         assert!(form.registries[0].password.is_empty());
     }
 
     #[test]
-    fn fragments_without_a_form_or_with_a_broken_one() {
+    fn fragments_without_a_form_or_with_another_format() {
         let none: [(&str, &str); 0] = [];
         assert_eq!(from_pairs(&none), None);
         assert_eq!(from_pairs(&[("docs", "")]), None);
-        let err = |pairs: &[(&str, &str)]| from_pairs(pairs).expect("a form link").expect_err("broken").to_string();
-        // A version 1 link (base64 JSON).
-        assert!(err(&[("f", "eyJjb250YWluZXJkIjoiMS43In0")]).contains("older version"));
-        assert!(err(&[("f", "2"), ("registry[0].hots", "x")]).contains("registry[0].hots"));
-        assert!(err(&[("f", "2"), ("registry[1].host", "x")]).contains("registry[1].host"), "out of order");
-        assert!(err(&[("f", "2"), ("registry[0].host", "h"), ("registry[0].scheme", "ftp")]).contains("ftp"));
-        // Other fragment parts next to the form are not fields either.
-        assert!(err(&[("x", "1"), ("f", "2")]).contains("\"x\""));
+        let note = |pairs: &[(&str, &str)]| from_pairs(pairs).expect("a form link").expect_err("not loaded");
+        // A version 1 link (base64 JSON), a cut-off marker.
+        assert_eq!(
+            note(&[("f", "eyJjb250YWluZXJkIjoiMS43In0")]),
+            LinkNote::Unreadable("eyJjb250YWluZXJkIjoiMS43In0".into())
+        );
+        assert_eq!(note(&[("f", "1")]), LinkNote::Unreadable("1".into()));
+        // Review 12 S1: the next format is a newer pullfix's, not an older one's.
+        assert_eq!(note(&[("f", "3"), ("containerd", "1.7.24")]), LinkNote::Newer("3".into()));
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+            let t = lang.text();
+            let newer = LinkNote::Newer("3".into()).text(t);
+            assert!(newer.contains("f=3") && !newer.contains("older") && !newer.contains("旧版本"), "{newer}");
+            let old = LinkNote::Unreadable("1".into()).text(t);
+            assert!(old.contains("f=1") && !old.contains("{"), "{old}");
+        }
+        assert!(LinkNote::Newer("3".into()).text(crate::i18n::Lang::En.text()).contains("newer version of pullfix"));
+        assert!(LinkNote::Newer("3".into()).text(crate::i18n::Lang::Zh.text()).contains("较新版本"));
+    }
+
+    /// Review 12 S1: a newer page's link (a field this page does not know, a value its
+    /// control does not offer, an item out of order) loads every field this page knows
+    /// and lists the rest; a value the form reads differently stays as in the link.
+    #[test]
+    fn a_link_with_unknown_parts_loads_the_rest_and_lists_them() {
+        let link = [
+            ("f", "2"),
+            ("containerd", "1.7.24"),
+            ("theme", "dark"),
+            ("registry[0].host", "harbor.example.net"),
+            ("registry[0].dial_timeout", "5s"),
+            ("registry[0].scheme", "ftp"),
+            ("registry[0].username", "admin"),
+            ("registry[2].host", "skipped.example"),
+            ("rollout.sync_seconds", "-5"),
+            ("kubernetes.namespaces", "a,b"),
+        ];
+        let opened = from_pairs(&link).expect("a form link").expect("loaded");
+        let f = &opened.form;
+        assert_eq!((f.containerd.as_str(), f.registries.len()), ("1.7.24", 1));
+        let r = &f.registries[0];
+        assert_eq!(
+            (r.host.as_str(), r.username.as_str(), r.scheme),
+            ("harbor.example.net", "admin", pullfix_core::Scheme::Https)
+        );
+        assert_eq!(f.kubernetes.namespaces, ["a", "b"]);
+        assert_eq!(opened.ignored, ["theme", "registry[0].dial_timeout", "registry[0].scheme=ftp", "registry[2].host"]);
+        assert_eq!(
+            opened.typed,
+            [(Key::SyncSeconds.into(), "-5".to_owned()), (Key::Namespaces.into(), "a,b".to_owned())]
+        );
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Zh] {
+            let text = LinkNote::Ignored(opened.ignored.clone()).text(lang.text());
+            assert!(
+                text.contains("theme, registry[0].dial_timeout, registry[0].scheme=ftp, registry[2].host"),
+                "{text}"
+            );
+        }
+        // A crafted link with thousands of unknown keys lists a few.
+        let many: Vec<String> = (0..1000).map(|i| format!("k{i}")).collect();
+        let text = LinkNote::Ignored(many).text(crate::i18n::Lang::En.text());
+        assert!(text.ends_with("k7, … (+992)") && text.len() < 400, "{text}");
+        assert!(short(&"x".repeat(1000)).chars().count() == 61);
     }
 }

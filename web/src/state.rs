@@ -128,8 +128,12 @@ pub struct State {
     pub raw: Vec<(Loc, String)>,
     /// The share link made for the current form (cleared when the form changes).
     pub share_url: Option<String>,
-    /// Why the form in the page's link could not be read.
-    pub load_error: Option<String>,
+    /// What opening the page's link found besides its form (the banner), until the
+    /// form is edited.
+    pub link_note: Option<share::LinkNote>,
+    /// A link's form replaced one with typed passwords or tokens, which links never hold
+    /// (a status line says so, review 12 S2), until the form is edited.
+    pub passwords_dropped: bool,
     /// The error text pasted into the diagnose box.
     pub diagnose_text: String,
     /// `diagnose_keeping_version(&diagnose_text, form's containerd)`, made when the text changes.
@@ -163,7 +167,8 @@ impl State {
             lang,
             raw: Vec::new(),
             share_url: None,
-            load_error: None,
+            link_note: None,
+            passwords_dropped: false,
             diagnose_text: String::new(),
             diagnosis: Rc::default(),
             wants_credentials: None,
@@ -277,6 +282,9 @@ impl State {
             Action::Set(..) | Action::Add(..) | Action::Remove(..) | Action::Preset(_) | Action::OpenLink(_)
         ) {
             self.applied.clear();
+            // An edit: the link's banner no longer concerns the form (review 12 S1).
+            self.link_note = None;
+            self.passwords_dropped = false;
         }
         let form = &mut self.form;
         match action {
@@ -339,7 +347,6 @@ impl State {
                     form.containerd = containerd;
                 }
                 self.raw.clear();
-                self.load_error = None;
                 self.wants_credentials = None;
             }
             Action::OpenLink(pairs) => {
@@ -383,13 +390,18 @@ impl State {
         match share::from_pairs(&pairs) {
             // Not a form (`#outputs`).
             None => {}
-            Some(Ok(f)) => {
-                self.form = f;
-                self.raw.clear();
-                self.load_error = None;
+            // The fields this page knows are loaded; what it left out is listed, a value
+            // the form holds differently stays as in the link with its error beside the
+            // field (review 12 S1).
+            Some(Ok(opened)) => {
+                self.passwords_dropped =
+                    self.form.registries.iter().any(|r| !r.password.is_empty() || !r.identity_token.trim().is_empty());
+                self.form = opened.form;
+                self.raw = opened.typed;
+                self.link_note = (!opened.ignored.is_empty()).then_some(share::LinkNote::Ignored(opened.ignored));
                 self.changed();
             }
-            Some(Err(e)) => self.load_error = Some(e.to_string()),
+            Some(Err(note)) => self.link_note = Some(note),
         }
     }
 
@@ -590,7 +602,7 @@ mod tests {
     fn a_page_opens_with_the_form_of_its_link() {
         let form = Preset::DockerhubProxy.form();
         let s = State::open(Lang::Zh, link(&form));
-        assert_eq!((&s.form, s.lang, &s.load_error), (&form, Lang::Zh, &None));
+        assert_eq!((&s.form, s.lang, &s.link_note), (&form, Lang::Zh, &None));
         assert_eq!(*s.rendered, render(&form));
         assert_eq!(State::open(Lang::En, Vec::new()).form, Form::default());
         assert_eq!(State::open(Lang::En, vec![("outputs".into(), String::new())]).form, Form::default());
@@ -599,10 +611,44 @@ mod tests {
     #[test]
     fn a_broken_link_says_so_until_a_form_is_loaded() {
         let s = Rc::new(State::open(Lang::En, vec![("f".into(), "%%%".into())]));
-        assert!(s.load_error.as_deref().is_some_and(|e| e.contains("older version")), "{:?}", s.load_error);
+        assert_eq!(s.link_note, Some(share::LinkNote::Unreadable("%%%".into())));
         assert_eq!(s.form, Form::default());
         let s = s.reduce(Action::Preset(Preset::Harbor));
-        assert_eq!(s.load_error, None);
+        assert_eq!(s.link_note, None);
+    }
+
+    /// Review 12 S1: a newer page's link loads what this page knows and says what it
+    /// left out until the next edit; a value the form cannot take is an error beside its
+    /// field; a newer format keeps the current form.
+    #[test]
+    fn a_link_with_unknown_parts_loads_the_rest_and_warns_until_the_next_edit() {
+        let pairs = |p: &[(&str, &str)]| p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let s = Rc::new(State::open(
+            Lang::Zh,
+            pairs(&[
+                ("f", "2"),
+                ("registry[0].host", "harbor.example.net"),
+                ("registry[0].dial_timeout", "5s"),
+                ("rollout.sync_seconds", "-5"),
+            ]),
+        ));
+        assert_eq!(s.form.registries[0].host, "harbor.example.net");
+        assert_eq!(s.link_note, Some(share::LinkNote::Ignored(vec!["registry[0].dial_timeout".into()])));
+        assert_eq!(s.shown(Key::SyncSeconds.into()), "-5");
+        assert!(
+            s.rendered
+                .diagnostics
+                .iter()
+                .any(|d| d.field.as_str() == "rollout.sync_seconds" && d.code == "rollout.sync-seconds"),
+            "{:?}",
+            s.rendered.diagnostics
+        );
+        let edited = s.clone().reduce(set(Key::Username, 0, 0, "admin"));
+        assert_eq!(edited.link_note, None, "the banner goes on the next edit");
+        // A newer format: the form stays, the banner says why.
+        let s = edited.clone().reduce(Action::OpenLink(pairs(&[("f", "3"), ("containerd", "9.0")])));
+        assert_eq!(s.form, edited.form);
+        assert_eq!(s.link_note, Some(share::LinkNote::Newer("3".into())));
     }
 
     #[test]
@@ -615,6 +661,12 @@ mod tests {
         // Another form's link replaces the form.
         let s = s.reduce(Action::OpenLink(link(&Preset::HttpIp.form())));
         assert_eq!(s.form, Preset::HttpIp.form());
+        // Review 12 S2: the typed password went; a status line says so until the next edit.
+        assert!(s.passwords_dropped);
+        let s = s.reduce(set(Key::Host, 0, 0, "10.0.0.1"));
+        assert!(!s.passwords_dropped);
+        let s = s.reduce(Action::OpenLink(link(&Preset::Harbor.form())));
+        assert!(!s.passwords_dropped, "no password was typed");
     }
 
     const STORY_X509: &str = "failed to do request: Head https://hub.mooc.com/v2/kubernetes/cronjob/manifests/v1: x509: certificate signed by unknown authority";

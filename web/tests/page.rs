@@ -142,7 +142,7 @@ async fn share_link_round_trip_leaves_the_password_out() {
     assert!(hash.starts_with("#f="), "{hash}");
     assert!(link.ends_with(&hash), "{link} does not end in the address bar's fragment");
     assert!(!link.contains("S3cret"), "{link}");
-    let form = share::decode(&hash).expect("a form").expect("readable");
+    let form = share::decode(&hash).expect("a form").expect("readable").form;
     assert_eq!(form.registries[0].username, "robot$ci");
     assert_eq!(form.registries[0].ca_file, "/etc/pki/harbor-ca.crt");
     assert!(form.registries[0].password.is_empty());
@@ -508,4 +508,238 @@ async fn an_error_on_the_pasted_config_toml_makes_the_merged_file_a_preview() {
     let hosts = page.get(".output-file[data-path$='/harbor.example.net/hosts.toml']");
     assert_eq!(hosts.get_attribute("data-preview").as_deref(), Some("false"));
     assert!(page.get("#download-zip").has_attribute("disabled"), "the zip is on");
+}
+
+/// Dispatches an `input` event on the textarea `css` holding `text`.
+fn paste(page: &Page, css: &str, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = page.get(css).dyn_into().expect("a <textarea>");
+    area.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).expect("event")).expect("dispatch");
+}
+
+/// `lang` of the nearest element at or above each match of `css` that has one.
+fn langs(page: &Page, css: &str) -> Vec<String> {
+    let all = page.root.query_selector_all(css).expect("a selector");
+    (0..all.length())
+        .filter_map(|k| all.item(k)?.dyn_into::<Element>().ok())
+        .map(|e| e.closest("[lang]").ok().flatten().and_then(|l| l.get_attribute("lang")).unwrap_or_default())
+        .collect()
+}
+
+/// Review 12 Z1: in 简体中文 every kind of the core's English text is marked `lang="en"`
+/// (field diagnostics and their fixes, the problem list, findings, card titles and
+/// instructions, merge reasons); the page's own words around them are not. In English
+/// nothing is marked.
+#[wasm_bindgen_test]
+async fn the_cores_english_text_is_marked_en_in_chinese() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    let page = Page::mount().await;
+    page.click("#preset-harbor");
+    wait_for("the merge box", || page.find("#existing-config")).await;
+    page.type_value("f-registry-0-host", "harbor.example.net/");
+    paste(&page, "#existing-config", "version = 2\n");
+    paste(&page, "#diagnose-input", "x509: certificate signed by unknown authority");
+    let kinds = [
+        ".diag .diag-message",
+        ".diag .diag-fix > span:not(.diag-fix-label)",
+        ".problem .diag-message",
+        ".finding h3",
+        ".finding .explanation",
+        ".finding .diag-fix > span:not(.diag-fix-label)",
+        ".output-file h3",
+        ".output-file .instructions",
+        ".change .why",
+    ];
+    wait_for("a finding and a merge change", || {
+        (page.find(".finding").and(page.find(".change"))).is_some().then_some(())
+    })
+    .await;
+    for css in kinds {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "en"), "{css}: {l:?}");
+    }
+    assert_eq!(
+        page.root.query_selector_all("[lang=en]:not(#lang-en)").expect("a selector").length(),
+        0,
+        "nothing marked in English"
+    );
+
+    page.click("#lang-zh");
+    wait_for("Chinese labels", || page.text("#add-registry").contains("添加仓库").then_some(())).await;
+    for css in kinds {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "en"), "{css}: {l:?}");
+    }
+    // The page's words beside them stay Chinese: severity, fix label, the merge summary.
+    for css in [".diag .diag-severity", ".diag .diag-fix-label", ".merge-summary"] {
+        let l = langs(&page, css);
+        assert!(!l.is_empty() && l.iter().all(|l| l == "zh-CN"), "{css}: {l:?}");
+    }
+    // Review 12 Z2: the merge box says its reasons are English only.
+    let hints = page.root.query_selector_all(".merge .hint").expect("a selector");
+    assert!((0..hints.length())
+        .any(|k| hints.item(k).and_then(|h| h.text_content()).is_some_and(|t| t.contains("修改原因目前只有英文"))));
+    // The severity word and the English text are not glued together in a description.
+    let diag = page.text(".diag[data-field='registry[0].host']");
+    assert!(diag.starts_with("错误 "), "{diag}");
+    page.click("#lang-en");
+    storage.clear().expect("clear");
+}
+
+/// Review 12 S1: a newer page's link (an unknown key) restores every field this page
+/// knows and lists the rest in a translated banner, gone on the next edit; `f=3` says a
+/// newer pullfix made it and keeps the form.
+#[wasm_bindgen_test]
+async fn a_newer_pages_link_loads_what_it_knows_and_says_what_it_left_out() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    storage.set_item("pullfix.lang", "zh-CN").expect("store");
+    window()
+        .location()
+        .set_hash(
+            "#f=2&containerd=1.7.24&registry%5B0%5D.host=harbor.example.net&registry%5B0%5D.dial_timeout=5s&theme=dark",
+        )
+        .expect("set hash");
+    let page = Page::mount().await;
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("harbor.example.net"));
+    assert_eq!(page.value("f-containerd").as_deref(), Some("1.7.24"));
+    let banner = page.text(".banner");
+    assert!(banner.contains("已忽略") && banner.contains("registry[0].dial_timeout, theme"), "{banner}");
+    page.type_value("f-registry-0-username", "admin");
+    wait_for("the banner to go", || page.find(".banner").is_none().then_some(())).await;
+
+    window().location().set_hash("#f=3&containerd=9.9&registry%5B0%5D.host=other.example").expect("set hash");
+    let banner = wait_for("the banner", || page.find(".banner")).await.text_content().unwrap_or_default();
+    assert!(banner.contains("较新版本的 pullfix") && banner.contains("f=3") && !banner.contains("older"), "{banner}");
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("harbor.example.net"), "the form stays");
+    assert_eq!(page.value("f-registry-0-username").as_deref(), Some("admin"));
+    drop(page);
+    storage.clear().expect("clear");
+    clear_hash();
+}
+
+/// Review 12 S2: making share links adds no history entry (Back does not load an older
+/// link's form over typed passwords); a pasted link that replaces a form with a typed
+/// password says so in the status line, which is on the page before it says anything.
+#[wasm_bindgen_test]
+async fn share_links_replace_the_history_entry_and_a_lost_password_is_announced() {
+    clear_hash();
+    let page = Page::mount().await;
+    let history = window().history().expect("history");
+    let status = page.get(".link-status");
+    assert_eq!((status.get_attribute("role").as_deref(), status.text_content().as_deref()), (Some("status"), Some("")));
+    page.click("#preset-harbor");
+    wait_for("the password field", || page.find("#f-registry-0-password")).await;
+    page.type_value("f-registry-0-password", "Harbor12345");
+    let before = history.length().expect("length");
+    page.click("#share-link");
+    wait_for("link A", || Some(page.input("share-url").value()).filter(|v| !v.is_empty())).await;
+    page.type_value("f-registry-0-host", "harbor.mooc.com");
+    page.click("#share-link");
+    let b =
+        wait_for("link B", || Some(page.input("share-url").value()).filter(|v| v.contains("harbor.mooc.com"))).await;
+    assert_eq!(history.length().expect("length"), before, "no new history entries");
+    assert!(b.ends_with(&window().location().hash().expect("hash")), "{b}");
+    assert_eq!(page.value("f-registry-0-password").as_deref(), Some("Harbor12345"));
+    // Another form's link pasted into the tab: the password goes, and the page says so.
+    window().location().set_hash(&share::encode(&pullfix_web::presets::Preset::HttpIp.form())).expect("set hash");
+    let said =
+        wait_for("the status line", || page.find(".link-status")?.text_content().filter(|t| !t.is_empty())).await;
+    assert!(said.contains("type them again"), "{said}");
+    assert_eq!(page.value("f-registry-0-password").as_deref(), Some(""));
+    drop(page);
+    clear_hash();
+}
+
+/// Review 12 A1: live regions are on the page, empty, before what they announce; field
+/// lists are not live; a made share link is announced; problem links carry no internal
+/// path; each finding's button is tied to its title; a file's `<pre>` is named by its card.
+#[wasm_bindgen_test]
+async fn status_lines_are_on_the_page_before_their_content() {
+    clear_hash();
+    let page = Page::mount().await;
+    let status = |css: &str| {
+        let e = page.get(css);
+        assert_eq!(e.get_attribute("role").as_deref(), Some("status"), "{css}");
+        e.text_content().unwrap_or_default()
+    };
+    wait_for("the share box", || page.find("#share-link")).await;
+    assert_eq!(status(".diagnose-status"), "");
+    assert_eq!(status(".share-status"), "");
+    assert_eq!(status("#problems-status"), "No problems found.");
+    page.click("#add-registry");
+    wait_for("the registry", || page.find("#f-registry-0-host")).await;
+    assert_eq!(status(".wanted-note"), "");
+    // The same elements fill in.
+    let before = page.get(".diagnose-status");
+    paste(&page, "#diagnose-input", "x509: certificate signed by unknown authority\nhello");
+    wait_for("the result", || (!status(".diagnose-status").is_empty()).then_some(())).await;
+    assert!(before.is_same_node(Some(&page.get(".diagnose-status"))));
+    assert!(status(".diagnose-status").contains("Known problems found"), "{}", status(".diagnose-status"));
+    paste(&page, "#diagnose-input", "hello");
+    wait_for("no result", || status(".diagnose-status").contains("No known problem").then_some(())).await;
+    page.type_value("f-registry-0-host", "harbor.example.net/");
+    let before = page.get("#problems-status");
+    wait_for("the count", || status("#problems-status").starts_with("Problems (").then_some(())).await;
+    assert!(before.is_same_node(Some(&page.get("#problems-status"))));
+    assert!(page.find("[aria-live] .diag, [role=status] .diag, ul.diags[aria-live]").is_none());
+    let link = page.get(".problem a");
+    assert!(!link.has_attribute("title"), "no internal path as the description");
+    page.click("#share-link");
+    wait_for("the share status", || status(".share-status").contains("Link made").then_some(())).await;
+    // Apply buttons name their finding, a file's <pre> its card.
+    paste(&page, "#diagnose-input", "failed to do request: Head https://hub.mooc.com/v2/app/manifests/v1: x509: certificate signed by unknown authority");
+    let button = wait_for("an Apply button", || page.find(".finding .apply-prefill")).await;
+    let title = button.get_attribute("aria-describedby").expect("aria-describedby");
+    let h3 = document().get_element_by_id(&title).expect("the title");
+    assert!(h3.tag_name() == "H3" && h3.closest(".finding").ok().flatten().is_some(), "{title}");
+    let pre = page.get(".output-file pre.file-contents");
+    let name = pre.get_attribute("aria-labelledby").expect("aria-labelledby");
+    let card_title = document().get_element_by_id(&name).expect("the card title");
+    assert_eq!(card_title.closest(".output-file").ok().flatten(), pre.closest(".output-file").ok().flatten());
+    drop(page);
+    clear_hash();
+}
+
+/// Review 12 Z2: the document's title follows the language; the Apply button's host is
+/// in full-width brackets in 简体中文; notes say that field diagnostics and merge reasons
+/// are English only, in 简体中文 only.
+#[wasm_bindgen_test]
+async fn the_title_and_the_apply_button_follow_the_language() {
+    clear_hash();
+    let storage = window().local_storage().ok().flatten().expect("localStorage");
+    let page = Page::mount().await;
+    page.click("#lang-en");
+    wait_for("the English title", || document().title().starts_with("pullfix: fix ImagePullBackOff").then_some(()))
+        .await;
+    paste(&page, "#diagnose-input", "failed to do request: Head https://hub.mooc.com/v2/app/manifests/v1: x509: certificate signed by unknown authority");
+    let button = wait_for("an Apply button", || page.find(".finding .apply-prefill")).await;
+    assert!(button.text_content().unwrap_or_default().ends_with(" (hub.mooc.com)"));
+    let notes = || {
+        page.root.query_selector_all(".hint").ok().map(|l| {
+            (0..l.length())
+                .filter_map(|k| l.item(k)?.text_content())
+                .filter(|t| t.contains("English only") || t.contains("只有英文"))
+                .count()
+        })
+    };
+    let english_notes = notes();
+    page.click("#lang-zh");
+    wait_for("the Chinese title", || {
+        (document().title() == "pullfix：修复私有镜像仓库的 ImagePullBackOff").then_some(())
+    })
+    .await;
+    wait_for("the Chinese button", || {
+        (page.text(".finding .apply-prefill") == "应用到表单（hub.mooc.com）").then_some(())
+    })
+    .await;
+    // The diagnose box's, the outputs', and the one beside the form's fields.
+    assert_eq!((english_notes, notes()), (Some(0), Some(3)));
+    page.click("#lang-en");
+    wait_for("the English title", || document().title().starts_with("pullfix: fix").then_some(())).await;
+    drop(page);
+    storage.clear().expect("clear");
 }

@@ -14,7 +14,6 @@ use crate::components::outputs::outputs;
 use crate::components::preset_bar::preset_bar;
 use crate::components::registry_list::registry_list;
 use crate::field;
-use crate::i18n::fill;
 use crate::state::{Action, State};
 
 /// The whole page.
@@ -57,9 +56,11 @@ pub fn App() -> Html {
         <>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
             { header(&state) }
-            if let Some(e) = &state.load_error {
-                <p class="banner" role="alert">{ fill(t.share_load_failed, "error", e) }</p>
+            if let Some(note) = &state.link_note {
+                <p class="banner" role="alert">{ note.text(t) }</p>
             }
+            // Always on the page, so that screen readers announce it (review 12 A1).
+            <p class="link-status" role="status">{ if state.passwords_dropped { t.link_passwords_dropped } else { "" } }</p>
             <main class="layout">
                 <div class="form-col">
                     { diagnose_box(&state) }

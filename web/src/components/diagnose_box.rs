@@ -6,6 +6,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::finding::finding;
+use crate::components::with_class::with_class;
 use crate::i18n::{fill, Lang};
 use crate::key::{Loc, Scope};
 use crate::state::{Action, State};
@@ -22,6 +23,11 @@ pub fn diagnose_box(page: &UseReducerHandle<State>) -> Html {
     };
     let diagnosis = &page.diagnosis;
     let pasted = !page.diagnose_text.trim().is_empty();
+    let (result, class) = match diagnosis.findings.len() {
+        _ if !pasted => (String::new(), "diagnose-status"),
+        0 => (t.diagnose_none.to_owned(), "diagnose-status empty"),
+        n => (fill(t.diagnose_found, "n", &n.to_string()), "diagnose-status"),
+    };
     html! {
         <section class="card diagnose" aria-labelledby="diagnose-heading">
             <h2 id="diagnose-heading">{ t.diagnose_heading }</h2>
@@ -30,13 +36,12 @@ pub fn diagnose_box(page: &UseReducerHandle<State>) -> Html {
                 aria-describedby="diagnose-hint" placeholder={t.diagnose_placeholder}
                 value={page.diagnose_text.clone()} {oninput} />
             <p class="hint" id="diagnose-hint">{ t.diagnose_hint }</p>
-            if pasted && diagnosis.findings.is_empty() {
-                <p class="empty" role="status">{ t.diagnose_none }</p>
-            }
-            // Always on the page, so that screen readers announce what a finding changed.
+            // Status lines are always on the page, so that screen readers announce what
+            // they come to say: the result of a paste, what a finding changed.
+            { with_class(html! { <p role="status">{ result }</p> }, class) }
             <p class="prefill-status" role="status">{ applied_text(page.lang, &page.form, &page.applied) }</p>
             if !diagnosis.findings.is_empty() {
-                <ol class="findings" aria-live="polite">
+                <ol class="findings">
                     { for (0..diagnosis.findings.len()).map(|i| finding(page, i)) }
                 </ol>
             }

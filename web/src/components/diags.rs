@@ -18,16 +18,18 @@ pub fn severity_word(t: &Text, s: Severity) -> &'static str {
 }
 
 /// One diagnostic: `class="diag"`, `data-field`, `data-severity` (web/WEB-CONTRACT.md).
-pub fn diag_item(t: &Text, d: &Diagnostic) -> Html {
+/// The core's English text carries `lang="en"` (`en`: [`crate::i18n::Lang::en`]); the
+/// severity word and the fix label are separate nodes in the page's language.
+pub fn diag_item(t: &Text, en: Option<&'static str>, d: &Diagnostic) -> Html {
     let severity = d.severity.to_string();
     let class = format!("diag diag-{severity}");
     let item = html! {
         <li data-field={d.field.to_string()}
             data-severity={severity.clone()} data-code={d.code}>
-            <span class="diag-severity">{ severity_word(t, d.severity) }</span>
-            <span class="diag-message">{ &d.message }</span>
+            <span class="diag-severity">{ severity_word(t, d.severity) }</span>{ " " }
+            <span class="diag-message" lang={en}>{ &d.message }</span>
             if !d.fix.is_empty() {
-                <span class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &d.fix }</span>
+                <span class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }<span lang={en}>{ &d.fix }</span></span>
             }
         </li>
     };
@@ -44,8 +46,10 @@ pub fn diags(page: &State, path: &str) -> Html {
         return html! {};
     }
     html! {
-        <ul class="diags" id={format!("{}-diags", field::dom_id(path))} aria-live="polite">
-            { for diags.iter().map(|d| diag_item(t, d)) }
+        // Not a live region: typing would announce every passing error. The input's
+        // description reads it; the problem count is the page's status (review 12 A1).
+        <ul class="diags" id={format!("{}-diags", field::dom_id(path))}>
+            { for diags.iter().map(|d| diag_item(t, page.lang.en(), d)) }
         </ul>
     }
 }

@@ -8,7 +8,7 @@ use pullfix_core::validate::Style;
 use pullfix_core::{shell, AfterApply, FileKind, Form, OutputFile, Placement};
 use yew::prelude::*;
 
-use crate::components::output_card::{after_note, place_label, placement};
+use crate::components::output_card::{file_after_note, place_label, placement};
 use crate::i18n::{fill, Text, ERRORS};
 use crate::state::State;
 
@@ -32,6 +32,15 @@ pub fn copy_commands(files: &[OutputFile]) -> String {
         out.push_str("\n\n");
     }
     out
+}
+
+/// The node's system trust store, where containerd 1.2's CA goes (core's `plan`).
+pub const SYSTEM_CA_DIR: &str = "usr/local/share/ca-certificates";
+
+/// Whether a file is a CA for the node's system trust store (containerd 1.2 and older
+/// trust nothing else): `update-ca-certificates`, then a restart (review 12 D1).
+pub fn in_system_store(f: &OutputFile) -> bool {
+    f.placement == Placement::Node && f.path.strip_prefix(SYSTEM_CA_DIR).is_some_and(|p| p.starts_with('/'))
 }
 
 /// The node files to copy (see [`copy_commands`]) grouped by directory, in output order.
@@ -160,7 +169,7 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
     let copy = copy_commands(files);
     let mut out = String::new();
     match form.flavor {
-        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, &copy, merged, preview)),
+        Flavor::Kubeadm => out.push_str(&kubeadm_commands(t, form, files, &copy, merged, preview)),
         Flavor::K3s | Flavor::Rke2 => {
             let (d, server, agent) = if form.flavor == Flavor::K3s {
                 ("k3s", "k3s", "k3s-agent")
@@ -186,7 +195,12 @@ fn apply_commands(t: &Text, form: &Form, files: &[OutputFile], merged: Option<&O
                 "# {}\nansible-playbook -i inventory/<cluster>/hosts.yaml -b cluster.yml --tags containerd\n",
                 t.docs_apply_kubespray
             ));
-            if !copy.is_empty() {
+            if files.iter().any(in_system_store) {
+                out.push_str(&format!(
+                    "\n# {}\n{copy}sudo update-ca-certificates\nsudo systemctl restart containerd\n",
+                    t.docs_apply_copy_system
+                ));
+            } else if !copy.is_empty() {
                 // Usually only the CA files; hosts.toml too when `_default` has one.
                 let hosts = node_dirs(files).iter().flat_map(|(_, p)| p).any(|p| p.ends_with("/hosts.toml"));
                 let what = if hosts { t.docs_apply_copy } else { t.docs_apply_copy_ca };
@@ -212,6 +226,13 @@ fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>
         }
     }
     let ssh = |words: &[&str]| format!("{}\n", on_node(Flavor::Minikube, words));
+    if files.iter().any(in_system_store) {
+        out.push_str(&ssh(&["update-ca-certificates"]));
+        // The merged file's install restarts containerd below.
+        if merged.is_none() || preview {
+            out.push_str(&ssh(&["systemctl", "restart", "containerd"]));
+        }
+    }
     match merged {
         // Withheld by an error: not a step to follow (the review's L1).
         Some(_) if preview => out.push_str(&format!("\n# {}\n", t.docs_apply_preview)),
@@ -235,9 +256,18 @@ fn minikube_commands(t: &Text, files: &[OutputFile], merged: Option<&OutputFile>
 }
 
 /// kubeadm's node side: copy the certs.d files, put the config.toml block in, restart.
-fn kubeadm_commands(t: &Text, form: &Form, copy: &str, merged: Option<&OutputFile>, preview: bool) -> String {
+fn kubeadm_commands(
+    t: &Text,
+    form: &Form,
+    files: &[OutputFile],
+    copy: &str,
+    merged: Option<&OutputFile>,
+    preview: bool,
+) -> String {
     let mut out = String::new();
-    if !copy.is_empty() {
+    if files.iter().any(in_system_store) {
+        out = format!("# {}\n{copy}sudo update-ca-certificates\n\n", t.docs_apply_copy_system);
+    } else if !copy.is_empty() {
         out = format!("# {}\n{copy}", t.docs_apply_copy);
     } else if form.registries.iter().all(|r| r.host.trim().is_empty()) {
         out = format!(
@@ -391,7 +421,7 @@ fn afterwards(t: &Text, form: &Form, f: &OutputFile, shown: &str) -> String {
         (AfterApply::Run, Placement::RunOnNode) => shell::command(["sudo", "bash", &f.path]),
         (AfterApply::Run, _) => shell::command(["sh", &f.path]),
         (AfterApply::SeeNotes, _) => fill(t.docs_card_after, "path", shown),
-        (after, _) => after_note(t, after, form.flavor).0.to_owned(),
+        _ => file_after_note(t, f, form.flavor).0.to_owned(),
     }
 }
 
@@ -501,6 +531,7 @@ pub fn docs(page: &UseReducerHandle<State>) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::output_card::after_note;
     use crate::i18n::Lang;
     use pullfix_core::{Mirror, Registry};
 
@@ -766,6 +797,39 @@ mod tests {
     }
 
     /// The review's L6: the table follows config_path, the target and the flavour.
+    /// Review 12 D1: containerd 1.2's CA goes into the system trust store: the Apply
+    /// commands run update-ca-certificates after the copy and restart containerd, and no
+    /// comment says "no restart needed"; the card's note says the same.
+    #[test]
+    fn a_system_store_ca_is_installed_with_update_ca_certificates() {
+        for lang in [Lang::En, Lang::Zh] {
+            for flavor in [Flavor::Kubeadm, Flavor::Kubespray, Flavor::Minikube] {
+                let mut f = harbor(flavor);
+                f.containerd = "1.2.13".into();
+                let files = pullfix_core::render(&f).files;
+                let ca = files.iter().find(|f| in_system_store(f)).expect("the CA in the system store");
+                assert_eq!(ca.path, "usr/local/share/ca-certificates/harbor.example.net.crt");
+                let note = crate::components::output_card::file_after_note(lang.text(), ca, flavor).0;
+                assert!(note.contains("sudo update-ca-certificates") && !note.contains("config.toml"), "{note}");
+                let all = apply(lang, &f);
+                let copied = all.find("usr/local/share/ca-certificates/harbor.example.net.crt").expect("the copy");
+                let update =
+                    all.find("sudo update-ca-certificates").unwrap_or_else(|| panic!("{flavor}: no update in\n{all}"));
+                let restart = all
+                    .rfind("systemctl restart containerd")
+                    .unwrap_or_else(|| panic!("{flavor}: no restart in\n{all}"));
+                assert!(copied < update && update < restart, "{flavor}:\n{all}");
+                let t = lang.text();
+                assert!(!all.contains(t.docs_apply_copy) && !all.contains(t.docs_apply_copy_ca), "{flavor}:\n{all}");
+                assert!(!all.contains("no restart needed") && !all.contains("无需重启"), "{flavor}:\n{all}");
+                assert_eq!(all.matches("systemctl restart containerd").count(), 1, "{flavor}: one restart\n{all}");
+            }
+            // From 1.3 on the CA stays in certs.d: no system store, no update.
+            let all = apply(lang, &harbor(Flavor::Kubeadm));
+            assert!(!all.contains("update-ca-certificates"), "{all}");
+        }
+    }
+
     #[test]
     fn the_where_table_follows_the_form() {
         let t = Lang::En.text();

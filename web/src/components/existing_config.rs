@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::components::diags::diags;
 use crate::components::docs::print_config_command;
-use crate::i18n::{fill, Text};
+use crate::i18n::{fill, Lang, Text};
 use crate::state::{Action, State};
 
 /// The box's hint: paste the whole file, printed the way the flavour reaches the node
@@ -61,6 +61,9 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                     { if m.changed() { fill(t.merge_changes, "n", &m.changes.len().to_string()) }
                       else { t.merge_unchanged.to_owned() } }
                 </p>
+                if m.changed() && page.lang != Lang::En {
+                    <p class="hint">{ t.merge_reasons_english }</p>
+                }
                 if m.changed() {
                     <ul class="changes">
                         { for m.changes.iter().map(|c| html! {
@@ -68,7 +71,7 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
                                 <code>{ &c.key_path }</code>{ ": " }
                                 <span class="old">{ c.old.as_deref().unwrap_or("—") }</span>{ " → " }
                                 <span class="new">{ c.new.as_deref().unwrap_or("—") }</span>
-                                <span class="why">{ " " }{ &c.why }</span>
+                                { " " }<span class="why" lang={page.lang.en()}>{ &c.why }</span>
                             </li>
                         }) }
                     </ul>
@@ -81,7 +84,6 @@ pub fn existing_config(page: &UseReducerHandle<State>) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
 
     /// On minikube the hint prints the file through `minikube ssh`, as the Apply block
     /// does; elsewhere with `cat` on the node (both languages).

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::action_button::action_button;
+use crate::components::with_class::with_attr;
 use crate::i18n::Text;
 use crate::state::{Action, State};
 
@@ -26,19 +27,22 @@ pub fn finding(page: &UseReducerHandle<State>, i: usize) -> Html {
     let label = html! {
         <>
             { t.apply_prefill }
-            if let Some(r) = registry { { " (" }<code>{ r }</code>{ ")" } }
+            if let Some(r) = registry { { page.lang.pick([" (", "（"]) }<code>{ r }</code>{ page.lang.pick([")", "）"]) } }
         </>
     };
     let asks = f.prefill.credentials_needed;
+    let en = page.lang.en();
+    let title = format!("finding-{i}-title");
     html! {
         <li class="finding" data-code={f.code}>
-            <h3>{ &f.title }</h3>
+            <h3 lang={en} id={title.clone()}>{ &f.title }</h3>
             <blockquote class="excerpt"><code>{ &f.excerpt }</code></blockquote>
-            <p class="explanation">{ &f.explanation }</p>
-            <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }{ &f.fix }</p>
+            <p class="explanation" lang={en}>{ &f.explanation }</p>
+            <p class="diag-fix"><span class="diag-fix-label">{ t.fix_prefix }</span>{ " " }<span lang={en}>{ &f.fix }</span></p>
             if done.does_something() {
-                { action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
-                    label, Action::ApplyPrefill(i)) }
+                // Tied to its finding: several buttons read alike (review 12 A1).
+                { with_attr(action_button(page, format!("apply-prefill-{i}"), "apply-prefill",
+                    label, Action::ApplyPrefill(i)), "aria-describedby", title) }
             }
             if let Some((hint, class)) = credentials_hint(t, asks, done.credentials, present, done.form.registries.len()) {
                 <p class={classes!("hint", class)}>{ hint }</p>

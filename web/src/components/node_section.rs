@@ -6,6 +6,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::input::input;
+use crate::i18n::Lang;
 use crate::key::Key;
 use crate::state::{Action, State};
 
@@ -27,6 +28,9 @@ pub fn node_section(page: &UseReducerHandle<State>) -> Html {
     html! {
         <section class="card" aria-labelledby="node-heading">
             <h2 id="node-heading">{ t.section_node }</h2>
+            if page.lang != Lang::En {
+                <p class="hint">{ t.diags_english }</p>
+            }
             <div class="row">
                 <div class="field">
                     <label for="containerd-line">{ t.containerd_line_label }</label>

@@ -7,6 +7,7 @@ use pullfix_core::{AfterApply, OutputFile, Placement};
 use yew::prelude::*;
 
 use crate::browser;
+use crate::components::docs::in_system_store;
 use crate::components::with_class::with_class;
 use crate::i18n::{fill, Text};
 use crate::state::{Action, State};
@@ -50,6 +51,15 @@ pub fn after_note(t: &Text, after: AfterApply, flavor: Flavor) -> (&'static str,
     }
 }
 
+/// The after-apply note of `file`: a CA in the system trust store (containerd 1.2) needs
+/// `update-ca-certificates` before the restart (review 12 D1).
+pub fn file_after_note(t: &Text, file: &OutputFile, flavor: Flavor) -> (&'static str, &'static str) {
+    match after_note(t, file.after, flavor) {
+        (_, class) if in_system_store(file) => (t.after_system_ca, class),
+        note => note,
+    }
+}
+
 /// Output file `index` (web/WEB-CONTRACT.md: `.output-file[data-path]`, `pre.file-contents`,
 /// `button.copy`). A view: the copy button's outcome is page state (`State::copied`,
 /// dropped when the file's contents change), so no component or hook is needed.
@@ -57,7 +67,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
     let t = page.lang.text();
     let Some(file) = page.rendered.files.get(index) else { return html! {} };
     let (place, shown_path) = placement(file);
-    let (after, after_class) = after_note(t, file.after, page.form.flavor);
+    let (after, after_class) = file_after_note(t, file, page.form.flavor);
     // An error that says "no files until it is fixed" stands: a preview, not to be applied.
     let preview = page.rendered.withheld_by(file).is_some();
     let copied = page.copied.as_ref().filter(|(p, _)| *p == file.path).map(|(_, ok)| *ok);
@@ -92,7 +102,7 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
         <article key={file.path.clone()} data-path={file.path.clone()} data-sensitive={if file.sensitive { "true" } else { "false" }}
             data-preview={if preview { "true" } else { "false" }} aria-labelledby={title_id.clone()}>
             <div class="card-head">
-                <h3 id={title_id}>{ &file.title }</h3>
+                <h3 id={title_id.clone()} lang={page.lang.en()}>{ &file.title }</h3>
                 { copy }
             </div>
             <p class="file-path" id={path_id}>
@@ -107,10 +117,10 @@ pub fn output_card(page: &UseReducerHandle<State>, index: usize) -> Html {
                 <p class="badge-sensitive">{ t.sensitive }</p>
             }
             if !file.instructions.is_empty() {
-                <p class="instructions">{ &file.instructions }</p>
+                <p class="instructions" lang={page.lang.en()}>{ &file.instructions }</p>
             }
             { after }
-            <pre class="file-contents" tabindex="0">{ &file.contents }</pre>
+            <pre class="file-contents" tabindex="0" aria-labelledby={title_id}>{ &file.contents }</pre>
         </article>
     };
     with_class(

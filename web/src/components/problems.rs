@@ -15,12 +15,20 @@ use crate::state::State;
 pub fn problems(page: &UseReducerHandle<State>) -> Html {
     let t = page.lang.text();
     let diags = field::worst_first(&page.rendered.diagnostics, None);
+    // The count is a status line that is always on the page: screen readers announce it
+    // when it changes (not each field's diagnostics while typing, review 12 A1).
+    let count = fill(t.problems_heading, "n", &diags.len().to_string());
+    let (said, class) =
+        if diags.is_empty() { (t.problems_none, "problems-none") } else { (&*count, "visually-hidden") };
+    let status = with_class(html! { <p role="status" id="problems-status">{ said }</p> }, class);
     if diags.is_empty() {
-        return html! { <p class="problems-none">{ t.problems_none }</p> };
+        return status;
     }
     html! {
+        <>
+        { status }
         <div class="problems" role="region" aria-labelledby="problems-heading">
-            <h3 id="problems-heading">{ fill(t.problems_heading, "n", &diags.len().to_string()) }</h3>
+            <h3 id="problems-heading">{ count }</h3>
             <ul>
                 { for diags.iter().map(|d| {
                     let path = d.field.to_string();
@@ -36,13 +44,14 @@ pub fn problems(page: &UseReducerHandle<State>) -> Html {
                     with_class(html! {
                         <li data-field={path.clone()}
                             data-severity={severity.clone()}>
-                            <span class="diag-severity">{ severity_word(t, d.severity) }</span>
-                            <a {href} {onclick} title={path.clone()}>{ field::label(t, &path) }</a>
-                            <span class="diag-message">{ &d.message }</span>
+                            <span class="diag-severity">{ severity_word(t, d.severity) }</span>{ " " }
+                            <a {href} {onclick}>{ field::label(t, &path) }</a>{ " " }
+                            <span class="diag-message" lang={page.lang.en()}>{ &d.message }</span>
                         </li>
                     }, class)
                 }) }
             </ul>
         </div>
+        </>
     }
 }

@@ -47,9 +47,8 @@ pub fn registry_card(page: &UseReducerHandle<State>, i: usize) -> Html {
             { with_class(html! {
             <fieldset>
                 <legend>{ t.credentials_legend }</legend>
-                if wants_credentials {
-                    <p class="wanted-note" role="status">{ t.credentials_needed }</p>
-                }
+                // Always on the page, so that screen readers announce it.
+                <p class="wanted-note" role="status">{ if wants_credentials { t.credentials_needed } else { "" } }</p>
                 { row(page, "row", &[Key::Username.at(i, 0), Key::Password.at(i, 0)]) }
                 { at(Key::IdentityToken) }
                 { at(Key::NodeAuth) }

@@ -29,6 +29,7 @@ pub fn share_box(page: &UseReducerHandle<State>) -> Html {
                 <input id="share-url" type="text" readonly=true aria-describedby="share-hint"
                     value={page.share_url.clone().unwrap_or_default()} onfocus={select_all} />
             </div>
+            <p class="share-status" role="status">{ if page.share_url.is_some() { t.share_made } else { "" } }</p>
         </div>
     }
 }

@@ -8,6 +8,9 @@ use std::process::{Command, Output, Stdio};
 
 use toml_edit::DocumentMut;
 
+#[path = "cli_generate/host_spelling.rs"]
+mod host_spelling;
+
 const HARBOR: &str = concat!(
     r#"
 containerd = "1.7"

@@ -301,8 +301,7 @@ fn node_script_passes_bash_n_and_shellcheck() {
         std::fs::write(&path, &script).unwrap();
         let out = Command::new("bash").arg("-n").arg(&path).output().unwrap();
         assert!(out.status.success(), "bash -n: {}", String::from_utf8_lossy(&out.stderr));
-        let out = Command::new("shellcheck").args(["--shell=bash", "--severity=style"]).arg(&path).output().unwrap();
-        assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+        shellcheck(&path, "bash");
     }
 }
 
@@ -478,7 +477,7 @@ verify_image = "harbor.example.net/library/busybox:1.36"
 #[test]
 fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     let tmp = tempdir();
-    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let out_dir = generate_out(tmp.path(), PIPELINE_FORM);
 
     // What generate wrote for the node's certs.d and CA files (config.toml is a block to merge).
     let rendered = pullfix_core::render(&form(PIPELINE_FORM));
@@ -514,12 +513,7 @@ fn generate_daemonset_and_node_script_put_the_same_files_on_a_node() {
     let stubs = tmp.path().join("stubs");
     stub_dir(&stubs);
     let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
-    let sc = Command::new("shellcheck")
-        .args(["--shell=bash", "--severity=style"])
-        .arg(out_dir.join("node-setup.sh"))
-        .output()
-        .unwrap();
-    assert!(sc.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&sc.stdout));
+    shellcheck(&out_dir.join("node-setup.sh"), "bash");
     // A fresh node (no config.toml): the block is installed as the node's config.toml.
     let root = tmp.path().join("root");
     let run = run_node_script(&script, &root, tmp.path(), &stubs);
@@ -541,8 +535,7 @@ fn daemonset_script_passes_sh_n_and_shellcheck() {
     std::fs::write(&path, rollout::SYNC_SCRIPT).unwrap();
     let out = Command::new("sh").arg("-n").arg(&path).output().unwrap();
     assert!(out.status.success(), "sh -n: {}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("shellcheck").args(["--shell=sh", "--severity=style"]).arg(&path).output().unwrap();
-    assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+    shellcheck(&path, "sh");
 }
 
 #[test]
@@ -568,22 +561,6 @@ fn a_merged_config_from_the_merge_feature_is_installed_and_restarts_containerd()
 
 // ---- node-setup.sh from `pullfix generate`: config_path on fresh and default nodes (review M8) ----
 
-/// `pullfix generate` for `form_text`, returning the output directory.
-fn generate(tmp: &Path, form_text: &str) -> std::path::PathBuf {
-    let form_file = tmp.join("form.toml");
-    std::fs::write(&form_file, form_text).unwrap();
-    let out_dir = tmp.join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["generate", "--out"])
-        .arg(&out_dir)
-        .arg("--form")
-        .arg(&form_file)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out_dir
-}
-
 /// The installed containerd's `config dump` of a config file (the installed 1.6 reads
 /// every version 2 file, whatever 1.x the form targets).
 fn containerd_dump(path: &Path) -> toml_edit::DocumentMut {
@@ -595,7 +572,7 @@ fn containerd_dump(path: &Path) -> toml_edit::DocumentMut {
 #[test]
 fn generated_node_script_installs_the_block_on_a_fresh_node_and_is_sensitive() {
     let tmp = tempdir();
-    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let out_dir = generate_out(tmp.path(), PIPELINE_FORM);
     let script_path = out_dir.join("node-setup.sh");
     let mode = std::fs::metadata(&script_path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the script carries the node credentials of the config block");
@@ -642,7 +619,7 @@ fn node_with_config(run_dir: &Path, config: &[u8], hide_containerd: bool) -> (Pa
 #[test]
 fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() {
     let tmp = tempdir();
-    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let out_dir = generate_out(tmp.path(), PIPELINE_FORM);
     let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
     // containerd 1.6's own `config default`: config_path = "".
     let default = Command::new("containerd").args(["config", "default"]).output().unwrap();
@@ -696,16 +673,16 @@ fn generated_node_script_stops_before_the_verify_pull_when_config_path_is_off() 
 fn generated_node_script_stops_for_every_legacy_setting_refused_beside_config_path() {
     let tmp = tempdir();
     let form = "containerd = \"1.6.20\"\n[[registry]]\nhost = \"harbor.example.net\"\nskip_verify = true\n[rollout]\nnode_script = true\n";
-    let script = std::fs::read_to_string(generate(tmp.path(), form).join("node-setup.sh")).unwrap();
+    let script = std::fs::read_to_string(generate_out(tmp.path(), form).join("node-setup.sh")).unwrap();
     std::fs::create_dir_all(tmp.path().join("2x")).unwrap();
-    let script_2x =
-        std::fs::read_to_string(generate(&tmp.path().join("2x"), &form.replace("1.6.20", "2.1")).join("node-setup.sh"))
-            .unwrap();
+    let script_2x = std::fs::read_to_string(
+        generate_out(&tmp.path().join("2x"), &form.replace("1.6.20", "2.1")).join("node-setup.sh"),
+    )
+    .unwrap();
     for s in [&script, &script_2x] {
         let path = tmp.path().join("check.sh");
         std::fs::write(&path, s).unwrap();
-        let out = Command::new("shellcheck").args(["--shell=bash", "--severity=style"]).arg(&path).output().unwrap();
-        assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
+        shellcheck(&path, "bash");
     }
     // containerd 1.6's own `config default` with config_path set, as on the review's nodes.
     let default = Command::new("containerd").args(["config", "default"]).output().unwrap();
@@ -820,7 +797,7 @@ fn a_file_leaving_the_configmap_gives_the_node_its_hand_written_original_back() 
 #[test]
 fn generated_node_script_stops_when_containerd_cannot_load_config_toml() {
     let tmp = tempdir();
-    let out_dir = generate(tmp.path(), PIPELINE_FORM);
+    let out_dir = generate_out(tmp.path(), PIPELINE_FORM);
     let script = std::fs::read_to_string(out_dir.join("node-setup.sh")).unwrap();
     let bin = std::env::var("PULLFIX_CONTAINERD_1_7").map(PathBuf::from).unwrap_or_else(|_| {
         PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/pullfix-tools/containerd/1.7.24/bin")

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pullfix_core::node_script::CONTAINERD_SOCKET;
-use support::{tempdir, tree};
+use support::{generate_out, shellcheck, tempdir, tree};
 
 const IMAGE: &str = "harbor.example.net/library/busybox:1.36";
 
@@ -39,25 +39,10 @@ verify_image = "harbor.example.net/library/busybox:1.36"
 "#
 );
 
-/// `pullfix generate` for [`FORM`]: the output directory.
+/// `pullfix generate` for [`FORM`] (its node-setup.sh shellcheck-clean): the output directory.
 fn generate(tmp: &Path) -> PathBuf {
-    let form = tmp.join("form.toml");
-    std::fs::write(&form, FORM).unwrap();
-    let out = tmp.join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .args(["generate", "--out"])
-        .arg(&out)
-        .arg("--form")
-        .arg(&form)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let sc = Command::new("shellcheck")
-        .args(["--shell=bash", "--severity=style"])
-        .arg(out.join("node-setup.sh"))
-        .output()
-        .unwrap();
-    assert!(sc.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&sc.stdout));
+    let out = generate_out(tmp, FORM);
+    shellcheck(&out.join("node-setup.sh"), "bash");
     out
 }
 

@@ -1,4 +1,4 @@
-//! Shared by tests/fleet.rs and tests/flavors.rs: forms, stand-ins for the engine's
+//! Shared by tests/fleet.rs, tests/flavors.rs and tests/node_preview.rs: forms, stand-ins for the engine's
 //! files, and the external tools the tests use as oracles.
 
 #![allow(dead_code)]
@@ -126,4 +126,30 @@ pub fn tree(root: &Path) -> Vec<(String, Vec<u8>, u32)> {
     }
     out.sort();
     out
+}
+
+/// `pullfix generate --out <tmp>/out --form <tmp>/form.toml` for `form_text`; panics with its
+/// standard error when it fails. The output directory.
+#[track_caller]
+pub fn generate_out(tmp: &Path, form_text: &str) -> PathBuf {
+    let form_file = tmp.join("form.toml");
+    std::fs::write(&form_file, form_text).unwrap();
+    let out_dir = tmp.join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_pullfix"))
+        .args(["generate", "--out"])
+        .arg(&out_dir)
+        .arg("--form")
+        .arg(&form_file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out_dir
+}
+
+/// `shellcheck --shell=<shell> --severity=style` on a script; panics with its findings.
+#[track_caller]
+pub fn shellcheck(path: &Path, shell: &str) {
+    let out =
+        Command::new("shellcheck").arg(format!("--shell={shell}")).arg("--severity=style").arg(path).output().unwrap();
+    assert!(out.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&out.stdout));
 }

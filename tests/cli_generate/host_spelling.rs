@@ -2,30 +2,12 @@
 //! capital letters, an IPv6 address that ends in a port) and on a CA bundle pasted for a
 //! registry's CA: the messages and fixes an operator sees, and the commands they name run.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use super::{run, stderr};
 use toml_edit::DocumentMut;
 
-const CA: &str = include_str!("fixtures/certs/example-harbor-ca.pem");
-
-/// Runs `pullfix generate ARGS` with `stdin`.
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pullfix"))
-        .arg("generate")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pullfix runs");
-    let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
-    child.wait_with_output().expect("pullfix finishes")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+const CA: &str = include_str!("../fixtures/certs/example-harbor-ca.pem");
 
 /// `--format json`: the diagnostic with `code`.
 fn diagnostic(o: &Output, code: &str) -> serde_json::Value {

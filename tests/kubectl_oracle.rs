@@ -289,9 +289,19 @@ fn shown_kubectl_commands_reproduce_the_secret_file() {
             let run = sh.output().unwrap();
             assert!(run.status.success(), "{create}: {}", String::from_utf8_lossy(&run.stderr));
             assert_eq!(String::from_utf8(run.stdout).unwrap(), file.contents, "{create}");
-            // The file's instructions show the same command without the dry run.
-            let shown =
-                file.instructions.lines().find_map(|l| l.strip_prefix("The same Secret, made by kubectl: ")).unwrap();
+            // The file's instructions show the same command without the dry run, and with
+            // `<password>` where the password goes (the note is printed and shown): with the
+            // password put in, it makes the same Secret.
+            let shown = file
+                .instructions
+                .lines()
+                .find_map(|l| l.split_once("made by kubectl (with the real password in place of <password>; k8s/commands.sh has the whole command): ").map(|(_, c)| c))
+                .unwrap();
+            assert!(!shown.contains(pass), "{shown}");
+            let shown = shown.replace(
+                "'--docker-password=<password>'",
+                &pullfix_core::shell::quote(&format!("--docker-password={pass}")),
+            );
             let mut sh = Command::new("sh");
             k.isolate(&mut sh).arg("-c").arg(format!("{shown} --dry-run=client -o yaml"));
             sh.env("PATH", format!("{}:{}", k.bin_dir().display(), std::env::var("PATH").unwrap_or_default()));

@@ -293,9 +293,16 @@ fn secret_file(name: &str, ns: &str, auths: &[PullAuth]) -> OutputFile {
     }
     instructions.push('\n');
     match single(auths) {
+        // The password stays out of this note (it is printed, shown and copied): commands.sh
+        // (mode 0600) has the whole command.
         Some(a) => instructions.push_str(&format!(
-            "\nThe same Secret, made by kubectl: {}\n",
-            shell::command(kubectl_create_words(name, Some(ns), &a.key, &a.entry))
+            "\nThe same Secret, made by kubectl (with the real password in place of <password>; k8s/commands.sh has the whole command): {}\n",
+            shell::command(kubectl_create_words(
+                name,
+                Some(ns),
+                &a.key,
+                &AuthEntry { password: "<password>".to_owned(), ..a.entry.clone() }
+            ))
         )),
         None => instructions.push_str(
             "\nkubectl create secret docker-registry takes one --docker-server, so a Secret for several registries is applied from this file.\n",

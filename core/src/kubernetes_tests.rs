@@ -387,3 +387,20 @@ fn patch_file_names_never_coincide() {
         file(&out, path);
     }
 }
+
+#[test]
+fn no_note_names_a_password() {
+    // Review 13: the Secret's note printed `--docker-password=<the password>` on stderr.
+    let out = render(&form(vec![reg("harbor.example.net", "robot$ci", "S3cret-Pw")], Kubernetes::default()));
+    let note = &file(&out, "k8s/secret-regcred-default.yaml").instructions;
+    assert!(note.contains("'--docker-password=<password>'"), "{note}");
+    for f in &out.files {
+        assert!(!f.instructions.contains("S3cret-Pw"), "{}: {}", f.path, f.instructions);
+        assert!(!f.title.contains("S3cret-Pw"), "{}", f.path);
+    }
+    for d in &out.diagnostics {
+        assert!(!d.message.contains("S3cret-Pw") && !d.fix.contains("S3cret-Pw"), "{d:?}");
+    }
+    // The files themselves hold it where they must: the Secret (base64) and commands.sh (0600).
+    assert!(file(&out, "k8s/commands.sh").contents.contains("S3cret-Pw"));
+}

@@ -399,7 +399,7 @@ fn messages_have_no_rust_debug_text() {
     );
     assert_eq!(code(&o), 1);
     let e = stderr(&o);
-    assert!(e.contains("the form is not valid TOML: "), "{e}");
+    assert!(e.contains("the TOML form has a value of the wrong type: "), "{e}");
     assert!(e.contains("expected a whole number from 0 to 4294967295 for sync_seconds"), "{e}");
     assert!(!e.contains("u32"), "{e}");
     let form = "containerd=\"1.7\"\n[[registry]]\nhost=\"h.example.net\"\nusername=\"u\"\npassword=\"p\"\n[kubernetes]\nsecret_name=\"reg\u{200b}cred\"\n";

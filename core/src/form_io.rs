@@ -51,7 +51,17 @@ impl FormFormat {
 
 impl fmt::Display for FormError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the form is not valid {}: {}", self.format.name(), self.message)
+        // The parser reports a field pullfix does not know and a value of the wrong type
+        // the same way as a syntax error; the file is valid TOML (YAML, JSON) then.
+        let format = self.format.name();
+        if self.message.contains("unknown field") {
+            write!(f, "the {format} form has a field pullfix does not know: {}", self.message)
+        } else if ["invalid type", "invalid value", "expected a whole number"].iter().any(|m| self.message.contains(m))
+        {
+            write!(f, "the {format} form has a value of the wrong type: {}", self.message)
+        } else {
+            write!(f, "the form is not valid {format}: {}", self.message)
+        }
     }
 }
 
@@ -145,7 +155,7 @@ mod tests {
     fn integer_errors_name_the_field_and_the_range() {
         let toml = "containerd = \"1.7\"\n[rollout]\ndaemonset = true\nsync_seconds = 99999999999999\n";
         let e = parse_form(toml, FormFormat::Toml).unwrap_err().to_string();
-        assert!(e.starts_with("the form is not valid TOML: "), "{e}");
+        assert!(e.starts_with("the TOML form has a value of the wrong type: "), "{e}");
         assert!(e.contains("expected a whole number from 0 to 4294967295 for sync_seconds"), "{e}");
         assert!(!e.contains("u32"), "{e}");
         let json = r#"{"containerd":"1.7","rollout":{"daemonset":true,"sync_seconds":"6:0"}}"#;
@@ -156,9 +166,21 @@ mod tests {
         assert!(e.contains("integer `-1`, expected a whole number from 0 to 4294967295 for sync_seconds"), "{e}");
         let yaml = "rollout:\n  sync_seconds: 1.5\n";
         let e = parse_form(yaml, FormFormat::Yaml).unwrap_err().to_string();
-        assert!(e.starts_with("the form is not valid YAML: rollout.sync_seconds: "), "{e}");
+        assert!(e.starts_with("the YAML form has a value of the wrong type: rollout.sync_seconds: "), "{e}");
         assert!(e.contains("expected a whole number from 0 to 4294967295"), "{e}");
         assert!(!e.contains("u32"), "{e}");
+    }
+
+    /// Review 13, D9: a valid file with a field pullfix does not know is not "not valid TOML".
+    #[test]
+    fn unknown_fields_and_syntax_errors_are_told_apart() {
+        let e = parse_form("containerd = \"1.7\"\nregistryy = 1\n", FormFormat::Toml).unwrap_err().to_string();
+        assert!(e.starts_with("the TOML form has a field pullfix does not know: "), "{e}");
+        assert!(e.contains("unknown field `registryy`"), "{e}");
+        let e = parse_form("containerd = \"1.7\n", FormFormat::Toml).unwrap_err().to_string();
+        assert!(e.starts_with("the form is not valid TOML: "), "{e}");
+        let e = parse_form("{\"registryy\": 1}", FormFormat::Json).unwrap_err().to_string();
+        assert!(e.starts_with("the JSON form has a field pullfix does not know: "), "{e}");
     }
 
     #[test]

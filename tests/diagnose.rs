@@ -957,6 +957,8 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
         "mirror      https://harbor.example.net/v2/dockerhub-proxy",
         "its mirror https://harbor.example.net/v2/dockerhub-proxy, the mirror's CA certificate needed",
         "containerd is NOT set in the form",
+        // Review 13, D5: generate refuses a form without a version, so the next step says so.
+        "Next: set containerd in ",
     ] {
         assert!(text.contains(want), "{want:?} missing in:\n{text}");
     }
@@ -980,6 +982,7 @@ fn cli_form_out_shows_the_mirror_and_the_version_it_assumes_or_leaves_unset() {
     assert!(text.contains("containerd  1.4? (assumed from the default pause image k8s.gcr.io/pause:3.2"), "{text}");
     assert_eq!(form.containerd, "1.4");
     assert_eq!(form.registries[0].ca_file, "/etc/containerd/certs.d/hub.mooc.com/ca.crt");
+    assert!(text.contains("\nNext: pullfix generate --form "), "{text}");
 
     // With the operator's form, an inferred version does not replace the one it names.
     let dir = tempfile::tempdir().unwrap();

@@ -94,7 +94,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 },
                 None => print!("{}", version_line(&d, &form)),
             }
-            println!("Next: pullfix generate --form {}", out.display());
+            let quoted = pullfix_core::shell::quote(&out.to_string_lossy());
+            if form.containerd.trim().is_empty() {
+                // Review 13, D5: generate refuses a form without a version, so say that first.
+                println!("Next: set containerd in {} (the node's `containerd --version`), then: pullfix generate --form {quoted}", out.display());
+            } else {
+                println!("Next: pullfix generate --form {quoted}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints how long `pullfix diagnose` takes on a large pasted text (a release build):
-# the fixtures concatenated until the text is about 2 MB (about 20,000 lines).
+# the fixtures concatenated until the text is about 2 MB (about 11,000 lines).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build --release -q --bin pullfix

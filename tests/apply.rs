@@ -1246,17 +1246,15 @@ fn a_linked_host_directory_is_refused_and_the_node_is_as_it_was() {
     std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
     node.form(HARBOR);
     let before = tree(node.dir.path());
+    let refused = format!("refusing to write {}: it is a symbolic link (to {})", link.display(), elsewhere.display());
+    // A dry run says so too.
+    let out = node.apply(HARBOR, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&refused), "{}", text(&out.stderr));
     let out = node.apply(HARBOR, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains(&format!(
-            "refusing to write {}: it is a symbolic link (to {})",
-            link.display(),
-            elsewhere.display()
-        )),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&refused), "{stderr}");
     assert!(stderr.contains("the node is as it was"), "{stderr}");
     assert_eq!(tree(node.dir.path()), before, "nothing written, through the link or elsewhere");
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);

@@ -332,7 +332,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
         check_name(&p.path)?;
     }
+    // The root of a file's writes (review 13, M-1): a hosts.toml directory's parent
+    // (config_path) for the files in `<config_path>/<host>/`, else the file's directory.
+    let host_dirs: Vec<&Path> = node_files.iter().filter(|p| p.hosts_toml).filter_map(|p| p.path.parent()).collect();
+    let root_of = |path: &Path| -> PathBuf {
+        let parent = path.parent().unwrap_or(Path::new("/"));
+        match parent.parent() {
+            Some(root) if host_dirs.contains(&parent) => root.to_path_buf(),
+            _ => parent.to_path_buf(),
+        }
+    };
     if args.dry_run {
+        // What the real run would refuse (a link, a directory another user owns or can write).
+        for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
+            let root = root_of(&p.path);
+            safe_write::check_root(&root)?;
+            safe_write::check_below(&root, p.path.strip_prefix(&root).unwrap_or(&p.path))?;
+        }
         for p in node_files.iter().filter(|p| p.changed() && p.old.is_some()) {
             eprintln!("would back up {} to {}", p.path.display(), backup_path(&p.path).display());
         }
@@ -341,17 +357,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut undo = Undo::default();
         let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut config_backup: Option<PathBuf> = None;
-        // The root of a file's writes (review 13, M-1): a hosts.toml directory's parent
-        // (config_path) for the files in `<config_path>/<host>/`, else the file's directory.
-        let host_dirs: Vec<&Path> =
-            node_files.iter().filter(|p| p.hosts_toml).filter_map(|p| p.path.parent()).collect();
-        let root_of = |path: &Path| -> PathBuf {
-            let parent = path.parent().unwrap_or(Path::new("/"));
-            match parent.parent() {
-                Some(root) if host_dirs.contains(&parent) => root.to_path_buf(),
-                _ => parent.to_path_buf(),
-            }
-        };
         let result = (|| -> anyhow::Result<()> {
             for p in node_files.iter().filter(|p| p.changed()) {
                 undo.make_parent(&root_of(&p.path), &p.path)?;

@@ -81,6 +81,16 @@ fn make_dir(path: &Path) -> anyhow::Result<()> {
 /// Checks the root directory, creating it (and missing parents, 0755) when it does not
 /// exist; pushes what it created onto `created`, outermost first.
 pub fn prepare_root(root: &Path, created: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    root_dir(root, Some(created))
+}
+
+/// [`prepare_root`]'s checks, creating nothing (a missing root: its nearest existing parent
+/// is checked), for a dry run.
+pub fn check_root(root: &Path) -> anyhow::Result<()> {
+    root_dir(root, None)
+}
+
+fn root_dir(root: &Path, mut created: Option<&mut Vec<PathBuf>>) -> anyhow::Result<()> {
     let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
     match fs::symlink_metadata(root) {
         Ok(meta) if meta.file_type().is_symlink() => {
@@ -98,9 +108,11 @@ pub fn prepare_root(root: &Path, created: &mut Vec<PathBuf>) -> anyhow::Result<(
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            prepare_root(parent, created)?;
-            make_dir(root)?;
-            created.push(root.to_path_buf());
+            root_dir(parent, created.as_deref_mut())?;
+            if let Some(created) = created {
+                make_dir(root)?;
+                created.push(root.to_path_buf());
+            }
             Ok(())
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", root.display())),

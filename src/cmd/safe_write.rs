@@ -9,6 +9,8 @@
 //!   the root may be a link only when root or the caller made it;
 //! - directories pullfix creates are 0755 whatever the umask (less when the umask takes
 //!   more away, never group- or world-writable), and files get exactly their mode;
+//! - no directory above the root may be writable by others without the sticky bit (they
+//!   could rename the root away and put a link in its place);
 //! - a file is written as a new temporary file beside it (`O_CREAT|O_EXCL|O_NOFOLLOW`) and
 //!   renamed over the old one, so a link or hard link there is replaced, never written
 //!   through.
@@ -99,9 +101,13 @@ fn root_dir(root: &Path, mut created: Option<&mut Vec<PathBuf>>) -> anyhow::Resu
             if !target.is_dir() {
                 bail!("{} is not a directory", root.display());
             }
-            check_dir(root, &target)
+            check_dir(root, &target)?;
+            check_ancestors(root)
         }
-        Ok(meta) if meta.is_dir() => check_dir(root, &meta),
+        Ok(meta) if meta.is_dir() => {
+            check_dir(root, &meta)?;
+            check_ancestors(root)
+        }
         Ok(_) => bail!("{} is not a directory", root.display()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let parent = match root.parent() {
@@ -117,6 +123,37 @@ fn root_dir(root: &Path, mut created: Option<&mut Vec<PathBuf>>) -> anyhow::Resu
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", root.display())),
     }
+}
+
+/// Fails when a directory above the (existing) root, as named or with links resolved, is
+/// writable by other users without the sticky bit: they could swap the root for a link.
+#[cfg(unix)]
+fn check_ancestors(root: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let named = std::env::current_dir().map(|d| d.join(root)).unwrap_or_else(|_| root.to_path_buf());
+    let resolved = fs::canonicalize(root).with_context(|| format!("resolving {}", root.display()))?;
+    for path in [named, resolved] {
+        for dir in path.ancestors().skip(1) {
+            let Ok(meta) = fs::metadata(dir) else { continue };
+            let mode = meta.mode() & 0o7777;
+            if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+                bail!(
+                    "refusing to write under {}: {} above it is writable by other users (mode {mode:04o}), who could swap {} for a link to somewhere else. Fix: use a directory outside {}, or `chmod go-w {}`.",
+                    root.display(),
+                    dir.display(),
+                    root.display(),
+                    dir.display(),
+                    pullfix_core::shell::quote(&dir.display().to_string())
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_ancestors(_root: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 /// A link that is the root itself is followed only when root or the caller made it.

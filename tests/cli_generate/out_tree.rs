@@ -142,6 +142,28 @@ fn a_directory_others_can_write_is_refused_unless_sticky() {
         .contains(&format!("refusing to write under {}: the directory is writable", out.join("k8s").display())));
     assert_eq!(listing(&out), vec![("k8s".to_owned(), 'd', 0o775)]);
 
+    // A directory above --out that others can write: they could swap --out for a link.
+    let shared = tmp.path().join("shared");
+    let mine = shared.join("mine");
+    fs::create_dir_all(&mine).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let o = generate(&form, &mine, "022");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "refusing to write under {}: {} above it is writable by other users (mode 0777)",
+            mine.display(),
+            shared.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(listing(&mine).is_empty());
+    // Also when --out is new: pullfix would create it inside the shared directory.
+    let o = generate(&form, &shared.join("new"), "022");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(!shared.join("new").exists());
+
     // Sticky (like /tmp): others cannot rename or remove what pullfix writes.
     fs::set_permissions(out.join("k8s"), fs::Permissions::from_mode(0o755)).unwrap();
     fs::set_permissions(&out, fs::Permissions::from_mode(0o1777)).unwrap();

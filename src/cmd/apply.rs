@@ -374,6 +374,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing {}", p.path.display()))?;
             }
             if config_changed {
+                undo.make_parent(&root_of(&config.path), &config.path)?;
                 if existing.is_some() {
                     let backup = match &backup_dir {
                         Some(dir) => {
@@ -389,7 +390,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     write_atomic(&backup, existing.as_deref().unwrap_or("").as_bytes(), config_mode & 0o600)
                         .with_context(|| format!("backing up {} to {}", config_name, backup.display()))?;
                 }
-                undo.make_parent(&root_of(&config.path), &config.path)?;
                 write_atomic(&config.path, config.contents.as_bytes(), config.mode)
                     .with_context(|| format!("writing {config_name}"))?;
             }

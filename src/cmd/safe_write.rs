@@ -30,6 +30,17 @@ fn euid() -> u32 {
     nix::unistd::geteuid().as_raw()
 }
 
+/// Whether users other than the owner (and root) can write the directory `meta` describes:
+/// write for others, or for a group other than the caller's own (a user-private group, as
+/// Debian gives every user with umask 002, is the caller alone), without the sticky bit.
+#[cfg(unix)]
+fn others_can_write(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode() & 0o7777;
+    let group = mode & 0o020 != 0 && meta.gid() != nix::unistd::getegid().as_raw();
+    (mode & 0o002 != 0 || group) && mode & 0o1000 == 0
+}
+
 /// Fails unless the directory `path` (whose metadata is `meta`, the directory itself, not
 /// a link) is owned by root or the caller and is not writable by others (sticky aside).
 #[cfg(unix)]
@@ -44,7 +55,7 @@ pub fn check_dir(path: &Path, meta: &fs::Metadata) -> anyhow::Result<()> {
         );
     }
     let mode = meta.mode() & 0o7777;
-    if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+    if others_can_write(meta) {
         bail!(
             "refusing to write under {}: the directory is writable by other users (mode {mode:04o}), who could replace what pullfix writes there. Fix: `chmod go-w {}`, or use a directory only you can write to.",
             path.display(),
@@ -136,7 +147,7 @@ fn check_ancestors(root: &Path) -> anyhow::Result<()> {
         for dir in path.ancestors().skip(1) {
             let Ok(meta) = fs::metadata(dir) else { continue };
             let mode = meta.mode() & 0o7777;
-            if mode & 0o022 != 0 && mode & 0o1000 == 0 {
+            if others_can_write(&meta) {
                 bail!(
                     "refusing to write under {}: {} above it is writable by other users (mode {mode:04o}), who could swap {} for a link to somewhere else. Fix: use a directory outside {}, or `chmod go-w {}`.",
                     root.display(),

@@ -53,6 +53,13 @@ fn listing(root: &Path) -> Vec<(String, char, u32)> {
     out
 }
 
+fn my_gid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // The group new files get: the caller's effective group.
+    let probe = tempfile::tempdir().unwrap();
+    fs::metadata(probe.path()).unwrap().gid()
+}
+
 fn is_root() -> bool {
     nix::unistd::geteuid().is_root()
 }
@@ -132,15 +139,32 @@ fn a_directory_others_can_write_is_refused_unless_sticky() {
     assert!(stderr(&o).contains("Fix: `chmod go-w "), "{}", stderr(&o));
     assert!(listing(&out).is_empty());
 
-    // A group-writable directory below --out, too.
+    // A world-writable directory below --out, too.
     fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
     fs::create_dir(out.join("k8s")).unwrap();
-    fs::set_permissions(out.join("k8s"), fs::Permissions::from_mode(0o775)).unwrap();
+    fs::set_permissions(out.join("k8s"), fs::Permissions::from_mode(0o757)).unwrap();
     let o = generate(&form, &out, "022");
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o)
         .contains(&format!("refusing to write under {}: the directory is writable", out.join("k8s").display())));
-    assert_eq!(listing(&out), vec![("k8s".to_owned(), 'd', 0o775)]);
+    assert_eq!(listing(&out), vec![("k8s".to_owned(), 'd', 0o757)]);
+
+    // Group-writable for the caller's own group (a user-private group, umask 002) is the
+    // caller alone: fine. For another group (as root: chgrp to nogroup), refused.
+    fs::set_permissions(out.join("k8s"), fs::Permissions::from_mode(0o775)).unwrap();
+    let o = generate(&form, &out, "022");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    if is_root() {
+        let chgrp = std::process::Command::new("chgrp").arg("nogroup").arg(out.join("k8s")).status().unwrap();
+        assert!(chgrp.success());
+        let o = generate(&form, &out, "022");
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(stderr(&o).contains("the directory is writable by other users (mode 0775)"), "{}", stderr(&o));
+    } else {
+        eprintln!("not root: the other-group case is not run");
+    }
+    let own_group = std::process::Command::new("chgrp").arg(format!("{}", my_gid())).arg(out.join("k8s")).status();
+    assert!(own_group.unwrap().success());
 
     // A directory above --out that others can write: they could swap --out for a link.
     let shared = tmp.path().join("shared");

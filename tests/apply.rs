@@ -1212,3 +1212,141 @@ fn applying_to_a_drop_in_without_a_cri_table_is_refused_on_1_x() {
     let out = apply_to(&node, &drop_in, &HARBOR.replace("1.6.20", "2.1.9"));
     assert!(!text(&out.stderr).contains("has no CRI table"), "{}", text(&out.stderr));
 }
+
+/// Review 13, M-1 and L-1: `pullfix apply` under `umask` for `node`.
+fn apply_under_umask(node: &Node, form: &str, umask: &str) -> Output {
+    let form = node.form(form);
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_pullfix"))
+        .arg("apply")
+        .arg("--form")
+        .arg(&form)
+        .arg("--config")
+        .arg(node.config())
+        .arg("--certs-dir")
+        .arg(node.certs())
+        .output()
+        .expect("run pullfix")
+}
+
+/// A form with a CA and node credentials: hosts.toml and ca.crt 0644, config.toml 0600.
+fn harbor_with_auth() -> String {
+    format!("{HARBOR}username = \"robot$ci\"\npassword = \"S3cret\"\nnode_auth = true\n")
+}
+
+#[test]
+fn a_linked_host_directory_is_refused_and_the_node_is_as_it_was() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let elsewhere = node.dir.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::create_dir_all(node.certs()).unwrap();
+    let link = node.certs().join("harbor.example.net");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    node.form(HARBOR);
+    let before = tree(node.dir.path());
+    let refused = format!("refusing to write {}: it is a symbolic link (to {})", link.display(), elsewhere.display());
+    // A dry run says so too.
+    let out = node.apply(HARBOR, &["--dry-run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&refused), "{}", text(&out.stderr));
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&refused), "{stderr}");
+    assert!(stderr.contains("the node is as it was"), "{stderr}");
+    assert_eq!(tree(node.dir.path()), before, "nothing written, through the link or elsewhere");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[test]
+fn a_linked_config_toml_or_hosts_toml_is_refused_not_followed() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let real = node.dir.path().join("real-config.toml");
+    fs::rename(node.config(), &real).unwrap();
+    std::os::unix::fs::symlink(&real, node.config()).unwrap();
+    node.form(HARBOR);
+    let before = tree(node.dir.path());
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!("refusing to write {}: it is a symbolic link", node.config().display()))
+    );
+    assert_eq!(tree(node.dir.path()), before, "the link, its target and certs.d as they were");
+
+    // A hosts.toml that is a link to a file elsewhere.
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let dir = node.certs().join("harbor.example.net");
+    fs::create_dir_all(&dir).unwrap();
+    let victim = node.dir.path().join("victim");
+    fs::write(&victim, "victim\n").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("hosts.toml")).unwrap();
+    node.form(HARBOR);
+    let before = tree(node.dir.path());
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("hosts.toml: it is a symbolic link"), "{}", text(&out.stderr));
+    assert_eq!(tree(node.dir.path()), before);
+}
+
+#[test]
+fn a_certs_dir_another_user_owns_or_can_write_is_refused() {
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    fs::create_dir_all(node.certs()).unwrap();
+    fs::set_permissions(node.certs(), fs::Permissions::from_mode(0o777)).unwrap();
+    node.form(HARBOR);
+    let before = tree(node.dir.path());
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the directory is writable by other users (mode 0777)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(tree(node.dir.path()), before);
+
+    if !nix::unistd::geteuid().is_root() {
+        println!("note: the case of a directory another user owns is skipped: chown needs root (CI runs as root)");
+        return;
+    }
+    fs::set_permissions(node.certs(), fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(node.certs(), Some(65534), None).unwrap();
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "refusing to write under {}: the directory belongs to another user (uid 65534)",
+            node.certs().display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(tree(node.dir.path()), before);
+    // A host directory below it, owned by another user.
+    std::os::unix::fs::chown(node.certs(), Some(0), None).unwrap();
+    let host = node.certs().join("harbor.example.net");
+    fs::create_dir(&host).unwrap();
+    std::os::unix::fs::chown(&host, Some(65534), None).unwrap();
+    let before = tree(node.dir.path());
+    let out = node.apply(HARBOR, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(&format!("refusing to write under {}: the directory belongs", host.display())));
+    assert_eq!(tree(node.dir.path()), before);
+}
+
+#[test]
+fn under_umask_000_new_directories_are_0755_and_files_have_their_modes() {
+    use std::os::unix::fs::MetadataExt;
+    let node = Node::with("containerd-1.6.20-debian-default.toml");
+    let out = apply_under_umask(&node, &harbor_with_auth(), "000");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mode = |p: &Path| fs::symlink_metadata(p).unwrap().mode() & 0o7777;
+    let host = node.certs().join("harbor.example.net");
+    assert_eq!((mode(&node.certs()), mode(&host)), (0o755, 0o755));
+    assert_eq!((mode(&host.join("hosts.toml")), mode(&host.join("ca.crt"))), (0o644, 0o644));
+    assert_eq!(mode(&node.config()), 0o600, "config.toml holds credentials now");
+    let backups = node.backups();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(mode(&backups[0]), 0o600);
+}

@@ -10,6 +10,8 @@ use toml_edit::DocumentMut;
 
 #[path = "cli_generate/host_spelling.rs"]
 mod host_spelling;
+#[path = "cli_generate/out_tree.rs"]
+mod out_tree;
 
 const HARBOR: &str = concat!(
     r#"

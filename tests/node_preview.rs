@@ -237,3 +237,60 @@ fn without_root_the_script_restarts_containerd_and_pulls_on_the_node() {
     }
     assert!(!cwd.join("PWNED").exists());
 }
+
+/// Review 13, L-1: under `umask 000` (sudo may keep it) the script still makes every
+/// directory 0755 and every file its mode; a directory that exists keeps its mode.
+#[test]
+fn under_umask_000_the_script_makes_0755_directories_and_keeps_file_modes() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempdir();
+    let out = generate(tmp.path());
+    let script = out.join("node-setup.sh");
+    let (root, cwd, stubs, log) =
+        (tmp.path().join("try"), tmp.path().join("cwd"), tmp.path().join("stubs"), tmp.path().join("calls.log"));
+    std::fs::create_dir_all(&cwd).unwrap();
+    // An existing /etc with its own (stricter) mode.
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::set_permissions(root.join("etc"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    stand_ins(&stubs, &log);
+    let mut bash = Command::new("bash");
+    bash.arg("-c").arg("umask 000; exec bash \"$0\"").arg(&script);
+    run_script(bash, Some(&root.display().to_string()), &cwd, &stubs, &log);
+
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().mode() & 0o7777;
+    assert_eq!(mode(&root.join("etc")), 0o750, "an existing directory keeps its mode");
+    let mut dirs = Vec::new();
+    let mut stack = vec![root.join("etc")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if std::fs::symlink_metadata(&p).unwrap().is_dir() {
+                stack.push(p.clone());
+                dirs.push(p);
+            }
+        }
+    }
+    dirs.sort();
+    let got: Vec<(String, u32)> =
+        dirs.iter().map(|d| (d.strip_prefix(&root).unwrap().display().to_string(), mode(d))).collect();
+    let want: Vec<(String, u32)> = [
+        "etc/containerd",
+        "etc/containerd/certs.d",
+        "etc/containerd/certs.d/docker.io",
+        "etc/containerd/certs.d/harbor.example.net",
+    ]
+    .iter()
+    .map(|d| (d.to_string(), 0o755))
+    .collect();
+    assert_eq!(got, want);
+    let files: Vec<(String, u32)> = tree(&root).into_iter().map(|(p, _, m)| (p, m)).collect();
+    assert_eq!(
+        files,
+        vec![
+            ("etc/containerd/certs.d/docker.io/hosts.toml".to_owned(), 0o644),
+            ("etc/containerd/certs.d/harbor.example.net/ca.crt".to_owned(), 0o644),
+            ("etc/containerd/certs.d/harbor.example.net/hosts.toml".to_owned(), 0o644),
+            ("etc/containerd/config.toml".to_owned(), 0o600),
+        ]
+    );
+}

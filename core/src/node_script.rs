@@ -165,6 +165,9 @@ pub fn heredoc_marker(contents: &str) -> String {
 }
 
 const PRELUDE: &str = r#"set -euo pipefail
+# Whatever umask the caller has (sudo may keep 000): nothing this script creates is
+# group- or world-writable. Every file also gets its mode explicitly (write_file).
+umask 022
 ROOT="${ROOT:-}"
 # ROOT=/ (or /tmp/try/) means the same as without the slash: / is the node itself.
 while [ "${ROOT%/}" != "$ROOT" ]; do ROOT="${ROOT%/}"; done
@@ -189,6 +192,14 @@ restart_containerd() {
   fi
 }
 
+# make_dirs DIR: creates DIR and its missing parents, each with mode 0755; leaves the
+# modes of directories that exist alone.
+make_dirs() {
+  if [ -d "$1" ]; then return 0; fi
+  make_dirs "$(dirname "$1")"
+  mkdir -m 0755 "$1"
+}
+
 # write_file PATH MODE TRIM < contents
 # Installs the contents as $ROOT$PATH, owned by root, with MODE; TRIM=1 drops the
 # newline the heredoc adds after contents that have none. Backs up a file it
@@ -196,7 +207,7 @@ restart_containerd() {
 # Messages name the path written ($ROOT$PATH).
 write_file() {
   local dest="$ROOT$1" mode="$2" trim="$3" tmp
-  mkdir -p "$(dirname "$dest")"
+  make_dirs "$(dirname "$dest")"
   tmp="$(mktemp "$dest.pullfix-tmp.XXXXXX")"
   cat >"$tmp"
   if [ "$trim" = 1 ]; then truncate -s -1 "$tmp"; fi

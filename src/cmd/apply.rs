@@ -23,6 +23,8 @@ use pullfix_core::diagnostic::{has_errors, Diagnostic};
 use pullfix_core::merge::{self, diff::unified_diff, MergeOptions};
 use pullfix_core::{FileKind, OutputFile};
 
+use super::safe_write;
+
 /// Arguments of `pullfix apply`.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -330,7 +332,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
         check_name(&p.path)?;
     }
+    // The root of a file's writes (review 13, M-1): a hosts.toml directory's parent
+    // (config_path) for the files in `<config_path>/<host>/`, else the file's directory.
+    let host_dirs: Vec<&Path> = node_files.iter().filter(|p| p.hosts_toml).filter_map(|p| p.path.parent()).collect();
+    let root_of = |path: &Path| -> PathBuf {
+        let parent = path.parent().unwrap_or(Path::new("/"));
+        match parent.parent() {
+            Some(root) if host_dirs.contains(&parent) => root.to_path_buf(),
+            _ => parent.to_path_buf(),
+        }
+    };
     if args.dry_run {
+        // What the real run would refuse (a link, a directory another user owns or can write).
+        for p in std::iter::once(&config).chain(&node_files).filter(|p| p.changed()) {
+            let root = root_of(&p.path);
+            safe_write::check_root(&root)?;
+            safe_write::check_below(&root, p.path.strip_prefix(&root).unwrap_or(&p.path))?;
+        }
         for p in node_files.iter().filter(|p| p.changed() && p.old.is_some()) {
             eprintln!("would back up {} to {}", p.path.display(), backup_path(&p.path).display());
         }
@@ -341,9 +359,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let mut config_backup: Option<PathBuf> = None;
         let result = (|| -> anyhow::Result<()> {
             for p in node_files.iter().filter(|p| p.changed()) {
-                if let Some(parent) = p.path.parent() {
-                    undo.create_dirs(parent).with_context(|| format!("creating {}", parent.display()))?;
-                }
+                undo.make_parent(&root_of(&p.path), &p.path)?;
                 let old_mode = existing_mode(&p.path).unwrap_or(p.mode);
                 if let Some(old) = &p.old {
                     let backup = backup_path(&p.path);
@@ -358,11 +374,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("writing {}", p.path.display()))?;
             }
             if config_changed {
+                undo.make_parent(&root_of(&config.path), &config.path)?;
                 if existing.is_some() {
                     let backup = match &backup_dir {
                         Some(dir) => {
-                            undo.create_dirs(dir).with_context(|| format!("creating {}", dir.display()))?;
-                            backup_path(&dir.join(args.config.file_name().unwrap_or_default()))
+                            let file = dir.join(args.config.file_name().unwrap_or_default());
+                            undo.make_parent(dir.parent().unwrap_or(Path::new("/")), &file)?;
+                            backup_path(&file)
                         }
                         None => backup_path(&args.config),
                     };
@@ -484,16 +502,15 @@ struct Undo {
 }
 
 impl Undo {
-    /// `create_dir_all`, remembering which directories were new.
-    fn create_dirs(&mut self, dir: &Path) -> std::io::Result<()> {
-        let mut missing: Vec<PathBuf> =
-            dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
-        missing.reverse();
-        for d in missing {
-            fs::create_dir(&d)?;
-            self.dirs.push(d);
-        }
-        Ok(())
+    /// Checks `root` and makes `path`'s directories below it by [`safe_write`]'s rules (no
+    /// link followed, no directory another user owns or can write, new ones 0755),
+    /// remembering which directories were new; fails when `path` is a link.
+    fn make_parent(&mut self, root: &Path, path: &Path) -> anyhow::Result<()> {
+        safe_write::prepare_root(root, &mut self.dirs)?;
+        let parent = path.parent().unwrap_or(root);
+        let rel = parent.strip_prefix(root).unwrap_or(Path::new(""));
+        safe_write::make_dirs_below(root, rel, &mut self.dirs)?;
+        safe_write::check_file(path, root)
     }
 
     /// Restores old contents, removes new files, the backup and new directories; returns
@@ -505,7 +522,7 @@ impl Undo {
                 Some(text) => write_atomic(&path, text.as_bytes(), mode),
                 None => match fs::remove_file(&path) {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                    r => r,
+                    r => r.map_err(anyhow::Error::from),
                 },
             };
             if r.is_err() {
@@ -574,7 +591,7 @@ fn backup_path(config: &Path) -> PathBuf {
     let base = format!("{}.pullfix-backup-{stamp}", config.display());
     let mut p = PathBuf::from(&base);
     let mut n = 1;
-    while p.exists() {
+    while fs::symlink_metadata(&p).is_ok() {
         p = PathBuf::from(format!("{base}.{n}"));
         n += 1;
     }
@@ -600,7 +617,7 @@ fn utc_stamp(secs: u64) -> String {
 #[cfg(unix)]
 fn existing_mode(path: &Path) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file).map(|m| m.permissions().mode() & 0o7777)
 }
 
 #[cfg(not(unix))]
@@ -609,39 +626,24 @@ fn existing_mode(_path: &Path) -> Option<u32> {
 }
 
 /// Writes a temporary file beside `path`, fsyncs it, gives it `mode` and the old file's
-/// owner, and renames it over `path` (then fsyncs the directory).
+/// owner, and renames it over `path` (then fsyncs the directory). A link at `path` is
+/// refused, never followed ([`safe_write`]).
+fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    safe_write::check_file(path, dir)?;
+    Ok(safe_write::write_file(path, contents, mode, owner(path), true)?)
+}
+
+/// The owner (uid, gid) of the regular file at `path`.
 #[cfg(unix)]
-fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.pullfix-{}.tmp", std::process::id()));
-    let owner = fs::metadata(path).ok().map(|m| (m.uid(), m.gid()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        if let Some((uid, gid)) = owner {
-            std::os::unix::fs::chown(&tmp, Some(uid), Some(gid))?;
-        }
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(mode))?;
-        fs::rename(&tmp, path)?;
-        fs::File::open(&dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+fn owner(path: &Path) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::symlink_metadata(path).ok().filter(fs::Metadata::is_file).map(|m| (m.uid(), m.gid()))
 }
 
 #[cfg(not(unix))]
-fn write_atomic(path: &Path, contents: &[u8], _mode: u32) -> std::io::Result<()> {
-    let tmp = path.with_extension("pullfix.tmp");
-    fs::write(&tmp, contents)?;
-    fs::rename(&tmp, path)
+fn owner(_path: &Path) -> Option<(u32, u32)> {
+    None
 }
 
 /// Whether the config text has a CRI plugin table (`plugins."io.containerd.grpc.v1.cri"` or

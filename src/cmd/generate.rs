@@ -270,32 +270,29 @@ fn print(rendered: &Rendered) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes the files under `dir` by [`super::safe_write`]'s rules: no link followed below
+/// `dir`, no directory another user owns or can write, directories 0755 and files at
+/// their modes whatever the umask.
 fn write(dir: &Path, rendered: &Rendered) -> anyhow::Result<()> {
+    use super::safe_write;
+    let mut created = Vec::new();
+    safe_write::prepare_root(dir, &mut created)?;
+    // Everything is checked before anything is written.
     for f in &rendered.files {
         let rel = Path::new(&f.path);
         if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             bail!("refusing to write {:?}: not a plain relative path", f.path);
         }
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        }
-        write_file(&path, f.contents.as_bytes(), f.mode()).with_context(|| format!("writing {}", path.display()))?;
+        safe_write::check_below(dir, rel)?;
+    }
+    for f in &rendered.files {
+        let rel = Path::new(&f.path);
+        let parent = safe_write::make_dirs_below(dir, rel.parent().unwrap_or(Path::new("")), &mut created)?;
+        let path = parent.join(rel.file_name().unwrap_or_default());
+        safe_write::check_file(&path, dir)?;
+        safe_write::write_file(&path, f.contents.as_bytes(), f.mode(), None, false)
+            .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("wrote {} ({}): {}", path.display(), f.title, f.instructions);
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn write_file(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(path)?;
-    // An existing file keeps its old mode on open: set it explicitly.
-    file.set_permissions(fs::Permissions::from_mode(mode))?;
-    file.write_all(contents)
-}
-
-#[cfg(not(unix))]
-fn write_file(path: &Path, contents: &[u8], _mode: u32) -> std::io::Result<()> {
-    fs::write(path, contents)
 }

@@ -7,4 +7,5 @@ pub mod drop_ins;
 pub mod generate;
 pub mod import;
 pub mod input;
+pub mod safe_write;
 pub mod secret;

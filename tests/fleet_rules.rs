@@ -55,6 +55,11 @@ fn form_rows() -> Vec<(String, &'static str, &'static str)> {
             "kubespray.credentials-unsafe",
             "registry[0].password",
         ),
+        (
+            f("kubespray", &format!("{REG}[[registry.mirror]]\nurl = \"https://m.example/{{{{lookup('env','HOME')}}}}\"\n")),
+            "kubespray.jinja-literal",
+            "registry[0].mirror[0].url",
+        ),
         (f("kind", &format!("{REG}ca_file = \"/etc/pki/ca.pem\"")), "kind.file-to-mount", "registry[0].ca_file"),
         (f("minikube", &format!("{REG}{creds}node_auth = true")), "minikube.auth", "registry[0].node_auth"),
         (f("minikube", &format!("{REG}ca_file = \"/ca.crt\"")), "minikube.ca", "registry[0].ca_file"),

@@ -11,10 +11,14 @@
 //! Kubespray's templates paste values between double quotes without escaping, and
 //! Ansible templates `{{`/`{%`/`{#` inside variables: credentials with such characters
 //! are written as `auth` (base64 of `user:password`, which the template also takes).
+//! Every string in the vars is tagged `!unsafe` (Ansible's marker for data it must never
+//! template), so a `{{ lookup('pipe', …) }}` in a mirror URL, a user name or a password is
+//! used as text instead of running on the Ansible controller (see `ansible_str`).
 //! Its hosts.toml template writes `server = "https://<prefix>"` unless `server` is set:
 //! Docker Hub gets `server: https://registry-1.docker.io`, and `_default` (whose server
 //! must stay unset) is left to the engine's own hosts.toml, rendered beside the vars.
 
+use serde_yaml::value::{Tag, TaggedValue};
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostic::{Diagnostic, Field};
@@ -53,6 +57,9 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             } else {
                 m.capabilities.iter().map(|c| c.trim().to_owned()).collect()
             };
+            if holds_jinja(&m.url) {
+                jinja_literal(diags, mf.key("url"));
+            }
             if !m.ca_file.trim().is_empty() {
                 ca_caveat(diags, mf.key("ca_file"));
             }
@@ -99,11 +106,11 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             ));
         } else if !mirrors.is_empty() {
             let mut entry = Mapping::new();
-            entry.insert(s("prefix"), s(&ns));
+            entry.insert(s("prefix"), ansible_str(&ns));
             // Kubespray's default server is https://<prefix>: right for most hosts, but
             // not for plain HTTP nor for Docker Hub (whose API is registry-1.docker.io).
             if let Some(server) = host.server_url(r.scheme.as_str()).filter(|u| *u != format!("https://{ns}")) {
-                entry.insert(s("server"), s(&server));
+                entry.insert(s("server"), ansible_str(&server));
             }
             entry.insert(s("mirrors"), Value::Sequence(mirrors));
             entries.push(Value::Mapping(entry));
@@ -120,9 +127,9 @@ pub fn render(checked: &Checked, diags: &mut Vec<Diagnostic>) -> Vec<OutputFile>
             if let Some(creds) = credentials(r, &f, diags) {
                 for h in crate::plan::contacts(checked, i).into_iter().map(|c| c.host) {
                     let mut a = Mapping::new();
-                    a.insert(s("registry"), s(&h));
+                    a.insert(s("registry"), ansible_str(&h));
                     for (k, v) in &creds {
-                        a.insert(s(k), s(v));
+                        a.insert(s(k), ansible_str(v));
                     }
                     auths.push(Value::Mapping(a));
                 }
@@ -219,14 +226,51 @@ fn credentials(
 
 fn mirror(url: &str, caps: &[String], skip_verify: bool, override_path: bool) -> Value {
     let mut m = Mapping::new();
-    m.insert(s("host"), s(url));
-    m.insert(s("capabilities"), Value::Sequence(caps.iter().map(|c| s(c)).collect()));
+    m.insert(s("host"), ansible_str(url));
+    m.insert(s("capabilities"), Value::Sequence(caps.iter().map(|c| ansible_str(c)).collect()));
     m.insert(s("skip_verify"), Value::Bool(skip_verify));
     if override_path {
         m.insert(s("override_path"), Value::Bool(true));
     }
     Value::Mapping(m)
 }
+
+/// Whether Ansible would read `v` as a Jinja2 template: it holds `{{`, `{%` or `{#`.
+fn holds_jinja(v: &str) -> bool {
+    v.contains("{{") || v.contains("{%") || v.contains("{#")
+}
+
+fn jinja_literal(diags: &mut Vec<Diagnostic>, field: Field) {
+    diags.push(Diagnostic::warning(
+        field,
+        "kubespray.jinja-literal",
+        "This value holds {{, {% or {#: Ansible would have evaluated it as a template on the controller (a lookup('pipe', ...) \
+         runs a command there). pullfix marks every value in the group vars !unsafe, so Ansible uses it literally.",
+        "Check that the value is what you meant (a share link or a pasted form can carry it); if it is, nothing to do.",
+    ));
+}
+
+/// A string for Ansible's variables, tagged `!unsafe` (Ansible's marker for data it must never
+/// template: `{{ lookup('pipe', ...) }}` in a value would otherwise run on the controller).
+///
+/// Ansible 2.19 reads an `!unsafe` scalar as if it were plain, whatever its quotes
+/// (`!unsafe 'on'` is `True`, `!unsafe '8080'` an int, `!unsafe ''` null; tests/ansible_oracle.rs
+/// shows a user name `no` turning into `False`). So the strings a YAML 1.1 parser could read as
+/// a boolean, null, number or date (and any starting with a digit, a sign or a dot) stay
+/// untagged, double-quoted by [`crate::yaml::to_string`] where needed, as before. That is safe:
+/// Jinja2's delimiters all start with `{`, and a string with a `{` is always tagged.
+fn ansible_str(v: &str) -> Value {
+    let maybe_not_a_string = v.is_empty()
+        || crate::yaml::read_as_non_string_by_yaml_1_1(v)
+        || v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+    if maybe_not_a_string && !v.contains('{') {
+        return s(v);
+    }
+    Value::Tagged(Box::new(TaggedValue { tag: Tag::new(UNSAFE_TAG), value: s(v) }))
+}
+
+/// Ansible's YAML tag for values it must not template, without its `!`.
+pub const UNSAFE_TAG: &str = "unsafe";
 
 fn ca_caveat(diags: &mut Vec<Diagnostic>, field: Field) {
     diags.push(Diagnostic::info(
@@ -235,4 +279,181 @@ fn ca_caveat(diags: &mut Vec<Diagnostic>, field: Field) {
         "Kubespray's mirror entries have no CA field in every release; the CA file is rendered separately.",
         "Place the CA file on every node (the etc/ file beside the group vars) and add it to the node trust store, or use skip_verify only for testing.",
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flavor::Flavor;
+    use crate::form::{Form, Mirror, Registry};
+
+    const PIPE: &str = "{{lookup('pipe','touch${IFS}/tmp/pf_pwned')}}";
+
+    fn vars(form: &Form) -> (String, Vec<Diagnostic>) {
+        let out = crate::render(&Form { flavor: Flavor::Kubespray, ..form.clone() });
+        let f = out.files.iter().find(|f| f.path == VARS_PATH).expect("the group vars");
+        (f.contents.clone(), out.diagnostics)
+    }
+
+    fn mirror(url: &str) -> Mirror {
+        Mirror { url: url.into(), ..Mirror::default() }
+    }
+
+    /// Every value string in `v` with its path; mapping keys are pullfix's own names.
+    fn value_strings(v: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+        match v {
+            Value::String(_) | Value::Tagged(_) => out.push((path.to_owned(), v.clone())),
+            Value::Sequence(s) => {
+                s.iter().enumerate().for_each(|(i, v)| value_strings(v, &format!("{path}[{i}]"), out))
+            }
+            Value::Mapping(m) => m.iter().for_each(|(k, v)| {
+                assert!(matches!(k, Value::String(_)), "a key {k:?}");
+                value_strings(v, &format!("{path}.{}", k.as_str().unwrap_or_default()), out)
+            }),
+            _ => {}
+        }
+    }
+
+    fn is_unsafe(v: &Value) -> bool {
+        matches!(v, Value::Tagged(t) if t.tag == Tag::new(UNSAFE_TAG) && matches!(t.value, Value::String(_)))
+    }
+
+    fn hostile_form() -> Form {
+        Form {
+            containerd: "1.7".into(),
+            registries: vec![
+                Registry {
+                    host: "harbor.example.net:8443".into(),
+                    username: "robot$ci".into(),
+                    password: "S3cret".into(),
+                    node_auth: true,
+                    skip_verify: true,
+                    mirrors: vec![
+                        Mirror { override_path: true, ..mirror(&format!("https://mirror.example.net/v2/{PIPE}")) },
+                        mirror("https://m3.example.net/{%for(x)in(y)%}x{%endfor%}"),
+                    ],
+                    ..Registry::default()
+                },
+                Registry {
+                    host: "docker.io".into(),
+                    username: format!("u{PIPE}"),
+                    password: format!("p{{%x%}}{PIPE}"),
+                    node_auth: true,
+                    mirrors: vec![mirror(&format!("https://m2.example.net/{PIPE}/{{{{ansible_env}}}}"))],
+                    ..Registry::default()
+                },
+                Registry {
+                    host: "10.50.1.104:5000".into(),
+                    scheme: crate::form::Scheme::Http,
+                    username: "admin".into(),
+                    password: "p{{x}}".into(),
+                    node_auth: true,
+                    ..Registry::default()
+                },
+            ],
+            ..Form::default()
+        }
+    }
+
+    #[test]
+    fn every_string_in_the_vars_is_unsafe_or_cannot_be_a_template() {
+        let (text, diags) = vars(&hostile_form());
+        let doc: Value = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let mut strings = Vec::new();
+        value_strings(&doc, "", &mut strings);
+        let mut tagged = 0;
+        for (path, v) in &strings {
+            let s = v.as_str().unwrap_or_else(|| panic!("{path}: {v:?}"));
+            if is_unsafe(v) {
+                tagged += 1;
+            } else {
+                // Only what YAML 1.1 could read as a number, date, bool or null stays plain.
+                assert!(!s.contains('{'), "{path}: {s:?} is not !unsafe\n{text}");
+                assert!(s.starts_with(|c: char| c.is_ascii_digit()), "{path}: {s:?} is not !unsafe\n{text}");
+            }
+        }
+        // The Jinja reached the vars, tagged: mirror hosts, prefixes, servers, capabilities, credentials.
+        let mirrors = &doc["containerd_registries_mirrors"];
+        assert!(is_unsafe(&mirrors[0]["prefix"]), "{text}");
+        assert_eq!(mirrors[0]["mirrors"][0]["host"].as_str(), Some(&*format!("https://mirror.example.net/v2/{PIPE}")));
+        assert!(is_unsafe(&mirrors[0]["mirrors"][0]["host"]) && is_unsafe(&mirrors[0]["mirrors"][1]["host"]));
+        assert!(is_unsafe(&mirrors[0]["mirrors"][0]["capabilities"][0]));
+        assert!(is_unsafe(&mirrors[1]["server"]) && is_unsafe(&mirrors[1]["mirrors"][0]["host"]));
+        assert_eq!(mirrors[2]["server"].as_str(), Some("http://10.50.1.104:5000"));
+        assert!(is_unsafe(&mirrors[2]["server"]));
+        let auth = doc["containerd_registry_auth"].as_sequence().expect("credentials");
+        assert!(auth
+            .iter()
+            .any(|a| is_unsafe(&a["username"]) && a["username"] == "robot$ci" && is_unsafe(&a["password"])));
+        assert!(auth.iter().filter(|a| a.get("auth").is_some()).all(|a| is_unsafe(&a["auth"])));
+        assert!(tagged >= 15, "{tagged} tagged\n{text}");
+        // Text: every line with a Jinja delimiter carries the tag, and booleans stay untagged.
+        for line in text.lines().filter(|l| l.contains("{{") || l.contains("{%") || l.contains("{#")) {
+            assert!(line.contains(": !unsafe ") || line.trim_start().starts_with("- !unsafe "), "{line}\n{text}");
+        }
+        assert!(text.contains("    skip_verify: false\n    override_path: true\n"), "{text}");
+        assert!(!text.contains("!unsafe true") && !text.contains("!unsafe false"), "{text}");
+        // A warning on each mirror URL holding Jinja, none on the others.
+        let warned: Vec<&str> =
+            diags.iter().filter(|d| d.code == "kubespray.jinja-literal").map(|d| d.field.as_str()).collect();
+        assert_eq!(warned, ["registry[0].mirror[0].url", "registry[0].mirror[1].url", "registry[1].mirror[0].url"]);
+        assert!(diags
+            .iter()
+            .filter(|d| d.code == "kubespray.jinja-literal")
+            .all(|d| d.severity == crate::Severity::Warning));
+    }
+
+    #[test]
+    fn tagged_values_come_out_as_ansible_reads_them() {
+        let form = Form {
+            registries: vec![Registry {
+                host: "harbor.example.net".into(),
+                username: "robot$ci".into(),
+                password: "S3c'ret: #x".into(),
+                node_auth: true,
+                mirrors: vec![mirror(&format!("https://mirror.example.net/v2/{PIPE}"))],
+                ..Registry::default()
+            }],
+            ..Form::default()
+        };
+        let (text, diags) = vars(&form);
+        assert!(text.contains("- prefix: !unsafe harbor.example.net\n"), "{text}");
+        assert!(text.contains(&format!("  - host: !unsafe https://mirror.example.net/v2/{PIPE}\n")), "{text}");
+        assert!(text.contains("    - !unsafe pull\n"), "{text}");
+        assert!(text.contains("  username: !unsafe robot$ci\n"), "{text}");
+        assert!(text.contains("  password: !unsafe 'S3c''ret: #x'\n"), "{text}");
+        assert!(!diags
+            .iter()
+            .any(|d| d.code == "kubespray.jinja-literal" && d.field.as_str() != "registry[0].mirror[0].url"));
+    }
+
+    #[test]
+    fn strings_yaml_1_1_reads_otherwise_stay_quoted_strings() {
+        // Ansible 2.19 reads `!unsafe 'on'` as True: such strings (never a template) stay untagged.
+        for (password, plain) in [
+            ("on", "\"on\""),
+            ("8080", "\"8080\""),
+            ("1.5", "\"1.5\""),
+            ("2001-12-14", "\"2001-12-14\""),
+            ("~", "\"~\""),
+        ] {
+            let form = Form {
+                registries: vec![Registry {
+                    host: "harbor.example.net".into(),
+                    username: "no".into(),
+                    password: password.into(),
+                    node_auth: true,
+                    mirrors: vec![mirror("https://mirror.example.net")],
+                    ..Registry::default()
+                }],
+                ..Form::default()
+            };
+            let (text, _) = vars(&form);
+            assert!(text.contains(&format!("  password: {plain}\n")), "{text}");
+            assert!(text.contains("  username: \"no\"\n"), "{text}");
+            assert!(text.contains("host: !unsafe https://mirror.example.net\n"), "{text}");
+        }
+        assert!(is_unsafe(&ansible_str("1{{x}}")) && is_unsafe(&ansible_str("-{%x%}")));
+        assert!(!is_unsafe(&ansible_str("")) && !is_unsafe(&ansible_str("0x1F")) && !is_unsafe(&ansible_str(".5")));
+    }
 }

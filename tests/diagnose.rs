@@ -440,6 +440,47 @@ fn cli_reads_stdin_and_prints_json() {
     assert_eq!(v["findings"][0]["prefill"]["port"], 15000);
 }
 
+/// Review 13 I-3: neither the text report nor `--json` repeats a password, token or
+/// Basic header of the pasted text; the user name stays, and the findings are the same.
+#[test]
+fn cli_masks_credentials_of_the_pasted_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("err.txt");
+    std::fs::write(
+        &input,
+        "Warning  Failed  kubelet  Failed to pull image \"https://bob:DiagUrlPass@h.example:5000/app:1\": x509: \
+         certificate signed by unknown authority\n\
+         Failed to pull image \"h.example:5000/app:1\": failed to authorize: failed to fetch oauth token: unexpected \
+         status from GET request to https://h.example:5000/service/token: 401 Unauthorized \
+         request.header.authorization=\"Basic dTpEaWFnUGFzcw==\" password=DiagPlainPass\n",
+    )
+    .unwrap();
+    let run = |json: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pullfix"));
+        cmd.arg("diagnose").arg(&input);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (text, err) = run(false);
+    let (json, _) = run(true);
+    for secret in ["DiagUrlPass", "dTpEaWFnUGFzcw==", "DiagPlainPass"] {
+        for shown in [&text, &err, &json] {
+            assert!(!shown.contains(secret), "{secret} in:\n{shown}");
+        }
+    }
+    assert!(text.contains("Failed to pull image \"https://bob:***@h.example:5000/app:1\""), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes[..2], ["x509.unknown_authority", "auth.unauthorized"]);
+    assert!(v["findings"][0]["title"].as_str().unwrap().contains("h.example:5000's certificate"));
+    let excerpt = v["findings"][1]["excerpt"].as_str().unwrap();
+    assert!(excerpt.ends_with("authorization=\"Basic ***\" password=***"), "{excerpt}");
+}
+
 /// Review 12, L5: `kubectl describe pod nope 2>/dev/null | pullfix diagnose` gives no
 /// text; that is "no input" and exit 2, not "no known problem" and exit 0. Whitespace
 /// only and an empty file alike.

@@ -223,6 +223,43 @@ fn broken_hosts_toml_files() {
     assert!(!checks.iter().any(|c| c.1 == "hosts.no_host_table"), "{checks:?}");
 }
 
+/// Review 13 I-3: a hosts.toml URL with `user:password@` is an error of its own (containerd
+/// ignores URL credentials; the file is world-readable), and no message repeats the password.
+#[test]
+fn hosts_toml_url_credentials_are_flagged_and_masked() {
+    let n = Node::new(Some(V2_HEALTHY));
+    n.hosts(
+        "h.example:5000",
+        "server = \"https://srv:ServerPass@h.example:5000\"\n\
+         [host.\"https://u:HostsPass@h.example:5000\"]\n  capabilities = [\"pull\"]\n",
+    );
+    let (code, checks) = n.doctor(Some("1.7"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        checks,
+        pairs(&[
+            ("error", "hosts.url_credentials"),
+            ("error", "hosts.url_credentials"),
+            ("warning", "hosts.mirror_without_resolve"),
+        ])
+    );
+    let text = n.doctor_text(Some("1.7"));
+    assert!(!text.contains("HostsPass") && !text.contains("ServerPass"), "{text}");
+    for want in [
+        "server = \"https://srv:***@h.example:5000\" has credentials in its URL (before the `@`)",
+        "Fix: Write server = \"https://h.example:5000\"",
+        "[host.\"https://u:***@h.example:5000\"] has credentials in its URL (before the `@`)",
+        "Fix: Write [host.\"https://h.example:5000\"]",
+        "[host.\"https://u:***@h.example:5000\"] has capabilities without \"resolve\"",
+    ] {
+        assert!(text.contains(want), "{want:?} missing in:\n{text}");
+    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pullfix"));
+    cmd.args(["doctor", "--json", "--config"]).arg(n.dir.path().join("config.toml")).arg("--certs-dir").arg(n.certs());
+    let json = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+    assert!(json.contains("u:***@h.example:5000") && !json.contains("HostsPass") && !json.contains("ServerPass"));
+}
+
 #[test]
 fn hosts_files_without_config_path_are_not_read() {
     let n = Node::new(Some(&V2_HEALTHY.replace("  config_path = \"{CERTS}\"\n", "")));

@@ -145,7 +145,8 @@ pub struct Finding {
     pub code: &'static str,
     /// One line naming the problem.
     pub title: String,
-    /// The line of the text that shows it (trimmed, at most a few hundred characters).
+    /// The line of the text that shows it (trimmed, at most a few hundred characters),
+    /// credentials masked (see [`crate::redact::mask_secrets`]).
     pub excerpt: String,
     /// Its 1-based line number in the text (the last attempt's line when ctr logged
     /// `trying next host` lines before it).
@@ -235,5 +236,59 @@ fn diagnose_with(text: &str, kept: Option<&str>) -> Diagnosis {
     if let Some(note) = rules::version_note(&lines, &facts, &findings, kept) {
         findings.push(note);
     }
+    // Matching read the text as pasted; what is shown has its credentials masked (review 13
+    // I-3): the quoted line all of them (URL userinfo, `Authorization: Basic …`,
+    // `--password=…`), pullfix's own sentences the userinfo of a URL they name.
+    for f in &mut findings {
+        f.excerpt = crate::redact::mask_secrets(&f.excerpt);
+        for s in [&mut f.title, &mut f.explanation, &mut f.fix] {
+            *s = crate::merge::mask_userinfo(s);
+        }
+    }
     Diagnosis { findings, facts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Review 13 I-3: what is shown masks the credentials of the pasted text; matching
+    /// reads the original, so every family and registry is still found.
+    #[test]
+    fn credentials_are_masked_in_what_is_shown_and_matching_still_works() {
+        let text = "Warning  Failed  kubelet  Failed to pull image \"https://bob:UrlPass@h.example:5000/app:1\": \
+                    x509: certificate signed by unknown authority\n\
+                    time=\"2024-05-01T10:00:00Z\" level=debug msg=\"do request\" \
+                    request.header.authorization=\"Basic dTpIZWFkZXJQYXNz\" url=\"https://h.example:5000/v2/app/manifests/1\"\n\
+                    E0501 crictl pull --creds bob:CredsPass h.example:5000/app:1: failed to pull and unpack image \
+                    \"h.example:5000/app:1\": failed to resolve reference \"h.example:5000/app:1\": unexpected status \
+                    from HEAD request to https://h.example:5000/v2/app/manifests/1: 401 Unauthorized \
+                    Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.BearerTok.sig\n\
+                    docker login -u bob -p LoginPass other.example:5000: Error response from daemon: Get \
+                    \"https://other.example:5000/v2/\": dial tcp 10.0.0.9:5000: connect: connection refused \
+                    password=KvPass\n";
+        let d = diagnose(text);
+        let got: Vec<(Family, Option<String>)> = d.findings.iter().map(|f| (f.family, f.prefill.registry())).collect();
+        let (reg, other) = (Some("h.example:5000".to_owned()), Some("other.example:5000".to_owned()));
+        assert_eq!(
+            got[..3],
+            [
+                (Family::ConnectionRefused, other),
+                (Family::X509UnknownAuthority, reg.clone()),
+                (Family::Unauthorized, reg)
+            ]
+        );
+        assert_eq!(d.facts.endpoint.as_deref(), Some("https://h.example:5000"));
+        let shown = serde_json::to_string(&d).unwrap();
+        for secret in ["UrlPass", "dTpIZWFkZXJQYXNz", "CredsPass", "BearerTok", "LoginPass", "KvPass"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        let excerpts: Vec<&str> = d.findings.iter().map(|f| f.excerpt.as_str()).collect();
+        assert!(excerpts[0].starts_with("docker login -u bob -p *** other") && excerpts[0].ends_with("password=***"));
+        assert!(excerpts[1].contains("\"https://bob:***@h.example:5000/app:1\""), "{excerpts:?}");
+        assert!(
+            excerpts[2].contains("--creds bob:*** h.example") && excerpts[2].contains("Bearer ***"),
+            "{excerpts:?}"
+        );
+    }
 }

@@ -203,7 +203,17 @@ pub fn check(files: &NodeFiles) -> Vec<Check> {
     }
     hosts::check_hosts(cfg.as_ref(), files, target, &mut out);
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
-    out
+    masked(out)
+}
+
+/// `checks` with the credentials their messages quote from the node's files masked
+/// (a `[host."https://u:pw@…"]` table, a legacy `user:pw@` endpoint: review 13 I-3).
+fn masked(mut checks: Vec<Check>) -> Vec<Check> {
+    for c in &mut checks {
+        c.message = crate::redact::mask_secrets(&c.message);
+        c.fix = crate::redact::mask_secrets(&c.fix);
+    }
+    checks
 }
 
 /// [`check`] and [`check_drop_ins`] together, as `pullfix doctor` runs them: when a drop-in's
@@ -258,7 +268,7 @@ pub fn check_node(files: &NodeFiles, drop_ins: &[crate::merge::imports::DropIn])
     runtimes::check_runtime_type(files, owner.as_ref(), drop_ins, &mut out);
     out.extend(check_drop_ins(files, drop_ins));
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
-    out
+    masked(out)
 }
 
 /// The config.toml checks about what the CRI plugin's own section holds.
@@ -314,7 +324,7 @@ pub fn check_drop_ins(files: &NodeFiles, drop_ins: &[crate::merge::imports::Drop
         }
     }
     out.sort_by_key(|c| std::cmp::Reverse(c.severity));
-    out
+    masked(out)
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod per_host;
 pub mod plan;
 pub mod plugin_ids;
 pub mod pull_auth;
+pub mod redact;
 pub mod render;
 pub mod rollout;
 pub mod rules;

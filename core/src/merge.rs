@@ -601,6 +601,10 @@ pub fn mask_userinfo(text: &str) -> String {
         let after = &word[auth_start..];
         let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
         let userinfo = after[..auth_end].rfind('@').and_then(|at| Some((after[..at].find(':')?, at)));
+        // `nginx:1.25@sha256:…` is a tag and a digest, not userinfo.
+        let digest = |at: usize| ["sha256:", "sha384:", "sha512:"].iter().any(|d| after[at + 1..].starts_with(d));
+        let digest = userinfo.is_some_and(|(_, at)| digest(at));
+        let userinfo = userinfo.filter(|_| !digest);
         match userinfo {
             Some((colon, at)) if &after[colon + 1..at] != "***" => {
                 out.push_str(&word[..auth_start]);
@@ -652,9 +656,11 @@ mod mask_tests {
                 "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
                 "robot@example.com, https://m.example/a:b@c, robot$ci:<password>",
             ),
+            ("nginx:1.25@sha256:0123 h:5000/a:1@sha512:ab", "nginx:1.25@sha256:0123 h:5000/a:1@sha512:ab"),
             ("https://u:***@m.example", "https://u:***@m.example"),
             ("", ""),
             ("ünïcode u:x@h ü", "ünïcode u:***@h ü"),
+            ("u:x@sha.example", "u:***@sha.example"),
         ];
         for (text, want) in cases {
             assert_eq!(mask_userinfo(text), want, "{text}");

@@ -393,6 +393,9 @@ strings! {
     share_load_failed: "The form in this link could not be read: {error}", "无法读取此链接中的表单：{error}";
     link_passwords_dropped: "The link's form replaced the one here. Links never hold passwords or tokens: type them again.",
         "已载入链接中的表单，替换了原有表单。链接从不包含密码和令牌，请重新填写。";
+    link_check: "This form came from a link. Before you type a password, check its registries, mirrors (node credentials go to them) and images (the installer runs as root on every node).",
+        "此表单来自链接。输入密码前，请核对其中的仓库、镜像源（节点凭据会发给它们）和镜像（安装程序在每个节点上以 root 运行）。";
+    dismiss: "Dismiss", "关闭";
     link_unreadable: "it is not a form link of this page (f={v}): it was made by an older version, or cut off or changed",
         "这不是本页面的表单链接（f={v}）：它来自旧版本，或被截断、改动过";
     link_newer: "This link was made by a newer version of pullfix (f={v}): open it there or update this page.",

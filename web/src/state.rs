@@ -57,6 +57,8 @@ pub enum Action {
     Copied(String, bool),
     /// The first screen is up: show the rest of the page.
     ShowRest,
+    /// The link notice was closed ([`State::from_link`]).
+    DismissLinkCheck,
 }
 
 /// What the "Apply to the form" button of a diagnose finding does ([`State::prefilled`]).
@@ -134,6 +136,10 @@ pub struct State {
     /// A link's form replaced one with typed passwords or tokens, which links never hold
     /// (a status line says so, review 12 S2), until the form is edited.
     pub passwords_dropped: bool,
+    /// The form came from a link: a notice asks to check its hosts, mirrors and images
+    /// before typing a password (a link may send node credentials to a mirror or run an
+    /// installer image as root, review 13 L-2), until the next edit or its close button.
+    pub from_link: bool,
     /// The error text pasted into the diagnose box.
     pub diagnose_text: String,
     /// `diagnose_keeping_version(&diagnose_text, form's containerd)`, made when the text changes.
@@ -169,6 +175,7 @@ impl State {
             share_url: None,
             link_note: None,
             passwords_dropped: false,
+            from_link: false,
             diagnose_text: String::new(),
             diagnosis: Rc::default(),
             wants_credentials: None,
@@ -285,6 +292,9 @@ impl State {
             // An edit: the link's banner no longer concerns the form (review 12 S1).
             self.link_note = None;
             self.passwords_dropped = false;
+            // The same link again (the `hashchange` of the link the page opened on) or one
+            // that cannot be read leaves the form, and its notice, as they are.
+            self.from_link &= matches!(action, Action::OpenLink(_));
         }
         let form = &mut self.form;
         match action {
@@ -374,6 +384,10 @@ impl State {
                 self.rest = true;
                 return;
             }
+            Action::DismissLinkCheck => {
+                self.from_link = false;
+                return;
+            }
         }
         self.changed();
     }
@@ -398,6 +412,7 @@ impl State {
                     self.form.registries.iter().any(|r| !r.password.is_empty() || !r.identity_token.trim().is_empty());
                 self.form = opened.form;
                 self.raw = opened.typed;
+                self.from_link = true;
                 self.link_note = (!opened.ignored.is_empty()).then_some(share::LinkNote::Ignored(opened.ignored));
                 self.changed();
             }
@@ -649,6 +664,37 @@ mod tests {
         let s = edited.clone().reduce(Action::OpenLink(pairs(&[("f", "3"), ("containerd", "9.0")])));
         assert_eq!(s.form, edited.form);
         assert_eq!(s.link_note, Some(share::LinkNote::Newer("3".into())));
+    }
+
+    /// Review 13 L-2: a link may pre-fill where credentials go (a mirror with node_auth) and
+    /// what runs as root (the installer image): a form opened from a link says to check them,
+    /// until the next edit or the notice's close button; a page without a link, or whose
+    /// link cannot be read, does not.
+    #[test]
+    fn a_form_from_a_link_asks_to_check_it_until_the_next_edit_or_dismiss() {
+        let mut form = Preset::Harbor.form();
+        form.registries[0]
+            .mirrors
+            .push(pullfix_core::Mirror { url: "https://evil-mirror.attacker.example/v2".into(), ..Default::default() });
+        let s = Rc::new(State::open(Lang::En, link(&form)));
+        assert!(s.from_link);
+        assert_eq!(s.form.registries[0].mirrors[0].url, "https://evil-mirror.attacker.example/v2");
+        assert!(!s.clone().reduce(set(Key::Password, 0, 0, "typed")).from_link, "an edit ends it");
+        assert!(!s.clone().reduce(Action::DismissLinkCheck).from_link);
+        assert!(s.clone().reduce(Action::SetLang(Lang::Zh)).from_link, "not an edit");
+        // The browser's `hashchange` for the link the page opened on, an unreadable link.
+        assert!(s.clone().reduce(Action::OpenLink(link(&form))).from_link);
+        assert!(s.clone().reduce(Action::OpenLink(vec![("f".into(), "%%%".into())])).from_link);
+        // The next link shows it again; no link, an unreadable one or `#outputs` do not.
+        let s = s.reduce(Action::DismissLinkCheck).reduce(Action::OpenLink(link(&Preset::HttpIp.form())));
+        assert!(s.from_link);
+        assert!(!State::open(Lang::En, Vec::new()).from_link);
+        assert!(!State::open(Lang::En, vec![("f".into(), "%%%".into())]).from_link);
+        assert!(!State::open(Lang::En, vec![("outputs".into(), String::new())]).from_link);
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(!lang.text().link_check.is_empty() && !lang.text().dismiss.is_empty());
+        }
+        assert!(Lang::Zh.text().link_check.contains("镜像源"));
     }
 
     #[test]

@@ -264,11 +264,49 @@ async fn a_link_pasted_into_the_open_tab_loads_its_form() {
     assert_eq!(url, "https://harbor.example.net/v2/dockerhub-proxy");
     // A broken link says so and keeps the form.
     window().location().set_hash("#f=not-base64!").expect("set hash");
-    let banner = wait_for("the banner", || page.find(".banner")).await;
+    let banner = wait_for("the banner", || page.find(".banner[role=alert]")).await;
     assert!(banner.text_content().unwrap_or_default().contains("could not be read"));
     assert_eq!(page.value("f-registry-0-host").as_deref(), Some("docker.io"));
     drop(page);
     clear_hash();
+}
+
+/// Review 13 L-2: a page opened on a link says to check the link's registries, mirrors and
+/// images before typing a password, until the next edit or its close button.
+#[wasm_bindgen_test]
+async fn a_page_opened_on_a_link_asks_to_check_it_before_a_password() {
+    clear_hash();
+    let mut form = pullfix_web::presets::Preset::Harbor.form();
+    form.registries[0]
+        .mirrors
+        .push(pullfix_core::Mirror { url: "https://evil-mirror.attacker.example/v2".into(), ..Default::default() });
+    form.registries[0].node_auth = true;
+    window().location().set_hash(&share::encode(&form)).expect("set hash");
+    let page = Page::mount().await;
+    assert_eq!(page.value("f-registry-0-mirror-0-url").as_deref(), Some("https://evil-mirror.attacker.example/v2"));
+    // The `hashchange` of setting that link reaches the page after it opened: it stays.
+    tick().await;
+    tick().await;
+    let notice = page.get(".link-check");
+    assert_eq!(notice.get_attribute("role").as_deref(), Some("note"));
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.starts_with("This form came from a link. Before you type a password, check"), "{text}");
+    // Typing the password is an edit: the notice has been read by then.
+    page.type_value("f-registry-0-password", "S3cret");
+    wait_for("the notice to go", || page.find(".link-check").is_none().then_some(())).await;
+    drop(page);
+    // The close button.
+    let page = Page::mount().await;
+    page.get(".link-check");
+    page.click("#dismiss-link-check");
+    wait_for("the notice to go", || page.find(".link-check").is_none().then_some(())).await;
+    assert_eq!(page.value("f-registry-0-host").as_deref(), Some("harbor.example.net"), "the form stays");
+    drop(page);
+    // No link, no notice.
+    clear_hash();
+    let page = Page::mount().await;
+    assert!(page.find(".link-check").is_none());
+    drop(page);
 }
 
 #[wasm_bindgen_test]
@@ -608,6 +646,7 @@ async fn a_newer_pages_link_loads_what_it_knows_and_says_what_it_left_out() {
     assert_eq!(page.value("f-containerd").as_deref(), Some("1.7.24"));
     let banner = page.text(".banner");
     assert!(banner.contains("已忽略") && banner.contains("registry[0].dial_timeout, theme"), "{banner}");
+    assert!(page.text(".link-check").starts_with("此表单来自链接。输入密码前"), "the link notice is translated");
     page.type_value("f-registry-0-username", "admin");
     wait_for("the banner to go", || page.find(".banner").is_none().then_some(())).await;
 

@@ -101,6 +101,10 @@ pub fn url_hosts(s: &str) -> Vec<UrlHost> {
             continue;
         };
         let rest = &s[at + 3..];
+        // `https://bob:pw@h.example`: the host is after the userinfo.
+        let auth_end =
+            rest.find(|c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'')).unwrap_or(rest.len());
+        let rest = rest[..auth_end].rfind('@').map_or(rest, |i| &rest[i + 1..]);
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_' | '[' | ']')))
             .unwrap_or(rest.len());
@@ -171,6 +175,8 @@ mod tests {
         assert_eq!(u[0].path, "/v2/p/library/b/manifests/1.36");
         let u = url_hosts("Head https://h.example/v2/a/manifests/v1: x509");
         assert_eq!(u[0].path, "/v2/a/manifests/v1");
+        let u = url_hosts(r#"pull "https://bob:p@ss@h.example:5000/a:1": x509"#);
+        assert_eq!((u[0].hostport.as_str(), u[0].path.as_str()), ("h.example:5000", "/a:1"));
         assert_eq!(leading_version("1.6.20~ds1").as_deref(), Some("1.6.20"));
         assert_eq!(leading_version("v2.0.0-rc.1").as_deref(), Some("2.0.0"));
         assert_eq!(leading_version("3"), None);

@@ -177,6 +177,7 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
             );
         }
     }
+    check_userinfo(&doc, &mut push);
     for (key, path) in hosts_file_refs(h) {
         if !files.existing.contains(&path) {
             push(
@@ -188,6 +189,38 @@ fn check_file(h: &HostsFile, files: &NodeFiles, target: Option<Target>, out: &mu
                 format!("Copy the file to {path} (or fix the path; relative paths are relative to this hosts.toml)."),
             );
         }
+    }
+}
+
+/// hosts.url_credentials: a `server` or `[host."…"]` URL with `user:password@`. containerd
+/// reads only the scheme, host and path of these URLs, so the credentials never log in, and
+/// they sit in a file any user on the node can read (review 13 I-3). The messages show the
+/// password masked.
+fn check_userinfo(doc: &DocumentMut, push: &mut impl FnMut(Severity, &'static str, String, String)) {
+    let server = doc.get("server").and_then(Item::as_str).map(|s| (true, s.to_owned()));
+    let hosts = doc.get("host").and_then(Item::as_table_like);
+    let host_urls = hosts.into_iter().flat_map(|t| t.iter()).map(|(u, _)| (false, u.to_owned()));
+    for (is_server, url) in server.into_iter().chain(host_urls) {
+        let clean = crate::host::without_userinfo(&url);
+        if clean == url {
+            continue;
+        }
+        let name = |u: &str| if is_server { format!("server = {u:?}") } else { format!("[host.{u:?}]") };
+        let (name, clean_name) = (name(&crate::merge::mask_userinfo(&url)), name(&clean));
+        push(
+            Severity::Error,
+            "hosts.url_credentials",
+            format!(
+                "{name} has credentials in its URL (before the `@`): containerd uses only the URL's scheme, host and \
+                 path, so they never log in (a registry that wants a login answers 401), and hosts.toml is readable \
+                 by every user on the node."
+            ),
+            format!(
+                "Write {clean_name} and change that password. Give the node its credentials in config.toml \
+                 (containerd 1.x: the CRI registry's `configs.\"<registry>\".auth` username and password, 0600), or \
+                 the pods a kubernetes.io/dockerconfigjson Secret in imagePullSecrets (pullfix generates both)."
+            ),
+        );
     }
 }
 

@@ -52,12 +52,22 @@ pub fn App() -> Html {
         e.prevent_default();
         browser::focus_first(&["outputs".to_owned()]);
     });
+    let dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::DismissLinkCheck))
+    };
     html! {
         <>
             <a class="skip" href="#outputs" onclick={skip}>{ t.skip_to_outputs }</a>
             { header(&state) }
             if let Some(note) = &state.link_note {
                 <p class="banner" role="alert">{ note.text(t) }</p>
+            }
+            if state.from_link {
+                <p class="banner link-check" role="note">
+                    { t.link_check }
+                    <button type="button" id="dismiss-link-check" onclick={dismiss}>{ t.dismiss }</button>
+                </p>
             }
             // Always on the page, so that screen readers announce it (review 12 A1).
             <p class="link-status" role="status">{ if state.passwords_dropped { t.link_passwords_dropped } else { "" } }</p>

@@ -91,12 +91,19 @@ fn run_script(mut command: Command, root: Option<&str>, cwd: &Path, stubs: &Path
     Run { calls, stdout, stderr }
 }
 
-fn crictl_pull() -> String {
-    pullfix_core::shell::command(["crictl", "--runtime-endpoint", CONTAINERD_SOCKET, "pull", IMAGE])
+/// A generated node-setup.sh to preview: its ROOT (`try`, not created), a working directory
+/// and logging stand-ins for systemctl, crictl and containerd, in one temporary directory.
+struct Preview {
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+    script: PathBuf,
+    root: PathBuf,
+    cwd: PathBuf,
+    stubs: PathBuf,
+    log: PathBuf,
 }
 
-#[test]
-fn with_root_the_script_writes_below_root_only_and_restarts_and_pulls_nothing() {
+fn preview() -> Preview {
     let tmp = tempdir();
     let out = generate(tmp.path());
     let script = out.join("node-setup.sh");
@@ -104,6 +111,16 @@ fn with_root_the_script_writes_below_root_only_and_restarts_and_pulls_nothing() 
         (tmp.path().join("try"), tmp.path().join("cwd"), tmp.path().join("stubs"), tmp.path().join("calls.log"));
     std::fs::create_dir_all(&cwd).unwrap();
     stand_ins(&stubs, &log);
+    Preview { tmp, out, script, root, cwd, stubs, log }
+}
+
+fn crictl_pull() -> String {
+    pullfix_core::shell::command(["crictl", "--runtime-endpoint", CONTAINERD_SOCKET, "pull", IMAGE])
+}
+
+#[test]
+fn with_root_the_script_writes_below_root_only_and_restarts_and_pulls_nothing() {
+    let Preview { tmp, out, script, root, cwd, stubs, log } = preview();
     let r = root.display().to_string();
     let bash = || {
         let mut c = Command::new("bash");
@@ -243,16 +260,10 @@ fn without_root_the_script_restarts_containerd_and_pulls_on_the_node() {
 #[test]
 fn under_umask_000_the_script_makes_0755_directories_and_keeps_file_modes() {
     use std::os::unix::fs::MetadataExt;
-    let tmp = tempdir();
-    let out = generate(tmp.path());
-    let script = out.join("node-setup.sh");
-    let (root, cwd, stubs, log) =
-        (tmp.path().join("try"), tmp.path().join("cwd"), tmp.path().join("stubs"), tmp.path().join("calls.log"));
-    std::fs::create_dir_all(&cwd).unwrap();
+    let Preview { tmp: _tmp, out: _, script, root, cwd, stubs, log } = preview();
     // An existing /etc with its own (stricter) mode.
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::set_permissions(root.join("etc"), std::fs::Permissions::from_mode(0o750)).unwrap();
-    stand_ins(&stubs, &log);
     let mut bash = Command::new("bash");
     bash.arg("-c").arg("umask 000; exec bash \"$0\"").arg(&script);
     run_script(bash, Some(&root.display().to_string()), &cwd, &stubs, &log);

@@ -353,6 +353,8 @@ strings! {
         "随输入实时更新。把每个文件放到所示路径，再按提示操作。文件标题、说明和各项诊断目前只有英文。";
     outputs_empty: "No files yet: add a registry or set a sandbox image.", "暂无文件：请添加仓库或设置沙箱镜像。";
     download_zip: "Download all as .zip", "全部下载（.zip）";
+    zip_private: "The zip holds credentials: keep it private (the browser saves it readable by others) and delete it once the files are in place.",
+        "zip 中含有凭据：请妥善保管（浏览器保存的文件其他用户也可读取），文件就位后请删除。";
     copy: "Copy", "复制";
     copied: "Copied", "已复制";
     copy_failed: "Copy failed: select the text", "复制失败：请手动选中文本";

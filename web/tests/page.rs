@@ -133,9 +133,13 @@ async fn share_link_round_trip_leaves_the_password_out() {
     let page = Page::mount().await;
     page.click("#preset-harbor");
     wait_for("the preset's host", || page.value("f-registry-0-host").filter(|v| v == "harbor.example.net")).await;
+    // Review 13, I-2: the browser saves the zip readable by others; once a file holds
+    // credentials the page says so beside the download.
+    assert!(page.find(".zip-private").is_none(), "no credentials yet");
     page.type_value("f-registry-0-password", "S3cret-Harbor12345");
     page.type_value("f-registry-0-ca_file", "/etc/pki/harbor-ca.crt");
     tick().await;
+    wait_for(".zip-private", || page.find(".zip-private")).await;
     page.click("#share-link");
     let link = wait_for("#share-url", || Some(page.input("share-url").value()).filter(|v| !v.is_empty())).await;
     let hash = window().location().hash().expect("hash");

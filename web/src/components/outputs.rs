@@ -41,6 +41,9 @@ pub fn outputs(page: &UseReducerHandle<State>) -> Html {
                 </button>
             </div>
             <p class="hint">{ t.outputs_hint }</p>
+            if files.iter().any(|f| f.sensitive) {
+                <p class="hint zip-private">{ t.zip_private }</p>
+            }
             if preview {
                 <p class="badge-sensitive preview-note">{ t.preview_only }</p>
             }
